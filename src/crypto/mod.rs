@@ -1,0 +1,11 @@
+//! Cryptographic primitives behind small types: passphrases, Argon2id, sealed keys, P-256 signatures.
+
+pub mod kdf;
+pub mod passphrase;
+pub mod sealed;
+pub mod sign;
+
+pub use kdf::KdfParams;
+pub use passphrase::Passphrase;
+pub use sealed::SealedKey;
+pub use sign::{Fingerprint, PersonKey, PublicKey, Signature};

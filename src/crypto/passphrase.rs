@@ -1,0 +1,78 @@
+//! A person's passphrase: zeroized on drop, never printed, checked against the password policy.
+
+use std::fmt;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Minimum length and character-class count from 002 (L1016): ≥10 characters, ≥3 of
+/// upper / lower / digit / symbol.
+pub const MIN_CHARS: usize = 10;
+pub const MIN_CLASSES: usize = 3;
+
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct Passphrase(String);
+
+impl Passphrase {
+    pub fn new(s: String) -> Self {
+        Passphrase(s)
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    /// Why this passphrase does not meet the policy, or `None` when it does.
+    pub fn policy_violation(&self) -> Option<String> {
+        let chars = self.0.chars().count();
+        if chars < MIN_CHARS {
+            return Some(format!(
+                "passphrase too short: {chars} characters, at least {MIN_CHARS} required"
+            ));
+        }
+        let classes = [
+            self.0.chars().any(|c| c.is_uppercase()),
+            self.0.chars().any(|c| c.is_lowercase()),
+            self.0.chars().any(|c| c.is_ascii_digit()),
+            self.0.chars().any(|c| !c.is_alphanumeric()),
+        ]
+        .iter()
+        .filter(|x| **x)
+        .count();
+        if classes < MIN_CLASSES {
+            return Some(format!(
+                "passphrase too simple: it uses {classes} of upper case, lower case, digits and symbols; at least {MIN_CLASSES} required"
+            ));
+        }
+        None
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Passphrase {
+        Passphrase::new(s.to_string())
+    }
+
+    #[test]
+    fn policy() {
+        assert!(p("Short1!").policy_violation().is_some());
+        assert!(p("alllowercaseletters").policy_violation().is_some());
+        assert!(p("lowercase123456").policy_violation().is_some());
+        assert!(p("Lowercase123456").policy_violation().is_none());
+        assert!(p("lower-case-12345").policy_violation().is_none());
+        assert!(p("UPPER-CASE-ONLY").policy_violation().is_some());
+        assert!(p("パスワードはAbc123").policy_violation().is_none());
+    }
+
+    #[test]
+    fn debug_hides() {
+        assert_eq!(format!("{:?}", p("Secret-Value-1")), "Passphrase(***)");
+    }
+}

@@ -1,0 +1,159 @@
+//! P-256 ECDSA keys of people and their signatures over ledger entry hashes.
+
+use std::fmt;
+
+use p256::ecdsa::signature::{Signer, Verifier};
+use p256::ecdsa::{SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// Domain separation so a signature over an entry can never be replayed as anything else.
+const SIG_DOMAIN: &[u8] = b"baitai-entry-signature-v1\0";
+
+/// A person's private signing key, zeroized on drop (p256 secrets zeroize themselves).
+pub struct PersonKey(SigningKey);
+
+impl PersonKey {
+    pub fn generate() -> Self {
+        PersonKey(SigningKey::random(&mut rand::rngs::OsRng))
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        SigningKey::from_slice(bytes)
+            .map(PersonKey)
+            .map_err(|_| Error::Integrity("stored signing key is malformed".into()))
+    }
+
+    /// The 32-byte scalar, in a buffer that zeroizes on drop.
+    pub fn to_bytes(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        zeroize::Zeroizing::new(self.0.to_bytes().to_vec())
+    }
+
+    pub fn public(&self) -> PublicKey {
+        PublicKey(*self.0.verifying_key())
+    }
+
+    /// Sign an entry hash in the given role (actor, approver, witness).
+    pub fn sign_entry(&self, role: &str, entry_hash: &[u8; 32]) -> Signature {
+        let sig: p256::ecdsa::Signature = self.0.sign(&signed_message(role, entry_hash));
+        Signature(sig.to_bytes().into())
+    }
+}
+
+fn signed_message(role: &str, entry_hash: &[u8; 32]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(SIG_DOMAIN.len() + role.len() + 33);
+    m.extend_from_slice(SIG_DOMAIN);
+    m.extend_from_slice(role.as_bytes());
+    m.push(0);
+    m.extend_from_slice(entry_hash);
+    m
+}
+
+/// A person's public key, as recorded in the ledger (SEC1 compressed, hex).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(VerifyingKey);
+
+impl PublicKey {
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0.to_encoded_point(true).as_bytes())
+    }
+
+    pub fn from_hex(s: &str) -> Result<Self> {
+        let bytes = hex::decode(s).map_err(|_| Error::Integrity("public key is not hex".into()))?;
+        VerifyingKey::from_sec1_bytes(&bytes)
+            .map(PublicKey)
+            .map_err(|_| Error::Integrity("public key is not a P-256 point".into()))
+    }
+
+    pub fn fingerprint(&self) -> Fingerprint {
+        let digest = Sha256::digest(self.0.to_encoded_point(true).as_bytes());
+        let mut fp = [0u8; 8];
+        fp.copy_from_slice(&digest[..8]);
+        Fingerprint(fp)
+    }
+
+    pub fn verify_entry(&self, role: &str, entry_hash: &[u8; 32], sig: &Signature) -> bool {
+        let Ok(sig) = p256::ecdsa::Signature::from_slice(&sig.0) else {
+            return false;
+        };
+        self.0
+            .verify(&signed_message(role, entry_hash), &sig)
+            .is_ok()
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", self.to_hex())
+    }
+}
+
+impl Serialize for PublicKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for PublicKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        PublicKey::from_hex(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Short form of a public key shown on printouts beside a signer's name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint([u8; 8]);
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let h = hex::encode(self.0);
+        write!(f, "{}:{}:{}:{}", &h[0..4], &h[4..8], &h[8..12], &h[12..16])
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// A fixed-size (r ‖ s) ECDSA P-256 signature.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Signature(pub [u8; 64]);
+
+impl Signature {
+    pub fn from_slice(b: &[u8]) -> Option<Self> {
+        <[u8; 64]>::try_from(b).ok().map(Signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_verify_and_domain() {
+        let k = PersonKey::generate();
+        let pk = k.public();
+        let h = [7u8; 32];
+        let s = k.sign_entry("actor", &h);
+        assert!(pk.verify_entry("actor", &h, &s));
+        assert!(!pk.verify_entry("witness", &h, &s));
+        assert!(!pk.verify_entry("actor", &[8u8; 32], &s));
+        let other = PersonKey::generate().public();
+        assert!(!other.verify_entry("actor", &h, &s));
+    }
+
+    #[test]
+    fn key_round_trips() {
+        let k = PersonKey::generate();
+        let k2 = PersonKey::from_bytes(&k.to_bytes()).unwrap();
+        assert_eq!(k.public(), k2.public());
+        let pk = PublicKey::from_hex(&k.public().to_hex()).unwrap();
+        assert_eq!(pk, k.public());
+        assert_eq!(pk.fingerprint().to_string().len(), 19);
+    }
+}

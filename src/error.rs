@@ -1,0 +1,129 @@
+//! Typed errors for every layer, each mapped to one documented exit code.
+
+use std::fmt;
+
+/// The documented exit codes (CLI.md, "Exit codes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Ok = 0,
+    Other = 1,
+    Usage = 2,
+    Refused = 3,
+    Auth = 4,
+    Integrity = 5,
+    Device = 6,
+}
+
+/// A rule of the medium lifecycle or of the people model that refused an act.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Short stable name of the rule, e.g. `reuse-gate`.
+    pub rule: &'static str,
+    /// Why, in words a custodian understands.
+    pub reason: String,
+}
+
+impl Refusal {
+    pub fn new(rule: &'static str, reason: impl Into<String>) -> Self {
+        Refusal {
+            rule,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "refused ({}): {}", self.rule, self.reason)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Refused(Refusal),
+    #[error("{0}")]
+    Auth(String),
+    #[error("integrity failure: {0}")]
+    Integrity(String),
+    #[error("device: {0}")]
+    Device(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("ledger database {context}: {source}")]
+    Db {
+        context: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Error::Usage(_) => ExitCode::Usage,
+            Error::Refused(_) => ExitCode::Refused,
+            Error::Auth(_) => ExitCode::Auth,
+            Error::Integrity(_) => ExitCode::Integrity,
+            Error::Device(_) => ExitCode::Device,
+            Error::Io { .. } | Error::Db { .. } | Error::Other(_) => ExitCode::Other,
+        }
+    }
+
+    /// A second line telling the user what to do next, where one helps.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Db { source, .. } if is_busy(source) => Some(
+                "another baitai command held the ledger for too long; try again".to_string(),
+            ),
+            Error::Integrity(_) => Some(
+                "do not use this ledger for new entries; keep a copy and tell your auditor"
+                    .to_string(),
+            ),
+            _ => None,
+        }
+    }
+
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::Usage(msg.into())
+    }
+
+    pub fn refused(rule: &'static str, reason: impl Into<String>) -> Self {
+        Error::Refused(Refusal::new(rule, reason))
+    }
+
+    pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Io { context, source }
+    }
+
+    pub fn db(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Db { context, source }
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::DatabaseBusy
+                || f.code == rusqlite::ErrorCode::DatabaseLocked
+    )
+}
+
+impl From<Refusal> for Error {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(r)
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,622 @@
+//! Opening, migrating and writing the SQLite ledger file.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+
+use super::chain::{entry_hash, Draft, HashInput, StoredEntry, StoredSignature, GENESIS};
+use crate::crypto::{PersonKey, SealedKey};
+use crate::error::{Error, Result};
+use crate::lifecycle::{self, Act, Directory, MediumState};
+use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
+use crate::time;
+
+/// Schema migrations, numbered by position (PRAGMA user_version = how many have run).
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE entries (
+    seq       INTEGER PRIMARY KEY,
+    time      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    medium    TEXT,
+    actor     TEXT,
+    payload   TEXT NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash      BLOB NOT NULL
+);
+CREATE INDEX entries_medium ON entries(medium, seq);
+CREATE INDEX entries_kind ON entries(kind, seq);
+CREATE TABLE signatures (
+    seq       INTEGER NOT NULL,
+    role      TEXT NOT NULL,
+    person    TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (seq, role)
+) WITHOUT ROWID;
+CREATE INDEX signatures_person ON signatures(person, seq);
+CREATE TABLE person_keys (
+    person TEXT PRIMARY KEY,
+    sealed TEXT NOT NULL
+);
+CREATE TRIGGER entries_append_only_u BEFORE UPDATE ON entries
+    BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+CREATE TRIGGER entries_append_only_d BEFORE DELETE ON entries
+    BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+CREATE TRIGGER signatures_append_only_u BEFORE UPDATE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'ledger signatures are append-only'); END;
+CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
+    BEGIN SELECT RAISE(ABORT, 'ledger signatures are append-only'); END;
+"#];
+
+/// Kinds that make up the people directory and settings.
+const DIRECTORY_KINDS: &str = "('ledger.init','person.add','person.revoke')";
+
+const ENTRY_COLUMNS: &str = "seq, time, kind, medium, actor, payload, prev_hash, hash";
+
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Ledger {
+    /// Create a new, empty ledger file (0600, parent directory 0700). Refuses an existing one.
+    pub fn create(path: &Path) -> Result<Ledger> {
+        if path.exists() {
+            let existing = Ledger::open(path)?;
+            if existing.head()?.is_some() {
+                return Err(Error::refused(
+                    "init",
+                    format!("a ledger already exists at {}", path.display()),
+                ));
+            }
+            return Ok(existing);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        create_private_file(path)?;
+        Ledger::open(path)
+    }
+
+    /// Open an existing ledger and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            return Err(Error::usage(format!(
+                "no ledger at {}: create one with `baitai init` or point --ledger at it",
+                path.display()
+            )));
+        }
+        let conn = Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
+        conn.busy_timeout(Duration::from_secs(60))
+            .map_err(Error::db("set busy timeout"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(Error::db("enable WAL (is the file a baitai ledger?)"))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(Error::db("set synchronous"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(Error::db("enable foreign keys"))?;
+        let mut ledger = Ledger {
+            conn,
+            path: path.to_path_buf(),
+        };
+        ledger.migrate()?;
+        Ok(ledger)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: usize = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(Error::db("read schema version (is the file a baitai ledger?)"))?;
+        if version > MIGRATIONS.len() {
+            return Err(Error::usage(format!(
+                "the ledger was written by a newer baitai (schema {version}); upgrade baitai"
+            )));
+        }
+        if version == MIGRATIONS.len() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::db("begin migration"))?;
+        // Another process may have migrated while we waited for the lock.
+        let now: usize = tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(Error::db("read schema version"))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(now) {
+            tx.execute_batch(sql)
+                .map_err(Error::db(format!("apply migration {}", i + 1)))?;
+        }
+        tx.pragma_update(None, "user_version", MIGRATIONS.len())
+            .map_err(Error::db("record schema version"))?;
+        tx.commit().map_err(Error::db("commit migration"))
+    }
+
+    /// Run `f` in one write transaction (BEGIN IMMEDIATE): all its entries land, or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::db("begin a write"))?;
+        let mut w = Writer { tx };
+        let out = f(&mut w)?;
+        w.tx.commit().map_err(Error::db("commit"))?;
+        Ok(out)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn head(&self) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
+        head(&self.conn)
+    }
+
+    pub fn directory(&self) -> Result<Directory> {
+        directory(&self.conn)
+    }
+
+    pub fn settings(&self) -> Result<LedgerInit> {
+        self.directory()?.settings.ok_or_else(|| {
+            Error::usage(format!(
+                "the ledger at {} is empty: run `baitai init`",
+                self.path.display()
+            ))
+        })
+    }
+
+    pub fn medium_entries(&self, m: &MediumNumber) -> Result<Vec<StoredEntry>> {
+        medium_entries(&self.conn, m)
+    }
+
+    pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
+        Ok(fold_medium(&self.medium_entries(m)?))
+    }
+
+    /// Every registered medium number, in registration order.
+    pub fn media(&self) -> Result<Vec<MediumNumber>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT medium FROM entries WHERE kind = 'medium.register' ORDER BY seq")
+            .map_err(Error::db("list media"))?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(Error::db("list media"))?;
+        rows.map(|r| r.map(MediumNumber).map_err(Error::db("list media")))
+            .collect()
+    }
+
+    pub fn signatures(&self, seq: u64) -> Result<Vec<StoredSignature>> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT role, person, signature FROM signatures WHERE seq = ?1 ORDER BY role",
+            )
+            .map_err(Error::db("read signatures"))?;
+        let rows = st
+            .query_map([seq as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            })
+            .map_err(Error::db("read signatures"))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (role, person, signature) = row.map_err(Error::db("read signatures"))?;
+            let role = SignRole::parse(&role)
+                .ok_or_else(|| Error::Integrity(format!("entry {seq}: unknown signature role {role:?}")))?;
+            out.push(StoredSignature {
+                role,
+                person: PersonId(person),
+                signature,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn sealed_key(&self, id: &PersonId) -> Result<SealedKey> {
+        let text: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT sealed FROM person_keys WHERE person = ?1",
+                [&id.0],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::db("read a sealed key"))?;
+        let text = text.ok_or_else(|| Error::Integrity(format!("no stored key for {id}")))?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::Integrity(format!("stored key of {id} is malformed: {e}")))
+    }
+
+    /// Entries of the given kinds, oldest first.
+    pub fn entries_of_kinds(&self, kinds: &[&str]) -> Result<Vec<StoredEntry>> {
+        let list = kinds
+            .iter()
+            .map(|k| format!("'{}'", k.replace('\'', "")))
+            .collect::<Vec<_>>()
+            .join(",");
+        query_entries(
+            &self.conn,
+            &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE kind IN ({list}) ORDER BY seq"),
+            [],
+        )
+    }
+
+    /// The last entry signed by this person (their last successful use).
+    pub fn last_signed_by(&self, id: &PersonId) -> Result<Option<StoredEntry>> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT MAX(seq) FROM signatures WHERE person = ?1",
+                [&id.0],
+                |r| r.get(0),
+            )
+            .map_err(Error::db("find last use"))?;
+        match seq {
+            None => Ok(None),
+            Some(s) => Ok(query_entries(
+                &self.conn,
+                &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE seq = ?1"),
+                [s],
+            )?
+            .pop()),
+        }
+    }
+
+    /// Failed passphrase attempts for this person after the given sequence number.
+    pub fn auth_failures_since(&self, id: &PersonId, after_seq: u64) -> Result<Vec<StoredEntry>> {
+        let all = query_entries(
+            &self.conn,
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 'person.auth_failure' AND actor = ?1 AND seq > ?2 ORDER BY seq"
+            ),
+            params![&id.0, after_seq as i64],
+        )?;
+        Ok(all)
+    }
+}
+
+/// A write transaction. Every entry passes the lifecycle rules and carries every signature it
+/// needs before it is inserted.
+pub struct Writer<'c> {
+    tx: rusqlite::Transaction<'c>,
+}
+
+impl Writer<'_> {
+    pub fn directory(&self) -> Result<Directory> {
+        directory(&self.tx)
+    }
+
+    pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
+        Ok(fold_medium(&medium_entries(&self.tx, m)?))
+    }
+
+    /// The next unused number `{prefix}-{year}-{seq:04}`: one more than the highest ever issued.
+    pub fn next_medium_number(&self, prefix: &str, year: i16) -> Result<MediumNumber> {
+        let stem = format!("{prefix}-{year}-");
+        let pattern = format!("{}%", stem.replace('%', "\\%").replace('_', "\\_"));
+        let mut st = self
+            .tx
+            .prepare(
+                "SELECT medium FROM entries WHERE kind = 'medium.register' AND medium LIKE ?1 ESCAPE '\\'",
+            )
+            .map_err(Error::db("allocate a medium number"))?;
+        let rows = st
+            .query_map([pattern], |r| r.get::<_, String>(0))
+            .map_err(Error::db("allocate a medium number"))?;
+        let mut max = 0u64;
+        for r in rows {
+            let n = r.map_err(Error::db("allocate a medium number"))?;
+            if let Some(k) = n.strip_prefix(&stem).and_then(|s| s.parse::<u64>().ok()) {
+                max = max.max(k);
+            }
+        }
+        Ok(MediumNumber(format!("{stem}{:04}", max + 1)))
+    }
+
+    pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
+        let text = serde_json::to_string(sealed)
+            .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}")))?;
+        self.tx
+            .execute(
+                "INSERT INTO person_keys(person, sealed) VALUES (?1, ?2)
+                 ON CONFLICT(person) DO UPDATE SET sealed = excluded.sealed",
+                params![&id.0, text],
+            )
+            .map_err(Error::db("store a sealed key"))?;
+        Ok(())
+    }
+
+    /// Check `draft` against the rules, then append it signed by `signers`.
+    pub fn commit(
+        &mut self,
+        draft: Draft,
+        signers: &[(SignRole, &PersonKey)],
+    ) -> Result<StoredEntry> {
+        let head = head(&self.tx)?;
+        let now = time::now();
+        let (seq, prev_hash) = match &head {
+            Some((seq, hash, last)) => {
+                if now < *last {
+                    return Err(Error::refused(
+                        "clock",
+                        format!(
+                            "the system clock ({}) is earlier than the last ledger entry ({}); fix the clock before recording",
+                            time::to_store(now),
+                            time::to_store(*last)
+                        ),
+                    ));
+                }
+                (seq + 1, *hash)
+            }
+            None => (1, GENESIS),
+        };
+        let dir = self.directory()?;
+        let state = match &draft.medium {
+            Some(m) => self.medium_state(m)?,
+            None => None,
+        };
+        let act = Act {
+            time: now,
+            medium: draft.medium.as_ref(),
+            actor: draft.actor.as_ref(),
+            body: &draft.body,
+        };
+        lifecycle::permit(&dir, state.as_ref(), &act)?;
+        let (kind, payload) = draft.body.encode()?;
+        let time_s = time::to_store(now);
+        let hash = entry_hash(&HashInput {
+            seq,
+            time: &time_s,
+            kind: &kind,
+            medium: draft.medium.as_ref().map(|m| m.0.as_str()),
+            actor: draft.actor.as_ref().map(|a| a.0.as_str()),
+            payload: &payload,
+            prev_hash: &prev_hash,
+        });
+        let sigs = collect_signatures(&dir, &draft, &hash, signers)?;
+        self.insert(seq, &time_s, &kind, &draft, &payload, &prev_hash, &hash)?;
+        for (role, person, sig) in &sigs {
+            self.tx
+                .execute(
+                    "INSERT INTO signatures(seq, role, person, signature) VALUES (?1, ?2, ?3, ?4)",
+                    params![seq as i64, role.as_str(), &person.0, &sig.0[..]],
+                )
+                .map_err(Error::db("append a signature"))?;
+        }
+        Ok(StoredEntry {
+            seq,
+            time: now,
+            kind,
+            medium: draft.medium,
+            actor: draft.actor,
+            payload,
+            prev_hash,
+            hash,
+            body: draft.body,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert(
+        &self,
+        seq: u64,
+        time_s: &str,
+        kind: &str,
+        draft: &Draft,
+        payload: &str,
+        prev: &[u8; 32],
+        hash: &[u8; 32],
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    seq as i64,
+                    time_s,
+                    kind,
+                    draft.medium.as_ref().map(|m| &m.0),
+                    draft.actor.as_ref().map(|a| &a.0),
+                    payload,
+                    &prev[..],
+                    &hash[..]
+                ],
+            )
+            .map_err(Error::db("append an entry"))?;
+        Ok(())
+    }
+}
+
+/// Sign the entry with every key it needs, checking each key belongs to the person named.
+fn collect_signatures(
+    dir: &Directory,
+    draft: &Draft,
+    hash: &[u8; 32],
+    signers: &[(SignRole, &PersonKey)],
+) -> Result<Vec<(SignRole, PersonId, crate::crypto::Signature)>> {
+    let mut needed: Vec<(SignRole, PersonId)> = Vec::new();
+    if !draft.body.is_unsigned() {
+        if let Some(a) = &draft.actor {
+            needed.push((SignRole::Actor, a.clone()));
+        }
+    }
+    if let Some((role, p)) = draft.body.second_signer() {
+        needed.push((role, p.clone()));
+    }
+    let mut out = Vec::new();
+    for (role, person) in needed {
+        let key = signers
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, k)| *k)
+            .ok_or_else(|| Error::Other(format!("internal: no {} key to sign with", role.as_str())))?;
+        let expected = match (&draft.body, dir.get(&person)) {
+            (_, Some(p)) => p.public_key,
+            (Body::PersonAdd(p), None) if p.id == person => p.public_key,
+            _ => return Err(Error::Other(format!("internal: {person} has no public key"))),
+        };
+        if key.public() != expected {
+            return Err(Error::Auth(format!(
+                "the key offered for {person} does not match the ledger"
+            )));
+        }
+        out.push((role, person, key.sign_entry(role.as_str(), hash)));
+    }
+    Ok(out)
+}
+
+fn head(conn: &Connection) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
+    let row: Option<(i64, Vec<u8>, String)> = conn
+        .query_row(
+            "SELECT seq, hash, time FROM entries ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(Error::db("read the last entry"))?;
+    match row {
+        None => Ok(None),
+        Some((seq, hash, t)) => Ok(Some((seq as u64, to_hash(&hash, seq)?, time::from_store(&t)?))),
+    }
+}
+
+pub(crate) fn to_hash(b: &[u8], seq: i64) -> Result<[u8; 32]> {
+    <[u8; 32]>::try_from(b)
+        .map_err(|_| Error::Integrity(format!("entry {seq}: stored hash is not 32 bytes")))
+}
+
+fn directory(conn: &Connection) -> Result<Directory> {
+    let entries = query_entries(
+        conn,
+        &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE kind IN {DIRECTORY_KINDS} ORDER BY seq"),
+        [],
+    )?;
+    let mut dir = Directory::default();
+    for e in &entries {
+        dir.apply(&Act {
+            time: e.time,
+            medium: e.medium.as_ref(),
+            actor: e.actor.as_ref(),
+            body: &e.body,
+        });
+    }
+    Ok(dir)
+}
+
+fn medium_entries(conn: &Connection, m: &MediumNumber) -> Result<Vec<StoredEntry>> {
+    query_entries(
+        conn,
+        &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE medium = ?1 ORDER BY seq"),
+        [&m.0],
+    )
+}
+
+/// A medium's state from its own entries (already checked when they were written).
+pub fn fold_medium(entries: &[StoredEntry]) -> Option<MediumState> {
+    let mut state: Option<MediumState> = None;
+    for e in entries.iter().filter(|e| e.body.is_medium_act()) {
+        let act = Act {
+            time: e.time,
+            medium: e.medium.as_ref(),
+            actor: e.actor.as_ref(),
+            body: &e.body,
+        };
+        if let Some(next) = lifecycle::medium::apply(state.as_ref(), &act) {
+            state = Some(next);
+        }
+    }
+    state
+}
+
+pub(crate) fn query_entries<P: rusqlite::Params>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+) -> Result<Vec<StoredEntry>> {
+    let mut st = conn.prepare_cached(sql).map_err(Error::db("read entries"))?;
+    let mut rows = st.query(params).map_err(Error::db("read entries"))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(Error::db("read entries"))? {
+        out.push(entry_from_row(row)?);
+    }
+    Ok(out)
+}
+
+/// Decode one row selected with ENTRY_COLUMNS.
+pub(crate) fn entry_from_row(r: &Row) -> Result<StoredEntry> {
+    let raw = RawEntry::from_row(r).map_err(Error::db("read an entry"))?;
+    raw.decode()
+}
+
+/// A row as stored, before any of it is trusted.
+pub(crate) struct RawEntry {
+    pub seq: i64,
+    pub time: String,
+    pub kind: String,
+    pub medium: Option<String>,
+    pub actor: Option<String>,
+    pub payload: String,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+impl RawEntry {
+    pub fn from_row(r: &Row) -> rusqlite::Result<Self> {
+        Ok(RawEntry {
+            seq: r.get(0)?,
+            time: r.get(1)?,
+            kind: r.get(2)?,
+            medium: r.get(3)?,
+            actor: r.get(4)?,
+            payload: r.get(5)?,
+            prev_hash: r.get(6)?,
+            hash: r.get(7)?,
+        })
+    }
+
+    pub fn decode(self) -> Result<StoredEntry> {
+        let at = |e: Error| match e {
+            Error::Integrity(m) => Error::Integrity(format!("entry {}: {m}", self.seq)),
+            other => other,
+        };
+        Ok(StoredEntry {
+            seq: self.seq as u64,
+            time: time::from_store(&self.time).map_err(at)?,
+            body: Body::decode(&self.kind, &self.payload).map_err(at)?,
+            prev_hash: to_hash(&self.prev_hash, self.seq)?,
+            hash: to_hash(&self.hash, self.seq)?,
+            medium: self.medium.clone().map(MediumNumber),
+            actor: self.actor.clone().map(PersonId),
+            kind: self.kind.clone(),
+            payload: self.payload.clone(),
+        })
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.exists() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(Error::io(format!("create {}", dir.display())))
+}
+
+fn create_private_file(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(|_| ())
+        .map_err(Error::io(format!("create {}", path.display())))
+}

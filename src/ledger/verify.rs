@@ -1,0 +1,283 @@
+//! `ledger verify`: recompute the hash chain, replay the rules, check every signature.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::chain::{entry_hash, HashInput, GENESIS};
+use super::store::{Ledger, RawEntry};
+use crate::crypto::{PublicKey, Signature};
+use crate::error::{Error, Result};
+use crate::lifecycle::{Act, Lifecycle};
+use crate::model::{Body, PersonId, SignRole};
+
+/// The first entry that fails, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct VerifyFailure {
+    pub seq: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub entries: u64,
+    pub signatures: u64,
+    pub media: usize,
+    pub people: usize,
+    /// Hash of the last entry (hex): an auditor keeps it to detect truncation later.
+    pub head: Option<String>,
+    pub failure: Option<VerifyFailure>,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// One signature to check; checked in parallel batches.
+struct SigJob {
+    seq: u64,
+    role: SignRole,
+    key: PublicKey,
+    hash: [u8; 32],
+    sig: Vec<u8>,
+}
+
+const BATCH: usize = 8192;
+
+impl Ledger {
+    pub fn verify(&self) -> Result<VerifyReport> {
+        verify(self.conn())
+    }
+}
+
+fn verify(conn: &Connection) -> Result<VerifyReport> {
+    let mut walk = Walk::default();
+    let mut stmt = conn
+        .prepare(
+            "SELECT e.seq, e.time, e.kind, e.medium, e.actor, e.payload, e.prev_hash, e.hash,
+                    s.role, s.person, s.signature
+             FROM entries e LEFT JOIN signatures s ON s.seq = e.seq
+             ORDER BY e.seq, s.role",
+        )
+        .map_err(Error::db("read the ledger"))?;
+    let mut rows = stmt.query([]).map_err(Error::db("read the ledger"))?;
+    let mut current: Option<(RawEntry, Vec<(String, String, Vec<u8>)>)> = None;
+    while let Some(row) = rows.next().map_err(Error::db("read the ledger"))? {
+        let raw = RawEntry::from_row(row).map_err(Error::db("read the ledger"))?;
+        let sig: Option<(String, String, Vec<u8>)> = match row.get::<_, Option<String>>(8) {
+            Ok(Some(role)) => Some((
+                role,
+                row.get(9).map_err(Error::db("read a signature"))?,
+                row.get(10).map_err(Error::db("read a signature"))?,
+            )),
+            _ => None,
+        };
+        let same = current.as_ref().is_some_and(|(c, _)| c.seq == raw.seq);
+        if !same {
+            if let Some((prev, sigs)) = current.take() {
+                if !walk.entry(prev, sigs) {
+                    break;
+                }
+            }
+            current = Some((raw, Vec::new()));
+        }
+        if let (Some(s), Some((_, sigs))) = (sig, current.as_mut()) {
+            sigs.push(s);
+        }
+    }
+    if let Some((prev, sigs)) = current.take() {
+        walk.entry(prev, sigs);
+    }
+    walk.flush();
+    if walk.failure.is_none() {
+        walk.check_orphans(conn)?;
+    }
+    Ok(walk.report())
+}
+
+#[derive(Default)]
+struct Walk {
+    state: Lifecycle,
+    expected_seq: u64,
+    prev_hash: Option<[u8; 32]>,
+    last_time: Option<String>,
+    entries: u64,
+    signatures: u64,
+    jobs: Vec<SigJob>,
+    failure: Option<VerifyFailure>,
+}
+
+impl Walk {
+    fn fail(&mut self, seq: u64, reason: impl Into<String>) -> bool {
+        let f = VerifyFailure {
+            seq,
+            reason: reason.into(),
+        };
+        if self.failure.as_ref().is_none_or(|old| f.seq < old.seq) {
+            self.failure = Some(f);
+        }
+        false
+    }
+
+    /// Check one entry; false stops the walk.
+    fn entry(&mut self, raw: RawEntry, sigs: Vec<(String, String, Vec<u8>)>) -> bool {
+        let seq = raw.seq as u64;
+        let expected = self.expected_seq + 1;
+        if seq != expected {
+            return self.fail(expected, format!("entry {expected} is missing (next is {seq})"));
+        }
+        self.expected_seq = seq;
+        let prev = self.prev_hash.unwrap_or(GENESIS);
+        if raw.prev_hash != prev {
+            return self.fail(seq, "does not link to the entry before it (an entry was removed, replaced or reordered)");
+        }
+        let hash = entry_hash(&HashInput {
+            seq,
+            time: &raw.time,
+            kind: &raw.kind,
+            medium: raw.medium.as_deref(),
+            actor: raw.actor.as_deref(),
+            payload: &raw.payload,
+            prev_hash: &prev,
+        });
+        if raw.hash != hash {
+            return self.fail(seq, "its contents do not match its hash (the entry was edited)");
+        }
+        if self.last_time.as_ref().is_some_and(|t| raw.time < *t) {
+            return self.fail(seq, "its time is earlier than the entry before it");
+        }
+        let entry = match raw.decode() {
+            Ok(e) => e,
+            Err(e) => return self.fail(seq, e.to_string()),
+        };
+        if !self.queue_signatures(seq, &entry.body, entry.actor.as_ref(), &hash, sigs) {
+            return false;
+        }
+        let act = Act {
+            time: entry.time,
+            medium: entry.medium.as_ref(),
+            actor: entry.actor.as_ref(),
+            body: &entry.body,
+        };
+        if let Err(r) = self.state.step(&act) {
+            return self.fail(seq, format!("breaks a rule: {r}"));
+        }
+        self.prev_hash = Some(hash);
+        self.last_time = Some(crate::time::to_store(entry.time));
+        self.entries += 1;
+        if self.jobs.len() >= BATCH {
+            self.flush();
+            return self.failure.is_none();
+        }
+        true
+    }
+
+    fn queue_signatures(
+        &mut self,
+        seq: u64,
+        body: &Body,
+        actor: Option<&PersonId>,
+        hash: &[u8; 32],
+        sigs: Vec<(String, String, Vec<u8>)>,
+    ) -> bool {
+        let mut needed: Vec<(SignRole, PersonId)> = Vec::new();
+        if !body.is_unsigned() {
+            match actor {
+                Some(a) => needed.push((SignRole::Actor, a.clone())),
+                None => return self.fail(seq, "names no actor"),
+            }
+        }
+        if let Some((role, p)) = body.second_signer() {
+            needed.push((role, p.clone()));
+        }
+        if sigs.len() != needed.len() {
+            return self.fail(
+                seq,
+                format!("has {} signatures where {} are required", sigs.len(), needed.len()),
+            );
+        }
+        let by_role: HashMap<&str, &(String, String, Vec<u8>)> =
+            sigs.iter().map(|s| (s.0.as_str(), s)).collect();
+        for (role, person) in needed {
+            let Some((_, signer, sig)) = by_role.get(role.as_str()).copied() else {
+                return self.fail(seq, format!("the {} signature is missing", role.as_str()));
+            };
+            if signer != &person.0 {
+                return self.fail(seq, format!("the {} signature is by {signer}, not {person}", role.as_str()));
+            }
+            let key = match (self.state.people.get(&person), body) {
+                (Some(p), _) => p.public_key,
+                (None, Body::PersonAdd(p)) if p.id == person => p.public_key,
+                _ => return self.fail(seq, format!("is signed by {person}, who is not in the ledger")),
+            };
+            self.jobs.push(SigJob {
+                seq,
+                role,
+                key,
+                hash: *hash,
+                sig: sig.clone(),
+            });
+        }
+        true
+    }
+
+    /// Check queued signatures on all cores; keep the earliest failure.
+    fn flush(&mut self) {
+        let jobs = std::mem::take(&mut self.jobs);
+        self.signatures += jobs.len() as u64;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .max(1);
+        let chunk = jobs.len().div_ceil(threads).max(1);
+        let bad: Option<&SigJob> = std::thread::scope(|s| {
+            let handles: Vec<_> = jobs
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().find(|j| !check(j))))
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().ok().flatten())
+                .min_by_key(|j| j.seq)
+        });
+        if let Some(j) = bad {
+            let (seq, role) = (j.seq, j.role.as_str());
+            self.fail(seq, format!("the {role} signature does not verify"));
+        }
+    }
+
+    fn check_orphans(&mut self, conn: &Connection) -> Result<()> {
+        let orphan: Option<i64> = conn
+            .query_row(
+                "SELECT MIN(seq) FROM signatures WHERE seq NOT IN (SELECT seq FROM entries)",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(Error::db("check signatures"))?;
+        if let Some(seq) = orphan {
+            self.fail(seq as u64, "a signature exists for an entry that does not");
+        }
+        Ok(())
+    }
+
+    fn report(self) -> VerifyReport {
+        VerifyReport {
+            entries: self.entries,
+            signatures: self.signatures,
+            media: self.state.media.len(),
+            people: self.state.people.people.len(),
+            head: self.prev_hash.map(hex::encode),
+            failure: self.failure,
+        }
+    }
+}
+
+fn check(j: &SigJob) -> bool {
+    match Signature::from_slice(&j.sig) {
+        Some(sig) => j.key.verify_entry(j.role.as_str(), &j.hash, &sig),
+        None => false,
+    }
+}

@@ -1,0 +1,366 @@
+//! A medium's state folded from its entries, and the rules of 003 第4 for each act on it.
+
+use jiff::Timestamp;
+
+use super::{Act, Directory};
+use crate::error::Refusal;
+use crate::model::{Body, Classification, MediumNumber, PersonId, Role};
+
+/// How a medium left storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueKind {
+    /// 使用: the handler's own use, back before the end of the day.
+    Use,
+    /// 持出し: carried out of the premises with permission.
+    CarryOut,
+    /// 貸出し: lent to a borrower with permission.
+    Loan,
+}
+
+impl IssueKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueKind::Use => "use",
+            IssueKind::CarryOut => "carry-out",
+            IssueKind::Loan => "loan",
+        }
+    }
+}
+
+/// Who has the medium out, since when, until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutInfo {
+    pub kind: IssueKind,
+    pub holder: PersonId,
+    pub since: Timestamp,
+    pub until: Option<Timestamp>,
+    pub borrower: Option<String>,
+}
+
+/// Where the medium is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holding {
+    InStorage,
+    Out(OutInfo),
+    Lost,
+    Destroyed,
+    Transferred,
+}
+
+impl Holding {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Holding::InStorage => "in-storage",
+            Holding::Out(o) => match o.kind {
+                IssueKind::Use => "in-use",
+                IssueKind::CarryOut => "carried-out",
+                IssueKind::Loan => "on-loan",
+            },
+            Holding::Lost => "lost",
+            Holding::Destroyed => "destroyed",
+            Holding::Transferred => "transferred",
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Holding::Destroyed | Holding::Transferred)
+    }
+}
+
+/// What the ledger knows about data left on the medium: the reuse gate reads this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cleanliness {
+    /// Newly registered here and never issued: may be issued once.
+    Fresh,
+    /// Came back (or came from outside) and nothing has proven it clean.
+    /// `data_found` is what a return check saw, when one was made.
+    Unverified { data_found: Option<bool> },
+    /// A verified wipe or a whole-device check found nothing.
+    VerifiedClean,
+    /// A wipe's read-back failed: the medium must be destroyed.
+    WipeFailed,
+}
+
+impl Cleanliness {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Cleanliness::Fresh => "fresh",
+            Cleanliness::Unverified {
+                data_found: Some(true),
+            } => "data-present",
+            Cleanliness::Unverified { .. } => "unverified",
+            Cleanliness::VerifiedClean => "verified-clean",
+            Cleanliness::WipeFailed => "wipe-failed",
+        }
+    }
+
+    pub fn may_issue(&self) -> bool {
+        matches!(self, Cleanliness::Fresh | Cleanliness::VerifiedClean)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediumState {
+    pub number: MediumNumber,
+    pub classification: Classification,
+    pub registered_at: Timestamp,
+    pub holding: Holding,
+    pub clean: Cleanliness,
+    /// The last person who had it out (for the incident report and `medium show`).
+    pub last_holder: Option<PersonId>,
+    pub received_from: Option<String>,
+    pub entries: u64,
+}
+
+fn refuse(rule: &'static str, reason: String) -> Result<(), Refusal> {
+    Err(Refusal::new(rule, reason))
+}
+
+/// The rules for one act on a medium.
+pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Result<(), Refusal> {
+    let Some(number) = act.medium else {
+        return refuse("no-medium", "this entry must name a medium".into());
+    };
+    let Some(actor) = act.actor else {
+        return refuse("no-actor", "every entry names who made it".into());
+    };
+    let state = match (state, act.body) {
+        (None, Body::Register(_)) => {
+            people.require(actor, Role::Custodian, "register media")?;
+            return Ok(());
+        }
+        (Some(_), Body::Register(_)) => {
+            return refuse("unique-number", format!("{number} is already registered"))
+        }
+        (None, _) => return refuse("unknown-medium", format!("no medium {number}")),
+        (Some(s), _) => s,
+    };
+    if state.holding.is_closed() {
+        return refuse(
+            "closed",
+            format!(
+                "{number} is {}: nothing more can be recorded for it",
+                state.holding.as_str()
+            ),
+        );
+    }
+    match act.body {
+        Body::Checkout(_) => {
+            people.require(actor, Role::Handler, "take media out for use")?;
+            issue_gate(state)
+        }
+        Body::CarryOut(b) => {
+            people.require(actor, Role::Handler, "carry media out")?;
+            approval(people, actor, &b.approver)?;
+            issue_gate(state)?;
+            period(act.time, &b.until)
+        }
+        Body::Loan(b) => {
+            people.require(actor, Role::Handler, "lend media")?;
+            approval(people, actor, &b.approver)?;
+            issue_gate(state)?;
+            period(act.time, &b.until)
+        }
+        Body::Return(_) => {
+            people.require(actor, Role::Custodian, "receive media back")?;
+            match state.holding {
+                Holding::Out(_) | Holding::Lost => Ok(()),
+                _ => refuse(
+                    "not-out",
+                    format!("{number} is {}, not out", state.holding.as_str()),
+                ),
+            }
+        }
+        Body::Copy(b) => {
+            people.require(actor, Role::Handler, "copy data at the destination")?;
+            approval(people, actor, &b.approver)?;
+            match &state.holding {
+                Holding::Out(o) if o.kind != IssueKind::Use && &o.holder == actor => Ok(()),
+                Holding::Out(o) if o.kind != IssueKind::Use => refuse(
+                    "holder",
+                    format!("{number} is out with {}, not with {actor}", o.holder),
+                ),
+                _ => refuse(
+                    "not-at-destination",
+                    format!(
+                        "copies are recorded at a carry-out or loan destination; {number} is {}",
+                        state.holding.as_str()
+                    ),
+                ),
+            }
+        }
+        Body::Transfer(b) => {
+            if !people.active(actor)?.has(Role::Handler) {
+                people.require(actor, Role::Custodian, "transfer media")?;
+            }
+            approval(people, actor, &b.approver)?;
+            match &state.holding {
+                Holding::InStorage => Ok(()),
+                Holding::Out(o) if &o.holder == actor => Ok(()),
+                other => refuse(
+                    "not-in-hand",
+                    format!(
+                        "{number} is {}; a transfer starts from storage or from its holder",
+                        other.as_str()
+                    ),
+                ),
+            }
+        }
+        Body::Destroy(b) => permit_destroy(people, state, actor, b),
+        Body::Lost(_) => {
+            let p = people.active(actor)?;
+            if !p.has(Role::Handler) && !p.has(Role::Custodian) {
+                return refuse(
+                    "role",
+                    format!("{} ({}) cannot report media lost: that needs the handler or custodian role", p.name, p.id),
+                );
+            }
+            match state.holding {
+                Holding::Lost => refuse("lost", format!("{number} is already reported lost")),
+                _ => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A medium leaves storage only when it is in storage and past the reuse gate.
+fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
+    let n = &state.number;
+    match &state.holding {
+        Holding::InStorage => {}
+        Holding::Out(o) => {
+            return refuse(
+                "not-in-storage",
+                format!("{n} is already out ({}) with {}", o.kind.as_str(), o.holder),
+            )
+        }
+        other => return refuse("not-in-storage", format!("{n} is {}", other.as_str())),
+    }
+    match state.clean {
+        c if c.may_issue() => Ok(()),
+        Cleanliness::WipeFailed => refuse(
+            "reuse-gate",
+            format!("{n} failed wipe verification and must be destroyed"),
+        ),
+        Cleanliness::Unverified {
+            data_found: Some(true),
+        } => refuse(
+            "reuse-gate",
+            format!("{n} was returned with data on it; wipe it and verify before reuse (000 10(4)ウ)"),
+        ),
+        _ => refuse(
+            "reuse-gate",
+            format!("{n} has no verified clean state since it came back; wipe it and verify before reuse (000 10(4)ウ)"),
+        ),
+    }
+}
+
+fn approval(people: &Directory, actor: &PersonId, approver: &PersonId) -> Result<(), Refusal> {
+    if approver == actor {
+        return refuse(
+            "separation-of-duties",
+            format!("{actor} cannot approve their own request"),
+        );
+    }
+    people.require(approver, Role::Custodian, "approve")?;
+    Ok(())
+}
+
+fn period(start: Timestamp, until: &str) -> Result<(), Refusal> {
+    match until.parse::<Timestamp>() {
+        Ok(u) if u > start => Ok(()),
+        Ok(_) => refuse("period", format!("the period ends ({until}) before it starts")),
+        Err(_) => refuse("period", format!("the period end {until:?} is not a time")),
+    }
+}
+
+fn permit_destroy(
+    people: &Directory,
+    state: &MediumState,
+    actor: &PersonId,
+    b: &crate::model::Destroy,
+) -> Result<(), Refusal> {
+    let n = &state.number;
+    people.require(actor, Role::Custodian, "destroy media")?;
+    if &b.witness == actor {
+        return refuse(
+            "separation-of-duties",
+            format!("{actor} cannot witness their own destruction (two-person rule)"),
+        );
+    }
+    people.require(&b.witness, Role::Witness, "witness destruction")?;
+    if state.holding != Holding::InStorage {
+        return refuse(
+            "not-in-storage",
+            format!("{n} is {}; it must be back in storage to be destroyed", state.holding.as_str()),
+        );
+    }
+    let unverifiable = b.unverifiable.as_deref().map(str::trim).unwrap_or("");
+    if state.clean != Cleanliness::VerifiedClean && unverifiable.is_empty() {
+        return refuse(
+            "verify-before-destroy",
+            format!(
+                "{n} is {}: check that its data cannot be restored (a verified wipe) before destroying it, or give --unverifiable REASON for a medium that cannot be read (000 10(4)ウ)",
+                state.clean.as_str()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The state after a permitted act (`None` only when there is no medium to speak of).
+pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
+    if let Body::Register(r) = act.body {
+        return Some(MediumState {
+            number: act.medium?.clone(),
+            classification: r.classification.clone(),
+            registered_at: act.time,
+            holding: Holding::InStorage,
+            clean: if r.received_from.is_some() {
+                Cleanliness::Unverified { data_found: None }
+            } else {
+                Cleanliness::Fresh
+            },
+            last_holder: None,
+            received_from: r.received_from.clone(),
+            entries: 1,
+        });
+    }
+    let mut s = state?.clone();
+    s.entries += 1;
+    let actor = act.actor.cloned();
+    let out = |kind, until: Option<&str>, borrower: Option<&String>| OutInfo {
+        kind,
+        holder: actor.clone().unwrap_or_else(|| PersonId(String::new())),
+        since: act.time,
+        until: until.and_then(|u| u.parse().ok()),
+        borrower: borrower.cloned(),
+    };
+    match act.body {
+        Body::Checkout(_) => s.holding = Holding::Out(out(IssueKind::Use, None, None)),
+        Body::CarryOut(b) => {
+            s.holding = Holding::Out(out(IssueKind::CarryOut, Some(&b.until), None))
+        }
+        Body::Loan(b) => {
+            s.holding = Holding::Out(out(IssueKind::Loan, Some(&b.until), Some(&b.borrower)))
+        }
+        Body::Return(r) => {
+            s.holding = Holding::InStorage;
+            s.clean = Cleanliness::Unverified {
+                data_found: r.check.data_found(),
+            };
+        }
+        Body::Transfer(_) => s.holding = Holding::Transferred,
+        Body::Destroy(_) => s.holding = Holding::Destroyed,
+        Body::Lost(_) => s.holding = Holding::Lost,
+        _ => {}
+    }
+    if let Holding::Out(o) = &s.holding {
+        s.last_holder = Some(o.holder.clone());
+    }
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,394 @@
+//! Exhaustive state × act tests of the medium rules.
+
+use jiff::Timestamp;
+
+use super::*;
+use crate::crypto::PersonKey;
+use crate::lifecycle::{Act, Lifecycle};
+use crate::model::*;
+
+const M: &str = "USB-2026-0001";
+
+fn t(s: i64) -> Timestamp {
+    Timestamp::from_second(1_800_000_000 + s).unwrap()
+}
+
+fn pid(n: u64) -> PersonId {
+    PersonId::nth(n)
+}
+
+/// P1 admin, P2 handler, P3 custodian, P4 custodian, P5 witness, P6 handler+custodian (revoked).
+fn world() -> Lifecycle {
+    let mut lc = Lifecycle::default();
+    let init = Body::LedgerInit(LedgerInit {
+        org: "org".into(),
+        timezone: "Asia/Tokyo".into(),
+        medium_prefix: "USB".into(),
+        lang: "ja".into(),
+        day_end: "18:00".into(),
+        kdf: crate::crypto::KdfParams::INSECURE_FAST,
+    });
+    let admin = pid(1);
+    lc.step(&Act { time: t(0), medium: None, actor: Some(&admin), body: &init })
+        .unwrap();
+    let roles: [&[Role]; 6] = [
+        &[Role::Admin],
+        &[Role::Handler],
+        &[Role::Custodian],
+        &[Role::Custodian],
+        &[Role::Witness],
+        &[Role::Handler, Role::Custodian],
+    ];
+    for (i, r) in roles.iter().enumerate() {
+        let body = Body::PersonAdd(PersonAdd {
+            id: pid(i as u64 + 1),
+            name: format!("person {}", i + 1),
+            affiliation: "課".into(),
+            roles: r.to_vec(),
+            public_key: PersonKey::generate().public(),
+        });
+        lc.step(&Act { time: t(1), medium: None, actor: Some(&admin), body: &body })
+            .unwrap();
+    }
+    let revoke = Body::PersonRevoke(PersonRef { id: pid(6) });
+    lc.step(&Act { time: t(2), medium: None, actor: Some(&admin), body: &revoke })
+        .unwrap();
+    let reg = Body::Register(Register {
+        kind: MediaKind::Usb,
+        label: None,
+        device: None,
+        classification: Classification::new(3, 2, 2, None).unwrap(),
+        received_from: None,
+    });
+    let m = MediumNumber(M.into());
+    lc.step(&Act { time: t(3), medium: Some(&m), actor: Some(&pid(3)), body: &reg })
+        .unwrap();
+    lc
+}
+
+fn act(lc: &mut Lifecycle, time: i64, actor: u64, body: Body) -> Result<(), Refusal> {
+    let m = MediumNumber(M.into());
+    let a = pid(actor);
+    lc.step(&Act { time: t(time), medium: Some(&m), actor: Some(&a), body: &body })
+}
+
+fn until(s: i64) -> String {
+    crate::time::to_store(t(s))
+}
+
+fn checkout() -> Body {
+    Body::Checkout(Checkout { purpose: "work".into() })
+}
+fn carry_out() -> Body {
+    Body::CarryOut(CarryOut {
+        approver: pid(3),
+        until: until(10_000),
+        destination: "site".into(),
+        purpose: "meeting".into(),
+    })
+}
+fn loan() -> Body {
+    Body::Loan(Loan {
+        approver: pid(3),
+        borrower: "contractor".into(),
+        until: until(10_000),
+        destination: "site".into(),
+        purpose: "review".into(),
+    })
+}
+fn ret(files: u64) -> Body {
+    Body::Return(Return {
+        check: if files == 0 {
+            ReturnCheck::None
+        } else {
+            ReturnCheck::Path { files, bytes: 10 }
+        },
+    })
+}
+fn copy() -> Body {
+    Body::Copy(Copy {
+        approver: pid(3),
+        data: "drawings".into(),
+        counterpart: "partner".into(),
+        purpose: "review".into(),
+    })
+}
+fn transfer() -> Body {
+    Body::Transfer(Transfer {
+        approver: pid(3),
+        recipient: "other office".into(),
+        purpose: "handover".into(),
+    })
+}
+fn destroy(unverifiable: bool) -> Body {
+    Body::Destroy(Destroy {
+        witness: pid(5),
+        method: DestroyMethod::Crush,
+        unverifiable: unverifiable.then(|| "broken connector".to_string()),
+    })
+}
+fn lost() -> Body {
+    Body::Lost(Lost { circumstances: "train".into() })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Start {
+    Fresh,
+    InUse,
+    CarriedOut,
+    OnLoan,
+    ReturnedUnverified,
+    ReturnedData,
+    VerifiedClean,
+    WipeFailed,
+    Lost,
+    Destroyed,
+    Transferred,
+}
+
+fn reach(start: Start) -> Lifecycle {
+    let mut lc = world();
+    let m = MediumNumber(M.into());
+    let set_clean = |lc: &mut Lifecycle, c| lc.media.get_mut(&m).unwrap().clean = c;
+    match start {
+        Start::Fresh => {}
+        Start::InUse => act(&mut lc, 10, 2, checkout()).unwrap(),
+        Start::CarriedOut => act(&mut lc, 10, 2, carry_out()).unwrap(),
+        Start::OnLoan => act(&mut lc, 10, 2, loan()).unwrap(),
+        Start::ReturnedUnverified => {
+            act(&mut lc, 10, 2, checkout()).unwrap();
+            act(&mut lc, 11, 3, ret(0)).unwrap();
+        }
+        Start::ReturnedData => {
+            act(&mut lc, 10, 2, checkout()).unwrap();
+            act(&mut lc, 11, 3, ret(4)).unwrap();
+        }
+        // Verified wipes come with the wipe engine; the state itself is what the gate reads.
+        Start::VerifiedClean => {
+            act(&mut lc, 10, 2, checkout()).unwrap();
+            act(&mut lc, 11, 3, ret(0)).unwrap();
+            set_clean(&mut lc, Cleanliness::VerifiedClean);
+        }
+        Start::WipeFailed => {
+            act(&mut lc, 10, 2, checkout()).unwrap();
+            act(&mut lc, 11, 3, ret(0)).unwrap();
+            set_clean(&mut lc, Cleanliness::WipeFailed);
+        }
+        Start::Lost => act(&mut lc, 10, 2, lost()).unwrap(),
+        Start::Destroyed => {
+            set_clean(&mut lc, Cleanliness::VerifiedClean);
+            act(&mut lc, 10, 3, destroy(false)).unwrap();
+        }
+        Start::Transferred => act(&mut lc, 10, 2, transfer()).unwrap(),
+    }
+    lc
+}
+
+/// The acts tried from every state: (name, actor, body).
+fn acts() -> Vec<(&'static str, u64, Body)> {
+    vec![
+        ("checkout", 2, checkout()),
+        ("carry-out", 2, carry_out()),
+        ("loan", 2, loan()),
+        ("return", 3, ret(0)),
+        ("copy", 2, copy()),
+        ("transfer", 2, transfer()),
+        ("destroy", 3, destroy(false)),
+        ("destroy-unverifiable", 3, destroy(true)),
+        ("lost", 2, lost()),
+    ]
+}
+
+const OK: &str = "ok";
+const NIS: &str = "not-in-storage";
+const GATE: &str = "reuse-gate";
+const NAD: &str = "not-at-destination";
+const VBD: &str = "verify-before-destroy";
+const CLOSED: &str = "closed";
+
+#[test]
+fn every_act_from_every_state() {
+    use Start::*;
+    // Columns follow acts(): checkout, carry-out, loan, return, copy, transfer, destroy,
+    // destroy-unverifiable, lost.
+    let table: Vec<(Start, [&str; 9])> = vec![
+        (Fresh, [OK, OK, OK, "not-out", NAD, OK, VBD, OK, OK]),
+        (InUse, [NIS, NIS, NIS, OK, NAD, OK, NIS, NIS, OK]),
+        (CarriedOut, [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK]),
+        (OnLoan, [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK]),
+        (ReturnedUnverified, [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK]),
+        (ReturnedData, [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK]),
+        (VerifiedClean, [OK, OK, OK, "not-out", NAD, OK, OK, OK, OK]),
+        (WipeFailed, [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK]),
+        (Lost, [NIS, NIS, NIS, OK, NAD, "not-in-hand", NIS, NIS, "lost"]),
+        (Destroyed, [CLOSED; 9]),
+        (Transferred, [CLOSED; 9]),
+    ];
+    for (start, expected) in table {
+        for ((name, actor, body), want) in acts().into_iter().zip(expected) {
+            let mut lc = reach(start);
+            let got = match act(&mut lc, 100, actor, body) {
+                Ok(()) => OK,
+                Err(r) => r.rule,
+            };
+            assert_eq!(got, want, "{name} from {start:?}");
+        }
+    }
+}
+
+#[test]
+fn states_after_acts() {
+    let mut lc = world();
+    let m = MediumNumber(M.into());
+    let st = |lc: &Lifecycle| lc.media[&m].clone();
+    assert_eq!(st(&lc).clean, Cleanliness::Fresh);
+    act(&mut lc, 10, 2, checkout()).unwrap();
+    assert!(matches!(st(&lc).holding, Holding::Out(ref o) if o.kind == IssueKind::Use && o.holder == pid(2)));
+    act(&mut lc, 11, 3, ret(2)).unwrap();
+    assert_eq!(st(&lc).holding, Holding::InStorage);
+    assert_eq!(st(&lc).clean, Cleanliness::Unverified { data_found: Some(true) });
+    assert_eq!(st(&lc).clean.as_str(), "data-present");
+    assert_eq!(st(&lc).last_holder, Some(pid(2)));
+    assert_eq!(st(&lc).entries, 3);
+}
+
+#[test]
+fn received_media_must_be_checked_first() {
+    let mut lc = world();
+    let m2 = MediumNumber("USB-2026-0002".into());
+    let reg = Body::Register(Register {
+        kind: MediaKind::Usb,
+        label: None,
+        device: None,
+        classification: Classification::new(2, 1, 1, None).unwrap(),
+        received_from: Some("取引先".into()),
+    });
+    lc.step(&Act { time: t(5), medium: Some(&m2), actor: Some(&pid(3)), body: &reg })
+        .unwrap();
+    let r = lc.step(&Act { time: t(6), medium: Some(&m2), actor: Some(&pid(2)), body: &checkout() });
+    assert_eq!(r.unwrap_err().rule, GATE);
+}
+
+#[test]
+fn roles_and_separation_of_duties() {
+    let cases: Vec<(&str, u64, Body, &str)> = vec![
+        ("custodian-only cannot check out", 3, checkout(), "role"),
+        ("witness cannot check out", 5, checkout(), "role"),
+        ("revoked cannot act", 6, checkout(), "revoked"),
+        ("unknown cannot act", 9, checkout(), "unknown-person"),
+        (
+            "approver must not be requester",
+            6,
+            carry_out(),
+            "revoked",
+        ),
+        (
+            "handler cannot approve",
+            2,
+            Body::CarryOut(CarryOut { approver: pid(2), ..carry_out_body() }),
+            "separation-of-duties",
+        ),
+        (
+            "approver needs custodian role",
+            2,
+            Body::CarryOut(CarryOut { approver: pid(5), ..carry_out_body() }),
+            "role",
+        ),
+        (
+            "revoked approver",
+            2,
+            Body::Loan(Loan { approver: pid(6), ..loan_body() }),
+            "revoked",
+        ),
+        (
+            "witness must not be executor",
+            3,
+            Body::Destroy(Destroy { witness: pid(3), method: DestroyMethod::Shred, unverifiable: Some("x".into()) }),
+            "separation-of-duties",
+        ),
+        (
+            "witness needs witness role",
+            3,
+            Body::Destroy(Destroy { witness: pid(4), method: DestroyMethod::Shred, unverifiable: Some("x".into()) }),
+            "role",
+        ),
+        ("handler cannot destroy", 2, destroy(true), "role"),
+        ("handler cannot receive back", 2, ret(0), "role"),
+        ("witness cannot report lost", 5, lost(), "role"),
+        (
+            "period end before start",
+            2,
+            Body::CarryOut(CarryOut { until: until(-100), ..carry_out_body() }),
+            "period",
+        ),
+        (
+            "blank unverifiable reason",
+            3,
+            Body::Destroy(Destroy { witness: pid(5), method: DestroyMethod::Melt, unverifiable: Some("  ".into()) }),
+            VBD,
+        ),
+    ];
+    for (what, actor, body, want) in cases {
+        let mut lc = world();
+        let got = act(&mut lc, 100, actor, body).err().map(|r| r.rule);
+        assert_eq!(got, Some(want), "{what}");
+    }
+}
+
+fn carry_out_body() -> CarryOut {
+    match carry_out() {
+        Body::CarryOut(b) => b,
+        _ => unreachable!(),
+    }
+}
+
+fn loan_body() -> Loan {
+    match loan() {
+        Body::Loan(b) => b,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn copy_only_by_holder() {
+    let mut lc = reach(Start::CarriedOut);
+    // P6 is revoked; add nobody else: the custodian P4 is not a handler.
+    let r = act(&mut lc, 100, 4, copy()).unwrap_err();
+    assert_eq!(r.rule, "role");
+}
+
+#[test]
+fn people_rules() {
+    let mut lc = world();
+    let admin = pid(1);
+    let dup = Body::PersonAdd(PersonAdd {
+        id: pid(7),
+        name: "person 2".into(),
+        affiliation: "x".into(),
+        roles: vec![Role::Handler],
+        public_key: PersonKey::generate().public(),
+    });
+    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &dup });
+    assert_eq!(r.unwrap_err().rule, "unique-name");
+    let skip = Body::PersonAdd(PersonAdd {
+        id: pid(9),
+        name: "new".into(),
+        affiliation: "x".into(),
+        roles: vec![Role::Handler],
+        public_key: PersonKey::generate().public(),
+    });
+    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &skip });
+    assert_eq!(r.unwrap_err().rule, "person-id");
+    let by_handler = Body::PersonRevoke(PersonRef { id: pid(3) });
+    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&pid(2)), body: &by_handler });
+    assert_eq!(r.unwrap_err().rule, "role");
+    let last_admin = Body::PersonRevoke(PersonRef { id: pid(1) });
+    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &last_admin });
+    assert_eq!(r.unwrap_err().rule, "last-admin");
+    let again = Body::PersonRevoke(PersonRef { id: pid(6) });
+    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &again });
+    assert_eq!(r.unwrap_err().rule, "revoked");
+    let other_pw = Body::PersonPasswd(PersonRef { id: pid(3) });
+    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&pid(2)), body: &other_pw });
+    assert_eq!(r.unwrap_err().rule, "own-passphrase");
+}

@@ -1,0 +1,68 @@
+//! The rules: a pure fold of ledger entries into people and medium state, and what each act needs.
+//!
+//! No I/O here. The ledger calls [`Lifecycle::permit`] inside its write transaction, so a check
+//! and the entry it allows are atomic, and `ledger verify` replays every entry through the same
+//! rules.
+
+pub mod medium;
+pub mod people;
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+pub use medium::{Cleanliness, Holding, IssueKind, MediumState, OutInfo};
+pub use people::{Directory, Person};
+
+use crate::error::Refusal;
+use crate::model::{Body, MediumNumber, PersonId};
+
+/// One entry as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Act<'a> {
+    pub time: Timestamp,
+    pub medium: Option<&'a MediumNumber>,
+    pub actor: Option<&'a PersonId>,
+    pub body: &'a Body,
+}
+
+/// The whole ledger's state: people and every medium.
+#[derive(Debug, Default, Clone)]
+pub struct Lifecycle {
+    pub people: Directory,
+    pub media: HashMap<MediumNumber, MediumState>,
+}
+
+impl Lifecycle {
+    /// Whether the act is allowed now.
+    pub fn permit(&self, act: &Act) -> Result<(), Refusal> {
+        permit(&self.people, act.medium.and_then(|m| self.media.get(m)), act)
+    }
+
+    /// Record an act that was permitted.
+    pub fn apply(&mut self, act: &Act) {
+        self.people.apply(act);
+        if let (Some(m), true) = (act.medium, act.body.is_medium_act()) {
+            let next = medium::apply(self.media.get(m), act);
+            if let Some(next) = next {
+                self.media.insert(m.clone(), next);
+            }
+        }
+    }
+
+    /// Check and record; used when replaying a stored ledger.
+    pub fn step(&mut self, act: &Act) -> Result<(), Refusal> {
+        self.permit(act)?;
+        self.apply(act);
+        Ok(())
+    }
+}
+
+/// The rules for one act given the people and the state of the medium it names.
+pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Result<(), Refusal> {
+    if act.body.is_medium_act() {
+        medium::permit(people, state, act)
+    } else {
+        people.permit(act)
+    }
+}

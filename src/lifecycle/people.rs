@@ -1,0 +1,215 @@
+//! The people directory folded from `person.*` entries, and the rules for managing people.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+
+use super::Act;
+use crate::crypto::PublicKey;
+use crate::error::Refusal;
+use crate::model::{Body, LedgerInit, PersonId, Role};
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    pub affiliation: String,
+    pub roles: BTreeSet<Role>,
+    pub public_key: PublicKey,
+    pub added_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl Person {
+    pub fn is_active(&self) -> bool {
+        self.revoked_at.is_none()
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn roles_text(&self) -> String {
+        self.roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Directory {
+    pub settings: Option<LedgerInit>,
+    pub people: BTreeMap<PersonId, Person>,
+}
+
+impl Directory {
+    pub fn get(&self, id: &PersonId) -> Option<&Person> {
+        self.people.get(id)
+    }
+
+    /// Find a person by ID (`P0003`) or unique name.
+    pub fn find(&self, key: &str) -> Option<&Person> {
+        self.people
+            .get(&PersonId(key.to_string()))
+            .or_else(|| self.people.values().find(|p| p.name == key))
+    }
+
+    pub fn next_id(&self) -> PersonId {
+        PersonId::nth(self.people.len() as u64 + 1)
+    }
+
+    /// The active person with this ID who holds `role`, or why not.
+    pub fn require(&self, id: &PersonId, role: Role, duty: &str) -> Result<&Person, Refusal> {
+        let p = self
+            .get(id)
+            .ok_or_else(|| Refusal::new("unknown-person", format!("no person {id}")))?;
+        if !p.is_active() {
+            return Err(Refusal::new(
+                "revoked",
+                format!("{} ({}) is revoked and can no longer act", p.name, p.id),
+            ));
+        }
+        if !p.has(role) {
+            return Err(Refusal::new(
+                "role",
+                format!(
+                    "{} ({}) cannot {duty}: that needs the {role} role (has: {})",
+                    p.name,
+                    p.id,
+                    p.roles_text()
+                ),
+            ));
+        }
+        Ok(p)
+    }
+
+    fn active_admins(&self) -> usize {
+        self.people
+            .values()
+            .filter(|p| p.is_active() && p.has(Role::Admin))
+            .count()
+    }
+
+    pub fn permit(&self, act: &Act) -> Result<(), Refusal> {
+        let Some(actor) = act.actor else {
+            return Err(Refusal::new("no-actor", "every entry names who made it"));
+        };
+        match act.body {
+            Body::LedgerInit(_) => {
+                if self.settings.is_some() {
+                    return Err(Refusal::new("init", "the ledger is already initialised"));
+                }
+                Ok(())
+            }
+            Body::PersonAdd(p) => self.permit_add(actor, p),
+            Body::PersonRevoke(r) => {
+                self.require(actor, Role::Admin, "revoke people")?;
+                let target = self.get(&r.id).ok_or_else(|| {
+                    Refusal::new("unknown-person", format!("no person {}", r.id))
+                })?;
+                if !target.is_active() {
+                    return Err(Refusal::new(
+                        "revoked",
+                        format!("{} ({}) is already revoked", target.name, target.id),
+                    ));
+                }
+                if target.has(Role::Admin) && self.active_admins() <= 1 {
+                    return Err(Refusal::new(
+                        "last-admin",
+                        "cannot revoke the last active admin: add another admin first",
+                    ));
+                }
+                Ok(())
+            }
+            Body::PersonPasswd(r) => {
+                if &r.id != actor {
+                    return Err(Refusal::new(
+                        "own-passphrase",
+                        "a person changes only their own passphrase",
+                    ));
+                }
+                self.active(actor).map(|_| ())
+            }
+            Body::AuthFailure(f) => {
+                if self.get(&f.id).is_none() {
+                    return Err(Refusal::new("unknown-person", format!("no person {}", f.id)));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn permit_add(&self, actor: &PersonId, p: &crate::model::PersonAdd) -> Result<(), Refusal> {
+        if self.settings.is_none() {
+            return Err(Refusal::new("init", "the ledger has not been initialised"));
+        }
+        let bootstrap = self.people.is_empty();
+        if bootstrap {
+            // The first admin is added by themself, right after init.
+            if actor != &p.id || !p.roles.contains(&Role::Admin) {
+                return Err(Refusal::new("init", "the first person must be an admin adding themself"));
+            }
+        } else {
+            self.require(actor, Role::Admin, "add people")?;
+        }
+        if p.id != self.next_id() {
+            return Err(Refusal::new(
+                "person-id",
+                format!("person IDs are assigned in order: expected {}", self.next_id()),
+            ));
+        }
+        if p.roles.is_empty() {
+            return Err(Refusal::new("role", "a person needs at least one role"));
+        }
+        if let Some(other) = self.people.values().find(|o| o.name == p.name) {
+            return Err(Refusal::new(
+                "unique-name",
+                format!("the name {:?} is already used by {}", p.name, other.id),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The active person with this ID, or why not.
+    pub fn active(&self, id: &PersonId) -> Result<&Person, Refusal> {
+        let p = self
+            .get(id)
+            .ok_or_else(|| Refusal::new("unknown-person", format!("no person {id}")))?;
+        if !p.is_active() {
+            return Err(Refusal::new(
+                "revoked",
+                format!("{} ({}) is revoked and can no longer act", p.name, p.id),
+            ));
+        }
+        Ok(p)
+    }
+
+    pub fn apply(&mut self, act: &Act) {
+        match act.body {
+            Body::LedgerInit(s) => self.settings = Some(s.clone()),
+            Body::PersonAdd(p) => {
+                self.people.insert(
+                    p.id.clone(),
+                    Person {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        affiliation: p.affiliation.clone(),
+                        roles: p.roles.iter().copied().collect(),
+                        public_key: p.public_key,
+                        added_at: act.time,
+                        revoked_at: None,
+                    },
+                );
+            }
+            Body::PersonRevoke(r) => {
+                if let Some(p) = self.people.get_mut(&r.id) {
+                    p.revoked_at = Some(act.time);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! The ledger's vocabulary: people, media, classification and the typed body of every entry kind.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{KdfParams, PublicKey};
+use crate::error::{Error, Result};
+
+/// A person's ID, `P0001`…, assigned in order and never reused.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct PersonId(pub String);
+
+impl PersonId {
+    pub fn nth(n: u64) -> Self {
+        PersonId(format!("P{n:04}"))
+    }
+}
+
+impl fmt::Display for PersonId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A medium number (媒体番号), `USB-2026-0001`…, never reused.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MediumNumber(pub String);
+
+impl fmt::Display for MediumNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a person may do. A person may hold several roles; duties stay separated per act.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// 取扱者: takes media out, encrypts and decrypts files.
+    Handler,
+    /// 管理者: registers, issues, receives, approves, wipes media.
+    Custodian,
+    /// 破棄立会者: witnesses destruction.
+    Witness,
+    /// 総括者: creates the ledger and manages people.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Handler => "handler",
+            Role::Custodian => "custodian",
+            Role::Witness => "witness",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Classification marking (004 1.3.1.1–1.3.1.2): confidentiality 1–3, integrity 1–2,
+/// availability 1–2, plus free-form handling restrictions (取扱制限).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Classification {
+    pub confidentiality: u8,
+    pub integrity: u8,
+    pub availability: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restriction: Option<String>,
+}
+
+impl Classification {
+    pub fn new(c: u8, i: u8, a: u8, restriction: Option<String>) -> Result<Self> {
+        if !(1..=3).contains(&c) || !(1..=2).contains(&i) || !(1..=2).contains(&a) {
+            return Err(Error::usage(
+                "classification out of range: confidentiality C1–C3, integrity I1–I2, availability A1–A2",
+            ));
+        }
+        Ok(Classification {
+            confidentiality: c,
+            integrity: i,
+            availability: a,
+            restriction,
+        })
+    }
+
+    /// Parse `C3`, `I2`, `A1` style levels (case-insensitive, the letter optional).
+    pub fn level(s: &str, letter: char, max: u8) -> Result<u8> {
+        let t = s.trim();
+        let digits = t
+            .strip_prefix(letter)
+            .or_else(|| t.strip_prefix(letter.to_ascii_lowercase()))
+            .unwrap_or(t);
+        match digits.parse::<u8>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(Error::usage(format!(
+                "{s:?} is not a level: use {letter}1…{letter}{max}"
+            ))),
+        }
+    }
+
+    /// `C3-I2-A2` — the compact marking shown on labels and headers.
+    pub fn marking(&self) -> String {
+        format!(
+            "C{}-I{}-A{}",
+            self.confidentiality, self.integrity, self.availability
+        )
+    }
+
+    /// 機密性3 / 完全性2 / 可用性2 — the marking in Japanese.
+    pub fn marking_ja(&self) -> String {
+        format!(
+            "機密性{} 完全性{} 可用性{}",
+            self.confidentiality, self.integrity, self.availability
+        )
+    }
+}
+
+/// What kind of thing the medium is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaKind {
+    Usb,
+    Block,
+    Image,
+    Other,
+}
+
+/// The identity of the physical medium, checked before anything writes to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeviceIdentity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub serial: Option<String>,
+    pub capacity_bytes: u64,
+}
+
+/// How a medium's data was checked when it came back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
+pub enum ReturnCheck {
+    /// Nothing was looked at.
+    None,
+    /// A file-system look: can find data, never prove it gone.
+    Path { files: u64, bytes: u64 },
+}
+
+impl ReturnCheck {
+    pub fn data_found(&self) -> Option<bool> {
+        match self {
+            ReturnCheck::None => None,
+            ReturnCheck::Path { files, .. } => Some(*files > 0),
+        }
+    }
+}
+
+/// Physical destruction methods (003 第4-7(2)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DestroyMethod {
+    /// 焼却
+    Incinerate,
+    /// 粉砕
+    Crush,
+    /// 細断
+    Shred,
+    /// 溶解
+    Melt,
+    /// 破壊
+    Break,
+}
+
+impl DestroyMethod {
+    pub fn ja(self) -> &'static str {
+        match self {
+            DestroyMethod::Incinerate => "焼却",
+            DestroyMethod::Crush => "粉砕",
+            DestroyMethod::Shred => "細断",
+            DestroyMethod::Melt => "溶解",
+            DestroyMethod::Break => "破壊",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            DestroyMethod::Incinerate => "incineration",
+            DestroyMethod::Crush => "crushing",
+            DestroyMethod::Shred => "shredding",
+            DestroyMethod::Melt => "melting",
+            DestroyMethod::Break => "breaking",
+        }
+    }
+}
+
+/// The ledger's settings, fixed by its first entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerInit {
+    pub org: String,
+    pub timezone: String,
+    pub medium_prefix: String,
+    /// Default language of printouts: `ja` or `en`.
+    pub lang: String,
+    /// End of the working day (`HH:MM`): media used that day are due back by then.
+    pub day_end: String,
+    /// Argon2id parameters for new passphrases.
+    pub kdf: KdfParams,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonAdd {
+    pub id: PersonId,
+    pub name: String,
+    pub affiliation: String,
+    pub roles: Vec<Role>,
+    pub public_key: PublicKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    pub id: PersonId,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthFailure {
+    pub id: PersonId,
+    pub command: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Register {
+    pub kind: MediaKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceIdentity>,
+    pub classification: Classification,
+    /// Set when the medium arrived from outside (`receive`, 003 第4-6(4)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_from: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkout {
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Return {
+    pub check: ReturnCheck,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CarryOut {
+    pub approver: PersonId,
+    /// RFC 3339 UTC.
+    pub until: String,
+    pub destination: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Loan {
+    pub approver: PersonId,
+    pub borrower: String,
+    pub until: String,
+    pub destination: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Copy {
+    pub approver: PersonId,
+    pub data: String,
+    pub counterpart: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transfer {
+    pub approver: PersonId,
+    pub recipient: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Destroy {
+    pub witness: PersonId,
+    pub method: DestroyMethod,
+    /// Why the data could not be checked unrestorable first (a broken medium).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverifiable: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lost {
+    pub circumstances: String,
+}
+
+/// The typed body of a ledger entry. The tag is the entry's `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data")]
+pub enum Body {
+    #[serde(rename = "ledger.init")]
+    LedgerInit(LedgerInit),
+    #[serde(rename = "person.add")]
+    PersonAdd(PersonAdd),
+    #[serde(rename = "person.passwd")]
+    PersonPasswd(PersonRef),
+    #[serde(rename = "person.revoke")]
+    PersonRevoke(PersonRef),
+    #[serde(rename = "person.auth_failure")]
+    AuthFailure(AuthFailure),
+    #[serde(rename = "medium.register")]
+    Register(Register),
+    #[serde(rename = "medium.checkout")]
+    Checkout(Checkout),
+    #[serde(rename = "medium.return")]
+    Return(Return),
+    #[serde(rename = "medium.carry_out")]
+    CarryOut(CarryOut),
+    #[serde(rename = "medium.loan")]
+    Loan(Loan),
+    #[serde(rename = "medium.copy")]
+    Copy(Copy),
+    #[serde(rename = "medium.transfer")]
+    Transfer(Transfer),
+    #[serde(rename = "medium.destroy")]
+    Destroy(Destroy),
+    #[serde(rename = "medium.lost")]
+    Lost(Lost),
+}
+
+/// In which capacity a person signs an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignRole {
+    Actor,
+    Approver,
+    Witness,
+}
+
+impl SignRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignRole::Actor => "actor",
+            SignRole::Approver => "approver",
+            SignRole::Witness => "witness",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "actor" => Some(SignRole::Actor),
+            "approver" => Some(SignRole::Approver),
+            "witness" => Some(SignRole::Witness),
+            _ => None,
+        }
+    }
+}
+
+impl Body {
+    /// Split into the stored `kind` and canonical JSON payload.
+    pub fn encode(&self) -> Result<(String, String)> {
+        let v = serde_json::to_value(self)
+            .map_err(|e| Error::Other(format!("cannot encode entry: {e}")))?;
+        let (kind, data) = match v {
+            serde_json::Value::Object(mut m) => (m.remove("kind"), m.remove("data")),
+            _ => (None, None),
+        };
+        match (kind, data) {
+            (Some(serde_json::Value::String(k)), Some(d)) => Ok((k, d.to_string())),
+            _ => Err(Error::Other("entry body did not encode as kind + data".into())),
+        }
+    }
+
+    pub fn decode(kind: &str, payload: &str) -> Result<Self> {
+        let data: serde_json::Value = serde_json::from_str(payload)
+            .map_err(|e| Error::Integrity(format!("entry payload is not JSON: {e}")))?;
+        let v = serde_json::json!({ "kind": kind, "data": data });
+        serde_json::from_value(v)
+            .map_err(|e| Error::Integrity(format!("entry payload of kind {kind:?} is malformed: {e}")))
+    }
+
+    /// The second person who must sign, besides the actor.
+    pub fn second_signer(&self) -> Option<(SignRole, &PersonId)> {
+        match self {
+            Body::CarryOut(b) => Some((SignRole::Approver, &b.approver)),
+            Body::Loan(b) => Some((SignRole::Approver, &b.approver)),
+            Body::Copy(b) => Some((SignRole::Approver, &b.approver)),
+            Body::Transfer(b) => Some((SignRole::Approver, &b.approver)),
+            Body::Destroy(b) => Some((SignRole::Witness, &b.witness)),
+            _ => None,
+        }
+    }
+
+    /// Entries that nobody signs: a failed passphrase cannot produce a signature.
+    pub fn is_unsigned(&self) -> bool {
+        matches!(self, Body::AuthFailure(_))
+    }
+
+    /// Whether this entry is about one medium (and so appears on its form).
+    pub fn is_medium_act(&self) -> bool {
+        matches!(
+            self,
+            Body::Register(_)
+                | Body::Checkout(_)
+                | Body::Return(_)
+                | Body::CarryOut(_)
+                | Body::Loan(_)
+                | Body::Copy(_)
+                | Body::Transfer(_)
+                | Body::Destroy(_)
+                | Body::Lost(_)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_round_trip() {
+        let b = Body::Checkout(Checkout {
+            purpose: "設計図の持参".into(),
+        });
+        let (k, p) = b.encode().unwrap();
+        assert_eq!(k, "medium.checkout");
+        assert_eq!(p, r#"{"purpose":"設計図の持参"}"#);
+        assert_eq!(Body::decode(&k, &p).unwrap(), b);
+        assert!(Body::decode("medium.checkout", "{}").is_err());
+        assert!(Body::decode("nope", &p).is_err());
+    }
+
+    #[test]
+    fn levels() {
+        assert_eq!(Classification::level("C3", 'C', 3).unwrap(), 3);
+        assert_eq!(Classification::level("i2", 'I', 2).unwrap(), 2);
+        assert_eq!(Classification::level("1", 'A', 2).unwrap(), 1);
+        assert!(Classification::level("C4", 'C', 3).is_err());
+        assert!(Classification::level("X", 'C', 3).is_err());
+    }
+}
