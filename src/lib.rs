@@ -1,10 +1,13 @@
 //! baitai (媒体): encrypted vaults on portable media and the signed per-medium ledger (可搬記憶媒体管理簿).
 
+pub mod app;
 pub mod crypto;
+pub mod device;
 pub mod error;
 pub mod ledger;
 pub mod lifecycle;
 pub mod model;
+pub mod report;
 pub mod time;
 
 pub use error::{Error, ExitCode, Result};

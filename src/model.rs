@@ -223,6 +223,8 @@ pub struct LedgerInit {
     pub day_end: String,
     /// Argon2id parameters for new passphrases.
     pub kdf: KdfParams,
+    /// The first admin, who signs this entry with the key introduced here.
+    pub admin: PersonAdd,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -408,6 +410,15 @@ impl Body {
             Body::Copy(b) => Some((SignRole::Approver, &b.approver)),
             Body::Transfer(b) => Some((SignRole::Approver, &b.approver)),
             Body::Destroy(b) => Some((SignRole::Witness, &b.witness)),
+            _ => None,
+        }
+    }
+
+    /// A public key this entry itself introduces for `person` (the signer is not yet known).
+    pub fn introduced_key(&self, person: &PersonId) -> Option<PublicKey> {
+        match self {
+            Body::PersonAdd(p) if &p.id == person => Some(p.public_key),
+            Body::LedgerInit(i) if &i.admin.id == person => Some(i.admin.public_key),
             _ => None,
         }
     }

@@ -455,10 +455,11 @@ fn collect_signatures(
             .find(|(r, _)| *r == role)
             .map(|(_, k)| *k)
             .ok_or_else(|| Error::Other(format!("internal: no {} key to sign with", role.as_str())))?;
-        let expected = match (&draft.body, dir.get(&person)) {
-            (_, Some(p)) => p.public_key,
-            (Body::PersonAdd(p), None) if p.id == person => p.public_key,
-            _ => return Err(Error::Other(format!("internal: {person} has no public key"))),
+        let expected = match dir.get(&person) {
+            Some(p) => p.public_key,
+            None => draft.body.introduced_key(&person).ok_or_else(|| {
+                Error::Other(format!("internal: {person} has no public key"))
+            })?,
         };
         if key.public() != expected {
             return Err(Error::Auth(format!(

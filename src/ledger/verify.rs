@@ -208,10 +208,14 @@ impl Walk {
             if signer != &person.0 {
                 return self.fail(seq, format!("the {} signature is by {signer}, not {person}", role.as_str()));
             }
-            let key = match (self.state.people.get(&person), body) {
-                (Some(p), _) => p.public_key,
-                (None, Body::PersonAdd(p)) if p.id == person => p.public_key,
-                _ => return self.fail(seq, format!("is signed by {person}, who is not in the ledger")),
+            let key = match self.state.people.get(&person) {
+                Some(p) => p.public_key,
+                None => match body.introduced_key(&person) {
+                    Some(k) => k,
+                    None => {
+                        return self.fail(seq, format!("is signed by {person}, who is not in the ledger"))
+                    }
+                },
             };
             self.jobs.push(SigJob {
                 seq,

@@ -97,9 +97,18 @@ impl Directory {
             return Err(Refusal::new("no-actor", "every entry names who made it"));
         };
         match act.body {
-            Body::LedgerInit(_) => {
+            Body::LedgerInit(i) => {
                 if self.settings.is_some() {
                     return Err(Refusal::new("init", "the ledger is already initialised"));
+                }
+                if actor != &i.admin.id
+                    || i.admin.id != PersonId::nth(1)
+                    || !i.admin.roles.contains(&Role::Admin)
+                {
+                    return Err(Refusal::new(
+                        "init",
+                        "the ledger is created by its first admin, P0001",
+                    ));
                 }
                 Ok(())
             }
@@ -146,15 +155,7 @@ impl Directory {
         if self.settings.is_none() {
             return Err(Refusal::new("init", "the ledger has not been initialised"));
         }
-        let bootstrap = self.people.is_empty();
-        if bootstrap {
-            // The first admin is added by themself, right after init.
-            if actor != &p.id || !p.roles.contains(&Role::Admin) {
-                return Err(Refusal::new("init", "the first person must be an admin adding themself"));
-            }
-        } else {
-            self.require(actor, Role::Admin, "add people")?;
-        }
+        self.require(actor, Role::Admin, "add people")?;
         if p.id != self.next_id() {
             return Err(Refusal::new(
                 "person-id",
@@ -187,23 +188,28 @@ impl Directory {
         Ok(p)
     }
 
+    fn insert(&mut self, p: &crate::model::PersonAdd, time: Timestamp) {
+        self.people.insert(
+            p.id.clone(),
+            Person {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                affiliation: p.affiliation.clone(),
+                roles: p.roles.iter().copied().collect(),
+                public_key: p.public_key,
+                added_at: time,
+                revoked_at: None,
+            },
+        );
+    }
+
     pub fn apply(&mut self, act: &Act) {
         match act.body {
-            Body::LedgerInit(s) => self.settings = Some(s.clone()),
-            Body::PersonAdd(p) => {
-                self.people.insert(
-                    p.id.clone(),
-                    Person {
-                        id: p.id.clone(),
-                        name: p.name.clone(),
-                        affiliation: p.affiliation.clone(),
-                        roles: p.roles.iter().copied().collect(),
-                        public_key: p.public_key,
-                        added_at: act.time,
-                        revoked_at: None,
-                    },
-                );
+            Body::LedgerInit(s) => {
+                self.settings = Some(s.clone());
+                self.insert(&s.admin, act.time);
             }
+            Body::PersonAdd(p) => self.insert(p, act.time),
             Body::PersonRevoke(r) => {
                 if let Some(p) = self.people.get_mut(&r.id) {
                     p.revoked_at = Some(act.time);

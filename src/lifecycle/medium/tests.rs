@@ -20,6 +20,13 @@ fn pid(n: u64) -> PersonId {
 /// P1 admin, P2 handler, P3 custodian, P4 custodian, P5 witness, P6 handler+custodian (revoked).
 fn world() -> Lifecycle {
     let mut lc = Lifecycle::default();
+    let person = |i: usize, roles: &[Role]| PersonAdd {
+        id: pid(i as u64 + 1),
+        name: format!("person {}", i + 1),
+        affiliation: "課".into(),
+        roles: roles.to_vec(),
+        public_key: PersonKey::generate().public(),
+    };
     let init = Body::LedgerInit(LedgerInit {
         org: "org".into(),
         timezone: "Asia/Tokyo".into(),
@@ -27,6 +34,7 @@ fn world() -> Lifecycle {
         lang: "ja".into(),
         day_end: "18:00".into(),
         kdf: crate::crypto::KdfParams::INSECURE_FAST,
+        admin: person(0, &[Role::Admin]),
     });
     let admin = pid(1);
     lc.step(&Act { time: t(0), medium: None, actor: Some(&admin), body: &init })
@@ -39,14 +47,8 @@ fn world() -> Lifecycle {
         &[Role::Witness],
         &[Role::Handler, Role::Custodian],
     ];
-    for (i, r) in roles.iter().enumerate() {
-        let body = Body::PersonAdd(PersonAdd {
-            id: pid(i as u64 + 1),
-            name: format!("person {}", i + 1),
-            affiliation: "課".into(),
-            roles: r.to_vec(),
-            public_key: PersonKey::generate().public(),
-        });
+    for (i, r) in roles.iter().enumerate().skip(1) {
+        let body = Body::PersonAdd(person(i, r));
         lc.step(&Act { time: t(1), medium: None, actor: Some(&admin), body: &body })
             .unwrap();
     }

@@ -1,0 +1,316 @@
+//! The rows of 別紙様式第2 as commands: register, use and return, carry-out, loan, copy,
+//! transfer, destruction and loss.
+
+use std::path::PathBuf;
+
+use super::{required_text, Secrets, Session};
+use crate::device;
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, StoredEntry};
+use crate::lifecycle::Person;
+use crate::model::*;
+use crate::time::{self, DayEnd};
+
+/// Where a medium's identity comes from at registration.
+#[derive(Debug, Clone)]
+pub enum MediumSource {
+    None,
+    Image(PathBuf),
+    Device(PathBuf),
+}
+
+pub struct RegisterRequest {
+    pub source: MediumSource,
+    pub label: Option<String>,
+    pub classification: Classification,
+    /// Set for `receive`: who the medium came from.
+    pub received_from: Option<String>,
+}
+
+/// Where to look at a returned medium.
+#[derive(Debug, Clone)]
+pub enum ReturnSource {
+    None,
+    Path(PathBuf),
+}
+
+pub struct CarryOutRequest {
+    pub until: String,
+    pub destination: String,
+    pub purpose: String,
+}
+
+pub struct LoanRequest {
+    pub borrower: String,
+    pub until: String,
+    pub destination: String,
+    pub purpose: String,
+}
+
+pub struct CopyRequest {
+    pub data: String,
+    pub counterpart: String,
+    pub purpose: String,
+}
+
+impl Session {
+    /// Register a medium (or, with `received_from`, one that arrived from outside).
+    pub fn register(
+        &mut self,
+        custodian: &str,
+        req: RegisterRequest,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let (kind, device) = match &req.source {
+            MediumSource::None => (MediaKind::Other, None),
+            MediumSource::Image(p) => (MediaKind::Image, Some(device::identify_image(p)?)),
+            MediumSource::Device(p) => {
+                let (k, id) = device::identify_block(p)?;
+                (k, Some(id))
+            }
+        };
+        if let Some(d) = &device {
+            self.refuse_known_device(d)?;
+        }
+        let label = req
+            .label
+            .as_deref()
+            .map(|l| required_text("--label", l))
+            .transpose()?;
+        let received_from = req
+            .received_from
+            .as_deref()
+            .map(|f| required_text("--from", f))
+            .transpose()?;
+        let custodian = self.active_person(custodian)?;
+        self.directory()?
+            .require(&custodian.id, Role::Custodian, "register media")?;
+        let signed = self.authenticate(&custodian, SignRole::Actor, secrets, "medium register")?;
+        let body = Body::Register(Register {
+            kind,
+            label,
+            device,
+            classification: req.classification,
+            received_from,
+        });
+        let prefix = self.settings.medium_prefix.clone();
+        let year = time::year(time::now(), &self.tz);
+        self.ledger.write(|w| {
+            let number = w.next_medium_number(&prefix, year)?;
+            w.commit(
+                Draft {
+                    medium: Some(number),
+                    actor: Some(custodian.id.clone()),
+                    body,
+                },
+                &[(SignRole::Actor, &signed.key)],
+            )
+        })
+    }
+
+    /// The same physical medium must not be registered twice while the first is in service.
+    fn refuse_known_device(&self, d: &DeviceIdentity) -> Result<()> {
+        for e in self.ledger.entries_of_kinds(&["medium.register"])? {
+            let (Body::Register(r), Some(m)) = (&e.body, &e.medium) else {
+                continue;
+            };
+            let Some(old) = &r.device else { continue };
+            let same_serial = d.serial.is_some()
+                && d.serial == old.serial
+                && d.vendor_id == old.vendor_id
+                && d.product_id == old.product_id;
+            let same_image = d.vendor_id.is_none() && d.path.is_some() && d.path == old.path;
+            if !(same_serial || same_image) {
+                continue;
+            }
+            let closed = self
+                .ledger
+                .medium_state(m)?
+                .is_some_and(|s| s.holding.is_closed());
+            if !closed {
+                return Err(Error::refused(
+                    "already-registered",
+                    format!("this device is already registered as {m}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn draft(&self, medium: &str, actor: &Person, body: Body) -> Result<Draft> {
+        let state = self.medium(medium)?;
+        Ok(Draft {
+            medium: Some(state.number),
+            actor: Some(actor.id.clone()),
+            body,
+        })
+    }
+
+    /// 使用: a handler takes the medium out of storage for their own use.
+    pub fn checkout(
+        &mut self,
+        medium: &str,
+        handler: &str,
+        purpose: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::Checkout(Checkout {
+            purpose: required_text("--purpose", purpose)?,
+        });
+        let actor = self.person(handler)?;
+        let draft = self.draft(medium, &actor, body)?;
+        self.record(draft, secrets, "checkout")
+    }
+
+    /// 返却: a custodian receives the medium back, recording what a data check found.
+    pub fn return_medium(
+        &mut self,
+        medium: &str,
+        custodian: &str,
+        source: ReturnSource,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let check = match &source {
+            ReturnSource::None => ReturnCheck::None,
+            ReturnSource::Path(p) => {
+                let scan = device::scan_files(p)?;
+                ReturnCheck::Path {
+                    files: scan.files,
+                    bytes: scan.bytes,
+                }
+            }
+        };
+        let actor = self.person(custodian)?;
+        let draft = self.draft(medium, &actor, Body::Return(Return { check }))?;
+        self.record(draft, secrets, "return")
+    }
+
+    fn until(&self, s: &str) -> Result<String> {
+        let t = time::parse_user(s, &self.tz, DayEnd::End)?;
+        if t <= time::now() {
+            return Err(Error::usage(format!(
+                "--until {s:?} is not in the future: the period would end before it starts"
+            )));
+        }
+        Ok(time::to_store(t))
+    }
+
+    /// 持出し: a handler carries the medium out with a custodian's permission.
+    pub fn carry_out(
+        &mut self,
+        medium: &str,
+        handler: &str,
+        approver: &str,
+        req: CarryOutRequest,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::CarryOut(CarryOut {
+            approver: self.person(approver)?.id,
+            until: self.until(&req.until)?,
+            destination: required_text("--destination", &req.destination)?,
+            purpose: required_text("--purpose", &req.purpose)?,
+        });
+        let actor = self.person(handler)?;
+        let draft = self.draft(medium, &actor, body)?;
+        self.record(draft, secrets, "carry-out")
+    }
+
+    /// 貸出し: a handler lends the medium to a borrower with a custodian's permission.
+    pub fn loan(
+        &mut self,
+        medium: &str,
+        handler: &str,
+        approver: &str,
+        req: LoanRequest,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::Loan(Loan {
+            approver: self.person(approver)?.id,
+            borrower: required_text("--to", &req.borrower)?,
+            until: self.until(&req.until)?,
+            destination: required_text("--destination", &req.destination)?,
+            purpose: required_text("--purpose", &req.purpose)?,
+        });
+        let actor = self.person(handler)?;
+        let draft = self.draft(medium, &actor, body)?;
+        self.record(draft, secrets, "loan")
+    }
+
+    /// 業務用データの複製: a copy made at the carry-out or loan destination, with permission.
+    pub fn copy(
+        &mut self,
+        medium: &str,
+        handler: &str,
+        approver: &str,
+        req: CopyRequest,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::Copy(Copy {
+            approver: self.person(approver)?.id,
+            data: required_text("--data", &req.data)?,
+            counterpart: required_text("--to", &req.counterpart)?,
+            purpose: required_text("--purpose", &req.purpose)?,
+        });
+        let actor = self.person(handler)?;
+        let draft = self.draft(medium, &actor, body)?;
+        self.record(draft, secrets, "copy")
+    }
+
+    /// 交付: the medium is handed over for good to a recipient, with permission.
+    pub fn transfer(
+        &mut self,
+        medium: &str,
+        executor: &str,
+        approver: &str,
+        recipient: &str,
+        purpose: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::Transfer(Transfer {
+            approver: self.person(approver)?.id,
+            recipient: required_text("--to", recipient)?,
+            purpose: required_text("--purpose", purpose)?,
+        });
+        let actor = self.person(executor)?;
+        let draft = self.draft(medium, &actor, body)?;
+        self.record(draft, secrets, "transfer")
+    }
+
+    /// 破棄: physical destruction by an executor in front of a witness.
+    pub fn destroy(
+        &mut self,
+        medium: &str,
+        executor: &str,
+        witness: &str,
+        method: DestroyMethod,
+        unverifiable: Option<&str>,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::Destroy(Destroy {
+            witness: self.person(witness)?.id,
+            method,
+            unverifiable: unverifiable
+                .map(|r| required_text("--unverifiable", r))
+                .transpose()?,
+        });
+        let actor = self.person(executor)?;
+        let draft = self.draft(medium, &actor, body)?;
+        self.record(draft, secrets, "destroy")
+    }
+
+    /// 紛失: the medium is reported lost (an information-security incident, 000 12).
+    pub fn lost(
+        &mut self,
+        medium: &str,
+        reporter: &str,
+        circumstances: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::Lost(Lost {
+            circumstances: required_text("--circumstances", circumstances)?,
+        });
+        let actor = self.person(reporter)?;
+        let draft = self.draft(medium, &actor, body)?;
+        self.record(draft, secrets, "lost")
+    }
+}

@@ -1,0 +1,133 @@
+//! Commands as library calls: resolve people and media, check the rules, authenticate, record.
+//!
+//! The CLI and the demo both drive baitai through this layer; it never prints.
+
+mod acts;
+mod auth;
+mod people;
+
+pub use acts::*;
+pub use auth::{LoginNotice, Secrets, Signed};
+pub use people::*;
+
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, Ledger, StoredEntry};
+use crate::lifecycle::{self, Act, Directory, MediumState, Person};
+use crate::model::{LedgerInit, MediumNumber, SignRole};
+
+/// An open ledger with its settings, plus the notices gathered from authentications.
+pub struct Session {
+    pub ledger: Ledger,
+    pub settings: LedgerInit,
+    pub tz: TimeZone,
+    /// Last-use and failed-attempt notices for each person who authenticated.
+    pub notices: Vec<LoginNotice>,
+}
+
+impl Session {
+    pub fn open(path: &Path) -> Result<Session> {
+        let ledger = Ledger::open(path)?;
+        let settings = ledger.settings()?;
+        let tz = crate::time::zone(&settings.timezone)?;
+        Ok(Session {
+            ledger,
+            settings,
+            tz,
+            notices: Vec::new(),
+        })
+    }
+
+    pub fn directory(&self) -> Result<Directory> {
+        self.ledger.directory()
+    }
+
+    /// A person by ID or unique name.
+    pub fn person(&self, key: &str) -> Result<Person> {
+        self.directory()?
+            .find(key.trim())
+            .cloned()
+            .ok_or_else(|| Error::usage(format!("no person {key:?} in the ledger (see `baitai person list`)")))
+    }
+
+    /// A registered medium's number and state.
+    pub fn medium(&self, key: &str) -> Result<MediumState> {
+        let n = MediumNumber(key.trim().to_uppercase());
+        self.ledger
+            .medium_state(&n)?
+            .ok_or_else(|| Error::usage(format!("no medium {key:?} in the ledger (see `baitai medium list`)")))
+    }
+
+    /// Check the rules before asking anyone for a passphrase; the ledger checks again atomically.
+    fn precheck(&self, draft: &Draft) -> Result<()> {
+        let dir = self.directory()?;
+        let state = match &draft.medium {
+            Some(m) => self.ledger.medium_state(m)?,
+            None => None,
+        };
+        let act = Act {
+            time: crate::time::now(),
+            medium: draft.medium.as_ref(),
+            actor: draft.actor.as_ref(),
+            body: &draft.body,
+        };
+        lifecycle::permit(&dir, state.as_ref(), &act)?;
+        Ok(())
+    }
+
+    /// Record an act: every person it names must be active, the rules must allow it, and each
+    /// signer authenticates before the entry is appended in one transaction.
+    pub fn record(&mut self, draft: Draft, secrets: &mut dyn Secrets, command: &str) -> Result<StoredEntry> {
+        let actor_id = draft
+            .actor
+            .clone()
+            .ok_or_else(|| Error::Other("internal: an act without an actor".into()))?;
+        let actor = self.active_person(&actor_id.0)?;
+        let second = match draft.body.second_signer() {
+            Some((role, id)) => Some((role, self.active_person(&id.0)?)),
+            None => None,
+        };
+        self.precheck(&draft)?;
+        let actor = self.authenticate(&actor, SignRole::Actor, secrets, command)?;
+        let second = match second {
+            Some((role, p)) => Some((role, self.authenticate(&p, role, secrets, command)?)),
+            None => None,
+        };
+        let mut signers = vec![(SignRole::Actor, &actor.key)];
+        if let Some((role, s)) = &second {
+            signers.push((*role, &s.key));
+        }
+        self.ledger.write(|w| w.commit(draft, &signers))
+    }
+
+    /// The person, refused with exit 4 when revoked (they can no longer authenticate).
+    pub fn active_person(&self, key: &str) -> Result<Person> {
+        let p = self.person(key)?;
+        if !p.is_active() {
+            return Err(Error::Auth(format!(
+                "{} ({}) is revoked and can no longer act",
+                p.name, p.id
+            )));
+        }
+        Ok(p)
+    }
+
+    pub fn show_time(&self, t: jiff::Timestamp) -> String {
+        crate::time::show_minutes(t, &self.tz)
+    }
+}
+
+/// Reject blank free text (purpose, destination…) with a usage error naming the flag.
+pub fn required_text(flag: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::usage(format!("{flag} must not be empty")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::usage(format!("{flag} contains control characters")));
+    }
+    Ok(v.to_string())
+}

@@ -1,0 +1,236 @@
+//! Creating the ledger and managing people: init, person add / passwd / revoke, and views.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::auth::key_binding;
+use super::{required_text, Secrets, Session};
+use crate::crypto::{KdfParams, Passphrase, PersonKey, SealedKey};
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, Ledger};
+use crate::lifecycle::Person;
+use crate::model::{Body, LedgerInit, PersonAdd, PersonId, PersonRef, Role, SignRole};
+
+pub struct InitRequest {
+    pub org: String,
+    pub admin: String,
+    pub affiliation: String,
+    pub timezone: String,
+    pub medium_prefix: String,
+    pub lang: String,
+    pub day_end: String,
+    pub kdf: KdfParams,
+}
+
+/// Create a ledger with its settings and first admin (P0001).
+pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<Session> {
+    let org = required_text("--org", &req.org)?;
+    let name = required_text("--admin", &req.admin)?;
+    let affiliation = required_text("--affiliation", &req.affiliation)?;
+    crate::time::zone(&req.timezone)?;
+    check_prefix(&req.medium_prefix)?;
+    check_lang(&req.lang)?;
+    check_day_end(&req.day_end)?;
+    if path.exists() && Ledger::open(path)?.head()?.is_some() {
+        return Err(Error::refused(
+            "init",
+            format!("a ledger already exists at {}", path.display()),
+        ));
+    }
+    let pass = new_passphrase(secrets, &name)?;
+    let key = PersonKey::generate();
+    let sealed = SealedKey::seal(&key, &pass, req.kdf, &key_binding(&key.public()))?;
+    let admin = PersonAdd {
+        id: PersonId::nth(1),
+        name,
+        affiliation,
+        roles: vec![Role::Admin],
+        public_key: key.public(),
+    };
+    let body = Body::LedgerInit(LedgerInit {
+        org,
+        timezone: req.timezone,
+        medium_prefix: req.medium_prefix,
+        lang: req.lang,
+        day_end: req.day_end,
+        kdf: req.kdf,
+        admin,
+    });
+    let mut ledger = Ledger::create(path)?;
+    ledger.write(|w| {
+        let id = PersonId::nth(1);
+        w.put_sealed_key(&id, &sealed)?;
+        w.commit(
+            Draft {
+                medium: None,
+                actor: Some(id),
+                body,
+            },
+            &[(SignRole::Actor, &key)],
+        )
+    })?;
+    drop(ledger);
+    Session::open(path)
+}
+
+fn check_prefix(p: &str) -> Result<()> {
+    let ok = !p.is_empty()
+        && p.len() <= 12
+        && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if !ok {
+        return Err(Error::usage(format!(
+            "medium prefix {p:?} must be 1–12 upper-case letters or digits, like USB"
+        )));
+    }
+    Ok(())
+}
+
+pub fn check_lang(l: &str) -> Result<()> {
+    match l {
+        "ja" | "en" => Ok(()),
+        _ => Err(Error::usage(format!("language {l:?} must be ja or en"))),
+    }
+}
+
+fn check_day_end(s: &str) -> Result<()> {
+    s.parse::<jiff::civil::Time>()
+        .map(|_| ())
+        .map_err(|_| Error::usage(format!("end of day {s:?} must be HH:MM")))
+}
+
+/// Ask for a new passphrase and hold it to the policy.
+fn new_passphrase(secrets: &mut dyn Secrets, who: &str) -> Result<Passphrase> {
+    let pass = secrets.new_passphrase(who)?;
+    if let Some(why) = pass.policy_violation() {
+        return Err(Error::usage(why));
+    }
+    Ok(pass)
+}
+
+pub struct AddPerson {
+    pub name: String,
+    pub affiliation: String,
+    pub roles: Vec<Role>,
+}
+
+impl Session {
+    pub fn person_add(
+        &mut self,
+        admin: &str,
+        req: AddPerson,
+        secrets: &mut dyn Secrets,
+    ) -> Result<PersonId> {
+        let name = required_text("NAME", &req.name)?;
+        let affiliation = required_text("--affiliation", &req.affiliation)?;
+        if name.starts_with('P') && name[1..].chars().all(|c| c.is_ascii_digit()) {
+            return Err(Error::usage(format!(
+                "{name:?} looks like a person ID; give the person's name"
+            )));
+        }
+        let mut roles = req.roles;
+        roles.sort();
+        roles.dedup();
+        let admin = self.active_person(admin)?;
+        let key = PersonKey::generate();
+        let mut body = PersonAdd {
+            id: self.directory()?.next_id(),
+            name,
+            affiliation,
+            roles,
+            public_key: key.public(),
+        };
+        let draft = |b: &PersonAdd| Draft {
+            medium: None,
+            actor: Some(admin.id.clone()),
+            body: Body::PersonAdd(b.clone()),
+        };
+        self.precheck(&draft(&body))?;
+        let signed = self.authenticate(&admin, SignRole::Actor, secrets, "person add")?;
+        let pass = new_passphrase(secrets, &body.name)?;
+        let sealed = SealedKey::seal(&key, &pass, self.settings.kdf, &key_binding(&key.public()))?;
+        self.ledger.write(|w| {
+            // Another admin may have added someone since we looked: take the next ID now.
+            body.id = w.directory()?.next_id();
+            w.put_sealed_key(&body.id, &sealed)?;
+            w.commit(draft(&body), &[(SignRole::Actor, &signed.key)])?;
+            Ok(body.id.clone())
+        })
+    }
+
+    pub fn person_passwd(&mut self, who: &str, secrets: &mut dyn Secrets) -> Result<()> {
+        let person = self.active_person(who)?;
+        let draft = Draft {
+            medium: None,
+            actor: Some(person.id.clone()),
+            body: Body::PersonPasswd(PersonRef {
+                id: person.id.clone(),
+            }),
+        };
+        self.precheck(&draft)?;
+        let signed = self.authenticate(&person, SignRole::Actor, secrets, "person passwd")?;
+        let pass = new_passphrase(secrets, &person.name)?;
+        let sealed = SealedKey::seal(
+            &signed.key,
+            &pass,
+            self.settings.kdf,
+            &key_binding(&person.public_key),
+        )?;
+        self.ledger.write(|w| {
+            w.put_sealed_key(&person.id, &sealed)?;
+            w.commit(draft, &[(SignRole::Actor, &signed.key)])
+        })?;
+        Ok(())
+    }
+
+    pub fn person_revoke(
+        &mut self,
+        admin: &str,
+        target: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<Person> {
+        let admin = self.active_person(admin)?;
+        let target = self.person(target)?;
+        let draft = Draft {
+            medium: None,
+            actor: Some(admin.id.clone()),
+            body: Body::PersonRevoke(PersonRef {
+                id: target.id.clone(),
+            }),
+        };
+        self.record(draft, secrets, "person revoke")?;
+        Ok(target)
+    }
+
+    pub fn person_view(&self, p: &Person) -> Result<PersonView> {
+        let last = self.ledger.last_signed_by(&p.id)?;
+        let failures = self
+            .ledger
+            .auth_failures_since(&p.id, last.as_ref().map(|e| e.seq).unwrap_or(0))?;
+        Ok(PersonView {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            affiliation: p.affiliation.clone(),
+            roles: p.roles.iter().copied().collect(),
+            fingerprint: p.public_key.fingerprint().to_string(),
+            added: crate::time::show_full(p.added_at, &self.tz),
+            revoked: p.revoked_at.map(|t| crate::time::show_full(t, &self.tz)),
+            last_use: last.map(|e| crate::time::show_full(e.time, &self.tz)),
+            failed_attempts_since_last_use: failures.len(),
+        })
+    }
+}
+
+/// A person as `person list` and `person show` present them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub id: PersonId,
+    pub name: String,
+    pub affiliation: String,
+    pub roles: Vec<Role>,
+    pub fingerprint: String,
+    pub added: String,
+    pub revoked: Option<String>,
+    pub last_use: Option<String>,
+    pub failed_attempts_since_last_use: usize,
+}

@@ -1,0 +1,142 @@
+//! Finding out what a medium is: image files and Linux block devices (sysfs), and file scans.
+
+use std::fs;
+use std::os::unix::fs::FileTypeExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::model::{DeviceIdentity, MediaKind};
+
+/// The identity of a disk image file standing in for a medium.
+pub fn identify_image(path: &Path) -> Result<DeviceIdentity> {
+    let meta = fs::metadata(path)
+        .map_err(|e| Error::Device(format!("cannot open image {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(Error::Device(format!("{} is not an image file", path.display())));
+    }
+    let canonical = fs::canonicalize(path)
+        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display())))?;
+    Ok(DeviceIdentity {
+        path: Some(canonical.display().to_string()),
+        capacity_bytes: meta.len(),
+        ..DeviceIdentity::default()
+    })
+}
+
+/// The identity of a block device from sysfs: capacity, vendor and model, and the USB
+/// vendor/product IDs and serial when it sits on a USB bus.
+pub fn identify_block(path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
+    let meta = fs::metadata(path)
+        .map_err(|e| Error::Device(format!("cannot open device {}: {e}", path.display())))?;
+    if !meta.file_type().is_block_device() {
+        return Err(Error::Device(format!("{} is not a block device", path.display())));
+    }
+    let real = fs::canonicalize(path)
+        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display())))?;
+    let name = real
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .ok_or_else(|| Error::Device(format!("{} has no device name", path.display())))?;
+    let sys = PathBuf::from("/sys/class/block").join(&name);
+    let sectors: u64 = read_trim(&sys.join("size"))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Error::Device(format!("cannot read the size of {name} from sysfs")))?;
+    let dev = sys.join("device");
+    let mut id = DeviceIdentity {
+        path: Some(real.display().to_string()),
+        capacity_bytes: sectors * 512,
+        vendor: read_trim(&dev.join("vendor")),
+        product: read_trim(&dev.join("model")),
+        serial: read_trim(&sys.join("loop/backing_file")),
+        ..DeviceIdentity::default()
+    };
+    let usb = fs::canonicalize(&dev).ok().and_then(|d| usb_ancestor(&d));
+    let kind = match usb {
+        Some(u) => {
+            id.vendor_id = read_trim(&u.join("idVendor"));
+            id.product_id = read_trim(&u.join("idProduct"));
+            id.serial = read_trim(&u.join("serial")).or(id.serial);
+            id.vendor = read_trim(&u.join("manufacturer")).or(id.vendor);
+            id.product = read_trim(&u.join("product")).or(id.product);
+            MediaKind::Usb
+        }
+        None => MediaKind::Block,
+    };
+    Ok((kind, id))
+}
+
+fn usb_ancestor(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|a| a.join("idVendor").exists() && a.join("idProduct").exists())
+        .map(Path::to_path_buf)
+}
+
+fn read_trim(p: &Path) -> Option<String> {
+    fs::read_to_string(p)
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// What a file-system look at a mounted medium finds: regular files and their total size.
+/// Symlinks are counted, never followed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileScan {
+    pub files: u64,
+    pub bytes: u64,
+}
+
+pub fn scan_files(root: &Path) -> Result<FileScan> {
+    let meta = fs::symlink_metadata(root)
+        .map_err(Error::io(format!("cannot look at {}", root.display())))?;
+    if !meta.is_dir() {
+        return Err(Error::usage(format!("{} is not a directory", root.display())));
+    }
+    let mut scan = FileScan::default();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = fs::read_dir(&dir).map_err(Error::io(format!("cannot list {}", dir.display())))?;
+        for entry in entries {
+            let entry = entry.map_err(Error::io(format!("cannot list {}", dir.display())))?;
+            let ft = entry
+                .file_type()
+                .map_err(Error::io(format!("cannot look at {}", entry.path().display())))?;
+            if ft.is_dir() {
+                stack.push(entry.path());
+            } else {
+                scan.files += 1;
+                if ft.is_file() {
+                    scan.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                }
+            }
+        }
+    }
+    Ok(scan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_counts_nested_files() {
+        let d = tempfile::tempdir().unwrap();
+        assert_eq!(scan_files(d.path()).unwrap(), FileScan::default());
+        fs::create_dir_all(d.path().join("a/b")).unwrap();
+        fs::write(d.path().join("a/b/x"), b"12345").unwrap();
+        fs::write(d.path().join("y"), b"1").unwrap();
+        assert_eq!(scan_files(d.path()).unwrap(), FileScan { files: 2, bytes: 6 });
+    }
+
+    #[test]
+    fn image_identity() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.img");
+        fs::write(&p, vec![0u8; 4096]).unwrap();
+        let id = identify_image(&p).unwrap();
+        assert_eq!(id.capacity_bytes, 4096);
+        assert!(identify_image(d.path()).is_err());
+        assert!(identify_block(&p).is_err());
+    }
+}

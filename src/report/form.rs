@@ -1,0 +1,431 @@
+//! The per-medium form 可搬記憶媒体管理簿 (別紙様式第2) built from a medium's ledger entries.
+
+use serde::Serialize;
+
+use crate::app::Session;
+use crate::error::Result;
+use crate::ledger::StoredEntry;
+use crate::lifecycle::Directory;
+use crate::model::{Body, PersonId, ReturnCheck, SignRole};
+
+use super::Lang;
+
+/// A person as shown on a printout: name, affiliation and key fingerprint.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SignerView {
+    pub id: String,
+    pub name: String,
+    pub affiliation: String,
+    pub fingerprint: String,
+}
+
+impl SignerView {
+    pub fn of(dir: &Directory, id: &PersonId) -> SignerView {
+        match dir.get(id) {
+            Some(p) => SignerView {
+                id: p.id.0.clone(),
+                name: p.name.clone(),
+                affiliation: p.affiliation.clone(),
+                fingerprint: p.public_key.fingerprint().to_string(),
+            },
+            None => SignerView {
+                id: id.0.clone(),
+                name: id.0.clone(),
+                affiliation: String::new(),
+                fingerprint: String::new(),
+            },
+        }
+    }
+
+    /// `山田 太郎（設計課）[ab12:…]`
+    pub fn short(&self) -> String {
+        format!("{}（{}）[{}]", self.name, self.affiliation, self.fingerprint)
+    }
+}
+
+/// One numbered row of the form.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FormRow {
+    pub no: usize,
+    /// 使用開始日時
+    pub use_start: Option<String>,
+    /// 使用者名
+    pub user: Option<SignerView>,
+    /// 使用目的
+    pub use_purpose: Option<String>,
+    /// 返却日時
+    pub returned: Option<String>,
+    /// Who received it back, and what the data check found.
+    pub returned_to: Option<SignerView>,
+    pub return_check: Option<String>,
+    /// 持出し・貸出し・交付の別: `carry-out`, `loan`, `transfer`
+    pub out_kind: Option<String>,
+    /// 持出し・貸出し期間 (交付日時)
+    pub out_period: Option<String>,
+    /// 持出し・貸出し先 (交付者名)
+    pub out_destination: Option<String>,
+    /// 持出し・貸出し目的 (交付目的)
+    pub out_purpose: Option<String>,
+    /// The custodian who permitted the carry-out, loan or transfer (許可).
+    pub out_approver: Option<SignerView>,
+    /// 複製する業務用データの内容
+    pub copy_data: Option<String>,
+    /// 複製する相手方
+    pub copy_counterpart: Option<String>,
+    /// 複製の目的
+    pub copy_purpose: Option<String>,
+    pub copy_approver: Option<SignerView>,
+    pub copy_time: Option<String>,
+}
+
+/// 破棄（交付）: the closing block of the form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disposal {
+    /// `destroy` or `transfer`
+    pub kind: String,
+    /// 破棄（交付）日時
+    pub time: String,
+    /// 破棄（交付）実施者
+    pub executor: SignerView,
+    /// 破棄立会者
+    pub witness: Option<SignerView>,
+    pub method: Option<String>,
+    pub unverifiable: Option<String>,
+    pub recipient: Option<String>,
+}
+
+/// Every entry of the medium, in order, with who signed it: the annex auditors read.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventLine {
+    pub seq: u64,
+    pub time: String,
+    pub kind: String,
+    pub summary: String,
+    pub signers: Vec<(String, SignerView)>,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Form {
+    pub org: String,
+    pub medium: String,
+    pub marking: String,
+    pub restriction: Option<String>,
+    pub label: Option<String>,
+    pub media_kind: String,
+    pub device: Option<String>,
+    pub registered: String,
+    pub received_from: Option<String>,
+    pub state: String,
+    pub clean: String,
+    pub rows: Vec<FormRow>,
+    pub disposal: Option<Disposal>,
+    pub events: Vec<EventLine>,
+    pub timezone: String,
+    pub printed: String,
+}
+
+impl Session {
+    pub fn form(&self, medium: &str, lang: Lang) -> Result<Form> {
+        let state = self.medium(medium)?;
+        let entries = self.ledger.medium_entries(&state.number)?;
+        let dir = self.directory()?;
+        let mut b = Builder {
+            session: self,
+            dir: &dir,
+            lang,
+            rows: Vec::new(),
+            open: None,
+            disposal: None,
+        };
+        for e in &entries {
+            b.entry(e);
+        }
+        let events = entries
+            .iter()
+            .map(|e| self.event_line(&dir, e, lang))
+            .collect::<Result<Vec<_>>>()?;
+        let (rows, disposal) = (b.rows, b.disposal);
+        let reg = entries.iter().find_map(|e| match &e.body {
+            Body::Register(r) => Some((e.time, r.clone())),
+            _ => None,
+        });
+        let (registered, reg) = reg.ok_or_else(|| {
+            crate::Error::Integrity(format!("{} has no registration entry", state.number))
+        })?;
+        Ok(Form {
+            org: self.settings.org.clone(),
+            medium: state.number.0.clone(),
+            marking: match lang {
+                Lang::Ja => state.classification.marking_ja(),
+                Lang::En => state.classification.marking(),
+            },
+            restriction: state.classification.restriction.clone(),
+            label: reg.label.clone(),
+            media_kind: format!("{:?}", reg.kind).to_lowercase(),
+            device: reg.device.as_ref().map(super::device_summary),
+            registered: self.show_time(registered),
+            received_from: reg.received_from.clone(),
+            state: lang.state(state.holding.as_str()).to_string(),
+            clean: lang.state(state.clean.as_str()).to_string(),
+            rows,
+            disposal,
+            events,
+            timezone: self.settings.timezone.clone(),
+            printed: self.show_time(crate::time::now()),
+        })
+    }
+
+    fn event_line(&self, dir: &Directory, e: &StoredEntry, lang: Lang) -> Result<EventLine> {
+        let signers = self
+            .ledger
+            .signatures(e.seq)?
+            .into_iter()
+            .map(|s| (role_name(s.role, lang).to_string(), SignerView::of(dir, &s.person)))
+            .collect();
+        Ok(EventLine {
+            seq: e.seq,
+            time: self.show_time(e.time),
+            kind: e.kind.clone(),
+            summary: summary(self, &e.body, lang),
+            signers,
+            hash: hex::encode(&e.hash[..8]),
+        })
+    }
+}
+
+fn role_name(r: SignRole, lang: Lang) -> &'static str {
+    match (r, lang) {
+        (SignRole::Actor, Lang::Ja) => "実施者",
+        (SignRole::Approver, Lang::Ja) => "許可者",
+        (SignRole::Witness, Lang::Ja) => "立会者",
+        (SignRole::Actor, Lang::En) => "actor",
+        (SignRole::Approver, Lang::En) => "approver",
+        (SignRole::Witness, Lang::En) => "witness",
+    }
+}
+
+/// One line saying what an entry recorded.
+pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    match body {
+        Body::Register(r) => {
+            let what = match (&r.received_from, ja) {
+                (Some(f), true) => format!("外部から受領（{f}）"),
+                (Some(f), false) => format!("received from outside ({f})"),
+                (None, true) => "登録".to_string(),
+                (None, false) => "registered".to_string(),
+            };
+            format!("{what}: {}", r.classification.marking())
+        }
+        Body::Checkout(c) => format!("{}: {}", lang.t("使用開始", "use"), c.purpose),
+        Body::Return(r) => format!("{}: {}", lang.t("返却", "returned"), check_text(&r.check, lang)),
+        Body::CarryOut(c) => format!(
+            "{}: {} → {} ({})",
+            lang.t("持出し", "carry-out"),
+            c.destination,
+            until_text(s, &c.until),
+            c.purpose
+        ),
+        Body::Loan(l) => format!(
+            "{}: {} / {} → {} ({})",
+            lang.t("貸出し", "loan"),
+            l.borrower,
+            l.destination,
+            until_text(s, &l.until),
+            l.purpose
+        ),
+        Body::Copy(c) => format!(
+            "{}: {} → {} ({})",
+            lang.t("複製", "copy"),
+            c.data,
+            c.counterpart,
+            c.purpose
+        ),
+        Body::Transfer(t) => format!("{}: {} ({})", lang.t("交付", "transfer"), t.recipient, t.purpose),
+        Body::Destroy(d) => {
+            let method = if ja { d.method.ja() } else { d.method.en() };
+            match &d.unverifiable {
+                Some(r) => format!(
+                    "{}: {method}; {}: {r}",
+                    lang.t("破棄", "destroyed"),
+                    lang.t("消去確認不能", "not verifiable")
+                ),
+                None => format!("{}: {method}", lang.t("破棄", "destroyed")),
+            }
+        }
+        Body::Lost(l) => format!("{}: {}", lang.t("紛失", "lost"), l.circumstances),
+        other => other.encode().map(|(k, _)| k).unwrap_or_default(),
+    }
+}
+
+pub fn check_text(c: &ReturnCheck, lang: Lang) -> String {
+    match c {
+        ReturnCheck::None => lang.t("データ確認なし", "no data check").to_string(),
+        ReturnCheck::Path { files: 0, .. } => lang
+            .t(
+                "ファイルなし（ファイルシステム確認のみ、消去は未証明）",
+                "no files seen (file-system look only; not proof of erasure)",
+            )
+            .to_string(),
+        ReturnCheck::Path { files, bytes } => match lang {
+            Lang::Ja => format!("データあり: {files} ファイル、{bytes} バイト（要消去）"),
+            Lang::En => format!("data present: {files} files, {bytes} bytes (wipe needed)"),
+        },
+    }
+}
+
+fn until_text(s: &Session, until: &str) -> String {
+    crate::time::from_store(until)
+        .map(|t| s.show_time(t))
+        .unwrap_or_else(|_| until.to_string())
+}
+
+/// Folds entries into numbered rows the way a custodian fills in the paper form.
+struct Builder<'a> {
+    session: &'a Session,
+    dir: &'a Directory,
+    lang: Lang,
+    rows: Vec<FormRow>,
+    /// Index of the row of the current issue, while the medium is out.
+    open: Option<usize>,
+    disposal: Option<Disposal>,
+}
+
+impl Builder<'_> {
+    fn new_row(&mut self) -> usize {
+        let no = self.rows.len() + 1;
+        self.rows.push(FormRow {
+            no,
+            ..FormRow::default()
+        });
+        no - 1
+    }
+
+    fn signer(&self, id: &PersonId) -> SignerView {
+        SignerView::of(self.dir, id)
+    }
+
+    fn entry(&mut self, e: &StoredEntry) {
+        let t = self.session.show_time(e.time);
+        let actor = e.actor.as_ref().map(|a| self.signer(a));
+        match &e.body {
+            Body::Checkout(c) => {
+                let i = self.new_row();
+                let r = &mut self.rows[i];
+                r.use_start = Some(t);
+                r.user = actor;
+                r.use_purpose = Some(c.purpose.clone());
+                self.open = Some(i);
+            }
+            Body::CarryOut(c) => {
+                let period = format!("{t} 〜 {}", until_text(self.session, &c.until));
+                let approver = self.signer(&c.approver);
+                self.issue(t, actor, &c.purpose, "carry-out", period, c.destination.clone(), approver);
+            }
+            Body::Loan(l) => {
+                let period = format!("{t} 〜 {}", until_text(self.session, &l.until));
+                let dest = format!("{}（{}）", l.destination, l.borrower);
+                let approver = self.signer(&l.approver);
+                self.issue(t, actor, &l.purpose, "loan", period, dest, approver);
+            }
+            Body::Return(ret) => {
+                let i = self.open.take().unwrap_or_else(|| self.new_row());
+                let r = &mut self.rows[i];
+                r.returned = Some(t);
+                r.returned_to = actor;
+                r.return_check = Some(check_text(&ret.check, self.lang));
+            }
+            Body::Copy(c) => {
+                let i = match self.open {
+                    Some(i) if self.rows[i].copy_data.is_none() => i,
+                    _ => self.new_row(),
+                };
+                let approver = self.signer(&c.approver);
+                let r = &mut self.rows[i];
+                r.copy_data = Some(c.data.clone());
+                r.copy_counterpart = Some(c.counterpart.clone());
+                r.copy_purpose = Some(c.purpose.clone());
+                r.copy_approver = Some(approver);
+                r.copy_time = Some(t);
+            }
+            Body::Transfer(tr) => self.transfer(e, t, tr),
+            Body::Destroy(d) => {
+                let method = match self.lang {
+                    Lang::Ja => d.method.ja(),
+                    Lang::En => d.method.en(),
+                };
+                self.disposal = Some(Disposal {
+                    kind: "destroy".into(),
+                    time: t,
+                    executor: actor.unwrap_or_else(|| self.signer(&PersonId(String::new()))),
+                    witness: Some(self.signer(&d.witness)),
+                    method: Some(method.to_string()),
+                    unverifiable: d.unverifiable.clone(),
+                    recipient: None,
+                });
+            }
+            Body::Lost(_) => {
+                if let Some(i) = self.open {
+                    let lost = self.lang.t("紛失", "lost");
+                    self.rows[i].return_check = Some(format!("{lost} {t}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn issue(
+        &mut self,
+        t: String,
+        actor: Option<SignerView>,
+        purpose: &str,
+        kind: &str,
+        period: String,
+        destination: String,
+        approver: SignerView,
+    ) {
+        let i = self.new_row();
+        let r = &mut self.rows[i];
+        r.use_start = Some(t);
+        r.user = actor;
+        r.use_purpose = Some(purpose.to_string());
+        r.out_kind = Some(kind.to_string());
+        r.out_period = Some(period);
+        r.out_destination = Some(destination);
+        r.out_purpose = Some(purpose.to_string());
+        r.out_approver = Some(approver);
+        self.open = Some(i);
+    }
+
+    fn transfer(&mut self, e: &StoredEntry, t: String, tr: &crate::model::Transfer) {
+        let actor = e.actor.as_ref().map(|a| self.signer(a));
+        let i = match self.open.take() {
+            Some(i) => i,
+            None => {
+                let i = self.new_row();
+                self.rows[i].use_start = Some(t.clone());
+                self.rows[i].user = actor.clone();
+                self.rows[i].use_purpose = Some(tr.purpose.clone());
+                i
+            }
+        };
+        let approver = self.signer(&tr.approver);
+        let r = &mut self.rows[i];
+        r.out_kind = Some("transfer".into());
+        r.out_period = Some(t.clone());
+        r.out_destination = Some(tr.recipient.clone());
+        r.out_purpose = Some(tr.purpose.clone());
+        r.out_approver = Some(approver);
+        self.disposal = Some(Disposal {
+            kind: "transfer".into(),
+            time: t,
+            executor: actor.unwrap_or_else(|| self.signer(&PersonId(String::new()))),
+            witness: None,
+            method: None,
+            unverifiable: None,
+            recipient: Some(tr.recipient.clone()),
+        });
+    }
+}

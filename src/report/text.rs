@@ -1,0 +1,244 @@
+//! The form as terminal text and as CSV; width-aware padding for terminal tables.
+
+use unicode_width::UnicodeWidthStr;
+
+use super::form::{Form, FormRow, SignerView};
+use super::{csv_doc, row_cells, Lang};
+
+const BLANK: &str = "—";
+
+/// Pad to a display width, counting double-width (CJK) characters as two columns.
+pub fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// A table with a header row, columns aligned by display width.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.width());
+            }
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| pad(c, *w))
+            .collect();
+        padded.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = line(header.to_vec());
+    out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(|s| s.as_str()).collect()));
+    for r in rows {
+        out.push_str(&line(r.iter().map(|s| s.as_str()).collect()));
+    }
+    out
+}
+
+fn or_blank(s: &str) -> &str {
+    if s.is_empty() {
+        BLANK
+    } else {
+        s
+    }
+}
+
+fn signer_text(s: &Option<SignerView>) -> String {
+    s.as_ref().map(SignerView::short).unwrap_or_default()
+}
+
+pub fn form_text(f: &Form, lang: Lang) -> String {
+    let h = lang.headings();
+    let mut o = String::new();
+    o += &format!("{} — {}: {}\n", h.title, h.medium_no, f.medium);
+    o += &format!(
+        "{}: {}   {}: {}",
+        lang.t("組織", "Organisation"),
+        f.org,
+        lang.t("格付", "Classification"),
+        f.marking
+    );
+    if let Some(r) = &f.restriction {
+        o += &format!("   {}: {r}", lang.t("取扱制限", "Handling restriction"));
+    }
+    o += "\n";
+    o += &format!(
+        "{}: {}   {}: {}   {}: {} / {}\n",
+        lang.t("登録", "Registered"),
+        f.registered,
+        lang.t("種別", "Kind"),
+        f.media_kind,
+        lang.t("状態", "State"),
+        f.state,
+        f.clean
+    );
+    for (k, v) in [
+        (lang.t("ラベル", "Label"), &f.label),
+        (lang.t("装置", "Device"), &f.device),
+        (lang.t("受領元", "Received from"), &f.received_from),
+    ] {
+        if let Some(v) = v {
+            o += &format!("{k}: {v}\n");
+        }
+    }
+    for r in &f.rows {
+        o += &row_text(r, lang);
+    }
+    if f.rows.is_empty() {
+        o += &format!("\n({})\n", lang.t("記録された使用なし", "no use recorded"));
+    }
+    o += &disposal_text(f, lang);
+    o += &format!("\n{}\n", lang.t("記録（全エントリ）", "Entries"));
+    for e in &f.events {
+        let signers: Vec<String> = e
+            .signers
+            .iter()
+            .map(|(role, s)| format!("{role} {}", s.short()))
+            .collect();
+        o += &format!("  #{} {} {}", e.seq, e.time, e.summary);
+        if !signers.is_empty() {
+            o += &format!(" — {}", signers.join("; "));
+        }
+        o += "\n";
+    }
+    o += &format!(
+        "\n{} ({}: {}, {}: {})\n",
+        h.footnote,
+        lang.t("時刻", "times"),
+        f.timezone,
+        lang.t("出力", "printed"),
+        f.printed
+    );
+    o
+}
+
+fn row_text(r: &FormRow, lang: Lang) -> String {
+    let h = lang.headings();
+    let cells = row_cells(r, lang);
+    let mut o = format!("\n[{} {}]\n", h.no, r.no);
+    let mut group = |title: &str, range: std::ops::Range<usize>, extra: Vec<(&str, String)>| {
+        o += &format!("  {title}\n");
+        for i in range {
+            o += &format!("    {}: {}\n", h.columns[i], or_blank(&cells[i]));
+        }
+        for (k, v) in extra {
+            if !v.is_empty() {
+                o += &format!("    {k}: {v}\n");
+            }
+        }
+    };
+    group(
+        h.group_use,
+        0..4,
+        vec![
+            (lang.t("使用者", "User (signed)"), signer_text(&r.user)),
+            (h.return_check, r.return_check.clone().unwrap_or_default()),
+            (lang.t("返却受領者", "Received back by"), signer_text(&r.returned_to)),
+        ],
+    );
+    group(h.group_out, 4..8, vec![(h.approver, signer_text(&r.out_approver))]);
+    group(
+        h.group_copy,
+        8..11,
+        vec![
+            (h.approver, signer_text(&r.copy_approver)),
+            (lang.t("複製日時", "Copied at"), r.copy_time.clone().unwrap_or_default()),
+        ],
+    );
+    o
+}
+
+fn disposal_text(f: &Form, lang: Lang) -> String {
+    let h = lang.headings();
+    let d = f.disposal.as_ref();
+    let person = |s: Option<&SignerView>| match s {
+        Some(s) => format!(
+            "{}: {}  {}: {}  [{}]",
+            h.affiliation, s.affiliation, h.name, s.name, s.fingerprint
+        ),
+        None => format!("{}: {BLANK}  {}: {BLANK}", h.affiliation, h.name),
+    };
+    let mut o = format!(
+        "\n{}: {}\n",
+        h.disposal_time,
+        d.map(|d| d.time.as_str()).unwrap_or(BLANK)
+    );
+    o += &format!("{}  {}\n", h.executor, person(d.map(|d| &d.executor)));
+    o += &format!("{}  {}\n", h.witness, person(d.and_then(|d| d.witness.as_ref())));
+    if let Some(m) = d.and_then(|d| d.method.as_ref()) {
+        o += &format!("{}: {m}\n", h.method);
+    }
+    if let Some(u) = d.and_then(|d| d.unverifiable.as_ref()) {
+        o += &format!("{}: {u}\n", lang.t("消去確認不能の理由", "Erasure not verifiable because"));
+    }
+    if let Some(r) = d.and_then(|d| d.recipient.as_ref()) {
+        o += &format!("{}: {r}\n", lang.t("交付先", "Transferred to"));
+    }
+    o
+}
+
+/// CSV: one line per form row, then a closing line for the 破棄（交付） block.
+pub fn form_csv(f: &Form, lang: Lang) -> String {
+    let h = lang.headings();
+    let mut header: Vec<String> = vec![h.medium_no.into(), h.no.into()];
+    header.extend(h.columns.iter().map(|c| c.to_string()));
+    let exec = |k: &str| format!("{} {k}", h.executor);
+    let wit = |k: &str| format!("{} {k}", h.witness);
+    header.extend([
+        format!("{} ({})", h.approver, h.group_out),
+        format!("{} ({})", h.approver, h.group_copy),
+        h.return_check.to_string(),
+        h.disposal_time.to_string(),
+        exec(h.affiliation),
+        exec(h.name),
+        wit(h.affiliation),
+        wit(h.name),
+        h.method.to_string(),
+    ]);
+    let mut rows = vec![header];
+    for r in &f.rows {
+        let mut line = vec![f.medium.clone(), r.no.to_string()];
+        line.extend(row_cells(r, lang));
+        line.extend([
+            signer_text(&r.out_approver),
+            signer_text(&r.copy_approver),
+            r.return_check.clone().unwrap_or_default(),
+        ]);
+        line.extend(std::iter::repeat_n(String::new(), 6));
+        rows.push(line);
+    }
+    if let Some(d) = &f.disposal {
+        let mut line = vec![f.medium.clone(), h.disposal_time.to_string()];
+        line.extend(std::iter::repeat_n(String::new(), 14));
+        let w = d.witness.as_ref();
+        line.extend([
+            d.time.clone(),
+            d.executor.affiliation.clone(),
+            d.executor.name.clone(),
+            w.map(|w| w.affiliation.clone()).unwrap_or_default(),
+            w.map(|w| w.name.clone()).unwrap_or_default(),
+            d.method.clone().or(d.recipient.clone()).unwrap_or_default(),
+        ]);
+        rows.push(line);
+    }
+    csv_doc(&rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pads_double_width() {
+        assert_eq!(pad("山田", 6), "山田  ");
+        assert_eq!(pad("ab", 4), "ab  ");
+        let t = table(&["名前", "x"], &[vec!["山田太郎".into(), "1".into()]]);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines[0], "名前      x");
+        assert_eq!(lines[2], "山田太郎  1");
+    }
+}
