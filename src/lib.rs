@@ -1,7 +1,9 @@
 //! baitai (媒体): encrypted vaults on portable media and the signed per-medium ledger (可搬記憶媒体管理簿).
 
 pub mod app;
+pub mod cli;
 pub mod crypto;
+pub mod demo;
 pub mod device;
 pub mod error;
 pub mod ledger;

@@ -621,3 +621,16 @@ fn create_private_file(path: &Path) -> Result<()> {
         .map(|_| ())
         .map_err(Error::io(format!("create {}", path.display())))
 }
+
+impl Ledger {
+    /// The sequence number of the entry with this hash, if there is one.
+    pub fn seq_of_hash(&self, hash: &[u8]) -> Result<Option<u64>> {
+        self.conn
+            .query_row("SELECT seq FROM entries WHERE hash = ?1", [hash], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map(|o| o.map(|s| s as u64))
+            .map_err(Error::db("look up a hash"))
+    }
+}

@@ -1,0 +1,403 @@
+//! The command surface of CLI.md as clap definitions.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::{DestroyMethod, Role};
+use crate::report::{Format, Lang};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "baitai",
+    version,
+    about = "Keeps protected information safe on portable media: a signed per-medium ledger (可搬記憶媒体管理簿)",
+    after_help = "Exit codes: 0 ok · 1 other error · 2 usage · 3 refused by a rule · 4 authentication failed · 5 integrity failure · 6 device problem"
+)]
+pub struct Cli {
+    /// The SQLite ledger file [default: $XDG_DATA_HOME/baitai/ledger.db]
+    #[arg(long, global = true, env = "BAITAI_LEDGER", value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// Machine-readable output: one JSON document on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// More detail on stderr
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Only errors on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new ledger with its settings and first admin (P0001)
+    Init(InitArgs),
+    /// Add, list, show and revoke people; change a passphrase
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// Register, list and show media
+    #[command(subcommand)]
+    Medium(MediumCmd),
+    /// 使用: a handler takes a medium out of storage for their own use
+    Checkout(CheckoutArgs),
+    /// 返却: a custodian receives a medium back and records the data check
+    Return(ReturnArgs),
+    /// 持出し: carry a medium out of the premises, with a custodian's permission
+    CarryOut(CarryOutArgs),
+    /// 貸出し: lend a medium to a borrower, with a custodian's permission
+    Loan(LoanArgs),
+    /// 複製: record a copy of business data made at the destination, with permission
+    Copy(CopyArgs),
+    /// 交付: hand a medium over for good, with a custodian's permission
+    Transfer(TransferArgs),
+    /// Register a medium received from outside (it must be checked before use)
+    Receive(ReceiveArgs),
+    /// 破棄: record physical destruction by an executor in front of a witness
+    Destroy(DestroyArgs),
+    /// 紛失: report a medium lost
+    Lost(LostArgs),
+    /// Print or verify the ledger
+    #[command(subcommand)]
+    Ledger(LedgerCmd),
+    /// Inventory and overdue reports
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// Run a complete lifecycle on a temporary ledger and print the resulting form
+    Demo(DemoArgs),
+}
+
+/// The acting person's passphrase source.
+#[derive(Debug, Args, Clone)]
+pub struct ActorAuth {
+    /// The acting person (ID or unique name); they sign the entry
+    #[arg(long = "as", value_name = "PERSON")]
+    pub as_: String,
+    /// Read the acting person's passphrase from FILE (`-` for stdin) instead of the terminal
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ApproverAuth {
+    /// The custodian who permits this (a second person; they sign too)
+    #[arg(long, value_name = "CUSTODIAN")]
+    pub approver: String,
+    /// Read the approver's passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub approver_passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Organisation name, printed on every form
+    #[arg(long)]
+    pub org: String,
+    /// Name of the first admin (becomes P0001)
+    #[arg(long)]
+    pub admin: String,
+    /// The admin's affiliation (所属)
+    #[arg(long)]
+    pub affiliation: String,
+    /// Time zone for showing and reading times
+    #[arg(long, default_value = "Asia/Tokyo")]
+    pub timezone: String,
+    /// Prefix of medium numbers: PREFIX-YEAR-0001
+    #[arg(long, default_value = "USB")]
+    pub medium_prefix: String,
+    /// Default language of printouts
+    #[arg(long, default_value = "ja")]
+    pub lang: String,
+    /// End of the working day (HH:MM): media in use are due back by then
+    #[arg(long, default_value = "18:00")]
+    pub day_end: String,
+    /// Read the admin's new passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Cheap key derivation for tests and demos only; recorded in the ledger
+    #[arg(long, hide = true)]
+    pub insecure_fast_kdf: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a person with roles and a passphrase (admin only)
+    Add(PersonAddArgs),
+    /// Change your own passphrase (your signing key stays the same)
+    Passwd(PersonPasswdArgs),
+    /// List everyone, including revoked people
+    List,
+    /// Show one person, with their last use and failed attempts
+    Show {
+        /// ID (P0003) or unique name
+        person: String,
+    },
+    /// Revoke a person: they can no longer act; their history stays (admin only)
+    Revoke(PersonRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonAddArgs {
+    /// The person's name (unique in this ledger)
+    pub name: String,
+    /// Their affiliation (所属)
+    #[arg(long)]
+    pub affiliation: String,
+    /// Role(s); repeat for several
+    #[arg(long = "role", value_enum, required = true)]
+    pub roles: Vec<Role>,
+    /// Read the new person's passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonPasswdArgs {
+    /// Whose passphrase (must be the acting person)
+    pub person: String,
+    /// Read the new passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub new_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonRevokeArgs {
+    /// Who to revoke
+    pub person: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MediumCmd {
+    /// Register a medium and print its new number
+    Register(RegisterArgs),
+    /// List media with their state and holder
+    List {
+        /// Only media in this state (in-storage, in-use, carried-out, on-loan, lost, destroyed, transferred)
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Show one medium's state, classification and entries
+    Show {
+        /// Medium number
+        medium: String,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ClassArgs {
+    /// Confidentiality C1–C3 (機密性)
+    #[arg(long = "class", value_name = "C1|C2|C3")]
+    pub class: String,
+    /// Integrity I1–I2 (完全性)
+    #[arg(long, default_value = "I1", value_name = "I1|I2")]
+    pub integrity: String,
+    /// Availability A1–A2 (可用性)
+    #[arg(long, default_value = "A1", value_name = "A1|A2")]
+    pub availability: String,
+    /// Handling restriction (取扱制限), free text
+    #[arg(long)]
+    pub restriction: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RegisterArgs {
+    /// The block device of the medium (e.g. /dev/sdb); its identity is recorded
+    #[arg(long, conflicts_with = "image", value_name = "DEV")]
+    pub device: Option<PathBuf>,
+    /// An image file standing in for the medium
+    #[arg(long, value_name = "PATH")]
+    pub image: Option<PathBuf>,
+    /// Free-text label (what is written on the medium)
+    #[arg(long)]
+    pub label: Option<String>,
+    #[command(flatten)]
+    pub class: ClassArgs,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiveArgs {
+    /// Who the medium came from
+    #[arg(long)]
+    pub from: String,
+    #[command(flatten)]
+    pub register: RegisterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckoutArgs {
+    pub medium: String,
+    /// 使用目的
+    #[arg(long)]
+    pub purpose: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct ReturnArgs {
+    pub medium: String,
+    /// Where the medium's file system is mounted: files found there are recorded
+    #[arg(long, value_name = "MOUNT")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct CarryOutArgs {
+    pub medium: String,
+    /// End of the carry-out period (YYYY-MM-DD, "YYYY-MM-DD HH:MM" or RFC 3339)
+    #[arg(long)]
+    pub until: String,
+    #[arg(long)]
+    pub destination: String,
+    #[arg(long)]
+    pub purpose: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+    #[command(flatten)]
+    pub approver: ApproverAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct LoanArgs {
+    pub medium: String,
+    /// The borrower
+    #[arg(long)]
+    pub to: String,
+    /// End of the loan period
+    #[arg(long)]
+    pub until: String,
+    #[arg(long)]
+    pub destination: String,
+    #[arg(long)]
+    pub purpose: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+    #[command(flatten)]
+    pub approver: ApproverAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    pub medium: String,
+    /// What data is copied (複製する業務用データの内容)
+    #[arg(long)]
+    pub data: String,
+    /// To whom (複製する相手方)
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub purpose: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+    #[command(flatten)]
+    pub approver: ApproverAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    pub medium: String,
+    /// The recipient (交付者名)
+    #[arg(long)]
+    pub to: String,
+    #[arg(long)]
+    pub purpose: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+    #[command(flatten)]
+    pub approver: ApproverAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct DestroyArgs {
+    pub medium: String,
+    #[arg(long, value_enum)]
+    pub method: DestroyMethod,
+    /// The medium cannot be read, so its erasure cannot be verified: say why
+    #[arg(long, value_name = "REASON")]
+    pub unverifiable: Option<String>,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+    /// The witness (破棄立会者), who signs too
+    #[arg(long)]
+    pub witness: String,
+    /// Read the witness's passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub witness_passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LostArgs {
+    pub medium: String,
+    /// What happened: where, when, how it was noticed
+    #[arg(long)]
+    pub circumstances: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Output format [default: text, or json with --json]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Language of headings [default: the ledger's]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Write to FILE instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCmd {
+    /// Print one medium's form (可搬記憶媒体管理簿, 別紙様式第2)
+    Print {
+        medium: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Check the hash chain, the rules and every signature; name the first bad entry
+    Verify {
+        /// The head hash an auditor kept earlier: also detects a truncated ledger
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Every medium with its state and holder
+    Inventory {
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Media not back by the end of the working day, and loans or carry-outs past their period
+    Overdue {
+        /// Judge as of this time instead of now
+        #[arg(long)]
+        at: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's ledger and files in this new directory instead of a temporary one
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}

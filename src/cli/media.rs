@@ -1,0 +1,303 @@
+//! Handlers for `medium …` and the ledger rows: checkout, return, carry-out, loan, copy,
+//! transfer, receive, destroy, lost.
+
+use serde_json::json;
+
+use super::args::*;
+use super::{show_notices, CliSecrets, Ctx, Output};
+use crate::app::{
+    CarryOutRequest, CopyRequest, LoanRequest, MediumSource, RegisterRequest, ReturnSource,
+    Session,
+};
+use crate::error::{Error, Result};
+use crate::ledger::StoredEntry;
+use crate::lifecycle::{Holding, MediumState};
+use crate::model::Classification;
+use crate::report::form::check_text;
+use crate::report::text::table;
+use crate::report::Lang;
+
+fn classification(c: &ClassArgs) -> Result<Classification> {
+    Classification::new(
+        Classification::level(&c.class, 'C', 3)?,
+        Classification::level(&c.integrity, 'I', 2)?,
+        Classification::level(&c.availability, 'A', 2)?,
+        c.restriction
+            .as_deref()
+            .map(|r| crate::app::required_text("--restriction", r))
+            .transpose()?,
+    )
+}
+
+fn source(a: &RegisterArgs) -> MediumSource {
+    match (&a.device, &a.image) {
+        (Some(d), _) => MediumSource::Device(d.clone()),
+        (None, Some(i)) => MediumSource::Image(i.clone()),
+        (None, None) => MediumSource::None,
+    }
+}
+
+/// The common answer to a recorded act: what was recorded, for which medium, and its state.
+fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Option<Output>> {
+    let medium = e.medium.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+    let state = match &e.medium {
+        Some(m) => s.ledger.medium_state(m)?,
+        None => None,
+    };
+    let mut j = json!({
+        "medium": medium,
+        "entry": e.seq,
+        "kind": e.kind,
+        "time": crate::time::show_full(e.time, &s.tz),
+        "hash": hex::encode(e.hash),
+        "state": state.as_ref().map(|st| st.holding.as_str()),
+        "data": state.as_ref().map(|st| st.clean.as_str()),
+    });
+    show_notices(ctx, &s.notices, &mut j);
+    let mut human = format!("{what}\n");
+    if let Some(st) = &state {
+        human += &format!(
+            "{} is now {} ({}); entry #{} at {}\n",
+            st.number,
+            st.holding.as_str(),
+            st.clean.as_str(),
+            e.seq,
+            s.show_time(e.time)
+        );
+    }
+    Ok(Some(Output::new(human, j)))
+}
+
+pub fn medium(ctx: &Ctx, cmd: MediumCmd) -> Result<Option<Output>> {
+    match cmd {
+        MediumCmd::Register(a) => register(ctx, a, None),
+        MediumCmd::List { state } => list(ctx, state),
+        MediumCmd::Show { medium } => show(ctx, &medium),
+    }
+}
+
+fn register(ctx: &Ctx, a: RegisterArgs, from: Option<String>) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file.clone(), None, None, None)?;
+    let req = RegisterRequest {
+        source: source(&a),
+        label: a.label.clone(),
+        classification: classification(&a.class)?,
+        received_from: from,
+    };
+    let e = s.register(&a.auth.as_, req, &mut secrets)?;
+    let number = e.medium.clone().map(|m| m.0).unwrap_or_default();
+    let mut out = recorded(ctx, &s, &e, format!("Registered medium {number}"))?;
+    if let Some(o) = out.as_mut() {
+        // The number first, alone on its line, so a label printer or script can take it.
+        o.human = format!("{number}\n{}", o.human);
+    }
+    Ok(out)
+}
+
+pub fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<Option<Output>> {
+    register(ctx, a.register, Some(a.from))
+}
+
+fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
+    let s = ctx.session()?;
+    let report = s.inventory(Lang::En)?;
+    let lines: Vec<_> = report
+        .lines
+        .into_iter()
+        .filter(|l| state.as_deref().is_none_or(|w| l.state == w))
+        .collect();
+    if let Some(w) = &state {
+        const STATES: [&str; 7] = [
+            "in-storage", "in-use", "carried-out", "on-loan", "lost", "destroyed", "transferred",
+        ];
+        if !STATES.contains(&w.as_str()) {
+            return Err(Error::usage(format!(
+                "unknown state {w:?}: use one of {}",
+                STATES.join(", ")
+            )));
+        }
+    }
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.medium.clone(),
+                l.marking.clone(),
+                l.state.clone(),
+                l.clean.clone(),
+                l.holder.clone().unwrap_or_default(),
+                l.label.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let human = table(&["Medium", "Marking", "State", "Data", "Holder", "Label"], &rows);
+    Ok(Some(Output::new(human, json!({"media": lines}))))
+}
+
+fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
+    let s = ctx.session()?;
+    let st = s.medium(medium)?;
+    let form = s.form(medium, Lang::En)?;
+    let dir = s.directory()?;
+    let holder = holder_text(&st, &dir);
+    let mut human = format!(
+        "{}  {}\nState: {}{}\nData: {}\nRegistered: {}\n",
+        st.number,
+        st.classification.marking(),
+        st.holding.as_str(),
+        holder,
+        st.clean.as_str(),
+        form.registered
+    );
+    for (k, v) in [
+        ("Label", &form.label),
+        ("Restriction", &form.restriction),
+        ("Device", &form.device),
+        ("Received from", &form.received_from),
+    ] {
+        if let Some(v) = v {
+            human += &format!("{k}: {v}\n");
+        }
+    }
+    if !st.clean.may_issue() && matches!(st.holding, Holding::InStorage) {
+        human += "Reuse gate: closed until a verified wipe is recorded\n";
+    }
+    human += "\nEntries:\n";
+    for e in &form.events {
+        human += &format!("  #{} {} {}\n", e.seq, e.time, e.summary);
+    }
+    let out = match &st.holding {
+        Holding::Out(o) => Some(json!({
+            "kind": o.kind.as_str(),
+            "holder": o.holder,
+            "since": crate::time::show_full(o.since, &s.tz),
+            "until": o.until.map(|u| crate::time::show_full(u, &s.tz)),
+            "borrower": o.borrower,
+        })),
+        _ => None,
+    };
+    Ok(Some(Output::new(
+        human,
+        json!({
+            "medium": st.number,
+            "classification": st.classification,
+            "state": st.holding.as_str(),
+            "data": st.clean.as_str(),
+            "may_issue": st.clean.may_issue(),
+            "out": out,
+            "last_holder": st.last_holder,
+            "form": form,
+        }),
+    )))
+}
+
+fn holder_text(st: &MediumState, dir: &crate::lifecycle::Directory) -> String {
+    match &st.holding {
+        Holding::Out(o) => {
+            let name = dir.get(&o.holder).map(|p| p.name.clone()).unwrap_or_default();
+            format!(" with {} ({})", name, o.holder)
+        }
+        _ => String::new(),
+    }
+}
+
+pub fn checkout(ctx: &Ctx, a: CheckoutArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+    let e = s.checkout(&a.medium, &a.auth.as_, &a.purpose, &mut secrets)?;
+    recorded(ctx, &s, &e, format!("Checked out {} for use", a.medium.to_uppercase()))
+}
+
+pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+    let src = match a.path {
+        Some(p) => ReturnSource::Path(p),
+        None => ReturnSource::None,
+    };
+    let e = s.return_medium(&a.medium, &a.auth.as_, src, &mut secrets)?;
+    let check = match &e.body {
+        crate::model::Body::Return(r) => check_text(&r.check, Lang::En),
+        _ => String::new(),
+    };
+    let mut out = recorded(ctx, &s, &e, format!("Received {} back: {check}", a.medium.to_uppercase()))?;
+    if let Some(o) = out.as_mut() {
+        o.human += "It will be issued again only after a verified wipe (000 10(4)ウ).\n";
+    }
+    Ok(out)
+}
+
+pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets =
+        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
+    let req = CarryOutRequest {
+        until: a.until,
+        destination: a.destination,
+        purpose: a.purpose,
+    };
+    let e = s.carry_out(&a.medium, &a.auth.as_, &a.approver.approver, req, &mut secrets)?;
+    recorded(ctx, &s, &e, format!("Carry-out of {} approved and recorded", a.medium.to_uppercase()))
+}
+
+pub fn loan(ctx: &Ctx, a: LoanArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets =
+        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
+    let req = LoanRequest {
+        borrower: a.to,
+        until: a.until,
+        destination: a.destination,
+        purpose: a.purpose,
+    };
+    let e = s.loan(&a.medium, &a.auth.as_, &a.approver.approver, req, &mut secrets)?;
+    recorded(ctx, &s, &e, format!("Loan of {} approved and recorded", a.medium.to_uppercase()))
+}
+
+pub fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets =
+        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
+    let req = CopyRequest {
+        data: a.data,
+        counterpart: a.to,
+        purpose: a.purpose,
+    };
+    let e = s.copy(&a.medium, &a.auth.as_, &a.approver.approver, req, &mut secrets)?;
+    recorded(ctx, &s, &e, format!("Copy at the destination of {} recorded", a.medium.to_uppercase()))
+}
+
+pub fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets =
+        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
+    let e = s.transfer(&a.medium, &a.auth.as_, &a.approver.approver, &a.to, &a.purpose, &mut secrets)?;
+    recorded(ctx, &s, &e, format!("Transfer of {} to {} recorded; the medium leaves the ledger", a.medium.to_uppercase(), a.to.trim()))
+}
+
+pub fn destroy(ctx: &Ctx, a: DestroyArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets =
+        CliSecrets::new(a.auth.passphrase_file, None, a.witness_passphrase_file, None)?;
+    let e = s.destroy(
+        &a.medium,
+        &a.auth.as_,
+        &a.witness,
+        a.method,
+        a.unverifiable.as_deref(),
+        &mut secrets,
+    )?;
+    recorded(ctx, &s, &e, format!("Destruction of {} ({}) recorded with the witness's signature", a.medium.to_uppercase(), a.method.en()))
+}
+
+pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+    let e = s.lost(&a.medium, &a.auth.as_, &a.circumstances, &mut secrets)?;
+    let mut out = recorded(ctx, &s, &e, format!("{} reported LOST", a.medium.to_uppercase()))?;
+    if let Some(o) = out.as_mut() {
+        o.human += "Report this information-security incident at once (000 12); `baitai ledger print` shows everything the ledger knows.\n";
+    }
+    Ok(out)
+}

@@ -1,0 +1,193 @@
+//! The command-line front end: parse, call the app layer, print human text or one JSON document.
+
+pub mod args;
+mod media;
+mod people;
+mod reports;
+mod secrets;
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::PathBuf;
+
+use clap::Parser;
+use serde_json::{json, Value};
+
+pub use args::Cli;
+use args::Command;
+pub use secrets::CliSecrets;
+
+use crate::app::{LoginNotice, Session};
+use crate::error::{Error, Result};
+
+/// What a command produced: text for people and a JSON value for scripts.
+pub struct Output {
+    pub human: String,
+    pub json: Value,
+    /// A failure to report after the output (e.g. `ledger verify` found a bad entry).
+    pub failure: Option<Error>,
+}
+
+impl Output {
+    pub fn new(human: impl Into<String>, json: Value) -> Self {
+        Output {
+            human: human.into(),
+            json,
+            failure: None,
+        }
+    }
+}
+
+/// Set once the JSON document is on stdout, so an error after it does not print a second one.
+static JSON_EMITTED: AtomicBool = AtomicBool::new(false);
+
+/// Global options every handler may need.
+pub struct Ctx {
+    pub ledger: PathBuf,
+    pub json: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Ctx {
+    pub fn session(&self) -> Result<Session> {
+        Session::open(&self.ledger)
+    }
+}
+
+/// Parse arguments, run, print, and return the process exit code.
+pub fn main() -> std::process::ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            let code = if e.use_stderr() { 2 } else { 0 };
+            return std::process::ExitCode::from(code);
+        }
+    };
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            report_error(&e, json && !JSON_EMITTED.load(Ordering::SeqCst));
+            std::process::ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn report_error(e: &Error, json: bool) {
+    let msg = e.to_string().replace('\n', " ");
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "baitai: error: {msg}");
+    if let Some(h) = e.hint() {
+        let _ = writeln!(err, "hint: {h}");
+    }
+    if json {
+        let doc = json!({
+            "ok": false,
+            "exit_code": e.exit_code() as u8,
+            "error": msg,
+            "rule": match e { Error::Refused(r) => Some(r.rule), _ => None },
+        });
+        println!("{doc}");
+    }
+}
+
+pub fn default_ledger() -> PathBuf {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("baitai").join("ledger.db")
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        ledger: cli.ledger.clone().unwrap_or_else(default_ledger),
+        json: cli.json,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    let out = match cli.command {
+        Command::Init(a) => people::init(&ctx, a)?,
+        Command::Person(c) => people::person(&ctx, c)?,
+        Command::Medium(c) => media::medium(&ctx, c)?,
+        Command::Checkout(a) => media::checkout(&ctx, a)?,
+        Command::Return(a) => media::return_medium(&ctx, a)?,
+        Command::CarryOut(a) => media::carry_out(&ctx, a)?,
+        Command::Loan(a) => media::loan(&ctx, a)?,
+        Command::Copy(a) => media::copy(&ctx, a)?,
+        Command::Transfer(a) => media::transfer(&ctx, a)?,
+        Command::Receive(a) => media::receive(&ctx, a)?,
+        Command::Destroy(a) => media::destroy(&ctx, a)?,
+        Command::Lost(a) => media::lost(&ctx, a)?,
+        Command::Ledger(c) => reports::ledger(&ctx, c)?,
+        Command::Report(c) => reports::report(&ctx, c)?,
+        Command::Demo(a) => crate::demo::run(&ctx, a)?,
+    };
+    emit(&ctx, out)
+}
+
+fn emit(ctx: &Ctx, out: Option<Output>) -> Result<()> {
+    let Some(out) = out else { return Ok(()) };
+    let mut stdout = std::io::stdout().lock();
+    let text = if ctx.json {
+        JSON_EMITTED.store(true, Ordering::SeqCst);
+        let mut doc = out.json;
+        if let Value::Object(m) = &mut doc {
+            m.entry("ok").or_insert(Value::Bool(true));
+        }
+        format!("{doc:#}\n")
+    } else {
+        out.human
+    };
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .or_else(ignore_broken_pipe)
+        .map_err(Error::io("write to stdout"))?;
+    match out.failure {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+/// Tell each person who authenticated when they last acted and about failed attempts since
+/// (004 2.1.1.1(j)(k)); in JSON mode the notices go into the document instead.
+pub fn show_notices(ctx: &Ctx, notices: &[LoginNotice], json: &mut Value) {
+    if ctx.json {
+        if let Value::Object(m) = json {
+            m.insert("notices".into(), json!(notices));
+        }
+        return;
+    }
+    if ctx.quiet {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    for n in notices {
+        let last = match (&n.last_use, &n.last_use_kind) {
+            (Some(t), Some(k)) => format!("last use {t} ({k})"),
+            _ => "first use".to_string(),
+        };
+        let _ = writeln!(err, "{} ({}): {last}", n.name, n.person);
+        if !n.failed_attempts.is_empty() {
+            let _ = writeln!(
+                err,
+                "warning: {} failed passphrase attempt(s) for {} since then: {}",
+                n.failed_attempts.len(),
+                n.person,
+                n.failed_attempts.join(", ")
+            );
+        }
+    }
+}

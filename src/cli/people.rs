@@ -1,0 +1,155 @@
+//! Handlers for `init` and `person …`.
+
+use serde_json::json;
+
+use super::args::{InitArgs, PersonCmd};
+use super::{show_notices, CliSecrets, Ctx, Output};
+use crate::app::{self, AddPerson, InitRequest};
+use crate::crypto::KdfParams;
+use crate::error::{Error, Result};
+use crate::report::text::table;
+
+pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
+    let mut secrets = CliSecrets::new(None, None, None, a.passphrase_file)?;
+    let kdf = if a.insecure_fast_kdf {
+        KdfParams::INSECURE_FAST
+    } else {
+        KdfParams::STANDARD
+    };
+    let session = app::init(
+        &ctx.ledger,
+        InitRequest {
+            org: a.org,
+            admin: a.admin,
+            affiliation: a.affiliation,
+            timezone: a.timezone,
+            medium_prefix: a.medium_prefix,
+            lang: a.lang,
+            day_end: a.day_end,
+            kdf,
+        },
+        &mut secrets,
+    )?;
+    let s = &session.settings;
+    let mut human = format!(
+        "Created ledger {} for {}\nFirst admin: {} ({}), P0001\nTime zone {}, medium numbers {}-YYYY-NNNN\n",
+        ctx.ledger.display(),
+        s.org,
+        s.admin.name,
+        s.admin.affiliation,
+        s.timezone,
+        s.medium_prefix
+    );
+    if a.insecure_fast_kdf {
+        human += "warning: fast key derivation for tests only; passphrases are easier to guess\n";
+    }
+    Ok(Some(Output::new(
+        human,
+        json!({
+            "ledger": ctx.ledger.display().to_string(),
+            "org": s.org,
+            "admin": "P0001",
+            "timezone": s.timezone,
+            "medium_prefix": s.medium_prefix,
+            "kdf": s.kdf,
+        }),
+    )))
+}
+
+pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
+    let mut session = ctx.session()?;
+    match cmd {
+        PersonCmd::Add(a) => {
+            let mut secrets =
+                CliSecrets::new(a.auth.passphrase_file, None, None, a.new_passphrase_file)?;
+            let id = session.person_add(
+                &a.auth.as_,
+                AddPerson {
+                    name: a.name.clone(),
+                    affiliation: a.affiliation.clone(),
+                    roles: a.roles.clone(),
+                },
+                &mut secrets,
+            )?;
+            let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
+            let mut j = json!({"person": id, "name": a.name.trim(), "roles": roles});
+            show_notices(ctx, &session.notices, &mut j);
+            Ok(Some(Output::new(
+                format!("Added {} ({}) as {}: {}\n", a.name.trim(), a.affiliation.trim(), roles.join(", "), id),
+                j,
+            )))
+        }
+        PersonCmd::Passwd(a) => {
+            let acting = session.person(&a.auth.as_)?;
+            let target = session.person(&a.person)?;
+            if acting.id != target.id {
+                return Err(Error::refused(
+                    "own-passphrase",
+                    "a person changes only their own passphrase",
+                ));
+            }
+            let mut secrets =
+                CliSecrets::new(a.auth.passphrase_file, None, None, a.new_passphrase_file)?;
+            session.person_passwd(&a.auth.as_, &mut secrets)?;
+            let mut j = json!({"person": target.id});
+            show_notices(ctx, &session.notices, &mut j);
+            Ok(Some(Output::new(
+                format!("Changed the passphrase of {} ({})\n", target.name, target.id),
+                j,
+            )))
+        }
+        PersonCmd::List => {
+            let dir = session.directory()?;
+            let views = dir
+                .people
+                .values()
+                .map(|p| session.person_view(p))
+                .collect::<Result<Vec<_>>>()?;
+            let rows: Vec<Vec<String>> = views
+                .iter()
+                .map(|v| {
+                    vec![
+                        v.id.0.clone(),
+                        v.name.clone(),
+                        v.affiliation.clone(),
+                        v.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
+                        if v.revoked.is_some() { "revoked".into() } else { "active".into() },
+                        v.fingerprint.clone(),
+                    ]
+                })
+                .collect();
+            let human = table(&["ID", "Name", "Affiliation", "Roles", "Status", "Key"], &rows);
+            Ok(Some(Output::new(human, json!({"people": views}))))
+        }
+        PersonCmd::Show { person } => {
+            let p = session.person(&person)?;
+            let v = session.person_view(&p)?;
+            let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
+            let mut human = format!(
+                "{}  {}\nAffiliation: {}\nRoles: {}\nKey fingerprint: {}\nAdded: {}\n",
+                v.id, v.name, v.affiliation, roles.join(", "), v.fingerprint, v.added
+            );
+            if let Some(r) = &v.revoked {
+                human += &format!("Revoked: {r}\n");
+            }
+            human += &format!("Last use: {}\n", v.last_use.as_deref().unwrap_or("never"));
+            if v.failed_attempts_since_last_use > 0 {
+                human += &format!(
+                    "Failed passphrase attempts since last use: {}\n",
+                    v.failed_attempts_since_last_use
+                );
+            }
+            Ok(Some(Output::new(human, json!({"person": v}))))
+        }
+        PersonCmd::Revoke(a) => {
+            let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+            let p = session.person_revoke(&a.auth.as_, &a.person, &mut secrets)?;
+            let mut j = json!({"revoked": p.id});
+            show_notices(ctx, &session.notices, &mut j);
+            Ok(Some(Output::new(
+                format!("Revoked {} ({}); their history stays in the ledger\n", p.name, p.id),
+                j,
+            )))
+        }
+    }
+}

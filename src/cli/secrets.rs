@@ -1,0 +1,112 @@
+//! Passphrases for the CLI: from files (`-` = stdin) or asked on the terminal without echo.
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use crate::app::Secrets;
+use crate::crypto::Passphrase;
+use crate::error::{Error, Result};
+use crate::lifecycle::Person;
+use crate::model::SignRole;
+
+/// Where each person's passphrase comes from for one command.
+#[derive(Default)]
+pub struct CliSecrets {
+    pub actor: Option<PathBuf>,
+    pub approver: Option<PathBuf>,
+    pub witness: Option<PathBuf>,
+    pub new: Option<PathBuf>,
+    stdin_used: bool,
+}
+
+impl CliSecrets {
+    pub fn new(
+        actor: Option<PathBuf>,
+        approver: Option<PathBuf>,
+        witness: Option<PathBuf>,
+        new: Option<PathBuf>,
+    ) -> Result<Self> {
+        let stdin_count = [&actor, &approver, &witness, &new]
+            .iter()
+            .filter(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
+            .count();
+        if stdin_count > 1 {
+            return Err(Error::usage(
+                "only one passphrase can come from stdin (-); put the others in files",
+            ));
+        }
+        Ok(CliSecrets {
+            actor,
+            approver,
+            witness,
+            new,
+            stdin_used: false,
+        })
+    }
+
+    fn read(&mut self, path: &PathBuf) -> Result<Passphrase> {
+        let mut text = String::new();
+        if path.as_os_str() == "-" {
+            if self.stdin_used {
+                return Err(Error::usage("stdin was already read for a passphrase"));
+            }
+            self.stdin_used = true;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(Error::io("read a passphrase from stdin"))?;
+        } else {
+            text = std::fs::read_to_string(path).map_err(|e| {
+                Error::usage(format!("cannot read passphrase file {}: {e}", path.display()))
+            })?;
+        }
+        // A file written by `echo` ends in a newline that is not part of the passphrase.
+        let trimmed = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .unwrap_or(&text)
+            .to_string();
+        zeroize::Zeroize::zeroize(&mut text);
+        Ok(Passphrase::new(trimmed))
+    }
+
+    fn prompt(what: &str, flag: &str) -> Result<Passphrase> {
+        if !std::io::stdin().is_terminal() && !std::io::stderr().is_terminal() {
+            return Err(Error::usage(format!(
+                "no terminal to ask for {what}: give {flag} FILE"
+            )));
+        }
+        rpassword::prompt_password(format!("{what}: "))
+            .map(Passphrase::new)
+            .map_err(|e| Error::usage(format!("cannot ask for {what} ({e}): give {flag} FILE")))
+    }
+}
+
+impl Secrets for CliSecrets {
+    fn passphrase(&mut self, person: &Person, capacity: SignRole) -> Result<Passphrase> {
+        let (source, flag) = match capacity {
+            SignRole::Actor => (self.actor.clone(), "--passphrase-file"),
+            SignRole::Approver => (self.approver.clone(), "--approver-passphrase-file"),
+            SignRole::Witness => (self.witness.clone(), "--witness-passphrase-file"),
+        };
+        match source {
+            Some(p) => self.read(&p),
+            None => Self::prompt(
+                &format!("Passphrase of {} ({}) as {}", person.name, person.id, capacity.as_str()),
+                flag,
+            ),
+        }
+    }
+
+    fn new_passphrase(&mut self, who: &str) -> Result<Passphrase> {
+        if let Some(p) = self.new.clone() {
+            return self.read(&p);
+        }
+        let flag = "--new-passphrase-file";
+        let first = Self::prompt(&format!("New passphrase for {who}"), flag)?;
+        let again = Self::prompt(&format!("Repeat the new passphrase for {who}"), flag)?;
+        if first.as_bytes() != again.as_bytes() {
+            return Err(Error::usage("the two passphrases differ"));
+        }
+        Ok(first)
+    }
+}

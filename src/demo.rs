@@ -1,0 +1,253 @@
+//! `baitai demo`: a complete lifecycle on a temporary ledger and image medium, printed as forms.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::app::{
+    self, AddPerson, CarryOutRequest, CopyRequest, InitRequest, LoanRequest, MediumSource,
+    RegisterRequest, ReturnSource, Secrets, Session,
+};
+use crate::cli::args::DemoArgs;
+use crate::cli::{Ctx, Output};
+use crate::crypto::{KdfParams, Passphrase};
+use crate::error::{Error, Result};
+use crate::lifecycle::Person;
+use crate::model::{Classification, DestroyMethod, Role, SignRole};
+use crate::report::{html, text, Lang};
+
+/// Everyone's passphrase, held in memory for the demo only.
+struct DemoSecrets {
+    by_name: HashMap<String, Passphrase>,
+}
+
+impl DemoSecrets {
+    fn pass(&self, name: &str) -> Result<Passphrase> {
+        self.by_name
+            .get(name)
+            .cloned()
+            .ok_or_else(|| Error::Other(format!("demo: no passphrase for {name}")))
+    }
+}
+
+impl Secrets for DemoSecrets {
+    fn passphrase(&mut self, person: &Person, _: SignRole) -> Result<Passphrase> {
+        self.pass(&person.name)
+    }
+    fn new_passphrase(&mut self, who: &str) -> Result<Passphrase> {
+        self.pass(who)
+    }
+}
+
+const ADMIN: &str = "佐藤 一郎";
+const HANDLER: &str = "山田 太郎";
+const CUSTODIAN: &str = "鈴木 花子";
+const WITNESS: &str = "田中 次郎";
+
+/// Where the demo keeps its files: a temporary directory, or `--keep DIR`.
+enum Workspace {
+    Temp(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+impl Workspace {
+    fn path(&self) -> &Path {
+        match self {
+            Workspace::Temp(t) => t.path(),
+            Workspace::Kept(p) => p,
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
+    let ws = match &a.keep {
+        Some(dir) => {
+            if dir.exists() {
+                return Err(Error::usage(format!(
+                    "{} exists: give --keep a new directory",
+                    dir.display()
+                )));
+            }
+            std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
+            Workspace::Kept(dir.clone())
+        }
+        None => Workspace::Temp(tempfile::tempdir().map_err(Error::io("create a temporary directory"))?),
+    };
+    let lang = a.lang.unwrap_or(Lang::Ja);
+    let mut log = String::new();
+    let (s, media) = walk(ws.path(), &mut log)?;
+    let mut human = log;
+    for m in &media {
+        let form = s.form(m, lang)?;
+        human += &format!("\n{}\n{}", "=".repeat(72), text::form_text(&form, lang));
+        if let Workspace::Kept(dir) = &ws {
+            let file = dir.join(format!("{m}.html"));
+            std::fs::write(&file, html::form_html(&form, lang))
+                .map_err(Error::io(format!("write {}", file.display())))?;
+        }
+    }
+    let report = s.ledger.verify()?;
+    let verdict = match &report.failure {
+        None => format!(
+            "ledger verify: OK — {} entries, {} signatures, head {}",
+            report.entries,
+            report.signatures,
+            report.head.as_deref().unwrap_or("")
+        ),
+        Some(f) => format!("ledger verify: FAILED at entry {}: {}", f.seq, f.reason),
+    };
+    human += &format!("\n{}\n{verdict}\n", "=".repeat(72));
+    match &ws {
+        Workspace::Kept(dir) => {
+            human += &format!(
+                "The demo ledger and forms are in {} (try: baitai --ledger {} ledger print {})\n",
+                dir.display(),
+                s.ledger.path().display(),
+                media[0]
+            )
+        }
+        Workspace::Temp(_) => human += "The demo's temporary ledger has been removed; your own ledger was not touched.\n",
+    }
+    let _ = ctx;
+    let json = json!({
+        "ledger": a.keep.as_ref().map(|_| s.ledger.path().display().to_string()),
+        "media": media,
+        "verify": report,
+    });
+    if report.failure.is_some() {
+        return Ok(Some(Output {
+            human,
+            json,
+            failure: Some(Error::Integrity("the demo ledger failed verification".into())),
+        }));
+    }
+    Ok(Some(Output::new(human, json)))
+}
+
+/// The lifecycle itself; returns the session and the media it touched.
+fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
+    let mut sec = DemoSecrets {
+        by_name: [
+            (ADMIN, "Admin-Pass-2026!"),
+            (HANDLER, "Handler-Pass-2026!"),
+            (CUSTODIAN, "Custodian-Pass-2026!"),
+            (WITNESS, "Witness-Pass-2026!"),
+        ]
+        .into_iter()
+        .map(|(n, p)| (n.to_string(), Passphrase::new(p.to_string())))
+        .collect(),
+    };
+    let mut say = |line: String| {
+        let _ = writeln!(log, "▶ {line}");
+    };
+    let mut s = app::init(
+        &dir.join("ledger.db"),
+        InitRequest {
+            org: "防衛装備デモ株式会社".into(),
+            admin: ADMIN.into(),
+            affiliation: "総務部".into(),
+            timezone: "Asia/Tokyo".into(),
+            medium_prefix: "USB".into(),
+            lang: "ja".into(),
+            day_end: "18:00".into(),
+            kdf: KdfParams::INSECURE_FAST,
+        },
+        &mut sec,
+    )?;
+    say(format!("{ADMIN} (admin) creates the ledger"));
+    for (name, aff, roles) in [
+        (HANDLER, "設計部 第一設計課", vec![Role::Handler]),
+        (CUSTODIAN, "情報保証室", vec![Role::Custodian]),
+        (WITNESS, "監査室", vec![Role::Witness]),
+    ] {
+        let req = AddPerson {
+            name: name.into(),
+            affiliation: aff.into(),
+            roles: roles.clone(),
+        };
+        let id = s.person_add(ADMIN, req, &mut sec)?;
+        say(format!("{ADMIN} adds {name} ({aff}) as {} → {id}", roles[0]));
+    }
+    let image = dir.join("usb-stick.img");
+    std::fs::write(&image, vec![0u8; 8 << 20]).map_err(Error::io("create the demo image"))?;
+    let class = |c| Classification::new(c, 2, 1, Some("社外秘・複製制限".into()));
+    let mut register = |s: &mut Session, source, label: &str, from: Option<&str>| -> Result<String> {
+        let req = RegisterRequest {
+            source,
+            label: Some(label.into()),
+            classification: class(3)?,
+            received_from: from.map(str::to_string),
+        };
+        let e = s.register(CUSTODIAN, req, &mut sec)?;
+        Ok(e.medium.map(|m| m.0).unwrap_or_default())
+    };
+    let m1 = register(&mut s, MediumSource::Image(image), "設計データ用 8MB", None)?;
+    let m2 = register(&mut s, MediumSource::None, "打合せ資料用", None)?;
+    let m3 = register(&mut s, MediumSource::None, "レビュー貸出用", None)?;
+    let m4 = register(&mut s, MediumSource::None, "他拠点交付用", None)?;
+    let m5 = register(&mut s, MediumSource::None, "取引先から受領", Some("協力会社A"))?;
+    say(format!("{CUSTODIAN} registers {m1} (image file), {m2}, {m3}, {m4}, and receives {m5} from outside"));
+    let mut sec = DemoSecrets { by_name: sec.by_name };
+
+    s.checkout(&m1, HANDLER, "設計図面の作成", &mut sec)?;
+    say(format!("{HANDLER} checks out {m1} to work on drawings"));
+    let mount = dir.join("mounted-m1");
+    std::fs::create_dir_all(mount.join("drawings")).map_err(Error::io("create demo files"))?;
+    std::fs::write(mount.join("drawings/part-001.dwg"), b"demo drawing")
+        .map_err(Error::io("create demo files"))?;
+    s.return_medium(&m1, CUSTODIAN, ReturnSource::Path(mount), &mut sec)?;
+    say(format!("{CUSTODIAN} receives {m1} back and finds data on it"));
+    match s.checkout(&m1, HANDLER, "再使用", &mut sec) {
+        Err(Error::Refused(r)) => say(format!("{HANDLER} tries to reuse {m1}: REFUSED — {}", r.reason)),
+        Ok(_) => return Err(Error::Other("demo: the reuse gate let a returned medium out".into())),
+        Err(e) => return Err(e),
+    }
+
+    let co = CarryOutRequest {
+        until: tomorrow(&s),
+        destination: "防衛省 装備庁 会議室".into(),
+        purpose: "設計審査の説明".into(),
+    };
+    s.carry_out(&m2, HANDLER, CUSTODIAN, co, &mut sec)?;
+    say(format!("{HANDLER} carries {m2} out, approved by {CUSTODIAN}"));
+    let cp = CopyRequest {
+        data: "審査用説明資料 (PDF 1点)".into(),
+        counterpart: "装備庁 審査担当".into(),
+        purpose: "審査記録として提出".into(),
+    };
+    s.copy(&m2, HANDLER, CUSTODIAN, cp, &mut sec)?;
+    say(format!("{HANDLER} copies review slides at the destination, approved by {CUSTODIAN}"));
+    s.return_medium(&m2, CUSTODIAN, ReturnSource::None, &mut sec)?;
+    say(format!("{CUSTODIAN} receives {m2} back"));
+
+    let ln = LoanRequest {
+        borrower: "協力会社B 品質保証部".into(),
+        until: tomorrow(&s),
+        destination: "協力会社B 本社".into(),
+        purpose: "品質記録のレビュー".into(),
+    };
+    s.loan(&m3, HANDLER, CUSTODIAN, ln, &mut sec)?;
+    say(format!("{HANDLER} lends {m3} to a contractor, approved by {CUSTODIAN}"));
+    s.return_medium(&m3, CUSTODIAN, ReturnSource::None, &mut sec)?;
+    say(format!("{CUSTODIAN} receives {m3} back from the loan"));
+
+    s.transfer(&m4, HANDLER, CUSTODIAN, "名古屋事業所 情報保証室", "拠点間の媒体移管", &mut sec)?;
+    say(format!("{HANDLER} transfers {m4} to another site, approved by {CUSTODIAN}"));
+
+    match s.destroy(&m5, CUSTODIAN, WITNESS, DestroyMethod::Crush, None, &mut sec) {
+        Err(Error::Refused(r)) => say(format!("{CUSTODIAN} tries to destroy {m5} unchecked: REFUSED — {}", r.reason)),
+        Ok(_) => return Err(Error::Other("demo: destruction without verification was allowed".into())),
+        Err(e) => return Err(e),
+    }
+    s.destroy(&m5, CUSTODIAN, WITNESS, DestroyMethod::Crush, Some("受領時にコネクタ破損、読取り不能"), &mut sec)?;
+    say(format!("{CUSTODIAN} destroys the unreadable {m5} by crushing, witnessed by {WITNESS}"));
+
+    Ok((s, vec![m1, m2, m3, m4, m5]))
+}
+
+fn tomorrow(s: &Session) -> String {
+    let t = crate::time::now() + jiff::SignedDuration::from_hours(24);
+    crate::time::show_minutes(t, &s.tz)
+}
