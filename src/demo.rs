@@ -73,7 +73,9 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
             std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
             Workspace::Kept(dir.clone())
         }
-        None => Workspace::Temp(tempfile::tempdir().map_err(Error::io("create a temporary directory"))?),
+        None => {
+            Workspace::Temp(tempfile::tempdir().map_err(Error::io("create a temporary directory"))?)
+        }
     };
     let lang = a.lang.unwrap_or(Lang::Ja);
     let mut log = String::new();
@@ -108,7 +110,10 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
                 media[0]
             )
         }
-        Workspace::Temp(_) => human += "The demo's temporary ledger has been removed; your own ledger was not touched.\n",
+        Workspace::Temp(_) => {
+            human +=
+                "The demo's temporary ledger has been removed; your own ledger was not touched.\n"
+        }
     }
     let _ = ctx;
     let json = json!({
@@ -120,7 +125,9 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
         return Ok(Some(Output {
             human,
             json,
-            failure: Some(Error::Integrity("the demo ledger failed verification".into())),
+            failure: Some(Error::Integrity(
+                "the demo ledger failed verification".into(),
+            )),
         }));
     }
     Ok(Some(Output::new(human, json)))
@@ -168,28 +175,41 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
             roles: roles.clone(),
         };
         let id = s.person_add(ADMIN, req, &mut sec)?;
-        say(format!("{ADMIN} adds {name} ({aff}) as {} → {id}", roles[0]));
+        say(format!(
+            "{ADMIN} adds {name} ({aff}) as {} → {id}",
+            roles[0]
+        ));
     }
     let image = dir.join("usb-stick.img");
     std::fs::write(&image, vec![0u8; 8 << 20]).map_err(Error::io("create the demo image"))?;
     let class = |c| Classification::new(c, 2, 1, Some("社外秘・複製制限".into()));
-    let mut register = |s: &mut Session, source, label: &str, from: Option<&str>| -> Result<String> {
-        let req = RegisterRequest {
-            source,
-            label: Some(label.into()),
-            classification: class(3)?,
-            received_from: from.map(str::to_string),
+    let mut register =
+        |s: &mut Session, source, label: &str, from: Option<&str>| -> Result<String> {
+            let req = RegisterRequest {
+                source,
+                label: Some(label.into()),
+                classification: class(3)?,
+                received_from: from.map(str::to_string),
+            };
+            let e = s.register(CUSTODIAN, req, &mut sec)?;
+            Ok(e.medium.map(|m| m.0).unwrap_or_default())
         };
-        let e = s.register(CUSTODIAN, req, &mut sec)?;
-        Ok(e.medium.map(|m| m.0).unwrap_or_default())
-    };
     let m1 = register(&mut s, MediumSource::Image(image), "設計データ用 8MB", None)?;
     let m2 = register(&mut s, MediumSource::None, "打合せ資料用", None)?;
     let m3 = register(&mut s, MediumSource::None, "レビュー貸出用", None)?;
     let m4 = register(&mut s, MediumSource::None, "他拠点交付用", None)?;
-    let m5 = register(&mut s, MediumSource::None, "取引先から受領", Some("協力会社A"))?;
-    say(format!("{CUSTODIAN} registers {m1} (image file), {m2}, {m3}, {m4}, and receives {m5} from outside"));
-    let mut sec = DemoSecrets { by_name: sec.by_name };
+    let m5 = register(
+        &mut s,
+        MediumSource::None,
+        "取引先から受領",
+        Some("協力会社A"),
+    )?;
+    say(format!(
+        "{CUSTODIAN} registers {m1} (image file), {m2}, {m3}, {m4}, and receives {m5} from outside"
+    ));
+    let mut sec = DemoSecrets {
+        by_name: sec.by_name,
+    };
 
     s.checkout(&m1, HANDLER, "設計図面の作成", &mut sec)?;
     say(format!("{HANDLER} checks out {m1} to work on drawings"));
@@ -198,10 +218,19 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
     std::fs::write(mount.join("drawings/part-001.dwg"), b"demo drawing")
         .map_err(Error::io("create demo files"))?;
     s.return_medium(&m1, CUSTODIAN, ReturnSource::Path(mount), &mut sec)?;
-    say(format!("{CUSTODIAN} receives {m1} back and finds data on it"));
+    say(format!(
+        "{CUSTODIAN} receives {m1} back and finds data on it"
+    ));
     match s.checkout(&m1, HANDLER, "再使用", &mut sec) {
-        Err(Error::Refused(r)) => say(format!("{HANDLER} tries to reuse {m1}: REFUSED — {}", r.reason)),
-        Ok(_) => return Err(Error::Other("demo: the reuse gate let a returned medium out".into())),
+        Err(Error::Refused(r)) => say(format!(
+            "{HANDLER} tries to reuse {m1}: REFUSED — {}",
+            r.reason
+        )),
+        Ok(_) => {
+            return Err(Error::Other(
+                "demo: the reuse gate let a returned medium out".into(),
+            ))
+        }
         Err(e) => return Err(e),
     }
 
@@ -211,14 +240,18 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
         purpose: "設計審査の説明".into(),
     };
     s.carry_out(&m2, HANDLER, CUSTODIAN, co, &mut sec)?;
-    say(format!("{HANDLER} carries {m2} out, approved by {CUSTODIAN}"));
+    say(format!(
+        "{HANDLER} carries {m2} out, approved by {CUSTODIAN}"
+    ));
     let cp = CopyRequest {
         data: "審査用説明資料 (PDF 1点)".into(),
         counterpart: "装備庁 審査担当".into(),
         purpose: "審査記録として提出".into(),
     };
     s.copy(&m2, HANDLER, CUSTODIAN, cp, &mut sec)?;
-    say(format!("{HANDLER} copies review slides at the destination, approved by {CUSTODIAN}"));
+    say(format!(
+        "{HANDLER} copies review slides at the destination, approved by {CUSTODIAN}"
+    ));
     s.return_medium(&m2, CUSTODIAN, ReturnSource::None, &mut sec)?;
     say(format!("{CUSTODIAN} receives {m2} back"));
 
@@ -229,20 +262,54 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
         purpose: "品質記録のレビュー".into(),
     };
     s.loan(&m3, HANDLER, CUSTODIAN, ln, &mut sec)?;
-    say(format!("{HANDLER} lends {m3} to a contractor, approved by {CUSTODIAN}"));
+    say(format!(
+        "{HANDLER} lends {m3} to a contractor, approved by {CUSTODIAN}"
+    ));
     s.return_medium(&m3, CUSTODIAN, ReturnSource::None, &mut sec)?;
     say(format!("{CUSTODIAN} receives {m3} back from the loan"));
 
-    s.transfer(&m4, HANDLER, CUSTODIAN, "名古屋事業所 情報保証室", "拠点間の媒体移管", &mut sec)?;
-    say(format!("{HANDLER} transfers {m4} to another site, approved by {CUSTODIAN}"));
+    s.transfer(
+        &m4,
+        HANDLER,
+        CUSTODIAN,
+        "名古屋事業所 情報保証室",
+        "拠点間の媒体移管",
+        &mut sec,
+    )?;
+    say(format!(
+        "{HANDLER} transfers {m4} to another site, approved by {CUSTODIAN}"
+    ));
 
-    match s.destroy(&m5, CUSTODIAN, WITNESS, DestroyMethod::Crush, None, &mut sec) {
-        Err(Error::Refused(r)) => say(format!("{CUSTODIAN} tries to destroy {m5} unchecked: REFUSED — {}", r.reason)),
-        Ok(_) => return Err(Error::Other("demo: destruction without verification was allowed".into())),
+    match s.destroy(
+        &m5,
+        CUSTODIAN,
+        WITNESS,
+        DestroyMethod::Crush,
+        None,
+        &mut sec,
+    ) {
+        Err(Error::Refused(r)) => say(format!(
+            "{CUSTODIAN} tries to destroy {m5} unchecked: REFUSED — {}",
+            r.reason
+        )),
+        Ok(_) => {
+            return Err(Error::Other(
+                "demo: destruction without verification was allowed".into(),
+            ))
+        }
         Err(e) => return Err(e),
     }
-    s.destroy(&m5, CUSTODIAN, WITNESS, DestroyMethod::Crush, Some("受領時にコネクタ破損、読取り不能"), &mut sec)?;
-    say(format!("{CUSTODIAN} destroys the unreadable {m5} by crushing, witnessed by {WITNESS}"));
+    s.destroy(
+        &m5,
+        CUSTODIAN,
+        WITNESS,
+        DestroyMethod::Crush,
+        Some("受領時にコネクタ破損、読取り不能"),
+        &mut sec,
+    )?;
+    say(format!(
+        "{CUSTODIAN} destroys the unreadable {m5} by crushing, witnessed by {WITNESS}"
+    ));
 
     Ok((s, vec![m1, m2, m3, m4, m5]))
 }

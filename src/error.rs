@@ -81,9 +81,9 @@ impl Error {
     /// A second line telling the user what to do next, where one helps.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Db { source, .. } if is_busy(source) => Some(
-                "another baitai command held the ledger for too long; try again".to_string(),
-            ),
+            Error::Db { source, .. } if is_busy(source) => {
+                Some("another baitai command held the ledger for too long; try again".to_string())
+            }
             Error::Integrity(_) => Some(
                 "do not use this ledger for new entries; keep a copy and tell your auditor"
                     .to_string(),

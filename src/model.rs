@@ -37,7 +37,17 @@ impl fmt::Display for MediumNumber {
 
 /// What a person may do. A person may hold several roles; duties stay separated per act.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
@@ -390,7 +400,9 @@ impl Body {
         };
         match (kind, data) {
             (Some(serde_json::Value::String(k)), Some(d)) => Ok((k, d.to_string())),
-            _ => Err(Error::Other("entry body did not encode as kind + data".into())),
+            _ => Err(Error::Other(
+                "entry body did not encode as kind + data".into(),
+            )),
         }
     }
 
@@ -398,8 +410,9 @@ impl Body {
         let data: serde_json::Value = serde_json::from_str(payload)
             .map_err(|e| Error::Integrity(format!("entry payload is not JSON: {e}")))?;
         let v = serde_json::json!({ "kind": kind, "data": data });
-        serde_json::from_value(v)
-            .map_err(|e| Error::Integrity(format!("entry payload of kind {kind:?} is malformed: {e}")))
+        serde_json::from_value(v).map_err(|e| {
+            Error::Integrity(format!("entry payload of kind {kind:?} is malformed: {e}"))
+        })
     }
 
     /// The second person who must sign, besides the actor.

@@ -66,7 +66,9 @@ pub fn parse_user(s: &str, tz: &TimeZone, bare_date: DayEnd) -> Result<Timestamp
 
 /// `2026-11-23 17:58` in the given zone: what forms show.
 pub fn show_minutes(t: Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+    t.to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 /// RFC 3339 with the zone's offset, to the second: what JSON and detailed views show.

@@ -47,18 +47,21 @@ impl Session {
 
     /// A person by ID or unique name.
     pub fn person(&self, key: &str) -> Result<Person> {
-        self.directory()?
-            .find(key.trim())
-            .cloned()
-            .ok_or_else(|| Error::usage(format!("no person {key:?} in the ledger (see `baitai person list`)")))
+        self.directory()?.find(key.trim()).cloned().ok_or_else(|| {
+            Error::usage(format!(
+                "no person {key:?} in the ledger (see `baitai person list`)"
+            ))
+        })
     }
 
     /// A registered medium's number and state.
     pub fn medium(&self, key: &str) -> Result<MediumState> {
         let n = MediumNumber(key.trim().to_uppercase());
-        self.ledger
-            .medium_state(&n)?
-            .ok_or_else(|| Error::usage(format!("no medium {key:?} in the ledger (see `baitai medium list`)")))
+        self.ledger.medium_state(&n)?.ok_or_else(|| {
+            Error::usage(format!(
+                "no medium {key:?} in the ledger (see `baitai medium list`)"
+            ))
+        })
     }
 
     /// Check the rules before asking anyone for a passphrase; the ledger checks again atomically.
@@ -80,7 +83,12 @@ impl Session {
 
     /// Record an act: every person it names must be active, the rules must allow it, and each
     /// signer authenticates before the entry is appended in one transaction.
-    pub fn record(&mut self, draft: Draft, secrets: &mut dyn Secrets, command: &str) -> Result<StoredEntry> {
+    pub fn record(
+        &mut self,
+        draft: Draft,
+        secrets: &mut dyn Secrets,
+        command: &str,
+    ) -> Result<StoredEntry> {
         let actor_id = draft
             .actor
             .clone()

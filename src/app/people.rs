@@ -77,7 +77,8 @@ pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<
 fn check_prefix(p: &str) -> Result<()> {
     let ok = !p.is_empty()
         && p.len() <= 12
-        && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        && p.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if !ok {
         return Err(Error::usage(format!(
             "medium prefix {p:?} must be 1–12 upper-case letters or digits, like USB"

@@ -6,8 +6,7 @@ use serde_json::json;
 use super::args::*;
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{
-    CarryOutRequest, CopyRequest, LoanRequest, MediumSource, RegisterRequest, ReturnSource,
-    Session,
+    CarryOutRequest, CopyRequest, LoanRequest, MediumSource, RegisterRequest, ReturnSource, Session,
 };
 use crate::error::{Error, Result};
 use crate::ledger::StoredEntry;
@@ -109,7 +108,13 @@ fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
         .collect();
     if let Some(w) = &state {
         const STATES: [&str; 7] = [
-            "in-storage", "in-use", "carried-out", "on-loan", "lost", "destroyed", "transferred",
+            "in-storage",
+            "in-use",
+            "carried-out",
+            "on-loan",
+            "lost",
+            "destroyed",
+            "transferred",
         ];
         if !STATES.contains(&w.as_str()) {
             return Err(Error::usage(format!(
@@ -131,7 +136,10 @@ fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
             ]
         })
         .collect();
-    let human = table(&["Medium", "Marking", "State", "Data", "Holder", "Label"], &rows);
+    let human = table(
+        &["Medium", "Marking", "State", "Data", "Holder", "Label"],
+        &rows,
+    );
     Ok(Some(Output::new(human, json!({"media": lines}))))
 }
 
@@ -195,7 +203,10 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
 fn holder_text(st: &MediumState, dir: &crate::lifecycle::Directory) -> String {
     match &st.holding {
         Holding::Out(o) => {
-            let name = dir.get(&o.holder).map(|p| p.name.clone()).unwrap_or_default();
+            let name = dir
+                .get(&o.holder)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
             format!(" with {} ({})", name, o.holder)
         }
         _ => String::new(),
@@ -206,7 +217,12 @@ pub fn checkout(ctx: &Ctx, a: CheckoutArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
     let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
     let e = s.checkout(&a.medium, &a.auth.as_, &a.purpose, &mut secrets)?;
-    recorded(ctx, &s, &e, format!("Checked out {} for use", a.medium.to_uppercase()))
+    recorded(
+        ctx,
+        &s,
+        &e,
+        format!("Checked out {} for use", a.medium.to_uppercase()),
+    )
 }
 
 pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
@@ -221,7 +237,12 @@ pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
         crate::model::Body::Return(r) => check_text(&r.check, Lang::En),
         _ => String::new(),
     };
-    let mut out = recorded(ctx, &s, &e, format!("Received {} back: {check}", a.medium.to_uppercase()))?;
+    let mut out = recorded(
+        ctx,
+        &s,
+        &e,
+        format!("Received {} back: {check}", a.medium.to_uppercase()),
+    )?;
     if let Some(o) = out.as_mut() {
         o.human += "It will be issued again only after a verified wipe (000 10(4)ウ).\n";
     }
@@ -230,56 +251,131 @@ pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
 
 pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
-    let mut secrets =
-        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
+    let mut secrets = CliSecrets::new(
+        a.auth.passphrase_file,
+        a.approver.approver_passphrase_file,
+        None,
+        None,
+    )?;
     let req = CarryOutRequest {
         until: a.until,
         destination: a.destination,
         purpose: a.purpose,
     };
-    let e = s.carry_out(&a.medium, &a.auth.as_, &a.approver.approver, req, &mut secrets)?;
-    recorded(ctx, &s, &e, format!("Carry-out of {} approved and recorded", a.medium.to_uppercase()))
+    let e = s.carry_out(
+        &a.medium,
+        &a.auth.as_,
+        &a.approver.approver,
+        req,
+        &mut secrets,
+    )?;
+    recorded(
+        ctx,
+        &s,
+        &e,
+        format!(
+            "Carry-out of {} approved and recorded",
+            a.medium.to_uppercase()
+        ),
+    )
 }
 
 pub fn loan(ctx: &Ctx, a: LoanArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
-    let mut secrets =
-        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
+    let mut secrets = CliSecrets::new(
+        a.auth.passphrase_file,
+        a.approver.approver_passphrase_file,
+        None,
+        None,
+    )?;
     let req = LoanRequest {
         borrower: a.to,
         until: a.until,
         destination: a.destination,
         purpose: a.purpose,
     };
-    let e = s.loan(&a.medium, &a.auth.as_, &a.approver.approver, req, &mut secrets)?;
-    recorded(ctx, &s, &e, format!("Loan of {} approved and recorded", a.medium.to_uppercase()))
+    let e = s.loan(
+        &a.medium,
+        &a.auth.as_,
+        &a.approver.approver,
+        req,
+        &mut secrets,
+    )?;
+    recorded(
+        ctx,
+        &s,
+        &e,
+        format!("Loan of {} approved and recorded", a.medium.to_uppercase()),
+    )
 }
 
 pub fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
-    let mut secrets =
-        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
+    let mut secrets = CliSecrets::new(
+        a.auth.passphrase_file,
+        a.approver.approver_passphrase_file,
+        None,
+        None,
+    )?;
     let req = CopyRequest {
         data: a.data,
         counterpart: a.to,
         purpose: a.purpose,
     };
-    let e = s.copy(&a.medium, &a.auth.as_, &a.approver.approver, req, &mut secrets)?;
-    recorded(ctx, &s, &e, format!("Copy at the destination of {} recorded", a.medium.to_uppercase()))
+    let e = s.copy(
+        &a.medium,
+        &a.auth.as_,
+        &a.approver.approver,
+        req,
+        &mut secrets,
+    )?;
+    recorded(
+        ctx,
+        &s,
+        &e,
+        format!(
+            "Copy at the destination of {} recorded",
+            a.medium.to_uppercase()
+        ),
+    )
 }
 
 pub fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
-    let mut secrets =
-        CliSecrets::new(a.auth.passphrase_file, a.approver.approver_passphrase_file, None, None)?;
-    let e = s.transfer(&a.medium, &a.auth.as_, &a.approver.approver, &a.to, &a.purpose, &mut secrets)?;
-    recorded(ctx, &s, &e, format!("Transfer of {} to {} recorded; the medium leaves the ledger", a.medium.to_uppercase(), a.to.trim()))
+    let mut secrets = CliSecrets::new(
+        a.auth.passphrase_file,
+        a.approver.approver_passphrase_file,
+        None,
+        None,
+    )?;
+    let e = s.transfer(
+        &a.medium,
+        &a.auth.as_,
+        &a.approver.approver,
+        &a.to,
+        &a.purpose,
+        &mut secrets,
+    )?;
+    recorded(
+        ctx,
+        &s,
+        &e,
+        format!(
+            "Transfer of {} to {} recorded; the medium leaves the ledger",
+            a.medium.to_uppercase(),
+            a.to.trim()
+        ),
+    )
 }
 
 pub fn destroy(ctx: &Ctx, a: DestroyArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
-    let mut secrets =
-        CliSecrets::new(a.auth.passphrase_file, None, a.witness_passphrase_file, None)?;
+    let mut secrets = CliSecrets::new(
+        a.auth.passphrase_file,
+        None,
+        a.witness_passphrase_file,
+        None,
+    )?;
     let e = s.destroy(
         &a.medium,
         &a.auth.as_,
@@ -288,14 +384,28 @@ pub fn destroy(ctx: &Ctx, a: DestroyArgs) -> Result<Option<Output>> {
         a.unverifiable.as_deref(),
         &mut secrets,
     )?;
-    recorded(ctx, &s, &e, format!("Destruction of {} ({}) recorded with the witness's signature", a.medium.to_uppercase(), a.method.en()))
+    recorded(
+        ctx,
+        &s,
+        &e,
+        format!(
+            "Destruction of {} ({}) recorded with the witness's signature",
+            a.medium.to_uppercase(),
+            a.method.en()
+        ),
+    )
 }
 
 pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
     let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
     let e = s.lost(&a.medium, &a.auth.as_, &a.circumstances, &mut secrets)?;
-    let mut out = recorded(ctx, &s, &e, format!("{} reported LOST", a.medium.to_uppercase()))?;
+    let mut out = recorded(
+        ctx,
+        &s,
+        &e,
+        format!("{} reported LOST", a.medium.to_uppercase()),
+    )?;
     if let Some(o) = out.as_mut() {
         o.human += "Report this information-security incident at once (000 12); `baitai ledger print` shows everything the ledger knows.\n";
     }

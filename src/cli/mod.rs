@@ -7,8 +7,8 @@ mod reports;
 mod secrets;
 
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use serde_json::{json, Value};

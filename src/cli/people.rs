@@ -75,7 +75,13 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let mut j = json!({"person": id, "name": a.name.trim(), "roles": roles});
             show_notices(ctx, &session.notices, &mut j);
             Ok(Some(Output::new(
-                format!("Added {} ({}) as {}: {}\n", a.name.trim(), a.affiliation.trim(), roles.join(", "), id),
+                format!(
+                    "Added {} ({}) as {}: {}\n",
+                    a.name.trim(),
+                    a.affiliation.trim(),
+                    roles.join(", "),
+                    id
+                ),
                 j,
             )))
         }
@@ -94,7 +100,10 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let mut j = json!({"person": target.id});
             show_notices(ctx, &session.notices, &mut j);
             Ok(Some(Output::new(
-                format!("Changed the passphrase of {} ({})\n", target.name, target.id),
+                format!(
+                    "Changed the passphrase of {} ({})\n",
+                    target.name, target.id
+                ),
                 j,
             )))
         }
@@ -112,13 +121,24 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                         v.id.0.clone(),
                         v.name.clone(),
                         v.affiliation.clone(),
-                        v.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(","),
-                        if v.revoked.is_some() { "revoked".into() } else { "active".into() },
+                        v.roles
+                            .iter()
+                            .map(|r| r.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        if v.revoked.is_some() {
+                            "revoked".into()
+                        } else {
+                            "active".into()
+                        },
                         v.fingerprint.clone(),
                     ]
                 })
                 .collect();
-            let human = table(&["ID", "Name", "Affiliation", "Roles", "Status", "Key"], &rows);
+            let human = table(
+                &["ID", "Name", "Affiliation", "Roles", "Status", "Key"],
+                &rows,
+            );
             Ok(Some(Output::new(human, json!({"people": views}))))
         }
         PersonCmd::Show { person } => {
@@ -127,7 +147,12 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
             let mut human = format!(
                 "{}  {}\nAffiliation: {}\nRoles: {}\nKey fingerprint: {}\nAdded: {}\n",
-                v.id, v.name, v.affiliation, roles.join(", "), v.fingerprint, v.added
+                v.id,
+                v.name,
+                v.affiliation,
+                roles.join(", "),
+                v.fingerprint,
+                v.added
             );
             if let Some(r) = &v.revoked {
                 human += &format!("Revoked: {r}\n");
@@ -147,7 +172,10 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let mut j = json!({"revoked": p.id});
             show_notices(ctx, &session.notices, &mut j);
             Ok(Some(Output::new(
-                format!("Revoked {} ({}); their history stays in the ledger\n", p.name, p.id),
+                format!(
+                    "Revoked {} ({}); their history stays in the ledger\n",
+                    p.name, p.id
+                ),
                 j,
             )))
         }

@@ -81,7 +81,10 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
 
 fn verify(s: &Session, head: Option<String>) -> Result<Option<Output>> {
     let report = s.ledger.verify()?;
-    let mut failure = report.failure.clone().map(|f| format!("entry {}: {}", f.seq, f.reason));
+    let mut failure = report
+        .failure
+        .clone()
+        .map(|f| format!("entry {}: {}", f.seq, f.reason));
     let mut head_seq = None;
     if let (Some(h), None) = (&head, &failure) {
         let bytes = hex::decode(h.trim())

@@ -56,7 +56,10 @@ impl CliSecrets {
                 .map_err(Error::io("read a passphrase from stdin"))?;
         } else {
             text = std::fs::read_to_string(path).map_err(|e| {
-                Error::usage(format!("cannot read passphrase file {}: {e}", path.display()))
+                Error::usage(format!(
+                    "cannot read passphrase file {}: {e}",
+                    path.display()
+                ))
             })?;
         }
         // A file written by `echo` ends in a newline that is not part of the passphrase.
@@ -91,7 +94,12 @@ impl Secrets for CliSecrets {
         match source {
             Some(p) => self.read(&p),
             None => Self::prompt(
-                &format!("Passphrase of {} ({}) as {}", person.name, person.id, capacity.as_str()),
+                &format!(
+                    "Passphrase of {} ({}) as {}",
+                    person.name,
+                    person.id,
+                    capacity.as_str()
+                ),
                 flag,
             ),
         }

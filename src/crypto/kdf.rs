@@ -64,9 +64,15 @@ mod tests {
     #[test]
     fn deterministic_and_salted() {
         let p = Passphrase::new("Correct-Horse-1".into());
-        let a = KdfParams::INSECURE_FAST.derive(&p, b"salt-salt-salt-1").unwrap();
-        let b = KdfParams::INSECURE_FAST.derive(&p, b"salt-salt-salt-1").unwrap();
-        let c = KdfParams::INSECURE_FAST.derive(&p, b"salt-salt-salt-2").unwrap();
+        let a = KdfParams::INSECURE_FAST
+            .derive(&p, b"salt-salt-salt-1")
+            .unwrap();
+        let b = KdfParams::INSECURE_FAST
+            .derive(&p, b"salt-salt-salt-1")
+            .unwrap();
+        let c = KdfParams::INSECURE_FAST
+            .derive(&p, b"salt-salt-salt-2")
+            .unwrap();
         assert_eq!(*a, *b);
         assert_ne!(*a, *c);
     }

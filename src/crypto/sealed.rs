@@ -64,16 +64,13 @@ impl SealedKey {
         }
         let salt = hex::decode(&self.salt).map_err(|_| bad("salt is not hex"))?;
         let nonce = hex::decode(&self.nonce).map_err(|_| bad("nonce is not hex"))?;
-        let nonce: [u8; 12] = nonce
-            .try_into()
-            .map_err(|_| bad("wrong nonce length"))?;
+        let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad("wrong nonce length"))?;
         let ct = hex::decode(&self.ciphertext).map_err(|_| bad("ciphertext is not hex"))?;
         if salt.len() < 8 {
             return Err(bad("salt too short"));
         }
         let kek = self.kdf.derive(pass, &salt).map_err(OpenError::Other)?;
-        let cipher =
-            Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|_| bad("bad key length"))?;
+        let cipher = Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|_| bad("bad key length"))?;
         let secret = zeroize::Zeroizing::new(
             cipher
                 .decrypt(
@@ -101,7 +98,13 @@ mod tests {
         let k2 = s.open(&p, "P0001").unwrap();
         assert_eq!(k.public(), k2.public());
         let wrong = Passphrase::new("Correct-Horse-2".into());
-        assert!(matches!(s.open(&wrong, "P0001"), Err(OpenError::WrongPassphrase)));
-        assert!(matches!(s.open(&p, "P0002"), Err(OpenError::WrongPassphrase)));
+        assert!(matches!(
+            s.open(&wrong, "P0001"),
+            Err(OpenError::WrongPassphrase)
+        ));
+        assert!(matches!(
+            s.open(&p, "P0002"),
+            Err(OpenError::WrongPassphrase)
+        ));
     }
 }

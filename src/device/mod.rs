@@ -12,7 +12,10 @@ pub fn identify_image(path: &Path) -> Result<DeviceIdentity> {
     let meta = fs::metadata(path)
         .map_err(|e| Error::Device(format!("cannot open image {}: {e}", path.display())))?;
     if !meta.is_file() {
-        return Err(Error::Device(format!("{} is not an image file", path.display())));
+        return Err(Error::Device(format!(
+            "{} is not an image file",
+            path.display()
+        )));
     }
     let canonical = fs::canonicalize(path)
         .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display())))?;
@@ -29,7 +32,10 @@ pub fn identify_block(path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
     let meta = fs::metadata(path)
         .map_err(|e| Error::Device(format!("cannot open device {}: {e}", path.display())))?;
     if !meta.file_type().is_block_device() {
-        return Err(Error::Device(format!("{} is not a block device", path.display())));
+        return Err(Error::Device(format!(
+            "{} is not a block device",
+            path.display()
+        )));
     }
     let real = fs::canonicalize(path)
         .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display())))?;
@@ -91,17 +97,22 @@ pub fn scan_files(root: &Path) -> Result<FileScan> {
     let meta = fs::symlink_metadata(root)
         .map_err(Error::io(format!("cannot look at {}", root.display())))?;
     if !meta.is_dir() {
-        return Err(Error::usage(format!("{} is not a directory", root.display())));
+        return Err(Error::usage(format!(
+            "{} is not a directory",
+            root.display()
+        )));
     }
     let mut scan = FileScan::default();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries = fs::read_dir(&dir).map_err(Error::io(format!("cannot list {}", dir.display())))?;
+        let entries =
+            fs::read_dir(&dir).map_err(Error::io(format!("cannot list {}", dir.display())))?;
         for entry in entries {
             let entry = entry.map_err(Error::io(format!("cannot list {}", dir.display())))?;
-            let ft = entry
-                .file_type()
-                .map_err(Error::io(format!("cannot look at {}", entry.path().display())))?;
+            let ft = entry.file_type().map_err(Error::io(format!(
+                "cannot look at {}",
+                entry.path().display()
+            )))?;
             if ft.is_dir() {
                 stack.push(entry.path());
             } else {
@@ -126,7 +137,10 @@ mod tests {
         fs::create_dir_all(d.path().join("a/b")).unwrap();
         fs::write(d.path().join("a/b/x"), b"12345").unwrap();
         fs::write(d.path().join("y"), b"1").unwrap();
-        assert_eq!(scan_files(d.path()).unwrap(), FileScan { files: 2, bytes: 6 });
+        assert_eq!(
+            scan_files(d.path()).unwrap(),
+            FileScan { files: 2, bytes: 6 }
+        );
     }
 
     #[test]

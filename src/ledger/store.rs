@@ -111,7 +111,9 @@ impl Ledger {
         let version: usize = self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(Error::db("read schema version (is the file a baitai ledger?)"))?;
+            .map_err(Error::db(
+                "read schema version (is the file a baitai ledger?)",
+            ))?;
         if version > MIGRATIONS.len() {
             return Err(Error::usage(format!(
                 "the ledger was written by a newer baitai (schema {version}); upgrade baitai"
@@ -206,8 +208,9 @@ impl Ledger {
         let mut out = Vec::new();
         for row in rows {
             let (role, person, signature) = row.map_err(Error::db("read signatures"))?;
-            let role = SignRole::parse(&role)
-                .ok_or_else(|| Error::Integrity(format!("entry {seq}: unknown signature role {role:?}")))?;
+            let role = SignRole::parse(&role).ok_or_else(|| {
+                Error::Integrity(format!("entry {seq}: unknown signature role {role:?}"))
+            })?;
             out.push(StoredSignature {
                 role,
                 person: PersonId(person),
@@ -454,12 +457,15 @@ fn collect_signatures(
             .iter()
             .find(|(r, _)| *r == role)
             .map(|(_, k)| *k)
-            .ok_or_else(|| Error::Other(format!("internal: no {} key to sign with", role.as_str())))?;
+            .ok_or_else(|| {
+                Error::Other(format!("internal: no {} key to sign with", role.as_str()))
+            })?;
         let expected = match dir.get(&person) {
             Some(p) => p.public_key,
-            None => draft.body.introduced_key(&person).ok_or_else(|| {
-                Error::Other(format!("internal: {person} has no public key"))
-            })?,
+            None => draft
+                .body
+                .introduced_key(&person)
+                .ok_or_else(|| Error::Other(format!("internal: {person} has no public key")))?,
         };
         if key.public() != expected {
             return Err(Error::Auth(format!(
@@ -482,7 +488,11 @@ fn head(conn: &Connection) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
         .map_err(Error::db("read the last entry"))?;
     match row {
         None => Ok(None),
-        Some((seq, hash, t)) => Ok(Some((seq as u64, to_hash(&hash, seq)?, time::from_store(&t)?))),
+        Some((seq, hash, t)) => Ok(Some((
+            seq as u64,
+            to_hash(&hash, seq)?,
+            time::from_store(&t)?,
+        ))),
     }
 }
 
@@ -494,7 +504,9 @@ pub(crate) fn to_hash(b: &[u8], seq: i64) -> Result<[u8; 32]> {
 fn directory(conn: &Connection) -> Result<Directory> {
     let entries = query_entries(
         conn,
-        &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE kind IN {DIRECTORY_KINDS} ORDER BY seq"),
+        &format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE kind IN {DIRECTORY_KINDS} ORDER BY seq"
+        ),
         [],
     )?;
     let mut dir = Directory::default();
@@ -539,7 +551,9 @@ pub(crate) fn query_entries<P: rusqlite::Params>(
     sql: &str,
     params: P,
 ) -> Result<Vec<StoredEntry>> {
-    let mut st = conn.prepare_cached(sql).map_err(Error::db("read entries"))?;
+    let mut st = conn
+        .prepare_cached(sql)
+        .map_err(Error::db("read entries"))?;
     let mut rows = st.query(params).map_err(Error::db("read entries"))?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(Error::db("read entries"))? {

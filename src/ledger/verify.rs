@@ -47,6 +47,9 @@ struct SigJob {
 
 const BATCH: usize = 8192;
 
+/// A signature row as read: (role, person, signature bytes).
+type SigRow = (String, String, Vec<u8>);
+
 impl Ledger {
     pub fn verify(&self) -> Result<VerifyReport> {
         verify(self.conn())
@@ -64,10 +67,10 @@ fn verify(conn: &Connection) -> Result<VerifyReport> {
         )
         .map_err(Error::db("read the ledger"))?;
     let mut rows = stmt.query([]).map_err(Error::db("read the ledger"))?;
-    let mut current: Option<(RawEntry, Vec<(String, String, Vec<u8>)>)> = None;
+    let mut current: Option<(RawEntry, Vec<SigRow>)> = None;
     while let Some(row) = rows.next().map_err(Error::db("read the ledger"))? {
         let raw = RawEntry::from_row(row).map_err(Error::db("read the ledger"))?;
-        let sig: Option<(String, String, Vec<u8>)> = match row.get::<_, Option<String>>(8) {
+        let sig: Option<SigRow> = match row.get::<_, Option<String>>(8) {
             Ok(Some(role)) => Some((
                 role,
                 row.get(9).map_err(Error::db("read a signature"))?,
@@ -123,11 +126,14 @@ impl Walk {
     }
 
     /// Check one entry; false stops the walk.
-    fn entry(&mut self, raw: RawEntry, sigs: Vec<(String, String, Vec<u8>)>) -> bool {
+    fn entry(&mut self, raw: RawEntry, sigs: Vec<SigRow>) -> bool {
         let seq = raw.seq as u64;
         let expected = self.expected_seq + 1;
         if seq != expected {
-            return self.fail(expected, format!("entry {expected} is missing (next is {seq})"));
+            return self.fail(
+                expected,
+                format!("entry {expected} is missing (next is {seq})"),
+            );
         }
         self.expected_seq = seq;
         let prev = self.prev_hash.unwrap_or(GENESIS);
@@ -144,7 +150,10 @@ impl Walk {
             prev_hash: &prev,
         });
         if raw.hash != hash {
-            return self.fail(seq, "its contents do not match its hash (the entry was edited)");
+            return self.fail(
+                seq,
+                "its contents do not match its hash (the entry was edited)",
+            );
         }
         if self.last_time.as_ref().is_some_and(|t| raw.time < *t) {
             return self.fail(seq, "its time is earlier than the entry before it");
@@ -181,7 +190,7 @@ impl Walk {
         body: &Body,
         actor: Option<&PersonId>,
         hash: &[u8; 32],
-        sigs: Vec<(String, String, Vec<u8>)>,
+        sigs: Vec<SigRow>,
     ) -> bool {
         let mut needed: Vec<(SignRole, PersonId)> = Vec::new();
         if !body.is_unsigned() {
@@ -196,24 +205,37 @@ impl Walk {
         if sigs.len() != needed.len() {
             return self.fail(
                 seq,
-                format!("has {} signatures where {} are required", sigs.len(), needed.len()),
+                format!(
+                    "has {} signatures where {} are required",
+                    sigs.len(),
+                    needed.len()
+                ),
             );
         }
-        let by_role: HashMap<&str, &(String, String, Vec<u8>)> =
+        let by_role: HashMap<&str, &SigRow> =
             sigs.iter().map(|s| (s.0.as_str(), s)).collect();
         for (role, person) in needed {
             let Some((_, signer, sig)) = by_role.get(role.as_str()).copied() else {
                 return self.fail(seq, format!("the {} signature is missing", role.as_str()));
             };
             if signer != &person.0 {
-                return self.fail(seq, format!("the {} signature is by {signer}, not {person}", role.as_str()));
+                return self.fail(
+                    seq,
+                    format!(
+                        "the {} signature is by {signer}, not {person}",
+                        role.as_str()
+                    ),
+                );
             }
             let key = match self.state.people.get(&person) {
                 Some(p) => p.public_key,
                 None => match body.introduced_key(&person) {
                     Some(k) => k,
                     None => {
-                        return self.fail(seq, format!("is signed by {person}, who is not in the ledger"))
+                        return self.fail(
+                            seq,
+                            format!("is signed by {person}, who is not in the ledger"),
+                        )
                     }
                 },
             };

@@ -270,7 +270,10 @@ fn approval(people: &Directory, actor: &PersonId, approver: &PersonId) -> Result
 fn period(start: Timestamp, until: &str) -> Result<(), Refusal> {
     match until.parse::<Timestamp>() {
         Ok(u) if u > start => Ok(()),
-        Ok(_) => refuse("period", format!("the period ends ({until}) before it starts")),
+        Ok(_) => refuse(
+            "period",
+            format!("the period ends ({until}) before it starts"),
+        ),
         Err(_) => refuse("period", format!("the period end {until:?} is not a time")),
     }
 }
@@ -293,7 +296,10 @@ fn permit_destroy(
     if state.holding != Holding::InStorage {
         return refuse(
             "not-in-storage",
-            format!("{n} is {}; it must be back in storage to be destroyed", state.holding.as_str()),
+            format!(
+                "{n} is {}; it must be back in storage to be destroyed",
+                state.holding.as_str()
+            ),
         );
     }
     let unverifiable = b.unverifiable.as_deref().map(str::trim).unwrap_or("");

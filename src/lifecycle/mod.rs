@@ -36,7 +36,11 @@ pub struct Lifecycle {
 impl Lifecycle {
     /// Whether the act is allowed now.
     pub fn permit(&self, act: &Act) -> Result<(), Refusal> {
-        permit(&self.people, act.medium.and_then(|m| self.media.get(m)), act)
+        permit(
+            &self.people,
+            act.medium.and_then(|m| self.media.get(m)),
+            act,
+        )
     }
 
     /// Record an act that was permitted.

@@ -115,9 +115,9 @@ impl Directory {
             Body::PersonAdd(p) => self.permit_add(actor, p),
             Body::PersonRevoke(r) => {
                 self.require(actor, Role::Admin, "revoke people")?;
-                let target = self.get(&r.id).ok_or_else(|| {
-                    Refusal::new("unknown-person", format!("no person {}", r.id))
-                })?;
+                let target = self
+                    .get(&r.id)
+                    .ok_or_else(|| Refusal::new("unknown-person", format!("no person {}", r.id)))?;
                 if !target.is_active() {
                     return Err(Refusal::new(
                         "revoked",
@@ -143,7 +143,10 @@ impl Directory {
             }
             Body::AuthFailure(f) => {
                 if self.get(&f.id).is_none() {
-                    return Err(Refusal::new("unknown-person", format!("no person {}", f.id)));
+                    return Err(Refusal::new(
+                        "unknown-person",
+                        format!("no person {}", f.id),
+                    ));
                 }
                 Ok(())
             }
@@ -159,7 +162,10 @@ impl Directory {
         if p.id != self.next_id() {
             return Err(Refusal::new(
                 "person-id",
-                format!("person IDs are assigned in order: expected {}", self.next_id()),
+                format!(
+                    "person IDs are assigned in order: expected {}",
+                    self.next_id()
+                ),
             ));
         }
         if p.roles.is_empty() {

@@ -39,7 +39,10 @@ impl SignerView {
 
     /// `山田 太郎（設計課）[ab12:…]`
     pub fn short(&self) -> String {
-        format!("{}（{}）[{}]", self.name, self.affiliation, self.fingerprint)
+        format!(
+            "{}（{}）[{}]",
+            self.name, self.affiliation, self.fingerprint
+        )
     }
 }
 
@@ -181,7 +184,12 @@ impl Session {
             .ledger
             .signatures(e.seq)?
             .into_iter()
-            .map(|s| (role_name(s.role, lang).to_string(), SignerView::of(dir, &s.person)))
+            .map(|s| {
+                (
+                    role_name(s.role, lang).to_string(),
+                    SignerView::of(dir, &s.person),
+                )
+            })
             .collect();
         Ok(EventLine {
             seq: e.seq,
@@ -219,7 +227,11 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             format!("{what}: {}", r.classification.marking())
         }
         Body::Checkout(c) => format!("{}: {}", lang.t("使用開始", "use"), c.purpose),
-        Body::Return(r) => format!("{}: {}", lang.t("返却", "returned"), check_text(&r.check, lang)),
+        Body::Return(r) => format!(
+            "{}: {}",
+            lang.t("返却", "returned"),
+            check_text(&r.check, lang)
+        ),
         Body::CarryOut(c) => format!(
             "{}: {} → {} ({})",
             lang.t("持出し", "carry-out"),
@@ -242,7 +254,12 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             c.counterpart,
             c.purpose
         ),
-        Body::Transfer(t) => format!("{}: {} ({})", lang.t("交付", "transfer"), t.recipient, t.purpose),
+        Body::Transfer(t) => format!(
+            "{}: {} ({})",
+            lang.t("交付", "transfer"),
+            t.recipient,
+            t.purpose
+        ),
         Body::Destroy(d) => {
             let method = if ja { d.method.ja() } else { d.method.en() };
             match &d.unverifiable {
@@ -321,7 +338,15 @@ impl Builder<'_> {
             Body::CarryOut(c) => {
                 let period = format!("{t} 〜 {}", until_text(self.session, &c.until));
                 let approver = self.signer(&c.approver);
-                self.issue(t, actor, &c.purpose, "carry-out", period, c.destination.clone(), approver);
+                self.issue(
+                    t,
+                    actor,
+                    &c.purpose,
+                    "carry-out",
+                    period,
+                    c.destination.clone(),
+                    approver,
+                );
             }
             Body::Loan(l) => {
                 let period = format!("{t} 〜 {}", until_text(self.session, &l.until));

@@ -89,14 +89,22 @@ pub fn form_html(f: &Form, lang: Lang) -> String {
         b += &cell(5, String::new());
         b += &cell(6, String::new());
         let approved = match &r.out_approver {
-            Some(_) => format!("<span class=\"sig\">{}</span>{}", esc(h.approver), signer(&r.out_approver)),
+            Some(_) => format!(
+                "<span class=\"sig\">{}</span>{}",
+                esc(h.approver),
+                signer(&r.out_approver)
+            ),
             None => String::new(),
         };
         b += &cell(7, approved);
         b += &cell(8, String::new());
         b += &cell(9, String::new());
         let copy_ok = match &r.copy_approver {
-            Some(_) => format!("<span class=\"sig\">{}</span>{}", esc(h.approver), signer(&r.copy_approver)),
+            Some(_) => format!(
+                "<span class=\"sig\">{}</span>{}",
+                esc(h.approver),
+                signer(&r.copy_approver)
+            ),
             None => String::new(),
         };
         b += &cell(10, copy_ok);
@@ -104,7 +112,10 @@ pub fn form_html(f: &Form, lang: Lang) -> String {
     }
     // The paper form has ten ruled rows; keep at least that many so it reads like the form.
     for n in f.rows.len() + 1..=10 {
-        b += &format!("<tr><td class=\"no\">{n}</td>{}</tr>\n", "<td>&nbsp;</td>".repeat(11));
+        b += &format!(
+            "<tr><td class=\"no\">{n}</td>{}</tr>\n",
+            "<td>&nbsp;</td>".repeat(11)
+        );
     }
     b += "</tbody>\n</table>\n";
     b += &disposal_html(f, lang);
@@ -144,7 +155,11 @@ fn disposal_html(f: &Form, lang: Lang) -> String {
     let who = |s: Option<&SignerView>| match s {
         Some(s) => (
             esc(&s.affiliation),
-            format!("{} <span class=\"fp\">{}</span>", esc(&s.name), esc(&s.fingerprint)),
+            format!(
+                "{} <span class=\"fp\">{}</span>",
+                esc(&s.name),
+                esc(&s.fingerprint)
+            ),
         ),
         None => ("&nbsp;".to_string(), "&nbsp;".to_string()),
     };
@@ -170,11 +185,18 @@ fn disposal_html(f: &Form, lang: Lang) -> String {
             lang.t("消去確認不能の理由", "Erasure not verifiable because"),
             d.and_then(|d| d.unverifiable.clone()),
         ),
-        (lang.t("交付先", "Transferred to"), d.and_then(|d| d.recipient.clone())),
+        (
+            lang.t("交付先", "Transferred to"),
+            d.and_then(|d| d.recipient.clone()),
+        ),
     ];
     for (k, v) in extra {
         if let Some(v) = v {
-            b += &format!("<tr><th>{}</th><td colspan=\"2\">{}</td></tr>\n", esc(k), esc(&v));
+            b += &format!(
+                "<tr><th>{}</th><td colspan=\"2\">{}</td></tr>\n",
+                esc(k),
+                esc(&v)
+            );
         }
     }
     b + "</table>\n"

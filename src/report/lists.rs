@@ -43,7 +43,11 @@ pub struct ListReport<T: Serialize> {
 impl<T: Serialize> ListReport<T> {
     pub fn render(&self, format: Format, lang: Lang) -> Result<String> {
         Ok(match format {
-            Format::Text => format!("{}\n\n{}", self.title, text::table(&self.headers, &self.rows)),
+            Format::Text => format!(
+                "{}\n\n{}",
+                self.title,
+                text::table(&self.headers, &self.rows)
+            ),
             Format::Csv => {
                 let mut all = vec![self.headers.iter().map(|h| h.to_string()).collect()];
                 all.extend(self.rows.iter().cloned());
@@ -128,8 +132,19 @@ impl Session {
                 self.show_time(crate::time::now())
             ),
             headers: match lang {
-                Lang::Ja => vec!["媒体番号", "格付", "ラベル", "状態", "消去状態", "保持者", "開始", "期限"],
-                Lang::En => vec!["Medium", "Marking", "Label", "State", "Data", "Holder", "Since", "Until"],
+                Lang::Ja => vec![
+                    "媒体番号",
+                    "格付",
+                    "ラベル",
+                    "状態",
+                    "消去状態",
+                    "保持者",
+                    "開始",
+                    "期限",
+                ],
+                Lang::En => vec![
+                    "Medium", "Marking", "Label", "State", "Data", "Holder", "Since", "Until",
+                ],
             },
             rows,
             lines,
@@ -155,10 +170,18 @@ impl Session {
             return u;
         }
         let local = since.to_zoned(self.tz.clone());
-        let end: Time = self.settings.day_end.parse().unwrap_or(Time::constant(18, 0, 0, 0));
+        let end: Time = self
+            .settings
+            .day_end
+            .parse()
+            .unwrap_or(Time::constant(18, 0, 0, 0));
         let day_end = local.date().to_datetime(end);
         let midnight = local.date().to_datetime(Time::constant(23, 59, 59, 0));
-        let due = if local.datetime() < day_end { day_end } else { midnight };
+        let due = if local.datetime() < day_end {
+            day_end
+        } else {
+            midnight
+        };
         due.to_zoned(self.tz.clone())
             .map(|z| z.timestamp())
             .unwrap_or(since)
@@ -168,7 +191,9 @@ impl Session {
         let dir = self.directory()?;
         let mut lines = Vec::new();
         for s in self.all_states()? {
-            let Holding::Out(o) = &s.holding else { continue };
+            let Holding::Out(o) = &s.holding else {
+                continue;
+            };
             let due = self.due(o.kind, o.since, o.until);
             if at <= due {
                 continue;
@@ -177,7 +202,9 @@ impl Session {
             lines.push(OverdueLine {
                 medium: s.number.0.clone(),
                 kind: lang.state(o.kind.as_str()).to_string(),
-                holder: p.map(|p| p.name.clone()).unwrap_or_else(|| o.holder.0.clone()),
+                holder: p
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| o.holder.0.clone()),
                 affiliation: p.map(|p| p.affiliation.clone()).unwrap_or_default(),
                 borrower: o.borrower.clone(),
                 since: self.show_time(o.since),
@@ -208,8 +235,26 @@ impl Session {
                 self.show_time(at)
             ),
             headers: match lang {
-                Lang::Ja => vec!["媒体番号", "区分", "保持者", "所属", "借受人", "開始", "返却期限", "超過"],
-                Lang::En => vec!["Medium", "Kind", "Holder", "Affiliation", "Borrower", "Since", "Due", "Overdue by"],
+                Lang::Ja => vec![
+                    "媒体番号",
+                    "区分",
+                    "保持者",
+                    "所属",
+                    "借受人",
+                    "開始",
+                    "返却期限",
+                    "超過",
+                ],
+                Lang::En => vec![
+                    "Medium",
+                    "Kind",
+                    "Holder",
+                    "Affiliation",
+                    "Borrower",
+                    "Since",
+                    "Due",
+                    "Overdue by",
+                ],
             },
             rows,
             lines,

@@ -24,15 +24,19 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         }
     }
     let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| pad(c, *w))
-            .collect();
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
         padded.join("  ").trim_end().to_string() + "\n"
     };
     let mut out = line(header.to_vec());
-    out.push_str(&line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(|s| s.as_str()).collect()));
+    out.push_str(&line(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+    ));
     for r in rows {
         out.push_str(&line(r.iter().map(|s| s.as_str()).collect()));
     }
@@ -137,16 +141,26 @@ fn row_text(r: &FormRow, lang: Lang) -> String {
         vec![
             (lang.t("使用者", "User (signed)"), signer_text(&r.user)),
             (h.return_check, r.return_check.clone().unwrap_or_default()),
-            (lang.t("返却受領者", "Received back by"), signer_text(&r.returned_to)),
+            (
+                lang.t("返却受領者", "Received back by"),
+                signer_text(&r.returned_to),
+            ),
         ],
     );
-    group(h.group_out, 4..8, vec![(h.approver, signer_text(&r.out_approver))]);
+    group(
+        h.group_out,
+        4..8,
+        vec![(h.approver, signer_text(&r.out_approver))],
+    );
     group(
         h.group_copy,
         8..11,
         vec![
             (h.approver, signer_text(&r.copy_approver)),
-            (lang.t("複製日時", "Copied at"), r.copy_time.clone().unwrap_or_default()),
+            (
+                lang.t("複製日時", "Copied at"),
+                r.copy_time.clone().unwrap_or_default(),
+            ),
         ],
     );
     o
@@ -168,12 +182,19 @@ fn disposal_text(f: &Form, lang: Lang) -> String {
         d.map(|d| d.time.as_str()).unwrap_or(BLANK)
     );
     o += &format!("{}  {}\n", h.executor, person(d.map(|d| &d.executor)));
-    o += &format!("{}  {}\n", h.witness, person(d.and_then(|d| d.witness.as_ref())));
+    o += &format!(
+        "{}  {}\n",
+        h.witness,
+        person(d.and_then(|d| d.witness.as_ref()))
+    );
     if let Some(m) = d.and_then(|d| d.method.as_ref()) {
         o += &format!("{}: {m}\n", h.method);
     }
     if let Some(u) = d.and_then(|d| d.unverifiable.as_ref()) {
-        o += &format!("{}: {u}\n", lang.t("消去確認不能の理由", "Erasure not verifiable because"));
+        o += &format!(
+            "{}: {u}\n",
+            lang.t("消去確認不能の理由", "Erasure not verifiable because")
+        );
     }
     if let Some(r) = d.and_then(|d| d.recipient.as_ref()) {
         o += &format!("{}: {r}\n", lang.t("交付先", "Transferred to"));

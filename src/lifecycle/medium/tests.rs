@@ -37,8 +37,13 @@ fn world() -> Lifecycle {
         admin: person(0, &[Role::Admin]),
     });
     let admin = pid(1);
-    lc.step(&Act { time: t(0), medium: None, actor: Some(&admin), body: &init })
-        .unwrap();
+    lc.step(&Act {
+        time: t(0),
+        medium: None,
+        actor: Some(&admin),
+        body: &init,
+    })
+    .unwrap();
     let roles: [&[Role]; 6] = [
         &[Role::Admin],
         &[Role::Handler],
@@ -49,12 +54,22 @@ fn world() -> Lifecycle {
     ];
     for (i, r) in roles.iter().enumerate().skip(1) {
         let body = Body::PersonAdd(person(i, r));
-        lc.step(&Act { time: t(1), medium: None, actor: Some(&admin), body: &body })
-            .unwrap();
+        lc.step(&Act {
+            time: t(1),
+            medium: None,
+            actor: Some(&admin),
+            body: &body,
+        })
+        .unwrap();
     }
     let revoke = Body::PersonRevoke(PersonRef { id: pid(6) });
-    lc.step(&Act { time: t(2), medium: None, actor: Some(&admin), body: &revoke })
-        .unwrap();
+    lc.step(&Act {
+        time: t(2),
+        medium: None,
+        actor: Some(&admin),
+        body: &revoke,
+    })
+    .unwrap();
     let reg = Body::Register(Register {
         kind: MediaKind::Usb,
         label: None,
@@ -63,15 +78,25 @@ fn world() -> Lifecycle {
         received_from: None,
     });
     let m = MediumNumber(M.into());
-    lc.step(&Act { time: t(3), medium: Some(&m), actor: Some(&pid(3)), body: &reg })
-        .unwrap();
+    lc.step(&Act {
+        time: t(3),
+        medium: Some(&m),
+        actor: Some(&pid(3)),
+        body: &reg,
+    })
+    .unwrap();
     lc
 }
 
 fn act(lc: &mut Lifecycle, time: i64, actor: u64, body: Body) -> Result<(), Refusal> {
     let m = MediumNumber(M.into());
     let a = pid(actor);
-    lc.step(&Act { time: t(time), medium: Some(&m), actor: Some(&a), body: &body })
+    lc.step(&Act {
+        time: t(time),
+        medium: Some(&m),
+        actor: Some(&a),
+        body: &body,
+    })
 }
 
 fn until(s: i64) -> String {
@@ -79,7 +104,9 @@ fn until(s: i64) -> String {
 }
 
 fn checkout() -> Body {
-    Body::Checkout(Checkout { purpose: "work".into() })
+    Body::Checkout(Checkout {
+        purpose: "work".into(),
+    })
 }
 fn carry_out() -> Body {
     Body::CarryOut(CarryOut {
@@ -130,7 +157,9 @@ fn destroy(unverifiable: bool) -> Body {
     })
 }
 fn lost() -> Body {
-    Body::Lost(Lost { circumstances: "train".into() })
+    Body::Lost(Lost {
+        circumstances: "train".into(),
+    })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -218,11 +247,23 @@ fn every_act_from_every_state() {
         (InUse, [NIS, NIS, NIS, OK, NAD, OK, NIS, NIS, OK]),
         (CarriedOut, [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK]),
         (OnLoan, [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK]),
-        (ReturnedUnverified, [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK]),
-        (ReturnedData, [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK]),
+        (
+            ReturnedUnverified,
+            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK],
+        ),
+        (
+            ReturnedData,
+            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK],
+        ),
         (VerifiedClean, [OK, OK, OK, "not-out", NAD, OK, OK, OK, OK]),
-        (WipeFailed, [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK]),
-        (Lost, [NIS, NIS, NIS, OK, NAD, "not-in-hand", NIS, NIS, "lost"]),
+        (
+            WipeFailed,
+            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK],
+        ),
+        (
+            Lost,
+            [NIS, NIS, NIS, OK, NAD, "not-in-hand", NIS, NIS, "lost"],
+        ),
         (Destroyed, [CLOSED; 9]),
         (Transferred, [CLOSED; 9]),
     ];
@@ -245,10 +286,17 @@ fn states_after_acts() {
     let st = |lc: &Lifecycle| lc.media[&m].clone();
     assert_eq!(st(&lc).clean, Cleanliness::Fresh);
     act(&mut lc, 10, 2, checkout()).unwrap();
-    assert!(matches!(st(&lc).holding, Holding::Out(ref o) if o.kind == IssueKind::Use && o.holder == pid(2)));
+    assert!(
+        matches!(st(&lc).holding, Holding::Out(ref o) if o.kind == IssueKind::Use && o.holder == pid(2))
+    );
     act(&mut lc, 11, 3, ret(2)).unwrap();
     assert_eq!(st(&lc).holding, Holding::InStorage);
-    assert_eq!(st(&lc).clean, Cleanliness::Unverified { data_found: Some(true) });
+    assert_eq!(
+        st(&lc).clean,
+        Cleanliness::Unverified {
+            data_found: Some(true)
+        }
+    );
     assert_eq!(st(&lc).clean.as_str(), "data-present");
     assert_eq!(st(&lc).last_holder, Some(pid(2)));
     assert_eq!(st(&lc).entries, 3);
@@ -265,9 +313,19 @@ fn received_media_must_be_checked_first() {
         classification: Classification::new(2, 1, 1, None).unwrap(),
         received_from: Some("取引先".into()),
     });
-    lc.step(&Act { time: t(5), medium: Some(&m2), actor: Some(&pid(3)), body: &reg })
-        .unwrap();
-    let r = lc.step(&Act { time: t(6), medium: Some(&m2), actor: Some(&pid(2)), body: &checkout() });
+    lc.step(&Act {
+        time: t(5),
+        medium: Some(&m2),
+        actor: Some(&pid(3)),
+        body: &reg,
+    })
+    .unwrap();
+    let r = lc.step(&Act {
+        time: t(6),
+        medium: Some(&m2),
+        actor: Some(&pid(2)),
+        body: &checkout(),
+    });
     assert_eq!(r.unwrap_err().rule, GATE);
 }
 
@@ -278,40 +336,52 @@ fn roles_and_separation_of_duties() {
         ("witness cannot check out", 5, checkout(), "role"),
         ("revoked cannot act", 6, checkout(), "revoked"),
         ("unknown cannot act", 9, checkout(), "unknown-person"),
-        (
-            "approver must not be requester",
-            6,
-            carry_out(),
-            "revoked",
-        ),
+        ("approver must not be requester", 6, carry_out(), "revoked"),
         (
             "handler cannot approve",
             2,
-            Body::CarryOut(CarryOut { approver: pid(2), ..carry_out_body() }),
+            Body::CarryOut(CarryOut {
+                approver: pid(2),
+                ..carry_out_body()
+            }),
             "separation-of-duties",
         ),
         (
             "approver needs custodian role",
             2,
-            Body::CarryOut(CarryOut { approver: pid(5), ..carry_out_body() }),
+            Body::CarryOut(CarryOut {
+                approver: pid(5),
+                ..carry_out_body()
+            }),
             "role",
         ),
         (
             "revoked approver",
             2,
-            Body::Loan(Loan { approver: pid(6), ..loan_body() }),
+            Body::Loan(Loan {
+                approver: pid(6),
+                ..loan_body()
+            }),
             "revoked",
         ),
         (
             "witness must not be executor",
             3,
-            Body::Destroy(Destroy { witness: pid(3), method: DestroyMethod::Shred, unverifiable: Some("x".into()) }),
+            Body::Destroy(Destroy {
+                witness: pid(3),
+                method: DestroyMethod::Shred,
+                unverifiable: Some("x".into()),
+            }),
             "separation-of-duties",
         ),
         (
             "witness needs witness role",
             3,
-            Body::Destroy(Destroy { witness: pid(4), method: DestroyMethod::Shred, unverifiable: Some("x".into()) }),
+            Body::Destroy(Destroy {
+                witness: pid(4),
+                method: DestroyMethod::Shred,
+                unverifiable: Some("x".into()),
+            }),
             "role",
         ),
         ("handler cannot destroy", 2, destroy(true), "role"),
@@ -320,13 +390,20 @@ fn roles_and_separation_of_duties() {
         (
             "period end before start",
             2,
-            Body::CarryOut(CarryOut { until: until(-100), ..carry_out_body() }),
+            Body::CarryOut(CarryOut {
+                until: until(-100),
+                ..carry_out_body()
+            }),
             "period",
         ),
         (
             "blank unverifiable reason",
             3,
-            Body::Destroy(Destroy { witness: pid(5), method: DestroyMethod::Melt, unverifiable: Some("  ".into()) }),
+            Body::Destroy(Destroy {
+                witness: pid(5),
+                method: DestroyMethod::Melt,
+                unverifiable: Some("  ".into()),
+            }),
             VBD,
         ),
     ];
@@ -370,7 +447,12 @@ fn people_rules() {
         roles: vec![Role::Handler],
         public_key: PersonKey::generate().public(),
     });
-    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &dup });
+    let r = lc.step(&Act {
+        time: t(9),
+        medium: None,
+        actor: Some(&admin),
+        body: &dup,
+    });
     assert_eq!(r.unwrap_err().rule, "unique-name");
     let skip = Body::PersonAdd(PersonAdd {
         id: pid(9),
@@ -379,18 +461,43 @@ fn people_rules() {
         roles: vec![Role::Handler],
         public_key: PersonKey::generate().public(),
     });
-    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &skip });
+    let r = lc.step(&Act {
+        time: t(9),
+        medium: None,
+        actor: Some(&admin),
+        body: &skip,
+    });
     assert_eq!(r.unwrap_err().rule, "person-id");
     let by_handler = Body::PersonRevoke(PersonRef { id: pid(3) });
-    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&pid(2)), body: &by_handler });
+    let r = lc.step(&Act {
+        time: t(9),
+        medium: None,
+        actor: Some(&pid(2)),
+        body: &by_handler,
+    });
     assert_eq!(r.unwrap_err().rule, "role");
     let last_admin = Body::PersonRevoke(PersonRef { id: pid(1) });
-    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &last_admin });
+    let r = lc.step(&Act {
+        time: t(9),
+        medium: None,
+        actor: Some(&admin),
+        body: &last_admin,
+    });
     assert_eq!(r.unwrap_err().rule, "last-admin");
     let again = Body::PersonRevoke(PersonRef { id: pid(6) });
-    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&admin), body: &again });
+    let r = lc.step(&Act {
+        time: t(9),
+        medium: None,
+        actor: Some(&admin),
+        body: &again,
+    });
     assert_eq!(r.unwrap_err().rule, "revoked");
     let other_pw = Body::PersonPasswd(PersonRef { id: pid(3) });
-    let r = lc.step(&Act { time: t(9), medium: None, actor: Some(&pid(2)), body: &other_pw });
+    let r = lc.step(&Act {
+        time: t(9),
+        medium: None,
+        actor: Some(&pid(2)),
+        body: &other_pw,
+    });
     assert_eq!(r.unwrap_err().rule, "own-passphrase");
 }

@@ -1,0 +1,210 @@
+//! Shared harness for the integration tests: a temporary ledger with a standard cast, driven
+//! through the real `baitai` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub const ADMIN: &str = "P0001";
+pub const HANDLER: &str = "P0002";
+pub const CUSTODIAN: &str = "P0003";
+pub const CUSTODIAN2: &str = "P0004";
+pub const WITNESS: &str = "P0005";
+pub const HANDLER2: &str = "P0006";
+
+/// The people every test ledger starts with: (id, name, affiliation, roles).
+pub const CAST: &[(&str, &str, &str, &[&str])] = &[
+    (HANDLER, "山田 太郎", "設計部 第一設計課", &["handler"]),
+    (CUSTODIAN, "鈴木 花子", "情報保証室", &["custodian"]),
+    (CUSTODIAN2, "高橋 三郎", "情報保証室", &["custodian"]),
+    (WITNESS, "田中 次郎", "監査室", &["witness"]),
+    (HANDLER2, "Jane Smith", "Engineering", &["handler"]),
+];
+
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub ledger: PathBuf,
+}
+
+impl Env {
+    /// An empty directory with passphrase files; no ledger yet.
+    pub fn empty() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("ledger.db");
+        let env = Env { dir, ledger };
+        for id in [
+            "P0001", "P0002", "P0003", "P0004", "P0005", "P0006", "P0007",
+        ] {
+            std::fs::write(env.pass(id), format!("Pass-{id}-secret!\n")).unwrap();
+        }
+        std::fs::write(env.path("wrong-pass"), "Wrong-Pass-123!\n").unwrap();
+        env
+    }
+
+    /// A ledger with the admin and the standard cast.
+    pub fn new() -> Env {
+        let env = Env::empty();
+        env.init();
+        for (id, name, aff, roles) in CAST {
+            let mut args = vec!["person", "add", name, "--affiliation", aff];
+            for r in *roles {
+                args.extend(["--role", r]);
+            }
+            let new = env.pass(id);
+            let new = new.to_str().unwrap();
+            args.extend(["--new-passphrase-file", new]);
+            let v = env.ok_as(&args, ADMIN);
+            assert_eq!(v["person"], *id);
+        }
+        env
+    }
+
+    pub fn init(&self) {
+        let p = self.pass(ADMIN);
+        self.ok(&[
+            "init",
+            "--org",
+            "防衛装備テスト株式会社",
+            "--admin",
+            "佐藤 一郎",
+            "--affiliation",
+            "総務部",
+            "--passphrase-file",
+            p.to_str().unwrap(),
+            "--insecure-fast-kdf",
+        ]);
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn pass(&self, id: &str) -> PathBuf {
+        self.path(&format!("pass-{id}"))
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("baitai").unwrap();
+        c.env("BAITAI_LEDGER", &self.ledger)
+            .env_remove("XDG_DATA_HOME")
+            .env("HOME", self.dir.path());
+        c
+    }
+
+    /// Run with `--json`; return the process output.
+    pub fn run(&self, args: &[&str]) -> Output {
+        let mut c = self.cmd();
+        c.arg("--json").args(args);
+        c.output().unwrap()
+    }
+
+    /// Run, expect success, parse the JSON document.
+    pub fn ok(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "baitai {args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// Run as a person (with their passphrase file), expect success.
+    pub fn ok_as(&self, args: &[&str], person: &str) -> Value {
+        let p = self.pass(person);
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--as", person, "--passphrase-file", p.to_str().unwrap()]);
+        self.ok(&all)
+    }
+
+    /// Run as a person and return (exit code, stderr).
+    pub fn fail_as(&self, args: &[&str], person: &str) -> (i32, String) {
+        let p = self.pass(person);
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--as", person, "--passphrase-file", p.to_str().unwrap()]);
+        self.fail(&all)
+    }
+
+    /// Run, expect failure, return (exit code, stderr).
+    pub fn fail(&self, args: &[&str]) -> (i32, String) {
+        let out = self.run(args);
+        assert!(
+            !out.status.success(),
+            "baitai {args:?} unexpectedly succeeded"
+        );
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    }
+
+    /// `--approver P --approver-passphrase-file F` as owned strings.
+    pub fn approver(&self, person: &str) -> Vec<String> {
+        vec![
+            "--approver".into(),
+            person.into(),
+            "--approver-passphrase-file".into(),
+            self.pass(person).to_str().unwrap().into(),
+        ]
+    }
+
+    pub fn witness(&self, person: &str) -> Vec<String> {
+        vec![
+            "--witness".into(),
+            person.into(),
+            "--witness-passphrase-file".into(),
+            self.pass(person).to_str().unwrap().into(),
+        ]
+    }
+
+    /// Register a medium as the custodian and return its number.
+    pub fn register(&self) -> String {
+        let v = self.ok_as(
+            &["medium", "register", "--class", "C3", "--label", "test"],
+            CUSTODIAN,
+        );
+        v["medium"].as_str().unwrap().to_string()
+    }
+
+    pub fn state(&self, medium: &str) -> (String, String) {
+        let v = self.ok(&["medium", "show", medium]);
+        (
+            v["state"].as_str().unwrap().to_string(),
+            v["data"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// Execute raw SQL on the ledger file, as someone with the sqlite3 shell would.
+    pub fn sql(&self, sql: &str) {
+        let c = rusqlite::Connection::open(&self.ledger).unwrap();
+        c.execute_batch(sql).unwrap();
+    }
+
+    pub fn verify_code(&self) -> (i32, String) {
+        let out = self.run(&["ledger", "verify"]);
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+        )
+    }
+}
+
+/// Join owned and borrowed args.
+pub fn args<'a>(base: &[&'a str], extra: &'a [String]) -> Vec<&'a str> {
+    let mut v = base.to_vec();
+    v.extend(extra.iter().map(String::as_str));
+    v
+}
+
+pub fn exists(p: &Path) -> bool {
+    p.exists()
+}
