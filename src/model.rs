@@ -172,6 +172,16 @@ pub enum ReturnCheck {
     None,
     /// A file-system look: can find data, never prove it gone.
     Path { files: u64, bytes: u64 },
+    /// Every byte of the medium (an image file or block device) read back and compared with
+    /// the blank pattern (sectors all 0x00 or all 0xFF).
+    Device {
+        path: String,
+        capacity_bytes: u64,
+        bytes_read: u64,
+        data_sectors: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_data_offset: Option<u64>,
+    },
 }
 
 impl ReturnCheck {
@@ -179,7 +189,14 @@ impl ReturnCheck {
         match self {
             ReturnCheck::None => None,
             ReturnCheck::Path { files, .. } => Some(*files > 0),
+            ReturnCheck::Device { data_sectors, .. } => Some(*data_sectors > 0),
         }
+    }
+
+    /// Only a whole-medium read that found nothing proves the medium clean.
+    pub fn proves_clean(&self) -> bool {
+        matches!(self, ReturnCheck::Device { capacity_bytes, bytes_read, data_sectors: 0, .. }
+            if bytes_read == capacity_bytes && *capacity_bytes > 0)
     }
 }
 

@@ -31,7 +31,12 @@ pub struct RegisterRequest {
 #[derive(Debug, Clone)]
 pub enum ReturnSource {
     None,
+    /// A mounted file system: finds files, cannot prove erasure.
     Path(PathBuf),
+    /// The medium's image file, read whole.
+    Image(PathBuf),
+    /// The medium's block device, read whole.
+    Device(PathBuf),
 }
 
 pub struct CarryOutRequest {
@@ -170,6 +175,8 @@ impl Session {
         source: ReturnSource,
         secrets: &mut dyn Secrets,
     ) -> Result<StoredEntry> {
+        let actor = self.person(custodian)?;
+        let number = self.medium(medium)?.number;
         let check = match &source {
             ReturnSource::None => ReturnCheck::None,
             ReturnSource::Path(p) => {
@@ -179,10 +186,45 @@ impl Session {
                     bytes: scan.bytes,
                 }
             }
+            ReturnSource::Image(p) => self.whole_check(&number, p, device::identify_image(p)?)?,
+            ReturnSource::Device(p) => {
+                self.whole_check(&number, p, device::identify_block(p)?.1)?
+            }
         };
-        let actor = self.person(custodian)?;
         let draft = self.draft(medium, &actor, Body::Return(Return { check }))?;
         self.record(draft, secrets, "return")
+    }
+
+    /// The registered identity of a medium, if one was recorded.
+    pub fn registration(&self, number: &MediumNumber) -> Result<Register> {
+        self.ledger
+            .medium_entries(number)?
+            .into_iter()
+            .find_map(|e| match e.body {
+                Body::Register(r) => Some(r),
+                _ => None,
+            })
+            .ok_or_else(|| Error::Integrity(format!("{number} has no registration entry")))
+    }
+
+    /// Read the whole medium after checking it is the one registered.
+    fn whole_check(
+        &self,
+        number: &MediumNumber,
+        path: &std::path::Path,
+        seen: DeviceIdentity,
+    ) -> Result<ReturnCheck> {
+        if let Some(recorded) = self.registration(number)?.device {
+            device::check_identity(&number.0, &recorded, &seen)?;
+        }
+        let scan = device::blank_scan(path)?;
+        Ok(ReturnCheck::Device {
+            path: seen.path.unwrap_or_else(|| path.display().to_string()),
+            capacity_bytes: seen.capacity_bytes,
+            bytes_read: scan.bytes_read,
+            data_sectors: scan.data_sectors,
+            first_data_offset: scan.first_data_offset,
+        })
     }
 
     fn until(&self, s: &str) -> Result<String> {

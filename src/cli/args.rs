@@ -246,9 +246,16 @@ pub struct CheckoutArgs {
 #[derive(Debug, Args)]
 pub struct ReturnArgs {
     pub medium: String,
-    /// Where the medium's file system is mounted: files found there are recorded
-    #[arg(long, value_name = "MOUNT")]
+    /// Where the medium's file system is mounted: files found there are recorded (this can
+    /// find data but never prove it gone)
+    #[arg(long, value_name = "MOUNT", conflicts_with_all = ["device", "image"])]
     pub path: Option<PathBuf>,
+    /// The medium's block device: every byte is read; all blank = verified clean
+    #[arg(long, value_name = "DEV", conflicts_with = "image")]
+    pub device: Option<PathBuf>,
+    /// The medium's image file: every byte is read; all blank = verified clean
+    #[arg(long, value_name = "PATH")]
+    pub image: Option<PathBuf>,
     #[command(flatten)]
     pub auth: ActorAuth,
 }

@@ -169,7 +169,8 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         }
     }
     if !st.clean.may_issue() && matches!(st.holding, Holding::InStorage) {
-        human += "Reuse gate: closed until a verified wipe is recorded\n";
+        human +=
+            "Reuse gate: closed until a verified wipe or a whole-medium blank check is recorded\n";
     }
     human += "\nEntries:\n";
     for e in &form.events {
@@ -228,9 +229,11 @@ pub fn checkout(ctx: &Ctx, a: CheckoutArgs) -> Result<Option<Output>> {
 pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
     let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
-    let src = match a.path {
-        Some(p) => ReturnSource::Path(p),
-        None => ReturnSource::None,
+    let src = match (a.path, a.device, a.image) {
+        (Some(p), _, _) => ReturnSource::Path(p),
+        (_, Some(d), _) => ReturnSource::Device(d),
+        (_, _, Some(i)) => ReturnSource::Image(i),
+        _ => ReturnSource::None,
     };
     let e = s.return_medium(&a.medium, &a.auth.as_, src, &mut secrets)?;
     let check = match &e.body {
@@ -243,8 +246,9 @@ pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
         &e,
         format!("Received {} back: {check}", a.medium.to_uppercase()),
     )?;
-    if let Some(o) = out.as_mut() {
-        o.human += "It will be issued again only after a verified wipe (000 10(4)ウ).\n";
+    let clean = matches!(&e.body, crate::model::Body::Return(r) if r.check.proves_clean());
+    if let (Some(o), false) = (out.as_mut(), clean) {
+        o.human += "It will be issued again only after a verified wipe or a whole-medium check that finds nothing (000 10(4)ウ).\n";
     }
     Ok(out)
 }

@@ -126,6 +126,106 @@ pub fn scan_files(root: &Path) -> Result<FileScan> {
     Ok(scan)
 }
 
+/// Refuse (exit 6) when the device in hand is not the one registered for the medium.
+pub fn check_identity(
+    medium: &str,
+    recorded: &DeviceIdentity,
+    seen: &DeviceIdentity,
+) -> Result<()> {
+    let mismatch = |what: &str, a: &str, b: &str| {
+        Err(Error::Device(format!(
+            "this is not {medium}: its {what} is {b}, the ledger has {a}"
+        )))
+    };
+    if recorded.capacity_bytes != seen.capacity_bytes {
+        return mismatch(
+            "capacity",
+            &recorded.capacity_bytes.to_string(),
+            &seen.capacity_bytes.to_string(),
+        );
+    }
+    let fields = [
+        ("USB vendor ID", &recorded.vendor_id, &seen.vendor_id),
+        ("USB product ID", &recorded.product_id, &seen.product_id),
+        ("serial number", &recorded.serial, &seen.serial),
+    ];
+    for (what, a, b) in fields {
+        if let Some(a) = a {
+            if Some(a) != b.as_ref() {
+                return mismatch(what, a, b.as_deref().unwrap_or("(none)"));
+            }
+        }
+    }
+    let is_image = recorded.vendor_id.is_none() && recorded.serial.is_none();
+    if is_image && recorded.path.is_some() && recorded.path != seen.path {
+        return mismatch(
+            "path",
+            recorded.path.as_deref().unwrap_or(""),
+            seen.path.as_deref().unwrap_or(""),
+        );
+    }
+    Ok(())
+}
+
+/// What reading a whole medium found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlankScan {
+    pub bytes_read: u64,
+    /// 512-byte sectors holding anything but all 0x00 or all 0xFF.
+    pub data_sectors: u64,
+    pub first_data_offset: Option<u64>,
+}
+
+const SECTOR: usize = 512;
+
+/// Read every byte of an image file or block device and count sectors that hold data.
+pub fn blank_scan(path: &Path) -> Result<BlankScan> {
+    let mut f = fs::File::open(path)
+        .map_err(|e| Error::Device(format!("cannot read {}: {e}", path.display())))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut scan = BlankScan::default();
+    loop {
+        let n = read_full(&mut f, &mut buf).map_err(|e| {
+            Error::Device(format!(
+                "read error on {} at byte {}: {e}",
+                path.display(),
+                scan.bytes_read
+            ))
+        })?;
+        if n == 0 {
+            break;
+        }
+        for (i, sector) in buf[..n].chunks(SECTOR).enumerate() {
+            let blank = sector.iter().all(|&b| b == 0) || sector.iter().all(|&b| b == 0xFF);
+            if !blank {
+                scan.data_sectors += 1;
+                scan.first_data_offset
+                    .get_or_insert(scan.bytes_read + (i * SECTOR) as u64);
+            }
+        }
+        scan.bytes_read += n as u64;
+        if n < buf.len() {
+            break;
+        }
+    }
+    Ok(scan)
+}
+
+/// Fill `buf` unless the end of the file comes first; returns the bytes read.
+fn read_full(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match f.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +241,47 @@ mod tests {
             scan_files(d.path()).unwrap(),
             FileScan { files: 2, bytes: 6 }
         );
+    }
+
+    #[test]
+    fn blank_scan_finds_data_and_ignores_erased_patterns() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.img");
+        let mut img = vec![0u8; 3 << 20];
+        img[1024..1536].fill(0xFF);
+        fs::write(&p, &img).unwrap();
+        let s = blank_scan(&p).unwrap();
+        assert_eq!(
+            (s.bytes_read, s.data_sectors, s.first_data_offset),
+            (3 << 20, 0, None)
+        );
+        img[(2 << 20) + 700] = 7;
+        fs::write(&p, &img).unwrap();
+        let s = blank_scan(&p).unwrap();
+        assert_eq!(s.data_sectors, 1);
+        assert_eq!(s.first_data_offset, Some((2 << 20) + 512));
+    }
+
+    #[test]
+    fn identity_mismatch_is_a_device_error() {
+        let a = DeviceIdentity {
+            serial: Some("A1".into()),
+            capacity_bytes: 10,
+            ..Default::default()
+        };
+        let b = DeviceIdentity {
+            serial: Some("B2".into()),
+            capacity_bytes: 10,
+            ..Default::default()
+        };
+        assert!(check_identity("M", &a, &a).is_ok());
+        let e = check_identity("M", &a, &b).unwrap_err();
+        assert_eq!(e.exit_code(), crate::error::ExitCode::Device);
+        let c = DeviceIdentity {
+            capacity_bytes: 11,
+            ..a.clone()
+        };
+        assert!(check_identity("M", &a, &c).is_err());
     }
 
     #[test]

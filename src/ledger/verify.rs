@@ -212,8 +212,7 @@ impl Walk {
                 ),
             );
         }
-        let by_role: HashMap<&str, &SigRow> =
-            sigs.iter().map(|s| (s.0.as_str(), s)).collect();
+        let by_role: HashMap<&str, &SigRow> = sigs.iter().map(|s| (s.0.as_str(), s)).collect();
         for (role, person) in needed {
             let Some((_, signer, sig)) = by_role.get(role.as_str()).copied() else {
                 return self.fail(seq, format!("the {} signature is missing", role.as_str()));

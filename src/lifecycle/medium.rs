@@ -353,8 +353,12 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
         }
         Body::Return(r) => {
             s.holding = Holding::InStorage;
-            s.clean = Cleanliness::Unverified {
-                data_found: r.check.data_found(),
+            s.clean = if r.check.proves_clean() {
+                Cleanliness::VerifiedClean
+            } else {
+                Cleanliness::Unverified {
+                    data_found: r.check.data_found(),
+                }
             };
         }
         Body::Transfer(_) => s.holding = Holding::Transferred,

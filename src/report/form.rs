@@ -289,6 +289,37 @@ pub fn check_text(c: &ReturnCheck, lang: Lang) -> String {
             Lang::Ja => format!("データあり: {files} ファイル、{bytes} バイト（要消去）"),
             Lang::En => format!("data present: {files} files, {bytes} bytes (wipe needed)"),
         },
+        ReturnCheck::Device {
+            bytes_read,
+            capacity_bytes,
+            data_sectors,
+            first_data_offset,
+            ..
+        } => {
+            let whole = bytes_read == capacity_bytes;
+            match (lang, data_sectors, whole) {
+                (Lang::Ja, 0, true) => {
+                    format!("全 {bytes_read} バイト読取り、データなし（消去確認済）")
+                }
+                (Lang::En, 0, true) => {
+                    format!("all {bytes_read} bytes read, no data (verified clean)")
+                }
+                (Lang::Ja, 0, false) => {
+                    format!("{bytes_read} / {capacity_bytes} バイトのみ読取り（未確認）")
+                }
+                (Lang::En, 0, false) => {
+                    format!("only {bytes_read} of {capacity_bytes} bytes read (not verified)")
+                }
+                (Lang::Ja, n, _) => format!(
+                    "データあり: {n} セクタ（最初 {} バイト目）（要消去）",
+                    first_data_offset.unwrap_or(0)
+                ),
+                (Lang::En, n, _) => format!(
+                    "data present: {n} sectors, first at byte {} (wipe needed)",
+                    first_data_offset.unwrap_or(0)
+                ),
+            }
+        }
     }
 }
 

@@ -134,6 +134,19 @@ fn ret(files: u64) -> Body {
         },
     })
 }
+/// A whole-medium read that found nothing: the only return that proves a medium clean.
+fn ret_clean() -> Body {
+    Body::Return(Return {
+        check: ReturnCheck::Device {
+            path: "/dev/sdz".into(),
+            capacity_bytes: 1 << 20,
+            bytes_read: 1 << 20,
+            data_sectors: 0,
+            first_data_offset: None,
+        },
+    })
+}
+
 fn copy() -> Body {
     Body::Copy(Copy {
         approver: pid(3),
@@ -194,12 +207,11 @@ fn reach(start: Start) -> Lifecycle {
             act(&mut lc, 10, 2, checkout()).unwrap();
             act(&mut lc, 11, 3, ret(4)).unwrap();
         }
-        // Verified wipes come with the wipe engine; the state itself is what the gate reads.
         Start::VerifiedClean => {
             act(&mut lc, 10, 2, checkout()).unwrap();
-            act(&mut lc, 11, 3, ret(0)).unwrap();
-            set_clean(&mut lc, Cleanliness::VerifiedClean);
+            act(&mut lc, 11, 3, ret_clean()).unwrap();
         }
+        // Wipe entries come with the wipe engine; the state itself is what the gate reads.
         Start::WipeFailed => {
             act(&mut lc, 10, 2, checkout()).unwrap();
             act(&mut lc, 11, 3, ret(0)).unwrap();
@@ -207,8 +219,9 @@ fn reach(start: Start) -> Lifecycle {
         }
         Start::Lost => act(&mut lc, 10, 2, lost()).unwrap(),
         Start::Destroyed => {
-            set_clean(&mut lc, Cleanliness::VerifiedClean);
-            act(&mut lc, 10, 3, destroy(false)).unwrap();
+            act(&mut lc, 10, 2, checkout()).unwrap();
+            act(&mut lc, 11, 3, ret_clean()).unwrap();
+            act(&mut lc, 12, 3, destroy(false)).unwrap();
         }
         Start::Transferred => act(&mut lc, 10, 2, transfer()).unwrap(),
     }
@@ -500,4 +513,35 @@ fn people_rules() {
         body: &other_pw,
     });
     assert_eq!(r.unwrap_err().rule, "own-passphrase");
+}
+
+#[test]
+fn partial_or_dirty_device_reads_do_not_prove_clean() {
+    let dirty = Body::Return(Return {
+        check: ReturnCheck::Device {
+            path: "x".into(),
+            capacity_bytes: 4096,
+            bytes_read: 4096,
+            data_sectors: 1,
+            first_data_offset: Some(512),
+        },
+    });
+    let partial = Body::Return(Return {
+        check: ReturnCheck::Device {
+            path: "x".into(),
+            capacity_bytes: 4096,
+            bytes_read: 2048,
+            data_sectors: 0,
+            first_data_offset: None,
+        },
+    });
+    for (body, want) in [
+        (dirty, "data-present"),
+        (partial, "unverified"),
+        (ret_clean(), "verified-clean"),
+    ] {
+        let mut lc = reach(Start::InUse);
+        act(&mut lc, 50, 3, body).unwrap();
+        assert_eq!(lc.media[&MediumNumber(M.into())].clean.as_str(), want);
+    }
 }
