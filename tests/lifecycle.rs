@@ -516,3 +516,68 @@ fn demo_runs_and_leaves_the_real_ledger_alone() {
         .unwrap()
         .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".html")));
 }
+
+#[test]
+fn a_device_read_cannot_clear_a_medium_registered_without_identity() {
+    let env = Env::new();
+    let m = env.register();
+    let img = image(&env, "blank.img", 64 << 10);
+    env.ok_as(&["checkout", &m, "--purpose", "作業"], HANDLER);
+    let (code, err) = env.fail_as(&["return", &m, "--image", &img], CUSTODIAN);
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("registered without"), "{err}");
+    assert_eq!(env.state(&m).0, "in-use", "nothing recorded");
+}
+
+#[test]
+fn transfer_while_carried_out_keeps_the_carry_out_row() {
+    let env = Env::new();
+    let m = env.register();
+    let ap = env.approver(CUSTODIAN);
+    env.ok_as(
+        &args(
+            &[
+                "carry-out",
+                &m,
+                "--until",
+                &tomorrow(),
+                "--destination",
+                "装備庁",
+                "--purpose",
+                "審査",
+            ],
+            &ap,
+        ),
+        HANDLER,
+    );
+    env.ok_as(
+        &args(
+            &["transfer", &m, "--to", "装備庁 担当課", "--purpose", "納入"],
+            &ap,
+        ),
+        HANDLER,
+    );
+    let v = env.ok(&["ledger", "print", &m, "--format", "json"]);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["out_kind"], "carry-out");
+    assert_eq!(rows[0]["out_destination"], "装備庁");
+    assert_eq!(rows[1]["out_kind"], "transfer");
+    assert_eq!(rows[1]["out_destination"], "装備庁 担当課");
+}
+
+#[test]
+fn a_found_medium_keeps_its_loss_on_the_form() {
+    let env = Env::new();
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "作業"], HANDLER);
+    env.ok_as(&["lost", &m, "--circumstances", "紛失"], HANDLER);
+    env.ok_as(&["return", &m], CUSTODIAN);
+    let v = env.ok(&["ledger", "print", &m, "--format", "json", "--lang", "en"]);
+    let check = v["rows"][0]["return_check"].as_str().unwrap();
+    assert!(
+        check.starts_with("lost ") && check.contains("no data check"),
+        "{check}"
+    );
+    assert_eq!(env.state(&m), ("in-storage".into(), "unverified".into()));
+}

@@ -214,9 +214,13 @@ impl Session {
         path: &std::path::Path,
         seen: DeviceIdentity,
     ) -> Result<ReturnCheck> {
-        if let Some(recorded) = self.registration(number)?.device {
-            device::check_identity(&number.0, &recorded, &seen)?;
-        }
+        // Without a recorded identity nothing shows the device read is this medium.
+        let recorded = self.registration(number)?.device.ok_or_else(|| {
+            Error::Device(format!(
+                "{number} was registered without --device or --image, so a device read cannot be tied to it; use --path, or a verified wipe"
+            ))
+        })?;
+        device::check_identity(&number.0, &recorded, &seen)?;
         let scan = device::blank_scan(path)?;
         Ok(ReturnCheck::Device {
             path: seen.path.unwrap_or_else(|| path.display().to_string()),

@@ -109,6 +109,9 @@ pub fn run(cli: Cli) -> Result<()> {
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
+    if ctx.verbose {
+        eprintln!("ledger: {}", ctx.ledger.display());
+    }
     let out = match cli.command {
         Command::Init(a) => people::init(&ctx, a)?,
         Command::Person(c) => people::person(&ctx, c)?,

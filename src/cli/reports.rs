@@ -9,6 +9,7 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
+use crate::ledger::{Ledger, VerifyFailure};
 use crate::report::{html, json_doc, text, Format, Lang};
 
 fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
@@ -18,13 +19,22 @@ fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
     }
 }
 
-fn format(ctx: &Ctx, o: &OutputArgs) -> Format {
-    o.format
-        .unwrap_or(if ctx.json { Format::Json } else { Format::Text })
+/// The printout's format; `--json` alone means JSON, and printing another format to stdout
+/// under `--json` is refused because stdout would not be one JSON document.
+fn format(ctx: &Ctx, o: &OutputArgs) -> Result<Format> {
+    let f = o
+        .format
+        .unwrap_or(if ctx.json { Format::Json } else { Format::Text });
+    if ctx.json && f != Format::Json && o.output.is_none() {
+        return Err(Error::usage(
+            "--json prints one JSON document: use --format json, or -o FILE for other formats",
+        ));
+    }
+    Ok(f)
 }
 
 /// Print a document, or write it to `-o FILE` (whole or not at all).
-fn deliver(ctx: &Ctx, o: &OutputArgs, doc: String, what: &str) -> Result<Option<Output>> {
+fn deliver(o: &OutputArgs, doc: String, what: &str) -> Result<Option<Output>> {
     match &o.output {
         None => {
             let mut out = std::io::stdout().lock();
@@ -32,9 +42,6 @@ fn deliver(ctx: &Ctx, o: &OutputArgs, doc: String, what: &str) -> Result<Option<
                 .and_then(|_| out.flush())
                 .or_else(super::ignore_broken_pipe)
                 .map_err(Error::io("write to stdout"))?;
-            if ctx.json && format(ctx, o) != Format::Json {
-                return Err(Error::usage("--json goes with --format json for printouts"));
-            }
             Ok(None)
         }
         Some(path) => {
@@ -62,38 +69,48 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
-    let s = ctx.session()?;
     match cmd {
+        // Not through a session: a session needs the init entry, and verify must still
+        // report on a ledger whose first entries were removed.
+        LedgerCmd::Verify { head } => verify(&Ledger::open(&ctx.ledger)?, head),
         LedgerCmd::Print { medium, out } => {
+            let s = ctx.session()?;
             let lang = lang(&s, &out)?;
             let form = s.form(&medium, lang)?;
-            let doc = match format(ctx, &out) {
+            let doc = match format(ctx, &out)? {
                 Format::Text => text::form_text(&form, lang),
                 Format::Csv => text::form_csv(&form, lang),
                 Format::Json => json_doc(&form)?,
                 Format::Html => html::form_html(&form, lang),
             };
-            deliver(ctx, &out, doc, &format!("the form of {}", form.medium))
+            deliver(&out, doc, &format!("the form of {}", form.medium))
         }
-        LedgerCmd::Verify { head } => verify(&s, head),
     }
 }
 
-fn verify(s: &Session, head: Option<String>) -> Result<Option<Output>> {
-    let report = s.ledger.verify()?;
-    let mut failure = report
-        .failure
-        .clone()
-        .map(|f| format!("entry {}: {}", f.seq, f.reason));
+/// A head hash as an auditor wrote it down: 64 hex digits, spaces and case ignored.
+fn parse_head(h: &str) -> Result<[u8; 32]> {
+    let clean: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+    hex::decode(&clean)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .ok_or_else(|| Error::usage(format!("--head {h:?} is not a 64-digit hex hash")))
+}
+
+fn verify(ledger: &Ledger, head: Option<String>) -> Result<Option<Output>> {
+    let kept = head.as_deref().map(parse_head).transpose()?;
+    let mut report = ledger.verify()?;
     let mut head_seq = None;
-    if let (Some(h), None) = (&head, &failure) {
-        let bytes = hex::decode(h.trim())
-            .map_err(|_| Error::usage(format!("--head {h:?} is not a hex hash")))?;
-        head_seq = s.ledger.seq_of_hash(&bytes)?;
+    if let (Some(h), None) = (&kept, &report.failure) {
+        head_seq = ledger.seq_of_hash(h)?;
         if head_seq.is_none() {
-            failure = Some(format!(
-                "the head hash {h} kept earlier is not in this ledger: entries after it were removed or the ledger was rewritten"
-            ));
+            report.failure = Some(VerifyFailure {
+                seq: report.entries + 1,
+                reason: format!(
+                    "the head hash {} kept earlier is not in this ledger: entries were removed from its end or it was rewritten",
+                    hex::encode(h)
+                ),
+            });
         }
     }
     let mut human = format!(
@@ -105,10 +122,10 @@ fn verify(s: &Session, head: Option<String>) -> Result<Option<Output>> {
         report.head.as_deref().unwrap_or("(empty)")
     );
     if let Some(seq) = head_seq {
-        human += &format!("the kept head hash is entry #{seq}; nothing before it was lost\n");
+        human += &format!("the kept head hash is entry #{seq}; nothing up to it was lost\n");
     }
     let json = json!({
-        "ok": failure.is_none(),
+        "ok": report.failure.is_none(),
         "entries": report.entries,
         "signatures": report.signatures,
         "people": report.people,
@@ -117,7 +134,7 @@ fn verify(s: &Session, head: Option<String>) -> Result<Option<Output>> {
         "failure": report.failure,
         "kept_head_entry": head_seq,
     });
-    match failure {
+    match report.failure {
         None => {
             human += "ledger verified: chain, rules and signatures intact\n";
             Ok(Some(Output::new(human, json)))
@@ -125,7 +142,7 @@ fn verify(s: &Session, head: Option<String>) -> Result<Option<Output>> {
         Some(f) => Ok(Some(Output {
             human,
             json,
-            failure: Some(Error::Integrity(f)),
+            failure: Some(Error::Integrity(format!("entry {}: {}", f.seq, f.reason))),
         })),
     }
 }
@@ -135,8 +152,8 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
     match cmd {
         ReportCmd::Inventory { out } => {
             let lang = lang(&s, &out)?;
-            let doc = s.inventory(lang)?.render(format(ctx, &out), lang)?;
-            deliver(ctx, &out, doc, "the inventory")
+            let doc = s.inventory(lang)?.render(format(ctx, &out)?, lang)?;
+            deliver(&out, doc, "the inventory")
         }
         ReportCmd::Overdue { at, out } => {
             let lang = lang(&s, &out)?;
@@ -144,8 +161,8 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
                 Some(a) => crate::time::parse_user(&a, &s.tz, crate::time::DayEnd::Start)?,
                 None => crate::time::now(),
             };
-            let doc = s.overdue(at, lang)?.render(format(ctx, &out), lang)?;
-            deliver(ctx, &out, doc, "the overdue list")
+            let doc = s.overdue(at, lang)?.render(format(ctx, &out)?, lang)?;
+            deliver(&out, doc, "the overdue list")
         }
     }
 }

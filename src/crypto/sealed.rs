@@ -9,7 +9,7 @@ use super::{KdfParams, Passphrase, PersonKey};
 use crate::error::{Error, Result};
 
 /// What the ledger stores for each person's private key. The associated data binds the blob to
-/// the person's ID and public key, so a blob cannot be moved to another person.
+/// the person's public key, so a blob cannot be moved to another person's record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SealedKey {
     pub version: u32,

@@ -74,7 +74,20 @@ impl PublicKey {
         Fingerprint(fp)
     }
 
+    /// Verify with ring's constant-time, assembly-optimised P-256 (about ten times faster
+    /// than the pure-Rust path, which matters for `ledger verify` over millions of entries).
     pub fn verify_entry(&self, role: &str, entry_hash: &[u8; 32], sig: &Signature) -> bool {
+        let point = self.0.to_encoded_point(false);
+        let key = ring::signature::UnparsedPublicKey::new(
+            &ring::signature::ECDSA_P256_SHA256_FIXED,
+            point.as_bytes(),
+        );
+        key.verify(&signed_message(role, entry_hash), &sig.0)
+            .is_ok()
+    }
+
+    /// The same check through the pure-Rust p256 crate (a second implementation, for tests).
+    pub fn verify_entry_p256(&self, role: &str, entry_hash: &[u8; 32], sig: &Signature) -> bool {
         let Ok(sig) = p256::ecdsa::Signature::from_slice(&sig.0) else {
             return false;
         };
@@ -141,7 +154,12 @@ mod tests {
         let h = [7u8; 32];
         let s = k.sign_entry("actor", &h);
         assert!(pk.verify_entry("actor", &h, &s));
+        assert!(pk.verify_entry_p256("actor", &h, &s));
         assert!(!pk.verify_entry("witness", &h, &s));
+        assert!(!pk.verify_entry_p256("witness", &h, &s));
+        let mut bad = s.clone();
+        bad.0[10] ^= 1;
+        assert!(!pk.verify_entry("actor", &h, &bad));
         assert!(!pk.verify_entry("actor", &[8u8; 32], &s));
         let other = PersonKey::generate().public();
         assert!(!other.verify_entry("actor", &h, &s));

@@ -25,7 +25,8 @@ pub struct VerifyReport {
     pub signatures: u64,
     pub media: usize,
     pub people: usize,
-    /// Hash of the last entry (hex): an auditor keeps it to detect truncation later.
+    /// Hash of the last entry that verified (hex): an auditor keeps it to detect truncation
+    /// later. When verification fails it is the hash of the entry before the failure.
     pub head: Option<String>,
     pub failure: Option<VerifyFailure>,
 }

@@ -142,6 +142,12 @@ impl Directory {
                 self.active(actor).map(|_| ())
             }
             Body::AuthFailure(f) => {
+                if &f.id != actor {
+                    return Err(Refusal::new(
+                        "auth-failure",
+                        "a failed attempt is recorded against the person who failed",
+                    ));
+                }
                 if self.get(&f.id).is_none() {
                     return Err(Refusal::new(
                         "unknown-person",

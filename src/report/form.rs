@@ -390,7 +390,12 @@ impl Builder<'_> {
                 let r = &mut self.rows[i];
                 r.returned = Some(t);
                 r.returned_to = actor;
-                r.return_check = Some(check_text(&ret.check, self.lang));
+                let check = check_text(&ret.check, self.lang);
+                // A medium found after a loss keeps its loss mark beside the check.
+                r.return_check = Some(match r.return_check.take() {
+                    Some(lost) => format!("{lost}; {check}"),
+                    None => check,
+                });
             }
             Body::Copy(c) => {
                 let i = match self.open {
@@ -458,7 +463,10 @@ impl Builder<'_> {
     fn transfer(&mut self, e: &StoredEntry, t: String, tr: &crate::model::Transfer) {
         let actor = e.actor.as_ref().map(|a| self.signer(a));
         let i = match self.open.take() {
-            Some(i) => i,
+            // Handed over during a plain use: the transfer completes that row.
+            Some(i) if self.rows[i].out_kind.is_none() => i,
+            // Handed over while carried out or on loan: keep that row, add the transfer.
+            Some(_) => self.new_row(),
             None => {
                 let i = self.new_row();
                 self.rows[i].use_start = Some(t.clone());
