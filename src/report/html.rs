@@ -4,21 +4,24 @@ use super::form::{Form, SignerView};
 use super::{esc, row_cells, Lang};
 
 const CSS: &str = r#"
-@page { size: A4 landscape; margin: 12mm; }
+@page { size: A4 landscape; margin: 10mm; }
 * { box-sizing: border-box; }
 body { font-family: "Noto Sans CJK JP", "Noto Sans JP", "Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", "IPAexGothic", sans-serif;
-       font-size: 9pt; color: #000; margin: 0; }
+       font-size: 8.5pt; color: #000; margin: 0; }
 h1 { font-size: 15pt; text-align: center; margin: 0 0 3mm; letter-spacing: 0.3em; }
 .meta { display: flex; justify-content: space-between; margin-bottom: 2mm; }
 .meta .no { font-size: 12pt; font-weight: bold; border-bottom: 1px solid #000; padding: 0 2mm; }
 .marking { font-weight: bold; border: 2px solid #000; padding: 1mm 3mm; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #000; padding: 1mm 1.2mm; vertical-align: top; word-break: break-all; }
+th, td { border: 1px solid #000; padding: 0.6mm 1mm; vertical-align: top; overflow-wrap: anywhere; }
+table.form { table-layout: fixed; }
+.when { white-space: nowrap; }
 th { background: #f0f0f0; font-weight: normal; text-align: center; vertical-align: middle; }
 td.no { text-align: center; width: 7mm; }
-.sig { display: block; color: #333; font-size: 7pt; }
+.sig { display: block; color: #333; font-size: 6.5pt; line-height: 1.2; }
+table.form tbody td { height: 6mm; }
 .fp { font-family: "DejaVu Sans Mono", monospace; font-size: 6.5pt; color: #555; }
-.disposal { margin-top: 3mm; width: 60%; }
+.disposal { margin-top: 3mm; width: 60%; break-inside: avoid; page-break-inside: avoid; }
 .disposal th { width: 30%; text-align: left; }
 .note { font-size: 8pt; margin-top: 2mm; }
 .annex { page-break-before: always; }
@@ -63,7 +66,13 @@ pub fn form_html(f: &Form, lang: Lang) -> String {
         esc(&f.org)
     );
     b += &meta_line(f, lang);
-    b += "<table class=\"form\">\n<thead>\n<tr>";
+    b += "<table class=\"form\">\n";
+    // Widths in percent: 番号, the four use columns, the four carry-out columns, three copy columns.
+    b += "<colgroup><col style=\"width:3%\">";
+    for w in [10, 8, 9, 10, 5, 11, 9, 9, 9, 8, 9] {
+        b += &format!("<col style=\"width:{w}%\">");
+    }
+    b += "</colgroup>\n<thead>\n<tr>";
     b += &format!("<th rowspan=\"2\">{}</th>", esc(h.no));
     b += &format!("<th colspan=\"4\">{}</th>", esc(h.group_use));
     b += &format!("<th colspan=\"4\">{}</th>", esc(h.group_out));
