@@ -581,3 +581,39 @@ fn a_found_medium_keeps_its_loss_on_the_form() {
     );
     assert_eq!(env.state(&m), ("in-storage".into(), "unverified".into()));
 }
+
+#[test]
+fn a_file_that_is_not_a_ledger_is_refused_untouched() {
+    let env = Env::empty();
+    let other = env.path("other.db");
+    {
+        let c = rusqlite::Connection::open(&other).unwrap();
+        c.execute_batch("CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES ('keep me');")
+            .unwrap();
+    }
+    let text = env.path("notes.txt");
+    std::fs::write(&text, "just text\n").unwrap();
+    for p in [&other, &text, &env.dir.path().to_path_buf()] {
+        let out = env
+            .cmd()
+            .args(["--ledger", p.to_str().unwrap(), "medium", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{p:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("not a baitai ledger"), "{err}");
+    }
+    let c = rusqlite::Connection::open(&other).unwrap();
+    let tables: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type='table'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        tables, 1,
+        "no baitai tables were added to someone else's database"
+    );
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "just text\n");
+}

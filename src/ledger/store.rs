@@ -86,7 +86,9 @@ impl Ledger {
                 path.display()
             )));
         }
+        check_is_ledger_file(path)?;
         let conn = Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
+        refuse_foreign_database(&conn, path)?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(Error::db("set busy timeout"))?;
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -611,6 +613,48 @@ impl RawEntry {
             payload: self.payload.clone(),
         })
     }
+}
+
+/// Refuse a directory or a file that is not an SQLite database, before SQLite touches it.
+fn check_is_ledger_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let not_ledger =
+        |why: &str| Error::usage(format!("{} is not a baitai ledger: {why}", path.display()));
+    let meta = std::fs::metadata(path).map_err(Error::io(format!("look at {}", path.display())))?;
+    if meta.is_dir() {
+        return Err(not_ledger("it is a directory"));
+    }
+    let mut magic = [0u8; 16];
+    let mut f = std::fs::File::open(path).map_err(Error::io(format!("open {}", path.display())))?;
+    let n = f
+        .read(&mut magic)
+        .map_err(Error::io(format!("read {}", path.display())))?;
+    if n > 0 && magic[..n] != b"SQLite format 3\0"[..n] {
+        return Err(not_ledger("it is not an SQLite database"));
+    }
+    Ok(())
+}
+
+/// An SQLite database with tables but no baitai schema version belongs to something else:
+/// never add our tables to it.
+fn refuse_foreign_database(conn: &Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(Error::db("read schema version"))?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(Error::db("list tables"))?;
+    if version == 0 && tables > 0 {
+        return Err(Error::usage(format!(
+            "{} is an SQLite database of something else, not a baitai ledger",
+            path.display()
+        )));
+    }
+    Ok(())
 }
 
 fn create_private_dir(dir: &Path) -> Result<()> {
