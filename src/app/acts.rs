@@ -142,13 +142,22 @@ impl Session {
         Ok(())
     }
 
-    fn draft(&self, medium: &str, actor: &Person, body: Body) -> Result<Draft> {
-        let state = self.medium(medium)?;
-        Ok(Draft {
-            medium: Some(state.number),
-            actor: Some(actor.id.clone()),
+    /// Record `body` for `medium`, made by `actor` (ID or name).
+    fn act(
+        &mut self,
+        medium: &str,
+        actor: &str,
+        body: Body,
+        secrets: &mut dyn Secrets,
+        command: &str,
+    ) -> Result<StoredEntry> {
+        let actor: Person = self.person(actor)?;
+        let draft = Draft {
+            medium: Some(self.medium(medium)?.number),
+            actor: Some(actor.id),
             body,
-        })
+        };
+        self.record(draft, secrets, command)
     }
 
     /// 使用: a handler takes the medium out of storage for their own use.
@@ -162,9 +171,7 @@ impl Session {
         let body = Body::Checkout(Checkout {
             purpose: required_text("--purpose", purpose)?,
         });
-        let actor = self.person(handler)?;
-        let draft = self.draft(medium, &actor, body)?;
-        self.record(draft, secrets, "checkout")
+        self.act(medium, handler, body, secrets, "checkout")
     }
 
     /// 返却: a custodian receives the medium back, recording what a data check found.
@@ -191,8 +198,13 @@ impl Session {
                 self.whole_check(&number, p, device::identify_block(p)?.1)?
             }
         };
-        let draft = self.draft(medium, &actor, Body::Return(Return { check }))?;
-        self.record(draft, secrets, "return")
+        self.act(
+            &number.0,
+            &actor.id.0,
+            Body::Return(Return { check }),
+            secrets,
+            "return",
+        )
     }
 
     /// The registered identity of a medium, if one was recorded.
@@ -256,9 +268,7 @@ impl Session {
             destination: required_text("--destination", &req.destination)?,
             purpose: required_text("--purpose", &req.purpose)?,
         });
-        let actor = self.person(handler)?;
-        let draft = self.draft(medium, &actor, body)?;
-        self.record(draft, secrets, "carry-out")
+        self.act(medium, handler, body, secrets, "carry-out")
     }
 
     /// 貸出し: a handler lends the medium to a borrower with a custodian's permission.
@@ -277,9 +287,7 @@ impl Session {
             destination: required_text("--destination", &req.destination)?,
             purpose: required_text("--purpose", &req.purpose)?,
         });
-        let actor = self.person(handler)?;
-        let draft = self.draft(medium, &actor, body)?;
-        self.record(draft, secrets, "loan")
+        self.act(medium, handler, body, secrets, "loan")
     }
 
     /// 業務用データの複製: a copy made at the carry-out or loan destination, with permission.
@@ -297,9 +305,7 @@ impl Session {
             counterpart: required_text("--to", &req.counterpart)?,
             purpose: required_text("--purpose", &req.purpose)?,
         });
-        let actor = self.person(handler)?;
-        let draft = self.draft(medium, &actor, body)?;
-        self.record(draft, secrets, "copy")
+        self.act(medium, handler, body, secrets, "copy")
     }
 
     /// 交付: the medium is handed over for good to a recipient, with permission.
@@ -317,9 +323,7 @@ impl Session {
             recipient: required_text("--to", recipient)?,
             purpose: required_text("--purpose", purpose)?,
         });
-        let actor = self.person(executor)?;
-        let draft = self.draft(medium, &actor, body)?;
-        self.record(draft, secrets, "transfer")
+        self.act(medium, executor, body, secrets, "transfer")
     }
 
     /// 破棄: physical destruction by an executor in front of a witness.
@@ -339,9 +343,7 @@ impl Session {
                 .map(|r| required_text("--unverifiable", r))
                 .transpose()?,
         });
-        let actor = self.person(executor)?;
-        let draft = self.draft(medium, &actor, body)?;
-        self.record(draft, secrets, "destroy")
+        self.act(medium, executor, body, secrets, "destroy")
     }
 
     /// 紛失: the medium is reported lost (an information-security incident, 000 12).
@@ -355,8 +357,6 @@ impl Session {
         let body = Body::Lost(Lost {
             circumstances: required_text("--circumstances", circumstances)?,
         });
-        let actor = self.person(reporter)?;
-        let draft = self.draft(medium, &actor, body)?;
-        self.record(draft, secrets, "lost")
+        self.act(medium, reporter, body, secrets, "lost")
     }
 }

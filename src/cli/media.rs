@@ -253,123 +253,77 @@ pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
     Ok(out)
 }
 
-pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
+/// Run a two-person act (the actor and an approving custodian) and answer with what it recorded.
+fn approved(
+    ctx: &Ctx,
+    auth: ActorAuth,
+    approver: ApproverAuth,
+    what: String,
+    act: impl FnOnce(&mut Session, &str, &str, &mut CliSecrets) -> Result<StoredEntry>,
+) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
     let mut secrets = CliSecrets::new(
-        a.auth.passphrase_file,
-        a.approver.approver_passphrase_file,
+        auth.passphrase_file,
+        approver.approver_passphrase_file,
         None,
         None,
     )?;
+    let e = act(&mut s, &auth.as_, &approver.approver, &mut secrets)?;
+    recorded(ctx, &s, &e, what)
+}
+
+pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
+    let what = format!(
+        "Carry-out of {} approved and recorded",
+        a.medium.to_uppercase()
+    );
     let req = CarryOutRequest {
         until: a.until,
         destination: a.destination,
         purpose: a.purpose,
     };
-    let e = s.carry_out(
-        &a.medium,
-        &a.auth.as_,
-        &a.approver.approver,
-        req,
-        &mut secrets,
-    )?;
-    recorded(
-        ctx,
-        &s,
-        &e,
-        format!(
-            "Carry-out of {} approved and recorded",
-            a.medium.to_uppercase()
-        ),
-    )
+    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+        s.carry_out(&a.medium, by, ok, req, sec)
+    })
 }
 
 pub fn loan(ctx: &Ctx, a: LoanArgs) -> Result<Option<Output>> {
-    let mut s = ctx.session()?;
-    let mut secrets = CliSecrets::new(
-        a.auth.passphrase_file,
-        a.approver.approver_passphrase_file,
-        None,
-        None,
-    )?;
+    let what = format!("Loan of {} approved and recorded", a.medium.to_uppercase());
     let req = LoanRequest {
         borrower: a.to,
         until: a.until,
         destination: a.destination,
         purpose: a.purpose,
     };
-    let e = s.loan(
-        &a.medium,
-        &a.auth.as_,
-        &a.approver.approver,
-        req,
-        &mut secrets,
-    )?;
-    recorded(
-        ctx,
-        &s,
-        &e,
-        format!("Loan of {} approved and recorded", a.medium.to_uppercase()),
-    )
+    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+        s.loan(&a.medium, by, ok, req, sec)
+    })
 }
 
 pub fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Option<Output>> {
-    let mut s = ctx.session()?;
-    let mut secrets = CliSecrets::new(
-        a.auth.passphrase_file,
-        a.approver.approver_passphrase_file,
-        None,
-        None,
-    )?;
+    let what = format!(
+        "Copy at the destination of {} recorded",
+        a.medium.to_uppercase()
+    );
     let req = CopyRequest {
         data: a.data,
         counterpart: a.to,
         purpose: a.purpose,
     };
-    let e = s.copy(
-        &a.medium,
-        &a.auth.as_,
-        &a.approver.approver,
-        req,
-        &mut secrets,
-    )?;
-    recorded(
-        ctx,
-        &s,
-        &e,
-        format!(
-            "Copy at the destination of {} recorded",
-            a.medium.to_uppercase()
-        ),
-    )
+    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+        s.copy(&a.medium, by, ok, req, sec)
+    })
 }
 
 pub fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<Option<Output>> {
-    let mut s = ctx.session()?;
-    let mut secrets = CliSecrets::new(
-        a.auth.passphrase_file,
-        a.approver.approver_passphrase_file,
-        None,
-        None,
-    )?;
-    let e = s.transfer(
-        &a.medium,
-        &a.auth.as_,
-        &a.approver.approver,
-        &a.to,
-        &a.purpose,
-        &mut secrets,
-    )?;
-    recorded(
-        ctx,
-        &s,
-        &e,
-        format!(
-            "Transfer of {} to {} recorded; the medium leaves the ledger",
-            a.medium.to_uppercase(),
-            a.to.trim()
-        ),
-    )
+    let what = format!(
+        "Transfer of {} to {} recorded; the medium leaves the ledger",
+        a.medium.to_uppercase(),
+        a.to.trim()
+    );
+    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+        s.transfer(&a.medium, by, ok, &a.to, &a.purpose, sec)
+    })
 }
 
 pub fn destroy(ctx: &Ctx, a: DestroyArgs) -> Result<Option<Output>> {
