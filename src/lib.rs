@@ -11,5 +11,6 @@ pub mod lifecycle;
 pub mod model;
 pub mod report;
 pub mod time;
+pub mod vault;
 
 pub use error::{Error, ExitCode, Result};

@@ -260,7 +260,10 @@ pub struct PersonAdd {
     pub name: String,
     pub affiliation: String,
     pub roles: Vec<Role>,
+    /// Signs the person's entries (ECDSA P-256).
     pub public_key: PublicKey,
+    /// Opens vault key slots addressed to the person (ECDH P-256).
+    pub encryption_key: PublicKey,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

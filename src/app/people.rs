@@ -47,6 +47,7 @@ pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<
         affiliation,
         roles: vec![Role::Admin],
         public_key: key.public(),
+        encryption_key: key.agreement_public(),
     };
     let body = Body::LedgerInit(LedgerInit {
         org,
@@ -140,6 +141,7 @@ impl Session {
             affiliation,
             roles,
             public_key: key.public(),
+            encryption_key: key.agreement_public(),
         };
         let draft = |b: &PersonAdd| Draft {
             medium: None,

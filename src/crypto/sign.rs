@@ -35,6 +35,38 @@ impl PersonKey {
         PublicKey(*self.0.verifying_key())
     }
 
+    /// The person's key-agreement (ECDH) secret, derived from the signing key with HKDF so one
+    /// passphrase unlocks both while the two keys stay distinct.
+    pub fn agreement_secret(&self) -> p256::SecretKey {
+        let ikm = self.to_bytes();
+        let hk = hkdf::Hkdf::<Sha256>::new(Some(b"baitai-person-keys-v1"), &ikm);
+        let mut counter = 0u8;
+        loop {
+            let mut okm = zeroize::Zeroizing::new([0u8; 32]);
+            // 32 bytes is a valid HKDF-SHA256 output length, so expand cannot fail.
+            let _ = hk.expand(
+                &[b"agreement".as_slice(), &[counter]].concat(),
+                okm.as_mut(),
+            );
+            // A 32-byte string is a valid P-256 scalar except with probability about 2^-32.
+            if let Ok(k) = p256::SecretKey::from_slice(okm.as_ref()) {
+                return k;
+            }
+            counter = counter.wrapping_add(1);
+        }
+    }
+
+    /// The public half of [`PersonKey::agreement_secret`], published in the ledger.
+    pub fn agreement_public(&self) -> PublicKey {
+        PublicKey::from_p256(&self.agreement_secret().public_key())
+    }
+
+    /// Sign an arbitrary message (the caller puts its own domain tag first).
+    pub fn sign_raw(&self, msg: &[u8]) -> Signature {
+        let sig: p256::ecdsa::Signature = self.0.sign(msg);
+        Signature(sig.to_bytes().into())
+    }
+
     /// Sign an entry hash in the given role (actor, approver, witness).
     pub fn sign_entry(&self, role: &str, entry_hash: &[u8; 32]) -> Signature {
         let sig: p256::ecdsa::Signature = self.0.sign(&signed_message(role, entry_hash));
@@ -56,6 +88,25 @@ fn signed_message(role: &str, entry_hash: &[u8; 32]) -> Vec<u8> {
 pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
+    pub fn from_p256(pk: &p256::PublicKey) -> Self {
+        PublicKey(VerifyingKey::from(pk))
+    }
+
+    pub fn to_p256(&self) -> p256::PublicKey {
+        p256::PublicKey::from(&self.0)
+    }
+
+    /// SEC1 compressed point (33 bytes).
+    pub fn to_sec1(&self) -> Vec<u8> {
+        self.0.to_encoded_point(true).as_bytes().to_vec()
+    }
+
+    pub fn from_sec1(b: &[u8]) -> Result<Self> {
+        VerifyingKey::from_sec1_bytes(b)
+            .map(PublicKey)
+            .map_err(|_| Error::Integrity("public key is not a P-256 point".into()))
+    }
+
     pub fn to_hex(&self) -> String {
         hex::encode(self.0.to_encoded_point(true).as_bytes())
     }
@@ -84,6 +135,17 @@ impl PublicKey {
         );
         key.verify(&signed_message(role, entry_hash), &sig.0)
             .is_ok()
+    }
+
+    /// Verify a signature made with [`PersonKey::sign_raw`].
+    pub fn verify_raw(&self, msg: &[u8], sig: &Signature) -> bool {
+        let point = self.0.to_encoded_point(false);
+        ring::signature::UnparsedPublicKey::new(
+            &ring::signature::ECDSA_P256_SHA256_FIXED,
+            point.as_bytes(),
+        )
+        .verify(msg, &sig.0)
+        .is_ok()
     }
 
     /// The same check through the pure-Rust p256 crate (a second implementation, for tests).
@@ -163,6 +225,15 @@ mod tests {
         assert!(!pk.verify_entry("actor", &[8u8; 32], &s));
         let other = PersonKey::generate().public();
         assert!(!other.verify_entry("actor", &h, &s));
+    }
+
+    #[test]
+    fn agreement_key_is_stable_and_distinct() {
+        let k = PersonKey::generate();
+        assert_eq!(k.agreement_public(), k.agreement_public());
+        assert_ne!(k.agreement_public(), k.public());
+        let again = PersonKey::from_bytes(&k.to_bytes()).unwrap();
+        assert_eq!(again.agreement_public(), k.agreement_public());
     }
 
     #[test]

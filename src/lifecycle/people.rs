@@ -16,6 +16,7 @@ pub struct Person {
     pub affiliation: String,
     pub roles: BTreeSet<Role>,
     pub public_key: PublicKey,
+    pub encryption_key: PublicKey,
     pub added_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
 }
@@ -209,6 +210,7 @@ impl Directory {
                 affiliation: p.affiliation.clone(),
                 roles: p.roles.iter().copied().collect(),
                 public_key: p.public_key,
+                encryption_key: p.encryption_key,
                 added_at: time,
                 revoked_at: None,
             },

@@ -26,6 +26,7 @@ fn world() -> Lifecycle {
         affiliation: "課".into(),
         roles: roles.to_vec(),
         public_key: PersonKey::generate().public(),
+        encryption_key: PersonKey::generate().public(),
     };
     let init = Body::LedgerInit(LedgerInit {
         org: "org".into(),
@@ -459,6 +460,7 @@ fn people_rules() {
         affiliation: "x".into(),
         roles: vec![Role::Handler],
         public_key: PersonKey::generate().public(),
+        encryption_key: PersonKey::generate().public(),
     });
     let r = lc.step(&Act {
         time: t(9),
@@ -473,6 +475,7 @@ fn people_rules() {
         affiliation: "x".into(),
         roles: vec![Role::Handler],
         public_key: PersonKey::generate().public(),
+        encryption_key: PersonKey::generate().public(),
     });
     let r = lc.step(&Act {
         time: t(9),

@@ -1,0 +1,280 @@
+//! Byte layouts of the vault header and manifest files (docs/format.md §2, §5).
+
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::keys::{DataKey, Slot};
+use crate::crypto::{Cipher, PersonKey, PublicKey, Signature};
+use crate::error::{Error, Result};
+use crate::model::{Classification, PersonId};
+
+pub const HEADER_MAGIC: &[u8; 8] = b"BAITAIVH";
+pub const MANIFEST_MAGIC: &[u8; 8] = b"BAITAIVM";
+pub const OBJECT_MAGIC: &[u8; 8] = b"BAITAIVO";
+pub const VERSION: u16 = 1;
+
+/// Upper bounds on length fields, so a hostile medium cannot make us allocate without limit.
+const MAX_HEADER_BODY: usize = 1 << 20;
+const MAX_MANIFEST: usize = 256 << 20;
+
+const MANIFEST_SIG_DOMAIN: &[u8] = b"baitai-vault-v1 manifest-signature\0";
+
+fn bad(what: &str) -> Error {
+    Error::Integrity(format!("vault {what}"))
+}
+
+/// Check magic and version; a newer version gets its own clear error.
+fn check_prefix(bytes: &[u8], magic: &[u8; 8], what: &str) -> Result<()> {
+    if bytes.len() < 10 || &bytes[..8] != magic {
+        return Err(bad(&format!(
+            "{what}: not a baitai vault {what} (wrong magic)"
+        )));
+    }
+    let version = u16::from_be_bytes([bytes[8], bytes[9]]);
+    if version > VERSION {
+        return Err(Error::usage(format!(
+            "this vault {what} is format version {version}; this baitai reads up to {VERSION}: upgrade baitai"
+        )));
+    }
+    if version != VERSION {
+        return Err(bad(&format!("{what}: unknown format version {version}")));
+    }
+    Ok(())
+}
+
+/// The readable part of the header: who can open it and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeaderBody {
+    /// 16 random bytes, hex.
+    pub vault_id: String,
+    pub medium: String,
+    pub org: String,
+    /// `C3-I2-A2`: readable without a key so the medium is easy to tell apart.
+    pub marking: String,
+    pub classification: Classification,
+    pub cipher: Cipher,
+    pub created: String,
+    pub slots: Vec<Slot>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub body: HeaderBody,
+    pub vault_id: [u8; 16],
+    /// The whole file as read or written.
+    pub raw: Vec<u8>,
+}
+
+type HmacSha256 = Hmac<Sha256>;
+
+impl Header {
+    pub fn encode(body: HeaderBody, dk: &DataKey) -> Result<Header> {
+        let vault_id = parse_id(&body.vault_id)?;
+        let json =
+            serde_json::to_vec(&body).map_err(|e| Error::Other(format!("encode header: {e}")))?;
+        let mut raw = Vec::with_capacity(14 + json.len() + 32);
+        raw.extend_from_slice(HEADER_MAGIC);
+        raw.extend_from_slice(&VERSION.to_be_bytes());
+        raw.extend_from_slice(&(json.len() as u32).to_be_bytes());
+        raw.extend_from_slice(&json);
+        let mac = header_mac(dk, &vault_id, &raw)?;
+        raw.extend_from_slice(&mac);
+        Ok(Header {
+            body,
+            vault_id,
+            raw,
+        })
+    }
+
+    /// Parse without a key: the MAC is checked by [`Header::check_mac`] once a slot opens.
+    pub fn parse(raw: Vec<u8>) -> Result<Header> {
+        check_prefix(&raw, HEADER_MAGIC, "header")?;
+        if raw.len() < 14 {
+            return Err(bad("header: truncated"));
+        }
+        let len = u32::from_be_bytes([raw[10], raw[11], raw[12], raw[13]]) as usize;
+        if len > MAX_HEADER_BODY || raw.len() != 14 + len + 32 {
+            return Err(bad(
+                "header: length does not match the file (truncated or extended)",
+            ));
+        }
+        let body: HeaderBody = serde_json::from_slice(&raw[14..14 + len])
+            .map_err(|e| bad(&format!("header: malformed ({e})")))?;
+        let vault_id = parse_id(&body.vault_id)?;
+        Ok(Header {
+            body,
+            vault_id,
+            raw,
+        })
+    }
+
+    pub fn check_mac(&self, dk: &DataKey) -> Result<()> {
+        let split = self.raw.len() - 32;
+        let mut mac = HmacSha256::new_from_slice(dk.header_key(&self.vault_id).as_ref())
+            .map_err(|_| bad("header: bad MAC key"))?;
+        mac.update(&self.raw[..split]);
+        mac.verify_slice(&self.raw[split..])
+            .map_err(|_| bad("header was modified (its authentication code does not match)"))
+    }
+
+    pub fn hash(&self) -> [u8; 32] {
+        Sha256::digest(&self.raw).into()
+    }
+
+    pub fn cipher(&self) -> Cipher {
+        self.body.cipher
+    }
+}
+
+fn header_mac(dk: &DataKey, vault_id: &[u8; 16], bytes: &[u8]) -> Result<[u8; 32]> {
+    let key = dk.header_key(vault_id);
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key.as_ref())
+        .map_err(|_| bad("header: bad MAC key"))?;
+    mac.update(bytes);
+    Ok(mac.finalize().into_bytes().into())
+}
+
+pub fn parse_id(hex_id: &str) -> Result<[u8; 16]> {
+    hex::decode(hex_id)
+        .ok()
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .ok_or_else(|| bad("ID is not 16 hex bytes"))
+}
+
+/// One file in the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Relative path with `/` separators, checked by `names::check`.
+    pub name: String,
+    pub size: u64,
+    /// SHA-256 of the plaintext, hex.
+    pub sha256: String,
+    /// Object file name under `obj/` (16 random bytes, hex).
+    pub object: String,
+    /// The object's nonce (16 bytes, hex), also in the object's own header.
+    pub nonce: String,
+    pub added_by: PersonId,
+    pub added_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mtime: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestBody {
+    pub vault_id: String,
+    pub seq: u64,
+    pub medium: String,
+    pub classification: Classification,
+    /// Who signed this version of the manifest, and their signing key (hex).
+    pub writer: PersonId,
+    pub writer_key: String,
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub body: ManifestBody,
+    /// SHA-256 of the whole manifest file: what the ledger records.
+    pub file_hash: [u8; 32],
+}
+
+fn signed_message(header_hash: &[u8; 32], seq: u64, json: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(MANIFEST_SIG_DOMAIN.len() + 40 + json.len());
+    m.extend_from_slice(MANIFEST_SIG_DOMAIN);
+    m.extend_from_slice(header_hash);
+    m.extend_from_slice(&seq.to_be_bytes());
+    m.extend_from_slice(json);
+    m
+}
+
+impl Manifest {
+    /// Sign with the writer's key, encrypt under the manifest key, bound to the header.
+    pub fn encode(
+        body: &ManifestBody,
+        header: &Header,
+        dk: &DataKey,
+        writer: &PersonKey,
+    ) -> Result<(Vec<u8>, Manifest)> {
+        let json =
+            serde_json::to_vec(body).map_err(|e| Error::Other(format!("encode manifest: {e}")))?;
+        let header_hash = header.hash();
+        let sig = writer.sign_raw(&signed_message(&header_hash, body.seq, &json));
+        let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(4 + json.len() + 64));
+        plain.extend_from_slice(&(json.len() as u32).to_be_bytes());
+        plain.extend_from_slice(&json);
+        plain.extend_from_slice(&sig.0);
+        let mut nonce = [0u8; 12];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let mut out = Vec::with_capacity(30 + plain.len() + 16);
+        out.extend_from_slice(MANIFEST_MAGIC);
+        out.extend_from_slice(&VERSION.to_be_bytes());
+        out.extend_from_slice(&body.seq.to_be_bytes());
+        out.extend_from_slice(&nonce);
+        let aad = [&out[..30], &header_hash[..]].concat();
+        let ct = header
+            .cipher()
+            .seal(&dk.manifest_key(&header.vault_id), &nonce, &aad, &plain);
+        out.extend_from_slice(&ct);
+        let file_hash = Sha256::digest(&out).into();
+        Ok((
+            out,
+            Manifest {
+                body: body.clone(),
+                file_hash,
+            },
+        ))
+    }
+
+    pub fn decode(raw: &[u8], header: &Header, dk: &DataKey) -> Result<Manifest> {
+        check_prefix(raw, MANIFEST_MAGIC, "manifest")?;
+        if raw.len() < 30 + 16 || raw.len() > MAX_MANIFEST {
+            return Err(bad("manifest: truncated or oversized"));
+        }
+        let seq = u64::from_be_bytes(
+            raw[10..18]
+                .try_into()
+                .map_err(|_| bad("manifest: truncated"))?,
+        );
+        let nonce: [u8; 12] = raw[18..30]
+            .try_into()
+            .map_err(|_| bad("manifest: truncated"))?;
+        let header_hash = header.hash();
+        let aad = [&raw[..30], &header_hash[..]].concat();
+        let plain = zeroize::Zeroizing::new(
+            header
+                .cipher()
+                .open(&dk.manifest_key(&header.vault_id), &nonce, &aad, &raw[30..])
+                .map_err(|_| bad("manifest was modified or does not belong to this header"))?,
+        );
+        if plain.len() < 4 + 64 {
+            return Err(bad("manifest: too short"));
+        }
+        let len = u32::from_be_bytes([plain[0], plain[1], plain[2], plain[3]]) as usize;
+        if plain.len() != 4 + len + 64 {
+            return Err(bad("manifest: inner length does not match"));
+        }
+        let json = &plain[4..4 + len];
+        let sig = Signature::from_slice(&plain[4 + len..])
+            .ok_or_else(|| bad("manifest: bad signature length"))?;
+        let body: ManifestBody =
+            serde_json::from_slice(json).map_err(|e| bad(&format!("manifest: malformed ({e})")))?;
+        if body.seq != seq || parse_id(&body.vault_id)? != header.vault_id {
+            return Err(bad(
+                "manifest: sequence or vault ID does not match its header",
+            ));
+        }
+        let key = PublicKey::from_hex(&body.writer_key)?;
+        if !key.verify_raw(&signed_message(&header_hash, seq, json), &sig) {
+            return Err(bad("manifest: the writer's signature does not verify"));
+        }
+        for f in &body.files {
+            super::names::check(&f.name)?;
+        }
+        Ok(Manifest {
+            body,
+            file_hash: Sha256::digest(raw).into(),
+        })
+    }
+}

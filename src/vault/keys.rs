@@ -1,0 +1,234 @@
+//! The vault's key schedule and key slots (docs/format.md §3–4).
+
+use hkdf::Hkdf;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
+use crate::error::{Error, Result};
+use crate::model::PersonId;
+
+/// The random 256-bit data key of one vault.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct DataKey([u8; 32]);
+
+impl DataKey {
+    pub fn generate() -> Self {
+        let mut k = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut k);
+        DataKey(k)
+    }
+
+    /// HKDF-SHA256(salt = vault ID, ikm = data key, info) → 32 bytes.
+    pub fn derive(&self, vault_id: &[u8; 16], info: &[u8]) -> Zeroizing<[u8; 32]> {
+        let hk = Hkdf::<Sha256>::new(Some(vault_id), &self.0);
+        let mut out = Zeroizing::new([0u8; 32]);
+        // 32 bytes is always a valid HKDF-SHA256 output length.
+        let _ = hk.expand(info, out.as_mut());
+        out
+    }
+
+    pub fn header_key(&self, vault_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {
+        self.derive(vault_id, b"baitai-vault-v1 header")
+    }
+
+    pub fn manifest_key(&self, vault_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {
+        self.derive(vault_id, b"baitai-vault-v1 manifest")
+    }
+
+    /// One key per object, bound to its name and nonce so objects cannot be swapped.
+    pub fn object_key(
+        &self,
+        vault_id: &[u8; 16],
+        object: &[u8; 16],
+        nonce: &[u8; 16],
+    ) -> Zeroizing<[u8; 32]> {
+        let mut info = b"baitai-vault-v1 object".to_vec();
+        info.extend_from_slice(object);
+        info.extend_from_slice(nonce);
+        self.derive(vault_id, &info)
+    }
+
+    #[cfg(test)]
+    pub fn from_bytes(b: [u8; 32]) -> Self {
+        DataKey(b)
+    }
+}
+
+/// Who a key slot opens for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Slot {
+    /// A person in the ledger: the writer, or a custodian holding the escrow copy.
+    Recipient {
+        person: PersonId,
+        role: SlotRole,
+        /// The person's encryption key (SEC1 compressed, hex) the slot was made for.
+        recipient_key: String,
+        /// Ephemeral P-256 public key (SEC1 compressed, hex).
+        ephemeral: String,
+        nonce: String,
+        wrapped: String,
+    },
+    /// An outside recipient with a passphrase.
+    Passphrase {
+        kdf: KdfParams,
+        salt: String,
+        nonce: String,
+        wrapped: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlotRole {
+    Writer,
+    Escrow,
+}
+
+/// The associated data of every slot: binds it to its vault.
+fn slot_aad(vault_id: &[u8; 16]) -> Vec<u8> {
+    let mut aad = b"baitai-vault-v1 slot".to_vec();
+    aad.extend_from_slice(vault_id);
+    aad
+}
+
+fn recipient_kek(shared: &[u8], ephemeral: &[u8], recipient: &[u8]) -> Zeroizing<[u8; 32]> {
+    let salt = [ephemeral, recipient].concat();
+    let hk = Hkdf::<Sha256>::new(Some(&salt), shared);
+    let mut out = Zeroizing::new([0u8; 32]);
+    let _ = hk.expand(b"baitai-vault-v1 recipient", out.as_mut());
+    out
+}
+
+fn random<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b
+}
+
+impl Slot {
+    pub fn for_recipient(
+        cipher: Cipher,
+        vault_id: &[u8; 16],
+        dk: &DataKey,
+        person: &PersonId,
+        role: SlotRole,
+        key: &PublicKey,
+    ) -> Slot {
+        let eph = p256::ecdh::EphemeralSecret::random(&mut rand::rngs::OsRng);
+        let eph_pub = PublicKey::from_p256(&eph.public_key()).to_sec1();
+        let recipient = key.to_sec1();
+        let shared = eph.diffie_hellman(&key.to_p256());
+        let kek = recipient_kek(shared.raw_secret_bytes(), &eph_pub, &recipient);
+        let nonce = random::<12>();
+        let wrapped = cipher.seal(&kek, &nonce, &slot_aad(vault_id), &dk.0);
+        Slot::Recipient {
+            person: person.clone(),
+            role,
+            recipient_key: hex::encode(recipient),
+            ephemeral: hex::encode(eph_pub),
+            nonce: hex::encode(nonce),
+            wrapped: hex::encode(wrapped),
+        }
+    }
+
+    pub fn for_passphrase(
+        cipher: Cipher,
+        vault_id: &[u8; 16],
+        dk: &DataKey,
+        pass: &Passphrase,
+        kdf: KdfParams,
+    ) -> Result<Slot> {
+        let salt = random::<16>();
+        let kek = kdf.derive(pass, &salt)?;
+        let nonce = random::<12>();
+        let wrapped = cipher.seal(&kek, &nonce, &slot_aad(vault_id), &dk.0);
+        Ok(Slot::Passphrase {
+            kdf,
+            salt: hex::encode(salt),
+            nonce: hex::encode(nonce),
+            wrapped: hex::encode(wrapped),
+        })
+    }
+
+    /// Open a recipient slot with the person's key; `None` if it is not theirs or fails.
+    pub fn open_recipient(
+        &self,
+        cipher: Cipher,
+        vault_id: &[u8; 16],
+        who: &PersonId,
+        key: &PersonKey,
+    ) -> Option<DataKey> {
+        let Slot::Recipient {
+            person,
+            ephemeral,
+            recipient_key,
+            nonce,
+            wrapped,
+            ..
+        } = self
+        else {
+            return None;
+        };
+        if person != who {
+            return None;
+        }
+        let secret = key.agreement_secret();
+        let eph = PublicKey::from_hex(ephemeral).ok()?;
+        let recipient = PublicKey::from_p256(&secret.public_key()).to_sec1();
+        if hex::encode(&recipient) != *recipient_key {
+            return None;
+        }
+        let shared =
+            p256::ecdh::diffie_hellman(secret.to_nonzero_scalar(), eph.to_p256().as_affine());
+        let kek = recipient_kek(shared.raw_secret_bytes(), &eph.to_sec1(), &recipient);
+        unwrap_key(cipher, &kek, vault_id, nonce, wrapped)
+    }
+
+    pub fn open_passphrase(
+        &self,
+        cipher: Cipher,
+        vault_id: &[u8; 16],
+        pass: &Passphrase,
+    ) -> Result<Option<DataKey>> {
+        let Slot::Passphrase {
+            kdf,
+            salt,
+            nonce,
+            wrapped,
+        } = self
+        else {
+            return Ok(None);
+        };
+        let salt = hex::decode(salt)
+            .map_err(|_| Error::Integrity("vault header: slot salt is not hex".into()))?;
+        if salt.len() < 8 {
+            return Err(Error::Integrity(
+                "vault header: slot salt is too short".into(),
+            ));
+        }
+        let kek = kdf.derive(pass, &salt)?;
+        Ok(unwrap_key(cipher, &kek, vault_id, nonce, wrapped))
+    }
+}
+
+fn unwrap_key(
+    cipher: Cipher,
+    kek: &[u8; 32],
+    vault_id: &[u8; 16],
+    nonce: &str,
+    wrapped: &str,
+) -> Option<DataKey> {
+    let nonce: [u8; 12] = hex::decode(nonce).ok()?.try_into().ok()?;
+    let wrapped = hex::decode(wrapped).ok()?;
+    let plain = Zeroizing::new(
+        cipher
+            .open(kek, &nonce, &slot_aad(vault_id), &wrapped)
+            .ok()?,
+    );
+    let k: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(DataKey(k))
+}
