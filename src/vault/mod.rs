@@ -496,3 +496,6 @@ fn safe_target(out: &Path, name: &str) -> Result<PathBuf> {
     }
     Ok(p)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,388 @@
+//! Vault tests: who can open it, and that every change to its bytes is detected.
+
+use super::*;
+use crate::crypto::KdfParams;
+
+struct Cast {
+    writer: (PersonId, PersonKey),
+    escrow: (PersonId, PersonKey),
+    outsider: (PersonId, PersonKey),
+    pass: Passphrase,
+}
+
+fn cast() -> Cast {
+    Cast {
+        writer: (PersonId::nth(2), PersonKey::generate()),
+        escrow: (PersonId::nth(3), PersonKey::generate()),
+        outsider: (PersonId::nth(4), PersonKey::generate()),
+        pass: Passphrase::new("Outside-Recipient-9".into()),
+    }
+}
+
+fn make(mount: &Path, c: &Cast, cipher: Cipher, files: &[(&str, Vec<u8>)]) -> Vault {
+    let mut v = Vault::create(
+        mount,
+        NewVault {
+            medium: "USB-2026-0001".into(),
+            org: "org".into(),
+            classification: Classification::new(3, 2, 2, None).unwrap(),
+            cipher,
+            writer: (&c.writer.0, &c.writer.1),
+            escrow: vec![(c.escrow.0.clone(), c.escrow.1.agreement_public())],
+            passphrase: Some((&c.pass, KdfParams::INSECURE_FAST)),
+            now: "2026-11-23T00:00:00Z".into(),
+        },
+    )
+    .unwrap();
+    let src = mount.parent().unwrap().join("src");
+    fs::create_dir_all(&src).unwrap();
+    let sources: Vec<Source> = files
+        .iter()
+        .map(|(name, data)| {
+            let p = src.join(name.replace('/', "_"));
+            fs::write(&p, data).unwrap();
+            Source {
+                name: name.to_string(),
+                path: p,
+            }
+        })
+        .collect();
+    v.add(
+        &sources,
+        false,
+        (&c.writer.0, &c.writer.1),
+        "2026-11-23T00:00:00Z",
+        &mut |_| {},
+    )
+    .unwrap();
+    v
+}
+
+fn read_all(v: &Vault) -> Vec<(String, Vec<u8>)> {
+    v.files()
+        .iter()
+        .map(|f| {
+            let mut out = Vec::new();
+            v.read_file(f, &mut out, &mut |_| {}).unwrap();
+            (f.name.clone(), out)
+        })
+        .collect()
+}
+
+/// Open as the writer and read every file; any error means the change was detected.
+fn opens_and_reads(mount: &Path, c: &Cast) -> Result<()> {
+    let v = Vault::open(
+        mount,
+        Opener::Person {
+            id: &c.writer.0,
+            key: &c.writer.1,
+        },
+    )?;
+    for f in v.files() {
+        v.read_file(f, &mut std::io::sink(), &mut |_| {})?;
+    }
+    Ok(())
+}
+
+#[test]
+fn writer_escrow_and_passphrase_open_it_and_nobody_else() {
+    for cipher in [Cipher::Aes256Gcm, Cipher::Camellia256Gcm] {
+        let d = tempfile::tempdir().unwrap();
+        let mount = d.path().join("mnt");
+        fs::create_dir_all(&mount).unwrap();
+        let c = cast();
+        let files = vec![
+            ("a.txt", b"alpha".to_vec()),
+            ("dir/b.bin", vec![7u8; 70_000]),
+        ];
+        make(&mount, &c, cipher, &files);
+        let want: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(n, d)| (n.to_string(), d.clone()))
+            .collect();
+        let w = Vault::open(
+            &mount,
+            Opener::Person {
+                id: &c.writer.0,
+                key: &c.writer.1,
+            },
+        )
+        .unwrap();
+        assert_eq!(read_all(&w), want);
+        let e = Vault::open(
+            &mount,
+            Opener::Person {
+                id: &c.escrow.0,
+                key: &c.escrow.1,
+            },
+        )
+        .unwrap();
+        assert_eq!(read_all(&e), want);
+        let p = Vault::open(&mount, Opener::Passphrase(&c.pass)).unwrap();
+        assert_eq!(read_all(&p), want);
+        for opener in [
+            Opener::Person {
+                id: &c.outsider.0,
+                key: &c.outsider.1,
+            },
+            // The right ID with the wrong key.
+            Opener::Person {
+                id: &c.writer.0,
+                key: &c.outsider.1,
+            },
+        ] {
+            let err = Vault::open(&mount, opener).err().unwrap();
+            assert_eq!(err.exit_code(), crate::error::ExitCode::Auth);
+        }
+        let wrong = Passphrase::new("Wrong-Passphrase-1".into());
+        assert!(Vault::open(&mount, Opener::Passphrase(&wrong)).is_err());
+    }
+}
+
+#[test]
+fn every_single_byte_change_is_detected() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("x.txt", b"secret text".to_vec()), ("empty", vec![])],
+    );
+    assert!(opens_and_reads(&mount, &c).is_ok());
+    let dir = vault_dir(&mount);
+    let mut files: Vec<PathBuf> = vec![dir.join(HEADER_FILE), dir.join(MANIFEST_FILE)];
+    files.extend(
+        fs::read_dir(dir.join(OBJECTS))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    let mut flips = 0;
+    for path in files {
+        let original = fs::read(&path).unwrap();
+        for i in 0..original.len() {
+            let mut changed = original.clone();
+            changed[i] ^= 0x01;
+            fs::write(&path, &changed).unwrap();
+            assert!(
+                opens_and_reads(&mount, &c).is_err(),
+                "flip of byte {i} in {} went unnoticed",
+                path.display()
+            );
+            flips += 1;
+        }
+        fs::write(&path, &original).unwrap();
+    }
+    assert!(opens_and_reads(&mount, &c).is_ok());
+    assert!(flips > 500, "{flips}");
+}
+
+#[test]
+fn swapped_truncated_and_missing_objects_are_detected() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    let v = make(
+        &mount,
+        &c,
+        Cipher::Camellia256Gcm,
+        &[("a", vec![1u8; 100]), ("b", vec![2u8; 100])],
+    );
+    let objs: Vec<PathBuf> = v
+        .files()
+        .iter()
+        .map(|f| v.object_path(f).unwrap())
+        .collect();
+    let (a, b) = (fs::read(&objs[0]).unwrap(), fs::read(&objs[1]).unwrap());
+    fs::write(&objs[0], &b).unwrap();
+    fs::write(&objs[1], &a).unwrap();
+    let err = opens_and_reads(&mount, &c).unwrap_err();
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(
+        err.to_string().contains("a:") || err.to_string().contains("b:"),
+        "{err}"
+    );
+    fs::write(&objs[0], &a[..a.len() - 5]).unwrap();
+    fs::write(&objs[1], &b).unwrap();
+    assert!(opens_and_reads(&mount, &c).is_err());
+    fs::remove_file(&objs[0]).unwrap();
+    assert!(opens_and_reads(&mount, &c)
+        .unwrap_err()
+        .to_string()
+        .contains("missing"));
+}
+
+#[test]
+fn no_name_or_content_in_the_raw_bytes() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    let secret_name = "TOP-SECRET-DESIGN-設計図.dwg";
+    let secret_body = b"CONFIDENTIAL-PAYLOAD-0123456789".repeat(100);
+    make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[(secret_name, secret_body.clone())],
+    );
+    let mut all = Vec::new();
+    let mut stack = vec![mount.clone()];
+    while let Some(p) = stack.pop() {
+        for e in fs::read_dir(&p).unwrap() {
+            let e = e.unwrap();
+            all.extend_from_slice(e.file_name().to_string_lossy().as_bytes());
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                all.extend(fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let hay = String::from_utf8_lossy(&all);
+    for needle in ["TOP-SECRET", "設計図", "CONFIDENTIAL-PAYLOAD", ".dwg"] {
+        assert!(!hay.contains(needle), "{needle} visible on the medium");
+    }
+    assert!(
+        hay.contains("C3-I2-A2"),
+        "the marking is readable without a key"
+    );
+}
+
+#[test]
+fn an_interrupted_add_leaves_the_previous_vault_and_is_cleaned_up() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    make(&mount, &c, Cipher::Aes256Gcm, &[("keep", b"kept".to_vec())]);
+    // An object written without a manifest update, as a killed `put` leaves it.
+    let orphan = vault_dir(&mount)
+        .join(OBJECTS)
+        .join("00112233445566778899aabbccddeeff");
+    fs::write(&orphan, b"half an object").unwrap();
+    let mut v = Vault::open(
+        &mount,
+        Opener::Person {
+            id: &c.writer.0,
+            key: &c.writer.1,
+        },
+    )
+    .unwrap();
+    assert_eq!(read_all(&v), vec![("keep".to_string(), b"kept".to_vec())]);
+    let p = d.path().join("more");
+    fs::write(&p, b"more").unwrap();
+    v.add(
+        &[Source {
+            name: "more".into(),
+            path: p,
+        }],
+        false,
+        (&c.writer.0, &c.writer.1),
+        "t",
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(!orphan.exists());
+    assert_eq!(v.files().len(), 2);
+}
+
+#[test]
+fn replace_and_refusals() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    let mut v = make(&mount, &c, Cipher::Aes256Gcm, &[("f", b"one".to_vec())]);
+    let p = d.path().join("f2");
+    fs::write(&p, b"two").unwrap();
+    let src = [Source {
+        name: "f".into(),
+        path: p.clone(),
+    }];
+    let w = (&c.writer.0, &c.writer.1);
+    assert_eq!(
+        v.add(&src, false, w, "t", &mut |_| {})
+            .unwrap_err()
+            .exit_code(),
+        crate::error::ExitCode::Refused
+    );
+    v.add(&src, true, w, "t", &mut |_| {}).unwrap();
+    assert_eq!(read_all(&v), vec![("f".to_string(), b"two".to_vec())]);
+    assert_eq!(
+        fs::read_dir(vault_dir(&mount).join(OBJECTS))
+            .unwrap()
+            .count(),
+        1,
+        "old object removed"
+    );
+    let bad = [Source {
+        name: "../escape".into(),
+        path: p,
+    }];
+    assert!(v.add(&bad, false, w, "t", &mut |_| {}).is_err());
+}
+
+#[test]
+fn extraction_never_leaves_the_output_directory() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    let v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("sub/file", b"data".to_vec())],
+    );
+    let out = d.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    let elsewhere = d.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("sub")).unwrap();
+    let err = v.extract(v.files(), &out, false, &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+    fs::remove_file(out.join("sub")).unwrap();
+    v.extract(v.files(), &out, false, &mut |_| {}).unwrap();
+    assert_eq!(fs::read(out.join("sub/file")).unwrap(), b"data");
+    assert!(
+        v.extract(v.files(), &out, false, &mut |_| {}).is_err(),
+        "no silent overwrite"
+    );
+    let leftovers: Vec<_> = fs::read_dir(out.join("sub"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_newer_format_version_is_a_clear_error() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    make(&mount, &c, Cipher::Aes256Gcm, &[]);
+    let p = vault_dir(&mount).join(HEADER_FILE);
+    let mut raw = fs::read(&p).unwrap();
+    raw[9] = 2;
+    fs::write(&p, &raw).unwrap();
+    let err = read_header(&mount).unwrap_err();
+    assert!(err.to_string().contains("upgrade baitai"), "{err}");
+}
+
+#[test]
+fn crypto_erase_makes_it_unopenable() {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let c = cast();
+    make(&mount, &c, Cipher::Aes256Gcm, &[("x", b"x".to_vec())]);
+    Vault::erase(&mount).unwrap();
+    assert!(!exists(&mount));
+    assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_err());
+}
