@@ -347,6 +347,44 @@ pub struct Lost {
     pub circumstances: String,
 }
 
+/// A file as the ledger remembers it from a `put`: what a lost medium held (000 12).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultFile {
+    pub name: String,
+    pub size: u64,
+}
+
+/// Files encrypted onto the medium's vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultPut {
+    pub vault_id: String,
+    pub cipher: String,
+    pub added: Vec<VaultFile>,
+    pub bytes: u64,
+    /// Files in the vault after this put.
+    pub total_files: u64,
+    /// SHA-256 of the manifest file written.
+    pub manifest_sha256: String,
+    /// Who can open the vault: person IDs with slots, and whether a passphrase slot exists.
+    pub recipients: Vec<PersonId>,
+    pub passphrase_slot: bool,
+}
+
+/// Files decrypted from the medium's vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultGet {
+    pub vault_id: String,
+    pub files: Vec<VaultFile>,
+    pub bytes: u64,
+    pub manifest_sha256: String,
+}
+
+/// The vault's key slots destroyed (crypto-erase).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultErase {
+    pub vault_id: String,
+}
+
 /// The typed body of a ledger entry. The tag is the entry's `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data")]
@@ -379,6 +417,12 @@ pub enum Body {
     Destroy(Destroy),
     #[serde(rename = "medium.lost")]
     Lost(Lost),
+    #[serde(rename = "vault.put")]
+    VaultPut(VaultPut),
+    #[serde(rename = "vault.get")]
+    VaultGet(VaultGet),
+    #[serde(rename = "vault.erase")]
+    VaultErase(VaultErase),
 }
 
 /// In which capacity a person signs an entry.
@@ -474,6 +518,9 @@ impl Body {
                 | Body::Transfer(_)
                 | Body::Destroy(_)
                 | Body::Lost(_)
+                | Body::VaultPut(_)
+                | Body::VaultGet(_)
+                | Body::VaultErase(_)
         )
     }
 }

@@ -5,10 +5,12 @@
 mod acts;
 mod auth;
 mod people;
+mod vault;
 
 pub use acts::*;
 pub use auth::{LoginNotice, Secrets, Signed};
 pub use people::*;
+pub use vault::{select, sources, GetRequest, PutReport, PutRequest};
 
 use std::path::Path;
 

@@ -59,6 +59,15 @@ pub enum Command {
     Destroy(DestroyArgs),
     /// 紛失: report a medium lost
     Lost(LostArgs),
+    /// Encrypt files onto a medium's vault (MOUNT/BAITAI/)
+    Put(PutArgs),
+    /// List the files in a medium's vault
+    Ls(VaultReadArgs),
+    /// Decrypt files from a medium's vault into --out
+    Get(GetArgs),
+    /// Check, describe or crypto-erase a medium's vault
+    #[command(subcommand)]
+    Vault(VaultCmd),
     /// Print or verify the ledger
     #[command(subcommand)]
     Ledger(LedgerCmd),
@@ -407,4 +416,81 @@ pub struct DemoArgs {
     pub keep: Option<PathBuf>,
     #[arg(long, value_enum)]
     pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Args)]
+pub struct PutArgs {
+    /// Where the medium's file system is mounted
+    pub mount: PathBuf,
+    /// Files and directories to encrypt (directories recursively, keeping relative paths)
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The medium, for the first put (later puts read it from the vault)
+    #[arg(long)]
+    pub medium: Option<String>,
+    /// Cipher for a new vault
+    #[arg(long, value_enum, default_value = "aes-256-gcm")]
+    pub cipher: crate::crypto::Cipher,
+    /// Replace files of the same name
+    #[arg(long)]
+    pub replace: bool,
+    /// Also let an outside recipient open the new vault with the passphrase in FILE
+    #[arg(long, value_name = "FILE")]
+    pub recipient_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+/// Who opens a vault: a person of the ledger, or an outside recipient's passphrase.
+#[derive(Debug, Args, Clone)]
+pub struct VaultOpener {
+    /// The person opening the vault (ID or name); their key slot is used
+    #[arg(
+        long = "as",
+        value_name = "PERSON",
+        required_unless_present = "vault_passphrase_file"
+    )]
+    pub as_: Option<String>,
+    /// Read the acting person's passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Open with a recipient passphrase from FILE instead (outside recipients; no ledger)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["as_", "passphrase_file"])]
+    pub vault_passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct VaultReadArgs {
+    pub mount: PathBuf,
+    #[command(flatten)]
+    pub open: VaultOpener,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    pub mount: PathBuf,
+    /// Files or directories to decrypt (all when none are named)
+    pub names: Vec<String>,
+    /// Directory to write them into
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Replace files that already exist in --out
+    #[arg(long)]
+    pub overwrite: bool,
+    #[command(flatten)]
+    pub open: VaultOpener,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VaultCmd {
+    /// Authenticate every byte of every file and report per file
+    Verify(VaultReadArgs),
+    /// Show what the header says without any key: medium, marking, cipher, who can open it
+    Info { mount: PathBuf },
+    /// Crypto-erase: destroy the key slots (a full wipe is still required before reuse)
+    Erase {
+        mount: PathBuf,
+        #[command(flatten)]
+        auth: ActorAuth,
+    },
 }

@@ -272,6 +272,26 @@ fn approved(
     recorded(ctx, &s, &e, what)
 }
 
+/// Before the approver signs a carry-out or loan, show what the ledger records on the medium,
+/// so they can confirm nothing but what the destination needs is on it (003 第4-4(2)).
+fn show_contents(ctx: &Ctx, medium: &str) -> Result<()> {
+    if ctx.json || ctx.quiet {
+        return Ok(());
+    }
+    let s = ctx.session()?;
+    let number = s.medium(medium)?.number;
+    let files = s.recorded_files(&number)?;
+    if files.is_empty() {
+        eprintln!("{number}: the ledger records no files on it since it was last proven clean");
+    } else {
+        eprintln!("{number} holds, as the ledger records it:");
+        for f in &files {
+            eprintln!("  {}  ({})", f.name, crate::report::human_bytes(f.size));
+        }
+    }
+    Ok(())
+}
+
 pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
     let what = format!(
         "Carry-out of {} approved and recorded",
@@ -282,6 +302,7 @@ pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
         destination: a.destination,
         purpose: a.purpose,
     };
+    show_contents(ctx, &a.medium)?;
     approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
         s.carry_out(&a.medium, by, ok, req, sec)
     })
@@ -295,6 +316,7 @@ pub fn loan(ctx: &Ctx, a: LoanArgs) -> Result<Option<Output>> {
         destination: a.destination,
         purpose: a.purpose,
     };
+    show_contents(ctx, &a.medium)?;
     approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
         s.loan(&a.medium, by, ok, req, sec)
     })

@@ -5,6 +5,7 @@ mod media;
 mod people;
 mod reports;
 mod secrets;
+mod vault;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -125,6 +126,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Receive(a) => media::receive(&ctx, a)?,
         Command::Destroy(a) => media::destroy(&ctx, a)?,
         Command::Lost(a) => media::lost(&ctx, a)?,
+        Command::Put(a) => vault::put(&ctx, a)?,
+        Command::Ls(a) => vault::ls(&ctx, a)?,
+        Command::Get(a) => vault::get(&ctx, a)?,
+        Command::Vault(c) => vault::vault(&ctx, c)?,
         Command::Ledger(c) => reports::ledger(&ctx, c)?,
         Command::Report(c) => reports::report(&ctx, c)?,
         Command::Demo(a) => crate::demo::run(&ctx, a)?,

@@ -207,6 +207,34 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             }
         }
         Body::Destroy(b) => permit_destroy(people, state, actor, b),
+        Body::VaultPut(_) => {
+            people.require(actor, Role::Handler, "write protected files to media")?;
+            match &state.holding {
+                Holding::Out(o) if &o.holder == actor => Ok(()),
+                Holding::Out(o) => refuse(
+                    "holder",
+                    format!("{number} is out with {}, not with {actor}", o.holder),
+                ),
+                other => refuse(
+                    "not-out",
+                    format!(
+                        "{number} is {}: check it out (or carry it out) before writing to it",
+                        other.as_str()
+                    ),
+                ),
+            }
+        }
+        Body::VaultGet(_) => people.active(actor).map(|_| ()),
+        Body::VaultErase(_) => {
+            people.require(actor, Role::Custodian, "erase vaults")?;
+            match state.holding {
+                Holding::InStorage => Ok(()),
+                ref other => refuse(
+                    "not-in-storage",
+                    format!("{number} is {}; erase it once it is back", other.as_str()),
+                ),
+            }
+        }
         Body::Lost(_) => {
             let p = people.active(actor)?;
             if !p.has(Role::Handler) && !p.has(Role::Custodian) {

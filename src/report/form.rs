@@ -272,6 +272,31 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             }
         }
         Body::Lost(l) => format!("{}: {}", lang.t("紛失", "lost"), l.circumstances),
+        Body::VaultPut(p) => {
+            let names: Vec<&str> = p.added.iter().map(|f| f.name.as_str()).collect();
+            format!(
+                "{}: {} ({} {}, {} bytes; {})",
+                lang.t("暗号化書込み", "encrypted onto the medium"),
+                names.join(", "),
+                p.added.len(),
+                lang.t("ファイル", "files"),
+                p.bytes,
+                p.cipher
+            )
+        }
+        Body::VaultGet(g) => format!(
+            "{}: {} {}, {} bytes",
+            lang.t("復号読出し", "decrypted from the medium"),
+            g.files.len(),
+            lang.t("ファイル", "files"),
+            g.bytes
+        ),
+        Body::VaultErase(_) => lang
+            .t(
+                "暗号消去（鍵スロット破棄、要全面消去）",
+                "crypto-erased (key slots destroyed; a full wipe is still required)",
+            )
+            .to_string(),
         other => other.encode().map(|(k, _)| k).unwrap_or_default(),
     }
 }

@@ -1,0 +1,418 @@
+//! Vault commands tied to the ledger: put, ls, get, verify, erase.
+
+use std::path::{Path, PathBuf};
+
+use super::{Secrets, Session, Signed};
+use crate::crypto::{Cipher, Passphrase};
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, StoredEntry};
+use crate::model::*;
+use crate::vault::{self, FileEntry, NewVault, Opener, Source, Vault};
+
+pub struct PutRequest {
+    pub mount: PathBuf,
+    pub files: Vec<PathBuf>,
+    /// Needed for the first put, when the medium has no vault yet.
+    pub medium: Option<String>,
+    pub cipher: Cipher,
+    pub replace: bool,
+    /// A passphrase slot for an outside recipient (first put only).
+    pub recipient_passphrase: Option<Passphrase>,
+}
+
+/// What to decrypt, and where.
+pub struct GetRequest {
+    pub mount: PathBuf,
+    /// Files or directories; all when empty.
+    pub names: Vec<String>,
+    pub out: PathBuf,
+    pub overwrite: bool,
+}
+
+/// What a put did.
+pub struct PutReport {
+    pub entry: StoredEntry,
+    pub added: Vec<FileEntry>,
+    pub created: bool,
+    pub vault: Vault,
+}
+
+/// Expand files and directories into vault names: a directory keeps its own name and the
+/// relative paths below it. Symbolic links are refused, never followed.
+pub fn sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::symlink_metadata(p)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", p.display())))?;
+        let base = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .ok_or_else(|| Error::usage(format!("{} has no file name", p.display())))?;
+        if meta.file_type().is_symlink() {
+            return Err(Error::usage(format!(
+                "{} is a symbolic link; give the file it points to",
+                p.display()
+            )));
+        }
+        if meta.is_dir() {
+            walk(p, &base, &mut out)?;
+        } else if meta.is_file() {
+            out.push(Source {
+                name: base,
+                path: p.clone(),
+            });
+        } else {
+            return Err(Error::usage(format!(
+                "{} is not a regular file or directory",
+                p.display()
+            )));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::usage("no files to put"));
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, prefix: &str, out: &mut Vec<Source>) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::usage(format!("cannot list {}: {e}", dir.display())))?
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| Error::usage(format!("cannot list {}: {e}", dir.display())))?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
+        let ft = e
+            .file_type()
+            .map_err(Error::io(format!("look at {}", e.path().display())))?;
+        if ft.is_symlink() {
+            return Err(Error::usage(format!(
+                "{} is a symbolic link; baitai does not follow links",
+                e.path().display()
+            )));
+        } else if ft.is_dir() {
+            walk(&e.path(), &name, out)?;
+        } else if ft.is_file() {
+            out.push(Source {
+                name,
+                path: e.path(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn put_body(v: &Vault, added: &[FileEntry]) -> Body {
+    let mut recipients: Vec<PersonId> = Vec::new();
+    let mut passphrase_slot = false;
+    for s in &v.header.body.slots {
+        match s {
+            vault::Slot::Recipient { person, .. } => recipients.push(person.clone()),
+            vault::Slot::Passphrase { .. } => passphrase_slot = true,
+        }
+    }
+    Body::VaultPut(VaultPut {
+        vault_id: v.header.body.vault_id.clone(),
+        cipher: v.cipher().name().to_string(),
+        added: added
+            .iter()
+            .map(|f| VaultFile {
+                name: f.name.clone(),
+                size: f.size,
+            })
+            .collect(),
+        bytes: added.iter().map(|f| f.size).sum(),
+        total_files: v.files().len() as u64,
+        manifest_sha256: hex::encode(v.manifest.file_hash),
+        recipients,
+        passphrase_slot,
+    })
+}
+
+impl Session {
+    /// The medium a put goes to: the vault's own, or `--medium` for a new vault.
+    fn put_medium(&self, req: &PutRequest) -> Result<MediumNumber> {
+        let from_vault = if vault::exists(&req.mount) {
+            Some(vault::read_header(&req.mount)?.body.medium)
+        } else {
+            None
+        };
+        let named = req
+            .medium
+            .as_deref()
+            .map(|m| self.medium(m))
+            .transpose()?
+            .map(|s| s.number);
+        match (from_vault, named) {
+            (Some(v), Some(n)) if v != n.0 => Err(Error::Device(format!(
+                "the vault in {} belongs to {v}, not {n}",
+                req.mount.display()
+            ))),
+            (Some(v), _) => Ok(self.medium(&v)?.number),
+            (None, Some(n)) => Ok(n),
+            (None, None) => Err(Error::usage(format!(
+                "{} holds no vault yet: name the medium with --medium",
+                req.mount.display()
+            ))),
+        }
+    }
+
+    pub fn put(
+        &mut self,
+        handler: &str,
+        req: PutRequest,
+        secrets: &mut dyn Secrets,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<PutReport> {
+        if !req.mount.is_dir() {
+            return Err(Error::usage(format!(
+                "{} is not a directory (where is the medium mounted?)",
+                req.mount.display()
+            )));
+        }
+        let number = self.put_medium(&req)?;
+        let sources = sources(&req.files)?;
+        let person = self.active_person(handler)?;
+        // Check the rules with a placeholder body before asking for the passphrase.
+        let probe = Body::VaultPut(VaultPut {
+            vault_id: String::new(),
+            cipher: String::new(),
+            added: Vec::new(),
+            bytes: 0,
+            total_files: 0,
+            manifest_sha256: String::new(),
+            recipients: Vec::new(),
+            passphrase_slot: false,
+        });
+        self.precheck(&Draft {
+            medium: Some(number.clone()),
+            actor: Some(person.id.clone()),
+            body: probe,
+        })?;
+        let signed = self.authenticate(&person, SignRole::Actor, secrets, "put")?;
+        let now = crate::time::to_store(crate::time::now());
+        let created = !vault::exists(&req.mount);
+        let mut v = if created {
+            self.create_vault(&req, &number, &signed, &now)?
+        } else {
+            Vault::open(
+                &req.mount,
+                Opener::Person {
+                    id: &person.id,
+                    key: &signed.key,
+                },
+            )?
+        };
+        let added = v.add(
+            &sources,
+            req.replace,
+            (&person.id, &signed.key),
+            &now,
+            progress,
+        )?;
+        let body = put_body(&v, &added);
+        let entry = self.ledger.write(|w| {
+            w.commit(
+                Draft {
+                    medium: Some(number),
+                    actor: Some(person.id.clone()),
+                    body,
+                },
+                &[(SignRole::Actor, &signed.key)],
+            )
+        })?;
+        Ok(PutReport {
+            entry,
+            added,
+            created,
+            vault: v,
+        })
+    }
+
+    fn create_vault(
+        &self,
+        req: &PutRequest,
+        number: &MediumNumber,
+        signed: &Signed,
+        now: &str,
+    ) -> Result<Vault> {
+        let state = self.medium(&number.0)?;
+        let escrow = self
+            .directory()?
+            .people
+            .values()
+            .filter(|p| p.is_active() && p.has(Role::Custodian))
+            .map(|p| (p.id.clone(), p.encryption_key))
+            .collect::<Vec<_>>();
+        if escrow.is_empty() {
+            return Err(Error::refused(
+                "escrow",
+                "no active custodian to hold the escrow key (004 1.5.2.4)",
+            ));
+        }
+        if let Some(p) = &req.recipient_passphrase {
+            if let Some(why) = p.policy_violation() {
+                return Err(Error::usage(format!("recipient passphrase: {why}")));
+            }
+        }
+        Vault::create(
+            &req.mount,
+            NewVault {
+                medium: number.0.clone(),
+                org: self.settings.org.clone(),
+                classification: state.classification,
+                cipher: req.cipher,
+                writer: (&signed.person.id, &signed.key),
+                escrow,
+                passphrase: req
+                    .recipient_passphrase
+                    .as_ref()
+                    .map(|p| (p, self.settings.kdf)),
+                now: now.to_string(),
+            },
+        )
+    }
+
+    /// Open a vault as a person of this ledger (after their passphrase).
+    pub fn open_vault(
+        &mut self,
+        mount: &Path,
+        who: &str,
+        secrets: &mut dyn Secrets,
+        command: &str,
+    ) -> Result<(Vault, Signed)> {
+        let header = vault::read_header(mount)?;
+        let person = self.active_person(who)?;
+        self.medium(&header.body.medium)?;
+        let signed = self.authenticate(&person, SignRole::Actor, secrets, command)?;
+        let v = Vault::open(
+            mount,
+            Opener::Person {
+                id: &person.id,
+                key: &signed.key,
+            },
+        )?;
+        self.check_writer(&v)?;
+        Ok((v, signed))
+    }
+
+    /// The manifest's signer must be a person of this ledger with that very key.
+    fn check_writer(&self, v: &Vault) -> Result<()> {
+        let m = &v.manifest.body;
+        let dir = self.directory()?;
+        match dir.get(&m.writer) {
+            Some(p) if p.public_key.to_hex() == m.writer_key => Ok(()),
+            _ => Err(Error::Integrity(format!(
+                "the vault's manifest is signed by {} with a key this ledger does not know",
+                m.writer
+            ))),
+        }
+    }
+
+    /// Decrypt files to `out` and record the access.
+    pub fn get(
+        &mut self,
+        who: &str,
+        req: &GetRequest,
+        secrets: &mut dyn Secrets,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(StoredEntry, Vec<FileEntry>)> {
+        let (mount, names, out, overwrite) = (&req.mount, &req.names, &req.out, req.overwrite);
+        let (v, signed) = self.open_vault(mount, who, secrets, "get")?;
+        let wanted = select(&v, names)?;
+        let number = self.medium(&v.header.body.medium)?.number;
+        let body = Body::VaultGet(VaultGet {
+            vault_id: v.header.body.vault_id.clone(),
+            files: wanted
+                .iter()
+                .map(|f| VaultFile {
+                    name: f.name.clone(),
+                    size: f.size,
+                })
+                .collect(),
+            bytes: wanted.iter().map(|f| f.size).sum(),
+            manifest_sha256: hex::encode(v.manifest.file_hash),
+        });
+        let draft = Draft {
+            medium: Some(number),
+            actor: Some(signed.person.id.clone()),
+            body,
+        };
+        self.precheck(&draft)?;
+        std::fs::create_dir_all(out).map_err(Error::io(format!("create {}", out.display())))?;
+        v.extract(&wanted, out, overwrite, progress)?;
+        let entry = self
+            .ledger
+            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))?;
+        Ok((entry, wanted))
+    }
+
+    /// Crypto-erase a returned medium's vault and record it.
+    pub fn vault_erase(
+        &mut self,
+        mount: &Path,
+        custodian: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let header = vault::read_header(mount)?;
+        let state = self.medium(&header.body.medium)?;
+        let person = self.active_person(custodian)?;
+        let draft = Draft {
+            medium: Some(state.number),
+            actor: Some(person.id.clone()),
+            body: Body::VaultErase(VaultErase {
+                vault_id: header.body.vault_id.clone(),
+            }),
+        };
+        self.precheck(&draft)?;
+        let signed = self.authenticate(&person, SignRole::Actor, secrets, "vault erase")?;
+        Vault::erase(mount)?;
+        self.ledger
+            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))
+    }
+
+    /// What the ledger records as put on a medium since it was last proven clean (or
+    /// registered): shown to an approver before they sign (003 第4-4(2)).
+    pub fn recorded_files(&self, medium: &MediumNumber) -> Result<Vec<VaultFile>> {
+        let mut files: Vec<VaultFile> = Vec::new();
+        for e in self.ledger.medium_entries(medium)? {
+            match e.body {
+                Body::Register(_) => files.clear(),
+                Body::Return(r) if r.check.proves_clean() => files.clear(),
+                Body::VaultPut(p) => {
+                    files.retain(|f| !p.added.iter().any(|a| a.name == f.name));
+                    files.extend(p.added);
+                }
+                _ => {}
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// The named files, or all of them; an unknown name is a usage error.
+pub fn select(v: &Vault, names: &[String]) -> Result<Vec<FileEntry>> {
+    if names.is_empty() {
+        return Ok(v.files().to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            let n = n.trim_end_matches('/');
+            let matching: Vec<FileEntry> = v
+                .files()
+                .iter()
+                .filter(|f| f.name == n || f.name.starts_with(&format!("{n}/")))
+                .cloned()
+                .collect();
+            if matching.is_empty() {
+                Err(Error::usage(format!(
+                    "{n} is not in the vault (see `baitai ls`)"
+                )))
+            } else {
+                Ok(matching)
+            }
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(|v| v.into_iter().flatten().collect())
+}

@@ -1,0 +1,282 @@
+//! Handlers for `put`, `ls`, `get` and `vault …`.
+
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+
+use super::args::{GetArgs, PutArgs, VaultCmd, VaultOpener, VaultReadArgs};
+use super::{show_notices, CliSecrets, Ctx, Output};
+use crate::app::{select, GetRequest, PutRequest, Session};
+use crate::crypto::Passphrase;
+use crate::error::{Error, Result};
+use crate::report::{human_bytes, text::table};
+use crate::vault::{self, FileEntry, Opener, Vault};
+
+/// A byte progress bar on stderr: drawn only on a terminal, never with -q or --json.
+fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
+    let target = if ctx.quiet || ctx.json {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let pb = ProgressBar::with_draw_target(Some(total), target);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+    ) {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(what.to_string());
+    pb
+}
+
+fn read_passphrase(path: &Path) -> Result<Passphrase> {
+    let mut s = CliSecrets::new(None, None, None, Some(path.to_path_buf()))?;
+    crate::app::Secrets::new_passphrase(&mut s, "the recipient")
+}
+
+fn file_rows(files: &[FileEntry]) -> Vec<Vec<String>> {
+    files
+        .iter()
+        .map(|f| {
+            vec![
+                f.name.clone(),
+                human_bytes(f.size),
+                f.added_by.0.clone(),
+                f.added_at.clone(),
+            ]
+        })
+        .collect()
+}
+
+pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+    let total: u64 = crate::app::sources(&a.files)?
+        .iter()
+        .filter_map(|src| std::fs::metadata(&src.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let req = PutRequest {
+        mount: a.mount.clone(),
+        files: a.files,
+        medium: a.medium,
+        cipher: a.cipher,
+        replace: a.replace,
+        recipient_passphrase: a
+            .recipient_passphrase_file
+            .as_deref()
+            .map(read_passphrase)
+            .transpose()?,
+    };
+    let pb = progress(ctx, total, "encrypting");
+    let report = s.put(&a.auth.as_, req, &mut secrets, &mut |n| pb.inc(n));
+    pb.finish_and_clear();
+    let report = report?;
+    let v = &report.vault;
+    let bytes: u64 = report.added.iter().map(|f| f.size).sum();
+    let mut human = format!(
+        "{} {} file(s), {} onto {} ({}, {}){}\n",
+        if report.created {
+            "Created the vault and encrypted"
+        } else {
+            "Encrypted"
+        },
+        report.added.len(),
+        human_bytes(bytes),
+        v.header.body.medium,
+        v.cipher().name(),
+        v.header.body.marking,
+        if report.created {
+            "; the custodians hold escrow slots"
+        } else {
+            ""
+        }
+    );
+    human += &format!(
+        "The vault now holds {} file(s); ledger entry #{}\n",
+        v.files().len(),
+        report.entry.seq
+    );
+    let mut j = json!({
+        "medium": v.header.body.medium,
+        "vault_id": v.header.body.vault_id,
+        "cipher": v.cipher().name(),
+        "created": report.created,
+        "added": report.added,
+        "files": v.files().len(),
+        "entry": report.entry.seq,
+    });
+    show_notices(ctx, &s.notices, &mut j);
+    Ok(Some(Output::new(human, j)))
+}
+
+/// Open a vault for reading: as a person (with a ledger) or with a recipient passphrase.
+fn open(
+    ctx: &Ctx,
+    mount: &Path,
+    o: &VaultOpener,
+    command: &str,
+) -> Result<(Vault, Option<Session>)> {
+    if let Some(p) = &o.vault_passphrase_file {
+        let pass = read_passphrase(p)?;
+        return Ok((Vault::open(mount, Opener::Passphrase(&pass))?, None));
+    }
+    let who = o
+        .as_
+        .clone()
+        .ok_or_else(|| Error::usage("give --as PERSON or --vault-passphrase-file FILE"))?;
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(o.passphrase_file.clone(), None, None, None)?;
+    let (v, _) = s.open_vault(mount, &who, &mut secrets, command)?;
+    Ok((v, Some(s)))
+}
+
+pub fn ls(ctx: &Ctx, a: VaultReadArgs) -> Result<Option<Output>> {
+    let (v, s) = open(ctx, &a.mount, &a.open, "ls")?;
+    let b = &v.header.body;
+    let mut human = format!(
+        "{} — {} — {} — {} file(s)\n",
+        b.medium,
+        b.marking,
+        b.cipher.name(),
+        v.files().len()
+    );
+    human += &table(
+        &["Name", "Size", "Added by", "Added at"],
+        &file_rows(v.files()),
+    );
+    let mut j = json!({"medium": b.medium, "marking": b.marking, "cipher": b.cipher.name(), "files": v.files()});
+    if let Some(s) = &s {
+        show_notices(ctx, &s.notices, &mut j);
+    }
+    Ok(Some(Output::new(human, j)))
+}
+
+pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
+    if let Some(p) = &a.open.vault_passphrase_file {
+        // An outside recipient: no ledger at the destination, so nothing is recorded.
+        let pass = read_passphrase(p)?;
+        let v = Vault::open(&a.mount, Opener::Passphrase(&pass))?;
+        let wanted = select(&v, &a.names)?;
+        std::fs::create_dir_all(&a.out)
+            .map_err(Error::io(format!("create {}", a.out.display())))?;
+        let pb = progress(ctx, wanted.iter().map(|f| f.size).sum(), "decrypting");
+        let r = v.extract(&wanted, &a.out, a.overwrite, &mut |n| pb.inc(n));
+        pb.finish_and_clear();
+        r?;
+        return Ok(Some(got(&a.out, &wanted, None)));
+    }
+    let who = a
+        .open
+        .as_
+        .clone()
+        .ok_or_else(|| Error::usage("give --as PERSON or --vault-passphrase-file FILE"))?;
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(a.open.passphrase_file.clone(), None, None, None)?;
+    let pb = progress(ctx, 0, "decrypting");
+    let req = GetRequest {
+        mount: a.mount.clone(),
+        names: a.names.clone(),
+        out: a.out.clone(),
+        overwrite: a.overwrite,
+    };
+    let r = s.get(&who, &req, &mut secrets, &mut |n| {
+        pb.inc_length(n);
+        pb.inc(n)
+    });
+    pb.finish_and_clear();
+    let (entry, files) = r?;
+    let mut out = got(&a.out, &files, Some(entry.seq));
+    show_notices(ctx, &s.notices, &mut out.json);
+    Ok(Some(out))
+}
+
+fn got(out: &Path, files: &[FileEntry], entry: Option<u64>) -> Output {
+    let bytes: u64 = files.iter().map(|f| f.size).sum();
+    let mut human = format!(
+        "Decrypted {} file(s), {} into {}\n",
+        files.len(),
+        human_bytes(bytes),
+        out.display()
+    );
+    if let Some(seq) = entry {
+        human += &format!("Recorded as ledger entry #{seq}\n");
+    }
+    Output::new(
+        human,
+        json!({"out": out.display().to_string(), "files": files, "entry": entry}),
+    )
+}
+
+pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
+    match cmd {
+        VaultCmd::Info { mount } => {
+            let h = vault::read_header(&mount)?;
+            let b = &h.body;
+            let slots: Vec<String> = b
+                .slots
+                .iter()
+                .map(|sl| match sl {
+                    vault::Slot::Recipient { person, role, .. } => {
+                        format!("{person} ({})", format!("{role:?}").to_lowercase())
+                    }
+                    vault::Slot::Passphrase { .. } => "passphrase".into(),
+                })
+                .collect();
+            let human = format!(
+                "Vault {}\nMedium: {}\nOrganisation: {}\nMarking: 保護すべき情報 {} ({})\nCipher: {}\nCreated: {}\nKey slots: {}\n(header not yet authenticated: that needs a key)\n",
+                b.vault_id, b.medium, b.org, b.marking, b.classification.marking_ja(), b.cipher.name(), b.created, slots.join(", ")
+            );
+            Ok(Some(Output::new(
+                human,
+                json!({"header": b, "authenticated": false}),
+            )))
+        }
+        VaultCmd::Verify(a) => {
+            let (v, s) = open(ctx, &a.mount, &a.open, "vault verify")?;
+            let total = v.files().iter().map(|f| f.size).sum();
+            let pb = progress(ctx, total, "verifying");
+            let results = v.verify(&mut |n| pb.inc(n));
+            pb.finish_and_clear();
+            let bad: Vec<String> = results
+                .iter()
+                .filter_map(|(n, r)| r.as_ref().err().map(|e| format!("{n}: {e}")))
+                .collect();
+            let mut human = String::new();
+            for (n, r) in &results {
+                human += &format!("{}  {n}\n", if r.is_ok() { "ok    " } else { "FAILED" });
+            }
+            human += &format!(
+                "{} file(s), {} failed; header and manifest authenticated\n",
+                results.len(),
+                bad.len()
+            );
+            let mut j = json!({
+                "files": results.iter().map(|(n, r)| json!({"name": n, "ok": r.is_ok(), "error": r.as_ref().err().map(|e| e.to_string())})).collect::<Vec<_>>(),
+                "failed": bad.len(),
+            });
+            if let Some(s) = &s {
+                show_notices(ctx, &s.notices, &mut j);
+            }
+            let failure = (!bad.is_empty()).then(|| Error::Integrity(bad.join("; ")));
+            Ok(Some(Output {
+                human,
+                json: j,
+                failure,
+            }))
+        }
+        VaultCmd::Erase { mount, auth } => {
+            let mut s = ctx.session()?;
+            let mut secrets = CliSecrets::new(auth.passphrase_file, None, None, None)?;
+            let e = s.vault_erase(&mount, &auth.as_, &mut secrets)?;
+            let medium = e.medium.as_ref().map(|m| m.0.clone()).unwrap_or_default();
+            let human = format!(
+                "Crypto-erased the vault of {medium}: its key slots are destroyed and the files can no longer be decrypted.\nA full wipe with read-back verification is still required before the medium is reused.\n"
+            );
+            let mut j = json!({"medium": medium, "entry": e.seq, "wipe_required": true});
+            show_notices(ctx, &s.notices, &mut j);
+            Ok(Some(Output::new(human, j)))
+        }
+    }
+}
