@@ -1,0 +1,314 @@
+//! The vault through the real binary: put, ls, get, verify, erase, and what the ledger records.
+
+mod common;
+
+use std::fs;
+use std::path::PathBuf;
+
+use common::*;
+
+/// A ledger with a medium checked out by the handler, a mount directory and a source tree.
+struct Setup {
+    env: Env,
+    medium: String,
+    mount: PathBuf,
+}
+
+fn setup() -> Setup {
+    let env = Env::new();
+    let medium = env.register();
+    env.ok_as(&["checkout", &medium, "--purpose", "設計データ"], HANDLER);
+    let mount = env.path("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    Setup { env, medium, mount }
+}
+
+fn write(env: &Env, name: &str, data: &[u8]) -> String {
+    let p = env.path(name);
+    if let Some(d) = p.parent() {
+        fs::create_dir_all(d).unwrap();
+    }
+    fs::write(&p, data).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i % 251) as u8 ^ (i >> 16) as u8)
+        .collect()
+}
+
+#[test]
+fn round_trip_sizes_for_both_ciphers() {
+    for cipher in ["aes-256-gcm", "camellia-256-gcm"] {
+        let s = setup();
+        let mount = s.mount.to_str().unwrap();
+        let sizes = [0usize, 1, 65_535, 65_536, 65_537, 3 << 20];
+        let mut args = vec![
+            "put".to_string(),
+            mount.into(),
+            "--medium".into(),
+            s.medium.clone(),
+            "--cipher".into(),
+            cipher.into(),
+        ];
+        for n in sizes {
+            args.push(write(&s.env, &format!("src/f{n}"), &pattern(n)));
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let v = s.env.ok_as(&a, HANDLER);
+        assert_eq!(v["cipher"], cipher);
+        assert_eq!(v["files"], 6);
+        let out = s.env.path("out");
+        s.env
+            .ok_as(&["get", mount, "--out", out.to_str().unwrap()], CUSTODIAN);
+        for n in sizes {
+            assert_eq!(
+                fs::read(out.join(format!("f{n}"))).unwrap(),
+                pattern(n),
+                "{cipher} {n}"
+            );
+        }
+        let ls = s.env.ok_as(&["ls", mount], HANDLER);
+        assert_eq!(ls["files"].as_array().unwrap().len(), 6);
+        let ver = s.env.ok_as(&["vault", "verify", mount], CUSTODIAN);
+        assert_eq!(ver["failed"], 0);
+    }
+}
+
+#[test]
+fn directories_keep_relative_paths_and_names_stay_hidden() {
+    let s = setup();
+    write(&s.env, "tree/設計/図面-秘.dwg", b"SECRET-DRAWING-CONTENT");
+    write(&s.env, "tree/readme.txt", b"readme");
+    let tree = s.env.path("tree");
+    let mount = s.mount.to_str().unwrap();
+    s.env.ok_as(
+        &["put", mount, tree.to_str().unwrap(), "--medium", &s.medium],
+        HANDLER,
+    );
+    let ls = s.env.ok_as(&["ls", mount], CUSTODIAN);
+    let names: Vec<&str> = ls["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["tree/readme.txt", "tree/設計/図面-秘.dwg"]);
+    let mut raw = Vec::new();
+    for e in walk(&s.mount) {
+        raw.extend(e.to_string_lossy().as_bytes().to_vec());
+        raw.extend(fs::read(&e).unwrap());
+    }
+    let raw = String::from_utf8_lossy(&raw);
+    for needle in ["図面", "SECRET-DRAWING", "readme", ".dwg"] {
+        assert!(!raw.contains(needle), "{needle} visible on the medium");
+    }
+    let out = s.env.path("out");
+    s.env.ok_as(
+        &["get", mount, "tree/設計", "--out", out.to_str().unwrap()],
+        HANDLER,
+    );
+    assert_eq!(
+        fs::read(out.join("tree/設計/図面-秘.dwg")).unwrap(),
+        b"SECRET-DRAWING-CONTENT"
+    );
+    assert!(!out.join("tree/readme.txt").exists(), "only what was named");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn who_may_write_and_who_may_read() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "a.txt", b"a");
+    // First put must name the medium.
+    let (code, err) = s.env.fail_as(&["put", mount, &f], HANDLER);
+    assert_eq!(code, 2, "{err}");
+    // Only the handler who has it out may write.
+    let (code, err) = s
+        .env
+        .fail_as(&["put", mount, &f, "--medium", &s.medium], HANDLER2);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("holder"), "{err}");
+    let other = s.env.register();
+    let (code, err) = s
+        .env
+        .fail_as(&["put", mount, &f, "--medium", &other], HANDLER);
+    assert_eq!(code, 3, "{err}");
+    s.env
+        .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
+    // Wrong passphrase: exit 4; a handler without a slot: exit 4 "not a recipient".
+    let p = s.env.path("wrong-pass");
+    let (code, err) = s.env.fail(&[
+        "ls",
+        mount,
+        "--as",
+        HANDLER,
+        "--passphrase-file",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 4, "{err}");
+    let (code, err) = s.env.fail_as(&["ls", mount], HANDLER2);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("wrong passphrase or not a recipient"), "{err}");
+    // The same name again needs --replace.
+    let (code, err) = s.env.fail_as(&["put", mount, &f], HANDLER);
+    assert_eq!(code, 3, "{err}");
+    write(&s.env, "a.txt", b"second");
+    s.env.ok_as(&["put", mount, &f, "--replace"], HANDLER);
+    let out = s.env.path("o");
+    s.env
+        .ok_as(&["get", mount, "--out", out.to_str().unwrap()], CUSTODIAN2);
+    assert_eq!(
+        fs::read(out.join("a.txt")).unwrap(),
+        b"second",
+        "every custodian holds escrow"
+    );
+}
+
+#[test]
+fn an_outside_recipient_opens_with_a_passphrase_and_no_ledger() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "for-partner.pdf", b"partner copy");
+    let rp = write(&s.env, "recipient-pass", b"Partner-Pass-2026!\n");
+    s.env.ok_as(
+        &[
+            "put",
+            mount,
+            &f,
+            "--medium",
+            &s.medium,
+            "--recipient-passphrase-file",
+            &rp,
+        ],
+        HANDLER,
+    );
+    let out = s.env.path("partner");
+    let elsewhere = s.env.path("no-ledger-here.db");
+    let res = s
+        .env
+        .cmd()
+        .env("BAITAI_LEDGER", &elsewhere)
+        .args([
+            "get",
+            mount,
+            "--out",
+            out.to_str().unwrap(),
+            "--vault-passphrase-file",
+            &rp,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    assert_eq!(
+        fs::read(out.join("for-partner.pdf")).unwrap(),
+        b"partner copy"
+    );
+    assert!(!elsewhere.exists());
+}
+
+#[test]
+fn tampering_is_reported_with_the_file_name() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "plan.txt", &pattern(100_000));
+    s.env
+        .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
+    let obj = walk(&s.mount.join("BAITAI/obj")).pop().unwrap();
+    let mut b = fs::read(&obj).unwrap();
+    b[70_000] ^= 0x40;
+    fs::write(&obj, &b).unwrap();
+    let out = s.env.path("out");
+    let (code, err) = s
+        .env
+        .fail_as(&["get", mount, "--out", out.to_str().unwrap()], HANDLER);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("plan.txt"), "{err}");
+    assert!(
+        !out.join("plan.txt").exists(),
+        "no unauthenticated plaintext left behind"
+    );
+    let leftovers = fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(leftovers, 0);
+    let (code, _) = s.env.fail_as(&["vault", "verify", mount], CUSTODIAN);
+    assert_eq!(code, 5);
+}
+
+#[test]
+fn the_ledger_remembers_what_was_on_the_medium_and_erase_needs_a_return() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "報告書.docx", &pattern(5000));
+    s.env
+        .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
+    let out = s.env.path("out");
+    s.env
+        .ok_as(&["get", mount, "--out", out.to_str().unwrap()], HANDLER);
+    let form = s
+        .env
+        .ok(&["ledger", "print", &s.medium, "--format", "json"]);
+    let kinds: Vec<&str> = form["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"vault.put") && kinds.contains(&"vault.get"),
+        "{kinds:?}"
+    );
+    let summary = form["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "vault.put")
+        .unwrap()["summary"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(summary.contains("報告書.docx"), "{summary}");
+    // Erasing needs the medium back in storage.
+    let (code, _) = s.env.fail_as(&["vault", "erase", mount], CUSTODIAN);
+    assert_eq!(code, 3);
+    s.env.ok_as(&["return", &s.medium], CUSTODIAN);
+    let v = s.env.ok_as(&["vault", "erase", mount], CUSTODIAN);
+    assert_eq!(v["wipe_required"], true);
+    let (code, _) = s.env.fail_as(&["ls", mount], CUSTODIAN);
+    assert_eq!(code, 2, "no vault any more");
+    assert_eq!(
+        s.env.state(&s.medium).1,
+        "unverified",
+        "crypto-erase is not a verified wipe"
+    );
+    assert_eq!(s.env.verify_code().0, 0);
+}
+
+#[test]
+fn vault_info_needs_no_key() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "x", b"x");
+    s.env
+        .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
+    let v = s.env.ok(&["vault", "info", mount]);
+    assert_eq!(v["header"]["medium"], s.medium.as_str());
+    assert_eq!(v["header"]["marking"], "C3-I1-A1");
+}
