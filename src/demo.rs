@@ -7,12 +7,12 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::app::{
-    self, AddPerson, CarryOutRequest, CopyRequest, InitRequest, LoanRequest, MediumSource,
-    RegisterRequest, ReturnSource, Secrets, Session,
+    self, AddPerson, CarryOutRequest, CopyRequest, GetRequest, InitRequest, LoanRequest,
+    MediumSource, PutRequest, RegisterRequest, ReturnSource, Secrets, Session,
 };
 use crate::cli::args::DemoArgs;
 use crate::cli::{Ctx, Output};
-use crate::crypto::{KdfParams, Passphrase};
+use crate::crypto::{Cipher, KdfParams, Passphrase};
 use crate::error::{Error, Result};
 use crate::lifecycle::Person;
 use crate::model::{Classification, DestroyMethod, Role, SignRole};
@@ -214,12 +214,42 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
     s.checkout(&m1, HANDLER, "設計図面の作成", &mut sec)?;
     say(format!("{HANDLER} checks out {m1} to work on drawings"));
     let mount = dir.join("mounted-m1");
-    std::fs::create_dir_all(mount.join("drawings")).map_err(Error::io("create demo files"))?;
-    std::fs::write(mount.join("drawings/part-001.dwg"), b"demo drawing")
-        .map_err(Error::io("create demo files"))?;
-    s.return_medium(&m1, CUSTODIAN, ReturnSource::Path(mount), &mut sec)?;
+    let work = dir.join("drawings");
+    std::fs::create_dir_all(&mount).map_err(Error::io("create demo files"))?;
+    std::fs::create_dir_all(&work).map_err(Error::io("create demo files"))?;
+    for (name, body) in [
+        ("part-001.dwg", "demo drawing 1"),
+        ("part-002.dwg", "demo drawing 2"),
+    ] {
+        std::fs::write(work.join(name), body).map_err(Error::io("create demo files"))?;
+    }
+    let put = PutRequest {
+        mount: mount.clone(),
+        files: vec![work],
+        medium: Some(m1.clone()),
+        cipher: Cipher::Aes256Gcm,
+        replace: false,
+        recipient_passphrase: None,
+    };
+    let report = s.put(HANDLER, put, &mut sec, &mut |_| {})?;
+    say(format!(
+        "{HANDLER} encrypts {} drawings onto {m1} (AES-256-GCM; {CUSTODIAN} holds an escrow key slot)",
+        report.added.len()
+    ));
+    s.return_medium(&m1, CUSTODIAN, ReturnSource::Path(mount.clone()), &mut sec)?;
     say(format!(
         "{CUSTODIAN} receives {m1} back and finds data on it"
+    ));
+    let inspect = GetRequest {
+        mount,
+        names: Vec::new(),
+        out: dir.join("inspection"),
+        overwrite: false,
+    };
+    let (_, files) = s.get(CUSTODIAN, &inspect, &mut sec, &mut |_| {})?;
+    say(format!(
+        "{CUSTODIAN} opens the returned vault with the escrow key and checks its {} files",
+        files.len()
     ));
     match s.checkout(&m1, HANDLER, "再使用", &mut sec) {
         Err(Error::Refused(r)) => say(format!(
