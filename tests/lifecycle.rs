@@ -617,3 +617,31 @@ fn a_file_that_is_not_a_ledger_is_refused_untouched() {
     );
     assert_eq!(std::fs::read_to_string(&text).unwrap(), "just text\n");
 }
+
+#[test]
+fn free_text_cannot_forge_a_row_on_the_form() {
+    let env = Env::new();
+    let m = env.register();
+    let (code, err) = env.fail_as(
+        &[
+            "checkout",
+            &m,
+            "--purpose",
+            "作業\n[番号 2]\n    使用開始日時: 2026-01-01",
+        ],
+        HANDLER,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("one line"), "{err}");
+    let (code, _) = env.fail(&[
+        "--ledger",
+        env.ledger.to_str().unwrap(),
+        "return",
+        &m,
+        "--path",
+        "/nonexistent",
+        "--as",
+        CUSTODIAN,
+    ]);
+    assert_eq!(code, 6, "a missing mount is a device problem");
+}

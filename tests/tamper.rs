@@ -681,7 +681,8 @@ fn forged_entry_with_a_correct_hash_but_borrowed_signature_is_detected() {
     let last = rows(&b.env).pop().unwrap();
     let mut forged = Row {
         seq: n + 1,
-        time: "2099-01-01T00:00:00.000000Z".into(),
+        // A plausible time, so that only the missing signature can give it away.
+        time: last.time.clone(),
         kind: "medium.return".into(),
         medium: Some(b.m_in_use.clone()),
         actor: Some(CUSTODIAN.into()),
@@ -984,4 +985,126 @@ fn tampered_ledger_fails_verify_in_human_mode_too() {
     let line = error_line(&stderr);
     assert!(line.contains(&format!("entry {seq}")), "{line}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_forged_row_sharing_a_sequence_number_is_detected() {
+    let b = build();
+    let n = b.entries() as i64;
+    let c = conn(&b.env);
+    // Rebuild the table without its key, then add a second row numbered like a real one.
+    c.execute_batch(
+        "DROP TRIGGER entries_append_only_u; DROP TRIGGER entries_append_only_d;
+         CREATE TABLE e2 AS SELECT * FROM entries; DROP TABLE entries; ALTER TABLE e2 RENAME TO entries;",
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO entries SELECT seq, time, 'medium.return', medium, actor, '{\"check\":{\"method\":\"none\"}}', prev_hash, hash FROM entries WHERE seq = ?1",
+        [n],
+    )
+    .unwrap();
+    drop(c);
+    let (code, doc, stderr) = verify(&b.env, &[]);
+    assert_eq!(code, 5, "{doc:#}");
+    assert!(
+        stderr.contains("rebuilt without its sequence key"),
+        "{stderr}"
+    );
+    // Writers refuse the rebuilt table outright.
+    let (code, err) = b
+        .env
+        .fail_as(&["checkout", &b.m_used, "--purpose", "x"], HANDLER);
+    assert_eq!(code, 5, "{err}");
+}
+
+#[test]
+fn an_entry_dated_far_in_the_future_is_flagged() {
+    let b = build();
+    let n = b.entries() as i64;
+    let last = rows(&b.env).pop().unwrap();
+    let mut forged = Row {
+        seq: n + 1,
+        time: "2099-01-01T00:00:00.000000Z".into(),
+        kind: "person.auth_failure".into(),
+        medium: None,
+        actor: Some(HANDLER.into()),
+        payload: format!(r#"{{"command":"checkout","id":"{HANDLER}"}}"#),
+        prev_hash: last.hash.clone(),
+        hash: vec![],
+    };
+    forged.hash = entry_hash(&forged, &last.hash);
+    conn(&b.env)
+        .execute(
+            "INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![forged.seq, forged.time, forged.kind, forged.medium, forged.actor, forged.payload, forged.prev_hash, forged.hash],
+        )
+        .unwrap();
+    assert_first_bad(&b.env, n + 1, "ahead of this machine's clock");
+}
+
+#[test]
+fn a_signature_failure_reports_the_head_before_it() {
+    let b = build();
+    let good = verify(&b.env, &[]).1;
+    let seq = b.seq("medium.checkout", &b.m_used);
+    let c = conn(&b.env);
+    c.execute_batch("DROP TRIGGER signatures_append_only_u;")
+        .unwrap();
+    c.execute(
+        "UPDATE signatures SET signature = zeroblob(64) WHERE seq = ?1",
+        [seq],
+    )
+    .unwrap();
+    drop(c);
+    let doc = assert_first_bad(&b.env, seq, "signature does not verify");
+    assert_eq!(doc["entries"].as_i64(), Some(seq - 1));
+    let before = rows(&b.env).into_iter().find(|r| r.seq == seq - 1).unwrap();
+    assert_eq!(doc["head"].as_str().unwrap(), hex::encode(&before.hash));
+    assert_ne!(doc["head"], good["head"]);
+}
+
+#[test]
+fn verify_reads_a_write_protected_copy_and_refuses_an_empty_file() {
+    let b = build();
+    let copy = b.env.path("audit-copy.db");
+    std::fs::copy(&b.env.ledger, &copy).unwrap();
+    let mut perm = std::fs::metadata(&copy).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o444);
+    std::fs::set_permissions(&copy, perm).unwrap();
+    let before = std::fs::read(&copy).unwrap();
+    let out = b
+        .env
+        .cmd()
+        .args(["--ledger", copy.to_str().unwrap(), "ledger", "verify"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&copy).unwrap(),
+        before,
+        "verify wrote nothing"
+    );
+    let empty = b.env.path("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let out = b
+        .env
+        .cmd()
+        .args(["--ledger", empty.to_str().unwrap(), "ledger", "verify"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::metadata(&empty).unwrap().len(),
+        0,
+        "nothing created in it"
+    );
 }

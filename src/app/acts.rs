@@ -58,6 +58,32 @@ pub struct CopyRequest {
     pub purpose: String,
 }
 
+/// The same physical medium must not be registered twice while the first is in service.
+fn refuse_known_device(
+    d: &DeviceIdentity,
+    registered: Vec<StoredEntry>,
+    state: impl Fn(&MediumNumber) -> Result<Option<crate::lifecycle::MediumState>>,
+) -> Result<()> {
+    for e in registered {
+        let (Body::Register(r), Some(m)) = (&e.body, &e.medium) else {
+            continue;
+        };
+        let Some(old) = &r.device else { continue };
+        let same_serial = d.serial.is_some()
+            && d.serial == old.serial
+            && d.vendor_id == old.vendor_id
+            && d.product_id == old.product_id;
+        let same_image = d.vendor_id.is_none() && d.path.is_some() && d.path == old.path;
+        if (same_serial || same_image) && !state(m)?.is_some_and(|s| s.holding.is_closed()) {
+            return Err(Error::refused(
+                "already-registered",
+                format!("this device is already registered as {m}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Session {
     /// Register a medium (or, with `received_from`, one that arrived from outside).
     pub fn register(
@@ -75,7 +101,8 @@ impl Session {
             }
         };
         if let Some(d) = &device {
-            self.refuse_known_device(d)?;
+            let registered = self.ledger.entries_of_kinds(&["medium.register"])?;
+            refuse_known_device(d, registered, |m| self.ledger.medium_state(m))?;
         }
         let label = req
             .label
@@ -101,6 +128,15 @@ impl Session {
         let prefix = self.settings.medium_prefix.clone();
         let year = time::year(time::now(), &self.tz);
         self.ledger.write(|w| {
+            // Again inside the transaction: another custodian may have registered it meanwhile.
+            if let Body::Register(Register {
+                device: Some(d), ..
+            }) = &body
+            {
+                refuse_known_device(d, w.entries_of_kind("medium.register")?, |m| {
+                    w.medium_state(m)
+                })?;
+            }
             let number = w.next_medium_number(&prefix, year)?;
             w.commit(
                 Draft {
@@ -111,35 +147,6 @@ impl Session {
                 &[(SignRole::Actor, &signed.key)],
             )
         })
-    }
-
-    /// The same physical medium must not be registered twice while the first is in service.
-    fn refuse_known_device(&self, d: &DeviceIdentity) -> Result<()> {
-        for e in self.ledger.entries_of_kinds(&["medium.register"])? {
-            let (Body::Register(r), Some(m)) = (&e.body, &e.medium) else {
-                continue;
-            };
-            let Some(old) = &r.device else { continue };
-            let same_serial = d.serial.is_some()
-                && d.serial == old.serial
-                && d.vendor_id == old.vendor_id
-                && d.product_id == old.product_id;
-            let same_image = d.vendor_id.is_none() && d.path.is_some() && d.path == old.path;
-            if !(same_serial || same_image) {
-                continue;
-            }
-            let closed = self
-                .ledger
-                .medium_state(m)?
-                .is_some_and(|s| s.holding.is_closed());
-            if !closed {
-                return Err(Error::refused(
-                    "already-registered",
-                    format!("this device is already registered as {m}"),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// Record `body` for `medium`, made by `actor` (ID or name).

@@ -32,7 +32,15 @@ pub struct Session {
 
 impl Session {
     pub fn open(path: &Path) -> Result<Session> {
-        let ledger = Ledger::open(path)?;
+        Session::with(Ledger::open(path)?)
+    }
+
+    /// A session that only reads: printouts and lists.
+    pub fn open_read_only(path: &Path) -> Result<Session> {
+        Session::with(Ledger::open_read_only(path)?)
+    }
+
+    fn with(ledger: Ledger) -> Result<Session> {
         let settings = ledger.settings()?;
         let tz = crate::time::zone(&settings.timezone)?;
         Ok(Session {
@@ -136,8 +144,11 @@ pub fn required_text(flag: &str, value: &str) -> Result<String> {
     if v.is_empty() {
         return Err(Error::usage(format!("{flag} must not be empty")));
     }
-    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(Error::usage(format!("{flag} contains control characters")));
+    // One line each: a newline could forge a row on a printed form.
+    if v.chars().any(char::is_control) {
+        return Err(Error::usage(format!(
+            "{flag} must be one line without control characters"
+        )));
     }
     Ok(v.to_string())
 }

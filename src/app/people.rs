@@ -27,6 +27,7 @@ pub struct InitRequest {
 pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<Session> {
     let org = required_text("--org", &req.org)?;
     let name = required_text("--admin", &req.admin)?;
+    refuse_id_like(&name)?;
     let affiliation = required_text("--affiliation", &req.affiliation)?;
     crate::time::zone(&req.timezone)?;
     check_prefix(&req.medium_prefix)?;
@@ -73,6 +74,16 @@ pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<
     })?;
     drop(ledger);
     Session::open(path)
+}
+
+/// A name that looks like `P0003` would be shadowed by that ID in every lookup.
+fn refuse_id_like(name: &str) -> Result<()> {
+    if name.starts_with('P') && name[1..].chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::usage(format!(
+            "{name:?} looks like a person ID; give the person's name"
+        )));
+    }
+    Ok(())
 }
 
 fn check_prefix(p: &str) -> Result<()> {
@@ -125,11 +136,7 @@ impl Session {
     ) -> Result<PersonId> {
         let name = required_text("NAME", &req.name)?;
         let affiliation = required_text("--affiliation", &req.affiliation)?;
-        if name.starts_with('P') && name[1..].chars().all(|c| c.is_ascii_digit()) {
-            return Err(Error::usage(format!(
-                "{name:?} looks like a person ID; give the person's name"
-            )));
-        }
+        refuse_id_like(&name)?;
         let mut roles = req.roles;
         roles.sort();
         roles.dedup();

@@ -99,7 +99,7 @@ pub fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<Option<Output>> {
 }
 
 fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
-    let s = ctx.session()?;
+    let s = ctx.reader()?;
     let report = s.inventory(Lang::En)?;
     let lines: Vec<_> = report
         .lines
@@ -144,7 +144,7 @@ fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
 }
 
 fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
-    let s = ctx.session()?;
+    let s = ctx.reader()?;
     let st = s.medium(medium)?;
     let form = s.form(medium, Lang::En)?;
     let dir = s.directory()?;
@@ -278,7 +278,7 @@ fn show_contents(ctx: &Ctx, medium: &str) -> Result<()> {
     if ctx.json || ctx.quiet {
         return Ok(());
     }
-    let s = ctx.session()?;
+    let s = ctx.reader()?;
     let number = s.medium(medium)?.number;
     let files = s.recorded_files(&number)?;
     if files.is_empty() {

@@ -54,6 +54,11 @@ impl Ctx {
     pub fn session(&self) -> Result<Session> {
         Session::open(&self.ledger)
     }
+
+    /// For commands that only read the ledger.
+    pub fn reader(&self) -> Result<Session> {
+        Session::open_read_only(&self.ledger)
+    }
 }
 
 /// Parse arguments, run, print, and return the process exit code.
@@ -90,7 +95,7 @@ fn report_error(e: &Error, json: bool) {
             "error": msg,
             "rule": match e { Error::Refused(r) => Some(r.rule), _ => None },
         });
-        println!("{doc}");
+        let _ = writeln!(std::io::stdout(), "{doc}");
     }
 }
 

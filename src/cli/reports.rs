@@ -62,6 +62,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .map_err(Error::io(format!("create a file in {}", dir.display())))?;
     tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
         .map_err(Error::io(format!("write {}", path.display())))?;
     tmp.persist(path)
         .map_err(|e| Error::io(format!("write {}", path.display()))(e.error))?;
@@ -72,9 +73,9 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
     match cmd {
         // Not through a session: a session needs the init entry, and verify must still
         // report on a ledger whose first entries were removed.
-        LedgerCmd::Verify { head } => verify(&Ledger::open(&ctx.ledger)?, head),
+        LedgerCmd::Verify { head } => verify(&Ledger::open_read_only(&ctx.ledger)?, head),
         LedgerCmd::Print { medium, out } => {
-            let s = ctx.session()?;
+            let s = ctx.reader()?;
             let lang = lang(&s, &out)?;
             let form = s.form(&medium, lang)?;
             let doc = match format(ctx, &out)? {
@@ -148,7 +149,7 @@ fn verify(ledger: &Ledger, head: Option<String>) -> Result<Option<Output>> {
 }
 
 pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
-    let s = ctx.session()?;
+    let s = ctx.reader()?;
     match cmd {
         ReportCmd::Inventory { out } => {
             let lang = lang(&s, &out)?;

@@ -36,7 +36,7 @@ impl KdfParams {
     };
 
     /// Upper bounds, so a hostile stored parameter cannot make us allocate without limit.
-    const MAX_M_KIB: u32 = 4 * 1024 * 1024;
+    const MAX_M_KIB: u32 = 1024 * 1024;
     const MAX_T: u32 = 64;
     const MAX_P: u32 = 16;
 

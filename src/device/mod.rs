@@ -95,10 +95,10 @@ pub struct FileScan {
 
 pub fn scan_files(root: &Path) -> Result<FileScan> {
     let meta = fs::symlink_metadata(root)
-        .map_err(Error::io(format!("cannot look at {}", root.display())))?;
+        .map_err(|e| Error::Device(format!("cannot look at {}: {e}", root.display())))?;
     if !meta.is_dir() {
-        return Err(Error::usage(format!(
-            "{} is not a directory",
+        return Err(Error::Device(format!(
+            "{} is not a directory (is the medium mounted there?)",
             root.display()
         )));
     }

@@ -102,7 +102,48 @@ impl Ledger {
             path: path.to_path_buf(),
         };
         ledger.migrate()?;
+        check_entries_key(&ledger.conn)?;
         Ok(ledger)
+    }
+
+    /// Open without writing anything (no WAL switch, no migration): for `ledger verify` and
+    /// printouts, so an auditor's write-protected copy can be read.
+    pub fn open_read_only(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            return Err(Error::usage(format!(
+                "no ledger at {}: create one with `baitai init` or point --ledger at it",
+                path.display()
+            )));
+        }
+        check_is_ledger_file(path)?;
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(Error::db(format!("open {}", path.display())))?;
+        conn.busy_timeout(Duration::from_secs(60))
+            .map_err(Error::db("set busy timeout"))?;
+        refuse_foreign_database(&conn, path)?;
+        let version: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(Error::db("read schema version"))?;
+        if version == 0 {
+            return Err(Error::usage(format!(
+                "{} is not an initialised baitai ledger",
+                path.display()
+            )));
+        }
+        if version != MIGRATIONS.len() {
+            return Err(Error::usage(format!(
+                "the ledger at {} has schema {version}; this baitai reads schema {}",
+                path.display(),
+                MIGRATIONS.len()
+            )));
+        }
+        check_entries_key(&conn)?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -321,6 +362,15 @@ impl Writer<'_> {
             }
         }
         Ok(MediumNumber(format!("{stem}{:04}", max + 1)))
+    }
+
+    /// Entries of one kind, oldest first, as this transaction sees them.
+    pub fn entries_of_kind(&self, kind: &str) -> Result<Vec<StoredEntry>> {
+        query_entries(
+            &self.tx,
+            &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = ?1 ORDER BY seq"),
+            [kind],
+        )
     }
 
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
@@ -613,6 +663,31 @@ impl RawEntry {
             payload: self.payload.clone(),
         })
     }
+}
+
+/// The chain relies on `seq` being the table's key: a table rebuilt without it could hold two
+/// rows with one number, and a forged one would be read as real.
+fn check_entries_key(conn: &Connection) -> Result<()> {
+    let mut st = conn
+        .prepare("SELECT name, type, pk FROM pragma_table_info('entries')")
+        .map_err(Error::db("check the schema"))?;
+    let ok = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })
+        .map_err(Error::db("check the schema"))?
+        .filter_map(|r| r.ok())
+        .any(|(name, ty, pk)| name == "seq" && ty.eq_ignore_ascii_case("INTEGER") && pk == 1);
+    if !ok {
+        return Err(Error::Integrity(
+            "the entries table was rebuilt without its sequence key: the ledger has been tampered with".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuse a directory or a file that is not an SQLite database, before SQLite touches it.

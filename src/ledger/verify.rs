@@ -57,8 +57,19 @@ impl Ledger {
     }
 }
 
+/// How far ahead of this machine's clock an entry may be before verify calls it suspect.
+const FUTURE_TOLERANCE_HOURS: i64 = 24;
+
 fn verify(conn: &Connection) -> Result<VerifyReport> {
     let mut walk = Walk::default();
+    if let Some(seq) = duplicate_seq(conn)? {
+        // Two rows with one sequence number: the table was rebuilt without its key.
+        walk.fail(
+            seq,
+            "appears twice (the entries table was rebuilt and an entry forged)",
+        );
+        return Ok(walk.report(conn));
+    }
     let mut stmt = conn
         .prepare(
             "SELECT e.seq, e.time, e.kind, e.medium, e.actor, e.payload, e.prev_hash, e.hash,
@@ -99,7 +110,23 @@ fn verify(conn: &Connection) -> Result<VerifyReport> {
     if walk.failure.is_none() {
         walk.check_orphans(conn)?;
     }
-    Ok(walk.report())
+    if walk.failure.is_none() && walk.entries == 0 {
+        walk.fail(
+            1,
+            "the ledger has no entries: it was never initialised or was emptied",
+        );
+    }
+    Ok(walk.report(conn))
+}
+
+fn duplicate_seq(conn: &Connection) -> Result<Option<u64>> {
+    conn.query_row(
+        "SELECT MIN(seq) FROM (SELECT seq FROM entries GROUP BY seq HAVING COUNT(*) > 1)",
+        [],
+        |r| r.get::<_, Option<i64>>(0),
+    )
+    .map(|o| o.map(|s| s as u64))
+    .map_err(Error::db("check sequence numbers"))
 }
 
 #[derive(Default)]
@@ -158,6 +185,13 @@ impl Walk {
         }
         if self.last_time.as_ref().is_some_and(|t| raw.time < *t) {
             return self.fail(seq, "its time is earlier than the entry before it");
+        }
+        let horizon = crate::time::now() + jiff::SignedDuration::from_hours(FUTURE_TOLERANCE_HOURS);
+        if raw.time > crate::time::to_store(horizon) {
+            return self.fail(
+                seq,
+                "its time is more than a day ahead of this machine's clock",
+            );
         }
         let entry = match raw.decode() {
             Ok(e) => e,
@@ -259,16 +293,25 @@ impl Walk {
             .unwrap_or(1)
             .max(1);
         let chunk = jobs.len().div_ceil(threads).max(1);
-        let bad: Option<&SigJob> = std::thread::scope(|s| {
+        let bad: Vec<std::result::Result<Option<&SigJob>, ()>> = std::thread::scope(|s| {
             let handles: Vec<_> = jobs
                 .chunks(chunk)
                 .map(|part| s.spawn(move || part.iter().find(|j| !check(j))))
                 .collect();
             handles
                 .into_iter()
-                .filter_map(|h| h.join().ok().flatten())
-                .min_by_key(|j| j.seq)
+                .map(|h| h.join().map_err(|_| ()))
+                .collect::<Vec<_>>()
         });
+        // A checker thread that died proves nothing: fail closed.
+        if let Some(first) = jobs.first().filter(|_| bad.iter().any(|r| r.is_err())) {
+            self.fail(first.seq, "signature checking did not complete");
+            return;
+        }
+        let bad = bad
+            .into_iter()
+            .filter_map(|r| r.ok().flatten())
+            .min_by_key(|j| j.seq);
         if let Some(j) = bad {
             let (seq, role) = (j.seq, j.role.as_str());
             self.fail(seq, format!("the {role} signature does not verify"));
@@ -289,13 +332,29 @@ impl Walk {
         Ok(())
     }
 
-    fn report(self) -> VerifyReport {
+    /// On failure at entry N, only entries before N count as verified, and the head is the
+    /// hash of entry N−1 (signatures are checked in batches, after the walk has moved on).
+    fn report(self, conn: &Connection) -> VerifyReport {
+        let (entries, head) = match &self.failure {
+            None => (self.entries, self.prev_hash.map(hex::encode)),
+            Some(f) => {
+                let before = f.seq.saturating_sub(1);
+                let head: Option<Vec<u8>> = conn
+                    .query_row(
+                        "SELECT hash FROM entries WHERE seq = ?1",
+                        [before as i64],
+                        |r| r.get(0),
+                    )
+                    .ok();
+                (before.min(self.entries), head.map(hex::encode))
+            }
+        };
         VerifyReport {
-            entries: self.entries,
+            entries,
             signatures: self.signatures,
             media: self.state.media.len(),
             people: self.state.people.people.len(),
-            head: self.prev_hash.map(hex::encode),
+            head,
             failure: self.failure,
         }
     }

@@ -218,12 +218,18 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
-/// Quote a CSV field (RFC 4180).
+/// Quote a CSV field (RFC 4180). A field a spreadsheet would run as a formula gets a leading
+/// apostrophe, so opening the ledger in Excel never executes what someone typed.
 pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -268,6 +274,9 @@ mod tests {
     fn csv_quoting_and_bom() {
         let d = csv_doc(&[vec!["a,b".into(), "say \"hi\"".into(), "日本".into()]]);
         assert_eq!(d, "\u{feff}\"a,b\",\"say \"\"hi\"\"\",日本\r\n");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("2026-11-23 09:00"), "2026-11-23 09:00");
     }
 
     #[test]
