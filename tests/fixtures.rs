@@ -27,6 +27,12 @@ fn files() -> Vec<(&'static str, Vec<u8>)> {
             "dir/chunky.bin",
             (0..65_537u32).map(|i| (i % 251) as u8).collect(),
         ),
+        // Exactly one full chunk: the last chunk is full-size, the case most likely to split
+        // implementations.
+        (
+            "exactly-64k.bin",
+            (0..65_536u32).map(|i| (i % 253) as u8).collect(),
+        ),
     ]
 }
 

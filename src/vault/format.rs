@@ -260,17 +260,25 @@ impl Manifest {
             .ok_or_else(|| bad("manifest: bad signature length"))?;
         let body: ManifestBody =
             serde_json::from_slice(json).map_err(|e| bad(&format!("manifest: malformed ({e})")))?;
-        if body.seq != seq || parse_id(&body.vault_id)? != header.vault_id {
+        if body.seq != seq
+            || parse_id(&body.vault_id)? != header.vault_id
+            || body.medium != header.body.medium
+            || body.classification != header.body.classification
+        {
             return Err(bad(
-                "manifest: sequence or vault ID does not match its header",
+                "manifest: sequence, vault ID, medium or classification does not match its header",
             ));
         }
         let key = PublicKey::from_hex(&body.writer_key)?;
         if !key.verify_raw(&signed_message(&header_hash, seq, json), &sig) {
             return Err(bad("manifest: the writer's signature does not verify"));
         }
+        let mut seen = std::collections::HashSet::new();
         for f in &body.files {
             super::names::check(&f.name)?;
+            if !seen.insert(f.name.as_str()) {
+                return Err(bad(&format!("manifest: {:?} appears twice", f.name)));
+            }
         }
         Ok(Manifest {
             body,
