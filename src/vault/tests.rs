@@ -19,6 +19,14 @@ fn cast() -> Cast {
     }
 }
 
+/// A temporary directory with an empty mount point in it, and the cast.
+fn fresh() -> (tempfile::TempDir, PathBuf, Cast) {
+    let d = tempfile::tempdir().unwrap();
+    let mount = d.path().join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    (d, mount, cast())
+}
+
 fn make(mount: &Path, c: &Cast, cipher: Cipher, files: &[(&str, Vec<u8>)]) -> Vault {
     let mut v = Vault::create(
         mount,
@@ -87,10 +95,7 @@ fn opens_and_reads(mount: &Path, c: &Cast) -> Result<()> {
 #[test]
 fn writer_escrow_and_passphrase_open_it_and_nobody_else() {
     for cipher in [Cipher::Aes256Gcm, Cipher::Camellia256Gcm] {
-        let d = tempfile::tempdir().unwrap();
-        let mount = d.path().join("mnt");
-        fs::create_dir_all(&mount).unwrap();
-        let c = cast();
+        let (_d, mount, c) = fresh();
         let files = vec![
             ("a.txt", b"alpha".to_vec()),
             ("dir/b.bin", vec![7u8; 70_000]),
@@ -141,10 +146,7 @@ fn writer_escrow_and_passphrase_open_it_and_nobody_else() {
 
 #[test]
 fn every_single_byte_change_is_detected() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (_d, mount, c) = fresh();
     make(
         &mount,
         &c,
@@ -181,10 +183,7 @@ fn every_single_byte_change_is_detected() {
 
 #[test]
 fn swapped_truncated_and_missing_objects_are_detected() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (_d, mount, c) = fresh();
     let v = make(
         &mount,
         &c,
@@ -217,10 +216,7 @@ fn swapped_truncated_and_missing_objects_are_detected() {
 
 #[test]
 fn no_name_or_content_in_the_raw_bytes() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (_d, mount, c) = fresh();
     let secret_name = "TOP-SECRET-DESIGN-設計図.dwg";
     let secret_body = b"CONFIDENTIAL-PAYLOAD-0123456789".repeat(100);
     make(
@@ -254,10 +250,7 @@ fn no_name_or_content_in_the_raw_bytes() {
 
 #[test]
 fn an_interrupted_add_leaves_the_previous_vault_and_is_cleaned_up() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (d, mount, c) = fresh();
     make(&mount, &c, Cipher::Aes256Gcm, &[("keep", b"kept".to_vec())]);
     // An object written without a manifest update, as a killed `put` leaves it.
     let orphan = vault_dir(&mount)
@@ -292,10 +285,7 @@ fn an_interrupted_add_leaves_the_previous_vault_and_is_cleaned_up() {
 
 #[test]
 fn replace_and_refusals() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (d, mount, c) = fresh();
     let mut v = make(&mount, &c, Cipher::Aes256Gcm, &[("f", b"one".to_vec())]);
     let p = d.path().join("f2");
     fs::write(&p, b"two").unwrap();
@@ -328,10 +318,7 @@ fn replace_and_refusals() {
 
 #[test]
 fn extraction_never_leaves_the_output_directory() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (d, mount, c) = fresh();
     let v = make(
         &mount,
         &c,
@@ -362,10 +349,7 @@ fn extraction_never_leaves_the_output_directory() {
 
 #[test]
 fn a_newer_format_version_is_a_clear_error() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (_d, mount, c) = fresh();
     make(&mount, &c, Cipher::Aes256Gcm, &[]);
     let p = vault_dir(&mount).join(HEADER_FILE);
     let mut raw = fs::read(&p).unwrap();
@@ -377,10 +361,7 @@ fn a_newer_format_version_is_a_clear_error() {
 
 #[test]
 fn crypto_erase_makes_it_unopenable() {
-    let d = tempfile::tempdir().unwrap();
-    let mount = d.path().join("mnt");
-    fs::create_dir_all(&mount).unwrap();
-    let c = cast();
+    let (_d, mount, c) = fresh();
     make(&mount, &c, Cipher::Aes256Gcm, &[("x", b"x".to_vec())]);
     Vault::erase(&mount).unwrap();
     assert!(!exists(&mount));
