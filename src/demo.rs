@@ -225,7 +225,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
     }
     let put = PutRequest {
         mount: mount.clone(),
-        files: vec![work],
+        sources: app::sources(&[work])?,
         medium: Some(m1.clone()),
         cipher: Cipher::Aes256Gcm,
         replace: false,

@@ -312,3 +312,29 @@ fn vault_info_needs_no_key() {
     assert_eq!(v["header"]["medium"], s.medium.as_str());
     assert_eq!(v["header"]["marking"], "C3-I1-A1");
 }
+
+#[test]
+fn only_one_passphrase_may_come_from_stdin() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "x", b"x");
+    let (code, err) = s.env.fail(&[
+        "put",
+        mount,
+        &f,
+        "--medium",
+        &s.medium,
+        "--as",
+        HANDLER,
+        "--passphrase-file",
+        "-",
+        "--recipient-passphrase-file",
+        "-",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("only one passphrase can come from stdin"),
+        "{err}"
+    );
+    assert!(!s.mount.join("BAITAI").exists(), "nothing written");
+}

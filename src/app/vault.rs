@@ -11,7 +11,8 @@ use crate::vault::{self, FileEntry, NewVault, Opener, Source, Vault};
 
 pub struct PutRequest {
     pub mount: PathBuf,
-    pub files: Vec<PathBuf>,
+    /// What to add, from [`sources`].
+    pub sources: Vec<Source>,
     /// Needed for the first put, when the medium has no vault yet.
     pub medium: Option<String>,
     pub cipher: Cipher,
@@ -171,7 +172,6 @@ impl Session {
             )));
         }
         let number = self.put_medium(&req)?;
-        let sources = sources(&req.files)?;
         let person = self.active_person(handler)?;
         // Check the rules with a placeholder body before asking for the passphrase.
         let probe = Body::VaultPut(VaultPut {
@@ -204,7 +204,7 @@ impl Session {
             )?
         };
         let added = v.add(
-            &sources,
+            &req.sources,
             req.replace,
             (&person.id, &signed.key),
             &now,

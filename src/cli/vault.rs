@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::args::{GetArgs, PutArgs, VaultCmd, VaultOpener, VaultReadArgs};
 use super::{show_notices, CliSecrets, Ctx, Output};
-use crate::app::{select, GetRequest, PutRequest, Session};
+use crate::app::{select, GetRequest, PutRequest, Secrets, Session};
 use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
 use crate::report::{human_bytes, text::table};
@@ -51,23 +51,33 @@ fn file_rows(files: &[FileEntry]) -> Vec<Vec<String>> {
 
 pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
-    let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
-    let total: u64 = crate::app::sources(&a.files)?
+    // One source of secrets, so at most one of the two passphrases can come from stdin.
+    let mut secrets = CliSecrets::new(
+        a.auth.passphrase_file,
+        None,
+        None,
+        a.recipient_passphrase_file.clone(),
+    )?;
+    let recipient_passphrase = match a.recipient_passphrase_file {
+        Some(_) => Some(Secrets::new_passphrase(
+            &mut secrets,
+            "the outside recipient",
+        )?),
+        None => None,
+    };
+    let sources = crate::app::sources(&a.files)?;
+    let total: u64 = sources
         .iter()
         .filter_map(|src| std::fs::metadata(&src.path).ok())
         .map(|m| m.len())
         .sum();
     let req = PutRequest {
         mount: a.mount.clone(),
-        files: a.files,
+        sources,
         medium: a.medium,
         cipher: a.cipher,
         replace: a.replace,
-        recipient_passphrase: a
-            .recipient_passphrase_file
-            .as_deref()
-            .map(read_passphrase)
-            .transpose()?,
+        recipient_passphrase,
     };
     let pb = progress(ctx, total, "encrypting");
     let report = s.put(&a.auth.as_, req, &mut secrets, &mut |n| pb.inc(n));

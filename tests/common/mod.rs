@@ -2,7 +2,7 @@
 //! through the real `baitai` binary.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 
 use assert_cmd::Command;
@@ -203,8 +203,4 @@ pub fn args<'a>(base: &[&'a str], extra: &'a [String]) -> Vec<&'a str> {
     let mut v = base.to_vec();
     v.extend(extra.iter().map(String::as_str));
     v
-}
-
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }
