@@ -12,5 +12,6 @@ pub mod model;
 pub mod report;
 pub mod time;
 pub mod vault;
+pub mod wipe;
 
 pub use error::{Error, ExitCode, Result};

@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::{KdfParams, PublicKey};
 use crate::error::{Error, Result};
 
+mod wipe;
+pub use wipe::*;
+
 /// A person's ID, `P0001`…, assigned in order and never reused.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -417,6 +420,10 @@ pub enum Body {
     Destroy(Destroy),
     #[serde(rename = "medium.lost")]
     Lost(Lost),
+    #[serde(rename = "medium.wipe_start")]
+    WipeStart(WipeStart),
+    #[serde(rename = "medium.wipe")]
+    Wipe(Wipe),
     #[serde(rename = "vault.put")]
     VaultPut(VaultPut),
     #[serde(rename = "vault.get")]
@@ -518,6 +525,8 @@ impl Body {
                 | Body::Transfer(_)
                 | Body::Destroy(_)
                 | Body::Lost(_)
+                | Body::WipeStart(_)
+                | Body::Wipe(_)
                 | Body::VaultPut(_)
                 | Body::VaultGet(_)
                 | Body::VaultErase(_)

@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 use crate::model::{DeviceIdentity, MediaKind};
 
+pub mod io;
+pub mod mounts;
+pub mod usb;
+
 /// The identity of a disk image file standing in for a medium.
 pub fn identify_image(path: &Path) -> Result<DeviceIdentity> {
     let meta = fs::metadata(path)

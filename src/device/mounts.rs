@@ -1,0 +1,221 @@
+//! Whether a device is in use (mounted, or held by device-mapper/RAID), and which device a
+//! mounted directory lives on, from /proc/self/mountinfo and sysfs.
+
+use std::fs;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A block device number, `major:minor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DevNum {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl DevNum {
+    fn from_raw(dev: u64) -> DevNum {
+        DevNum {
+            major: rustix::fs::major(dev),
+            minor: rustix::fs::minor(dev),
+        }
+    }
+
+    fn parse(s: &str) -> Option<DevNum> {
+        let (a, b) = s.trim().split_once(':')?;
+        Some(DevNum {
+            major: a.parse().ok()?,
+            minor: b.parse().ok()?,
+        })
+    }
+
+    fn sysfs(self) -> PathBuf {
+        PathBuf::from(format!("/sys/dev/block/{}:{}", self.major, self.minor))
+    }
+}
+
+/// Why a device must not be written now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    pub what: String,
+}
+
+/// Mount points of the block device at `path` or any of its partitions, and anything holding
+/// it (device-mapper, RAID). For an image file, the same for each loop device it backs.
+pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
+    let meta = fs::metadata(path)
+        .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display())))?;
+    let devices = if meta.file_type().is_block_device() {
+        vec![DevNum::from_raw(meta.rdev())]
+    } else {
+        loops_backed_by(path)
+    };
+    let mounts = mountinfo();
+    let mut busy = Vec::new();
+    for d in devices {
+        for part in with_partitions(d) {
+            for (num, point) in &mounts {
+                if *num == part {
+                    busy.push(Busy {
+                        what: format!("mounted at {point}"),
+                    });
+                }
+            }
+            for h in holders(part) {
+                busy.push(Busy {
+                    what: format!("held by {h}"),
+                });
+            }
+        }
+    }
+    Ok(busy)
+}
+
+/// Refuse (exit 6) a device that is mounted or held.
+pub fn refuse_in_use(path: &Path) -> Result<()> {
+    let busy = in_use(path)?;
+    if let Some(b) = busy.first() {
+        return Err(Error::Device(format!(
+            "{} is {}: unmount it first (nothing was written)",
+            path.display(),
+            b.what
+        )));
+    }
+    Ok(())
+}
+
+/// The mount points listed for each device number.
+fn mountinfo() -> Vec<(DevNum, String)> {
+    let text = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    text.lines()
+        .filter_map(|l| {
+            let mut f = l.split(' ');
+            let num = DevNum::parse(f.nth(2)?)?;
+            let point = f.nth(1)?.replace("\\040", " ");
+            Some((num, point))
+        })
+        .collect()
+}
+
+/// Mount points of the whole device at `dev_path` and its partitions (for `devices`).
+pub fn mount_points(dev: &Path) -> Vec<String> {
+    let Ok(meta) = fs::metadata(dev) else {
+        return Vec::new();
+    };
+    let parts = with_partitions(DevNum::from_raw(meta.rdev()));
+    mountinfo()
+        .into_iter()
+        .filter(|(n, _)| parts.contains(n))
+        .map(|(_, p)| p)
+        .collect()
+}
+
+/// The device and its partitions (sysfs subdirectories that hold a `partition` file).
+fn with_partitions(d: DevNum) -> Vec<DevNum> {
+    let mut all = vec![d];
+    let Ok(entries) = fs::read_dir(d.sysfs()) else {
+        return all;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.join("partition").exists() {
+            if let Some(n) = fs::read_to_string(p.join("dev"))
+                .ok()
+                .and_then(|s| DevNum::parse(&s))
+            {
+                all.push(n);
+            }
+        }
+    }
+    all
+}
+
+fn holders(d: DevNum) -> Vec<String> {
+    fs::read_dir(d.sysfs().join("holders"))
+        .map(|r| {
+            r.flatten()
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Loop devices whose backing file is `image`.
+fn loops_backed_by(image: &Path) -> Vec<DevNum> {
+    let Ok(want) = fs::canonicalize(image) else {
+        return Vec::new();
+    };
+    let Ok(entries) = fs::read_dir("/sys/class/block") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            fs::read_to_string(e.path().join("loop/backing_file"))
+                .is_ok_and(|b| Path::new(b.trim()) == want)
+        })
+        .filter_map(|e| {
+            fs::read_to_string(e.path().join("dev"))
+                .ok()
+                .and_then(|s| DevNum::parse(&s))
+        })
+        .collect()
+}
+
+/// The whole-disk block device under a mounted directory, e.g. `/dev/sdb` for a stick whose
+/// partition `/dev/sdb1` is mounted there. `None` when the directory is not on a block device
+/// (tmpfs, overlay).
+pub fn disk_of_mount(dir: &Path) -> Option<PathBuf> {
+    let dev = fs::metadata(dir).ok()?.dev();
+    let sys = fs::canonicalize(DevNum::from_raw(dev).sysfs()).ok()?;
+    let disk = if sys.join("partition").exists() {
+        sys.parent()?.to_path_buf()
+    } else {
+        sys
+    };
+    let name = disk.file_name()?.to_string_lossy().to_string();
+    let node = PathBuf::from("/dev").join(&name);
+    node.exists().then_some(node)
+}
+
+/// Whether the kernel calls the device removable, or it sits on a USB bus (many USB SSDs
+/// report removable = 0).
+pub fn is_removable(dev: &Path) -> bool {
+    let Ok(meta) = fs::metadata(dev) else {
+        return false;
+    };
+    let sys = DevNum::from_raw(meta.rdev()).sysfs();
+    let flag = fs::read_to_string(sys.join("removable")).is_ok_and(|s| s.trim() == "1");
+    let usb = fs::canonicalize(sys.join("device"))
+        .ok()
+        .is_some_and(|d| d.ancestors().any(|a| a.join("idVendor").exists()));
+    flag || usb
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dev_numbers_parse() {
+        assert_eq!(
+            DevNum::parse("8:17\n"),
+            Some(DevNum {
+                major: 8,
+                minor: 17
+            })
+        );
+        assert_eq!(DevNum::parse("x"), None);
+    }
+
+    #[test]
+    fn a_plain_image_is_not_in_use() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("m.img");
+        fs::write(&p, [0u8; 512]).unwrap();
+        assert!(in_use(&p).unwrap().is_empty());
+        assert!(refuse_in_use(&p).is_ok());
+        assert!(refuse_in_use(&d.path().join("missing")).is_err());
+    }
+}

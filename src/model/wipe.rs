@@ -1,0 +1,200 @@
+//! The wipe entries: the start of a wipe, and the sanitization record (NIST SP 800-88 fields)
+//! that says what was overwritten, how it was read back and what the reading found.
+
+use serde::{Deserialize, Serialize};
+
+use super::DeviceIdentity;
+
+/// How a medium is overwritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum WipeMethod {
+    /// One pass of zeros, read back.
+    Zero,
+    /// One pass of a seeded ChaCha20 stream, read back; exposes counterfeit capacity.
+    Random,
+    /// A random pass then a zero pass, each read back.
+    RandomZero,
+}
+
+impl WipeMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WipeMethod::Zero => "zero",
+            WipeMethod::Random => "random",
+            WipeMethod::RandomZero => "random-zero",
+        }
+    }
+
+    pub fn ja(self) -> &'static str {
+        match self {
+            WipeMethod::Zero => "ゼロ上書き",
+            WipeMethod::Random => "乱数上書き",
+            WipeMethod::RandomZero => "乱数上書き＋ゼロ上書き",
+        }
+    }
+}
+
+/// What one pass wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PatternKind {
+    Zero,
+    Random,
+}
+
+/// How reads were kept from being answered by the page cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CacheBypass {
+    /// Every aligned byte went through `O_DIRECT`; an unaligned tail (image files only) went
+    /// through the fallback below.
+    ODirect,
+    /// `O_DIRECT` was refused (e.g. tmpfs): data was flushed with `fdatasync` and the cached
+    /// pages dropped with `posix_fadvise(POSIX_FADV_DONTNEED)` before every read.
+    FadviseDontneed,
+}
+
+impl CacheBypass {
+    pub fn describe(self) -> &'static str {
+        match self {
+            CacheBypass::ODirect => "O_DIRECT (page cache bypassed)",
+            CacheBypass::FadviseDontneed => {
+                "fdatasync + posix_fadvise(DONTNEED) (O_DIRECT refused by the file system)"
+            }
+        }
+    }
+}
+
+/// Bytes `[offset, offset + len)` read back different from what was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByteRange {
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// One overwrite pass and its read-back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WipePass {
+    pub pattern: PatternKind,
+    /// The ChaCha20 seed of a random pass, so anyone can regenerate and re-check the stream.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<String>,
+    pub bytes_written: u64,
+    pub bytes_verified: u64,
+    /// 512-byte sectors that read back wrong.
+    pub mismatched_sectors: u64,
+    /// The first mismatching ranges (at most [`WipePass::MAX_RANGES`]), exact to the byte.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mismatches: Vec<ByteRange>,
+    pub write_ms: u64,
+    pub verify_ms: u64,
+}
+
+impl WipePass {
+    pub const MAX_RANGES: usize = 32;
+
+    pub fn new(pattern: PatternKind, seed: Option<String>) -> WipePass {
+        WipePass {
+            pattern,
+            seed,
+            bytes_written: 0,
+            bytes_verified: 0,
+            mismatched_sectors: 0,
+            mismatches: Vec::new(),
+            write_ms: 0,
+            verify_ms: 0,
+        }
+    }
+
+    /// Written and read back whole, and everything matched.
+    pub fn verified(&self, capacity: u64) -> bool {
+        self.bytes_written == capacity
+            && self.bytes_verified == capacity
+            && self.mismatched_sectors == 0
+    }
+}
+
+/// How a wipe ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WipeResult {
+    /// Every byte written and read back as written: the medium is verified clean.
+    Passed,
+    /// The read-back differs: the medium does not hold what is written to it. Destroy it.
+    Failed,
+    /// Stopped (Ctrl-C, I/O error, crash) before the verification finished.
+    Incomplete,
+}
+
+impl WipeResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WipeResult::Passed => "passed",
+            WipeResult::Failed => "failed",
+            WipeResult::Incomplete => "incomplete",
+        }
+    }
+}
+
+/// Recorded before the first byte is written: a wipe that never records its end (the process
+/// was killed) leaves the medium "wipe incomplete", never clean.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WipeStart {
+    pub method: WipeMethod,
+    pub device: DeviceIdentity,
+}
+
+/// The sanitization record (消去証明).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Wipe {
+    pub method: WipeMethod,
+    pub device: DeviceIdentity,
+    /// NIST SP 800-88 category: an overwrite is "clear".
+    pub sanitization: String,
+    /// The program that did it, with its version.
+    pub tool: String,
+    pub started: String,
+    pub finished: String,
+    pub passes: Vec<WipePass>,
+    pub cache_bypass: CacheBypass,
+    /// Bytes at the end of an image file too short for direct I/O, read via the fallback.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub buffered_tail_bytes: u64,
+    /// Vault headers found on the raw medium and overwritten before the passes (crypto-erase).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault_headers_erased: Option<u64>,
+    pub result: WipeResult,
+    /// Why the wipe did not pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Wipe {
+    pub fn bytes_written(&self) -> u64 {
+        self.passes.iter().map(|p| p.bytes_written).sum()
+    }
+
+    pub fn bytes_verified(&self) -> u64 {
+        self.passes.iter().map(|p| p.bytes_verified).sum()
+    }
+
+    /// Whether the record itself supports its result: a pass claims every byte of every pass.
+    pub fn consistent(&self) -> bool {
+        let cap = self.device.capacity_bytes;
+        let all = !self.passes.is_empty() && self.passes.iter().all(|p| p.verified(cap));
+        let expected_passes = match self.method {
+            WipeMethod::RandomZero => 2,
+            _ => 1,
+        };
+        match self.result {
+            WipeResult::Passed => all && cap > 0 && self.passes.len() == expected_passes,
+            WipeResult::Failed => self.passes.iter().any(|p| p.mismatched_sectors > 0),
+            WipeResult::Incomplete => true,
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! The wipe engine: overwrite every byte of a medium, flush, then read every byte back from the
+//! device itself and compare, so the result proves what the medium now holds.
+//!
+//! Pattern generation and comparison run on a second thread while the first does the I/O, so
+//! the device, not the CPU, sets the pace.
+
+pub mod pattern;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::time::Instant;
+
+use crate::device::io::{AlignedBuf, Medium, ALIGN};
+use crate::model::{ByteRange, WipeMethod, WipePass};
+pub use pattern::{Pattern, Seed};
+
+/// Bytes per I/O: large aligned writes keep a USB stick's controller busy.
+pub const CHUNK: usize = 4 << 20;
+/// Buffers in flight between the I/O thread and the pattern thread.
+const DEPTH: usize = 4;
+const SECTOR: usize = 512;
+
+/// The passes a method makes, each with its own pattern.
+pub fn patterns(method: WipeMethod) -> Vec<Pattern> {
+    match method {
+        WipeMethod::Zero => vec![Pattern::Zero],
+        WipeMethod::Random => vec![Pattern::Random(Seed::random())],
+        WipeMethod::RandomZero => vec![Pattern::Random(Seed::random()), Pattern::Zero],
+    }
+}
+
+/// What the engine is doing, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Looking for vault headers to destroy before the overwrite.
+    Sweep,
+    Write,
+    Verify,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phase {
+    pub step: Step,
+    /// 1-based pass number (0 for the sweep).
+    pub pass: usize,
+    pub passes: usize,
+    pub total: u64,
+}
+
+/// How the caller steers a wipe: a stop flag (Ctrl-C), progress, and a hook for tests.
+pub struct Control<'a> {
+    pub stop: &'a AtomicBool,
+    pub progress: &'a mut dyn FnMut(Phase, u64),
+    /// Called between a pass's write and its read-back (tests plant bytes here).
+    pub after_write: Option<&'a mut dyn FnMut(&mut dyn Medium)>,
+}
+
+/// Why the engine stopped before finishing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Halt {
+    Interrupted,
+    Io(String),
+}
+
+impl Halt {
+    pub fn describe(&self) -> String {
+        match self {
+            Halt::Interrupted => "interrupted by the operator".into(),
+            Halt::Io(e) => e.clone(),
+        }
+    }
+}
+
+/// Everything the passes did. `halt` is set when they did not all finish.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub passes: Vec<WipePass>,
+    pub halt: Option<Halt>,
+}
+
+/// Run every pass: write, flush, read back. Stops at the first halt; a failed read-back does
+/// not stop the remaining passes, so the record shows everything.
+pub fn run(dev: &mut dyn Medium, patterns: &[Pattern], ctl: &mut Control) -> Outcome {
+    let mut out = Outcome {
+        passes: Vec::new(),
+        halt: None,
+    };
+    let total = dev.len();
+    for (i, p) in patterns.iter().enumerate() {
+        let mut rec = WipePass::new(p.kind(), p.seed().map(Seed::to_hex));
+        let phase = |step| Phase {
+            step,
+            pass: i + 1,
+            passes: patterns.len(),
+            total,
+        };
+        let halt = write_pass(dev, *p, &mut rec, ctl, phase(Step::Write))
+            .and_then(|()| {
+                if let Some(hook) = ctl.after_write.as_mut() {
+                    hook(dev);
+                }
+                verify_pass(dev, *p, &mut rec, ctl, phase(Step::Verify))
+            })
+            .err();
+        out.passes.push(rec);
+        if halt.is_some() {
+            out.halt = halt;
+            break;
+        }
+    }
+    out
+}
+
+fn io_halt(what: &str, offset: u64, e: std::io::Error) -> Halt {
+    Halt::Io(format!("{what} error at byte {offset}: {e}"))
+}
+
+fn check_stop(ctl: &Control) -> Result<(), Halt> {
+    match ctl.stop.load(Ordering::Relaxed) {
+        true => Err(Halt::Interrupted),
+        false => Ok(()),
+    }
+}
+
+/// A pool of aligned buffers shared by the two threads.
+fn pool(chunk: usize) -> (Sender<AlignedBuf>, Receiver<AlignedBuf>) {
+    let (tx, rx) = channel();
+    for _ in 0..DEPTH {
+        let _ = tx.send(AlignedBuf::new(chunk));
+    }
+    (tx, rx)
+}
+
+struct Block {
+    offset: u64,
+    len: usize,
+    buf: AlignedBuf,
+}
+
+fn write_pass(
+    dev: &mut dyn Medium,
+    pattern: Pattern,
+    rec: &mut WipePass,
+    ctl: &mut Control,
+    phase: Phase,
+) -> Result<(), Halt> {
+    let started = Instant::now();
+    let total = dev.len();
+    let (free_tx, free_rx) = pool(CHUNK);
+    let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
+    let result = std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut offset = 0;
+            while offset < total {
+                let Ok(mut buf) = free_rx.recv() else { return };
+                let len = CHUNK.min((total - offset) as usize);
+                pattern.fill(offset, &mut buf.as_mut_slice()[..len]);
+                if full_tx.send(Block { offset, len, buf }).is_err() {
+                    return;
+                }
+                offset += len as u64;
+            }
+        });
+        let free_tx = free_tx;
+        for b in full_rx {
+            check_stop(ctl)?;
+            dev.write_at(b.offset, &b.buf.as_slice()[..b.len])
+                .map_err(|e| io_halt("write", b.offset, e))?;
+            rec.bytes_written += b.len as u64;
+            (ctl.progress)(phase, rec.bytes_written);
+            let _ = free_tx.send(b.buf);
+        }
+        dev.flush()
+            .map_err(|e| io_halt("flush", rec.bytes_written, e))
+    });
+    rec.write_ms = started.elapsed().as_millis() as u64;
+    result
+}
+
+fn verify_pass(
+    dev: &mut dyn Medium,
+    pattern: Pattern,
+    rec: &mut WipePass,
+    ctl: &mut Control,
+    phase: Phase,
+) -> Result<(), Halt> {
+    let started = Instant::now();
+    let (free_tx, free_rx) = pool(CHUNK);
+    let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
+    let (result, found) = std::thread::scope(|s| {
+        let checker = s.spawn(move || {
+            let mut found = Mismatches::default();
+            let mut expected = vec![0u8; CHUNK];
+            for b in full_rx {
+                let want = &mut expected[..b.len];
+                pattern.fill(b.offset, want);
+                found.compare(b.offset, &b.buf.as_slice()[..b.len], want);
+                let _ = free_tx.send(b.buf);
+            }
+            found
+        });
+        let result = read_all(dev, ctl, phase, &free_rx, full_tx, &mut rec.bytes_verified);
+        let found = checker.join().unwrap_or_default();
+        (result, found)
+    });
+    rec.mismatched_sectors = found.sectors;
+    rec.mismatches = found.ranges;
+    rec.verify_ms = started.elapsed().as_millis() as u64;
+    result
+}
+
+/// Read the whole medium in order, handing each block to `to`.
+fn read_all(
+    dev: &mut dyn Medium,
+    ctl: &mut Control,
+    phase: Phase,
+    free: &Receiver<AlignedBuf>,
+    to: std::sync::mpsc::SyncSender<Block>,
+    done: &mut u64,
+) -> Result<(), Halt> {
+    let total = dev.len();
+    let mut offset = 0;
+    while offset < total {
+        check_stop(ctl)?;
+        let Ok(mut buf) = free.recv() else { break };
+        let len = CHUNK.min((total - offset) as usize);
+        dev.read_at(offset, &mut buf.as_mut_slice()[..len])
+            .map_err(|e| io_halt("read", offset, e))?;
+        if to.send(Block { offset, len, buf }).is_err() {
+            break;
+        }
+        offset += len as u64;
+        *done = offset;
+        (ctl.progress)(phase, offset);
+    }
+    Ok(())
+}
+
+/// Mismatching sectors, merged into byte-exact ranges.
+#[derive(Debug, Default)]
+struct Mismatches {
+    sectors: u64,
+    ranges: Vec<ByteRange>,
+    /// End of the last mismatching sector, to merge neighbours into one range.
+    last_sector_end: Option<u64>,
+}
+
+impl Mismatches {
+    fn compare(&mut self, offset: u64, got: &[u8], want: &[u8]) {
+        if got == want {
+            return;
+        }
+        for (i, (g, w)) in got.chunks(SECTOR).zip(want.chunks(SECTOR)).enumerate() {
+            if g != w {
+                self.sector(offset + (i * SECTOR) as u64, g, w);
+            }
+        }
+    }
+
+    fn sector(&mut self, at: u64, got: &[u8], want: &[u8]) {
+        self.sectors += 1;
+        let differs = |(g, w): (&u8, &u8)| g != w;
+        let first = got.iter().zip(want).position(differs).unwrap_or(0) as u64;
+        let last = got.iter().zip(want).rposition(differs).unwrap_or(0) as u64;
+        let (start, end) = (at + first, at + last + 1);
+        let merge = self.last_sector_end == Some(at);
+        self.last_sector_end = Some(at + got.len() as u64);
+        let full = self.ranges.len() >= WipePass::MAX_RANGES;
+        match self.ranges.last_mut() {
+            Some(r) if merge => r.len = end - r.offset,
+            _ if !full => self.ranges.push(ByteRange {
+                offset: start,
+                len: end - start,
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// Find vault headers on the raw medium (at sector starts) and overwrite the aligned blocks
+/// holding them with random bytes, so no key slot survives an interrupted wipe. Returns how
+/// many were found.
+pub fn sweep_headers(dev: &mut dyn Medium, magic: &[u8], ctl: &mut Control) -> Result<u64, Halt> {
+    let phase = Phase {
+        step: Step::Sweep,
+        pass: 0,
+        passes: 0,
+        total: dev.len(),
+    };
+    let (free_tx, free_rx) = pool(CHUNK);
+    let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
+    let magic = magic.to_vec();
+    let (result, hits) = std::thread::scope(|s| {
+        let finder = s.spawn(move || {
+            let mut hits = Vec::new();
+            for b in full_rx {
+                for (i, sec) in b.buf.as_slice()[..b.len].chunks(SECTOR).enumerate() {
+                    if sec.starts_with(&magic) && sec.len() >= 14 {
+                        let body = u32::from_be_bytes([sec[10], sec[11], sec[12], sec[13]]);
+                        let len = 14 + (body as u64).min(1 << 20) + 32;
+                        hits.push((b.offset + (i * SECTOR) as u64, len));
+                    }
+                }
+                let _ = free_tx.send(b.buf);
+            }
+            hits
+        });
+        let mut done = 0;
+        let result = read_all(dev, ctl, phase, &free_rx, full_tx, &mut done);
+        (result, finder.join().unwrap_or_default())
+    });
+    result?;
+    for (at, len) in &hits {
+        overwrite_random(dev, *at, *len)?;
+    }
+    dev.flush().map_err(|e| io_halt("flush", 0, e))?;
+    Ok(hits.len() as u64)
+}
+
+/// Overwrite the aligned blocks covering `[at, at + len)` with random bytes.
+fn overwrite_random(dev: &mut dyn Medium, at: u64, len: u64) -> Result<(), Halt> {
+    let a = ALIGN as u64;
+    let start = at / a * a;
+    let end = (at + len).div_ceil(a).saturating_mul(a).min(dev.len());
+    let mut buf = AlignedBuf::new((end - start) as usize);
+    let n = (end - start) as usize;
+    Pattern::Random(Seed::random()).fill(start, &mut buf.as_mut_slice()[..n]);
+    dev.write_at(start, &buf.as_slice()[..n])
+        .map_err(|e| io_halt("write", start, e))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+use std::io;
+use std::sync::atomic::AtomicBool;
+
+use super::*;
+use crate::device::io::{CacheBypass, DeviceFile};
+
+/// A counterfeit device: it claims `claimed` bytes but stores only `real`, so block `n` and
+/// block `n + real` are the same physical block (how fake-capacity USB sticks behave).
+struct Counterfeit<M: Medium> {
+    inner: M,
+    claimed: u64,
+}
+
+impl<M: Medium> Counterfeit<M> {
+    fn split(&self, offset: u64, len: usize) -> Vec<(u64, usize, usize)> {
+        let real = self.inner.len();
+        let mut parts = Vec::new();
+        let mut done = 0;
+        while done < len {
+            let at = (offset + done as u64) % real;
+            let n = (len - done).min((real - at) as usize);
+            parts.push((at, done, n));
+            done += n;
+        }
+        parts
+    }
+}
+
+impl<M: Medium> Medium for Counterfeit<M> {
+    fn len(&self) -> u64 {
+        self.claimed
+    }
+    fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()> {
+        for (at, from, n) in self.split(offset, buf.len()) {
+            self.inner.write_at(at, &buf[from..from + n])?;
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        for (at, from, n) in self.split(offset, buf.len()) {
+            self.inner.read_at(at, &mut buf[from..from + n])?;
+        }
+        Ok(())
+    }
+    fn cache_bypass(&self) -> CacheBypass {
+        self.inner.cache_bypass()
+    }
+}
+
+fn image(len: usize, fill: u8) -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("m.img");
+    let data: Vec<u8> = (0..len).map(|i| fill ^ (i % 251) as u8).collect();
+    std::fs::write(&p, data).unwrap();
+    (d, p)
+}
+
+fn noop(_: Phase, _: u64) {}
+
+fn quiet<'a>(stop: &'a AtomicBool, progress: &'a mut dyn FnMut(Phase, u64)) -> Control<'a> {
+    Control {
+        stop,
+        progress,
+        after_write: None,
+    }
+}
+
+#[test]
+fn every_method_overwrites_and_verifies_an_image() {
+    for method in [WipeMethod::Zero, WipeMethod::Random, WipeMethod::RandomZero] {
+        // Not a multiple of the chunk or of the alignment: the tail is handled too.
+        let (_d, p) = image(9 * (1 << 20) + 4096 + 700, 0x5A);
+        let mut dev = DeviceFile::open_rw(&p).unwrap();
+        let stop = AtomicBool::new(false);
+        let mut np = noop;
+        let mut ctl = quiet(&stop, &mut np);
+        let pats = patterns(method);
+        let out = run(&mut dev, &pats, &mut ctl);
+        assert_eq!(out.halt, None, "{method:?}");
+        assert_eq!(out.passes.len(), pats.len());
+        let cap = dev.len();
+        assert!(out.passes.iter().all(|p| p.verified(cap)), "{method:?}");
+        let data = std::fs::read(&p).unwrap();
+        assert_eq!(data.len() as u64, cap);
+        let mut want = vec![0u8; data.len()];
+        pats.last().unwrap().fill(0, &mut want);
+        assert!(
+            data == want,
+            "{method:?}: the medium holds the last pattern"
+        );
+    }
+}
+
+#[test]
+fn a_byte_planted_after_the_overwrite_fails_verification_at_its_offset() {
+    let (_d, p) = image(6 << 20, 1);
+    let mut dev = DeviceFile::open_rw(&p).unwrap();
+    let stop = AtomicBool::new(false);
+    let mut np = noop;
+    let mut ctl = quiet(&stop, &mut np);
+    const AT: u64 = 5_000_123;
+    let mut plant = |m: &mut dyn Medium| {
+        let a = ALIGN as u64;
+        let block = AT / a * a;
+        let mut buf = AlignedBuf::new(ALIGN);
+        m.read_at(block, buf.as_mut_slice()).unwrap();
+        buf.as_mut_slice()[(AT - block) as usize] ^= 0x42;
+        m.write_at(block, buf.as_slice()).unwrap();
+        m.flush().unwrap();
+    };
+    ctl.after_write = Some(&mut plant);
+    for method in [WipeMethod::Zero, WipeMethod::Random] {
+        let out = run(&mut dev, &patterns(method), &mut ctl);
+        assert_eq!(out.halt, None);
+        let pass = &out.passes[0];
+        assert_eq!(pass.bytes_verified, 6 << 20);
+        assert_eq!(pass.mismatched_sectors, 1, "{method:?}");
+        assert_eq!(pass.mismatches, vec![ByteRange { offset: AT, len: 1 }]);
+        assert!(!pass.verified(6 << 20));
+    }
+}
+
+#[test]
+fn a_counterfeit_capacity_device_fails_random_verification() {
+    let (_d, p) = image(8 << 20, 3);
+    let inner = DeviceFile::open_rw(&p).unwrap();
+    // Claims 16 MiB, holds 8 MiB: the upper half aliases onto the lower.
+    let mut fake = Counterfeit {
+        inner,
+        claimed: 16 << 20,
+    };
+    let stop = AtomicBool::new(false);
+    let mut np = noop;
+    let mut ctl = quiet(&stop, &mut np);
+    let out = run(&mut fake, &patterns(WipeMethod::Random), &mut ctl);
+    let pass = &out.passes[0];
+    assert_eq!(pass.bytes_verified, 16 << 20);
+    assert!(!pass.verified(16 << 20));
+    // The lower half reads back what was written last: the upper half's stream.
+    assert_eq!(pass.mismatched_sectors, (8 << 20) / 512);
+    assert_eq!(pass.mismatches[0].offset, 0);
+    // Zeros cannot tell the halves apart: this is why `random` exists.
+    let out = run(&mut fake, &patterns(WipeMethod::Zero), &mut ctl);
+    assert!(out.passes[0].verified(16 << 20));
+}
+
+#[test]
+fn the_stop_flag_halts_between_chunks() {
+    let (_d, p) = image(12 << 20, 9);
+    let mut dev = DeviceFile::open_rw(&p).unwrap();
+    let stop = AtomicBool::new(false);
+    let mut progress = |ph: Phase, done: u64| {
+        if ph.step == Step::Write && done >= CHUNK as u64 {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    };
+    let mut ctl = Control {
+        stop: &stop,
+        progress: &mut progress,
+        after_write: None,
+    };
+    let out = run(&mut dev, &patterns(WipeMethod::Zero), &mut ctl);
+    assert_eq!(out.halt, Some(Halt::Interrupted));
+    let pass = &out.passes[0];
+    assert!(pass.bytes_written < 12 << 20 && pass.bytes_verified == 0);
+}
+
+#[test]
+fn sweep_destroys_vault_headers_on_the_raw_medium() {
+    let (_d, p) = image(3 << 20, 0);
+    let mut raw = std::fs::read(&p).unwrap();
+    let at = (1 << 20) + 8 * 512;
+    let mut hdr = b"BAITAIVH\x00\x01\x00\x00\x00\x10".to_vec();
+    hdr.extend([b'{'; 16]);
+    hdr.extend([7u8; 32]);
+    raw[at..at + hdr.len()].copy_from_slice(&hdr);
+    std::fs::write(&p, &raw).unwrap();
+    let mut dev = DeviceFile::open_rw(&p).unwrap();
+    let stop = AtomicBool::new(false);
+    let mut np = noop;
+    let mut ctl = quiet(&stop, &mut np);
+    assert_eq!(sweep_headers(&mut dev, b"BAITAIVH", &mut ctl), Ok(1));
+    let after = std::fs::read(&p).unwrap();
+    assert_ne!(&after[at..at + hdr.len()], &hdr[..]);
+    assert_eq!(
+        &after[..1 << 20],
+        &raw[..1 << 20],
+        "nothing outside the header's blocks"
+    );
+    assert_eq!(sweep_headers(&mut dev, b"BAITAIVH", &mut ctl), Ok(0));
+}
+
+#[test]
+fn neighbouring_bad_sectors_merge_into_one_range() {
+    let mut m = Mismatches::default();
+    let want = vec![0u8; 4 * SECTOR];
+    let mut got = want.clone();
+    got[SECTOR + 10] = 1;
+    got[2 * SECTOR + 3] = 1;
+    got[3 * SECTOR + 500] = 1;
+    m.compare(1 << 20, &got, &want);
+    assert_eq!(m.sectors, 3);
+    let base = 1 << 20;
+    assert_eq!(
+        m.ranges,
+        vec![ByteRange {
+            offset: base + SECTOR as u64 + 10,
+            len: (2 * SECTOR + 500 - 10 + 1) as u64
+        }]
+    );
+}
