@@ -12,6 +12,8 @@ pub enum ExitCode {
     Auth = 4,
     Integrity = 5,
     Device = 6,
+    /// Stopped by Ctrl-C (128 + SIGINT), after recording what was done.
+    Interrupted = 130,
 }
 
 /// A rule of the medium lifecycle or of the people model that refused an act.
@@ -50,6 +52,11 @@ pub enum Error {
     Integrity(String),
     #[error("device: {0}")]
     Device(String),
+    /// A wipe's read-back found bytes that differ from what was written.
+    #[error("wipe verification failed: {0}")]
+    WipeFailed(String),
+    #[error("interrupted: {0}")]
+    Interrupted(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -74,6 +81,8 @@ impl Error {
             Error::Auth(_) => ExitCode::Auth,
             Error::Integrity(_) => ExitCode::Integrity,
             Error::Device(_) => ExitCode::Device,
+            Error::WipeFailed(_) => ExitCode::Integrity,
+            Error::Interrupted(_) => ExitCode::Interrupted,
             Error::Io { .. } | Error::Db { .. } | Error::Other(_) => ExitCode::Other,
         }
     }
@@ -88,6 +97,13 @@ impl Error {
                 "do not use this ledger for new entries; keep a copy and tell your auditor"
                     .to_string(),
             ),
+            Error::WipeFailed(_) => Some(
+                "the medium does not hold what is written to it (failing or counterfeit): destroy it with `baitai destroy`"
+                    .to_string(),
+            ),
+            Error::Interrupted(_) => {
+                Some("the medium is not clean: run the wipe again to completion".to_string())
+            }
             _ => None,
         }
     }

@@ -184,6 +184,9 @@ pub enum ReturnCheck {
         data_sectors: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         first_data_offset: Option<u64>,
+        /// How the reads avoided the page cache.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cache_bypass: Option<CacheBypass>,
     },
 }
 

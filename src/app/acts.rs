@@ -247,6 +247,7 @@ impl Session {
             bytes_read: scan.bytes_read,
             data_sectors: scan.data_sectors,
             first_data_offset: scan.first_data_offset,
+            cache_bypass: scan.cache_bypass,
         })
     }
 

@@ -6,11 +6,13 @@ mod acts;
 mod auth;
 mod people;
 mod vault;
+mod wipe;
 
 pub use acts::*;
 pub use auth::{LoginNotice, Secrets, Signed};
 pub use people::*;
 pub use vault::{select, sources, GetRequest, PutReport, PutRequest};
+pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};
 
 use std::path::Path;
 

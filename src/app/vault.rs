@@ -158,6 +158,27 @@ impl Session {
         }
     }
 
+    /// A medium registered with a device must be the one mounted where the files go.
+    fn check_mount_device(&self, number: &MediumNumber, mount: &std::path::Path) -> Result<()> {
+        let Some(recorded) = self.registration(number)?.device else {
+            return Ok(());
+        };
+        let seen = crate::device::mount_identities(mount)?;
+        let Some(first) = seen.first() else {
+            return Err(Error::Device(format!(
+                "{} is not on a block device, but {number} is registered as a device; mount the medium and give its mount point",
+                mount.display()
+            )));
+        };
+        if seen
+            .iter()
+            .any(|id| crate::device::same_device(&recorded, id))
+        {
+            return Ok(());
+        }
+        crate::device::check_identity(&number.0, &recorded, first)
+    }
+
     pub fn put(
         &mut self,
         handler: &str,
@@ -172,6 +193,7 @@ impl Session {
             )));
         }
         let number = self.put_medium(&req)?;
+        self.check_mount_device(&number, &req.mount)?;
         let person = self.active_person(handler)?;
         // Check the rules with a placeholder body before asking for the passphrase.
         let probe = Body::VaultPut(VaultPut {

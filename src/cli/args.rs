@@ -12,7 +12,7 @@ use crate::report::{Format, Lang};
     name = "baitai",
     version,
     about = "Keeps protected information safe on portable media: a signed per-medium ledger (可搬記憶媒体管理簿)",
-    after_help = "Exit codes: 0 ok · 1 other error · 2 usage · 3 refused by a rule · 4 authentication failed · 5 integrity failure · 6 device problem"
+    after_help = "Exit codes: 0 ok · 1 other error · 2 usage · 3 refused by a rule · 4 authentication failed · 5 integrity failure (tampering, failed wipe verification) · 6 device problem · 130 interrupted"
 )]
 pub struct Cli {
     /// The SQLite ledger file [default: $XDG_DATA_HOME/baitai/ledger.db]
@@ -59,6 +59,10 @@ pub enum Command {
     Destroy(DestroyArgs),
     /// 紛失: report a medium lost
     Lost(LostArgs),
+    /// 消去: overwrite every byte of a medium and verify it by reading it back
+    Wipe(WipeArgs),
+    /// List attached USB storage media (with --all, every block device)
+    Devices(DevicesArgs),
     /// Encrypt files onto a medium's vault (MOUNT/BAITAI/)
     Put(PutArgs),
     /// List the files in a medium's vault
@@ -267,6 +271,41 @@ pub struct ReturnArgs {
     pub image: Option<PathBuf>,
     #[command(flatten)]
     pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct WipeArgs {
+    pub medium: String,
+    /// The medium's block device (e.g. /dev/sdb); it must not be mounted
+    #[arg(
+        long,
+        value_name = "DEV",
+        required_unless_present = "image",
+        conflicts_with = "image"
+    )]
+    pub device: Option<PathBuf>,
+    /// The medium's image file
+    #[arg(long, value_name = "PATH")]
+    pub image: Option<PathBuf>,
+    /// zero: one pass of zeros; random: a seeded ChaCha20 stream (exposes counterfeit
+    /// capacity); random-zero: both. Every pass is read back from the device.
+    #[arg(long, value_enum, default_value = "zero")]
+    pub method: crate::model::WipeMethod,
+    /// Allow a block device that is neither removable nor on USB
+    #[arg(long)]
+    pub allow_fixed: bool,
+    /// Do not ask to type the medium number (for scripts)
+    #[arg(long)]
+    pub yes: bool,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// Every block device with a medium in it, not only USB storage
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod people;
 mod reports;
 mod secrets;
 mod vault;
+mod wipe;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -131,6 +132,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Receive(a) => media::receive(&ctx, a)?,
         Command::Destroy(a) => media::destroy(&ctx, a)?,
         Command::Lost(a) => media::lost(&ctx, a)?,
+        Command::Wipe(a) => wipe::wipe(&ctx, a)?,
+        Command::Devices(a) => wipe::devices(&ctx, a)?,
         Command::Put(a) => vault::put(&ctx, a)?,
         Command::Ls(a) => vault::ls(&ctx, a)?,
         Command::Get(a) => vault::get(&ctx, a)?,

@@ -14,7 +14,7 @@ use crate::report::{human_bytes, text::table};
 use crate::vault::{self, FileEntry, Opener, Vault};
 
 /// A byte progress bar on stderr: drawn only on a terminal, never with -q or --json.
-fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
+pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
     let target = if ctx.quiet || ctx.json {
         ProgressDrawTarget::hidden()
     } else {

@@ -171,6 +171,32 @@ pub fn check_identity(
     Ok(())
 }
 
+/// The identities the medium mounted at `dir` may have been registered with: the disk under
+/// it and, for a loop device, the image file behind it. Empty when `dir` is not on a block
+/// device.
+pub fn mount_identities(dir: &Path) -> Result<Vec<DeviceIdentity>> {
+    let Some(disk) = mounts::disk_of_mount(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut ids = vec![identify_block(&disk)?.1];
+    let name = disk
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let backing = PathBuf::from("/sys/class/block")
+        .join(name)
+        .join("loop/backing_file");
+    if let Some(image) = read_trim(&backing) {
+        ids.push(identify_image(Path::new(&image))?);
+    }
+    Ok(ids)
+}
+
+/// Whether `seen` is the device recorded (for listing; writes use [`check_identity`]).
+pub fn same_device(recorded: &DeviceIdentity, seen: &DeviceIdentity) -> bool {
+    check_identity("", recorded, seen).is_ok()
+}
+
 /// What reading a whole medium found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlankScan {
@@ -178,28 +204,33 @@ pub struct BlankScan {
     /// 512-byte sectors holding anything but all 0x00 or all 0xFF.
     pub data_sectors: u64,
     pub first_data_offset: Option<u64>,
+    pub cache_bypass: Option<io::CacheBypass>,
 }
 
 const SECTOR: usize = 512;
 
-/// Read every byte of an image file or block device and count sectors that hold data.
+/// Read every byte of an image file or block device, past the page cache, and count sectors
+/// that hold data.
 pub fn blank_scan(path: &Path) -> Result<BlankScan> {
-    let mut f = fs::File::open(path)
-        .map_err(|e| Error::Device(format!("cannot read {}: {e}", path.display())))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut scan = BlankScan::default();
-    loop {
-        let n = read_full(&mut f, &mut buf).map_err(|e| {
+    use io::Medium;
+    let mut dev = io::DeviceFile::open_read(path)?;
+    let mut buf = io::AlignedBuf::new(4 << 20);
+    let mut scan = BlankScan {
+        cache_bypass: Some(dev.cache_bypass()),
+        ..BlankScan::default()
+    };
+    let total = dev.len();
+    while scan.bytes_read < total {
+        let n = buf.len().min((total - scan.bytes_read) as usize);
+        let chunk = &mut buf.as_mut_slice()[..n];
+        dev.read_at(scan.bytes_read, chunk).map_err(|e| {
             Error::Device(format!(
                 "read error on {} at byte {}: {e}",
                 path.display(),
                 scan.bytes_read
             ))
         })?;
-        if n == 0 {
-            break;
-        }
-        for (i, sector) in buf[..n].chunks(SECTOR).enumerate() {
+        for (i, sector) in chunk.chunks(SECTOR).enumerate() {
             let blank = sector.iter().all(|&b| b == 0) || sector.iter().all(|&b| b == 0xFF);
             if !blank {
                 scan.data_sectors += 1;
@@ -208,26 +239,8 @@ pub fn blank_scan(path: &Path) -> Result<BlankScan> {
             }
         }
         scan.bytes_read += n as u64;
-        if n < buf.len() {
-            break;
-        }
     }
     Ok(scan)
-}
-
-/// Fill `buf` unless the end of the file comes first; returns the bytes read.
-fn read_full(f: &mut fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
-    use std::io::Read;
-    let mut filled = 0;
-    while filled < buf.len() {
-        match f.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }
 
 #[cfg(test)]

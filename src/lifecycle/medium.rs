@@ -4,7 +4,7 @@ use jiff::Timestamp;
 
 use super::{Act, Directory};
 use crate::error::Refusal;
-use crate::model::{Body, Classification, MediumNumber, PersonId, Role};
+use crate::model::{Body, Classification, MediumNumber, PersonId, Role, WipeResult};
 
 /// How a medium left storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +79,8 @@ pub enum Cleanliness {
     VerifiedClean,
     /// A wipe's read-back failed: the medium must be destroyed.
     WipeFailed,
+    /// A wipe started and did not finish (stopped, or the process died): not clean.
+    WipeIncomplete,
 }
 
 impl Cleanliness {
@@ -91,6 +93,7 @@ impl Cleanliness {
             Cleanliness::Unverified { .. } => "unverified",
             Cleanliness::VerifiedClean => "verified-clean",
             Cleanliness::WipeFailed => "wipe-failed",
+            Cleanliness::WipeIncomplete => "wipe-incomplete",
         }
     }
 
@@ -207,6 +210,8 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             }
         }
         Body::Destroy(b) => permit_destroy(people, state, actor, b),
+        Body::WipeStart(_) => permit_wipe_start(people, state, actor),
+        Body::Wipe(w) => permit_wipe(people, state, actor, w),
         Body::VaultPut(_) => {
             people.require(actor, Role::Handler, "write protected files to media")?;
             match &state.holding {
@@ -270,6 +275,10 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
         Cleanliness::WipeFailed => refuse(
             "reuse-gate",
             format!("{n} failed wipe verification and must be destroyed"),
+        ),
+        Cleanliness::WipeIncomplete => refuse(
+            "reuse-gate",
+            format!("{n} has an unfinished wipe; wipe it again and verify before reuse (000 10(4)ウ)"),
         ),
         Cleanliness::Unverified {
             data_found: Some(true),
@@ -343,6 +352,59 @@ fn permit_destroy(
     Ok(())
 }
 
+fn permit_wipe_start(
+    people: &Directory,
+    state: &MediumState,
+    actor: &PersonId,
+) -> Result<(), Refusal> {
+    let n = &state.number;
+    people.require(actor, Role::Custodian, "wipe media")?;
+    if state.holding != Holding::InStorage {
+        return refuse(
+            "not-in-storage",
+            format!(
+                "{n} is {}; it must be back in storage to be wiped",
+                state.holding.as_str()
+            ),
+        );
+    }
+    if state.clean == Cleanliness::WipeFailed {
+        return refuse(
+            "wipe-failed",
+            format!("{n} failed wipe verification: it does not hold what is written to it, so no wipe can be trusted; destroy it"),
+        );
+    }
+    Ok(())
+}
+
+fn permit_wipe(
+    people: &Directory,
+    state: &MediumState,
+    actor: &PersonId,
+    w: &crate::model::Wipe,
+) -> Result<(), Refusal> {
+    permit_wipe_start(people, state, actor)?;
+    if state.clean != Cleanliness::WipeIncomplete {
+        return refuse(
+            "no-wipe-started",
+            format!(
+                "{} has no wipe in progress to record the end of",
+                state.number
+            ),
+        );
+    }
+    if !w.consistent() {
+        return refuse(
+            "inconsistent-record",
+            format!(
+                "the wipe record's result ({}) does not follow from its passes",
+                w.result.as_str()
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// The state after a permitted act (`None` only when there is no medium to speak of).
 pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
     if let Body::Register(r) = act.body {
@@ -391,6 +453,14 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
         }
         Body::Transfer(_) => s.holding = Holding::Transferred,
         Body::Destroy(_) => s.holding = Holding::Destroyed,
+        Body::WipeStart(_) => s.clean = Cleanliness::WipeIncomplete,
+        Body::Wipe(w) => {
+            s.clean = match w.result {
+                WipeResult::Passed => Cleanliness::VerifiedClean,
+                WipeResult::Failed => Cleanliness::WipeFailed,
+                WipeResult::Incomplete => Cleanliness::WipeIncomplete,
+            }
+        }
         Body::Lost(_) => s.holding = Holding::Lost,
         _ => {}
     }

@@ -6,7 +6,7 @@ use crate::app::Session;
 use crate::error::Result;
 use crate::ledger::StoredEntry;
 use crate::lifecycle::Directory;
-use crate::model::{Body, PersonId, ReturnCheck, SignRole};
+use crate::model::{Body, PersonId, ReturnCheck, SignRole, Wipe, WipeResult};
 
 use super::Lang;
 
@@ -291,6 +291,13 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             lang.t("ファイル", "files"),
             g.bytes
         ),
+        Body::WipeStart(w) => format!(
+            "{}: {} ({})",
+            lang.t("消去開始", "wipe started"),
+            if ja { w.method.ja() } else { w.method.as_str() },
+            super::human_bytes(w.device.capacity_bytes)
+        ),
+        Body::Wipe(w) => wipe_text(w, lang),
         Body::VaultErase(_) => lang
             .t(
                 "暗号消去（鍵スロット破棄、要全面消去）",
@@ -299,6 +306,43 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             .to_string(),
         other => other.encode().map(|(k, _)| k).unwrap_or_default(),
     }
+}
+
+/// One line of a sanitization record: method, bytes read back, result.
+pub fn wipe_text(w: &Wipe, lang: Lang) -> String {
+    let ja = lang == Lang::Ja;
+    let method = if ja { w.method.ja() } else { w.method.as_str() };
+    let verified = super::human_bytes(w.bytes_verified());
+    let first_bad = w
+        .passes
+        .iter()
+        .find_map(|p| p.mismatches.first())
+        .map(|r| r.offset);
+    let result = match (w.result, ja) {
+        (WipeResult::Passed, true) => "検証合格（消去確認済）".to_string(),
+        (WipeResult::Passed, false) => "verification passed (verified clean)".to_string(),
+        (WipeResult::Failed, true) => format!(
+            "検証不合格: 不一致 {} セクタ、最初の位置 {} バイト（要破棄）",
+            w.passes.iter().map(|p| p.mismatched_sectors).sum::<u64>(),
+            first_bad.unwrap_or(0)
+        ),
+        (WipeResult::Failed, false) => format!(
+            "verification FAILED: {} sectors differ, first at byte {} (destroy it)",
+            w.passes.iter().map(|p| p.mismatched_sectors).sum::<u64>(),
+            first_bad.unwrap_or(0)
+        ),
+        (WipeResult::Incomplete, true) => {
+            format!("未完了（{}）", w.reason.as_deref().unwrap_or("中断"))
+        }
+        (WipeResult::Incomplete, false) => {
+            format!("incomplete ({})", w.reason.as_deref().unwrap_or("stopped"))
+        }
+    };
+    format!(
+        "{}: {method}, {} {verified}; {result}",
+        lang.t("消去", "wiped"),
+        lang.t("読戻し検証", "read back")
+    )
 }
 
 pub fn check_text(c: &ReturnCheck, lang: Lang) -> String {
@@ -450,6 +494,16 @@ impl Builder<'_> {
                     unverifiable: d.unverifiable.clone(),
                     recipient: None,
                 });
+            }
+            Body::Wipe(w) => {
+                // The wipe belongs with the return check of the last row (返却時点検).
+                let text = format!("{}; {t}", wipe_text(w, self.lang));
+                if let Some(r) = self.rows.last_mut() {
+                    r.return_check = Some(match r.return_check.take() {
+                        Some(c) => format!("{c}; {text}"),
+                        None => text,
+                    });
+                }
             }
             Body::Lost(_) => {
                 if let Some(i) = self.open {

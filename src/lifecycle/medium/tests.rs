@@ -144,6 +144,7 @@ fn ret_clean() -> Body {
             bytes_read: 1 << 20,
             data_sectors: 0,
             first_data_offset: None,
+            cache_bypass: None,
         },
     })
 }
@@ -170,6 +171,43 @@ fn destroy(unverifiable: bool) -> Body {
         unverifiable: unverifiable.then(|| "broken connector".to_string()),
     })
 }
+fn wipe_start() -> Body {
+    Body::WipeStart(WipeStart {
+        method: WipeMethod::Zero,
+        device: DeviceIdentity {
+            capacity_bytes: 1 << 20,
+            ..Default::default()
+        },
+    })
+}
+/// The end of a wipe whose single zero pass read back `bad` mismatching sectors.
+fn wipe_end(result: WipeResult, bad: u64) -> Body {
+    let mut pass = WipePass::new(PatternKind::Zero, None);
+    pass.bytes_written = 1 << 20;
+    pass.bytes_verified = if result == WipeResult::Incomplete {
+        0
+    } else {
+        1 << 20
+    };
+    pass.mismatched_sectors = bad;
+    Body::Wipe(Wipe {
+        method: WipeMethod::Zero,
+        device: DeviceIdentity {
+            capacity_bytes: 1 << 20,
+            ..Default::default()
+        },
+        sanitization: "clear".into(),
+        tool: "baitai test".into(),
+        started: until(0),
+        finished: until(1),
+        passes: vec![pass],
+        cache_bypass: CacheBypass::ODirect,
+        buffered_tail_bytes: 0,
+        vault_headers_erased: None,
+        result,
+        reason: None,
+    })
+}
 fn lost() -> Body {
     Body::Lost(Lost {
         circumstances: "train".into(),
@@ -186,6 +224,8 @@ enum Start {
     ReturnedData,
     VerifiedClean,
     WipeFailed,
+    WipeIncomplete,
+    Wiped,
     Lost,
     Destroyed,
     Transferred,
@@ -194,7 +234,6 @@ enum Start {
 fn reach(start: Start) -> Lifecycle {
     let mut lc = world();
     let m = MediumNumber(M.into());
-    let set_clean = |lc: &mut Lifecycle, c| lc.media.get_mut(&m).unwrap().clean = c;
     match start {
         Start::Fresh => {}
         Start::InUse => act(&mut lc, 10, 2, checkout()).unwrap(),
@@ -212,11 +251,22 @@ fn reach(start: Start) -> Lifecycle {
             act(&mut lc, 10, 2, checkout()).unwrap();
             act(&mut lc, 11, 3, ret_clean()).unwrap();
         }
-        // Wipe entries come with the wipe engine; the state itself is what the gate reads.
         Start::WipeFailed => {
             act(&mut lc, 10, 2, checkout()).unwrap();
             act(&mut lc, 11, 3, ret(0)).unwrap();
-            set_clean(&mut lc, Cleanliness::WipeFailed);
+            act(&mut lc, 12, 3, wipe_start()).unwrap();
+            act(&mut lc, 13, 3, wipe_end(WipeResult::Failed, 1)).unwrap();
+        }
+        Start::WipeIncomplete => {
+            act(&mut lc, 10, 2, checkout()).unwrap();
+            act(&mut lc, 11, 3, ret(4)).unwrap();
+            act(&mut lc, 12, 3, wipe_start()).unwrap();
+        }
+        Start::Wiped => {
+            act(&mut lc, 10, 2, checkout()).unwrap();
+            act(&mut lc, 11, 3, ret(4)).unwrap();
+            act(&mut lc, 12, 3, wipe_start()).unwrap();
+            act(&mut lc, 13, 3, wipe_end(WipeResult::Passed, 0)).unwrap();
         }
         Start::Lost => act(&mut lc, 10, 2, lost()).unwrap(),
         Start::Destroyed => {
@@ -241,6 +291,8 @@ fn acts() -> Vec<(&'static str, u64, Body)> {
         ("destroy", 3, destroy(false)),
         ("destroy-unverifiable", 3, destroy(true)),
         ("lost", 2, lost()),
+        ("wipe-start", 3, wipe_start()),
+        ("wipe-end", 3, wipe_end(WipeResult::Passed, 0)),
     ]
 }
 
@@ -250,36 +302,64 @@ const GATE: &str = "reuse-gate";
 const NAD: &str = "not-at-destination";
 const VBD: &str = "verify-before-destroy";
 const CLOSED: &str = "closed";
+const NWS: &str = "no-wipe-started";
+const WF: &str = "wipe-failed";
 
 #[test]
 fn every_act_from_every_state() {
     use Start::*;
     // Columns follow acts(): checkout, carry-out, loan, return, copy, transfer, destroy,
-    // destroy-unverifiable, lost.
-    let table: Vec<(Start, [&str; 9])> = vec![
-        (Fresh, [OK, OK, OK, "not-out", NAD, OK, VBD, OK, OK]),
-        (InUse, [NIS, NIS, NIS, OK, NAD, OK, NIS, NIS, OK]),
-        (CarriedOut, [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK]),
-        (OnLoan, [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK]),
+    // destroy-unverifiable, lost, wipe-start, wipe-end.
+    let table: Vec<(Start, [&str; 11])> = vec![
+        (
+            Fresh,
+            [OK, OK, OK, "not-out", NAD, OK, VBD, OK, OK, OK, NWS],
+        ),
+        (InUse, [NIS, NIS, NIS, OK, NAD, OK, NIS, NIS, OK, NIS, NIS]),
+        (
+            CarriedOut,
+            [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK, NIS, NIS],
+        ),
+        (OnLoan, [NIS, NIS, NIS, OK, OK, OK, NIS, NIS, OK, NIS, NIS]),
         (
             ReturnedUnverified,
-            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK],
+            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK, OK, NWS],
         ),
         (
             ReturnedData,
-            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK],
+            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK, OK, NWS],
         ),
-        (VerifiedClean, [OK, OK, OK, "not-out", NAD, OK, OK, OK, OK]),
+        (
+            VerifiedClean,
+            [OK, OK, OK, "not-out", NAD, OK, OK, OK, OK, OK, NWS],
+        ),
         (
             WipeFailed,
-            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK],
+            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK, WF, WF],
         ),
         (
-            Lost,
-            [NIS, NIS, NIS, OK, NAD, "not-in-hand", NIS, NIS, "lost"],
+            WipeIncomplete,
+            [GATE, GATE, GATE, "not-out", NAD, OK, VBD, OK, OK, OK, OK],
         ),
-        (Destroyed, [CLOSED; 9]),
-        (Transferred, [CLOSED; 9]),
+        (Wiped, [OK, OK, OK, "not-out", NAD, OK, OK, OK, OK, OK, NWS]),
+        (
+            Lost,
+            [
+                NIS,
+                NIS,
+                NIS,
+                OK,
+                NAD,
+                "not-in-hand",
+                NIS,
+                NIS,
+                "lost",
+                NIS,
+                NIS,
+            ],
+        ),
+        (Destroyed, [CLOSED; 11]),
+        (Transferred, [CLOSED; 11]),
     ];
     for (start, expected) in table {
         for ((name, actor, body), want) in acts().into_iter().zip(expected) {
@@ -314,6 +394,34 @@ fn states_after_acts() {
     assert_eq!(st(&lc).clean.as_str(), "data-present");
     assert_eq!(st(&lc).last_holder, Some(pid(2)));
     assert_eq!(st(&lc).entries, 3);
+}
+
+#[test]
+fn a_wipe_moves_the_medium_by_its_result() {
+    let clean = |start| {
+        let lc = reach(start);
+        lc.media[&MediumNumber(M.into())].clean
+    };
+    assert_eq!(clean(Start::WipeIncomplete), Cleanliness::WipeIncomplete);
+    assert_eq!(clean(Start::Wiped), Cleanliness::VerifiedClean);
+    assert_eq!(clean(Start::WipeFailed), Cleanliness::WipeFailed);
+    // An interrupted wipe is recorded as such and stays unclean.
+    let mut lc = reach(Start::WipeIncomplete);
+    act(&mut lc, 20, 3, wipe_end(WipeResult::Incomplete, 0)).unwrap();
+    assert_eq!(
+        lc.media[&MediumNumber(M.into())].clean,
+        Cleanliness::WipeIncomplete
+    );
+    // A record claiming a pass its own figures do not support is refused.
+    let mut lc = reach(Start::WipeIncomplete);
+    let lie = act(&mut lc, 20, 3, wipe_end(WipeResult::Passed, 3));
+    assert_eq!(lie.unwrap_err().rule, "inconsistent-record");
+    let mut lc = reach(Start::WipeIncomplete);
+    let lie = act(&mut lc, 20, 3, wipe_end(WipeResult::Failed, 0));
+    assert_eq!(lie.unwrap_err().rule, "inconsistent-record");
+    // Wiping is a custodian's job.
+    let mut lc = reach(Start::ReturnedData);
+    assert_eq!(act(&mut lc, 20, 2, wipe_start()).unwrap_err().rule, "role");
 }
 
 #[test]
@@ -536,6 +644,7 @@ fn partial_or_dirty_device_reads_do_not_prove_clean() {
             bytes_read: 2048,
             data_sectors: 0,
             first_data_offset: None,
+            cache_bypass: None,
         },
     });
     for (body, want) in [

@@ -1,0 +1,208 @@
+//! Wiping a medium: every safety check before a byte is written, a signed start entry, the
+//! engine's passes, and the signed sanitization record that moves the medium's state.
+
+use std::path::PathBuf;
+
+use super::{Session, Signed};
+use crate::device::io::{DeviceFile, Medium};
+use crate::device::{self, mounts};
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, StoredEntry};
+use crate::lifecycle::Person;
+use crate::model::*;
+use crate::wipe::{self, Control, Halt};
+
+/// What is to be wiped.
+#[derive(Debug, Clone)]
+pub enum WipeTarget {
+    Image(PathBuf),
+    Device(PathBuf),
+}
+
+impl WipeTarget {
+    pub fn path(&self) -> &std::path::Path {
+        match self {
+            WipeTarget::Image(p) | WipeTarget::Device(p) => p,
+        }
+    }
+}
+
+pub struct WipeRequest {
+    pub target: WipeTarget,
+    pub method: WipeMethod,
+    /// Allow a block device that is neither removable nor on USB.
+    pub allow_fixed: bool,
+}
+
+/// A wipe that has passed every check; nothing has been written yet.
+#[derive(Debug, Clone)]
+pub struct WipePlan {
+    pub number: MediumNumber,
+    pub operator: Person,
+    pub path: PathBuf,
+    pub identity: DeviceIdentity,
+    pub method: WipeMethod,
+    /// The ledger records a vault on the medium that no erase or verified clean state followed.
+    pub live_vault: bool,
+}
+
+/// A finished (passed, failed or stopped) wipe and its recorded entry.
+pub struct WipeReport {
+    pub entry: StoredEntry,
+    pub record: Wipe,
+}
+
+impl Session {
+    /// Check everything a wipe needs before anything is written or any passphrase asked:
+    /// the rules, the device's identity, that it is not mounted and that it is removable.
+    pub fn wipe_plan(&self, medium: &str, operator: &str, req: &WipeRequest) -> Result<WipePlan> {
+        let operator = self.active_person(operator)?;
+        let number = self.medium(medium)?.number;
+        let recorded = self.registration(&number)?.device.ok_or_else(|| {
+            Error::Device(format!(
+                "{number} was registered without --device or --image, so no device can be tied to it; destroy it, or register the medium anew"
+            ))
+        })?;
+        let path = req.target.path().to_path_buf();
+        let seen = match &req.target {
+            WipeTarget::Image(p) => device::identify_image(p)?,
+            WipeTarget::Device(p) => device::identify_block(p)?.1,
+        };
+        self.precheck(&Draft {
+            medium: Some(number.clone()),
+            actor: Some(operator.id.clone()),
+            body: Body::WipeStart(WipeStart {
+                method: req.method,
+                device: seen.clone(),
+            }),
+        })?;
+        device::check_identity(&number.0, &recorded, &seen)?;
+        mounts::refuse_in_use(&path)?;
+        if let WipeTarget::Device(p) = &req.target {
+            if !req.allow_fixed && !mounts::is_removable(p) {
+                return Err(Error::Device(format!(
+                    "{} is not a removable or USB device (an internal disk?): nothing was written; pass --allow-fixed if you are sure",
+                    p.display()
+                )));
+            }
+        }
+        Ok(WipePlan {
+            live_vault: self.live_vault(&number)?,
+            number,
+            operator,
+            path,
+            identity: seen,
+            method: req.method,
+        })
+    }
+
+    /// Whether a vault written to the medium may still be there.
+    fn live_vault(&self, number: &MediumNumber) -> Result<bool> {
+        let mut live = false;
+        for e in self.ledger.medium_entries(number)? {
+            match &e.body {
+                Body::VaultPut(_) => live = true,
+                Body::VaultErase(_) => live = false,
+                Body::Wipe(w) if w.result == WipeResult::Passed => live = false,
+                _ => {}
+            }
+        }
+        Ok(live)
+    }
+
+    /// The operator unlocks their key before the wipe, so both entries can be signed.
+    pub fn wipe_authenticate(
+        &mut self,
+        plan: &WipePlan,
+        secrets: &mut dyn super::Secrets,
+    ) -> Result<Signed> {
+        self.authenticate(&plan.operator, SignRole::Actor, secrets, "wipe")
+    }
+
+    /// Run the wipe and record it. Always records the end (passed, failed or stopped) when
+    /// the process lives to do so; the start entry keeps a killed wipe from looking clean.
+    pub fn wipe(
+        &mut self,
+        plan: &WipePlan,
+        signed: &Signed,
+        ctl: &mut Control,
+    ) -> Result<WipeReport> {
+        let mut dev = DeviceFile::open_rw(&plan.path)?;
+        if dev.len() != plan.identity.capacity_bytes {
+            return Err(Error::Device(format!(
+                "{} changed size since it was checked: nothing was written",
+                plan.path.display()
+            )));
+        }
+        let start = WipeStart {
+            method: plan.method,
+            device: plan.identity.clone(),
+        };
+        self.commit_signed(plan, signed, Body::WipeStart(start))?;
+        let started = crate::time::to_store(crate::time::now());
+        let (outcome, swept) = run_passes(&mut dev, plan, ctl);
+        let record = Wipe {
+            method: plan.method,
+            device: plan.identity.clone(),
+            sanitization: "clear".into(),
+            tool: format!("baitai {}", env!("CARGO_PKG_VERSION")),
+            started,
+            finished: crate::time::to_store(crate::time::now()),
+            result: result_of(&outcome, plan.identity.capacity_bytes),
+            reason: outcome.halt.as_ref().map(Halt::describe),
+            passes: outcome.passes,
+            cache_bypass: dev.cache_bypass(),
+            buffered_tail_bytes: dev.buffered_tail(),
+            vault_headers_erased: swept,
+        };
+        let entry = self.commit_signed(plan, signed, Body::Wipe(record.clone()))?;
+        Ok(WipeReport { entry, record })
+    }
+
+    fn commit_signed(
+        &mut self,
+        plan: &WipePlan,
+        signed: &Signed,
+        body: Body,
+    ) -> Result<StoredEntry> {
+        let draft = Draft {
+            medium: Some(plan.number.clone()),
+            actor: Some(plan.operator.id.clone()),
+            body,
+        };
+        self.ledger
+            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))
+    }
+}
+
+/// The vault sweep (when a vault may be on the medium), then the passes.
+fn run_passes(
+    dev: &mut DeviceFile,
+    plan: &WipePlan,
+    ctl: &mut Control,
+) -> (wipe::Outcome, Option<u64>) {
+    let mut swept = None;
+    if plan.live_vault {
+        match wipe::sweep_headers(dev, crate::vault::format::HEADER_MAGIC, ctl) {
+            Ok(n) => swept = Some(n),
+            Err(halt) => {
+                let out = wipe::Outcome {
+                    passes: Vec::new(),
+                    halt: Some(halt),
+                };
+                return (out, None);
+            }
+        }
+    }
+    (wipe::run(dev, &wipe::patterns(plan.method), ctl), swept)
+}
+
+fn result_of(out: &wipe::Outcome, capacity: u64) -> WipeResult {
+    if out.passes.iter().any(|p| p.mismatched_sectors > 0) {
+        return WipeResult::Failed;
+    }
+    if out.halt.is_some() || !out.passes.iter().all(|p| p.verified(capacity)) {
+        return WipeResult::Incomplete;
+    }
+    WipeResult::Passed
+}

@@ -1,0 +1,394 @@
+//! Handlers for `wipe` (confirm, progress, Ctrl-C, the printed sanitization record) and
+//! `devices`.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::args::{DevicesArgs, WipeArgs};
+use super::{show_notices, CliSecrets, Ctx, Output};
+use crate::app::{Session, WipePlan, WipeReport, WipeRequest, WipeTarget};
+use crate::device::usb;
+use crate::error::{Error, Result};
+use crate::model::{DeviceIdentity, Wipe, WipeResult};
+use crate::report::{human_bytes, text::table};
+use crate::wipe::{Control, Phase, Step};
+
+pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let target = match (a.device, a.image) {
+        (Some(d), None) => WipeTarget::Device(d),
+        (None, Some(i)) => WipeTarget::Image(i),
+        _ => return Err(Error::usage("give exactly one of --device or --image")),
+    };
+    let req = WipeRequest {
+        target,
+        method: a.method,
+        allow_fixed: a.allow_fixed,
+    };
+    let plan = s.wipe_plan(&a.medium, &a.auth.as_, &req)?;
+    if !ctx.quiet {
+        eprintln!("{}", describe_plan(&plan));
+    }
+    if !a.yes {
+        confirm(&plan)?;
+    }
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+    let signed = s.wipe_authenticate(&plan, &mut secrets)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&stop))
+            .map_err(|e| Error::Other(format!("cannot catch Ctrl-C: {e}")))?;
+    }
+    let pb = super::vault::progress(ctx, plan.identity.capacity_bytes, "");
+    let mut last_phase = None;
+    let mut on_progress = |ph: Phase, done: u64| {
+        if last_phase != Some((ph.step, ph.pass)) {
+            last_phase = Some((ph.step, ph.pass));
+            pb.set_message(phase_text(ph));
+            pb.reset();
+        }
+        pb.set_position(done);
+    };
+    let mut ctl = Control {
+        stop: &stop,
+        progress: &mut on_progress,
+        after_write: None,
+    };
+    let report = s.wipe(&plan, &signed, &mut ctl);
+    pb.finish_and_clear();
+    output(ctx, &s, report?)
+}
+
+fn describe_plan(p: &WipePlan) -> String {
+    format!(
+        "About to overwrite EVERY byte of {} ({}) = {}, method {} ({} pass{} + read-back){}",
+        p.path.display(),
+        identity_text(&p.identity),
+        p.number,
+        p.method.as_str(),
+        crate::wipe::patterns(p.method).len(),
+        if crate::wipe::patterns(p.method).len() > 1 {
+            "es"
+        } else {
+            ""
+        },
+        if p.live_vault {
+            "; vault headers on it are destroyed first"
+        } else {
+            ""
+        }
+    )
+}
+
+fn identity_text(d: &DeviceIdentity) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for v in [&d.vendor, &d.product].into_iter().flatten() {
+        parts.push(v.clone());
+    }
+    if let (Some(v), Some(p)) = (&d.vendor_id, &d.product_id) {
+        parts.push(format!("{v}:{p}"));
+    }
+    if let Some(s) = &d.serial {
+        parts.push(format!("serial {s}"));
+    }
+    parts.push(human_bytes(d.capacity_bytes));
+    parts.join(", ")
+}
+
+/// The operator types the medium number, so a slip of the device name cannot destroy the
+/// wrong medium's data.
+fn confirm(plan: &WipePlan) -> Result<()> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::usage(
+            "wipe asks you to type the medium number; pass --yes when running from a script",
+        ));
+    }
+    eprint!("Type the medium number ({}) to go on: ", plan.number);
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(Error::io("cannot read the confirmation"))?;
+    if line.trim().to_uppercase() != plan.number.0 {
+        return Err(Error::usage(format!(
+            "you typed {:?}, not {}: nothing was written",
+            line.trim(),
+            plan.number
+        )));
+    }
+    Ok(())
+}
+
+fn phase_text(ph: Phase) -> String {
+    match ph.step {
+        Step::Sweep => "finding vault headers".into(),
+        Step::Write => format!("pass {}/{} writing", ph.pass, ph.passes),
+        Step::Verify => format!("pass {}/{} verifying", ph.pass, ph.passes),
+    }
+}
+
+/// The printed record; a failed or stopped wipe also exits non-zero.
+fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
+    let w = &r.record;
+    let state = s.medium(
+        &r.entry
+            .medium
+            .as_ref()
+            .map(|m| m.0.clone())
+            .unwrap_or_default(),
+    )?;
+    let mut j = json!({
+        "medium": state.number.0,
+        "entry": r.entry.seq,
+        "hash": hex::encode(r.entry.hash),
+        "data": state.clean.as_str(),
+        "record": w,
+    });
+    show_notices(ctx, &s.notices, &mut j);
+    let human = record_text(s, &r, state.clean.as_str());
+    let mut out = Output::new(human, j);
+    out.failure = match w.result {
+        WipeResult::Passed => None,
+        WipeResult::Failed => Some(Error::WipeFailed(first_mismatch(w))),
+        WipeResult::Incomplete => {
+            let why = w.reason.clone().unwrap_or_else(|| "stopped".into());
+            Some(if why.contains("interrupted") {
+                Error::Interrupted(format!(
+                    "wipe of {} stopped and recorded as incomplete",
+                    state.number
+                ))
+            } else {
+                Error::Device(format!("wipe of {} did not finish: {why}", state.number))
+            })
+        }
+    };
+    Ok(Some(out))
+}
+
+fn first_mismatch(w: &Wipe) -> String {
+    let sectors: u64 = w.passes.iter().map(|p| p.mismatched_sectors).sum();
+    match w.passes.iter().find_map(|p| p.mismatches.first()) {
+        Some(r) => format!(
+            "{sectors} sectors read back wrong, the first at byte {}",
+            r.offset
+        ),
+        None => format!("{sectors} sectors read back wrong"),
+    }
+}
+
+fn record_text(s: &Session, r: &WipeReport, state: &str) -> String {
+    let w = &r.record;
+    let mut rows = vec![
+        row(
+            "medium",
+            format!("{} (entry #{})", state_medium(r), r.entry.seq),
+        ),
+        row(
+            "device",
+            format!(
+                "{} {}",
+                w.device.path.as_deref().unwrap_or("-"),
+                identity_text(&w.device)
+            ),
+        ),
+        row(
+            "method",
+            format!(
+                "{} / {} (NIST SP 800-88 {}), {}",
+                w.method.as_str(),
+                w.method.ja(),
+                w.sanitization,
+                w.tool
+            ),
+        ),
+        row(
+            "operator",
+            r.entry
+                .actor
+                .as_ref()
+                .map(|a| a.0.clone())
+                .unwrap_or_default(),
+        ),
+        row("started", show(s, &w.started)),
+        row("finished", show(s, &w.finished)),
+    ];
+    for (i, p) in w.passes.iter().enumerate() {
+        let seed = p
+            .seed
+            .as_deref()
+            .map(|x| format!(" seed {x}"))
+            .unwrap_or_default();
+        rows.push(row(
+            &format!("pass {}", i + 1),
+            format!(
+                "{}{seed}: wrote {} ({}), read back {} ({}), {}",
+                format!("{:?}", p.pattern).to_lowercase(),
+                human_bytes(p.bytes_written),
+                rate(p.bytes_written, p.write_ms),
+                human_bytes(p.bytes_verified),
+                rate(p.bytes_verified, p.verify_ms),
+                mismatch_text(p)
+            ),
+        ));
+    }
+    rows.push(row("read-back", w.cache_bypass.describe().to_string()));
+    if let Some(n) = w.vault_headers_erased {
+        rows.push(row(
+            "vault",
+            format!("{n} vault header(s) found and destroyed before the passes"),
+        ));
+    }
+    let verdict = match w.result {
+        WipeResult::Passed => {
+            "PASSED: every byte read back as written; the medium is verified clean".to_string()
+        }
+        WipeResult::Failed => format!(
+            "FAILED: {}; the medium must be destroyed",
+            first_mismatch(w)
+        ),
+        WipeResult::Incomplete => format!(
+            "INCOMPLETE: {}; the medium is not clean",
+            w.reason.as_deref().unwrap_or("stopped")
+        ),
+    };
+    rows.push(row("result", verdict));
+    rows.push(row("state", state.to_string()));
+    let mut text = String::from("Sanitization record 消去記録\n");
+    for r in rows {
+        text += &format!("  {:<10} {}\n", r[0], r[1]);
+    }
+    text
+}
+
+fn state_medium(r: &WipeReport) -> String {
+    r.entry
+        .medium
+        .as_ref()
+        .map(|m| m.0.clone())
+        .unwrap_or_default()
+}
+
+fn row(k: &str, v: String) -> Vec<String> {
+    vec![k.to_string(), v]
+}
+
+fn show(s: &Session, t: &str) -> String {
+    t.parse::<jiff::Timestamp>()
+        .map(|t| crate::time::show_full(t, &s.tz))
+        .unwrap_or_else(|_| t.to_string())
+}
+
+fn rate(bytes: u64, ms: u64) -> String {
+    if ms == 0 {
+        return format!("{:.1} s", 0.0);
+    }
+    format!(
+        "{:.1} s, {}/s",
+        ms as f64 / 1000.0,
+        human_bytes(bytes * 1000 / ms)
+    )
+}
+
+fn mismatch_text(p: &crate::model::WipePass) -> String {
+    match p.mismatches.first() {
+        None => "no mismatch".into(),
+        Some(r) => format!(
+            "{} sectors differ, first at byte {} ({} bytes)",
+            p.mismatched_sectors, r.offset, r.len
+        ),
+    }
+}
+
+pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
+    let (found, note) = usb::attached(a.all);
+    // The ledger is optional here: without one, devices are listed without medium numbers.
+    let registered = registered_media(ctx);
+    let mut rows = Vec::new();
+    let mut list = Vec::new();
+    for d in &found {
+        let medium = registered
+            .iter()
+            .find(|(_, id)| crate::device::same_device(id, &d.identity))
+            .map(|(m, _)| m.clone());
+        let node = d.node.as_ref().map(|n| n.display().to_string());
+        rows.push(vec![
+            node.clone().unwrap_or_else(|| "(no medium)".into()),
+            human_bytes(d.identity.capacity_bytes),
+            identity_text_short(&d.identity),
+            if d.removable { "yes" } else { "no" }.into(),
+            d.mounts.join(" "),
+            medium.clone().unwrap_or_else(|| "-".into()),
+        ]);
+        list.push(json!({
+            "device": node,
+            "kind": d.kind,
+            "identity": d.identity,
+            "removable": d.removable,
+            "mounts": d.mounts,
+            "medium": medium,
+        }));
+    }
+    let mut human = if rows.is_empty() {
+        format!(
+            "No {}storage devices found.\n",
+            if a.all { "" } else { "USB " }
+        )
+    } else {
+        table(
+            &[
+                "device",
+                "capacity",
+                "identity",
+                "removable",
+                "mounted at",
+                "medium",
+            ],
+            &rows,
+        )
+    };
+    if let Some(n) = &note {
+        human += &format!("note: {n}\n");
+    }
+    Ok(Some(Output::new(
+        human,
+        json!({ "devices": list, "note": note }),
+    )))
+}
+
+fn identity_text_short(d: &DeviceIdentity) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let (Some(v), Some(p)) = (&d.vendor_id, &d.product_id) {
+        parts.push(format!("{v}:{p}"));
+    }
+    for v in [&d.vendor, &d.product].into_iter().flatten() {
+        parts.push(v.clone());
+    }
+    if let Some(s) = &d.serial {
+        parts.push(format!("serial {s}"));
+    }
+    parts.join(" ")
+}
+
+/// Each registered medium's number and recorded identity, if a ledger is there to read.
+fn registered_media(ctx: &Ctx) -> Vec<(String, DeviceIdentity)> {
+    if !ctx.ledger.exists() {
+        return Vec::new();
+    }
+    let Ok(s) = ctx.reader() else {
+        return Vec::new();
+    };
+    s.ledger
+        .entries_of_kinds(&["medium.register"])
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| match (e.medium, e.body) {
+            (Some(m), crate::model::Body::Register(r)) => Some((m.0, r.device?)),
+            _ => None,
+        })
+        .collect()
+}
