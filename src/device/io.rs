@@ -88,18 +88,19 @@ impl DeviceFile {
         let meta = std::fs::metadata(path)
             .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display())))?;
         let block = meta.file_type().is_block_device();
-        let mut flags = OFlags::empty();
-        if block && write {
-            flags |= OFlags::EXCL;
-        }
-        let opts = |extra: OFlags| {
+        // One exclusive open is enough to keep mounts and other exclusive openers out; a second
+        // exclusive open of our own would be refused.
+        let exclusive = if block && write {
+            OFlags::EXCL
+        } else {
+            OFlags::empty()
+        };
+        let opts = |flags: OFlags| {
             let mut o = OpenOptions::new();
-            o.read(true)
-                .write(write)
-                .custom_flags((flags | extra).bits() as i32);
+            o.read(true).write(write).custom_flags(flags.bits() as i32);
             o
         };
-        let buffered = opts(OFlags::empty())
+        let buffered = opts(exclusive)
             .open(path)
             .map_err(|e| open_error(path, e))?;
         let direct = opts(OFlags::DIRECT).open(path).ok();

@@ -76,8 +76,11 @@ pub fn attached(all: bool) -> (Vec<Attached>, Option<String>) {
 }
 
 fn usb_storage() -> rusb::Result<Vec<UsbStorage>> {
+    use rusb::UsbContext;
+    // An explicit context: the global one panics where libusb cannot start (no /dev/bus/usb).
+    let ctx = rusb::Context::new()?;
     let mut out = Vec::new();
-    for d in rusb::devices()?.iter() {
+    for d in ctx.devices()?.iter() {
         let Ok(desc) = d.device_descriptor() else {
             continue;
         };

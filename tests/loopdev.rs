@@ -1,0 +1,241 @@
+//! Real block devices: loop devices (`losetup`) standing in for USB sticks. These tests need
+//! root and a kernel that lends loop devices; they print why they skip otherwise.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// A loop device over an image file, detached (and unmounted) on drop.
+struct LoopDev {
+    dev: String,
+    mount: Option<PathBuf>,
+}
+
+impl LoopDev {
+    fn attach(image: &Path) -> Option<LoopDev> {
+        for _ in 0..5 {
+            let out = Command::new("losetup")
+                .args(["--find", "--show"])
+                .arg(image)
+                .output()
+                .ok()?;
+            if out.status.success() {
+                let dev = String::from_utf8_lossy(&out.stdout).trim().to_string();
+                return Some(LoopDev { dev, mount: None });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    }
+
+    fn mkfs_and_mount(&mut self, at: &Path) {
+        run("mkfs.ext4", &["-q", "-F", &self.dev]);
+        self.mount_at(at);
+    }
+
+    fn mount_at(&mut self, at: &Path) {
+        std::fs::create_dir_all(at).unwrap();
+        run("mount", &[&self.dev, at.to_str().unwrap()]);
+        self.mount = Some(at.to_path_buf());
+    }
+
+    fn unmount(&mut self) {
+        if let Some(m) = self.mount.take() {
+            run("umount", &[m.to_str().unwrap()]);
+        }
+    }
+}
+
+impl Drop for LoopDev {
+    fn drop(&mut self) {
+        if let Some(m) = self.mount.take() {
+            let _ = Command::new("umount").arg(&m).status();
+        }
+        let _ = Command::new("losetup").args(["-d", &self.dev]).status();
+    }
+}
+
+fn run(cmd: &str, args: &[&str]) {
+    let st = Command::new(cmd).args(args).status().unwrap();
+    assert!(st.success(), "{cmd} {args:?} failed");
+}
+
+/// Why these tests cannot run here, if they cannot.
+fn skip_reason() -> Option<String> {
+    let uid = Command::new("id").arg("-u").output().ok()?;
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return Some("not running as root".into());
+    }
+    for tool in ["losetup", "mkfs.ext4", "mount", "umount"] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            return Some(format!("{tool} is not installed"));
+        }
+    }
+    let probe = tempfile::NamedTempFile::new().ok()?;
+    probe.as_file().set_len(1 << 20).ok()?;
+    match LoopDev::attach(probe.path()) {
+        Some(_) => None,
+        None => Some("losetup cannot attach a loop device here".into()),
+    }
+}
+
+macro_rules! needs_loop {
+    () => {
+        if let Some(why) = skip_reason() {
+            eprintln!("SKIPPED: loop device tests need root and loop devices: {why}");
+            return;
+        }
+    };
+}
+
+fn sparse_image(env: &Env, name: &str, bytes: u64) -> PathBuf {
+    let p = env.path(name);
+    std::fs::File::create(&p).unwrap().set_len(bytes).unwrap();
+    p
+}
+
+fn register_device(env: &Env, dev: &str) -> String {
+    let v = env.ok_as(
+        &["medium", "register", "--device", dev, "--class", "C3"],
+        CUSTODIAN,
+    );
+    v["medium"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn full_lifecycle_on_a_loop_device() {
+    needs_loop!();
+    let env = Env::new();
+    let img = sparse_image(&env, "stick.img", 24 << 20);
+    let mut lo = LoopDev::attach(&img).unwrap();
+    let m = register_device(&env, &lo.dev);
+    let listed = env.ok(&["devices", "--all"]);
+    let row = listed["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["device"] == lo.dev.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(row["medium"], m.as_str(), "devices shows the medium number");
+
+    env.ok_as(&["checkout", &m, "--purpose", "drawings"], HANDLER);
+    let mnt = env.path("mnt");
+    lo.mkfs_and_mount(&mnt);
+    let plan = env.path("plan.txt");
+    std::fs::write(&plan, "secret drawing".repeat(1000)).unwrap();
+    let put = env.ok_as(
+        &[
+            "put",
+            mnt.to_str().unwrap(),
+            plan.to_str().unwrap(),
+            "--medium",
+            &m,
+        ],
+        HANDLER,
+    );
+    assert_eq!(put["medium"], m.as_str(), "{put}");
+    lo.unmount();
+
+    let ret = env.ok_as(&["return", &m, "--device", &lo.dev], CUSTODIAN);
+    assert_eq!(ret["data"], "data-present");
+    let (code, err) = env.fail_as(&["checkout", &m, "--purpose", "again"], HANDLER);
+    assert_eq!(code, 3, "{err}");
+
+    // Mounted: the wipe is refused before any byte is written.
+    lo.mount_at(&mnt);
+    let (code, err) = env.fail_as(
+        &["wipe", &m, "--device", &lo.dev, "--allow-fixed", "--yes"],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("mounted"), "{err}");
+    assert!(mnt.join("BAITAI/vault.hdr").exists());
+    lo.unmount();
+
+    // A loop device is not removable: refused unless the operator says it is meant.
+    let (code, err) = env.fail_as(&["wipe", &m, "--device", &lo.dev, "--yes"], CUSTODIAN);
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("--allow-fixed"), "{err}");
+
+    let w = env.ok_as(
+        &[
+            "wipe",
+            &m,
+            "--device",
+            &lo.dev,
+            "--allow-fixed",
+            "--method",
+            "random-zero",
+            "--yes",
+        ],
+        CUSTODIAN,
+    );
+    assert_eq!(w["record"]["result"], "passed", "{w}");
+    assert_eq!(w["record"]["cache_bypass"], "o_direct");
+    assert!(
+        w["record"]["vault_headers_erased"].as_u64().unwrap() >= 1,
+        "{w}"
+    );
+    assert_eq!(w["data"], "verified-clean");
+    env.ok_as(&["checkout", &m, "--purpose", "again"], HANDLER);
+    assert_eq!(env.verify_code().0, 0);
+}
+
+#[test]
+fn the_wrong_device_is_refused_before_any_write() {
+    needs_loop!();
+    let env = Env::new();
+    let a = sparse_image(&env, "a.img", 16 << 20);
+    let b = env.path("b.img");
+    std::fs::write(&b, vec![0x5Au8; 16 << 20]).unwrap();
+    let la = LoopDev::attach(&a).unwrap();
+    let lb = LoopDev::attach(&b).unwrap();
+    let m = register_device(&env, &la.dev);
+    let (code, err) = env.fail_as(
+        &["wipe", &m, "--device", &lb.dev, "--allow-fixed", "--yes"],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("this is not"), "{err}");
+    env.ok_as(&["checkout", &m, "--purpose", "x"], HANDLER);
+    let (code, err) = env.fail_as(&["return", &m, "--device", &lb.dev], CUSTODIAN);
+    assert_eq!(code, 6, "{err}");
+    drop(lb);
+    assert!(std::fs::read(&b).unwrap().iter().all(|&x| x == 0x5A));
+}
+
+#[test]
+fn put_refuses_a_mount_on_another_device() {
+    needs_loop!();
+    let env = Env::new();
+    let a = sparse_image(&env, "a.img", 16 << 20);
+    let b = sparse_image(&env, "b.img", 16 << 20);
+    let la = LoopDev::attach(&a).unwrap();
+    let mut lb = LoopDev::attach(&b).unwrap();
+    let m = register_device(&env, &la.dev);
+    env.ok_as(&["checkout", &m, "--purpose", "x"], HANDLER);
+    let mnt = env.path("mnt");
+    lb.mkfs_and_mount(&mnt);
+    let f = env.path("f.txt");
+    std::fs::write(&f, "x").unwrap();
+    let (code, err) = env.fail_as(
+        &[
+            "put",
+            mnt.to_str().unwrap(),
+            f.to_str().unwrap(),
+            "--medium",
+            &m,
+        ],
+        HANDLER,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(!mnt.join("BAITAI").exists());
+}
