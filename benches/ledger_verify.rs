@@ -64,6 +64,7 @@ fn main() -> baitai::Result<()> {
         bytes_read: 1 << 30,
         data_sectors: 0,
         first_data_offset: None,
+        cache_bypass: None,
     };
     let started = Instant::now();
     let mut written = s.ledger.head()?.map(|h| h.0).unwrap_or(0);

@@ -51,6 +51,9 @@ impl AlignedBuf {
 /// Tests put layers in between (a counterfeit device that aliases high blocks onto low ones).
 pub trait Medium: Send {
     fn len(&self) -> u64;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()>;
     /// Make everything written so far durable on the device.
     fn flush(&mut self) -> io::Result<()>;

@@ -47,12 +47,15 @@ pub struct Phase {
     pub total: u64,
 }
 
+/// A hook run between a pass's write and its read-back.
+pub type AfterWrite = dyn FnMut(&mut dyn Medium);
+
 /// How the caller steers a wipe: a stop flag (Ctrl-C), progress, and a hook for tests.
 pub struct Control<'a> {
     pub stop: &'a AtomicBool,
     pub progress: &'a mut dyn FnMut(Phase, u64),
     /// Called between a pass's write and its read-back (tests plant bytes here).
-    pub after_write: Option<&'a mut dyn FnMut(&mut dyn Medium)>,
+    pub after_write: Option<&'a mut AfterWrite>,
 }
 
 /// Why the engine stopped before finishing.

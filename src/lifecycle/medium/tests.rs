@@ -233,7 +233,6 @@ enum Start {
 
 fn reach(start: Start) -> Lifecycle {
     let mut lc = world();
-    let m = MediumNumber(M.into());
     match start {
         Start::Fresh => {}
         Start::InUse => act(&mut lc, 10, 2, checkout()).unwrap(),
@@ -635,6 +634,7 @@ fn partial_or_dirty_device_reads_do_not_prove_clean() {
             bytes_read: 4096,
             data_sectors: 1,
             first_data_offset: Some(512),
+            cache_bypass: None,
         },
     });
     let partial = Body::Return(Return {
