@@ -194,7 +194,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
             let e = s.register(CUSTODIAN, req, &mut sec)?;
             Ok(e.medium.map(|m| m.0).unwrap_or_default())
         };
-    let m1 = register(&mut s, MediumSource::Image(image), "設計データ用 8MB", None)?;
+    let m1 = register(&mut s, MediumSource::None, "設計データ用", None)?;
     let m2 = register(&mut s, MediumSource::None, "打合せ資料用", None)?;
     let m3 = register(&mut s, MediumSource::None, "レビュー貸出用", None)?;
     let m4 = register(&mut s, MediumSource::None, "他拠点交付用", None)?;
@@ -204,8 +204,14 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
         "取引先から受領",
         Some("協力会社A"),
     )?;
+    let m6 = register(
+        &mut s,
+        MediumSource::Image(image.clone()),
+        "USBメモリ 8MB（イメージ）",
+        None,
+    )?;
     say(format!(
-        "{CUSTODIAN} registers {m1} (image file), {m2}, {m3}, {m4}, and receives {m5} from outside"
+        "{CUSTODIAN} registers {m1}, {m2}, {m3}, {m4}, {m6} (an image file standing in for a USB stick), and receives {m5} from outside"
     ));
     let mut sec = DemoSecrets {
         by_name: sec.by_name,
@@ -341,7 +347,57 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
         "{CUSTODIAN} destroys the unreadable {m5} by crushing, witnessed by {WITNESS}"
     ));
 
-    Ok((s, vec![m1, m2, m3, m4, m5]))
+    wipe_story(&mut s, &m6, &image, &mut sec, &mut say)?;
+    Ok((s, vec![m1, m2, m3, m4, m5, m6]))
+}
+
+/// A stick comes back with data on it, is held at the reuse gate, wiped with read-back
+/// verification, and issued again.
+fn wipe_story(
+    s: &mut Session,
+    m: &str,
+    image: &Path,
+    sec: &mut DemoSecrets,
+    say: &mut dyn FnMut(String),
+) -> Result<()> {
+    s.checkout(m, HANDLER, "試験データの受渡し", sec)?;
+    // What the handler's files leave on the stick's sectors.
+    let mut data = vec![0u8; 8 << 20];
+    for (i, b) in data.iter_mut().enumerate().skip(1 << 20).take(300_000) {
+        *b = (i % 253) as u8 | 1;
+    }
+    std::fs::write(image, data).map_err(Error::io("write the demo image"))?;
+    s.return_medium(m, CUSTODIAN, ReturnSource::Image(image.to_path_buf()), sec)?;
+    say(format!(
+        "{CUSTODIAN} receives {m} back and reads every sector: data present"
+    ));
+    if let Err(Error::Refused(r)) = s.checkout(m, HANDLER, "再使用", sec) {
+        say(format!(
+            "{HANDLER} tries to reuse {m}: REFUSED — {}",
+            r.reason
+        ));
+    }
+    let req = app::WipeRequest {
+        target: app::WipeTarget::Image(image.to_path_buf()),
+        method: crate::model::WipeMethod::RandomZero,
+        allow_fixed: false,
+    };
+    let plan = s.wipe_plan(m, CUSTODIAN, &req)?;
+    let signed = s.wipe_authenticate(&plan, sec)?;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let mut ctl = crate::wipe::Control {
+        stop: &stop,
+        progress: &mut |_, _| {},
+        after_write: None,
+    };
+    let report = s.wipe(&plan, &signed, &mut ctl)?;
+    say(format!(
+        "{CUSTODIAN} wipes {m} (random then zeros, each read back past the page cache): {}",
+        report.record.result.as_str()
+    ));
+    s.checkout(m, HANDLER, "再使用（消去確認済）", sec)?;
+    say(format!("{HANDLER} checks out the verified-clean {m} again"));
+    Ok(())
 }
 
 fn tomorrow(s: &Session) -> String {
