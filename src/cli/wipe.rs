@@ -265,6 +265,16 @@ fn record_text(s: &Session, r: &WipeReport, state: &str) -> String {
     text
 }
 
+fn operator_text(s: &Session, r: &WipeReport) -> String {
+    let Some(id) = &r.entry.actor else {
+        return String::new();
+    };
+    match s.person(&id.0) {
+        Ok(p) => format!("{} {}（{}）", p.id, p.name, p.affiliation),
+        Err(_) => id.0.clone(),
+    }
+}
+
 fn state_medium(r: &WipeReport) -> String {
     r.entry
         .medium

@@ -15,7 +15,7 @@ use crate::model::{ByteRange, WipeMethod, WipePass};
 pub use pattern::{Pattern, Seed};
 
 /// Bytes per I/O: large aligned writes keep a USB stick's controller busy.
-pub const CHUNK: usize = 4 << 20;
+pub const CHUNK: usize = 8 << 20;
 /// Buffers in flight between the I/O thread and the pattern thread.
 const DEPTH: usize = 4;
 const SECTOR: usize = 512;
