@@ -206,14 +206,7 @@ fn record_text(s: &Session, r: &WipeReport, state: &str) -> String {
                 w.tool
             ),
         ),
-        row(
-            "operator",
-            r.entry
-                .actor
-                .as_ref()
-                .map(|a| a.0.clone())
-                .unwrap_or_default(),
-        ),
+        row("operator", operator_text(s, r)),
         row("started", show(s, &w.started)),
         row("finished", show(s, &w.finished)),
     ];
