@@ -42,6 +42,8 @@ pub struct WipePlan {
     pub path: PathBuf,
     pub identity: DeviceIdentity,
     pub method: WipeMethod,
+    /// A block device (not an image file).
+    pub block: bool,
     /// The ledger records a vault on the medium that no erase or verified clean state followed.
     pub live_vault: bool,
 }
@@ -64,10 +66,8 @@ impl Session {
             ))
         })?;
         let path = req.target.path().to_path_buf();
-        let seen = match &req.target {
-            WipeTarget::Image(p) => device::identify_image(p)?,
-            WipeTarget::Device(p) => device::identify_block(p)?.1,
-        };
+        let block = matches!(req.target, WipeTarget::Device(_));
+        let seen = identify(&path, block)?;
         self.precheck(&Draft {
             medium: Some(number.clone()),
             actor: Some(operator.id.clone()),
@@ -77,6 +77,7 @@ impl Session {
             }),
         })?;
         device::check_identity(&number.0, &recorded, &seen)?;
+        self.refuse_ambiguous(&number, &seen)?;
         mounts::refuse_in_use(&path)?;
         if let WipeTarget::Device(p) = &req.target {
             if !req.allow_fixed && !mounts::is_removable(p) {
@@ -93,7 +94,38 @@ impl Session {
             path,
             identity: seen,
             method: req.method,
+            block,
         })
+    }
+
+    /// A device without a serial number may match several registered media (identical
+    /// sticks bought together): then nothing shows which one is in hand.
+    fn refuse_ambiguous(&self, number: &MediumNumber, seen: &DeviceIdentity) -> Result<()> {
+        let mut matches = Vec::new();
+        for e in self.ledger.entries_of_kinds(&["medium.register"])? {
+            let (Some(m), Body::Register(r)) = (&e.medium, &e.body) else {
+                continue;
+            };
+            let open = !self
+                .ledger
+                .medium_state(m)?
+                .is_some_and(|s| s.holding.is_closed());
+            if open
+                && r.device
+                    .as_ref()
+                    .is_some_and(|d| device::same_device(d, seen))
+            {
+                matches.push(m.0.clone());
+            }
+        }
+        if matches.len() > 1 {
+            return Err(Error::Device(format!(
+                "this device matches {} registered media ({}): it has no serial number to tell them apart, so {number} cannot be wiped by identity; nothing was written",
+                matches.len(),
+                matches.join(", ")
+            )));
+        }
+        Ok(())
     }
 
     /// Whether a vault written to the medium may still be there.
@@ -127,6 +159,10 @@ impl Session {
         signed: &Signed,
         ctl: &mut Control,
     ) -> Result<WipeReport> {
+        // Minutes may have passed at the prompts: look again at what is there now.
+        let now_seen = identify(&plan.path, plan.block)?;
+        device::check_identity(&plan.number.0, &plan.identity, &now_seen)?;
+        mounts::refuse_in_use(&plan.path)?;
         let mut dev = DeviceFile::open_rw(&plan.path)?;
         if dev.len() != plan.identity.capacity_bytes {
             return Err(Error::Device(format!(
@@ -172,6 +208,13 @@ impl Session {
         };
         self.ledger
             .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))
+    }
+}
+
+fn identify(path: &std::path::Path, block: bool) -> Result<DeviceIdentity> {
+    match block {
+        true => Ok(device::identify_block(path)?.1),
+        false => device::identify_image(path),
     }
 }
 

@@ -115,21 +115,28 @@ impl DeviceFile {
             len,
             direct_end: len - len % ALIGN as u64,
         };
-        if dev.direct.is_some() && !dev.direct_read_works() {
+        if dev.direct.is_some() && !dev.direct_read_works()? {
             dev.direct = None;
         }
         Ok(dev)
     }
 
-    /// Some file systems accept `O_DIRECT` at open and refuse it at the first read.
-    fn direct_read_works(&mut self) -> bool {
-        if self.direct_end == 0 {
-            return false;
-        }
+    /// Some file systems accept `O_DIRECT` at open and refuse it (EINVAL) at the first read.
+    /// Any other error is the device's, and is reported, not papered over.
+    fn direct_read_works(&mut self) -> Result<bool> {
+        let (Some(f), true) = (&self.direct, self.direct_end > 0) else {
+            return Ok(false);
+        };
         let mut probe = AlignedBuf::new(ALIGN);
-        match &self.direct {
-            Some(f) => f.read_exact_at(probe.as_mut_slice(), 0).is_ok(),
-            None => false,
+        match f.read_exact_at(probe.as_mut_slice(), 0) {
+            Ok(()) => Ok(true),
+            Err(e) if e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) => {
+                Ok(false)
+            }
+            Err(e) => Err(Error::Device(format!(
+                "read error on {} at byte 0: {e}",
+                self.path.display()
+            ))),
         }
     }
 

@@ -51,7 +51,7 @@ pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
     } else {
         loops_backed_by(path)
     };
-    let mounts = mountinfo();
+    let mounts = mountinfo()?;
     let mut busy = Vec::new();
     for d in devices {
         for part in with_partitions(d) {
@@ -68,8 +68,32 @@ pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
                 });
             }
         }
+        // Some file systems (btrfs) list mounts under anonymous device numbers: ask the
+        // kernel directly whether anyone holds the device.
+        if busy.is_empty() && exclusively_held(d) {
+            busy.push(Busy {
+                what: format!("in use (block device {}:{})", d.major, d.minor),
+            });
+        }
     }
     Ok(busy)
+}
+
+/// Whether an exclusive open of the device is refused (EBUSY): mounted or claimed.
+fn exclusively_held(d: DevNum) -> bool {
+    use std::os::unix::fs::OpenOptionsExt;
+    let Some(name) = fs::canonicalize(d.sysfs())
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_os_string()))
+    else {
+        return false;
+    };
+    let node = PathBuf::from("/dev").join(name);
+    let r = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::EXCL.bits() as i32)
+        .open(&node);
+    matches!(r, Err(e) if e.raw_os_error() == Some(rustix::io::Errno::BUSY.raw_os_error()))
 }
 
 /// Refuse (exit 6) a device that is mounted or held.
@@ -85,17 +109,22 @@ pub fn refuse_in_use(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The mount points listed for each device number.
-fn mountinfo() -> Vec<(DevNum, String)> {
-    let text = fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    text.lines()
+/// The mount points listed for each device number. Unreadable means unknown, never "free".
+fn mountinfo() -> Result<Vec<(DevNum, String)>> {
+    let text = fs::read_to_string("/proc/self/mountinfo").map_err(|e| {
+        Error::Device(format!(
+            "cannot read /proc/self/mountinfo to check for mounts: {e}"
+        ))
+    })?;
+    Ok(text
+        .lines()
         .filter_map(|l| {
             let mut f = l.split(' ');
             let num = DevNum::parse(f.nth(2)?)?;
             let point = f.nth(1)?.replace("\\040", " ");
             Some((num, point))
         })
-        .collect()
+        .collect())
 }
 
 /// Mount points of the whole device at `dev_path` and its partitions (for `devices`).
@@ -105,6 +134,7 @@ pub fn mount_points(dev: &Path) -> Vec<String> {
     };
     let parts = with_partitions(DevNum::from_raw(meta.rdev()));
     mountinfo()
+        .unwrap_or_default()
         .into_iter()
         .filter(|(n, _)| parts.contains(n))
         .map(|(_, p)| p)

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 
 use super::{Act, Directory};
 use crate::error::Refusal;
-use crate::model::{Body, Classification, MediumNumber, PersonId, Role, WipeResult};
+use crate::model::{Body, Classification, MediumNumber, PersonId, Role, WipeResult, WipeStart};
 
 /// How a medium left storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +113,10 @@ pub struct MediumState {
     pub last_holder: Option<PersonId>,
     pub received_from: Option<String>,
     pub entries: u64,
+    /// The capacity recorded at registration, when a device or image was given.
+    pub capacity: Option<u64>,
+    /// A started wipe whose end is not yet recorded: who started it, how, on what.
+    pub pending_wipe: Option<(PersonId, WipeStart)>,
 }
 
 fn refuse(rule: &'static str, reason: String) -> Result<(), Refusal> {
@@ -210,7 +214,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             }
         }
         Body::Destroy(b) => permit_destroy(people, state, actor, b),
-        Body::WipeStart(_) => permit_wipe_start(people, state, actor),
+        Body::WipeStart(w) => {
+            permit_wipe_start(people, state, actor)?;
+            registered_capacity(state, w.device.capacity_bytes)
+        }
         Body::Wipe(w) => permit_wipe(people, state, actor, w),
         Body::VaultPut(_) => {
             people.require(actor, Role::Handler, "write protected files to media")?;
@@ -384,13 +391,17 @@ fn permit_wipe(
     w: &crate::model::Wipe,
 ) -> Result<(), Refusal> {
     permit_wipe_start(people, state, actor)?;
-    if state.clean != Cleanliness::WipeIncomplete {
+    let n = &state.number;
+    let Some((starter, start)) = &state.pending_wipe else {
         return refuse(
             "no-wipe-started",
-            format!(
-                "{} has no wipe in progress to record the end of",
-                state.number
-            ),
+            format!("{n} has no wipe in progress to record the end of"),
+        );
+    };
+    if starter != actor || start.method != w.method || start.device != w.device {
+        return refuse(
+            "wipe-mismatch",
+            format!("the wipe record does not match the wipe {starter} started on {n}"),
         );
     }
     if !w.consistent() {
@@ -403,6 +414,24 @@ fn permit_wipe(
         );
     }
     Ok(())
+}
+
+/// A wipe must cover the capacity registered for the medium.
+fn registered_capacity(state: &MediumState, seen: u64) -> Result<(), Refusal> {
+    match state.capacity {
+        Some(c) if c != seen => refuse(
+            "wipe-mismatch",
+            format!(
+                "{} was registered with {c} bytes; a wipe of {seen} bytes does not cover it",
+                state.number
+            ),
+        ),
+        _ if seen == 0 => refuse(
+            "wipe-mismatch",
+            "a medium of 0 bytes cannot be wiped".into(),
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// The state after a permitted act (`None` only when there is no medium to speak of).
@@ -421,6 +450,8 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
             last_holder: None,
             received_from: r.received_from.clone(),
             entries: 1,
+            capacity: r.device.as_ref().map(|d| d.capacity_bytes),
+            pending_wipe: None,
         });
     }
     let mut s = state?.clone();
@@ -453,8 +484,12 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
         }
         Body::Transfer(_) => s.holding = Holding::Transferred,
         Body::Destroy(_) => s.holding = Holding::Destroyed,
-        Body::WipeStart(_) => s.clean = Cleanliness::WipeIncomplete,
+        Body::WipeStart(w) => {
+            s.clean = Cleanliness::WipeIncomplete;
+            s.pending_wipe = actor.clone().map(|a| (a, w.clone()));
+        }
         Body::Wipe(w) => {
+            s.pending_wipe = None;
             s.clean = match w.result {
                 WipeResult::Passed => Cleanliness::VerifiedClean,
                 WipeResult::Failed => Cleanliness::WipeFailed,

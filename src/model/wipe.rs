@@ -183,18 +183,35 @@ impl Wipe {
         self.passes.iter().map(|p| p.bytes_verified).sum()
     }
 
-    /// Whether the record itself supports its result: a pass claims every byte of every pass.
+    /// Whether the record itself supports its result: a pass claims every byte of every pass,
+    /// in the method's order, each random pass with a seed to regenerate it by.
     pub fn consistent(&self) -> bool {
         let cap = self.device.capacity_bytes;
-        let all = !self.passes.is_empty() && self.passes.iter().all(|p| p.verified(cap));
-        let expected_passes = match self.method {
-            WipeMethod::RandomZero => 2,
-            _ => 1,
+        let expected: &[PatternKind] = match self.method {
+            WipeMethod::Zero => &[PatternKind::Zero],
+            WipeMethod::Random => &[PatternKind::Random],
+            WipeMethod::RandomZero => &[PatternKind::Random, PatternKind::Zero],
         };
-        match self.result {
-            WipeResult::Passed => all && cap > 0 && self.passes.len() == expected_passes,
-            WipeResult::Failed => self.passes.iter().any(|p| p.mismatched_sectors > 0),
-            WipeResult::Incomplete => true,
-        }
+        let in_order = self.passes.len() <= expected.len()
+            && self
+                .passes
+                .iter()
+                .zip(expected)
+                .all(|(p, k)| p.pattern == *k);
+        let seeded = self.passes.iter().all(|p| match p.pattern {
+            PatternKind::Random => p
+                .seed
+                .as_deref()
+                .is_some_and(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())),
+            PatternKind::Zero => p.seed.is_none(),
+        });
+        let all = self.passes.iter().all(|p| p.verified(cap));
+        in_order
+            && seeded
+            && match self.result {
+                WipeResult::Passed => all && cap > 0 && self.passes.len() == expected.len(),
+                WipeResult::Failed => self.passes.iter().any(|p| p.mismatched_sectors > 0),
+                WipeResult::Incomplete => true,
+            }
     }
 }

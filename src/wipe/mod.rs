@@ -118,6 +118,11 @@ fn io_halt(what: &str, offset: u64, e: std::io::Error) -> Halt {
     Halt::Io(format!("{what} error at byte {offset}: {e}"))
 }
 
+/// The pattern thread stopped early (it panicked): nothing after that point was checked.
+fn worker_died() -> Halt {
+    Halt::Io("internal error: the pattern thread stopped".into())
+}
+
 fn check_stop(ctl: &Control) -> Result<(), Halt> {
     match ctl.stop.load(Ordering::Relaxed) {
         true => Err(Halt::Interrupted),
@@ -156,7 +161,7 @@ fn write_pass(
             let mut offset = 0;
             while offset < total {
                 let Ok(mut buf) = free_rx.recv() else { return };
-                let len = CHUNK.min((total - offset) as usize);
+                let len = (total - offset).min(CHUNK as u64) as usize;
                 pattern.fill(offset, &mut buf.as_mut_slice()[..len]);
                 if full_tx.send(Block { offset, len, buf }).is_err() {
                     return;
@@ -172,6 +177,9 @@ fn write_pass(
             rec.bytes_written += b.len as u64;
             (ctl.progress)(phase, rec.bytes_written);
             let _ = free_tx.send(b.buf);
+        }
+        if rec.bytes_written < total {
+            return Err(worker_died());
         }
         dev.flush()
             .map_err(|e| io_halt("flush", rec.bytes_written, e))
@@ -203,8 +211,10 @@ fn verify_pass(
             found
         });
         let result = read_all(dev, ctl, phase, &free_rx, full_tx, &mut rec.bytes_verified);
-        let found = checker.join().unwrap_or_default();
-        (result, found)
+        match checker.join() {
+            Ok(found) => (result, found),
+            Err(_) => (Err(worker_died()), Mismatches::default()),
+        }
     });
     rec.mismatched_sectors = found.sectors;
     rec.mismatches = found.ranges;
@@ -225,12 +235,14 @@ fn read_all(
     let mut offset = 0;
     while offset < total {
         check_stop(ctl)?;
-        let Ok(mut buf) = free.recv() else { break };
-        let len = CHUNK.min((total - offset) as usize);
+        let Ok(mut buf) = free.recv() else {
+            return Err(worker_died());
+        };
+        let len = (total - offset).min(CHUNK as u64) as usize;
         dev.read_at(offset, &mut buf.as_mut_slice()[..len])
             .map_err(|e| io_halt("read", offset, e))?;
         if to.send(Block { offset, len, buf }).is_err() {
-            break;
+            return Err(worker_died());
         }
         offset += len as u64;
         *done = offset;
@@ -267,7 +279,6 @@ impl Mismatches {
         let last = got.iter().zip(want).rposition(differs).unwrap_or(0) as u64;
         let (start, end) = (at + first, at + last + 1);
         let merge = self.last_sector_end == Some(at);
-        self.last_sector_end = Some(at + got.len() as u64);
         let full = self.ranges.len() >= WipePass::MAX_RANGES;
         match self.ranges.last_mut() {
             Some(r) if merge => r.len = end - r.offset,
@@ -275,8 +286,13 @@ impl Mismatches {
                 offset: start,
                 len: end - start,
             }),
-            _ => {}
+            // Past the limit only the count grows; no range may stretch over good sectors.
+            _ => {
+                self.last_sector_end = None;
+                return;
+            }
         }
+        self.last_sector_end = Some(at + got.len() as u64);
     }
 }
 
@@ -310,7 +326,10 @@ pub fn sweep_headers(dev: &mut dyn Medium, magic: &[u8], ctl: &mut Control) -> R
         });
         let mut done = 0;
         let result = read_all(dev, ctl, phase, &free_rx, full_tx, &mut done);
-        (result, finder.join().unwrap_or_default())
+        match finder.join() {
+            Ok(hits) => (result, hits),
+            Err(_) => (Err(worker_died()), Vec::new()),
+        }
     });
     result?;
     for (at, len) in &hits {

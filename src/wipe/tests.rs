@@ -212,3 +212,21 @@ fn neighbouring_bad_sectors_merge_into_one_range() {
         }]
     );
 }
+
+#[test]
+fn past_the_range_limit_only_the_count_grows() {
+    let mut m = Mismatches::default();
+    let n = WipePass::MAX_RANGES + 3;
+    // Every other sector bad, then a run of neighbours past the limit.
+    let want = vec![0u8; (2 * n + 4) * SECTOR];
+    let mut got = want.clone();
+    for i in 0..n {
+        got[2 * i * SECTOR] = 1;
+    }
+    got[(2 * n + 1) * SECTOR] = 1;
+    got[(2 * n + 2) * SECTOR] = 1;
+    m.compare(0, &got, &want);
+    assert_eq!(m.sectors as usize, n + 2);
+    assert_eq!(m.ranges.len(), WipePass::MAX_RANGES);
+    assert!(m.ranges.iter().all(|r| r.len == 1), "{:?}", m.ranges);
+}

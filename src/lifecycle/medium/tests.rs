@@ -418,6 +418,25 @@ fn a_wipe_moves_the_medium_by_its_result() {
     let mut lc = reach(Start::WipeIncomplete);
     let lie = act(&mut lc, 20, 3, wipe_end(WipeResult::Failed, 0));
     assert_eq!(lie.unwrap_err().rule, "inconsistent-record");
+    // An end is tied to its start: once recorded, a second end needs a new start, and only
+    // the custodian who started it can record it.
+    let mut lc = reach(Start::WipeIncomplete);
+    act(&mut lc, 20, 3, wipe_end(WipeResult::Incomplete, 0)).unwrap();
+    let again = act(&mut lc, 21, 3, wipe_end(WipeResult::Passed, 0));
+    assert_eq!(again.unwrap_err().rule, "no-wipe-started");
+    let mut lc = reach(Start::WipeIncomplete);
+    let other = act(&mut lc, 20, 4, wipe_end(WipeResult::Passed, 0));
+    assert_eq!(other.unwrap_err().rule, "wipe-mismatch");
+    // Passes that do not follow the method (here a seedless random pass for `zero`): refused.
+    let mut lc = reach(Start::WipeIncomplete);
+    let mut body = wipe_end(WipeResult::Passed, 0);
+    if let Body::Wipe(w) = &mut body {
+        w.passes[0].pattern = PatternKind::Random;
+    }
+    assert_eq!(
+        act(&mut lc, 20, 3, body).unwrap_err().rule,
+        "inconsistent-record"
+    );
     // Wiping is a custodian's job.
     let mut lc = reach(Start::ReturnedData);
     assert_eq!(act(&mut lc, 20, 2, wipe_start()).unwrap_err().rule, "role");
