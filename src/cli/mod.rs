@@ -152,7 +152,11 @@ fn emit(ctx: &Ctx, out: Option<Output>) -> Result<()> {
         JSON_EMITTED.store(true, Ordering::SeqCst);
         let mut doc = out.json;
         if let Value::Object(m) = &mut doc {
-            m.entry("ok").or_insert(Value::Bool(true));
+            m.entry("ok").or_insert(Value::Bool(out.failure.is_none()));
+            if let Some(e) = &out.failure {
+                m.insert("exit_code".into(), json!(e.exit_code() as u8));
+                m.insert("error".into(), json!(e.to_string()));
+            }
         }
         format!("{doc:#}\n")
     } else {

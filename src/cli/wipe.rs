@@ -390,8 +390,17 @@ fn registered_media(ctx: &Ctx) -> Vec<(String, DeviceIdentity)> {
         .unwrap_or_default()
         .into_iter()
         .filter_map(|e| match (e.medium, e.body) {
-            (Some(m), crate::model::Body::Register(r)) => Some((m.0, r.device?)),
+            (Some(m), crate::model::Body::Register(r)) => Some((m, r.device?)),
             _ => None,
         })
+        .filter(|(m, _)| {
+            // Destroyed and transferred media are gone: a device in hand is not one of them.
+            !s.ledger
+                .medium_state(m)
+                .ok()
+                .flatten()
+                .is_some_and(|st| st.holding.is_closed())
+        })
+        .map(|(m, d)| (m.0, d))
         .collect()
 }

@@ -474,7 +474,10 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
         }
         Body::Return(r) => {
             s.holding = Holding::InStorage;
-            s.clean = if r.check.proves_clean() {
+            // A medium that failed verification stays condemned, whatever a later read shows.
+            s.clean = if s.clean == Cleanliness::WipeFailed {
+                Cleanliness::WipeFailed
+            } else if r.check.proves_clean() {
                 Cleanliness::VerifiedClean
             } else {
                 Cleanliness::Unverified {

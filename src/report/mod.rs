@@ -53,6 +53,7 @@ impl Lang {
             "data-present" => "データあり（要消去）",
             "verified-clean" => "消去確認済",
             "wipe-failed" => "消去失敗（要破棄）",
+            "wipe-incomplete" => "消去未完了（要再消去）",
             "carry-out" => "持出し",
             "loan" => "貸出し",
             "transfer" => "交付",

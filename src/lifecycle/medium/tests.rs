@@ -437,6 +437,14 @@ fn a_wipe_moves_the_medium_by_its_result() {
         act(&mut lc, 20, 3, body).unwrap_err().rule,
         "inconsistent-record"
     );
+    // Lost and found again, a condemned medium stays condemned.
+    let mut lc = reach(Start::WipeFailed);
+    act(&mut lc, 20, 3, lost()).unwrap();
+    act(&mut lc, 21, 3, ret_clean()).unwrap();
+    assert_eq!(
+        lc.media[&MediumNumber(M.into())].clean,
+        Cleanliness::WipeFailed
+    );
     // Wiping is a custodian's job.
     let mut lc = reach(Start::ReturnedData);
     assert_eq!(act(&mut lc, 20, 2, wipe_start()).unwrap_err().rule, "role");
