@@ -333,6 +333,10 @@ fn ctrl_c_records_an_incomplete_wipe_and_the_medium_stays_unclean() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["record"]["result"], "incomplete");
     assert_eq!(v["data"], "wipe-incomplete");
+    assert_eq!(
+        (v["ok"].clone(), v["exit_code"].clone()),
+        (false.into(), 130.into())
+    );
     assert_eq!(env.state(&m).1, "wipe-incomplete");
     let (code, _) = env.fail_as(&["checkout", &m, "--purpose", "x"], HANDLER);
     assert_eq!(code, 3);

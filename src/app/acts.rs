@@ -58,23 +58,37 @@ pub struct CopyRequest {
     pub purpose: String,
 }
 
+/// The media still in service (not destroyed or transferred) that were registered with a
+/// device, from the registration entries and a way to read a medium's state.
+pub(super) fn devices_in_service(
+    registered: Vec<StoredEntry>,
+    state: impl Fn(&MediumNumber) -> Result<Option<crate::lifecycle::MediumState>>,
+) -> Result<Vec<(MediumNumber, DeviceIdentity)>> {
+    let mut found = Vec::new();
+    for e in registered {
+        let (Body::Register(r), Some(m)) = (e.body, e.medium) else {
+            continue;
+        };
+        let Some(device) = r.device else { continue };
+        if !state(&m)?.is_some_and(|s| s.holding.is_closed()) {
+            found.push((m, device));
+        }
+    }
+    Ok(found)
+}
+
 /// The same physical medium must not be registered twice while the first is in service.
 fn refuse_known_device(
     d: &DeviceIdentity,
-    registered: Vec<StoredEntry>,
-    state: impl Fn(&MediumNumber) -> Result<Option<crate::lifecycle::MediumState>>,
+    in_service: Vec<(MediumNumber, DeviceIdentity)>,
 ) -> Result<()> {
-    for e in registered {
-        let (Body::Register(r), Some(m)) = (&e.body, &e.medium) else {
-            continue;
-        };
-        let Some(old) = &r.device else { continue };
+    for (m, old) in in_service {
         let same_serial = d.serial.is_some()
             && d.serial == old.serial
             && d.vendor_id == old.vendor_id
             && d.product_id == old.product_id;
         let same_image = d.vendor_id.is_none() && d.path.is_some() && d.path == old.path;
-        if (same_serial || same_image) && !state(m)?.is_some_and(|s| s.holding.is_closed()) {
+        if same_serial || same_image {
             return Err(Error::refused(
                 "already-registered",
                 format!("this device is already registered as {m}"),
@@ -101,8 +115,7 @@ impl Session {
             }
         };
         if let Some(d) = &device {
-            let registered = self.ledger.entries_of_kinds(&["medium.register"])?;
-            refuse_known_device(d, registered, |m| self.ledger.medium_state(m))?;
+            refuse_known_device(d, self.devices_in_service()?)?;
         }
         let label = req
             .label
@@ -133,9 +146,10 @@ impl Session {
                 device: Some(d), ..
             }) = &body
             {
-                refuse_known_device(d, w.entries_of_kind("medium.register")?, |m| {
+                let in_service = devices_in_service(w.entries_of_kind("medium.register")?, |m| {
                     w.medium_state(m)
                 })?;
+                refuse_known_device(d, in_service)?;
             }
             let number = w.next_medium_number(&prefix, year)?;
             w.commit(
@@ -147,6 +161,12 @@ impl Session {
                 &[(SignRole::Actor, &signed.key)],
             )
         })
+    }
+
+    /// Media in service that were registered with a device, and that device.
+    pub fn devices_in_service(&self) -> Result<Vec<(MediumNumber, DeviceIdentity)>> {
+        let registered = self.ledger.entries_of_kinds(&["medium.register"])?;
+        devices_in_service(registered, |m| self.ledger.medium_state(m))
     }
 
     /// Record `body` for `medium`, made by `actor` (ID or name).

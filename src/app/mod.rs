@@ -21,7 +21,7 @@ use jiff::tz::TimeZone;
 use crate::error::{Error, Result};
 use crate::ledger::{Draft, Ledger, StoredEntry};
 use crate::lifecycle::{self, Act, Directory, MediumState, Person};
-use crate::model::{LedgerInit, MediumNumber, SignRole};
+use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 
 /// An open ledger with its settings, plus the notices gathered from authentications.
 pub struct Session {
@@ -121,6 +121,24 @@ impl Session {
             signers.push((*role, &s.key));
         }
         self.ledger.write(|w| w.commit(draft, &signers))
+    }
+
+    /// Append an act on `medium` signed by its actor alone, whose key is already unlocked
+    /// (for commands that authenticate before long work: put, wipe).
+    fn commit_signed(
+        &mut self,
+        medium: &MediumNumber,
+        actor: &PersonId,
+        signed: &Signed,
+        body: Body,
+    ) -> Result<StoredEntry> {
+        let draft = Draft {
+            medium: Some(medium.clone()),
+            actor: Some(actor.clone()),
+            body,
+        };
+        self.ledger
+            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))
     }
 
     /// The person, refused with exit 4 when revoked (they can no longer authenticate).

@@ -233,16 +233,7 @@ impl Session {
             progress,
         )?;
         let body = put_body(&v, &added);
-        let entry = self.ledger.write(|w| {
-            w.commit(
-                Draft {
-                    medium: Some(number),
-                    actor: Some(person.id.clone()),
-                    body,
-                },
-                &[(SignRole::Actor, &signed.key)],
-            )
-        })?;
+        let entry = self.commit_signed(&number, &person.id, &signed, body)?;
         Ok(PutReport {
             entry,
             added,

@@ -25,6 +25,14 @@ impl WipeTarget {
             WipeTarget::Image(p) | WipeTarget::Device(p) => p,
         }
     }
+
+    /// What the target says it is now.
+    fn identify(&self) -> Result<DeviceIdentity> {
+        match self {
+            WipeTarget::Image(p) => device::identify_image(p),
+            WipeTarget::Device(p) => Ok(device::identify_block(p)?.1),
+        }
+    }
 }
 
 pub struct WipeRequest {
@@ -39,11 +47,9 @@ pub struct WipeRequest {
 pub struct WipePlan {
     pub number: MediumNumber,
     pub operator: Person,
-    pub path: PathBuf,
+    pub target: WipeTarget,
     pub identity: DeviceIdentity,
     pub method: WipeMethod,
-    /// A block device (not an image file).
-    pub block: bool,
     /// The ledger records a vault on the medium that no erase or verified clean state followed.
     pub live_vault: bool,
 }
@@ -52,6 +58,8 @@ pub struct WipePlan {
 pub struct WipeReport {
     pub entry: StoredEntry,
     pub record: Wipe,
+    /// Why the passes stopped early, if they did.
+    pub halt: Option<Halt>,
 }
 
 impl Session {
@@ -65,9 +73,8 @@ impl Session {
                 "{number} was registered without --device or --image, so no device can be tied to it; destroy it, or register the medium anew"
             ))
         })?;
-        let path = req.target.path().to_path_buf();
-        let block = matches!(req.target, WipeTarget::Device(_));
-        let seen = identify(&path, block)?;
+        let path = req.target.path();
+        let seen = req.target.identify()?;
         self.precheck(&Draft {
             medium: Some(number.clone()),
             actor: Some(operator.id.clone()),
@@ -78,7 +85,7 @@ impl Session {
         })?;
         device::check_identity(&number.0, &recorded, &seen)?;
         self.refuse_ambiguous(&number, &seen)?;
-        mounts::refuse_in_use(&path)?;
+        mounts::refuse_in_use(path)?;
         if let WipeTarget::Device(p) = &req.target {
             if !req.allow_fixed && !mounts::is_removable(p) {
                 return Err(Error::Device(format!(
@@ -91,33 +98,21 @@ impl Session {
             live_vault: self.live_vault(&number)?,
             number,
             operator,
-            path,
+            target: req.target.clone(),
             identity: seen,
             method: req.method,
-            block,
         })
     }
 
     /// A device without a serial number may match several registered media (identical
     /// sticks bought together): then nothing shows which one is in hand.
     fn refuse_ambiguous(&self, number: &MediumNumber, seen: &DeviceIdentity) -> Result<()> {
-        let mut matches = Vec::new();
-        for e in self.ledger.entries_of_kinds(&["medium.register"])? {
-            let (Some(m), Body::Register(r)) = (&e.medium, &e.body) else {
-                continue;
-            };
-            let open = !self
-                .ledger
-                .medium_state(m)?
-                .is_some_and(|s| s.holding.is_closed());
-            if open
-                && r.device
-                    .as_ref()
-                    .is_some_and(|d| device::same_device(d, seen))
-            {
-                matches.push(m.0.clone());
-            }
-        }
+        let matches: Vec<String> = self
+            .devices_in_service()?
+            .into_iter()
+            .filter(|(_, d)| device::same_device(d, seen))
+            .map(|(m, _)| m.0)
+            .collect();
         if matches.len() > 1 {
             return Err(Error::Device(format!(
                 "this device matches {} registered media ({}): it has no serial number to tell them apart, so {number} cannot be wiped by identity; nothing was written",
@@ -160,23 +155,30 @@ impl Session {
         ctl: &mut Control,
     ) -> Result<WipeReport> {
         // Minutes may have passed at the prompts: look again at what is there now.
-        let now_seen = identify(&plan.path, plan.block)?;
+        let path = plan.target.path();
+        let now_seen = plan.target.identify()?;
         device::check_identity(&plan.number.0, &plan.identity, &now_seen)?;
-        mounts::refuse_in_use(&plan.path)?;
-        let mut dev = DeviceFile::open_rw(&plan.path)?;
+        mounts::refuse_in_use(path)?;
+        let mut dev = DeviceFile::open_rw(path)?;
         if dev.len() != plan.identity.capacity_bytes {
             return Err(Error::Device(format!(
                 "{} changed size since it was checked: nothing was written",
-                plan.path.display()
+                path.display()
             )));
         }
         let start = WipeStart {
             method: plan.method,
             device: plan.identity.clone(),
         };
-        self.commit_signed(plan, signed, Body::WipeStart(start))?;
+        self.commit_signed(
+            &plan.number,
+            &plan.operator.id,
+            signed,
+            Body::WipeStart(start),
+        )?;
         let started = crate::time::to_store(crate::time::now());
         let (outcome, swept) = run_passes(&mut dev, plan, ctl);
+        let outcome_halt = outcome.halt.clone();
         let record = Wipe {
             method: plan.method,
             device: plan.identity.clone(),
@@ -191,30 +193,17 @@ impl Session {
             buffered_tail_bytes: dev.buffered_tail(),
             vault_headers_erased: swept,
         };
-        let entry = self.commit_signed(plan, signed, Body::Wipe(record.clone()))?;
-        Ok(WipeReport { entry, record })
-    }
-
-    fn commit_signed(
-        &mut self,
-        plan: &WipePlan,
-        signed: &Signed,
-        body: Body,
-    ) -> Result<StoredEntry> {
-        let draft = Draft {
-            medium: Some(plan.number.clone()),
-            actor: Some(plan.operator.id.clone()),
-            body,
-        };
-        self.ledger
-            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))
-    }
-}
-
-fn identify(path: &std::path::Path, block: bool) -> Result<DeviceIdentity> {
-    match block {
-        true => Ok(device::identify_block(path)?.1),
-        false => device::identify_image(path),
+        let entry = self.commit_signed(
+            &plan.number,
+            &plan.operator.id,
+            signed,
+            Body::Wipe(record.clone()),
+        )?;
+        Ok(WipeReport {
+            entry,
+            record,
+            halt: outcome_halt,
+        })
     }
 }
 

@@ -12,9 +12,10 @@ use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{Session, WipePlan, WipeReport, WipeRequest, WipeTarget};
 use crate::device::usb;
 use crate::error::{Error, Result};
+use crate::lifecycle::MediumState;
 use crate::model::{DeviceIdentity, Wipe, WipeResult};
-use crate::report::{human_bytes, text::table};
-use crate::wipe::{Control, Phase, Step};
+use crate::report::{device_labels, device_summary, human_bytes, text::table};
+use crate::wipe::{Control, Halt, Phase, Step};
 
 pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
@@ -63,39 +64,19 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
 }
 
 fn describe_plan(p: &WipePlan) -> String {
+    let passes = p.method.passes().len();
     format!(
-        "About to overwrite EVERY byte of {} ({}) = {}, method {} ({} pass{} + read-back){}",
-        p.path.display(),
-        identity_text(&p.identity),
+        "About to overwrite EVERY byte of {} ({}), method {} ({passes} pass{} + read-back){}",
         p.number,
+        device_summary(&p.identity),
         p.method.as_str(),
-        crate::wipe::patterns(p.method).len(),
-        if crate::wipe::patterns(p.method).len() > 1 {
-            "es"
-        } else {
-            ""
-        },
+        if passes > 1 { "es" } else { "" },
         if p.live_vault {
             "; vault headers on it are destroyed first"
         } else {
             ""
         }
     )
-}
-
-fn identity_text(d: &DeviceIdentity) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for v in [&d.vendor, &d.product].into_iter().flatten() {
-        parts.push(v.clone());
-    }
-    if let (Some(v), Some(p)) = (&d.vendor_id, &d.product_id) {
-        parts.push(format!("{v}:{p}"));
-    }
-    if let Some(s) = &d.serial {
-        parts.push(format!("serial {s}"));
-    }
-    parts.push(human_bytes(d.capacity_bytes));
-    parts.join(", ")
 }
 
 /// The operator types the medium number, so a slip of the device name cannot destroy the
@@ -135,13 +116,13 @@ fn phase_text(ph: Phase) -> String {
 /// The printed record; a failed or stopped wipe also exits non-zero.
 fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
     let w = &r.record;
-    let state = s.medium(
-        &r.entry
-            .medium
-            .as_ref()
-            .map(|m| m.0.clone())
-            .unwrap_or_default(),
-    )?;
+    let number = r
+        .entry
+        .medium
+        .as_ref()
+        .map(|m| m.0.as_str())
+        .unwrap_or_default();
+    let state = s.medium(number)?;
     let mut j = json!({
         "medium": state.number.0,
         "entry": r.entry.seq,
@@ -150,22 +131,25 @@ fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
         "record": w,
     });
     show_notices(ctx, &s.notices, &mut j);
-    let human = record_text(s, &r, state.clean.as_str());
+    let human = record_text(s, &r, &state);
     let mut out = Output::new(human, j);
     out.failure = match w.result {
         WipeResult::Passed => None,
         WipeResult::Failed => Some(Error::WipeFailed(first_mismatch(w))),
-        WipeResult::Incomplete => {
-            let why = w.reason.clone().unwrap_or_else(|| "stopped".into());
-            Some(if why.contains("interrupted") {
-                Error::Interrupted(format!(
-                    "wipe of {} stopped and recorded as incomplete",
-                    state.number
-                ))
-            } else {
-                Error::Device(format!("wipe of {} did not finish: {why}", state.number))
-            })
-        }
+        WipeResult::Incomplete => Some(match &r.halt {
+            Some(Halt::Interrupted) => Error::Interrupted(format!(
+                "wipe of {} stopped and recorded as incomplete",
+                state.number
+            )),
+            other => Error::Device(format!(
+                "wipe of {} did not finish: {}",
+                state.number,
+                other
+                    .as_ref()
+                    .map(Halt::describe)
+                    .unwrap_or_else(|| "stopped".into())
+            )),
+        }),
     };
     Ok(Some(out))
 }
@@ -181,21 +165,14 @@ fn first_mismatch(w: &Wipe) -> String {
     }
 }
 
-fn record_text(s: &Session, r: &WipeReport, state: &str) -> String {
+fn record_text(s: &Session, r: &WipeReport, state: &MediumState) -> String {
     let w = &r.record;
     let mut rows = vec![
         row(
             "medium",
-            format!("{} (entry #{})", state_medium(r), r.entry.seq),
+            format!("{} (entry #{})", state.number, r.entry.seq),
         ),
-        row(
-            "device",
-            format!(
-                "{} {}",
-                w.device.path.as_deref().unwrap_or("-"),
-                identity_text(&w.device)
-            ),
-        ),
+        row("device", device_summary(&w.device)),
         row(
             "method",
             format!(
@@ -250,7 +227,7 @@ fn record_text(s: &Session, r: &WipeReport, state: &str) -> String {
         ),
     };
     rows.push(row("result", verdict));
-    rows.push(row("state", state.to_string()));
+    rows.push(row("state", state.clean.as_str().to_string()));
     let mut text = String::from("Sanitization record 消去記録\n");
     for r in rows {
         text += &format!("  {:<10} {}\n", r[0], r[1]);
@@ -268,14 +245,6 @@ fn operator_text(s: &Session, r: &WipeReport) -> String {
     }
 }
 
-fn state_medium(r: &WipeReport) -> String {
-    r.entry
-        .medium
-        .as_ref()
-        .map(|m| m.0.clone())
-        .unwrap_or_default()
-}
-
 fn row(k: &str, v: String) -> Vec<String> {
     vec![k.to_string(), v]
 }
@@ -288,7 +257,7 @@ fn show(s: &Session, t: &str) -> String {
 
 fn rate(bytes: u64, ms: u64) -> String {
     if ms == 0 {
-        return format!("{:.1} s", 0.0);
+        return "0.0 s".into();
     }
     format!(
         "{:.1} s, {}/s",
@@ -322,7 +291,7 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
         rows.push(vec![
             node.clone().unwrap_or_else(|| "(no medium)".into()),
             human_bytes(d.identity.capacity_bytes),
-            identity_text_short(&d.identity),
+            device_labels(&d.identity).join(" "),
             if d.removable { "yes" } else { "no" }.into(),
             d.mounts.join(" "),
             medium.clone().unwrap_or_else(|| "-".into()),
@@ -363,21 +332,7 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
     )))
 }
 
-fn identity_text_short(d: &DeviceIdentity) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if let (Some(v), Some(p)) = (&d.vendor_id, &d.product_id) {
-        parts.push(format!("{v}:{p}"));
-    }
-    for v in [&d.vendor, &d.product].into_iter().flatten() {
-        parts.push(v.clone());
-    }
-    if let Some(s) = &d.serial {
-        parts.push(format!("serial {s}"));
-    }
-    parts.join(" ")
-}
-
-/// Each registered medium's number and recorded identity, if a ledger is there to read.
+/// Each medium in service with its recorded identity, if a ledger is there to read.
 fn registered_media(ctx: &Ctx) -> Vec<(String, DeviceIdentity)> {
     if !ctx.ledger.exists() {
         return Vec::new();
@@ -385,22 +340,9 @@ fn registered_media(ctx: &Ctx) -> Vec<(String, DeviceIdentity)> {
     let Ok(s) = ctx.reader() else {
         return Vec::new();
     };
-    s.ledger
-        .entries_of_kinds(&["medium.register"])
+    s.devices_in_service()
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|e| match (e.medium, e.body) {
-            (Some(m), crate::model::Body::Register(r)) => Some((m, r.device?)),
-            _ => None,
-        })
-        .filter(|(m, _)| {
-            // Destroyed and transferred media are gone: a device in hand is not one of them.
-            !s.ledger
-                .medium_state(m)
-                .ok()
-                .flatten()
-                .is_some_and(|st| st.holding.is_closed())
-        })
         .map(|(m, d)| (m.0, d))
         .collect()
 }

@@ -26,6 +26,15 @@ impl WipeMethod {
         }
     }
 
+    /// What each pass writes, in order.
+    pub fn passes(self) -> &'static [PatternKind] {
+        match self {
+            WipeMethod::Zero => &[PatternKind::Zero],
+            WipeMethod::Random => &[PatternKind::Random],
+            WipeMethod::RandomZero => &[PatternKind::Random, PatternKind::Zero],
+        }
+    }
+
     pub fn ja(self) -> &'static str {
         match self {
             WipeMethod::Zero => "ゼロ上書き",
@@ -187,11 +196,7 @@ impl Wipe {
     /// in the method's order, each random pass with a seed to regenerate it by.
     pub fn consistent(&self) -> bool {
         let cap = self.device.capacity_bytes;
-        let expected: &[PatternKind] = match self.method {
-            WipeMethod::Zero => &[PatternKind::Zero],
-            WipeMethod::Random => &[PatternKind::Random],
-            WipeMethod::RandomZero => &[PatternKind::Random, PatternKind::Zero],
-        };
+        let expected = self.method.passes();
         let in_order = self.passes.len() <= expected.len()
             && self
                 .passes

@@ -186,7 +186,8 @@ pub fn row_cells(r: &form::FormRow, lang: Lang) -> [String; 11] {
     ]
 }
 
-pub fn device_summary(d: &DeviceIdentity) -> String {
+/// What tells the device apart: USB IDs, vendor and product, serial.
+pub fn device_labels(d: &DeviceIdentity) -> Vec<String> {
     let mut parts = Vec::new();
     if let (Some(v), Some(p)) = (&d.vendor_id, &d.product_id) {
         parts.push(format!("{v}:{p}"));
@@ -197,6 +198,11 @@ pub fn device_summary(d: &DeviceIdentity) -> String {
     if let Some(s) = &d.serial {
         parts.push(format!("serial {s}"));
     }
+    parts
+}
+
+pub fn device_summary(d: &DeviceIdentity) -> String {
+    let mut parts = device_labels(d);
     if let Some(p) = &d.path {
         parts.push(p.clone());
     }

@@ -16,7 +16,8 @@ pub const OBJECT_MAGIC: &[u8; 8] = b"BAITAIVO";
 pub const VERSION: u16 = 1;
 
 /// Upper bounds on length fields, so a hostile medium cannot make us allocate without limit.
-const MAX_HEADER_BODY: usize = 1 << 20;
+/// The longest header body a reader accepts (§2).
+pub const MAX_HEADER_BODY: usize = 1 << 20;
 const MAX_MANIFEST: usize = 256 << 20;
 
 const MANIFEST_SIG_DOMAIN: &[u8] = b"baitai-vault-v1 manifest-signature\0";

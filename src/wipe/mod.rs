@@ -11,7 +11,8 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::Instant;
 
 use crate::device::io::{AlignedBuf, Medium, ALIGN};
-use crate::model::{ByteRange, WipeMethod, WipePass};
+use crate::model::{ByteRange, PatternKind, WipeMethod, WipePass};
+use crate::vault::format::MAX_HEADER_BODY;
 pub use pattern::{Pattern, Seed};
 
 /// Bytes per I/O: large aligned writes keep a USB stick's controller busy.
@@ -22,11 +23,14 @@ const SECTOR: usize = 512;
 
 /// The passes a method makes, each with its own pattern.
 pub fn patterns(method: WipeMethod) -> Vec<Pattern> {
-    match method {
-        WipeMethod::Zero => vec![Pattern::Zero],
-        WipeMethod::Random => vec![Pattern::Random(Seed::random())],
-        WipeMethod::RandomZero => vec![Pattern::Random(Seed::random()), Pattern::Zero],
-    }
+    method
+        .passes()
+        .iter()
+        .map(|k| match k {
+            PatternKind::Zero => Pattern::Zero,
+            PatternKind::Random => Pattern::Random(Seed::random()),
+        })
+        .collect()
 }
 
 /// What the engine is doing, for a progress bar.
@@ -316,7 +320,7 @@ pub fn sweep_headers(dev: &mut dyn Medium, magic: &[u8], ctl: &mut Control) -> R
                 for (i, sec) in b.buf.as_slice()[..b.len].chunks(SECTOR).enumerate() {
                     if sec.starts_with(&magic) && sec.len() >= 14 {
                         let body = u32::from_be_bytes([sec[10], sec[11], sec[12], sec[13]]);
-                        let len = 14 + (body as u64).min(1 << 20) + 32;
+                        let len = 14 + (body as u64).min(MAX_HEADER_BODY as u64) + 32;
                         hits.push((b.offset + (i * SECTOR) as u64, len));
                     }
                 }
