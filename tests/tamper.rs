@@ -1108,3 +1108,62 @@ fn verify_reads_a_write_protected_copy_and_refuses_an_empty_file() {
         "nothing created in it"
     );
 }
+
+/// `ledger verify --incremental` starts after the checkpoint the last passing verify left.
+#[test]
+fn incremental_verify_checks_only_new_entries_and_catches_them_when_bad() {
+    let b = build();
+    assert_eq!(
+        b.clean["checkpoint_recorded"].as_u64(),
+        Some(b.entries()),
+        "a passing verify records its head as a checkpoint: {:#}",
+        b.clean
+    );
+    b.env.ok_as(&["return", &b.m_in_use], CUSTODIAN);
+    let (code, doc, err) = verify(&b.env, &["--incremental"]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    assert_eq!(doc["checked_after"].as_u64(), Some(b.entries()));
+    assert_eq!(doc["entries"].as_u64(), Some(b.entries() + 1));
+    assert_eq!(
+        doc["signatures"].as_u64(),
+        Some(1),
+        "only the new entry's signature"
+    );
+    assert_eq!(doc["media"].as_u64(), Some(4));
+
+    // An entry after the checkpoint edited: found by the incremental walk.
+    b.env.register();
+    let new = b.entries() as i64 + 2;
+    b.tamper(&format!(
+        "UPDATE entries SET payload = payload || ' ' WHERE seq = {new}"
+    ));
+    let (code, doc, _) = verify(&b.env, &["--incremental"]);
+    assert_eq!(code, 5, "{doc:#}");
+    assert_eq!(doc["failure"]["seq"].as_i64(), Some(new), "{doc:#}");
+}
+
+#[test]
+fn incremental_verify_refuses_a_changed_checkpoint_entry_but_only_full_verify_sees_older_edits() {
+    let b = build();
+    let cp = b.entries() as i64;
+    // Older than the checkpoint: the incremental walk trusts it, as documented; full finds it.
+    let old = b.seq("medium.checkout", &b.m_used);
+    b.tamper(&format!(
+        "UPDATE entries SET payload = replace(payload, '会議', '私用') WHERE seq = {old}"
+    ));
+    let (code, doc, _) = verify(&b.env, &["--incremental"]);
+    assert_eq!(code, 0, "{doc:#}");
+    assert_first_bad(&b.env, old, "do not match its hash");
+
+    // The checkpoint's own entry edited: the incremental walk refuses to start from it.
+    b.tamper(&format!(
+        "UPDATE entries SET payload = replace(payload, '別件', '私用') WHERE seq = {cp}"
+    ));
+    let (code, doc, _) = verify(&b.env, &["--incremental"]);
+    assert_eq!(code, 5, "{doc:#}");
+    assert_eq!(doc["failure"]["seq"].as_i64(), Some(cp), "{doc:#}");
+    assert!(doc["failure"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("checkpoint"));
+}

@@ -428,6 +428,9 @@ pub enum LedgerCmd {
         /// The head hash an auditor kept earlier: also detects a truncated ledger
         #[arg(long, value_name = "HASH")]
         head: Option<String>,
+        /// Check only the entries added since the last verify that passed (its checkpoint)
+        #[arg(long)]
+        incremental: bool,
     },
 }
 

@@ -9,7 +9,7 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, VerifyFailure};
+use crate::ledger::{Ledger, VerifyFailure, VerifyReport};
 use crate::report::{html, json_doc, text, Format, Lang};
 
 fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
@@ -73,7 +73,9 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
     match cmd {
         // Not through a session: a session needs the init entry, and verify must still
         // report on a ledger whose first entries were removed.
-        LedgerCmd::Verify { head } => verify(&Ledger::open_read_only(&ctx.ledger)?, head),
+        LedgerCmd::Verify { head, incremental } => {
+            verify(&Ledger::open_read_only(&ctx.ledger)?, head, incremental)
+        }
         LedgerCmd::Print { medium, out } => {
             let s = ctx.reader()?;
             let lang = lang(&s, &out)?;
@@ -98,9 +100,22 @@ fn parse_head(h: &str) -> Result<[u8; 32]> {
         .ok_or_else(|| Error::usage(format!("--head {h:?} is not a 64-digit hex hash")))
 }
 
-fn verify(ledger: &Ledger, head: Option<String>) -> Result<Option<Output>> {
+/// After a verify that passed, remember where it ended so `--incremental` can start there.
+/// Only a ledger this user may write gets one; a write-protected copy is left as it is.
+fn checkpoint(path: &Path, report: &VerifyReport) -> Option<u64> {
+    let head = parse_head(report.head.as_deref()?).ok()?;
+    let ledger = Ledger::open(path).ok()?;
+    ledger.record_checkpoint(report.entries, &head).ok()?;
+    Some(report.entries)
+}
+
+fn verify(ledger: &Ledger, head: Option<String>, incremental: bool) -> Result<Option<Output>> {
     let kept = head.as_deref().map(parse_head).transpose()?;
-    let mut report = ledger.verify()?;
+    let mut report = if incremental {
+        ledger.verify_incremental()?
+    } else {
+        ledger.verify()?
+    };
     let mut head_seq = None;
     if let (Some(h), None) = (&kept, &report.failure) {
         head_seq = ledger.seq_of_hash(h)?;
@@ -125,6 +140,17 @@ fn verify(ledger: &Ledger, head: Option<String>) -> Result<Option<Output>> {
     if let Some(seq) = head_seq {
         human += &format!("the kept head hash is entry #{seq}; nothing up to it was lost\n");
     }
+    if report.checkpoint > 0 {
+        human += &format!(
+            "checked entries after the checkpoint at #{} (entries up to it passed an earlier verify)\n",
+            report.checkpoint
+        );
+    }
+    let recorded = if report.failure.is_none() {
+        checkpoint(ledger.path(), &report)
+    } else {
+        None
+    };
     let json = json!({
         "ok": report.failure.is_none(),
         "entries": report.entries,
@@ -134,6 +160,8 @@ fn verify(ledger: &Ledger, head: Option<String>) -> Result<Option<Output>> {
         "head": report.head,
         "failure": report.failure,
         "kept_head_entry": head_seq,
+        "checked_after": report.checkpoint,
+        "checkpoint_recorded": recorded,
     });
     match report.failure {
         None => {

@@ -3,7 +3,7 @@
 //! A third cipher is one more variant here; the vault format names ciphers by string.
 
 use aes_gcm::aead::consts::U12;
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, AesGcm, Nonce};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,65 @@ impl Cipher {
     }
 }
 
+/// A cipher with its key schedule computed once, for sealing many chunks of one object from
+/// several threads. The schedules zeroize on drop (the `zeroize` features of aes, ghash and
+/// camellia).
+pub enum Keyed {
+    Aes(Box<Aes256Gcm>),
+    Camellia(Box<Camellia256Gcm>),
+}
+
+impl Keyed {
+    pub fn new(cipher: Cipher, key: &[u8; 32]) -> Keyed {
+        match cipher {
+            Cipher::Aes256Gcm => Keyed::Aes(Box::new(Aes256Gcm::new(key.into()))),
+            Cipher::Camellia256Gcm => Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into()))),
+        }
+    }
+
+    /// Encrypt `buf[start..]` in place and append the tag.
+    pub fn seal_tail(&self, nonce: &[u8; 12], buf: &mut Vec<u8>, start: usize) {
+        let n = Nonce::from(*nonce);
+        let msg = &mut buf[start..];
+        // Encryption of a message under 64 GiB cannot fail for these ciphers.
+        let tag = match self {
+            Keyed::Aes(c) => c.encrypt_in_place_detached(&n, &[], msg),
+            Keyed::Camellia(c) => c.encrypt_in_place_detached(&n, &[], msg),
+        };
+        if let Ok(tag) = tag {
+            buf.extend_from_slice(&tag);
+        }
+    }
+
+    /// Decrypt `sealed` (ciphertext ‖ tag) into the end of `out`; on failure `out` is left as
+    /// it was.
+    pub fn open_into(
+        &self,
+        nonce: &[u8; 12],
+        sealed: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), AeadError> {
+        let split = sealed.len().checked_sub(TAG_LEN).ok_or(AeadError)?;
+        let (ct, tag) = sealed.split_at(split);
+        let start = out.len();
+        out.extend_from_slice(ct);
+        let n = Nonce::from(*nonce);
+        let tag: [u8; TAG_LEN] = tag.try_into().map_err(|_| AeadError)?;
+        let tag = aes_gcm::Tag::from(tag);
+        let msg = &mut out[start..];
+        let r = match self {
+            Keyed::Aes(c) => c.decrypt_in_place_detached(&n, &[], msg, &tag),
+            Keyed::Camellia(c) => c.decrypt_in_place_detached(&n, &[], msg, &tag),
+        };
+        if r.is_err() {
+            zeroize::Zeroize::zeroize(&mut out[start..]);
+            out.truncate(start);
+            return Err(AeadError);
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +142,26 @@ mod tests {
         let a = Cipher::Aes256Gcm.seal(&key, &nonce, b"", b"same");
         let b = Cipher::Camellia256Gcm.seal(&key, &nonce, b"", b"same");
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn keyed_matches_one_shot_and_refuses_changes() {
+        let key = [7u8; 32];
+        let nonce = [2u8; 12];
+        for c in [Cipher::Aes256Gcm, Cipher::Camellia256Gcm] {
+            let k = Keyed::new(c, &key);
+            let mut buf = b"head".to_vec();
+            buf.extend_from_slice(b"some chunk");
+            k.seal_tail(&nonce, &mut buf, 4);
+            assert_eq!(&buf[4..], c.seal(&key, &nonce, &[], b"some chunk"));
+            let mut out = b"x".to_vec();
+            k.open_into(&nonce, &buf[4..], &mut out).unwrap();
+            assert_eq!(out, b"xsome chunk");
+            buf[6] ^= 1;
+            assert!(k.open_into(&nonce, &buf[4..], &mut out).is_err());
+            assert_eq!(out, b"xsome chunk");
+            assert!(k.open_into(&nonce, &[0u8; 3], &mut out).is_err());
+        }
     }
 
     /// Camellia-256 known-answer test from RFC 3713 (appendix A), through the block cipher the

@@ -2,15 +2,15 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::chain::{entry_hash, HashInput, GENESIS};
-use super::store::{Ledger, RawEntry};
+use super::store::{directory_upto, fold_medium, medium_entries_upto, to_hash, Ledger, RawEntry};
 use crate::crypto::{PublicKey, Signature};
 use crate::error::{Error, Result};
 use crate::lifecycle::{Act, Lifecycle};
-use crate::model::{Body, PersonId, SignRole};
+use crate::model::{Body, MediumNumber, PersonId, SignRole};
 
 /// The first entry that fails, and why.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -28,6 +28,9 @@ pub struct VerifyReport {
     /// Hash of the last entry that verified (hex): an auditor keeps it to detect truncation
     /// later. When verification fails it is the hash of the entry before the failure.
     pub head: Option<String>,
+    /// Entries up to this one were verified by an earlier run and not checked again
+    /// (`--incremental`); 0 when the whole ledger was checked.
+    pub checkpoint: u64,
     pub failure: Option<VerifyFailure>,
 }
 
@@ -52,17 +55,87 @@ const BATCH: usize = 8192;
 type SigRow = (String, String, Vec<u8>);
 
 impl Ledger {
+    /// Check the whole ledger.
     pub fn verify(&self) -> Result<VerifyReport> {
-        verify(self.conn())
+        verify(self.conn(), Walk::default())
     }
+
+    /// Check only the entries after the latest verify checkpoint, after making sure the
+    /// checkpoint's entry is still the one that verified. Without a checkpoint, check all.
+    pub fn verify_incremental(&self) -> Result<VerifyReport> {
+        match self.last_checkpoint()? {
+            None => self.verify(),
+            Some((seq, hash)) => verify(self.conn(), resume(self.conn(), seq, &hash)?),
+        }
+    }
+}
+
+/// A walk that starts after checkpoint `seq`: the chain links on from the checkpoint's hash,
+/// and the rules start from the people and the states, as of the checkpoint, of the media
+/// that later entries touch.
+fn resume(conn: &Connection, seq: u64, kept: &[u8]) -> Result<Walk> {
+    let mut walk = Walk {
+        expected_seq: seq,
+        entries: seq,
+        checkpoint: seq,
+        ..Walk::default()
+    };
+    let raw = conn
+        .query_row(
+            "SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries WHERE seq = ?1",
+            [seq as i64],
+            RawEntry::from_row,
+        )
+        .optional()
+        .map_err(Error::db("read the checkpoint entry"))?;
+    let Some(raw) = raw else {
+        walk.fail(seq, "the entry of the last verify checkpoint is gone");
+        return Ok(walk);
+    };
+    let recomputed = entry_hash(&HashInput {
+        seq,
+        time: &raw.time,
+        kind: &raw.kind,
+        medium: raw.medium.as_deref(),
+        actor: raw.actor.as_deref(),
+        payload: &raw.payload,
+        prev_hash: &to_hash(&raw.prev_hash, raw.seq)?,
+    });
+    if raw.hash != kept || recomputed[..] != kept[..] {
+        walk.fail(
+            seq,
+            "changed since it was verified (the last verify checkpoint no longer matches)",
+        );
+        return Ok(walk);
+    }
+    walk.prev_hash = Some(recomputed);
+    walk.last_time = Some(raw.time);
+    walk.state.people = directory_upto(conn, seq)?;
+    let mut st = conn
+        .prepare("SELECT DISTINCT medium FROM entries WHERE seq > ?1 AND medium IS NOT NULL")
+        .map_err(Error::db("read the ledger"))?;
+    let touched: Vec<String> = st
+        .query_map([seq as i64], |r| r.get(0))
+        .map_err(Error::db("read the ledger"))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(Error::db("read the ledger"))?;
+    for m in touched {
+        if let Some(state) = fold_medium(&medium_entries_upto(conn, &m, seq)?) {
+            walk.state.media.insert(MediumNumber(m), state);
+        }
+    }
+    Ok(walk)
 }
 
 /// How far ahead of this machine's clock an entry may be before verify calls it suspect.
 const FUTURE_TOLERANCE_HOURS: i64 = 24;
 
-fn verify(conn: &Connection) -> Result<VerifyReport> {
-    let mut walk = Walk::default();
-    if let Some(seq) = duplicate_seq(conn)? {
+fn verify(conn: &Connection, mut walk: Walk) -> Result<VerifyReport> {
+    if walk.failure.is_some() {
+        return Ok(walk.report(conn));
+    }
+    let after = walk.checkpoint;
+    if let Some(seq) = duplicate_seq(conn, after)? {
         // Two rows with one sequence number: the table was rebuilt without its key.
         walk.fail(
             seq,
@@ -75,10 +148,13 @@ fn verify(conn: &Connection) -> Result<VerifyReport> {
             "SELECT e.seq, e.time, e.kind, e.medium, e.actor, e.payload, e.prev_hash, e.hash,
                     s.role, s.person, s.signature
              FROM entries e LEFT JOIN signatures s ON s.seq = e.seq
+             WHERE e.seq > ?1
              ORDER BY e.seq, s.role",
         )
         .map_err(Error::db("read the ledger"))?;
-    let mut rows = stmt.query([]).map_err(Error::db("read the ledger"))?;
+    let mut rows = stmt
+        .query([after as i64])
+        .map_err(Error::db("read the ledger"))?;
     let mut current: Option<(RawEntry, Vec<SigRow>)> = None;
     while let Some(row) = rows.next().map_err(Error::db("read the ledger"))? {
         let raw = RawEntry::from_row(row).map_err(Error::db("read the ledger"))?;
@@ -108,7 +184,7 @@ fn verify(conn: &Connection) -> Result<VerifyReport> {
     }
     walk.flush();
     if walk.failure.is_none() {
-        walk.check_orphans(conn)?;
+        walk.check_orphans(conn, after)?;
     }
     if walk.failure.is_none() && walk.entries == 0 {
         walk.fail(
@@ -119,10 +195,10 @@ fn verify(conn: &Connection) -> Result<VerifyReport> {
     Ok(walk.report(conn))
 }
 
-fn duplicate_seq(conn: &Connection) -> Result<Option<u64>> {
+fn duplicate_seq(conn: &Connection, after: u64) -> Result<Option<u64>> {
     conn.query_row(
-        "SELECT MIN(seq) FROM (SELECT seq FROM entries GROUP BY seq HAVING COUNT(*) > 1)",
-        [],
+        "SELECT MIN(seq) FROM (SELECT seq FROM entries WHERE seq > ?1 GROUP BY seq HAVING COUNT(*) > 1)",
+        [after as i64],
         |r| r.get::<_, Option<i64>>(0),
     )
     .map(|o| o.map(|s| s as u64))
@@ -139,6 +215,8 @@ struct Walk {
     signatures: u64,
     jobs: Vec<SigJob>,
     failure: Option<VerifyFailure>,
+    /// Entries up to here were verified by an earlier run.
+    checkpoint: u64,
 }
 
 impl Walk {
@@ -318,11 +396,11 @@ impl Walk {
         }
     }
 
-    fn check_orphans(&mut self, conn: &Connection) -> Result<()> {
+    fn check_orphans(&mut self, conn: &Connection, after: u64) -> Result<()> {
         let orphan: Option<i64> = conn
             .query_row(
-                "SELECT MIN(seq) FROM signatures WHERE seq NOT IN (SELECT seq FROM entries)",
-                [],
+                "SELECT MIN(seq) FROM signatures WHERE seq > ?1 AND seq NOT IN (SELECT seq FROM entries WHERE seq > ?1)",
+                [after as i64],
                 |r| r.get(0),
             )
             .map_err(Error::db("check signatures"))?;
@@ -349,10 +427,19 @@ impl Walk {
                 (before.min(self.entries), head.map(hex::encode))
             }
         };
+        // Counted in the ledger: an incremental walk holds only the media it needed.
+        let media: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM entries WHERE kind = 'medium.register' AND seq <= ?1",
+                [entries as i64],
+                |r| r.get(0),
+            )
+            .unwrap_or(self.state.media.len() as i64);
         VerifyReport {
             entries,
+            checkpoint: self.checkpoint,
             signatures: self.signatures,
-            media: self.state.media.len(),
+            media: media as usize,
             people: self.state.people.people.len(),
             head,
             failure: self.failure,

@@ -4,11 +4,12 @@
 pub mod format;
 pub mod keys;
 pub mod names;
+mod pipeline;
 pub mod stream;
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
@@ -316,7 +317,7 @@ impl Vault {
             .map_err(Error::io("create an object on the medium"))?;
         let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file());
         let streamed = stream::encrypt(
-            &mut BufReader::with_capacity(1 << 20, input),
+            &mut { input },
             &mut out,
             self.cipher(),
             &key,
@@ -375,7 +376,7 @@ impl Vault {
             Error::Integrity(format!("{}: its object is missing from the medium", f.name))
         })?;
         let got = stream::decrypt(
-            &mut BufReader::with_capacity(1 << 20, input),
+            &mut { input },
             out,
             self.cipher(),
             &key,

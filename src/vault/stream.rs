@@ -1,14 +1,17 @@
 //! Objects: one file each, encrypted as STREAM in 64 KiB chunks (docs/format.md §6).
 //!
 //! Chunk i is sealed with nonce = i as an 11-byte big-endian counter ‖ a last-chunk flag byte,
-//! as age does, so reordering, truncation and extension are all detected.
+//! as age does, so reordering, truncation and extension are all detected. Chunks are sealed and
+//! opened in batches on every core (see [`pipeline`]); the bytes are the same as one at a time.
 
 use std::io::{Read, Write};
 
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::format::{OBJECT_MAGIC, VERSION};
-use crate::crypto::aead::TAG_LEN;
+use super::pipeline::{self, Pool};
+use crate::crypto::aead::{Keyed, TAG_LEN};
 use crate::crypto::Cipher;
 use crate::error::{Error, Result};
 
@@ -43,9 +46,47 @@ fn fill(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-/// Encrypt everything `input` yields into `out`. `progress` is told each chunk's size.
-pub fn encrypt(
+/// Chunks per unit of work handed to a thread: 1 MiB of plaintext.
+const BATCH: usize = 16;
+
+/// Plaintext chunks `first..` of an object; `last` when the final chunk is among them.
+struct Plain {
+    first: u64,
+    data: Zeroizing<Vec<u8>>,
+    last: bool,
+}
+
+/// Sealed chunks `first..`, ready to write or to open.
+struct Sealed {
+    first: u64,
+    data: Zeroizing<Vec<u8>>,
+    last: bool,
+}
+
+/// Up to `len` bytes from `input`, in a buffer from `pool`.
+fn read_batch(
     input: &mut impl Read,
+    len: usize,
+    pool: &Pool,
+) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut buf = pool.take(len);
+    buf.resize(len, 0);
+    let n = fill(input, &mut buf)?;
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// How many chunks `len` bytes make; an empty object is one empty chunk.
+fn chunks_in(len: usize, chunk: usize) -> usize {
+    len.div_ceil(chunk).max(1)
+}
+
+/// Encrypt everything `input` yields into `out`. `progress` is told each batch's size.
+///
+/// Reading and hashing run on one thread, sealing on one thread per core, and writing here,
+/// with a few batches in flight, so memory stays bounded for any file size.
+pub fn encrypt(
+    input: &mut (impl Read + Send),
     out: &mut impl Write,
     cipher: Cipher,
     key: &[u8; 32],
@@ -53,10 +94,6 @@ pub fn encrypt(
     progress: &mut dyn FnMut(u64),
     source: &str,
 ) -> Result<Streamed> {
-    let io_in = |e| Error::Io {
-        context: format!("read {source}"),
-        source: e,
-    };
     let io_out = |e| Error::Io {
         context: "write to the medium".into(),
         source: e,
@@ -64,42 +101,93 @@ pub fn encrypt(
     out.write_all(OBJECT_MAGIC).map_err(io_out)?;
     out.write_all(&VERSION.to_be_bytes()).map_err(io_out)?;
     out.write_all(nonce).map_err(io_out)?;
+    let keyed = Keyed::new(cipher, key);
     let mut hash = Sha256::new();
     let mut size = 0u64;
-    // Two buffers: a chunk is sealed only once we know whether another byte follows it.
-    let mut cur = zeroize::Zeroizing::new(vec![0u8; CHUNK]);
-    let mut next = zeroize::Zeroizing::new(vec![0u8; CHUNK]);
-    let mut cur_len = fill(input, &mut cur).map_err(io_in)?;
-    let mut counter = 0u64;
-    loop {
-        let next_len = if cur_len == CHUNK {
-            fill(input, &mut next).map_err(io_in)?
-        } else {
-            0
-        };
-        let last = next_len == 0;
-        let ct = cipher.seal(key, &chunk_nonce(counter, last), &[], &cur[..cur_len]);
-        out.write_all(&ct).map_err(io_out)?;
-        hash.update(&cur[..cur_len]);
-        size += cur_len as u64;
-        progress(cur_len as u64);
-        if last {
-            break;
-        }
-        std::mem::swap(&mut cur, &mut next);
-        cur_len = next_len;
-        counter += 1;
-    }
+    let (plain_pool, sealed_pool) = (Pool::default(), Pool::default());
+    let workers = pipeline::workers();
+    pipeline::ordered(
+        workers,
+        2 * workers + 2,
+        plain_batches(input, &plain_pool, &mut hash, &mut size, source),
+        |p: Plain| Ok(seal_batch(&keyed, p, &plain_pool, &sealed_pool)),
+        |(sealed, plain_len): (Zeroizing<Vec<u8>>, u64)| {
+            out.write_all(&sealed).map_err(io_out)?;
+            sealed_pool.give(sealed);
+            progress(plain_len);
+            Ok(())
+        },
+    )?;
     Ok(Streamed {
         size,
         sha256: hash.finalize().into(),
     })
 }
 
+/// The reader stage of `encrypt`: batches of plaintext, hashed as they are read. A batch is
+/// marked last only once we know no byte follows it.
+fn plain_batches<'a>(
+    input: &'a mut (impl Read + Send),
+    pool: &'a Pool,
+    hash: &'a mut Sha256,
+    size: &'a mut u64,
+    source: &'a str,
+) -> impl FnMut() -> Result<Option<Plain>> + Send + 'a {
+    let io_in = move |e| Error::Io {
+        context: format!("read {source}"),
+        source: e,
+    };
+    let mut ahead: Option<Zeroizing<Vec<u8>>> = None;
+    let mut counter = 0u64;
+    let mut done = false;
+    move || {
+        if done {
+            return Ok(None);
+        }
+        let data = match ahead.take() {
+            Some(b) => b,
+            None => read_batch(input, BATCH * CHUNK, pool).map_err(io_in)?,
+        };
+        let last = if data.len() < BATCH * CHUNK {
+            true
+        } else {
+            let next = read_batch(input, BATCH * CHUNK, pool).map_err(io_in)?;
+            if next.is_empty() {
+                pool.give(next);
+                true
+            } else {
+                ahead = Some(next);
+                false
+            }
+        };
+        done = last;
+        hash.update(&data[..]);
+        *size += data.len() as u64;
+        let first = counter;
+        counter += chunks_in(data.len(), CHUNK) as u64;
+        Ok(Some(Plain { first, data, last }))
+    }
+}
+
+fn seal_batch(keyed: &Keyed, p: Plain, plain: &Pool, sealed: &Pool) -> (Zeroizing<Vec<u8>>, u64) {
+    let n = chunks_in(p.data.len(), CHUNK);
+    let mut out = sealed.take(p.data.len() + n * TAG_LEN);
+    for j in 0..n {
+        let part = &p.data[(j * CHUNK).min(p.data.len())..((j + 1) * CHUNK).min(p.data.len())];
+        let start = out.len();
+        out.extend_from_slice(part);
+        let last = p.last && j + 1 == n;
+        keyed.seal_tail(&chunk_nonce(p.first + j as u64, last), &mut out, start);
+    }
+    let len = p.data.len() as u64;
+    plain.give(p.data);
+    (out, len)
+}
+
 /// Decrypt an object into `out`, authenticating every chunk; fails on any change, reordering,
 /// truncation or trailing bytes. Nothing written to `out` may be trusted until this returns Ok.
 pub fn decrypt(
-    input: &mut impl Read,
+    input: &mut (impl Read + Send),
     out: &mut impl Write,
     cipher: Cipher,
     key: &[u8; 32],
@@ -108,16 +196,13 @@ pub fn decrypt(
     name: &str,
 ) -> Result<Streamed> {
     let tampered = |why: &str| Error::Integrity(format!("{name}: {why}"));
-    let io_in = |e| Error::Io {
-        context: format!("read the object of {name}"),
-        source: e,
-    };
     let io_out = |e| Error::Io {
         context: format!("write {name}"),
         source: e,
     };
     let mut head = [0u8; OBJECT_HEADER];
-    if fill(input, &mut head).map_err(io_in)? != OBJECT_HEADER || &head[..8] != OBJECT_MAGIC {
+    let got = fill(input, &mut head).map_err(|e| read_error(name, e))?;
+    if got != OBJECT_HEADER || &head[..8] != OBJECT_MAGIC {
         return Err(tampered("object header is missing or damaged"));
     }
     if u16::from_be_bytes([head[8], head[9]]) != VERSION || &head[10..26] != expected_nonce {
@@ -125,44 +210,121 @@ pub fn decrypt(
             "object header does not match the manifest (swapped or replaced)",
         ));
     }
-    const SEALED: usize = CHUNK + TAG_LEN;
+    let keyed = Keyed::new(cipher, key);
     let mut hash = Sha256::new();
     let mut size = 0u64;
-    let mut buf = vec![0u8; SEALED + 1];
-    let mut have = fill(input, &mut buf).map_err(io_in)?;
-    let mut counter = 0u64;
-    loop {
-        let last = have <= SEALED;
-        let this = have.min(SEALED);
-        if this < TAG_LEN {
-            return Err(tampered("object is truncated"));
-        }
-        let plain = zeroize::Zeroizing::new(
-            cipher
-                .open(key, &chunk_nonce(counter, last), &[], &buf[..this])
-                .map_err(|_| tampered(&format!("chunk {counter} fails authentication (modified, reordered, truncated or swapped)")))?,
-        );
-        out.write_all(&plain).map_err(io_out)?;
-        hash.update(&plain);
-        size += plain.len() as u64;
-        progress(plain.len() as u64);
-        if last {
-            break;
-        }
-        // Keep the one look-ahead byte and read the rest of the next chunk after it.
-        buf[0] = buf[SEALED];
-        have = 1 + fill(input, &mut buf[1..]).map_err(io_in)?;
-        counter += 1;
-    }
+    let (sealed_pool, plain_pool) = (Pool::default(), Pool::default());
+    let workers = pipeline::workers();
+    pipeline::ordered(
+        workers,
+        2 * workers + 2,
+        sealed_batches(input, &sealed_pool, name),
+        |s: Sealed| open_batch(&keyed, s, &sealed_pool, &plain_pool, name),
+        |plain: Zeroizing<Vec<u8>>| {
+            out.write_all(&plain).map_err(io_out)?;
+            hash.update(&plain[..]);
+            size += plain.len() as u64;
+            progress(plain.len() as u64);
+            plain_pool.give(plain);
+            Ok(())
+        },
+    )?;
     Ok(Streamed {
         size,
         sha256: hash.finalize().into(),
     })
 }
 
+fn read_error(name: &str, e: std::io::Error) -> Error {
+    Error::Io {
+        context: format!("read the object of {name}"),
+        source: e,
+    }
+}
+
+const SEALED: usize = CHUNK + TAG_LEN;
+
+/// The reader stage of `decrypt`: batches of sealed chunks, with one byte read ahead so the
+/// last chunk is known (and opened with the last-chunk flag).
+fn sealed_batches<'a>(
+    input: &'a mut (impl Read + Send),
+    pool: &'a Pool,
+    name: &'a str,
+) -> impl FnMut() -> Result<Option<Sealed>> + Send + 'a {
+    let mut carry: Option<u8> = None;
+    let mut counter = 0u64;
+    let mut done = false;
+    move || {
+        if done {
+            return Ok(None);
+        }
+        let mut data = pool.take(BATCH * SEALED + 1);
+        data.resize(BATCH * SEALED + 1, 0);
+        let from = match carry.take() {
+            Some(b) => {
+                data[0] = b;
+                1
+            }
+            None => 0,
+        };
+        let n = from + fill(input, &mut data[from..]).map_err(|e| read_error(name, e))?;
+        let last = n <= BATCH * SEALED;
+        if !last {
+            carry = Some(data[BATCH * SEALED]);
+        }
+        data.truncate(n.min(BATCH * SEALED));
+        done = last;
+        let first = counter;
+        counter += chunks_in(data.len(), SEALED) as u64;
+        Ok(Some(Sealed { first, data, last }))
+    }
+}
+
+fn open_batch(
+    keyed: &Keyed,
+    s: Sealed,
+    sealed: &Pool,
+    plains: &Pool,
+    name: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let n = chunks_in(s.data.len(), SEALED);
+    let mut plain = plains.take(n * CHUNK);
+    for j in 0..n {
+        let part = &s.data[(j * SEALED).min(s.data.len())..((j + 1) * SEALED).min(s.data.len())];
+        let counter = s.first + j as u64;
+        if part.len() < TAG_LEN {
+            return Err(Error::Integrity(format!("{name}: object is truncated")));
+        }
+        let last = s.last && j + 1 == n;
+        keyed
+            .open_into(&chunk_nonce(counter, last), part, &mut plain)
+            .map_err(|_| {
+                Error::Integrity(format!(
+                    "{name}: chunk {counter} fails authentication (modified, reordered, truncated or swapped)"
+                ))
+            })?;
+    }
+    sealed.give(s.data);
+    Ok(plain)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The format's definition, chunk by chunk, without threads or batches.
+    fn one_at_a_time(cipher: Cipher, key: &[u8; 32], nonce: &[u8; 16], data: &[u8]) -> Vec<u8> {
+        let mut out = OBJECT_MAGIC.to_vec();
+        out.extend_from_slice(&VERSION.to_be_bytes());
+        out.extend_from_slice(nonce);
+        let n = chunks_in(data.len(), CHUNK);
+        for i in 0..n {
+            let part = &data[(i * CHUNK).min(data.len())..((i + 1) * CHUNK).min(data.len())];
+            let sealed = cipher.seal(key, &chunk_nonce(i as u64, i + 1 == n), &[], part);
+            out.extend_from_slice(&sealed);
+        }
+        out
+    }
 
     fn round_trip(cipher: Cipher, len: usize) {
         let data: Vec<u8> = (0..len).map(|i| (i * 7 + i / 251) as u8).collect();
@@ -180,6 +342,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.size, len as u64);
+        assert_eq!(
+            sealed,
+            one_at_a_time(cipher, &key, &nonce, &data),
+            "len {len}"
+        );
         let chunks = len.div_ceil(CHUNK).max(1);
         assert_eq!(
             sealed.len(),
@@ -212,6 +379,10 @@ mod tests {
                 CHUNK + 1,
                 2 * CHUNK,
                 3 * CHUNK + 5,
+                BATCH * CHUNK - 1,
+                BATCH * CHUNK,
+                BATCH * CHUNK + 1,
+                2 * BATCH * CHUNK,
                 (3 << 20) + 17,
             ] {
                 round_trip(c, len);
