@@ -1,6 +1,13 @@
-//! Builds a ledger of N signed entries (default 100,000) through the library's own write path
-//! and times `ledger verify` on it. Run: `cargo bench --bench ledger_verify` (N from
-//! BAITAI_BENCH_ENTRIES). Prints figures; asserts nothing about time.
+//! Builds a ledger of N signed entries (default 100,000; 101 per medium, so 1,000,000 entries
+//! are about 10,000 media) through the library's own write path, then times `ledger verify`
+//! (whole and incremental) and, through the real binary, `medium show`, `ledger print` and
+//! `checkout` (with the fast test KDF, so the key derivation is left out).
+//!
+//!     BAITAI_BENCH_ENTRIES=1000000 BAITAI_BENCH_LEDGER=target/bench-1m.db \
+//!         cargo bench --bench ledger_verify
+//!
+//! BAITAI_BENCH_LEDGER keeps the ledger at that path and reuses it on the next run (building a
+//! million signed entries takes minutes). Prints figures; asserts nothing about time.
 
 use std::time::Instant;
 
@@ -27,9 +34,24 @@ fn main() -> baitai::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().map_err(baitai::Error::io("tempdir"))?;
-    let path = dir.path().join("ledger.db");
+    let path = std::env::var_os("BAITAI_BENCH_LEDGER")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("ledger.db"));
+    let mut s = if path.exists() {
+        println!("reusing {}", path.display());
+        app::Session::open(&path)?
+    } else {
+        build(&path, target)?
+    };
+    verify_rounds(&s)?;
+    incremental(&mut s)?;
+    commands(&path, dir.path())?;
+    Ok(())
+}
+
+fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
     let mut s = app::init(
-        &path,
+        path,
         InitRequest {
             org: "bench".into(),
             admin: "admin".into(),
@@ -50,6 +72,30 @@ fn main() -> baitai::Result<()> {
         };
         s.person_add("admin", req, &mut Fixed)?;
     }
+    let started = Instant::now();
+    let mut written = s.ledger.head()?.map(|h| h.0).unwrap_or(0);
+    let mut medium = 0u64;
+    while written < target {
+        medium += 1;
+        add_medium(&mut s, medium)?;
+        written += 101;
+        if medium % 1000 == 0 {
+            println!("  {written} entries ...");
+        }
+    }
+    let build = started.elapsed();
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "built {written} entries on {medium} media in {:.1} s ({:.0} entries/s), {:.1} MiB",
+        build.as_secs_f64(),
+        written as f64 / build.as_secs_f64(),
+        size as f64 / 1048576.0
+    );
+    Ok(s)
+}
+
+/// Register medium `n` and run 50 use/return cycles on it, in one transaction (101 entries).
+fn add_medium(s: &mut app::Session, n: u64) -> baitai::Result<()> {
     let h = s.person("handler")?;
     let c = s.person("custodian")?;
     let hk = s
@@ -66,46 +112,32 @@ fn main() -> baitai::Result<()> {
         first_data_offset: None,
         cache_bypass: None,
     };
-    let started = Instant::now();
-    let mut written = s.ledger.head()?.map(|h| h.0).unwrap_or(0);
-    let mut medium = 0u64;
-    while written < target {
-        s.ledger.write(|w| {
-            // Each medium: register, then use/return cycles that pass the reuse gate.
-            medium += 1;
-            let m = MediumNumber(format!("USB-BENCH-{medium:06}"));
-            let reg = Body::Register(Register {
-                kind: MediaKind::Usb,
-                label: None,
-                device: None,
-                classification: Classification::new(3, 2, 2, None)?,
-                received_from: None,
+    s.ledger.write(|w| {
+        let m = MediumNumber(format!("USB-BENCH-{n:06}"));
+        let reg = Body::Register(Register {
+            kind: MediaKind::Usb,
+            label: None,
+            device: None,
+            classification: Classification::new(3, 2, 2, None)?,
+            received_from: None,
+        });
+        w.commit(draft(&m, &c, reg), &[(SignRole::Actor, &ck)])?;
+        for _ in 0..50 {
+            let out = Body::Checkout(Checkout {
+                purpose: "bench".into(),
             });
-            w.commit(draft(&m, &c, reg), &[(SignRole::Actor, &ck)])?;
-            for _ in 0..50 {
-                let out = Body::Checkout(Checkout {
-                    purpose: "bench".into(),
-                });
-                w.commit(draft(&m, &h, out), &[(SignRole::Actor, &hk)])?;
-                let back = Body::Return(Return {
-                    check: clean.clone(),
-                });
-                w.commit(draft(&m, &c, back), &[(SignRole::Actor, &ck)])?;
-            }
-            Ok(())
-        })?;
-        written += 101;
-    }
-    let build = started.elapsed();
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    println!(
-        "built {written} entries on {medium} media in {:.1} s ({:.0} entries/s), {:.1} MiB",
-        build.as_secs_f64(),
-        written as f64 / build.as_secs_f64(),
-        size as f64 / 1048576.0
-    );
+            w.commit(draft(&m, &h, out), &[(SignRole::Actor, &hk)])?;
+            let back = Body::Return(Return {
+                check: clean.clone(),
+            });
+            w.commit(draft(&m, &c, back), &[(SignRole::Actor, &ck)])?;
+        }
+        Ok(())
+    })
+}
 
-    for round in 1..=3 {
+fn verify_rounds(s: &app::Session) -> baitai::Result<()> {
+    for round in 1..=2 {
         let t = Instant::now();
         let report = s.ledger.verify()?;
         let secs = t.elapsed().as_secs_f64();
@@ -115,19 +147,106 @@ fn main() -> baitai::Result<()> {
             report.failure
         );
         println!(
-            "verify round {round}: {} entries, {} signatures in {secs:.2} s ({:.0} entries/s, {} threads)",
+            "verify (whole) round {round}: {} entries, {} signatures in {secs:.2} s ({:.0} entries/s, {} threads)",
             report.entries,
             report.signatures,
             report.entries as f64 / secs,
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
         );
     }
+    Ok(())
+}
+
+/// A checkpoint at the head, one more medium's 101 entries, then `verify --incremental`.
+fn incremental(s: &mut app::Session) -> baitai::Result<()> {
+    let (seq, hash, _) = s
+        .ledger
+        .head()?
+        .ok_or(baitai::Error::Other("empty".into()))?;
+    s.ledger.record_checkpoint(seq, &hash)?;
+    let next = s.ledger.media()?.len() as u64 + 1;
+    add_medium(s, next)?;
     let t = Instant::now();
-    let form = s.form("USB-BENCH-000001", baitai::report::Lang::Ja)?;
+    let report = s.ledger.verify_incremental()?;
+    let secs = t.elapsed().as_secs_f64();
+    assert!(
+        report.ok(),
+        "incremental verify failed: {:?}",
+        report.failure
+    );
     println!(
-        "ledger print of one medium ({} rows): {:.1} ms",
-        form.rows.len(),
-        t.elapsed().as_secs_f64() * 1e3
+        "verify --incremental: {} new entries after the checkpoint at #{} in {:.1} ms",
+        report.entries - report.checkpoint,
+        report.checkpoint,
+        secs * 1e3
+    );
+    Ok(())
+}
+
+/// Median wall time of the real binary, process start included, over five runs.
+fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<()> {
+    let pass = tmp.join("handler.pass");
+    std::fs::write(&pass, "Bench-handler-Pass!\n").map_err(baitai::Error::io("write"))?;
+    let pass = pass.display().to_string();
+    // Seconds, or None when baitai refused (exit 3: e.g. a medium a reused ledger has out).
+    let try_time = |args: Vec<String>| -> baitai::Result<Option<f64>> {
+        let t = Instant::now();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_baitai"))
+            .args(&args)
+            .env("BAITAI_LEDGER", ledger)
+            .output()
+            .map_err(baitai::Error::io("run baitai"))?;
+        let secs = t.elapsed().as_secs_f64();
+        match out.status.code() {
+            Some(0) => Ok(Some(secs)),
+            Some(3) => Ok(None),
+            _ => Err(baitai::Error::Other(format!(
+                "baitai {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ))),
+        }
+    };
+    let time = |args: Vec<String>| -> baitai::Result<f64> {
+        try_time(args.clone())?
+            .ok_or_else(|| baitai::Error::Other(format!("baitai {args:?} was refused")))
+    };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2] * 1e3
+    };
+    let m = |i: u64| format!("USB-BENCH-{i:06}");
+    let mut show = Vec::new();
+    let mut print = Vec::new();
+    let mut checkout = Vec::new();
+    for i in 1..=5u64 {
+        show.push(time(vec!["medium".into(), "show".into(), m(i)])?);
+        print.push(time(vec!["ledger".into(), "print".into(), m(i)])?);
+    }
+    let mut candidate = 10u64;
+    while checkout.len() < 5 && candidate < 1000 {
+        candidate += 1;
+        let args = vec![
+            "-q".into(),
+            "checkout".into(),
+            m(candidate),
+            "--purpose".into(),
+            "bench".into(),
+            "--as".into(),
+            "handler".into(),
+            "--passphrase-file".into(),
+            pass.clone(),
+        ];
+        if let Some(secs) = try_time(args)? {
+            checkout.push(secs);
+        }
+    }
+    let version = time(vec!["--version".into()])?;
+    println!("baitai --version (process start): {:.1} ms", version * 1e3);
+    println!("medium show (101 entries):        {:.1} ms", median(show));
+    println!("ledger print (101 rows):          {:.1} ms", median(print));
+    println!(
+        "checkout (fast test KDF):         {:.1} ms",
+        median(checkout)
     );
     Ok(())
 }

@@ -1167,3 +1167,34 @@ fn incremental_verify_refuses_a_changed_checkpoint_entry_but_only_full_verify_se
         .unwrap()
         .contains("checkpoint"));
 }
+
+/// A ledger written before verify checkpoints existed (schema 1) still verifies read-only, and
+/// `--incremental` then checks everything.
+#[test]
+fn ledger_from_before_checkpoints_verifies_in_full() {
+    let b = build();
+    b.env.sql(
+        "DROP TRIGGER checkpoints_append_only_u; DROP TRIGGER checkpoints_append_only_d; \
+         DROP TABLE checkpoints; PRAGMA user_version = 1;",
+    );
+    std::fs::set_permissions(
+        &b.env.ledger,
+        std::os::unix::fs::PermissionsExt::from_mode(0o400),
+    )
+    .unwrap();
+    let (code, doc, err) = verify(&b.env, &["--incremental"]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    assert_eq!(doc["checked_after"].as_u64(), Some(0));
+    assert_eq!(doc["entries"].as_u64(), Some(b.entries()));
+    if !is_root() {
+        assert!(
+            doc["checkpoint_recorded"].is_null(),
+            "a read-only file is left alone"
+        );
+    }
+}
+
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}

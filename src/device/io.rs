@@ -49,7 +49,7 @@ impl AlignedBuf {
 
 /// A whole medium as a run of bytes: what the wipe engine writes and reads back.
 /// Tests put layers in between (a counterfeit device that aliases high blocks onto low ones).
-pub trait Medium: Send {
+pub trait Medium: Send + Sync {
     fn len(&self) -> u64;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -58,7 +58,7 @@ pub trait Medium: Send {
     /// Make everything written so far durable on the device.
     fn flush(&mut self) -> io::Result<()>;
     /// Read from the device itself, never from the page cache.
-    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
     fn cache_bypass(&self) -> CacheBypass;
     /// Bytes at the end that could not use direct I/O because they are not block aligned.
     fn buffered_tail(&self) -> u64 {
@@ -200,7 +200,7 @@ impl Medium for DeviceFile {
         self.buffered.sync_data()
     }
 
-    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         let d = self.direct_part(offset, buf.len());
         if let (Some(f), true) = (&self.direct, d > 0) {
             f.read_exact_at(&mut buf[..d], offset)?;

@@ -213,7 +213,7 @@ const SECTOR: usize = 512;
 /// that hold data.
 pub fn blank_scan(path: &Path) -> Result<BlankScan> {
     use io::Medium;
-    let mut dev = io::DeviceFile::open_read(path)?;
+    let dev = io::DeviceFile::open_read(path)?;
     let mut buf = io::AlignedBuf::new(4 << 20);
     let mut scan = BlankScan {
         cache_bypass: Some(dev.cache_bypass()),

@@ -441,4 +441,74 @@ mod tests {
         )
         .is_err());
     }
+
+    /// A source that fails after `ok` bytes, as a file on a failing disk would.
+    struct Failing {
+        ok: usize,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.ok == 0 {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let n = buf.len().min(self.ok);
+            buf[..n].fill(1);
+            self.ok -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_mid_stream_stops_every_thread_and_is_reported() {
+        for ok in [0, 10, BATCH * CHUNK, 5 * BATCH * CHUNK + 3] {
+            let r = encrypt(
+                &mut Failing { ok },
+                &mut Vec::new(),
+                Cipher::Aes256Gcm,
+                &[1u8; 32],
+                &[2u8; 16],
+                &mut |_| {},
+                "src",
+            );
+            match r {
+                Err(Error::Io { context, .. }) => assert_eq!(context, "read src"),
+                other => panic!("after {ok} bytes: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn cut_at_a_batch_boundary_fails() {
+        let data = vec![7u8; 2 * BATCH * CHUNK + 10];
+        let (key, nonce) = ([3u8; 32], [9u8; 16]);
+        let mut sealed = Vec::new();
+        let c = Cipher::Camellia256Gcm;
+        encrypt(
+            &mut &data[..],
+            &mut sealed,
+            c,
+            &key,
+            &nonce,
+            &mut |_| {},
+            "x",
+        )
+        .unwrap();
+        for cut in [
+            OBJECT_HEADER + BATCH * SEALED,
+            OBJECT_HEADER + 2 * BATCH * SEALED,
+        ] {
+            let mut out = Vec::new();
+            let r = decrypt(
+                &mut &sealed[..cut],
+                &mut out,
+                c,
+                &key,
+                &nonce,
+                &mut |_| {},
+                "x",
+            );
+            assert!(matches!(r, Err(Error::Integrity(_))), "cut at {cut}: {r:?}");
+        }
+    }
 }

@@ -39,7 +39,7 @@ impl<M: Medium> Medium for Counterfeit<M> {
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
     }
-    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         for (at, from, n) in self.split(offset, buf.len()) {
             self.inner.read_at(at, &mut buf[from..from + n])?;
         }

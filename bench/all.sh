@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Every benchmark in one go, each comparing baitai with its peers on the same data in the same
+# run, printing medians and ratios (docs/performance.md explains each figure):
+#
+#   bench/all.sh            # about 10 minutes on a 2-core machine
+#   BENCH_SIZE_MIB=1024 BENCH_ROUNDS=5 BAITAI_BENCH_ENTRIES=1000000 bench/all.sh
+#
+# Missing peers (age, gpg, openssl) are installed with apt-get when running as root, otherwise
+# skipped with a message. Nothing here asserts a time: it reports.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SIZE=${BENCH_SIZE_MIB:-1024}
+ROUNDS=${BENCH_ROUNDS:-5}
+cd "$ROOT"
+
+if ! command -v openssl >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq openssl >/dev/null || true
+fi
+
+echo "== AEAD, hash and key derivation (per core)"
+cargo bench --quiet --bench cipher 2>/dev/null | grep -v '^$'
+
+echo; echo "== put / get against cp, age and gpg"
+bench/vault.sh "$SIZE" "$ROUNDS"
+
+echo; echo "== wipe against dd with direct I/O"
+bench/wipe.sh "$SIZE" "$ROUNDS"
+if [ "$(id -u)" = 0 ]; then
+    echo; BENCH_TARGET=image bench/wipe.sh "$SIZE" "$ROUNDS"
+fi
+
+echo; echo "== ledger at scale (${BAITAI_BENCH_ENTRIES:-100000} entries)"
+cargo bench --quiet --bench ledger_verify 2>/dev/null | grep -v '^$'
