@@ -5,9 +5,10 @@
 
 Every round runs every tool twice over: timed until the command exits (its output may still sit
 in the page cache), and timed until `sync -f` has put its output on disk, which is what a medium
-about to be unplugged needs (baitai fsyncs before it records the put). Everything runs on one
-file system (BENCH_DIR, default the repository's target/): the source
-file, the "medium" directory and the output directory. Each round runs every tool once, in
+about to be unplugged needs (baitai fsyncs before it records the put). Everything (the source
+file, the "medium" directory and the output directory) is on one file system (BENCH_DIR,
+default the repository's target/), and as root every command starts with the page cache
+dropped, so the source is read from disk as a large package would be. Each round runs every tool once, in
 turn; the table shows the median seconds, MiB/s and the ratio of baitai's throughput to each
 peer's (above 1.00: baitai is faster). baitai's ledger uses the fast test KDF so the figure is
 the data path; the cost of the standard KDF is printed by `cargo bench --bench cipher` and is
@@ -51,6 +52,7 @@ def timed(cmd, env, durable, out_dir):
     rss_file = tempfile.NamedTemporaryFile(delete=False)
     rss_file.close()
     subprocess.run(["sync"], check=True)
+    drop_caches()
     t0 = time.perf_counter()
     subprocess.run(["/usr/bin/time", "-o", rss_file.name, "-f", "%M"] + cmd, check=True,
                    env=env, stdout=subprocess.DEVNULL)
@@ -61,6 +63,16 @@ def timed(cmd, env, durable, out_dir):
         rss = int(f.read().split()[-1])
     os.unlink(rss_file.name)
     return seconds, rss
+
+
+def drop_caches():
+    """Start every command cold, the source read from disk as a 20 GB package would be (root
+    only; otherwise the page cache keeps what the previous command left)."""
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+    except OSError:
+        pass
 
 
 def fresh(path):

@@ -864,6 +864,8 @@ fn truncated_tail_is_detected_only_with_a_kept_head() {
     let b = build();
     let old_head = b.head();
     let n = b.entries() as i64;
+    // A verifier who kept no checkpoint (see the next test for one who did).
+    std::fs::remove_file(b.env.path(".local/state/baitai/verified.json")).unwrap();
     // A careful forger removes the last two entries and their signatures.
     b.tamper(&format!(
         "DELETE FROM signatures WHERE seq > {m}; DELETE FROM entries WHERE seq > {m};",
@@ -1143,58 +1145,53 @@ fn incremental_verify_checks_only_new_entries_and_catches_them_when_bad() {
 }
 
 #[test]
-fn incremental_verify_refuses_a_changed_checkpoint_entry_but_only_full_verify_sees_older_edits() {
+fn incremental_verify_rechains_older_entries_and_names_the_changed_one() {
     let b = build();
-    let cp = b.entries() as i64;
-    // Older than the checkpoint: the incremental walk trusts it, as documented; full finds it.
+    // Older than the checkpoint: the incremental walk re-chains it and names it.
     let old = b.seq("medium.checkout", &b.m_used);
     b.tamper(&format!(
         "UPDATE entries SET payload = replace(payload, '会議', '私用') WHERE seq = {old}"
     ));
     let (code, doc, _) = verify(&b.env, &["--incremental"]);
-    assert_eq!(code, 0, "{doc:#}");
-    assert_first_bad(&b.env, old, "do not match its hash");
-
-    // The checkpoint's own entry edited: the incremental walk refuses to start from it.
-    b.tamper(&format!(
-        "UPDATE entries SET payload = replace(payload, '別件', '私用') WHERE seq = {cp}"
-    ));
-    let (code, doc, _) = verify(&b.env, &["--incremental"]);
     assert_eq!(code, 5, "{doc:#}");
-    assert_eq!(doc["failure"]["seq"].as_i64(), Some(cp), "{doc:#}");
-    assert!(doc["failure"]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("checkpoint"));
-}
-
-/// A ledger written before verify checkpoints existed (schema 1) still verifies read-only, and
-/// `--incremental` then checks everything.
-#[test]
-fn ledger_from_before_checkpoints_verifies_in_full() {
-    let b = build();
-    b.env.sql(
-        "DROP TRIGGER checkpoints_append_only_u; DROP TRIGGER checkpoints_append_only_d; \
-         DROP TABLE checkpoints; PRAGMA user_version = 1;",
+    assert_eq!(doc["failure"]["seq"].as_i64(), Some(old), "{doc:#}");
+    assert_eq!(
+        doc["entries"].as_u64(),
+        Some(0),
+        "nothing counts as verified: {doc:#}"
     );
-    std::fs::set_permissions(
-        &b.env.ledger,
-        std::os::unix::fs::PermissionsExt::from_mode(0o400),
-    )
-    .unwrap();
-    let (code, doc, err) = verify(&b.env, &["--incremental"]);
-    assert_eq!(code, 0, "{doc:#} {err}");
-    assert_eq!(doc["checked_after"].as_u64(), Some(0));
-    assert_eq!(doc["entries"].as_u64(), Some(b.entries()));
-    if !is_root() {
-        assert!(
-            doc["checkpoint_recorded"].is_null(),
-            "a read-only file is left alone"
-        );
-    }
+    assert!(doc["head"].is_null(), "{doc:#}");
+    assert_first_bad(&b.env, old, "do not match its hash");
 }
 
-fn is_root() -> bool {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+/// Removing entries from the end is noticed without `--head`: the user's own checkpoint, kept
+/// outside the ledger, names the entry that is gone.
+#[test]
+fn truncation_after_a_passing_verify_is_noticed_by_the_next_one() {
+    let b = build();
+    let cp = b.entries() as i64;
+    b.tamper(&format!(
+        "DELETE FROM signatures WHERE seq = {cp}; DELETE FROM entries WHERE seq = {cp}"
+    ));
+    for extra in [&[][..], &["--incremental"][..]] {
+        let (code, doc, _) = verify(&b.env, extra);
+        assert_eq!(code, 5, "{extra:?}: {doc:#}");
+        assert_eq!(
+            doc["failure"]["seq"].as_i64(),
+            Some(cp),
+            "{extra:?}: {doc:#}"
+        );
+        let why = doc["failure"]["reason"].as_str().unwrap();
+        assert!(why.contains("removed from the end"), "{why}");
+    }
+    // Another user (another HOME) has no checkpoint: only `--head` tells them.
+    let other = tempfile::tempdir().unwrap();
+    let out = b
+        .env
+        .cmd()
+        .args(["--json", "ledger", "verify"])
+        .env("HOME", other.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -9,7 +9,7 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, VerifyFailure, VerifyReport};
+use crate::ledger::{Checkpoint, Checkpoints, Ledger, VerifyFailure, VerifyReport};
 use crate::report::{html, json_doc, text, Format, Lang};
 
 fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
@@ -100,22 +100,32 @@ fn parse_head(h: &str) -> Result<[u8; 32]> {
         .ok_or_else(|| Error::usage(format!("--head {h:?} is not a 64-digit hex hash")))
 }
 
-/// After a verify that passed, remember where it ended so `--incremental` can start there.
-/// Only a ledger this user may write gets one; a write-protected copy is left as it is.
-fn checkpoint(path: &Path, report: &VerifyReport) -> Option<u64> {
-    let head = parse_head(report.head.as_deref()?).ok()?;
-    let ledger = Ledger::open(path).ok()?;
-    ledger.record_checkpoint(report.entries, &head).ok()?;
-    Some(report.entries)
+/// After a verify that passed, move this user's checkpoint for the ledger to its head, so the
+/// next verify can tell whether anything up to here was removed or rewritten, and
+/// `--incremental` can start here. A failure to save is a note, not an error.
+fn save_checkpoint(store: &Checkpoints, id: &str, report: &VerifyReport) -> Result<u64> {
+    let hash = report
+        .head
+        .clone()
+        .ok_or_else(|| Error::Other("no head to keep".into()))?;
+    let cp = Checkpoint {
+        seq: report.entries,
+        hash,
+        verified_at: crate::time::to_store(crate::time::now()),
+    };
+    store.put(id, cp)?;
+    Ok(report.entries)
 }
 
 fn verify(ledger: &Ledger, head: Option<String>, incremental: bool) -> Result<Option<Output>> {
     let kept = head.as_deref().map(parse_head).transpose()?;
-    let mut report = if incremental {
-        ledger.verify_incremental()?
-    } else {
-        ledger.verify()?
+    let store = Checkpoints::default_location();
+    let id = ledger.ledger_id()?;
+    let checkpoint = match (&store, &id) {
+        (Some(s), Some(id)) => s.get(id)?,
+        _ => None,
     };
+    let mut report = ledger.verify_against(checkpoint.as_ref(), incremental)?;
     let mut head_seq = None;
     if let (Some(h), None) = (&kept, &report.failure) {
         head_seq = ledger.seq_of_hash(h)?;
@@ -140,16 +150,21 @@ fn verify(ledger: &Ledger, head: Option<String>, incremental: bool) -> Result<Op
     if let Some(seq) = head_seq {
         human += &format!("the kept head hash is entry #{seq}; nothing up to it was lost\n");
     }
-    if report.checkpoint > 0 {
+    if report.checkpoint > 0 && report.failure.is_none() {
         human += &format!(
-            "checked entries after the checkpoint at #{} (entries up to it passed an earlier verify)\n",
+            "checked rules and signatures after the checkpoint at #{} (entries up to it passed an earlier verify and still chain to it)\n",
             report.checkpoint
         );
     }
-    let recorded = if report.failure.is_none() {
-        checkpoint(ledger.path(), &report)
-    } else {
-        None
+    let recorded = match (&store, &id, &report.failure) {
+        (Some(s), Some(id), None) => match save_checkpoint(s, id, &report) {
+            Ok(seq) => Some(seq),
+            Err(e) => {
+                human += &format!("note: could not keep a verify checkpoint: {e}\n");
+                None
+            }
+        },
+        _ => None,
     };
     let json = json!({
         "ok": report.failure.is_none(),

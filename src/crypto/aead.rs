@@ -79,22 +79,35 @@ impl Keyed {
         }
     }
 
-    /// Encrypt `buf[start..]` in place and append the tag.
-    pub fn seal_tail(&self, nonce: &[u8; 12], buf: &mut Vec<u8>, start: usize) {
+    /// Encrypt `buf[start..]` in place and append the tag. (GCM refuses only messages over
+    /// 64 GiB, which a chunk never is; on failure `buf[start..]` is wiped and dropped.)
+    pub fn seal_tail(
+        &self,
+        nonce: &[u8; 12],
+        buf: &mut Vec<u8>,
+        start: usize,
+    ) -> Result<(), AeadError> {
         let n = Nonce::from(*nonce);
         let msg = &mut buf[start..];
-        // Encryption of a message under 64 GiB cannot fail for these ciphers.
         let tag = match self {
             Keyed::Aes(c) => c.encrypt_in_place_detached(&n, &[], msg),
             Keyed::Camellia(c) => c.encrypt_in_place_detached(&n, &[], msg),
         };
-        if let Ok(tag) = tag {
-            buf.extend_from_slice(&tag);
+        match tag {
+            Ok(tag) => {
+                buf.extend_from_slice(&tag);
+                Ok(())
+            }
+            Err(_) => {
+                zeroize::Zeroize::zeroize(&mut buf[start..]);
+                buf.truncate(start);
+                Err(AeadError)
+            }
         }
     }
 
-    /// Decrypt `sealed` (ciphertext ‖ tag) into the end of `out`; on failure `out` is left as
-    /// it was.
+    /// Decrypt `sealed` (ciphertext ‖ tag) into the end of `out`, which must already have room
+    /// for it; on failure `out` is left as it was.
     pub fn open_into(
         &self,
         nonce: &[u8; 12],
@@ -103,11 +116,15 @@ impl Keyed {
     ) -> Result<(), AeadError> {
         let split = sealed.len().checked_sub(TAG_LEN).ok_or(AeadError)?;
         let (ct, tag) = sealed.split_at(split);
-        let start = out.len();
-        out.extend_from_slice(ct);
-        let n = Nonce::from(*nonce);
         let tag: [u8; TAG_LEN] = tag.try_into().map_err(|_| AeadError)?;
         let tag = aes_gcm::Tag::from(tag);
+        let n = Nonce::from(*nonce);
+        // Growing `out` here would move earlier plaintext without wiping the old allocation.
+        if out.capacity() - out.len() < ct.len() {
+            return Err(AeadError);
+        }
+        let start = out.len();
+        out.extend_from_slice(ct);
         let msg = &mut out[start..];
         let r = match self {
             Keyed::Aes(c) => c.decrypt_in_place_detached(&n, &[], msg, &tag),
@@ -152,9 +169,10 @@ mod tests {
             let k = Keyed::new(c, &key);
             let mut buf = b"head".to_vec();
             buf.extend_from_slice(b"some chunk");
-            k.seal_tail(&nonce, &mut buf, 4);
+            k.seal_tail(&nonce, &mut buf, 4).unwrap();
             assert_eq!(&buf[4..], c.seal(&key, &nonce, &[], b"some chunk"));
-            let mut out = b"x".to_vec();
+            let mut out = Vec::with_capacity(64);
+            out.push(b'x');
             k.open_into(&nonce, &buf[4..], &mut out).unwrap();
             assert_eq!(out, b"xsome chunk");
             buf[6] ^= 1;

@@ -1,9 +1,11 @@
 //! The SQLite ledger: an append-only, hash-chained, signed list of entries, and queries over it.
 
 pub mod chain;
+pub mod checkpoint;
 pub mod store;
 pub mod verify;
 
 pub use chain::{Draft, StoredEntry, StoredSignature};
+pub use checkpoint::{Checkpoint, Checkpoints};
 pub use store::{Ledger, Writer};
 pub use verify::{VerifyFailure, VerifyReport};

@@ -13,8 +13,7 @@ use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 use crate::time;
 
 /// Schema migrations, numbered by position (PRAGMA user_version = how many have run).
-const MIGRATIONS: &[&str] = &[
-    r#"
+const MIGRATIONS: &[&str] = &[r#"
 CREATE TABLE entries (
     seq       INTEGER PRIMARY KEY,
     time      TEXT NOT NULL,
@@ -47,19 +46,7 @@ CREATE TRIGGER signatures_append_only_u BEFORE UPDATE ON signatures
     BEGIN SELECT RAISE(ABORT, 'ledger signatures are append-only'); END;
 CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
     BEGIN SELECT RAISE(ABORT, 'ledger signatures are append-only'); END;
-"#,
-    r#"
-CREATE TABLE checkpoints (
-    seq         INTEGER PRIMARY KEY,
-    hash        BLOB NOT NULL,
-    verified_at TEXT NOT NULL
-);
-CREATE TRIGGER checkpoints_append_only_u BEFORE UPDATE ON checkpoints
-    BEGIN SELECT RAISE(ABORT, 'verify checkpoints are append-only'); END;
-CREATE TRIGGER checkpoints_append_only_d BEFORE DELETE ON checkpoints
-    BEGIN SELECT RAISE(ABORT, 'verify checkpoints are append-only'); END;
-"#,
-];
+"#];
 
 /// Kinds that make up the people directory and settings.
 const DIRECTORY_KINDS: &str = "('ledger.init','person.add','person.revoke')";
@@ -145,10 +132,9 @@ impl Ledger {
                 path.display()
             )));
         }
-        // An older schema reads fine (it lacks only later tables); a newer one may not.
-        if version > MIGRATIONS.len() {
+        if version != MIGRATIONS.len() {
             return Err(Error::usage(format!(
-                "the ledger at {} has schema {version}; this baitai reads up to schema {}",
+                "the ledger at {} has schema {version}; this baitai reads schema {}",
                 path.display(),
                 MIGRATIONS.len()
             )));
@@ -218,42 +204,6 @@ impl Ledger {
 
     pub fn directory(&self) -> Result<Directory> {
         directory(&self.conn)
-    }
-
-    /// Remember that entries up to `seq` (whose hash is `hash`) verified, so a later
-    /// `ledger verify --incremental` can start after it.
-    pub fn record_checkpoint(&self, seq: u64, hash: &[u8; 32]) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT OR IGNORE INTO checkpoints(seq, hash, verified_at) VALUES (?1, ?2, ?3)",
-                params![seq as i64, &hash[..], time::to_store(time::now())],
-            )
-            .map_err(Error::db("record a verify checkpoint"))?;
-        Ok(())
-    }
-
-    /// The latest verify checkpoint, if the schema has them and one was recorded.
-    pub fn last_checkpoint(&self) -> Result<Option<(u64, Vec<u8>)>> {
-        let has_table: bool = self
-            .conn
-            .query_row(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-            .map_err(Error::db("look for verify checkpoints"))?
-            > 0;
-        if !has_table {
-            return Ok(None);
-        }
-        self.conn
-            .query_row(
-                "SELECT seq, hash FROM checkpoints ORDER BY seq DESC LIMIT 1",
-                [],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, Vec<u8>>(1)?)),
-            )
-            .optional()
-            .map_err(Error::db("read the verify checkpoint"))
     }
 
     pub fn settings(&self) -> Result<LedgerInit> {

@@ -2,11 +2,14 @@
 
 use std::collections::HashMap;
 
+use std::path::Path;
+
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use super::chain::{entry_hash, HashInput, GENESIS};
-use super::store::{directory_upto, fold_medium, medium_entries_upto, to_hash, Ledger, RawEntry};
+use super::checkpoint::Checkpoint;
+use super::store::{directory_upto, fold_medium, medium_entries_upto, Ledger, RawEntry};
 use crate::crypto::{PublicKey, Signature};
 use crate::error::{Error, Result};
 use crate::lifecycle::{Act, Lifecycle};
@@ -57,59 +60,112 @@ type SigRow = (String, String, Vec<u8>);
 impl Ledger {
     /// Check the whole ledger.
     pub fn verify(&self) -> Result<VerifyReport> {
-        verify(self.conn(), Walk::default())
+        self.verify_against(None, false)
     }
 
-    /// Check only the entries after the latest verify checkpoint, after making sure the
-    /// checkpoint's entry is still the one that verified. Without a checkpoint, check all.
-    pub fn verify_incremental(&self) -> Result<VerifyReport> {
-        match self.last_checkpoint()? {
-            None => self.verify(),
-            Some((seq, hash)) => verify(self.conn(), resume(self.conn(), seq, &hash)?),
+    /// The hash of the first entry (hex): names this ledger in the checkpoint file.
+    pub fn ledger_id(&self) -> Result<Option<String>> {
+        self.conn()
+            .query_row("SELECT hash FROM entries WHERE seq = 1", [], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })
+            .optional()
+            .map(|o| o.map(hex::encode))
+            .map_err(Error::db("read the first entry"))
+    }
+
+    /// Check the ledger in one consistent snapshot. With `kept`, the checkpoint of an earlier
+    /// verify that passed: its entry must still be there, unchanged (else entries were removed
+    /// from the end or the chain rewritten since). With `incremental` too, entries up to the
+    /// checkpoint are only re-chained, and rules and signatures are checked after it.
+    pub fn verify_against(
+        &self,
+        kept: Option<&Checkpoint>,
+        incremental: bool,
+    ) -> Result<VerifyReport> {
+        let snapshot = self
+            .conn()
+            .unchecked_transaction()
+            .map_err(Error::db("begin a read"))?;
+        let conn: &Connection = &snapshot;
+        let walk = match kept {
+            Some(cp) if incremental => resume(conn, self.path(), cp)?,
+            _ => Walk::default(),
+        };
+        if let Some(failure) = walk.failure.clone() {
+            return Ok(failed_before_start(conn, failure));
         }
+        // After a resume the checkpoint's entry was re-chained already.
+        let kept = kept.filter(|_| !incremental);
+        verify(conn, walk, kept)
     }
 }
 
-/// A walk that starts after checkpoint `seq`: the chain links on from the checkpoint's hash,
-/// and the rules start from the people and the states, as of the checkpoint, of the media
-/// that later entries touch.
-fn resume(conn: &Connection, seq: u64, kept: &[u8]) -> Result<Walk> {
+/// Whether the checkpoint's entry is still in the ledger with the hash it had.
+fn still_there(conn: &Connection, cp: &Checkpoint) -> Result<Option<VerifyFailure>> {
+    let stored: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT hash FROM entries WHERE seq = ?1",
+            [cp.seq as i64],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::db("read the checkpoint entry"))?;
+    let why = match stored {
+        None => "is gone: entries were removed from the end of the ledger",
+        Some(h) if hex::encode(&h) != cp.hash => {
+            "has changed: the ledger was rewritten from there or before"
+        }
+        Some(_) => return Ok(None),
+    };
+    Ok(Some(VerifyFailure {
+        seq: cp.seq,
+        reason: format!(
+            "a verify passed up to this entry at {}, and it {why}",
+            cp.verified_at
+        ),
+    }))
+}
+
+/// A report for a failure found before any entry was checked: nothing counts as verified.
+fn failed_before_start(conn: &Connection, failure: VerifyFailure) -> VerifyReport {
+    let walk = Walk {
+        failure: Some(failure),
+        ..Walk::default()
+    };
+    let mut report = walk.report(conn);
+    report.entries = 0;
+    report.head = None;
+    report
+}
+
+/// A walk that starts after checkpoint `cp`. The entries up to it are re-chained from the
+/// first (hashes only) so that they are exactly the ones that verified; the people and the
+/// states of the media touched since are then rebuilt from them.
+fn resume(conn: &Connection, path: &Path, cp: &Checkpoint) -> Result<Walk> {
+    let seq = cp.seq;
     let mut walk = Walk {
         expected_seq: seq,
         entries: seq,
         checkpoint: seq,
         ..Walk::default()
     };
-    let raw = conn
-        .query_row(
-            "SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries WHERE seq = ?1",
-            [seq as i64],
-            RawEntry::from_row,
-        )
-        .optional()
-        .map_err(Error::db("read the checkpoint entry"))?;
-    let Some(raw) = raw else {
-        walk.fail(seq, "the entry of the last verify checkpoint is gone");
-        return Ok(walk);
+    let (end, last_time) = match rechain(conn, path, seq)? {
+        Ok(v) => v,
+        Err(failure) => {
+            walk.failure = Some(failure);
+            return Ok(walk);
+        }
     };
-    let recomputed = entry_hash(&HashInput {
-        seq,
-        time: &raw.time,
-        kind: &raw.kind,
-        medium: raw.medium.as_deref(),
-        actor: raw.actor.as_deref(),
-        payload: &raw.payload,
-        prev_hash: &to_hash(&raw.prev_hash, raw.seq)?,
-    });
-    if raw.hash != kept || recomputed[..] != kept[..] {
+    if hex::encode(end) != cp.hash {
         walk.fail(
             seq,
-            "changed since it was verified (the last verify checkpoint no longer matches)",
+            "the chain up to the checkpoint no longer ends at its hash",
         );
         return Ok(walk);
     }
-    walk.prev_hash = Some(recomputed);
-    walk.last_time = Some(raw.time);
+    walk.prev_hash = Some(end);
+    walk.last_time = Some(last_time);
     walk.state.people = directory_upto(conn, seq)?;
     let mut st = conn
         .prepare("SELECT DISTINCT medium FROM entries WHERE seq > ?1 AND medium IS NOT NULL")
@@ -127,13 +183,157 @@ fn resume(conn: &Connection, seq: u64, kept: &[u8]) -> Result<Walk> {
     Ok(walk)
 }
 
+/// Where a re-chained range of entries ends, or why it does not hold.
+type Chained = std::result::Result<RangeEnd, VerifyFailure>;
+
+/// The first entry's stored link and the last entry's hash and time, of a range that chains.
+struct RangeEnd {
+    first_prev: [u8; 32],
+    last_hash: [u8; 32],
+    last_time: String,
+}
+
+/// Recompute the hash chain over entries 1..=`upto` (hashes and links only), on two threads
+/// when there is enough to share: the last hash and time, or the first entry that fails.
+fn rechain(
+    conn: &Connection,
+    path: &Path,
+    upto: u64,
+) -> Result<std::result::Result<([u8; 32], String), VerifyFailure>> {
+    // Below this, a second connection and thread cost more than they save.
+    #[cfg(not(test))]
+    const SPLIT_FROM: u64 = 50_000;
+    #[cfg(test)]
+    const SPLIT_FROM: u64 = 4;
+    let mid = upto / 2;
+    let (a, b) = if upto < SPLIT_FROM {
+        (rechain_range(conn, 1, upto)?, None)
+    } else {
+        std::thread::scope(|s| {
+            let second = s.spawn(|| -> Result<Chained> {
+                let other = Ledger::open_read_only(path)?;
+                rechain_range(other.conn(), mid + 1, upto)
+            });
+            let first = rechain_range(conn, 1, mid);
+            let second = second
+                .join()
+                .map_err(|_| Error::Other("a verify thread failed".into()));
+            Ok::<_, Error>((first?, Some(second??)))
+        })?
+    };
+    let a = match a {
+        Ok(a) => a,
+        Err(f) => return Ok(Err(f)),
+    };
+    if a.first_prev != GENESIS {
+        return Ok(Err(bad(1, "does not start the chain")));
+    }
+    match b {
+        None => Ok(Ok((a.last_hash, a.last_time))),
+        Some(Err(f)) => Ok(Err(f)),
+        Some(Ok(b)) if b.first_prev != a.last_hash => Ok(Err(bad(
+            mid + 1,
+            "does not link to the entry before it (before the checkpoint)",
+        ))),
+        Some(Ok(b)) => Ok(Ok((b.last_hash, b.last_time))),
+    }
+}
+
+fn bad(seq: u64, why: &str) -> VerifyFailure {
+    VerifyFailure {
+        seq,
+        reason: why.to_string(),
+    }
+}
+
+/// Re-chain entries `from..=to`, starting from the first one's stored link, reading each row
+/// in place without copying it.
+fn rechain_range(conn: &Connection, from: u64, to: u64) -> Result<Chained> {
+    let mut st = conn
+        .prepare("SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq")
+        .map_err(Error::db("read the ledger"))?;
+    let mut rows = st
+        .query([from as i64, to as i64])
+        .map_err(Error::db("read the ledger"))?;
+    let mut end: Option<RangeEnd> = None;
+    let mut expected = from;
+    while let Some(row) = rows.next().map_err(Error::db("read the ledger"))? {
+        let Some((input, stored)) = borrowed(row, expected)? else {
+            return Ok(Err(bad(expected, "is missing (before the checkpoint)")));
+        };
+        let prev = match &end {
+            Some(e) => e.last_hash,
+            None => <[u8; 32]>::try_from(input.prev_hash_bytes).unwrap_or(GENESIS),
+        };
+        let hash = entry_hash(&HashInput {
+            prev_hash: &prev,
+            ..input.fields
+        });
+        if input.prev_hash_bytes != prev || stored != hash {
+            return Ok(Err(bad(
+                expected,
+                "was changed after it verified (before the checkpoint)",
+            )));
+        }
+        let first_prev = end.as_ref().map_or(prev, |e| e.first_prev);
+        end = Some(RangeEnd {
+            first_prev,
+            last_hash: hash,
+            last_time: input.fields.time.to_string(),
+        });
+        expected += 1;
+    }
+    match end {
+        Some(e) if expected == to + 1 => Ok(Ok(e)),
+        _ => Ok(Err(bad(
+            expected,
+            "is gone: entries were removed from the end of the ledger since a verify passed",
+        ))),
+    }
+}
+
+/// One row's hashed fields, borrowed from SQLite's buffer.
+struct Borrowed<'r> {
+    fields: HashInput<'r>,
+    prev_hash_bytes: &'r [u8],
+}
+
+/// The row's fields and stored hash, or None when its number is not `expected` or a column
+/// has the wrong type (both mean the chain does not hold there).
+fn borrowed<'r>(row: &'r rusqlite::Row, expected: u64) -> Result<Option<(Borrowed<'r>, &'r [u8])>> {
+    let text = |i| row.get_ref(i).ok().and_then(|v| v.as_str().ok());
+    let opt = |i| row.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok());
+    let blob = |i| row.get_ref(i).ok().and_then(|v| v.as_blob().ok());
+    let seq: i64 = row.get(0).map_err(Error::db("read the ledger"))?;
+    if seq as u64 != expected {
+        return Ok(None);
+    }
+    let (Some(time), Some(kind), Some(medium), Some(actor), Some(payload), Some(prev), Some(hash)) =
+        (text(1), text(2), opt(3), opt(4), text(5), blob(6), blob(7))
+    else {
+        return Ok(None);
+    };
+    Ok(Some((
+        Borrowed {
+            fields: HashInput {
+                seq: expected,
+                time,
+                kind,
+                medium,
+                actor,
+                payload,
+                prev_hash: &GENESIS,
+            },
+            prev_hash_bytes: prev,
+        },
+        hash,
+    )))
+}
+
 /// How far ahead of this machine's clock an entry may be before verify calls it suspect.
 const FUTURE_TOLERANCE_HOURS: i64 = 24;
 
-fn verify(conn: &Connection, mut walk: Walk) -> Result<VerifyReport> {
-    if walk.failure.is_some() {
-        return Ok(walk.report(conn));
-    }
+fn verify(conn: &Connection, mut walk: Walk, kept: Option<&Checkpoint>) -> Result<VerifyReport> {
     let after = walk.checkpoint;
     if let Some(seq) = duplicate_seq(conn, after)? {
         // Two rows with one sequence number: the table was rebuilt without its key.
@@ -185,6 +385,9 @@ fn verify(conn: &Connection, mut walk: Walk) -> Result<VerifyReport> {
     walk.flush();
     if walk.failure.is_none() {
         walk.check_orphans(conn, after)?;
+    }
+    if let Some(f) = kept.map(|cp| still_there(conn, cp)).transpose()?.flatten() {
+        walk.fail(f.seq, f.reason);
     }
     if walk.failure.is_none() && walk.entries == 0 {
         walk.fail(
@@ -451,5 +654,79 @@ fn check(j: &SigJob) -> bool {
     match Signature::from_slice(&j.sig) {
         Some(sig) => j.key.verify_entry(j.role.as_str(), &j.hash, &sig),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::{self, AddPerson, InitRequest, Secrets};
+    use crate::crypto::{KdfParams, Passphrase};
+    use crate::lifecycle::Person;
+
+    struct Fixed;
+
+    impl Secrets for Fixed {
+        fn passphrase(&mut self, p: &Person, _: SignRole) -> Result<Passphrase> {
+            Ok(Passphrase::new(format!("Unit-{}-Pass!", p.name)))
+        }
+        fn new_passphrase(&mut self, who: &str) -> Result<Passphrase> {
+            Ok(Passphrase::new(format!("Unit-{who}-Pass!")))
+        }
+    }
+
+    /// A ledger of about 20 entries: people, then people again.
+    fn ledger(dir: &Path) -> app::Session {
+        let req = InitRequest {
+            org: "unit".into(),
+            admin: "admin".into(),
+            affiliation: "x".into(),
+            timezone: "Asia/Tokyo".into(),
+            medium_prefix: "USB".into(),
+            lang: "ja".into(),
+            day_end: "18:00".into(),
+            kdf: KdfParams::INSECURE_FAST,
+        };
+        let mut s = app::init(&dir.join("l.db"), req, &mut Fixed).unwrap();
+        for i in 0..20 {
+            let p = AddPerson {
+                name: format!("p{i}"),
+                affiliation: "x".into(),
+                roles: vec![crate::model::Role::Handler],
+            };
+            s.person_add("admin", p, &mut Fixed).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn rechain_on_two_threads_names_a_changed_entry_in_either_half() {
+        let d = tempfile::tempdir().unwrap();
+        let s = ledger(d.path());
+        let (seq, hash, _) = s.ledger.head().unwrap().unwrap();
+        let cp = Checkpoint {
+            seq,
+            hash: hex::encode(hash),
+            verified_at: "unit".into(),
+        };
+        assert!(s.ledger.verify_against(Some(&cp), true).unwrap().ok());
+        let raw = Connection::open(d.path().join("l.db")).unwrap();
+        raw.execute_batch("DROP TRIGGER entries_append_only_u")
+            .unwrap();
+        for bad in [3, seq / 2 + 1, seq - 1] {
+            raw.execute(
+                "UPDATE entries SET payload = payload || ' ' WHERE seq = ?1",
+                [bad as i64],
+            )
+            .unwrap();
+            let r = s.ledger.verify_against(Some(&cp), true).unwrap();
+            assert_eq!(r.failure.map(|f| f.seq), Some(bad), "entry {bad} of {seq}");
+            raw.execute(
+                "UPDATE entries SET payload = rtrim(payload, ' ') WHERE seq = ?1",
+                [bad as i64],
+            )
+            .unwrap();
+        }
+        assert!(s.ledger.verify_against(Some(&cp), true).unwrap().ok());
     }
 }

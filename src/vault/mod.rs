@@ -435,11 +435,9 @@ impl Vault {
                 .suffix(".partial")
                 .tempfile_in(parent)
                 .map_err(Error::io(format!("write in {}", parent.display())))?;
-            let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-            self.read_file(f, &mut w, progress)?;
-            w.flush()
-                .map_err(Error::io(format!("write {}", target.display())))?;
-            drop(w);
+            // Straight to the file: the stream writes whole batches, and a buffer here would
+            // keep the last plaintext batch in memory that is never zeroized.
+            self.read_file(f, &mut tmp.as_file(), progress)?;
             tmp.as_file()
                 .sync_all()
                 .map_err(Error::io(format!("flush {}", target.display())))?;

@@ -24,15 +24,25 @@ impl Pool {
     /// An empty buffer with room for `cap` bytes.
     pub fn take(&self, cap: usize) -> Zeroizing<Vec<u8>> {
         let reused = self.free.lock().ok().and_then(|mut f| f.pop());
-        let mut buf = reused.unwrap_or_else(|| Zeroizing::new(Vec::with_capacity(cap)));
+        // A buffer too small is dropped (and so zeroized) rather than grown, since growing
+        // would move its contents without wiping the old allocation.
+        let mut buf = reused
+            .filter(|b| b.capacity() >= cap)
+            .unwrap_or_else(|| Zeroizing::new(Vec::with_capacity(cap)));
         buf.clear();
-        buf.reserve(cap);
         buf
     }
 
     pub fn give(&self, buf: Zeroizing<Vec<u8>>) {
         if let Ok(mut f) = self.free.lock() {
             f.push(buf);
+        }
+    }
+
+    /// Give back a shared buffer if this was its last holder (otherwise the last one will).
+    pub fn give_shared(&self, buf: Arc<Zeroizing<Vec<u8>>>) {
+        if let Some(b) = Arc::into_inner(buf) {
+            self.give(b);
         }
     }
 }

@@ -5,6 +5,8 @@
 //! opened in batches on every core (see [`pipeline`]); the bytes are the same as one at a time.
 
 use std::io::{Read, Write};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -52,8 +54,49 @@ const BATCH: usize = 16;
 /// Plaintext chunks `first..` of an object; `last` when the final chunk is among them.
 struct Plain {
     first: u64,
-    data: Zeroizing<Vec<u8>>,
+    data: Shared,
     last: bool,
+}
+
+/// A plaintext buffer read by two stages at once: the AEAD or the writer, and the hasher.
+type Shared = Arc<Zeroizing<Vec<u8>>>;
+
+/// Batches in flight per stream, whatever the file size: memory stays bounded.
+fn in_flight(workers: usize) -> usize {
+    2 * workers + 2
+}
+
+/// Run `f` with a channel to a thread that hashes the buffers sent to it, in order, and hands
+/// each back to `pool` once nobody else holds it. Returns `f`'s result, the SHA-256 and the
+/// number of bytes hashed.
+fn hashed<R>(
+    pool: &Pool,
+    bound: usize,
+    f: impl FnOnce(&SyncSender<Shared>) -> Result<R>,
+) -> Result<(R, Streamed)> {
+    let (tx, rx) = sync_channel::<Shared>(bound);
+    std::thread::scope(|s| {
+        let hasher = s.spawn(move || {
+            let mut hash = Sha256::new();
+            let mut size = 0u64;
+            for buf in rx {
+                hash.update(&buf[..]);
+                size += buf.len() as u64;
+                pool.give_shared(buf);
+            }
+            Streamed {
+                size,
+                sha256: hash.finalize().into(),
+            }
+        });
+        let r = f(&tx);
+        drop(tx);
+        let joined = hasher.join();
+        // The stream's own error says more than the hasher stopping because of it.
+        let r = r?;
+        let streamed = joined.map_err(|_| Error::Other("the hashing thread failed".into()))?;
+        Ok((r, streamed))
+    })
 }
 
 /// Sealed chunks `first..`, ready to write or to open.
@@ -83,8 +126,8 @@ fn chunks_in(len: usize, chunk: usize) -> usize {
 
 /// Encrypt everything `input` yields into `out`. `progress` is told each batch's size.
 ///
-/// Reading and hashing run on one thread, sealing on one thread per core, and writing here,
-/// with a few batches in flight, so memory stays bounded for any file size.
+/// Reading, hashing and writing each run on a thread of their own and sealing on one thread
+/// per core, with a few batches in flight, so memory stays bounded for any file size.
 pub fn encrypt(
     input: &mut (impl Read + Send),
     out: &mut impl Write,
@@ -102,35 +145,32 @@ pub fn encrypt(
     out.write_all(&VERSION.to_be_bytes()).map_err(io_out)?;
     out.write_all(nonce).map_err(io_out)?;
     let keyed = Keyed::new(cipher, key);
-    let mut hash = Sha256::new();
-    let mut size = 0u64;
     let (plain_pool, sealed_pool) = (Pool::default(), Pool::default());
     let workers = pipeline::workers();
-    pipeline::ordered(
-        workers,
-        2 * workers + 2,
-        plain_batches(input, &plain_pool, &mut hash, &mut size, source),
-        |p: Plain| Ok(seal_batch(&keyed, p, &plain_pool, &sealed_pool)),
-        |(sealed, plain_len): (Zeroizing<Vec<u8>>, u64)| {
-            out.write_all(&sealed).map_err(io_out)?;
-            sealed_pool.give(sealed);
-            progress(plain_len);
-            Ok(())
-        },
-    )?;
-    Ok(Streamed {
-        size,
-        sha256: hash.finalize().into(),
-    })
+    let bound = in_flight(workers);
+    let ((), streamed) = hashed(&plain_pool, bound, |hasher| {
+        pipeline::ordered(
+            workers,
+            bound,
+            plain_batches(input, &plain_pool, hasher.clone(), source),
+            |p: Plain| seal_batch(&keyed, p, &plain_pool, &sealed_pool),
+            |(sealed, plain_len): (Zeroizing<Vec<u8>>, u64)| {
+                out.write_all(&sealed).map_err(io_out)?;
+                sealed_pool.give(sealed);
+                progress(plain_len);
+                Ok(())
+            },
+        )
+    })?;
+    Ok(streamed)
 }
 
-/// The reader stage of `encrypt`: batches of plaintext, hashed as they are read. A batch is
-/// marked last only once we know no byte follows it.
+/// The reader stage of `encrypt`: batches of plaintext, each also sent to the hasher. A batch
+/// is marked last only once we know no byte follows it.
 fn plain_batches<'a>(
     input: &'a mut (impl Read + Send),
     pool: &'a Pool,
-    hash: &'a mut Sha256,
-    size: &'a mut u64,
+    hasher: SyncSender<Shared>,
     source: &'a str,
 ) -> impl FnMut() -> Result<Option<Plain>> + Send + 'a {
     let io_in = move |e| Error::Io {
@@ -161,15 +201,22 @@ fn plain_batches<'a>(
             }
         };
         done = last;
-        hash.update(&data[..]);
-        *size += data.len() as u64;
         let first = counter;
         counter += chunks_in(data.len(), CHUNK) as u64;
+        let data = Arc::new(data);
+        hasher
+            .send(Arc::clone(&data))
+            .map_err(|_| Error::Other("the hashing thread stopped".into()))?;
         Ok(Some(Plain { first, data, last }))
     }
 }
 
-fn seal_batch(keyed: &Keyed, p: Plain, plain: &Pool, sealed: &Pool) -> (Zeroizing<Vec<u8>>, u64) {
+fn seal_batch(
+    keyed: &Keyed,
+    p: Plain,
+    plain: &Pool,
+    sealed: &Pool,
+) -> Result<(Zeroizing<Vec<u8>>, u64)> {
     let n = chunks_in(p.data.len(), CHUNK);
     let mut out = sealed.take(p.data.len() + n * TAG_LEN);
     for j in 0..n {
@@ -177,11 +224,13 @@ fn seal_batch(keyed: &Keyed, p: Plain, plain: &Pool, sealed: &Pool) -> (Zeroizin
         let start = out.len();
         out.extend_from_slice(part);
         let last = p.last && j + 1 == n;
-        keyed.seal_tail(&chunk_nonce(p.first + j as u64, last), &mut out, start);
+        keyed
+            .seal_tail(&chunk_nonce(p.first + j as u64, last), &mut out, start)
+            .map_err(|_| Error::Other("encryption of a chunk failed".into()))?;
     }
     let len = p.data.len() as u64;
-    plain.give(p.data);
-    (out, len)
+    plain.give_shared(p.data);
+    Ok((out, len))
 }
 
 /// Decrypt an object into `out`, authenticating every chunk; fails on any change, reordering,
@@ -211,28 +260,28 @@ pub fn decrypt(
         ));
     }
     let keyed = Keyed::new(cipher, key);
-    let mut hash = Sha256::new();
-    let mut size = 0u64;
     let (sealed_pool, plain_pool) = (Pool::default(), Pool::default());
     let workers = pipeline::workers();
-    pipeline::ordered(
-        workers,
-        2 * workers + 2,
-        sealed_batches(input, &sealed_pool, name),
-        |s: Sealed| open_batch(&keyed, s, &sealed_pool, &plain_pool, name),
-        |plain: Zeroizing<Vec<u8>>| {
-            out.write_all(&plain).map_err(io_out)?;
-            hash.update(&plain[..]);
-            size += plain.len() as u64;
-            progress(plain.len() as u64);
-            plain_pool.give(plain);
-            Ok(())
-        },
-    )?;
-    Ok(Streamed {
-        size,
-        sha256: hash.finalize().into(),
-    })
+    let bound = in_flight(workers);
+    let ((), streamed) = hashed(&plain_pool, bound, |hasher| {
+        pipeline::ordered(
+            workers,
+            bound,
+            sealed_batches(input, &sealed_pool, name),
+            |s: Sealed| open_batch(&keyed, s, &sealed_pool, &plain_pool, name),
+            |plain: Zeroizing<Vec<u8>>| {
+                let plain = Arc::new(plain);
+                hasher
+                    .send(Arc::clone(&plain))
+                    .map_err(|_| Error::Other("the hashing thread stopped".into()))?;
+                out.write_all(&plain).map_err(io_out)?;
+                progress(plain.len() as u64);
+                plain_pool.give_shared(plain);
+                Ok(())
+            },
+        )
+    })?;
+    Ok(streamed)
 }
 
 fn read_error(name: &str, e: std::io::Error) -> Error {

@@ -90,6 +90,7 @@ impl Env {
         let mut c = Command::cargo_bin("baitai").unwrap();
         c.env("BAITAI_LEDGER", &self.ledger)
             .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_STATE_HOME")
             .env("HOME", self.dir.path());
         c
     }

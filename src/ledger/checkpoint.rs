@@ -1,0 +1,115 @@
+//! Verify checkpoints: where the last passing `ledger verify` of a ledger ended, kept in the
+//! verifying user's own state directory, outside the ledger file.
+//!
+//! Whoever can write the ledger file cannot move a checkpoint kept elsewhere, so a later verify
+//! can tell that entries were removed from the end, or the chain rewritten, since it last
+//! passed, and `--incremental` can trust the entries up to it.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// The end of a verify that passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The last entry verified.
+    pub seq: u64,
+    /// Its hash (hex).
+    pub hash: String,
+    /// When (RFC 3339, UTC).
+    pub verified_at: String,
+}
+
+/// The checkpoint file: one checkpoint per ledger, keyed by the hash of the ledger's first
+/// entry (which names the ledger whatever its path).
+pub struct Checkpoints {
+    path: PathBuf,
+}
+
+impl Checkpoints {
+    /// `$XDG_STATE_HOME/baitai/verified.json`, else `~/.local/state/baitai/verified.json`.
+    pub fn default_location() -> Option<Checkpoints> {
+        let state = std::env::var_os("XDG_STATE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
+        Some(Checkpoints::at(state.join("baitai").join("verified.json")))
+    }
+
+    pub fn at(path: PathBuf) -> Checkpoints {
+        Checkpoints { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read(&self) -> Result<BTreeMap<String, Checkpoint>> {
+        match std::fs::read(&self.path) {
+            Ok(raw) => serde_json::from_slice(&raw).map_err(|e| {
+                Error::usage(format!(
+                    "the verify checkpoints in {} are unreadable ({e}); move the file aside to start afresh",
+                    self.path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(e) => Err(Error::Io {
+                context: format!("read {}", self.path.display()),
+                source: e,
+            }),
+        }
+    }
+
+    pub fn get(&self, ledger_id: &str) -> Result<Option<Checkpoint>> {
+        Ok(self.read()?.remove(ledger_id))
+    }
+
+    /// Record `cp` for the ledger, replacing the file atomically.
+    pub fn put(&self, ledger_id: &str, cp: Checkpoint) -> Result<()> {
+        let mut all = self.read()?;
+        all.insert(ledger_id.to_string(), cp);
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
+        let text = serde_json::to_vec_pretty(&all)
+            .map_err(|e| Error::Other(format!("encode checkpoints: {e}")))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(Error::io(format!("write in {}", dir.display())))?;
+        tmp.write_all(&text)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(Error::io(format!("write {}", self.path.display())))?;
+        tmp.persist(&self.path).map_err(|e| Error::Io {
+            context: format!("replace {}", self.path.display()),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_per_ledger_and_garbage_is_a_clear_error() {
+        let d = tempfile::tempdir().unwrap();
+        let store = Checkpoints::at(d.path().join("state/baitai/verified.json"));
+        assert_eq!(store.get("a").unwrap(), None);
+        let cp = |seq| Checkpoint {
+            seq,
+            hash: "ab".repeat(32),
+            verified_at: "2026-11-23T00:00:00Z".into(),
+        };
+        store.put("a", cp(5)).unwrap();
+        store.put("b", cp(7)).unwrap();
+        store.put("a", cp(9)).unwrap();
+        assert_eq!(store.get("a").unwrap(), Some(cp(9)));
+        assert_eq!(store.get("b").unwrap(), Some(cp(7)));
+        std::fs::write(store.path(), "{not json").unwrap();
+        let e = store.get("a").unwrap_err().to_string();
+        assert!(e.contains("unreadable"), "{e}");
+    }
+}
