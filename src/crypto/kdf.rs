@@ -21,11 +21,11 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// The default: RFC 9106's second recommended option (64 MiB, 3 passes, 4 lanes) raised
-    /// to 192 MiB, so that one derivation takes 0.5–1 s on a 2-core machine (0.6 s measured by
+    /// to 256 MiB, so that one derivation takes 0.5–1 s on a 2-core machine (0.75 s measured by
     /// `cargo bench --bench cipher`, docs/performance.md). Stored with every key it seals, so
     /// raising it later leaves older keys and vaults readable.
     pub const STANDARD: KdfParams = KdfParams {
-        m_kib: 192 * 1024,
+        m_kib: 256 * 1024,
         t: 3,
         p: 4,
     };
