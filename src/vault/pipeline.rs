@@ -113,7 +113,14 @@ fn worker<T, U>(
             Err(_) => return,
         };
         let Ok((i, item)) = job else { return };
-        if done.send((i, item.and_then(work))).is_err() {
+        // A panic must reach the sink as this item's error: a silent gap would leave the sink
+        // waiting for it, and every other stage waiting on the sink.
+        let result = item.and_then(|t| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(t))).unwrap_or_else(
+                |_| Err(crate::error::Error::Other("a worker thread failed".into())),
+            )
+        });
+        if done.send((i, result)).is_err() {
             return;
         }
     }
@@ -235,6 +242,27 @@ mod tests {
             },
         );
         assert!(matches!(sink_fails, Err(Error::Other(m)) if m == "sink"));
+    }
+
+    #[test]
+    fn a_panicking_worker_is_an_error_not_a_hang() {
+        let mut n = 0u64;
+        let r = ordered(
+            2,
+            3,
+            move || {
+                n += 1;
+                Ok((n <= 50).then_some(n))
+            },
+            |x| {
+                if x == 20 {
+                    panic!("boom");
+                }
+                Ok(x)
+            },
+            |_| Ok(()),
+        );
+        assert!(matches!(r, Err(Error::Other(m)) if m.contains("worker")));
     }
 
     #[test]
