@@ -684,3 +684,87 @@ fn partial_or_dirty_device_reads_do_not_prove_clean() {
         assert_eq!(lc.media[&MediumNumber(M.into())].clean.as_str(), want);
     }
 }
+
+/// Every act the tests know, by index, for random sequences.
+fn any_act(i: usize) -> Body {
+    match i {
+        0 => checkout(),
+        1 => carry_out(),
+        2 => loan(),
+        3 => ret(0),
+        4 => ret(4),
+        5 => ret_clean(),
+        6 => copy(),
+        7 => transfer(),
+        8 => destroy(false),
+        9 => destroy(true),
+        10 => wipe_start(),
+        11 => wipe_end(WipeResult::Passed, 0),
+        12 => wipe_end(WipeResult::Failed, 3),
+        13 => wipe_end(WipeResult::Incomplete, 0),
+        _ => lost(),
+    }
+}
+
+fn is_issue(b: &Body) -> bool {
+    matches!(b, Body::Checkout(_) | Body::CarryOut(_) | Body::Loan(_))
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// Random sequences of acts by random people: a medium is issued only from storage and
+        /// only when fresh or verified clean; nothing is accepted after destruction; and
+        /// replaying the accepted entries, with the rules or by folding them as the ledger
+        /// does, gives the same state.
+        #[test]
+        fn random_sequences_keep_the_gate_and_replay_identically(
+            steps in proptest::collection::vec((1u64..=6, 0usize..15), 1..60)
+        ) {
+            let m = MediumNumber(M.into());
+            let mut lc = world();
+            let mut accepted: Vec<(i64, u64, Body)> = Vec::new();
+            for (i, (actor, which)) in steps.into_iter().enumerate() {
+                let before = lc.media[&m].clone();
+                let body = any_act(which);
+                let time = 10 + i as i64;
+                let ok = act(&mut lc, time, actor, body.clone()).is_ok();
+                if ok && is_issue(&body) {
+                    prop_assert!(matches!(before.holding, Holding::InStorage), "issued from {:?}", before.holding);
+                    prop_assert!(
+                        matches!(before.clean, Cleanliness::Fresh | Cleanliness::VerifiedClean),
+                        "issued while {:?}", before.clean
+                    );
+                }
+                if matches!(before.holding, Holding::Destroyed) {
+                    prop_assert!(!ok, "{body:?} accepted after destruction");
+                }
+                if ok {
+                    accepted.push((time, actor, body));
+                } else {
+                    prop_assert_eq!(&lc.media[&m], &before, "a refused act changed the state");
+                }
+            }
+            let mut again = world();
+            for (time, actor, body) in &accepted {
+                prop_assert!(act(&mut again, *time, *actor, body.clone()).is_ok());
+            }
+            prop_assert_eq!(&again.media[&m], &lc.media[&m]);
+
+            let mut folded: Option<MediumState> = world().media.get(&m).cloned();
+            for (time, actor, body) in &accepted {
+                let a = pid(*actor);
+                let step = Act { time: t(*time), medium: Some(&m), actor: Some(&a), body };
+                if let Some(next) = apply(folded.as_ref(), &step) {
+                    folded = Some(next);
+                }
+            }
+            prop_assert_eq!(folded.as_ref(), Some(&lc.media[&m]));
+        }
+    }
+}
