@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod demo;
 pub mod device;
 pub mod error;
+pub mod files;
 pub mod ledger;
 pub mod lifecycle;
 pub mod model;

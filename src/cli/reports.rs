@@ -1,7 +1,6 @@
 //! Handlers for `ledger print`, `ledger verify` and `report …`.
 
 use std::io::Write;
-use std::path::Path;
 
 use serde_json::json;
 
@@ -45,28 +44,13 @@ fn deliver(o: &OutputArgs, doc: String, what: &str) -> Result<Option<Output>> {
             Ok(None)
         }
         Some(path) => {
-            write_file(path, doc.as_bytes())?;
+            crate::files::write_atomic(path, doc.as_bytes())?;
             Ok(Some(Output::new(
                 format!("Wrote {what} to {}\n", path.display()),
                 json!({"written": path.display().to_string(), "bytes": doc.len()}),
             )))
         }
     }
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(Error::io(format!("create a file in {}", dir.display())))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(Error::io(format!("write {}", path.display())))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io(format!("write {}", path.display()))(e.error))?;
-    Ok(())
 }
 
 pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {

@@ -6,7 +6,6 @@
 //! passed, and `--incremental` can trust the entries up to it.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -76,15 +75,7 @@ impl Checkpoints {
         std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
         let text = serde_json::to_vec_pretty(&all)
             .map_err(|e| Error::Other(format!("encode checkpoints: {e}")))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .map_err(Error::io(format!("write in {}", dir.display())))?;
-        tmp.write_all(&text)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(Error::io(format!("write {}", self.path.display())))?;
-        tmp.persist(&self.path).map_err(|e| Error::Io {
-            context: format!("replace {}", self.path.display()),
-            source: e.error,
-        })?;
+        crate::files::write_atomic(&self.path, &text)?;
         Ok(())
     }
 }

@@ -19,6 +19,7 @@ pub use keys::{DataKey, Slot, SlotRole};
 
 use crate::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
 use crate::error::{Error, Result};
+use crate::files::{sync_dir, write_atomic};
 use crate::model::{Classification, PersonId};
 
 const DIR: &str = "BAITAI";
@@ -77,27 +78,6 @@ pub struct Vault {
     pub header: Header,
     dk: DataKey,
     pub manifest: Manifest,
-}
-
-/// Write a file whole or not at all: temp file, fsync, rename, fsync the directory.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(Error::io(format!("write in {}", dir.display())))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(Error::io(format!("write {}", path.display())))?;
-    tmp.persist(path).map_err(|e| Error::Io {
-        context: format!("replace {}", path.display()),
-        source: e.error,
-    })?;
-    sync_dir(dir)
-}
-
-fn sync_dir(dir: &Path) -> Result<()> {
-    fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(Error::io(format!("sync {}", dir.display())))
 }
 
 fn random_hex<const N: usize>() -> ([u8; N], String) {
@@ -310,14 +290,14 @@ impl Vault {
         let key = self.dk.object_key(&self.header.vault_id, &object, &nonce);
         let meta = fs::metadata(&s.path)
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", s.path.display())))?;
-        let input = fs::File::open(&s.path)
+        let mut input = fs::File::open(&s.path)
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", s.path.display())))?;
         let final_path = self.dir.join(OBJECTS).join(&object_hex);
         let tmp = tempfile::NamedTempFile::new_in(self.dir.join(OBJECTS))
             .map_err(Error::io("create an object on the medium"))?;
         let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file());
         let streamed = stream::encrypt(
-            &mut { input },
+            &mut input,
             &mut out,
             self.cipher(),
             &key,
@@ -372,11 +352,11 @@ impl Vault {
     ) -> Result<()> {
         let (key, nonce) = self.object_key(f)?;
         let path = self.object_path(f)?;
-        let input = fs::File::open(&path).map_err(|_| {
+        let mut input = fs::File::open(&path).map_err(|_| {
             Error::Integrity(format!("{}: its object is missing from the medium", f.name))
         })?;
         let got = stream::decrypt(
-            &mut { input },
+            &mut input,
             out,
             self.cipher(),
             &key,
