@@ -11,7 +11,7 @@ mod wipe;
 pub use acts::*;
 pub use auth::{LoginNotice, Secrets, Signed};
 pub use people::*;
-pub use vault::{select, sources, GetRequest, PutReport, PutRequest};
+pub use vault::{check_out_dir, select, sources, GetRequest, PutReport, PutRequest};
 pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};
 
 use std::path::Path;

@@ -214,24 +214,14 @@ impl Session {
         let signed = self.authenticate(&person, SignRole::Actor, secrets, "put")?;
         let now = crate::time::to_store(crate::time::now());
         let created = !vault::exists(&req.mount);
-        let mut v = if created {
-            self.create_vault(&req, &number, &signed, &now)?
-        } else {
-            Vault::open(
-                &req.mount,
-                Opener::Person {
-                    id: &person.id,
-                    key: &signed.key,
-                },
-            )?
-        };
-        let added = v.add(
-            &req.sources,
-            req.replace,
-            (&person.id, &signed.key),
-            &now,
-            progress,
-        )?;
+        let dir_was_there = vault::vault_dir(&req.mount).exists();
+        let written = self.write_files(&req, &number, &signed, created, &now, progress);
+        if written.is_err() && created && !dir_was_there {
+            // A vault this put made but could not fill (a source gone or unreadable, the medium
+            // full) would stay on the medium with no ledger entry for it.
+            let _ = std::fs::remove_dir_all(vault::vault_dir(&req.mount));
+        }
+        let (v, added) = written?;
         let body = put_body(&v, &added);
         let entry = self.commit_signed(&number, &person.id, &signed, body)?;
         Ok(PutReport {
@@ -240,6 +230,38 @@ impl Session {
             created,
             vault: v,
         })
+    }
+
+    /// Create or open the vault and encrypt the sources into it.
+    fn write_files(
+        &self,
+        req: &PutRequest,
+        number: &MediumNumber,
+        signed: &Signed,
+        create: bool,
+        now: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Vault, Vec<FileEntry>)> {
+        let person = &signed.person.id;
+        let mut v = if create {
+            self.create_vault(req, number, signed, now)?
+        } else {
+            Vault::open(
+                &req.mount,
+                Opener::Person {
+                    id: person,
+                    key: &signed.key,
+                },
+            )?
+        };
+        let added = v.add(
+            &req.sources,
+            req.replace,
+            (person, &signed.key),
+            now,
+            progress,
+        )?;
+        Ok((v, added))
     }
 
     fn create_vault(
@@ -331,6 +353,7 @@ impl Session {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(StoredEntry, Vec<FileEntry>)> {
         let (mount, names, out, overwrite) = (&req.mount, &req.names, &req.out, req.overwrite);
+        check_out_dir(out)?;
         let (v, signed) = self.open_vault(mount, who, secrets, "get")?;
         let wanted = select(&v, names)?;
         let number = self.medium(&v.header.body.medium)?.number;
@@ -428,4 +451,15 @@ pub fn select(v: &Vault, names: &[String]) -> Result<Vec<FileEntry>> {
         })
         .collect::<Result<Vec<_>>>()
         .map(|v| v.into_iter().flatten().collect())
+}
+
+/// `--out` must be a directory or not exist yet: checked before any passphrase is asked for.
+pub fn check_out_dir(out: &Path) -> Result<()> {
+    match std::fs::metadata(out) {
+        Ok(m) if !m.is_dir() => Err(Error::usage(format!(
+            "--out {} is not a directory",
+            out.display()
+        ))),
+        _ => Ok(()),
+    }
 }

@@ -259,6 +259,7 @@ fn approved(
     auth: ActorAuth,
     approver: ApproverAuth,
     what: String,
+    preface: Option<String>,
     act: impl FnOnce(&mut Session, &str, &str, &mut CliSecrets) -> Result<StoredEntry>,
 ) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
@@ -267,29 +268,34 @@ fn approved(
         approver.approver_passphrase_file,
         None,
         None,
-    )?;
+    )?
+    .with_approver_preface(preface);
     let e = act(&mut s, &auth.as_, &approver.approver, &mut secrets)?;
     recorded(ctx, &s, &e, what)
 }
 
-/// Before the approver signs a carry-out or loan, show what the ledger records on the medium,
-/// so they can confirm nothing but what the destination needs is on it (003 第4-4(2)).
-fn show_contents(ctx: &Ctx, medium: &str) -> Result<()> {
+/// What the ledger records on the medium, to show the approver of a carry-out or loan before
+/// they sign, so they can confirm nothing but what the destination needs is on it
+/// (003 第4-4(2)). Shown just before the approver's passphrase is read, once the request has
+/// passed its checks and rules: a bad input gets its one error line and nothing else.
+fn contents_for_approver(ctx: &Ctx, medium: &str) -> Option<String> {
     if ctx.json || ctx.quiet {
-        return Ok(());
+        return None;
     }
-    let s = ctx.reader()?;
-    let number = s.medium(medium)?.number;
-    let files = s.recorded_files(&number)?;
+    // An unknown medium is reported by the act itself.
+    let s = ctx.reader().ok()?;
+    let number = s.medium(medium).ok()?.number;
+    let files = s.recorded_files(&number).ok()?;
     if files.is_empty() {
-        eprintln!("{number}: the ledger records no files on it since it was last proven clean");
-    } else {
-        eprintln!("{number} holds, as the ledger records it:");
-        for f in &files {
-            eprintln!("  {}  ({})", f.name, crate::report::human_bytes(f.size));
-        }
+        return Some(format!(
+            "{number}: the ledger records no files on it since it was last proven clean\n"
+        ));
     }
-    Ok(())
+    let mut text = format!("{number} holds, as the ledger records it:\n");
+    for f in &files {
+        text += &format!("  {}  ({})\n", f.name, crate::report::human_bytes(f.size));
+    }
+    Some(text)
 }
 
 pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
@@ -302,8 +308,8 @@ pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
         destination: a.destination,
         purpose: a.purpose,
     };
-    show_contents(ctx, &a.medium)?;
-    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+    let preface = contents_for_approver(ctx, &a.medium);
+    approved(ctx, a.auth, a.approver, what, preface, |s, by, ok, sec| {
         s.carry_out(&a.medium, by, ok, req, sec)
     })
 }
@@ -316,8 +322,8 @@ pub fn loan(ctx: &Ctx, a: LoanArgs) -> Result<Option<Output>> {
         destination: a.destination,
         purpose: a.purpose,
     };
-    show_contents(ctx, &a.medium)?;
-    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+    let preface = contents_for_approver(ctx, &a.medium);
+    approved(ctx, a.auth, a.approver, what, preface, |s, by, ok, sec| {
         s.loan(&a.medium, by, ok, req, sec)
     })
 }
@@ -332,7 +338,7 @@ pub fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Option<Output>> {
         counterpart: a.to,
         purpose: a.purpose,
     };
-    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+    approved(ctx, a.auth, a.approver, what, None, |s, by, ok, sec| {
         s.copy(&a.medium, by, ok, req, sec)
     })
 }
@@ -343,7 +349,7 @@ pub fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<Option<Output>> {
         a.medium.to_uppercase(),
         a.to.trim()
     );
-    approved(ctx, a.auth, a.approver, what, |s, by, ok, sec| {
+    approved(ctx, a.auth, a.approver, what, None, |s, by, ok, sec| {
         s.transfer(&a.medium, by, ok, &a.to, &a.purpose, sec)
     })
 }

@@ -20,7 +20,7 @@ use args::Command;
 pub use secrets::CliSecrets;
 
 use crate::app::{LoginNotice, Session};
-use crate::error::{Error, Result};
+use crate::error::{Error, ExitCode, Result};
 
 /// What a command produced: text for people and a JSON value for scripts.
 pub struct Output {
@@ -67,9 +67,16 @@ pub fn main() -> std::process::ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
-            let code = if e.use_stderr() { 2 } else { 0 };
-            return std::process::ExitCode::from(code);
+            // `--help`, `--version` and a bare `baitai` print clap's own text.
+            if !e.use_stderr()
+                || e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let _ = e.print();
+                let code = if e.use_stderr() { 2 } else { 0 };
+                return std::process::ExitCode::from(code);
+            }
+            report_parse_error(&e);
+            return std::process::ExitCode::from(ExitCode::Usage as u8);
         }
     };
     let json = cli.json;
@@ -98,6 +105,57 @@ fn report_error(e: &Error, json: bool) {
         });
         let _ = writeln!(std::io::stdout(), "{doc}");
     }
+}
+
+/// A clap parse error as the one `baitai: error:` line (and one hint) that CLI.md promises,
+/// instead of clap's paragraphs; with `--json` anywhere before `--`, the JSON document too.
+fn report_parse_error(e: &clap::Error) {
+    let (msg, hint) = parse_error_lines(&e.render().to_string());
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "baitai: error: {msg}");
+    let _ = writeln!(err, "hint: {hint}");
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    if json {
+        let doc = json!({
+            "ok": false,
+            "exit_code": ExitCode::Usage as u8,
+            "error": msg,
+            "rule": null,
+        });
+        let _ = writeln!(std::io::stdout(), "{doc}");
+    }
+}
+
+/// Clap's rendering is paragraphs: the message (maybe with indented detail), then perhaps a
+/// tip, the usage line and "For more information, try '--help'.". The message becomes the
+/// error line; the tip, else the usage, else the pointer to `--help` becomes the hint.
+fn parse_error_lines(text: &str) -> (String, String) {
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|p| {
+            p.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    let msg = paragraphs
+        .first()
+        .map(|p| p.strip_prefix("error: ").unwrap_or(p).to_string())
+        .unwrap_or_else(|| "cannot read the command line".to_string());
+    let rest = paragraphs.get(1..).unwrap_or_default();
+    let pick = |prefix: &str| rest.iter().find(|p| p.starts_with(prefix));
+    let hint = match (pick("tip: "), pick("Usage: ")) {
+        (Some(t), _) => t["tip: ".len()..].to_string(),
+        (None, Some(u)) => format!("usage: {}", &u["Usage: ".len()..]),
+        (None, None) => "for more information, try '--help'".to_string(),
+    };
+    (msg, hint)
 }
 
 pub fn default_ledger() -> PathBuf {

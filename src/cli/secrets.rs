@@ -17,6 +17,8 @@ pub struct CliSecrets {
     pub witness: Option<PathBuf>,
     pub new: Option<PathBuf>,
     stdin_used: bool,
+    /// Printed on stderr just before the approver's passphrase is read.
+    approver_preface: Option<String>,
 }
 
 impl CliSecrets {
@@ -41,7 +43,13 @@ impl CliSecrets {
             witness,
             new,
             stdin_used: false,
+            approver_preface: None,
         })
+    }
+
+    pub fn with_approver_preface(mut self, text: Option<String>) -> Self {
+        self.approver_preface = text;
+        self
     }
 
     fn read(&mut self, path: &PathBuf) -> Result<Passphrase> {
@@ -88,7 +96,12 @@ impl Secrets for CliSecrets {
     fn passphrase(&mut self, person: &Person, capacity: SignRole) -> Result<Passphrase> {
         let (source, flag) = match capacity {
             SignRole::Actor => (self.actor.clone(), "--passphrase-file"),
-            SignRole::Approver => (self.approver.clone(), "--approver-passphrase-file"),
+            SignRole::Approver => {
+                if let Some(text) = self.approver_preface.take() {
+                    eprint!("{text}");
+                }
+                (self.approver.clone(), "--approver-passphrase-file")
+            }
             SignRole::Witness => (self.witness.clone(), "--witness-passphrase-file"),
         };
         match source {

@@ -166,6 +166,7 @@ pub fn ls(ctx: &Ctx, a: VaultReadArgs) -> Result<Option<Output>> {
 pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
     if let Some(p) = &a.open.vault_passphrase_file {
         // An outside recipient: no ledger at the destination, so nothing is recorded.
+        crate::app::check_out_dir(&a.out)?;
         let pass = read_passphrase(p)?;
         let v = Vault::open(&a.mount, Opener::Passphrase(&pass))?;
         let wanted = select(&v, &a.names)?;
@@ -251,7 +252,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
             pb.finish_and_clear();
             let bad: Vec<String> = results
                 .iter()
-                .filter_map(|(n, r)| r.as_ref().err().map(|e| format!("{n}: {e}")))
+                .filter_map(|(n, r)| r.as_ref().err().map(|e| failed_file(n, e)))
                 .collect();
             let mut human = String::new();
             for (n, r) in &results {
@@ -288,5 +289,15 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
             show_notices(ctx, &s.notices, &mut j);
             Ok(Some(Output::new(human, j)))
         }
+    }
+}
+
+/// One file's failure for the one-line error: without a second "integrity failure:" (the line
+/// already says it) and without naming the file twice.
+fn failed_file(name: &str, e: &Error) -> String {
+    match e {
+        Error::Integrity(m) if m.starts_with(&format!("{name}:")) => m.clone(),
+        Error::Integrity(m) => format!("{name}: {m}"),
+        e => format!("{name}: {e}"),
     }
 }

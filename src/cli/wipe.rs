@@ -30,6 +30,10 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
         allow_fixed: a.allow_fixed,
     };
     let plan = s.wipe_plan(&a.medium, &a.auth.as_, &req)?;
+    // Before the plan is described: a script that forgot --yes gets its one error line.
+    if !a.yes && !std::io::stdin().is_terminal() {
+        return Err(no_terminal_to_confirm());
+    }
     if !ctx.quiet {
         eprintln!("{}", describe_plan(&plan));
     }
@@ -79,14 +83,16 @@ fn describe_plan(p: &WipePlan) -> String {
     )
 }
 
+fn no_terminal_to_confirm() -> Error {
+    Error::usage("wipe asks you to type the medium number; pass --yes when running from a script")
+}
+
 /// The operator types the medium number, so a slip of the device name cannot destroy the
 /// wrong medium's data.
 fn confirm(plan: &WipePlan) -> Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(Error::usage(
-            "wipe asks you to type the medium number; pass --yes when running from a script",
-        ));
+        return Err(no_terminal_to_confirm());
     }
     eprint!("Type the medium number ({}) to go on: ", plan.number);
     let _ = std::io::stderr().flush();

@@ -1,0 +1,1000 @@
+//! The bad-input matrix: one table of wrong arguments, files, media and ledgers across the
+//! commands, each run through the real binary with `--json` and without. Every one must exit
+//! with its documented code, say so in one `baitai: error:` line (and at most one `hint:`),
+//! and leave the ledger (entries, signatures, sealed keys) and the vaults and images it touches
+//! as they were — except a wrong passphrase, which adds exactly one unsigned
+//! `person.auth_failure` entry.
+
+mod common;
+use common::*;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OpenFlags};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// Holds both the handler and the custodian role, so one person can be asked to approve their
+/// own request.
+const DUAL: &str = "P0007";
+const UNTIL: &str = "2099-12-31";
+
+// --- the world every case starts from ---------------------------------------------------------
+
+/// One ledger with media in the states the cases need. Cases share it: each must leave it as
+/// it found it, and that is what every case checks.
+struct World {
+    env: Env,
+    /// Registered without a device; in storage, never used.
+    fresh: String,
+    /// Registered with `stored.img`; in storage.
+    stored_img: String,
+    /// Checked out by HANDLER, with a vault holding `keep.txt` in `mnt/`.
+    in_use: String,
+    /// Registered with `in-use.img`; checked out by HANDLER.
+    in_use_img: String,
+    /// Had a vault in `mnt-returned/`; returned without a check, so in storage, unverified.
+    returned: String,
+    next: Cell<u32>,
+}
+
+/// Small images: the whole-medium check and the snapshots read every byte.
+const IMAGE_BYTES: u64 = 64 << 10;
+
+impl World {
+    fn build() -> World {
+        let env = Env::new();
+        let dual = env.pass(DUAL);
+        let v = env.ok_as(
+            &[
+                "person",
+                "add",
+                "二役 四郎",
+                "--affiliation",
+                "情報保証室",
+                "--role",
+                "handler",
+                "--role",
+                "custodian",
+                "--new-passphrase-file",
+                dual.to_str().unwrap(),
+            ],
+            ADMIN,
+        );
+        assert_eq!(v["person"], DUAL);
+        env.ok_as(&["person", "revoke", HANDLER2], ADMIN);
+
+        let fresh = env.register();
+        let image = |name: &str| {
+            let p = env.path(name);
+            fs::File::create(&p).unwrap().set_len(IMAGE_BYTES).unwrap();
+            p.to_str().unwrap().to_string()
+        };
+        let register_image = |img: &str| {
+            env.ok_as(
+                &["medium", "register", "--image", img, "--class", "C3"],
+                CUSTODIAN,
+            )["medium"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let stored_img = register_image(&image("stored.img"));
+        image("other.img");
+
+        fs::write(env.path("keep.txt"), b"kept on the medium\n").unwrap();
+        fs::write(env.path("new.txt"), b"not on the medium yet\n").unwrap();
+        let keep = env.path("keep.txt");
+        let with_vault = |dir: &str| {
+            let m = env.register();
+            env.ok_as(&["checkout", &m, "--purpose", "設計データ"], HANDLER);
+            let mount = env.path(dir);
+            fs::create_dir_all(&mount).unwrap();
+            env.ok_as(
+                &[
+                    "put",
+                    mount.to_str().unwrap(),
+                    keep.to_str().unwrap(),
+                    "--medium",
+                    &m,
+                ],
+                HANDLER,
+            );
+            m
+        };
+        let in_use = with_vault("mnt");
+        let returned = with_vault("mnt-returned");
+        env.ok_as(&["return", &returned], CUSTODIAN);
+
+        let in_use_img = register_image(&image("in-use.img"));
+        env.ok_as(&["checkout", &in_use_img, "--purpose", "試験"], HANDLER);
+
+        World {
+            env,
+            fresh,
+            stored_img,
+            in_use,
+            in_use_img,
+            returned,
+            next: Cell::new(0),
+        }
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.env.path(name).to_str().unwrap().to_string()
+    }
+
+    fn pass(&self, id: &str) -> String {
+        self.env.pass(id).to_str().unwrap().to_string()
+    }
+
+    /// A new path in the world's directory; cases run twice, so names never repeat.
+    fn scratch(&self, name: &str) -> PathBuf {
+        let n = self.next.get() + 1;
+        self.next.set(n);
+        self.env.path(&format!("case-{n}-{name}"))
+    }
+
+    /// What every case must leave alone besides the ledger: the vaults and the images.
+    fn always_watched(&self) -> Vec<PathBuf> {
+        [
+            "mnt",
+            "mnt-returned",
+            "stored.img",
+            "in-use.img",
+            "other.img",
+        ]
+        .iter()
+        .map(|n| self.env.path(n))
+        .collect()
+    }
+}
+
+// --- what a case sets up ----------------------------------------------------------------------
+
+/// What a setup made for its command, and what must not change.
+struct Target {
+    /// The ledger file the command uses.
+    ledger: PathBuf,
+    /// A medium number or a path the command needs.
+    arg: String,
+    /// Files and directories to compare, beyond [`World::always_watched`].
+    watch: Vec<PathBuf>,
+    /// Deleted once the command waits for its passphrase from the FIFO named by `arg`.
+    vanish: Option<PathBuf>,
+    _mount: Option<Tmpfs>,
+}
+
+type Setup = Result<Target, String>;
+
+impl Target {
+    fn new(w: &World, arg: impl Into<String>) -> Target {
+        Target {
+            ledger: w.env.ledger.clone(),
+            arg: arg.into(),
+            watch: Vec::new(),
+            vanish: None,
+            _mount: None,
+        }
+    }
+
+    fn watching(mut self, p: impl Into<PathBuf>) -> Target {
+        self.watch.push(p.into());
+        self
+    }
+}
+
+fn nothing(w: &World) -> Setup {
+    Ok(Target::new(w, ""))
+}
+
+fn fresh(w: &World) -> Setup {
+    Ok(Target::new(w, w.fresh.clone()))
+}
+
+fn in_use(w: &World) -> Setup {
+    Ok(Target::new(w, w.in_use.clone()))
+}
+
+fn in_use_img(w: &World) -> Setup {
+    Ok(Target::new(w, w.in_use_img.clone()))
+}
+
+fn stored_img(w: &World) -> Setup {
+    Ok(Target::new(w, w.stored_img.clone()))
+}
+
+fn returned(w: &World) -> Setup {
+    Ok(Target::new(w, w.returned.clone()))
+}
+
+/// A ledger path where no file is: commands must not create one.
+fn no_ledger(w: &World) -> Setup {
+    let p = w.scratch("ledger.db");
+    Ok(Target {
+        ledger: p.clone(),
+        ..Target::new(w, p.to_str().unwrap())
+    })
+}
+
+fn empty_dir(w: &World) -> Setup {
+    let d = w.scratch("empty");
+    fs::create_dir_all(&d).unwrap();
+    Ok(Target::new(w, d.to_str().unwrap()).watching(d))
+}
+
+/// A copy of `from`'s vault in a new directory, changed by `spoil`.
+fn vault_copy(w: &World, from: &str, spoil: fn(&Path)) -> Setup {
+    let d = w.scratch("vault");
+    copy_tree(&w.env.path(from), &d);
+    spoil(&d.join("BAITAI"));
+    Ok(Target::new(w, d.to_str().unwrap()).watching(d))
+}
+
+/// A tiny tmpfs holding a copy of `from`'s vault, optionally remounted read-only.
+fn vault_on_tmpfs(w: &World, from: &str, read_only: bool) -> Setup {
+    let d = w.scratch("tmpfs");
+    let mount = Tmpfs::mount(&d)?;
+    copy_tree(&w.env.path(from), &d);
+    if read_only {
+        mount.read_only()?;
+    }
+    let mut t = Target::new(w, d.to_str().unwrap()).watching(&d);
+    t._mount = Some(mount);
+    Ok(t)
+}
+
+/// A copy of the ledger whose last entry is dated 2099, as if the clock had been set back: the
+/// forger drops the append-only triggers first (see tests/tamper.rs).
+fn clock_behind(w: &World) -> Setup {
+    let copy = w.scratch("clock.db");
+    Connection::open(&w.env.ledger)
+        .unwrap()
+        .execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+        .unwrap();
+    Connection::open(&copy)
+        .unwrap()
+        .execute_batch(
+            "DROP TRIGGER IF EXISTS entries_append_only_u;
+             DROP TRIGGER IF EXISTS entries_append_only_d;
+             DROP TRIGGER IF EXISTS signatures_append_only_u;
+             DROP TRIGGER IF EXISTS signatures_append_only_d;
+             UPDATE entries SET time = '2099-01-01T00:00:00.000000Z'
+              WHERE seq = (SELECT MAX(seq) FROM entries);",
+        )
+        .unwrap();
+    Ok(Target {
+        ledger: copy.clone(),
+        ..Target::new(w, copy.to_str().unwrap())
+    })
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A 256 KiB tmpfs standing in for a small medium; unmounted when dropped.
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(at: &Path) -> Result<Tmpfs, String> {
+        fs::create_dir_all(at).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=256k", "tmpfs"])
+            .arg(at)
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "mount -t tmpfs failed (needs root): {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(Tmpfs(at.to_path_buf()))
+    }
+
+    fn read_only(&self) -> Result<(), String> {
+        let out = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.0)
+            .output()
+            .map_err(|e| format!("cannot run mount: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "mount -o remount,ro failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let ok = Command::new("umount")
+            .arg(&self.0)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+        }
+    }
+}
+
+// --- argument builders ------------------------------------------------------------------------
+
+fn s(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|p| p.to_string()).collect()
+}
+
+fn as_(w: &World, p: &str) -> Vec<String> {
+    s(&["--as", p, "--passphrase-file", &w.pass(p)])
+}
+
+fn as_with(p: &str, file: &str) -> Vec<String> {
+    s(&["--as", p, "--passphrase-file", file])
+}
+
+fn approver(w: &World, p: &str) -> Vec<String> {
+    s(&["--approver", p, "--approver-passphrase-file", &w.pass(p)])
+}
+
+fn witness(w: &World, p: &str) -> Vec<String> {
+    s(&["--witness", p, "--witness-passphrase-file", &w.pass(p)])
+}
+
+fn init(ledger: &str, admin_pass: &str, extra: &[&str]) -> Vec<String> {
+    [
+        s(&[
+            "--ledger",
+            ledger,
+            "init",
+            "--admin",
+            "佐藤 一郎",
+            "--affiliation",
+            "総務部",
+            "--insecure-fast-kdf",
+            "--passphrase-file",
+            admin_pass,
+        ]),
+        s(extra),
+    ]
+    .concat()
+}
+
+fn person_add(name: &str, role: &str, new_pass: &str, admin_pass: &str) -> Vec<String> {
+    [
+        s(&[
+            "person",
+            "add",
+            name,
+            "--affiliation",
+            "設計部",
+            "--role",
+            role,
+            "--new-passphrase-file",
+            new_pass,
+        ]),
+        as_with(ADMIN, admin_pass),
+    ]
+    .concat()
+}
+
+fn checkout(w: &World, m: &str, purpose: &str, who: &str) -> Vec<String> {
+    [s(&["checkout", m, "--purpose", purpose]), as_(w, who)].concat()
+}
+
+fn carry_out(w: &World, m: &str, until: &str, who: &str, appr: &str) -> Vec<String> {
+    [
+        s(&[
+            "carry-out",
+            m,
+            "--until",
+            until,
+            "--destination",
+            "横須賀 試験場",
+            "--purpose",
+            "試験データの持参",
+        ]),
+        as_(w, who),
+        approver(w, appr),
+    ]
+    .concat()
+}
+
+fn destroy(w: &World, m: &str, unverifiable: &str, who: &str, wit: &str) -> Vec<String> {
+    [
+        s(&[
+            "destroy",
+            m,
+            "--method",
+            "crush",
+            "--unverifiable",
+            unverifiable,
+        ]),
+        as_(w, who),
+        witness(w, wit),
+    ]
+    .concat()
+}
+
+fn put(w: &World, mount: &str, file: &str, extra: &[&str]) -> Vec<String> {
+    [s(&["put", mount, file]), s(extra), as_(w, HANDLER)].concat()
+}
+
+// --- the table --------------------------------------------------------------------------------
+
+struct Case {
+    name: &'static str,
+    setup: fn(&World) -> Setup,
+    cmd: fn(&World, &Target) -> Vec<String>,
+    code: i32,
+    /// A fragment of the one error line.
+    says: &'static str,
+    /// Whose failed passphrase attempt is recorded (exit 4 with a wrong passphrase).
+    auth_failure: Option<&'static str>,
+}
+
+const fn case(
+    name: &'static str,
+    setup: fn(&World) -> Setup,
+    cmd: fn(&World, &Target) -> Vec<String>,
+    code: i32,
+    says: &'static str,
+) -> Case {
+    Case {
+        name,
+        setup,
+        cmd,
+        code,
+        says,
+        auth_failure: None,
+    }
+}
+
+const fn wrong_passphrase(
+    name: &'static str,
+    setup: fn(&World) -> Setup,
+    cmd: fn(&World, &Target) -> Vec<String>,
+    person: &'static str,
+) -> Case {
+    Case {
+        name,
+        setup,
+        cmd,
+        code: 4,
+        says: "wrong passphrase",
+        auth_failure: Some(person),
+    }
+}
+
+// One line per case where it fits, so the table reads as a table.
+#[rustfmt::skip]
+const CASES: &[Case] = &[
+    // Setup and the ledger file.
+    case("init: blank --org", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "  "]), 2, "--org must not be empty"),
+    case("init: unknown --timezone", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--timezone", "Mars/Base"]), 2, "unknown time zone"),
+    case("init: malformed --day-end", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--day-end", "25:99"]), 2, "must be HH:MM"),
+    case("init: --medium-prefix with a space", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--medium-prefix", "U SB"]), 2, "medium prefix"),
+    case("init: unknown --lang", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--lang", "fr"]), 2, "must be ja or en"),
+    case("init: admin passphrase too short", no_ledger, |w, t| {
+        let weak = w.path("weak-pass");
+        fs::write(&weak, "short\n").unwrap();
+        init(&t.arg, &weak, &["--org", "防衛"])
+    }, 2, "too short"),
+    case("init: admin passphrase file missing", no_ledger, |w, t| init(&t.arg, &w.path("no-such-pass"), &["--org", "防衛"]), 2, "cannot read passphrase file"),
+    case("init: over an existing ledger", nothing, |w, _| init(w.env.ledger.to_str().unwrap(), &w.pass(ADMIN), &["--org", "防衛"]), 3, "refused (init)"),
+    case("--ledger names no file", no_ledger, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "no ledger at"),
+    case("--ledger is not SQLite", |w| {
+        let p = w.scratch("garbage.db");
+        fs::write(&p, "this is not a database\n").unwrap();
+        Ok(Target { ledger: p.clone(), ..Target::new(w, p.to_str().unwrap()) })
+    }, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "not a baitai ledger"),
+    case("--ledger is a directory", |w| {
+        let p = w.scratch("dir.db");
+        fs::create_dir_all(&p).unwrap();
+        Ok(Target { ledger: p.clone(), ..Target::new(w, p.to_str().unwrap()) })
+    }, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "it is a directory"),
+    case("unknown command", fresh, |_, t| s(&["found", &t.arg]), 2, "unrecognized subcommand 'found'"),
+    // People.
+    case("person add: unknown --role", nothing, |w, _| person_add("新人 五郎", "king", &w.pass(DUAL), &w.pass(ADMIN)), 2, "invalid value 'king'"),
+    case("person add: blank name", nothing, |w, _| person_add(" ", "handler", &w.pass(DUAL), &w.pass(ADMIN)), 2, "NAME must not be empty"),
+    case("person add: name already used", nothing, |w, _| person_add("山田 太郎", "handler", &w.pass(DUAL), &w.pass(ADMIN)), 3, "refused (unique-name)"),
+    case("person add: new passphrase file missing", nothing, |w, _| person_add("新人 五郎", "handler", &w.path("no-such-pass"), &w.pass(ADMIN)), 2, "cannot read passphrase file"),
+    wrong_passphrase("person add: wrong admin passphrase", nothing, |w, _| person_add("新人 五郎", "handler", &w.pass(DUAL), &w.path("wrong-pass")), ADMIN),
+    case("person revoke: unknown person", nothing, |w, _| [s(&["person", "revoke", "P0099"]), as_(w, ADMIN)].concat(), 2, "no person"),
+    case("person revoke: the last admin", nothing, |w, _| [s(&["person", "revoke", ADMIN]), as_(w, ADMIN)].concat(), 3, "refused (last-admin)"),
+    case("person passwd: someone else's", nothing, |w, _| {
+        [s(&["person", "passwd", CUSTODIAN, "--new-passphrase-file", &w.pass(DUAL)]), as_(w, HANDLER)].concat()
+    }, 3, "refused (own-passphrase)"),
+    wrong_passphrase("person passwd: wrong current passphrase", nothing, |w, _| {
+        [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
+    }, HANDLER),
+    case("person show: unknown name", nothing, |_, _| s(&["person", "show", "山田 花子"]), 2, "no person"),
+    // Media.
+    case("medium show: unknown number", nothing, |_, _| s(&["medium", "show", "USB-2099-9999"]), 2, "no medium"),
+    case("medium show: malformed number", nothing, |_, _| s(&["medium", "show", "usb_20x6-1"]), 2, "no medium"),
+    case("medium register: class C9", nothing, |w, _| [s(&["medium", "register", "--class", "C9"]), as_(w, CUSTODIAN)].concat(), 2, "is not a level"),
+    case("medium register: image that does not exist", nothing, |w, _| {
+        [s(&["medium", "register", "--class", "C3", "--image", &w.path("no-such.img")]), as_(w, CUSTODIAN)].concat()
+    }, 6, "cannot open image"),
+    case("medium register: /dev/null as the device", nothing, |w, _| {
+        [s(&["medium", "register", "--class", "C3", "--device", "/dev/null"]), as_(w, CUSTODIAN)].concat()
+    }, 6, "not a block device"),
+    case("medium register: image already registered", nothing, |w, _| {
+        [s(&["medium", "register", "--class", "C3", "--image", &w.path("stored.img")]), as_(w, CUSTODIAN)].concat()
+    }, 3, "refused (already-registered)"),
+    case("medium list: unknown --state", nothing, |_, _| s(&["medium", "list", "--state", "borrowed"]), 2, "unknown state"),
+    case("receive: blank --from", nothing, |w, _| [s(&["receive", "--from", "\t", "--class", "C2"]), as_(w, CUSTODIAN)].concat(), 2, "--from must not be empty"),
+    // The ledger rows.
+    case("checkout: unknown medium", nothing, |w, _| checkout(w, "USB-2099-9999", "設計", HANDLER), 2, "no medium"),
+    case("checkout: unknown person id", fresh, |w, t| {
+        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with("P0099", &w.pass(HANDLER))].concat()
+    }, 2, "no person"),
+    case("checkout: revoked person", fresh, |w, t| checkout(w, &t.arg, "設計", HANDLER2), 4, "revoked"),
+    case("checkout: purpose of whitespace", fresh, |w, t| checkout(w, &t.arg, " \t\n ", HANDLER), 2, "--purpose must not be empty"),
+    case("checkout: passphrase file missing", fresh, |w, t| {
+        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("no-such-pass"))].concat()
+    }, 2, "cannot read passphrase file"),
+    case("checkout: passphrase file is a directory", fresh, |w, t| {
+        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("mnt"))].concat()
+    }, 2, "cannot read passphrase file"),
+    wrong_passphrase("checkout: wrong passphrase", fresh, |w, t| {
+        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
+    }, HANDLER),
+    case("checkout: medium already out", in_use, |w, t| checkout(w, &t.arg, "設計", DUAL), 3, "refused (not-in-storage)"),
+    case("checkout: returned medium not verified clean", returned, |w, t| checkout(w, &t.arg, "再使用", HANDLER), 3, "refused (reuse-gate)"),
+    case("carry-out: impossible --until 2026-13-45", fresh, |w, t| carry_out(w, &t.arg, "2026-13-45", HANDLER, CUSTODIAN), 2, "cannot read the time"),
+    case("carry-out: --until yesterday", fresh, |w, t| carry_out(w, &t.arg, "yesterday", HANDLER, CUSTODIAN), 2, "cannot read the time"),
+    case("carry-out: period ends before it starts", fresh, |w, t| carry_out(w, &t.arg, "2000-01-01 09:00", HANDLER, CUSTODIAN), 2, "not in the future"),
+    case("carry-out: approver is the requester", fresh, |w, t| carry_out(w, &t.arg, UNTIL, DUAL, DUAL), 3, "refused (separation-of-duties)"),
+    case("loan: blank --to", fresh, |w, t| {
+        [s(&["loan", &t.arg, "--to", "", "--until", UNTIL, "--destination", "本社", "--purpose", "共同作業"]), as_(w, HANDLER), approver(w, CUSTODIAN)].concat()
+    }, 2, "--to must not be empty"),
+    case("copy: blank --data", in_use, |w, t| {
+        [s(&["copy", &t.arg, "--data", " ", "--to", "試験場", "--purpose", "共有"]), as_(w, HANDLER), approver(w, CUSTODIAN)].concat()
+    }, 2, "--data must not be empty"),
+    case("transfer: unknown approver", fresh, |w, t| {
+        [s(&["transfer", &t.arg, "--to", "防衛装備庁", "--purpose", "納入"]), as_(w, HANDLER), s(&["--approver", "P0099", "--approver-passphrase-file", &w.pass(CUSTODIAN)])].concat()
+    }, 2, "no person"),
+    case("lost: blank --circumstances", in_use, |w, t| [s(&["lost", &t.arg, "--circumstances", ""]), as_(w, HANDLER)].concat(), 2, "--circumstances must not be empty"),
+    case("destroy: witness is the executor", fresh, |w, t| destroy(w, &t.arg, "読めない", CUSTODIAN, CUSTODIAN), 3, "refused (separation-of-duties)"),
+    case("destroy: blank --unverifiable", fresh, |w, t| destroy(w, &t.arg, " ", CUSTODIAN, WITNESS), 2, "--unverifiable must not be empty"),
+    case("destroy: unknown --method", fresh, |w, t| {
+        [s(&["destroy", &t.arg, "--method", "burn"]), as_(w, CUSTODIAN), witness(w, WITNESS)].concat()
+    }, 2, "invalid value 'burn'"),
+    case("return: wrong image", in_use_img, |w, t| [s(&["return", &t.arg, "--image", &w.path("other.img")]), as_(w, CUSTODIAN)].concat(), 6, "this is not"),
+    case("return: image that does not exist", in_use_img, |w, t| [s(&["return", &t.arg, "--image", &w.path("no-such.img")]), as_(w, CUSTODIAN)].concat(), 6, "cannot open image"),
+    case("return: --path that does not exist", in_use, |w, t| [s(&["return", &t.arg, "--path", &w.path("no-such-mount")]), as_(w, CUSTODIAN)].concat(), 6, "cannot look at"),
+    case("wipe: wrong image", stored_img, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("other.img"), "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "this is not"),
+    case("wipe: medium registered without a device", fresh, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("other.img"), "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "registered without"),
+    case("wipe: /dev/null as the device", stored_img, |w, t| [s(&["wipe", &t.arg, "--device", "/dev/null", "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "not a block device"),
+    case("wipe: no terminal to confirm and no --yes", stored_img, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("stored.img")]), as_(w, CUSTODIAN)].concat(), 2, "--yes"),
+    // The vault.
+    case("put: source that does not exist", nothing, |w, _| put(w, &w.path("mnt"), &w.path("no-such.txt"), &[]), 2, "cannot read"),
+    case("put: source is a dangling symlink", |w| {
+        let link = w.scratch("dangling");
+        std::os::unix::fs::symlink(w.env.path("no-such.txt"), &link).unwrap();
+        Ok(Target::new(w, link.to_str().unwrap()))
+    }, |w, t| put(w, &w.path("mnt"), &t.arg, &[]), 2, "symbolic link"),
+    case("put: source is a FIFO", |w| {
+        let fifo = w.scratch("fifo");
+        mkfifo(&fifo);
+        Ok(Target::new(w, fifo.to_str().unwrap()))
+    }, |w, t| put(w, &w.path("mnt"), &t.arg, &[]), 2, "not a regular file"),
+    // Root reads any file whatever its mode, so take one whose read fails for everyone.
+    case("put: unreadable source", nothing, |w, _| put(w, &w.path("mnt"), "/proc/self/mem", &[]), 1, "Input/output error"),
+    case("put: source vanishes while the passphrase is read", |w| {
+        let victim = w.scratch("vanishing.txt");
+        fs::write(&victim, b"here when the arguments are checked\n").unwrap();
+        let fifo = w.scratch("pass-fifo");
+        mkfifo(&fifo);
+        let mut t = Target::new(w, fifo.to_str().unwrap());
+        t.vanish = Some(victim);
+        Ok(t)
+    }, |w, t| {
+        let victim = t.vanish.as_ref().unwrap().to_str().unwrap();
+        [s(&["put", &w.path("mnt"), victim]), as_with(HANDLER, &t.arg)].concat()
+    }, 2, "cannot read"),
+    case("put: first put of an unreadable source leaves no vault", empty_dir, |w, t| put(w, &t.arg, "/proc/self/mem", &["--medium", &w.in_use]), 1, "Input/output error"),
+    case("put: mount path that does not exist", nothing, |w, _| put(w, &w.path("no-such-mount"), &w.path("new.txt"), &[]), 2, "is not a directory"),
+    case("put: no vault and no --medium", empty_dir, |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 2, "holds no vault yet"),
+    case("put: --medium is not the vault's", nothing, |w, _| put(w, &w.path("mnt"), &w.path("new.txt"), &["--medium", &w.fresh]), 6, "belongs to"),
+    case("put: name already in the vault", nothing, |w, _| put(w, &w.path("mnt"), &w.path("keep.txt"), &[]), 3, "refused (no-overwrite)"),
+    case("put: full medium", |w| {
+        let big = w.env.path("big.bin");
+        if !big.exists() {
+            fs::write(&big, vec![0x5a; 1 << 20]).unwrap();
+        }
+        vault_on_tmpfs(w, "mnt", false)
+    }, |w, t| put(w, &t.arg, &w.path("big.bin"), &[]), 1, "No space left on device"),
+    case("put: read-only medium", |w| vault_on_tmpfs(w, "mnt", true), |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 1, "Read-only file system"),
+    case("ls: directory without a vault", empty_dir, |w, t| [s(&["ls", &t.arg]), as_(w, HANDLER)].concat(), 2, "no baitai vault"),
+    wrong_passphrase("ls: wrong passphrase", nothing, |w, _| [s(&["ls", &w.path("mnt")]), as_with(HANDLER, &w.path("wrong-pass"))].concat(), HANDLER),
+    case("ls: garbage vault header", |w| vault_copy(w, "mnt", |v| fs::write(v.join("vault.hdr"), "garbage\n").unwrap()), |w, t| {
+        [s(&["ls", &t.arg]), as_(w, HANDLER)].concat()
+    }, 5, "wrong magic"),
+    case("vault info: garbage vault header", |w| vault_copy(w, "mnt", |v| fs::write(v.join("vault.hdr"), [0u8; 40]).unwrap()), |_, t| s(&["vault", "info", &t.arg]), 5, "wrong magic"),
+    case("vault verify: an object gone from the medium", |w| vault_copy(w, "mnt", |v| {
+        for e in fs::read_dir(v.join("obj")).unwrap() {
+            fs::remove_file(e.unwrap().path()).unwrap();
+        }
+    }), |w, t| [s(&["vault", "verify", &t.arg]), as_(w, CUSTODIAN)].concat(), 5, "keep.txt: its object is missing"),
+    case("get: --out is a file", |w| {
+        let f = w.scratch("out-file");
+        fs::write(&f, b"do not replace me\n").unwrap();
+        Ok(Target::new(w, f.to_str().unwrap()).watching(f))
+    }, |w, t| [s(&["get", &w.path("mnt"), "--out", &t.arg]), as_(w, HANDLER)].concat(), 2, "is not a directory"),
+    case("get: name not in the vault", |w| {
+        let out = w.scratch("out");
+        Ok(Target::new(w, out.to_str().unwrap()).watching(out))
+    }, |w, t| [s(&["get", &w.path("mnt"), "secret.dwg", "--out", &t.arg]), as_(w, HANDLER)].concat(), 2, "is not in the vault"),
+    case("vault erase: directory without a vault", empty_dir, |w, t| [s(&["vault", "erase", &t.arg]), as_(w, CUSTODIAN)].concat(), 2, "no baitai vault"),
+    case("vault erase: medium still in use", nothing, |w, _| [s(&["vault", "erase", &w.path("mnt")]), as_(w, CUSTODIAN)].concat(), 3, "refused (not-in-storage)"),
+    case("vault erase: read-only medium", |w| vault_on_tmpfs(w, "mnt-returned", true), |w, t| [s(&["vault", "erase", &t.arg]), as_(w, CUSTODIAN)].concat(), 1, "Read-only file system"),
+    // Reports and verification.
+    case("ledger verify: --head not hex", nothing, |_, _| s(&["ledger", "verify", "--head", "zzz"]), 2, "64-digit hex"),
+    case("ledger verify: --head not in the ledger", nothing, |_, _| s(&["ledger", "verify", "--head", &"ab".repeat(32)]), 5, "is not in this ledger"),
+    case("ledger print: unknown --format", fresh, |_, t| s(&["ledger", "print", &t.arg, "--format", "pdf"]), 2, "invalid value 'pdf'"),
+    case("ledger print: unknown --lang", fresh, |_, t| s(&["ledger", "print", &t.arg, "--lang", "fr"]), 2, "invalid value 'fr'"),
+    case("ledger print: unknown medium", nothing, |_, _| s(&["ledger", "print", "USB-1999-0001"]), 2, "no medium"),
+    case("ledger print: -o into a missing directory", fresh, |w, t| s(&["ledger", "print", &t.arg, "-o", &w.path("no-such-dir/form.html")]), 1, "No such file or directory"),
+    case("report overdue: --at yesterday", nothing, |_, _| s(&["report", "overdue", "--at", "yesterday"]), 2, "cannot read the time"),
+    case("report inventory: unknown --format", nothing, |_, _| s(&["report", "inventory", "--format", "xlsx"]), 2, "invalid value 'xlsx'"),
+    case("demo: --keep an existing directory", nothing, |w, _| s(&["demo", "--keep", &w.path("mnt")]), 2, "give --keep a new directory"),
+    // The system clock behind the last entry: nothing may be appended, not even a failure.
+    case("clock behind: checkout", clock_behind, |w, t| [s(&["--ledger", &t.arg]), checkout(w, &w.fresh, "設計", HANDLER)].concat(), 3, "refused (clock)"),
+    case("clock behind: medium register", clock_behind, |w, t| [s(&["--ledger", &t.arg, "medium", "register", "--class", "C3"]), as_(w, CUSTODIAN)].concat(), 3, "refused (clock)"),
+    case("clock behind: a wrong passphrase is not recorded either", clock_behind, |w, t| {
+        [s(&["--ledger", &t.arg, "checkout", &w.fresh, "--purpose", "設計"]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
+    }, 3, "refused (clock)"),
+];
+
+fn mkfifo(p: &Path) {
+    rustix::fs::mkfifoat(rustix::fs::CWD, p, rustix::fs::Mode::from_raw_mode(0o600)).unwrap();
+}
+
+// --- snapshots --------------------------------------------------------------------------------
+
+type Rows = Vec<Vec<Sql>>;
+
+#[derive(Debug, PartialEq)]
+enum LedgerSnap {
+    /// Not a readable ledger (absent, a directory, garbage): its files as they are.
+    Files(BTreeMap<String, String>),
+    Db {
+        entries: Rows,
+        signatures: Rows,
+        keys: Rows,
+    },
+}
+
+fn ledger_snapshot(path: &Path) -> LedgerSnap {
+    if !path.is_file() {
+        return LedgerSnap::Files(tree(path));
+    }
+    let read = || -> rusqlite::Result<LedgerSnap> {
+        let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        Ok(LedgerSnap::Db {
+            entries: rows(
+                &c,
+                "SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries ORDER BY seq",
+            )?,
+            signatures: rows(&c, "SELECT seq, role, person, signature FROM signatures ORDER BY seq, role")?,
+            keys: rows(&c, "SELECT person, sealed FROM person_keys ORDER BY person")?,
+        })
+    };
+    let is_sqlite = fs::read(path).is_ok_and(|b| b.starts_with(b"SQLite format 3\0"));
+    match read() {
+        Ok(snap) => snap,
+        Err(e) if is_sqlite => panic!("cannot read the ledger {}: {e}", path.display()),
+        Err(_) => LedgerSnap::Files(tree(path)),
+    }
+}
+
+fn rows(c: &Connection, sql: &str) -> rusqlite::Result<Rows> {
+    let mut st = c.prepare(sql)?;
+    let n = st.column_count();
+    let rows = st.query_map([], |r| (0..n).map(|i| r.get::<_, Sql>(i)).collect())?;
+    rows.collect()
+}
+
+/// Every name under `root` with its kind and, for files, the SHA-256 of its bytes.
+fn tree(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+fn walk(root: &Path, p: &Path, out: &mut BTreeMap<String, String>) {
+    let name = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
+    let Ok(meta) = fs::symlink_metadata(p) else {
+        out.insert(name, "absent".into());
+        return;
+    };
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        out.insert(name, "dir".into());
+        let mut names: Vec<_> = fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        for n in names {
+            walk(root, &n, out);
+        }
+    } else if ft.is_file() {
+        let bytes = fs::read(p).unwrap();
+        out.insert(
+            name,
+            format!("file {}", hex::encode(Sha256::digest(&bytes))),
+        );
+    } else if ft.is_symlink() {
+        out.insert(
+            name,
+            format!("link {}", fs::read_link(p).unwrap().display()),
+        );
+    } else {
+        out.insert(name, "other".into());
+    }
+}
+
+struct Snapshot {
+    ledger: LedgerSnap,
+    /// The world's own ledger when the command was pointed at another one.
+    world_ledger: Option<LedgerSnap>,
+    files: Vec<(PathBuf, BTreeMap<String, String>)>,
+}
+
+fn snapshot(w: &World, t: &Target) -> Snapshot {
+    let files = w
+        .always_watched()
+        .into_iter()
+        .chain(t.watch.iter().cloned())
+        .map(|p| {
+            let tr = tree(&p);
+            (p, tr)
+        })
+        .collect();
+    Snapshot {
+        ledger: ledger_snapshot(&t.ledger),
+        world_ledger: (t.ledger != w.env.ledger).then(|| ledger_snapshot(&w.env.ledger)),
+        files,
+    }
+}
+
+// --- running and checking ---------------------------------------------------------------------
+
+/// The binary with the harness's environment, as `Env::cmd` sets it, for the cases that must
+/// act while it runs.
+fn spawn(w: &World, args: &[String]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_baitai"))
+        .env("BAITAI_LEDGER", &w.env.ledger)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_STATE_HOME")
+        .env("HOME", w.env.dir.path())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Run `args` with the passphrase file a FIFO: once the binary opens it (past its argument
+/// checks, waiting for the passphrase), delete `victim`, then give the passphrase.
+fn run_vanishing(w: &World, args: &[String], fifo: &str, victim: &Path) -> Output {
+    use rustix::fs::{Mode, OFlags};
+    let mut child = spawn(w, args);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let writer = loop {
+        // Non-blocking, so a binary that never reads the FIFO cannot hang the test.
+        match rustix::fs::open(
+            fifo,
+            OFlags::WRONLY | OFlags::NONBLOCK | OFlags::CLOEXEC,
+            Mode::empty(),
+        ) {
+            Ok(fd) => break Some(fs::File::from(fd)),
+            Err(rustix::io::Errno::NXIO) => {}
+            Err(e) => panic!("open {fifo}: {e}"),
+        }
+        if child.try_wait().unwrap().is_some() {
+            break None;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the put never read its passphrase");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let mut writer = writer.expect("the put ended before it read its passphrase");
+    fs::remove_file(victim).unwrap();
+    writer
+        .write_all(&fs::read(w.env.pass(HANDLER)).unwrap())
+        .unwrap();
+    drop(writer);
+    child.wait_with_output().unwrap()
+}
+
+fn run(w: &World, t: &Target, args: &[String], json: bool) -> Output {
+    let mut all: Vec<String> = Vec::new();
+    if json {
+        all.push("--json".into());
+    }
+    all.extend(args.iter().cloned());
+    match &t.vanish {
+        Some(victim) => run_vanishing(w, &all, &t.arg, victim),
+        None => {
+            let mut c = w.env.cmd();
+            c.args(&all);
+            c.output().unwrap()
+        }
+    }
+}
+
+fn check(w: &World, c: &Case, json: bool) -> Result<(), String> {
+    let what = format!("{} ({})", c.name, if json { "--json" } else { "text" });
+    let t = (c.setup)(w)?;
+    let args = (c.cmd)(w, &t);
+    let before = snapshot(w, &t);
+    let out = run(w, &t, &args, json);
+    let after = snapshot(w, &t);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+
+    assert_eq!(
+        out.status.code(),
+        Some(c.code),
+        "{what}: baitai {args:?}\nstderr: {stderr}stdout: {stdout}"
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{what}: {stderr}"
+    );
+    // A command that reports before it fails (vault verify) has already told the person who
+    // proved their passphrase about their last use (004 2.1.1.1(j)(k)); that is not an error.
+    let lines: Vec<&str> = stderr.lines().filter(|l| !is_login_notice(l)).collect();
+    let one_line = match lines.as_slice() {
+        [_] => true,
+        [_, hint] => hint.starts_with("hint: "),
+        _ => false,
+    };
+    assert!(
+        one_line,
+        "{what}: want one error line (and a hint at most), got {stderr:?}"
+    );
+    let line = lines[0];
+    assert!(line.starts_with("baitai: error: "), "{what}: {line:?}");
+    assert!(
+        line.contains(c.says),
+        "{what}: {line:?} should say {:?}",
+        c.says
+    );
+    if json {
+        let doc: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!("{what}: stdout is not one JSON document ({e}): {stdout:?}")
+        });
+        assert_eq!(doc["ok"], false, "{what}: {doc}");
+        assert_eq!(doc["exit_code"], c.code, "{what}: {doc}");
+        if c.code == 3 {
+            let rule = doc["rule"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{what}: {doc}"));
+            assert!(
+                line.contains(&format!("refused ({rule}):")),
+                "{what}: {line}"
+            );
+        }
+    }
+
+    for ((path, b), (_, a)) in before.files.iter().zip(&after.files) {
+        assert_eq!(b, a, "{what}: {} changed", path.display());
+    }
+    assert!(
+        before.world_ledger == after.world_ledger,
+        "{what}: the ledger it was not pointed at changed"
+    );
+    match c.auth_failure {
+        None => assert!(before.ledger == after.ledger, "{what}: the ledger changed"),
+        Some(person) => check_one_auth_failure(&what, &before.ledger, &after.ledger, person),
+    }
+    Ok(())
+}
+
+/// `NAME (P0003): last use …` or `first use`, and `warning: N failed passphrase attempt(s) …`.
+fn is_login_notice(line: &str) -> bool {
+    let Some((_, rest)) = line.split_once(" (P") else {
+        return line.starts_with("warning: ") && line.contains("failed passphrase attempt");
+    };
+    let id_and_note = rest.split_once("): ");
+    matches!(id_and_note, Some((id, note))
+        if id.len() == 4 && id.bytes().all(|b| b.is_ascii_digit())
+            && (note.starts_with("last use ") || note == "first use"))
+}
+
+/// The ledger gained exactly one entry, an unsigned `person.auth_failure` by `person`.
+fn check_one_auth_failure(what: &str, before: &LedgerSnap, after: &LedgerSnap, person: &str) {
+    let (
+        LedgerSnap::Db {
+            entries: be,
+            signatures: bs,
+            keys: bk,
+        },
+        LedgerSnap::Db {
+            entries: ae,
+            signatures: asig,
+            keys: ak,
+        },
+    ) = (before, after)
+    else {
+        panic!("{what}: not a ledger");
+    };
+    assert_eq!(ae.len(), be.len() + 1, "{what}: want exactly one new entry");
+    assert!(ae[..be.len()] == be[..], "{what}: earlier entries changed");
+    let new = &ae[be.len()];
+    assert_eq!(
+        new[2],
+        Sql::Text("person.auth_failure".into()),
+        "{what}: {new:?}"
+    );
+    assert_eq!(new[4], Sql::Text(person.into()), "{what}: {new:?}");
+    assert!(
+        bs == asig,
+        "{what}: signatures changed (a failed attempt is not signed)"
+    );
+    assert!(bk == ak, "{what}: sealed keys changed");
+}
+
+#[test]
+fn bad_inputs_exit_with_their_code_in_one_line_and_change_nothing() {
+    let started = Instant::now();
+    let w = World::build();
+    let mut ran = 0;
+    let mut skipped = Vec::new();
+    for c in CASES {
+        let mut outcome = Ok(());
+        for json in [true, false] {
+            outcome = check(&w, c, json);
+            if outcome.is_err() {
+                break;
+            }
+        }
+        match outcome {
+            Ok(()) => ran += 1,
+            Err(why) => {
+                eprintln!("SKIPPED: {}: {why}", c.name);
+                skipped.push(c.name);
+            }
+        }
+    }
+    let mut names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), CASES.len(), "case names must be distinct");
+    eprintln!(
+        "bad_input: {ran} bad inputs ran (each with --json and as text), {} skipped, of {} in the table; {:.1} s",
+        skipped.len(),
+        CASES.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(ran >= 40, "only {ran} bad inputs ran");
+    let (code, report) = w.env.verify_code();
+    assert_eq!(code, 0, "the shared ledger still verifies: {report}");
+}
