@@ -15,4 +15,7 @@ pub mod time;
 pub mod vault;
 pub mod wipe;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use error::{Error, ExitCode, Result};

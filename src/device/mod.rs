@@ -47,14 +47,24 @@ pub fn identify_block(path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .ok_or_else(|| Error::Device(format!("{} has no device name", path.display())))?;
-    let sys = PathBuf::from("/sys/class/block").join(&name);
+    identity_from_sysfs(&PathBuf::from("/sys/class/block").join(&name), &name, &real)
+}
+
+/// What sysfs directory `sys` says about block device `name`, whose node is `real`. The
+/// values come from the device (a USB stick reports its own IDs, strings and capacity).
+fn identity_from_sysfs(sys: &Path, name: &str, real: &Path) -> Result<(MediaKind, DeviceIdentity)> {
     let sectors: u64 = read_trim(&sys.join("size"))
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| Error::Device(format!("cannot read the size of {name} from sysfs")))?;
+    let capacity_bytes = sectors.checked_mul(512).ok_or_else(|| {
+        Error::Device(format!(
+            "{name} reports {sectors} sectors, more bytes than can be counted"
+        ))
+    })?;
     let dev = sys.join("device");
     let mut id = DeviceIdentity {
         path: Some(real.display().to_string()),
-        capacity_bytes: sectors * 512,
+        capacity_bytes,
         vendor: read_trim(&dev.join("vendor")),
         product: read_trim(&dev.join("model")),
         serial: read_trim(&sys.join("loop/backing_file")),
@@ -299,6 +309,109 @@ mod tests {
             ..a.clone()
         };
         assert!(check_identity("M", &a, &c).is_err());
+    }
+
+    /// What a fake sysfs entry holds: the block device's files, and the USB device's above it.
+    #[derive(Debug, Clone)]
+    struct FakeSysfs {
+        size: Option<Vec<u8>>,
+        block: [Option<Vec<u8>>; 3],
+        usb: Option<[Option<Vec<u8>>; 5]>,
+    }
+
+    fn contents() -> impl proptest::strategy::Strategy<Value = Option<Vec<u8>>> {
+        use proptest::prelude::*;
+        proptest::option::weighted(
+            0.8,
+            prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..40),
+                ".{0,20}".prop_map(String::into_bytes),
+                Just(b"  \n".to_vec()),
+            ],
+        )
+    }
+
+    fn fake_sysfs() -> impl proptest::strategy::Strategy<Value = FakeSysfs> {
+        use proptest::prelude::*;
+        let size = proptest::option::weighted(
+            0.9,
+            prop_oneof![
+                any::<u64>().prop_map(|n| format!("{n}\n").into_bytes()),
+                Just(format!("{}\n", u64::MAX / 512).into_bytes()),
+                Just(format!("{}\n", u64::MAX / 512 + 1).into_bytes()),
+                Just(format!("{}\n", u64::MAX).into_bytes()),
+                proptest::collection::vec(any::<u8>(), 0..30),
+                "[ \n+-]?[0-9]{0,25}[ \n]?".prop_map(String::into_bytes),
+            ],
+        );
+        let block = [contents(), contents(), contents()];
+        let usb =
+            proptest::option::of([contents(), contents(), contents(), contents(), contents()]);
+        (size, block, usb).prop_map(|(size, block, usb)| FakeSysfs { size, block, usb })
+    }
+
+    /// Lay `f` out under `root` as sysfs would: `<root>/class/sdx/{size,device,loop}` with
+    /// `device` a link into `<root>/bus/usb1/1-1/1-1:1.0/host0`.
+    fn lay_out(root: &Path, f: &FakeSysfs) -> std::io::Result<PathBuf> {
+        let sys = root.join("class/sdx");
+        let usb = root.join("bus/usb1/1-1");
+        let dev = usb.join("1-1:1.0/host0");
+        fs::create_dir_all(sys.join("loop"))?;
+        fs::create_dir_all(&dev)?;
+        std::os::unix::fs::symlink(&dev, sys.join("device"))?;
+        let put = |p: PathBuf, c: &Option<Vec<u8>>| match c {
+            Some(c) => fs::write(p, c),
+            None => Ok(()),
+        };
+        put(sys.join("size"), &f.size)?;
+        for (name, c) in ["vendor", "model"].iter().zip(&f.block) {
+            put(dev.join(name), c)?;
+        }
+        put(sys.join("loop/backing_file"), &f.block[2])?;
+        if let Some(u) = &f.usb {
+            for (name, c) in ["idVendor", "idProduct", "serial", "manufacturer", "product"]
+                .iter()
+                .zip(u)
+            {
+                put(usb.join(name), c)?;
+            }
+        }
+        Ok(sys)
+    }
+
+    /// What sysfs text is once read: valid UTF-8, trimmed, not empty.
+    fn text(c: &Option<Vec<u8>>) -> Option<String> {
+        let s = std::str::from_utf8(c.as_deref()?).ok()?.trim().to_string();
+        (!s.is_empty()).then_some(s)
+    }
+
+    #[test]
+    fn fuzz_sysfs_descriptors() {
+        use proptest::prelude::*;
+        crate::fuzz::run("sysfs_descriptors", 2, fake_sysfs(), |f| {
+            let d = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let sys = lay_out(d.path(), &f).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let sectors = text(&f.size).and_then(|s| s.parse::<u64>().ok());
+            match identity_from_sysfs(&sys, "sdx", Path::new("/dev/sdx")) {
+                Ok((kind, id)) => {
+                    let sectors = sectors.ok_or_else(|| TestCaseError::fail("no size"))?;
+                    prop_assert_eq!(Some(id.capacity_bytes), sectors.checked_mul(512));
+                    let ids = f.usb.as_ref().filter(|u| u[0].is_some() && u[1].is_some());
+                    prop_assert_eq!(kind == MediaKind::Usb, ids.is_some());
+                    if let Some(u) = ids {
+                        prop_assert_eq!(&id.vendor_id, &text(&u[0]));
+                        prop_assert_eq!(&id.product_id, &text(&u[1]));
+                    }
+                    let _ = crate::report::device_summary(&id);
+                    let _ = check_identity("USB-2026-0001", &id, &id);
+                }
+                Err(e) => {
+                    prop_assert_eq!(e.exit_code(), crate::error::ExitCode::Device);
+                    prop_assert!(sectors.and_then(|s| s.checked_mul(512)).is_none());
+                }
+            }
+            Ok(())
+        });
     }
 
     #[test]

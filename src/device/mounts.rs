@@ -116,15 +116,20 @@ fn mountinfo() -> Result<Vec<(DevNum, String)>> {
             "cannot read /proc/self/mountinfo to check for mounts: {e}"
         ))
     })?;
-    Ok(text
-        .lines()
+    Ok(parse_mountinfo(&text))
+}
+
+/// Device number and mount point of each line of a mountinfo table; lines that do not parse
+/// are skipped.
+fn parse_mountinfo(text: &str) -> Vec<(DevNum, String)> {
+    text.lines()
         .filter_map(|l| {
             let mut f = l.split(' ');
             let num = DevNum::parse(f.nth(2)?)?;
             let point = f.nth(1)?.replace("\\040", " ");
             Some((num, point))
         })
-        .collect())
+        .collect()
 }
 
 /// Mount points of the whole device at `dev_path` and its partitions (for `devices`).
@@ -237,6 +242,69 @@ mod tests {
             })
         );
         assert_eq!(DevNum::parse("x"), None);
+    }
+
+    #[test]
+    fn fuzz_dev_numbers() {
+        use proptest::prelude::*;
+        let near = "[ \n]?[0-9+-]{0,12}:[0-9+-]{0,12}[ \n]?";
+        let input = (any::<String>(), near, any::<u32>(), any::<u32>());
+        crate::fuzz::run("dev_numbers", 1, input, |(junk, near, major, minor)| {
+            for s in [&junk, &near] {
+                if let Some(d) = DevNum::parse(s) {
+                    let (a, b) = s.trim().split_once(':').unwrap_or_default();
+                    prop_assert_eq!((a.parse(), b.parse()), (Ok(d.major), Ok(d.minor)));
+                }
+            }
+            let d = DevNum::parse(&format!("{major}:{minor}\n"));
+            prop_assert_eq!(d, Some(DevNum { major, minor }));
+            Ok(())
+        });
+    }
+
+    /// Lines of /proc/self/mountinfo: the real shape with any fields, and any text at all.
+    fn mountinfo_line(
+    ) -> impl proptest::strategy::Strategy<Value = (String, Option<(DevNum, String)>)> {
+        use proptest::prelude::*;
+        let field = "[^ \n]{1,12}";
+        let well_formed = (
+            field,
+            field,
+            any::<u32>(),
+            any::<u32>(),
+            field,
+            "[^ \n]{1,20}",
+            field,
+        )
+            .prop_map(|(id, parent, major, minor, root, point, rest)| {
+                let line =
+                    format!("{id} {parent} {major}:{minor} {root} {point} {rest} - ext4 /dev/x rw");
+                let want = (DevNum { major, minor }, point.replace("\\040", " "));
+                (line, Some(want))
+            });
+        prop_oneof![
+            2 => well_formed,
+            1 => "[^\n]{0,80}".prop_map(|l| (l, None)),
+        ]
+    }
+
+    #[test]
+    fn fuzz_mountinfo() {
+        use proptest::prelude::*;
+        let input = proptest::collection::vec(mountinfo_line(), 0..8);
+        crate::fuzz::run("mountinfo", 1, input, |lines| {
+            let text: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();
+            let parsed = parse_mountinfo(&text);
+            prop_assert!(parsed.len() <= lines.len());
+            let wanted: Vec<(DevNum, String)> =
+                lines.iter().filter_map(|(_, w)| w.clone()).collect();
+            // Every well-formed line is found, in order, among whatever else parsed.
+            let mut rest = parsed.iter();
+            for w in &wanted {
+                prop_assert!(rest.any(|p| p == w), "{:?} missing from {:?}", w, parsed);
+            }
+            Ok(())
+        });
     }
 
     #[test]

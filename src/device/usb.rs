@@ -41,11 +41,11 @@ pub fn attached(all: bool) -> (Vec<Attached>, Option<String>) {
         ),
     };
     let mut found = Vec::new();
-    for node in whole_disks() {
+    for node in whole_disks(Path::new(CLASS_BLOCK), Path::new("/dev")) {
         let Ok((kind, identity)) = identify_block(&node) else {
             continue;
         };
-        if let Some(pos) = usb_position(&usb, &node) {
+        if let Some(pos) = usb_position(Path::new(CLASS_BLOCK), &usb, &node) {
             usb.remove(pos);
         }
         if kind != MediaKind::Usb && !all {
@@ -101,10 +101,14 @@ fn usb_storage() -> rusb::Result<Vec<UsbStorage>> {
     Ok(out)
 }
 
-/// The libusb entry for the USB device a block device sits on (matched by bus and address).
-fn usb_position(usb: &[UsbStorage], node: &Path) -> Option<usize> {
+/// Where sysfs lists block devices.
+const CLASS_BLOCK: &str = "/sys/class/block";
+
+/// The libusb entry for the USB device a block device sits on (matched by bus and address),
+/// looked up under `class_block` (sysfs's block class).
+fn usb_position(class_block: &Path, usb: &[UsbStorage], node: &Path) -> Option<usize> {
     let name = node.file_name()?.to_string_lossy().to_string();
-    let dev = fs::canonicalize(PathBuf::from("/sys/class/block").join(name).join("device")).ok()?;
+    let dev = fs::canonicalize(class_block.join(name).join("device")).ok()?;
     let port = dev.ancestors().find(|a| a.join("busnum").exists())?;
     let read =
         |f: &str| -> Option<u8> { fs::read_to_string(port.join(f)).ok()?.trim().parse().ok() };
@@ -112,9 +116,10 @@ fn usb_position(usb: &[UsbStorage], node: &Path) -> Option<usize> {
     usb.iter().position(|u| u.bus == bus && u.address == addr)
 }
 
-/// Block devices that are whole disks with a medium in them (no partitions, no empty loops).
-fn whole_disks() -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir("/sys/class/block") else {
+/// Block devices that are whole disks with a medium in them (no partitions, no empty loops),
+/// as listed under `class_block` (sysfs's block class), with their nodes under `dev`.
+fn whole_disks(class_block: &Path, dev: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(class_block) else {
         return Vec::new();
     };
     let mut disks: Vec<PathBuf> = entries
@@ -126,9 +131,110 @@ fn whole_disks() -> Vec<PathBuf> {
                 .and_then(|s| s.trim().parse::<u64>().ok())
                 .is_some_and(|s| s > 0)
         })
-        .map(|e| PathBuf::from("/dev").join(e.file_name()))
+        .map(|e| dev.join(e.file_name()))
         .filter(|p| p.exists())
         .collect();
     disks.sort();
     disks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    /// One entry of a fake `/sys/class/block`: its `size` and `partition` files, whether its
+    /// `/dev` node exists, and the `busnum`/`devnum` of the USB port above it.
+    #[derive(Debug, Clone)]
+    struct Entry {
+        size: Option<Vec<u8>>,
+        partition: bool,
+        node: bool,
+        bus: Vec<u8>,
+        address: Vec<u8>,
+    }
+
+    fn number() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            (0u16..300).prop_map(|n| format!("{n}\n").into_bytes()),
+            any::<u64>().prop_map(|n| format!("{n}").into_bytes()),
+            vec(any::<u8>(), 0..12),
+        ]
+    }
+
+    fn entry() -> impl Strategy<Value = Entry> {
+        let size = proptest::option::weighted(
+            0.9,
+            prop_oneof![
+                any::<u64>().prop_map(|n| format!("{n}\n").into_bytes()),
+                Just(b"0\n".to_vec()),
+                vec(any::<u8>(), 0..24),
+            ],
+        );
+        (size, any::<bool>(), any::<bool>(), number(), number()).prop_map(
+            |(size, partition, node, bus, address)| Entry {
+                size,
+                partition,
+                node,
+                bus,
+                address,
+            },
+        )
+    }
+
+    fn storage() -> impl Strategy<Value = UsbStorage> {
+        (any::<u8>(), any::<u8>()).prop_map(|(bus, address)| UsbStorage {
+            bus,
+            address,
+            vendor_id: "0781".into(),
+            product_id: "5583".into(),
+        })
+    }
+
+    fn parse<T: std::str::FromStr>(b: &[u8]) -> Option<T> {
+        std::str::from_utf8(b).ok()?.trim().parse().ok()
+    }
+
+    #[test]
+    fn fuzz_sysfs_disk_list() {
+        let input = (vec(entry(), 0..6), vec(storage(), 0..4));
+        crate::fuzz::run("sysfs_disk_list", 2, input, |(entries, usb)| {
+            let d = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let (class, dev) = (d.path().join("class"), d.path().join("dev"));
+            let io = |e: std::io::Error| TestCaseError::fail(e.to_string());
+            let mut wanted = Vec::new();
+            for (i, e) in entries.iter().enumerate() {
+                let name = format!("sd{i}");
+                let port = d.path().join(format!("usb/{i}"));
+                let sys = class.join(&name);
+                fs::create_dir_all(&sys).map_err(io)?;
+                fs::create_dir_all(port.join("host")).map_err(io)?;
+                fs::create_dir_all(&dev).map_err(io)?;
+                std::os::unix::fs::symlink(port.join("host"), sys.join("device")).map_err(io)?;
+                fs::write(port.join("busnum"), &e.bus).map_err(io)?;
+                fs::write(port.join("devnum"), &e.address).map_err(io)?;
+                if let Some(s) = &e.size {
+                    fs::write(sys.join("size"), s).map_err(io)?;
+                }
+                if e.partition {
+                    fs::write(sys.join("partition"), b"1\n").map_err(io)?;
+                }
+                if e.node {
+                    fs::write(dev.join(&name), b"").map_err(io)?;
+                }
+                let sectors = e.size.as_deref().and_then(parse::<u64>);
+                if !e.partition && e.node && sectors.is_some_and(|s| s > 0) {
+                    wanted.push(dev.join(&name));
+                }
+                let at = match (parse::<u8>(&e.bus), parse::<u8>(&e.address)) {
+                    (Some(b), Some(a)) => usb.iter().position(|u| u.bus == b && u.address == a),
+                    _ => None,
+                };
+                prop_assert_eq!(usb_position(&class, &usb, &dev.join(&name)), at);
+            }
+            prop_assert_eq!(whole_disks(&class, &dev), wanted);
+            Ok(())
+        });
+    }
 }

@@ -5,6 +5,9 @@ pub mod checkpoint;
 pub mod store;
 pub mod verify;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 pub use chain::{Draft, StoredEntry, StoredSignature};
 pub use checkpoint::{Checkpoint, Checkpoints};
 pub use store::{Ledger, Writer};

@@ -184,12 +184,24 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Wipe {
+    // The totals saturate: a record read from a tampered ledger may claim any counts, and a
+    // printout of it must not overflow.
     pub fn bytes_written(&self) -> u64 {
-        self.passes.iter().map(|p| p.bytes_written).sum()
+        self.passes
+            .iter()
+            .fold(0u64, |total, p| total.saturating_add(p.bytes_written))
     }
 
     pub fn bytes_verified(&self) -> u64 {
-        self.passes.iter().map(|p| p.bytes_verified).sum()
+        self.passes
+            .iter()
+            .fold(0u64, |total, p| total.saturating_add(p.bytes_verified))
+    }
+
+    pub fn mismatched_sectors(&self) -> u64 {
+        self.passes
+            .iter()
+            .fold(0u64, |total, p| total.saturating_add(p.mismatched_sectors))
     }
 
     /// Whether the record itself supports its result: a pass claims every byte of every pass,

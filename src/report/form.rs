@@ -323,12 +323,12 @@ pub fn wipe_text(w: &Wipe, lang: Lang) -> String {
         (WipeResult::Passed, false) => "verification passed (verified clean)".to_string(),
         (WipeResult::Failed, true) => format!(
             "検証不合格: 不一致 {} セクタ、最初の位置 {} バイト（要破棄）",
-            w.passes.iter().map(|p| p.mismatched_sectors).sum::<u64>(),
+            w.mismatched_sectors(),
             first_bad.unwrap_or(0)
         ),
         (WipeResult::Failed, false) => format!(
             "verification FAILED: {} sectors differ, first at byte {} (destroy it)",
-            w.passes.iter().map(|p| p.mismatched_sectors).sum::<u64>(),
+            w.mismatched_sectors(),
             first_bad.unwrap_or(0)
         ),
         (WipeResult::Incomplete, true) => {

@@ -18,7 +18,10 @@ pub const VERSION: u16 = 1;
 /// Upper bounds on length fields, so a hostile medium cannot make us allocate without limit.
 /// The longest header body a reader accepts (§2).
 pub const MAX_HEADER_BODY: usize = 1 << 20;
-const MAX_MANIFEST: usize = 256 << 20;
+/// The longest header file: prefix, the longest body, MAC.
+pub const MAX_HEADER_FILE: usize = 14 + MAX_HEADER_BODY + 32;
+/// The longest manifest file a reader accepts.
+pub const MAX_MANIFEST: usize = 256 << 20;
 
 const MANIFEST_SIG_DOMAIN: &[u8] = b"baitai-vault-v1 manifest-signature\0";
 
@@ -253,7 +256,9 @@ impl Manifest {
             return Err(bad("manifest: too short"));
         }
         let len = u32::from_be_bytes([plain[0], plain[1], plain[2], plain[3]]) as usize;
-        if plain.len() != 4 + len + 64 {
+        // Subtracted from the known length, never added to the claimed one: `4 + len + 64`
+        // overflows a 32-bit usize when the claim is near u32::MAX.
+        if plain.len() - (4 + 64) != len {
             return Err(bad("manifest: inner length does not match"));
         }
         let json = &plain[4..4 + len];
@@ -281,6 +286,12 @@ impl Manifest {
                 return Err(bad(&format!("manifest: {:?} appears twice", f.name)));
             }
         }
+        // Readers add the sizes up (progress bars, the ledger's byte counts). No real vault
+        // comes near 2^64 bytes, so a total that overflows is refused here, not there.
+        body.files
+            .iter()
+            .try_fold(0u64, |total, f| total.checked_add(f.size))
+            .ok_or_else(|| bad("manifest: the file sizes add up to more than 2^64 bytes"))?;
         Ok(Manifest {
             body,
             file_hash: Sha256::digest(raw).into(),

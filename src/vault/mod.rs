@@ -9,7 +9,8 @@ pub mod stream;
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
@@ -36,19 +37,88 @@ pub fn exists(mount: &Path) -> bool {
     vault_dir(mount).join(HEADER_FILE).exists()
 }
 
+/// One writer at a time on a mounted medium's vault: an exclusive `flock` on the mount
+/// directory, held until dropped. A second `put` to the same medium waits, then opens the
+/// vault as the first one left it, instead of overwriting its manifest.
+pub struct WriteLock {
+    _dir: fs::File,
+}
+
+pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
+    let dir = fs::File::open(mount).map_err(Error::io(format!("open {}", mount.display())))?;
+    rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).map_err(|e| Error::Io {
+        context: format!("lock {} for writing", mount.display()),
+        source: e.into(),
+    })?;
+    Ok(WriteLock { _dir: dir })
+}
+
 /// Read the header without any key: marking, medium, cipher, slots.
 pub fn read_header(mount: &Path) -> Result<Header> {
     let path = vault_dir(mount).join(HEADER_FILE);
-    let raw = fs::read(&path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            Error::usage(format!("no baitai vault in {}", mount.display()))
+    let raw = read_small(&path, format::MAX_HEADER_FILE, "header", |e| {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Error::usage(format!("no baitai vault in {}", mount.display()))
+            }
+            _ => Error::Io {
+                context: format!("read {}", path.display()),
+                source: e,
+            },
         }
-        _ => Error::Io {
-            context: format!("read {}", path.display()),
-            source: e,
-        },
     })?;
     Header::parse(raw)
+}
+
+/// Open a file of the vault for reading, refusing anything but a regular file: a hostile medium
+/// decides what its names are, and a FIFO would block a plain open forever while a link to
+/// `/dev/zero` would never end. `O_NONBLOCK` lets the open return whatever the file is; it
+/// changes nothing for reads of a regular file. Returns the file and its length.
+fn open_regular(
+    path: &Path,
+    what: &str,
+    unopenable: impl FnOnce(std::io::Error) -> Error,
+) -> Result<(fs::File, u64)> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(unopenable)?;
+    let meta = file
+        .metadata()
+        .map_err(Error::io(format!("look at {}", path.display())))?;
+    if !meta.is_file() {
+        return Err(Error::Integrity(format!(
+            "{what} ({}) is not a regular file",
+            path.display()
+        )));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Read a header or manifest whole, refusing a file longer than `max` before reading it (and
+/// reading at most one byte more, should it grow meanwhile), so its size on a hostile medium
+/// cannot decide how much we allocate.
+fn read_small(
+    path: &Path,
+    max: usize,
+    what: &str,
+    unopenable: impl FnOnce(std::io::Error) -> Error,
+) -> Result<Vec<u8>> {
+    let what = format!("vault {what}");
+    let too_long = || Error::Integrity(format!("{what} is longer than {max} bytes"));
+    let (file, len) = open_regular(path, &what, unopenable)?;
+    if len > max as u64 {
+        return Err(too_long());
+    }
+    let mut raw = Vec::with_capacity(len as usize);
+    file.take(max as u64 + 1)
+        .read_to_end(&mut raw)
+        .map_err(Error::io(format!("read {}", path.display())))?;
+    if raw.len() > max {
+        return Err(too_long());
+    }
+    Ok(raw)
 }
 
 /// How to open a vault.
@@ -78,6 +148,24 @@ pub struct Vault {
     pub header: Header,
     dk: DataKey,
     pub manifest: Manifest,
+}
+
+/// Objects written to the medium and the signed manifest that lists them, not yet published.
+pub struct Staged {
+    raw: Vec<u8>,
+    manifest: Manifest,
+    added: Vec<FileEntry>,
+}
+
+impl Staged {
+    pub fn added(&self) -> &[FileEntry] {
+        &self.added
+    }
+
+    /// The manifest as it will be once published.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
 }
 
 fn random_hex<const N: usize>() -> ([u8; N], String) {
@@ -187,8 +275,12 @@ impl Vault {
         .ok_or_else(|| Error::Auth("wrong passphrase or not a recipient of this vault".into()))?;
         header.check_mac(&dk)?;
         let dir = vault_dir(mount);
-        let raw = fs::read(dir.join(MANIFEST_FILE))
-            .map_err(|e| Error::Integrity(format!("vault manifest is missing: {e}")))?;
+        let raw = read_small(
+            &dir.join(MANIFEST_FILE),
+            format::MAX_MANIFEST,
+            "manifest",
+            |e| Error::Integrity(format!("vault manifest is missing: {e}")),
+        )?;
         let manifest = Manifest::decode(&raw, &header, &dk)?;
         Ok(Vault {
             dir,
@@ -223,6 +315,7 @@ impl Vault {
     /// Add files. Names already present are refused unless `replace`; nothing is written until
     /// every name checks out. The manifest is replaced atomically after all objects are on
     /// disk, so an interruption leaves the previous vault intact.
+    /// Encrypt `sources` into the vault and publish the new manifest.
     pub fn add(
         &mut self,
         sources: &[Source],
@@ -231,6 +324,56 @@ impl Vault {
         now: &str,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<FileEntry>> {
+        let staged = self.stage(sources, replace, writer, now, progress)?;
+        let added = self.publish(staged)?;
+        self.remove_unlisted();
+        Ok(added)
+    }
+
+    /// Write the objects of `sources` and sign the manifest that would list them, without
+    /// publishing it: the vault still reads as before until [`Vault::publish`]. If a source
+    /// fails, the objects already written are removed.
+    pub fn stage(
+        &mut self,
+        sources: &[Source],
+        replace: bool,
+        writer: (&PersonId, &PersonKey),
+        now: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Staged> {
+        let names = self.check_new_names(sources, replace)?;
+        let mut added = Vec::new();
+        for s in sources {
+            match self.write_object(s, writer.0, now, progress) {
+                Ok(f) => added.push(f),
+                Err(e) => {
+                    for f in &added {
+                        let _ = fs::remove_file(self.object_path(f)?);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        let mut body = self.manifest.body.clone();
+        body.files.retain(|f| !names.contains(f.name.as_str()));
+        body.files.extend(added.iter().cloned());
+        body.seq += 1;
+        body.writer = writer.0.clone();
+        body.writer_key = writer.1.public().to_hex();
+        let (raw, manifest) = Manifest::encode(&body, &self.header, &self.dk, writer.1)?;
+        Ok(Staged {
+            raw,
+            manifest,
+            added,
+        })
+    }
+
+    /// Names that are plain, given once, and new unless `replace`.
+    fn check_new_names<'a>(
+        &self,
+        sources: &'a [Source],
+        replace: bool,
+    ) -> Result<HashSet<&'a str>> {
         let mut seen = HashSet::new();
         for s in sources {
             names::check(&s.name).map_err(|_| {
@@ -252,30 +395,32 @@ impl Vault {
                 ));
             }
         }
-        let mut added = Vec::new();
-        for s in sources {
-            added.push(self.write_object(s, writer.0, now, progress)?);
-        }
-        let mut body = self.manifest.body.clone();
-        let replaced: Vec<FileEntry> = body
-            .files
-            .iter()
-            .filter(|f| seen.contains(f.name.as_str()))
-            .cloned()
-            .collect();
-        body.files.retain(|f| !seen.contains(f.name.as_str()));
-        body.files.extend(added.iter().cloned());
-        body.seq += 1;
-        body.writer = writer.0.clone();
-        body.writer_key = writer.1.public().to_hex();
-        let (raw, manifest) = Manifest::encode(&body, &self.header, &self.dk, writer.1)?;
-        write_atomic(&self.dir.join(MANIFEST_FILE), &raw)?;
-        self.manifest = manifest;
-        for f in &replaced {
-            let _ = fs::remove_file(self.object_path(f)?);
-        }
-        self.remove_orphans();
-        Ok(added)
+        Ok(seen)
+    }
+
+    /// Make a staged manifest the vault's (one atomic rename). The objects of replaced files
+    /// stay until [`Vault::remove_unlisted`], so the previous manifest can still be restored.
+    pub fn publish(&mut self, staged: Staged) -> Result<Vec<FileEntry>> {
+        write_atomic(&self.dir.join(MANIFEST_FILE), &staged.raw)?;
+        self.manifest = staged.manifest;
+        Ok(staged.added)
+    }
+
+    /// Put back a manifest that [`Vault::publish`] replaced: for a put whose ledger entry
+    /// could not be committed after all.
+    pub fn restore_manifest(&self, raw: &[u8]) -> Result<()> {
+        write_atomic(&self.dir.join(MANIFEST_FILE), raw)
+    }
+
+    /// The manifest file as it is now, to restore with [`Vault::restore_manifest`].
+    pub fn manifest_raw(&self) -> Result<Vec<u8>> {
+        let p = self.dir.join(MANIFEST_FILE);
+        read_small(
+            &p,
+            format::MAX_MANIFEST,
+            "manifest",
+            Error::io(format!("read {}", p.display())),
+        )
     }
 
     fn write_object(
@@ -330,8 +475,9 @@ impl Vault {
         })
     }
 
-    /// Objects left by an interrupted `put` are not in the manifest: remove them.
-    fn remove_orphans(&self) {
+    /// Remove the objects the manifest does not list: those of replaced files, and those left
+    /// by an interrupted or failed `put`.
+    pub fn remove_unlisted(&self) {
         let keep: HashSet<&str> = self.files().iter().map(|f| f.object.as_str()).collect();
         if let Ok(rd) = fs::read_dir(self.dir.join(OBJECTS)) {
             for e in rd.flatten() {
@@ -352,7 +498,7 @@ impl Vault {
     ) -> Result<()> {
         let (key, nonce) = self.object_key(f)?;
         let path = self.object_path(f)?;
-        let mut input = fs::File::open(&path).map_err(|_| {
+        let (mut input, _) = open_regular(&path, &format!("{}: its object", f.name), |_| {
             Error::Integrity(format!("{}: its object is missing from the medium", f.name))
         })?;
         let got = stream::decrypt(
@@ -436,22 +582,42 @@ impl Vault {
         let dir = vault_dir(mount);
         for name in [HEADER_FILE, MANIFEST_FILE] {
             let p = dir.join(name);
-            if let Ok(meta) = fs::metadata(&p) {
-                let mut noise = vec![0u8; meta.len() as usize];
-                rand::rngs::OsRng.fill_bytes(&mut noise);
-                let mut f = fs::OpenOptions::new()
-                    .write(true)
-                    .open(&p)
-                    .map_err(Error::io(format!("open {}", p.display())))?;
-                f.write_all(&noise)
-                    .and_then(|_| f.sync_all())
-                    .map_err(Error::io(format!("overwrite {}", p.display())))?;
-                fs::remove_file(&p).map_err(Error::io(format!("remove {}", p.display())))?;
+            let Ok(meta) = fs::symlink_metadata(&p) else {
+                continue;
+            };
+            // A hostile medium can make these names links to a file of the erasing user's:
+            // overwrite only a regular file, never through a link, and just remove the rest.
+            if meta.is_file() {
+                overwrite_with_noise(&p)?;
             }
+            fs::remove_file(&p).map_err(Error::io(format!("remove {}", p.display())))?;
         }
         sync_dir(&dir)?;
         Ok(header)
     }
+}
+
+/// Overwrite a regular file with random bytes and flush it, a megabyte at a time whatever its
+/// length. `O_NOFOLLOW` refuses a link put in its place since it was looked at.
+fn overwrite_with_noise(p: &Path) -> Result<()> {
+    let overwrite = |source| Error::Io {
+        context: format!("overwrite {}", p.display()),
+        source,
+    };
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(p)
+        .map_err(Error::io(format!("open {}", p.display())))?;
+    let mut left = f.metadata().map_err(overwrite)?.len();
+    let mut noise = vec![0u8; left.min(1 << 20) as usize];
+    while left > 0 {
+        let n = left.min(noise.len() as u64) as usize;
+        rand::rngs::OsRng.fill_bytes(&mut noise[..n]);
+        f.write_all(&noise[..n]).map_err(overwrite)?;
+        left -= n as u64;
+    }
+    f.sync_all().map_err(overwrite)
 }
 
 /// The path for a vault name under `out`, refusing any existing component that is a symlink

@@ -367,3 +367,236 @@ fn crypto_erase_makes_it_unopenable() {
     assert!(!exists(&mount));
     assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_err());
 }
+
+/// The header file of `mount` with its body replaced by `body` (the MAC is left as it was).
+fn reframe_header(mount: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let p = vault_dir(mount).join(HEADER_FILE);
+    let raw = fs::read(&p).unwrap();
+    let mut body: serde_json::Value = serde_json::from_slice(&raw[14..raw.len() - 32]).unwrap();
+    edit(&mut body);
+    let json = serde_json::to_vec(&body).unwrap();
+    let mut out = raw[..10].to_vec();
+    out.extend_from_slice(&(json.len() as u32).to_be_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&raw[raw.len() - 32..]);
+    fs::write(&p, out).unwrap();
+}
+
+/// Run `f` on a thread and fail if it has not returned within ten seconds: what a hostile
+/// medium's FIFO or endless file would do to a plain read.
+fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("did not return: the read blocked or never ended")
+}
+
+#[test]
+fn an_oversized_header_length_is_refused_before_reading_the_body() {
+    let (_d, mount, c) = fresh();
+    make(&mount, &c, Cipher::Aes256Gcm, &[]);
+    let p = vault_dir(&mount).join(HEADER_FILE);
+    let original = fs::read(&p).unwrap();
+    let with_len = |len: u32| {
+        let mut raw = original.clone();
+        raw[10..14].copy_from_slice(&len.to_be_bytes());
+        raw
+    };
+    // A claim of 4 GiB in a small file.
+    fs::write(&p, with_len(u32::MAX)).unwrap();
+    let err = read_header(&mount).unwrap_err();
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(err.to_string().contains("length does not match"), "{err}");
+    // One byte over the limit, in a file exactly that long: refused by its size, unread.
+    let over = format::MAX_HEADER_BODY as u32 + 1;
+    let mut padded = with_len(over);
+    padded.resize(14 + over as usize + 32, b' ');
+    let err = Header::parse(padded.clone()).unwrap_err();
+    assert!(err.to_string().contains("length does not match"), "{err}");
+    fs::write(&p, &padded).unwrap();
+    let err = read_header(&mount).unwrap_err();
+    assert!(err.to_string().contains("longer than"), "{err}");
+    // A 4 GiB file claiming 4 GiB (sparse, so it costs no disk): refused without reading it.
+    fs::write(&p, with_len(u32::MAX)).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_len(14 + u64::from(u32::MAX) + 32)
+        .unwrap();
+    let err = within_seconds(move || read_header(&mount).map(|_| ()).unwrap_err());
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(err.to_string().contains("longer than"), "{err}");
+}
+
+#[test]
+fn an_oversized_manifest_file_is_refused_before_reading_it() {
+    let (_d, mount, c) = fresh();
+    make(&mount, &c, Cipher::Aes256Gcm, &[]);
+    let p = vault_dir(&mount).join(MANIFEST_FILE);
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_len(format::MAX_MANIFEST as u64 + 1)
+        .unwrap();
+    let err = within_seconds(move || opens_and_reads(&mount, &c).unwrap_err());
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(err.to_string().contains("longer than"), "{err}");
+}
+
+#[test]
+fn a_short_slot_salt_is_refused() {
+    let (_d, mount, c) = fresh();
+    make(&mount, &c, Cipher::Aes256Gcm, &[]);
+    let set_salt = |salt: &'static str| {
+        move |body: &mut serde_json::Value| {
+            for slot in body["slots"].as_array_mut().unwrap() {
+                if slot["type"] == "passphrase" {
+                    slot["salt"] = salt.into();
+                }
+            }
+        }
+    };
+    // The salt is read before the header MAC can be checked, so it is bounded on its own.
+    reframe_header(&mount, set_salt("00112233445566"));
+    let err = Vault::open(&mount, Opener::Passphrase(&c.pass))
+        .err()
+        .unwrap();
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(err.to_string().contains("slot salt is too short"), "{err}");
+    // Eight bytes pass that check; the changed salt then fails to unwrap.
+    reframe_header(&mount, set_salt("0011223344556677"));
+    let err = Vault::open(&mount, Opener::Passphrase(&c.pass))
+        .err()
+        .unwrap();
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Auth);
+    reframe_header(&mount, set_salt("not hex"));
+    let err = Vault::open(&mount, Opener::Passphrase(&c.pass))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("not hex"), "{err}");
+}
+
+/// Sign `body` as the writer, as the next manifest of `v`, and put it on the medium.
+fn write_signed_manifest(mount: &Path, v: &Vault, c: &Cast, body: &ManifestBody) {
+    let (raw, _) = Manifest::encode(body, &v.header, &v.dk, &c.writer.1).unwrap();
+    fs::write(vault_dir(mount).join(MANIFEST_FILE), raw).unwrap();
+}
+
+#[test]
+fn duplicate_names_in_a_signed_manifest_are_refused() {
+    let (_d, mount, c) = fresh();
+    let v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"one".to_vec()), ("b.txt", b"two".to_vec())],
+    );
+    let mut body = v.manifest.body.clone();
+    body.seq += 1;
+    // Correctly encrypted and signed, with no duplicate: it opens, so what follows is refused
+    // for the duplicate alone.
+    write_signed_manifest(&mount, &v, &c, &body);
+    opens_and_reads(&mount, &c).unwrap();
+    // The same name twice: once for its own object, once for the other file's.
+    let mut twice = body.clone();
+    let mut other = twice.files[1].clone();
+    other.name = "a.txt".into();
+    twice.files.push(other);
+    write_signed_manifest(&mount, &v, &c, &twice);
+    let err = opens_and_reads(&mount, &c).unwrap_err();
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(err.to_string().contains("\"a.txt\" appears twice"), "{err}");
+    // And an exact copy of an entry.
+    let mut copy = body.clone();
+    copy.files.push(copy.files[0].clone());
+    write_signed_manifest(&mount, &v, &c, &copy);
+    let err = opens_and_reads(&mount, &c).unwrap_err();
+    assert!(err.to_string().contains("appears twice"), "{err}");
+}
+
+#[test]
+fn manifest_sizes_that_overflow_are_refused() {
+    let (_d, mount, c) = fresh();
+    let v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a", vec![1]), ("b", vec![2])],
+    );
+    let mut body = v.manifest.body.clone();
+    body.seq += 1;
+    body.files[0].size = u64::MAX;
+    write_signed_manifest(&mount, &v, &c, &body);
+    let err = opens_and_reads(&mount, &c).unwrap_err();
+    assert!(err.to_string().contains("add up"), "{err}");
+}
+
+#[test]
+fn fifos_and_endless_files_on_the_medium_are_refused_not_read() {
+    let (_d, mount, c) = fresh();
+    let v = make(&mount, &c, Cipher::Aes256Gcm, &[("f", b"data".to_vec())]);
+    let dir = vault_dir(&mount);
+    let fifo = |p: &Path| {
+        let _ = fs::remove_file(p);
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            p,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        )
+        .unwrap();
+    };
+    // An object that is a FIFO: a plain open would wait for a writer forever.
+    let object = v.object_path(&v.files()[0]).unwrap();
+    fifo(&object);
+    let m = mount.clone();
+    let cast = cast_of(&c);
+    let err = within_seconds(move || opens_and_reads(&m, &cast).unwrap_err());
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    // A manifest that is a link to /dev/zero: a plain read would never end.
+    let mf = dir.join(MANIFEST_FILE);
+    fs::remove_file(&mf).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &mf).unwrap();
+    let m = mount.clone();
+    let cast = cast_of(&c);
+    let err = within_seconds(move || opens_and_reads(&m, &cast).unwrap_err());
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    // A header that is a FIFO.
+    fifo(&dir.join(HEADER_FILE));
+    let m = mount.clone();
+    let err = within_seconds(move || read_header(&m).map(|_| ()).unwrap_err());
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}
+
+/// The same people with the same keys, for a test run on another thread.
+fn cast_of(c: &Cast) -> Cast {
+    let again = |(id, key): &(PersonId, PersonKey)| {
+        (id.clone(), PersonKey::from_bytes(&key.to_bytes()).unwrap())
+    };
+    Cast {
+        writer: again(&c.writer),
+        escrow: again(&c.escrow),
+        outsider: again(&c.outsider),
+        pass: Passphrase::new("Outside-Recipient-9".into()),
+    }
+}
+
+#[test]
+fn erase_never_writes_through_a_link() {
+    let (d, mount, c) = fresh();
+    make(&mount, &c, Cipher::Aes256Gcm, &[("x", b"x".to_vec())]);
+    // A hostile medium whose manifest is a link to one of the erasing user's files.
+    let precious = d.path().join("precious.txt");
+    fs::write(&precious, b"the user's own file").unwrap();
+    let mf = vault_dir(&mount).join(MANIFEST_FILE);
+    fs::remove_file(&mf).unwrap();
+    std::os::unix::fs::symlink(&precious, &mf).unwrap();
+    Vault::erase(&mount).unwrap();
+    assert_eq!(fs::read(&precious).unwrap(), b"the user's own file");
+    assert!(fs::symlink_metadata(&mf).is_err(), "the link is removed");
+    assert!(!exists(&mount));
+}

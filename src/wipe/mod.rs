@@ -335,46 +335,90 @@ pub fn sweep_headers(dev: &mut dyn Medium, magic: &[u8], ctl: &mut Control) -> R
     let (free_tx, free_rx) = pool(CHUNK);
     let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
     let magic = magic.to_vec();
-    let (result, hits) = std::thread::scope(|s| {
+    let total = dev.len();
+    let (result, found) = std::thread::scope(|s| {
         let finder = s.spawn(move || {
-            let mut hits = Vec::new();
+            let mut found = Found::default();
             for b in full_rx {
                 for (i, sec) in b.buf.as_slice()[..b.len].chunks(SECTOR).enumerate() {
                     if sec.starts_with(&magic) && sec.len() >= 14 {
                         let body = u32::from_be_bytes([sec[10], sec[11], sec[12], sec[13]]);
                         let len = 14 + (body as u64).min(MAX_HEADER_BODY as u64) + 32;
-                        hits.push((b.offset + (i * SECTOR) as u64, len));
+                        found.add(b.offset + (i * SECTOR) as u64, len, total);
                     }
                 }
                 let _ = free_tx.send(b.buf);
             }
-            hits
+            found
         });
         let mut done = 0;
         let result = read_all(dev, ctl, phase, &free_rx, full_tx, &mut done);
         match finder.join() {
-            Ok(hits) => (result, hits),
-            Err(_) => (Err(worker_died()), Vec::new()),
+            Ok(found) => (result, found),
+            Err(_) => (Err(worker_died()), Found::default()),
         }
     });
     result?;
-    for (at, len) in &hits {
-        overwrite_random(dev, *at, *len)?;
+    for &(start, end) in &found.blocks {
+        overwrite_random(dev, start, end, ctl)?;
     }
     dev.flush().map_err(|e| io_halt("flush", 0, e))?;
-    Ok(hits.len() as u64)
+    Ok(found.headers)
 }
 
-/// Overwrite the aligned blocks covering `[at, at + len)` with random bytes.
-fn overwrite_random(dev: &mut dyn Medium, at: u64, len: u64) -> Result<(), Halt> {
-    let a = ALIGN as u64;
-    let start = at / a * a;
-    let end = (at + len).div_ceil(a).saturating_mul(a).min(dev.len());
-    let mut buf = AlignedBuf::new((end - start) as usize);
-    let n = (end - start) as usize;
-    Pattern::Random(Seed::random()).fill(start, &mut buf.as_mut_slice()[..n]);
-    dev.write_at(start, &buf.as_slice()[..n])
-        .map_err(|e| io_halt("write", start, e))
+/// Headers found by the sweep, and the aligned blocks that cover them.
+///
+/// The medium decides how many sectors start with the magic: every one of them could, each
+/// claiming a 1 MiB body. So the blocks of overlapping or touching headers are merged as they
+/// are found (in increasing order), and past [`Found::MAX_RANGES`] ranges each new header
+/// extends the last range instead. The overwrite then writes each byte of the medium at most
+/// once, and the list stays small, whatever the medium holds.
+#[derive(Debug, Default)]
+struct Found {
+    headers: u64,
+    blocks: Vec<(u64, u64)>,
+}
+
+impl Found {
+    const MAX_RANGES: usize = 4096;
+
+    fn add(&mut self, at: u64, len: u64, total: u64) {
+        self.headers += 1;
+        let a = ALIGN as u64;
+        let start = at / a * a;
+        let end = at
+            .saturating_add(len)
+            .div_ceil(a)
+            .saturating_mul(a)
+            .min(total);
+        let full = self.blocks.len() >= Self::MAX_RANGES;
+        match self.blocks.last_mut() {
+            Some(last) if start <= last.1 || full => {
+                last.1 = last.1.max(end);
+            }
+            _ => self.blocks.push((start, end)),
+        }
+    }
+}
+
+/// Overwrite `[start, end)` with random bytes, a chunk at a time (a merged range may span the
+/// whole medium), stopping between chunks when asked.
+fn overwrite_random(dev: &mut dyn Medium, start: u64, end: u64, ctl: &Control) -> Result<(), Halt> {
+    if end <= start {
+        return Ok(());
+    }
+    let pattern = Pattern::Random(Seed::random());
+    let mut buf = AlignedBuf::new((end - start).min(CHUNK as u64) as usize);
+    let mut at = start;
+    while at < end {
+        check_stop(ctl)?;
+        let n = (end - at).min(buf.len() as u64) as usize;
+        pattern.fill(at, &mut buf.as_mut_slice()[..n]);
+        dev.write_at(at, &buf.as_slice()[..n])
+            .map_err(|e| io_halt("write", at, e))?;
+        at += n as u64;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

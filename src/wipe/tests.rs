@@ -230,3 +230,112 @@ fn past_the_range_limit_only_the_count_grows() {
     assert_eq!(m.ranges.len(), WipePass::MAX_RANGES);
     assert!(m.ranges.iter().all(|r| r.len == 1), "{:?}", m.ranges);
 }
+
+/// A medium in memory that counts what is written to it.
+struct Ram {
+    bytes: Vec<u8>,
+    written: u64,
+}
+
+impl Medium for Ram {
+    fn len(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()> {
+        let at = offset as usize;
+        self.bytes[at..at + buf.len()].copy_from_slice(buf);
+        self.written += buf.len() as u64;
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        let at = offset as usize;
+        buf.copy_from_slice(&self.bytes[at..at + buf.len()]);
+        Ok(())
+    }
+    fn cache_bypass(&self) -> CacheBypass {
+        CacheBypass::FadviseDontneed
+    }
+}
+
+#[test]
+fn a_medium_full_of_header_magic_is_swept_in_one_pass() {
+    // Every sector claims to start a header with a 1 MiB body: covering each one separately
+    // would write 8192 MiB to this 4 MiB medium, uninterruptibly.
+    let mut bytes = vec![0u8; 4 << 20];
+    for sector in bytes.chunks_mut(SECTOR) {
+        sector[..8].copy_from_slice(b"BAITAIVH");
+        sector[8..14].copy_from_slice(&[0, 1, 0xff, 0xff, 0xff, 0xff]);
+    }
+    let mut dev = Ram { bytes, written: 0 };
+    let stop = AtomicBool::new(false);
+    let mut np = noop;
+    let mut ctl = quiet(&stop, &mut np);
+    assert_eq!(sweep_headers(&mut dev, b"BAITAIVH", &mut ctl), Ok(8192));
+    assert_eq!(dev.written, 4 << 20, "each byte written once");
+    assert!(dev.bytes.chunks(SECTOR).all(|s| &s[..8] != b"BAITAIVH"));
+}
+
+#[test]
+fn fuzz_header_sweep() {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    // Sectors of a small medium: plain bytes, or the magic with any body length after it.
+    let sector = prop_oneof![
+        2 => (any::<u8>(), any::<u64>()).prop_map(|(fill, seed)| (fill, seed, None)),
+        1 => (any::<u8>(), any::<u64>(), prop_oneof![any::<u32>(), 0u32..5000, Just(u32::MAX)])
+            .prop_map(|(fill, seed, len)| (fill, seed, Some(len))),
+    ];
+    let input = vec(sector, 1..40);
+    crate::fuzz::run("header_sweep", 4, input, |sectors| {
+        let mut bytes = Vec::new();
+        let mut headers = Vec::new();
+        for (i, (fill, seed, claim)) in sectors.iter().enumerate() {
+            let mut s = vec![*fill; SECTOR];
+            s[..8].copy_from_slice(&seed.to_be_bytes());
+            if let Some(len) = claim {
+                s[..8].copy_from_slice(b"BAITAIVH");
+                s[10..14].copy_from_slice(&len.to_be_bytes());
+                let len = 14 + u64::from(*len).min(MAX_HEADER_BODY as u64) + 32;
+                headers.push(((i * SECTOR) as u64, len));
+            }
+            bytes.extend_from_slice(&s);
+        }
+        let original = bytes.clone();
+        let total = bytes.len() as u64;
+        let mut dev = Ram { bytes, written: 0 };
+        let stop = AtomicBool::new(false);
+        let mut np = noop;
+        let mut ctl = quiet(&stop, &mut np);
+        let found = sweep_headers(&mut dev, b"BAITAIVH", &mut ctl);
+        prop_assert_eq!(found, Ok(headers.len() as u64));
+        prop_assert!(
+            dev.written <= total,
+            "{} bytes written to {}",
+            dev.written,
+            total
+        );
+        let a = ALIGN as u64;
+        let covered = |at: u64| {
+            headers
+                .iter()
+                .any(|(h, len)| at >= h / a * a && at < (h + len).div_ceil(a) * a)
+        };
+        for (i, (before, after)) in original.iter().zip(&dev.bytes).enumerate() {
+            if !covered(i as u64) {
+                prop_assert_eq!(before, after, "byte {} outside every header's blocks", i);
+            }
+        }
+        for (h, _) in &headers {
+            let h = *h as usize;
+            prop_assert!(
+                &dev.bytes[h..h + 8] != b"BAITAIVH",
+                "header at {} survived",
+                h
+            );
+        }
+        Ok(())
+    });
+}
