@@ -374,6 +374,11 @@ pub struct VaultPut {
     /// Who can open the vault: person IDs with slots, and whether a passphrase slot exists.
     pub recipients: Vec<PersonId>,
     pub passphrase_slot: bool,
+    /// Files found in the vault that no entry records: stored by an earlier put that was
+    /// interrupted after its manifest went in but before its entry committed. Absent (and
+    /// so hashed as before) when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unrecorded: Vec<VaultFile>,
 }
 
 /// Files decrypted from the medium's vault.

@@ -177,3 +177,62 @@ fn conflicting_checkouts_issue_each_medium_once() {
     assert_eq!(code, 0, "{out}");
     eprintln!("conflicting checkouts: {issued} media issued once each, {refused} refused");
 }
+
+#[test]
+fn two_puts_to_one_vault_at_once_both_land() {
+    let env = Env::new();
+    let medium = env.register();
+    env.ok_as(&["checkout", &medium, "--purpose", "並行書込み"], HANDLER);
+    let mount = env.path("mnt");
+    std::fs::create_dir_all(&mount).unwrap();
+    let rounds = 6;
+    let mut names = Vec::new();
+    for round in 0..rounds {
+        let start = Barrier::new(2);
+        let outs: Vec<Output> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|i| {
+                    let name = format!("r{round}-{i}.bin");
+                    let src = env.path(&name);
+                    std::fs::write(&src, vec![i as u8; 300_000 + round * 1000]).unwrap();
+                    names.push(name);
+                    let (env, start, mount, medium) = (&env, &start, &mount, &medium);
+                    s.spawn(move || {
+                        start.wait();
+                        let args = [
+                            "put",
+                            mount.to_str().unwrap(),
+                            "--medium",
+                            medium,
+                            src.to_str().unwrap(),
+                        ];
+                        run_as(env, &args, HANDLER)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for out in &outs {
+            ok_json(out, &format!("round {round}"));
+        }
+    }
+    let ls = env.ok_as(&["ls", mount.to_str().unwrap()], HANDLER);
+    let mut listed: Vec<String> = ls["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect();
+    listed.sort();
+    names.sort();
+    assert_eq!(listed, names, "a put was lost");
+    let v = env.ok_as(&["vault", "verify", mount.to_str().unwrap()], CUSTODIAN);
+    assert_eq!(v["failed"], 0, "{v}");
+    let puts = count(
+        &env,
+        "SELECT count(*) FROM entries WHERE kind = 'vault.put'",
+    );
+    assert_eq!(puts, 2 * rounds as i64);
+    let (code, out) = env.verify_code();
+    assert_eq!(code, 0, "{out}");
+}

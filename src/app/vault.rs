@@ -103,7 +103,8 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<Source>) -> Result<()> {
     Ok(())
 }
 
-fn put_body(v: &Vault, added: &[FileEntry]) -> Body {
+fn put_body(v: &Vault, staged: &vault::Staged, unrecorded: Vec<VaultFile>) -> Body {
+    let added = staged.added();
     let mut recipients: Vec<PersonId> = Vec::new();
     let mut passphrase_slot = false;
     for s in &v.header.body.slots {
@@ -123,10 +124,11 @@ fn put_body(v: &Vault, added: &[FileEntry]) -> Body {
             })
             .collect(),
         bytes: added.iter().map(|f| f.size).sum(),
-        total_files: v.files().len() as u64,
-        manifest_sha256: hex::encode(v.manifest.file_hash),
+        total_files: staged.manifest().body.files.len() as u64,
+        manifest_sha256: hex::encode(staged.manifest().file_hash),
         recipients,
         passphrase_slot,
+        unrecorded,
     })
 }
 
@@ -205,6 +207,7 @@ impl Session {
             manifest_sha256: String::new(),
             recipients: Vec::new(),
             passphrase_slot: false,
+            unrecorded: Vec::new(),
         });
         self.precheck(&Draft {
             medium: Some(number.clone()),
@@ -213,23 +216,66 @@ impl Session {
         })?;
         let signed = self.authenticate(&person, SignRole::Actor, secrets, "put")?;
         let now = crate::time::to_store(crate::time::now());
+        let _lock = vault::lock_for_writing(&req.mount)?;
         let created = !vault::exists(&req.mount);
         let dir_was_there = vault::vault_dir(&req.mount).exists();
-        let written = self.write_files(&req, &number, &signed, created, &now, progress);
-        if written.is_err() && created && !dir_was_there {
-            // A vault this put made but could not fill (a source gone or unreadable, the medium
-            // full) would stay on the medium with no ledger entry for it.
+        let done = self.write_and_record(&req, &number, &signed, created, &now, progress);
+        if done.is_err() && created && !dir_was_there {
+            // A vault this put made but could not fill or record (a source gone or unreadable,
+            // the medium full, the ledger refusing) would stay on the medium with no entry.
             let _ = std::fs::remove_dir_all(vault::vault_dir(&req.mount));
         }
-        let (v, added) = written?;
-        let body = put_body(&v, &added);
-        let entry = self.commit_signed(&number, &person.id, &signed, body)?;
+        let (entry, added, vault) = done?;
         Ok(PutReport {
             entry,
             added,
             created,
-            vault: v,
+            vault,
         })
+    }
+
+    /// Encrypt the files, then commit the ledger entry and publish the vault's new manifest
+    /// in one step: the manifest is renamed into place inside the ledger's write transaction,
+    /// just before it commits, so a crash leaves both as they were or both updated, except
+    /// in the moment between that rename and the commit.
+    fn write_and_record(
+        &mut self,
+        req: &PutRequest,
+        number: &MediumNumber,
+        signed: &Signed,
+        create: bool,
+        now: &str,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(StoredEntry, Vec<FileEntry>, Vault)> {
+        let (mut v, staged) = self.write_files(req, number, signed, create, now, progress)?;
+        let previous = v.manifest_raw()?;
+        let added = staged.added().to_vec();
+        let unrecorded = self.unrecorded_files(number, &v, &added)?;
+        let draft = Draft {
+            medium: Some(number.clone()),
+            actor: Some(signed.person.id.clone()),
+            body: put_body(&v, &staged, unrecorded),
+        };
+        let mut published = false;
+        let committed = self.ledger.write(|w| {
+            let entry = w.commit(draft, &[(SignRole::Actor, &signed.key)])?;
+            v.publish(staged)?;
+            published = true;
+            Ok(entry)
+        });
+        match committed {
+            Ok(entry) => {
+                v.remove_unlisted();
+                Ok((entry, added, v))
+            }
+            Err(e) => {
+                if published {
+                    // The entry did not commit after the manifest went in: put it back.
+                    v.restore_manifest(&previous)?;
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Create or open the vault and encrypt the sources into it.
@@ -241,7 +287,7 @@ impl Session {
         create: bool,
         now: &str,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<(Vault, Vec<FileEntry>)> {
+    ) -> Result<(Vault, vault::Staged)> {
         let person = &signed.person.id;
         let mut v = if create {
             self.create_vault(req, number, signed, now)?
@@ -254,14 +300,14 @@ impl Session {
                 },
             )?
         };
-        let added = v.add(
+        let staged = v.stage(
             &req.sources,
             req.replace,
             (person, &signed.key),
             now,
             progress,
         )?;
-        Ok((v, added))
+        Ok((v, staged))
     }
 
     fn create_vault(
@@ -402,9 +448,44 @@ impl Session {
         };
         self.precheck(&draft)?;
         let signed = self.authenticate(&person, SignRole::Actor, secrets, "vault erase")?;
+        let _lock = vault::lock_for_writing(mount)?;
         Vault::erase(mount)?;
         self.ledger
             .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))
+    }
+
+    /// Files in the vault as it stands before this put that the ledger does not record, when
+    /// its manifest is not the one the last entry for this vault recorded. This put replaces
+    /// the files in `adding`, so they are left out.
+    fn unrecorded_files(
+        &self,
+        medium: &MediumNumber,
+        v: &Vault,
+        adding: &[FileEntry],
+    ) -> Result<Vec<VaultFile>> {
+        let id = &v.header.body.vault_id;
+        let last = self
+            .ledger
+            .medium_entries(medium)?
+            .into_iter()
+            .rev()
+            .find_map(|e| match e.body {
+                Body::VaultPut(p) if &p.vault_id == id => Some(p.manifest_sha256),
+                _ => None,
+            });
+        if last.as_deref() == Some(hex::encode(v.manifest.file_hash).as_str()) {
+            return Ok(Vec::new());
+        }
+        let known = self.recorded_files(medium)?;
+        Ok(v.files()
+            .iter()
+            .filter(|f| !adding.iter().any(|a| a.name == f.name))
+            .filter(|f| !known.iter().any(|k| k.name == f.name && k.size == f.size))
+            .map(|f| VaultFile {
+                name: f.name.clone(),
+                size: f.size,
+            })
+            .collect())
     }
 
     /// What the ledger records as put on a medium since it was last proven clean (or
@@ -416,8 +497,11 @@ impl Session {
                 Body::Register(_) => files.clear(),
                 Body::Return(r) if r.check.proves_clean() => files.clear(),
                 Body::VaultPut(p) => {
-                    files.retain(|f| !p.added.iter().any(|a| a.name == f.name));
-                    files.extend(p.added);
+                    let now = p.added.into_iter().chain(p.unrecorded);
+                    for a in now {
+                        files.retain(|f| f.name != a.name);
+                        files.push(a);
+                    }
                 }
                 _ => {}
             }
