@@ -53,9 +53,24 @@ pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
     Ok(WriteLock { _dir: dir })
 }
 
+/// The vault directory, refused when it is a symbolic link: a hostile medium could point it
+/// at a directory of the user's, which `put` would then write into.
+fn own_vault_dir(mount: &Path) -> Result<PathBuf> {
+    let dir = vault_dir(mount);
+    for d in [dir.clone(), dir.join(OBJECTS)] {
+        if fs::symlink_metadata(&d).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Integrity(format!(
+                "{} on the medium is a symbolic link, not a directory of the vault",
+                d.display()
+            )));
+        }
+    }
+    Ok(dir)
+}
+
 /// Read the header without any key: marking, medium, cipher, slots.
 pub fn read_header(mount: &Path) -> Result<Header> {
-    let path = vault_dir(mount).join(HEADER_FILE);
+    let path = own_vault_dir(mount)?.join(HEADER_FILE);
     let raw = read_small(&path, format::MAX_HEADER_FILE, "header", |e| {
         match e.kind() {
             std::io::ErrorKind::NotFound => {
@@ -188,7 +203,7 @@ impl Vault {
                 format!("{} already holds a vault", mount.display()),
             ));
         }
-        let dir = vault_dir(mount);
+        let dir = own_vault_dir(mount)?;
         fs::create_dir_all(dir.join(OBJECTS))
             .map_err(Error::io(format!("create {}", dir.display())))?;
         let dk = DataKey::generate();

@@ -27,21 +27,21 @@ fn fresh() -> (tempfile::TempDir, PathBuf, Cast) {
     (d, mount, cast())
 }
 
+fn new_vault(c: &Cast, cipher: Cipher) -> NewVault<'_> {
+    NewVault {
+        medium: "USB-2026-0001".into(),
+        org: "org".into(),
+        classification: Classification::new(3, 2, 2, None).unwrap(),
+        cipher,
+        writer: (&c.writer.0, &c.writer.1),
+        escrow: vec![(c.escrow.0.clone(), c.escrow.1.agreement_public())],
+        passphrase: Some((&c.pass, KdfParams::INSECURE_FAST)),
+        now: "2026-11-23T00:00:00Z".into(),
+    }
+}
+
 fn make(mount: &Path, c: &Cast, cipher: Cipher, files: &[(&str, Vec<u8>)]) -> Vault {
-    let mut v = Vault::create(
-        mount,
-        NewVault {
-            medium: "USB-2026-0001".into(),
-            org: "org".into(),
-            classification: Classification::new(3, 2, 2, None).unwrap(),
-            cipher,
-            writer: (&c.writer.0, &c.writer.1),
-            escrow: vec![(c.escrow.0.clone(), c.escrow.1.agreement_public())],
-            passphrase: Some((&c.pass, KdfParams::INSECURE_FAST)),
-            now: "2026-11-23T00:00:00Z".into(),
-        },
-    )
-    .unwrap();
+    let mut v = Vault::create(mount, new_vault(c, cipher)).unwrap();
     let src = mount.parent().unwrap().join("src");
     fs::create_dir_all(&src).unwrap();
     let sources: Vec<Source> = files
@@ -599,4 +599,80 @@ fn erase_never_writes_through_a_link() {
     assert_eq!(fs::read(&precious).unwrap(), b"the user's own file");
     assert!(fs::symlink_metadata(&mf).is_err(), "the link is removed");
     assert!(!exists(&mount));
+}
+
+/// A manifest signed by a slot holder, naming its file so as to leave `--out`: the vault does
+/// not open, and nothing is written anywhere.
+#[test]
+fn hostile_names_in_a_signed_manifest_write_nothing() {
+    let (d, mount, c) = fresh();
+    let v = make(&mount, &c, Cipher::Aes256Gcm, &[("a.txt", b"one".to_vec())]);
+    let out = d.path().join("out");
+    fs::create_dir_all(&out).unwrap();
+    let long = "x".repeat(300);
+    let hostile = [
+        "../escape",
+        "a/../../escape",
+        "/tmp/escape",
+        "C:escape",
+        "C:\\escape",
+        "a\\..\\..\\escape",
+        "nul\0byte",
+        long.as_str(),
+        "",
+        ".",
+    ];
+    for name in hostile {
+        let mut body = v.manifest.body.clone();
+        body.seq += 1;
+        body.files[0].name = name.to_string();
+        write_signed_manifest(&mount, &v, &c, &body);
+        let opened = Vault::open(
+            &mount,
+            Opener::Person {
+                id: &c.writer.0,
+                key: &c.writer.1,
+            },
+        );
+        let err = opened.err().unwrap_or_else(|| panic!("{name:?} opened"));
+        assert_eq!(
+            err.exit_code(),
+            crate::error::ExitCode::Integrity,
+            "{name:?}"
+        );
+        assert_eq!(fs::read_dir(&out).unwrap().count(), 0, "{name:?}");
+        assert!(!d.path().join("escape").exists(), "{name:?}");
+    }
+}
+
+/// A medium whose vault directory is a link elsewhere is refused, not written through.
+#[test]
+fn a_vault_directory_that_is_a_link_is_refused() {
+    let (d, mount, c) = fresh();
+    let elsewhere = d.path().join("elsewhere");
+    fs::create_dir_all(&elsewhere).unwrap();
+    fs::create_dir_all(&mount).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, vault_dir(&mount)).unwrap();
+    let err = Vault::create(&mount, new_vault(&c, Cipher::Aes256Gcm))
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+    // The same for a vault made elsewhere and linked in.
+    let real = d.path().join("real");
+    make(&real, &c, Cipher::Aes256Gcm, &[("a.txt", b"one".to_vec())]);
+    fs::remove_file(vault_dir(&mount)).unwrap();
+    std::os::unix::fs::symlink(vault_dir(&real), vault_dir(&mount)).unwrap();
+    let err = read_header(&mount).unwrap_err();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    // And a real vault directory whose objects directory is a link.
+    fs::remove_file(vault_dir(&mount)).unwrap();
+    fs::create_dir_all(vault_dir(&mount)).unwrap();
+    for f in [HEADER_FILE, MANIFEST_FILE] {
+        fs::copy(vault_dir(&real).join(f), vault_dir(&mount).join(f)).unwrap();
+    }
+    std::os::unix::fs::symlink(&elsewhere, vault_dir(&mount).join("obj")).unwrap();
+    let err = read_header(&mount).unwrap_err();
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
