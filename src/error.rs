@@ -50,6 +50,9 @@ pub enum Error {
     Auth(String),
     #[error("integrity failure: {0}")]
     Integrity(String),
+    /// A vault on a medium that is damaged or was altered: the ledger is not in question.
+    #[error("integrity failure: {0}")]
+    Vault(String),
     #[error("device: {0}")]
     Device(String),
     /// A wipe's read-back found bytes that differ from what was written.
@@ -79,7 +82,7 @@ impl Error {
             Error::Usage(_) => ExitCode::Usage,
             Error::Refused(_) => ExitCode::Refused,
             Error::Auth(_) => ExitCode::Auth,
-            Error::Integrity(_) => ExitCode::Integrity,
+            Error::Integrity(_) | Error::Vault(_) => ExitCode::Integrity,
             Error::Device(_) => ExitCode::Device,
             Error::WipeFailed(_) => ExitCode::Integrity,
             Error::Interrupted(_) => ExitCode::Interrupted,
@@ -95,6 +98,10 @@ impl Error {
             }
             Error::Integrity(_) => Some(
                 "do not use this ledger for new entries; keep a copy and tell your auditor"
+                    .to_string(),
+            ),
+            Error::Vault(_) => Some(
+                "the vault on the medium is damaged or was altered; keep the medium as it is and tell the custodian (the ledger is not affected)"
                     .to_string(),
             ),
             Error::WipeFailed(_) => Some(

@@ -242,14 +242,21 @@ fn tampering_is_reported_with_the_file_name() {
         .fail_as(&["get", mount, "--out", out.to_str().unwrap()], HANDLER);
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("plan.txt"), "{err}");
+    // The advice is about the medium, not the ledger.
+    assert!(
+        err.contains("hint: the vault on the medium is damaged"),
+        "{err}"
+    );
+    assert!(!err.contains("do not use this ledger"), "{err}");
     assert!(
         !out.join("plan.txt").exists(),
         "no unauthenticated plaintext left behind"
     );
     let leftovers = fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     assert_eq!(leftovers, 0);
-    let (code, _) = s.env.fail_as(&["vault", "verify", mount], CUSTODIAN);
+    let (code, err) = s.env.fail_as(&["vault", "verify", mount], CUSTODIAN);
     assert_eq!(code, 5);
+    assert!(err.contains("the ledger is not affected"), "{err}");
 }
 
 #[test]

@@ -383,7 +383,7 @@ impl Session {
         let dir = self.directory()?;
         match dir.get(&m.writer) {
             Some(p) if p.public_key.to_hex() == m.writer_key => Ok(()),
-            _ => Err(Error::Integrity(format!(
+            _ => Err(Error::Vault(format!(
                 "the vault's manifest is signed by {} with a key this ledger does not know",
                 m.writer
             ))),

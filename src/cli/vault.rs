@@ -270,7 +270,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
             if let Some(s) = &s {
                 show_notices(ctx, &s.notices, &mut j);
             }
-            let failure = (!bad.is_empty()).then(|| Error::Integrity(bad.join("; ")));
+            let failure = (!bad.is_empty()).then(|| Error::Vault(bad.join("; ")));
             Ok(Some(Output {
                 human,
                 json: j,
@@ -296,8 +296,8 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
 /// already says it) and without naming the file twice.
 fn failed_file(name: &str, e: &Error) -> String {
     match e {
-        Error::Integrity(m) if m.starts_with(&format!("{name}:")) => m.clone(),
-        Error::Integrity(m) => format!("{name}: {m}"),
+        Error::Vault(m) if m.starts_with(&format!("{name}:")) => m.clone(),
+        Error::Vault(m) => format!("{name}: {m}"),
         e => format!("{name}: {e}"),
     }
 }

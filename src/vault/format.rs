@@ -26,7 +26,7 @@ pub const MAX_MANIFEST: usize = 256 << 20;
 const MANIFEST_SIG_DOMAIN: &[u8] = b"baitai-vault-v1 manifest-signature\0";
 
 fn bad(what: &str) -> Error {
-    Error::Integrity(format!("vault {what}"))
+    Error::Vault(format!("vault {what}"))
 }
 
 /// Check magic and version; a newer version gets its own clear error.

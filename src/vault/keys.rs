@@ -204,11 +204,9 @@ impl Slot {
             return Ok(None);
         };
         let salt = hex::decode(salt)
-            .map_err(|_| Error::Integrity("vault header: slot salt is not hex".into()))?;
+            .map_err(|_| Error::Vault("vault header: slot salt is not hex".into()))?;
         if salt.len() < 8 {
-            return Err(Error::Integrity(
-                "vault header: slot salt is too short".into(),
-            ));
+            return Err(Error::Vault("vault header: slot salt is too short".into()));
         }
         let kek = kdf.derive(pass, &salt)?;
         Ok(unwrap_key(cipher, &kek, vault_id, nonce, wrapped))

@@ -59,7 +59,7 @@ fn own_vault_dir(mount: &Path) -> Result<PathBuf> {
     let dir = vault_dir(mount);
     for d in [dir.clone(), dir.join(OBJECTS)] {
         if fs::symlink_metadata(&d).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::Integrity(format!(
+            return Err(Error::Vault(format!(
                 "{} on the medium is a symbolic link, not a directory of the vault",
                 d.display()
             )));
@@ -103,7 +103,7 @@ fn open_regular(
         .metadata()
         .map_err(Error::io(format!("look at {}", path.display())))?;
     if !meta.is_file() {
-        return Err(Error::Integrity(format!(
+        return Err(Error::Vault(format!(
             "{what} ({}) is not a regular file",
             path.display()
         )));
@@ -121,7 +121,7 @@ fn read_small(
     unopenable: impl FnOnce(std::io::Error) -> Error,
 ) -> Result<Vec<u8>> {
     let what = format!("vault {what}");
-    let too_long = || Error::Integrity(format!("{what} is longer than {max} bytes"));
+    let too_long = || Error::Vault(format!("{what} is longer than {max} bytes"));
     let (file, len) = open_regular(path, &what, unopenable)?;
     if len > max as u64 {
         return Err(too_long());
@@ -294,7 +294,7 @@ impl Vault {
             &dir.join(MANIFEST_FILE),
             format::MAX_MANIFEST,
             "manifest",
-            |e| Error::Integrity(format!("vault manifest is missing: {e}")),
+            |e| Error::Vault(format!("vault manifest is missing: {e}")),
         )?;
         let manifest = Manifest::decode(&raw, &header, &dk)?;
         Ok(Vault {
@@ -514,7 +514,7 @@ impl Vault {
         let (key, nonce) = self.object_key(f)?;
         let path = self.object_path(f)?;
         let (mut input, _) = open_regular(&path, &format!("{}: its object", f.name), |_| {
-            Error::Integrity(format!("{}: its object is missing from the medium", f.name))
+            Error::Vault(format!("{}: its object is missing from the medium", f.name))
         })?;
         let got = stream::decrypt(
             &mut input,
@@ -526,7 +526,7 @@ impl Vault {
             &f.name,
         )?;
         if got.size != f.size || hex::encode(got.sha256) != f.sha256 {
-            return Err(Error::Integrity(format!(
+            return Err(Error::Vault(format!(
                 "{}: content does not match the manifest",
                 f.name
             )));

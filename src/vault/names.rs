@@ -10,7 +10,7 @@ const MAX_COMPONENT: usize = 255;
 /// control characters, over-long names.
 pub fn check(name: &str) -> Result<()> {
     let bad = |why: &str| {
-        Err(Error::Integrity(format!(
+        Err(Error::Vault(format!(
             "vault file name {name:?} refused: {why}"
         )))
     };

@@ -244,7 +244,7 @@ pub fn decrypt(
     progress: &mut dyn FnMut(u64),
     name: &str,
 ) -> Result<Streamed> {
-    let tampered = |why: &str| Error::Integrity(format!("{name}: {why}"));
+    let tampered = |why: &str| Error::Vault(format!("{name}: {why}"));
     let io_out = |e| Error::Io {
         context: format!("write {name}"),
         source: e,
@@ -342,13 +342,13 @@ fn open_batch(
         let part = &s.data[(j * SEALED).min(s.data.len())..((j + 1) * SEALED).min(s.data.len())];
         let counter = s.first + j as u64;
         if part.len() < TAG_LEN {
-            return Err(Error::Integrity(format!("{name}: object is truncated")));
+            return Err(Error::Vault(format!("{name}: object is truncated")));
         }
         let last = s.last && j + 1 == n;
         keyed
             .open_into(&chunk_nonce(counter, last), part, &mut plain)
             .map_err(|_| {
-                Error::Integrity(format!(
+                Error::Vault(format!(
                     "{name}: chunk {counter} fails authentication (modified, reordered, truncated or swapped)"
                 ))
             })?;
@@ -557,7 +557,7 @@ mod tests {
                 &mut |_| {},
                 "x",
             );
-            assert!(matches!(r, Err(Error::Integrity(_))), "cut at {cut}: {r:?}");
+            assert!(matches!(r, Err(Error::Vault(_))), "cut at {cut}: {r:?}");
         }
     }
 }
