@@ -13,6 +13,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        // Said here, because tempfile's own error would name its temporary file instead.
+        return Err(Error::Io {
+            context: format!("write {}", path.display()),
+            source: std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("there is no directory {}", dir.display()),
+            ),
+        });
+    }
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .map_err(Error::io(format!("write in {}", dir.display())))?;
     tmp.write_all(bytes)

@@ -655,7 +655,7 @@ const CASES: &[Case] = &[
     case("ledger print: unknown --format", fresh, |_, t| s(&["ledger", "print", &t.arg, "--format", "pdf"]), 2, "invalid value 'pdf'"),
     case("ledger print: unknown --lang", fresh, |_, t| s(&["ledger", "print", &t.arg, "--lang", "fr"]), 2, "invalid value 'fr'"),
     case("ledger print: unknown medium", nothing, |_, _| s(&["ledger", "print", "USB-1999-0001"]), 2, "no medium"),
-    case("ledger print: -o into a missing directory", fresh, |w, t| s(&["ledger", "print", &t.arg, "-o", &w.path("no-such-dir/form.html")]), 1, "No such file or directory"),
+    case("ledger print: -o into a missing directory", fresh, |w, t| s(&["ledger", "print", &t.arg, "-o", &w.path("no-such-dir/form.html")]), 1, "form.html: there is no directory"),
     case("report overdue: --at yesterday", nothing, |_, _| s(&["report", "overdue", "--at", "yesterday"]), 2, "cannot read the time"),
     case("report inventory: unknown --format", nothing, |_, _| s(&["report", "inventory", "--format", "xlsx"]), 2, "invalid value 'xlsx'"),
     case("demo: --keep an existing directory", nothing, |w, _| s(&["demo", "--keep", &w.path("mnt")]), 2, "give --keep a new directory"),
