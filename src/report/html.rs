@@ -31,12 +31,19 @@ table.form tbody td { height: 6mm; }
 
 /// Wrap a body in a complete page with the inline style sheet.
 pub fn page(title: &str, lang: Lang, body: &str) -> String {
+    page_styled(title, lang, "", body)
+}
+
+/// A complete, self-contained page: the shared style sheet, then `extra_css` (which may set
+/// its own `@page`, e.g. A4 portrait, since later rules win), then the body. No external
+/// resources, so it prints the same offline.
+pub fn page_styled(title: &str, lang: Lang, extra_css: &str, body: &str) -> String {
     let l = match lang {
         Lang::Ja => "ja",
         Lang::En => "en",
     };
     format!(
-        "<!DOCTYPE html>\n<html lang=\"{l}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{l}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}{extra_css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(title)
     )
 }
