@@ -353,6 +353,31 @@ pub struct Lost {
     pub circumstances: String,
 }
 
+/// A stock-take of the media store (003 第4-1(3)): what was found, and how it differs from
+/// what the ledger says should be there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryCheck {
+    /// Where the check was made (the locker or safe), free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// Medium numbers found, as scanned (normalised to upper case, each once).
+    pub present: Vec<String>,
+    /// In storage according to the ledger, but not found.
+    pub missing: Vec<MediumNumber>,
+    /// Found, but the ledger puts them elsewhere or does not know them.
+    pub unexpected: Vec<Unexpected>,
+    /// Out past the time they were due back.
+    pub overdue: Vec<MediumNumber>,
+}
+
+/// A medium found where the ledger does not expect it, with where the ledger puts it
+/// (`unknown` for a number the ledger has never issued).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unexpected {
+    pub medium: String,
+    pub ledger_state: String,
+}
+
 /// A file as the ledger remembers it from a `put`: what a lost medium held (000 12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultFile {
@@ -438,6 +463,8 @@ pub enum Body {
     VaultGet(VaultGet),
     #[serde(rename = "vault.erase")]
     VaultErase(VaultErase),
+    #[serde(rename = "inventory.check")]
+    InventoryCheck(InventoryCheck),
 }
 
 /// In which capacity a person signs an entry.

@@ -4,12 +4,14 @@
 
 mod acts;
 mod auth;
+mod inventory;
 mod people;
 mod vault;
 mod wipe;
 
 pub use acts::*;
 pub use auth::{LoginNotice, Secrets, Signed};
+pub use inventory::Found;
 pub use people::*;
 pub use vault::{check_out_dir, select, sources, GetRequest, PutReport, PutRequest};
 pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};

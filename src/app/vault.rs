@@ -496,6 +496,7 @@ impl Session {
             match e.body {
                 Body::Register(_) => files.clear(),
                 Body::Return(r) if r.check.proves_clean() => files.clear(),
+                Body::Wipe(w) if w.result == WipeResult::Passed => files.clear(),
                 Body::VaultPut(p) => {
                     let now = p.added.into_iter().chain(p.unrecorded);
                     for a in now {

@@ -75,11 +75,18 @@ pub enum Command {
     /// Print or verify the ledger
     #[command(subcommand)]
     Ledger(LedgerCmd),
-    /// Inventory and overdue reports
+    /// Reports: inventory, overdue, incidents (000 12), audit (000 10(11)イ), certificates
     #[command(subcommand)]
     Report(ReportCmd),
+    /// 在庫確認: check the media store against the ledger and record the check
+    #[command(subcommand)]
+    Inventory(InventoryCmd),
     /// Run a complete lifecycle on a temporary ledger and print the resulting form
     Demo(DemoArgs),
+    /// Print a shell completion script (needs no ledger)
+    Completions(CompletionsArgs),
+    /// Print the manual page, or write one page per command into a directory (needs no ledger)
+    Man(ManArgs),
 }
 
 /// The acting person's passphrase source.
@@ -202,6 +209,21 @@ pub enum MediumCmd {
         /// Medium number
         medium: String,
     },
+    /// Print labels to stick on media: number, marking, organisation and a QR code of the
+    /// number (text, or --format html for A4 sheets of 2 × 5 labels)
+    Label(LabelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    /// Medium numbers, one label each, in this order
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub media: Vec<String>,
+    /// Every medium not destroyed or transferred
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -449,6 +471,61 @@ pub enum ReportCmd {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// 事故報告 (000 12): everything the ledger knows about a lost medium, ready to send
+    Incidents {
+        /// One medium, in any state; without it, every medium the ledger shows as lost
+        medium: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// 監査報告 (000 10(11)イ): every entry of a period by medium and by person, with `ledger verify`
+    Audit {
+        /// First day of the period (YYYY-MM-DD, "YYYY-MM-DD HH:MM" or RFC 3339), from its start
+        #[arg(long)]
+        from: String,
+        /// Last day of the period, to its end
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// 消去証明書 / 破棄証明書: the certificate of a medium's wipe record or destruction
+    /// (text, html or json)
+    Certificate {
+        /// Medium number
+        medium: String,
+        /// wipe or destruction [default: the kind of --entry; else destruction for a
+        /// destroyed medium, wipe otherwise]
+        #[arg(long, value_enum)]
+        kind: Option<crate::report::certificate::CertificateKind>,
+        /// The record's entry number [default: the medium's latest record of the kind]
+        #[arg(long, value_name = "SEQ")]
+        entry: Option<u64>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InventoryCmd {
+    /// Compare the media found in the store with the ledger: missing, unexpected and overdue
+    /// media; the check is recorded as a signed entry (003 第4-1(3))
+    Check(InventoryCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InventoryCheckArgs {
+    /// Medium numbers found, comma-separated (`none` for an empty store); without it, read
+    /// from stdin, one per line, as a barcode scanner types them
+    #[arg(long, value_name = "MEDIUM[,MEDIUM...]")]
+    pub present: Option<String>,
+    /// Where the check was made (locker, safe, room)
+    #[arg(long)]
+    pub location: Option<String>,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -535,4 +612,18 @@ pub enum VaultCmd {
         #[command(flatten)]
         auth: ActorAuth,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write baitai.1 and one page per command (baitai-checkout.1, …) into DIR instead
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }

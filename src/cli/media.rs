@@ -72,6 +72,7 @@ pub fn medium(ctx: &Ctx, cmd: MediumCmd) -> Result<Option<Output>> {
         MediumCmd::Register(a) => register(ctx, a, None),
         MediumCmd::List { state } => list(ctx, state),
         MediumCmd::Show { medium } => show(ctx, &medium),
+        MediumCmd::Label(a) => super::labels::label(ctx, a),
     }
 }
 
@@ -392,8 +393,36 @@ pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
         &e,
         format!("{} reported LOST", a.medium.to_uppercase()),
     )?;
-    if let Some(o) = out.as_mut() {
-        o.human += "Report this information-security incident at once (000 12); `baitai ledger print` shows everything the ledger knows.\n";
+    if let (Some(o), Some(m)) = (out.as_mut(), &e.medium) {
+        attach_incident(&s, &m.0, o);
     }
     Ok(out)
+}
+
+/// The incident report (000 12) after the loss is recorded. The loss stands whatever happens
+/// here, so a report that cannot be built is a note, not an error.
+fn attach_incident(s: &Session, medium: &str, o: &mut Output) {
+    let built = Lang::parse(&s.settings.lang).and_then(|lang| {
+        let report = s.incident(medium, lang, &s.verify_status()?)?;
+        let text = crate::report::incident::render(
+            std::slice::from_ref(&report),
+            crate::report::Format::Text,
+            lang,
+        )?;
+        Ok((report, text))
+    });
+    match built {
+        Ok((report, text)) => {
+            o.human += &format!("\n{text}");
+            if let serde_json::Value::Object(m) = &mut o.json {
+                m.insert("incident".into(), json!(report));
+            }
+        }
+        Err(err) => {
+            o.human += &format!("note: could not build the incident report ({err}); run `baitai report incidents {medium}`\n");
+            if let serde_json::Value::Object(m) = &mut o.json {
+                m.insert("incident_error".into(), json!(err.to_string()));
+            }
+        }
+    }
 }

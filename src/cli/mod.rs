@@ -1,10 +1,13 @@
 //! The command-line front end: parse, call the app layer, print human text or one JSON document.
 
 pub mod args;
+mod inventory;
+mod labels;
 mod media;
 mod people;
 mod reports;
 mod secrets;
+mod shell;
 mod vault;
 mod wipe;
 
@@ -198,7 +201,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Vault(c) => vault::vault(&ctx, c)?,
         Command::Ledger(c) => reports::ledger(&ctx, c)?,
         Command::Report(c) => reports::report(&ctx, c)?,
+        Command::Inventory(c) => inventory::run(&ctx, c)?,
         Command::Demo(a) => crate::demo::run(&ctx, a)?,
+        Command::Completions(a) => shell::completions(&ctx, a)?,
+        Command::Man(a) => shell::man(&ctx, a)?,
     };
     emit(&ctx, out)
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Checkpoint, Checkpoints, Ledger, VerifyFailure, VerifyReport};
 use crate::report::{html, json_doc, text, Format, Lang};
 
-fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
+pub(super) fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
     match o.lang {
         Some(l) => Ok(l),
         None => Lang::parse(&s.settings.lang),
@@ -20,7 +20,7 @@ fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
 
 /// The printout's format; `--json` alone means JSON, and printing another format to stdout
 /// under `--json` is refused because stdout would not be one JSON document.
-fn format(ctx: &Ctx, o: &OutputArgs) -> Result<Format> {
+pub(super) fn format(ctx: &Ctx, o: &OutputArgs) -> Result<Format> {
     let f = o
         .format
         .unwrap_or(if ctx.json { Format::Json } else { Format::Text });
@@ -33,7 +33,7 @@ fn format(ctx: &Ctx, o: &OutputArgs) -> Result<Format> {
 }
 
 /// Print a document, or write it to `-o FILE` (whole or not at all).
-fn deliver(o: &OutputArgs, doc: String, what: &str) -> Result<Option<Output>> {
+pub(super) fn deliver(o: &OutputArgs, doc: String, what: &str) -> Result<Option<Output>> {
     match &o.output {
         None => {
             let mut out = std::io::stdout().lock();
@@ -192,5 +192,74 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
             let doc = s.overdue(at, lang)?.render(format(ctx, &out)?, lang)?;
             deliver(&out, doc, "the overdue list")
         }
+        ReportCmd::Incidents { medium, out } => incidents(ctx, &s, medium.as_deref(), &out),
+        ReportCmd::Audit { from, to, out } => audit(ctx, &s, &from, &to, &out),
+        ReportCmd::Certificate {
+            medium,
+            kind,
+            entry,
+            out,
+        } => certificate(ctx, &s, &medium, kind, entry, &out),
     }
+}
+
+/// A certificate of sanitization or destruction. One printed from a ledger that fails
+/// verification is still delivered, marked as not reliable, and the command then exits 5.
+fn certificate(
+    ctx: &Ctx,
+    s: &Session,
+    medium: &str,
+    kind: Option<crate::report::certificate::CertificateKind>,
+    entry: Option<u64>,
+    out: &OutputArgs,
+) -> Result<Option<Output>> {
+    let lang = lang(s, out)?;
+    let format = format(ctx, out)?;
+    let cert = s.certificate(medium, kind, entry)?;
+    let doc = cert.render(format, lang)?;
+    let what = format!("the certificate of {}", cert.medium.number);
+    let delivered = deliver(out, doc, &what)?;
+    let Some(failure) = cert.ledger_failure() else {
+        return Ok(delivered);
+    };
+    match delivered {
+        Some(mut o) => {
+            o.failure = Some(failure);
+            Ok(Some(o))
+        }
+        None => {
+            // The certificate is the JSON document on stdout; the error must not add another.
+            super::JSON_EMITTED.store(ctx.json, std::sync::atomic::Ordering::SeqCst);
+            Err(failure)
+        }
+    }
+}
+
+/// One medium's incident report, or one for each medium the ledger shows as lost.
+fn incidents(
+    ctx: &Ctx,
+    s: &Session,
+    medium: Option<&str>,
+    out: &OutputArgs,
+) -> Result<Option<Output>> {
+    let lang = lang(s, out)?;
+    let format = format(ctx, out)?;
+    if let Some(m) = medium {
+        s.medium(m)?;
+    }
+    let verify = s.verify_status()?;
+    let reports = match medium {
+        Some(m) => vec![s.incident(m, lang, &verify)?],
+        None => s.incidents(lang, &verify)?,
+    };
+    let doc = crate::report::incident::render(&reports, format, lang)?;
+    deliver(out, doc, "the incident report")
+}
+
+fn audit(ctx: &Ctx, s: &Session, from: &str, to: &str, out: &OutputArgs) -> Result<Option<Output>> {
+    let lang = lang(s, out)?;
+    let format = format(ctx, out)?;
+    let period = crate::report::audit::Period::parse(from, to, &s.tz)?;
+    let doc = crate::report::audit::render(&s.audit(period, lang)?, format, lang)?;
+    deliver(out, doc, "the audit report")
 }

@@ -292,6 +292,22 @@ impl Ledger {
         )
     }
 
+    /// Entries whose time lies in `from..=to`, oldest first. Stored times are fixed-width UTC
+    /// text, so comparing the text compares the times.
+    pub fn entries_between(
+        &self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> Result<Vec<StoredEntry>> {
+        query_entries(
+            &self.conn,
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE time >= ?1 AND time <= ?2 ORDER BY seq"
+            ),
+            params![time::to_store(from), time::to_store(to)],
+        )
+    }
+
     /// The last entry signed by this person (their last successful use).
     pub fn last_signed_by(&self, id: &PersonId) -> Result<Option<StoredEntry>> {
         let seq: Option<i64> = self

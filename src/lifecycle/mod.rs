@@ -66,6 +66,11 @@ impl Lifecycle {
 pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Result<(), Refusal> {
     if act.body.is_medium_act() {
         medium::permit(people, state, act)
+    } else if act.medium.is_some() {
+        Err(Refusal::new(
+            "no-medium",
+            "this kind of entry is about the ledger or the store, not one medium",
+        ))
     } else {
         people.permit(act)
     }

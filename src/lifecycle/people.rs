@@ -142,6 +142,10 @@ impl Directory {
                 }
                 self.active(actor).map(|_| ())
             }
+            Body::InventoryCheck(_) => {
+                self.require(actor, Role::Custodian, "check the inventory")?;
+                Ok(())
+            }
             Body::AuthFailure(f) => {
                 if &f.id != actor {
                     return Err(Refusal::new(

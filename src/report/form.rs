@@ -202,7 +202,7 @@ impl Session {
     }
 }
 
-fn role_name(r: SignRole, lang: Lang) -> &'static str {
+pub fn role_name(r: SignRole, lang: Lang) -> &'static str {
     match (r, lang) {
         (SignRole::Actor, Lang::Ja) => "実施者",
         (SignRole::Approver, Lang::Ja) => "許可者",
@@ -274,7 +274,7 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
         Body::Lost(l) => format!("{}: {}", lang.t("紛失", "lost"), l.circumstances),
         Body::VaultPut(p) => {
             let names: Vec<&str> = p.added.iter().map(|f| f.name.as_str()).collect();
-            format!(
+            let mut text = format!(
                 "{}: {} ({} {}, {} bytes; {})",
                 lang.t("暗号化書込み", "encrypted onto the medium"),
                 names.join(", "),
@@ -282,8 +282,21 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
                 lang.t("ファイル", "files"),
                 p.bytes,
                 p.cipher
-            )
+            );
+            if !p.unrecorded.is_empty() {
+                let names: Vec<&str> = p.unrecorded.iter().map(|f| f.name.as_str()).collect();
+                text += &format!(
+                    "; {}: {}",
+                    lang.t(
+                        "中断した書込みで未記録だったファイルも記録",
+                        "also recorded, left unrecorded by an interrupted put"
+                    ),
+                    names.join(", ")
+                );
+            }
+            text
         }
+        Body::InventoryCheck(c) => inventory_text(c, lang),
         Body::VaultGet(g) => format!(
             "{}: {} {}, {} bytes",
             lang.t("復号読出し", "decrypted from the medium"),
@@ -306,6 +319,33 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             .to_string(),
         other => other.encode().map(|(k, _)| k).unwrap_or_default(),
     }
+}
+
+/// One line for a stock-take: how many found, and what did not match.
+pub fn inventory_text(c: &crate::model::InventoryCheck, lang: Lang) -> String {
+    let mut text = format!(
+        "{}: {} {}",
+        lang.t("在庫確認", "inventory check"),
+        c.present.len(),
+        lang.t("件確認", "found")
+    );
+    if let Some(l) = &c.location {
+        text += &format!(" ({l})");
+    }
+    let list = |v: Vec<&str>| v.join(", ");
+    if !c.missing.is_empty() {
+        let v = c.missing.iter().map(|m| m.0.as_str()).collect();
+        text += &format!("; {}: {}", lang.t("所在不明", "missing"), list(v));
+    }
+    if !c.unexpected.is_empty() {
+        let v = c.unexpected.iter().map(|u| u.medium.as_str()).collect();
+        text += &format!("; {}: {}", lang.t("想定外", "unexpected"), list(v));
+    }
+    if !c.overdue.is_empty() {
+        let v = c.overdue.iter().map(|m| m.0.as_str()).collect();
+        text += &format!("; {}: {}", lang.t("期限超過", "overdue"), list(v));
+    }
+    text
 }
 
 /// One line of a sanitization record: method, bytes read back, result.

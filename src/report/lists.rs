@@ -32,6 +32,12 @@ pub struct OverdueLine {
     pub overdue_minutes: i64,
 }
 
+/// Lists are read across, not laid out like the form: a plain left-aligned heading.
+const LIST_CSS: &str = "h1 { letter-spacing: 0.05em; text-align: left; font-size: 13pt; }
+.summary { font-size: 10pt; margin: 0 0 3mm; }
+thead { display: table-header-group; }
+";
+
 /// A list report ready to render: headings, cells, and the typed lines for JSON.
 pub struct ListReport<T: Serialize> {
     pub title: String,
@@ -55,7 +61,13 @@ impl<T: Serialize> ListReport<T> {
             }
             Format::Json => json_doc(&self.lines)?,
             Format::Html => {
-                let mut b = format!("<h1>{}</h1>\n<table>\n<thead><tr>", esc(&self.title));
+                // The first line of the title is the heading; any more lines are a summary.
+                let mut lines = self.title.lines();
+                let mut b = format!("<h1>{}</h1>\n", esc(lines.next().unwrap_or_default()));
+                for l in lines {
+                    b += &format!("<p class=\"summary\">{}</p>\n", esc(l));
+                }
+                b += "<table>\n<thead><tr>";
                 for h in &self.headers {
                     b += &format!("<th>{}</th>", esc(h));
                 }
@@ -68,14 +80,15 @@ impl<T: Serialize> ListReport<T> {
                     b += "</tr>\n";
                 }
                 b += "</tbody>\n</table>\n";
-                html::page(&self.title, lang, &b)
+                let title = self.title.lines().next().unwrap_or_default();
+                html::page_styled(title, lang, LIST_CSS, &b)
             }
         })
     }
 }
 
 impl Session {
-    fn all_states(&self) -> Result<Vec<MediumState>> {
+    pub(crate) fn all_states(&self) -> Result<Vec<MediumState>> {
         let mut out = Vec::new();
         for m in self.ledger.media()? {
             if let Some(s) = self.ledger.medium_state(&m)? {

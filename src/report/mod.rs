@@ -1,8 +1,13 @@
 //! Printouts: the 別紙様式第2 form and the inventory and overdue lists, in text, CSV, JSON and HTML.
 
+pub mod audit;
+pub mod certificate;
 pub mod form;
 pub mod html;
+pub mod incident;
+pub mod label;
 pub mod lists;
+pub mod stocktake;
 pub mod text;
 
 use serde::Serialize;

@@ -1,0 +1,105 @@
+//! The stock-take (在庫確認, 003 第4-1(3)): media found in the store, compared with where the
+//! ledger says each medium is, and recorded as a signed entry.
+
+use jiff::Timestamp;
+
+use super::{Secrets, Session};
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, StoredEntry};
+use crate::lifecycle::{Holding, MediumState};
+use crate::model::{Body, InventoryCheck, Unexpected};
+
+/// What one custodian found, before it is compared with the ledger.
+pub struct Found {
+    /// Medium numbers as typed or scanned, in any case, with repeats.
+    pub numbers: Vec<String>,
+    pub location: Option<String>,
+}
+
+impl Session {
+    /// Compare what was found with the ledger as it stands at `at`.
+    pub fn inventory_findings(&self, found: &Found, at: Timestamp) -> Result<InventoryCheck> {
+        let present = normalise(&found.numbers)?;
+        let states = self.all_states()?;
+        let mut check = InventoryCheck {
+            location: found.location.as_deref().map(str::trim).map(String::from),
+            present: present.clone(),
+            missing: Vec::new(),
+            unexpected: Vec::new(),
+            overdue: Vec::new(),
+        };
+        for s in &states {
+            let here = present.contains(&s.number.0);
+            match &s.holding {
+                Holding::InStorage if !here => check.missing.push(s.number.clone()),
+                Holding::Out(o) if at > self.due(o.kind, o.since, o.until) => {
+                    check.overdue.push(s.number.clone())
+                }
+                _ => {}
+            }
+        }
+        for p in &present {
+            let state = states.iter().find(|s| &s.number.0 == p);
+            if let Some(ledger_state) = unexpected_state(state) {
+                check.unexpected.push(Unexpected {
+                    medium: p.clone(),
+                    ledger_state,
+                });
+            }
+        }
+        Ok(check)
+    }
+
+    /// Record a stock-take by a custodian; returns the entry and what it found.
+    pub fn inventory_check(
+        &mut self,
+        found: &Found,
+        custodian: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<(StoredEntry, InventoryCheck)> {
+        let actor = self.person(custodian)?;
+        let check = self.inventory_findings(found, crate::time::now())?;
+        let draft = Draft {
+            medium: None,
+            actor: Some(actor.id),
+            body: Body::InventoryCheck(check.clone()),
+        };
+        let entry = self.record(draft, secrets, "inventory check")?;
+        Ok((entry, check))
+    }
+}
+
+/// Where the ledger puts a medium that was found, when that is not the store.
+fn unexpected_state(state: Option<&MediumState>) -> Option<String> {
+    match state {
+        None => Some("unknown".to_string()),
+        Some(s) if s.holding == Holding::InStorage => None,
+        Some(s) => Some(s.holding.as_str().to_string()),
+    }
+}
+
+/// Trim, upper-case and de-duplicate the numbers, keeping the order they were scanned in.
+/// Nothing at all is refused: an empty store is recorded by naming no medium on purpose
+/// (`--present none`), not by a scanner that sent nothing.
+fn normalise(numbers: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for n in numbers.iter().flat_map(|l| l.split([',', ' ', '\t'])) {
+        let n = n.trim().to_uppercase();
+        if n.is_empty() || out.contains(&n) {
+            continue;
+        }
+        if n.chars().any(|c| c.is_control()) || n.len() > 64 {
+            return Err(Error::usage(format!("{n:?} is not a medium number")));
+        }
+        out.push(n);
+    }
+    if out.is_empty() {
+        return Err(Error::usage(
+            "no medium numbers were given: scan or list what is in the store (--present none for an empty store)",
+        ));
+    }
+    if out == ["NONE"] {
+        out.clear();
+    }
+    Ok(out)
+}

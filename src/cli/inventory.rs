@@ -1,0 +1,75 @@
+//! Handler for `inventory check`: read what the custodian found, record it, print the findings.
+
+use std::io::{BufRead, IsTerminal};
+
+use serde_json::json;
+
+use super::args::{InventoryCheckArgs, InventoryCmd};
+use super::reports::{deliver, format, lang};
+use super::{CliSecrets, Ctx, Output};
+use crate::app::Found;
+use crate::error::{Error, Result};
+use crate::report::Format;
+
+pub fn run(ctx: &Ctx, cmd: InventoryCmd) -> Result<Option<Output>> {
+    match cmd {
+        InventoryCmd::Check(a) => check(ctx, a),
+    }
+}
+
+fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
+    let numbers = match &a.present {
+        Some(p) => vec![p.clone()],
+        None => scanned(&a)?,
+    };
+    let mut s = ctx.session()?;
+    let lang = lang(&s, &a.out)?;
+    let format = format(ctx, &a.out)?;
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file.clone(), None, None, None)?;
+    let found = Found {
+        numbers,
+        location: a.location.clone(),
+    };
+    let (entry, check) = s.inventory_check(&found, &a.auth.as_, &mut secrets)?;
+    let report = s.stocktake_report(&check, &entry, lang)?;
+    if ctx.json && a.out.output.is_none() {
+        let j = json!({
+            "entry": entry.seq,
+            "hash": hex::encode(entry.hash),
+            "time": crate::time::show_full(entry.time, &s.tz),
+            "check": check,
+            "lines": report.lines,
+        });
+        return Ok(Some(Output::new(report.render(Format::Text, lang)?, j)));
+    }
+    let doc = report.render(format, lang)?;
+    deliver(&a.out, doc, "the inventory check")
+}
+
+/// Medium numbers from stdin, one per line, as a barcode scanner types them; at a terminal,
+/// until an empty line or end of input.
+fn scanned(a: &InventoryCheckArgs) -> Result<Vec<String>> {
+    if a.auth
+        .passphrase_file
+        .as_ref()
+        .is_some_and(|p| p.as_os_str() == "-")
+    {
+        return Err(Error::usage(
+            "the medium numbers come from stdin here: give them with --present, or the passphrase in a file",
+        ));
+    }
+    let stdin = std::io::stdin();
+    let interactive = stdin.is_terminal();
+    if interactive {
+        eprintln!("Scan or type the medium numbers found, one per line; an empty line ends.");
+    }
+    let mut numbers = Vec::new();
+    for line in stdin.lock().lines() {
+        let line = line.map_err(Error::io("read medium numbers from stdin"))?;
+        if interactive && line.trim().is_empty() {
+            break;
+        }
+        numbers.push(line);
+    }
+    Ok(numbers)
+}

@@ -1,0 +1,57 @@
+//! Handler for `medium label`: printable labels for named media, or for every medium still held.
+
+use serde_json::{json, Value};
+
+use super::args::LabelArgs;
+use super::reports::{deliver, format, lang};
+use super::{Ctx, Output};
+use crate::app::Session;
+use crate::error::{Error, Result};
+use crate::report::label::{labels_html, labels_text, Label};
+use crate::report::{json_doc, Format, Lang};
+
+pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
+    let f = format(ctx, &a.out)?;
+    if f == Format::Csv {
+        return Err(Error::usage(
+            "labels are printed as text or html (or json): --format csv does not apply",
+        ));
+    }
+    let s = ctx.reader()?;
+    let lang = lang(&s, &a.out)?;
+    let labels = select(&s, &a, lang)?;
+    let doc = match f {
+        Format::Html => labels_html(&labels, lang)?,
+        Format::Json => json_doc(&json!({ "labels": labels }))?,
+        _ => labels_text(&labels, lang)?,
+    };
+    let what = match labels.len() {
+        1 => "1 label".to_string(),
+        n => format!("{n} labels"),
+    };
+    let mut out = deliver(&a.out, doc, &what)?;
+    if let Some(Value::Object(m)) = out.as_mut().map(|o| &mut o.json) {
+        let numbers: Vec<&str> = labels.iter().map(|l| l.medium.as_str()).collect();
+        m.insert("media".into(), json!(numbers));
+    }
+    Ok(out)
+}
+
+/// The media named, in the order named (a number given twice prints twice, e.g. for the
+/// medium and its case), or with `--all` every medium not destroyed or transferred.
+fn select(s: &Session, a: &LabelArgs, lang: Lang) -> Result<Vec<Label>> {
+    let labels = if a.all {
+        s.held_media_labels(lang)?
+    } else {
+        a.media
+            .iter()
+            .map(|m| s.medium_label(m, lang))
+            .collect::<Result<Vec<_>>>()?
+    };
+    if labels.is_empty() {
+        return Err(Error::usage(
+            "no medium to label: the ledger has none that is not destroyed or transferred",
+        ));
+    }
+    Ok(labels)
+}

@@ -1,0 +1,549 @@
+//! Certificates of sanitization (消去証明書) and destruction (破棄証明書): one medium's signed
+//! `medium.wipe` or `medium.destroy` entry, with the fields of NIST SP 800-88 Rev.1 Appendix G,
+//! its signatures and the ledger checked when printed; as text, JSON or one A4 portrait page.
+
+use serde::Serialize;
+
+use super::form::SignerView;
+use crate::app::Session;
+use crate::crypto::Signature;
+use crate::error::{Error, Result};
+use crate::ledger::store::fold_medium;
+use crate::ledger::{Checkpoints, Ledger, StoredEntry, StoredSignature, VerifyFailure};
+use crate::lifecycle::{Cleanliness, Directory, Holding, MediumState};
+use crate::model::{
+    Body, Classification, Destroy, DestroyMethod, DeviceIdentity, MediaKind, MediumNumber,
+    PersonId, ReturnCheck, Role, SignRole, Wipe, WipeMethod, WipeResult,
+};
+
+mod page;
+mod render;
+
+/// Which certificate: of a wipe record, or of the destruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum CertificateKind {
+    /// 消去証明書: from a `medium.wipe` record
+    Wipe,
+    /// 破棄証明書: from the `medium.destroy` entry
+    Destruction,
+}
+
+impl CertificateKind {
+    fn of(body: &Body) -> Option<CertificateKind> {
+        match body {
+            Body::Wipe(_) => Some(CertificateKind::Wipe),
+            Body::Destroy(_) => Some(CertificateKind::Destruction),
+            _ => None,
+        }
+    }
+
+    fn entry_kind(self) -> &'static str {
+        match self {
+            CertificateKind::Wipe => "medium.wipe",
+            CertificateKind::Destruction => "medium.destroy",
+        }
+    }
+}
+
+/// A certificate as data: every value comes from the ledger; the words come at rendering.
+#[derive(Debug, Clone, Serialize)]
+pub struct Certificate {
+    pub kind: CertificateKind,
+    /// True only for a passed wipe (or a recorded destruction) whose signatures are all valid,
+    /// in a ledger that verified when this was printed.
+    pub certifies: bool,
+    pub org: String,
+    pub medium: MediumInfo,
+    /// The entry certified.
+    pub entry: EntryRef,
+    /// Who signed it, in their capacity (actor, witness), with each signature checked.
+    pub signers: Vec<Signer>,
+    #[serde(flatten)]
+    pub details: Details,
+    pub ledger: LedgerCheck,
+    pub timezone: String,
+    pub printed: String,
+    pub printed_by: String,
+}
+
+/// The medium as registered, and where it stands when printed.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediumInfo {
+    pub number: String,
+    pub media_type: MediaKind,
+    pub label: Option<String>,
+    pub classification: Classification,
+    pub device: Option<DeviceIdentity>,
+    pub received_from: Option<String>,
+    pub holding: String,
+    pub clean: String,
+}
+
+/// A ledger entry by number, time and full hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryRef {
+    pub seq: u64,
+    pub kind: String,
+    pub time: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Signer {
+    pub capacity: SignRole,
+    #[serde(flatten)]
+    pub person: SignerView,
+    /// The person's roles in the ledger: their title for this act.
+    pub roles: Vec<Role>,
+    pub signature: SignatureCheck,
+}
+
+/// A signature checked against the signer's key in the ledger, when printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureCheck {
+    Valid,
+    Invalid,
+    Missing,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Details {
+    Wipe(Box<WipeDetails>),
+    Destruction(DestructionDetails),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WipeDetails {
+    /// The sanitization record exactly as signed.
+    pub record: Wipe,
+    pub started: String,
+    pub finished: String,
+    pub bytes_written: u64,
+    pub bytes_verified: u64,
+    pub mismatched_sectors: u64,
+    /// The `medium.wipe_start` entry this record ends.
+    pub start_entry: Option<u64>,
+    /// Who last had the medium out before the wipe (NIST "source").
+    pub source: Option<SignerView>,
+    pub destination: Destination,
+}
+
+/// What became of the medium after the record, as far as the ledger knows.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Destination {
+    /// Issued again (使用, 持出し, 貸出し): internal reuse.
+    Reused {
+        seq: u64,
+        time: String,
+    },
+    Destroyed {
+        seq: u64,
+        time: String,
+        method: DestroyMethod,
+    },
+    Transferred {
+        seq: u64,
+        time: String,
+        recipient: String,
+    },
+    Lost {
+        seq: u64,
+        time: String,
+    },
+    /// Nothing has happened to it since: where it stands now.
+    Pending {
+        holding: String,
+        clean: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DestructionDetails {
+    pub method: DestroyMethod,
+    /// What the ledger knew of the medium's data just before the destruction.
+    pub clean_before: String,
+    /// What showed the data unrestorable before destruction, if anything did.
+    pub basis: Option<Basis>,
+    pub unverifiable: Option<String>,
+}
+
+/// The entry that made the medium verified clean before it was destroyed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Basis {
+    Wipe {
+        entry: EntryRef,
+        method: WipeMethod,
+        bytes_verified: u64,
+        capacity_bytes: u64,
+    },
+    ReturnCheck {
+        entry: EntryRef,
+        bytes_read: u64,
+        capacity_bytes: u64,
+    },
+}
+
+/// `ledger verify` as run for this printout.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerCheck {
+    pub verified: bool,
+    pub entries: u64,
+    pub head: Option<String>,
+    /// Rules and signatures were checked after this entry, the user's last passing verify;
+    /// 0 when the whole ledger was checked.
+    pub checked_after: u64,
+    pub failure: Option<VerifyFailure>,
+}
+
+impl Certificate {
+    /// The ledger's failure as an error, so a certificate of a tampered ledger exits 5.
+    pub fn ledger_failure(&self) -> Option<Error> {
+        self.ledger.failure.as_ref().map(|f| {
+            Error::Integrity(format!(
+                "entry {}: {} (the certificate was printed marked as not reliable)",
+                f.seq, f.reason
+            ))
+        })
+    }
+}
+
+impl Session {
+    /// The certificate of `medium`'s latest record of `kind` (or of entry `seq`). Without a
+    /// kind, `seq` decides it; without either, a destroyed medium gets its destruction.
+    pub fn certificate(
+        &self,
+        medium: &str,
+        kind: Option<CertificateKind>,
+        seq: Option<u64>,
+    ) -> Result<Certificate> {
+        let state = self.medium(medium)?;
+        let entries = self.ledger.medium_entries(&state.number)?;
+        let kind = choose_kind(&state, &entries, kind, seq)?;
+        let at = pick(&state.number, &entries, kind, seq)?;
+        let build = Build {
+            session: self,
+            dir: self.directory()?,
+            state,
+            entries,
+        };
+        build.certificate(kind, at)
+    }
+}
+
+/// What a certificate is made from: one medium's entries and the people who signed them.
+struct Build<'a> {
+    session: &'a Session,
+    dir: Directory,
+    /// The medium as it stands now.
+    state: MediumState,
+    entries: Vec<StoredEntry>,
+}
+
+impl Build<'_> {
+    fn certificate(&self, kind: CertificateKind, at: usize) -> Result<Certificate> {
+        let e = &self.entries[at];
+        let details = match &e.body {
+            Body::Destroy(d) => Details::Destruction(self.destruction(at, d)),
+            Body::Wipe(w) => Details::Wipe(Box::new(self.wipe(at, w))),
+            _ => return Err(Error::Other(format!("entry #{} is not a record", e.seq))),
+        };
+        let signers = self.signers(e)?;
+        let ledger = ledger_check(&self.session.ledger)?;
+        let passed = match &details {
+            Details::Wipe(w) => w.record.result == WipeResult::Passed,
+            Details::Destruction(_) => true,
+        };
+        let signed = signers.iter().all(|s| s.signature == SignatureCheck::Valid);
+        let settings = &self.session.settings;
+        Ok(Certificate {
+            kind,
+            certifies: passed && signed && ledger.verified,
+            org: settings.org.clone(),
+            medium: medium_info(&self.state, &self.entries)?,
+            entry: self.entry_ref(e),
+            signers,
+            details,
+            ledger,
+            timezone: settings.timezone.clone(),
+            printed: self.time(crate::time::now()),
+            printed_by: format!("baitai {}", env!("CARGO_PKG_VERSION")),
+        })
+    }
+
+    fn time(&self, t: jiff::Timestamp) -> String {
+        crate::time::show_full(t, &self.session.tz)
+    }
+
+    /// A time as stored in a payload, shown in the ledger's zone (as stored if unreadable).
+    fn stored_time(&self, s: &str) -> String {
+        crate::time::from_store(s)
+            .map(|t| self.time(t))
+            .unwrap_or_else(|_| s.to_string())
+    }
+
+    fn entry_ref(&self, e: &StoredEntry) -> EntryRef {
+        EntryRef {
+            seq: e.seq,
+            kind: e.kind.clone(),
+            time: self.time(e.time),
+            hash: hex::encode(e.hash),
+        }
+    }
+
+    fn wipe(&self, at: usize, w: &Wipe) -> WipeDetails {
+        let before = &self.entries[..at];
+        WipeDetails {
+            record: w.clone(),
+            started: self.stored_time(&w.started),
+            finished: self.stored_time(&w.finished),
+            bytes_written: w.bytes_written(),
+            bytes_verified: w.bytes_verified(),
+            mismatched_sectors: w.mismatched_sectors(),
+            start_entry: before
+                .iter()
+                .rev()
+                .find(|e| matches!(e.body, Body::WipeStart(_)))
+                .map(|e| e.seq),
+            source: fold_medium(before)
+                .and_then(|s| s.last_holder)
+                .map(|p| SignerView::of(&self.dir, &p)),
+            destination: self.destination(&self.entries[at + 1..]),
+        }
+    }
+
+    /// The first later entry that issued, closed or lost the medium; else where it is now.
+    fn destination(&self, after: &[StoredEntry]) -> Destination {
+        for e in after {
+            let (seq, time) = (e.seq, self.time(e.time));
+            match &e.body {
+                Body::Checkout(_) | Body::CarryOut(_) | Body::Loan(_) => {
+                    return Destination::Reused { seq, time }
+                }
+                Body::Destroy(d) => {
+                    return Destination::Destroyed {
+                        seq,
+                        time,
+                        method: d.method,
+                    }
+                }
+                Body::Transfer(t) => {
+                    return Destination::Transferred {
+                        seq,
+                        time,
+                        recipient: t.recipient.clone(),
+                    }
+                }
+                Body::Lost(_) => return Destination::Lost { seq, time },
+                _ => {}
+            }
+        }
+        Destination::Pending {
+            holding: self.state.holding.as_str().to_string(),
+            clean: self.state.clean.as_str().to_string(),
+        }
+    }
+
+    fn destruction(&self, at: usize, d: &Destroy) -> DestructionDetails {
+        let before = &self.entries[..at];
+        let clean = fold_medium(before).map(|s| s.clean);
+        DestructionDetails {
+            method: d.method,
+            clean_before: clean.map(|c| c.as_str()).unwrap_or("unknown").to_string(),
+            basis: match clean {
+                Some(Cleanliness::VerifiedClean) => self.basis(before),
+                _ => None,
+            },
+            unverifiable: d.unverifiable.clone(),
+        }
+    }
+
+    /// The last entry that set the medium's data state, when it made it verified clean: a
+    /// passed wipe, or a whole-medium return check that found nothing.
+    fn basis(&self, before: &[StoredEntry]) -> Option<Basis> {
+        let e = before
+            .iter()
+            .rev()
+            .find(|e| matches!(e.body, Body::Return(_) | Body::Wipe(_) | Body::WipeStart(_)))?;
+        match &e.body {
+            Body::Wipe(w) if w.result == WipeResult::Passed => Some(Basis::Wipe {
+                entry: self.entry_ref(e),
+                method: w.method,
+                bytes_verified: w.bytes_verified(),
+                capacity_bytes: w.device.capacity_bytes,
+            }),
+            Body::Return(r) if r.check.proves_clean() => match &r.check {
+                ReturnCheck::Device {
+                    bytes_read,
+                    capacity_bytes,
+                    ..
+                } => Some(Basis::ReturnCheck {
+                    entry: self.entry_ref(e),
+                    bytes_read: *bytes_read,
+                    capacity_bytes: *capacity_bytes,
+                }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Everyone who must sign the entry, each signature checked against the ledger's key.
+    fn signers(&self, e: &StoredEntry) -> Result<Vec<Signer>> {
+        let stored = self.session.ledger.signatures(e.seq)?;
+        let mut due: Vec<(SignRole, PersonId)> = e
+            .actor
+            .iter()
+            .map(|a| (SignRole::Actor, a.clone()))
+            .collect();
+        if let Some((role, p)) = e.body.second_signer() {
+            due.push((role, p.clone()));
+        }
+        Ok(due
+            .into_iter()
+            .map(|(role, id)| Signer {
+                capacity: role,
+                person: SignerView::of(&self.dir, &id),
+                roles: self
+                    .dir
+                    .get(&id)
+                    .map(|p| p.roles.iter().copied().collect())
+                    .unwrap_or_default(),
+                signature: check_signature(&self.dir, e, role, &id, &stored),
+            })
+            .collect())
+    }
+}
+
+/// `ledger verify` from the user's checkpoint when there is one (as fast as `--incremental`,
+/// and as strong), else the whole ledger. The checkpoint is not moved: printing only reads.
+fn ledger_check(ledger: &Ledger) -> Result<LedgerCheck> {
+    let checkpoint = match (Checkpoints::default_location(), ledger.ledger_id()?) {
+        (Some(store), Some(id)) => store.get(&id)?,
+        _ => None,
+    };
+    let r = ledger.verify_against(checkpoint.as_ref(), true)?;
+    Ok(LedgerCheck {
+        verified: r.ok(),
+        entries: r.entries,
+        head: r.head,
+        checked_after: r.checkpoint,
+        failure: r.failure,
+    })
+}
+
+fn check_signature(
+    dir: &Directory,
+    e: &StoredEntry,
+    role: SignRole,
+    id: &PersonId,
+    stored: &[StoredSignature],
+) -> SignatureCheck {
+    let Some(s) = stored.iter().find(|s| s.role == role) else {
+        return SignatureCheck::Missing;
+    };
+    let key = dir.get(id).map(|p| p.public_key);
+    match (key, Signature::from_slice(&s.signature)) {
+        (Some(k), Some(sig)) if &s.person == id && k.verify_entry(role.as_str(), &e.hash, &sig) => {
+            SignatureCheck::Valid
+        }
+        _ => SignatureCheck::Invalid,
+    }
+}
+
+fn medium_info(state: &MediumState, entries: &[StoredEntry]) -> Result<MediumInfo> {
+    let reg = entries
+        .iter()
+        .find_map(|e| match &e.body {
+            Body::Register(r) => Some(r),
+            _ => None,
+        })
+        .ok_or_else(|| Error::Integrity(format!("{} has no registration entry", state.number)))?;
+    Ok(MediumInfo {
+        number: state.number.0.clone(),
+        media_type: reg.kind,
+        label: reg.label.clone(),
+        classification: state.classification.clone(),
+        device: reg.device.clone(),
+        received_from: reg.received_from.clone(),
+        holding: state.holding.as_str().to_string(),
+        clean: state.clean.as_str().to_string(),
+    })
+}
+
+/// The kind asked for; else the kind of the entry named; else by the medium's state.
+fn choose_kind(
+    state: &MediumState,
+    entries: &[StoredEntry],
+    kind: Option<CertificateKind>,
+    seq: Option<u64>,
+) -> Result<CertificateKind> {
+    if let Some(k) = kind {
+        return Ok(k);
+    }
+    if let Some(seq) = seq {
+        let e = &entries[position(&state.number, entries, seq)?];
+        return CertificateKind::of(&e.body).ok_or_else(|| {
+            Error::usage(format!(
+                "entry #{seq} of {} is a {}: certificates are made from medium.wipe and medium.destroy entries",
+                state.number, e.kind
+            ))
+        });
+    }
+    Ok(if state.holding == Holding::Destroyed {
+        CertificateKind::Destruction
+    } else {
+        CertificateKind::Wipe
+    })
+}
+
+fn position(number: &MediumNumber, entries: &[StoredEntry], seq: u64) -> Result<usize> {
+    entries
+        .iter()
+        .position(|e| e.seq == seq)
+        .ok_or_else(|| Error::usage(format!("entry #{seq} is not an entry of {number}")))
+}
+
+fn pick(
+    number: &MediumNumber,
+    entries: &[StoredEntry],
+    kind: CertificateKind,
+    seq: Option<u64>,
+) -> Result<usize> {
+    let Some(seq) = seq else {
+        return entries
+            .iter()
+            .rposition(|e| CertificateKind::of(&e.body) == Some(kind))
+            .ok_or_else(|| no_record(number, entries, kind));
+    };
+    let at = position(number, entries, seq)?;
+    if CertificateKind::of(&entries[at].body) != Some(kind) {
+        return Err(Error::usage(format!(
+            "entry #{seq} of {number} is a {}, not a {} record",
+            entries[at].kind,
+            kind.entry_kind()
+        )));
+    }
+    Ok(at)
+}
+
+fn no_record(number: &MediumNumber, entries: &[StoredEntry], kind: CertificateKind) -> Error {
+    let started = entries
+        .iter()
+        .rev()
+        .find(|e| matches!(e.body, Body::WipeStart(_)));
+    Error::usage(match (kind, started) {
+        (CertificateKind::Wipe, Some(s)) => format!(
+            "{number} has no wipe record: the wipe started at entry #{} never recorded its end",
+            s.seq
+        ),
+        (CertificateKind::Wipe, None) => format!("{number} has no wipe record"),
+        (CertificateKind::Destruction, _) => {
+            format!("{number} has no destruction record: it has not been destroyed")
+        }
+    })
+}

@@ -1,0 +1,221 @@
+//! `inventory check`: the store compared with the ledger, recorded as a signed entry.
+
+mod common;
+
+use common::world::World;
+use common::*;
+use serde_json::Value;
+
+fn check(w: &World, present: &str, extra: &[&str]) -> Value {
+    let mut a = vec![
+        "inventory",
+        "check",
+        "--present",
+        present,
+        "--location",
+        "第2保管庫",
+    ];
+    a.extend(extra);
+    w.env.ok_as(&a, CUSTODIAN)
+}
+
+fn media(v: &Value, key: &str) -> Vec<String> {
+    v["check"][key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            m.as_str()
+                .map(String::from)
+                .unwrap_or_else(|| m["medium"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+/// A carry-out due back two seconds from now, so that it is overdue once they pass.
+fn soon_overdue(w: &World) -> String {
+    let m = w.env.register();
+    let until = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    let until = until.to_string();
+    let approver = w.env.approver(CUSTODIAN);
+    let a = args(
+        &[
+            "carry-out",
+            &m,
+            "--until",
+            &until,
+            "--destination",
+            "本社",
+            "--purpose",
+            "打合せ",
+        ],
+        &approver,
+    );
+    w.env.ok_as(&a, HANDLER);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    m
+}
+
+#[test]
+fn missing_unexpected_and_overdue_are_found_and_recorded() {
+    let w = World::new();
+    let late = soon_overdue(&w);
+    let found = format!(
+        "{}, {} ,usb-1999-9999,{}",
+        w.returned,
+        w.lost.to_lowercase(),
+        w.returned
+    );
+    let before = w.env.ok(&["ledger", "verify"])["entries"].as_u64().unwrap();
+    let v = check(&w, &found, &[]);
+    assert_eq!(
+        media(&v, "present"),
+        [w.returned.clone(), w.lost.clone(), "USB-1999-9999".into()]
+    );
+    assert_eq!(media(&v, "missing"), vec![w.received.clone()]);
+    assert_eq!(
+        media(&v, "unexpected"),
+        [w.lost.clone(), "USB-1999-9999".into()]
+    );
+    assert_eq!(v["check"]["unexpected"][0]["ledger_state"], "lost");
+    assert_eq!(v["check"]["unexpected"][1]["ledger_state"], "unknown");
+    assert_eq!(media(&v, "overdue"), vec![late]);
+    assert_eq!(v["check"]["location"], "第2保管庫");
+    // Recorded: one signed entry, which `ledger verify` replays.
+    let after = w.env.ok(&["ledger", "verify"]);
+    assert_eq!(after["entries"].as_u64().unwrap(), before + 1);
+    let c = rusqlite::Connection::open(&w.env.ledger).unwrap();
+    let (kind, actor, medium): (String, String, Option<String>) = c
+        .query_row(
+            "SELECT kind, actor, medium FROM entries ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (kind.as_str(), actor.as_str(), medium),
+        ("inventory.check", CUSTODIAN, None)
+    );
+    assert_eq!(v["entry"].as_u64().unwrap(), before + 1);
+}
+
+#[test]
+fn the_printout_comes_in_every_format_and_language() {
+    let w = World::new();
+    let present = format!("{},{}", w.returned, w.received);
+    let text = w
+        .env
+        .cmd()
+        .args(["inventory", "check", "--present", &present])
+        .args(auth(&w))
+        .output()
+        .unwrap();
+    assert!(
+        text.status.success(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("在庫確認") && text.contains("確認"), "{text}");
+    assert!(text.contains(&w.returned), "{text}");
+    for (format, needle) in [("csv", "媒体番号,結果"), ("html", "<table>")] {
+        let out = w.env.path(&format!("check.{format}"));
+        let o = out.to_str().unwrap();
+        check(&w, &present, &["--format", format, "-o", o]);
+        let doc = std::fs::read_to_string(&out).unwrap();
+        assert!(doc.contains(needle), "{format}: {doc}");
+        assert!(doc.contains(&w.returned), "{format}");
+    }
+    let out = w.env.path("check-en.csv");
+    check(
+        &w,
+        &present,
+        &[
+            "--format",
+            "csv",
+            "--lang",
+            "en",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    let doc = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        doc.trim_start_matches('\u{feff}')
+            .starts_with("Medium,Finding"),
+        "{doc}"
+    );
+    let html = std::fs::read_to_string(w.env.path("check.html")).unwrap();
+    assert!(!html.contains("http") && !html.contains("<link") && !html.contains("<script"));
+}
+
+fn auth(w: &World) -> Vec<String> {
+    vec![
+        "--as".into(),
+        CUSTODIAN.into(),
+        "--passphrase-file".into(),
+        w.env.pass(CUSTODIAN).to_str().unwrap().into(),
+    ]
+}
+
+#[test]
+fn numbers_come_from_stdin_as_a_scanner_types_them() {
+    let w = World::new();
+    let typed = format!("{}\r\n{}\n\n", w.returned, w.received);
+    let out = w
+        .env
+        .cmd()
+        .args(["--json", "inventory", "check"])
+        .args(auth(&w))
+        .write_stdin(typed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        media(&v, "present"),
+        [w.returned.clone(), w.received.clone()]
+    );
+    assert!(media(&v, "missing").is_empty());
+}
+
+#[test]
+fn refusals_record_nothing() {
+    let w = World::new();
+    let before = w.env.ok(&["ledger", "verify"])["entries"].as_u64().unwrap();
+    // Nothing scanned is not an empty store.
+    let (code, err) = w
+        .env
+        .fail_as(&["inventory", "check", "--present", " , "], CUSTODIAN);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no medium numbers"), "{err}");
+    // Only a custodian takes stock.
+    let (code, err) = w
+        .env
+        .fail_as(&["inventory", "check", "--present", &w.returned], HANDLER);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("refused (role)"), "{err}");
+    // The passphrase and the numbers cannot both come from stdin.
+    let (code, err) = w.env.fail(&[
+        "inventory",
+        "check",
+        "--as",
+        CUSTODIAN,
+        "--passphrase-file",
+        "-",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let after = w.env.ok(&["ledger", "verify"])["entries"].as_u64().unwrap();
+    assert_eq!(after, before);
+    // An empty store, on purpose.
+    let v = check(&w, "none", &[]);
+    assert!(media(&v, "present").is_empty());
+    assert_eq!(
+        media(&v, "missing"),
+        [w.returned.clone(), w.received.clone()]
+    );
+}
