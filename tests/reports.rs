@@ -253,6 +253,26 @@ fn lost_prints_the_incident_report() {
     assert_eq!(v["incident"]["medium"], m2.as_str());
     assert_eq!(v["incident"]["loss"]["circumstances"], "出張先で紛失");
     assert_eq!(v["incident"]["verify"]["ok"], true);
+
+    // In English when asked, whatever the ledger's own language.
+    let m3 = env.register();
+    env.ok_as(&["checkout", &m3, "--purpose", "出張"], HANDLER);
+    let out = env
+        .cmd()
+        .args([
+            "lost",
+            &m3,
+            "--circumstances",
+            "lost on the train",
+            "--lang",
+            "en",
+        ])
+        .args(["--as", HANDLER, "--passphrase-file", p.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let t = String::from_utf8(out.stdout).unwrap();
+    assert!(!t.contains("情報セキュリティ事故報告"), "{t}");
+    assert!(t.contains("lost on the train"), "{t}");
 }
 
 #[test]

@@ -32,6 +32,7 @@ fn the_world_holds_every_kind_of_entry() {
         "vault.put",
         "vault.get",
         "vault.erase",
+        "inventory.check",
     ] {
         assert!(kinds.contains(k), "no {k} entry: {kinds:?}");
     }

@@ -422,6 +422,9 @@ pub struct LostArgs {
     pub circumstances: String,
     #[command(flatten)]
     pub auth: ActorAuth,
+    /// Language of the incident report printed after the loss is recorded [default: the ledger's]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -394,15 +394,16 @@ pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
         format!("{} reported LOST", a.medium.to_uppercase()),
     )?;
     if let (Some(o), Some(m)) = (out.as_mut(), &e.medium) {
-        attach_incident(&s, &m.0, o);
+        attach_incident(&s, &m.0, a.lang, o);
     }
     Ok(out)
 }
 
 /// The incident report (000 12) after the loss is recorded. The loss stands whatever happens
 /// here, so a report that cannot be built is a note, not an error.
-fn attach_incident(s: &Session, medium: &str, o: &mut Output) {
-    let built = Lang::parse(&s.settings.lang).and_then(|lang| {
+fn attach_incident(s: &Session, medium: &str, lang: Option<Lang>, o: &mut Output) {
+    let lang = lang.map_or_else(|| Lang::parse(&s.settings.lang), Ok);
+    let built = lang.and_then(|lang| {
         let report = s.incident(medium, lang, &s.verify_status()?)?;
         let text = crate::report::incident::render(
             std::slice::from_ref(&report),

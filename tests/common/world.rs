@@ -128,6 +128,18 @@ impl World {
             ),
             HANDLER,
         );
+        let stock = format!("{returned},{received}");
+        env.ok_as(
+            &[
+                "inventory",
+                "check",
+                "--present",
+                &stock,
+                "--location",
+                "保管庫A",
+            ],
+            CUSTODIAN,
+        );
         World {
             env,
             destroyed,
