@@ -233,7 +233,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
         mount: mount.clone(),
         sources: app::sources(&[work])?,
         medium: Some(m1.clone()),
-        cipher: Cipher::Aes256Gcm,
+        cipher: Some(Cipher::Aes256Gcm),
         replace: false,
         recipient_passphrase: None,
     };

@@ -81,6 +81,8 @@ fn missing_unexpected_and_overdue_are_found_and_recorded() {
     assert_eq!(v["check"]["unexpected"][1]["ledger_state"], "unknown");
     assert_eq!(media(&v, "overdue"), vec![late]);
     assert_eq!(v["check"]["location"], "第2保管庫");
+    // The custodian sees their last use and any failed attempts, as after every act.
+    assert!(v["notices"].is_array(), "{v}");
     // Recorded: one signed entry, which `ledger verify` replays.
     let after = w.env.ok(&["ledger", "verify"]);
     assert_eq!(after["entries"].as_u64().unwrap(), before + 1);

@@ -345,3 +345,42 @@ fn only_one_passphrase_may_come_from_stdin() {
     );
     assert!(!s.mount.join("BAITAI").exists(), "nothing written");
 }
+
+#[test]
+fn options_for_a_new_vault_are_refused_on_an_existing_one() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "a.txt", b"one");
+    s.env.ok_as(
+        &[
+            "put",
+            mount,
+            &f,
+            "--medium",
+            &s.medium,
+            "--cipher",
+            "camellia-256-gcm",
+        ],
+        HANDLER,
+    );
+    let g = write(&s.env, "b.txt", b"two");
+    let pass = s.env.pass("P0007");
+    let before = fs::read(s.mount.join("BAITAI/vault.mf")).unwrap();
+    for (extra, needle) in [
+        (vec!["--cipher", "aes-256-gcm"], "keeps the cipher"),
+        (
+            vec!["--recipient-passphrase-file", pass.to_str().unwrap()],
+            "passphrase is set when a vault is made",
+        ),
+    ] {
+        let mut a = vec!["put", mount, g.as_str()];
+        a.extend(extra);
+        let (code, err) = s.env.fail_as(&a, HANDLER);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(needle), "{err}");
+    }
+    assert_eq!(fs::read(s.mount.join("BAITAI/vault.mf")).unwrap(), before);
+    // Naming the cipher the vault already has is fine.
+    s.env
+        .ok_as(&["put", mount, &g, "--cipher", "camellia-256-gcm"], HANDLER);
+}

@@ -13,7 +13,9 @@ pub use acts::*;
 pub use auth::{LoginNotice, Secrets, Signed};
 pub use inventory::Found;
 pub use people::*;
-pub use vault::{check_out_dir, select, sources, GetRequest, PutReport, PutRequest};
+pub use vault::{
+    check_new_vault_options, check_out_dir, select, sources, GetRequest, PutReport, PutRequest,
+};
 pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};
 
 use std::path::Path;

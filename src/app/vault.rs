@@ -15,7 +15,9 @@ pub struct PutRequest {
     pub sources: Vec<Source>,
     /// Needed for the first put, when the medium has no vault yet.
     pub medium: Option<String>,
-    pub cipher: Cipher,
+    /// For a new vault; `None` means AES-256-GCM. An existing vault must not be asked for
+    /// another.
+    pub cipher: Option<Cipher>,
     pub replace: bool,
     /// A passphrase slot for an outside recipient (first put only).
     pub recipient_passphrase: Option<Passphrase>,
@@ -194,6 +196,7 @@ impl Session {
                 req.mount.display()
             )));
         }
+        check_new_vault_options(&req.mount, req.cipher, req.recipient_passphrase.is_some())?;
         let number = self.put_medium(&req)?;
         self.check_mount_device(&number, &req.mount)?;
         let person = self.active_person(handler)?;
@@ -342,7 +345,7 @@ impl Session {
                 medium: number.0.clone(),
                 org: self.settings.org.clone(),
                 classification: state.classification,
-                cipher: req.cipher,
+                cipher: req.cipher.unwrap_or(Cipher::Aes256Gcm),
                 writer: (&signed.person.id, &signed.key),
                 escrow,
                 passphrase: req
@@ -536,6 +539,33 @@ pub fn select(v: &Vault, names: &[String]) -> Result<Vec<FileEntry>> {
         })
         .collect::<Result<Vec<_>>>()
         .map(|v| v.into_iter().flatten().collect())
+}
+
+/// `--cipher` and an outside recipient's passphrase shape a new vault; for one that exists they
+/// would be ignored, so they are refused instead, before any passphrase is asked for.
+pub fn check_new_vault_options(
+    mount: &Path,
+    cipher: Option<Cipher>,
+    recipient: bool,
+) -> Result<()> {
+    if !vault::exists(mount) {
+        return Ok(());
+    }
+    let have = vault::read_header(mount)?.cipher();
+    if cipher.is_some_and(|c| c != have) {
+        return Err(Error::usage(format!(
+            "the vault in {} uses {}; a vault keeps the cipher it was made with",
+            mount.display(),
+            have.name()
+        )));
+    }
+    if recipient {
+        return Err(Error::usage(format!(
+            "the vault in {} exists already: an outside recipient's passphrase is set when a vault is made",
+            mount.display()
+        )));
+    }
+    Ok(())
 }
 
 /// `--out` must be a directory or not exist yet: checked before any passphrase is asked for.

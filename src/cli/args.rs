@@ -550,9 +550,9 @@ pub struct PutArgs {
     /// The medium, for the first put (later puts read it from the vault)
     #[arg(long)]
     pub medium: Option<String>,
-    /// Cipher for a new vault
-    #[arg(long, value_enum, default_value = "aes-256-gcm")]
-    pub cipher: crate::crypto::Cipher,
+    /// Cipher for a new vault [default: aes-256-gcm]; an existing vault keeps its own
+    #[arg(long, value_enum)]
+    pub cipher: Option<crate::crypto::Cipher>,
     /// Replace files of the same name
     #[arg(long)]
     pub replace: bool,

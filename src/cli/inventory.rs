@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::args::{InventoryCheckArgs, InventoryCmd};
 use super::reports::{deliver, format, lang};
-use super::{CliSecrets, Ctx, Output};
+use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::Found;
 use crate::error::{Error, Result};
 use crate::report::Format;
@@ -33,15 +33,18 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
     let (entry, check) = s.inventory_check(&found, &a.auth.as_, &mut secrets)?;
     let report = s.stocktake_report(&check, &entry, lang)?;
     if ctx.json && a.out.output.is_none() {
-        let j = json!({
+        let mut j = json!({
             "entry": entry.seq,
             "hash": hex::encode(entry.hash),
             "time": crate::time::show_full(entry.time, &s.tz),
             "check": check,
             "lines": report.lines,
         });
+        show_notices(ctx, &s.notices, &mut j);
         return Ok(Some(Output::new(report.render(Format::Text, lang)?, j)));
     }
+    // Last use and failed attempts go to stderr, so they never mix into the printout.
+    show_notices(ctx, &s.notices, &mut serde_json::Value::Null);
     let doc = report.render(format, lang)?;
     deliver(&a.out, doc, "the inventory check")
 }

@@ -51,6 +51,8 @@ fn file_rows(files: &[FileEntry]) -> Vec<Vec<String>> {
 
 pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
     let mut s = ctx.session()?;
+    let recipient = a.recipient_passphrase_file.is_some();
+    crate::app::check_new_vault_options(&a.mount, a.cipher, recipient)?;
     // One source of secrets, so at most one of the two passphrases can come from stdin.
     let mut secrets = CliSecrets::new(
         a.auth.passphrase_file,
