@@ -696,17 +696,22 @@ fn each_html_certificate_prints_on_one_a4_page() {
             .env("HOME", env.dir.path())
             .output()
             .unwrap();
-        let Ok(bytes) = std::fs::read(&pdf) else {
-            eprintln!(
-                "skipped: {browser} printed no PDF: {}",
+        // Chromium is installed, so a missing PDF is a failure, not a reason to skip.
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|e| {
+            panic!(
+                "{browser} printed no PDF ({e}): {}",
                 String::from_utf8_lossy(&run.stderr)
-            );
-            return;
-        };
+            )
+        });
         assert_eq!(
             pages(&bytes),
             1,
             "the {kind} certificate in {lang} takes more than one page"
+        );
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("/MediaBox [0 0 594.9"),
+            "the {kind} certificate in {lang} is not on A4 portrait"
         );
     }
 }

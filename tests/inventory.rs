@@ -221,3 +221,78 @@ fn refusals_record_nothing() {
         [w.returned.clone(), w.received.clone()]
     );
 }
+
+#[test]
+fn bad_location_or_printout_path_records_nothing() {
+    let w = World::new();
+    let before = w.env.ok(&["ledger", "verify"])["entries"].as_u64().unwrap();
+    let forged = "A\n確認: 99 / 所在不明: 0";
+    let (code, err) = w.env.fail_as(
+        &[
+            "inventory",
+            "check",
+            "--present",
+            &w.returned,
+            "--location",
+            forged,
+        ],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--location must be one line"), "{err}");
+    let nowhere = w.env.path("no-such-dir/check.html");
+    let (code, err) = w.env.fail_as(
+        &[
+            "inventory",
+            "check",
+            "--present",
+            &w.returned,
+            "--format",
+            "html",
+            "-o",
+            nowhere.to_str().unwrap(),
+        ],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("there is no directory"), "{err}");
+    let after = w.env.ok(&["ledger", "verify"])["entries"].as_u64().unwrap();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn an_overdue_medium_found_in_the_store_is_listed_once() {
+    let w = World::new();
+    let late = soon_overdue(&w);
+    let v = check(&w, &format!("{},{},{late}", w.returned, w.received), &[]);
+    assert!(media(&v, "overdue").is_empty(), "{v}");
+    assert_eq!(media(&v, "unexpected"), vec![late.clone()]);
+    let lines: Vec<&Value> = v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["medium"] == late.as_str())
+        .collect();
+    assert_eq!(lines.len(), 1, "{v}");
+}
+
+/// The schema says inventory checks may appear, so an older baitai stops with "upgrade"
+/// instead of calling them tampering; an older file still reads.
+#[test]
+fn the_schema_marks_that_inventory_checks_may_appear() {
+    let w = World::new();
+    let version = |env: &Env| -> i64 {
+        let c = rusqlite::Connection::open(&env.ledger).unwrap();
+        c.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(version(&w.env), 2);
+    w.env.sql("PRAGMA user_version = 1");
+    assert_eq!(w.env.verify_code().0, 0, "a schema-1 file reads as it is");
+    w.env.register();
+    assert_eq!(version(&w.env), 2, "the next write brings it up to date");
+    w.env.sql("PRAGMA user_version = 3");
+    let (code, err) = w.env.fail(&["ledger", "verify"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("schema 3"), "{err}");
+}

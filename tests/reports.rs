@@ -525,3 +525,23 @@ fn a_tampered_ledger_is_reported_as_failing_at_the_top() {
         "the incident page shows the failure"
     );
 }
+
+/// A medium lost from the store after its return is not placed with the handler who had it
+/// before: the report names the custodian who received it back.
+#[test]
+fn a_medium_lost_from_storage_names_who_received_it_back() {
+    let env = Env::new();
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "設計レビュー"], HANDLER);
+    env.ok_as(&["return", &m], CUSTODIAN);
+    let v = env.ok_as(
+        &["lost", &m, "--circumstances", "保管庫の棚卸しで所在不明"],
+        CUSTODIAN2,
+    );
+    let holder = &v["incident"]["last_holder"];
+    assert_eq!(holder["person"]["id"], CUSTODIAN, "{holder}");
+    assert!(
+        holder["terms"].as_str().unwrap().contains("保管中"),
+        "{holder}"
+    );
+}

@@ -47,10 +47,30 @@ fn every_shell_gets_a_script_naming_the_subcommands() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let script = stdout(&env, &["completions", shell]);
         assert!(script.len() > 1000, "{shell}: {script}");
+        // How each shell's script names a subcommand, so that words like "return" or "label"
+        // elsewhere in the script (bash keywords, flags) do not count.
+        let named = |path: &[&str]| -> String {
+            match shell {
+                "bash" => path.iter().fold("baitai".to_string(), |acc, p| {
+                    format!("{acc}__subcmd__{}", p.replace('-', "__subcmd__"))
+                }),
+                "zsh" => format!("({})", path[path.len() - 1]),
+                "fish" => format!(" -a \"{}\"", path[path.len() - 1]),
+                _ => format!("'baitai;{}'", path.join(";")),
+            }
+        };
         for sub in SUBCOMMANDS {
-            assert!(script.contains(sub), "{shell} script does not name {sub}");
+            let token = named(&[sub]);
+            assert!(
+                script.contains(&token),
+                "{shell} script does not name {sub} ({token})"
+            );
         }
-        assert!(script.contains("label"), "{shell}: no `medium label`");
+        let token = named(&["medium", "label"]);
+        assert!(
+            script.contains(&token),
+            "{shell}: no `medium label` ({token})"
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::{Secrets, Session};
+use super::{required_text, Secrets, Session};
 use crate::error::{Error, Result};
 use crate::ledger::{Draft, StoredEntry};
 use crate::lifecycle::{Holding, MediumState};
@@ -22,7 +22,11 @@ impl Session {
         let present = normalise(&found.numbers)?;
         let states = self.all_states()?;
         let mut check = InventoryCheck {
-            location: found.location.as_deref().map(str::trim).map(String::from),
+            location: found
+                .location
+                .as_deref()
+                .map(|l| required_text("--location", l))
+                .transpose()?,
             present: present.clone(),
             missing: Vec::new(),
             unexpected: Vec::new(),
@@ -32,7 +36,8 @@ impl Session {
             let here = present.contains(&s.number.0);
             match &s.holding {
                 Holding::InStorage if !here => check.missing.push(s.number.clone()),
-                Holding::Out(o) if at > self.due(o.kind, o.since, o.until) => {
+                // One found in the store is listed as unexpected, not twice.
+                Holding::Out(o) if !here && at > self.due(o.kind, o.since, o.until) => {
                     check.overdue.push(s.number.clone())
                 }
                 _ => {}

@@ -262,8 +262,10 @@ impl Session {
         let mut published = false;
         let committed = self.ledger.write(|w| {
             let entry = w.commit(draft, &[(SignRole::Actor, &signed.key)])?;
-            v.publish(staged)?;
+            // Set first: publishing can fail after its rename (flushing the directory), and
+            // putting the old manifest back is harmless if the rename never happened.
             published = true;
+            v.publish(staged)?;
             Ok(entry)
         });
         match committed {
@@ -452,9 +454,13 @@ impl Session {
         self.precheck(&draft)?;
         let signed = self.authenticate(&person, SignRole::Actor, secrets, "vault erase")?;
         let _lock = vault::lock_for_writing(mount)?;
-        Vault::erase(mount)?;
-        self.ledger
-            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))
+        // Erase inside the write transaction, after the rules passed there: a refusal then
+        // leaves the vault as it was, instead of erased with no record.
+        self.ledger.write(|w| {
+            let entry = w.commit(draft, &[(SignRole::Actor, &signed.key)])?;
+            Vault::erase(mount)?;
+            Ok(entry)
+        })
     }
 
     /// Files in the vault as it stands before this put that the ledger does not record, when

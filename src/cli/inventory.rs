@@ -22,6 +22,7 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
         Some(p) => vec![p.clone()],
         None => scanned(&a)?,
     };
+    check_output_dir(&a)?;
     let mut s = ctx.session()?;
     let lang = lang(&s, &a.out)?;
     let format = format(ctx, &a.out)?;
@@ -46,7 +47,32 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
     // Last use and failed attempts go to stderr, so they never mix into the printout.
     show_notices(ctx, &s.notices, &mut serde_json::Value::Null);
     let doc = report.render(format, lang)?;
-    deliver(&a.out, doc, "the inventory check")
+    deliver(&a.out, doc, "the inventory check").map_err(|e| {
+        Error::Other(format!(
+            "the check is recorded as entry #{}, but its printout was not written: {e}",
+            entry.seq
+        ))
+    })
+}
+
+/// Refuse an `-o` into a directory that does not exist before anything is recorded: the
+/// check is signed into the ledger first, and repeating it for a printout would record it twice.
+fn check_output_dir(a: &InventoryCheckArgs) -> Result<()> {
+    let Some(path) = &a.out.output else {
+        return Ok(());
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if dir.is_dir() {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "-o {}: there is no directory {}",
+        path.display(),
+        dir.display()
+    )))
 }
 
 /// Medium numbers from stdin, one per line, as a barcode scanner types them; at a terminal,

@@ -404,7 +404,7 @@ pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
 fn attach_incident(s: &Session, medium: &str, lang: Option<Lang>, o: &mut Output) {
     let lang = lang.map_or_else(|| Lang::parse(&s.settings.lang), Ok);
     let built = lang.and_then(|lang| {
-        let report = s.incident(medium, lang, &s.verify_status()?)?;
+        let report = s.incident(medium, lang, &s.verify_status(false)?)?;
         let text = crate::report::incident::render(
             std::slice::from_ref(&report),
             crate::report::Format::Text,

@@ -247,7 +247,7 @@ fn incidents(
     if let Some(m) = medium {
         s.medium(m)?;
     }
-    let verify = s.verify_status()?;
+    let verify = s.verify_status(false)?;
     let reports = match medium {
         Some(m) => vec![s.incident(m, lang, &verify)?],
         None => s.incidents(lang, &verify)?,

@@ -13,7 +13,8 @@ use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 use crate::time;
 
 /// Schema migrations, numbered by position (PRAGMA user_version = how many have run).
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE entries (
     seq       INTEGER PRIMARY KEY,
     time      TEXT NOT NULL,
@@ -46,7 +47,11 @@ CREATE TRIGGER signatures_append_only_u BEFORE UPDATE ON signatures
     BEGIN SELECT RAISE(ABORT, 'ledger signatures are append-only'); END;
 CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
     BEGIN SELECT RAISE(ABORT, 'ledger signatures are append-only'); END;
-"#];
+"#,
+    // 2: nothing in the tables changes, but entries of kind `inventory.check` may now appear.
+    // A baitai that reads schema 1 would call them tampering; this makes it say "upgrade".
+    "-- schema 2: inventory.check entries",
+];
 
 /// Kinds that make up the people directory and settings.
 const DIRECTORY_KINDS: &str = "('ledger.init','person.add','person.revoke')";
@@ -132,7 +137,8 @@ impl Ledger {
                 path.display()
             )));
         }
-        if version != MIGRATIONS.len() {
+        // Older schemas differ only in what entries they may hold, so they read as they are.
+        if version > MIGRATIONS.len() {
             return Err(Error::usage(format!(
                 "the ledger at {} has schema {version}; this baitai reads schema {}",
                 path.display(),

@@ -255,13 +255,16 @@ fn count_kinds<'a>(lines: impl Iterator<Item = &'a EntryLine>, lang: Lang) -> Ve
 
 impl Session {
     /// `ledger verify` as it stands now, against this user's kept checkpoint so that a
-    /// truncated ledger fails here too; read-only, so the checkpoint is not moved.
-    pub fn verify_status(&self) -> Result<VerifyStatus> {
+    /// truncated ledger fails here too; read-only, so the checkpoint is not moved. The whole
+    /// ledger for the periodic review; for an incident report, where a minute's delay at a
+    /// million entries matters, only what came after the checkpoint (as `--incremental`).
+    pub fn verify_status(&self, whole: bool) -> Result<VerifyStatus> {
         let kept = match (Checkpoints::default_location(), self.ledger.ledger_id()?) {
             (Some(store), Some(id)) => store.get(&id)?,
             _ => None,
         };
-        let r = self.ledger.verify_against(kept.as_ref(), false)?;
+        let incremental = !whole && kept.is_some();
+        let r = self.ledger.verify_against(kept.as_ref(), incremental)?;
         Ok(VerifyStatus {
             ok: r.ok(),
             entries: r.entries,
@@ -287,7 +290,7 @@ impl Session {
     }
 
     pub fn audit(&self, period: Period, lang: Lang) -> Result<AuditReport> {
-        let verify = self.verify_status()?;
+        let verify = self.verify_status(true)?;
         let dir = self.directory()?;
         let entries: Vec<EntryLine> = self
             .ledger

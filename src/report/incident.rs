@@ -150,7 +150,7 @@ impl Session {
             lost,
             next_steps: next_steps(lost, loss.as_ref(), encryption.as_ref(), lang),
             loss,
-            last_holder: self.last_holder(&dir, &state, window, lang),
+            last_holder: self.last_holder(&dir, &state, &entries, lang),
             since,
             timeline,
             contents,
@@ -201,16 +201,33 @@ impl Session {
         })
     }
 
-    /// The last holder, with the entry that gave them the medium (use, carry-out or loan).
+    /// The last holder, with the entry that gave them the medium (use, carry-out or loan). A
+    /// medium lost while back in storage names the custodian who received it, not the
+    /// handler who had it before: the report must not place it with the wrong person.
     fn last_holder(
         &self,
         dir: &Directory,
         state: &MediumState,
-        window: &[StoredEntry],
+        entries: &[StoredEntry],
         lang: Lang,
     ) -> Option<Holder> {
+        let lost_at = entries
+            .iter()
+            .rposition(|e| matches!(e.body, Body::Lost(_)));
+        let before = &entries[..lost_at.unwrap_or(entries.len())];
+        if let Some(stored) = in_storage_at_loss(before, lost_at.is_some()) {
+            return Some(Holder {
+                person: SignerView::of(dir, stored.actor.as_ref()?),
+                since: self.show_time(stored.time),
+                terms: format!(
+                    "{} #{}",
+                    lang.t("保管中（返却で受領）", "in storage, received back at entry"),
+                    stored.seq
+                ),
+            });
+        }
         let id = state.last_holder.as_ref()?;
-        let issue = window.iter().rev().find(|e| {
+        let issue = before.iter().rev().find(|e| {
             e.actor.as_ref() == Some(id)
                 && matches!(
                     e.body,
@@ -800,4 +817,20 @@ fn timeline_html(r: &IncidentReport, lang: Lang) -> String {
         })
         .collect();
     table_html(&timeline_columns(lang), &rows)
+}
+
+/// The return that put a medium back in storage, when it was there at the moment it was
+/// reported lost.
+fn in_storage_at_loss(before: &[StoredEntry], was_lost: bool) -> Option<&StoredEntry> {
+    if !was_lost {
+        return None;
+    }
+    let state = crate::ledger::store::fold_medium(before)?;
+    if state.holding != Holding::InStorage {
+        return None;
+    }
+    before
+        .iter()
+        .rev()
+        .find(|e| matches!(e.body, Body::Return(_)))
 }

@@ -8,7 +8,7 @@ use super::Lang;
 use crate::app::Session;
 use crate::error::Result;
 use crate::ledger::StoredEntry;
-use crate::lifecycle::{Holding, MediumState};
+use crate::lifecycle::{Directory, Holding, MediumState};
 use crate::model::InventoryCheck;
 
 /// One medium on the printout.
@@ -31,20 +31,24 @@ impl Session {
         lang: Lang,
     ) -> Result<ListReport<StocktakeLine>> {
         let states = self.all_states()?;
-        let find = |m: &str| states.iter().find(|s| s.number.0 == m);
+        let dir = self.directory()?;
+        let line = |m: &str, finding| {
+            let state = states.iter().find(|s| s.number.0 == m);
+            self.line(&dir, m, finding, state)
+        };
         let mut lines = Vec::new();
         for m in &check.missing {
-            lines.push(self.line(&m.0, "missing", find(&m.0))?);
+            lines.push(line(&m.0, "missing"));
         }
         for u in &check.unexpected {
-            lines.push(self.line(&u.medium, "unexpected", find(&u.medium))?);
+            lines.push(line(&u.medium, "unexpected"));
         }
         for m in &check.overdue {
-            lines.push(self.line(&m.0, "overdue", find(&m.0))?);
+            lines.push(line(&m.0, "overdue"));
         }
         for p in &check.present {
             if !check.unexpected.iter().any(|u| &u.medium == p) {
-                lines.push(self.line(p, "ok", find(p))?);
+                lines.push(line(p, "ok"));
             }
         }
         let rows = lines.iter().map(|l| row(l, lang)).collect();
@@ -61,16 +65,16 @@ impl Session {
 
     fn line(
         &self,
+        dir: &Directory,
         medium: &str,
         finding: &'static str,
         state: Option<&MediumState>,
-    ) -> Result<StocktakeLine> {
-        let dir = self.directory()?;
+    ) -> StocktakeLine {
         let out = state.and_then(|s| match &s.holding {
             Holding::Out(o) => Some(o),
             _ => None,
         });
-        Ok(StocktakeLine {
+        StocktakeLine {
             medium: medium.to_string(),
             finding,
             ledger_state: state
@@ -82,7 +86,7 @@ impl Session {
                     .unwrap_or_else(|| o.holder.0.clone())
             }),
             due: out.map(|o| self.show_time(self.due(o.kind, o.since, o.until))),
-        })
+        }
     }
 }
 

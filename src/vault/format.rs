@@ -275,7 +275,8 @@ impl Manifest {
                 "manifest: sequence, vault ID, medium or classification does not match its header",
             ));
         }
-        let key = PublicKey::from_hex(&body.writer_key)?;
+        let key = PublicKey::from_hex(&body.writer_key)
+            .map_err(|_| bad("manifest: the writer's key is not a P-256 public key"))?;
         if !key.verify_raw(&signed_message(&header_hash, seq, json), &sig) {
             return Err(bad("manifest: the writer's signature does not verify"));
         }

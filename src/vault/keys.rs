@@ -208,7 +208,11 @@ impl Slot {
         if salt.len() < 8 {
             return Err(Error::Vault("vault header: slot salt is too short".into()));
         }
-        let kek = kdf.derive(pass, &salt)?;
+        // The parameters come from the medium: out of range is the vault's fault, not the ledger's.
+        let kek = kdf.derive(pass, &salt).map_err(|e| match e {
+            Error::Integrity(m) => Error::Vault(format!("passphrase slot: {m}")),
+            other => other,
+        })?;
         Ok(unwrap_key(cipher, &kek, vault_id, nonce, wrapped))
     }
 }

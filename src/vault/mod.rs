@@ -206,6 +206,9 @@ impl Vault {
         let dir = own_vault_dir(mount)?;
         fs::create_dir_all(dir.join(OBJECTS))
             .map_err(Error::io(format!("create {}", dir.display())))?;
+        // The new directories must outlive a power cut as surely as the files put in them.
+        sync_dir(&dir)?;
+        sync_dir(mount)?;
         let dk = DataKey::generate();
         let (vault_id, id_hex) = random_hex::<16>();
         let (writer_id, writer_key) = v.writer;
@@ -369,6 +372,9 @@ impl Vault {
                 }
             }
         }
+        // Each object was flushed and renamed; the renames must reach the medium before the
+        // manifest that lists them does.
+        sync_dir(&self.dir.join(OBJECTS))?;
         let mut body = self.manifest.body.clone();
         body.files.retain(|f| !names.contains(f.name.as_str()));
         body.files.extend(added.iter().cloned());

@@ -768,3 +768,36 @@ mod properties {
         }
     }
 }
+
+/// A stock-take is the store's, not one medium's, and only an active custodian records one:
+/// the same rules refuse it at commit and when `ledger verify` replays it.
+#[test]
+fn inventory_checks_name_no_medium_and_need_a_custodian() {
+    let mut lc = world();
+    let m = MediumNumber(M.into());
+    let body = Body::InventoryCheck(InventoryCheck {
+        location: None,
+        present: vec![M.into()],
+        missing: Vec::new(),
+        unexpected: Vec::new(),
+        overdue: Vec::new(),
+    });
+    let act = |medium, actor| Act {
+        time: t(9),
+        medium,
+        actor: Some(actor),
+        body: &body,
+    };
+    let (handler, custodian, revoked) = (pid(2), pid(3), pid(6));
+    let r = lc.step(&act(Some(&m), &custodian));
+    assert_eq!(r.unwrap_err().rule, "no-medium");
+    assert_eq!(lc.step(&act(None, &handler)).unwrap_err().rule, "role");
+    assert_eq!(lc.step(&act(None, &revoked)).unwrap_err().rule, "revoked");
+    let before = format!("{:?}", lc.media.get(&m));
+    lc.step(&act(None, &custodian)).unwrap();
+    assert_eq!(
+        format!("{:?}", lc.media.get(&m)),
+        before,
+        "a stock-take changes no medium"
+    );
+}
