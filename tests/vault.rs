@@ -384,3 +384,26 @@ fn options_for_a_new_vault_are_refused_on_an_existing_one() {
     s.env
         .ok_as(&["put", mount, &g, "--cipher", "camellia-256-gcm"], HANDLER);
 }
+
+#[test]
+fn ls_shows_times_in_the_ledger_zone() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "a.txt", b"one");
+    s.env
+        .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
+    let p = s.env.pass(HANDLER);
+    let out = s
+        .env
+        .cmd()
+        .args(["ls", mount, "--as", HANDLER, "--passphrase-file"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = text.lines().find(|l| l.starts_with("a.txt")).unwrap();
+    // Shown as the form shows times (Asia/Tokyo, to the minute), not as stored in UTC.
+    assert!(!row.contains('T') && !row.ends_with('Z'), "{row}");
+    let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Tokyo").unwrap());
+    assert!(row.contains(&now.strftime("%Y-%m-%d").to_string()), "{row}");
+}

@@ -35,7 +35,21 @@ fn read_passphrase(path: &Path) -> Result<Passphrase> {
     crate::app::Secrets::new_passphrase(&mut s, "the recipient")
 }
 
-fn file_rows(files: &[FileEntry]) -> Vec<Vec<String>> {
+/// When a vault was made, in the ledger's zone if a ledger is at hand (`vault info` needs none).
+fn created(ctx: &Ctx, stored: &str) -> String {
+    match (ctx.reader(), crate::time::from_store(stored)) {
+        (Ok(s), Ok(t)) => s.show_time(t),
+        _ => stored.to_string(),
+    }
+}
+
+/// The vault's files as table rows; times in the ledger's zone when there is a ledger (an
+/// outside recipient has none, and sees them as stored, in UTC).
+fn file_rows(files: &[FileEntry], s: Option<&Session>) -> Vec<Vec<String>> {
+    let when = |stored: &str| match (s, crate::time::from_store(stored)) {
+        (Some(s), Ok(t)) => s.show_time(t),
+        _ => stored.to_string(),
+    };
     files
         .iter()
         .map(|f| {
@@ -43,7 +57,7 @@ fn file_rows(files: &[FileEntry]) -> Vec<Vec<String>> {
                 f.name.clone(),
                 human_bytes(f.size),
                 f.added_by.0.clone(),
-                f.added_at.clone(),
+                when(&f.added_at),
             ]
         })
         .collect()
@@ -156,7 +170,7 @@ pub fn ls(ctx: &Ctx, a: VaultReadArgs) -> Result<Option<Output>> {
     );
     human += &table(
         &["Name", "Size", "Added by", "Added at"],
-        &file_rows(v.files()),
+        &file_rows(v.files(), s.as_ref()),
     );
     let mut j = json!({"medium": b.medium, "marking": b.marking, "cipher": b.cipher.name(), "files": v.files()});
     if let Some(s) = &s {
@@ -239,7 +253,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                 .collect();
             let human = format!(
                 "Vault {}\nMedium: {}\nOrganisation: {}\nMarking: 保護すべき情報 {} ({})\nCipher: {}\nCreated: {}\nKey slots: {}\n(header not yet authenticated: that needs a key)\n",
-                b.vault_id, b.medium, b.org, b.marking, b.classification.marking_ja(), b.cipher.name(), b.created, slots.join(", ")
+                b.vault_id, b.medium, b.org, b.marking, b.classification.marking_ja(), b.cipher.name(), created(ctx, &b.created), slots.join(", ")
             );
             Ok(Some(Output::new(
                 human,
