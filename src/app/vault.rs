@@ -251,7 +251,7 @@ impl Session {
         progress: &mut dyn FnMut(u64),
     ) -> Result<(StoredEntry, Vec<FileEntry>, Vault)> {
         let (mut v, staged) = self.write_files(req, number, signed, create, now, progress)?;
-        let previous = v.manifest_raw()?;
+        let previous = v.manifest_raw().to_vec();
         let added = staged.added().to_vec();
         let unrecorded = self.unrecorded_files(number, &v, &added)?;
         let draft = Draft {

@@ -74,6 +74,15 @@ impl Ledger {
             .map_err(Error::db("read the first entry"))
     }
 
+    /// This user's kept checkpoint for this ledger, if any: what a read-only check is made
+    /// against, so that a ledger cut short since the last verify fails it.
+    pub fn kept_checkpoint(&self) -> Result<Option<super::Checkpoint>> {
+        match (super::Checkpoints::default_location(), self.ledger_id()?) {
+            (Some(store), Some(id)) => store.get(&id),
+            _ => Ok(None),
+        }
+    }
+
     /// Check the ledger in one consistent snapshot. With `kept`, the checkpoint of an earlier
     /// verify that passed: its entry must still be there, unchanged (else entries were removed
     /// from the end or the chain rewritten since). With `incremental` too, entries up to the

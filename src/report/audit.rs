@@ -13,7 +13,7 @@ use super::text::table;
 use super::{csv_doc, esc, html, json_doc, Format, Lang};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::ledger::{Checkpoints, StoredEntry, VerifyFailure};
+use crate::ledger::{StoredEntry, VerifyFailure};
 use crate::lifecycle::Directory;
 use crate::model::{Body, PersonId, SignRole};
 use crate::time::{parse_user, DayEnd};
@@ -259,10 +259,7 @@ impl Session {
     /// ledger for the periodic review; for an incident report, where a minute's delay at a
     /// million entries matters, only what came after the checkpoint (as `--incremental`).
     pub fn verify_status(&self, whole: bool) -> Result<VerifyStatus> {
-        let kept = match (Checkpoints::default_location(), self.ledger.ledger_id()?) {
-            (Some(store), Some(id)) => store.get(&id)?,
-            _ => None,
-        };
+        let kept = self.ledger.kept_checkpoint()?;
         let incremental = !whole && kept.is_some();
         let r = self.ledger.verify_against(kept.as_ref(), incremental)?;
         Ok(VerifyStatus {

@@ -9,7 +9,7 @@ use crate::app::Session;
 use crate::crypto::Signature;
 use crate::error::{Error, Result};
 use crate::ledger::store::fold_medium;
-use crate::ledger::{Checkpoints, Ledger, StoredEntry, StoredSignature, VerifyFailure};
+use crate::ledger::{Ledger, StoredEntry, StoredSignature, VerifyFailure};
 use crate::lifecycle::{Cleanliness, Directory, Holding, MediumState};
 use crate::model::{
     Body, Classification, Destroy, DestroyMethod, DeviceIdentity, MediaKind, MediumNumber,
@@ -422,10 +422,7 @@ impl Build<'_> {
 /// `ledger verify` from the user's checkpoint when there is one (as fast as `--incremental`,
 /// and as strong), else the whole ledger. The checkpoint is not moved: printing only reads.
 fn ledger_check(ledger: &Ledger) -> Result<LedgerCheck> {
-    let checkpoint = match (Checkpoints::default_location(), ledger.ledger_id()?) {
-        (Some(store), Some(id)) => store.get(&id)?,
-        _ => None,
-    };
+    let checkpoint = ledger.kept_checkpoint()?;
     let r = ledger.verify_against(checkpoint.as_ref(), true)?;
     Ok(LedgerCheck {
         verified: r.ok(),

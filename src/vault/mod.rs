@@ -163,6 +163,8 @@ pub struct Vault {
     pub header: Header,
     dk: DataKey,
     pub manifest: Manifest,
+    /// The manifest file as published, so a put can put it back without reading the medium.
+    manifest_raw: Vec<u8>,
 }
 
 /// Objects written to the medium and the signed manifest that lists them, not yet published.
@@ -266,6 +268,7 @@ impl Vault {
             header,
             dk,
             manifest,
+            manifest_raw: raw,
         })
     }
 
@@ -305,6 +308,7 @@ impl Vault {
             header,
             dk,
             manifest,
+            manifest_raw: raw,
         })
     }
 
@@ -330,10 +334,8 @@ impl Vault {
         Ok(self.dir.join(OBJECTS).join(&f.object))
     }
 
-    /// Add files. Names already present are refused unless `replace`; nothing is written until
-    /// every name checks out. The manifest is replaced atomically after all objects are on
-    /// disk, so an interruption leaves the previous vault intact.
-    /// Encrypt `sources` into the vault and publish the new manifest.
+    /// Add files: [`Vault::stage`], then [`Vault::publish`], then remove what the new manifest
+    /// no longer lists.
     pub fn add(
         &mut self,
         sources: &[Source],
@@ -349,8 +351,9 @@ impl Vault {
     }
 
     /// Write the objects of `sources` and sign the manifest that would list them, without
-    /// publishing it: the vault still reads as before until [`Vault::publish`]. If a source
-    /// fails, the objects already written are removed.
+    /// publishing it: the vault still reads as before until [`Vault::publish`]. Names already
+    /// present are refused unless `replace`, before anything is written; if a source fails,
+    /// the objects already written are removed.
     pub fn stage(
         &mut self,
         sources: &[Source],
@@ -424,6 +427,7 @@ impl Vault {
     pub fn publish(&mut self, staged: Staged) -> Result<Vec<FileEntry>> {
         write_atomic(&self.dir.join(MANIFEST_FILE), &staged.raw)?;
         self.manifest = staged.manifest;
+        self.manifest_raw = staged.raw;
         Ok(staged.added)
     }
 
@@ -433,15 +437,10 @@ impl Vault {
         write_atomic(&self.dir.join(MANIFEST_FILE), raw)
     }
 
-    /// The manifest file as it is now, to restore with [`Vault::restore_manifest`].
-    pub fn manifest_raw(&self) -> Result<Vec<u8>> {
-        let p = self.dir.join(MANIFEST_FILE);
-        read_small(
-            &p,
-            format::MAX_MANIFEST,
-            "manifest",
-            Error::io(format!("read {}", p.display())),
-        )
+    /// The manifest file as last read or published, to restore with
+    /// [`Vault::restore_manifest`].
+    pub fn manifest_raw(&self) -> &[u8] {
+        &self.manifest_raw
     }
 
     fn write_object(
