@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::Barrier;
 
 use common::*;
@@ -20,17 +20,7 @@ fn entries_per_writer() -> usize {
 }
 
 fn run_as(env: &Env, args: &[&str], person: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_baitai"))
-        .env("BAITAI_LEDGER", &env.ledger)
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_STATE_HOME")
-        .env("HOME", env.dir.path())
-        .arg("--json")
-        .args(args)
-        .arg("--as")
-        .arg(person)
-        .arg("--passphrase-file")
-        .arg(env.pass(person))
+    env.process_as(args, person)
         .stdin(Stdio::null())
         .output()
         .unwrap()

@@ -33,21 +33,10 @@ fn rng(what: &str) -> StdRng {
     StdRng::seed_from_u64(seed)
 }
 
-/// The binary with the test ledger and the person's passphrase, not yet started.
+/// The binary as `person`, not yet started, with stderr kept for the failure message.
 fn baitai(env: &Env, args: &[&str], person: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_baitai"));
-    c.env("BAITAI_LEDGER", &env.ledger)
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("XDG_STATE_HOME")
-        .env("HOME", env.dir.path())
-        .arg("--json")
-        .args(args)
-        .arg("--as")
-        .arg(person)
-        .arg("--passphrase-file")
-        .arg(env.pass(person))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let mut c = env.process_as(args, person);
+    c.stdout(Stdio::null()).stderr(Stdio::piped());
     c
 }
 
@@ -173,21 +162,9 @@ impl PutCost {
 fn time_put(env: &Env, medium: &str, len: usize) -> Duration {
     let mount = env.path(&format!("calibrate{len}"));
     fs::create_dir_all(&mount).unwrap();
-    let src = env.path("calibrate.bin");
-    fs::write(&src, contents(usize::MAX, len)).unwrap();
-    let mut c = baitai(
-        env,
-        &[
-            "put",
-            mount.to_str().unwrap(),
-            "--medium",
-            medium,
-            src.to_str().unwrap(),
-        ],
-        HANDLER,
-    );
+    let (_, child) = start_put(env, medium, &mount, usize::MAX - len, len);
     let start = Instant::now();
-    let out = c.output().unwrap();
+    let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -95,6 +95,23 @@ impl Env {
         c
     }
 
+    /// The binary as a plain process, run with `--json` as `person`: for tests that spawn,
+    /// kill or race it rather than wait for it.
+    pub fn process_as(&self, args: &[&str], person: &str) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_baitai"));
+        c.env("BAITAI_LEDGER", &self.ledger)
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("XDG_STATE_HOME")
+            .env("HOME", self.dir.path())
+            .arg("--json")
+            .args(args)
+            .arg("--as")
+            .arg(person)
+            .arg("--passphrase-file")
+            .arg(self.pass(person));
+        c
+    }
+
     /// Run with `--json`; return the process output.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut c = self.cmd();
