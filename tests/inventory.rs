@@ -104,7 +104,7 @@ fn missing_unexpected_and_overdue_are_found_and_recorded() {
 #[test]
 fn the_printout_comes_in_every_format_and_language() {
     let w = World::new();
-    let present = format!("{},{}", w.returned, w.received);
+    let present = format!("{},{},USB-1999-0001", w.returned, w.received);
     let text = w
         .env
         .cmd()
@@ -120,6 +120,8 @@ fn the_printout_comes_in_every_format_and_language() {
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("在庫確認") && text.contains("確認"), "{text}");
     assert!(text.contains(&w.returned), "{text}");
+    // A number the ledger never issued, said in the printout's language.
+    assert!(text.contains("台帳に記録なし"), "{text}");
     for (format, needle) in [("csv", "媒体番号,結果"), ("html", "<table>")] {
         let out = w.env.path(&format!("check.{format}"));
         let o = out.to_str().unwrap();

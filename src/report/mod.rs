@@ -64,6 +64,8 @@ impl Lang {
             "transfer" => "交付",
             "use" => "使用",
             "destroy" => "破棄",
+            // A number found in a stock-take that the ledger never issued.
+            "unknown" => "台帳に記録なし",
             other => other,
         }
     }
