@@ -452,7 +452,8 @@ fn build(cipher: Cipher, vid: [u8; 16]) -> Fixture {
             &writer_id,
             SlotRole::Writer,
             &writer.agreement_public(),
-        ),
+        )
+        .expect("slot"),
         Slot::for_passphrase(cipher, &vid, &dk, &pass, KdfParams::INSECURE_FAST).expect("slot"),
     ];
     let header = Header::encode(
@@ -1000,7 +1001,8 @@ fn fuzz_manifest_plaintexts() {
             let aad = [&raw[..30], &header_hash[..]].concat();
             let ct = fx
                 .cipher
-                .seal(&fx.dk.manifest_key(&fx.vid), &nonce, &aad, &plain);
+                .seal(&fx.dk.manifest_key(&fx.vid), &nonce, &aad, &plain)
+                .expect("seal");
             raw.extend_from_slice(&ct);
             let (decoded, largest) = probe::largest(|| Manifest::decode(&raw, &fx.header, &fx.dk));
             prop_assert!(

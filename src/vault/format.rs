@@ -219,7 +219,7 @@ impl Manifest {
         let aad = [&out[..30], &header_hash[..]].concat();
         let ct = header
             .cipher()
-            .seal(&dk.manifest_key(&header.vault_id), &nonce, &aad, &plain);
+            .seal(&dk.manifest_key(&header.vault_id), &nonce, &aad, &plain)?;
         out.extend_from_slice(&ct);
         let file_hash = Sha256::digest(&out).into();
         Ok((

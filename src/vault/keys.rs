@@ -117,22 +117,22 @@ impl Slot {
         person: &PersonId,
         role: SlotRole,
         key: &PublicKey,
-    ) -> Slot {
+    ) -> Result<Slot> {
         let eph = p256::ecdh::EphemeralSecret::random(&mut rand::rngs::OsRng);
         let eph_pub = PublicKey::from_p256(&eph.public_key()).to_sec1();
         let recipient = key.to_sec1();
         let shared = eph.diffie_hellman(&key.to_p256());
         let kek = recipient_kek(shared.raw_secret_bytes(), &eph_pub, &recipient);
         let nonce = random::<12>();
-        let wrapped = cipher.seal(&kek, &nonce, &slot_aad(vault_id), &dk.0);
-        Slot::Recipient {
+        let wrapped = cipher.seal(&kek, &nonce, &slot_aad(vault_id), &dk.0)?;
+        Ok(Slot::Recipient {
             person: person.clone(),
             role,
             recipient_key: hex::encode(recipient),
             ephemeral: hex::encode(eph_pub),
             nonce: hex::encode(nonce),
             wrapped: hex::encode(wrapped),
-        }
+        })
     }
 
     pub fn for_passphrase(
@@ -145,7 +145,7 @@ impl Slot {
         let salt = random::<16>();
         let kek = kdf.derive(pass, &salt)?;
         let nonce = random::<12>();
-        let wrapped = cipher.seal(&kek, &nonce, &slot_aad(vault_id), &dk.0);
+        let wrapped = cipher.seal(&kek, &nonce, &slot_aad(vault_id), &dk.0)?;
         Ok(Slot::Passphrase {
             kdf,
             salt: hex::encode(salt),

@@ -221,7 +221,7 @@ impl Vault {
             writer_id,
             SlotRole::Writer,
             &writer_key.agreement_public(),
-        )];
+        )?];
         for (id, key) in &v.escrow {
             if id != writer_id {
                 slots.push(Slot::for_recipient(
@@ -231,7 +231,7 @@ impl Vault {
                     id,
                     SlotRole::Escrow,
                     key,
-                ));
+                )?);
             }
         }
         if let Some((pass, kdf)) = v.passphrase {

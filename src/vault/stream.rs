@@ -144,7 +144,7 @@ pub fn encrypt(
     out.write_all(OBJECT_MAGIC).map_err(io_out)?;
     out.write_all(&VERSION.to_be_bytes()).map_err(io_out)?;
     out.write_all(nonce).map_err(io_out)?;
-    let keyed = Keyed::new(cipher, key);
+    let keyed = Keyed::new(cipher, key)?;
     let (plain_pool, sealed_pool) = (Pool::default(), Pool::default());
     let workers = pipeline::workers();
     let bound = in_flight(workers);
@@ -221,12 +221,8 @@ fn seal_batch(
     let mut out = sealed.take(p.data.len() + n * TAG_LEN);
     for j in 0..n {
         let part = &p.data[(j * CHUNK).min(p.data.len())..((j + 1) * CHUNK).min(p.data.len())];
-        let start = out.len();
-        out.extend_from_slice(part);
         let last = p.last && j + 1 == n;
-        keyed
-            .seal_tail(&chunk_nonce(p.first + j as u64, last), &mut out, start)
-            .map_err(|_| Error::Other("encryption of a chunk failed".into()))?;
+        keyed.seal_append(&chunk_nonce(p.first + j as u64, last), &[], part, &mut out)?;
     }
     let len = p.data.len() as u64;
     plain.give_shared(p.data);
@@ -259,7 +255,7 @@ pub fn decrypt(
             "object header does not match the manifest (swapped or replaced)",
         ));
     }
-    let keyed = Keyed::new(cipher, key);
+    let keyed = Keyed::new(cipher, key)?;
     let (sealed_pool, plain_pool) = (Pool::default(), Pool::default());
     let workers = pipeline::workers();
     let bound = in_flight(workers);
@@ -346,7 +342,7 @@ fn open_batch(
         }
         let last = s.last && j + 1 == n;
         keyed
-            .open_into(&chunk_nonce(counter, last), part, &mut plain)
+            .open_into(&chunk_nonce(counter, last), &[], part, &mut plain)
             .map_err(|_| {
                 Error::Vault(format!(
                     "{name}: chunk {counter} fails authentication (modified, reordered, truncated or swapped)"
@@ -369,7 +365,9 @@ mod tests {
         let n = chunks_in(data.len(), CHUNK);
         for i in 0..n {
             let part = &data[(i * CHUNK).min(data.len())..((i + 1) * CHUNK).min(data.len())];
-            let sealed = cipher.seal(key, &chunk_nonce(i as u64, i + 1 == n), &[], part);
+            let sealed = cipher
+                .seal(key, &chunk_nonce(i as u64, i + 1 == n), &[], part)
+                .unwrap();
             out.extend_from_slice(&sealed);
         }
         out
