@@ -14,7 +14,8 @@ use rustix::fs::{fadvise, Advice, OFlags};
 /// covers every common device.
 pub const ALIGN: usize = 4096;
 
-/// A byte buffer whose start is aligned for direct I/O.
+/// A byte buffer whose start is aligned for direct I/O. It is zeroized on drop: it may hold
+/// plaintext, or what a read-back found on a medium.
 pub struct AlignedBuf {
     raw: Vec<u8>,
     start: usize,
@@ -44,6 +45,12 @@ impl AlignedBuf {
 
     pub fn as_mut_slice(&mut self) -> &mut [u8] {
         &mut self.raw[self.start..self.start + self.len]
+    }
+}
+
+impl Drop for AlignedBuf {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.raw);
     }
 }
 

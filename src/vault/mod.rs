@@ -1,6 +1,7 @@
 //! The encrypted vault on a medium: `MOUNT/BAITAI/` with a header, a manifest and one object
 //! per file (docs/format.md).
 
+mod direct;
 pub mod format;
 pub mod keys;
 pub mod names;
@@ -9,10 +10,11 @@ pub mod stream;
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::{BufWriter, Read, Write};
+use std::io::{Read, Write};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
+use direct::{DirectReader, DirectWriter};
 use rand::RngCore;
 
 pub use format::{FileEntry, Header, HeaderBody, Manifest, ManifestBody};
@@ -455,12 +457,14 @@ impl Vault {
         let key = self.dk.object_key(&self.header.vault_id, &object, &nonce);
         let meta = fs::metadata(&s.path)
             .map_err(|e| Error::usage(format!("cannot read {}: {e}", s.path.display())))?;
-        let mut input = fs::File::open(&s.path)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", s.path.display())))?;
+        let mut input = DirectReader::new(
+            fs::File::open(&s.path)
+                .map_err(|e| Error::usage(format!("cannot read {}: {e}", s.path.display())))?,
+        );
         let final_path = self.dir.join(OBJECTS).join(&object_hex);
         let tmp = tempfile::NamedTempFile::new_in(self.dir.join(OBJECTS))
             .map_err(Error::io("create an object on the medium"))?;
-        let mut out = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        let mut out = DirectWriter::new(tmp.as_file()).map_err(Error::io("write to the medium"))?;
         let streamed = stream::encrypt(
             &mut input,
             &mut out,
@@ -518,9 +522,10 @@ impl Vault {
     ) -> Result<()> {
         let (key, nonce) = self.object_key(f)?;
         let path = self.object_path(f)?;
-        let (mut input, _) = open_regular(&path, &format!("{}: its object", f.name), |_| {
+        let (input, _) = open_regular(&path, &format!("{}: its object", f.name), |_| {
             Error::Vault(format!("{}: its object is missing from the medium", f.name))
         })?;
+        let mut input = DirectReader::new(input);
         let got = stream::decrypt(
             &mut input,
             out,
@@ -581,9 +586,12 @@ impl Vault {
                 .suffix(".partial")
                 .tempfile_in(parent)
                 .map_err(Error::io(format!("write in {}", parent.display())))?;
-            // Straight to the file: the stream writes whole batches, and a buffer here would
-            // keep the last plaintext batch in memory that is never zeroized.
-            self.read_file(f, &mut tmp.as_file(), progress)?;
+            let mut w = DirectWriter::new(tmp.as_file())
+                .map_err(Error::io(format!("write {}", target.display())))?;
+            self.read_file(f, &mut w, progress)?;
+            w.flush()
+                .map_err(Error::io(format!("write {}", target.display())))?;
+            drop(w);
             tmp.as_file()
                 .sync_all()
                 .map_err(Error::io(format!("flush {}", target.display())))?;
