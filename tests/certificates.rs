@@ -408,7 +408,7 @@ fn the_kind_and_entry_choose_the_record_and_wrong_ones_exit_2() {
         ),
         (
             args_of(&[m, "--format", "csv", "-o", csv.to_str().unwrap()]),
-            "text, html or json".into(),
+            "possible values: text, html, json".into(),
         ),
         (args_of(&["USB-1999-0001"]), "no medium".into()),
         (args_of(&[m, "--kind", "shred"]), "shred".into()),

@@ -223,7 +223,7 @@ pub struct LabelArgs {
     #[arg(long)]
     pub all: bool,
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub out: PageOutputArgs,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -440,6 +440,43 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
+/// `--format`, `--lang` and `-o` for printouts that are pages (labels, certificates), which
+/// have no table to give as CSV.
+#[derive(Debug, Args)]
+pub struct PageOutputArgs {
+    /// Output format [default: text, or json with --json]
+    #[arg(long, value_enum)]
+    pub format: Option<PageFormat>,
+    /// Language of headings [default: the ledger's]
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+    /// Write to FILE instead of stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PageFormat {
+    Text,
+    Html,
+    Json,
+}
+
+impl PageOutputArgs {
+    /// The same choices in the form every printout's code takes.
+    pub fn general(&self) -> OutputArgs {
+        OutputArgs {
+            format: self.format.map(|f| match f {
+                PageFormat::Text => Format::Text,
+                PageFormat::Html => Format::Html,
+                PageFormat::Json => Format::Json,
+            }),
+            lang: self.lang,
+            output: self.output.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum LedgerCmd {
     /// Print one medium's form (可搬記憶媒体管理簿, 別紙様式第2)
@@ -505,7 +542,7 @@ pub enum ReportCmd {
         #[arg(long, value_name = "SEQ")]
         entry: Option<u64>,
         #[command(flatten)]
-        out: OutputArgs,
+        out: PageOutputArgs,
     },
 }
 

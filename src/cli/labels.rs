@@ -11,14 +11,10 @@ use crate::report::label::{labels_html, labels_text, Label};
 use crate::report::{json_doc, Format, Lang};
 
 pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
-    let f = format(ctx, &a.out)?;
-    if f == Format::Csv {
-        return Err(Error::usage(
-            "labels are printed as text or html (or json): --format csv does not apply",
-        ));
-    }
+    let page = a.out.general();
+    let f = format(ctx, &page)?;
     let s = ctx.reader()?;
-    let lang = lang(&s, &a.out)?;
+    let lang = lang(&s, &page)?;
     let labels = select(&s, &a, lang)?;
     let doc = match f {
         Format::Html => labels_html(&labels, lang)?,
@@ -29,7 +25,7 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
         1 => "1 label".to_string(),
         n => format!("{n} labels"),
     };
-    let mut out = deliver(&a.out, doc, &what)?;
+    let mut out = deliver(&page, doc, &what)?;
     if let Some(Value::Object(m)) = out.as_mut().map(|o| &mut o.json) {
         let numbers: Vec<&str> = labels.iter().map(|l| l.medium.as_str()).collect();
         m.insert("media".into(), json!(numbers));

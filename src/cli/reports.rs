@@ -199,7 +199,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
             kind,
             entry,
             out,
-        } => certificate(ctx, &s, &medium, kind, entry, &out),
+        } => certificate(ctx, &s, &medium, kind, entry, &out.general()),
     }
 }
 
