@@ -59,19 +59,15 @@ impl DirectWriter {
     /// `file` must be empty. Where the file system refuses direct I/O, blocks are written
     /// through the page cache instead.
     pub fn new(file: &File) -> io::Result<DirectWriter> {
-        let _ = set_direct(file, true);
+        let own = file.try_clone()?;
+        let _ = set_direct(&own, true);
         let (jobs, job_rx) = sync_channel::<Job>(WRITES);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (done_tx, done) = channel();
-        let mut workers = Vec::with_capacity(WRITES);
-        for _ in 0..WRITES {
-            let (file, job_rx, done_tx) = (file.try_clone()?, Arc::clone(&job_rx), done_tx.clone());
-            workers.push(std::thread::spawn(move || {
-                write_jobs(&file, &job_rx, &done_tx)
-            }));
-        }
-        Ok(DirectWriter {
-            file: file.try_clone()?,
+        // Built before the workers, so that a failure below still turns direct I/O off and
+        // joins the workers already started (in `Drop`).
+        let mut w = DirectWriter {
+            file: own,
             cur: Some(AlignedBuf::new(BLOCK)),
             filled: 0,
             at: 0,
@@ -80,8 +76,15 @@ impl DirectWriter {
             in_flight: 0,
             jobs: Some(jobs),
             done,
-            workers,
-        })
+            workers: Vec::with_capacity(WRITES),
+        };
+        for _ in 0..WRITES {
+            let (file, job_rx, done_tx) = (file.try_clone()?, Arc::clone(&job_rx), done_tx.clone());
+            w.workers.push(std::thread::spawn(move || {
+                write_jobs(&file, &job_rx, &done_tx)
+            }));
+        }
+        Ok(w)
     }
 
     /// Whether whole blocks currently bypass the page cache.
@@ -124,9 +127,9 @@ impl DirectWriter {
     }
 
     fn wait_one(&mut self) -> io::Result<AlignedBuf> {
-        let b = self.done.recv().map_err(|_| stopped())??;
+        let got = self.done.recv().map_err(|_| stopped())?;
         self.in_flight -= 1;
-        Ok(b)
+        got
     }
 }
 
@@ -176,7 +179,12 @@ fn write_jobs(file: &File, jobs: &Mutex<Receiver<Job>>, done: &Sender<io::Result
             Err(_) => return,
         };
         let Ok(job) = job else { return };
-        let r = write_block(file, job.at, &job.buf.as_slice()[..job.len]).map(|()| job.buf);
+        // Every job must answer, or the writer would wait for it for ever.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            write_block(file, job.at, &job.buf.as_slice()[..job.len])
+        }))
+        .unwrap_or_else(|_| Err(stopped()))
+        .map(|()| job.buf);
         if done.send(r).is_err() {
             return;
         }
@@ -188,6 +196,9 @@ fn write_jobs(file: &File, jobs: &Mutex<Receiver<Job>>, done: &Sender<io::Result
 /// cache, for this and every later block.
 fn write_block(file: &File, mut at: u64, mut data: &[u8]) -> io::Result<()> {
     while !data.is_empty() {
+        // Asked before the write: the other worker may turn direct I/O off meanwhile, after
+        // which this write's EINVAL still means "retry through the page cache".
+        let direct = is_direct(file);
         match file.write_at(data, at) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(n) => {
@@ -195,7 +206,7 @@ fn write_block(file: &File, mut at: u64, mut data: &[u8]) -> io::Result<()> {
                 data = &data[n..];
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if refused_direct(&e) && is_direct(file) => set_direct(file, false)?,
+            Err(e) if refused_direct(&e) && direct => set_direct(file, false)?,
             Err(e) => return Err(e),
         }
     }
@@ -251,10 +262,9 @@ impl DirectReader {
                 self.cur = Some(block);
                 Ok(true)
             }
-            Ok(Err(e)) => {
-                self.end = true;
-                Err(e)
-            }
+            // Not the end: the thread has stopped, so every later read fails too, rather than
+            // passing the file off as complete.
+            Ok(Err(e)) => Err(e),
             Err(_) => Err(stopped()),
         }
     }
@@ -307,10 +317,11 @@ fn read_blocks(
 /// the page cache is wanted.
 fn read_block(mut file: &File, buf: &mut AlignedBuf) -> io::Result<usize> {
     loop {
+        let direct = is_direct(file);
         match file.read(buf.as_mut_slice()) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if refused_direct(&e) && is_direct(file) => set_direct(file, false)?,
+            Err(e) if refused_direct(&e) && direct => set_direct(file, false)?,
             Err(e) => return Err(e),
         }
     }
@@ -430,8 +441,48 @@ mod tests {
         assert_eq!(back, vec![7u8; 100_000]);
     }
 
-    /// Where the file system takes direct I/O (ext4, xfs, vfat, exfat; tmpfs since Linux 6.6)
-    /// it is used, and it is off again once the writer is gone.
+    /// A direct write the file system refuses with EINVAL (here: a length that is not a
+    /// multiple of the block size) is retried through the page cache, mid-stream.
+    #[test]
+    fn a_refused_direct_write_is_retried_through_the_page_cache() {
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let path = dir.path().join("f");
+        let file = File::create(&path).unwrap();
+        if set_direct(&file, true).is_err() {
+            eprintln!("SKIPPED: {} does not take O_DIRECT", dir.path().display());
+            return;
+        }
+        let mut odd = AlignedBuf::new(4096);
+        odd.as_mut_slice()[..100].copy_from_slice(&[9u8; 100]);
+        write_block(&file, 0, &odd.as_slice()[..100]).unwrap();
+        assert!(!is_direct(&file), "fell back");
+        assert_eq!(std::fs::read(&path).unwrap(), vec![9u8; 100]);
+    }
+
+    /// A direct read at an offset that is not block aligned is refused, and retried through
+    /// the page cache.
+    #[test]
+    fn a_refused_direct_read_is_retried_through_the_page_cache() {
+        use std::io::{Seek, SeekFrom};
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let path = dir.path().join("f");
+        let data = pattern(3 * 4096);
+        std::fs::write(&path, &data).unwrap();
+        let mut file = File::open(&path).unwrap();
+        if set_direct(&file, true).is_err() {
+            eprintln!("SKIPPED: {} does not take O_DIRECT", dir.path().display());
+            return;
+        }
+        file.seek(SeekFrom::Start(100)).unwrap();
+        let mut buf = AlignedBuf::new(BLOCK);
+        let n = read_block(&file, &mut buf).unwrap();
+        assert!(!is_direct(&file), "fell back");
+        assert_eq!(&buf.as_slice()[..n], &data[100..]);
+    }
+
+    /// Where the file system takes direct I/O (ext4, xfs, btrfs; tmpfs since Linux 6.6; vfat
+    /// and exfat accept it but write through the page cache while a file grows) it is used,
+    /// and it is off again once the writer is gone.
     #[test]
     fn direct_io_is_on_while_writing_and_off_after() {
         let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
