@@ -122,6 +122,13 @@ impl Classification {
         }
     }
 
+    /// Whether media of this class are marked 保護すべき情報 on every printout, label and
+    /// vault header. Confidentiality 2 and 3 are what the common standards call 要機密情報; a
+    /// 機密性1 medium holds nothing that must be told apart as protected (000 10(4)ア).
+    pub fn is_protected(&self) -> bool {
+        self.confidentiality >= 2
+    }
+
     /// `C3-I2-A2` — the compact marking shown on labels and headers.
     pub fn marking(&self) -> String {
         format!(

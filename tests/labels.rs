@@ -169,6 +169,15 @@ fn only_classified_media_say_protected_information() {
         c2.contains("C2-I1-A1") && c2.contains("保護すべき情報"),
         "{c2}"
     );
+    // The same rule on the form (and, through the same words, the incident report and the
+    // certificates).
+    let form_c1 = text(&["ledger", "print", &f.c1, "--format", "html"]);
+    assert!(form_c1.contains(&f.c1), "{form_c1}");
+    assert!(!form_c1.contains("保護すべき情報"), "{form_c1}");
+    let form_c2 = text(&["ledger", "print", &f.w.received, "--format", "html"]);
+    assert!(form_c2.contains("保護すべき情報"), "{form_c2}");
+    let json_c1 = f.w.env.ok(&["ledger", "print", &f.c1]);
+    assert_eq!(json_c1["protected"], false, "{json_c1}");
 }
 
 #[test]

@@ -113,6 +113,8 @@ pub struct Form {
     pub org: String,
     pub medium: String,
     pub marking: String,
+    /// Whether the marking is headed 保護すべき情報 ([`Classification::is_protected`]).
+    pub protected: bool,
     pub restriction: Option<String>,
     pub label: Option<String>,
     pub media_kind: String,
@@ -163,6 +165,7 @@ impl Session {
                 Lang::Ja => state.classification.marking_ja(),
                 Lang::En => state.classification.marking(),
             },
+            protected: state.classification.is_protected(),
             restriction: state.classification.restriction.clone(),
             label: reg.label.clone(),
             media_kind: format!("{:?}", reg.kind).to_lowercase(),

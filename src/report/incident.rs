@@ -71,6 +71,8 @@ pub struct IncidentReport {
     pub marking: String,
     /// The marking in words, in the report's language.
     pub marking_text: String,
+    /// Whether the marking is headed 保護すべき情報.
+    pub protected: bool,
     pub restriction: Option<String>,
     pub label: Option<String>,
     pub device: Option<String>,
@@ -139,6 +141,7 @@ impl Session {
             medium: state.number.0.clone(),
             marking: state.classification.marking(),
             marking_text: form.marking,
+            protected: form.protected,
             restriction: form.restriction,
             label: form.label,
             device: form.device,
@@ -734,7 +737,7 @@ fn incident_html(r: &IncidentReport, lang: Lang) -> String {
         "<div class=\"head\"><span class=\"no\">{}{}</span><span class=\"marking\">{}{}</span><span class=\"{status_class}\">{}</span></div>\n",
         esc(lang.t("媒体番号：", "Medium No. ")),
         esc(&r.medium),
-        esc(lang.t("保護すべき情報 ", "Protected information ")),
+        super::html::protected_words(r.protected, lang),
         esc(&r.marking),
         esc(status)
     );

@@ -30,12 +30,6 @@ pub struct Label {
     pub org: String,
 }
 
-/// Confidentiality 2 and 3 are the levels the common standards call 要機密情報; a 機密性1
-/// medium holds nothing that must be marked as protected.
-fn is_protected(c: &Classification) -> bool {
-    c.confidentiality >= 2
-}
-
 fn marking_words(c: &Classification, lang: Lang) -> String {
     match lang {
         Lang::Ja => c.marking_ja(),
@@ -83,7 +77,7 @@ impl Session {
             medium: state.number.0.clone(),
             marking: c.marking(),
             marking_words: marking_words(c, lang),
-            protected: is_protected(c),
+            protected: c.is_protected(),
             restriction: c.restriction.clone(),
             label: text,
             org: self.settings.org.clone(),

@@ -71,10 +71,10 @@ impl Certificate {
             _ => "",
         };
         format!(
-            "<header><span class=\"org\">{}<span class=\"printed\">{}</span></span><span class=\"marking\">{} {}</span></header>\n<h1{title_class}>{}</h1>\n<p class=\"sub\">{}</p>\n",
+            "<header><span class=\"org\">{}<span class=\"printed\">{}</span></span><span class=\"marking\">{}{}</span></header>\n<h1{title_class}>{}</h1>\n<p class=\"sub\">{}</p>\n",
             esc(&self.org),
             esc(&printed),
-            esc(lang.t("保護すべき情報", "Protected information")),
+            super::super::html::protected_words(self.medium.classification.is_protected(), lang),
             esc(&levels(&self.medium.classification, lang)),
             esc(self.title(lang)),
             esc(self.subtitle(lang))

@@ -892,10 +892,13 @@ impl Certificate {
             .unwrap_or(0);
         let mut o = format!("{} — {}\n", self.title(lang), self.medium.number);
         o += &format!("{}\n", self.subtitle(lang));
+        let protected = match self.medium.classification.is_protected() {
+            true => lang.t("保護すべき情報 ", "Protected information "),
+            false => "",
+        };
         o += &format!(
-            "{}   {} {}\n{RULE}\n",
+            "{}   {protected}{}\n{RULE}\n",
             self.org,
-            lang.t("保護すべき情報", "Protected information"),
             levels(&self.medium.classification, lang)
         );
         o += &verdict_text(&self.verdict(lang));
