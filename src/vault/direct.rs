@@ -21,8 +21,14 @@ use rustix::io::Errno;
 
 use crate::device::io::AlignedBuf;
 
-/// Bytes per direct request: few, long requests keep a disk or a stick busy.
+/// Bytes per direct request: few, long requests keep a disk or a stick busy. A smaller file
+/// gets a block its own size, so that many small files cost no more than they did buffered.
 const BLOCK: usize = 4 << 20;
+
+/// A buffer for one block of a file of about `size` bytes.
+fn block_buf(size: u64) -> AlignedBuf {
+    AlignedBuf::new(size.clamp(1, BLOCK as u64) as usize)
+}
 
 /// Writes in flight at once. A second outstanding request lets the device start the next
 /// block while the first completes (a third gained nothing on a virtio disk or a USB SSD).
@@ -43,6 +49,8 @@ struct Job {
 /// dropping without a flush abandons what is not yet written. Buffers zeroize on drop.
 pub struct DirectWriter {
     file: File,
+    /// The size of every buffer: [`BLOCK`], or less for a small file.
+    block: usize,
     cur: Option<AlignedBuf>,
     filled: usize,
     /// Where `cur` starts in the file.
@@ -51,40 +59,48 @@ pub struct DirectWriter {
     made: usize,
     in_flight: usize,
     jobs: Option<SyncSender<Job>>,
+    job_rx: Arc<Mutex<Receiver<Job>>>,
+    done_tx: Sender<io::Result<AlignedBuf>>,
     done: Receiver<io::Result<AlignedBuf>>,
+    /// Started with the first whole block: a file smaller than one needs none.
     workers: Vec<JoinHandle<()>>,
 }
 
 impl DirectWriter {
-    /// `file` must be empty. Where the file system refuses direct I/O, blocks are written
-    /// through the page cache instead.
-    pub fn new(file: &File) -> io::Result<DirectWriter> {
+    /// `file` must be empty; about `size` bytes will be written. Where the file system refuses
+    /// direct I/O, blocks are written through the page cache instead.
+    pub fn new(file: &File, size: u64) -> io::Result<DirectWriter> {
         let own = file.try_clone()?;
         let _ = set_direct(&own, true);
         let (jobs, job_rx) = sync_channel::<Job>(WRITES);
-        let job_rx = Arc::new(Mutex::new(job_rx));
         let (done_tx, done) = channel();
-        // Built before the workers, so that a failure below still turns direct I/O off and
-        // joins the workers already started (in `Drop`).
-        let mut w = DirectWriter {
+        let cur = block_buf(size);
+        Ok(DirectWriter {
             file: own,
-            cur: Some(AlignedBuf::new(BLOCK)),
+            block: cur.len(),
+            cur: Some(cur),
             filled: 0,
             at: 0,
             free: Vec::new(),
             made: 1,
             in_flight: 0,
             jobs: Some(jobs),
+            job_rx: Arc::new(Mutex::new(job_rx)),
+            done_tx,
             done,
             workers: Vec::with_capacity(WRITES),
-        };
+        })
+    }
+
+    fn start_workers(&mut self) -> io::Result<()> {
         for _ in 0..WRITES {
-            let (file, job_rx, done_tx) = (file.try_clone()?, Arc::clone(&job_rx), done_tx.clone());
-            w.workers.push(std::thread::spawn(move || {
+            let file = self.file.try_clone()?;
+            let (job_rx, done_tx) = (Arc::clone(&self.job_rx), self.done_tx.clone());
+            self.workers.push(std::thread::spawn(move || {
                 write_jobs(&file, &job_rx, &done_tx)
             }));
         }
-        Ok(w)
+        Ok(())
     }
 
     /// Whether whole blocks currently bypass the page cache.
@@ -95,6 +111,9 @@ impl DirectWriter {
 
     /// Hand the full block to a worker and carry on in another buffer.
     fn send_block(&mut self) -> io::Result<()> {
+        if self.workers.is_empty() {
+            self.start_workers()?;
+        }
         let buf = self.cur.take().ok_or_else(stopped)?;
         let job = Job {
             at: self.at,
@@ -121,7 +140,7 @@ impl DirectWriter {
         }
         if self.made <= WRITES {
             self.made += 1;
-            return Ok(AlignedBuf::new(BLOCK));
+            return Ok(AlignedBuf::new(self.block));
         }
         self.wait_one()
     }
@@ -136,10 +155,10 @@ impl DirectWriter {
 impl Write for DirectWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         let cur = self.cur.as_mut().ok_or_else(stopped)?;
-        let n = (BLOCK - self.filled).min(data.len());
+        let n = (self.block - self.filled).min(data.len());
         cur.as_mut_slice()[self.filled..self.filled + n].copy_from_slice(&data[..n]);
         self.filled += n;
-        if self.filled == BLOCK {
+        if self.filled == self.block {
             self.send_block()?;
         }
         Ok(n)
@@ -227,13 +246,15 @@ pub struct DirectReader {
 
 impl DirectReader {
     pub fn new(file: File) -> DirectReader {
-        if file.metadata().is_ok_and(|m| m.is_file()) {
+        let regular = file.metadata().ok().filter(|m| m.is_file());
+        if regular.is_some() {
             let _ = set_direct(&file, true);
         }
+        let size = regular.map_or(BLOCK as u64, |m| m.len());
         let (free, free_rx) = sync_channel::<AlignedBuf>(READS_AHEAD + 1);
         let (full_tx, full) = sync_channel(READS_AHEAD + 1);
         for _ in 0..=READS_AHEAD {
-            let _ = free.send(AlignedBuf::new(BLOCK));
+            let _ = free.send(block_buf(size));
         }
         let thread = std::thread::spawn(move || read_blocks(&file, &free_rx, &full_tx));
         DirectReader {
@@ -361,11 +382,12 @@ mod tests {
             .collect()
     }
 
-    /// Sizes around the block and alignment edges, written in uneven pieces, read back whole.
+    /// Sizes around the block and alignment edges, written in uneven pieces, read back whole;
+    /// whether the size the writer was told is right, too small or too large.
     #[test]
     fn writes_every_byte_in_order() {
         let dir = tempfile::tempdir().unwrap();
-        for len in [
+        let lens = [
             0,
             1,
             4095,
@@ -374,11 +396,15 @@ mod tests {
             BLOCK,
             BLOCK + 1,
             2 * BLOCK + 12345,
-        ] {
-            let path = dir.path().join(format!("f{len}"));
+        ];
+        for (len, told) in lens
+            .iter()
+            .flat_map(|&l| [(l, l as u64), (l, 1), (l, 3 << 20)])
+        {
+            let path = dir.path().join(format!("f{len}-{told}"));
             let file = File::create(&path).unwrap();
             let data = pattern(len);
-            let mut w = DirectWriter::new(&file).unwrap();
+            let mut w = DirectWriter::new(&file, told).unwrap();
             for piece in data.chunks(65_536 + 16) {
                 w.write_all(piece).unwrap();
             }
@@ -480,6 +506,22 @@ mod tests {
         assert_eq!(&buf.as_slice()[..n], &data[100..]);
     }
 
+    /// A file smaller than a block gets a buffer its size and no write threads, so a put of
+    /// many small files costs what it did before direct I/O.
+    #[test]
+    fn a_small_file_gets_a_small_block_and_no_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let file = File::create(&path).unwrap();
+        let mut w = DirectWriter::new(&file, 1000).unwrap();
+        assert_eq!(w.block, 4096);
+        w.write_all(&pattern(1000)).unwrap();
+        w.flush().unwrap();
+        assert!(w.workers.is_empty());
+        drop(w);
+        assert_eq!(std::fs::read(&path).unwrap(), pattern(1000));
+    }
+
     /// Where the file system takes direct I/O (ext4, xfs, btrfs; tmpfs since Linux 6.6; vfat
     /// and exfat accept it but write through the page cache while a file grows) it is used,
     /// and it is off again once the writer is gone.
@@ -487,7 +529,7 @@ mod tests {
     fn direct_io_is_on_while_writing_and_off_after() {
         let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
         let file = File::create(dir.path().join("f")).unwrap();
-        let w = DirectWriter::new(&file).unwrap();
+        let w = DirectWriter::new(&file, 1 << 20).unwrap();
         if !w.is_direct() {
             eprintln!("SKIPPED: {} does not take O_DIRECT", dir.path().display());
             return;

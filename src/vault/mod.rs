@@ -464,7 +464,8 @@ impl Vault {
         let final_path = self.dir.join(OBJECTS).join(&object_hex);
         let tmp = tempfile::NamedTempFile::new_in(self.dir.join(OBJECTS))
             .map_err(Error::io("create an object on the medium"))?;
-        let mut out = DirectWriter::new(tmp.as_file()).map_err(Error::io("write to the medium"))?;
+        let mut out = DirectWriter::new(tmp.as_file(), meta.len())
+            .map_err(Error::io("write to the medium"))?;
         let streamed = stream::encrypt(
             &mut input,
             &mut out,
@@ -586,7 +587,7 @@ impl Vault {
                 .suffix(".partial")
                 .tempfile_in(parent)
                 .map_err(Error::io(format!("write in {}", parent.display())))?;
-            let mut w = DirectWriter::new(tmp.as_file())
+            let mut w = DirectWriter::new(tmp.as_file(), f.size)
                 .map_err(Error::io(format!("write {}", target.display())))?;
             self.read_file(f, &mut w, progress)?;
             w.flush()
