@@ -1,11 +1,9 @@
 //! A person's signing key sealed under their passphrase (Argon2id → AES-256-GCM).
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-use super::{KdfParams, Passphrase, PersonKey};
+use super::{Cipher, KdfParams, Passphrase, PersonKey};
 use crate::error::{Error, Result};
 
 /// What the ledger stores for each person's private key. The associated data binds the blob to
@@ -36,17 +34,9 @@ impl SealedKey {
         rand::rngs::OsRng.fill_bytes(&mut salt);
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let kek = kdf.derive(pass, &salt)?;
-        let cipher = Aes256Gcm::new_from_slice(kek.as_ref())
-            .map_err(|_| Error::Other("bad key length".into()))?;
         let secret = key.to_bytes();
-        let ct = cipher
-            .encrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: &secret,
-                    aad: aad.as_bytes(),
-                },
-            )
+        let ct = Cipher::Aes256Gcm
+            .seal(&kek, &nonce, aad.as_bytes(), &secret)
             .map_err(|_| Error::Other("sealing the signing key failed".into()))?;
         Ok(SealedKey {
             version: 1,
@@ -70,16 +60,9 @@ impl SealedKey {
             return Err(bad("salt too short"));
         }
         let kek = self.kdf.derive(pass, &salt).map_err(OpenError::Other)?;
-        let cipher = Aes256Gcm::new_from_slice(kek.as_ref()).map_err(|_| bad("bad key length"))?;
         let secret = zeroize::Zeroizing::new(
-            cipher
-                .decrypt(
-                    &Nonce::from(nonce),
-                    Payload {
-                        msg: &ct,
-                        aad: aad.as_bytes(),
-                    },
-                )
+            Cipher::Aes256Gcm
+                .open(&kek, &nonce, aad.as_bytes(), &ct)
                 .map_err(|_| OpenError::WrongPassphrase)?,
         );
         PersonKey::from_bytes(&secret).map_err(OpenError::Other)
