@@ -253,7 +253,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                 .collect();
             let human = format!(
                 "Vault {}\nMedium: {}\nOrganisation: {}\nMarking: {}{} ({})\nCipher: {}\nCreated: {}\nKey slots: {}\n(header not yet authenticated: that needs a key)\n",
-                b.vault_id, b.medium, b.org, if b.classification.is_protected() { "保護すべき情報 " } else { "" }, b.marking, b.classification.marking_ja(), b.cipher.name(), created(ctx, &b.created), slots.join(", ")
+                b.vault_id, b.medium, b.org, crate::report::Lang::Ja.protected_heading(b.classification.is_protected()), b.marking, b.classification.marking_ja(), b.cipher.name(), created(ctx, &b.created), slots.join(", ")
             );
             Ok(Some(Output::new(
                 human,

@@ -60,15 +60,6 @@ fn signer(s: &Option<SignerView>) -> String {
     }
 }
 
-/// The words that head a protected medium's marking, escaped; nothing for a 機密性1 medium.
-pub fn protected_words(protected: bool, lang: Lang) -> String {
-    if protected {
-        esc(lang.t("保護すべき情報 ", "Protected information "))
-    } else {
-        String::new()
-    }
-}
-
 pub fn form_html(f: &Form, lang: Lang) -> String {
     let h = lang.headings();
     let mut b = String::new();
@@ -77,7 +68,7 @@ pub fn form_html(f: &Form, lang: Lang) -> String {
         "<div class=\"meta\"><span class=\"no\">{}：{}</span><span class=\"marking\">{}{}</span><span>{}</span></div>\n",
         esc(h.medium_no),
         esc(&f.medium),
-        protected_words(f.protected, lang),
+        esc(lang.protected_heading(f.protected)),
         esc(&f.marking),
         esc(&f.org)
     );

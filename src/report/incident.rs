@@ -737,7 +737,7 @@ fn incident_html(r: &IncidentReport, lang: Lang) -> String {
         "<div class=\"head\"><span class=\"no\">{}{}</span><span class=\"marking\">{}{}</span><span class=\"{status_class}\">{}</span></div>\n",
         esc(lang.t("媒体番号：", "Medium No. ")),
         esc(&r.medium),
-        super::html::protected_words(r.protected, lang),
+        esc(lang.protected_heading(r.protected)),
         esc(&r.marking),
         esc(status)
     );

@@ -40,6 +40,15 @@ impl Lang {
         }
     }
 
+    /// The words that head the marking of a protected medium (C2, C3:
+    /// `Classification::is_protected`), with their trailing space; nothing for a C1 medium.
+    pub fn protected_heading(self, protected: bool) -> &'static str {
+        match protected {
+            true => self.t("保護すべき情報 ", "Protected information "),
+            false => "",
+        }
+    }
+
     /// State words (medium holding and cleanliness, issue kinds) in this language.
     pub fn state(self, s: &str) -> &str {
         if self == Lang::En {

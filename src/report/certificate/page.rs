@@ -74,7 +74,7 @@ impl Certificate {
             "<header><span class=\"org\">{}<span class=\"printed\">{}</span></span><span class=\"marking\">{}{}</span></header>\n<h1{title_class}>{}</h1>\n<p class=\"sub\">{}</p>\n",
             esc(&self.org),
             esc(&printed),
-            super::super::html::protected_words(self.medium.classification.is_protected(), lang),
+            esc(lang.protected_heading(self.medium.classification.is_protected())),
             esc(&levels(&self.medium.classification, lang)),
             esc(self.title(lang)),
             esc(self.subtitle(lang))

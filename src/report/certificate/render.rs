@@ -892,10 +892,7 @@ impl Certificate {
             .unwrap_or(0);
         let mut o = format!("{} — {}\n", self.title(lang), self.medium.number);
         o += &format!("{}\n", self.subtitle(lang));
-        let protected = match self.medium.classification.is_protected() {
-            true => lang.t("保護すべき情報 ", "Protected information "),
-            false => "",
-        };
+        let protected = lang.protected_heading(self.medium.classification.is_protected());
         o += &format!(
             "{}   {protected}{}\n{RULE}\n",
             self.org,
