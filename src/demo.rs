@@ -149,8 +149,11 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
     let mut say = |line: String| {
         let _ = writeln!(log, "▶ {line}");
     };
-    let mut s = app::init(
-        &dir.join("ledger.db"),
+    // The demo keeps no checkpoint or pin in the user's state directory: it verifies whole.
+    let path = dir.join("ledger.db");
+    let anchors = Some(crate::ledger::Anchors::none(&path));
+    let mut s = app::init_anchored(
+        &path,
         InitRequest {
             org: "防衛装備デモ株式会社".into(),
             admin: ADMIN.into(),
@@ -162,6 +165,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
             kdf: KdfParams::INSECURE_FAST,
         },
         &mut sec,
+        anchors,
     )?;
     say(format!("{ADMIN} (admin) creates the ledger"));
     for (name, aff, roles) in [

@@ -97,7 +97,7 @@ impl Error {
                 Some("another baitai command held the ledger for too long; try again".to_string())
             }
             Error::Integrity(_) => Some(
-                "do not use this ledger for new entries; keep a copy and tell your auditor"
+                "run `baitai ledger verify` for the full report; do not use this ledger for new entries; keep a copy and tell your auditor"
                     .to_string(),
             ),
             Error::Vault(_) => Some(

@@ -23,7 +23,7 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 
 use crate::error::{Error, Result};
-use crate::ledger::{Draft, Ledger, StoredEntry};
+use crate::ledger::{Anchors, Draft, Ledger, StoredEntry};
 use crate::lifecycle::{self, Act, Directory, MediumState, Person};
 use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 
@@ -37,13 +37,28 @@ pub struct Session {
 }
 
 impl Session {
+    /// Open the ledger and verify it from this user's checkpoint before anything is read
+    /// from it (exit 5 when it does not verify, or is not the ledger pinned for its path).
     pub fn open(path: &Path) -> Result<Session> {
-        Session::with(Ledger::open(path)?)
+        Session::open_anchored(path, Anchors::for_ledger(path))
     }
 
-    /// A session that only reads: printouts and lists.
+    /// A session that only reads: printouts and lists. Verified the same way.
     pub fn open_read_only(path: &Path) -> Result<Session> {
-        Session::with(Ledger::open_read_only(path)?)
+        let mut ledger = Ledger::open_read_only(path)?;
+        if let Some(a) = Anchors::for_ledger(path) {
+            ledger.trust(a)?;
+        }
+        Session::with(ledger)
+    }
+
+    /// `open` with the checkpoint and pin kept in `anchors` (the demo keeps its own); without
+    /// anchors (no home directory) every session verifies the whole ledger.
+    pub fn open_anchored(path: &Path, anchors: Option<Anchors>) -> Result<Session> {
+        let mut ledger = Ledger::open(path)?;
+        let anchors = anchors.unwrap_or_else(|| Anchors::none(path));
+        ledger.trust(anchors)?;
+        Session::with(ledger)
     }
 
     fn with(ledger: Ledger) -> Result<Session> {

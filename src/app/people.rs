@@ -8,7 +8,7 @@ use super::auth::key_binding;
 use super::{required_text, Secrets, Session};
 use crate::crypto::{KdfParams, Passphrase, PersonKey, SealedKey};
 use crate::error::{Error, Result};
-use crate::ledger::{Draft, Ledger};
+use crate::ledger::{Anchors, Draft, Ledger};
 use crate::lifecycle::Person;
 use crate::model::{Body, LedgerInit, PersonAdd, PersonId, PersonRef, Role, SignRole};
 
@@ -23,8 +23,19 @@ pub struct InitRequest {
     pub kdf: KdfParams,
 }
 
-/// Create a ledger with its settings and first admin (P0001).
+/// Create a ledger with its settings and first admin (P0001), pinned for this user as the
+/// ledger at `path`.
 pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<Session> {
+    init_anchored(path, req, secrets, Anchors::for_ledger(path))
+}
+
+/// `init` with the checkpoint and pin kept in `anchors` (None: kept nowhere, as the demo's).
+pub fn init_anchored(
+    path: &Path,
+    req: InitRequest,
+    secrets: &mut dyn Secrets,
+    anchors: Option<Anchors>,
+) -> Result<Session> {
     let org = required_text("--org", &req.org)?;
     let name = required_text("--admin", &req.admin)?;
     refuse_id_like(&name)?;
@@ -72,8 +83,15 @@ pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<
             &[(SignRole::Actor, &key)],
         )
     })?;
+    let id = ledger
+        .ledger_id()?
+        .ok_or_else(|| Error::Other("internal: the new ledger has no first entry".into()))?;
     drop(ledger);
-    Session::open(path)
+    // A new ledger made on purpose: whatever was pinned at this path before is replaced.
+    if let Some(a) = &anchors {
+        a.repin(&id)?;
+    }
+    Session::open_anchored(path, anchors)
 }
 
 /// A name that looks like `P0003` would be shadowed by that ID in every lookup.

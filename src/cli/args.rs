@@ -493,6 +493,10 @@ pub enum LedgerCmd {
         /// Check only the entries added since the last verify that passed (its checkpoint)
         #[arg(long)]
         incremental: bool,
+        /// Accept a ledger whose identity is not the one first used at this path (after a
+        /// deliberate re-creation or restore): it is verified whole and pinned in its place
+        #[arg(long)]
+        accept_new_ledger: bool,
     },
 }
 

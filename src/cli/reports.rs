@@ -8,7 +8,7 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::ledger::{Checkpoint, Checkpoints, Ledger, VerifyFailure, VerifyReport};
+use crate::ledger::{Anchors, Checkpoint, Checkpoints, Ledger, VerifyFailure, VerifyReport};
 use crate::report::{html, json_doc, text, Format, Lang};
 
 pub(super) fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
@@ -57,9 +57,16 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
     match cmd {
         // Not through a session: a session needs the init entry, and verify must still
         // report on a ledger whose first entries were removed.
-        LedgerCmd::Verify { head, incremental } => {
-            verify(&Ledger::open_read_only(&ctx.ledger)?, head, incremental)
-        }
+        LedgerCmd::Verify {
+            head,
+            incremental,
+            accept_new_ledger,
+        } => verify(
+            &Ledger::open_read_only(&ctx.ledger)?,
+            head,
+            incremental,
+            accept_new_ledger,
+        ),
         LedgerCmd::Print { medium, out } => {
             let s = ctx.reader()?;
             let lang = lang(&s, &out)?;
@@ -101,15 +108,41 @@ fn save_checkpoint(store: &Checkpoints, id: &str, report: &VerifyReport) -> Resu
     Ok(report.entries)
 }
 
-fn verify(ledger: &Ledger, head: Option<String>, incremental: bool) -> Result<Option<Output>> {
+fn verify(
+    ledger: &Ledger,
+    head: Option<String>,
+    incremental: bool,
+    accept_new: bool,
+) -> Result<Option<Output>> {
     let kept = head.as_deref().map(parse_head).transpose()?;
     let store = Checkpoints::default_location();
+    let anchors = Anchors::for_ledger(ledger.path());
     let id = ledger.ledger_id()?;
+    let pinned = match &anchors {
+        Some(a) => a.pinned()?,
+        None => None,
+    };
+    let replaced = matches!((&pinned, &id), (Some(p), Some(i)) if p != i);
     let checkpoint = match (&store, &id) {
         (Some(s), Some(id)) => s.get(id)?,
         _ => None,
     };
+    let incremental = incremental && !(replaced && accept_new);
     let mut report = ledger.verify_against(checkpoint.as_ref(), incremental)?;
+    if replaced && report.failure.is_none() {
+        match (&anchors, &id, accept_new) {
+            (Some(a), Some(id), true) => a.repin(id)?,
+            _ => {
+                report.failure = Some(VerifyFailure {
+                    seq: 1,
+                    reason: format!(
+                        "this is not the ledger first used at this path (pinned identity {}): it was replaced or rebuilt; if that was intended, verify it with --accept-new-ledger",
+                        pinned.as_deref().unwrap_or_default()
+                    ),
+                });
+            }
+        }
+    }
     let mut head_seq = None;
     if let (Some(h), None) = (&kept, &report.failure) {
         head_seq = ledger.seq_of_hash(h)?;
@@ -124,11 +157,12 @@ fn verify(ledger: &Ledger, head: Option<String>, incremental: bool) -> Result<Op
         }
     }
     let mut human = format!(
-        "{} entries, {} signatures, {} people, {} media\nhead: {}\n",
+        "{} entries, {} signatures, {} people, {} media\nledger: {}\nhead: {}\n",
         report.entries,
         report.signatures,
         report.people,
         report.media,
+        id.as_deref().unwrap_or("(empty)"),
         report.head.as_deref().unwrap_or("(empty)")
     );
     if let Some(seq) = head_seq {
@@ -139,6 +173,12 @@ fn verify(ledger: &Ledger, head: Option<String>, incremental: bool) -> Result<Op
             "checked rules and signatures after the checkpoint at #{} (entries up to it passed an earlier verify and still chain to it)\n",
             report.checkpoint
         );
+    }
+    if let (Some(a), Some(id), None, None) = (&anchors, &id, &pinned, &report.failure) {
+        // First use of this path: pinned like any command's first use (a note if it cannot be).
+        if let Err(e) = a.repin(id) {
+            human += &format!("note: could not pin this ledger's identity: {e}\n");
+        }
     }
     let recorded = match (&store, &id, &report.failure) {
         (Some(s), Some(id), None) => match save_checkpoint(s, id, &report) {
@@ -156,6 +196,7 @@ fn verify(ledger: &Ledger, head: Option<String>, incremental: bool) -> Result<Op
         "signatures": report.signatures,
         "people": report.people,
         "media": report.media,
+        "ledger_id": id,
         "head": report.head,
         "failure": report.failure,
         "kept_head_entry": head_seq,

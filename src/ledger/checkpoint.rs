@@ -80,6 +80,62 @@ impl Checkpoints {
     }
 }
 
+/// Which ledger was found at each path the first time this user opened it (trust on first
+/// use), kept beside the checkpoints: a ledger rebuilt from scratch, or swapped for another,
+/// under the same path then has a different identity and is refused.
+pub struct Pins {
+    path: PathBuf,
+}
+
+impl Pins {
+    /// `pins.json` beside the checkpoint file.
+    pub fn beside(store: &Checkpoints) -> Pins {
+        let dir = store.path.parent().unwrap_or(Path::new("."));
+        Pins {
+            path: dir.join("pins.json"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read(&self) -> Result<BTreeMap<String, String>> {
+        match std::fs::read(&self.path) {
+            Ok(raw) => serde_json::from_slice(&raw).map_err(|e| {
+                Error::usage(format!(
+                    "the ledger pins in {} are unreadable ({e}); move the file aside to start afresh",
+                    self.path.display()
+                ))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+            Err(e) => Err(Error::Io {
+                context: format!("read {}", self.path.display()),
+                source: e,
+            }),
+        }
+    }
+
+    /// The identity pinned for the ledger at `ledger_path`, if any.
+    pub fn get(&self, ledger_path: &str) -> Result<Option<String>> {
+        Ok(self.read()?.remove(ledger_path))
+    }
+
+    /// Pin `ledger_id` to `ledger_path`, replacing the file atomically.
+    pub fn put(&self, ledger_path: &str, ledger_id: &str) -> Result<()> {
+        let mut all = self.read()?;
+        if all.get(ledger_path).map(String::as_str) == Some(ledger_id) {
+            return Ok(());
+        }
+        all.insert(ledger_path.to_string(), ledger_id.to_string());
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
+        let text = serde_json::to_vec_pretty(&all)
+            .map_err(|e| Error::Other(format!("encode ledger pins: {e}")))?;
+        crate::files::write_atomic(&self.path, &text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

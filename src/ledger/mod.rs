@@ -3,6 +3,7 @@
 pub mod chain;
 pub mod checkpoint;
 pub mod store;
+pub mod trust;
 pub mod verify;
 
 #[cfg(test)]
@@ -11,4 +12,5 @@ mod fuzz_tests;
 pub use chain::{Draft, StoredEntry, StoredSignature};
 pub use checkpoint::{Checkpoint, Checkpoints};
 pub use store::{Ledger, Writer};
+pub use trust::{Anchors, Verified};
 pub use verify::{VerifyFailure, VerifyReport};

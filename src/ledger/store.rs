@@ -6,6 +6,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::chain::{entry_hash, Draft, HashInput, StoredEntry, StoredSignature, GENESIS};
+use super::trust::{Anchors, Verified};
 use crate::crypto::{PersonKey, SealedKey};
 use crate::error::{Error, Result};
 use crate::lifecycle::{self, Act, Directory, MediumState};
@@ -61,6 +62,12 @@ const ENTRY_COLUMNS: &str = "seq, time, kind, medium, actor, payload, prev_hash,
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
+    /// Set by `trust`: where this user's checkpoint and pin are kept.
+    anchors: Option<Anchors>,
+    /// What the last verification covered.
+    verified: Option<Verified>,
+    /// A read transaction is held open, so every read sees the snapshot that verified.
+    snapshot: bool,
 }
 
 impl Ledger {
@@ -105,6 +112,9 @@ impl Ledger {
         let mut ledger = Ledger {
             conn,
             path: path.to_path_buf(),
+            anchors: None,
+            verified: None,
+            snapshot: false,
         };
         ledger.migrate()?;
         check_entries_key(&ledger.conn)?;
@@ -149,6 +159,9 @@ impl Ledger {
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
+            anchors: None,
+            verified: None,
+            snapshot: false,
         })
     }
 
@@ -188,16 +201,104 @@ impl Ledger {
         tx.commit().map_err(Error::db("commit migration"))
     }
 
-    /// Run `f` in one write transaction (BEGIN IMMEDIATE): all its entries land, or none.
+    /// Verify the ledger before anything relies on it, and keep reading the snapshot that
+    /// verified: the identity pinned for this path, then chain, signatures and rules from this
+    /// user's checkpoint (all of it without one). The checkpoint then moves to the head.
+    pub fn trust(&mut self, anchors: Anchors) -> Result<()> {
+        self.end_snapshot()?;
+        self.begin_snapshot()?;
+        let verified = anchors.establish(&self.conn, &self.path)?;
+        if let Some(v) = &verified {
+            // A read-only user (an auditor's copy, a read-only home) still gets the checks.
+            if let Err(e) = anchors.advance(v) {
+                if !self.conn.is_readonly(rusqlite::DatabaseName::Main).unwrap_or(false) {
+                    return Err(e);
+                }
+            }
+        }
+        self.verified = verified;
+        self.anchors = Some(anchors);
+        Ok(())
+    }
+
+    /// What the last verification covered (None before `trust`, or for an empty ledger).
+    pub fn verified(&self) -> Option<&Verified> {
+        self.verified.as_ref()
+    }
+
+    fn begin_snapshot(&mut self) -> Result<()> {
+        // A deferred transaction takes its snapshot at the first read, so read once now.
+        self.conn
+            .execute_batch("BEGIN DEFERRED; SELECT COUNT(*) FROM sqlite_master;")
+            .map_err(Error::db("begin a read"))?;
+        self.snapshot = true;
+        Ok(())
+    }
+
+    fn end_snapshot(&mut self) -> Result<()> {
+        if self.snapshot {
+            self.snapshot = false;
+            self.conn
+                .execute_batch("ROLLBACK")
+                .map_err(Error::db("end a read"))?;
+        }
+        Ok(())
+    }
+
+    /// Run `f` in one write transaction (BEGIN IMMEDIATE): all its entries land, or none. On a
+    /// trusted ledger the entries up to the head are verified again inside the transaction
+    /// first, so rows another process (or a file editor) added since the session opened are
+    /// checked before any rule is applied to them.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Error::db("begin a write"))?;
-        let mut w = Writer { tx };
-        let out = f(&mut w)?;
-        w.tx.commit().map_err(Error::db("commit"))?;
+        let reopen = self.snapshot;
+        self.end_snapshot()?;
+        let out = self.write_once(f);
+        if reopen {
+            self.begin_snapshot()?;
+        }
+        out
+    }
+
+    fn write_once<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        let (out, head) = {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(Error::db("begin a write"))?;
+            if let Some(anchors) = &self.anchors {
+                anchors.establish(&tx, &self.path)?;
+            }
+            let mut w = Writer { tx };
+            let out = f(&mut w)?;
+            let head = head(&w.tx)?;
+            w.tx.commit().map_err(Error::db("commit"))?;
+            (out, head)
+        };
+        self.after_commit(head)?;
         Ok(out)
+    }
+
+    /// Our own entries were checked by the rules as they were appended: the checkpoint moves
+    /// to them, so the next command verifies only what others add.
+    fn after_commit(&mut self, head: Option<(u64, [u8; 32], jiff::Timestamp)>) -> Result<()> {
+        let (Some(anchors), Some((seq, hash, _))) = (&self.anchors, head) else {
+            return Ok(());
+        };
+        let ledger_id = match &self.verified {
+            Some(v) => v.ledger_id.clone(),
+            None => match super::trust::first_hash(&self.conn)? {
+                Some(id) => id,
+                None => return Ok(()),
+            },
+        };
+        let v = Verified {
+            ledger_id,
+            seq,
+            head: hex::encode(hash),
+        };
+        anchors.advance(&v)?;
+        self.verified = Some(v);
+        Ok(())
     }
 
     pub fn conn(&self) -> &Connection {

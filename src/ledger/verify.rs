@@ -92,22 +92,36 @@ impl Ledger {
         kept: Option<&Checkpoint>,
         incremental: bool,
     ) -> Result<VerifyReport> {
+        // A trusted session already holds the snapshot its reads see.
+        if !self.conn().is_autocommit() {
+            return verify_in(self.conn(), self.path(), kept, incremental);
+        }
         let snapshot = self
             .conn()
             .unchecked_transaction()
             .map_err(Error::db("begin a read"))?;
-        let conn: &Connection = &snapshot;
-        let walk = match kept {
-            Some(cp) if incremental => resume(conn, self.path(), cp)?,
-            _ => Walk::default(),
-        };
-        if let Some(failure) = walk.failure.clone() {
-            return Ok(failed_before_start(conn, failure));
-        }
-        // After a resume the checkpoint's entry was re-chained already.
-        let kept = kept.filter(|_| !incremental);
-        verify(conn, walk, kept)
+        verify_in(&snapshot, self.path(), kept, incremental)
     }
+}
+
+/// `verify_against` inside a transaction the caller already holds (a read snapshot, or the
+/// write transaction an append is about to use).
+pub(crate) fn verify_in(
+    conn: &Connection,
+    path: &Path,
+    kept: Option<&Checkpoint>,
+    incremental: bool,
+) -> Result<VerifyReport> {
+    let walk = match kept {
+        Some(cp) if incremental => resume(conn, path, cp)?,
+        _ => Walk::default(),
+    };
+    if let Some(failure) = walk.failure.clone() {
+        return Ok(failed_before_start(conn, failure));
+    }
+    // After a resume the checkpoint's entry was re-chained already.
+    let kept = kept.filter(|_| !incremental);
+    verify(conn, walk, kept)
 }
 
 /// Whether the checkpoint's entry is still in the ledger with the hash it had.

@@ -26,6 +26,8 @@ pub struct VerifyStatus {
     pub signatures: u64,
     /// Hash of the last entry that verified: the value an auditor writes down.
     pub head: Option<String>,
+    /// Hash of the first entry: names the ledger, so a rebuilt one cannot pass for it.
+    pub ledger_id: Option<String>,
     pub failure: Option<VerifyFailure>,
     pub checked_at: String,
 }
@@ -267,6 +269,7 @@ impl Session {
             entries: r.entries,
             signatures: r.signatures,
             head: r.head,
+            ledger_id: self.ledger.ledger_id()?,
             failure: r.failure,
             checked_at: self.show_time(crate::time::now()),
         })
@@ -447,6 +450,10 @@ fn head_text(v: &VerifyStatus) -> &str {
     v.head.as_deref().unwrap_or("—")
 }
 
+fn id_text(v: &VerifyStatus) -> &str {
+    v.ledger_id.as_deref().unwrap_or("—")
+}
+
 /// The entries with these numbers; `entries` is in sequence order.
 fn lookup<'a>(r: &'a AuditReport, seqs: &'a [u64]) -> impl Iterator<Item = &'a EntryLine> {
     seqs.iter().filter_map(|s| {
@@ -482,9 +489,11 @@ fn audit_text(r: &AuditReport, lang: Lang) -> String {
         r.printed
     );
     o += &format!(
-        "{}: {}\n{}: {}\n{}: {}\n",
+        "{}: {}\n{}: {}\n{}: {}\n{}: {}\n",
         lang.t("台帳検証", "Ledger verify"),
         verify_text(&r.verify, lang),
+        lang.t("台帳識別子", "Ledger identity"),
+        id_text(&r.verify),
         lang.t("ヘッドハッシュ", "Head hash"),
         head_text(&r.verify),
         lang.t("期間内のエントリ", "Entries in the period"),
@@ -790,9 +799,11 @@ pub fn people_html(people: &[Participant], lang: Lang) -> String {
 pub fn verify_html(v: &VerifyStatus, lang: Lang) -> String {
     let class = if v.ok { "verdict" } else { "verdict bad" };
     format!(
-        "<div class=\"{class}\">{}: {}<br><span class=\"hash\">{}: {}</span></div>\n",
+        "<div class=\"{class}\">{}: {}<br><span class=\"hash\">{}: {}</span><br><span class=\"hash\">{}: {}</span></div>\n",
         esc(lang.t("台帳検証", "Ledger verify")),
         esc(&verify_text(v, lang)),
+        esc(lang.t("台帳識別子", "Ledger identity")),
+        esc(id_text(v)),
         esc(lang.t("ヘッドハッシュ", "Head hash")),
         esc(head_text(v))
     )

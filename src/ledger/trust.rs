@@ -1,0 +1,169 @@
+//! Trust at the point of use: before a command relies on the ledger, it is verified from this
+//! user's checkpoint, its identity is checked against the one pinned for its path, and the
+//! checkpoint then moves to the head that verified.
+//!
+//! `ledger verify` used to be the only place these checks ran, so every other command folded
+//! whatever rows it found. Now a session verifies on opening and each write verifies again inside
+//! its own transaction, so no decision is taken on a row that did not pass.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use super::checkpoint::{Checkpoint, Checkpoints, Pins};
+use super::verify::{verify_in, VerifyFailure};
+use crate::error::{Error, Result};
+
+/// Where this user keeps what they have verified: checkpoints per ledger and pins per path.
+pub struct Anchors {
+    /// None where the user has no state directory: every session then verifies everything.
+    checkpoints: Option<Checkpoints>,
+    pins: Option<Pins>,
+    /// The ledger's path as pinned (canonical where it can be resolved).
+    path_key: String,
+}
+
+/// The part of the ledger a command may rely on: entries up to `seq`, ending at `head`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The hash of entry 1 (hex): names the ledger whatever its path.
+    pub ledger_id: String,
+    pub seq: u64,
+    /// The hash of entry `seq` (hex).
+    pub head: String,
+}
+
+impl Anchors {
+    /// The anchors in this user's state directory (`$XDG_STATE_HOME/baitai/`), if there is one.
+    pub fn for_ledger(ledger: &Path) -> Option<Anchors> {
+        Checkpoints::default_location().map(|c| Anchors::with(c, ledger))
+    }
+
+    /// Anchors kept in `store` (and `pins.json` beside it).
+    pub fn with(checkpoints: Checkpoints, ledger: &Path) -> Anchors {
+        Anchors {
+            pins: Some(Pins::beside(&checkpoints)),
+            checkpoints: Some(checkpoints),
+            path_key: path_key(ledger),
+        }
+    }
+
+    /// No anchors: nothing is kept, so every session verifies the whole ledger.
+    pub fn none(ledger: &Path) -> Anchors {
+        Anchors {
+            checkpoints: None,
+            pins: None,
+            path_key: path_key(ledger),
+        }
+    }
+
+    /// This user's checkpoint for the ledger, if one is kept.
+    pub fn checkpoint(&self, ledger_id: &str) -> Result<Option<Checkpoint>> {
+        match &self.checkpoints {
+            Some(c) => c.get(ledger_id),
+            None => Ok(None),
+        }
+    }
+
+    /// Refuse a ledger whose identity is not the one first seen at this path.
+    fn check_pin(&self, ledger_id: &str) -> Result<()> {
+        let Some(pins) = &self.pins else {
+            return Ok(());
+        };
+        match pins.get(&self.path_key)? {
+            Some(pinned) if pinned != ledger_id => Err(Error::Integrity(format!(
+                "the ledger at {} is not the one first used there (identity {}…, pinned {}…): it was replaced or rebuilt; if that was intended, run `baitai ledger verify --accept-new-ledger`",
+                self.path_key,
+                &ledger_id[..16.min(ledger_id.len())],
+                &pinned[..16.min(pinned.len())]
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The identity pinned for this path, if any.
+    pub fn pinned(&self) -> Result<Option<String>> {
+        match &self.pins {
+            Some(p) => p.get(&self.path_key),
+            None => Ok(None),
+        }
+    }
+
+    /// Pin this path to `ledger_id`, even when another ledger was pinned there before.
+    pub fn repin(&self, ledger_id: &str) -> Result<()> {
+        match &self.pins {
+            Some(p) => p.put(&self.path_key, ledger_id),
+            None => Ok(()),
+        }
+    }
+
+    /// Record `v` as verified: the checkpoint moves forward (never back) and the path is pinned.
+    pub fn advance(&self, v: &Verified) -> Result<()> {
+        let (Some(checkpoints), Some(pins)) = (&self.checkpoints, &self.pins) else {
+            return Ok(());
+        };
+        let kept = checkpoints.get(&v.ledger_id)?;
+        if kept.as_ref().is_none_or(|k| k.seq < v.seq) {
+            checkpoints.put(
+                &v.ledger_id,
+                Checkpoint {
+                    seq: v.seq,
+                    hash: v.head.clone(),
+                    verified_at: crate::time::to_store(crate::time::now()),
+                },
+            )?;
+        }
+        if pins.get(&self.path_key)?.is_none() {
+            pins.put(&self.path_key, &v.ledger_id)?;
+        }
+        Ok(())
+    }
+
+    /// Verify the ledger as `conn` sees it (the caller holds the transaction): the pin, then
+    /// chain, signatures and rules from the kept checkpoint. None for an empty ledger.
+    pub fn establish(&self, conn: &Connection, path: &Path) -> Result<Option<Verified>> {
+        let Some(ledger_id) = first_hash(conn)? else {
+            return Ok(None);
+        };
+        self.check_pin(&ledger_id)?;
+        let kept = self.checkpoint(&ledger_id)?;
+        let report = verify_in(conn, path, kept.as_ref(), kept.is_some())?;
+        if let Some(f) = report.failure {
+            return Err(refusal(&f));
+        }
+        let head = report
+            .head
+            .ok_or_else(|| Error::Integrity("the ledger verified with no head".into()))?;
+        Ok(Some(Verified {
+            ledger_id,
+            seq: report.entries,
+            head,
+        }))
+    }
+}
+
+/// The ledger's path as pinned: canonical where it can be resolved.
+fn path_key(ledger: &Path) -> String {
+    std::fs::canonicalize(ledger)
+        .unwrap_or_else(|_| ledger.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The error a command stops with when the ledger does not verify.
+fn refusal(f: &VerifyFailure) -> Error {
+    Error::Integrity(format!(
+        "the ledger fails verification at entry {} ({}); nothing was done",
+        f.seq, f.reason
+    ))
+}
+
+/// The hash of entry 1 (hex), if the ledger has one.
+pub(crate) fn first_hash(conn: &Connection) -> Result<Option<String>> {
+    conn.query_row("SELECT hash FROM entries WHERE seq = 1", [], |r| {
+        r.get::<_, Vec<u8>>(0)
+    })
+    .optional()
+    .map(|o| o.map(hex::encode))
+    .map_err(Error::db("read the first entry"))
+}

@@ -1,0 +1,257 @@
+//! Trust at the point of use: an insider who can write the ledger file but holds no passphrase
+//! forges, rolls back or replaces the ledger, and every command (not only `ledger verify`)
+//! refuses with exit 5 before it acts, reads or prints anything.
+
+mod common;
+use common::*;
+
+use rusqlite::{params, Connection};
+use sha2::{Digest, Sha256};
+
+/// The last entry's (seq, hash, time).
+fn head(env: &Env) -> (i64, Vec<u8>, String) {
+    Connection::open(&env.ledger)
+        .unwrap()
+        .query_row(
+            "SELECT seq, hash, time FROM entries ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+fn entries(env: &Env) -> i64 {
+    head(env).0
+}
+
+/// The entry hash as docs/ledger.md §4 specifies it, written here independently of the crate.
+fn entry_hash(seq: i64, fields: [&str; 5], prev: &[u8]) -> Vec<u8> {
+    let mut d = Sha256::new();
+    d.update(b"baitai-entry-v1\0");
+    d.update((seq as u64).to_be_bytes());
+    for f in fields {
+        d.update((f.len() as u32).to_be_bytes());
+        d.update(f.as_bytes());
+    }
+    d.update(prev);
+    d.finalize().to_vec()
+}
+
+/// An unsigned row appended with a correct hash chain, as a forger with the file would.
+struct Forged<'a> {
+    kind: &'a str,
+    medium: Option<&'a str>,
+    actor: Option<&'a str>,
+    payload: String,
+    /// Stored time; the last entry's time when None.
+    time: Option<String>,
+}
+
+fn append(env: &Env, f: Forged) -> i64 {
+    let (seq, prev, last_time) = head(env);
+    let seq = seq + 1;
+    let time = f.time.unwrap_or(last_time);
+    let h = entry_hash(
+        seq,
+        [
+            &time,
+            f.kind,
+            f.medium.unwrap_or(""),
+            f.actor.unwrap_or(""),
+            &f.payload,
+        ],
+        &prev,
+    );
+    Connection::open(&env.ledger)
+        .unwrap()
+        .execute(
+            "INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![seq, time, f.kind, f.medium, f.actor, f.payload, prev, h],
+        )
+        .unwrap();
+    seq
+}
+
+fn payload_of(env: &Env, seq: i64) -> String {
+    Connection::open(&env.ledger)
+        .unwrap()
+        .query_row("SELECT payload FROM entries WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn seq_of(env: &Env, kind: &str, medium: Option<&str>) -> i64 {
+    Connection::open(&env.ledger)
+        .unwrap()
+        .query_row(
+            "SELECT MAX(seq) FROM entries WHERE kind = ?1 AND (?2 IS NULL OR medium = ?2)",
+            params![kind, medium],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// A refusal for a ledger that does not verify: exit 5, the verify hint, nothing appended.
+fn assert_refused(env: &Env, args: &[&str], person: Option<&str>) {
+    let before = entries(env);
+    let (code, err) = match person {
+        Some(p) => env.fail_as(args, p),
+        None => env.fail(args),
+    };
+    assert_eq!(code, 5, "{args:?}: {err}");
+    assert!(err.contains("fails verification") || err.contains("not the one"), "{args:?}: {err}");
+    assert!(err.contains("baitai ledger verify"), "{args:?}: {err}");
+    assert_eq!(entries(env), before, "{args:?} appended to a ledger that does not verify");
+}
+
+/// The forged custodian's row, copied from a real custodian's with a new ID and name.
+fn forge_custodian(env: &Env) -> i64 {
+    let real = payload_of(env, seq_of(env, "person.add", None) - 2);
+    let mut v: serde_json::Value = serde_json::from_str(&real).unwrap();
+    v["id"] = "P0007".into();
+    v["name"] = "偽 管理者".into();
+    v["roles"] = serde_json::json!(["custodian", "admin"]);
+    append(
+        env,
+        Forged {
+            kind: "person.add",
+            medium: None,
+            actor: Some(ADMIN),
+            payload: v.to_string(),
+            time: None,
+        },
+    )
+}
+
+#[test]
+fn a_forged_person_is_refused_by_every_command() {
+    let env = Env::new();
+    let m = env.register();
+    forge_custodian(&env);
+    assert_refused(&env, &["person", "list"], None);
+    assert_refused(&env, &["person", "show", "P0007"], None);
+    assert_refused(&env, &["medium", "show", &m], None);
+    assert_refused(&env, &["ledger", "print", &m], None);
+    assert_refused(&env, &["report", "inventory"], None);
+    assert_refused(
+        &env,
+        &["medium", "register", "--class", "C3"],
+        Some(CUSTODIAN),
+    );
+    assert_refused(&env, &["checkout", &m, "--purpose", "x"], Some(HANDLER));
+    let src = env.path("src.txt");
+    std::fs::write(&src, "secret").unwrap();
+    let mnt = env.path("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    assert_refused(
+        &env,
+        &[
+            "put",
+            mnt.to_str().unwrap(),
+            src.to_str().unwrap(),
+            "--medium",
+            &m,
+        ],
+        Some(HANDLER),
+    );
+    assert!(!mnt.join("BAITAI").exists(), "put wrote a vault");
+    let (code, _) = env.verify_code();
+    assert_eq!(code, 5);
+}
+
+#[test]
+fn a_forged_return_does_not_reopen_the_reuse_gate_or_reach_the_form() {
+    let env = Env::new();
+    let m = env.register();
+    let other = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    env.ok_as(&["checkout", &other, "--purpose", "会議"], HANDLER2);
+    env.ok_as(&["return", &other], CUSTODIAN);
+    let real_return = payload_of(&env, seq_of(&env, "medium.return", Some(&other)));
+    append(
+        &env,
+        Forged {
+            kind: "medium.return",
+            medium: Some(&m),
+            actor: Some(CUSTODIAN),
+            payload: real_return,
+            time: None,
+        },
+    );
+    assert_refused(&env, &["checkout", &m, "--purpose", "再使用"], Some(HANDLER2));
+    assert_refused(&env, &["ledger", "print", &m], None);
+    assert_refused(&env, &["ledger", "print", &m, "--format", "html"], None);
+    assert_refused(&env, &["medium", "list"], None);
+}
+
+#[test]
+fn a_ledger_rolled_back_behind_the_checkpoint_is_refused() {
+    let env = Env::new();
+    let m = env.register();
+    let old = env.path("old.db");
+    std::fs::copy(&env.ledger, &old).unwrap();
+    env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    env.ok_as(&["return", &m], CUSTODIAN);
+    // The older copy, put back with the newer rows gone (no key needed).
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", env.ledger.display()));
+    }
+    std::fs::copy(&old, &env.ledger).unwrap();
+    assert_refused(&env, &["checkout", &m, "--purpose", "x"], Some(HANDLER));
+    assert_refused(&env, &["medium", "show", &m], None);
+    let (code, out) = env.verify_code();
+    assert_eq!(code, 5, "{out}");
+}
+
+#[test]
+fn a_ledger_rebuilt_with_the_same_names_is_refused_until_accepted() {
+    let env = Env::new();
+    let m = env.register();
+    // The forger builds a fresh ledger elsewhere with the same organisation and names,
+    // and puts it in place of the real one.
+    let other = Env::new();
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", env.ledger.display()));
+    }
+    std::fs::copy(&other.ledger, &env.ledger).unwrap();
+    assert_refused(&env, &["person", "list"], None);
+    assert_refused(&env, &["medium", "register", "--class", "C3"], Some(CUSTODIAN));
+    let (code, out) = env.verify_code();
+    assert_eq!(code, 5, "{out}");
+    assert!(out.contains("not the ledger first used"), "{out}");
+    // A deliberate replacement is accepted once, after a whole verify, and then used.
+    env.ok(&["ledger", "verify", "--accept-new-ledger"]);
+    let (code, _) = env.fail(&["medium", "show", &m]);
+    assert_eq!(code, 2, "the new ledger has no {m}");
+    env.register();
+}
+
+#[test]
+fn a_forged_row_appended_after_a_command_opened_is_caught_at_its_commit() {
+    // The checkpoint is at the head, so the next command checks only the new row: it must
+    // still refuse it.
+    let env = Env::new();
+    let m = env.register();
+    env.ok(&["medium", "show", &m]);
+    forge_custodian(&env);
+    assert_refused(&env, &["medium", "show", &m], None);
+}
+
+#[test]
+fn the_audit_report_carries_the_ledger_identity_and_head() {
+    let env = Env::new();
+    env.register();
+    let v = env.ok(&["ledger", "verify"]);
+    let id = v["ledger_id"].as_str().unwrap().to_string();
+    let head = v["head"].as_str().unwrap().to_string();
+    let out = env.cmd()
+        .args(["report", "audit", "--from", "2000-01-01", "--to", "2099-12-31"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&id), "no ledger identity on the audit report:\n{text}");
+    assert!(text.contains(&head), "no head hash on the audit report:\n{text}");
+}
