@@ -284,10 +284,72 @@ pub struct PersonRef {
     pub id: PersonId,
 }
 
+/// A passphrase change. Since schema 3 it also replaces the person's keys, so a sealed key
+/// restored from an older copy of the file no longer signs or opens anything new; the old
+/// key signs it (as the actor) and, unless the person is an admin, an admin approves it.
+/// Entries written before schema 3 name only the person, and hash as they did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonPasswd {
+    pub id: PersonId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_key: Option<NewKeys>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<PersonId>,
+}
+
+/// The public halves of a person's replacement key pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewKeys {
+    pub public_key: PublicKey,
+    pub encryption_key: PublicKey,
+}
+
+/// A failed passphrase attempt. Nobody can sign it, so anyone who can write the ledger file
+/// can add one: its fields are checked (`validate`), and it can lock out only the person it
+/// names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthFailure {
     pub id: PersonId,
     pub command: String,
+}
+
+/// The commands that ask for a passphrase: the only values `AuthFailure::command` may hold.
+pub const AUTH_COMMANDS: &[&str] = &[
+    "carry-out",
+    "checkout",
+    "copy",
+    "destroy",
+    "get",
+    "inventory check",
+    "loan",
+    "lost",
+    "ls",
+    "medium register",
+    "person add",
+    "person passwd",
+    "person revoke",
+    "person unlock",
+    "put",
+    "receive",
+    "return",
+    "transfer",
+    "vault erase",
+    "vault info",
+    "vault verify",
+    "wipe",
+];
+
+impl AuthFailure {
+    /// Why this row cannot have been written by baitai, if it cannot.
+    pub fn invalid(&self) -> Option<String> {
+        if !AUTH_COMMANDS.contains(&self.command.as_str()) {
+            return Some(format!(
+                "names a command baitai does not record ({:?})",
+                self.command.escape_debug().to_string()
+            ));
+        }
+        None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -437,9 +499,12 @@ pub enum Body {
     #[serde(rename = "person.add")]
     PersonAdd(PersonAdd),
     #[serde(rename = "person.passwd")]
-    PersonPasswd(PersonRef),
+    PersonPasswd(PersonPasswd),
     #[serde(rename = "person.revoke")]
     PersonRevoke(PersonRef),
+    /// An admin lifts the lock that repeated failed passphrases put on a person.
+    #[serde(rename = "person.unlock")]
+    PersonUnlock(PersonRef),
     #[serde(rename = "person.auth_failure")]
     AuthFailure(AuthFailure),
     #[serde(rename = "medium.register")]
@@ -536,6 +601,9 @@ impl Body {
             Body::Copy(b) => Some((SignRole::Approver, &b.approver)),
             Body::Transfer(b) => Some((SignRole::Approver, &b.approver)),
             Body::Destroy(b) => Some((SignRole::Witness, &b.witness)),
+            Body::PersonPasswd(PersonPasswd {
+                approver: Some(a), ..
+            }) => Some((SignRole::Approver, a)),
             _ => None,
         }
     }

@@ -659,12 +659,14 @@ const CASES: &[Case] = &[
     case("report overdue: --at yesterday", nothing, |_, _| s(&["report", "overdue", "--at", "yesterday"]), 2, "cannot read the time"),
     case("report inventory: unknown --format", nothing, |_, _| s(&["report", "inventory", "--format", "xlsx"]), 2, "invalid value 'xlsx'"),
     case("demo: --keep an existing directory", nothing, |w, _| s(&["demo", "--keep", &w.path("mnt")]), 2, "give --keep a new directory"),
-    // The system clock behind the last entry: nothing may be appended, not even a failure.
-    case("clock behind: checkout", clock_behind, |w, t| [s(&["--ledger", &t.arg]), checkout(w, &w.fresh, "設計", HANDLER)].concat(), 3, "refused (clock)"),
-    case("clock behind: medium register", clock_behind, |w, t| [s(&["--ledger", &t.arg, "medium", "register", "--class", "C3"]), as_(w, CUSTODIAN)].concat(), 3, "refused (clock)"),
-    case("clock behind: a wrong passphrase is not recorded either", clock_behind, |w, t| {
+    // The last entry re-dated by editing the file: that is tampering, so nothing may be
+    // appended, not even a failure. (A clock really set back is tests/trust.rs
+    // `a_clock_set_back_is_refused_and_records_nothing`, under faketime.)
+    case("re-dated last entry: checkout", clock_behind, |w, t| [s(&["--ledger", &t.arg]), checkout(w, &w.fresh, "設計", HANDLER)].concat(), 5, "fails verification"),
+    case("re-dated last entry: medium register", clock_behind, |w, t| [s(&["--ledger", &t.arg, "medium", "register", "--class", "C3"]), as_(w, CUSTODIAN)].concat(), 5, "fails verification"),
+    case("re-dated last entry: a wrong passphrase is not recorded either", clock_behind, |w, t| {
         [s(&["--ledger", &t.arg, "checkout", &w.fresh, "--purpose", "設計"]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
-    }, 3, "refused (clock)"),
+    }, 5, "fails verification"),
 ];
 
 fn mkfifo(p: &Path) {

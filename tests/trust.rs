@@ -255,3 +255,143 @@ fn the_audit_report_carries_the_ledger_identity_and_head() {
     assert!(text.contains(&id), "no ledger identity on the audit report:\n{text}");
     assert!(text.contains(&head), "no head hash on the audit report:\n{text}");
 }
+
+/// A stored time `hours` from now.
+fn stored_in(hours: i64) -> String {
+    let t = std::time::SystemTime::now() + std::time::Duration::from_secs((hours * 3600) as u64);
+    let secs = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    jiff::Timestamp::from_second(secs)
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+        .to_string()
+}
+
+fn forged_failure(env: &Env, person: &str, command: &str, time: Option<String>) -> i64 {
+    append(
+        env,
+        Forged {
+            kind: "person.auth_failure",
+            medium: None,
+            actor: Some(person),
+            payload: serde_json::json!({"id": person, "command": command}).to_string(),
+            time,
+        },
+    )
+}
+
+#[test]
+fn a_future_dated_failure_blocks_nobody_else() {
+    let env = Env::new();
+    forged_failure(&env, CUSTODIAN2, "checkout", Some(stored_in(23)));
+    // Unsigned rows take no part in the order of time: everyone else still records.
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    let (code, out) = env.verify_code();
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_failure_row_with_control_characters_or_an_unknown_command_is_refused() {
+    for command in ["checkout\r\nLedger verify: PASSED\u{1b}[2J", "format c:"] {
+        let env = Env::new();
+        let m = env.register();
+        forged_failure(&env, HANDLER, command, None);
+        assert_refused(&env, &["checkout", &m, "--purpose", "x"], Some(HANDLER));
+        let out = env
+            .cmd()
+            .args(["report", "audit", "--from", "2000-01-01", "--to", "2099-12-31"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(5), "the audit report printed a forged row");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+        let (code, _) = env.verify_code();
+        assert_eq!(code, 5);
+    }
+}
+
+#[test]
+fn repeated_wrong_passphrases_lock_that_person_until_an_admin_unlocks() {
+    let env = Env::new();
+    let m = env.register();
+    let wrong = env.path("wrong-pass");
+    let wrong = wrong.to_str().unwrap();
+    for _ in 0..5 {
+        let (code, _) = env.fail(&[
+            "checkout", &m, "--purpose", "x", "--as", HANDLER, "--passphrase-file", wrong,
+        ]);
+        assert_eq!(code, 4);
+    }
+    let before = entries(&env);
+    // Locked: even the right passphrase is not tried, and nothing is recorded.
+    let (code, err) = env.fail_as(&["checkout", &m, "--purpose", "x"], HANDLER);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("locked"), "{err}");
+    assert_eq!(entries(&env), before);
+    // Nobody else is affected.
+    env.ok_as(&["checkout", &m, "--purpose", "x"], HANDLER2);
+    env.ok_as(&["return", &m], CUSTODIAN);
+    // A handler cannot lift it; an admin can, with a signed entry.
+    let (code, _) = env.fail_as(&["person", "unlock", HANDLER], HANDLER2);
+    assert_eq!(code, 3);
+    env.ok_as(&["person", "unlock", HANDLER], ADMIN);
+    let m2 = env.register();
+    env.ok_as(&["checkout", &m2, "--purpose", "x"], HANDLER);
+}
+
+#[test]
+fn forged_failures_lock_only_the_person_they_name() {
+    let env = Env::new();
+    for _ in 0..6 {
+        forged_failure(&env, CUSTODIAN2, "return", None);
+    }
+    let (code, err) = env.fail_as(&["medium", "register", "--class", "C3"], CUSTODIAN2);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("locked"), "{err}");
+    env.register();
+}
+
+#[test]
+fn after_passwd_the_old_sealed_key_and_passphrase_sign_nothing() {
+    let env = Env::new();
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    let mnt = env.path("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    let src = env.path("plan.txt");
+    std::fs::write(&src, "設計図").unwrap();
+    let mnt_s = mnt.to_str().unwrap();
+    env.ok_as(&["put", mnt_s, src.to_str().unwrap(), "--medium", &m], HANDLER);
+    let old_row: String = Connection::open(&env.ledger)
+        .unwrap()
+        .query_row("SELECT sealed FROM person_keys WHERE person = ?1", [HANDLER], |r| r.get(0))
+        .unwrap();
+    // A handler needs an admin's approval for a new key.
+    let new_pass = env.path("new-pass");
+    std::fs::write(&new_pass, "Brand-New-Pass-42!\n").unwrap();
+    let np = new_pass.to_str().unwrap();
+    let (code, err) = env.fail_as(&["person", "passwd", HANDLER, "--new-passphrase-file", np], HANDLER);
+    assert_eq!(code, 3, "{err}");
+    let a = env.approver(ADMIN);
+    env.ok_as(
+        &args(&["person", "passwd", HANDLER, "--new-passphrase-file", np], &a),
+        HANDLER,
+    );
+    // The new passphrase opens the vault made with the old key.
+    let out = env.path("out");
+    env.ok(&[
+        "get", mnt_s, "--out", out.to_str().unwrap(), "--as", HANDLER, "--passphrase-file", np,
+    ]);
+    assert_eq!(std::fs::read_to_string(out.join("plan.txt")).unwrap(), "設計図");
+    // The old row put back: the old passphrase opens it, but the key no longer signs.
+    Connection::open(&env.ledger)
+        .unwrap()
+        .execute("UPDATE person_keys SET sealed = ?1 WHERE person = ?2", params![old_row, HANDLER])
+        .unwrap();
+    let m2 = env.register();
+    let (code, err) = env.fail_as(&["checkout", &m2, "--purpose", "x"], HANDLER);
+    assert_eq!(code, 4, "{err}");
+    let (code, err) = env.fail_as(&["ls", mnt_s], HANDLER);
+    assert_eq!(code, 4, "{err}");
+    let (code, out) = env.verify_code();
+    assert_eq!(code, 0, "{out}");
+}

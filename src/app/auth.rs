@@ -19,10 +19,24 @@ pub trait Secrets {
     fn new_passphrase(&mut self, who: &str) -> Result<Passphrase>;
 }
 
-/// A person who proved their passphrase, with their unlocked signing key.
+/// A person who proved their passphrase, with their unlocked signing key and the keys they
+/// held before a key change (which open older vaults but never sign).
 pub struct Signed {
     pub person: Person,
     pub key: PersonKey,
+    pub retired: Vec<PersonKey>,
+}
+
+/// After this many failed attempts in a row a person is locked (002 第5(2)ア)…
+pub const LOCK_AFTER: usize = 5;
+/// …for this long after the last of them, or until an admin lifts it (`person unlock`).
+pub const LOCK_MINUTES: i64 = 15;
+
+/// Why a person may not try a passphrase now.
+#[derive(Debug, Clone)]
+pub struct Lock {
+    pub failures: usize,
+    pub until: Timestamp,
 }
 
 /// Shown to a person when they unlock (004 2.1.1.1(j)(k)): their last use and any failed
@@ -49,14 +63,60 @@ impl Session {
         secrets: &mut dyn Secrets,
         command: &str,
     ) -> Result<Signed> {
-        let sealed = self.ledger.sealed_key(&person.id)?;
+        self.refuse_locked(person)?;
         let pass = secrets.passphrase(person, capacity)?;
-        match sealed.open(&pass, &key_binding(&person.public_key)) {
-            Ok(key) if key.public() == person.public_key => {
+        self.authenticate_with(person, &pass, command)
+    }
+
+    /// Refuse, before any passphrase is asked, a person locked by repeated failures.
+    pub fn refuse_locked(&self, person: &Person) -> Result<()> {
+        match self.lock(person)? {
+            Some(l) => Err(Error::Auth(format!(
+                "{} ({}) is locked after {} failed passphrase attempts, until {}; an admin can lift it with `baitai person unlock {}`",
+                person.name,
+                person.id,
+                l.failures,
+                crate::time::show_full(l.until, &self.tz),
+                person.id
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The lock on a person, if there is one now: `LOCK_AFTER` failures since their last
+    /// signature or the last unlock, the last of them less than `LOCK_MINUTES` ago. Failures
+    /// are unsigned rows, so a forged one can lock only the person it names.
+    pub fn lock(&self, person: &Person) -> Result<Option<Lock>> {
+        let since = self.ledger.last_success_or_unlock(&person.id)?;
+        let failures = self.ledger.auth_failures_since(&person.id, since)?;
+        let Some(last) = failures.last() else {
+            return Ok(None);
+        };
+        let until = last.time + jiff::SignedDuration::from_mins(LOCK_MINUTES);
+        if failures.len() < LOCK_AFTER || crate::time::now() >= until {
+            return Ok(None);
+        }
+        Ok(Some(Lock {
+            failures: failures.len(),
+            until,
+        }))
+    }
+
+    /// Open the person's key ring with a passphrase already in hand.
+    pub fn authenticate_with(
+        &mut self,
+        person: &Person,
+        pass: &Passphrase,
+        command: &str,
+    ) -> Result<Signed> {
+        let sealed = self.ledger.sealed_key(&person.id)?;
+        match sealed.open_ring(pass, &key_binding(&person.public_key)) {
+            Ok(ring) if ring.current.public() == person.public_key => {
                 self.notices.push(self.notice(person)?);
                 Ok(Signed {
                     person: person.clone(),
-                    key,
+                    key: ring.current,
+                    retired: ring.retired,
                 })
             }
             Ok(_) => Err(Error::Integrity(format!(

@@ -10,7 +10,9 @@ use crate::crypto::{KdfParams, Passphrase, PersonKey, SealedKey};
 use crate::error::{Error, Result};
 use crate::ledger::{Anchors, Draft, Ledger};
 use crate::lifecycle::Person;
-use crate::model::{Body, LedgerInit, PersonAdd, PersonId, PersonRef, Role, SignRole};
+use crate::model::{
+    Body, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd, PersonRef, Role, SignRole,
+};
 
 pub struct InitRequest {
     pub org: String,
@@ -186,29 +188,81 @@ impl Session {
         })
     }
 
-    pub fn person_passwd(&mut self, who: &str, secrets: &mut dyn Secrets) -> Result<()> {
-        let person = self.active_person(who)?;
+    /// Change a person's passphrase and replace their key pair: the change is signed with the
+    /// old key and, unless the person is an admin, approved by an admin, so a sealed key
+    /// restored from an older copy of the file signs nothing any more. The old keys stay in the
+    /// person's key ring, sealed under the new passphrase, so vaults made for them still open.
+    pub fn person_passwd(
+        &mut self,
+        actor: &str,
+        target: &str,
+        approver: Option<&str>,
+        secrets: &mut dyn Secrets,
+    ) -> Result<()> {
+        let person = self.active_person(actor)?;
+        let target = self.person(target)?;
+        let approver = approver.map(|a| self.active_person(a)).transpose()?;
+        let key = PersonKey::generate();
         let draft = Draft {
             medium: None,
             actor: Some(person.id.clone()),
-            body: Body::PersonPasswd(PersonRef {
-                id: person.id.clone(),
+            body: Body::PersonPasswd(PersonPasswd {
+                id: target.id.clone(),
+                new_key: Some(NewKeys {
+                    public_key: key.public(),
+                    encryption_key: key.agreement_public(),
+                }),
+                approver: approver.as_ref().map(|a| a.id.clone()),
             }),
         };
         self.precheck(&draft)?;
         let signed = self.authenticate(&person, SignRole::Actor, secrets, "person passwd")?;
+        let approved = match &approver {
+            Some(a) => Some(self.authenticate(a, SignRole::Approver, secrets, "person passwd")?),
+            None => None,
+        };
         let pass = new_passphrase(secrets, &person.name)?;
-        let sealed = SealedKey::seal(
-            &signed.key,
+        let mut retired = signed.retired;
+        retired.push(signed.key);
+        let sealed = SealedKey::seal_ring(
+            &key,
+            &retired,
             &pass,
             self.settings.kdf,
-            &key_binding(&person.public_key),
+            &key_binding(&key.public()),
+            |k| key_binding(&k.public()),
         )?;
+        // The entry is signed with the old key, which the ledger still names until it lands.
+        let old = retired.last().ok_or_else(|| Error::Other("internal: no old key".into()))?;
+        let mut signers = vec![(SignRole::Actor, old)];
+        if let Some(a) = &approved {
+            signers.push((SignRole::Approver, &a.key));
+        }
         self.ledger.write(|w| {
             w.put_sealed_key(&person.id, &sealed)?;
-            w.commit(draft, &[(SignRole::Actor, &signed.key)])
+            w.commit(draft, &signers)
         })?;
         Ok(())
+    }
+
+    /// Lift the lock that repeated failed passphrases put on a person (admin only).
+    pub fn person_unlock(
+        &mut self,
+        admin: &str,
+        target: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<Person> {
+        let admin = self.active_person(admin)?;
+        let target = self.person(target)?;
+        let draft = Draft {
+            medium: None,
+            actor: Some(admin.id.clone()),
+            body: Body::PersonUnlock(PersonRef {
+                id: target.id.clone(),
+            }),
+        };
+        self.record(draft, secrets, "person unlock")?;
+        Ok(target)
     }
 
     pub fn person_revoke(

@@ -297,13 +297,7 @@ impl Session {
         let mut v = if create {
             self.create_vault(req, number, signed, now)?
         } else {
-            Vault::open(
-                &req.mount,
-                Opener::Person {
-                    id: person,
-                    key: &signed.key,
-                },
-            )?
+            open_as(&req.mount, signed)?
         };
         let staged = v.stage(
             &req.sources,
@@ -371,28 +365,27 @@ impl Session {
         let person = self.active_person(who)?;
         self.medium(&header.body.medium)?;
         let signed = self.authenticate(&person, SignRole::Actor, secrets, command)?;
-        let v = Vault::open(
-            mount,
-            Opener::Person {
-                id: &person.id,
-                key: &signed.key,
-            },
-        )?;
+        let v = open_as(mount, &signed)?;
         self.check_writer(&v)?;
         Ok((v, signed))
     }
 
-    /// The manifest's signer must be a person of this ledger with that very key.
+    /// The manifest's signer must be a person of this ledger with a key the ledger records
+    /// for them (their key now, or one they held before a key change).
     fn check_writer(&self, v: &Vault) -> Result<()> {
         let m = &v.manifest.body;
-        let dir = self.directory()?;
-        match dir.get(&m.writer) {
-            Some(p) if p.public_key.to_hex() == m.writer_key => Ok(()),
-            _ => Err(Error::Vault(format!(
-                "the vault's manifest is signed by {} with a key this ledger does not know",
-                m.writer
-            ))),
+        let known = self
+            .ledger
+            .keys_of(&m.writer)?
+            .iter()
+            .any(|k| k.to_hex() == m.writer_key);
+        if known {
+            return Ok(());
         }
+        Err(Error::Vault(format!(
+            "the vault's manifest is signed by {} with a key this ledger does not know",
+            m.writer
+        )))
     }
 
     /// Decrypt files to `out` and record the access.
@@ -583,4 +576,18 @@ pub fn check_out_dir(out: &Path) -> Result<()> {
         ))),
         _ => Ok(()),
     }
+}
+
+/// Open a vault as a person: with their key now, else with a key they held before a key
+/// change (vaults made for them before it still name that key in their slot).
+fn open_as(mount: &Path, signed: &Signed) -> Result<Vault> {
+    let id = &signed.person.id;
+    let mut refused = None;
+    for key in std::iter::once(&signed.key).chain(signed.retired.iter().rev()) {
+        match Vault::open(mount, Opener::Person { id, key }) {
+            Err(Error::Auth(m)) => refused = Some(Error::Auth(m)),
+            other => return other,
+        }
+    }
+    Err(refused.unwrap_or_else(|| Error::Auth("not a recipient of this vault".into())))
 }

@@ -145,7 +145,7 @@ pub struct InitArgs {
 pub enum PersonCmd {
     /// Add a person with roles and a passphrase (admin only)
     Add(PersonAddArgs),
-    /// Change your own passphrase (your signing key stays the same)
+    /// Change your own passphrase and replace your key pair (an admin approves unless you are one)
     Passwd(PersonPasswdArgs),
     /// List everyone, including revoked people
     List,
@@ -156,6 +156,8 @@ pub enum PersonCmd {
     },
     /// Revoke a person: they can no longer act; their history stays (admin only)
     Revoke(PersonRevokeArgs),
+    /// Lift the lock that repeated failed passphrases put on a person (admin only)
+    Unlock(PersonRevokeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -182,13 +184,19 @@ pub struct PersonPasswdArgs {
     /// Read the new passphrase from FILE (`-` for stdin)
     #[arg(long, value_name = "FILE")]
     pub new_passphrase_file: Option<PathBuf>,
+    /// The admin who approves the new key (not needed when you are an admin)
+    #[arg(long, value_name = "ADMIN")]
+    pub approver: Option<String>,
+    /// Read the approver's passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE", requires = "approver")]
+    pub approver_passphrase_file: Option<PathBuf>,
     #[command(flatten)]
     pub auth: ActorAuth,
 }
 
 #[derive(Debug, Args)]
 pub struct PersonRevokeArgs {
-    /// Who to revoke
+    /// Who (ID or unique name)
     pub person: String,
     #[command(flatten)]
     pub auth: ActorAuth,

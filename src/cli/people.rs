@@ -6,7 +6,7 @@ use super::args::{InitArgs, PersonCmd};
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{self, AddPerson, InitRequest};
 use crate::crypto::KdfParams;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::report::text::table;
 
 pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
@@ -86,24 +86,33 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             )))
         }
         PersonCmd::Passwd(a) => {
-            let acting = session.person(&a.auth.as_)?;
             let target = session.person(&a.person)?;
-            if acting.id != target.id {
-                return Err(Error::refused(
-                    "own-passphrase",
-                    "a person changes only their own passphrase",
-                ));
-            }
-            let mut secrets =
-                CliSecrets::new(a.auth.passphrase_file, None, None, a.new_passphrase_file)?;
-            session.person_passwd(&a.auth.as_, &mut secrets)?;
-            let mut j = json!({"person": target.id});
+            let mut secrets = CliSecrets::new(
+                a.auth.passphrase_file,
+                a.approver_passphrase_file,
+                None,
+                a.new_passphrase_file,
+            )?;
+            session.person_passwd(&a.auth.as_, &a.person, a.approver.as_deref(), &mut secrets)?;
+            let now = session.person(&target.id.0)?;
+            let fingerprint = now.public_key.fingerprint().to_string();
+            let mut j = json!({"person": target.id, "fingerprint": fingerprint});
             show_notices(ctx, &session.notices, &mut j);
             Ok(Some(Output::new(
                 format!(
-                    "Changed the passphrase of {} ({})\n",
+                    "Changed the passphrase and key of {} ({}); new key fingerprint {fingerprint}\n",
                     target.name, target.id
                 ),
+                j,
+            )))
+        }
+        PersonCmd::Unlock(a) => {
+            let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+            let target = session.person_unlock(&a.auth.as_, &a.person, &mut secrets)?;
+            let mut j = json!({"person": target.id, "unlocked": true});
+            show_notices(ctx, &session.notices, &mut j);
+            Ok(Some(Output::new(
+                format!("Lifted the lock on {} ({})\n", target.name, target.id),
                 j,
             )))
         }

@@ -18,6 +18,27 @@ pub struct SealedKey {
     pub nonce: String,
     /// Hex: the 32-byte scalar plus the 16-byte tag.
     pub ciphertext: String,
+    /// Keys the person held before a key change, sealed under the same passphrase, so vaults
+    /// made for them before still open (a retired key never signs). Absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired: Vec<RetiredKey>,
+}
+
+/// One retired key in a sealed key ring.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RetiredKey {
+    /// The associated data it was sealed with (binds it to its public key).
+    pub aad: String,
+    /// Hex, 12 bytes.
+    pub nonce: String,
+    /// Hex: the 32-byte scalar plus the 16-byte tag.
+    pub ciphertext: String,
+}
+
+/// A person's current key and the keys they held before.
+pub struct KeyRing {
+    pub current: PersonKey,
+    pub retired: Vec<PersonKey>,
 }
 
 /// Why opening a sealed key failed.
@@ -29,44 +50,99 @@ pub enum OpenError {
 
 impl SealedKey {
     pub fn seal(key: &PersonKey, pass: &Passphrase, kdf: KdfParams, aad: &str) -> Result<Self> {
+        SealedKey::seal_ring(key, &[], pass, kdf, aad, |_| String::new())
+    }
+
+    /// Seal `key` and the `retired` keys under one passphrase (one KDF run); `retired_aad`
+    /// gives each retired key's associated data.
+    pub fn seal_ring(
+        key: &PersonKey,
+        retired: &[PersonKey],
+        pass: &Passphrase,
+        kdf: KdfParams,
+        aad: &str,
+        retired_aad: impl Fn(&PersonKey) -> String,
+    ) -> Result<Self> {
         let mut salt = [0u8; 16];
-        let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut salt);
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
         let kek = kdf.derive(pass, &salt)?;
-        let secret = key.to_bytes();
-        let ct = Cipher::Aes256Gcm
-            .seal(&kek, &nonce, aad.as_bytes(), &secret)
-            .map_err(|_| Error::Other("sealing the signing key failed".into()))?;
+        let (nonce, ciphertext) = seal_one(&kek, key, aad)?;
+        let retired = retired
+            .iter()
+            .map(|k| {
+                let aad = retired_aad(k);
+                let (nonce, ciphertext) = seal_one(&kek, k, &aad)?;
+                Ok(RetiredKey {
+                    aad,
+                    nonce,
+                    ciphertext,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(SealedKey {
             version: 1,
             kdf,
             salt: hex::encode(salt),
-            nonce: hex::encode(nonce),
-            ciphertext: hex::encode(ct),
+            nonce,
+            ciphertext,
+            retired,
         })
     }
 
     pub fn open(&self, pass: &Passphrase, aad: &str) -> std::result::Result<PersonKey, OpenError> {
-        let bad = |what: &str| OpenError::Other(Error::Integrity(format!("sealed key: {what}")));
+        self.open_ring(pass, aad).map(|ring| ring.current)
+    }
+
+    /// Open the current key and every retired one with one KDF run.
+    pub fn open_ring(&self, pass: &Passphrase, aad: &str) -> std::result::Result<KeyRing, OpenError> {
         if self.version != 1 {
             return Err(bad("unknown version"));
         }
         let salt = hex::decode(&self.salt).map_err(|_| bad("salt is not hex"))?;
-        let nonce = hex::decode(&self.nonce).map_err(|_| bad("nonce is not hex"))?;
-        let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad("wrong nonce length"))?;
-        let ct = hex::decode(&self.ciphertext).map_err(|_| bad("ciphertext is not hex"))?;
         if salt.len() < 8 {
             return Err(bad("salt too short"));
         }
         let kek = self.kdf.derive(pass, &salt).map_err(OpenError::Other)?;
-        let secret = zeroize::Zeroizing::new(
-            Cipher::Aes256Gcm
-                .open(&kek, &nonce, aad.as_bytes(), &ct)
-                .map_err(|_| OpenError::WrongPassphrase)?,
-        );
-        PersonKey::from_bytes(&secret).map_err(OpenError::Other)
+        let current = open_one(&kek, &self.nonce, &self.ciphertext, aad)?;
+        let retired = self
+            .retired
+            .iter()
+            .map(|r| open_one(&kek, &r.nonce, &r.ciphertext, &r.aad))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(KeyRing { current, retired })
     }
+}
+
+fn bad(what: &str) -> OpenError {
+    OpenError::Other(Error::Integrity(format!("sealed key: {what}")))
+}
+
+/// (nonce, ciphertext) in hex.
+fn seal_one(kek: &[u8; 32], key: &PersonKey, aad: &str) -> Result<(String, String)> {
+    let mut nonce = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let secret = key.to_bytes();
+    let ct = Cipher::Aes256Gcm
+        .seal(kek, &nonce, aad.as_bytes(), &secret)
+        .map_err(|_| Error::Other("sealing the signing key failed".into()))?;
+    Ok((hex::encode(nonce), hex::encode(ct)))
+}
+
+fn open_one(
+    kek: &[u8; 32],
+    nonce: &str,
+    ciphertext: &str,
+    aad: &str,
+) -> std::result::Result<PersonKey, OpenError> {
+    let nonce = hex::decode(nonce).map_err(|_| bad("nonce is not hex"))?;
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad("wrong nonce length"))?;
+    let ct = hex::decode(ciphertext).map_err(|_| bad("ciphertext is not hex"))?;
+    let secret = zeroize::Zeroizing::new(
+        Cipher::Aes256Gcm
+            .open(kek, &nonce, aad.as_bytes(), &ct)
+            .map_err(|_| OpenError::WrongPassphrase)?,
+    );
+    PersonKey::from_bytes(&secret).map_err(OpenError::Other)
 }
 
 #[cfg(test)]

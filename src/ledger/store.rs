@@ -52,10 +52,21 @@ CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
     // 2: nothing in the tables changes, but entries of kind `inventory.check` may now appear.
     // A baitai that reads schema 1 would call them tampering; this makes it say "upgrade".
     "-- schema 2: inventory.check entries",
+    // 3: person.unlock entries, person.passwd entries that carry a new key, and the keys a
+    // person held before such a change (sealed under the new passphrase, so older vaults
+    // still open for them while the old passphrase opens nothing).
+    r#"
+CREATE TABLE retired_keys (
+    person TEXT NOT NULL,
+    public TEXT NOT NULL,
+    sealed TEXT NOT NULL,
+    PRIMARY KEY (person, public)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Kinds that make up the people directory and settings.
-const DIRECTORY_KINDS: &str = "('ledger.init','person.add','person.revoke')";
+const DIRECTORY_KINDS: &str = "('ledger.init','person.add','person.revoke','person.passwd')";
 
 const ENTRY_COLUMNS: &str = "seq, time, kind, medium, actor, payload, prev_hash, hash";
 
@@ -436,6 +447,43 @@ impl Ledger {
         }
     }
 
+    /// Every signing key the ledger has recorded for this person, oldest first: the one they
+    /// were added with, then one per key change.
+    pub fn keys_of(&self, id: &PersonId) -> Result<Vec<crate::crypto::PublicKey>> {
+        let entries = self.entries_of_kinds(&["ledger.init", "person.add", "person.passwd"])?;
+        Ok(entries
+            .iter()
+            .filter_map(|e| match &e.body {
+                Body::LedgerInit(i) if &i.admin.id == id => Some(i.admin.public_key),
+                Body::PersonAdd(p) if &p.id == id => Some(p.public_key),
+                Body::PersonPasswd(crate::model::PersonPasswd {
+                    id: who,
+                    new_key: Some(k),
+                    ..
+                }) if who == id => Some(k.public_key),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Where this person's run of failed attempts starts: their last signature, or the last
+    /// time an admin lifted their lock, whichever is later (0 for neither).
+    pub fn last_success_or_unlock(&self, id: &PersonId) -> Result<u64> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT MAX(s) FROM (
+                    SELECT MAX(seq) AS s FROM signatures WHERE person = ?1
+                    UNION ALL
+                    SELECT MAX(seq) FROM entries
+                     WHERE kind = 'person.unlock' AND json_extract(payload, '$.id') = ?1)",
+                [&id.0],
+                |r| r.get(0),
+            )
+            .map_err(Error::db("find the last use"))?;
+        Ok(seq.unwrap_or(0) as u64)
+    }
+
     /// Failed passphrase attempts for this person after the given sequence number.
     pub fn auth_failures_since(&self, id: &PersonId, after_seq: u64) -> Result<Vec<StoredEntry>> {
         let all = query_entries(
@@ -517,20 +565,22 @@ impl Writer<'_> {
     ) -> Result<StoredEntry> {
         let head = head(&self.tx)?;
         let now = time::now();
-        let (seq, prev_hash) = match &head {
-            Some((seq, hash, last)) => {
-                if now < *last {
-                    return Err(Error::refused(
-                        "clock",
-                        format!(
-                            "the system clock ({}) is earlier than the last ledger entry ({}); fix the clock before recording",
-                            time::to_store(now),
-                            time::to_store(*last)
-                        ),
-                    ));
-                }
-                (seq + 1, *hash)
+        // Only signed entries set the order of time: an unsigned row (a failed attempt, which
+        // anyone with the file could add) dated ahead must not stop everyone else's writes.
+        if let Some(last) = last_signed_time(&self.tx)? {
+            if now < last {
+                return Err(Error::refused(
+                    "clock",
+                    format!(
+                        "the system clock ({}) is earlier than the last signed ledger entry ({}); fix the clock before recording",
+                        time::to_store(now),
+                        time::to_store(last)
+                    ),
+                ));
             }
+        }
+        let (seq, prev_hash) = match &head {
+            Some((seq, hash, _)) => (seq + 1, *hash),
             None => (1, GENESIS),
         };
         let dir = self.directory()?;
@@ -669,6 +719,24 @@ fn head(conn: &Connection) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
             time::from_store(&t)?,
         ))),
     }
+}
+
+/// The time of the last entry someone signed (every kind but a failed attempt).
+pub(crate) fn last_signed_time(conn: &Connection) -> Result<Option<jiff::Timestamp>> {
+    last_signed_time_upto(conn, i64::MAX as u64)
+}
+
+/// The time of the last signed entry at or before `seq`.
+pub(crate) fn last_signed_time_upto(conn: &Connection, seq: u64) -> Result<Option<jiff::Timestamp>> {
+    let t: Option<String> = conn
+        .query_row(
+            "SELECT time FROM entries WHERE seq <= ?1 AND kind != 'person.auth_failure' ORDER BY seq DESC LIMIT 1",
+            [seq as i64],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::db("read the last signed entry"))?;
+    t.map(|t| time::from_store(&t)).transpose()
 }
 
 pub(crate) fn to_hash(b: &[u8], seq: i64) -> Result<[u8; 32]> {

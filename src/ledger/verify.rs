@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::chain::{entry_hash, HashInput, GENESIS};
 use super::checkpoint::Checkpoint;
-use super::store::{directory_upto, fold_medium, medium_entries_upto, Ledger, RawEntry};
+use super::store::{
+    directory_upto, fold_medium, last_signed_time_upto, medium_entries_upto, Ledger, RawEntry,
+};
 use crate::crypto::{PublicKey, Signature};
 use crate::error::{Error, Result};
 use crate::lifecycle::{Act, Lifecycle};
@@ -188,7 +190,10 @@ fn resume(conn: &Connection, path: &Path, cp: &Checkpoint) -> Result<Walk> {
         return Ok(walk);
     }
     walk.prev_hash = Some(end);
-    walk.last_time = Some(last_time);
+    walk.last_time = match last_signed_time_upto(conn, seq)? {
+        Some(t) => Some(crate::time::to_store(t)),
+        None => Some(last_time),
+    };
     walk.state.people = directory_upto(conn, seq)?;
     let mut st = conn
         .prepare("SELECT DISTINCT medium FROM entries WHERE seq > ?1 AND medium IS NOT NULL")
@@ -514,7 +519,11 @@ impl Walk {
             return self.fail(seq, format!("breaks a rule: {r}"));
         }
         self.prev_hash = Some(hash);
-        self.last_time = Some(crate::time::to_store(entry.time));
+        // Unsigned rows (failed attempts) take no part in the order of time: anyone with the
+        // file could add one dated ahead, and every later entry would then look backdated.
+        if !entry.body.is_unsigned() {
+            self.last_time = Some(crate::time::to_store(entry.time));
+        }
         self.entries += 1;
         if self.jobs.len() >= BATCH {
             self.flush();

@@ -133,36 +133,78 @@ impl Directory {
                 }
                 Ok(())
             }
-            Body::PersonPasswd(r) => {
-                if &r.id != actor {
-                    return Err(Refusal::new(
-                        "own-passphrase",
-                        "a person changes only their own passphrase",
-                    ));
-                }
-                self.active(actor).map(|_| ())
+            Body::PersonPasswd(r) => self.permit_passwd(actor, r),
+            Body::PersonUnlock(r) => {
+                self.require(actor, Role::Admin, "lift a lock")?;
+                self.active(&r.id).map(|_| ())
             }
             Body::InventoryCheck(_) => {
                 self.require(actor, Role::Custodian, "check the inventory")?;
                 Ok(())
             }
-            Body::AuthFailure(f) => {
-                if &f.id != actor {
-                    return Err(Refusal::new(
-                        "auth-failure",
-                        "a failed attempt is recorded against the person who failed",
-                    ));
-                }
-                if self.get(&f.id).is_none() {
-                    return Err(Refusal::new(
-                        "unknown-person",
-                        format!("no person {}", f.id),
-                    ));
-                }
-                Ok(())
-            }
+            Body::AuthFailure(f) => self.permit_failure(actor, f),
+            Body::Register(_)
+            | Body::Checkout(_)
+            | Body::Return(_)
+            | Body::CarryOut(_)
+            | Body::Loan(_)
+            | Body::Copy(_)
+            | Body::Transfer(_)
+            | Body::Destroy(_)
+            | Body::Lost(_)
+            | Body::WipeStart(_)
+            | Body::Wipe(_)
+            | Body::VaultPut(_)
+            | Body::VaultGet(_)
+            | Body::VaultErase(_) => Err(Refusal::new(
+                "no-medium",
+                "this kind of entry is about one medium and must name it",
+            )),
+        }
+    }
+
+    /// A person changes only their own passphrase; a new key needs an admin's approval unless
+    /// the person is an admin, and never the person's own as approver.
+    fn permit_passwd(&self, actor: &PersonId, r: &crate::model::PersonPasswd) -> Result<(), Refusal> {
+        if &r.id != actor {
+            return Err(Refusal::new(
+                "own-passphrase",
+                "a person changes only their own passphrase",
+            ));
+        }
+        let person = self.active(actor)?;
+        match (&r.new_key, &r.approver) {
+            (_, Some(a)) if a == actor => Err(Refusal::new(
+                "separation-of-duties",
+                "a person cannot approve their own key change",
+            )),
+            (_, Some(a)) => self.require(a, Role::Admin, "approve a key change").map(|_| ()),
+            (Some(_), None) if !person.has(Role::Admin) => Err(Refusal::new(
+                "approval",
+                "a new key needs an admin's approval (--approver ADMIN)",
+            )),
             _ => Ok(()),
         }
+    }
+
+    /// An unsigned failed attempt names an existing person and a command baitai records.
+    fn permit_failure(&self, actor: &PersonId, f: &crate::model::AuthFailure) -> Result<(), Refusal> {
+        if &f.id != actor {
+            return Err(Refusal::new(
+                "auth-failure",
+                "a failed attempt is recorded against the person who failed",
+            ));
+        }
+        if self.get(&f.id).is_none() {
+            return Err(Refusal::new(
+                "unknown-person",
+                format!("no person {}", f.id),
+            ));
+        }
+        if let Some(why) = f.invalid() {
+            return Err(Refusal::new("auth-failure", why));
+        }
+        Ok(())
     }
 
     fn permit_add(&self, actor: &PersonId, p: &crate::model::PersonAdd) -> Result<(), Refusal> {
@@ -233,7 +275,34 @@ impl Directory {
                     p.revoked_at = Some(act.time);
                 }
             }
-            _ => {}
+            Body::PersonPasswd(crate::model::PersonPasswd {
+                id,
+                new_key: Some(k),
+                ..
+            }) => {
+                if let Some(p) = self.people.get_mut(id) {
+                    p.public_key = k.public_key;
+                    p.encryption_key = k.encryption_key;
+                }
+            }
+            Body::PersonPasswd(_)
+            | Body::PersonUnlock(_)
+            | Body::AuthFailure(_)
+            | Body::InventoryCheck(_)
+            | Body::Register(_)
+            | Body::Checkout(_)
+            | Body::Return(_)
+            | Body::CarryOut(_)
+            | Body::Loan(_)
+            | Body::Copy(_)
+            | Body::Transfer(_)
+            | Body::Destroy(_)
+            | Body::Lost(_)
+            | Body::WipeStart(_)
+            | Body::Wipe(_)
+            | Body::VaultPut(_)
+            | Body::VaultGet(_)
+            | Body::VaultErase(_) => {}
         }
     }
 }

@@ -143,6 +143,7 @@ pub fn act_name(kind: &str, lang: Lang) -> String {
         "person.add" => ("利用者追加", "person added"),
         "person.passwd" => ("パスフレーズ変更", "passphrase changed"),
         "person.revoke" => ("利用者失効", "person revoked"),
+        "person.unlock" => ("ロック解除", "lock lifted"),
         "person.auth_failure" => ("認証失敗", "auth failure"),
         "medium.register" => ("登録", "registered"),
         "medium.checkout" => ("使用", "checkout"),
@@ -219,8 +220,22 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
             )
         }
         Body::PersonPasswd(r) => format!(
-            "{}: {}",
+            "{}: {}{}",
             lang.t("パスフレーズ変更", "passphrase changed"),
+            name_aff(dir, &r.id),
+            match &r.new_key {
+                Some(k) => format!(
+                    "; {}: {}",
+                    lang.t("新しい鍵", "new key"),
+                    k.public_key.fingerprint()
+                ),
+                None => String::new(),
+            }
+        ),
+        Body::PersonUnlock(r) => format!(
+            "{}: {} {}",
+            lang.t("ロック解除", "lock lifted"),
+            r.id,
             name_aff(dir, &r.id)
         ),
         Body::PersonRevoke(r) => format!(
@@ -314,7 +329,7 @@ impl Session {
             verify,
             counts: count_kinds(entries.iter(), lang),
             auth_failures: seqs_of(&["person.auth_failure"]),
-            person_changes: seqs_of(&["person.add", "person.revoke", "person.passwd"]),
+            person_changes: seqs_of(&["person.add", "person.revoke", "person.passwd", "person.unlock"]),
             by_medium: by_medium(&entries, lang),
             by_person: by_person(&entries, lang),
             entries,
