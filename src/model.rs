@@ -465,6 +465,9 @@ pub struct VaultPut {
     pub total_files: u64,
     /// SHA-256 of the manifest file written.
     pub manifest_sha256: String,
+    /// That manifest's sequence number (absent in entries written before schema 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_seq: Option<u64>,
     /// Who can open the vault: person IDs with slots, and whether a passphrase slot exists.
     pub recipients: Vec<PersonId>,
     pub passphrase_slot: bool,

@@ -395,3 +395,136 @@ fn after_passwd_the_old_sealed_key_and_passphrase_sign_nothing() {
     let (code, out) = env.verify_code();
     assert_eq!(code, 0, "{out}");
 }
+
+/// A medium out with HANDLER holding a vault with `first.txt`; returns (medium, mount).
+fn medium_with_vault(env: &Env) -> (String, std::path::PathBuf) {
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    let mnt = env.path("mnt");
+    std::fs::create_dir(&mnt).unwrap();
+    let src = env.path("first.txt");
+    std::fs::write(&src, "一").unwrap();
+    let (mnt_s, src_s) = (mnt.to_str().unwrap(), src.to_str().unwrap());
+    env.ok_as(&["put", mnt_s, src_s, "--medium", &m], HANDLER);
+    (m, mnt)
+}
+
+fn put(env: &Env, mnt: &std::path::Path, name: &str, text: &str) {
+    let src = env.path(name);
+    std::fs::write(&src, text).unwrap();
+    env.ok_as(&["put", mnt.to_str().unwrap(), src.to_str().unwrap()], HANDLER);
+}
+
+fn objects(mnt: &std::path::Path) -> usize {
+    walk(&mnt.join("BAITAI"))
+}
+
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| match e.file_type() {
+                    Ok(t) if t.is_dir() => walk(&e.path()),
+                    _ => 1,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_rolled_back_manifest_is_refused_and_put_deletes_nothing() {
+    let env = Env::new();
+    let (_m, mnt) = medium_with_vault(&env);
+    let mf = mnt.join("BAITAI/vault.mf");
+    let older = std::fs::read(&mf).unwrap();
+    put(&env, &mnt, "second.txt", "二");
+    let current = std::fs::read(&mf).unwrap();
+    std::fs::write(&mf, &older).unwrap();
+    let files = objects(&mnt);
+    let m = mnt.to_str().unwrap();
+    let out = env.path("out");
+    let o = out.to_str().unwrap();
+    for args in [
+        vec!["get", m, "--out", o],
+        vec!["ls", m],
+        vec!["vault", "verify", m],
+    ] {
+        let (code, err) = env.fail_as(&args, HANDLER);
+        assert_eq!(code, 5, "{args:?}: {err}");
+        assert!(err.contains("rolled back"), "{args:?}: {err}");
+    }
+    let third = env.path("third.txt");
+    std::fs::write(&third, "三").unwrap();
+    let (code, err) = env.fail_as(&["put", m, third.to_str().unwrap()], HANDLER);
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(objects(&mnt), files, "put deleted objects of a vault it refused");
+    // The real manifest back: everything is there.
+    std::fs::write(&mf, &current).unwrap();
+    env.ok_as(&["get", m, "--out", o], HANDLER);
+    assert_eq!(std::fs::read_to_string(out.join("second.txt")).unwrap(), "二");
+}
+
+#[test]
+fn a_manifest_re_signed_by_an_escrow_custodian_is_refused() {
+    use baitai::vault::{Opener, Source, Vault};
+    let env = Env::new();
+    let (_m, mnt) = medium_with_vault(&env);
+    // The custodian opens the vault with their escrow slot and publishes a changed manifest
+    // signed with their own key: genuine in itself.
+    let ledger = baitai::ledger::Ledger::open_read_only(&env.ledger).unwrap();
+    let dir = ledger.directory().unwrap();
+    let custodian = dir.find(CUSTODIAN).unwrap().clone();
+    let pass = std::fs::read_to_string(env.pass(CUSTODIAN)).unwrap();
+    let pass = baitai::crypto::Passphrase::new(pass.trim_end().to_string());
+    let key = ledger
+        .sealed_key(&custodian.id)
+        .unwrap()
+        .open(&pass, &baitai::app::key_binding(&custodian.public_key))
+        .unwrap_or_else(|_| panic!("custodian key"));
+    let mut v = Vault::open(&mnt, Opener::Person { id: &custodian.id, key: &key }).unwrap();
+    let planted = env.path("planted.txt");
+    std::fs::write(&planted, "改ざん").unwrap();
+    let staged = v
+        .stage(
+            &[Source { name: "planted.txt".into(), path: planted }],
+            false,
+            (&custodian.id, &key),
+            "2026-12-02T00:00:00Z",
+            &mut |_| {},
+        )
+        .unwrap();
+    v.publish(staged).unwrap();
+    let out = env.path("out");
+    let (code, err) = env.fail_as(
+        &["get", mnt.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        HANDLER,
+    );
+    assert_eq!(code, 5, "{err}");
+    let (code, err) = env.fail_as(&["ls", mnt.to_str().unwrap()], CUSTODIAN);
+    assert_eq!(code, 5, "{err}");
+}
+
+#[test]
+fn a_vault_of_another_medium_is_refused() {
+    // Without devices on record the vault's own medium names it: a vault whose manifest
+    // names m1 put where m2's was is read as m1's only if it is m1's recorded one; a copy of
+    // a vault the ledger no longer records (m1 after an erase) is refused.
+    let env = Env::new();
+    let (m1, mnt) = medium_with_vault(&env);
+    let copy = env.path("copy");
+    std::fs::create_dir(&copy).unwrap();
+    std::process::Command::new("cp")
+        .args(["-a", mnt.join("BAITAI").to_str().unwrap(), copy.to_str().unwrap()])
+        .status()
+        .unwrap();
+    env.ok_as(&["return", &m1], CUSTODIAN);
+    env.ok_as(&["vault", "erase", mnt.to_str().unwrap()], CUSTODIAN);
+    let out = env.path("out");
+    let (code, err) = env.fail_as(
+        &["get", copy.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        HANDLER,
+    );
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("records no vault"), "{err}");
+}

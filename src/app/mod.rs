@@ -4,13 +4,15 @@
 
 mod acts;
 mod auth;
+mod binding;
 mod inventory;
 mod people;
 mod vault;
 mod wipe;
 
 pub use acts::*;
-pub use auth::{LoginNotice, Secrets, Signed};
+pub use auth::{key_binding, LoginNotice, Secrets, Signed};
+pub use binding::{Binding, RecordedVault};
 pub use inventory::Found;
 pub use people::*;
 pub use vault::{

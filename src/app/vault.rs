@@ -128,6 +128,7 @@ fn put_body(v: &Vault, staged: &vault::Staged, unrecorded: Vec<VaultFile>) -> Bo
         bytes: added.iter().map(|f| f.size).sum(),
         total_files: staged.manifest().body.files.len() as u64,
         manifest_sha256: hex::encode(staged.manifest().file_hash),
+        manifest_seq: Some(staged.manifest().body.seq),
         recipients,
         passphrase_slot,
         unrecorded,
@@ -163,7 +164,11 @@ impl Session {
     }
 
     /// A medium registered with a device must be the one mounted where the files go.
-    fn check_mount_device(&self, number: &MediumNumber, mount: &std::path::Path) -> Result<()> {
+    pub(super) fn check_mount_device(
+        &self,
+        number: &MediumNumber,
+        mount: &std::path::Path,
+    ) -> Result<()> {
         let Some(recorded) = self.registration(number)?.device else {
             return Ok(());
         };
@@ -198,7 +203,7 @@ impl Session {
         }
         check_new_vault_options(&req.mount, req.cipher, req.recipient_passphrase.is_some())?;
         let number = self.put_medium(&req)?;
-        self.check_mount_device(&number, &req.mount)?;
+        self.check_vault_medium(&number, &req.mount)?;
         let person = self.active_person(handler)?;
         // Check the rules with a placeholder body before asking for the passphrase.
         let probe = Body::VaultPut(VaultPut {
@@ -208,6 +213,7 @@ impl Session {
             bytes: 0,
             total_files: 0,
             manifest_sha256: String::new(),
+            manifest_seq: None,
             recipients: Vec::new(),
             passphrase_slot: false,
             unrecorded: Vec::new(),
@@ -297,7 +303,11 @@ impl Session {
         let mut v = if create {
             self.create_vault(req, number, signed, now)?
         } else {
-            open_as(&req.mount, signed)?
+            let v = open_as(&req.mount, signed)?;
+            // Before anything is staged or deleted: an older or foreign manifest would make
+            // this put drop the objects of every file added since.
+            self.check_bound(number, &v)?;
+            v
         };
         let staged = v.stage(
             &req.sources,
@@ -363,10 +373,12 @@ impl Session {
     ) -> Result<(Vault, Signed)> {
         let header = vault::read_header(mount)?;
         let person = self.active_person(who)?;
-        self.medium(&header.body.medium)?;
+        let number = self.medium(&header.body.medium)?.number;
+        self.check_vault_medium(&number, mount)?;
         let signed = self.authenticate(&person, SignRole::Actor, secrets, command)?;
         let v = open_as(mount, &signed)?;
         self.check_writer(&v)?;
+        self.check_bound(&number, &v)?;
         Ok((v, signed))
     }
 
@@ -378,7 +390,7 @@ impl Session {
             .ledger
             .keys_of(&m.writer)?
             .iter()
-            .any(|k| k.to_hex() == m.writer_key);
+            .any(|k| k.to_hex().eq_ignore_ascii_case(&m.writer_key));
         if known {
             return Ok(());
         }

@@ -1,0 +1,143 @@
+//! The vault bound to its medium and its ledger: before anything is read from a vault, or
+//! deleted from it, its manifest must be the one the ledger last recorded for that medium, on
+//! the medium it names.
+//!
+//! The vault alone cannot tell an older manifest copied back over the current one, a manifest
+//! re-signed by someone who holds a key slot, or a whole vault copied from another medium:
+//! each is genuine in itself. The ledger records the vault's ID and the SHA-256 of every
+//! manifest a put publishes, so the comparison is exact.
+
+use std::path::Path;
+
+use super::Session;
+use crate::error::{Error, Result};
+use crate::lifecycle::Holding;
+use crate::model::{Body, MediumNumber, PersonId};
+use crate::vault::Vault;
+
+/// What the ledger last recorded of a medium's live vault (since its last erase or wipe).
+#[derive(Debug, Clone)]
+pub struct RecordedVault {
+    pub vault_id: String,
+    pub manifest_sha256: String,
+    /// Absent in entries written before schema 3.
+    pub manifest_seq: Option<u64>,
+    pub writer: PersonId,
+    /// The `vault.put` entry.
+    pub seq: u64,
+}
+
+/// How the vault on the medium stands against the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// The manifest is exactly the one last recorded.
+    Recorded,
+    /// One put ahead of the ledger, signed by the person who has the medium out: a put whose
+    /// entry did not land (the process died between publishing and committing). Their next
+    /// put records its files.
+    Unrecorded { writer: PersonId },
+}
+
+impl Session {
+    /// The live vault the ledger records on `number`, if any.
+    pub fn recorded_vault(&self, number: &MediumNumber) -> Result<Option<RecordedVault>> {
+        let mut live = None;
+        for e in self.ledger.medium_entries(number)? {
+            match e.body {
+                Body::VaultPut(p) => {
+                    live = Some(RecordedVault {
+                        vault_id: p.vault_id,
+                        manifest_sha256: p.manifest_sha256,
+                        manifest_seq: p.manifest_seq,
+                        writer: e.actor.clone().unwrap_or_else(|| PersonId(String::new())),
+                        seq: e.seq,
+                    })
+                }
+                Body::VaultErase(_) | Body::Wipe(_) | Body::Register(_) => live = None,
+                _ => {}
+            }
+        }
+        Ok(live)
+    }
+
+    /// Refuse (exit 6) a mount whose device is registered as another medium than the one the
+    /// vault names, or that is not the device registered for it.
+    pub(crate) fn check_vault_medium(&self, named: &MediumNumber, mount: &Path) -> Result<()> {
+        self.check_mount_device(named, mount)?;
+        let seen = crate::device::mount_identities(mount)?;
+        if seen.is_empty() {
+            return Ok(());
+        }
+        let registered = self.ledger.entries_of_kinds(&["medium.register"])?;
+        let in_service =
+            super::acts::devices_in_service(registered, |m| self.ledger.medium_state(m))?;
+        for (m, device) in in_service {
+            if &m != named && seen.iter().any(|id| crate::device::same_device(&device, id)) {
+                return Err(Error::Device(format!(
+                    "the medium mounted at {} is {m}, but the vault on it names {named}: it was copied from {named}",
+                    mount.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the vault on the medium is the one the ledger last recorded for `number`.
+    pub fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
+        let body = &v.manifest.body;
+        if body.medium != number.0 || v.header.body.medium != number.0 {
+            return Err(Error::Vault(format!(
+                "the vault names medium {}, not {number}",
+                v.header.body.medium
+            )));
+        }
+        let sha = hex::encode(v.manifest.file_hash);
+        let recorded = self.recorded_vault(number)?;
+        if let Some(r) = &recorded {
+            if r.vault_id != v.header.body.vault_id {
+                return Err(Error::Vault(format!(
+                    "the vault on the medium (ID {}) is not the one the ledger records on {number} (ID {}, entry #{}): it was copied from elsewhere or replaced",
+                    v.header.body.vault_id, r.vault_id, r.seq
+                )));
+            }
+            if r.manifest_sha256 == sha {
+                return Ok(Binding::Recorded);
+            }
+        }
+        let recorded_seq = match &recorded {
+            Some(r) => r.manifest_seq,
+            None => Some(0),
+        };
+        if recorded_seq.is_some_and(|s| body.seq == s + 1) && self.is_holders_key(number, v)? {
+            return Ok(Binding::Unrecorded {
+                writer: body.writer.clone(),
+            });
+        }
+        Err(Error::Vault(match recorded {
+            Some(r) => format!(
+                "the vault's manifest (version {}, signed by {}) is not the one the ledger last recorded on {number} (entry #{} by {}): it was rolled back or re-signed",
+                body.seq, body.writer, r.seq, r.writer
+            ),
+            None => format!(
+                "the ledger records no vault on {number}, but the medium holds one (version {}, signed by {})",
+                body.seq, body.writer
+            ),
+        }))
+    }
+
+    /// Whether the manifest is signed, with their key now, by the person who has the medium out.
+    fn is_holders_key(&self, number: &MediumNumber, v: &Vault) -> Result<bool> {
+        let body = &v.manifest.body;
+        let holder = match self.ledger.medium_state(number)?.map(|s| s.holding) {
+            Some(Holding::Out(o)) => o.holder,
+            _ => return Ok(false),
+        };
+        if holder != body.writer {
+            return Ok(false);
+        }
+        Ok(self
+            .directory()?
+            .get(&holder)
+            .is_some_and(|p| p.public_key.to_hex().eq_ignore_ascii_case(&body.writer_key)))
+    }
+}
