@@ -225,6 +225,11 @@ impl Header {
         }
         let body: HeaderBody = parse_json(&raw[14..14 + len], &HEADER_SHAPE)
             .map_err(|e| bad(&format!("header: malformed ({e})")))?;
+        // §2.1: at least one slot. Without one nobody can open the vault, and the reader would
+        // blame the passphrase (exit 4) for what is a damaged header.
+        if body.slots.is_empty() {
+            return Err(bad("header: malformed (no key slots)"));
+        }
         let vault_id = parse_id(&body.vault_id)?;
         Ok(Header {
             body,

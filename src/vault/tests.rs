@@ -923,3 +923,19 @@ fn an_array_in_place_of_a_json_object_is_refused() {
     assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
     assert!(err.to_string().contains("array"), "{err}");
 }
+
+/// §2.1: `slots`, "at least one". Without one the reader used to answer "wrong passphrase or
+/// not a recipient" (exit 4) for a damaged header.
+#[test]
+fn a_header_without_slots_is_refused_as_damage() {
+    let (_d, _v, body) = written_header_body();
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let mut none = value.clone();
+    none["slots"] = serde_json::json!([]);
+    let json = serde_json::to_string(&none).unwrap();
+    assert_vault_damage(
+        Header::parse(header_around(&json)),
+        "no key slots",
+        "no slots",
+    );
+}
