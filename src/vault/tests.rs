@@ -939,3 +939,67 @@ fn a_header_without_slots_is_refused_as_damage() {
         "no slots",
     );
 }
+
+/// Conventions: "writers write lowercase, readers accept either case". A vault whose every hex
+/// member is upper case (re-MACed and re-signed, as another writer would make it) opens for
+/// the writer, the escrow custodian and the passphrase, and every file reads.
+#[test]
+fn hex_in_upper_case_is_read_like_lower_case() {
+    let (_d, mount, c) = fresh();
+    let files = [("a.txt", b"alpha".to_vec()), ("dir/b", vec![7u8; 70_000])];
+    let v = make(&mount, &c, Cipher::Camellia256Gcm, &files);
+    let want = read_all(&v);
+    let up = |s: &mut String| *s = s.to_uppercase();
+    let mut hb = v.header.body.clone();
+    up(&mut hb.vault_id);
+    for slot in &mut hb.slots {
+        match slot {
+            Slot::Recipient {
+                recipient_key,
+                ephemeral,
+                nonce,
+                wrapped,
+                ..
+            } => [recipient_key, ephemeral, nonce, wrapped]
+                .into_iter()
+                .for_each(up),
+            Slot::Passphrase {
+                salt,
+                nonce,
+                wrapped,
+                ..
+            } => [salt, nonce, wrapped].into_iter().for_each(up),
+        }
+    }
+    let header = Header::encode(hb, &v.dk).unwrap();
+    let dir = vault_dir(&mount);
+    fs::write(dir.join(HEADER_FILE), &header.raw).unwrap();
+    let mut mb = v.manifest.body.clone();
+    mb.seq += 1;
+    up(&mut mb.vault_id);
+    up(&mut mb.writer_key);
+    for f in &mut mb.files {
+        up(&mut f.sha256);
+        up(&mut f.nonce);
+        // The object's file is named as the manifest spells it (§5.1).
+        let old = dir.join(OBJECTS).join(&f.object);
+        up(&mut f.object);
+        fs::rename(old, dir.join(OBJECTS).join(&f.object)).unwrap();
+    }
+    let (raw, _) = Manifest::encode(&mb, &header, &v.dk, &c.writer.1).unwrap();
+    fs::write(dir.join(MANIFEST_FILE), raw).unwrap();
+    for opener in [
+        Opener::Person {
+            id: &c.writer.0,
+            key: &c.writer.1,
+        },
+        Opener::Person {
+            id: &c.escrow.0,
+            key: &c.escrow.1,
+        },
+        Opener::Passphrase(&c.pass),
+    ] {
+        let opened = Vault::open(&mount, opener).unwrap();
+        assert_eq!(read_all(&opened), want);
+    }
+}
