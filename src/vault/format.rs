@@ -38,14 +38,20 @@ fn check_prefix(bytes: &[u8], magic: &[u8; 8], what: &str) -> Result<()> {
     }
     let version = u16::from_be_bytes([bytes[8], bytes[9]]);
     if version > VERSION {
-        return Err(Error::usage(format!(
-            "this vault {what} is format version {version}; this baitai reads up to {VERSION}: upgrade baitai"
-        )));
+        return Err(newer_format(what, version));
     }
     if version != VERSION {
         return Err(bad(&format!("{what}: unknown format version {version}")));
     }
     Ok(())
+}
+
+/// The words docs/format.md asks for ("newer format") when a file is of a version above the
+/// one this baitai reads: a usage error, since upgrading baitai is the remedy.
+fn newer_format(what: &str, version: u16) -> Error {
+    Error::usage(format!(
+        "this vault {what} is in a newer format (format version {version}); this baitai reads up to {VERSION}: upgrade baitai"
+    ))
 }
 
 /// What a JSON value must be where the typed parse would not check it: serde's derived

@@ -1003,3 +1003,61 @@ fn hex_in_upper_case_is_read_like_lower_case() {
         assert_eq!(read_all(&opened), want);
     }
 }
+
+/// Conventions and §2, §5, §6: a version above 1 stops the reader with "newer format"; any
+/// other version than 1 is an error. Header and manifest: a usage error (upgrade baitai).
+/// Objects: damage, since a version 1 manifest names only version 1 objects (§6).
+#[test]
+fn a_newer_version_of_any_file_says_newer_format() {
+    let (_d, mount, c) = fresh();
+    let v = make(&mount, &c, Cipher::Aes256Gcm, &[("f", b"data".to_vec())]);
+    let with_version = |raw: &[u8], version: u16| {
+        let mut raw = raw.to_vec();
+        raw[8..10].copy_from_slice(&version.to_be_bytes());
+        raw
+    };
+    use crate::error::ExitCode;
+    let header = Header::parse(with_version(&v.header.raw, 2)).unwrap_err();
+    let manifest =
+        Manifest::decode(&with_version(&v.manifest_raw, 2), &v.header, &v.dk).unwrap_err();
+    for err in [&header, &manifest] {
+        assert_eq!(err.exit_code(), ExitCode::Usage, "{err}");
+        assert!(err.to_string().contains("newer format"), "{err}");
+        assert!(err.to_string().contains("upgrade baitai"), "{err}");
+    }
+    let f = &v.files()[0];
+    let object = fs::read(v.object_path(f).unwrap()).unwrap();
+    let (key, nonce) = v.object_key(f).unwrap();
+    let decrypt = |raw: &[u8]| {
+        stream::decrypt(
+            &mut &raw[..],
+            &mut Vec::new(),
+            v.cipher(),
+            &key,
+            &nonce,
+            &mut |_| {},
+            "f",
+        )
+        .unwrap_err()
+    };
+    for version in [2, u16::MAX] {
+        let err = decrypt(&with_version(&object, version));
+        assert_eq!(err.exit_code(), ExitCode::Integrity, "{err}");
+        assert!(err.to_string().contains("newer format"), "{err}");
+    }
+    // Even when what follows the version is shorter than a version 1 object header.
+    let err = decrypt(&with_version(&object, 2)[..12]);
+    assert!(err.to_string().contains("newer format"), "{err}");
+    let err = decrypt(&with_version(&object, 0));
+    assert_eq!(err.exit_code(), ExitCode::Integrity, "{err}");
+    assert!(
+        err.to_string().contains("unknown format version 0"),
+        "{err}"
+    );
+    let err = Header::parse(with_version(&v.header.raw, 0)).unwrap_err();
+    assert_eq!(err.exit_code(), ExitCode::Integrity, "{err}");
+    assert!(
+        err.to_string().contains("unknown format version 0"),
+        "{err}"
+    );
+}
