@@ -38,14 +38,139 @@ fn check_prefix(bytes: &[u8], magic: &[u8; 8], what: &str) -> Result<()> {
     }
     let version = u16::from_be_bytes([bytes[8], bytes[9]]);
     if version > VERSION {
-        return Err(Error::usage(format!(
-            "this vault {what} is format version {version}; this baitai reads up to {VERSION}: upgrade baitai"
-        )));
+        return Err(newer_format(what, version));
     }
     if version != VERSION {
         return Err(bad(&format!("{what}: unknown format version {version}")));
     }
     Ok(())
+}
+
+/// The words docs/format.md asks for ("newer format") when a file is of a version above the
+/// one this baitai reads: a usage error, since upgrading baitai is the remedy.
+fn newer_format(what: &str, version: u16) -> Error {
+    Error::usage(format!(
+        "this vault {what} is in a newer format (format version {version}); this baitai reads up to {VERSION}: upgrade baitai"
+    ))
+}
+
+/// What a JSON value must be where the typed parse would not check it: serde's derived
+/// structs also accept an array of their fields in order, which the format does not allow.
+enum Shape {
+    Any,
+    /// An object whose listed members have these shapes; other members may be anything.
+    Object(&'static [(&'static str, Shape)]),
+    /// An array whose elements have this shape.
+    Array(&'static Shape),
+}
+
+const CLASSIFICATION_SHAPE: Shape = Shape::Object(&[]);
+
+/// §2.1 and §4: the header body, its classification, its slots and their KDF parameters.
+const HEADER_SHAPE: Shape = Shape::Object(&[
+    ("classification", CLASSIFICATION_SHAPE),
+    (
+        "slots",
+        Shape::Array(&Shape::Object(&[("kdf", Shape::Object(&[]))])),
+    ),
+]);
+
+/// §5.1: the manifest, its classification and its file entries.
+const MANIFEST_SHAPE: Shape = Shape::Object(&[
+    ("classification", CLASSIFICATION_SHAPE),
+    ("files", Shape::Array(&Shape::Object(&[]))),
+]);
+
+/// Walks a JSON document without keeping it, refusing any object that has a member twice
+/// (at any depth, known to baitai or not) and an array where [`Shape`] wants an object.
+/// serde's derived structs refuse a known member given twice but skip unknown ones unseen,
+/// so without this `{"x":1,"x":2}` would pass, against docs/format.md's conventions.
+struct Checked<'s>(&'s Shape);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Checked<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    // Scalars: whether one is of the right type is the typed parse's business.
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let element = match self.0 {
+            Shape::Object(_) => {
+                return Err(serde::de::Error::custom(
+                    "an array where the format has a JSON object",
+                ))
+            }
+            Shape::Array(element) => element,
+            Shape::Any => &Shape::Any,
+        };
+        while seq.next_element_seed(Checked(element))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let members: &[(&str, Shape)] = match self.0 {
+            Shape::Object(members) => members,
+            _ => &[],
+        };
+        let mut seen = std::collections::HashSet::new();
+        // Keys arrive unescaped, so "x" and "\u0078" count as the same member, as they are.
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "an object has the member {key:?} twice"
+                )));
+            }
+            let shape = members
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map_or(&Shape::Any, |(_, shape)| shape);
+            map.next_value_seed(Checked(shape))?;
+            seen.insert(key);
+        }
+        Ok(())
+    }
+}
+
+/// Parse a header body or manifest: first [`Checked`] against `shape`, then the typed parse.
+/// Two passes over the bytes, but neither keeps a tree of the document in memory.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    json: &[u8],
+    shape: &Shape,
+) -> std::result::Result<T, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_slice(json);
+    Checked(shape).deserialize(&mut de)?;
+    de.end()?;
+    serde_json::from_slice(json)
 }
 
 /// The readable part of the header: who can open it and what it holds.
@@ -104,8 +229,13 @@ impl Header {
                 "header: length does not match the file (truncated or extended)",
             ));
         }
-        let body: HeaderBody = serde_json::from_slice(&raw[14..14 + len])
+        let body: HeaderBody = parse_json(&raw[14..14 + len], &HEADER_SHAPE)
             .map_err(|e| bad(&format!("header: malformed ({e})")))?;
+        // §2.1: at least one slot. Without one nobody can open the vault, and the reader would
+        // blame the passphrase (exit 4) for what is a damaged header.
+        if body.slots.is_empty() {
+            return Err(bad("header: malformed (no key slots)"));
+        }
         let vault_id = parse_id(&body.vault_id)?;
         Ok(Header {
             body,
@@ -203,24 +333,7 @@ impl Manifest {
     ) -> Result<(Vec<u8>, Manifest)> {
         let json =
             serde_json::to_vec(body).map_err(|e| Error::Other(format!("encode manifest: {e}")))?;
-        let header_hash = header.hash();
-        let sig = writer.sign_raw(&signed_message(&header_hash, body.seq, &json));
-        let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(4 + json.len() + 64));
-        plain.extend_from_slice(&(json.len() as u32).to_be_bytes());
-        plain.extend_from_slice(&json);
-        plain.extend_from_slice(&sig.0);
-        let mut nonce = [0u8; 12];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let mut out = Vec::with_capacity(30 + plain.len() + 16);
-        out.extend_from_slice(MANIFEST_MAGIC);
-        out.extend_from_slice(&VERSION.to_be_bytes());
-        out.extend_from_slice(&body.seq.to_be_bytes());
-        out.extend_from_slice(&nonce);
-        let aad = [&out[..30], &header_hash[..]].concat();
-        let ct = header
-            .cipher()
-            .seal(&dk.manifest_key(&header.vault_id), &nonce, &aad, &plain)?;
-        out.extend_from_slice(&ct);
+        let out = Self::seal_json(&json, body.seq, header, dk, writer)?;
         let file_hash = Sha256::digest(&out).into();
         Ok((
             out,
@@ -229,6 +342,48 @@ impl Manifest {
                 file_hash,
             },
         ))
+    }
+
+    /// A manifest file holding exactly these JSON bytes, as a writer that serialises its own
+    /// way would make it: for tests of what the reader accepts.
+    #[cfg(test)]
+    pub(super) fn encode_json(
+        json: &[u8],
+        seq: u64,
+        header: &Header,
+        dk: &DataKey,
+        writer: &PersonKey,
+    ) -> Result<Vec<u8>> {
+        Self::seal_json(json, seq, header, dk, writer)
+    }
+
+    /// Sign `json`, frame it and encrypt it under the manifest key, bound to the header (§5).
+    fn seal_json(
+        json: &[u8],
+        seq: u64,
+        header: &Header,
+        dk: &DataKey,
+        writer: &PersonKey,
+    ) -> Result<Vec<u8>> {
+        let header_hash = header.hash();
+        let sig = writer.sign_raw(&signed_message(&header_hash, seq, json));
+        let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(4 + json.len() + 64));
+        plain.extend_from_slice(&(json.len() as u32).to_be_bytes());
+        plain.extend_from_slice(json);
+        plain.extend_from_slice(&sig.0);
+        let mut nonce = [0u8; 12];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let mut out = Vec::with_capacity(30 + plain.len() + 16);
+        out.extend_from_slice(MANIFEST_MAGIC);
+        out.extend_from_slice(&VERSION.to_be_bytes());
+        out.extend_from_slice(&seq.to_be_bytes());
+        out.extend_from_slice(&nonce);
+        let aad = [&out[..30], &header_hash[..]].concat();
+        let ct = header
+            .cipher()
+            .seal(&dk.manifest_key(&header.vault_id), &nonce, &aad, &plain)?;
+        out.extend_from_slice(&ct);
+        Ok(out)
     }
 
     pub fn decode(raw: &[u8], header: &Header, dk: &DataKey) -> Result<Manifest> {
@@ -264,8 +419,8 @@ impl Manifest {
         let json = &plain[4..4 + len];
         let sig = Signature::from_slice(&plain[4 + len..])
             .ok_or_else(|| bad("manifest: bad signature length"))?;
-        let body: ManifestBody =
-            serde_json::from_slice(json).map_err(|e| bad(&format!("manifest: malformed ({e})")))?;
+        let body: ManifestBody = parse_json(json, &MANIFEST_SHAPE)
+            .map_err(|e| bad(&format!("manifest: malformed ({e})")))?;
         if body.seq != seq
             || parse_id(&body.vault_id)? != header.vault_id
             || body.medium != header.body.medium

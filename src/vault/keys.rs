@@ -179,7 +179,8 @@ impl Slot {
         let secret = key.agreement_secret();
         let eph = PublicKey::from_hex(ephemeral).ok()?;
         let recipient = PublicKey::from_p256(&secret.public_key()).to_sec1();
-        if hex::encode(&recipient) != *recipient_key {
+        // Compared as bytes: readers accept hex in either case (docs/format.md, conventions).
+        if hex::decode(recipient_key).ok()? != recipient {
             return None;
         }
         let shared =

@@ -536,7 +536,8 @@ impl Vault {
             progress,
             &f.name,
         )?;
-        if got.size != f.size || hex::encode(got.sha256) != f.sha256 {
+        // As bytes: the manifest's hex may be in either case (docs/format.md, conventions).
+        if got.size != f.size || hex::decode(&f.sha256).ok().as_deref() != Some(&got.sha256[..]) {
             return Err(Error::Vault(format!(
                 "{}: content does not match the manifest",
                 f.name

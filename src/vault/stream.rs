@@ -247,10 +247,29 @@ pub fn decrypt(
     };
     let mut head = [0u8; OBJECT_HEADER];
     let got = fill(input, &mut head).map_err(|e| read_error(name, e))?;
-    if got != OBJECT_HEADER || &head[..8] != OBJECT_MAGIC {
+    if got < 10 || &head[..8] != OBJECT_MAGIC {
         return Err(tampered("object header is missing or damaged"));
     }
-    if u16::from_be_bytes([head[8], head[9]]) != VERSION || &head[10..26] != expected_nonce {
+    // The version first, before anything whose layout a newer version might change (§6).
+    // "newer format" as docs/format.md asks, but as damage (exit 5), not as a usage error:
+    // this object is named by a version 1 manifest, which can only name version 1 objects (a
+    // format that changed objects would have to change the manifest's version too, or version
+    // 1 writers would carry such objects forward), and these two bytes are not authenticated.
+    let version = u16::from_be_bytes([head[8], head[9]]);
+    if version > VERSION {
+        return Err(tampered(&format!(
+            "object is in a newer format (format version {version}) than its version {VERSION} manifest allows (damaged or replaced)"
+        )));
+    }
+    if version != VERSION {
+        return Err(tampered(&format!(
+            "object: unknown format version {version}"
+        )));
+    }
+    if got != OBJECT_HEADER {
+        return Err(tampered("object header is missing or damaged"));
+    }
+    if &head[10..26] != expected_nonce {
         return Err(tampered(
             "object header does not match the manifest (swapped or replaced)",
         ));

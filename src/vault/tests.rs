@@ -676,3 +676,388 @@ fn a_vault_directory_that_is_a_link_is_refused() {
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
+
+// ---------------------------------------------------------------------------------------------
+// docs/format.md and the reader agree (issue 14, point 7)
+
+/// A header file around `body`, with a MAC of zeros: [`Header::parse`] reads it without a key.
+fn header_around(body: &str) -> Vec<u8> {
+    let mut raw = format::HEADER_MAGIC.to_vec();
+    raw.extend_from_slice(&format::VERSION.to_be_bytes());
+    raw.extend_from_slice(&(body.len() as u32).to_be_bytes());
+    raw.extend_from_slice(body.as_bytes());
+    raw.extend_from_slice(&[0u8; 32]);
+    raw
+}
+
+/// The header body of a fresh vault as its writer wrote it, and the vault.
+fn written_header_body() -> (tempfile::TempDir, Vault, String) {
+    let (d, mount, c) = fresh();
+    let v = make(&mount, &c, Cipher::Aes256Gcm, &[]);
+    let raw = &v.header.raw;
+    let body = String::from_utf8(raw[14..raw.len() - 32].to_vec()).unwrap();
+    (d, v, body)
+}
+
+/// `text` with `from` (which must occur exactly once) replaced by `to`.
+fn edit_once(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from} in {text}");
+    text.replacen(from, to, 1)
+}
+
+fn assert_vault_damage(r: Result<Header>, why: &str, what: &str) {
+    let err = r.err().unwrap_or_else(|| panic!("{what}: accepted"));
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity, "{what}");
+    assert!(err.to_string().contains(why), "{what}: {err}");
+}
+
+/// Conventions: readers ignore unknown members and need no particular order or whitespace.
+#[test]
+fn unknown_json_members_any_order_and_whitespace_are_accepted() {
+    let (_d, v, body) = written_header_body();
+    let future = edit_once(
+        &body,
+        "\"classification\":{",
+        "\"future\" : {\"a\": [1, {\"b\": null}]},\n \"classification\":{\"note\":\"x\",",
+    );
+    let future = edit_once(
+        &future,
+        "\"type\":\"passphrase\",",
+        "\"type\":\"passphrase\",\"hint\":1,",
+    );
+    let future = future.replace("\"kdf\":{", "\"kdf\":{\"future\":true,");
+    let h = Header::parse(header_around(&future)).unwrap();
+    assert_eq!(h.body, v.header.body);
+    // Members in alphabetical order (serde_json's map), "type" after the slot's other members.
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let sorted = serde_json::to_string_pretty(&value).unwrap();
+    assert!(sorted.find("\"person\"").unwrap() < sorted.find("\"type\"").unwrap());
+    assert_eq!(
+        Header::parse(header_around(&sorted)).unwrap().body,
+        v.header.body
+    );
+}
+
+/// Conventions: "readers … must reject an object with the same member twice". serde's derived
+/// structs refuse a known member given twice, but skipped an unknown one given twice.
+#[test]
+fn a_json_member_given_twice_is_refused_at_any_depth() {
+    let (_d, _v, body) = written_header_body();
+    let twice = [
+        // Unknown members: accepted before this fix.
+        (
+            "top level, unknown",
+            edit_once(&body, "{\"vault_id\"", "{\"x\":1,\"x\":2,\"vault_id\""),
+        ),
+        (
+            "classification, unknown",
+            edit_once(
+                &body,
+                "\"classification\":{",
+                "\"classification\":{\"x\":1,\"x\":1,",
+            ),
+        ),
+        (
+            "slot, unknown",
+            edit_once(
+                &body,
+                "\"type\":\"passphrase\",",
+                "\"type\":\"passphrase\",\"x\":[],\"x\":[],",
+            ),
+        ),
+        (
+            "kdf, unknown",
+            body.replace("\"kdf\":{", "\"kdf\":{\"x\":0,\"x\":0,"),
+        ),
+        (
+            "the same name, once escaped",
+            edit_once(
+                &body,
+                "{\"vault_id\"",
+                "{\"x\":1,\"\\u0078\":2,\"vault_id\"",
+            ),
+        ),
+        (
+            "deep inside an unknown member",
+            edit_once(
+                &body,
+                "{\"vault_id\"",
+                "{\"x\":[{\"y\":{\"z\":1,\"z\":1}}],\"vault_id\"",
+            ),
+        ),
+        // Known members: serde refused these already.
+        (
+            "top level, known",
+            edit_once(
+                &body,
+                "\"org\":\"org\"",
+                "\"org\":\"org\",\"org\":\"other\"",
+            ),
+        ),
+        (
+            "slot tag",
+            edit_once(
+                &body,
+                "\"type\":\"passphrase\",",
+                "\"type\":\"passphrase\",\"type\":\"passphrase\",",
+            ),
+        ),
+        ("kdf, known", body.replace("\"kdf\":{", "\"kdf\":{\"t\":1,")),
+    ];
+    for (what, json) in twice {
+        assert_vault_damage(Header::parse(header_around(&json)), "twice", what);
+    }
+}
+
+/// The same for the manifest, signed by the writer so the duplicate is its only fault.
+#[test]
+fn a_manifest_with_a_member_twice_is_refused() {
+    let (_d, mount, c) = fresh();
+    let v = make(&mount, &c, Cipher::Aes256Gcm, &[("a.txt", b"one".to_vec())]);
+    let mut body = v.manifest.body.clone();
+    body.seq += 1;
+    let json = serde_json::to_string(&body).unwrap();
+    let write = |json: &str| {
+        let raw = Manifest::encode_json(json.as_bytes(), body.seq, &v.header, &v.dk, &c.writer.1)
+            .unwrap();
+        fs::write(vault_dir(&mount).join(MANIFEST_FILE), raw).unwrap();
+    };
+    // As written, and with unknown members: it opens.
+    write(&json);
+    opens_and_reads(&mount, &c).unwrap();
+    write(&edit_once(
+        &json,
+        "\"added_by\"",
+        "\"future\":{},\"added_by\"",
+    ));
+    opens_and_reads(&mount, &c).unwrap();
+    for (what, twice) in [
+        (
+            "file entry, unknown",
+            edit_once(&json, "\"added_by\"", "\"x\":1,\"x\":1,\"added_by\""),
+        ),
+        (
+            "top level, unknown",
+            edit_once(&json, "\"files\"", "\"x\":1,\"x\":2,\"files\""),
+        ),
+        (
+            "file entry, known",
+            edit_once(&json, "\"added_by\"", "\"size\":3,\"added_by\""),
+        ),
+    ] {
+        write(&twice);
+        let err = opens_and_reads(&mount, &c).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity, "{what}");
+        assert!(err.to_string().contains("twice"), "{what}: {err}");
+    }
+}
+
+/// §2.1, §4 and §5.1 say "object"; serde's derived structs also took an array of the fields
+/// in order.
+#[test]
+fn an_array_in_place_of_a_json_object_is_refused() {
+    let (_d, mount, c) = fresh();
+    let v = make(&mount, &c, Cipher::Aes256Gcm, &[("a.txt", b"one".to_vec())]);
+    let raw = &v.header.raw;
+    let body = String::from_utf8(raw[14..raw.len() - 32].to_vec()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let fields = |v: &serde_json::Value, names: &[&str]| {
+        serde_json::Value::Array(names.iter().map(|n| v[n].clone()).collect())
+    };
+    let class = ["confidentiality", "integrity", "availability"];
+    let mut as_array = value.clone();
+    as_array["classification"] = fields(&value["classification"], &class);
+    let mut kdf_array = value.clone();
+    for slot in kdf_array["slots"].as_array_mut().unwrap() {
+        if slot["type"] == "passphrase" {
+            slot["kdf"] = fields(&slot["kdf"], &["m_kib", "t", "p"]);
+        }
+    }
+    let mut slot_array = value.clone();
+    let recipient = [
+        "type",
+        "person",
+        "role",
+        "recipient_key",
+        "ephemeral",
+        "nonce",
+        "wrapped",
+    ];
+    slot_array["slots"][0] = fields(&value["slots"][0], &recipient);
+    let top = [
+        "vault_id",
+        "medium",
+        "org",
+        "marking",
+        "classification",
+        "cipher",
+        "created",
+        "slots",
+    ];
+    for (what, json) in [
+        ("classification", as_array),
+        ("kdf", kdf_array),
+        ("slot", slot_array),
+        ("body", fields(&value, &top)),
+    ] {
+        let json = serde_json::to_string(&json).unwrap();
+        assert_vault_damage(Header::parse(header_around(&json)), "array", what);
+    }
+    // A file entry as an array, in a manifest the writer signed.
+    let mut m = serde_json::to_value(&v.manifest.body).unwrap();
+    m["seq"] = (v.manifest.body.seq + 1).into();
+    let entry = [
+        "name", "size", "sha256", "object", "nonce", "added_by", "added_at", "mtime",
+    ];
+    m["files"][0] = fields(&m["files"][0], &entry);
+    let json = serde_json::to_vec(&m).unwrap();
+    let raw = Manifest::encode_json(
+        &json,
+        v.manifest.body.seq + 1,
+        &v.header,
+        &v.dk,
+        &c.writer.1,
+    )
+    .unwrap();
+    let err = Manifest::decode(&raw, &v.header, &v.dk).unwrap_err();
+    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert!(err.to_string().contains("array"), "{err}");
+}
+
+/// §2.1: `slots`, "at least one". Without one the reader used to answer "wrong passphrase or
+/// not a recipient" (exit 4) for a damaged header.
+#[test]
+fn a_header_without_slots_is_refused_as_damage() {
+    let (_d, _v, body) = written_header_body();
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let mut none = value.clone();
+    none["slots"] = serde_json::json!([]);
+    let json = serde_json::to_string(&none).unwrap();
+    assert_vault_damage(
+        Header::parse(header_around(&json)),
+        "no key slots",
+        "no slots",
+    );
+}
+
+/// Conventions: "writers write lowercase, readers accept either case". A vault whose every hex
+/// member is upper case (re-MACed and re-signed, as another writer would make it) opens for
+/// the writer, the escrow custodian and the passphrase, and every file reads.
+#[test]
+fn hex_in_upper_case_is_read_like_lower_case() {
+    let (_d, mount, c) = fresh();
+    let files = [("a.txt", b"alpha".to_vec()), ("dir/b", vec![7u8; 70_000])];
+    let v = make(&mount, &c, Cipher::Camellia256Gcm, &files);
+    let want = read_all(&v);
+    let up = |s: &mut String| *s = s.to_uppercase();
+    let mut hb = v.header.body.clone();
+    up(&mut hb.vault_id);
+    for slot in &mut hb.slots {
+        match slot {
+            Slot::Recipient {
+                recipient_key,
+                ephemeral,
+                nonce,
+                wrapped,
+                ..
+            } => [recipient_key, ephemeral, nonce, wrapped]
+                .into_iter()
+                .for_each(up),
+            Slot::Passphrase {
+                salt,
+                nonce,
+                wrapped,
+                ..
+            } => [salt, nonce, wrapped].into_iter().for_each(up),
+        }
+    }
+    let header = Header::encode(hb, &v.dk).unwrap();
+    let dir = vault_dir(&mount);
+    fs::write(dir.join(HEADER_FILE), &header.raw).unwrap();
+    let mut mb = v.manifest.body.clone();
+    mb.seq += 1;
+    up(&mut mb.vault_id);
+    up(&mut mb.writer_key);
+    for f in &mut mb.files {
+        up(&mut f.sha256);
+        up(&mut f.nonce);
+        // The object's file is named as the manifest spells it (§5.1).
+        let old = dir.join(OBJECTS).join(&f.object);
+        up(&mut f.object);
+        fs::rename(old, dir.join(OBJECTS).join(&f.object)).unwrap();
+    }
+    let (raw, _) = Manifest::encode(&mb, &header, &v.dk, &c.writer.1).unwrap();
+    fs::write(dir.join(MANIFEST_FILE), raw).unwrap();
+    for opener in [
+        Opener::Person {
+            id: &c.writer.0,
+            key: &c.writer.1,
+        },
+        Opener::Person {
+            id: &c.escrow.0,
+            key: &c.escrow.1,
+        },
+        Opener::Passphrase(&c.pass),
+    ] {
+        let opened = Vault::open(&mount, opener).unwrap();
+        assert_eq!(read_all(&opened), want);
+    }
+}
+
+/// Conventions and §2, §5, §6: a version above 1 stops the reader with "newer format"; any
+/// other version than 1 is an error. Header and manifest: a usage error (upgrade baitai).
+/// Objects: damage, since a version 1 manifest names only version 1 objects (§6).
+#[test]
+fn a_newer_version_of_any_file_says_newer_format() {
+    let (_d, mount, c) = fresh();
+    let v = make(&mount, &c, Cipher::Aes256Gcm, &[("f", b"data".to_vec())]);
+    let with_version = |raw: &[u8], version: u16| {
+        let mut raw = raw.to_vec();
+        raw[8..10].copy_from_slice(&version.to_be_bytes());
+        raw
+    };
+    use crate::error::ExitCode;
+    let header = Header::parse(with_version(&v.header.raw, 2)).unwrap_err();
+    let manifest =
+        Manifest::decode(&with_version(&v.manifest_raw, 2), &v.header, &v.dk).unwrap_err();
+    for err in [&header, &manifest] {
+        assert_eq!(err.exit_code(), ExitCode::Usage, "{err}");
+        assert!(err.to_string().contains("newer format"), "{err}");
+        assert!(err.to_string().contains("upgrade baitai"), "{err}");
+    }
+    let f = &v.files()[0];
+    let object = fs::read(v.object_path(f).unwrap()).unwrap();
+    let (key, nonce) = v.object_key(f).unwrap();
+    let decrypt = |raw: &[u8]| {
+        stream::decrypt(
+            &mut &raw[..],
+            &mut Vec::new(),
+            v.cipher(),
+            &key,
+            &nonce,
+            &mut |_| {},
+            "f",
+        )
+        .unwrap_err()
+    };
+    for version in [2, u16::MAX] {
+        let err = decrypt(&with_version(&object, version));
+        assert_eq!(err.exit_code(), ExitCode::Integrity, "{err}");
+        assert!(err.to_string().contains("newer format"), "{err}");
+    }
+    // Even when what follows the version is shorter than a version 1 object header.
+    let err = decrypt(&with_version(&object, 2)[..12]);
+    assert!(err.to_string().contains("newer format"), "{err}");
+    let err = decrypt(&with_version(&object, 0));
+    assert_eq!(err.exit_code(), ExitCode::Integrity, "{err}");
+    assert!(
+        err.to_string().contains("unknown format version 0"),
+        "{err}"
+    );
+    let err = Header::parse(with_version(&v.header.raw, 0)).unwrap_err();
+    assert_eq!(err.exit_code(), ExitCode::Integrity, "{err}");
+    assert!(
+        err.to_string().contains("unknown format version 0"),
+        "{err}"
+    );
+}
