@@ -19,9 +19,9 @@ use baitai::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey, Sealed
 use baitai::ledger::{Checkpoint, Checkpoints};
 use baitai::model::{
     self, AuthFailure, Body, ByteRange, CacheBypass, CarryOut, Checkout, Classification,
-    DestroyMethod, DeviceIdentity, LedgerInit, Loan, Lost, MediaKind, PatternKind, PersonAdd,
-    PersonId, PersonRef, Register, Return, ReturnCheck, Role, SignRole, Transfer, VaultErase,
-    VaultFile, VaultGet, Wipe, WipeMethod, WipePass, WipeResult, WipeStart,
+    DestroyMethod, DeviceIdentity, LedgerInit, Loan, Lost, MediaKind, NewKeys, PatternKind,
+    PersonAdd, PersonId, PersonPasswd, PersonRef, Register, Return, ReturnCheck, Role, SignRole,
+    Transfer, VaultErase, VaultFile, VaultGet, Wipe, WipeMethod, WipePass, WipeResult, WipeStart,
 };
 use baitai::report::form::{check_text, wipe_text};
 use baitai::report::{device_summary, human_bytes, Lang};
@@ -1505,8 +1505,16 @@ fn sample_bodies() -> &'static [Body] {
                 id: p(2),
                 ..admin.clone()
             }),
-            Body::PersonPasswd(PersonRef { id: p(2) }),
+            Body::PersonPasswd(PersonPasswd {
+                id: p(2),
+                new_key: Some(NewKeys {
+                    public_key: admin.public_key,
+                    encryption_key: admin.encryption_key,
+                }),
+                approver: Some(p(1)),
+            }),
             Body::PersonRevoke(PersonRef { id: p(2) }),
+            Body::PersonUnlock(PersonRef { id: p(2) }),
             Body::AuthFailure(AuthFailure {
                 id: p(2),
                 command: "checkout".into(),
@@ -1990,6 +1998,7 @@ fn fuzz_sealed_keys() {
             salt,
             nonce,
             ciphertext,
+            retired: Vec::new(),
         };
         // Stored as JSON in the ledger: it must survive the trip it makes there.
         let json = serde_json::to_string(&hostile).map_err(|e| fail("json", e))?;

@@ -101,9 +101,16 @@ fn assert_refused(env: &Env, args: &[&str], person: Option<&str>) {
         None => env.fail(args),
     };
     assert_eq!(code, 5, "{args:?}: {err}");
-    assert!(err.contains("fails verification") || err.contains("not the one"), "{args:?}: {err}");
+    assert!(
+        err.contains("fails verification") || err.contains("not the one"),
+        "{args:?}: {err}"
+    );
     assert!(err.contains("baitai ledger verify"), "{args:?}: {err}");
-    assert_eq!(entries(env), before, "{args:?} appended to a ledger that does not verify");
+    assert_eq!(
+        entries(env),
+        before,
+        "{args:?} appended to a ledger that does not verify"
+    );
 }
 
 /// The forged custodian's row, copied from a real custodian's with a new ID and name.
@@ -180,7 +187,11 @@ fn a_forged_return_does_not_reopen_the_reuse_gate_or_reach_the_form() {
             time: None,
         },
     );
-    assert_refused(&env, &["checkout", &m, "--purpose", "再使用"], Some(HANDLER2));
+    assert_refused(
+        &env,
+        &["checkout", &m, "--purpose", "再使用"],
+        Some(HANDLER2),
+    );
     assert_refused(&env, &["ledger", "print", &m], None);
     assert_refused(&env, &["ledger", "print", &m, "--format", "html"], None);
     assert_refused(&env, &["medium", "list"], None);
@@ -217,7 +228,11 @@ fn a_ledger_rebuilt_with_the_same_names_is_refused_until_accepted() {
     }
     std::fs::copy(&other.ledger, &env.ledger).unwrap();
     assert_refused(&env, &["person", "list"], None);
-    assert_refused(&env, &["medium", "register", "--class", "C3"], Some(CUSTODIAN));
+    assert_refused(
+        &env,
+        &["medium", "register", "--class", "C3"],
+        Some(CUSTODIAN),
+    );
     let (code, out) = env.verify_code();
     assert_eq!(code, 5, "{out}");
     assert!(out.contains("not the ledger first used"), "{out}");
@@ -246,14 +261,32 @@ fn the_audit_report_carries_the_ledger_identity_and_head() {
     let v = env.ok(&["ledger", "verify"]);
     let id = v["ledger_id"].as_str().unwrap().to_string();
     let head = v["head"].as_str().unwrap().to_string();
-    let out = env.cmd()
-        .args(["report", "audit", "--from", "2000-01-01", "--to", "2099-12-31"])
+    let out = env
+        .cmd()
+        .args([
+            "report",
+            "audit",
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2099-12-31",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(&id), "no ledger identity on the audit report:\n{text}");
-    assert!(text.contains(&head), "no head hash on the audit report:\n{text}");
+    assert!(
+        text.contains(&id),
+        "no ledger identity on the audit report:\n{text}"
+    );
+    assert!(
+        text.contains(&head),
+        "no head hash on the audit report:\n{text}"
+    );
 }
 
 /// A stored time `hours` from now.
@@ -299,10 +332,21 @@ fn a_failure_row_with_control_characters_or_an_unknown_command_is_refused() {
         assert_refused(&env, &["checkout", &m, "--purpose", "x"], Some(HANDLER));
         let out = env
             .cmd()
-            .args(["report", "audit", "--from", "2000-01-01", "--to", "2099-12-31"])
+            .args([
+                "report",
+                "audit",
+                "--from",
+                "2000-01-01",
+                "--to",
+                "2099-12-31",
+            ])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(5), "the audit report printed a forged row");
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "the audit report printed a forged row"
+        );
         assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
         let (code, _) = env.verify_code();
         assert_eq!(code, 5);
@@ -317,7 +361,14 @@ fn repeated_wrong_passphrases_lock_that_person_until_an_admin_unlocks() {
     let wrong = wrong.to_str().unwrap();
     for _ in 0..5 {
         let (code, _) = env.fail(&[
-            "checkout", &m, "--purpose", "x", "--as", HANDLER, "--passphrase-file", wrong,
+            "checkout",
+            &m,
+            "--purpose",
+            "x",
+            "--as",
+            HANDLER,
+            "--passphrase-file",
+            wrong,
         ]);
         assert_eq!(code, 4);
     }
@@ -360,32 +411,58 @@ fn after_passwd_the_old_sealed_key_and_passphrase_sign_nothing() {
     let src = env.path("plan.txt");
     std::fs::write(&src, "設計図").unwrap();
     let mnt_s = mnt.to_str().unwrap();
-    env.ok_as(&["put", mnt_s, src.to_str().unwrap(), "--medium", &m], HANDLER);
+    env.ok_as(
+        &["put", mnt_s, src.to_str().unwrap(), "--medium", &m],
+        HANDLER,
+    );
     let old_row: String = Connection::open(&env.ledger)
         .unwrap()
-        .query_row("SELECT sealed FROM person_keys WHERE person = ?1", [HANDLER], |r| r.get(0))
+        .query_row(
+            "SELECT sealed FROM person_keys WHERE person = ?1",
+            [HANDLER],
+            |r| r.get(0),
+        )
         .unwrap();
     // A handler needs an admin's approval for a new key.
     let new_pass = env.path("new-pass");
     std::fs::write(&new_pass, "Brand-New-Pass-42!\n").unwrap();
     let np = new_pass.to_str().unwrap();
-    let (code, err) = env.fail_as(&["person", "passwd", HANDLER, "--new-passphrase-file", np], HANDLER);
+    let (code, err) = env.fail_as(
+        &["person", "passwd", HANDLER, "--new-passphrase-file", np],
+        HANDLER,
+    );
     assert_eq!(code, 3, "{err}");
     let a = env.approver(ADMIN);
     env.ok_as(
-        &args(&["person", "passwd", HANDLER, "--new-passphrase-file", np], &a),
+        &args(
+            &["person", "passwd", HANDLER, "--new-passphrase-file", np],
+            &a,
+        ),
         HANDLER,
     );
     // The new passphrase opens the vault made with the old key.
     let out = env.path("out");
     env.ok(&[
-        "get", mnt_s, "--out", out.to_str().unwrap(), "--as", HANDLER, "--passphrase-file", np,
+        "get",
+        mnt_s,
+        "--out",
+        out.to_str().unwrap(),
+        "--as",
+        HANDLER,
+        "--passphrase-file",
+        np,
     ]);
-    assert_eq!(std::fs::read_to_string(out.join("plan.txt")).unwrap(), "設計図");
+    assert_eq!(
+        std::fs::read_to_string(out.join("plan.txt")).unwrap(),
+        "設計図"
+    );
     // The old row put back: the old passphrase opens it, but the key no longer signs.
     Connection::open(&env.ledger)
         .unwrap()
-        .execute("UPDATE person_keys SET sealed = ?1 WHERE person = ?2", params![old_row, HANDLER])
+        .execute(
+            "UPDATE person_keys SET sealed = ?1 WHERE person = ?2",
+            params![old_row, HANDLER],
+        )
         .unwrap();
     let m2 = env.register();
     let (code, err) = env.fail_as(&["checkout", &m2, "--purpose", "x"], HANDLER);
@@ -412,7 +489,10 @@ fn medium_with_vault(env: &Env) -> (String, std::path::PathBuf) {
 fn put(env: &Env, mnt: &std::path::Path, name: &str, text: &str) {
     let src = env.path(name);
     std::fs::write(&src, text).unwrap();
-    env.ok_as(&["put", mnt.to_str().unwrap(), src.to_str().unwrap()], HANDLER);
+    env.ok_as(
+        &["put", mnt.to_str().unwrap(), src.to_str().unwrap()],
+        HANDLER,
+    );
 }
 
 fn objects(mnt: &std::path::Path) -> usize {
@@ -458,11 +538,18 @@ fn a_rolled_back_manifest_is_refused_and_put_deletes_nothing() {
     std::fs::write(&third, "三").unwrap();
     let (code, err) = env.fail_as(&["put", m, third.to_str().unwrap()], HANDLER);
     assert_eq!(code, 5, "{err}");
-    assert_eq!(objects(&mnt), files, "put deleted objects of a vault it refused");
+    assert_eq!(
+        objects(&mnt),
+        files,
+        "put deleted objects of a vault it refused"
+    );
     // The real manifest back: everything is there.
     std::fs::write(&mf, &current).unwrap();
     env.ok_as(&["get", m, "--out", o], HANDLER);
-    assert_eq!(std::fs::read_to_string(out.join("second.txt")).unwrap(), "二");
+    assert_eq!(
+        std::fs::read_to_string(out.join("second.txt")).unwrap(),
+        "二"
+    );
 }
 
 #[test]
@@ -482,12 +569,22 @@ fn a_manifest_re_signed_by_an_escrow_custodian_is_refused() {
         .unwrap()
         .open(&pass, &baitai::app::key_binding(&custodian.public_key))
         .unwrap_or_else(|_| panic!("custodian key"));
-    let mut v = Vault::open(&mnt, Opener::Person { id: &custodian.id, key: &key }).unwrap();
+    let mut v = Vault::open(
+        &mnt,
+        Opener::Person {
+            id: &custodian.id,
+            key: &key,
+        },
+    )
+    .unwrap();
     let planted = env.path("planted.txt");
     std::fs::write(&planted, "改ざん").unwrap();
     let staged = v
         .stage(
-            &[Source { name: "planted.txt".into(), path: planted }],
+            &[Source {
+                name: "planted.txt".into(),
+                path: planted,
+            }],
             false,
             (&custodian.id, &key),
             "2026-12-02T00:00:00Z",
@@ -515,14 +612,23 @@ fn a_vault_of_another_medium_is_refused() {
     let copy = env.path("copy");
     std::fs::create_dir(&copy).unwrap();
     std::process::Command::new("cp")
-        .args(["-a", mnt.join("BAITAI").to_str().unwrap(), copy.to_str().unwrap()])
+        .args([
+            "-a",
+            mnt.join("BAITAI").to_str().unwrap(),
+            copy.to_str().unwrap(),
+        ])
         .status()
         .unwrap();
     env.ok_as(&["return", &m1], CUSTODIAN);
     env.ok_as(&["vault", "erase", mnt.to_str().unwrap()], CUSTODIAN);
     let out = env.path("out");
     let (code, err) = env.fail_as(
-        &["get", copy.to_str().unwrap(), "--out", out.to_str().unwrap()],
+        &[
+            "get",
+            copy.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
         HANDLER,
     );
     assert_eq!(code, 5, "{err}");

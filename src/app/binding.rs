@@ -72,7 +72,11 @@ impl Session {
         let in_service =
             super::acts::devices_in_service(registered, |m| self.ledger.medium_state(m))?;
         for (m, device) in in_service {
-            if &m != named && seen.iter().any(|id| crate::device::same_device(&device, id)) {
+            if &m != named
+                && seen
+                    .iter()
+                    .any(|id| crate::device::same_device(&device, id))
+            {
                 return Err(Error::Device(format!(
                     "the medium mounted at {} is {m}, but the vault on it names {named}: it was copied from {named}",
                     mount.display()

@@ -233,7 +233,9 @@ impl Session {
             |k| key_binding(&k.public()),
         )?;
         // The entry is signed with the old key, which the ledger still names until it lands.
-        let old = retired.last().ok_or_else(|| Error::Other("internal: no old key".into()))?;
+        let old = retired
+            .last()
+            .ok_or_else(|| Error::Other("internal: no old key".into()))?;
         let mut signers = vec![(SignRole::Actor, old)];
         if let Some(a) = &approved {
             signers.push((SignRole::Approver, &a.key));

@@ -94,7 +94,11 @@ impl SealedKey {
     }
 
     /// Open the current key and every retired one with one KDF run.
-    pub fn open_ring(&self, pass: &Passphrase, aad: &str) -> std::result::Result<KeyRing, OpenError> {
+    pub fn open_ring(
+        &self,
+        pass: &Passphrase,
+        aad: &str,
+    ) -> std::result::Result<KeyRing, OpenError> {
         if self.version != 1 {
             return Err(bad("unknown version"));
         }

@@ -222,7 +222,11 @@ impl Ledger {
         if let Some(v) = &verified {
             // A read-only user (an auditor's copy, a read-only home) still gets the checks.
             if let Err(e) = anchors.advance(v) {
-                if !self.conn.is_readonly(rusqlite::DatabaseName::Main).unwrap_or(false) {
+                if !self
+                    .conn
+                    .is_readonly(rusqlite::DatabaseName::Main)
+                    .unwrap_or(false)
+                {
                     return Err(e);
                 }
             }
@@ -727,7 +731,10 @@ pub(crate) fn last_signed_time(conn: &Connection) -> Result<Option<jiff::Timesta
 }
 
 /// The time of the last signed entry at or before `seq`.
-pub(crate) fn last_signed_time_upto(conn: &Connection, seq: u64) -> Result<Option<jiff::Timestamp>> {
+pub(crate) fn last_signed_time_upto(
+    conn: &Connection,
+    seq: u64,
+) -> Result<Option<jiff::Timestamp>> {
     let t: Option<String> = conn
         .query_row(
             "SELECT time FROM entries WHERE seq <= ?1 AND kind != 'person.auth_failure' ORDER BY seq DESC LIMIT 1",

@@ -165,7 +165,11 @@ impl Directory {
 
     /// A person changes only their own passphrase; a new key needs an admin's approval unless
     /// the person is an admin, and never the person's own as approver.
-    fn permit_passwd(&self, actor: &PersonId, r: &crate::model::PersonPasswd) -> Result<(), Refusal> {
+    fn permit_passwd(
+        &self,
+        actor: &PersonId,
+        r: &crate::model::PersonPasswd,
+    ) -> Result<(), Refusal> {
         if &r.id != actor {
             return Err(Refusal::new(
                 "own-passphrase",
@@ -178,7 +182,9 @@ impl Directory {
                 "separation-of-duties",
                 "a person cannot approve their own key change",
             )),
-            (_, Some(a)) => self.require(a, Role::Admin, "approve a key change").map(|_| ()),
+            (_, Some(a)) => self
+                .require(a, Role::Admin, "approve a key change")
+                .map(|_| ()),
             (Some(_), None) if !person.has(Role::Admin) => Err(Refusal::new(
                 "approval",
                 "a new key needs an admin's approval (--approver ADMIN)",
@@ -188,7 +194,11 @@ impl Directory {
     }
 
     /// An unsigned failed attempt names an existing person and a command baitai records.
-    fn permit_failure(&self, actor: &PersonId, f: &crate::model::AuthFailure) -> Result<(), Refusal> {
+    fn permit_failure(
+        &self,
+        actor: &PersonId,
+        f: &crate::model::AuthFailure,
+    ) -> Result<(), Refusal> {
         if &f.id != actor {
             return Err(Refusal::new(
                 "auth-failure",

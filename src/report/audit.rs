@@ -329,7 +329,12 @@ impl Session {
             verify,
             counts: count_kinds(entries.iter(), lang),
             auth_failures: seqs_of(&["person.auth_failure"]),
-            person_changes: seqs_of(&["person.add", "person.revoke", "person.passwd", "person.unlock"]),
+            person_changes: seqs_of(&[
+                "person.add",
+                "person.revoke",
+                "person.passwd",
+                "person.unlock",
+            ]),
             by_medium: by_medium(&entries, lang),
             by_person: by_person(&entries, lang),
             entries,

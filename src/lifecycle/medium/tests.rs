@@ -642,7 +642,11 @@ fn people_rules() {
         body: &again,
     });
     assert_eq!(r.unwrap_err().rule, "revoked");
-    let other_pw = Body::PersonPasswd(PersonRef { id: pid(3) });
+    let other_pw = Body::PersonPasswd(crate::model::PersonPasswd {
+        id: pid(3),
+        new_key: None,
+        approver: None,
+    });
     let r = lc.step(&Act {
         time: t(9),
         medium: None,
