@@ -7,6 +7,7 @@ pub mod demo;
 pub mod device;
 pub mod error;
 pub mod files;
+pub mod hardening;
 pub mod ledger;
 pub mod lifecycle;
 pub mod model;

@@ -525,8 +525,11 @@ const CASES: &[Case] = &[
         [s(&["person", "passwd", CUSTODIAN, "--new-passphrase-file", &w.pass(DUAL)]), as_(w, HANDLER)].concat()
     }, 3, "refused (own-passphrase)"),
     wrong_passphrase("person passwd: wrong current passphrase", nothing, |w, _| {
-        [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
+        [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), approver(w, ADMIN), as_with(HANDLER, &w.path("wrong-pass"))].concat()
     }, HANDLER),
+    case("person passwd: a new key without an admin's approval", nothing, |w, _| {
+        [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), as_(w, HANDLER)].concat()
+    }, 3, "refused (approval)"),
     case("person show: unknown name", nothing, |_, _| s(&["person", "show", "山田 花子"]), 2, "no person"),
     // Media.
     case("medium show: unknown number", nothing, |_, _| s(&["medium", "show", "USB-2099-9999"]), 2, "no medium"),

@@ -418,6 +418,10 @@ fn people_passwd_revoke_and_history() {
             HANDLER,
             "--new-passphrase-file",
             new.to_str().unwrap(),
+            "--approver",
+            ADMIN,
+            "--approver-passphrase-file",
+            env.pass(ADMIN).to_str().unwrap(),
         ],
         HANDLER,
     );

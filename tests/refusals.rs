@@ -1606,6 +1606,10 @@ fn usage_errors_exit_2_and_change_nothing() {
                         HANDLER,
                         "--new-passphrase-file",
                         f.to_str().unwrap(),
+                        "--approver",
+                        ADMIN,
+                        "--approver-passphrase-file",
+                        e.pass(ADMIN).to_str().unwrap(),
                     ]),
                     as_(e, HANDLER),
                 ]

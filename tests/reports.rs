@@ -31,6 +31,18 @@ fn json(env: &Env, args: &[&str]) -> Value {
     serde_json::from_str(&text(env, args)).unwrap()
 }
 
+/// Run a printout of a ledger that fails verification: it is printed whole, then exits 5.
+fn failing_text(env: &Env, args: &[&str]) -> String {
+    let out = env.cmd().args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "baitai {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn entry_count(env: &Env, filter: &str) -> usize {
     let c = rusqlite::Connection::open(&env.ledger).unwrap();
     c.query_row(&format!("SELECT COUNT(*) FROM entries {filter}"), [], |r| {
@@ -507,19 +519,36 @@ fn a_tampered_ledger_is_reported_as_failing_at_the_top() {
         "DROP TRIGGER IF EXISTS entries_append_only_u; \
          UPDATE entries SET payload = '{{\"purpose\":\"書き換え\"}}' WHERE seq = {seq};"
     ));
-    let v = json(
+    let v: Value = serde_json::from_str(&failing_text(
         &env,
         &[&["report", "audit"][..], &EVERYTHING, &["--format", "json"]].concat(),
-    );
+    ))
+    .unwrap();
     assert_eq!(v["verify"]["ok"], false);
     assert_eq!(v["verify"]["failure"]["seq"], seq as u64);
-    let t = text(
+    // Every entry from the changed one on is marked, in every format.
+    for e in v["entries"].as_array().unwrap() {
+        let after = e["seq"].as_u64().unwrap() >= seq as u64;
+        assert_eq!(e["verified"], !after, "{e}");
+        assert_eq!(
+            e["summary"].as_str().unwrap().starts_with("【未検証】"),
+            after,
+            "{e}"
+        );
+    }
+    let t = failing_text(
         &env,
         &[&["report", "audit"][..], &EVERYTHING, &["--lang", "en"]].concat(),
     );
     let verdict = t.lines().find(|l| l.starts_with("Ledger verify:")).unwrap();
     assert!(verdict.contains(&format!("FAILED — entry {seq}")), "{t}");
-    let html = text(&env, &["report", "incidents", "--format", "html"]);
+    assert!(t.contains("[UNVERIFIED] "), "{t}");
+    let csv = failing_text(
+        &env,
+        &[&["report", "audit"][..], &EVERYTHING, &["--format", "csv"]].concat(),
+    );
+    assert!(csv.contains("【未検証】"), "{csv}");
+    let html = failing_text(&env, &["report", "incidents", "--format", "html"]);
     assert!(
         html.contains("verdict bad"),
         "the incident page shows the failure"

@@ -1121,7 +1121,29 @@ fn incremental_verify_checks_only_new_entries_and_catches_them_when_bad() {
         "a passing verify records its head as a checkpoint: {:#}",
         b.clean
     );
-    b.env.ok_as(&["return", &b.m_in_use], CUSTODIAN);
+    // Another user's command (their own home, so their own checkpoint) adds an entry that
+    // this user's checkpoint does not cover yet.
+    let other_home = tempfile::tempdir().unwrap();
+    let pass = b.env.pass(CUSTODIAN);
+    let out = b
+        .env
+        .cmd()
+        .env("HOME", other_home.path())
+        .args([
+            "return",
+            &b.m_in_use,
+            "--as",
+            CUSTODIAN,
+            "--passphrase-file",
+        ])
+        .arg(&pass)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (code, doc, err) = verify(&b.env, &["--incremental"]);
     assert_eq!(code, 0, "{doc:#} {err}");
     assert_eq!(doc["checked_after"].as_u64(), Some(b.entries()));

@@ -342,12 +342,11 @@ fn a_failure_row_with_control_characters_or_an_unknown_command_is_refused() {
             ])
             .output()
             .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(5),
-            "the audit report printed a forged row"
-        );
-        assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+        // Printed for the auditor, the forged row marked, its escapes made visible; exit 5.
+        assert_eq!(out.status.code(), Some(5));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text}");
+        assert!(text.contains("【未検証】"), "{text}");
         let (code, _) = env.verify_code();
         assert_eq!(code, 5);
     }
@@ -633,4 +632,49 @@ fn a_vault_of_another_medium_is_refused() {
     );
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("records no vault"), "{err}");
+}
+
+#[test]
+fn the_process_is_not_dumpable() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let bin = env!("CARGO_BIN_EXE_baitai");
+    let root = rustix::process::geteuid().is_root();
+    // As root the /proc files of any process look like root's: run as nobody to tell.
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+        c
+    } else {
+        std::process::Command::new(bin)
+    };
+    let mut child = cmd
+        .args(["init", "--org", "o", "--admin", "a", "--affiliation", "x"])
+        .args(["--passphrase-file", "-"])
+        .env("BAITAI_LEDGER", dir.path().join("l.db"))
+        .env("HOME", dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // It waits for the passphrase on stdin; a non-dumpable process's /proc files are root's.
+    let status = format!("/proc/{}/status", child.id());
+    let mut owner = u32::MAX;
+    for _ in 0..100 {
+        owner = std::fs::metadata(&status)
+            .map(|m| m.uid())
+            .unwrap_or(u32::MAX);
+        if owner == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        owner, 0,
+        "baitai is dumpable: a same-user process can read its memory"
+    );
 }

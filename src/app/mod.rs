@@ -54,6 +54,12 @@ impl Session {
         Session::with(ledger)
     }
 
+    /// A read-only session that does not verify first: only for the printouts that verify the
+    /// whole ledger themselves and mark what fails (audit, incidents, certificates).
+    pub fn open_unverified(path: &Path) -> Result<Session> {
+        Session::with(Ledger::open_read_only(path)?)
+    }
+
     /// `open` with the checkpoint and pin kept in `anchors` (the demo keeps its own); without
     /// anchors (no home directory) every session verifies the whole ledger.
     pub fn open_anchored(path: &Path, anchors: Option<Anchors>) -> Result<Session> {

@@ -67,6 +67,7 @@ impl Ctx {
 
 /// Parse arguments, run, print, and return the process exit code.
 pub fn main() -> std::process::ExitCode {
+    crate::hardening::harden();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -217,7 +217,15 @@ fn verify(
 }
 
 pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
-    let s = ctx.reader()?;
+    // The audit, incident and certificate printouts verify the whole ledger themselves and
+    // head the page with the result, so that an auditor can still print a tampered one: every
+    // row from the first that fails is marked unverified, and the command exits 5.
+    let s = match &cmd {
+        ReportCmd::Audit { .. } | ReportCmd::Incidents { .. } | ReportCmd::Certificate { .. } => {
+            Session::open_unverified(&ctx.ledger)?
+        }
+        _ => ctx.reader()?,
+    };
     match cmd {
         ReportCmd::Inventory { out } => {
             let lang = lang(&s, &out)?;
@@ -259,8 +267,19 @@ fn certificate(
     let cert = s.certificate(medium, kind, entry)?;
     let doc = cert.render(format, lang)?;
     let what = format!("the certificate of {}", cert.medium.number);
-    let delivered = deliver(out, doc, &what)?;
-    let Some(failure) = cert.ledger_failure() else {
+    deliver_failing(ctx, out, doc, &what, cert.ledger_failure())
+}
+
+/// Deliver a printout, then fail with `failure` (a ledger that did not verify) if there is one.
+fn deliver_failing(
+    ctx: &Ctx,
+    out: &OutputArgs,
+    doc: String,
+    what: &str,
+    failure: Option<Error>,
+) -> Result<Option<Output>> {
+    let delivered = deliver(out, doc, what)?;
+    let Some(failure) = failure else {
         return Ok(delivered);
     };
     match delivered {
@@ -269,7 +288,7 @@ fn certificate(
             Ok(Some(o))
         }
         None => {
-            // The certificate is the JSON document on stdout; the error must not add another.
+            // The printout is the JSON document on stdout; the error must not add another.
             super::JSON_EMITTED.store(ctx.json, std::sync::atomic::Ordering::SeqCst);
             Err(failure)
         }
@@ -294,13 +313,35 @@ fn incidents(
         None => s.incidents(lang, &verify)?,
     };
     let doc = crate::report::incident::render(&reports, format, lang)?;
-    deliver(out, doc, "the incident report")
+    deliver_failing(
+        ctx,
+        out,
+        doc,
+        "the incident report",
+        verify_failure(&verify),
+    )
+}
+
+fn verify_failure(v: &crate::report::audit::VerifyStatus) -> Option<Error> {
+    v.failure.as_ref().map(|f| {
+        Error::Integrity(format!(
+            "the ledger fails verification at entry {} ({}); the printout marks every entry from there as unverified",
+            f.seq, f.reason
+        ))
+    })
 }
 
 fn audit(ctx: &Ctx, s: &Session, from: &str, to: &str, out: &OutputArgs) -> Result<Option<Output>> {
     let lang = lang(s, out)?;
     let format = format(ctx, out)?;
     let period = crate::report::audit::Period::parse(from, to, &s.tz)?;
-    let doc = crate::report::audit::render(&s.audit(period, lang)?, format, lang)?;
-    deliver(out, doc, "the audit report")
+    let report = s.audit(period, lang)?;
+    let doc = crate::report::audit::render(&report, format, lang)?;
+    deliver_failing(
+        ctx,
+        out,
+        doc,
+        "the audit report",
+        verify_failure(&report.verify),
+    )
 }

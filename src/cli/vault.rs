@@ -173,8 +173,9 @@ pub fn ls(ctx: &Ctx, a: VaultReadArgs) -> Result<Option<Output>> {
         &file_rows(v.files(), s.as_ref()),
     );
     let mut j = json!({"medium": b.medium, "marking": b.marking, "cipher": b.cipher.name(), "files": v.files()});
-    if let Some(s) = &s {
-        show_notices(ctx, &s.notices, &mut j);
+    match &s {
+        Some(s) => show_notices(ctx, &s.notices, &mut j),
+        None => with_writer(&v, &mut human, &mut j),
     }
     Ok(Some(Output::new(human, j)))
 }
@@ -192,7 +193,9 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
         let r = v.extract(&wanted, &a.out, a.overwrite, &mut |n| pb.inc(n));
         pb.finish_and_clear();
         r?;
-        return Ok(Some(got(&a.out, &wanted, None)));
+        let mut out = got(&a.out, &wanted, None);
+        with_writer(&v, &mut out.human, &mut out.json);
+        return Ok(Some(out));
     }
     let who = a
         .open
@@ -283,8 +286,9 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                 "files": results.iter().map(|(n, r)| json!({"name": n, "ok": r.is_ok(), "error": r.as_ref().err().map(|e| e.to_string())})).collect::<Vec<_>>(),
                 "failed": bad.len(),
             });
-            if let Some(s) = &s {
-                show_notices(ctx, &s.notices, &mut j);
+            match &s {
+                Some(s) => show_notices(ctx, &s.notices, &mut j),
+                None => with_writer(&v, &mut human, &mut j),
             }
             let failure = (!bad.is_empty()).then(|| Error::Vault(bad.join("; ")));
             Ok(Some(Output {
@@ -305,6 +309,31 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
             show_notices(ctx, &s.notices, &mut j);
             Ok(Some(Output::new(human, j)))
         }
+    }
+}
+
+/// Who signed the manifest, for a reader without a ledger: the fingerprint to compare with
+/// the sender's out of band (format.md §5), since nothing else ties the vault to them.
+fn writer_note(v: &Vault) -> (String, serde_json::Value) {
+    let m = &v.manifest.body;
+    let fingerprint = crate::crypto::PublicKey::from_hex(&m.writer_key)
+        .map(|k| k.fingerprint().to_string())
+        .unwrap_or_else(|_| "(unreadable key)".into());
+    (
+        format!(
+            "Signed by {} with key fingerprint {fingerprint}: compare it with the sender's before trusting the contents\n",
+            m.writer
+        ),
+        json!({"writer": m.writer, "writer_fingerprint": fingerprint}),
+    )
+}
+
+/// Add the writer's fingerprint to an outside recipient's output.
+fn with_writer(v: &Vault, human: &mut String, j: &mut serde_json::Value) {
+    let (line, extra) = writer_note(v);
+    human.push_str(&line);
+    if let (Some(obj), serde_json::Value::Object(e)) = (j.as_object_mut(), extra) {
+        obj.extend(e);
     }
 }
 

@@ -22,17 +22,21 @@ impl Passphrase {
 
     /// Why this passphrase does not meet the policy, or `None` when it does.
     pub fn policy_violation(&self) -> Option<String> {
-        let chars = self.0.chars().count();
+        // Spaces pad a passphrase without making it harder to guess: they count neither
+        // towards the length nor as symbols.
+        let chars = self.0.chars().filter(|c| !c.is_whitespace()).count();
         if chars < MIN_CHARS {
             return Some(format!(
-                "passphrase too short: {chars} characters, at least {MIN_CHARS} required"
+                "passphrase too short: {chars} characters besides spaces, at least {MIN_CHARS} required"
             ));
         }
         let classes = [
             self.0.chars().any(|c| c.is_uppercase()),
             self.0.chars().any(|c| c.is_lowercase()),
             self.0.chars().any(|c| c.is_ascii_digit()),
-            self.0.chars().any(|c| !c.is_alphanumeric()),
+            self.0
+                .chars()
+                .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
         ]
         .iter()
         .filter(|x| **x)
@@ -69,6 +73,10 @@ mod tests {
         assert!(p("lower-case-12345").policy_violation().is_none());
         assert!(p("UPPER-CASE-ONLY").policy_violation().is_some());
         assert!(p("パスワードはAbc123").policy_violation().is_none());
+        // Spaces are neither symbols nor length.
+        assert!(p("          1a").policy_violation().is_some());
+        assert!(p("Ab1       x").policy_violation().is_some());
+        assert!(p("correct horse 42 Battery").policy_violation().is_none());
     }
 
     #[test]

@@ -217,8 +217,9 @@ impl Ledger {
     /// user's checkpoint (all of it without one). The checkpoint then moves to the head.
     pub fn trust(&mut self, anchors: Anchors) -> Result<()> {
         self.end_snapshot()?;
+        let kept = anchors.kept(&self.conn)?;
         self.begin_snapshot()?;
-        let verified = anchors.establish(&self.conn, &self.path)?;
+        let verified = anchors.establish_from(&self.conn, &self.path, kept)?;
         if let Some(v) = &verified {
             // A read-only user (an auditor's copy, a read-only home) still gets the checks.
             if let Err(e) = anchors.advance(v) {

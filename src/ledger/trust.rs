@@ -122,11 +122,39 @@ impl Anchors {
     /// Verify the ledger as `conn` sees it (the caller holds the transaction): the pin, then
     /// chain, signatures and rules from the kept checkpoint. None for an empty ledger.
     pub fn establish(&self, conn: &Connection, path: &Path) -> Result<Option<Verified>> {
-        let Some(ledger_id) = first_hash(conn)? else {
+        let kept = self.kept(conn)?;
+        self.establish_from(conn, path, kept)
+    }
+
+    /// The ledger's identity and this user's checkpoint for it, read before a read snapshot
+    /// begins: other processes move the checkpoint only after their commits, so one read
+    /// first never lies beyond what the snapshot then sees.
+    pub fn kept(&self, conn: &Connection) -> Result<Option<(String, Option<Checkpoint>)>> {
+        match first_hash(conn)? {
+            Some(id) => {
+                let cp = self.checkpoint(&id)?;
+                Ok(Some((id, cp)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// `establish` from what `kept` read.
+    pub fn establish_from(
+        &self,
+        conn: &Connection,
+        path: &Path,
+        kept: Option<(String, Option<Checkpoint>)>,
+    ) -> Result<Option<Verified>> {
+        let Some((ledger_id, kept)) = kept else {
             return Ok(None);
         };
+        if first_hash(conn)?.as_deref() != Some(ledger_id.as_str()) {
+            return Err(Error::Integrity(
+                "the ledger's first entry changed while it was being opened".into(),
+            ));
+        }
         self.check_pin(&ledger_id)?;
-        let kept = self.checkpoint(&ledger_id)?;
         let report = verify_in(conn, path, kept.as_ref(), kept.is_some())?;
         if let Some(f) = report.failure {
             return Err(refusal(&f));

@@ -53,6 +53,50 @@ pub struct EntryLine {
     pub people: Vec<Participant>,
     pub summary: String,
     pub hash: String,
+    /// False from the first entry that fails verification on: a forged or changed row, shown
+    /// only so that the auditor sees it, marked as such in every format.
+    pub verified: bool,
+}
+
+impl EntryLine {
+    /// Mark a row that did not verify: its summary says so first, and nothing in it (a forged
+    /// row can hold anything) reaches a terminal or a spreadsheet as a control character.
+    fn mark_unverified(&mut self, lang: Lang) {
+        self.verified = false;
+        self.summary = format!(
+            "{} {}",
+            lang.t("【未検証】", "[UNVERIFIED]"),
+            visible(&self.summary)
+        );
+        self.time = visible(&self.time);
+        for p in &mut self.people {
+            p.person.name = visible(&p.person.name);
+            p.person.affiliation = visible(&p.person.affiliation);
+        }
+    }
+}
+
+/// Control characters written out as escapes.
+pub fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Mark every line from the first entry that failed verification on.
+pub fn mark_unverified(lines: &mut [EntryLine], verify: &VerifyStatus, lang: Lang) {
+    let Some(f) = &verify.failure else {
+        return;
+    };
+    for l in lines.iter_mut().filter(|l| l.seq >= f.seq) {
+        l.mark_unverified(lang);
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,7 +293,7 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
             lang.t("パスフレーズ誤り", "wrong passphrase"),
             name_aff(dir, &a.id),
             lang.t("コマンド", "command"),
-            a.command
+            visible(&a.command)
         ),
         other => summary(s, other, lang),
     }
@@ -278,13 +322,28 @@ impl Session {
     pub fn verify_status(&self, whole: bool) -> Result<VerifyStatus> {
         let kept = self.ledger.kept_checkpoint()?;
         let incremental = !whole && kept.is_some();
-        let r = self.ledger.verify_against(kept.as_ref(), incremental)?;
+        let mut r = self.ledger.verify_against(kept.as_ref(), incremental)?;
+        let id = self.ledger.ledger_id()?;
+        let pinned = match crate::ledger::Anchors::for_ledger(self.ledger.path()) {
+            Some(a) => a.pinned()?,
+            None => None,
+        };
+        if let (Some(p), Some(i), None) = (&pinned, &id, &r.failure) {
+            if p != i {
+                r.failure = Some(VerifyFailure {
+                    seq: 1,
+                    reason:
+                        "this is not the ledger first used at this path: it was replaced or rebuilt"
+                            .into(),
+                });
+            }
+        }
         Ok(VerifyStatus {
             ok: r.ok(),
             entries: r.entries,
             signatures: r.signatures,
             head: r.head,
-            ledger_id: self.ledger.ledger_id()?,
+            ledger_id: id,
             failure: r.failure,
             checked_at: self.show_time(crate::time::now()),
         })
@@ -301,18 +360,20 @@ impl Session {
             people: participants(dir, e),
             summary: entry_summary(self, dir, &e.body, lang),
             hash: hex::encode(e.hash),
+            verified: true,
         }
     }
 
     pub fn audit(&self, period: Period, lang: Lang) -> Result<AuditReport> {
         let verify = self.verify_status(true)?;
         let dir = self.directory()?;
-        let entries: Vec<EntryLine> = self
+        let mut entries: Vec<EntryLine> = self
             .ledger
             .entries_between(period.from, period.to)?
             .iter()
             .map(|e| self.entry_line(&dir, e, lang))
             .collect();
+        mark_unverified(&mut entries, &verify, lang);
         let seqs_of = |kinds: &[&str]| -> Vec<u64> {
             entries
                 .iter()

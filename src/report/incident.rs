@@ -123,10 +123,11 @@ impl Session {
             .rposition(|e| starts_clean(&e.body))
             .unwrap_or(0);
         let window = entries.get(start..).unwrap_or_default();
-        let timeline: Vec<EntryLine> = window
+        let mut timeline: Vec<EntryLine> = window
             .iter()
             .map(|e| self.entry_line(&dir, e, lang))
             .collect();
+        super::audit::mark_unverified(&mut timeline, verify, lang);
         let since = timeline
             .first()
             .cloned()

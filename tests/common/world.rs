@@ -191,6 +191,10 @@ fn people(env: &Env) {
             "P0007",
             "--new-passphrase-file",
             newp.to_str().unwrap(),
+            "--approver",
+            ADMIN,
+            "--approver-passphrase-file",
+            env.pass(ADMIN).to_str().unwrap(),
         ],
         "P0007",
     );
