@@ -16,17 +16,118 @@ pub enum ExitCode {
     Interrupted = 130,
 }
 
+/// The rules that can refuse an act, each with a short stable name (shown as `refused (NAME)`
+/// and in JSON as `rule`). An enum, so a rule cannot be misspelt and every one is listed here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    AlreadyRegistered,
+    Approval,
+    AuthFailure,
+    Clock,
+    Closed,
+    Escrow,
+    Holder,
+    InconsistentRecord,
+    Init,
+    LastAdmin,
+    Lost,
+    NoActor,
+    NoMedium,
+    NoOverwrite,
+    NoWipeStarted,
+    NotAtDestination,
+    NotInHand,
+    NotInStorage,
+    NotOut,
+    OwnPassphrase,
+    Period,
+    PersonId,
+    ReuseGate,
+    Revoked,
+    Role,
+    SeparationOfDuties,
+    Symlink,
+    UniqueName,
+    UniqueNumber,
+    UnknownMedium,
+    UnknownPerson,
+    VaultExists,
+    VerifyBeforeDestroy,
+    WipeFailed,
+    WipeMismatch,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::AlreadyRegistered => "already-registered",
+            Rule::Approval => "approval",
+            Rule::AuthFailure => "auth-failure",
+            Rule::Clock => "clock",
+            Rule::Closed => "closed",
+            Rule::Escrow => "escrow",
+            Rule::Holder => "holder",
+            Rule::InconsistentRecord => "inconsistent-record",
+            Rule::Init => "init",
+            Rule::LastAdmin => "last-admin",
+            Rule::Lost => "lost",
+            Rule::NoActor => "no-actor",
+            Rule::NoMedium => "no-medium",
+            Rule::NoOverwrite => "no-overwrite",
+            Rule::NoWipeStarted => "no-wipe-started",
+            Rule::NotAtDestination => "not-at-destination",
+            Rule::NotInHand => "not-in-hand",
+            Rule::NotInStorage => "not-in-storage",
+            Rule::NotOut => "not-out",
+            Rule::OwnPassphrase => "own-passphrase",
+            Rule::Period => "period",
+            Rule::PersonId => "person-id",
+            Rule::ReuseGate => "reuse-gate",
+            Rule::Revoked => "revoked",
+            Rule::Role => "role",
+            Rule::SeparationOfDuties => "separation-of-duties",
+            Rule::Symlink => "symlink",
+            Rule::UniqueName => "unique-name",
+            Rule::UniqueNumber => "unique-number",
+            Rule::UnknownMedium => "unknown-medium",
+            Rule::UnknownPerson => "unknown-person",
+            Rule::VaultExists => "vault-exists",
+            Rule::VerifyBeforeDestroy => "verify-before-destroy",
+            Rule::WipeFailed => "wipe-failed",
+            Rule::WipeMismatch => "wipe-mismatch",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Rule {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// A rule of the medium lifecycle or of the people model that refused an act.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// Short stable name of the rule, e.g. `reuse-gate`.
-    pub rule: &'static str,
+    /// The rule, e.g. `Rule::ReuseGate` (`reuse-gate`).
+    pub rule: Rule,
     /// Why, in words a custodian understands.
     pub reason: String,
 }
 
 impl Refusal {
-    pub fn new(rule: &'static str, reason: impl Into<String>) -> Self {
+    pub fn new(rule: Rule, reason: impl Into<String>) -> Self {
         Refusal {
             rule,
             reason: reason.into(),
@@ -119,7 +220,7 @@ impl Error {
         Error::Usage(msg.into())
     }
 
-    pub fn refused(rule: &'static str, reason: impl Into<String>) -> Self {
+    pub fn refused(rule: Rule, reason: impl Into<String>) -> Self {
         Error::Refused(Refusal::new(rule, reason))
     }
 

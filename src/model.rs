@@ -604,10 +604,22 @@ impl Body {
             Body::Copy(b) => Some((SignRole::Approver, &b.approver)),
             Body::Transfer(b) => Some((SignRole::Approver, &b.approver)),
             Body::Destroy(b) => Some((SignRole::Witness, &b.witness)),
-            Body::PersonPasswd(PersonPasswd {
-                approver: Some(a), ..
-            }) => Some((SignRole::Approver, a)),
-            _ => None,
+            Body::PersonPasswd(p) => p.approver.as_ref().map(|a| (SignRole::Approver, a)),
+            Body::LedgerInit(_)
+            | Body::PersonAdd(_)
+            | Body::PersonRevoke(_)
+            | Body::PersonUnlock(_)
+            | Body::AuthFailure(_)
+            | Body::Register(_)
+            | Body::Checkout(_)
+            | Body::Return(_)
+            | Body::Lost(_)
+            | Body::WipeStart(_)
+            | Body::Wipe(_)
+            | Body::VaultPut(_)
+            | Body::VaultGet(_)
+            | Body::VaultErase(_)
+            | Body::InventoryCheck(_) => None,
         }
     }
 
@@ -620,30 +632,156 @@ impl Body {
         }
     }
 
+    /// The entry's kind, as a value the rules can match exhaustively.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Body::LedgerInit(_) => Kind::LedgerInit,
+            Body::PersonAdd(_) => Kind::PersonAdd,
+            Body::PersonPasswd(_) => Kind::PersonPasswd,
+            Body::PersonRevoke(_) => Kind::PersonRevoke,
+            Body::PersonUnlock(_) => Kind::PersonUnlock,
+            Body::AuthFailure(_) => Kind::AuthFailure,
+            Body::Register(_) => Kind::Register,
+            Body::Checkout(_) => Kind::Checkout,
+            Body::Return(_) => Kind::Return,
+            Body::CarryOut(_) => Kind::CarryOut,
+            Body::Loan(_) => Kind::Loan,
+            Body::Copy(_) => Kind::Copy,
+            Body::Transfer(_) => Kind::Transfer,
+            Body::Destroy(_) => Kind::Destroy,
+            Body::Lost(_) => Kind::Lost,
+            Body::WipeStart(_) => Kind::WipeStart,
+            Body::Wipe(_) => Kind::Wipe,
+            Body::VaultPut(_) => Kind::VaultPut,
+            Body::VaultGet(_) => Kind::VaultGet,
+            Body::VaultErase(_) => Kind::VaultErase,
+            Body::InventoryCheck(_) => Kind::InventoryCheck,
+        }
+    }
+
     /// Entries that nobody signs: a failed passphrase cannot produce a signature.
     pub fn is_unsigned(&self) -> bool {
-        matches!(self, Body::AuthFailure(_))
+        self.kind().is_unsigned()
     }
 
     /// Whether this entry is about one medium (and so appears on its form).
     pub fn is_medium_act(&self) -> bool {
-        matches!(
-            self,
-            Body::Register(_)
-                | Body::Checkout(_)
-                | Body::Return(_)
-                | Body::CarryOut(_)
-                | Body::Loan(_)
-                | Body::Copy(_)
-                | Body::Transfer(_)
-                | Body::Destroy(_)
-                | Body::Lost(_)
-                | Body::WipeStart(_)
-                | Body::Wipe(_)
-                | Body::VaultPut(_)
-                | Body::VaultGet(_)
-                | Body::VaultErase(_)
-        )
+        self.kind().is_medium_act()
+    }
+}
+
+/// The kinds of ledger entry (the stored `kind` column), one per `Body` variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    LedgerInit,
+    PersonAdd,
+    PersonPasswd,
+    PersonRevoke,
+    PersonUnlock,
+    AuthFailure,
+    Register,
+    Checkout,
+    Return,
+    CarryOut,
+    Loan,
+    Copy,
+    Transfer,
+    Destroy,
+    Lost,
+    WipeStart,
+    Wipe,
+    VaultPut,
+    VaultGet,
+    VaultErase,
+    InventoryCheck,
+}
+
+impl Kind {
+    /// The stored name, as in the `kind` column and docs/ledger.md §3.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::LedgerInit => "ledger.init",
+            Kind::PersonAdd => "person.add",
+            Kind::PersonPasswd => "person.passwd",
+            Kind::PersonRevoke => "person.revoke",
+            Kind::PersonUnlock => "person.unlock",
+            Kind::AuthFailure => "person.auth_failure",
+            Kind::Register => "medium.register",
+            Kind::Checkout => "medium.checkout",
+            Kind::Return => "medium.return",
+            Kind::CarryOut => "medium.carry_out",
+            Kind::Loan => "medium.loan",
+            Kind::Copy => "medium.copy",
+            Kind::Transfer => "medium.transfer",
+            Kind::Destroy => "medium.destroy",
+            Kind::Lost => "medium.lost",
+            Kind::WipeStart => "medium.wipe_start",
+            Kind::Wipe => "medium.wipe",
+            Kind::VaultPut => "vault.put",
+            Kind::VaultGet => "vault.get",
+            Kind::VaultErase => "vault.erase",
+            Kind::InventoryCheck => "inventory.check",
+        }
+    }
+
+    /// Nobody signs it: only a failed passphrase attempt.
+    pub fn is_unsigned(self) -> bool {
+        match self {
+            Kind::AuthFailure => true,
+            Kind::LedgerInit
+            | Kind::PersonAdd
+            | Kind::PersonPasswd
+            | Kind::PersonRevoke
+            | Kind::PersonUnlock
+            | Kind::Register
+            | Kind::Checkout
+            | Kind::Return
+            | Kind::CarryOut
+            | Kind::Loan
+            | Kind::Copy
+            | Kind::Transfer
+            | Kind::Destroy
+            | Kind::Lost
+            | Kind::WipeStart
+            | Kind::Wipe
+            | Kind::VaultPut
+            | Kind::VaultGet
+            | Kind::VaultErase
+            | Kind::InventoryCheck => false,
+        }
+    }
+
+    /// About one medium, and so on its form.
+    pub fn is_medium_act(self) -> bool {
+        match self {
+            Kind::Register
+            | Kind::Checkout
+            | Kind::Return
+            | Kind::CarryOut
+            | Kind::Loan
+            | Kind::Copy
+            | Kind::Transfer
+            | Kind::Destroy
+            | Kind::Lost
+            | Kind::WipeStart
+            | Kind::Wipe
+            | Kind::VaultPut
+            | Kind::VaultGet
+            | Kind::VaultErase => true,
+            Kind::LedgerInit
+            | Kind::PersonAdd
+            | Kind::PersonPasswd
+            | Kind::PersonRevoke
+            | Kind::PersonUnlock
+            | Kind::AuthFailure
+            | Kind::InventoryCheck => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -159,10 +159,13 @@ impl PutCost {
 }
 
 /// Time one uninterrupted put of `len` bytes into a directory of its own.
-fn time_put(env: &Env, medium: &str, len: usize) -> Duration {
+fn time_put(env: &Env, _medium: &str, len: usize) -> Duration {
     let mount = env.path(&format!("calibrate{len}"));
     fs::create_dir_all(&mount).unwrap();
-    let (_, child) = start_put(env, medium, &mount, usize::MAX - len, len);
+    // A medium of its own: a medium holds one vault, which the ledger binds.
+    let medium = env.register();
+    env.ok_as(&["checkout", &medium, "--purpose", "calibration"], HANDLER);
+    let (_, child) = start_put(env, &medium, &mount, usize::MAX - len, len);
     let start = Instant::now();
     let out = child.wait_with_output().unwrap();
     assert!(

@@ -2205,3 +2205,15 @@ fn fuzz_wipe_seeds() {
         Ok(())
     });
 }
+
+/// Every kind is named the same way by the typed `Kind` and by the stored encoding.
+#[test]
+fn every_kind_names_itself_as_it_is_stored() {
+    let mut seen = std::collections::BTreeSet::new();
+    for b in sample_bodies() {
+        let (stored, _) = b.encode().expect("encode");
+        assert_eq!(b.kind().as_str(), stored);
+        seen.insert(b.kind());
+    }
+    assert_eq!(seen.len(), 21, "a sample of every kind: {seen:?}");
+}

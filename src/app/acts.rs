@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use super::{required_text, Secrets, Session};
 use crate::device;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 use crate::ledger::{Draft, StoredEntry};
 use crate::lifecycle::Person;
 use crate::model::*;
@@ -90,7 +90,7 @@ fn refuse_known_device(
         let same_image = d.vendor_id.is_none() && d.path.is_some() && d.path == old.path;
         if same_serial || same_image {
             return Err(Error::refused(
-                "already-registered",
+                Rule::AlreadyRegistered,
                 format!("this device is already registered as {m}"),
             ));
         }

@@ -108,11 +108,13 @@ impl Session {
                 return Ok(Binding::Recorded);
             }
         }
-        let recorded_seq = match &recorded {
-            Some(r) => r.manifest_seq,
-            None => Some(0),
+        // One put ahead of the record; with no vault recorded, also the empty manifest a first
+        // put writes when it creates the vault (killed before it published its files).
+        let ahead = match &recorded {
+            Some(r) => r.manifest_seq.is_some_and(|s| body.seq == s + 1),
+            None => body.seq <= 1,
         };
-        if recorded_seq.is_some_and(|s| body.seq == s + 1) && self.is_holders_key(number, v)? {
+        if ahead && self.is_holders_key(number, v)? {
             return Ok(Binding::Unrecorded {
                 writer: body.writer.clone(),
             });

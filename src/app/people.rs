@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::auth::key_binding;
 use super::{required_text, Secrets, Session};
 use crate::crypto::{KdfParams, Passphrase, PersonKey, SealedKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 use crate::ledger::{Anchors, Draft, Ledger};
 use crate::lifecycle::Person;
 use crate::model::{
@@ -48,7 +48,7 @@ pub fn init_anchored(
     check_day_end(&req.day_end)?;
     if path.exists() && Ledger::open(path)?.head()?.is_some() {
         return Err(Error::refused(
-            "init",
+            Rule::Init,
             format!("a ledger already exists at {}", path.display()),
         ));
     }

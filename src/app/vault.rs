@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Secrets, Session, Signed};
 use crate::crypto::{Cipher, Passphrase};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 use crate::ledger::{Draft, StoredEntry};
 use crate::model::*;
 use crate::vault::{self, FileEntry, NewVault, Opener, Source, Vault};
@@ -336,7 +336,7 @@ impl Session {
             .collect::<Vec<_>>();
         if escrow.is_empty() {
             return Err(Error::refused(
-                "escrow",
+                Rule::Escrow,
                 "no active custodian to hold the escrow key (004 1.5.2.4)",
             ));
         }

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use super::chain::{entry_hash, Draft, HashInput, StoredEntry, StoredSignature, GENESIS};
 use super::trust::{Anchors, Verified};
 use crate::crypto::{PersonKey, SealedKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 use crate::lifecycle::{self, Act, Directory, MediumState};
 use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 use crate::time;
@@ -52,17 +52,9 @@ CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
     // 2: nothing in the tables changes, but entries of kind `inventory.check` may now appear.
     // A baitai that reads schema 1 would call them tampering; this makes it say "upgrade".
     "-- schema 2: inventory.check entries",
-    // 3: person.unlock entries, person.passwd entries that carry a new key, and the keys a
-    // person held before such a change (sealed under the new passphrase, so older vaults
-    // still open for them while the old passphrase opens nothing).
-    r#"
-CREATE TABLE retired_keys (
-    person TEXT NOT NULL,
-    public TEXT NOT NULL,
-    sealed TEXT NOT NULL,
-    PRIMARY KEY (person, public)
-) WITHOUT ROWID;
-"#,
+    // 3: nothing in the tables changes, but person.unlock entries, person.passwd entries that
+    // carry a new key and vault.put entries with a manifest_seq may now appear.
+    "-- schema 3: person.unlock, rekeying person.passwd, vault.put manifest_seq",
 ];
 
 /// Kinds that make up the people directory and settings.
@@ -88,7 +80,7 @@ impl Ledger {
             let existing = Ledger::open(path)?;
             if existing.head()?.is_some() {
                 return Err(Error::refused(
-                    "init",
+                    Rule::Init,
                     format!("a ledger already exists at {}", path.display()),
                 ));
             }
@@ -575,7 +567,7 @@ impl Writer<'_> {
         if let Some(last) = last_signed_time(&self.tx)? {
             if now < last {
                 return Err(Error::refused(
-                    "clock",
+                    Rule::Clock,
                     format!(
                         "the system clock ({}) is earlier than the last signed ledger entry ({}); fix the clock before recording",
                         time::to_store(now),

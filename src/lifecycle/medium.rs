@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 
 use super::{Act, Directory};
-use crate::error::Refusal;
+use crate::error::{Refusal, Rule};
 use crate::model::{Body, Classification, MediumNumber, PersonId, Role, WipeResult, WipeStart};
 
 /// How a medium left storage.
@@ -119,17 +119,17 @@ pub struct MediumState {
     pub pending_wipe: Option<(PersonId, WipeStart)>,
 }
 
-fn refuse(rule: &'static str, reason: String) -> Result<(), Refusal> {
+fn refuse(rule: Rule, reason: String) -> Result<(), Refusal> {
     Err(Refusal::new(rule, reason))
 }
 
 /// The rules for one act on a medium.
 pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Result<(), Refusal> {
     let Some(number) = act.medium else {
-        return refuse("no-medium", "this entry must name a medium".into());
+        return refuse(Rule::NoMedium, "this entry must name a medium".into());
     };
     let Some(actor) = act.actor else {
-        return refuse("no-actor", "every entry names who made it".into());
+        return refuse(Rule::NoActor, "every entry names who made it".into());
     };
     let state = match (state, act.body) {
         (None, Body::Register(_)) => {
@@ -137,14 +137,17 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             return Ok(());
         }
         (Some(_), Body::Register(_)) => {
-            return refuse("unique-number", format!("{number} is already registered"))
+            return refuse(
+                Rule::UniqueNumber,
+                format!("{number} is already registered"),
+            )
         }
-        (None, _) => return refuse("unknown-medium", format!("no medium {number}")),
+        (None, _) => return refuse(Rule::UnknownMedium, format!("no medium {number}")),
         (Some(s), _) => s,
     };
     if state.holding.is_closed() {
         return refuse(
-            "closed",
+            Rule::Closed,
             format!(
                 "{number} is {}: nothing more can be recorded for it",
                 state.holding.as_str()
@@ -159,7 +162,12 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         Body::CarryOut(b) => {
             people.require(actor, Role::Handler, "carry media out")?;
             approval(people, actor, &b.approver)?;
-            issue_gate(state)?;
+            // A medium the handler has in use (with data they put on it) may become a
+            // carry-out: the approver is shown what travels before they sign (003 第4-4(2)).
+            match &state.holding {
+                Holding::Out(o) if o.kind == IssueKind::Use && &o.holder == actor => {}
+                _ => issue_gate(state)?,
+            }
             period(act.time, &b.until)
         }
         Body::Loan(b) => {
@@ -173,7 +181,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             match state.holding {
                 Holding::Out(_) | Holding::Lost => Ok(()),
                 _ => refuse(
-                    "not-out",
+                    Rule::NotOut,
                     format!("{number} is {}, not out", state.holding.as_str()),
                 ),
             }
@@ -184,11 +192,11 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             match &state.holding {
                 Holding::Out(o) if o.kind != IssueKind::Use && &o.holder == actor => Ok(()),
                 Holding::Out(o) if o.kind != IssueKind::Use => refuse(
-                    "holder",
+                    Rule::Holder,
                     format!("{number} is out with {}, not with {actor}", o.holder),
                 ),
                 _ => refuse(
-                    "not-at-destination",
+                    Rule::NotAtDestination,
                     format!(
                         "copies are recorded at a carry-out or loan destination; {number} is {}",
                         state.holding.as_str()
@@ -205,7 +213,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                 Holding::InStorage => Ok(()),
                 Holding::Out(o) if &o.holder == actor => Ok(()),
                 other => refuse(
-                    "not-in-hand",
+                    Rule::NotInHand,
                     format!(
                         "{number} is {}; a transfer starts from storage or from its holder",
                         other.as_str()
@@ -224,11 +232,11 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             match &state.holding {
                 Holding::Out(o) if &o.holder == actor => Ok(()),
                 Holding::Out(o) => refuse(
-                    "holder",
+                    Rule::Holder,
                     format!("{number} is out with {}, not with {actor}", o.holder),
                 ),
                 other => refuse(
-                    "not-out",
+                    Rule::NotOut,
                     format!(
                         "{number} is {}: check it out (or carry it out) before writing to it",
                         other.as_str()
@@ -242,7 +250,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             match state.holding {
                 Holding::InStorage => Ok(()),
                 ref other => refuse(
-                    "not-in-storage",
+                    Rule::NotInStorage,
                     format!("{number} is {}; erase it once it is back", other.as_str()),
                 ),
             }
@@ -251,16 +259,30 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             let p = people.active(actor)?;
             if !p.has(Role::Handler) && !p.has(Role::Custodian) {
                 return refuse(
-                    "role",
+                    Rule::Role,
                     format!("{} ({}) cannot report media lost: that needs the handler or custodian role", p.name, p.id),
                 );
             }
             match state.holding {
-                Holding::Lost => refuse("lost", format!("{number} is already reported lost")),
+                Holding::Lost => refuse(Rule::Lost, format!("{number} is already reported lost")),
                 _ => Ok(()),
             }
         }
-        _ => Ok(()),
+        // Handled before the match: registration is allowed only of a number not yet used.
+        Body::Register(_) => refuse(
+            Rule::UniqueNumber,
+            format!("{number} is already registered"),
+        ),
+        Body::LedgerInit(_)
+        | Body::PersonAdd(_)
+        | Body::PersonPasswd(_)
+        | Body::PersonRevoke(_)
+        | Body::PersonUnlock(_)
+        | Body::AuthFailure(_)
+        | Body::InventoryCheck(_) => refuse(
+            Rule::NoMedium,
+            "this kind of entry is about the ledger or the store, not one medium".into(),
+        ),
     }
 }
 
@@ -271,30 +293,30 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
         Holding::InStorage => {}
         Holding::Out(o) => {
             return refuse(
-                "not-in-storage",
+                Rule::NotInStorage,
                 format!("{n} is already out ({}) with {}", o.kind.as_str(), o.holder),
             )
         }
-        other => return refuse("not-in-storage", format!("{n} is {}", other.as_str())),
+        other => return refuse(Rule::NotInStorage, format!("{n} is {}", other.as_str())),
     }
     match state.clean {
         c if c.may_issue() => Ok(()),
         Cleanliness::WipeFailed => refuse(
-            "reuse-gate",
+            Rule::ReuseGate,
             format!("{n} failed wipe verification and must be destroyed"),
         ),
         Cleanliness::WipeIncomplete => refuse(
-            "reuse-gate",
+            Rule::ReuseGate,
             format!("{n} has an unfinished wipe; wipe it again and verify before reuse (000 10(4)ウ)"),
         ),
         Cleanliness::Unverified {
             data_found: Some(true),
         } => refuse(
-            "reuse-gate",
+            Rule::ReuseGate,
             format!("{n} was returned with data on it; wipe it and verify before reuse (000 10(4)ウ)"),
         ),
         _ => refuse(
-            "reuse-gate",
+            Rule::ReuseGate,
             format!("{n} has no verified clean state since it came back; wipe it and verify before reuse (000 10(4)ウ)"),
         ),
     }
@@ -303,7 +325,7 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
 fn approval(people: &Directory, actor: &PersonId, approver: &PersonId) -> Result<(), Refusal> {
     if approver == actor {
         return refuse(
-            "separation-of-duties",
+            Rule::SeparationOfDuties,
             format!("{actor} cannot approve their own request"),
         );
     }
@@ -315,10 +337,13 @@ fn period(start: Timestamp, until: &str) -> Result<(), Refusal> {
     match until.parse::<Timestamp>() {
         Ok(u) if u > start => Ok(()),
         Ok(_) => refuse(
-            "period",
+            Rule::Period,
             format!("the period ends ({until}) before it starts"),
         ),
-        Err(_) => refuse("period", format!("the period end {until:?} is not a time")),
+        Err(_) => refuse(
+            Rule::Period,
+            format!("the period end {until:?} is not a time"),
+        ),
     }
 }
 
@@ -332,14 +357,14 @@ fn permit_destroy(
     people.require(actor, Role::Custodian, "destroy media")?;
     if &b.witness == actor {
         return refuse(
-            "separation-of-duties",
+            Rule::SeparationOfDuties,
             format!("{actor} cannot witness their own destruction (two-person rule)"),
         );
     }
     people.require(&b.witness, Role::Witness, "witness destruction")?;
     if state.holding != Holding::InStorage {
         return refuse(
-            "not-in-storage",
+            Rule::NotInStorage,
             format!(
                 "{n} is {}; it must be back in storage to be destroyed",
                 state.holding.as_str()
@@ -349,7 +374,7 @@ fn permit_destroy(
     let unverifiable = b.unverifiable.as_deref().map(str::trim).unwrap_or("");
     if state.clean != Cleanliness::VerifiedClean && unverifiable.is_empty() {
         return refuse(
-            "verify-before-destroy",
+            Rule::VerifyBeforeDestroy,
             format!(
                 "{n} is {}: check that its data cannot be restored (a verified wipe) before destroying it, or give --unverifiable REASON for a medium that cannot be read (000 10(4)ウ)",
                 state.clean.as_str()
@@ -368,7 +393,7 @@ fn permit_wipe_start(
     people.require(actor, Role::Custodian, "wipe media")?;
     if state.holding != Holding::InStorage {
         return refuse(
-            "not-in-storage",
+            Rule::NotInStorage,
             format!(
                 "{n} is {}; it must be back in storage to be wiped",
                 state.holding.as_str()
@@ -377,7 +402,7 @@ fn permit_wipe_start(
     }
     if state.clean == Cleanliness::WipeFailed {
         return refuse(
-            "wipe-failed",
+            Rule::WipeFailed,
             format!("{n} failed wipe verification: it does not hold what is written to it, so no wipe can be trusted; destroy it"),
         );
     }
@@ -394,19 +419,19 @@ fn permit_wipe(
     let n = &state.number;
     let Some((starter, start)) = &state.pending_wipe else {
         return refuse(
-            "no-wipe-started",
+            Rule::NoWipeStarted,
             format!("{n} has no wipe in progress to record the end of"),
         );
     };
     if starter != actor || start.method != w.method || start.device != w.device {
         return refuse(
-            "wipe-mismatch",
+            Rule::WipeMismatch,
             format!("the wipe record does not match the wipe {starter} started on {n}"),
         );
     }
     if !w.consistent() {
         return refuse(
-            "inconsistent-record",
+            Rule::InconsistentRecord,
             format!(
                 "the wipe record's result ({}) does not follow from its passes",
                 w.result.as_str()
@@ -420,14 +445,14 @@ fn permit_wipe(
 fn registered_capacity(state: &MediumState, seen: u64) -> Result<(), Refusal> {
     match state.capacity {
         Some(c) if c != seen => refuse(
-            "wipe-mismatch",
+            Rule::WipeMismatch,
             format!(
                 "{} was registered with {c} bytes; a wipe of {seen} bytes does not cover it",
                 state.number
             ),
         ),
         _ if seen == 0 => refuse(
-            "wipe-mismatch",
+            Rule::WipeMismatch,
             "a medium of 0 bytes cannot be wiped".into(),
         ),
         _ => Ok(()),
@@ -500,7 +525,16 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
             }
         }
         Body::Lost(_) => s.holding = Holding::Lost,
-        _ => {}
+        // Recorded on the medium's form without changing where it is or what is on it.
+        Body::Copy(_) | Body::VaultPut(_) | Body::VaultGet(_) | Body::VaultErase(_) => {}
+        Body::Register(_) => {}
+        Body::LedgerInit(_)
+        | Body::PersonAdd(_)
+        | Body::PersonPasswd(_)
+        | Body::PersonRevoke(_)
+        | Body::PersonUnlock(_)
+        | Body::AuthFailure(_)
+        | Body::InventoryCheck(_) => {}
     }
     if let Holding::Out(o) = &s.holding {
         s.last_holder = Some(o.holder.clone());

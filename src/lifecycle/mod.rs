@@ -14,7 +14,7 @@ use jiff::Timestamp;
 pub use medium::{Cleanliness, Holding, IssueKind, MediumState, OutInfo};
 pub use people::{Directory, Person};
 
-use crate::error::Refusal;
+use crate::error::{Refusal, Rule};
 use crate::model::{Body, MediumNumber, PersonId};
 
 /// One entry as the rules see it.
@@ -68,7 +68,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         medium::permit(people, state, act)
     } else if act.medium.is_some() {
         Err(Refusal::new(
-            "no-medium",
+            Rule::NoMedium,
             "this kind of entry is about the ledger or the store, not one medium",
         ))
     } else {

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::Act;
 use crate::crypto::PublicKey;
-use crate::error::Refusal;
+use crate::error::{Refusal, Rule};
 use crate::model::{Body, LedgerInit, PersonId, Role};
 
 #[derive(Debug, Clone)]
@@ -65,16 +65,16 @@ impl Directory {
     pub fn require(&self, id: &PersonId, role: Role, duty: &str) -> Result<&Person, Refusal> {
         let p = self
             .get(id)
-            .ok_or_else(|| Refusal::new("unknown-person", format!("no person {id}")))?;
+            .ok_or_else(|| Refusal::new(Rule::UnknownPerson, format!("no person {id}")))?;
         if !p.is_active() {
             return Err(Refusal::new(
-                "revoked",
+                Rule::Revoked,
                 format!("{} ({}) is revoked and can no longer act", p.name, p.id),
             ));
         }
         if !p.has(role) {
             return Err(Refusal::new(
-                "role",
+                Rule::Role,
                 format!(
                     "{} ({}) cannot {duty}: that needs the {role} role (has: {})",
                     p.name,
@@ -95,19 +95,22 @@ impl Directory {
 
     pub fn permit(&self, act: &Act) -> Result<(), Refusal> {
         let Some(actor) = act.actor else {
-            return Err(Refusal::new("no-actor", "every entry names who made it"));
+            return Err(Refusal::new(Rule::NoActor, "every entry names who made it"));
         };
         match act.body {
             Body::LedgerInit(i) => {
                 if self.settings.is_some() {
-                    return Err(Refusal::new("init", "the ledger is already initialised"));
+                    return Err(Refusal::new(
+                        Rule::Init,
+                        "the ledger is already initialised",
+                    ));
                 }
                 if actor != &i.admin.id
                     || i.admin.id != PersonId::nth(1)
                     || !i.admin.roles.contains(&Role::Admin)
                 {
                     return Err(Refusal::new(
-                        "init",
+                        Rule::Init,
                         "the ledger is created by its first admin, P0001",
                     ));
                 }
@@ -116,18 +119,18 @@ impl Directory {
             Body::PersonAdd(p) => self.permit_add(actor, p),
             Body::PersonRevoke(r) => {
                 self.require(actor, Role::Admin, "revoke people")?;
-                let target = self
-                    .get(&r.id)
-                    .ok_or_else(|| Refusal::new("unknown-person", format!("no person {}", r.id)))?;
+                let target = self.get(&r.id).ok_or_else(|| {
+                    Refusal::new(Rule::UnknownPerson, format!("no person {}", r.id))
+                })?;
                 if !target.is_active() {
                     return Err(Refusal::new(
-                        "revoked",
+                        Rule::Revoked,
                         format!("{} ({}) is already revoked", target.name, target.id),
                     ));
                 }
                 if target.has(Role::Admin) && self.active_admins() <= 1 {
                     return Err(Refusal::new(
-                        "last-admin",
+                        Rule::LastAdmin,
                         "cannot revoke the last active admin: add another admin first",
                     ));
                 }
@@ -157,7 +160,7 @@ impl Directory {
             | Body::VaultPut(_)
             | Body::VaultGet(_)
             | Body::VaultErase(_) => Err(Refusal::new(
-                "no-medium",
+                Rule::NoMedium,
                 "this kind of entry is about one medium and must name it",
             )),
         }
@@ -172,21 +175,21 @@ impl Directory {
     ) -> Result<(), Refusal> {
         if &r.id != actor {
             return Err(Refusal::new(
-                "own-passphrase",
+                Rule::OwnPassphrase,
                 "a person changes only their own passphrase",
             ));
         }
         let person = self.active(actor)?;
         match (&r.new_key, &r.approver) {
             (_, Some(a)) if a == actor => Err(Refusal::new(
-                "separation-of-duties",
+                Rule::SeparationOfDuties,
                 "a person cannot approve their own key change",
             )),
             (_, Some(a)) => self
                 .require(a, Role::Admin, "approve a key change")
                 .map(|_| ()),
             (Some(_), None) if !person.has(Role::Admin) => Err(Refusal::new(
-                "approval",
+                Rule::Approval,
                 "a new key needs an admin's approval (--approver ADMIN)",
             )),
             _ => Ok(()),
@@ -201,30 +204,33 @@ impl Directory {
     ) -> Result<(), Refusal> {
         if &f.id != actor {
             return Err(Refusal::new(
-                "auth-failure",
+                Rule::AuthFailure,
                 "a failed attempt is recorded against the person who failed",
             ));
         }
         if self.get(&f.id).is_none() {
             return Err(Refusal::new(
-                "unknown-person",
+                Rule::UnknownPerson,
                 format!("no person {}", f.id),
             ));
         }
         if let Some(why) = f.invalid() {
-            return Err(Refusal::new("auth-failure", why));
+            return Err(Refusal::new(Rule::AuthFailure, why));
         }
         Ok(())
     }
 
     fn permit_add(&self, actor: &PersonId, p: &crate::model::PersonAdd) -> Result<(), Refusal> {
         if self.settings.is_none() {
-            return Err(Refusal::new("init", "the ledger has not been initialised"));
+            return Err(Refusal::new(
+                Rule::Init,
+                "the ledger has not been initialised",
+            ));
         }
         self.require(actor, Role::Admin, "add people")?;
         if p.id != self.next_id() {
             return Err(Refusal::new(
-                "person-id",
+                Rule::PersonId,
                 format!(
                     "person IDs are assigned in order: expected {}",
                     self.next_id()
@@ -232,11 +238,11 @@ impl Directory {
             ));
         }
         if p.roles.is_empty() {
-            return Err(Refusal::new("role", "a person needs at least one role"));
+            return Err(Refusal::new(Rule::Role, "a person needs at least one role"));
         }
         if let Some(other) = self.people.values().find(|o| o.name == p.name) {
             return Err(Refusal::new(
-                "unique-name",
+                Rule::UniqueName,
                 format!("the name {:?} is already used by {}", p.name, other.id),
             ));
         }
@@ -247,10 +253,10 @@ impl Directory {
     pub fn active(&self, id: &PersonId) -> Result<&Person, Refusal> {
         let p = self
             .get(id)
-            .ok_or_else(|| Refusal::new("unknown-person", format!("no person {id}")))?;
+            .ok_or_else(|| Refusal::new(Rule::UnknownPerson, format!("no person {id}")))?;
         if !p.is_active() {
             return Err(Refusal::new(
-                "revoked",
+                Rule::Revoked,
                 format!("{} ({}) is revoked and can no longer act", p.name, p.id),
             ));
         }

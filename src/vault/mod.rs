@@ -21,7 +21,7 @@ pub use format::{FileEntry, Header, HeaderBody, Manifest, ManifestBody};
 pub use keys::{DataKey, Slot, SlotRole};
 
 use crate::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Rule};
 use crate::files::{sync_dir, write_atomic};
 use crate::model::{Classification, PersonId};
 
@@ -203,7 +203,7 @@ impl Vault {
     pub fn create(mount: &Path, v: NewVault) -> Result<Vault> {
         if exists(mount) {
             return Err(Error::refused(
-                "vault-exists",
+                Rule::VaultExists,
                 format!("{} already holds a vault", mount.display()),
             ));
         }
@@ -413,7 +413,7 @@ impl Vault {
             }
             if !replace && self.files().iter().any(|f| f.name == s.name) {
                 return Err(Error::refused(
-                    "no-overwrite",
+                    Rule::NoOverwrite,
                     format!(
                         "{} is already in the vault; use --replace to replace it",
                         s.name
@@ -572,7 +572,7 @@ impl Vault {
             let target = safe_target(out, &f.name)?;
             if target.exists() && !overwrite {
                 return Err(Error::refused(
-                    "no-overwrite",
+                    Rule::NoOverwrite,
                     format!("{} exists; use --overwrite to replace it", target.display()),
                 ));
             }
@@ -660,7 +660,7 @@ fn safe_target(out: &Path, name: &str) -> Result<PathBuf> {
         if let Ok(m) = fs::symlink_metadata(&p) {
             if m.file_type().is_symlink() {
                 return Err(Error::refused(
-                    "symlink",
+                    Rule::Symlink,
                     format!(
                         "{} is a symbolic link; refusing to write through it",
                         p.display()

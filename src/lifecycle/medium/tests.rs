@@ -365,7 +365,7 @@ fn every_act_from_every_state() {
             let mut lc = reach(start);
             let got = match act(&mut lc, 100, actor, body) {
                 Ok(()) => OK,
-                Err(r) => r.rule,
+                Err(r) => r.rule.as_str(),
             };
             assert_eq!(got, want, "{name} from {start:?}");
         }
@@ -557,7 +557,9 @@ fn roles_and_separation_of_duties() {
     ];
     for (what, actor, body, want) in cases {
         let mut lc = world();
-        let got = act(&mut lc, 100, actor, body).err().map(|r| r.rule);
+        let got = act(&mut lc, 100, actor, body)
+            .err()
+            .map(|r| r.rule.as_str());
         assert_eq!(got, Some(want), "{what}");
     }
 }
