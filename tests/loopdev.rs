@@ -277,3 +277,53 @@ fn put_and_get_on_a_file_system_without_direct_io() {
     assert!(std::fs::read(out.join("package.bin")).unwrap() == data);
     env.ok_as(&["vault", "verify", medium], HANDLER);
 }
+
+/// The same image attached twice: a wipe through one loop device would write under the file
+/// system mounted through the other, and its unmount would write the old sectors back.
+#[test]
+fn wipe_refuses_an_image_mounted_through_another_loop_device() {
+    needs_loop!();
+    let env = Env::new();
+    let img = sparse_image(&env, "stick.img", 24 << 20);
+    let la = LoopDev::attach(&img).unwrap();
+    let mut lb = LoopDev::attach(&img).unwrap();
+    let m = register_device(&env, &la.dev);
+    let mnt = env.path("mnt");
+    lb.mkfs_and_mount(&mnt);
+    std::fs::write(mnt.join("kept.txt"), "still here").unwrap();
+    let (code, err) = env.fail_as(
+        &["wipe", &m, "--device", &la.dev, "--allow-fixed", "--yes"],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("mounted"), "{err}");
+    lb.unmount();
+    lb.mount_at(&mnt);
+    assert_eq!(
+        std::fs::read_to_string(mnt.join("kept.txt")).unwrap(),
+        "still here"
+    );
+}
+
+/// An image registered by one path and mounted through a loop device attached by another (a
+/// hard link): the in-use check compares the files, not their names.
+#[test]
+fn wipe_refuses_an_image_whose_hard_link_is_mounted() {
+    needs_loop!();
+    let env = Env::new();
+    let img = sparse_image(&env, "stick.img", 16 << 20);
+    let link = env.path("link.img");
+    std::fs::hard_link(&img, &link).unwrap();
+    let link = link.to_str().unwrap();
+    let v = env.ok_as(
+        &["medium", "register", "--image", link, "--class", "C3"],
+        CUSTODIAN,
+    );
+    let m = v["medium"].as_str().unwrap().to_string();
+    let mut lo = LoopDev::attach(&img).unwrap();
+    let mnt = env.path("mnt");
+    lo.mkfs_and_mount(&mnt);
+    let (code, err) = env.fail_as(&["wipe", &m, "--image", link, "--yes"], CUSTODIAN);
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("mounted"), "{err}");
+}

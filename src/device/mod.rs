@@ -207,6 +207,13 @@ pub fn same_device(recorded: &DeviceIdentity, seen: &DeviceIdentity) -> bool {
     check_identity("", recorded, seen).is_ok()
 }
 
+/// The device and inode of the file at `p` (following links): the same pair is the same file,
+/// whatever path reached it.
+pub(crate) fn file_id(p: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
 /// What reading a whole medium found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlankScan {
