@@ -317,6 +317,35 @@ fn a_different_image_is_refused_as_a_device_problem() {
 }
 
 #[test]
+fn a_hard_link_to_a_registered_image_is_the_same_medium() {
+    let env = Env::new();
+    let img = image(&env, "a.img", 64 << 10);
+    let v = env.ok_as(
+        &["medium", "register", "--image", &img, "--class", "C2"],
+        CUSTODIAN,
+    );
+    let m = v["medium"].as_str().unwrap().to_string();
+    let link = env.path("elsewhere.img");
+    std::fs::hard_link(&img, &link).unwrap();
+    let (code, err) = env.fail_as(
+        &[
+            "medium",
+            "register",
+            "--image",
+            link.to_str().unwrap(),
+            "--class",
+            "C2",
+        ],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("refused (already-registered)") && err.contains(&m),
+        "{err}"
+    );
+}
+
+#[test]
 fn lost_medium_and_overdue_report() {
     let env = Env::new();
     let m1 = env.register();

@@ -327,3 +327,42 @@ fn wipe_refuses_an_image_whose_hard_link_is_mounted() {
     assert_eq!(code, 6, "{err}");
     assert!(err.contains("mounted"), "{err}");
 }
+
+#[test]
+fn an_image_and_its_loop_device_are_one_medium() {
+    needs_loop!();
+    let env = Env::new();
+    let refused = |args: &[&str], m: &str| {
+        let (code, err) = env.fail_as(args, CUSTODIAN);
+        assert_eq!(code, 3, "{args:?}: {err}");
+        assert!(err.contains("refused (already-registered)"), "{err}");
+        assert!(err.contains(m), "{err}");
+    };
+    // The loop device first, then its image.
+    let a = sparse_image(&env, "a.img", 16 << 20);
+    let la = LoopDev::attach(&a).unwrap();
+    let m = register_device(&env, &la.dev);
+    let a = a.to_str().unwrap();
+    refused(&["medium", "register", "--image", a, "--class", "C3"], &m);
+    // The image first, then a loop device over it.
+    let b = sparse_image(&env, "b.img", 16 << 20);
+    let bs = b.to_str().unwrap();
+    let v = env.ok_as(
+        &["medium", "register", "--image", bs, "--class", "C3"],
+        CUSTODIAN,
+    );
+    let m2 = v["medium"].as_str().unwrap().to_string();
+    let lb = LoopDev::attach(&b).unwrap();
+    refused(
+        &["medium", "register", "--device", &lb.dev, "--class", "C3"],
+        &m2,
+    );
+    // Through a hard link the path differs; the file is the same.
+    let link = env.path("b-link.img");
+    std::fs::hard_link(&b, &link).unwrap();
+    let lc = LoopDev::attach(&link).unwrap();
+    refused(
+        &["medium", "register", "--device", &lc.dev, "--class", "C3"],
+        &m2,
+    );
+}
