@@ -366,3 +366,37 @@ fn an_image_and_its_loop_device_are_one_medium() {
         &m2,
     );
 }
+
+/// A loop device reports its backing file's name as its serial: control characters in it
+/// are escaped in the `devices` table, and kept exactly in JSON.
+#[test]
+fn devices_escape_control_characters_in_device_strings() {
+    needs_loop!();
+    let env = Env::new();
+    let name = "stick\u{1b}[31m\u{9b}2J";
+    let img = sparse_image(&env, name, 16 << 20);
+    let lo = LoopDev::attach(&img).unwrap();
+    let out = env.cmd().args(["devices", "--all"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{} ", lo.dev)))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("stick\\u{1b}[31m\\u{9b}2J"), "{row}");
+    assert!(!text.contains(['\u{1b}', '\u{9b}']), "{text:?}");
+    let v = env.ok(&["devices", "--all"]);
+    let listed = v["devices"].as_array().unwrap();
+    let d = listed
+        .iter()
+        .find(|d| d["device"] == lo.dev.as_str())
+        .unwrap();
+    assert!(
+        d["identity"]["serial"].as_str().unwrap().ends_with(name),
+        "{d}"
+    );
+}

@@ -407,3 +407,47 @@ fn ls_shows_times_in_the_ledger_zone() {
     let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Tokyo").unwrap());
     assert!(row.contains(&now.strftime("%Y-%m-%d").to_string()), "{row}");
 }
+
+#[test]
+fn vault_info_escapes_control_characters_from_the_header() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "x", b"x");
+    s.env
+        .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
+    // A hostile medium's header, read before any key: an escape sequence and a forged line.
+    let hostile = "USB-2026-0001\u{1b}]0;owned\u{7}\nOrganisation: forged";
+    let path = s.mount.join("BAITAI/vault.hdr");
+    let raw = fs::read(&path).unwrap();
+    let len = u32::from_be_bytes(raw[10..14].try_into().unwrap()) as usize;
+    let mut body: serde_json::Value = serde_json::from_slice(&raw[14..14 + len]).unwrap();
+    body["medium"] = hostile.into();
+    body["org"] = "\u{1b}[2J\u{202e}gro".into();
+    let body = serde_json::to_vec(&body).unwrap();
+    let mut forged = raw[..10].to_vec();
+    forged.extend((body.len() as u32).to_be_bytes());
+    forged.extend(&body);
+    forged.extend(&raw[raw.len() - 32..]);
+    fs::write(&path, forged).unwrap();
+
+    let out = s.env.cmd().args(["vault", "info", mount]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{text:?}");
+    assert!(
+        text.contains("Medium: USB-2026-0001\\u{1b}]0;owned\\u{7}\\u{a}Organisation: forged\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Organisation: \\u{1b}[2J\\u{202e}gro\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\nOrganisation:").count(), 1, "{text}");
+    // JSON keeps the header exactly as it is.
+    let v = s.env.ok(&["vault", "info", mount]);
+    assert_eq!(v["header"]["medium"], hostile);
+}
