@@ -408,6 +408,65 @@ fn ls_shows_times_in_the_ledger_zone() {
     assert!(row.contains(&now.strftime("%Y-%m-%d").to_string()), "{row}");
 }
 
+/// The mode bits of a path, without the file type.
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn get_creates_directories_and_files_only_the_reader_can_open() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    write(&s.env, "tree/設計/図面.dwg", b"drawing");
+    let rp = write(&s.env, "recipient-pass", b"Partner-Pass-2026!\n");
+    let tree = s.env.path("tree");
+    s.env.ok_as(
+        &[
+            "put",
+            mount,
+            tree.to_str().unwrap(),
+            "--medium",
+            &s.medium,
+            "--recipient-passphrase-file",
+            &rp,
+        ],
+        HANDLER,
+    );
+    // As a person with the ledger, and as an outside recipient without one.
+    let mine = s.env.path("mine/new");
+    s.env
+        .ok_as(&["get", mount, "--out", mine.to_str().unwrap()], HANDLER);
+    let theirs = s.env.path("theirs/new");
+    let res = s
+        .env
+        .cmd()
+        .env("BAITAI_LEDGER", s.env.path("no-ledger-here.db"))
+        .args(["get", mount, "--out", theirs.to_str().unwrap()])
+        .args(["--vault-passphrase-file", &rp])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    for out in [mine, theirs] {
+        let dirs = [
+            out.parent().unwrap().to_path_buf(),
+            out.clone(),
+            out.join("tree"),
+            out.join("tree/設計"),
+        ];
+        for d in dirs {
+            assert_eq!(mode(&d), 0o700, "{}", d.display());
+        }
+        let file = out.join("tree/設計/図面.dwg");
+        assert_eq!(fs::read(&file).unwrap(), b"drawing");
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
 #[test]
 fn vault_info_escapes_control_characters_from_the_header() {
     let s = setup();

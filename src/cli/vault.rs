@@ -187,8 +187,7 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
         let pass = read_passphrase(p)?;
         let v = Vault::open(&a.mount, Opener::Passphrase(&pass))?;
         let wanted = select(&v, &a.names)?;
-        std::fs::create_dir_all(&a.out)
-            .map_err(Error::io(format!("create {}", a.out.display())))?;
+        vault::create_private_dir(&a.out)?;
         let pb = progress(ctx, wanted.iter().map(|f| f.size).sum(), "decrypting");
         let r = v.extract(&wanted, &a.out, a.overwrite, &mut |n| pb.inc(n));
         pb.finish_and_clear();
