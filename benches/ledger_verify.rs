@@ -1,7 +1,8 @@
 //! Builds a ledger of N signed entries (default 100,000; 101 per medium, so 1,000,000 entries
 //! are about 10,000 media) through the library's own write path, then times `ledger verify`
-//! (whole and incremental) and, through the real binary, `medium show`, `ledger print` and
-//! `checkout` (with the fast test KDF, so the key derivation is left out).
+//! (whole and incremental) and, through the real binary, `medium show`, `ledger print`,
+//! `checkout` (with the fast test KDF, so the key derivation is left out) and an
+//! `inventory check` of 100,000 scanned numbers.
 //!
 //!     BAITAI_BENCH_ENTRIES=1000000 BAITAI_BENCH_LEDGER=target/bench-1m.db \
 //!         cargo bench --bench ledger_verify
@@ -246,6 +247,7 @@ fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<(
             checkout.push(secs);
         }
     }
+    let stocktake = inventory(ledger, tmp)?;
     let version = time(vec!["--version".into()])?;
     println!("baitai --version (process start): {:.1} ms", version * 1e3);
     println!("medium show (101 entries):        {:.1} ms", median(show));
@@ -254,7 +256,50 @@ fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<(
         "checkout (fast test KDF):         {:.1} ms",
         median(checkout)
     );
+    println!(
+        "inventory check (100,000 scanned): {:.1} ms",
+        stocktake * 1e3
+    );
     Ok(())
+}
+
+/// One `inventory check` of 100,000 scanned numbers from stdin (the ledger's media first, then
+/// unknown ones), as a barcode scanner would type them; recorded, so run once.
+fn inventory(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<f64> {
+    use std::io::Write;
+    let pass = tmp.join("custodian.pass");
+    std::fs::write(&pass, "Bench-custodian-Pass!\n").map_err(baitai::Error::io("write"))?;
+    let media = app::Session::open_read_only(ledger)?.ledger.media()?;
+    let mut typed: String = media.iter().map(|m| format!("{}\n", m.0)).collect();
+    for i in media.len()..100_000 {
+        typed += &format!("USB-SCAN-{i:06}\n");
+    }
+    let t = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_baitai"))
+        .args(["-q", "inventory", "check", "--as", "custodian"])
+        .arg("--passphrase-file")
+        .arg(&pass)
+        .env("BAITAI_LEDGER", ledger)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(baitai::Error::io("run baitai"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(typed.as_bytes())
+            .map_err(baitai::Error::io("write to baitai"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(baitai::Error::io("run baitai"))?;
+    if !out.status.success() {
+        return Err(baitai::Error::Other(format!(
+            "baitai inventory check: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(t.elapsed().as_secs_f64())
 }
 
 fn draft(m: &MediumNumber, actor: &Person, body: Body) -> Draft {

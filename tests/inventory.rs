@@ -298,3 +298,32 @@ fn the_schema_marks_that_inventory_checks_may_appear() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("schema 4"), "{err}");
 }
+
+/// A whole store's worth of scanned numbers, repeats among them: de-duplicated in one pass
+/// (a search per number took seconds at 40,000). Nothing here times it.
+#[test]
+fn a_hundred_thousand_scanned_numbers_are_checked() {
+    let w = World::new();
+    let mut typed: String = (0..100_000).map(|i| format!("usb-2099-{i:06}\n")).collect();
+    typed += &format!("{}\n{}\nUSB-2099-000042\n", w.returned, w.received);
+    let out = w
+        .env
+        .cmd()
+        .args(["--json", "inventory", "check"])
+        .args(auth(&w))
+        .write_stdin(typed)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let present = media(&v, "present");
+    assert_eq!(present.len(), 100_002);
+    assert_eq!(present[42], "USB-2099-000042");
+    assert_eq!(present[100_001], w.received);
+    assert_eq!(media(&v, "unexpected").len(), 100_000);
+    assert!(media(&v, "missing").is_empty());
+}

@@ -317,6 +317,64 @@ fn a_different_image_is_refused_as_a_device_problem() {
 }
 
 #[test]
+fn a_hard_link_to_a_registered_image_is_the_same_medium() {
+    let env = Env::new();
+    let img = image(&env, "a.img", 64 << 10);
+    let v = env.ok_as(
+        &["medium", "register", "--image", &img, "--class", "C2"],
+        CUSTODIAN,
+    );
+    let m = v["medium"].as_str().unwrap().to_string();
+    let link = env.path("elsewhere.img");
+    std::fs::hard_link(&img, &link).unwrap();
+    let (code, err) = env.fail_as(
+        &[
+            "medium",
+            "register",
+            "--image",
+            link.to_str().unwrap(),
+            "--class",
+            "C2",
+        ],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("refused (already-registered)") && err.contains(&m),
+        "{err}"
+    );
+}
+
+/// A device's own strings are shown with control characters escaped: an image's path is the
+/// easiest to choose, and a loop device reports its backing file the same way.
+#[test]
+fn medium_show_escapes_control_characters_in_device_strings() {
+    let env = Env::new();
+    let name = "stick\u{1b}]0;owned\u{7}\nState: in-storage.img";
+    let img = image(&env, name, 64 << 10);
+    let v = env.ok_as(
+        &["medium", "register", "--image", &img, "--class", "C2"],
+        CUSTODIAN,
+    );
+    let m = v["medium"].as_str().unwrap().to_string();
+    let out = env.cmd().args(["medium", "show", &m]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(['\u{1b}', '\u{7}']), "{text:?}");
+    assert!(
+        text.contains("stick\\u{1b}]0;owned\\u{7}\\u{a}State: in-storage.img"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\nState:").count(), 1, "{text}");
+    let v = env.ok(&["medium", "show", &m]);
+    assert!(v["form"]["device"].as_str().unwrap().contains(name), "{v}");
+}
+
+#[test]
 fn lost_medium_and_overdue_report() {
     let env = Env::new();
     let m1 = env.register();

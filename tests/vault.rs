@@ -407,3 +407,106 @@ fn ls_shows_times_in_the_ledger_zone() {
     let now = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::get("Asia/Tokyo").unwrap());
     assert!(row.contains(&now.strftime("%Y-%m-%d").to_string()), "{row}");
 }
+
+/// The mode bits of a path, without the file type.
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).unwrap().permissions().mode() & 0o7777
+}
+
+#[test]
+fn get_creates_directories_and_files_only_the_reader_can_open() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    write(&s.env, "tree/設計/図面.dwg", b"drawing");
+    let rp = write(&s.env, "recipient-pass", b"Partner-Pass-2026!\n");
+    let tree = s.env.path("tree");
+    s.env.ok_as(
+        &[
+            "put",
+            mount,
+            tree.to_str().unwrap(),
+            "--medium",
+            &s.medium,
+            "--recipient-passphrase-file",
+            &rp,
+        ],
+        HANDLER,
+    );
+    // As a person with the ledger, and as an outside recipient without one.
+    let mine = s.env.path("mine/new");
+    s.env
+        .ok_as(&["get", mount, "--out", mine.to_str().unwrap()], HANDLER);
+    let theirs = s.env.path("theirs/new");
+    let res = s
+        .env
+        .cmd()
+        .env("BAITAI_LEDGER", s.env.path("no-ledger-here.db"))
+        .args(["get", mount, "--out", theirs.to_str().unwrap()])
+        .args(["--vault-passphrase-file", &rp])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    for out in [mine, theirs] {
+        let dirs = [
+            out.parent().unwrap().to_path_buf(),
+            out.clone(),
+            out.join("tree"),
+            out.join("tree/設計"),
+        ];
+        for d in dirs {
+            assert_eq!(mode(&d), 0o700, "{}", d.display());
+        }
+        let file = out.join("tree/設計/図面.dwg");
+        assert_eq!(fs::read(&file).unwrap(), b"drawing");
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn vault_info_escapes_control_characters_from_the_header() {
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let f = write(&s.env, "x", b"x");
+    s.env
+        .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
+    // A hostile medium's header, read before any key: an escape sequence and a forged line.
+    let hostile = "USB-2026-0001\u{1b}]0;owned\u{7}\nOrganisation: forged";
+    let path = s.mount.join("BAITAI/vault.hdr");
+    let raw = fs::read(&path).unwrap();
+    let len = u32::from_be_bytes(raw[10..14].try_into().unwrap()) as usize;
+    let mut body: serde_json::Value = serde_json::from_slice(&raw[14..14 + len]).unwrap();
+    body["medium"] = hostile.into();
+    body["org"] = "\u{1b}[2J\u{202e}gro".into();
+    let body = serde_json::to_vec(&body).unwrap();
+    let mut forged = raw[..10].to_vec();
+    forged.extend((body.len() as u32).to_be_bytes());
+    forged.extend(&body);
+    forged.extend(&raw[raw.len() - 32..]);
+    fs::write(&path, forged).unwrap();
+
+    let out = s.env.cmd().args(["vault", "info", mount]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{text:?}");
+    assert!(
+        text.contains("Medium: USB-2026-0001\\u{1b}]0;owned\\u{7}\\u{a}Organisation: forged\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Organisation: \\u{1b}[2J\\u{202e}gro\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\nOrganisation:").count(), 1, "{text}");
+    // JSON keeps the header exactly as it is.
+    let v = s.env.ok(&["vault", "info", mount]);
+    assert_eq!(v["header"]["medium"], hostile);
+}

@@ -83,12 +83,7 @@ fn refuse_known_device(
     in_service: Vec<(MediumNumber, DeviceIdentity)>,
 ) -> Result<()> {
     for (m, old) in in_service {
-        let same_serial = d.serial.is_some()
-            && d.serial == old.serial
-            && d.vendor_id == old.vendor_id
-            && d.product_id == old.product_id;
-        let same_image = d.vendor_id.is_none() && d.path.is_some() && d.path == old.path;
-        if same_serial || same_image {
+        if device::same_medium(&old, d) {
             return Err(Error::refused(
                 Rule::AlreadyRegistered,
                 format!("this device is already registered as {m}"),

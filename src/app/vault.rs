@@ -431,7 +431,7 @@ impl Session {
             body,
         };
         self.precheck(&draft)?;
-        std::fs::create_dir_all(out).map_err(Error::io(format!("create {}", out.display())))?;
+        crate::vault::create_private_dir(out)?;
         v.extract(&wanted, out, overwrite, progress)?;
         let entry = self
             .ledger

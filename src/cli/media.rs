@@ -13,7 +13,7 @@ use crate::ledger::StoredEntry;
 use crate::lifecycle::{Holding, MediumState};
 use crate::model::Classification;
 use crate::report::form::check_text;
-use crate::report::text::table;
+use crate::report::text::{table, visible};
 use crate::report::Lang;
 
 fn classification(c: &ClassArgs) -> Result<Classification> {
@@ -166,7 +166,7 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         ("Received from", &form.received_from),
     ] {
         if let Some(v) = v {
-            human += &format!("{k}: {v}\n");
+            human += &format!("{k}: {}\n", visible(v));
         }
     }
     if !st.clean.may_issue() && matches!(st.holding, Holding::InStorage) {
@@ -175,7 +175,7 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
     }
     human += "\nEntries:\n";
     for e in &form.events {
-        human += &format!("  #{} {} {}\n", e.seq, e.time, e.summary);
+        human += &format!("  #{} {} {}\n", e.seq, e.time, visible(&e.summary));
     }
     let out = match &st.holding {
         Holding::Out(o) => Some(json!({

@@ -96,7 +96,8 @@ pub fn main() -> std::process::ExitCode {
 fn report_error(e: &Error, json: bool) {
     let msg = e.to_string().replace('\n', " ");
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "baitai: error: {msg}");
+    // Messages quote what a device or medium said about itself.
+    let _ = writeln!(err, "baitai: error: {}", crate::report::text::visible(&msg));
     if let Some(h) = e.hint() {
         let _ = writeln!(err, "hint: {h}");
     }

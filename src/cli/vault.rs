@@ -10,7 +10,8 @@ use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{select, GetRequest, PutRequest, Secrets, Session};
 use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
-use crate::report::{human_bytes, text::table};
+use crate::report::human_bytes;
+use crate::report::text::{table, visible};
 use crate::vault::{self, FileEntry, Opener, Vault};
 
 /// A byte progress bar on stderr: drawn only on a terminal, never with -q or --json.
@@ -110,9 +111,9 @@ pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
         },
         report.added.len(),
         human_bytes(bytes),
-        v.header.body.medium,
+        visible(&v.header.body.medium),
         v.cipher().name(),
-        v.header.body.marking,
+        visible(&v.header.body.marking),
         if report.created {
             "; the custodians hold escrow slots"
         } else {
@@ -163,8 +164,8 @@ pub fn ls(ctx: &Ctx, a: VaultReadArgs) -> Result<Option<Output>> {
     let b = &v.header.body;
     let mut human = format!(
         "{} — {} — {} — {} file(s)\n",
-        b.medium,
-        b.marking,
+        visible(&b.medium),
+        visible(&b.marking),
         b.cipher.name(),
         v.files().len()
     );
@@ -187,8 +188,7 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
         let pass = read_passphrase(p)?;
         let v = Vault::open(&a.mount, Opener::Passphrase(&pass))?;
         let wanted = select(&v, &a.names)?;
-        std::fs::create_dir_all(&a.out)
-            .map_err(Error::io(format!("create {}", a.out.display())))?;
+        vault::create_private_dir(&a.out)?;
         let pb = progress(ctx, wanted.iter().map(|f| f.size).sum(), "decrypting");
         let r = v.extract(&wanted, &a.out, a.overwrite, &mut |n| pb.inc(n));
         pb.finish_and_clear();
@@ -256,7 +256,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                 .collect();
             let human = format!(
                 "Vault {}\nMedium: {}\nOrganisation: {}\nMarking: {}{} ({})\nCipher: {}\nCreated: {}\nKey slots: {}\n(header not yet authenticated: that needs a key)\n",
-                b.vault_id, b.medium, b.org, crate::report::Lang::Ja.protected_heading(b.classification.is_protected()), b.marking, b.classification.marking_ja(), b.cipher.name(), created(ctx, &b.created), slots.join(", ")
+                visible(&b.vault_id), visible(&b.medium), visible(&b.org), crate::report::Lang::Ja.protected_heading(b.classification.is_protected()), visible(&b.marking), b.classification.marking_ja(), b.cipher.name(), visible(&created(ctx, &b.created)), visible(&slots.join(", "))
             );
             Ok(Some(Output::new(
                 human,

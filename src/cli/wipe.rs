@@ -14,7 +14,8 @@ use crate::device::usb;
 use crate::error::{Error, Result};
 use crate::lifecycle::MediumState;
 use crate::model::{DeviceIdentity, Wipe, WipeResult};
-use crate::report::{device_labels, device_summary, human_bytes, text::table};
+use crate::report::text::{table, visible};
+use crate::report::{device_labels, device_summary, human_bytes};
 use crate::wipe::{Control, Halt, Phase, Step};
 
 pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
@@ -72,7 +73,7 @@ fn describe_plan(p: &WipePlan) -> String {
     format!(
         "About to overwrite EVERY byte of {} ({}), method {} ({passes} pass{} + read-back){}",
         p.number,
-        device_summary(&p.identity),
+        visible(&device_summary(&p.identity)),
         p.method.as_str(),
         if passes > 1 { "es" } else { "" },
         if p.live_vault {
@@ -236,7 +237,7 @@ fn record_text(s: &Session, r: &WipeReport, state: &MediumState) -> String {
     rows.push(row("state", state.clean.as_str().to_string()));
     let mut text = String::from("Sanitization record 消去記録\n");
     for r in rows {
-        text += &format!("  {:<10} {}\n", r[0], r[1]);
+        text += &format!("  {:<10} {}\n", r[0], visible(&r[1]));
     }
     text
 }
@@ -330,7 +331,7 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
         )
     };
     if let Some(n) = &note {
-        human += &format!("note: {n}\n");
+        human += &format!("note: {}\n", visible(n));
     }
     Ok(Some(Output::new(
         human,

@@ -207,6 +207,46 @@ pub fn same_device(recorded: &DeviceIdentity, seen: &DeviceIdentity) -> bool {
     check_identity("", recorded, seen).is_ok()
 }
 
+/// Whether `seen` is the same physical medium as one already registered as `recorded`, for
+/// refusing a second registration: the same USB serial, the same image or device path, or the
+/// same file behind an image and a loop device (by path, or by device and inode so that a hard
+/// link or another mount of the file is caught too).
+pub fn same_medium(recorded: &DeviceIdentity, seen: &DeviceIdentity) -> bool {
+    let same_serial = seen.serial.is_some()
+        && seen.serial == recorded.serial
+        && seen.vendor_id == recorded.vendor_id
+        && seen.product_id == recorded.product_id;
+    let same_path = seen.vendor_id.is_none() && seen.path.is_some() && seen.path == recorded.path;
+    let same_file = match (backing_file(recorded), backing_file(seen)) {
+        (Some(a), Some(b)) => {
+            a == b || file_id(Path::new(a)).is_some_and(|f| Some(f) == file_id(Path::new(b)))
+        }
+        _ => false,
+    };
+    same_serial || same_path || same_file
+}
+
+/// The file that holds an image medium's bytes: an image's own path, or for a loop device the
+/// file it was attached to (recorded as its serial, since a loop device has no other).
+fn backing_file(id: &DeviceIdentity) -> Option<&str> {
+    if id.vendor_id.is_some() {
+        return None;
+    }
+    let path = id.path.as_deref()?;
+    match &id.serial {
+        None if !path.starts_with("/dev/") => Some(path),
+        Some(file) if path.starts_with("/dev/loop") => Some(file),
+        _ => None,
+    }
+}
+
+/// The device and inode of the file at `p` (following links): the same pair is the same file,
+/// whatever path reached it.
+pub(crate) fn file_id(p: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(p).ok().map(|m| (m.dev(), m.ino()))
+}
+
 /// What reading a whole medium found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlankScan {
@@ -412,6 +452,41 @@ mod tests {
             }
             Ok(())
         });
+    }
+
+    #[test]
+    fn an_image_and_a_loop_device_over_it_are_the_same_medium() {
+        let d = tempfile::tempdir().unwrap();
+        let a = d.path().join("a.img");
+        fs::write(&a, vec![0u8; 4096]).unwrap();
+        let link = d.path().join("link.img");
+        fs::hard_link(&a, &link).unwrap();
+        let b = d.path().join("b.img");
+        fs::write(&b, vec![0u8; 4096]).unwrap();
+        let image = identify_image(&a).unwrap();
+        let loop_over = |file: &Path| DeviceIdentity {
+            path: Some("/dev/loop7".into()),
+            serial: Some(file.display().to_string()),
+            capacity_bytes: 4096,
+            ..DeviceIdentity::default()
+        };
+        let sda = DeviceIdentity {
+            path: Some("/dev/sda".into()),
+            capacity_bytes: 4096,
+            ..DeviceIdentity::default()
+        };
+        for (x, y, same) in [
+            (&image, &loop_over(&a), true),
+            (&image, &loop_over(&link), true),
+            (&loop_over(&link), &identify_image(&a).unwrap(), true),
+            (&image, &identify_image(&link).unwrap(), true),
+            (&image, &identify_image(&b).unwrap(), false),
+            (&image, &loop_over(&b), false),
+            (&loop_over(&a), &sda, false),
+        ] {
+            assert_eq!(same_medium(x, y), same, "{x:?} {y:?}");
+            assert_eq!(same_medium(y, x), same, "{y:?} {x:?}");
+        }
     }
 
     #[test]

@@ -42,18 +42,30 @@ pub struct Busy {
 }
 
 /// Mount points of the block device at `path` or any of its partitions, and anything holding
-/// it (device-mapper, RAID). For an image file, the same for each loop device it backs.
+/// it (device-mapper, RAID). For an image file, the same for each loop device it backs; for a
+/// loop device, the same for every other loop device over the same file, since a write through
+/// one lands under a file system mounted through another.
 pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
     let meta = fs::metadata(path)
         .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display())))?;
     let devices = if meta.file_type().is_block_device() {
-        vec![DevNum::from_raw(meta.rdev())]
+        let d = DevNum::from_raw(meta.rdev());
+        let mut all = vec![d];
+        if let Some(file) = backing_file(d) {
+            for other in loops_backed_by(&file) {
+                if !all.contains(&other) {
+                    all.push(other);
+                }
+            }
+        }
+        all
     } else {
         loops_backed_by(path)
     };
     let mounts = mountinfo()?;
     let mut busy = Vec::new();
     for d in devices {
+        let before = busy.len();
         for part in with_partitions(d) {
             for (num, point) in &mounts {
                 if *num == part {
@@ -70,7 +82,7 @@ pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
         }
         // Some file systems (btrfs) list mounts under anonymous device numbers: ask the
         // kernel directly whether anyone holds the device.
-        if busy.is_empty() && exclusively_held(d) {
+        if busy.len() == before && exclusively_held(d) {
             busy.push(Busy {
                 what: format!("in use (block device {}:{})", d.major, d.minor),
             });
@@ -176,24 +188,31 @@ fn holders(d: DevNum) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Loop devices whose backing file is `image`.
+/// The file a loop device is attached to, as sysfs names it.
+fn backing_file(d: DevNum) -> Option<PathBuf> {
+    let text = fs::read_to_string(d.sysfs().join("loop/backing_file")).ok()?;
+    let name = text.strip_suffix('\n').unwrap_or(&text);
+    (!name.is_empty()).then(|| PathBuf::from(name))
+}
+
+/// Loop devices whose backing file is `image`: the same path, or the same file reached by
+/// another path (a hard link, a bind mount), compared by device and inode.
 fn loops_backed_by(image: &Path) -> Vec<DevNum> {
-    let Ok(want) = fs::canonicalize(image) else {
-        return Vec::new();
-    };
+    let want_path = fs::canonicalize(image).ok();
+    let want_file = super::file_id(image);
     let Ok(entries) = fs::read_dir("/sys/class/block") else {
         return Vec::new();
     };
     entries
         .flatten()
-        .filter(|e| {
-            fs::read_to_string(e.path().join("loop/backing_file"))
-                .is_ok_and(|b| Path::new(b.trim()) == want)
-        })
         .filter_map(|e| {
-            fs::read_to_string(e.path().join("dev"))
+            let d = fs::read_to_string(e.path().join("dev"))
                 .ok()
-                .and_then(|s| DevNum::parse(&s))
+                .and_then(|s| DevNum::parse(&s))?;
+            let file = backing_file(d)?;
+            let same = want_path.as_deref() == Some(file.as_path())
+                || (want_file.is_some() && super::file_id(&file) == want_file);
+            same.then_some(d)
         })
         .collect()
 }

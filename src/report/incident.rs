@@ -409,7 +409,7 @@ fn opt(v: &Option<String>) -> String {
 /// What the registration recorded about the device, or that it recorded nothing.
 fn device_text(r: &IncidentReport, lang: Lang) -> String {
     match (&r.device, lang) {
-        (Some(d), _) => format!("{d} ({})", r.media_kind),
+        (Some(d), _) => format!("{} ({})", super::text::visible(d), r.media_kind),
         (None, Lang::Ja) => format!("登録時の記録なし（種別 {}）", r.media_kind),
         (None, Lang::En) => format!("none recorded (kind {})", r.media_kind),
     }

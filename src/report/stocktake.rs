@@ -1,6 +1,8 @@
 //! The printout of a stock-take (在庫確認): every medium found or expected, and what the ledger
 //! says about it.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use super::lists::ListReport;
@@ -32,8 +34,13 @@ impl Session {
     ) -> Result<ListReport<StocktakeLine>> {
         let states = self.all_states()?;
         let dir = self.directory()?;
+        // Looked up, not searched: a check may name a hundred thousand media.
+        let by_number: HashMap<&str, &MediumState> =
+            states.iter().map(|s| (s.number.0.as_str(), s)).collect();
+        let unexpected: HashSet<&str> =
+            check.unexpected.iter().map(|u| u.medium.as_str()).collect();
         let line = |m: &str, finding| {
-            let state = states.iter().find(|s| s.number.0 == m);
+            let state = by_number.get(m).copied();
             self.line(&dir, m, finding, state)
         };
         let mut lines = Vec::new();
@@ -47,7 +54,7 @@ impl Session {
             lines.push(line(&m.0, "overdue"));
         }
         for p in &check.present {
-            if !check.unexpected.iter().any(|u| &u.medium == p) {
+            if !unexpected.contains(p.as_str()) {
                 lines.push(line(p, "ok"));
             }
         }

@@ -1,5 +1,8 @@
 //! The form as terminal text and as CSV; width-aware padding for terminal tables.
 
+use std::borrow::Cow;
+use std::fmt::Write;
+
 use unicode_width::UnicodeWidthStr;
 
 use super::form::{Form, FormRow, SignerView};
@@ -7,16 +10,44 @@ use super::{csv_doc, row_cells, Lang};
 
 const BLANK: &str = "—";
 
+/// Text that came from outside (a device's own strings, a vault header read before any key)
+/// as it may be printed for a person: control characters, which could move the cursor, change
+/// colours or forge a line, and the invisible marks that reorder text are written out as
+/// `\u{1b}`. JSON output never goes through this; serde escapes it exactly.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(hidden) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Pad to a display width, counting double-width (CJK) characters as two columns.
 pub fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-/// A table with a header row, columns aligned by display width.
+/// A table with a header row, columns aligned by display width. Cells are shown
+/// [`visible`]: a newline or escape in one would break the columns or forge a row.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<Cow<str>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| visible(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
-    for r in rows {
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
                 *w = (*w).max(c.width());
@@ -37,8 +68,8 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             .map(|s| s.as_str())
             .collect(),
     ));
-    for r in rows {
-        out.push_str(&line(r.iter().map(|s| s.as_str()).collect()));
+    for r in &rows {
+        out.push_str(&line(r.iter().map(|s| s.as_ref()).collect()));
     }
     out
 }
@@ -86,7 +117,7 @@ pub fn form_text(f: &Form, lang: Lang) -> String {
         (lang.t("受領元", "Received from"), &f.received_from),
     ] {
         if let Some(v) = v {
-            o += &format!("{k}: {v}\n");
+            o += &format!("{k}: {}\n", visible(v));
         }
     }
     for r in &f.rows {
@@ -252,6 +283,17 @@ pub fn form_csv(f: &Form, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert!(matches!(visible("山田 USB 3.0"), Cow::Borrowed(_)));
+        assert_eq!(
+            visible("a\u{1b}[31mb\nc\u{7f}\u{9b}\u{202e}"),
+            "a\\u{1b}[31mb\\u{a}c\\u{7f}\\u{9b}\\u{202e}"
+        );
+        let t = table(&["x"], &[vec!["a\nforged".into()]]);
+        assert_eq!(t, "x\n------------\na\\u{a}forged\n");
+    }
 
     #[test]
     fn pads_double_width() {

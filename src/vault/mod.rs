@@ -560,7 +560,8 @@ impl Vault {
     }
 
     /// Decrypt files into `out`. Each goes to a temporary file in its target directory and is
-    /// renamed into place only after its last chunk authenticates.
+    /// renamed into place only after its last chunk authenticates. Directories it creates, `out`
+    /// among them, are the reader's alone ([`create_private_dir`]); files are 0600.
     pub fn extract(
         &self,
         wanted: &[FileEntry],
@@ -568,6 +569,7 @@ impl Vault {
         overwrite: bool,
         progress: &mut dyn FnMut(u64),
     ) -> Result<()> {
+        create_private_dir(out)?;
         for f in wanted {
             let target = safe_target(out, &f.name)?;
             if target.exists() && !overwrite {
@@ -580,8 +582,7 @@ impl Vault {
         for f in wanted {
             let target = safe_target(out, &f.name)?;
             let parent = target.parent().unwrap_or(out);
-            fs::create_dir_all(parent)
-                .map_err(Error::io(format!("create {}", parent.display())))?;
+            create_private_dir(parent)?;
             safe_target(out, &f.name)?;
             let tmp = tempfile::Builder::new()
                 .prefix(".baitai-")
@@ -625,6 +626,18 @@ impl Vault {
         sync_dir(&dir)?;
         Ok(header)
     }
+}
+
+/// Create `dir` and any missing parents as 0700: decrypted files are protected information, and
+/// a directory others can list shows their names. Directories that already exist keep their
+/// mode; the files themselves are written 0600 (`tempfile`'s default, kept by the rename).
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(Error::io(format!("create {}", dir.display())))
 }
 
 /// Overwrite a regular file with random bytes and flush it, a megabyte at a time whatever its
