@@ -66,27 +66,14 @@ impl EntryLine {
         self.summary = format!(
             "{} {}",
             lang.t("【未検証】", "[UNVERIFIED]"),
-            visible(&self.summary)
+            super::text::visible(&self.summary)
         );
-        self.time = visible(&self.time);
+        self.time = super::text::visible(&self.time).into_owned();
         for p in &mut self.people {
-            p.person.name = visible(&p.person.name);
-            p.person.affiliation = visible(&p.person.affiliation);
+            p.person.name = super::text::visible(&p.person.name).into_owned();
+            p.person.affiliation = super::text::visible(&p.person.affiliation).into_owned();
         }
     }
-}
-
-/// Control characters written out as escapes.
-pub fn visible(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
 }
 
 /// Mark every line from the first entry that failed verification on.
@@ -293,7 +280,7 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
             lang.t("パスフレーズ誤り", "wrong passphrase"),
             name_aff(dir, &a.id),
             lang.t("コマンド", "command"),
-            visible(&a.command)
+            super::text::visible(&a.command)
         ),
         other => summary(s, other, lang),
     }
