@@ -382,6 +382,11 @@ pub struct CarryOut {
     pub until: String,
     pub destination: String,
     pub purpose: String,
+    /// The files the ledger records on the medium, shown to the approver before they sign
+    /// and signed with the entry: what was approved to travel (003 第4-4(2)). Absent when
+    /// none (and in entries from before schema 3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contents: Vec<VaultFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1550,6 +1550,7 @@ fn sample_bodies() -> &'static [Body] {
                 until: until.clone(),
                 destination: "装備庁".into(),
                 purpose: "設計審査".into(),
+                contents: files.clone(),
             }),
             Body::Loan(Loan {
                 approver: p(3),
@@ -1629,6 +1630,13 @@ fn sample_bodies() -> &'static [Body] {
             }),
             Body::VaultErase(VaultErase {
                 vault_id: "00".repeat(16),
+            }),
+            Body::InventoryCheck(model::InventoryCheck {
+                location: Some("保管庫A".into()),
+                present: vec!["USB-2026-0001".into()],
+                missing: Vec::new(),
+                unexpected: Vec::new(),
+                overdue: Vec::new(),
             }),
         ]
     })

@@ -534,9 +534,9 @@ fn state_rules_refuse_acts_that_do_not_fit_where_the_medium_is() {
             reason: "already out",
         },
         Case {
-            name: "carry-out of a medium in use",
+            name: "carry-out of a medium someone else has in use",
             setup: in_use,
-            cmd: |e, m| carry_out(e, m, HANDLER, CUSTODIAN),
+            cmd: |e, m| carry_out(e, m, HANDLER2, CUSTODIAN),
             rule: "not-in-storage",
             reason: "already out",
         },

@@ -678,3 +678,49 @@ fn the_process_is_not_dumpable() {
         "baitai is dumpable: a same-user process can read its memory"
     );
 }
+
+#[test]
+fn a_medium_in_use_becomes_a_carry_out_with_its_files_shown_and_signed() {
+    let env = Env::new();
+    let (m, _mnt) = medium_with_vault(&env);
+    let (hp, ap) = (env.pass(HANDLER), env.pass(CUSTODIAN));
+    let out = env
+        .cmd()
+        .args([
+            "carry-out",
+            &m,
+            "--until",
+            "2099-12-31",
+            "--destination",
+            "横須賀",
+        ])
+        .args([
+            "--purpose",
+            "設計審査",
+            "--as",
+            HANDLER,
+            "--passphrase-file",
+        ])
+        .arg(&hp)
+        .args(["--approver", CUSTODIAN, "--approver-passphrase-file"])
+        .arg(&ap)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The approver was shown what travels before signing…
+    let shown = String::from_utf8_lossy(&out.stderr);
+    assert!(shown.contains("first.txt"), "{shown}");
+    // …and signed it as part of the entry.
+    let payload = payload_of(&env, seq_of(&env, "medium.carry_out", Some(&m)));
+    assert!(
+        payload.contains("\"contents\":[{\"name\":\"first.txt\""),
+        "{payload}"
+    );
+    assert_eq!(env.state(&m).0, "carried-out");
+    let (code, _) = env.verify_code();
+    assert_eq!(code, 0);
+}

@@ -285,11 +285,16 @@ impl Session {
         req: CarryOutRequest,
         secrets: &mut dyn Secrets,
     ) -> Result<StoredEntry> {
+        let contents = match self.medium(medium) {
+            Ok(state) => self.recorded_files(&state.number)?,
+            Err(_) => Vec::new(),
+        };
         let body = Body::CarryOut(CarryOut {
             approver: self.person(approver)?.id,
             until: self.until(&req.until)?,
             destination: required_text("--destination", &req.destination)?,
             purpose: required_text("--purpose", &req.purpose)?,
+            contents,
         });
         self.act(medium, handler, body, secrets, "carry-out")
     }

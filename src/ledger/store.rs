@@ -273,8 +273,15 @@ impl Ledger {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(Error::db("begin a write"))?;
-            if let Some(anchors) = &self.anchors {
-                anchors.establish(&tx, &self.path)?;
+            match (&self.anchors, &self.verified) {
+                // What this session verified on opening is re-checked at its last entry, and
+                // what others appended since is verified in full: no rule is applied to an
+                // unverified row, and an append costs what was added, not the whole ledger.
+                (Some(_), Some(v)) => super::trust::verify_since(&tx, v)?,
+                (Some(anchors), None) => {
+                    anchors.establish(&tx, &self.path)?;
+                }
+                (None, _) => {}
             }
             let mut w = Writer { tx };
             let out = f(&mut w)?;

@@ -178,6 +178,21 @@ fn path_key(ledger: &Path) -> String {
         .to_string()
 }
 
+/// Verify, inside an append's transaction, only what was added after `v` (which this session
+/// verified on opening): the entry `v` ends at must still hold its hash.
+pub fn verify_since(conn: &Connection, v: &Verified) -> Result<()> {
+    let cp = Checkpoint {
+        seq: v.seq,
+        hash: v.head.clone(),
+        verified_at: String::new(),
+    };
+    let report = super::verify::verify_after(conn, &cp)?;
+    match report.failure {
+        Some(f) => Err(refusal(&f)),
+        None => Ok(()),
+    }
+}
+
 /// The error a command stops with when the ledger does not verify.
 fn refusal(f: &VerifyFailure) -> Error {
     Error::Integrity(format!(

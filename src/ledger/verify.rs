@@ -168,6 +168,31 @@ fn failed_before_start(conn: &Connection, failure: VerifyFailure) -> VerifyRepor
 /// first (hashes only) so that they are exactly the ones that verified; the people and the
 /// states of the media touched since are then rebuilt from them.
 fn resume(conn: &Connection, path: &Path, cp: &Checkpoint) -> Result<Walk> {
+    resume_from(conn, cp, rechain(conn, path, cp.seq)?)
+}
+
+/// Verify only what follows `cp`, whose entries this same process verified a moment ago in
+/// an earlier snapshot (an append's own transaction, after its session verified on opening):
+/// the checkpoint's entry must still hold exactly its hash, and everything after it is
+/// checked as `verify` does. The next session's full re-chain covers the rest again.
+pub(crate) fn verify_after(conn: &Connection, cp: &Checkpoint) -> Result<VerifyReport> {
+    let end = match rechain_range(conn, cp.seq, cp.seq)? {
+        Ok(e) => Ok((e.last_hash, e.last_time)),
+        Err(f) => Err(f),
+    };
+    let walk = resume_from(conn, cp, end)?;
+    if let Some(failure) = walk.failure.clone() {
+        return Ok(failed_before_start(conn, failure));
+    }
+    verify(conn, walk, None)
+}
+
+/// A walk that starts after `cp`, given where the entries up to it were found to end.
+fn resume_from(
+    conn: &Connection,
+    cp: &Checkpoint,
+    chained: std::result::Result<([u8; 32], String), VerifyFailure>,
+) -> Result<Walk> {
     let seq = cp.seq;
     let mut walk = Walk {
         expected_seq: seq,
@@ -175,7 +200,7 @@ fn resume(conn: &Connection, path: &Path, cp: &Checkpoint) -> Result<Walk> {
         checkpoint: seq,
         ..Walk::default()
     };
-    let (end, last_time) = match rechain(conn, path, seq)? {
+    let (end, last_time) = match chained {
         Ok(v) => v,
         Err(failure) => {
             walk.failure = Some(failure);
