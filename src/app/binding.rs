@@ -25,6 +25,17 @@ pub struct RecordedVault {
     pub writer: PersonId,
     /// The `vault.put` entry.
     pub seq: u64,
+    /// Who holds a key slot in it, as that put recorded.
+    pub recipients: Vec<PersonId>,
+}
+
+/// A live vault that still carries a key slot for someone since revoked: they can open it
+/// with their own passphrase, offline, until the slot is removed (a wipe, an erase).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RevokedSlots {
+    pub medium: MediumNumber,
+    pub vault_id: String,
+    pub revoked: Vec<PersonId>,
 }
 
 /// How the vault on the medium stands against the ledger.
@@ -51,6 +62,7 @@ impl Session {
                         manifest_seq: p.manifest_seq,
                         writer: e.actor.clone().unwrap_or_else(|| PersonId(String::new())),
                         seq: e.seq,
+                        recipients: p.recipients,
                     })
                 }
                 Body::VaultErase(_) | Body::Wipe(_) | Body::Register(_) => live = None,
@@ -58,6 +70,33 @@ impl Session {
             }
         }
         Ok(live)
+    }
+
+    /// The revoked people who still hold a slot in the live vault on `number`, if any.
+    pub fn revoked_slots_on(&self, number: &MediumNumber) -> Result<Option<RevokedSlots>> {
+        let Some(r) = self.recorded_vault(number)? else {
+            return Ok(None);
+        };
+        let dir = self.directory()?;
+        let revoked: Vec<PersonId> = r
+            .recipients
+            .into_iter()
+            .filter(|p| dir.get(p).is_some_and(|p| !p.is_active()))
+            .collect();
+        Ok((!revoked.is_empty()).then(|| RevokedSlots {
+            medium: number.clone(),
+            vault_id: r.vault_id,
+            revoked,
+        }))
+    }
+
+    /// Every live vault that still carries a revoked person's slot.
+    pub fn revoked_slots(&self) -> Result<Vec<RevokedSlots>> {
+        let mut out = Vec::new();
+        for m in self.ledger.media()? {
+            out.extend(self.revoked_slots_on(&m)?);
+        }
+        Ok(out)
     }
 
     /// Refuse (exit 6) a mount whose device is registered as another medium than the one the

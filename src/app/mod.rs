@@ -12,7 +12,7 @@ mod wipe;
 
 pub use acts::*;
 pub use auth::{key_binding, LoginNotice, Secrets, Signed};
-pub use binding::{Binding, RecordedVault};
+pub use binding::{Binding, RecordedVault, RevokedSlots};
 pub use inventory::Found;
 pub use people::*;
 pub use vault::{

@@ -173,6 +173,14 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         human +=
             "Reuse gate: closed until a verified wipe or a whole-medium blank check is recorded\n";
     }
+    let revoked = s.revoked_slots_on(&st.number)?;
+    if let Some(r) = &revoked {
+        let who: Vec<String> = r.revoked.iter().map(|p| p.0.clone()).collect();
+        human += &format!(
+            "Vault: still holds a key slot for revoked {} (they can open it offline until it is wiped or erased)\n",
+            who.join(", ")
+        );
+    }
     human += "\nEntries:\n";
     for e in &form.events {
         human += &format!("  #{} {} {}\n", e.seq, e.time, visible(&e.summary));
@@ -197,6 +205,7 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
             "may_issue": st.clean.may_issue(),
             "out": out,
             "last_holder": st.last_holder,
+            "revoked_slots": revoked.map(|r| r.revoked).unwrap_or_default(),
             "form": form,
         }),
     )))

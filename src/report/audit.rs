@@ -121,6 +121,8 @@ pub struct AuditReport {
     pub verify: VerifyStatus,
     pub counts: Vec<KindCount>,
     pub entries: Vec<EntryLine>,
+    /// Live vaults that still carry a key slot for a person since revoked.
+    pub revoked_slots: Vec<crate::app::RevokedSlots>,
     /// Sequence numbers of failed passphrase attempts in the period.
     pub auth_failures: Vec<u64>,
     /// Sequence numbers of people added, revoked, or changing their passphrase.
@@ -386,6 +388,7 @@ impl Session {
             by_medium: by_medium(&entries, lang),
             by_person: by_person(&entries, lang),
             entries,
+            revoked_slots: self.revoked_slots()?,
         })
     }
 }
@@ -567,6 +570,7 @@ fn audit_text(r: &AuditReport, lang: Lang) -> String {
         lang.t("期間内のエントリ", "Entries in the period"),
         r.entries.len()
     );
+    o += &revoked_slots_text(r, lang);
     if r.entries.is_empty() {
         o += &format!(
             "\n({})\n",
@@ -877,6 +881,40 @@ pub fn verify_html(v: &VerifyStatus, lang: Lang) -> String {
     )
 }
 
+/// The vaults that a revoked person can still open: a finding for the reviewer.
+fn revoked_slots_lines(r: &AuditReport, lang: Lang) -> Vec<String> {
+    r.revoked_slots
+        .iter()
+        .map(|v| {
+            let who: Vec<&str> = v.revoked.iter().map(|p| p.0.as_str()).collect();
+            format!(
+                "{}: {} {}",
+                v.medium,
+                lang.t(
+                    "失効者の鍵スロットが残っている:",
+                    "still holds a key slot for revoked"
+                ),
+                who.join(", ")
+            )
+        })
+        .collect()
+}
+
+fn revoked_slots_text(r: &AuditReport, lang: Lang) -> String {
+    let lines = revoked_slots_lines(r, lang);
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut o = format!(
+        "{}:\n",
+        lang.t("失効者が開ける媒体", "Vaults a revoked person can open")
+    );
+    for l in lines {
+        o += &format!("  {l}\n");
+    }
+    o
+}
+
 fn audit_html(r: &AuditReport, lang: Lang) -> String {
     let mut b = format!("<h1>{}</h1>\n", esc(title(lang)));
     b += &format!(
@@ -888,6 +926,18 @@ fn audit_html(r: &AuditReport, lang: Lang) -> String {
         esc(&r.timezone)
     );
     b += &verify_html(&r.verify, lang);
+    let revoked = revoked_slots_lines(r, lang);
+    if !revoked.is_empty() {
+        b += &format!(
+            "<div class=\"verdict bad\">{}<br>{}</div>\n",
+            esc(lang.t("失効者が開ける媒体", "Vaults a revoked person can open")),
+            revoked
+                .iter()
+                .map(|l| esc(l))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        );
+    }
     b += &format!(
         "<table class=\"kv\"><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr></table>\n",
         esc(lang.t("期間内のエントリ", "Entries in the period")),
