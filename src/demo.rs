@@ -90,7 +90,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
                 .map_err(Error::io(format!("write {}", file.display())))?;
         }
     }
-    let report = s.ledger.verify()?;
+    let report = s.verify()?;
     let verdict = match &report.failure {
         None => format!(
             "ledger verify: OK — {} entries, {} signatures, head {}",
@@ -106,7 +106,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
             human += &format!(
                 "The demo ledger and forms are in {} (try: baitai --ledger {} ledger print {})\n",
                 dir.display(),
-                s.ledger.path().display(),
+                s.ledger_path().display(),
                 media[0]
             )
         }
@@ -117,7 +117,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     }
     let _ = ctx;
     let json = json!({
-        "ledger": a.keep.as_ref().map(|_| s.ledger.path().display().to_string()),
+        "ledger": a.keep.as_ref().map(|_| s.ledger_path().display().to_string()),
         "media": media,
         "verify": report,
     });
@@ -151,7 +151,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
     };
     // The demo keeps no checkpoint or pin in the user's state directory: it verifies whole.
     let path = dir.join("ledger.db");
-    let anchors = Some(crate::ledger::Anchors::none(&path));
+    let anchors = Some(app::Anchors::none(&path));
     let mut s = app::init_anchored(
         &path,
         InitRequest {

@@ -8,8 +8,11 @@ mod binding;
 mod inventory;
 mod people;
 mod vault;
+mod verify;
 mod wipe;
 
+/// The ledger types the CLI and the demo see, through this layer only.
+pub use crate::ledger::{Anchors, StoredEntry};
 pub use acts::*;
 pub use auth::{key_binding, LoginNotice, Secrets, Signed};
 pub use binding::{Binding, RecordedVault, RevokedSlots};
@@ -18,6 +21,7 @@ pub use people::*;
 pub use vault::{
     check_new_vault_options, check_out_dir, select, sources, GetRequest, PutReport, PutRequest,
 };
+pub use verify::{verify_ledger, LedgerCheck, VerifyRequest};
 pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};
 
 use std::path::Path;
@@ -25,7 +29,7 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 
 use crate::error::{Error, Result};
-use crate::ledger::{Anchors, Draft, Ledger, StoredEntry};
+use crate::ledger::{Draft, Ledger};
 use crate::lifecycle::{self, Act, Directory, MediumState, Person};
 use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 
@@ -178,6 +182,20 @@ impl Session {
             )));
         }
         Ok(p)
+    }
+
+    /// A medium's state by number, as the verified ledger folds it.
+    pub fn medium_state(&self, number: &MediumNumber) -> Result<Option<MediumState>> {
+        self.ledger.medium_state(number)
+    }
+
+    /// The whole ledger verified again now (for the demo's closing check).
+    pub fn verify(&self) -> Result<crate::ledger::VerifyReport> {
+        self.ledger.verify()
+    }
+
+    pub fn ledger_path(&self) -> &Path {
+        self.ledger.path()
     }
 
     pub fn show_time(&self, t: jiff::Timestamp) -> String {

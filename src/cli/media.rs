@@ -6,10 +6,10 @@ use serde_json::json;
 use super::args::*;
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{
-    CarryOutRequest, CopyRequest, LoanRequest, MediumSource, RegisterRequest, ReturnSource, Session,
+    CarryOutRequest, CopyRequest, LoanRequest, MediumSource, RegisterRequest, ReturnSource,
+    Session, StoredEntry,
 };
 use crate::error::{Error, Result};
-use crate::ledger::StoredEntry;
 use crate::lifecycle::{Holding, MediumState};
 use crate::model::Classification;
 use crate::report::form::check_text;
@@ -40,7 +40,7 @@ fn source(a: &RegisterArgs) -> MediumSource {
 fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Option<Output>> {
     let medium = e.medium.as_ref().map(|m| m.0.clone()).unwrap_or_default();
     let state = match &e.medium {
-        Some(m) => s.ledger.medium_state(m)?,
+        Some(m) => s.medium_state(m)?,
         None => None,
     };
     let mut j = json!({

@@ -8,7 +8,6 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::ledger::{Anchors, Checkpoint, Checkpoints, Ledger, VerifyFailure, VerifyReport};
 use crate::report::{html, json_doc, text, Format, Lang};
 
 pub(super) fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
@@ -55,18 +54,13 @@ pub(super) fn deliver(o: &OutputArgs, doc: String, what: &str) -> Result<Option<
 
 pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
     match cmd {
-        // Not through a session: a session needs the init entry, and verify must still
-        // report on a ledger whose first entries were removed.
+        // Not through a session: a session refuses a ledger that does not verify, and
+        // verify must still report on one whose first entries were removed.
         LedgerCmd::Verify {
             head,
             incremental,
             accept_new_ledger,
-        } => verify(
-            &Ledger::open_read_only(&ctx.ledger)?,
-            head,
-            incremental,
-            accept_new_ledger,
-        ),
+        } => verify(ctx, head, incremental, accept_new_ledger),
         LedgerCmd::Print { medium, out } => {
             let s = ctx.reader()?;
             let lang = lang(&s, &out)?;
@@ -82,90 +76,31 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
     }
 }
 
-/// A head hash as an auditor wrote it down: 64 hex digits, spaces and case ignored.
-fn parse_head(h: &str) -> Result<[u8; 32]> {
-    let clean: String = h.chars().filter(|c| !c.is_whitespace()).collect();
-    hex::decode(&clean)
-        .ok()
-        .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .ok_or_else(|| Error::usage(format!("--head {h:?} is not a 64-digit hex hash")))
-}
-
-/// After a verify that passed, move this user's checkpoint for the ledger to its head, so the
-/// next verify can tell whether anything up to here was removed or rewritten, and
-/// `--incremental` can start here. A failure to save is a note, not an error.
-fn save_checkpoint(store: &Checkpoints, id: &str, report: &VerifyReport) -> Result<u64> {
-    let hash = report
-        .head
-        .clone()
-        .ok_or_else(|| Error::Other("no head to keep".into()))?;
-    let cp = Checkpoint {
-        seq: report.entries,
-        hash,
-        verified_at: crate::time::to_store(crate::time::now()),
-    };
-    store.put(id, cp)?;
-    Ok(report.entries)
-}
-
 fn verify(
-    ledger: &Ledger,
+    ctx: &Ctx,
     head: Option<String>,
     incremental: bool,
     accept_new: bool,
 ) -> Result<Option<Output>> {
-    let kept = head.as_deref().map(parse_head).transpose()?;
-    let store = Checkpoints::default_location();
-    let anchors = Anchors::for_ledger(ledger.path());
-    let id = ledger.ledger_id()?;
-    let pinned = match &anchors {
-        Some(a) => a.pinned()?,
-        None => None,
-    };
-    let replaced = matches!((&pinned, &id), (Some(p), Some(i)) if p != i);
-    let checkpoint = match (&store, &id) {
-        (Some(s), Some(id)) => s.get(id)?,
-        _ => None,
-    };
-    let incremental = incremental && !(replaced && accept_new);
-    let mut report = ledger.verify_against(checkpoint.as_ref(), incremental)?;
-    if replaced && report.failure.is_none() {
-        match (&anchors, &id, accept_new) {
-            (Some(a), Some(id), true) => a.repin(id)?,
-            _ => {
-                report.failure = Some(VerifyFailure {
-                    seq: 1,
-                    reason: format!(
-                        "this is not the ledger first used at this path (pinned identity {}): it was replaced or rebuilt; if that was intended, verify it with --accept-new-ledger",
-                        pinned.as_deref().unwrap_or_default()
-                    ),
-                });
-            }
-        }
-    }
-    let mut head_seq = None;
-    if let (Some(h), None) = (&kept, &report.failure) {
-        head_seq = ledger.seq_of_hash(h)?;
-        if head_seq.is_none() {
-            report.failure = Some(VerifyFailure {
-                seq: report.entries + 1,
-                reason: format!(
-                    "the head hash {} kept earlier is not in this ledger: entries were removed from its end or it was rewritten",
-                    hex::encode(h)
-                ),
-            });
-        }
-    }
+    let check = crate::app::verify_ledger(
+        &ctx.ledger,
+        crate::app::VerifyRequest {
+            head,
+            incremental,
+            accept_new,
+        },
+    )?;
+    let report = &check.report;
     let mut human = format!(
         "{} entries, {} signatures, {} people, {} media\nledger: {}\nhead: {}\n",
         report.entries,
         report.signatures,
         report.people,
         report.media,
-        id.as_deref().unwrap_or("(empty)"),
+        check.ledger_id.as_deref().unwrap_or("(empty)"),
         report.head.as_deref().unwrap_or("(empty)")
     );
-    if let Some(seq) = head_seq {
+    if let Some(seq) = check.kept_head_entry {
         human += &format!("the kept head hash is entry #{seq}; nothing up to it was lost\n");
     }
     if report.checkpoint > 0 && report.failure.is_none() {
@@ -174,45 +109,35 @@ fn verify(
             report.checkpoint
         );
     }
-    if let (Some(a), Some(id), None, None) = (&anchors, &id, &pinned, &report.failure) {
-        // First use of this path: pinned like any command's first use (a note if it cannot be).
-        if let Err(e) = a.repin(id) {
-            human += &format!("note: could not pin this ledger's identity: {e}\n");
-        }
+    for note in &check.notes {
+        human += &format!("note: {note}\n");
     }
-    let recorded = match (&store, &id, &report.failure) {
-        (Some(s), Some(id), None) => match save_checkpoint(s, id, &report) {
-            Ok(seq) => Some(seq),
-            Err(e) => {
-                human += &format!("note: could not keep a verify checkpoint: {e}\n");
-                None
-            }
-        },
-        _ => None,
-    };
     let json = json!({
         "ok": report.failure.is_none(),
         "entries": report.entries,
         "signatures": report.signatures,
         "people": report.people,
         "media": report.media,
-        "ledger_id": id,
+        "ledger_id": check.ledger_id,
         "head": report.head,
         "failure": report.failure,
-        "kept_head_entry": head_seq,
+        "kept_head_entry": check.kept_head_entry,
         "checked_after": report.checkpoint,
-        "checkpoint_recorded": recorded,
+        "checkpoint_recorded": check.checkpoint_recorded,
     });
-    match report.failure {
+    match &report.failure {
         None => {
             human += "ledger verified: chain, rules and signatures intact\n";
             Ok(Some(Output::new(human, json)))
         }
-        Some(f) => Ok(Some(Output {
-            human,
-            json,
-            failure: Some(Error::Integrity(format!("entry {}: {}", f.seq, f.reason))),
-        })),
+        Some(f) => {
+            let failure = Some(Error::Integrity(format!("entry {}: {}", f.seq, f.reason)));
+            Ok(Some(Output {
+                human,
+                json,
+                failure,
+            }))
+        }
     }
 }
 
