@@ -400,3 +400,60 @@ fn devices_escape_control_characters_in_device_strings() {
         "{d}"
     );
 }
+
+/// Found in review: with no vault on record (after a wipe), a manifest "one put ahead" of
+/// nothing was taken for a killed first put, so the old vault copied back onto the wiped and
+/// reissued medium opened again. Its vault ID is on record: it stays refused.
+#[test]
+fn a_wiped_vault_copied_back_stays_dead() {
+    needs_loop!();
+    let env = Env::new();
+    let img = sparse_image(&env, "stick.img", 16 << 20);
+    let mut lo = LoopDev::attach(&img).unwrap();
+    let m = register_device(&env, &lo.dev);
+    env.ok_as(&["checkout", &m, "--purpose", "drawings"], HANDLER);
+    let mnt = env.path("mnt");
+    lo.mkfs_and_mount(&mnt);
+    let plan = env.path("plan.txt");
+    std::fs::write(&plan, "secret drawing").unwrap();
+    let (mnt_s, plan_s) = (mnt.to_str().unwrap(), plan.to_str().unwrap());
+    env.ok_as(&["put", mnt_s, plan_s, "--medium", &m], HANDLER);
+    let saved = env.path("saved");
+    run(
+        "cp",
+        &[
+            "-a",
+            mnt.join("BAITAI").to_str().unwrap(),
+            saved.to_str().unwrap(),
+        ],
+    );
+    lo.unmount();
+    env.ok_as(&["return", &m], CUSTODIAN);
+    let wipe = [
+        "wipe",
+        &m,
+        "--device",
+        &lo.dev,
+        "--allow-fixed",
+        "--method",
+        "zero",
+        "--yes",
+    ];
+    env.ok_as(&wipe, CUSTODIAN);
+    env.ok_as(&["checkout", &m, "--purpose", "again"], HANDLER);
+    lo.mkfs_and_mount(&mnt);
+    run(
+        "cp",
+        &[
+            "-a",
+            saved.to_str().unwrap(),
+            mnt.join("BAITAI").to_str().unwrap(),
+        ],
+    );
+    let (code, err) = env.fail_as(&["ls", mnt_s], HANDLER);
+    assert_eq!(code, 5, "{err}");
+    let out = env.path("out");
+    let (code, err) = env.fail_as(&["get", mnt_s, "--out", out.to_str().unwrap()], HANDLER);
+    assert_eq!(code, 5, "{err}");
+    assert!(!out.join("plan.txt").exists());
+}

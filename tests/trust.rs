@@ -206,9 +206,7 @@ fn a_ledger_rolled_back_behind_the_checkpoint_is_refused() {
     env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
     env.ok_as(&["return", &m], CUSTODIAN);
     // The older copy, put back with the newer rows gone (no key needed).
-    for ext in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", env.ledger.display()));
-    }
+    drop_wal(&env);
     std::fs::copy(&old, &env.ledger).unwrap();
     assert_refused(&env, &["checkout", &m, "--purpose", "x"], Some(HANDLER));
     assert_refused(&env, &["medium", "show", &m], None);
@@ -223,9 +221,7 @@ fn a_ledger_rebuilt_with_the_same_names_is_refused_until_accepted() {
     // The forger builds a fresh ledger elsewhere with the same organisation and names,
     // and puts it in place of the real one.
     let other = Env::new();
-    for ext in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", env.ledger.display()));
-    }
+    drop_wal(&env);
     std::fs::copy(&other.ledger, &env.ledger).unwrap();
     assert_refused(&env, &["person", "list"], None);
     assert_refused(
@@ -663,14 +659,22 @@ fn the_process_is_not_dumpable() {
         .spawn()
         .unwrap();
     // It waits for the passphrase on stdin; a non-dumpable process's /proc files are root's.
-    let status = format!("/proc/{}/status", child.id());
+    // Only once baitai itself runs (setpriv, or the forked test, is root's or dumpable).
+    let proc = format!("/proc/{}", child.id());
+    let is_baitai = || match std::fs::read_link(format!("{proc}/exe")) {
+        Ok(exe) => exe == std::path::Path::new(bin),
+        // Unreadable: not dumpable any more, which only baitai makes itself.
+        Err(e) => e.kind() == std::io::ErrorKind::PermissionDenied,
+    };
     let mut owner = u32::MAX;
     for _ in 0..100 {
-        owner = std::fs::metadata(&status)
-            .map(|m| m.uid())
-            .unwrap_or(u32::MAX);
-        if owner == 0 {
-            break;
+        if is_baitai() {
+            owner = std::fs::metadata(format!("{proc}/status"))
+                .map(|m| m.uid())
+                .unwrap_or(u32::MAX);
+            if owner == 0 {
+                break;
+            }
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -834,4 +838,110 @@ fn a_clock_set_back_is_refused_and_records_nothing() {
     assert_eq!(entries(&env), before);
     let (code, out) = env.verify_code();
     assert_eq!(code, 0, "{out}");
+}
+
+fn drop_wal(env: &Env) {
+    for ext in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", env.ledger.display()));
+    }
+}
+
+/// Found in review: the pin was keyed by the resolved path only, so replacing the ledger file
+/// by a symlink to a rebuilt ledger gave a fresh path with no pin.
+#[test]
+fn a_ledger_replaced_by_a_symlink_to_a_rebuilt_one_is_refused() {
+    let env = Env::new();
+    let m = env.register();
+    env.ok(&["medium", "show", &m]); // pinned and checkpointed
+    let other = Env::new();
+    let planted = env.path("ledger-new.db");
+    std::fs::copy(&other.ledger, &planted).unwrap();
+    drop_wal(&env);
+    std::fs::remove_file(&env.ledger).unwrap();
+    std::os::unix::fs::symlink(&planted, &env.ledger).unwrap();
+    let (code, err) = env.fail(&["person", "list"]);
+    assert_eq!(code, 5, "{err}");
+    let (code, out) = env.verify_code();
+    assert_eq!(code, 5, "a replaced ledger verified: {out}");
+}
+
+/// Found in review: `report certificate` did not check the pin, so a ledger rebuilt by the
+/// insider (their own admin, same names) printed a certificate of destruction for a medium
+/// that is really out, marked verified, exit 0.
+#[test]
+fn a_certificate_from_a_replaced_ledger_is_refused() {
+    let env = Env::new();
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    // The forger's own ledger: same organisation and names, the medium destroyed.
+    let other = Env::new();
+    let fm = other.register();
+    assert_eq!(fm, m);
+    other.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    other.ok_as(&["return", &m], CUSTODIAN);
+    other.ok_as(
+        &args(
+            &[
+                "destroy",
+                &m,
+                "--method",
+                "shred",
+                "--unverifiable",
+                "読めない",
+            ],
+            &other.witness(WITNESS),
+        ),
+        CUSTODIAN,
+    );
+    drop_wal(&env);
+    std::fs::copy(&other.ledger, &env.ledger).unwrap();
+    // Every other command refuses it…
+    let (code, _) = env.fail(&["medium", "show", &m]);
+    assert_eq!(code, 5);
+    // …but the certificate is printed as verified.
+    let out = env
+        .cmd()
+        .args(["--json", "report", "certificate", &m])
+        .output()
+        .unwrap();
+    let doc = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(5), "certificate exit: {doc}");
+    assert!(!doc.contains("\"certifies\":true"), "{doc}");
+}
+
+/// Found in review: five unsigned rows dated a day ahead (verify accepts up to 24 h) locked the
+/// only admin for a day, and nobody could lift it.
+#[test]
+fn forged_future_failures_cannot_lock_out_every_admin() {
+    let env = Env::new();
+    env.ok(&["person", "list"]);
+    for _ in 0..5 {
+        forged_failure(&env, ADMIN, "checkout", Some(stored_in(23)));
+    }
+    let (code, _) = env.verify_code();
+    assert_eq!(code, 0);
+    // The admin can still act (at least to lift the lock).
+    env.ok_as(&["person", "unlock", ADMIN], ADMIN);
+}
+
+/// Found in review: without a state directory (no HOME, no XDG_STATE_HOME: a cron job, a
+/// service) the read-only commands did not verify at all.
+#[test]
+fn read_only_commands_verify_without_a_state_directory() {
+    let env = Env::new();
+    let m = env.register();
+    forge_custodian(&env);
+    for args in [
+        vec!["report", "inventory"],
+        vec!["report", "overdue"],
+        vec!["ledger", "print", m.as_str()],
+    ] {
+        let out = env.cmd().env_remove("HOME").args(&args).output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "{args:?} read a forged ledger: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
 }

@@ -32,6 +32,9 @@ pub const LOCK_AFTER: usize = 5;
 /// …for this long after the last of them, or until an admin lifts it (`person unlock`).
 pub const LOCK_MINUTES: i64 = 15;
 
+/// How far ahead of this machine's clock a failed attempt may be dated and still count.
+const CLOCK_SKEW_MINUTES: i64 = 5;
+
 /// Why a person may not try a passphrase now.
 #[derive(Debug, Clone)]
 pub struct Lock {
@@ -88,12 +91,21 @@ impl Session {
     /// are unsigned rows, so a forged one can lock only the person it names.
     pub fn lock(&self, person: &Person) -> Result<Option<Lock>> {
         let since = self.ledger.last_success_or_unlock(&person.id)?;
-        let failures = self.ledger.auth_failures_since(&person.id, since)?;
+        // A real failure is recorded when it happens: one dated ahead was written by someone
+        // with the file, and must not lock anyone (least of all every admin) for a day.
+        let now = crate::time::now();
+        let latest = now + jiff::SignedDuration::from_mins(CLOCK_SKEW_MINUTES);
+        let failures: Vec<_> = self
+            .ledger
+            .auth_failures_since(&person.id, since)?
+            .into_iter()
+            .filter(|f| f.time <= latest)
+            .collect();
         let Some(last) = failures.last() else {
             return Ok(None);
         };
         let until = last.time + jiff::SignedDuration::from_mins(LOCK_MINUTES);
-        if failures.len() < LOCK_AFTER || crate::time::now() >= until {
+        if failures.len() < LOCK_AFTER || now >= until {
             return Ok(None);
         }
         Ok(Some(Lock {

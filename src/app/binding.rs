@@ -151,7 +151,9 @@ impl Session {
         // put writes when it creates the vault (killed before it published its files).
         let ahead = match &recorded {
             Some(r) => r.manifest_seq.is_some_and(|s| body.seq == s + 1),
-            None => body.seq <= 1,
+            // Only a vault the ledger never knew on this medium: an erased or wiped one copied
+            // back (its ID is on record) must not come back to life.
+            None => body.seq <= 1 && !self.ever_recorded(number, &v.header.body.vault_id)?,
         };
         if ahead && self.is_holders_key(number, v)? {
             return Ok(Binding::Unrecorded {
@@ -168,6 +170,20 @@ impl Session {
                 body.seq, body.writer
             ),
         }))
+    }
+
+    /// Whether any entry of `number` ever named this vault.
+    fn ever_recorded(&self, number: &MediumNumber, vault_id: &str) -> Result<bool> {
+        Ok(self
+            .ledger
+            .medium_entries(number)?
+            .iter()
+            .any(|e| match &e.body {
+                Body::VaultPut(p) => p.vault_id == vault_id,
+                Body::VaultGet(g) => g.vault_id == vault_id,
+                Body::VaultErase(x) => x.vault_id == vault_id,
+                _ => false,
+            }))
     }
 
     /// Whether the manifest is signed, with their key now, by the person who has the medium out.

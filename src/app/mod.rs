@@ -52,16 +52,17 @@ impl Session {
     /// A session that only reads: printouts and lists. Verified the same way.
     pub fn open_read_only(path: &Path) -> Result<Session> {
         let mut ledger = Ledger::open_read_only(path)?;
-        if let Some(a) = Anchors::for_ledger(path) {
-            ledger.trust(a)?;
-        }
+        ledger.trust(Anchors::for_ledger(path).unwrap_or_else(|| Anchors::none(path)))?;
         Session::with(ledger)
     }
 
     /// A read-only session that does not verify first: only for the printouts that verify the
     /// whole ledger themselves and mark what fails (audit, incidents, certificates).
     pub fn open_unverified(path: &Path) -> Result<Session> {
-        Session::with(Ledger::open_read_only(path)?)
+        let mut ledger = Ledger::open_read_only(path)?;
+        // Their reads and their own verify then see one snapshot.
+        ledger.hold_snapshot()?;
+        Session::with(ledger)
     }
 
     /// `open` with the checkpoint and pin kept in `anchors` (the demo keeps its own); without

@@ -19,8 +19,9 @@ pub struct Anchors {
     /// None where the user has no state directory: every session then verifies everything.
     checkpoints: Option<Checkpoints>,
     pins: Option<Pins>,
-    /// The ledger's path as pinned (canonical where it can be resolved).
-    path_key: String,
+    /// The ledger's path as given and, where it differs, as resolved: both are pinned, so
+    /// swapping the file for a symlink to another ledger does not make a fresh path.
+    path_keys: Vec<String>,
 }
 
 /// The part of the ledger a command may rely on: entries up to `seq`, ending at `head`.
@@ -44,7 +45,7 @@ impl Anchors {
         Anchors {
             pins: Some(Pins::beside(&checkpoints)),
             checkpoints: Some(checkpoints),
-            path_key: path_key(ledger),
+            path_keys: path_keys(ledger),
         }
     }
 
@@ -53,7 +54,7 @@ impl Anchors {
         Anchors {
             checkpoints: None,
             pins: None,
-            path_key: path_key(ledger),
+            path_keys: path_keys(ledger),
         }
     }
 
@@ -67,13 +68,10 @@ impl Anchors {
 
     /// Refuse a ledger whose identity is not the one first seen at this path.
     fn check_pin(&self, ledger_id: &str) -> Result<()> {
-        let Some(pins) = &self.pins else {
-            return Ok(());
-        };
-        match pins.get(&self.path_key)? {
+        match self.pinned()? {
             Some(pinned) if pinned != ledger_id => Err(Error::Integrity(format!(
                 "the ledger at {} is not the one first used there (identity {}…, pinned {}…): it was replaced or rebuilt; if that was intended, run `baitai ledger verify --accept-new-ledger`",
-                self.path_key,
+                self.path_keys.first().map(String::as_str).unwrap_or(""),
                 &ledger_id[..16.min(ledger_id.len())],
                 &pinned[..16.min(pinned.len())]
             ))),
@@ -81,20 +79,29 @@ impl Anchors {
         }
     }
 
-    /// The identity pinned for this path, if any.
+    /// The identity pinned for this path, if any: under the path as given first, then as
+    /// resolved.
     pub fn pinned(&self) -> Result<Option<String>> {
-        match &self.pins {
-            Some(p) => p.get(&self.path_key),
-            None => Ok(None),
+        let Some(pins) = &self.pins else {
+            return Ok(None);
+        };
+        for key in &self.path_keys {
+            if let Some(id) = pins.get(key)? {
+                return Ok(Some(id));
+            }
         }
+        Ok(None)
     }
 
     /// Pin this path to `ledger_id`, even when another ledger was pinned there before.
     pub fn repin(&self, ledger_id: &str) -> Result<()> {
-        match &self.pins {
-            Some(p) => p.put(&self.path_key, ledger_id),
-            None => Ok(()),
+        let Some(pins) = &self.pins else {
+            return Ok(());
+        };
+        for key in &self.path_keys {
+            pins.put(key, ledger_id)?;
         }
+        Ok(())
     }
 
     /// Record `v` as verified: the checkpoint moves forward (never back) and the path is pinned.
@@ -113,8 +120,10 @@ impl Anchors {
                 },
             )?;
         }
-        if pins.get(&self.path_key)?.is_none() {
-            pins.put(&self.path_key, &v.ledger_id)?;
+        for key in &self.path_keys {
+            if pins.get(key)?.is_none() {
+                pins.put(key, &v.ledger_id)?;
+            }
         }
         Ok(())
     }
@@ -170,12 +179,31 @@ impl Anchors {
     }
 }
 
-/// The ledger's path as pinned: canonical where it can be resolved.
-fn path_key(ledger: &Path) -> String {
-    std::fs::canonicalize(ledger)
-        .unwrap_or_else(|_| ledger.to_path_buf())
-        .display()
-        .to_string()
+/// The ledger's path as given (made absolute, symlinks kept) and as resolved, if different.
+fn path_keys(ledger: &Path) -> Vec<String> {
+    let given = std::path::absolute(ledger).unwrap_or_else(|_| ledger.to_path_buf());
+    let resolved = std::fs::canonicalize(ledger).unwrap_or_else(|_| given.clone());
+    let mut keys = vec![given.display().to_string()];
+    if resolved != given {
+        keys.push(resolved.display().to_string());
+    }
+    keys
+}
+
+/// The pin compared with what the ledger is now: a failure at entry 1 when the ledger at this
+/// path is not the one first used there. For the printouts that verify for themselves.
+pub fn pin_failure(ledger: &super::Ledger) -> Result<Option<VerifyFailure>> {
+    let Some(anchors) = Anchors::for_ledger(ledger.path()) else {
+        return Ok(None);
+    };
+    match (anchors.pinned()?, ledger.ledger_id()?) {
+        (Some(p), Some(i)) if p != i => Ok(Some(VerifyFailure {
+            seq: 1,
+            reason: "this is not the ledger first used at this path: it was replaced or rebuilt"
+                .into(),
+        })),
+        _ => Ok(None),
+    }
 }
 
 /// Verify, inside an append's transaction, only what was added after `v` (which this session

@@ -313,19 +313,8 @@ impl Session {
         let incremental = !whole && kept.is_some();
         let mut r = self.ledger.verify_against(kept.as_ref(), incremental)?;
         let id = self.ledger.ledger_id()?;
-        let pinned = match crate::ledger::Anchors::for_ledger(self.ledger.path()) {
-            Some(a) => a.pinned()?,
-            None => None,
-        };
-        if let (Some(p), Some(i), None) = (&pinned, &id, &r.failure) {
-            if p != i {
-                r.failure = Some(VerifyFailure {
-                    seq: 1,
-                    reason:
-                        "this is not the ledger first used at this path: it was replaced or rebuilt"
-                            .into(),
-                });
-            }
+        if r.failure.is_none() {
+            r.failure = crate::ledger::trust::pin_failure(&self.ledger)?;
         }
         Ok(VerifyStatus {
             ok: r.ok(),
