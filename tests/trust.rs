@@ -257,18 +257,7 @@ fn the_audit_report_carries_the_ledger_identity_and_head() {
     let v = env.ok(&["ledger", "verify"]);
     let id = v["ledger_id"].as_str().unwrap().to_string();
     let head = v["head"].as_str().unwrap().to_string();
-    let out = env
-        .cmd()
-        .args([
-            "report",
-            "audit",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2099-12-31",
-        ])
-        .output()
-        .unwrap();
+    let out = audit(&env, &[]);
     assert!(
         out.status.success(),
         "{}",
@@ -293,6 +282,20 @@ fn stored_in(hours: i64) -> String {
         .unwrap()
         .strftime("%Y-%m-%dT%H:%M:%S.000000Z")
         .to_string()
+}
+
+/// `report audit` over every date, as text.
+fn audit(env: &Env, extra: &[&str]) -> std::process::Output {
+    let mut c = env.cmd();
+    c.args([
+        "report",
+        "audit",
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2099-12-31",
+    ]);
+    c.args(extra).output().unwrap()
 }
 
 fn forged_failure(env: &Env, person: &str, command: &str, time: Option<String>) -> i64 {
@@ -326,18 +329,7 @@ fn a_failure_row_with_control_characters_or_an_unknown_command_is_refused() {
         let m = env.register();
         forged_failure(&env, HANDLER, command, None);
         assert_refused(&env, &["checkout", &m, "--purpose", "x"], Some(HANDLER));
-        let out = env
-            .cmd()
-            .args([
-                "report",
-                "audit",
-                "--from",
-                "2000-01-01",
-                "--to",
-                "2099-12-31",
-            ])
-            .output()
-            .unwrap();
+        let out = audit(&env, &[]);
         // Printed for the auditor, the forged row marked, its escapes made visible; exit 5.
         assert_eq!(out.status.code(), Some(5));
         let text = String::from_utf8_lossy(&out.stdout);
@@ -367,6 +359,8 @@ fn repeated_wrong_passphrases_lock_that_person_until_an_admin_unlocks() {
         ]);
         assert_eq!(code, 4);
     }
+    let shown = env.ok(&["person", "show", HANDLER]);
+    assert!(shown["person"]["locked_until"].is_string(), "{shown}");
     let before = entries(&env);
     // Locked: even the right passphrase is not tried, and nothing is recorded.
     let (code, err) = env.fail_as(&["checkout", &m, "--purpose", "x"], HANDLER);
@@ -741,20 +735,7 @@ fn vaults_that_a_revoked_custodian_can_still_open_are_listed() {
     env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
     let v = env.ok(&["medium", "show", &m]);
     assert_eq!(v["revoked_slots"], serde_json::json!([CUSTODIAN2]), "{v}");
-    let out = env
-        .cmd()
-        .args([
-            "report",
-            "audit",
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2099-12-31",
-            "--lang",
-            "en",
-        ])
-        .output()
-        .unwrap();
+    let out = audit(&env, &["--lang", "en"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains(&format!(

@@ -254,17 +254,7 @@ impl Session {
         target: &str,
         secrets: &mut dyn Secrets,
     ) -> Result<Person> {
-        let admin = self.active_person(admin)?;
-        let target = self.person(target)?;
-        let draft = Draft {
-            medium: None,
-            actor: Some(admin.id.clone()),
-            body: Body::PersonUnlock(PersonRef {
-                id: target.id.clone(),
-            }),
-        };
-        self.record(draft, secrets, "person unlock")?;
-        Ok(target)
+        self.admin_act(admin, target, Body::PersonUnlock, "person unlock", secrets)
     }
 
     pub fn person_revoke(
@@ -273,16 +263,28 @@ impl Session {
         target: &str,
         secrets: &mut dyn Secrets,
     ) -> Result<Person> {
+        self.admin_act(admin, target, Body::PersonRevoke, "person revoke", secrets)
+    }
+
+    /// An admin's signed act on another person.
+    fn admin_act(
+        &mut self,
+        admin: &str,
+        target: &str,
+        body: fn(PersonRef) -> Body,
+        command: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<Person> {
         let admin = self.active_person(admin)?;
         let target = self.person(target)?;
         let draft = Draft {
             medium: None,
             actor: Some(admin.id.clone()),
-            body: Body::PersonRevoke(PersonRef {
+            body: body(PersonRef {
                 id: target.id.clone(),
             }),
         };
-        self.record(draft, secrets, "person revoke")?;
+        self.record(draft, secrets, command)?;
         Ok(target)
     }
 
@@ -301,6 +303,9 @@ impl Session {
             revoked: p.revoked_at.map(|t| crate::time::show_full(t, &self.tz)),
             last_use: last.map(|e| crate::time::show_full(e.time, &self.tz)),
             failed_attempts_since_last_use: failures.len(),
+            locked_until: self
+                .lock(p)?
+                .map(|l| crate::time::show_full(l.until, &self.tz)),
         })
     }
 }
@@ -317,4 +322,6 @@ pub struct PersonView {
     pub revoked: Option<String>,
     pub last_use: Option<String>,
     pub failed_attempts_since_last_use: usize,
+    /// Until when repeated failures lock the person, if they do now.
+    pub locked_until: Option<String>,
 }

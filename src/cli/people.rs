@@ -173,6 +173,12 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                     v.failed_attempts_since_last_use
                 );
             }
+            if let Some(until) = &v.locked_until {
+                human += &format!(
+                    "Locked until {until} after repeated failed passphrases (an admin can lift it: `baitai person unlock {}`)\n",
+                    v.id
+                );
+            }
             Ok(Some(Output::new(human, json!({"person": v}))))
         }
         PersonCmd::Revoke(a) => {

@@ -48,19 +48,7 @@ impl Checkpoints {
     }
 
     fn read(&self) -> Result<BTreeMap<String, Checkpoint>> {
-        match std::fs::read(&self.path) {
-            Ok(raw) => serde_json::from_slice(&raw).map_err(|e| {
-                Error::usage(format!(
-                    "the verify checkpoints in {} are unreadable ({e}); move the file aside to start afresh",
-                    self.path.display()
-                ))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(Error::Io {
-                context: format!("read {}", self.path.display()),
-                source: e,
-            }),
-        }
+        read_map(&self.path, "verify checkpoints")
     }
 
     pub fn get(&self, ledger_id: &str) -> Result<Option<Checkpoint>> {
@@ -71,13 +59,37 @@ impl Checkpoints {
     pub fn put(&self, ledger_id: &str, cp: Checkpoint) -> Result<()> {
         let mut all = self.read()?;
         all.insert(ledger_id.to_string(), cp);
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
-        let text = serde_json::to_vec_pretty(&all)
-            .map_err(|e| Error::Other(format!("encode checkpoints: {e}")))?;
-        crate::files::write_atomic(&self.path, &text)?;
-        Ok(())
+        write_map(&self.path, &all, "checkpoints")
     }
+}
+
+/// A JSON object of one value per key, or an empty one when the file does not exist yet.
+fn read_map<V: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<BTreeMap<String, V>> {
+    match std::fs::read(path) {
+        Ok(raw) => serde_json::from_slice(&raw).map_err(|e| {
+            Error::usage(format!(
+                "the {what} in {} are unreadable ({e}); move the file aside to start afresh",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
+        Err(e) => Err(Error::Io {
+            context: format!("read {}", path.display()),
+            source: e,
+        }),
+    }
+}
+
+/// Replace the file whole (its directory made first).
+fn write_map<V: Serialize>(path: &Path, all: &BTreeMap<String, V>, what: &str) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
+    let text =
+        serde_json::to_vec_pretty(all).map_err(|e| Error::Other(format!("encode {what}: {e}")))?;
+    crate::files::write_atomic(path, &text)
 }
 
 /// Which ledger was found at each path the first time this user opened it (trust on first
@@ -101,19 +113,7 @@ impl Pins {
     }
 
     fn read(&self) -> Result<BTreeMap<String, String>> {
-        match std::fs::read(&self.path) {
-            Ok(raw) => serde_json::from_slice(&raw).map_err(|e| {
-                Error::usage(format!(
-                    "the ledger pins in {} are unreadable ({e}); move the file aside to start afresh",
-                    self.path.display()
-                ))
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(Error::Io {
-                context: format!("read {}", self.path.display()),
-                source: e,
-            }),
-        }
+        read_map(&self.path, "ledger pins")
     }
 
     /// The identity pinned for the ledger at `ledger_path`, if any.
@@ -128,11 +128,7 @@ impl Pins {
             return Ok(());
         }
         all.insert(ledger_path.to_string(), ledger_id.to_string());
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
-        let text = serde_json::to_vec_pretty(&all)
-            .map_err(|e| Error::Other(format!("encode ledger pins: {e}")))?;
-        crate::files::write_atomic(&self.path, &text)
+        write_map(&self.path, &all, "ledger pins")
     }
 }
 
