@@ -926,3 +926,47 @@ fn read_only_commands_verify_without_a_state_directory() {
         );
     }
 }
+
+/// Sessions read this user's verified copy of the ledger: an old entry changed in the shared
+/// file (its stored hash left as it was) never reaches a decision, and `ledger verify` still
+/// names it.
+#[test]
+fn an_old_entry_changed_in_the_file_does_not_reach_a_decision() {
+    let env = Env::new();
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
+    env.ok_as(
+        &["return", &m, "--path", env.dir.path().to_str().unwrap()],
+        CUSTODIAN,
+    );
+    assert_eq!(env.state(&m).1, "data-present");
+    env.register();
+    // The forger makes the (no longer last) return say the medium was found blank.
+    let seq = seq_of(&env, "medium.return", Some(&m));
+    let c = Connection::open(&env.ledger).unwrap();
+    c.execute_batch("DROP TRIGGER IF EXISTS entries_append_only_u")
+        .unwrap();
+    c.execute(
+        "UPDATE entries SET payload = '{\"check\":{\"method\":\"path\",\"files\":0,\"bytes\":0}}' WHERE seq = ?1",
+        [seq],
+    )
+    .unwrap();
+    assert_eq!(
+        env.state(&m).1,
+        "data-present",
+        "the decision came from the file"
+    );
+    let (code, _) = env.fail_as(&["checkout", &m, "--purpose", "再使用"], HANDLER);
+    assert_eq!(code, 3);
+    let (code, out) = env.verify_code();
+    assert_eq!(code, 5, "{out}");
+    // Another user, with no copy yet, is refused outright.
+    let other = tempfile::tempdir().unwrap();
+    let out = env
+        .cmd()
+        .env("HOME", other.path())
+        .args(["medium", "show", &m])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+}

@@ -2,6 +2,7 @@
 
 pub mod chain;
 pub mod checkpoint;
+pub mod replica;
 pub mod store;
 pub mod trust;
 pub mod verify;

@@ -6,6 +6,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::chain::{entry_hash, Draft, HashInput, StoredEntry, StoredSignature, GENESIS};
+use super::replica::Replica;
 use super::trust::{Anchors, Verified};
 use crate::crypto::{PersonKey, SealedKey};
 use crate::error::{Error, Result, Rule};
@@ -71,6 +72,8 @@ pub struct Ledger {
     verified: Option<Verified>,
     /// A read transaction is held open, so every read sees the snapshot that verified.
     snapshot: bool,
+    /// This user's verified copy: reads come from it when there is one.
+    replica: Option<Replica>,
 }
 
 impl Ledger {
@@ -118,6 +121,7 @@ impl Ledger {
             anchors: None,
             verified: None,
             snapshot: false,
+            replica: None,
         };
         ledger.migrate()?;
         check_entries_key(&ledger.conn)?;
@@ -165,6 +169,7 @@ impl Ledger {
             anchors: None,
             verified: None,
             snapshot: false,
+            replica: None,
         })
     }
 
@@ -211,7 +216,35 @@ impl Ledger {
         self.end_snapshot()?;
         let kept = anchors.kept(&self.conn)?;
         self.begin_snapshot()?;
-        let verified = anchors.establish_from(&self.conn, &self.path, kept)?;
+        let mut replica = kept.as_ref().and_then(|(id, _)| anchors.replica(id));
+        let from_copy = match &replica {
+            Some(r) => r.head()?,
+            None => None,
+        };
+        let verified = match (from_copy, &replica, kept) {
+            // What this user verified before is in the copy: check the ledger still holds the
+            // copy's last entry, then verify only what follows it.
+            (Some((seq, hash)), Some(r), Some((ledger_id, _))) => {
+                anchors.check_identity(&self.conn, &ledger_id)?;
+                let v = Verified {
+                    ledger_id,
+                    seq,
+                    head: hex::encode(hash),
+                };
+                super::trust::verify_since(&self.conn, r.conn(), &v)?;
+                self.verified_head(v.ledger_id)?
+            }
+            (_, _, kept) => anchors.establish_from(&self.conn, &self.path, kept)?,
+        };
+        if let (Some(v), Some(r)) = (&verified, replica.as_mut()) {
+            let have = r.head()?.map_or(0, |(s, _)| s);
+            // A copy that cannot be extended (a full disk) is dropped: reads then come from
+            // the ledger, just verified.
+            if r.extend(&self.conn, have, v.seq).is_err() {
+                replica = None;
+            }
+        }
+        self.replica = replica;
         if let Some(v) = &verified {
             // A home that cannot be written (an auditor's account) still gets the checks; the
             // checkpoint then stays where it was, and the next session verifies more.
@@ -220,6 +253,20 @@ impl Ledger {
         self.verified = verified;
         self.anchors = Some(anchors);
         Ok(())
+    }
+
+    /// The head of the snapshot just verified.
+    fn verified_head(&self, ledger_id: String) -> Result<Option<Verified>> {
+        Ok(head(&self.conn)?.map(|(seq, hash, _)| Verified {
+            ledger_id,
+            seq,
+            head: hex::encode(hash),
+        }))
+    }
+
+    /// Where verified reads come from: this user's copy, else the ledger's verified snapshot.
+    fn reads(&self) -> &Connection {
+        self.replica.as_ref().map_or(&self.conn, |r| r.conn())
     }
 
     /// What the last verification covered (None before `trust`, or for an empty ledger).
@@ -268,22 +315,34 @@ impl Ledger {
     }
 
     fn write_once<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        let before = self.verified.as_ref().map(|v| v.seq);
         let (out, head) = {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(Error::db("begin a write"))?;
+            let prefix: &Connection = match &self.replica {
+                Some(r) => r.conn(),
+                None => &tx,
+            };
             match (&self.anchors, &self.verified) {
                 // What this session verified on opening is re-checked at its last entry, and
                 // what others appended since is verified in full: no rule is applied to an
                 // unverified row, and an append costs what was added, not the whole ledger.
-                (Some(_), Some(v)) => super::trust::verify_since(&tx, v)?,
+                (Some(_), Some(v)) => super::trust::verify_since(&tx, prefix, v)?,
                 (Some(anchors), None) => {
                     anchors.establish(&tx, &self.path)?;
                 }
                 (None, _) => {}
             }
-            let mut w = Writer { tx };
+            // The rules then read the verified copy, brought up to the ledger's head.
+            if let (Some(r), Some((seq, _, _))) = (self.replica.as_mut(), head(&tx)?) {
+                r.extend(&tx, before.unwrap_or(0), seq)?;
+            }
+            let mut w = Writer {
+                tx,
+                reads: self.replica.as_ref().map(|r| r.conn()),
+            };
             let out = f(&mut w)?;
             let head = head(&w.tx)?;
             w.tx.commit().map_err(Error::db("commit"))?;
@@ -311,9 +370,15 @@ impl Ledger {
             seq,
             head: hex::encode(hash),
         };
-        // The entry is committed whatever happens here: a checkpoint that cannot be saved
-        // only means the next session verifies from further back.
+        // The entry is committed whatever happens here: a checkpoint or copy that cannot be
+        // saved only means the next session verifies from further back.
         let _ = anchors.advance(&v);
+        if let Some(r) = self.replica.as_mut() {
+            let have = r.head()?.map_or(0, |(s, _)| s);
+            if r.extend(&self.conn, have, seq).is_err() {
+                self.replica = None;
+            }
+        }
         self.verified = Some(v);
         Ok(())
     }
@@ -327,7 +392,7 @@ impl Ledger {
     }
 
     pub fn directory(&self) -> Result<Directory> {
-        directory(&self.conn)
+        directory(self.reads())
     }
 
     pub fn settings(&self) -> Result<LedgerInit> {
@@ -340,7 +405,7 @@ impl Ledger {
     }
 
     pub fn medium_entries(&self, m: &MediumNumber) -> Result<Vec<StoredEntry>> {
-        medium_entries(&self.conn, m)
+        medium_entries(self.reads(), m)
     }
 
     pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
@@ -350,7 +415,7 @@ impl Ledger {
     /// Every registered medium number, in registration order.
     pub fn media(&self) -> Result<Vec<MediumNumber>> {
         let mut st = self
-            .conn
+            .reads()
             .prepare("SELECT medium FROM entries WHERE kind = 'medium.register' ORDER BY seq")
             .map_err(Error::db("list media"))?;
         let rows = st
@@ -362,7 +427,7 @@ impl Ledger {
 
     pub fn signatures(&self, seq: u64) -> Result<Vec<StoredSignature>> {
         let mut st = self
-            .conn
+            .reads()
             .prepare_cached(
                 "SELECT role, person, signature FROM signatures WHERE seq = ?1 ORDER BY role",
             )
@@ -410,7 +475,7 @@ impl Ledger {
             .collect::<Vec<_>>()
             .join(",");
         query_entries(
-            &self.conn,
+            self.reads(),
             &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE kind IN ({list}) ORDER BY seq"),
             [],
         )
@@ -424,7 +489,7 @@ impl Ledger {
         to: jiff::Timestamp,
     ) -> Result<Vec<StoredEntry>> {
         query_entries(
-            &self.conn,
+            self.reads(),
             &format!(
                 "SELECT {ENTRY_COLUMNS} FROM entries WHERE time >= ?1 AND time <= ?2 ORDER BY seq"
             ),
@@ -435,7 +500,7 @@ impl Ledger {
     /// The last entry signed by this person (their last successful use).
     pub fn last_signed_by(&self, id: &PersonId) -> Result<Option<StoredEntry>> {
         let seq: Option<i64> = self
-            .conn
+            .reads()
             .query_row(
                 "SELECT MAX(seq) FROM signatures WHERE person = ?1",
                 [&id.0],
@@ -445,7 +510,7 @@ impl Ledger {
         match seq {
             None => Ok(None),
             Some(s) => Ok(query_entries(
-                &self.conn,
+                self.reads(),
                 &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE seq = ?1"),
                 [s],
             )?
@@ -476,7 +541,7 @@ impl Ledger {
     /// time an admin lifted their lock, whichever is later (0 for neither).
     pub fn last_success_or_unlock(&self, id: &PersonId) -> Result<u64> {
         let seq: Option<i64> = self
-            .conn
+            .reads()
             .query_row(
                 "SELECT MAX(s) FROM (
                     SELECT MAX(seq) AS s FROM signatures WHERE person = ?1
@@ -493,7 +558,7 @@ impl Ledger {
     /// Failed passphrase attempts for this person after the given sequence number.
     pub fn auth_failures_since(&self, id: &PersonId, after_seq: u64) -> Result<Vec<StoredEntry>> {
         let all = query_entries(
-            &self.conn,
+            self.reads(),
             &format!(
                 "SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = 'person.auth_failure' AND actor = ?1 AND seq > ?2 ORDER BY seq"
             ),
@@ -507,15 +572,22 @@ impl Ledger {
 /// needs before it is inserted.
 pub struct Writer<'c> {
     tx: rusqlite::Transaction<'c>,
+    /// This user's verified copy, brought up to the ledger's head in this transaction: the
+    /// rules read it rather than rows of the shared file.
+    reads: Option<&'c Connection>,
 }
 
 impl Writer<'_> {
+    fn reads(&self) -> &Connection {
+        self.reads.unwrap_or(&self.tx)
+    }
+
     pub fn directory(&self) -> Result<Directory> {
-        directory(&self.tx)
+        directory(self.reads())
     }
 
     pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
-        Ok(fold_medium(&medium_entries(&self.tx, m)?))
+        Ok(fold_medium(&medium_entries(self.reads(), m)?))
     }
 
     /// The next unused number `{prefix}-{year}-{seq:04}`: one more than the highest ever issued.
@@ -523,7 +595,7 @@ impl Writer<'_> {
         let stem = format!("{prefix}-{year}-");
         let pattern = format!("{}%", stem.replace('%', "\\%").replace('_', "\\_"));
         let mut st = self
-            .tx
+            .reads()
             .prepare(
                 "SELECT medium FROM entries WHERE kind = 'medium.register' AND medium LIKE ?1 ESCAPE '\\'",
             )
@@ -544,7 +616,7 @@ impl Writer<'_> {
     /// Entries of one kind, oldest first, as this transaction sees them.
     pub fn entries_of_kind(&self, kind: &str) -> Result<Vec<StoredEntry>> {
         query_entries(
-            &self.tx,
+            self.reads(),
             &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = ?1 ORDER BY seq"),
             [kind],
         )
@@ -978,7 +1050,7 @@ fn create_private_file(path: &Path) -> Result<()> {
 impl Ledger {
     /// The sequence number of the entry with this hash, if there is one.
     pub fn seq_of_hash(&self, hash: &[u8]) -> Result<Option<u64>> {
-        self.conn
+        self.reads()
             .query_row("SELECT seq FROM entries WHERE hash = ?1", [hash], |r| {
                 r.get::<_, i64>(0)
             })

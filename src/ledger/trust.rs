@@ -148,6 +148,24 @@ impl Anchors {
         }
     }
 
+    /// The ledger `conn` sees is the one `kept` read, and the one pinned for this path.
+    pub fn check_identity(&self, conn: &Connection, ledger_id: &str) -> Result<()> {
+        if first_hash(conn)?.as_deref() != Some(ledger_id) {
+            return Err(Error::Integrity(
+                "the ledger's first entry changed while it was being opened".into(),
+            ));
+        }
+        self.check_pin(ledger_id)
+    }
+
+    /// This user's verified copy of the ledger, beside the checkpoints (None without a state
+    /// directory, or where it cannot be made: sessions then re-check the ledger itself).
+    pub fn replica(&self, ledger_id: &str) -> Option<super::replica::Replica> {
+        let dir = self.checkpoints.as_ref()?.path().parent()?.join("copies");
+        let name = format!("{}.db", &ledger_id[..32.min(ledger_id.len())]);
+        super::replica::Replica::open(&dir.join(name)).ok()
+    }
+
     /// `establish` from what `kept` read.
     pub fn establish_from(
         &self,
@@ -158,12 +176,7 @@ impl Anchors {
         let Some((ledger_id, kept)) = kept else {
             return Ok(None);
         };
-        if first_hash(conn)?.as_deref() != Some(ledger_id.as_str()) {
-            return Err(Error::Integrity(
-                "the ledger's first entry changed while it was being opened".into(),
-            ));
-        }
-        self.check_pin(&ledger_id)?;
+        self.check_identity(conn, &ledger_id)?;
         let report = verify_in(conn, path, kept.as_ref(), kept.is_some())?;
         if let Some(f) = report.failure {
             return Err(refusal(&f));
@@ -208,13 +221,13 @@ pub fn pin_failure(ledger: &super::Ledger) -> Result<Option<VerifyFailure>> {
 
 /// Verify, inside an append's transaction, only what was added after `v` (which this session
 /// verified on opening): the entry `v` ends at must still hold its hash.
-pub fn verify_since(conn: &Connection, v: &Verified) -> Result<()> {
+pub fn verify_since(conn: &Connection, prefix: &Connection, v: &Verified) -> Result<()> {
     let cp = Checkpoint {
         seq: v.seq,
         hash: v.head.clone(),
         verified_at: String::new(),
     };
-    let report = super::verify::verify_after(conn, &cp)?;
+    let report = super::verify::verify_after(conn, prefix, &cp)?;
     match report.failure {
         Some(f) => Err(refusal(&f)),
         None => Ok(()),

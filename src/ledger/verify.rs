@@ -168,28 +168,35 @@ fn failed_before_start(conn: &Connection, failure: VerifyFailure) -> VerifyRepor
 /// first (hashes only) so that they are exactly the ones that verified; the people and the
 /// states of the media touched since are then rebuilt from them.
 fn resume(conn: &Connection, path: &Path, cp: &Checkpoint) -> Result<Walk> {
-    resume_from(conn, cp, rechain(conn, path, cp.seq)?)
+    resume_from(conn, conn, cp, rechain(conn, path, cp.seq)?)
 }
 
 /// Verify only what follows `cp`, whose entries this same process verified a moment ago in
 /// an earlier snapshot (an append's own transaction, after its session verified on opening):
 /// the checkpoint's entry must still hold exactly its hash, and everything after it is
 /// checked as `verify` does. The next session's full re-chain covers the rest again.
-pub(crate) fn verify_after(conn: &Connection, cp: &Checkpoint) -> Result<VerifyReport> {
+pub(crate) fn verify_after(
+    conn: &Connection,
+    prefix: &Connection,
+    cp: &Checkpoint,
+) -> Result<VerifyReport> {
     let end = match rechain_range(conn, cp.seq, cp.seq)? {
         Ok(e) => Ok((e.last_hash, e.last_time)),
         Err(f) => Err(f),
     };
-    let walk = resume_from(conn, cp, end)?;
+    let walk = resume_from(conn, prefix, cp, end)?;
     if let Some(failure) = walk.failure.clone() {
         return Ok(failed_before_start(conn, failure));
     }
     verify(conn, walk, None)
 }
 
-/// A walk that starts after `cp`, given where the entries up to it were found to end.
+/// A walk that starts after `cp`, given where the entries up to it were found to end. The
+/// people and the media's states up to it are read from `prefix`: the ledger itself, or this
+/// user's verified copy of it.
 fn resume_from(
     conn: &Connection,
+    prefix: &Connection,
     cp: &Checkpoint,
     chained: std::result::Result<([u8; 32], String), VerifyFailure>,
 ) -> Result<Walk> {
@@ -215,11 +222,11 @@ fn resume_from(
         return Ok(walk);
     }
     walk.prev_hash = Some(end);
-    walk.last_time = match last_signed_time_upto(conn, seq)? {
+    walk.last_time = match last_signed_time_upto(prefix, seq)? {
         Some(t) => Some(crate::time::to_store(t)),
         None => Some(last_time),
     };
-    walk.state.people = directory_upto(conn, seq)?;
+    walk.state.people = directory_upto(prefix, seq)?;
     let mut st = conn
         .prepare("SELECT DISTINCT medium FROM entries WHERE seq > ?1 AND medium IS NOT NULL")
         .map_err(Error::db("read the ledger"))?;
@@ -229,7 +236,7 @@ fn resume_from(
         .collect::<rusqlite::Result<_>>()
         .map_err(Error::db("read the ledger"))?;
     for m in touched {
-        if let Some(state) = fold_medium(&medium_entries_upto(conn, &m, seq)?) {
+        if let Some(state) = fold_medium(&medium_entries_upto(prefix, &m, seq)?) {
             walk.state.media.insert(MediumNumber(m), state);
         }
     }

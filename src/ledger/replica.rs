@@ -1,0 +1,213 @@
+//! This user's verified copy of the ledger, kept beside their checkpoint: sessions take their
+//! decisions and printouts from it, and extend it from the shared file by verifying only the
+//! entries added since.
+//!
+//! Re-chaining the whole shared file on every command costs about half a second at a million
+//! entries. The copy holds exactly the entries this user has verified, so a session needs to
+//! check only that the shared file still holds the copy's last entry unchanged and then verify
+//! what follows it; an old entry changed in the shared file can no longer reach a decision,
+//! because nothing reads old entries from there (`ledger verify` still reports the change).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// The chain tables, as in the shared ledger (no triggers: only baitai writes this file, and
+/// only rows it verified).
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS entries (
+    seq       INTEGER PRIMARY KEY,
+    time      TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    medium    TEXT,
+    actor     TEXT,
+    payload   TEXT NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash      BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entries_medium ON entries(medium, seq);
+CREATE INDEX IF NOT EXISTS entries_kind ON entries(kind, seq);
+CREATE TABLE IF NOT EXISTS signatures (
+    seq       INTEGER NOT NULL,
+    role      TEXT NOT NULL,
+    person    TEXT NOT NULL,
+    signature BLOB NOT NULL,
+    PRIMARY KEY (seq, role)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS signatures_person ON signatures(person, seq);
+"#;
+
+/// The verified copy of one ledger.
+pub struct Replica {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Replica {
+    /// Open (or create, `0600`) the copy at `path`.
+    pub fn open(path: &Path) -> Result<Replica> {
+        if let Some(dir) = path.parent() {
+            use std::os::unix::fs::DirBuilderExt;
+            // The copy holds the ledger's contents: only this user may read it.
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(Error::io(format!("create {}", dir.display())))?;
+        }
+        if !path.exists() {
+            create_private(path)?;
+        }
+        let conn = Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
+        conn.busy_timeout(Duration::from_secs(60))
+            .map_err(Error::db("set busy timeout"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(Error::db("enable WAL on the verified copy"))?;
+        conn.execute_batch(SCHEMA)
+            .map_err(Error::db("create the verified copy"))?;
+        Ok(Replica {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The last entry copied: (seq, hash).
+    pub fn head(&self) -> Result<Option<(u64, [u8; 32])>> {
+        let row: Option<(i64, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(Error::db("read the verified copy"))?;
+        row.map(|(s, h)| Ok((s as u64, super::store::to_hash(&h, s)?)))
+            .transpose()
+    }
+
+    /// Copy the entries `after+1..=upto`, and their signatures, from `from` (a snapshot the
+    /// caller has just verified up to `upto`). The first must link to the copy's last entry:
+    /// otherwise the copy and the ledger have parted, and nothing is copied.
+    pub fn extend(&mut self, from: &Connection, after: u64, upto: u64) -> Result<()> {
+        if upto <= after {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::db("extend the verified copy"))?;
+        // Another command of this user may have copied some of them already.
+        let have: u64 = tx
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM entries", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map_err(Error::db("read the verified copy"))? as u64;
+        if have >= upto {
+            return Ok(());
+        }
+        let _ = after;
+        check_link(&tx, from, have)?;
+        copy_rows(&tx, from, have, upto)?;
+        tx.commit().map_err(Error::db("extend the verified copy"))
+    }
+}
+
+/// The entry after `have` in `from` must link to the copy's entry `have`.
+fn check_link(copy: &Connection, from: &Connection, have: u64) -> Result<()> {
+    let mine: Option<Vec<u8>> = copy
+        .query_row(
+            "SELECT hash FROM entries WHERE seq = ?1",
+            [have as i64],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::db("read the verified copy"))?;
+    let theirs: Option<Vec<u8>> = from
+        .query_row(
+            "SELECT prev_hash FROM entries WHERE seq = ?1",
+            [have as i64 + 1],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::db("read the ledger"))?;
+    match (mine, theirs) {
+        (None, _) if have == 0 => Ok(()),
+        (Some(a), Some(b)) if a == b => Ok(()),
+        _ => Err(Error::Integrity(format!(
+            "the ledger no longer continues this user's verified copy after entry {have}"
+        ))),
+    }
+}
+
+fn copy_rows(copy: &Connection, from: &Connection, after: u64, upto: u64) -> Result<()> {
+    let range = [after as i64, upto as i64];
+    let mut read = from
+        .prepare("SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")
+        .map_err(Error::db("read the ledger"))?;
+    let mut rows = read.query(range).map_err(Error::db("read the ledger"))?;
+    let mut put = copy
+        .prepare("INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .map_err(Error::db("extend the verified copy"))?;
+    while let Some(r) = rows.next().map_err(Error::db("read the ledger"))? {
+        let row = super::store::RawEntry::from_row(r).map_err(Error::db("read the ledger"))?;
+        put.execute(params![
+            row.seq,
+            row.time,
+            row.kind,
+            row.medium,
+            row.actor,
+            row.payload,
+            row.prev_hash,
+            row.hash
+        ])
+        .map_err(Error::db("extend the verified copy"))?;
+    }
+    let mut read = from
+        .prepare("SELECT seq, role, person, signature FROM signatures WHERE seq > ?1 AND seq <= ?2")
+        .map_err(Error::db("read the ledger"))?;
+    let mut rows = read.query(range).map_err(Error::db("read the ledger"))?;
+    let mut put = copy
+        .prepare("INSERT INTO signatures(seq, role, person, signature) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(Error::db("extend the verified copy"))?;
+    while let Some(r) = rows.next().map_err(Error::db("read the ledger"))? {
+        let (seq, role, person, sig): (i64, String, String, Vec<u8>) = (
+            r.get(0).map_err(Error::db("read a signature"))?,
+            r.get(1).map_err(Error::db("read a signature"))?,
+            r.get(2).map_err(Error::db("read a signature"))?,
+            r.get(3).map_err(Error::db("read a signature"))?,
+        );
+        put.execute(params![seq, role, person, sig])
+            .map_err(Error::db("extend the verified copy"))?;
+    }
+    Ok(())
+}
+
+fn create_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        // Another command of this user made it first.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Io {
+            context: format!("create {}", path.display()),
+            source: e,
+        }),
+    }
+}
