@@ -214,13 +214,15 @@ impl Ledger {
     /// user's checkpoint (all of it without one). The checkpoint then moves to the head.
     pub fn trust(&mut self, anchors: Anchors) -> Result<()> {
         self.end_snapshot()?;
+        // Read before the snapshot begins: others extend the copy and move the checkpoint
+        // only after their commits, so neither can lie beyond what the snapshot sees.
         let kept = anchors.kept(&self.conn)?;
-        self.begin_snapshot()?;
         let mut replica = kept.as_ref().and_then(|(id, _)| anchors.replica(id));
         let from_copy = match &replica {
             Some(r) => r.head()?,
             None => None,
         };
+        self.begin_snapshot()?;
         let verified = match (from_copy, &replica, kept) {
             // What this user verified before is in the copy: check the ledger still holds the
             // copy's last entry, then verify only what follows it.
