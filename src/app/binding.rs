@@ -107,20 +107,27 @@ impl Session {
         if seen.is_empty() {
             return Ok(());
         }
-        let registered = self.ledger.entries_of_kinds(&["medium.register"])?;
+        // Only the registrations of this very device are folded: a put or get must not read
+        // every medium's history.
+        let this_device: Vec<_> = self
+            .ledger
+            .entries_of_kinds(&["medium.register"])?
+            .into_iter()
+            .filter(|e| match &e.body {
+                Body::Register(r) => r
+                    .device
+                    .as_ref()
+                    .is_some_and(|d| seen.iter().any(|id| crate::device::same_device(d, id))),
+                _ => false,
+            })
+            .collect();
         let in_service =
-            super::acts::devices_in_service(registered, |m| self.ledger.medium_state(m))?;
-        for (m, device) in in_service {
-            if &m != named
-                && seen
-                    .iter()
-                    .any(|id| crate::device::same_device(&device, id))
-            {
-                return Err(Error::Device(format!(
-                    "the medium mounted at {} is {m}, but the vault on it names {named}: it was copied from {named}",
-                    mount.display()
-                )));
-            }
+            super::acts::devices_in_service(this_device, |m| self.ledger.medium_state(m))?;
+        if let Some((m, _)) = in_service.into_iter().find(|(m, _)| m != named) {
+            return Err(Error::Device(format!(
+                "the medium mounted at {} is {m}, but the vault on it names {named}: it was copied from {named}",
+                mount.display()
+            )));
         }
         Ok(())
     }
