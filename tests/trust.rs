@@ -970,3 +970,70 @@ fn an_old_entry_changed_in_the_file_does_not_reach_a_decision() {
         .unwrap();
     assert_eq!(out.status.code(), Some(5));
 }
+
+/// The library's own multi-entry append (the benchmark writes a medium's 101 entries in one
+/// transaction): with a verified copy, each entry's rules see the entries written before it in
+/// the same transaction.
+#[test]
+fn one_transaction_of_several_entries_sees_its_own_entries() {
+    use baitai::app::{Anchors, Secrets, Session};
+    use baitai::ledger::{Checkpoints, Draft};
+    use baitai::model::*;
+
+    struct Files<'a>(&'a Env);
+    impl Secrets for Files<'_> {
+        fn passphrase(
+            &mut self,
+            p: &baitai::lifecycle::Person,
+            _: SignRole,
+        ) -> baitai::Result<baitai::crypto::Passphrase> {
+            let text = std::fs::read_to_string(self.0.pass(&p.id.0)).unwrap();
+            Ok(baitai::crypto::Passphrase::new(text.trim_end().to_string()))
+        }
+        fn new_passphrase(&mut self, _: &str) -> baitai::Result<baitai::crypto::Passphrase> {
+            unreachable!()
+        }
+    }
+    let env = Env::new();
+    env.register();
+    let anchors = || {
+        let store = Checkpoints::at(env.path("state/baitai/verified.json"));
+        Some(Anchors::with(store, &env.ledger))
+    };
+    drop(Session::open_anchored(&env.ledger, anchors()).unwrap());
+    assert!(env.path("state/baitai/copies").is_dir(), "no verified copy");
+    let mut s = Session::open_anchored(&env.ledger, anchors()).unwrap();
+    let c = s.person(CUSTODIAN).unwrap();
+    let h = s.person(HANDLER).unwrap();
+    let ck = s
+        .authenticate(&c, SignRole::Actor, &mut Files(&env), "checkout")
+        .unwrap()
+        .key;
+    let hk = s
+        .authenticate(&h, SignRole::Actor, &mut Files(&env), "checkout")
+        .unwrap()
+        .key;
+    let m = MediumNumber("USB-2026-0099".into());
+    let draft = |actor: &PersonId, body: Body| Draft {
+        medium: Some(m.clone()),
+        actor: Some(actor.clone()),
+        body,
+    };
+    s.ledger
+        .write(|w| {
+            let reg = Body::Register(Register {
+                kind: MediaKind::Other,
+                label: None,
+                device: None,
+                classification: Classification::new(3, 1, 1, None)?,
+                received_from: None,
+            });
+            w.commit(draft(&c.id, reg), &[(SignRole::Actor, &ck)])?;
+            let out = Body::Checkout(Checkout {
+                purpose: "同じ取引".into(),
+            });
+            w.commit(draft(&h.id, out), &[(SignRole::Actor, &hk)])
+        })
+        .unwrap();
+    assert_eq!(env.state(&m.0).0, "in-use");
+}

@@ -341,9 +341,11 @@ impl Ledger {
             if let (Some(r), Some((seq, _, _))) = (self.replica.as_mut(), head(&tx)?) {
                 r.extend(&tx, before.unwrap_or(0), seq)?;
             }
+            let start = head(&tx)?.map_or(0, |(seq, _, _)| seq);
             let mut w = Writer {
                 tx,
                 reads: self.replica.as_ref().map(|r| r.conn()),
+                start,
             };
             let out = f(&mut w)?;
             let head = head(&w.tx)?;
@@ -574,54 +576,66 @@ impl Ledger {
 /// needs before it is inserted.
 pub struct Writer<'c> {
     tx: rusqlite::Transaction<'c>,
-    /// This user's verified copy, brought up to the ledger's head in this transaction: the
-    /// rules read it rather than rows of the shared file.
+    /// This user's verified copy, brought up to the ledger's head (`start`) in this
+    /// transaction: the rules read entries up to `start` from it rather than from the shared
+    /// file, and from the transaction only the entries it has added itself.
     reads: Option<&'c Connection>,
+    start: u64,
 }
 
 impl Writer<'_> {
-    fn reads(&self) -> &Connection {
-        self.reads.unwrap_or(&self.tx)
+    /// Entries selected by `filter` (an SQL condition on `entries`, with `?1` bound to
+    /// `arg`): from the copy up to `start`, then those this transaction added.
+    fn select(&self, filter: &str, arg: &str) -> Result<Vec<StoredEntry>> {
+        let sql = |bound: &str| {
+            format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE ({filter}) {bound} ORDER BY seq")
+        };
+        let Some(copy) = self.reads else {
+            return query_entries(&self.tx, &sql(""), [arg]);
+        };
+        let mut all = query_entries(copy, &sql(""), [arg])?;
+        let added = sql(&format!("AND seq > {}", self.start));
+        all.extend(query_entries(&self.tx, &added, [arg])?);
+        Ok(all)
     }
 
     pub fn directory(&self) -> Result<Directory> {
-        directory(self.reads())
+        let mut dir = Directory::default();
+        for e in self.select(&format!("kind IN {DIRECTORY_KINDS} AND ?1 = ?1"), "")? {
+            dir.apply(&Act {
+                time: e.time,
+                medium: e.medium.as_ref(),
+                actor: e.actor.as_ref(),
+                body: &e.body,
+            });
+        }
+        Ok(dir)
     }
 
     pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
-        Ok(fold_medium(&medium_entries(self.reads(), m)?))
+        Ok(fold_medium(&self.select("medium = ?1", &m.0)?))
     }
 
     /// The next unused number `{prefix}-{year}-{seq:04}`: one more than the highest ever issued.
     pub fn next_medium_number(&self, prefix: &str, year: i16) -> Result<MediumNumber> {
         let stem = format!("{prefix}-{year}-");
         let pattern = format!("{}%", stem.replace('%', "\\%").replace('_', "\\_"));
-        let mut st = self
-            .reads()
-            .prepare(
-                "SELECT medium FROM entries WHERE kind = 'medium.register' AND medium LIKE ?1 ESCAPE '\\'",
-            )
-            .map_err(Error::db("allocate a medium number"))?;
-        let rows = st
-            .query_map([pattern], |r| r.get::<_, String>(0))
-            .map_err(Error::db("allocate a medium number"))?;
-        let mut max = 0u64;
-        for r in rows {
-            let n = r.map_err(Error::db("allocate a medium number"))?;
-            if let Some(k) = n.strip_prefix(&stem).and_then(|s| s.parse::<u64>().ok()) {
-                max = max.max(k);
-            }
-        }
+        let registered = self.select(
+            "kind = 'medium.register' AND medium LIKE ?1 ESCAPE '\\'",
+            &pattern,
+        )?;
+        let max = registered
+            .iter()
+            .filter_map(|e| e.medium.as_ref())
+            .filter_map(|n| n.0.strip_prefix(&stem).and_then(|s| s.parse::<u64>().ok()))
+            .max()
+            .unwrap_or(0);
         Ok(MediumNumber(format!("{stem}{:04}", max + 1)))
     }
 
     /// Entries of one kind, oldest first, as this transaction sees them.
     pub fn entries_of_kind(&self, kind: &str) -> Result<Vec<StoredEntry>> {
-        query_entries(
-            self.reads(),
-            &format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE kind = ?1 ORDER BY seq"),
-            [kind],
-        )
+        self.select("kind = ?1", kind)
     }
 
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
