@@ -4,7 +4,7 @@
 //! `checkout` (with the fast test KDF, so the key derivation is left out) and an
 //! `inventory check` of 100,000 scanned numbers.
 //!
-//!     BAITAI_BENCH_ENTRIES=1000000 BAITAI_BENCH_LEDGER=target/bench-1m.db \
+//!     BAITAI_BENCH_ENTRIES=1000000 BAITAI_BENCH_PEOPLE=1000 BAITAI_BENCH_LEDGER=target/bench-1m.db \
 //!         cargo bench --bench ledger_verify
 //!
 //! BAITAI_BENCH_LEDGER keeps the ledger at that path and reuses it on the next run (building a
@@ -72,6 +72,20 @@ fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
             name: name.into(),
             affiliation: "x".into(),
             roles: vec![role],
+        };
+        s.person_add("admin", req, &mut Fixed)?;
+    }
+    // BAITAI_BENCH_PEOPLE: that many people in the directory (issue 14 asks for 1,000), so the
+    // per-command cost of folding the directory shows.
+    let people: u64 = std::env::var("BAITAI_BENCH_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for i in 0..people {
+        let req = AddPerson {
+            name: format!("person {i}"),
+            affiliation: "x".into(),
+            roles: vec![Role::Handler],
         };
         s.person_add("admin", req, &mut Fixed)?;
     }
