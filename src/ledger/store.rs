@@ -337,9 +337,13 @@ impl Ledger {
                 }
                 (None, _) => {}
             }
-            // The rules then read the verified copy, brought up to the ledger's head.
+            // The rules then read the verified copy, brought up to the ledger's head; a copy
+            // that cannot be extended (a full disk) is dropped, and they read the ledger,
+            // verified just now in this transaction.
             if let (Some(r), Some((seq, _, _))) = (self.replica.as_mut(), head(&tx)?) {
-                r.extend(&tx, before.unwrap_or(0), seq)?;
+                if r.extend(&tx, before.unwrap_or(0), seq).is_err() {
+                    self.replica = None;
+                }
             }
             let start = head(&tx)?.map_or(0, |(seq, _, _)| seq);
             let mut w = Writer {
