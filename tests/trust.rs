@@ -1037,3 +1037,40 @@ fn one_transaction_of_several_entries_sees_its_own_entries() {
         .unwrap();
     assert_eq!(env.state(&m.0).0, "in-use");
 }
+
+/// A `ledger verify` that went further than this user's verified copy still counts: a ledger
+/// rolled back to between the two is refused.
+#[test]
+fn a_rollback_behind_a_later_verify_is_refused_even_with_an_older_copy() {
+    let env = Env::new();
+    env.register();
+    let old = env.path("old.db");
+    env.sql(&format!("VACUUM INTO '{}'", old.display()));
+    // Another user adds an entry; this user only verifies it.
+    let other = tempfile::tempdir().unwrap();
+    let out = env
+        .cmd()
+        .env("HOME", other.path())
+        .args([
+            "medium",
+            "register",
+            "--class",
+            "C3",
+            "--as",
+            CUSTODIAN,
+            "--passphrase-file",
+        ])
+        .arg(env.pass(CUSTODIAN))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, _) = env.verify_code();
+    assert_eq!(code, 0);
+    drop_wal(&env);
+    std::fs::copy(&old, &env.ledger).unwrap();
+    assert_refused(&env, &["medium", "list"], None);
+}

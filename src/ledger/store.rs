@@ -226,7 +226,7 @@ impl Ledger {
         let verified = match (from_copy, &replica, kept) {
             // What this user verified before is in the copy: check the ledger still holds the
             // copy's last entry, then verify only what follows it.
-            (Some((seq, hash)), Some(r), Some((ledger_id, _))) => {
+            (Some((seq, hash)), Some(r), Some((ledger_id, cp))) => {
                 anchors.check_identity(&self.conn, &ledger_id)?;
                 let v = Verified {
                     ledger_id,
@@ -234,6 +234,11 @@ impl Ledger {
                     head: hex::encode(hash),
                 };
                 super::trust::verify_since(&self.conn, r.conn(), &v)?;
+                // A `ledger verify` may have gone further than the copy: what it saw must
+                // still be there too.
+                if let Some(cp) = cp.filter(|cp| cp.seq > seq) {
+                    super::trust::still_holds(&self.conn, &cp)?;
+                }
                 self.verified_head(v.ledger_id)?
             }
             (_, _, kept) => anchors.establish_from(&self.conn, &self.path, kept)?,

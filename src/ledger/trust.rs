@@ -234,6 +234,31 @@ pub fn verify_since(conn: &Connection, prefix: &Connection, v: &Verified) -> Res
     }
 }
 
+/// The entry a checkpoint names is still in the ledger with the hash it had (the entries up
+/// to it have just been verified, so its stored hash is its own).
+pub fn still_holds(conn: &Connection, cp: &Checkpoint) -> Result<()> {
+    let stored: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT hash FROM entries WHERE seq = ?1",
+            [cp.seq as i64],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::db("read the checkpoint entry"))?;
+    let why = match stored {
+        None => "is gone: entries were removed from the end of the ledger",
+        Some(h) if hex::encode(&h) != cp.hash => "has changed: the ledger was rewritten",
+        Some(_) => return Ok(()),
+    };
+    Err(refusal(&VerifyFailure {
+        seq: cp.seq,
+        reason: format!(
+            "a verify passed up to this entry at {}, and it {why}",
+            cp.verified_at
+        ),
+    }))
+}
+
 /// The error a command stops with when the ledger does not verify.
 fn refusal(f: &VerifyFailure) -> Error {
     Error::Integrity(format!(
