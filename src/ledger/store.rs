@@ -74,6 +74,9 @@ pub struct Ledger {
     snapshot: bool,
     /// This user's verified copy: reads come from it when there is one.
     replica: Option<Replica>,
+    /// The people directory of the snapshot being read, folded once (it is read by nearly
+    /// every step of a command, and folding a thousand people each time adds up).
+    dir_cache: std::cell::RefCell<Option<Directory>>,
 }
 
 impl Ledger {
@@ -122,6 +125,7 @@ impl Ledger {
             verified: None,
             snapshot: false,
             replica: None,
+            dir_cache: Default::default(),
         };
         ledger.migrate()?;
         check_entries_key(&ledger.conn)?;
@@ -170,6 +174,7 @@ impl Ledger {
             verified: None,
             snapshot: false,
             replica: None,
+            dir_cache: Default::default(),
         })
     }
 
@@ -289,6 +294,7 @@ impl Ledger {
     }
 
     fn begin_snapshot(&mut self) -> Result<()> {
+        self.dir_cache.borrow_mut().take();
         // A deferred transaction takes its snapshot at the first read, so read once now.
         self.conn
             .execute_batch("BEGIN DEFERRED; SELECT COUNT(*) FROM sqlite_master;")
@@ -298,6 +304,7 @@ impl Ledger {
     }
 
     fn end_snapshot(&mut self) -> Result<()> {
+        self.dir_cache.borrow_mut().take();
         if self.snapshot {
             self.snapshot = false;
             self.conn
@@ -355,6 +362,7 @@ impl Ledger {
                 tx,
                 reads: self.replica.as_ref().map(|r| r.conn()),
                 start,
+                dir: Default::default(),
             };
             let out = f(&mut w)?;
             let head = head(&w.tx)?;
@@ -405,7 +413,16 @@ impl Ledger {
     }
 
     pub fn directory(&self) -> Result<Directory> {
-        directory(self.reads())
+        // Only a held snapshot stays the same between reads.
+        if !self.snapshot {
+            return directory(self.reads());
+        }
+        if let Some(d) = self.dir_cache.borrow().as_ref() {
+            return Ok(d.clone());
+        }
+        let d = directory(self.reads())?;
+        *self.dir_cache.borrow_mut() = Some(d.clone());
+        Ok(d)
     }
 
     pub fn settings(&self) -> Result<LedgerInit> {
@@ -590,6 +607,9 @@ pub struct Writer<'c> {
     /// file, and from the transaction only the entries it has added itself.
     reads: Option<&'c Connection>,
     start: u64,
+    /// The directory as this transaction sees it: folded once, then kept up to date as
+    /// entries are committed.
+    dir: std::cell::RefCell<Option<Directory>>,
 }
 
 impl Writer<'_> {
@@ -609,6 +629,15 @@ impl Writer<'_> {
     }
 
     pub fn directory(&self) -> Result<Directory> {
+        if let Some(d) = self.dir.borrow().as_ref() {
+            return Ok(d.clone());
+        }
+        let d = self.fold_directory()?;
+        *self.dir.borrow_mut() = Some(d.clone());
+        Ok(d)
+    }
+
+    fn fold_directory(&self) -> Result<Directory> {
         let mut dir = Directory::default();
         for e in self.select(&format!("kind IN {DIRECTORY_KINDS} AND ?1 = ?1"), "")? {
             dir.apply(&Act {
@@ -718,6 +747,14 @@ impl Writer<'_> {
                     params![seq as i64, role.as_str(), &person.0, &sig.0[..]],
                 )
                 .map_err(Error::db("append a signature"))?;
+        }
+        if let Some(d) = self.dir.borrow_mut().as_mut() {
+            d.apply(&Act {
+                time: now,
+                medium: draft.medium.as_ref(),
+                actor: draft.actor.as_ref(),
+                body: &draft.body,
+            });
         }
         Ok(StoredEntry {
             seq,
