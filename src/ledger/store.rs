@@ -320,15 +320,21 @@ impl Ledger {
     /// checked before any rule is applied to them.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
         let reopen = self.snapshot;
+        // The snapshot's directory serves the append too when nothing was added since.
+        let known = self.dir_cache.borrow_mut().take().filter(|_| self.snapshot);
         self.end_snapshot()?;
-        let out = self.write_once(f);
+        let out = self.write_once(f, known);
         if reopen {
             self.begin_snapshot()?;
         }
         out
     }
 
-    fn write_once<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+    fn write_once<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer) -> Result<T>,
+        known: Option<Directory>,
+    ) -> Result<T> {
         let before = self.verified.as_ref().map(|v| v.seq);
         let (out, head) = {
             let tx = self
@@ -362,7 +368,7 @@ impl Ledger {
                 tx,
                 reads: self.replica.as_ref().map(|r| r.conn()),
                 start,
-                dir: Default::default(),
+                dir: std::cell::RefCell::new(known.filter(|_| before == Some(start))),
             };
             let out = f(&mut w)?;
             let head = head(&w.tx)?;
