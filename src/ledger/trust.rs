@@ -11,7 +11,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::checkpoint::{Checkpoint, Checkpoints, Pins};
-use super::verify::{verify_in, VerifyFailure};
+use super::verify::{verify_in, VerifyFailure, VerifyReport};
 use crate::error::{Error, Result};
 
 /// Where this user keeps what they have verified: checkpoints per ledger and pins per path.
@@ -203,9 +203,22 @@ fn path_keys(ledger: &Path) -> Vec<String> {
     keys
 }
 
-/// The pin compared with what the ledger is now: a failure at entry 1 when the ledger at this
-/// path is not the one first used there. For the printouts that verify for themselves.
-pub fn pin_failure(ledger: &super::Ledger) -> Result<Option<VerifyFailure>> {
+/// The check a printout makes for itself (it may print a ledger that fails): against this
+/// user's kept checkpoint without moving it (from it when `incremental`), and against the
+/// identity pinned for the path, since a ledger rebuilt by someone else verifies on its own
+/// terms.
+pub fn verify_pinned(ledger: &super::Ledger, incremental: bool) -> Result<VerifyReport> {
+    let kept = ledger.kept_checkpoint()?;
+    let incremental = incremental && kept.is_some();
+    let mut report = ledger.verify_against(kept.as_ref(), incremental)?;
+    if report.failure.is_none() {
+        report.failure = pin_failure(ledger)?;
+    }
+    Ok(report)
+}
+
+/// A failure at entry 1 when the ledger at this path is not the one first used there.
+fn pin_failure(ledger: &super::Ledger) -> Result<Option<VerifyFailure>> {
     let Some(anchors) = Anchors::for_ledger(ledger.path()) else {
         return Ok(None);
     };
@@ -234,29 +247,12 @@ pub fn verify_since(conn: &Connection, prefix: &Connection, v: &Verified) -> Res
     }
 }
 
-/// The entry a checkpoint names is still in the ledger with the hash it had (the entries up
-/// to it have just been verified, so its stored hash is its own).
+/// The entry a checkpoint names is still in the ledger with the hash it had.
 pub fn still_holds(conn: &Connection, cp: &Checkpoint) -> Result<()> {
-    let stored: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT hash FROM entries WHERE seq = ?1",
-            [cp.seq as i64],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(Error::db("read the checkpoint entry"))?;
-    let why = match stored {
-        None => "is gone: entries were removed from the end of the ledger",
-        Some(h) if hex::encode(&h) != cp.hash => "has changed: the ledger was rewritten",
-        Some(_) => return Ok(()),
-    };
-    Err(refusal(&VerifyFailure {
-        seq: cp.seq,
-        reason: format!(
-            "a verify passed up to this entry at {}, and it {why}",
-            cp.verified_at
-        ),
-    }))
+    match super::verify::still_there(conn, cp)? {
+        Some(f) => Err(refusal(&f)),
+        None => Ok(()),
+    }
 }
 
 /// The error a command stops with when the ledger does not verify.

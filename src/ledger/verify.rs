@@ -67,13 +67,7 @@ impl Ledger {
 
     /// The hash of the first entry (hex): names this ledger in the checkpoint file.
     pub fn ledger_id(&self) -> Result<Option<String>> {
-        self.conn()
-            .query_row("SELECT hash FROM entries WHERE seq = 1", [], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })
-            .optional()
-            .map(|o| o.map(hex::encode))
-            .map_err(Error::db("read the first entry"))
+        super::trust::first_hash(self.conn())
     }
 
     /// This user's kept checkpoint for this ledger, if any: what a read-only check is made
@@ -127,7 +121,7 @@ pub(crate) fn verify_in(
 }
 
 /// Whether the checkpoint's entry is still in the ledger with the hash it had.
-fn still_there(conn: &Connection, cp: &Checkpoint) -> Result<Option<VerifyFailure>> {
+pub(crate) fn still_there(conn: &Connection, cp: &Checkpoint) -> Result<Option<VerifyFailure>> {
     let stored: Option<Vec<u8>> = conn
         .query_row(
             "SELECT hash FROM entries WHERE seq = ?1",

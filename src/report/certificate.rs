@@ -422,12 +422,7 @@ impl Build<'_> {
 /// `ledger verify` from the user's checkpoint when there is one (as fast as `--incremental`,
 /// and as strong), else the whole ledger. The checkpoint is not moved: printing only reads.
 fn ledger_check(ledger: &Ledger) -> Result<LedgerCheck> {
-    let checkpoint = ledger.kept_checkpoint()?;
-    let mut r = ledger.verify_against(checkpoint.as_ref(), true)?;
-    if r.failure.is_none() {
-        // A ledger rebuilt by someone else verifies on its own terms: only the pin tells.
-        r.failure = crate::ledger::trust::pin_failure(ledger)?;
-    }
+    let r = crate::ledger::trust::verify_pinned(ledger, true)?;
     Ok(LedgerCheck {
         verified: r.ok(),
         entries: r.entries,
