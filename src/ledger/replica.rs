@@ -15,31 +15,6 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
-/// The chain tables, as in the shared ledger (no triggers: only baitai writes this file, and
-/// only rows it verified).
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS entries (
-    seq       INTEGER PRIMARY KEY,
-    time      TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    medium    TEXT,
-    actor     TEXT,
-    payload   TEXT NOT NULL,
-    prev_hash BLOB NOT NULL,
-    hash      BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entries_medium ON entries(medium, seq);
-CREATE INDEX IF NOT EXISTS entries_kind ON entries(kind, seq);
-CREATE TABLE IF NOT EXISTS signatures (
-    seq       INTEGER NOT NULL,
-    role      TEXT NOT NULL,
-    person    TEXT NOT NULL,
-    signature BLOB NOT NULL,
-    PRIMARY KEY (seq, role)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS signatures_person ON signatures(person, seq);
-"#;
-
 /// The verified copy of one ledger.
 pub struct Replica {
     conn: Connection,
@@ -61,13 +36,13 @@ impl Replica {
         if !path.exists() {
             create_private(path)?;
         }
-        let conn = Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
+        let mut conn =
+            Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(Error::db("set busy timeout"))?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(Error::db("enable WAL on the verified copy"))?;
-        conn.execute_batch(SCHEMA)
-            .map_err(Error::db("create the verified copy"))?;
+        create_tables(&mut conn)?;
         Ok(Replica {
             conn,
             path: path.to_path_buf(),
@@ -97,13 +72,11 @@ impl Replica {
             .transpose()
     }
 
-    /// Copy the entries `after+1..=upto`, and their signatures, from `from` (a snapshot the
-    /// caller has just verified up to `upto`). The first must link to the copy's last entry:
-    /// otherwise the copy and the ledger have parted, and nothing is copied.
-    pub fn extend(&mut self, from: &Connection, after: u64, upto: u64) -> Result<()> {
-        if upto <= after {
-            return Ok(());
-        }
+    /// Copy the entries after the copy's last one up to `upto`, and their signatures, from
+    /// `from` (a snapshot the caller has just verified up to `upto`). The first must link to
+    /// the copy's last entry: otherwise the copy and the ledger have parted, and nothing is
+    /// copied.
+    pub fn extend(&mut self, from: &Connection, upto: u64) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -117,10 +90,36 @@ impl Replica {
         if have >= upto {
             return Ok(());
         }
-        let _ = after;
         check_link(&tx, from, have)?;
         copy_rows(&tx, from, have, upto)?;
         tx.commit().map_err(Error::db("extend the verified copy"))
+    }
+}
+
+/// The ledger's own tables (its first migration), made once: the copy holds rows of the
+/// same shape, so the ledger's queries read it unchanged.
+fn create_tables(conn: &mut Connection) -> Result<()> {
+    // Immediate: two commands of this user may make it at once.
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(Error::db("create the verified copy"))?;
+    let version: i64 = tx
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(Error::db("read the verified copy"))?;
+    if version == 0 {
+        tx.execute_batch(super::store::CHAIN_SCHEMA)
+            .map_err(Error::db("create the verified copy"))?;
+        tx.pragma_update(None, "user_version", 1)
+            .map_err(Error::db("create the verified copy"))?;
+    }
+    tx.commit().map_err(Error::db("create the verified copy"))
+}
+
+/// Extend `copy` to `upto` from `from`; a copy that cannot be extended (a full disk, a copy
+/// that parted from the ledger) is dropped, and reads then come from the ledger, verified.
+pub fn extend_or_drop(copy: &mut Option<Replica>, from: &Connection, upto: u64) {
+    if copy.as_mut().is_some_and(|r| r.extend(from, upto).is_err()) {
+        *copy = None;
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::chain::{entry_hash, Draft, HashInput, StoredEntry, StoredSignature, GENESIS};
-use super::replica::Replica;
+use super::replica::{extend_or_drop, Replica};
 use super::trust::{Anchors, Verified};
 use crate::crypto::{PersonKey, SealedKey};
 use crate::error::{Error, Result, Rule};
@@ -57,6 +57,9 @@ CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
     // carry a new key and vault.put entries with a manifest_seq may now appear.
     "-- schema 3: person.unlock, rekeying person.passwd, vault.put manifest_seq",
 ];
+
+/// The chain's tables and triggers (the first migration): the verified copy uses them too.
+pub(crate) const CHAIN_SCHEMA: &str = MIGRATIONS[0];
 
 /// Kinds that make up the people directory and settings.
 const DIRECTORY_KINDS: &str = "('ledger.init','person.add','person.revoke','person.passwd')";
@@ -248,13 +251,8 @@ impl Ledger {
             }
             (_, _, kept) => anchors.establish_from(&self.conn, &self.path, kept)?,
         };
-        if let (Some(v), Some(r)) = (&verified, replica.as_mut()) {
-            let have = r.head()?.map_or(0, |(s, _)| s);
-            // A copy that cannot be extended (a full disk) is dropped: reads then come from
-            // the ledger, just verified.
-            if r.extend(&self.conn, have, v.seq).is_err() {
-                replica = None;
-            }
+        if let Some(v) = &verified {
+            extend_or_drop(&mut replica, &self.conn, v.seq);
         }
         self.replica = replica;
         if let Some(v) = &verified {
@@ -355,15 +353,10 @@ impl Ledger {
                 }
                 (None, _) => {}
             }
-            // The rules then read the verified copy, brought up to the ledger's head; a copy
-            // that cannot be extended (a full disk) is dropped, and they read the ledger,
-            // verified just now in this transaction.
-            if let (Some(r), Some((seq, _, _))) = (self.replica.as_mut(), head(&tx)?) {
-                if r.extend(&tx, before.unwrap_or(0), seq).is_err() {
-                    self.replica = None;
-                }
-            }
+            // The rules then read the verified copy, brought up to the ledger's head (or the
+            // ledger, verified just now in this transaction, if the copy had to be dropped).
             let start = head(&tx)?.map_or(0, |(seq, _, _)| seq);
+            extend_or_drop(&mut self.replica, &tx, start);
             let mut w = Writer {
                 tx,
                 reads: self.replica.as_ref().map(|r| r.conn()),
@@ -400,12 +393,7 @@ impl Ledger {
         // The entry is committed whatever happens here: a checkpoint or copy that cannot be
         // saved only means the next session verifies from further back.
         let _ = anchors.advance(&v);
-        if let Some(r) = self.replica.as_mut() {
-            let have = r.head()?.map_or(0, |(s, _)| s);
-            if r.extend(&self.conn, have, seq).is_err() {
-                self.replica = None;
-            }
-        }
+        extend_or_drop(&mut self.replica, &self.conn, seq);
         self.verified = Some(v);
         Ok(())
     }
