@@ -284,9 +284,17 @@ fn mismatch_text(p: &crate::model::WipePass) -> String {
 }
 
 pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
-    let (found, note) = usb::attached(a.all);
+    let (found, mut note) = usb::attached(a.all);
     // The ledger is optional here: without one, devices are listed without medium numbers.
-    let registered = registered_media(ctx);
+    let (registered, unread) = registered_media(ctx);
+    if let Some(why) = unread {
+        // Say why the medium column is empty rather than leave it looking unregistered.
+        let why = format!("medium numbers not shown: {why}");
+        note = Some(match note {
+            Some(n) => format!("{n}; {why}"),
+            None => why,
+        });
+    }
     let mut rows = Vec::new();
     let mut list = Vec::new();
     for d in &found {
@@ -339,17 +347,15 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
     )))
 }
 
-/// Each medium in service with its recorded identity, if a ledger is there to read.
-fn registered_media(ctx: &Ctx) -> Vec<(String, DeviceIdentity)> {
+/// Each medium in service with its recorded identity, if a ledger is there to read; else why
+/// it could not be read (one that fails verification is not read at all).
+fn registered_media(ctx: &Ctx) -> (Vec<(String, DeviceIdentity)>, Option<String>) {
     if !ctx.ledger.exists() {
-        return Vec::new();
+        return (Vec::new(), None);
     }
-    let Ok(s) = ctx.reader() else {
-        return Vec::new();
-    };
-    s.devices_in_service()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(m, d)| (m.0, d))
-        .collect()
+    let media = ctx.reader().and_then(|s| s.devices_in_service());
+    match media {
+        Ok(m) => (m.into_iter().map(|(m, d)| (m.0, d)).collect(), None),
+        Err(e) => (Vec::new(), Some(e.to_string())),
+    }
 }
