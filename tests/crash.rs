@@ -590,6 +590,55 @@ fn returned_with_data(env: &Env, img: &str) -> String {
     m
 }
 
+/// A put run to the end, as `HANDLER`, of file `t{trial:03}.bin` with `len` bytes.
+fn put_to_end(env: &Env, medium: &str, mount: &Path, trial: usize, len: usize) {
+    let (_, child) = start_put(env, medium, mount, trial, len);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A put killed between publishing its manifest and committing its entry: the vault is
+/// updated, while the ledger and this user's verify checkpoint and verified copy (each moved
+/// only after a commit) stay as they were.
+fn put_missed_by_the_ledger(env: &Env, medium: &str, mount: &Path, trial: usize, len: usize) {
+    let copy = env.path("before.db");
+    let _ = fs::remove_file(&copy);
+    env.sql(&format!("VACUUM INTO '{}'", copy.display()));
+    let state = env.path(".local/state/baitai");
+    let kept = env.path("state-before");
+    let _ = fs::remove_dir_all(&kept);
+    let cp = |from: &Path, to: &Path| {
+        let ok = std::process::Command::new("cp")
+            .args(["-a", from.to_str().unwrap(), to.to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    cp(&state, &kept);
+    put_to_end(env, medium, mount, trial, len);
+    fs::remove_file(env.ledger.with_extension("db-wal")).ok();
+    fs::remove_file(env.ledger.with_extension("db-shm")).ok();
+    fs::copy(&copy, &env.ledger).unwrap();
+    fs::remove_dir_all(&state).unwrap();
+    cp(&kept, &state);
+}
+
+fn last_put_payload(env: &Env) -> serde_json::Value {
+    let c = rusqlite::Connection::open(&env.ledger).unwrap();
+    let payload: String = c
+        .query_row(
+            "SELECT payload FROM entries WHERE kind = 'vault.put' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    serde_json::from_str(&payload).unwrap()
+}
+
 /// A put whose manifest went in but whose entry never committed (here: the ledger put back
 /// to a copy taken before it) is recorded by the next put, as `unrecorded`.
 #[test]
@@ -599,47 +648,10 @@ fn a_put_the_ledger_missed_is_recorded_by_the_next_one() {
     env.ok_as(&["checkout", &medium, "--purpose", "crash test"], HANDLER);
     let mount = env.path("mnt");
     fs::create_dir_all(&mount).unwrap();
-    let put = |trial: usize, len: usize| {
-        let (_, child) = start_put(&env, &medium, &mount, trial, len);
-        let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    put(1, 10);
-    // A crash after the manifest went in leaves the ledger, and this user's verify
-    // checkpoint (moved only after a commit), as they were before the put.
-    let copy = env.path("before.db");
-    env.sql(&format!("VACUUM INTO '{}'", copy.display()));
-    // (Its verified copy of the ledger, likewise: it is extended only after a commit.)
-    let state = env.path(".local/state/baitai");
-    let kept = env.path("state-before");
-    let cp = |from: &Path, to: &Path| {
-        let ok = std::process::Command::new("cp")
-            .args(["-a", from.to_str().unwrap(), to.to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    };
-    cp(&state, &kept);
-    put(2, 20);
-    fs::remove_file(env.ledger.with_extension("db-wal")).ok();
-    fs::remove_file(env.ledger.with_extension("db-shm")).ok();
-    fs::copy(&copy, &env.ledger).unwrap();
-    fs::remove_dir_all(&state).unwrap();
-    cp(&kept, &state);
-    put(3, 30);
-    let c = rusqlite::Connection::open(&env.ledger).unwrap();
-    let payload: String = c
-        .query_row(
-            "SELECT payload FROM entries WHERE kind = 'vault.put' ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
+    put_to_end(&env, &medium, &mount, 1, 10);
+    put_missed_by_the_ledger(&env, &medium, &mount, 2, 20);
+    put_to_end(&env, &medium, &mount, 3, 30);
+    let v = last_put_payload(&env);
     assert_eq!(v["added"][0]["name"], "t003.bin", "{v}");
     assert_eq!(
         v["unrecorded"],
@@ -650,14 +662,36 @@ fn a_put_the_ledger_missed_is_recorded_by_the_next_one() {
     let all = ["t001.bin", "t002.bin", "t003.bin"].map(String::from);
     assert_eq!(recorded_names(&env, &id), BTreeSet::from(all));
     // A put onto a vault the ledger is up to date with finds nothing unrecorded.
-    put(4, 40);
-    let payload: String = c
-        .query_row(
-            "SELECT payload FROM entries WHERE kind = 'vault.put' ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(!payload.contains("unrecorded"), "{payload}");
+    put_to_end(&env, &medium, &mount, 4, 40);
+    let v = last_put_payload(&env);
+    assert!(v.get("unrecorded").is_none(), "{v}");
+    assert_eq!(env.verify_code().0, 0);
+}
+
+/// Found by the crash harness: the put that would have recorded a missed one was killed in
+/// the same moment, leaving the vault two versions ahead of the ledger; it was refused as
+/// rolled back, and its files were out of reach until a wipe.
+#[test]
+fn two_puts_the_ledger_missed_in_a_row_are_recorded_by_the_next_one() {
+    let env = Env::new();
+    let medium = env.register();
+    env.ok_as(&["checkout", &medium, "--purpose", "crash test"], HANDLER);
+    let mount = env.path("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    put_to_end(&env, &medium, &mount, 1, 10);
+    put_missed_by_the_ledger(&env, &medium, &mount, 2, 20);
+    put_missed_by_the_ledger(&env, &medium, &mount, 3, 30);
+    let names: BTreeSet<String> = listing(&env, &mount).into_keys().collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    put_to_end(&env, &medium, &mount, 4, 40);
+    let v = last_put_payload(&env);
+    assert_eq!(
+        v["unrecorded"],
+        serde_json::json!([{"name": "t002.bin", "size": 20}, {"name": "t003.bin", "size": 30}]),
+        "{v}"
+    );
+    let id = baitai::vault::read_header(&mount).unwrap().body.vault_id;
+    let all = ["t001.bin", "t002.bin", "t003.bin", "t004.bin"].map(String::from);
+    assert_eq!(recorded_names(&env, &id), BTreeSet::from(all));
     assert_eq!(env.verify_code().0, 0);
 }

@@ -43,9 +43,10 @@ pub struct RevokedSlots {
 pub enum Binding {
     /// The manifest is exactly the one last recorded.
     Recorded,
-    /// One put ahead of the ledger, signed by the person who has the medium out: a put whose
-    /// entry did not land (the process died between publishing and committing). Their next
-    /// put records its files.
+    /// Ahead of the ledger, signed by the person who has the medium out: a put whose entry did
+    /// not land (the process died between publishing and committing), or several in a row if
+    /// the put that would have recorded the first died the same way. Their next put records
+    /// the files.
     Unrecorded { writer: PersonId },
 }
 
@@ -154,13 +155,14 @@ impl Session {
                 return Ok(Binding::Recorded);
             }
         }
-        // One put ahead of the record; with no vault recorded, also the empty manifest a first
-        // put writes when it creates the vault (killed before it published its files).
+        // Later than the record: every put killed between publishing and committing leaves one
+        // more version, and the next put builds on it. A version older than the record, or the
+        // record's own re-signed, is never ahead. With no vault recorded, a vault the ledger
+        // never knew on this medium (a first put killed before its entry landed).
         let ahead = match &recorded {
-            Some(r) => r.manifest_seq.is_some_and(|s| body.seq == s + 1),
-            // Only a vault the ledger never knew on this medium: an erased or wiped one copied
-            // back (its ID is on record) must not come back to life.
-            None => body.seq <= 1 && !self.ever_recorded(number, &v.header.body.vault_id)?,
+            Some(r) => r.manifest_seq.is_some_and(|s| body.seq > s),
+            // An erased or wiped vault copied back (its ID is on record) must not come back.
+            None => !self.ever_recorded(number, &v.header.body.vault_id)?,
         };
         if ahead && self.is_holders_key(number, v)? {
             return Ok(Binding::Unrecorded {
