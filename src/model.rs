@@ -335,6 +335,7 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "transfer",
     "vault erase",
     "vault info",
+    "vault rekey",
     "vault verify",
     "wipe",
 ];
@@ -492,6 +493,21 @@ pub struct VaultGet {
     pub manifest_sha256: String,
 }
 
+/// Revoked people's key slots removed from a returned medium's vault: the header without them,
+/// and the manifest signed again by the custodian as its next version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultRekey {
+    pub vault_id: String,
+    /// Whose slots were removed: each revoked when the entry was made.
+    pub removed: Vec<PersonId>,
+    /// Who holds a key slot in the vault now.
+    pub recipients: Vec<PersonId>,
+    pub passphrase_slot: bool,
+    /// SHA-256 and sequence number of the manifest written.
+    pub manifest_sha256: String,
+    pub manifest_seq: u64,
+}
+
 /// The vault's key slots destroyed (crypto-erase).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultErase {
@@ -543,6 +559,8 @@ pub enum Body {
     VaultGet(VaultGet),
     #[serde(rename = "vault.erase")]
     VaultErase(VaultErase),
+    #[serde(rename = "vault.rekey")]
+    VaultRekey(VaultRekey),
     #[serde(rename = "inventory.check")]
     InventoryCheck(InventoryCheck),
 }
@@ -624,6 +642,7 @@ impl Body {
             | Body::VaultPut(_)
             | Body::VaultGet(_)
             | Body::VaultErase(_)
+            | Body::VaultRekey(_)
             | Body::InventoryCheck(_) => None,
         }
     }
@@ -660,6 +679,7 @@ impl Body {
             Body::VaultPut(_) => Kind::VaultPut,
             Body::VaultGet(_) => Kind::VaultGet,
             Body::VaultErase(_) => Kind::VaultErase,
+            Body::VaultRekey(_) => Kind::VaultRekey,
             Body::InventoryCheck(_) => Kind::InventoryCheck,
         }
     }
@@ -698,6 +718,7 @@ pub enum Kind {
     VaultPut,
     VaultGet,
     VaultErase,
+    VaultRekey,
     InventoryCheck,
 }
 
@@ -725,6 +746,7 @@ impl Kind {
             Kind::VaultPut => "vault.put",
             Kind::VaultGet => "vault.get",
             Kind::VaultErase => "vault.erase",
+            Kind::VaultRekey => "vault.rekey",
             Kind::InventoryCheck => "inventory.check",
         }
     }
@@ -752,6 +774,7 @@ impl Kind {
             | Kind::VaultPut
             | Kind::VaultGet
             | Kind::VaultErase
+            | Kind::VaultRekey
             | Kind::InventoryCheck => false,
         }
     }
@@ -772,7 +795,8 @@ impl Kind {
             | Kind::Wipe
             | Kind::VaultPut
             | Kind::VaultGet
-            | Kind::VaultErase => true,
+            | Kind::VaultErase
+            | Kind::VaultRekey => true,
             Kind::LedgerInit
             | Kind::PersonAdd
             | Kind::PersonPasswd

@@ -750,6 +750,134 @@ fn vaults_that_a_revoked_custodian_can_still_open_are_listed() {
     assert_eq!(v["revoked_slots"], serde_json::json!([]));
 }
 
+/// The people who hold a recipient slot in the vault's header.
+fn slot_holders(mnt: &std::path::Path) -> Vec<String> {
+    baitai::vault::read_header(mnt)
+        .unwrap()
+        .body
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            baitai::vault::Slot::Recipient { person, .. } => Some(person.0.clone()),
+            baitai::vault::Slot::Passphrase { .. } => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_revoked_custodians_slot_is_removed_when_the_medium_comes_back() {
+    let env = Env::new();
+    let (m, mnt) = medium_with_vault(&env);
+    let mnt_s = mnt.to_str().unwrap();
+    assert!(slot_holders(&mnt).contains(&CUSTODIAN2.to_string()));
+    let v = env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
+    assert_eq!(v["slots_in_vaults_of"], serde_json::json!([m]), "{v}");
+    let v = env.ok_as(&["return", &m, "--path", mnt_s], CUSTODIAN);
+    assert_eq!(
+        v["key_slots_removed"]["removed"],
+        serde_json::json!([CUSTODIAN2]),
+        "{v}"
+    );
+    assert!(!slot_holders(&mnt).contains(&CUSTODIAN2.to_string()));
+    assert!(slot_holders(&mnt).contains(&CUSTODIAN.to_string()));
+    assert_eq!(
+        seq_of(&env, "vault.rekey", Some(&m)),
+        v["key_slots_removed"]["entry"].as_i64().unwrap()
+    );
+    let v = env.ok(&["medium", "show", &m]);
+    assert_eq!(v["revoked_slots"], serde_json::json!([]), "{v}");
+    // The vault is still the one the ledger records, and reads as before.
+    let v = env.ok_as(&["ls", mnt_s], CUSTODIAN);
+    assert_eq!(v["files"][0]["name"], "first.txt", "{v}");
+    let out = env
+        .cmd()
+        .args(["ledger", "print", &m, "--format", "text", "--lang", "en"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("key slots removed"), "{text}");
+    assert_eq!(env.verify_code().0, 0);
+}
+
+#[test]
+fn a_vault_in_storage_is_re_keyed_by_a_custodian_only() {
+    let env = Env::new();
+    let (m, mnt) = medium_with_vault(&env);
+    let mnt_s = mnt.to_str().unwrap();
+    env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
+    // Out with the handler: the custodian does not have it.
+    let (code, err) = env.fail_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("not-in-storage"), "{err}");
+    env.ok_as(&["return", &m], CUSTODIAN);
+    let (code, err) = env.fail_as(&["vault", "rekey", mnt_s], HANDLER);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("role"), "{err}");
+    assert!(slot_holders(&mnt).contains(&CUSTODIAN2.to_string()));
+    // A wrong passphrase is recorded as a failed attempt the rules accept, and changes nothing.
+    let wrong = env.path("wrong-pass");
+    let out = env
+        .cmd()
+        .args([
+            "vault",
+            "rekey",
+            mnt_s,
+            "--as",
+            CUSTODIAN,
+            "--passphrase-file",
+        ])
+        .arg(&wrong)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(env.verify_code().0, 0);
+    assert!(slot_holders(&mnt).contains(&CUSTODIAN2.to_string()));
+    let v = env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    assert_eq!(v["removed"], serde_json::json!([CUSTODIAN2]), "{v}");
+    assert!(!slot_holders(&mnt).contains(&CUSTODIAN2.to_string()));
+    let v = env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    assert_eq!(v["removed"], serde_json::json!([]), "{v}");
+    env.ok_as(&["ls", mnt_s], HANDLER);
+    assert_eq!(env.verify_code().0, 0);
+}
+
+/// A re-key killed between putting the new header and manifest in and committing its entry:
+/// the ledger (and this user's checkpoint and verified copy) as before, the vault re-keyed.
+#[test]
+fn an_interrupted_re_key_is_refused_until_its_custodian_runs_it_again() {
+    let env = Env::new();
+    let (m, mnt) = medium_with_vault(&env);
+    let mnt_s = mnt.to_str().unwrap();
+    env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
+    env.ok_as(&["return", &m], CUSTODIAN);
+    let copy = env.path("before.db");
+    env.sql(&format!("VACUUM INTO '{}'", copy.display()));
+    let state = env.path(".local/state/baitai");
+    let kept = env.path("state-before");
+    let cp = |from: &std::path::Path, to: &std::path::Path| {
+        let ok = std::process::Command::new("cp")
+            .args(["-a", from.to_str().unwrap(), to.to_str().unwrap()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    cp(&state, &kept);
+    env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    drop_wal(&env);
+    std::fs::copy(&copy, &env.ledger).unwrap();
+    std::fs::remove_dir_all(&state).unwrap();
+    cp(&kept, &state);
+    let (code, err) = env.fail_as(&["ls", mnt_s], HANDLER);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("vault rekey"), "{err}");
+    let v = env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    assert_eq!(v["removed"], serde_json::json!([CUSTODIAN2]), "{v}");
+    env.ok_as(&["ls", mnt_s], HANDLER);
+    let v = env.ok(&["medium", "show", &m]);
+    assert_eq!(v["revoked_slots"], serde_json::json!([]), "{v}");
+    assert_eq!(env.verify_code().0, 0);
+}
+
 /// Whether `tool` is on PATH; outside CI a missing tool skips the test with a note, under
 /// CI=true it fails (`.ci/run` installs it through scripts/install-test-deps).
 fn have(tool: &str) -> bool {

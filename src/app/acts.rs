@@ -3,13 +3,20 @@
 
 use std::path::PathBuf;
 
-use super::{required_text, Secrets, Session};
+use super::{required_text, Rekeyed, Secrets, Session, SlotsAtReturn};
 use crate::device;
 use crate::error::{Error, Result, Rule};
 use crate::ledger::{Draft, StoredEntry};
 use crate::lifecycle::Person;
 use crate::model::*;
 use crate::time::{self, DayEnd};
+
+/// A return recorded, and what became of revoked people's slots in the vault on the medium.
+#[derive(Debug)]
+pub struct Returned {
+    pub entry: StoredEntry,
+    pub slots: SlotsAtReturn,
+}
 
 /// Where a medium's identity comes from at registration.
 #[derive(Debug, Clone)]
@@ -196,14 +203,16 @@ impl Session {
         self.act(medium, handler, body, secrets, "checkout")
     }
 
-    /// 返却: a custodian receives the medium back, recording what a data check found.
+    /// 返却: a custodian receives the medium back, recording what a data check found. Given the
+    /// mounted file system (`--path`), it also removes revoked people's key slots from the
+    /// vault on it, under the same passphrase (issue 14: revocation reaches the media).
     pub fn return_medium(
         &mut self,
         medium: &str,
         custodian: &str,
         source: ReturnSource,
         secrets: &mut dyn Secrets,
-    ) -> Result<StoredEntry> {
+    ) -> Result<Returned> {
         let actor = self.person(custodian)?;
         let number = self.medium(medium)?.number;
         let check = match &source {
@@ -220,13 +229,66 @@ impl Session {
                 self.whole_check(&number, p, device::identify_block(p)?.1)?
             }
         };
-        self.act(
-            &number.0,
-            &actor.id.0,
-            Body::Return(Return { check }),
-            secrets,
-            "return",
-        )
+        let body = Body::Return(Return { check });
+        let (mount, revoked) = match &source {
+            ReturnSource::Path(p) if crate::vault::exists(p) => {
+                match crate::vault::read_header(p).and_then(|h| self.revoked_in_header(&h)) {
+                    Ok(r) => (p.clone(), r),
+                    Err(e) => {
+                        let entry = self.act(&number.0, &actor.id.0, body, secrets, "return")?;
+                        let why = format!("its header cannot be read: {e}");
+                        let slots = SlotsAtReturn::Left {
+                            revoked: Vec::new(),
+                            why,
+                        };
+                        return Ok(Returned { entry, slots });
+                    }
+                }
+            }
+            _ => Default::default(),
+        };
+        if revoked.is_empty() {
+            let entry = self.act(&number.0, &actor.id.0, body, secrets, "return")?;
+            let slots = SlotsAtReturn::NoneRevoked;
+            return Ok(Returned { entry, slots });
+        }
+        self.return_and_rekey(&number, &actor, body, &mount, revoked, secrets)
+    }
+
+    /// Record the return, then remove the revoked slots with the same unlocked key. The return
+    /// stands whatever the re-key does; what is left is reported.
+    fn return_and_rekey(
+        &mut self,
+        number: &MediumNumber,
+        actor: &Person,
+        body: Body,
+        mount: &std::path::Path,
+        revoked: Vec<PersonId>,
+        secrets: &mut dyn Secrets,
+    ) -> Result<Returned> {
+        let draft = Draft {
+            medium: Some(number.clone()),
+            actor: Some(actor.id.clone()),
+            body,
+        };
+        let person = self.active_person(&actor.id.0)?;
+        self.precheck(&draft)?;
+        let signed = self.authenticate(&person, SignRole::Actor, secrets, "return")?;
+        let entry = self
+            .ledger
+            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))?;
+        let rekeyed = self
+            .check_vault_medium(number, mount)
+            .and_then(|()| self.rekey_signed(mount, number, &signed));
+        let slots = match rekeyed {
+            Ok(Rekeyed::Removed { entry, removed }) => SlotsAtReturn::Removed { entry, removed },
+            Ok(Rekeyed::NothingToRemove) => SlotsAtReturn::NoneRevoked,
+            Err(e) => SlotsAtReturn::Left {
+                revoked,
+                why: e.to_string(),
+            },
+        };
+        Ok(Returned { entry, slots })
     }
 
     /// The registered identity of a medium, if one was recorded.

@@ -48,6 +48,10 @@ pub enum Binding {
     /// the put that would have recorded the first died the same way. Their next put records
     /// the files.
     Unrecorded { writer: PersonId },
+    /// Ahead of the ledger, signed by an active custodian while the medium is in storage: a
+    /// re-key whose entry did not land. Only `vault rekey` by that custodian takes it, to
+    /// record it; everything else refuses it until then.
+    UnrecordedRekey { writer: PersonId },
 }
 
 impl Session {
@@ -65,6 +69,15 @@ impl Session {
                         seq: e.seq,
                         recipients: p.recipients,
                     })
+                }
+                Body::VaultRekey(k) => {
+                    if let Some(r) = live.as_mut().filter(|r| r.vault_id == k.vault_id) {
+                        r.manifest_sha256 = k.manifest_sha256;
+                        r.manifest_seq = Some(k.manifest_seq);
+                        r.writer = e.actor.clone().unwrap_or_else(|| PersonId(String::new()));
+                        r.seq = e.seq;
+                        r.recipients = k.recipients;
+                    }
                 }
                 Body::VaultErase(_) | Body::Wipe(_) | Body::Register(_) => live = None,
                 _ => {}
@@ -133,8 +146,19 @@ impl Session {
         Ok(())
     }
 
-    /// Whether the vault on the medium is the one the ledger last recorded for `number`.
+    /// Whether the vault on the medium is the one the ledger last recorded for `number`, or
+    /// puts ahead of it by the person who has it out.
     pub fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
+        match self.binding(number, v)? {
+            Binding::UnrecordedRekey { writer } => Err(Error::Vault(format!(
+                "the vault on {number} was re-keyed by {writer}, but the ledger has no record of it (the re-key was interrupted): {writer} runs `baitai vault rekey` on it again to record it"
+            ))),
+            b => Ok(b),
+        }
+    }
+
+    /// How the vault stands against the ledger, an unrecorded re-key included.
+    pub(super) fn binding(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
         let body = &v.manifest.body;
         if body.medium != number.0 || v.header.body.medium != number.0 {
             return Err(Error::Vault(format!(
@@ -169,6 +193,11 @@ impl Session {
                 writer: body.writer.clone(),
             });
         }
+        if ahead && recorded.is_some() && self.is_custodians_key_in_storage(number, v)? {
+            return Ok(Binding::UnrecordedRekey {
+                writer: body.writer.clone(),
+            });
+        }
         Err(Error::Vault(match recorded {
             Some(r) => format!(
                 "the vault's manifest (version {}, signed by {}) is not the one the ledger last recorded on {number} (entry #{} by {}): it was rolled back or re-signed",
@@ -191,8 +220,27 @@ impl Session {
                 Body::VaultPut(p) => p.vault_id == vault_id,
                 Body::VaultGet(g) => g.vault_id == vault_id,
                 Body::VaultErase(x) => x.vault_id == vault_id,
+                Body::VaultRekey(x) => x.vault_id == vault_id,
                 _ => false,
             }))
+    }
+
+    /// Whether the manifest is signed by an active custodian, with their key now, while the
+    /// medium is in storage.
+    fn is_custodians_key_in_storage(&self, number: &MediumNumber, v: &Vault) -> Result<bool> {
+        let body = &v.manifest.body;
+        let in_storage = matches!(
+            self.ledger.medium_state(number)?.map(|s| s.holding),
+            Some(Holding::InStorage)
+        );
+        if !in_storage {
+            return Ok(false);
+        }
+        Ok(self.directory()?.get(&body.writer).is_some_and(|p| {
+            p.is_active()
+                && p.has(crate::model::Role::Custodian)
+                && p.public_key.to_hex().eq_ignore_ascii_case(&body.writer_key)
+        }))
     }
 
     /// Whether the manifest is signed, with their key now, by the person who has the medium out.

@@ -7,6 +7,7 @@ mod auth;
 mod binding;
 mod inventory;
 mod people;
+mod rekey;
 mod vault;
 mod verify;
 mod wipe;
@@ -18,6 +19,7 @@ pub use auth::{key_binding, LoginNotice, Secrets, Signed};
 pub use binding::{Binding, RecordedVault, RevokedSlots};
 pub use inventory::Found;
 pub use people::*;
+pub use rekey::{Rekeyed, SlotsAtReturn};
 pub use vault::{
     check_new_vault_options, check_out_dir, select, sources, GetRequest, PutReport, PutRequest,
 };

@@ -303,10 +303,11 @@ impl Session {
         let mut v = if create {
             self.create_vault(req, number, signed, now)?
         } else {
-            let v = open_as(&req.mount, signed)?;
+            let mut v = open_as(&req.mount, signed)?;
             // Before anything is staged or deleted: an older or foreign manifest would make
             // this put drop the objects of every file added since.
             self.check_bound(number, &v)?;
+            v.settle()?;
             v
         };
         let staged = v.stage(
@@ -384,7 +385,7 @@ impl Session {
 
     /// The manifest's signer must be a person of this ledger with a key the ledger records
     /// for them (their key now, or one they held before a key change).
-    fn check_writer(&self, v: &Vault) -> Result<()> {
+    pub(super) fn check_writer(&self, v: &Vault) -> Result<()> {
         let m = &v.manifest.body;
         let known = self
             .ledger
@@ -485,6 +486,7 @@ impl Session {
             .rev()
             .find_map(|e| match e.body {
                 Body::VaultPut(p) if &p.vault_id == id => Some(p.manifest_sha256),
+                Body::VaultRekey(k) if &k.vault_id == id => Some(k.manifest_sha256),
                 _ => None,
             });
         if last.as_deref() == Some(hex::encode(v.manifest.file_hash).as_str()) {
@@ -592,7 +594,7 @@ pub fn check_out_dir(out: &Path) -> Result<()> {
 
 /// Open a vault as a person: with their key now, else with a key they held before a key
 /// change (vaults made for them before it still name that key in their slot).
-fn open_as(mount: &Path, signed: &Signed) -> Result<Vault> {
+pub(super) fn open_as(mount: &Path, signed: &Signed) -> Result<Vault> {
     let id = &signed.person.id;
     let mut refused = None;
     for key in std::iter::once(&signed.key).chain(signed.retired.iter().rev()) {

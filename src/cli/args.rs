@@ -664,6 +664,12 @@ pub enum VaultCmd {
         #[command(flatten)]
         auth: ActorAuth,
     },
+    /// Remove revoked people's key slots from the vault of a medium in storage, and record it
+    Rekey {
+        mount: PathBuf,
+        #[command(flatten)]
+        auth: ActorAuth,
+    },
 }
 
 #[derive(Debug, Args)]

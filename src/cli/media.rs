@@ -245,7 +245,8 @@ pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
         (_, _, Some(i)) => ReturnSource::Image(i),
         _ => ReturnSource::None,
     };
-    let e = s.return_medium(&a.medium, &a.auth.as_, src, &mut secrets)?;
+    let returned = s.return_medium(&a.medium, &a.auth.as_, src, &mut secrets)?;
+    let e = returned.entry;
     let check = match &e.body {
         crate::model::Body::Return(r) => check_text(&r.check, Lang::En),
         _ => String::new(),
@@ -260,7 +261,35 @@ pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
     if let (Some(o), false) = (out.as_mut(), clean) {
         o.human += "It will be issued again only after a verified wipe or a whole-medium check that finds nothing (000 10(4)ウ).\n";
     }
+    if let Some(o) = out.as_mut() {
+        slots_at_return(o, &returned.slots);
+    }
     Ok(out)
+}
+
+/// What became of revoked people's key slots in the vault on a returned medium.
+fn slots_at_return(o: &mut Output, slots: &crate::app::SlotsAtReturn) {
+    use crate::app::SlotsAtReturn;
+    let ids = super::vault::ids;
+    match slots {
+        SlotsAtReturn::NoneRevoked => {}
+        SlotsAtReturn::Removed { entry, removed } => {
+            o.human += &format!(
+                "Removed the key slots of {} (revoked) from the vault on it; entry #{}\n",
+                visible(&ids(removed)),
+                entry.seq
+            );
+            o.json["key_slots_removed"] = json!({"entry": entry.seq, "removed": removed});
+        }
+        SlotsAtReturn::Left { revoked, why } => {
+            o.human += &format!(
+                "Warning: the vault on it still holds key slots of revoked people ({}): {}\nRemove them with `baitai vault rekey MOUNT`.\n",
+                visible(&ids(revoked)),
+                visible(why)
+            );
+            o.json["key_slots_left"] = json!({"revoked": revoked, "why": why});
+        }
+    }
 }
 
 /// Run a two-person act (the actor and an approving custodian) and answer with what it recorded.

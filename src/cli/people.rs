@@ -2,6 +2,8 @@
 
 use serde_json::json;
 
+use crate::report::text::visible;
+
 use super::args::{InitArgs, PersonCmd};
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{self, AddPerson, InitRequest};
@@ -184,15 +186,29 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
         PersonCmd::Revoke(a) => {
             let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
             let p = session.person_revoke(&a.auth.as_, &a.person, &mut secrets)?;
-            let mut j = json!({"revoked": p.id});
+            // Read afresh: the vaults that still carry the slot of the person just revoked.
+            let media: Vec<String> = ctx
+                .reader()
+                .and_then(|r| r.revoked_slots())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|v| v.revoked.contains(&p.id))
+                .map(|v| v.medium.0)
+                .collect();
+            let mut j = json!({"revoked": p.id, "slots_in_vaults_of": media});
             show_notices(ctx, &session.notices, &mut j);
-            Ok(Some(Output::new(
-                format!(
-                    "Revoked {} ({}); their history stays in the ledger\n",
-                    p.name, p.id
-                ),
-                j,
-            )))
+            let mut human = format!(
+                "Revoked {} ({}); their history stays in the ledger\n",
+                p.name, p.id
+            );
+            if !media.is_empty() {
+                human += &format!(
+                    "Their key slot is still in the vaults of {} media: {}\nRemove it with `baitai vault rekey MOUNT` for each medium in storage; the others lose it when received back with `baitai return MEDIUM --path MOUNT`.\n",
+                    media.len(),
+                    visible(&media.join(", "))
+                );
+            }
+            Ok(Some(Output::new(human, j)))
         }
     }
 }

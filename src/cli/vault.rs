@@ -309,7 +309,50 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
             show_notices(ctx, &s.notices, &mut j);
             Ok(Some(Output::new(human, j)))
         }
+        VaultCmd::Rekey { mount, auth } => rekey(ctx, &mount, auth),
     }
+}
+
+fn rekey(
+    ctx: &Ctx,
+    mount: &std::path::Path,
+    auth: super::args::ActorAuth,
+) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(auth.passphrase_file, None, None, None)?;
+    let done = s.vault_rekey(mount, &auth.as_, &mut secrets)?;
+    let (human, mut j) = match done {
+        crate::app::Rekeyed::Removed { entry, removed } => {
+            let medium = entry
+                .medium
+                .as_ref()
+                .map(|m| m.0.clone())
+                .unwrap_or_default();
+            let who = crate::report::text::visible(&ids(&removed)).to_string();
+            (
+                format!(
+                    "Removed the key slots of {who} (revoked) from the vault of {medium}; entry #{}\n",
+                    entry.seq
+                ),
+                json!({"medium": medium, "entry": entry.seq, "removed": removed}),
+            )
+        }
+        crate::app::Rekeyed::NothingToRemove => (
+            "No revoked person holds a key slot in this vault: nothing to do.\n".to_string(),
+            json!({"entry": null, "removed": []}),
+        ),
+    };
+    show_notices(ctx, &s.notices, &mut j);
+    Ok(Some(Output::new(human, j)))
+}
+
+/// Person IDs as one comma-separated list.
+pub(super) fn ids(people: &[crate::model::PersonId]) -> String {
+    people
+        .iter()
+        .map(|p| p.0.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Who signed the manifest, for a reader without a ledger: the fingerprint to compare with

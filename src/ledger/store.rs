@@ -56,6 +56,8 @@ CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
     // 3: nothing in the tables changes, but person.unlock entries, person.passwd entries that
     // carry a new key and vault.put entries with a manifest_seq may now appear.
     "-- schema 3: person.unlock, rekeying person.passwd, vault.put manifest_seq",
+    // 4: nothing in the tables changes, but vault.rekey entries may now appear.
+    "-- schema 4: vault.rekey",
 ];
 
 /// The chain's tables and triggers (the first migration): the verified copy uses them too.

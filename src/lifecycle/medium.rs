@@ -255,6 +255,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                 ),
             }
         }
+        Body::VaultRekey(r) => permit_rekey(people, state, actor, r),
         Body::Lost(_) => {
             let p = people.active(actor)?;
             if !p.has(Role::Handler) && !p.has(Role::Custodian) {
@@ -282,6 +283,41 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         | Body::InventoryCheck(_) => refuse(
             Rule::NoMedium,
             "this kind of entry is about the ledger or the store, not one medium".into(),
+        ),
+    }
+}
+
+/// A custodian removes slots from the vault of a medium back in storage, and only the slots of
+/// people who are revoked.
+fn permit_rekey(
+    people: &Directory,
+    state: &MediumState,
+    actor: &PersonId,
+    r: &crate::model::VaultRekey,
+) -> Result<(), Refusal> {
+    people.require(actor, Role::Custodian, "re-key vaults")?;
+    if r.removed.is_empty() {
+        return refuse(Rule::Rekey, "a re-key removes at least one slot".into());
+    }
+    if let Some(p) = r
+        .removed
+        .iter()
+        .find(|p| people.get(p).is_none_or(|p| p.is_active()))
+    {
+        return refuse(
+            Rule::Rekey,
+            format!("{p} is not a revoked person: only a revoked person's slot is removed"),
+        );
+    }
+    match state.holding {
+        Holding::InStorage => Ok(()),
+        ref other => refuse(
+            Rule::NotInStorage,
+            format!(
+                "{} is {}; re-key its vault once it is back",
+                state.number,
+                other.as_str()
+            ),
         ),
     }
 }
@@ -526,7 +562,11 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
         }
         Body::Lost(_) => s.holding = Holding::Lost,
         // Recorded on the medium's form without changing where it is or what is on it.
-        Body::Copy(_) | Body::VaultPut(_) | Body::VaultGet(_) | Body::VaultErase(_) => {}
+        Body::Copy(_)
+        | Body::VaultPut(_)
+        | Body::VaultGet(_)
+        | Body::VaultErase(_)
+        | Body::VaultRekey(_) => {}
         Body::Register(_) => {}
         Body::LedgerInit(_)
         | Body::PersonAdd(_)

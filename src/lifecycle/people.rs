@@ -159,7 +159,8 @@ impl Directory {
             | Body::Wipe(_)
             | Body::VaultPut(_)
             | Body::VaultGet(_)
-            | Body::VaultErase(_) => Err(Refusal::new(
+            | Body::VaultErase(_)
+            | Body::VaultRekey(_) => Err(Refusal::new(
                 Rule::NoMedium,
                 "this kind of entry is about one medium and must name it",
             )),
@@ -318,7 +319,8 @@ impl Directory {
             | Body::Wipe(_)
             | Body::VaultPut(_)
             | Body::VaultGet(_)
-            | Body::VaultErase(_) => {}
+            | Body::VaultErase(_)
+            | Body::VaultRekey(_) => {}
         }
     }
 }

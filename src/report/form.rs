@@ -320,6 +320,17 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
                 "crypto-erased (key slots destroyed; a full wipe is still required)",
             )
             .to_string(),
+        Body::VaultRekey(k) => {
+            let removed: Vec<&str> = k.removed.iter().map(|p| p.0.as_str()).collect();
+            format!(
+                "{}: {}",
+                lang.t(
+                    "失効者の鍵スロット削除（再鍵）",
+                    "revoked people's key slots removed (re-key)"
+                ),
+                removed.join(", ")
+            )
+        }
         other => other.encode().map(|(k, _)| k).unwrap_or_default(),
     }
 }

@@ -28,6 +28,8 @@ use crate::model::{Classification, PersonId};
 const DIR: &str = "BAITAI";
 const HEADER_FILE: &str = "vault.hdr";
 const MANIFEST_FILE: &str = "vault.mf";
+/// The manifest of a new header, written before that header goes in (format.md §5.3).
+const NEXT_MANIFEST_FILE: &str = "vault.mf.next";
 const OBJECTS: &str = "obj";
 
 /// Where a vault lives on a mounted medium.
@@ -167,6 +169,33 @@ pub struct Vault {
     pub manifest: Manifest,
     /// The manifest file as published, so a put can put it back without reading the medium.
     manifest_raw: Vec<u8>,
+    /// The manifest was read from `vault.mf.next`: a header change was interrupted between
+    /// its two renames, and [`Vault::settle`] finishes it.
+    from_next: bool,
+}
+
+/// A header without some recipients' slots and the manifest signed again to match (the
+/// signature binds the header's hash), not yet published.
+pub struct Rekeyed {
+    header: Header,
+    manifest_raw: Vec<u8>,
+    manifest: Manifest,
+}
+
+impl Rekeyed {
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+}
+
+/// A vault's header and manifest files as they were, to put back with [`Vault::restore`].
+pub struct Published {
+    header: Vec<u8>,
+    manifest: Vec<u8>,
 }
 
 /// Objects written to the medium and the signed manifest that lists them, not yet published.
@@ -271,6 +300,7 @@ impl Vault {
             dk,
             manifest,
             manifest_raw: raw,
+            from_next: false,
         })
     }
 
@@ -298,20 +328,86 @@ impl Vault {
         .ok_or_else(|| Error::Auth("wrong passphrase or not a recipient of this vault".into()))?;
         header.check_mac(&dk)?;
         let dir = vault_dir(mount);
-        let raw = read_small(
-            &dir.join(MANIFEST_FILE),
-            format::MAX_MANIFEST,
-            "manifest",
-            |e| Error::Vault(format!("vault manifest is missing: {e}")),
-        )?;
-        let manifest = Manifest::decode(&raw, &header, &dk)?;
+        let (raw, manifest, from_next) = read_manifest(&dir, &header, &dk)?;
         Ok(Vault {
             dir,
             header,
             dk,
             manifest,
             manifest_raw: raw,
+            from_next,
         })
+    }
+
+    /// Finish a header change that was interrupted between its renames (the manifest was read
+    /// from `vault.mf.next`), or remove a `vault.mf.next` left by one interrupted before the
+    /// header went in. For writers, under [`lock_for_writing`].
+    pub fn settle(&mut self) -> Result<()> {
+        let next = self.dir.join(NEXT_MANIFEST_FILE);
+        if self.from_next {
+            fs::rename(&next, self.dir.join(MANIFEST_FILE)).map_err(Error::io(
+                "finish an interrupted change of the vault header",
+            ))?;
+            self.from_next = false;
+            return sync_dir(&self.dir);
+        }
+        match fs::symlink_metadata(&next) {
+            Ok(_) => {
+                fs::remove_file(&next).map_err(Error::io(format!("remove {}", next.display())))?;
+                sync_dir(&self.dir)
+            }
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The header without the recipient slots of `drop`, and the manifest signed again for it
+    /// by `signer` as the next version. The data key stays (format.md §5.3 says why).
+    pub fn without_recipients(
+        &self,
+        drop: &[PersonId],
+        signer: (&PersonId, &PersonKey),
+    ) -> Result<Rekeyed> {
+        let mut body = self.header.body.clone();
+        body.slots
+            .retain(|s| !matches!(s, Slot::Recipient { person, .. } if drop.contains(person)));
+        if body.slots.is_empty() {
+            return Err(Error::Vault(
+                "removing those key slots would leave nobody able to open the vault".into(),
+            ));
+        }
+        let header = Header::encode(body, &self.dk)?;
+        let mut m = self.manifest.body.clone();
+        m.seq += 1;
+        m.writer = signer.0.clone();
+        m.writer_key = signer.1.public().to_hex();
+        let (manifest_raw, manifest) = Manifest::encode(&m, &header, &self.dk, signer.1)?;
+        Ok(Rekeyed {
+            header,
+            manifest_raw,
+            manifest,
+        })
+    }
+
+    /// The header and manifest files as they stand, for [`Vault::restore`].
+    pub fn published(&self) -> Published {
+        Published {
+            header: self.header.raw.clone(),
+            manifest: self.manifest_raw.clone(),
+        }
+    }
+
+    /// Make a re-keyed header and its manifest the vault's ([`switch_header`]).
+    pub fn publish_rekeyed(&mut self, r: Rekeyed) -> Result<()> {
+        switch_header(&self.dir, &r.header.raw, &r.manifest_raw)?;
+        self.header = r.header;
+        self.manifest = r.manifest;
+        self.manifest_raw = r.manifest_raw;
+        Ok(())
+    }
+
+    /// Put back a header and manifest that [`Vault::publish_rekeyed`] replaced, the same way.
+    pub fn restore(&self, p: &Published) -> Result<()> {
+        switch_header(&self.dir, &p.header, &p.manifest)
     }
 
     pub fn files(&self) -> &[FileEntry] {
@@ -428,6 +524,8 @@ impl Vault {
     /// stay until [`Vault::remove_unlisted`], so the previous manifest can still be restored.
     pub fn publish(&mut self, staged: Staged) -> Result<Vec<FileEntry>> {
         write_atomic(&self.dir.join(MANIFEST_FILE), &staged.raw)?;
+        // `vault.mf` now goes with the header; whatever `vault.mf.next` holds is stale.
+        self.from_next = false;
         self.manifest = staged.manifest;
         self.manifest_raw = staged.raw;
         Ok(staged.added)
@@ -503,6 +601,9 @@ impl Vault {
     /// Remove the objects the manifest does not list: those of replaced files, and those left
     /// by an interrupted or failed `put`.
     pub fn remove_unlisted(&self) {
+        if !self.from_next {
+            let _ = fs::remove_file(self.dir.join(NEXT_MANIFEST_FILE));
+        }
         let keep: HashSet<&str> = self.files().iter().map(|f| f.object.as_str()).collect();
         if let Ok(rd) = fs::read_dir(self.dir.join(OBJECTS)) {
             for e in rd.flatten() {
@@ -611,7 +712,7 @@ impl Vault {
     pub fn erase(mount: &Path) -> Result<Header> {
         let header = read_header(mount)?;
         let dir = vault_dir(mount);
-        for name in [HEADER_FILE, MANIFEST_FILE] {
+        for name in [HEADER_FILE, MANIFEST_FILE, NEXT_MANIFEST_FILE] {
             let p = dir.join(name);
             let Ok(meta) = fs::symlink_metadata(&p) else {
                 continue;
@@ -626,6 +727,46 @@ impl Vault {
         sync_dir(&dir)?;
         Ok(header)
     }
+}
+
+/// The manifest that goes with the header: `vault.mf`, or, when that does not authenticate
+/// against it, `vault.mf.next` (a header change interrupted between its renames). Returns the
+/// file, the manifest and whether it came from `vault.mf.next`.
+fn read_manifest(dir: &Path, header: &Header, dk: &DataKey) -> Result<(Vec<u8>, Manifest, bool)> {
+    let read = |name: &str| {
+        read_small(&dir.join(name), format::MAX_MANIFEST, "manifest", |e| {
+            Error::Vault(format!("vault manifest is missing: {e}"))
+        })
+    };
+    let current = read(MANIFEST_FILE).and_then(|raw| {
+        let m = Manifest::decode(&raw, header, dk)?;
+        Ok((raw, m))
+    });
+    let err = match current {
+        Ok((raw, m)) => return Ok((raw, m, false)),
+        Err(e) => e,
+    };
+    if fs::symlink_metadata(dir.join(NEXT_MANIFEST_FILE)).is_err() {
+        return Err(err);
+    }
+    let raw = read(NEXT_MANIFEST_FILE)?;
+    match Manifest::decode(&raw, header, dk) {
+        Ok(m) => Ok((raw, m, true)),
+        Err(_) => Err(err),
+    }
+}
+
+/// Replace header and manifest, which must change together (the manifest's signature binds the
+/// header's hash): the manifest goes to `vault.mf.next`, then the header is renamed into place,
+/// then the manifest. Interrupted after the header, [`read_manifest`] finds the manifest in
+/// `vault.mf.next`; before it, the old pair stands.
+fn switch_header(dir: &Path, header: &[u8], manifest: &[u8]) -> Result<()> {
+    let next = dir.join(NEXT_MANIFEST_FILE);
+    write_atomic(&next, manifest)?;
+    write_atomic(&dir.join(HEADER_FILE), header)?;
+    fs::rename(&next, dir.join(MANIFEST_FILE))
+        .map_err(Error::io("put the vault's new manifest in place"))?;
+    sync_dir(dir)
 }
 
 /// Create `dir` and any missing parents as 0700: decrypted files are protected information, and

@@ -1061,3 +1061,144 @@ fn a_newer_version_of_any_file_says_newer_format() {
         "{err}"
     );
 }
+
+fn open_as_writer(mount: &Path, c: &Cast) -> Result<Vault> {
+    Vault::open(
+        mount,
+        Opener::Person {
+            id: &c.writer.0,
+            key: &c.writer.1,
+        },
+    )
+}
+
+#[test]
+fn removing_a_slot_locks_that_recipient_out_and_keeps_the_files() {
+    let (_d, mount, c) = fresh();
+    let mut v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let escrow = Opener::Person {
+        id: &c.escrow.0,
+        key: &c.escrow.1,
+    };
+    assert!(Vault::open(&mount, escrow).is_ok());
+    let next = v
+        .without_recipients(
+            std::slice::from_ref(&c.escrow.0),
+            (&c.writer.0, &c.writer.1),
+        )
+        .unwrap();
+    assert_eq!(next.manifest().body.seq, v.manifest.body.seq + 1);
+    v.publish_rekeyed(next).unwrap();
+    let escrow = Opener::Person {
+        id: &c.escrow.0,
+        key: &c.escrow.1,
+    };
+    assert!(matches!(Vault::open(&mount, escrow), Err(Error::Auth(_))));
+    let w = open_as_writer(&mount, &c).unwrap();
+    assert_eq!(read_all(&w), vec![("a.txt".to_string(), b"alpha".to_vec())]);
+    assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_ok());
+    assert!(!vault_dir(&mount).join(NEXT_MANIFEST_FILE).exists());
+}
+
+#[test]
+fn a_header_change_killed_between_its_renames_is_read_and_finished() {
+    let (_d, mount, c) = fresh();
+    let v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let next = v
+        .without_recipients(
+            std::slice::from_ref(&c.escrow.0),
+            (&c.writer.0, &c.writer.1),
+        )
+        .unwrap();
+    let dir = vault_dir(&mount);
+    // What `switch_header` leaves when killed after the header went in.
+    write_atomic(&dir.join(NEXT_MANIFEST_FILE), &next.manifest_raw).unwrap();
+    write_atomic(&dir.join(HEADER_FILE), &next.header.raw).unwrap();
+    let mut w = open_as_writer(&mount, &c).unwrap();
+    assert!(w.from_next);
+    assert_eq!(w.manifest.file_hash, next.manifest().file_hash);
+    assert_eq!(read_all(&w), vec![("a.txt".to_string(), b"alpha".to_vec())]);
+    w.settle().unwrap();
+    assert!(!dir.join(NEXT_MANIFEST_FILE).exists());
+    let again = open_as_writer(&mount, &c).unwrap();
+    assert!(!again.from_next);
+    assert_eq!(again.manifest.file_hash, next.manifest().file_hash);
+}
+
+#[test]
+fn a_header_change_killed_before_the_header_leaves_the_old_pair() {
+    let (_d, mount, c) = fresh();
+    let v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let old = v.manifest.file_hash;
+    let next = v
+        .without_recipients(
+            std::slice::from_ref(&c.escrow.0),
+            (&c.writer.0, &c.writer.1),
+        )
+        .unwrap();
+    let dir = vault_dir(&mount);
+    write_atomic(&dir.join(NEXT_MANIFEST_FILE), &next.manifest_raw).unwrap();
+    let mut w = open_as_writer(&mount, &c).unwrap();
+    assert!(!w.from_next);
+    assert_eq!(w.manifest.file_hash, old);
+    // The stale next manifest goes with the next writer.
+    w.settle().unwrap();
+    assert!(!dir.join(NEXT_MANIFEST_FILE).exists());
+    assert_eq!(open_as_writer(&mount, &c).unwrap().manifest.file_hash, old);
+}
+
+#[test]
+fn restore_puts_the_old_header_and_manifest_back() {
+    let (_d, mount, c) = fresh();
+    let mut v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let before = v.published();
+    let old = v.manifest.file_hash;
+    let next = v
+        .without_recipients(
+            std::slice::from_ref(&c.escrow.0),
+            (&c.writer.0, &c.writer.1),
+        )
+        .unwrap();
+    v.publish_rekeyed(next).unwrap();
+    v.restore(&before).unwrap();
+    let escrow = Opener::Person {
+        id: &c.escrow.0,
+        key: &c.escrow.1,
+    };
+    assert_eq!(Vault::open(&mount, escrow).unwrap().manifest.file_hash, old);
+}
+
+#[test]
+fn removing_every_slot_is_refused() {
+    let (_d, mount, c) = fresh();
+    let mut nv = new_vault(&c, Cipher::Aes256Gcm);
+    nv.escrow.clear();
+    nv.passphrase = None;
+    let v = Vault::create(&mount, nv).unwrap();
+    assert!(v
+        .without_recipients(
+            std::slice::from_ref(&c.writer.0),
+            (&c.writer.0, &c.writer.1)
+        )
+        .is_err());
+}

@@ -1,0 +1,241 @@
+//! Revoked people's key slots removed from the vaults of media back in storage (`vault rekey`,
+//! and `return --path` on its own), each removal recorded as a `vault.rekey` entry.
+//!
+//! A revoked custodian keeps their escrow slot in every vault made while they were active and
+//! could open it offline with their own passphrase. Removing the slot rewrites the header and
+//! signs the manifest again (its signature binds the header); the data key stays, since a vault
+//! back in storage is never written again before a wipe (docs/format.md §5.3).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::binding::Binding;
+use super::vault::open_as;
+use super::{Secrets, Session, Signed};
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, StoredEntry};
+use crate::model::{Body, MediumNumber, PersonId, SignRole, VaultRekey};
+use crate::vault::{self, Header, Slot, Vault};
+
+/// What a re-key did.
+#[derive(Debug)]
+pub enum Rekeyed {
+    /// The slots were removed and the `vault.rekey` entry committed.
+    Removed {
+        entry: Box<StoredEntry>,
+        removed: Vec<PersonId>,
+    },
+    /// No revoked person holds a slot: nothing was written.
+    NothingToRemove,
+}
+
+/// What became of revoked people's slots on a medium received back with `--path`.
+#[derive(Debug)]
+pub enum SlotsAtReturn {
+    /// The vault (if any) carries no revoked person's slot.
+    NoneRevoked,
+    Removed {
+        entry: Box<StoredEntry>,
+        removed: Vec<PersonId>,
+    },
+    /// The return is recorded but the slots are still there, and why.
+    Left { revoked: Vec<PersonId>, why: String },
+}
+
+impl Session {
+    /// The revoked people who hold a recipient slot in this header (read without a key).
+    pub fn revoked_in_header(&self, header: &Header) -> Result<Vec<PersonId>> {
+        let dir = self.directory()?;
+        Ok(header
+            .body
+            .slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Recipient { person, .. } => Some(person),
+                Slot::Passphrase { .. } => None,
+            })
+            .filter(|p| dir.get(p).is_some_and(|p| !p.is_active()))
+            .cloned()
+            .collect())
+    }
+
+    /// Remove every revoked person's slot from the vault at `mount`, as `custodian`.
+    pub fn vault_rekey(
+        &mut self,
+        mount: &Path,
+        custodian: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<Rekeyed> {
+        let header = vault::read_header(mount)?;
+        let number = self.medium(&header.body.medium)?.number;
+        self.check_vault_medium(&number, mount)?;
+        let person = self.active_person(custodian)?;
+        let revoked = self.revoked_in_header(&header)?;
+        if !revoked.is_empty() {
+            // The rules first (a custodian, the medium in storage), before any passphrase.
+            self.precheck(&Draft {
+                medium: Some(number.clone()),
+                actor: Some(person.id.clone()),
+                body: rekey_body(&header, &header.body.vault_id, revoked, String::new(), 0),
+            })?;
+        }
+        let signed = self.authenticate(&person, SignRole::Actor, secrets, "vault rekey")?;
+        self.rekey_signed(mount, &number, &signed)
+    }
+
+    /// Open the vault with the custodian's own slot, check it against the ledger, and remove
+    /// the revoked people's slots inside the ledger's write transaction (as a put publishes).
+    pub(super) fn rekey_signed(
+        &mut self,
+        mount: &Path,
+        number: &MediumNumber,
+        signed: &Signed,
+    ) -> Result<Rekeyed> {
+        let _lock = vault::lock_for_writing(mount)?;
+        let mut v = open_as(mount, signed)?;
+        self.check_writer(&v)?;
+        match self.binding(number, &v)? {
+            Binding::Recorded => {}
+            Binding::UnrecordedRekey { writer } if writer == signed.person.id => {
+                return self.record_interrupted(number, &mut v, signed);
+            }
+            Binding::UnrecordedRekey { writer } | Binding::Unrecorded { writer } => {
+                return Err(Error::Vault(format!(
+                    "the vault on {number} holds a version by {writer} that the ledger has no record of; it cannot be re-keyed by {} until that is recorded",
+                    signed.person.id
+                )))
+            }
+        }
+        v.settle()?;
+        let removed = self.revoked_in_header(&v.header)?;
+        if removed.is_empty() {
+            return Ok(Rekeyed::NothingToRemove);
+        }
+        let next = v.without_recipients(&removed, (&signed.person.id, &signed.key))?;
+        let draft = self.rekey_draft(number, signed, &v, next.header(), next.manifest(), &removed);
+        let before = v.published();
+        let mut published = false;
+        let committed = self.ledger.write(|w| {
+            let entry = w.commit(draft, &[(SignRole::Actor, &signed.key)])?;
+            // Set first: the switch can fail after its first rename, and putting the old pair
+            // back is harmless if nothing was renamed.
+            published = true;
+            v.publish_rekeyed(next)?;
+            Ok(entry)
+        });
+        match committed {
+            Ok(entry) => Ok(Rekeyed::Removed {
+                entry: Box::new(entry),
+                removed,
+            }),
+            Err(e) => {
+                if published {
+                    v.restore(&before)?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Record a re-key by this same custodian that went onto the medium but whose entry did
+    /// not commit: the slots the ledger still lists that the header no longer holds.
+    fn record_interrupted(
+        &mut self,
+        number: &MediumNumber,
+        v: &mut Vault,
+        signed: &Signed,
+    ) -> Result<Rekeyed> {
+        let listed = self
+            .recorded_vault(number)?
+            .map(|r| r.recipients)
+            .unwrap_or_default();
+        let now = slot_holders(&v.header);
+        let removed: Vec<PersonId> = listed.into_iter().filter(|p| !now.contains(p)).collect();
+        if removed.is_empty() {
+            return Err(Error::Vault(format!(
+                "the vault on {number} is a version by {} that removes no slot the ledger records: it was re-signed, not re-keyed",
+                signed.person.id
+            )));
+        }
+        let recorded: BTreeSet<(String, u64)> = self
+            .recorded_files(number)?
+            .into_iter()
+            .map(|f| (f.name, f.size))
+            .collect();
+        let listed: BTreeSet<(String, u64)> =
+            v.files().iter().map(|f| (f.name.clone(), f.size)).collect();
+        if recorded != listed {
+            return Err(Error::Vault(format!(
+                "the vault on {number} is a version by {} whose files are not the ones the ledger records: it was re-signed, not re-keyed",
+                signed.person.id
+            )));
+        }
+        let draft = self.rekey_draft(number, signed, v, &v.header, &v.manifest, &removed);
+        let entry = self
+            .ledger
+            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))?;
+        v.settle()?;
+        Ok(Rekeyed::Removed {
+            entry: Box::new(entry),
+            removed,
+        })
+    }
+
+    fn rekey_draft(
+        &self,
+        number: &MediumNumber,
+        signed: &Signed,
+        v: &Vault,
+        header: &Header,
+        manifest: &vault::Manifest,
+        removed: &[PersonId],
+    ) -> Draft {
+        Draft {
+            medium: Some(number.clone()),
+            actor: Some(signed.person.id.clone()),
+            body: rekey_body(
+                header,
+                &v.header.body.vault_id,
+                removed.to_vec(),
+                hex::encode(manifest.file_hash),
+                manifest.body.seq,
+            ),
+        }
+    }
+}
+
+fn slot_holders(header: &Header) -> Vec<PersonId> {
+    header
+        .body
+        .slots
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Recipient { person, .. } => Some(person.clone()),
+            Slot::Passphrase { .. } => None,
+        })
+        .collect()
+}
+
+fn rekey_body(
+    header: &Header,
+    vault_id: &str,
+    removed: Vec<PersonId>,
+    manifest_sha256: String,
+    manifest_seq: u64,
+) -> Body {
+    Body::VaultRekey(VaultRekey {
+        vault_id: vault_id.to_string(),
+        recipients: slot_holders(header)
+            .into_iter()
+            .filter(|p| !removed.contains(p))
+            .collect(),
+        removed,
+        passphrase_slot: header
+            .body
+            .slots
+            .iter()
+            .any(|s| matches!(s, Slot::Passphrase { .. })),
+        manifest_sha256,
+        manifest_seq,
+    })
+}
