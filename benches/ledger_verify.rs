@@ -261,6 +261,7 @@ fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<(
             checkout.push(secs);
         }
     }
+    let (put, get) = put_and_get(tmp, &pass, &m(candidate), &time)?;
     let stocktake = inventory(ledger, tmp)?;
     let version = time(vec!["--version".into()])?;
     println!("baitai --version (process start): {:.1} ms", version * 1e3);
@@ -270,11 +271,52 @@ fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<(
         "checkout (fast test KDF):         {:.1} ms",
         median(checkout)
     );
+    println!("put of 1 byte (fast test KDF):    {put:.1} ms");
+    println!("get of 1 byte (fast test KDF):    {get:.1} ms");
     println!(
         "inventory check (100,000 scanned): {:.1} ms",
         stocktake * 1e3
     );
     Ok(())
+}
+
+/// Median wall time of `put` and of `get` of a one-byte file, on a medium the handler has
+/// out: every check of the vault against the ledger, the key derivation left out.
+fn put_and_get(
+    tmp: &std::path::Path,
+    pass: &str,
+    medium: &str,
+    time: &dyn Fn(Vec<String>) -> baitai::Result<f64>,
+) -> baitai::Result<(f64, f64)> {
+    let mount = tmp.join("mnt");
+    std::fs::create_dir_all(&mount).map_err(baitai::Error::io("create the mount"))?;
+    let auth = ["--as", "handler", "--passphrase-file", pass].map(String::from);
+    let mut put = Vec::new();
+    let mut get = Vec::new();
+    // The first put creates the vault; it is not counted.
+    for i in 0..6 {
+        let file = tmp.join(format!("f{i}.txt"));
+        std::fs::write(&file, "x").map_err(baitai::Error::io("write"))?;
+        let mut args: Vec<String> = ["-q", "put"].map(String::from).to_vec();
+        args.extend([mount.display().to_string(), file.display().to_string()]);
+        args.extend(["--medium".to_string(), medium.to_string()]);
+        args.extend(auth.clone());
+        let secs = time(args)?;
+        if i > 0 {
+            put.push(secs);
+        }
+        let out = tmp.join(format!("out{i}"));
+        let mut args: Vec<String> = ["-q", "get"].map(String::from).to_vec();
+        args.extend([mount.display().to_string(), format!("f{i}.txt")]);
+        args.extend(["--out".to_string(), out.display().to_string()]);
+        args.extend(auth.clone());
+        get.push(time(args)?);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2] * 1e3
+    };
+    Ok((median(put), median(get)))
 }
 
 /// One `inventory check` of 100,000 scanned numbers from stdin (the ledger's media first, then
