@@ -1,6 +1,7 @@
 //! Real block devices: loop devices (`losetup`) standing in for USB sticks. These tests need
 //! root and a kernel that lends loop devices; they print why they skip otherwise.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

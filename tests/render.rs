@@ -5,6 +5,7 @@
 //! it; `.ci/run` runs that). The pictures are kept in `target/render/` to be looked at:
 //! `BAITAI_RENDER_KEEP=0` keeps nothing.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

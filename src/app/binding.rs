@@ -210,19 +210,25 @@ impl Session {
         }))
     }
 
-    /// Whether any entry of `number` ever named this vault.
+    /// Whether the ledger knows this vault on `number` from a put, a re-key or an erase, or
+    /// from a read in an earlier life of the medium (before a wipe or an erase). A read of the
+    /// vault as it stands now does not count: it may be the unrecorded first put being read
+    /// back before the next put records it.
     fn ever_recorded(&self, number: &MediumNumber, vault_id: &str) -> Result<bool> {
-        Ok(self
-            .ledger
-            .medium_entries(number)?
-            .iter()
-            .any(|e| match &e.body {
-                Body::VaultPut(p) => p.vault_id == vault_id,
-                Body::VaultGet(g) => g.vault_id == vault_id,
-                Body::VaultErase(x) => x.vault_id == vault_id,
-                Body::VaultRekey(x) => x.vault_id == vault_id,
-                _ => false,
-            }))
+        let mut read = false;
+        for e in self.ledger.medium_entries(number)? {
+            match &e.body {
+                Body::VaultPut(p) if p.vault_id == vault_id => return Ok(true),
+                Body::VaultRekey(k) if k.vault_id == vault_id => return Ok(true),
+                Body::VaultErase(x) if x.vault_id == vault_id => return Ok(true),
+                Body::VaultGet(g) if g.vault_id == vault_id => read = true,
+                Body::VaultErase(_) | Body::WipeStart(_) | Body::Wipe(_) if read => {
+                    return Ok(true)
+                }
+                _ => {}
+            }
+        }
+        Ok(false)
     }
 
     /// Whether the manifest is signed by an active custodian, with their key now, while the

@@ -2,8 +2,7 @@
 //! forges, rolls back or replaces the ledger, and every command (not only `ledger verify`)
 //! refuses with exit 5 before it acts, reads or prints anything.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
@@ -220,7 +219,7 @@ fn a_ledger_rebuilt_with_the_same_names_is_refused_until_accepted() {
     let m = env.register();
     // The forger builds a fresh ledger elsewhere with the same organisation and names,
     // and puts it in place of the real one.
-    let other = Env::new();
+    let other = Env::built();
     drop_wal(&env);
     std::fs::copy(&other.ledger, &env.ledger).unwrap();
     assert_refused(&env, &["person", "list"], None);
@@ -962,7 +961,7 @@ fn a_ledger_replaced_by_a_symlink_to_a_rebuilt_one_is_refused() {
     let env = Env::new();
     let m = env.register();
     env.ok(&["medium", "show", &m]); // pinned and checkpointed
-    let other = Env::new();
+    let other = Env::built();
     let planted = env.path("ledger-new.db");
     std::fs::copy(&other.ledger, &planted).unwrap();
     drop_wal(&env);
@@ -983,7 +982,7 @@ fn a_certificate_from_a_replaced_ledger_is_refused() {
     let m = env.register();
     env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
     // The forger's own ledger: same organisation and names, the medium destroyed.
-    let other = Env::new();
+    let other = Env::built();
     let fm = other.register();
     assert_eq!(fm, m);
     other.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);

@@ -1,12 +1,10 @@
 //! `report certificate`: the sanitization and destruction certificates of a medium, in every
 //! format and both languages, checked against the ledger they are printed from.
 
-mod common;
-
 use std::sync::atomic::AtomicBool;
 
-use common::world::World;
-use common::*;
+use crate::common::world::World;
+use crate::common::*;
 use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 
@@ -438,15 +436,15 @@ fn args_of(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
-/// Wipe an image through the library, as `tests/wipe.rs` does, planting a wrong byte after
+/// Wipe an image through the library, as `tests/it/wipe.rs` does, planting a wrong byte after
 /// the overwrite (`plant`) or stopping before the first chunk (`stop`).
 fn library_wipe(env: &Env, m: &str, img: &str, plant: Option<u64>, stop: bool) {
-    use baitai::app::{Session, WipeRequest, WipeTarget};
+    use baitai::app::{WipeRequest, WipeTarget};
     use baitai::device::io::{AlignedBuf, Medium, ALIGN};
     use baitai::model::WipeMethod;
     use baitai::wipe::{Control, Phase};
 
-    let mut s = Session::open(&env.ledger).unwrap();
+    let mut s = env.session();
     let req = WipeRequest {
         target: WipeTarget::Image(img.into()),
         method: WipeMethod::Zero,

@@ -1,12 +1,10 @@
 //! The incident report (000 12) and the audit report (000 10(11)イ) on a ledger with every
 //! kind of entry.
 
-mod common;
-
 use std::sync::OnceLock;
 
-use common::world::World;
-use common::*;
+use crate::common::world::World;
+use crate::common::*;
 use serde_json::Value;
 
 /// One world for the read-only checks: building it takes a few dozen commands.

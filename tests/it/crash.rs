@@ -4,15 +4,13 @@
 //! Trials per run: `BAITAI_CRASH_TRIALS` (default 60 for put, 60 for appends, 12 for wipe).
 //! The random seed is printed; `BAITAI_CRASH_SEED` repeats a run.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
@@ -693,5 +691,32 @@ fn two_puts_the_ledger_missed_in_a_row_are_recorded_by_the_next_one() {
     let id = baitai::vault::read_header(&mount).unwrap().body.vault_id;
     let all = ["t001.bin", "t002.bin", "t003.bin", "t004.bin"].map(String::from);
     assert_eq!(recorded_names(&env, &id), BTreeSet::from(all));
+    assert_eq!(env.verify_code().0, 0);
+}
+
+/// Found by the crash harness: a first put (the one that creates the vault) missed by the
+/// ledger, then read back with `get` (which records the vault's ID), was taken for an erased
+/// vault copied back, and every later put was refused.
+#[test]
+fn a_first_put_the_ledger_missed_and_read_back_is_recorded_by_the_next_one() {
+    let env = Env::new();
+    let medium = env.register();
+    env.ok_as(&["checkout", &medium, "--purpose", "crash test"], HANDLER);
+    let mount = env.path("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    put_missed_by_the_ledger(&env, &medium, &mount, 1, 10);
+    let out = env.path("out");
+    let mount_s = mount.to_str().unwrap();
+    env.ok_as(
+        &["get", mount_s, "t001.bin", "--out", out.to_str().unwrap()],
+        CUSTODIAN,
+    );
+    put_to_end(&env, &medium, &mount, 2, 20);
+    let v = last_put_payload(&env);
+    assert_eq!(
+        v["unrecorded"],
+        serde_json::json!([{"name": "t001.bin", "size": 10}]),
+        "{v}"
+    );
     assert_eq!(env.verify_code().0, 0);
 }

@@ -3,12 +3,10 @@
 //!
 //! Entries per writer: `BAITAI_CONCURRENCY_ENTRIES` (default 200).
 
-mod common;
-
 use std::process::{Output, Stdio};
 use std::sync::Barrier;
 
-use common::*;
+use crate::common::*;
 
 const WRITERS: usize = 4;
 

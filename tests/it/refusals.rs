@@ -2,8 +2,7 @@
 //! authentication, 2 usage), one clear line on stderr naming the rule and its reason, and a
 //! ledger that did not change — except for a wrong passphrase, which is recorded.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use serde_json::Value;
 

@@ -2,11 +2,9 @@
 //! wipe, every refusal comes before a byte is written, a failed read-back or a stopped wipe
 //! never leaves a medium clean.
 
-mod common;
-
 use std::sync::atomic::AtomicBool;
 
-use common::*;
+use crate::common::*;
 use sha2::{Digest, Sha256};
 
 fn image(env: &Env, name: &str, bytes: usize) -> String {
@@ -206,7 +204,7 @@ fn every_refusal_comes_before_a_byte_is_written() {
 /// and the read-back: the record says exactly where, and the medium must be destroyed.
 #[test]
 fn a_planted_byte_fails_verification_at_its_exact_offset() {
-    use baitai::app::{Session, WipeRequest, WipeTarget};
+    use baitai::app::{WipeRequest, WipeTarget};
     use baitai::device::io::{AlignedBuf, Medium, ALIGN};
     use baitai::model::WipeMethod;
     use baitai::wipe::{Control, Phase};
@@ -215,7 +213,7 @@ fn a_planted_byte_fails_verification_at_its_exact_offset() {
     let img = image(&env, "m.img", 4 << 20);
     let m = returned_with_data(&env, &img);
     const AT: u64 = 3_333_333;
-    let mut s = Session::open(&env.ledger).unwrap();
+    let mut s = env.session();
     let req = WipeRequest {
         target: WipeTarget::Image(img.clone().into()),
         method: WipeMethod::Random,
@@ -276,6 +274,9 @@ fn a_planted_byte_fails_verification_at_its_exact_offset() {
 fn spawn_wipe(env: &Env, m: &str, img: &str) -> std::process::Child {
     let p = env.pass(CUSTODIAN);
     std::process::Command::new(env!("CARGO_BIN_EXE_baitai"))
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_STATE_HOME")
+        .env("HOME", env.dir.path())
         .args(["--json", "--ledger", env.ledger.to_str().unwrap()])
         .args([
             "wipe", m, "--image", img, "--method", "random", "--yes", "--as", CUSTODIAN,
@@ -303,10 +304,13 @@ fn wait_for_start(env: &Env, child: &mut std::process::Child) {
         if n > 0 {
             return;
         }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the wipe ended before it started"
-        );
+        if child.try_wait().unwrap().is_some() {
+            let mut err = String::new();
+            if let Some(e) = child.stderr.as_mut() {
+                std::io::Read::read_to_string(e, &mut err).unwrap();
+            }
+            panic!("the wipe ended before it started: {err}");
+        }
         assert!(
             std::time::Instant::now() < deadline,
             "the wipe never started"

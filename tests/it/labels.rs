@@ -1,14 +1,13 @@
 //! `medium label`: boxed text labels and A4 sheets of HTML labels whose QR codes read back
 //! as the medium numbers.
 
-mod common;
-mod qr;
+use crate::qr;
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use common::world::World;
-use common::*;
+use crate::common::world::World;
+use crate::common::*;
 use unicode_width::UnicodeWidthStr;
 
 const ORG: &str = "防衛装備テスト株式会社";

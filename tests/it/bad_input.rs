@@ -5,8 +5,7 @@
 //! as they were — except a wrong passphrase, which adds exactly one unsigned
 //! `person.auth_failure` entry.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -252,7 +251,7 @@ fn vault_on_tmpfs(w: &World, from: &str, read_only: bool) -> Setup {
 }
 
 /// A copy of the ledger whose last entry is dated 2099, as if the clock had been set back: the
-/// forger drops the append-only triggers first (see tests/tamper.rs).
+/// forger drops the append-only triggers first (see tests/it/tamper.rs).
 fn clock_behind(w: &World) -> Setup {
     let copy = w.scratch("clock.db");
     Connection::open(&w.env.ledger)
@@ -663,7 +662,7 @@ const CASES: &[Case] = &[
     case("report inventory: unknown --format", nothing, |_, _| s(&["report", "inventory", "--format", "xlsx"]), 2, "invalid value 'xlsx'"),
     case("demo: --keep an existing directory", nothing, |w, _| s(&["demo", "--keep", &w.path("mnt")]), 2, "give --keep a new directory"),
     // The last entry re-dated by editing the file: that is tampering, so nothing may be
-    // appended, not even a failure. (A clock really set back is tests/trust.rs
+    // appended, not even a failure. (A clock really set back is tests/it/trust.rs
     // `a_clock_set_back_is_refused_and_records_nothing`, under faketime.)
     case("re-dated last entry: checkout", clock_behind, |w, t| [s(&["--ledger", &t.arg]), checkout(w, &w.fresh, "設計", HANDLER)].concat(), 5, "fails verification"),
     case("re-dated last entry: medium register", clock_behind, |w, t| [s(&["--ledger", &t.arg, "medium", "register", "--class", "C3"]), as_(w, CUSTODIAN)].concat(), 5, "fails verification"),

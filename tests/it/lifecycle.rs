@@ -1,10 +1,8 @@
 //! End-to-end: the rows of 別紙様式第2 through the real binary, printouts, people, demo.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 
-use common::*;
+use crate::common::*;
 
 const EVERY_COLUMN_JA: [&str; 18] = [
     "可搬記憶媒体管理簿",

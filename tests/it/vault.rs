@@ -1,11 +1,9 @@
 //! The vault through the real binary: put, ls, get, verify, erase, and what the ledger records.
 
-mod common;
-
 use std::fs;
 use std::path::PathBuf;
 
-use common::*;
+use crate::common::*;
 
 /// A ledger with a medium checked out by the handler, a mount directory and a source tree.
 struct Setup {

@@ -1,11 +1,9 @@
 //! `completions` and `man`: generated from the command definitions, without a ledger.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command as Process;
 
-use common::Env;
+use crate::common::Env;
 
 /// Run without `--json` in a directory with no ledger; expect success; return stdout.
 fn stdout(env: &Env, args: &[&str]) -> String {

@@ -1,9 +1,7 @@
 //! `inventory check`: the store compared with the ledger, recorded as a signed entry.
 
-mod common;
-
-use common::world::World;
-use common::*;
+use crate::common::world::World;
+use crate::common::*;
 use serde_json::Value;
 
 fn check(w: &World, present: &str, extra: &[&str]) -> Value {

@@ -1,10 +1,8 @@
 //! The shared ledger with every kind of entry builds, and holds every kind.
 
-mod common;
-
 #[test]
 fn the_world_holds_every_kind_of_entry() {
-    let w = common::world::World::new();
+    let w = crate::common::world::World::new();
     let c = rusqlite::Connection::open(&w.env.ledger).unwrap();
     let mut q = c.prepare("SELECT DISTINCT kind FROM entries").unwrap();
     let kinds: std::collections::BTreeSet<String> = q

@@ -24,6 +24,23 @@ pub const CAST: &[(&str, &str, &str, &[&str])] = &[
     (HANDLER2, "Jane Smith", "Engineering", &["handler"]),
 ];
 
+/// The ledger every [`Env::new`] copies: built once per process (the binary run six times),
+/// checkpointed so the one file holds it all. Kept under the target directory's tmp.
+fn template() -> &'static std::path::Path {
+    static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let env = Env::built();
+        let c = rusqlite::Connection::open(&env.ledger).unwrap();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        drop(c);
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("template-ledger-{}.db", std::process::id()));
+        std::fs::copy(&env.ledger, &path).unwrap();
+        path
+    })
+}
+
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub ledger: PathBuf,
@@ -44,8 +61,18 @@ impl Env {
         env
     }
 
-    /// A ledger with the admin and the standard cast.
+    /// A ledger with the admin and the standard cast: a copy of one built once per test process,
+    /// so every such ledger in a process is the same ledger (same identity, same keys). A test
+    /// that needs a second, different ledger uses [`Env::built`].
     pub fn new() -> Env {
+        let env = Env::empty();
+        std::fs::copy(template(), &env.ledger).unwrap();
+        env
+    }
+
+    /// A ledger with the admin and the standard cast, built here by running the binary: a
+    /// ledger of its own, with its own identity and keys.
+    pub fn built() -> Env {
         let env = Env::empty();
         env.init();
         for (id, name, aff, roles) in CAST {
@@ -76,6 +103,15 @@ impl Env {
             p.to_str().unwrap(),
             "--insecure-fast-kdf",
         ]);
+    }
+
+    /// A library session on this ledger, with the verify checkpoint and verified copy where the
+    /// binary keeps them under this environment's `HOME`, not the test process's own.
+    pub fn session(&self) -> baitai::app::Session {
+        let state = self.path(".local/state/baitai/verified.json");
+        let store = baitai::ledger::Checkpoints::at(state);
+        let anchors = baitai::app::Anchors::with(store, &self.ledger);
+        baitai::app::Session::open_anchored(&self.ledger, Some(anchors)).unwrap()
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

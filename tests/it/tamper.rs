@@ -5,8 +5,7 @@
 //! an approver, a copy at the destination, destruction with a witness), checks that it verifies,
 //! then edits the file with raw SQL as someone with the `sqlite3` shell would.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use rusqlite::{params, Connection};
 use serde_json::Value;

@@ -1,0 +1,25 @@
+//! The integration tests, one binary with a module per feature: each drives the real `baitai`
+//! binary (or the library) against a temporary ledger. Tests that need a process of their own
+//! stay apart: `tests/fuzz.rs` (its own allocator), `tests/loopdev.rs` (root, loop devices),
+//! `tests/render.rs` (a browser).
+
+mod common;
+mod qr;
+
+mod bad_input;
+mod certificates;
+mod concurrency;
+mod crash;
+mod fixtures;
+mod inventory;
+mod labels;
+mod lifecycle;
+mod refusals;
+mod reports;
+mod shell;
+mod smoke;
+mod tamper;
+mod trust;
+mod vault;
+mod wipe;
+mod world;
