@@ -282,7 +282,7 @@ impl Session {
             .and_then(|()| self.rekey_signed(mount, number, &signed));
         let slots = match rekeyed {
             Ok(Rekeyed::Removed { entry, removed }) => SlotsAtReturn::Removed { entry, removed },
-            Ok(Rekeyed::NothingToRemove) => SlotsAtReturn::NoneRevoked,
+            Ok(Rekeyed::NothingToRemove | Rekeyed::Finished { .. }) => SlotsAtReturn::NoneRevoked,
             Err(e) => SlotsAtReturn::Left {
                 revoked,
                 why: e.to_string(),

@@ -48,10 +48,6 @@ pub enum Binding {
     /// the put that would have recorded the first died the same way. Their next put records
     /// the files.
     Unrecorded { writer: PersonId },
-    /// Ahead of the ledger, signed by an active custodian while the medium is in storage: a
-    /// re-key whose entry did not land. Only `vault rekey` by that custodian takes it, to
-    /// record it; everything else refuses it until then.
-    UnrecordedRekey { writer: PersonId },
 }
 
 impl Session {
@@ -149,16 +145,6 @@ impl Session {
     /// Whether the vault on the medium is the one the ledger last recorded for `number`, or
     /// puts ahead of it by the person who has it out.
     pub fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
-        match self.binding(number, v)? {
-            Binding::UnrecordedRekey { writer } => Err(Error::Vault(format!(
-                "the vault on {number} was re-keyed by {writer}, but the ledger has no record of it (the re-key was interrupted): {writer} runs `baitai vault rekey` on it again to record it"
-            ))),
-            b => Ok(b),
-        }
-    }
-
-    /// How the vault stands against the ledger, an unrecorded re-key included.
-    pub(super) fn binding(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
         let body = &v.manifest.body;
         if body.medium != number.0 || v.header.body.medium != number.0 {
             return Err(Error::Vault(format!(
@@ -193,10 +179,14 @@ impl Session {
                 writer: body.writer.clone(),
             });
         }
-        if ahead && recorded.is_some() && self.is_custodians_key_in_storage(number, v)? {
-            return Ok(Binding::UnrecordedRekey {
-                writer: body.writer.clone(),
-            });
+        if let Some(r) = recorded
+            .as_ref()
+            .filter(|r| v.staged_matches(&r.manifest_sha256))
+        {
+            return Err(Error::Vault(format!(
+                "the re-key of the vault on {number} is recorded (entry #{}) but was not finished on the medium: a custodian runs `baitai vault rekey` on it to finish it",
+                r.seq
+            )));
         }
         Err(Error::Vault(match recorded {
             Some(r) => format!(
@@ -229,24 +219,6 @@ impl Session {
             }
         }
         Ok(false)
-    }
-
-    /// Whether the manifest is signed by an active custodian, with their key now, while the
-    /// medium is in storage.
-    fn is_custodians_key_in_storage(&self, number: &MediumNumber, v: &Vault) -> Result<bool> {
-        let body = &v.manifest.body;
-        let in_storage = matches!(
-            self.ledger.medium_state(number)?.map(|s| s.holding),
-            Some(Holding::InStorage)
-        );
-        if !in_storage {
-            return Ok(false);
-        }
-        Ok(self.directory()?.get(&body.writer).is_some_and(|p| {
-            p.is_active()
-                && p.has(crate::model::Role::Custodian)
-                && p.public_key.to_hex().eq_ignore_ascii_case(&body.writer_key)
-        }))
     }
 
     /// Whether the manifest is signed, with their key now, by the person who has the medium out.

@@ -6,13 +6,11 @@
 //! signs the manifest again (its signature binds the header); the data key stays, since a vault
 //! back in storage is never written again before a wipe (docs/format.md §5.3).
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::binding::Binding;
 use super::vault::open_as;
 use super::{Secrets, Session, Signed};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ledger::{Draft, StoredEntry};
 use crate::model::{Body, MediumNumber, PersonId, SignRole, VaultRekey};
 use crate::vault::{self, Header, Slot, Vault};
@@ -25,6 +23,9 @@ pub enum Rekeyed {
         entry: Box<StoredEntry>,
         removed: Vec<PersonId>,
     },
+    /// A re-key the ledger had recorded (entry `entry`) but that was not yet in place on the
+    /// medium: it is now.
+    Finished { entry: u64 },
     /// No revoked person holds a slot: nothing was written.
     NothingToRemove,
 }
@@ -84,7 +85,10 @@ impl Session {
     }
 
     /// Open the vault with the custodian's own slot, check it against the ledger, and remove
-    /// the revoked people's slots inside the ledger's write transaction (as a put publishes).
+    /// the revoked people's slots: the new header and manifest are staged beside the live
+    /// pair, the `vault.rekey` entry that names the new manifest is committed, and only then
+    /// is the staged pair put in place (format.md §5.3). A re-key the ledger recorded but did
+    /// not put in place is finished instead.
     pub(super) fn rekey_signed(
         &mut self,
         mount: &Path,
@@ -94,87 +98,35 @@ impl Session {
         let _lock = vault::lock_for_writing(mount)?;
         let mut v = open_as(mount, signed)?;
         self.check_writer(&v)?;
-        match self.binding(number, &v)? {
-            Binding::Recorded => {}
-            Binding::UnrecordedRekey { writer } if writer == signed.person.id => {
-                return self.record_interrupted(number, &mut v, signed);
-            }
-            Binding::UnrecordedRekey { writer } | Binding::Unrecorded { writer } => {
-                return Err(Error::Vault(format!(
-                    "the vault on {number} holds a version by {writer} that the ledger has no record of; it cannot be re-keyed by {} until that is recorded",
-                    signed.person.id
-                )))
+        let mut finished = None;
+        if let Some(r) = self.recorded_vault(number)? {
+            if v.staged_matches(&r.manifest_sha256) {
+                vault::apply_recorded_staged(mount)?;
+                finished = Some(r.seq);
+                v = open_as(mount, signed)?;
+                self.check_writer(&v)?;
             }
         }
+        self.check_bound(number, &v)?;
         v.settle()?;
+        v.discard_staged()?;
         let removed = self.revoked_in_header(&v.header)?;
         if removed.is_empty() {
-            return Ok(Rekeyed::NothingToRemove);
+            return Ok(
+                finished.map_or(Rekeyed::NothingToRemove, |entry| Rekeyed::Finished {
+                    entry,
+                }),
+            );
         }
         let next = v.without_recipients(&removed, (&signed.person.id, &signed.key))?;
         let draft = self.rekey_draft(number, signed, &v, next.header(), next.manifest(), &removed);
-        let before = v.published();
-        let mut published = false;
-        let committed = self.ledger.write(|w| {
-            let entry = w.commit(draft, &[(SignRole::Actor, &signed.key)])?;
-            // Set first: the switch can fail after its first rename, and putting the old pair
-            // back is harmless if nothing was renamed.
-            published = true;
-            v.publish_rekeyed(next)?;
-            Ok(entry)
-        });
-        match committed {
-            Ok(entry) => Ok(Rekeyed::Removed {
-                entry: Box::new(entry),
-                removed,
-            }),
-            Err(e) => {
-                if published {
-                    v.restore(&before)?;
-                }
-                Err(e)
-            }
-        }
-    }
-
-    /// Record a re-key by this same custodian that went onto the medium but whose entry did
-    /// not commit: the slots the ledger still lists that the header no longer holds.
-    fn record_interrupted(
-        &mut self,
-        number: &MediumNumber,
-        v: &mut Vault,
-        signed: &Signed,
-    ) -> Result<Rekeyed> {
-        let listed = self
-            .recorded_vault(number)?
-            .map(|r| r.recipients)
-            .unwrap_or_default();
-        let now = slot_holders(&v.header);
-        let removed: Vec<PersonId> = listed.into_iter().filter(|p| !now.contains(p)).collect();
-        if removed.is_empty() {
-            return Err(Error::Vault(format!(
-                "the vault on {number} is a version by {} that removes no slot the ledger records: it was re-signed, not re-keyed",
-                signed.person.id
-            )));
-        }
-        let recorded: BTreeSet<(String, u64)> = self
-            .recorded_files(number)?
-            .into_iter()
-            .map(|f| (f.name, f.size))
-            .collect();
-        let listed: BTreeSet<(String, u64)> =
-            v.files().iter().map(|f| (f.name.clone(), f.size)).collect();
-        if recorded != listed {
-            return Err(Error::Vault(format!(
-                "the vault on {number} is a version by {} whose files are not the ones the ledger records: it was re-signed, not re-keyed",
-                signed.person.id
-            )));
-        }
-        let draft = self.rekey_draft(number, signed, v, &v.header, &v.manifest, &removed);
+        v.stage_rekeyed(&next)?;
+        // Whatever happens to the commit, the staged pair stays: if the entry landed, the
+        // next re-key finds it recorded and puts it in place; if not, it is discarded then.
         let entry = self
             .ledger
             .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))?;
-        v.settle()?;
+        v.apply_staged(next)?;
         Ok(Rekeyed::Removed {
             entry: Box::new(entry),
             removed,

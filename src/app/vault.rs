@@ -308,6 +308,7 @@ impl Session {
             // this put drop the objects of every file added since.
             self.check_bound(number, &v)?;
             v.settle()?;
+            v.discard_staged()?;
             v
         };
         let staged = v.stage(

@@ -337,6 +337,10 @@ fn rekey(
                 json!({"medium": medium, "entry": entry.seq, "removed": removed}),
             )
         }
+        crate::app::Rekeyed::Finished { entry } => (
+            format!("Finished the re-key recorded as entry #{entry}: the vault on the medium now matches it.\n"),
+            json!({"entry": entry, "removed": [], "finished": true}),
+        ),
         crate::app::Rekeyed::NothingToRemove => (
             "No revoked person holds a key slot in this vault: nothing to do.\n".to_string(),
             json!({"entry": null, "removed": []}),

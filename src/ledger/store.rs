@@ -325,7 +325,11 @@ impl Ledger {
         self.end_snapshot()?;
         let out = self.write_once(f, known);
         if reopen {
-            self.begin_snapshot()?;
+            // Not `?`: a committed write must not be reported as failed (a put or re-key would
+            // undo on the medium what the ledger now records), and a failed one keeps its own
+            // error. Without its snapshot the session reads what it shows afterwards from the
+            // verified copy, or the file as it is.
+            let _ = self.begin_snapshot();
         }
         out
     }
@@ -370,21 +374,23 @@ impl Ledger {
             w.tx.commit().map_err(Error::db("commit"))?;
             (out, head)
         };
-        self.after_commit(head)?;
+        self.after_commit(head);
         Ok(out)
     }
 
     /// Our own entries were checked by the rules as they were appended: the checkpoint moves
     /// to them, so the next command verifies only what others add.
-    fn after_commit(&mut self, head: Option<(u64, [u8; 32], jiff::Timestamp)>) -> Result<()> {
+    /// It cannot fail: the entry is committed whatever happens here, and a checkpoint or copy
+    /// that cannot be moved only means the next session verifies from further back.
+    fn after_commit(&mut self, head: Option<(u64, [u8; 32], jiff::Timestamp)>) {
         let (Some(anchors), Some((seq, hash, _))) = (&self.anchors, head) else {
-            return Ok(());
+            return;
         };
         let ledger_id = match &self.verified {
             Some(v) => v.ledger_id.clone(),
-            None => match super::trust::first_hash(&self.conn)? {
-                Some(id) => id,
-                None => return Ok(()),
+            None => match super::trust::first_hash(&self.conn) {
+                Ok(Some(id)) => id,
+                _ => return,
             },
         };
         let v = Verified {
@@ -392,12 +398,9 @@ impl Ledger {
             seq,
             head: hex::encode(hash),
         };
-        // The entry is committed whatever happens here: a checkpoint or copy that cannot be
-        // saved only means the next session verifies from further back.
         let _ = anchors.advance(&v);
         extend_or_drop(&mut self.replica, &self.conn, seq);
         self.verified = Some(v);
-        Ok(())
     }
 
     pub fn conn(&self) -> &Connection {

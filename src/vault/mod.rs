@@ -28,7 +28,9 @@ use crate::model::{Classification, PersonId};
 const DIR: &str = "BAITAI";
 const HEADER_FILE: &str = "vault.hdr";
 const MANIFEST_FILE: &str = "vault.mf";
-/// The manifest of a new header, written before that header goes in (format.md §5.3).
+/// A new header and its manifest, written beside the live pair before the ledger records
+/// them, and renamed into place after (format.md §5.3).
+const NEXT_HEADER_FILE: &str = "vault.hdr.next";
 const NEXT_MANIFEST_FILE: &str = "vault.mf.next";
 const OBJECTS: &str = "obj";
 
@@ -192,12 +194,6 @@ impl Rekeyed {
     }
 }
 
-/// A vault's header and manifest files as they were, to put back with [`Vault::restore`].
-pub struct Published {
-    header: Vec<u8>,
-    manifest: Vec<u8>,
-}
-
 /// Objects written to the medium and the signed manifest that lists them, not yet published.
 pub struct Staged {
     raw: Vec<u8>,
@@ -340,24 +336,48 @@ impl Vault {
     }
 
     /// Finish a header change that was interrupted between its renames (the manifest was read
-    /// from `vault.mf.next`), or remove a `vault.mf.next` left by one interrupted before the
-    /// header went in. For writers, under [`lock_for_writing`].
+    /// from `vault.mf.next`). For writers, under [`lock_for_writing`].
     pub fn settle(&mut self) -> Result<()> {
-        let next = self.dir.join(NEXT_MANIFEST_FILE);
+        if !self.from_next {
+            return Ok(());
+        }
+        fs::rename(
+            self.dir.join(NEXT_MANIFEST_FILE),
+            self.dir.join(MANIFEST_FILE),
+        )
+        .map_err(Error::io(
+            "finish an interrupted change of the vault header",
+        ))?;
+        self.from_next = false;
+        sync_dir(&self.dir)
+    }
+
+    /// Remove a header and manifest staged by a change the ledger never recorded: the caller
+    /// has checked that the live pair is the one the ledger records. Anything but a file or a
+    /// link under those names is refused, named, rather than removed.
+    pub fn discard_staged(&self) -> Result<()> {
         if self.from_next {
-            fs::rename(&next, self.dir.join(MANIFEST_FILE)).map_err(Error::io(
-                "finish an interrupted change of the vault header",
-            ))?;
-            self.from_next = false;
-            return sync_dir(&self.dir);
+            return Ok(());
         }
-        match fs::symlink_metadata(&next) {
-            Ok(_) => {
-                fs::remove_file(&next).map_err(Error::io(format!("remove {}", next.display())))?;
-                sync_dir(&self.dir)
+        let mut removed = false;
+        for name in [NEXT_HEADER_FILE, NEXT_MANIFEST_FILE] {
+            let p = self.dir.join(name);
+            let Ok(meta) = fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if meta.is_dir() {
+                return Err(Error::Vault(format!(
+                    "{} on the medium is a directory, not a file of the vault; remove it",
+                    p.display()
+                )));
             }
-            Err(_) => Ok(()),
+            fs::remove_file(&p).map_err(Error::io(format!("remove {}", p.display())))?;
+            removed = true;
         }
+        if removed {
+            sync_dir(&self.dir)?;
+        }
+        Ok(())
     }
 
     /// The header without the recipient slots of `drop`, and the manifest signed again for it
@@ -388,26 +408,43 @@ impl Vault {
         })
     }
 
-    /// The header and manifest files as they stand, for [`Vault::restore`].
-    pub fn published(&self) -> Published {
-        Published {
-            header: self.header.raw.clone(),
-            manifest: self.manifest_raw.clone(),
+    /// Whether a staged manifest (`vault.mf.next`) lies beside the live pair with this SHA-256
+    /// (hex): a re-key the ledger recorded but whose apply was interrupted.
+    pub fn staged_matches(&self, sha256_hex: &str) -> bool {
+        if self.from_next {
+            return false;
         }
+        let path = self.dir.join(NEXT_MANIFEST_FILE);
+        read_small(&path, format::MAX_MANIFEST, "staged manifest", |e| {
+            Error::Io {
+                context: format!("read {}", path.display()),
+                source: e,
+            }
+        })
+        .is_ok_and(|raw| {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&raw)).eq_ignore_ascii_case(sha256_hex)
+        })
     }
 
-    /// Make a re-keyed header and its manifest the vault's ([`switch_header`]).
-    pub fn publish_rekeyed(&mut self, r: Rekeyed) -> Result<()> {
-        switch_header(&self.dir, &r.header.raw, &r.manifest_raw)?;
+    /// Write a re-keyed header and its manifest beside the live pair (`vault.hdr.next`,
+    /// `vault.mf.next`), each flushed: the vault still reads as before until
+    /// [`Vault::apply_staged`].
+    pub fn stage_rekeyed(&self, r: &Rekeyed) -> Result<()> {
+        write_atomic(&self.dir.join(NEXT_MANIFEST_FILE), &r.manifest_raw)?;
+        write_atomic(&self.dir.join(NEXT_HEADER_FILE), &r.header.raw)
+    }
+
+    /// Make the staged pair the vault's, once the ledger records it: the header, then the
+    /// manifest. The old header (the only copy of the removed slots on the medium) is
+    /// overwritten with noise where it lies, so the file system cannot give it back.
+    pub fn apply_staged(&mut self, r: Rekeyed) -> Result<()> {
+        apply_and_scrub(&self.dir)?;
         self.header = r.header;
         self.manifest = r.manifest;
         self.manifest_raw = r.manifest_raw;
+        self.from_next = false;
         Ok(())
-    }
-
-    /// Put back a header and manifest that [`Vault::publish_rekeyed`] replaced, the same way.
-    pub fn restore(&self, p: &Published) -> Result<()> {
-        switch_header(&self.dir, &p.header, &p.manifest)
     }
 
     pub fn files(&self) -> &[FileEntry] {
@@ -601,9 +638,6 @@ impl Vault {
     /// Remove the objects the manifest does not list: those of replaced files, and those left
     /// by an interrupted or failed `put`.
     pub fn remove_unlisted(&self) {
-        if !self.from_next {
-            let _ = fs::remove_file(self.dir.join(NEXT_MANIFEST_FILE));
-        }
         let keep: HashSet<&str> = self.files().iter().map(|f| f.object.as_str()).collect();
         if let Ok(rd) = fs::read_dir(self.dir.join(OBJECTS)) {
             for e in rd.flatten() {
@@ -712,7 +746,12 @@ impl Vault {
     pub fn erase(mount: &Path) -> Result<Header> {
         let header = read_header(mount)?;
         let dir = vault_dir(mount);
-        for name in [HEADER_FILE, MANIFEST_FILE, NEXT_MANIFEST_FILE] {
+        for name in [
+            HEADER_FILE,
+            MANIFEST_FILE,
+            NEXT_HEADER_FILE,
+            NEXT_MANIFEST_FILE,
+        ] {
             let p = dir.join(name);
             let Ok(meta) = fs::symlink_metadata(&p) else {
                 continue;
@@ -756,20 +795,59 @@ fn read_manifest(dir: &Path, header: &Header, dk: &DataKey) -> Result<(Vec<u8>, 
     }
 }
 
-/// Replace header and manifest, which must change together (the manifest's signature binds the
-/// header's hash): the manifest goes to `vault.mf.next`, then the header is renamed into place,
-/// then the manifest. Interrupted after the header, [`read_manifest`] finds the manifest in
-/// `vault.mf.next`; before it, the old pair stands.
-fn switch_header(dir: &Path, header: &[u8], manifest: &[u8]) -> Result<()> {
-    let next = dir.join(NEXT_MANIFEST_FILE);
-    write_atomic(&next, manifest)?;
-    write_atomic(&dir.join(HEADER_FILE), header)?;
-    fs::rename(&next, dir.join(MANIFEST_FILE))
+/// Rename a staged pair into place: `vault.hdr.next` over `vault.hdr` (if it is still there),
+/// then `vault.mf.next` over `vault.mf`. Interrupted after the header, [`read_manifest`] finds
+/// the manifest in `vault.mf.next`.
+fn apply_staged_pair(dir: &Path) -> Result<()> {
+    let next_header = dir.join(NEXT_HEADER_FILE);
+    if fs::symlink_metadata(&next_header).is_ok() {
+        fs::rename(&next_header, dir.join(HEADER_FILE))
+            .map_err(Error::io("put the vault's new header in place"))?;
+        sync_dir(dir)?;
+    }
+    fs::rename(dir.join(NEXT_MANIFEST_FILE), dir.join(MANIFEST_FILE))
         .map_err(Error::io("put the vault's new manifest in place"))?;
     sync_dir(dir)
 }
 
-/// Create `dir` and any missing parents as 0700: decrypted files are protected information, and
+/// Apply the staged pair, then overwrite the old header's blocks. The re-key is recorded and
+/// in place by then, so a failed overwrite is not an error: what is left of the old header on
+/// the medium is what a wipe removes anyway.
+fn apply_and_scrub(dir: &Path) -> Result<()> {
+    let old = old_header_for_overwrite(dir)?;
+    apply_staged_pair(dir)?;
+    if let Some(f) = old {
+        let _ = overwrite_open_file(&f, &dir.join(HEADER_FILE));
+    }
+    Ok(())
+}
+
+/// Apply a staged re-key that the ledger already records (the caller checked it with
+/// [`Vault::staged_matches`]): an apply interrupted after the commit.
+pub fn apply_recorded_staged(mount: &Path) -> Result<()> {
+    apply_and_scrub(&own_vault_dir(mount)?)
+}
+
+/// The live header, opened for writing before a staged header replaces it (never through a
+/// link), so its blocks can be overwritten after the rename. `None` when there is no staged
+/// header to replace it.
+fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
+    if fs::symlink_metadata(dir.join(NEXT_HEADER_FILE)).is_err() {
+        return Ok(None);
+    }
+    let p = dir.join(HEADER_FILE);
+    match fs::symlink_metadata(&p) {
+        Ok(m) if m.is_file() => fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&p)
+            .map(Some)
+            .map_err(Error::io(format!("open {}", p.display()))),
+        _ => Ok(None),
+    }
+}
+
+/// Create `dir` and any missing parents as 0700/// Create `dir` and any missing parents as 0700: decrypted files are protected information, and
 /// a directory others can list shows their names. Directories that already exist keep their
 /// mode; the files themselves are written 0600 (`tempfile`'s default, kept by the rename).
 pub fn create_private_dir(dir: &Path) -> Result<()> {
@@ -784,15 +862,20 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 /// Overwrite a regular file with random bytes and flush it, a megabyte at a time whatever its
 /// length. `O_NOFOLLOW` refuses a link put in its place since it was looked at.
 fn overwrite_with_noise(p: &Path) -> Result<()> {
-    let overwrite = |source| Error::Io {
-        context: format!("overwrite {}", p.display()),
-        source,
-    };
-    let mut f = fs::OpenOptions::new()
+    let f = fs::OpenOptions::new()
         .write(true)
         .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(p)
         .map_err(Error::io(format!("open {}", p.display())))?;
+    overwrite_open_file(&f, p)
+}
+
+/// Overwrite an open file with random bytes from its start and flush it; `p` names it in errors.
+fn overwrite_open_file(mut f: &fs::File, p: &Path) -> Result<()> {
+    let overwrite = |source| Error::Io {
+        context: format!("overwrite {}", p.display()),
+        source,
+    };
     let mut left = f.metadata().map_err(overwrite)?.len();
     let mut noise = vec![0u8; left.min(1 << 20) as usize];
     while left > 0 {

@@ -1072,6 +1072,14 @@ fn open_as_writer(mount: &Path, c: &Cast) -> Result<Vault> {
     )
 }
 
+fn escrow_opens(mount: &Path, c: &Cast) -> bool {
+    let escrow = Opener::Person {
+        id: &c.escrow.0,
+        key: &c.escrow.1,
+    };
+    Vault::open(mount, escrow).is_ok()
+}
+
 #[test]
 fn removing_a_slot_locks_that_recipient_out_and_keeps_the_files() {
     let (_d, mount, c) = fresh();
@@ -1081,11 +1089,7 @@ fn removing_a_slot_locks_that_recipient_out_and_keeps_the_files() {
         Cipher::Aes256Gcm,
         &[("a.txt", b"alpha".to_vec())],
     );
-    let escrow = Opener::Person {
-        id: &c.escrow.0,
-        key: &c.escrow.1,
-    };
-    assert!(Vault::open(&mount, escrow).is_ok());
+    assert!(escrow_opens(&mount, &c));
     let next = v
         .without_recipients(
             std::slice::from_ref(&c.escrow.0),
@@ -1093,16 +1097,26 @@ fn removing_a_slot_locks_that_recipient_out_and_keeps_the_files() {
         )
         .unwrap();
     assert_eq!(next.manifest().body.seq, v.manifest.body.seq + 1);
-    v.publish_rekeyed(next).unwrap();
-    let escrow = Opener::Person {
-        id: &c.escrow.0,
-        key: &c.escrow.1,
-    };
-    assert!(matches!(Vault::open(&mount, escrow), Err(Error::Auth(_))));
+    v.stage_rekeyed(&next).unwrap();
+    // Staged only: the vault reads as before.
+    assert!(escrow_opens(&mount, &c));
+    // A hard link keeps the old header's inode reachable, to see its bytes afterwards.
+    let dir = vault_dir(&mount);
+    let old_raw = fs::read(dir.join(HEADER_FILE)).unwrap();
+    let link = mount.parent().unwrap().join("old-header");
+    fs::hard_link(dir.join(HEADER_FILE), &link).unwrap();
+    v.apply_staged(next).unwrap();
+    assert!(!escrow_opens(&mount, &c));
     let w = open_as_writer(&mount, &c).unwrap();
     assert_eq!(read_all(&w), vec![("a.txt".to_string(), b"alpha".to_vec())]);
     assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_ok());
-    assert!(!vault_dir(&mount).join(NEXT_MANIFEST_FILE).exists());
+    assert!(!dir.join(NEXT_MANIFEST_FILE).exists());
+    assert!(!dir.join(NEXT_HEADER_FILE).exists());
+    // The old header was overwritten where it lay: no copy of the removed slot is left in it.
+    let left = fs::read(&link).unwrap();
+    assert_eq!(left.len(), old_raw.len());
+    assert_ne!(left, old_raw);
+    assert!(Header::parse(left).is_err());
 }
 
 #[test]
@@ -1120,10 +1134,10 @@ fn a_header_change_killed_between_its_renames_is_read_and_finished() {
             (&c.writer.0, &c.writer.1),
         )
         .unwrap();
+    v.stage_rekeyed(&next).unwrap();
     let dir = vault_dir(&mount);
-    // What `switch_header` leaves when killed after the header went in.
-    write_atomic(&dir.join(NEXT_MANIFEST_FILE), &next.manifest_raw).unwrap();
-    write_atomic(&dir.join(HEADER_FILE), &next.header.raw).unwrap();
+    // What the apply leaves when killed after the header went in.
+    fs::rename(dir.join(NEXT_HEADER_FILE), dir.join(HEADER_FILE)).unwrap();
     let mut w = open_as_writer(&mount, &c).unwrap();
     assert!(w.from_next);
     assert_eq!(w.manifest.file_hash, next.manifest().file_hash);
@@ -1136,7 +1150,7 @@ fn a_header_change_killed_between_its_renames_is_read_and_finished() {
 }
 
 #[test]
-fn a_header_change_killed_before_the_header_leaves_the_old_pair() {
+fn a_staged_change_reads_as_the_old_pair_until_applied_or_discarded() {
     let (_d, mount, c) = fresh();
     let v = make(
         &mount,
@@ -1151,41 +1165,60 @@ fn a_header_change_killed_before_the_header_leaves_the_old_pair() {
             (&c.writer.0, &c.writer.1),
         )
         .unwrap();
-    let dir = vault_dir(&mount);
-    write_atomic(&dir.join(NEXT_MANIFEST_FILE), &next.manifest_raw).unwrap();
-    let mut w = open_as_writer(&mount, &c).unwrap();
+    let new_hex = hex::encode(next.manifest().file_hash);
+    v.stage_rekeyed(&next).unwrap();
+    let w = open_as_writer(&mount, &c).unwrap();
     assert!(!w.from_next);
     assert_eq!(w.manifest.file_hash, old);
-    // The stale next manifest goes with the next writer.
-    w.settle().unwrap();
-    assert!(!dir.join(NEXT_MANIFEST_FILE).exists());
-    assert_eq!(open_as_writer(&mount, &c).unwrap().manifest.file_hash, old);
+    assert!(w.staged_matches(&new_hex));
+    assert!(!w.staged_matches(&hex::encode(old)));
+    // Recorded by the ledger: applied from the mount alone.
+    apply_recorded_staged(&mount).unwrap();
+    assert!(!escrow_opens(&mount, &c));
+    assert_eq!(
+        open_as_writer(&mount, &c).unwrap().manifest.file_hash,
+        next.manifest().file_hash
+    );
+    // Not recorded: discarded, and the old pair stands.
+    let (_d2, mount2, c2) = fresh();
+    let v2 = make(
+        &mount2,
+        &c2,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let next2 = v2
+        .without_recipients(
+            std::slice::from_ref(&c2.escrow.0),
+            (&c2.writer.0, &c2.writer.1),
+        )
+        .unwrap();
+    v2.stage_rekeyed(&next2).unwrap();
+    open_as_writer(&mount2, &c2)
+        .unwrap()
+        .discard_staged()
+        .unwrap();
+    let dir2 = vault_dir(&mount2);
+    assert!(!dir2.join(NEXT_MANIFEST_FILE).exists());
+    assert!(!dir2.join(NEXT_HEADER_FILE).exists());
+    assert!(escrow_opens(&mount2, &c2));
 }
 
 #[test]
-fn restore_puts_the_old_header_and_manifest_back() {
+fn a_directory_planted_as_a_staged_file_is_named_not_removed() {
     let (_d, mount, c) = fresh();
-    let mut v = make(
+    make(
         &mount,
         &c,
         Cipher::Aes256Gcm,
         &[("a.txt", b"alpha".to_vec())],
     );
-    let before = v.published();
-    let old = v.manifest.file_hash;
-    let next = v
-        .without_recipients(
-            std::slice::from_ref(&c.escrow.0),
-            (&c.writer.0, &c.writer.1),
-        )
-        .unwrap();
-    v.publish_rekeyed(next).unwrap();
-    v.restore(&before).unwrap();
-    let escrow = Opener::Person {
-        id: &c.escrow.0,
-        key: &c.escrow.1,
-    };
-    assert_eq!(Vault::open(&mount, escrow).unwrap().manifest.file_hash, old);
+    let planted = vault_dir(&mount).join(NEXT_MANIFEST_FILE);
+    fs::create_dir(&planted).unwrap();
+    let w = open_as_writer(&mount, &c).unwrap();
+    let err = w.discard_staged().unwrap_err().to_string();
+    assert!(err.contains("vault.mf.next"), "{err}");
+    assert!(planted.is_dir());
 }
 
 #[test]

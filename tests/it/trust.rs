@@ -840,15 +840,65 @@ fn a_vault_in_storage_is_re_keyed_by_a_custodian_only() {
     assert_eq!(env.verify_code().0, 0);
 }
 
-/// A re-key killed between putting the new header and manifest in and committing its entry:
-/// the ledger (and this user's checkpoint and verified copy) as before, the vault re-keyed.
+/// The vault's live header and manifest moved aside as a staged pair, and `old` (the pair as
+/// it was before the re-key) put back: what a re-key leaves when killed after it staged the
+/// new pair (and, with the ledger as it was, before its entry committed).
+fn unapply_rekey(mnt: &std::path::Path, old: &[(String, Vec<u8>)]) {
+    let d = mnt.join("BAITAI");
+    std::fs::rename(d.join("vault.hdr"), d.join("vault.hdr.next")).unwrap();
+    std::fs::rename(d.join("vault.mf"), d.join("vault.mf.next")).unwrap();
+    for (name, bytes) in old {
+        std::fs::write(d.join(name), bytes).unwrap();
+    }
+}
+
+fn live_pair(mnt: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    ["vault.hdr", "vault.mf"]
+        .iter()
+        .map(|n| {
+            (
+                n.to_string(),
+                std::fs::read(mnt.join("BAITAI").join(n)).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Killed after its entry committed and before the staged pair went in: the ledger names a
+/// manifest that is staged on the medium. Readers are told to finish it; any custodian's
+/// `vault rekey` puts it in place, since it is exactly the manifest the ledger records.
 #[test]
-fn an_interrupted_re_key_is_refused_until_its_custodian_runs_it_again() {
+fn a_re_key_recorded_but_not_put_in_place_is_finished_by_the_next_one() {
     let env = Env::new();
     let (m, mnt) = medium_with_vault(&env);
     let mnt_s = mnt.to_str().unwrap();
     env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
     env.ok_as(&["return", &m], CUSTODIAN);
+    let old = live_pair(&mnt);
+    env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    unapply_rekey(&mnt, &old);
+    assert!(slot_holders(&mnt).contains(&CUSTODIAN2.to_string()));
+    let (code, err) = env.fail_as(&["ls", mnt_s], HANDLER);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("not finished"), "{err}");
+    let v = env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    assert_eq!(v["finished"], true, "{v}");
+    assert!(!slot_holders(&mnt).contains(&CUSTODIAN2.to_string()));
+    env.ok_as(&["ls", mnt_s], HANDLER);
+    assert_eq!(env.verify_code().0, 0);
+}
+
+/// Killed after staging and before its entry committed: the ledger (and this user's
+/// checkpoint and verified copy) as before. The vault reads as before, and the next re-key
+/// discards the staged pair and does the work again.
+#[test]
+fn a_re_key_staged_but_never_recorded_is_discarded_and_done_again() {
+    let env = Env::new();
+    let (m, mnt) = medium_with_vault(&env);
+    let mnt_s = mnt.to_str().unwrap();
+    env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
+    env.ok_as(&["return", &m], CUSTODIAN);
+    let old = live_pair(&mnt);
     let copy = env.path("before.db");
     env.sql(&format!("VACUUM INTO '{}'", copy.display()));
     let state = env.path(".local/state/baitai");
@@ -866,14 +916,102 @@ fn an_interrupted_re_key_is_refused_until_its_custodian_runs_it_again() {
     std::fs::copy(&copy, &env.ledger).unwrap();
     std::fs::remove_dir_all(&state).unwrap();
     cp(&kept, &state);
-    let (code, err) = env.fail_as(&["ls", mnt_s], HANDLER);
-    assert_eq!(code, 5, "{err}");
-    assert!(err.contains("vault rekey"), "{err}");
+    unapply_rekey(&mnt, &old);
+    env.ok_as(&["ls", mnt_s], HANDLER);
     let v = env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
     assert_eq!(v["removed"], serde_json::json!([CUSTODIAN2]), "{v}");
+    assert!(!mnt.join("BAITAI/vault.hdr.next").exists());
     env.ok_as(&["ls", mnt_s], HANDLER);
-    let v = env.ok(&["medium", "show", &m]);
-    assert_eq!(v["revoked_slots"], serde_json::json!([]), "{v}");
+    assert_eq!(env.verify_code().0, 0);
+}
+
+/// A person's signing key, from their sealed key and passphrase file.
+fn key_of(env: &Env, who: &str) -> (baitai::model::PersonId, baitai::crypto::PersonKey) {
+    let ledger = baitai::ledger::Ledger::open_read_only(&env.ledger).unwrap();
+    let dir = ledger.directory().unwrap();
+    let p = dir.find(who).unwrap().clone();
+    let pass = std::fs::read_to_string(env.pass(who)).unwrap();
+    let pass = baitai::crypto::Passphrase::new(pass.trim_end().to_string());
+    let key = ledger
+        .sealed_key(&p.id)
+        .unwrap()
+        .open(&pass, &baitai::app::key_binding(&p.public_key))
+        .unwrap();
+    (p.id, key)
+}
+
+/// Found in review: a custodian with an escrow slot, the medium in storage, wrote a header of
+/// their own (the revoked slot out, a passphrase slot they know in) and a manifest with a
+/// file's contents swapped, signed as the next version, and had `vault rekey` record it as an
+/// interrupted re-key. A version the ledger does not name is now never recorded after the fact.
+#[test]
+fn a_custodians_own_header_and_contents_are_never_recorded_as_a_re_key() {
+    use baitai::crypto::{KdfParams, Passphrase};
+    use baitai::vault::{Header, Manifest, Opener, Slot, Source, Vault};
+    let env = Env::new();
+    let (m, mnt) = medium_with_vault(&env);
+    let mnt_s = mnt.to_str().unwrap();
+    env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
+    env.ok_as(&["return", &m], CUSTODIAN);
+    let (cid, ckey) = key_of(&env, CUSTODIAN);
+    let mut v = Vault::open(
+        &mnt,
+        Opener::Person {
+            id: &cid,
+            key: &ckey,
+        },
+    )
+    .unwrap();
+    let forged = env.path("forged");
+    std::fs::write(&forged, "二").unwrap();
+    let source = Source {
+        name: "first.txt".into(),
+        path: forged,
+    };
+    let staged = v
+        .stage(
+            &[source],
+            true,
+            (&cid, &ckey),
+            "2026-12-02T00:00:00Z",
+            &mut |_| {},
+        )
+        .unwrap();
+    v.publish(staged).unwrap();
+    let old = baitai::vault::read_header(&mnt).unwrap();
+    let dk = old
+        .body
+        .slots
+        .iter()
+        .find_map(|s| s.open_recipient(old.cipher(), &old.vault_id, &cid, &ckey))
+        .unwrap();
+    let mut body = old.body.clone();
+    body.slots
+        .retain(|s| !matches!(s, Slot::Recipient { person, .. } if person.0 == CUSTODIAN2));
+    let backdoor = Passphrase::new("custodian-backdoor-1".into());
+    let slot = Slot::for_passphrase(
+        old.cipher(),
+        &old.vault_id,
+        &dk,
+        &backdoor,
+        KdfParams::INSECURE_FAST,
+    );
+    body.slots.push(slot.unwrap());
+    let header = Header::encode(body, &dk).unwrap();
+    let mut mb = v.manifest.body.clone();
+    mb.seq += 1;
+    let (raw, _) = Manifest::encode(&mb, &header, &dk, &ckey).unwrap();
+    let d = mnt.join("BAITAI");
+    std::fs::write(d.join("vault.hdr"), &header.raw).unwrap();
+    std::fs::write(d.join("vault.mf"), &raw).unwrap();
+    let before = entries(&env);
+    let (code, err) = env.fail_as(&["vault", "rekey", mnt_s], CUSTODIAN);
+    assert_eq!(code, 5, "{err}");
+    assert_eq!(entries(&env), before, "nothing recorded");
+    let out = env.path("out");
+    let (code, err) = env.fail_as(&["get", mnt_s, "--out", out.to_str().unwrap()], HANDLER);
+    assert_eq!(code, 5, "{err}");
+    assert!(!out.join("first.txt").exists());
     assert_eq!(env.verify_code().0, 0);
 }
 
