@@ -125,12 +125,12 @@ impl PublicKey {
         Fingerprint(fp)
     }
 
-    /// Verify with ring's constant-time, assembly-optimised P-256 (about ten times faster
+    /// Verify with AWS-LC's constant-time, assembly-optimised P-256 (about ten times faster
     /// than the pure-Rust path, which matters for `ledger verify` over millions of entries).
     pub fn verify_entry(&self, role: &str, entry_hash: &[u8; 32], sig: &Signature) -> bool {
         let point = self.0.to_encoded_point(false);
-        let key = ring::signature::UnparsedPublicKey::new(
-            &ring::signature::ECDSA_P256_SHA256_FIXED,
+        let key = aws_lc_rs::signature::UnparsedPublicKey::new(
+            &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
             point.as_bytes(),
         );
         key.verify(&signed_message(role, entry_hash), &sig.0)
@@ -140,8 +140,8 @@ impl PublicKey {
     /// Verify a signature made with [`PersonKey::sign_raw`].
     pub fn verify_raw(&self, msg: &[u8], sig: &Signature) -> bool {
         let point = self.0.to_encoded_point(false);
-        ring::signature::UnparsedPublicKey::new(
-            &ring::signature::ECDSA_P256_SHA256_FIXED,
+        aws_lc_rs::signature::UnparsedPublicKey::new(
+            &aws_lc_rs::signature::ECDSA_P256_SHA256_FIXED,
             point.as_bytes(),
         )
         .verify(msg, &sig.0)
