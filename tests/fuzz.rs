@@ -1955,10 +1955,10 @@ fn fuzz_signatures() {
             Some(s) => {
                 prop_assert_eq!(bytes.len(), 64);
                 let good = key.sign_entry("actor", &[7; 32]);
-                let ring = public.verify_entry("actor", &[7; 32], &s);
+                let lc = public.verify_entry("actor", &[7; 32], &s);
                 let rust = public.verify_entry_p256("actor", &[7; 32], &s);
-                prop_assert_eq!(ring, rust, "ring and p256 disagree on {:?}", s);
-                prop_assert_eq!(ring, s == good);
+                prop_assert_eq!(lc, rust, "AWS-LC and p256 disagree on {:?}", s);
+                prop_assert_eq!(lc, s == good);
                 prop_assert!(!public.verify_raw(b"message", &s) || s != good);
             }
             None => prop_assert!(bytes.len() != 64),
