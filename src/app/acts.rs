@@ -249,10 +249,29 @@ impl Session {
         };
         if revoked.is_empty() {
             let entry = self.act(&number.0, &actor.id.0, body, secrets, "return")?;
-            let slots = SlotsAtReturn::NoneRevoked;
+            let slots = self.slots_left_unmounted(&number, &source)?;
             return Ok(Returned { entry, slots });
         }
         self.return_and_rekey(&number, &actor, body, &mount, revoked, secrets)
+    }
+
+    /// For a return checked without the file system mounted: the revoked people the ledger says
+    /// still hold a slot in the medium's vault, which this return could not remove.
+    fn slots_left_unmounted(
+        &self,
+        number: &MediumNumber,
+        source: &ReturnSource,
+    ) -> Result<SlotsAtReturn> {
+        if matches!(source, ReturnSource::Path(_)) {
+            return Ok(SlotsAtReturn::NoneRevoked);
+        }
+        Ok(match self.revoked_slots_on(number)? {
+            Some(r) => SlotsAtReturn::Left {
+                revoked: r.revoked,
+                why: "the medium was not mounted (no --path), so its vault was not opened".into(),
+            },
+            None => SlotsAtReturn::NoneRevoked,
+        })
     }
 
     /// Record the return, then remove the revoked slots with the same unlocked key. The return
