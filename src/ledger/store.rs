@@ -1043,24 +1043,21 @@ fn check_entries_key(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Refuse a directory or a file that is not an SQLite database, before SQLite touches it.
+/// Refuse a directory before SQLite touches it. Whether a file is an SQLite database is left to
+/// SQLite's first read ([`refuse_foreign_database`]): opening and closing the file here would
+/// cancel every POSIX lock this process holds on it, those of a connection already open
+/// included, and another process could then checkpoint and remove the WAL under that
+/// connection (sqlite.org, "How To Corrupt", 2.2).
 fn check_is_ledger_file(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let not_ledger =
-        |why: &str| Error::usage(format!("{} is not a baitai ledger: {why}", path.display()));
     let meta = std::fs::metadata(path).map_err(Error::io(format!("look at {}", path.display())))?;
     if meta.is_dir() {
-        return Err(not_ledger("it is a directory"));
-    }
-    let mut magic = [0u8; 16];
-    let mut f = std::fs::File::open(path).map_err(Error::io(format!("open {}", path.display())))?;
-    let n = f
-        .read(&mut magic)
-        .map_err(Error::io(format!("read {}", path.display())))?;
-    if n > 0 && magic[..n] != b"SQLite format 3\0"[..n] {
-        return Err(not_ledger("it is not an SQLite database"));
+        return Err(not_a_ledger(path, "it is a directory"));
     }
     Ok(())
+}
+
+fn not_a_ledger(path: &Path, why: &str) -> Error {
+    Error::usage(format!("{} is not a baitai ledger: {why}", path.display()))
 }
 
 /// An SQLite database with tables but no baitai schema version belongs to something else:
@@ -1068,7 +1065,12 @@ fn check_is_ledger_file(path: &Path) -> Result<()> {
 fn refuse_foreign_database(conn: &Connection, path: &Path) -> Result<()> {
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(Error::db("read schema version"))?;
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                not_a_ledger(path, "it is not an SQLite database")
+            }
+            _ => Error::db("read schema version")(e),
+        })?;
     let tables: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'",

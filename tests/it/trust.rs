@@ -1345,3 +1345,25 @@ fn a_rollback_behind_a_later_verify_is_refused_even_with_an_older_copy() {
     std::fs::copy(&old, &env.ledger).unwrap();
     assert_refused(&env, &["medium", "list"], None);
 }
+
+/// Found by the million-entry benchmark ("database disk image is malformed"): opening the
+/// ledger a second time in a process read the file's first bytes through a separate file
+/// descriptor, and closing it cancelled every POSIX lock the process held on the ledger, those
+/// of the session already open included. Another process could then checkpoint and delete
+/// the WAL under that session. A process's open session keeps the WAL in place now.
+#[test]
+fn a_second_open_in_one_process_keeps_the_first_ones_locks() {
+    let env = Env::new();
+    env.register();
+    let wal = std::path::PathBuf::from(format!("{}-wal", env.ledger.display()));
+    let s = env.session();
+    assert!(s
+        .medium_state(&baitai::model::MediumNumber("USB-2026-0001".into()))
+        .unwrap()
+        .is_some());
+    drop(baitai::ledger::Ledger::open_read_only(&env.ledger).unwrap());
+    // Another process writes and closes: as the last connection it would remove the WAL.
+    env.register();
+    assert!(wal.exists(), "the WAL was removed under an open session");
+    drop(s);
+}
