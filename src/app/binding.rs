@@ -121,7 +121,7 @@ impl Session {
         // every medium's history.
         let this_device: Vec<_> = self
             .ledger
-            .entries_of_kinds(&["medium.register"])?
+            .registrations_of(&seen)?
             .into_iter()
             .filter(|e| match &e.body {
                 Body::Register(r) => r

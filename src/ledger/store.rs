@@ -510,6 +510,44 @@ impl Ledger {
         )
     }
 
+    /// The registrations that may be of one of these devices: the same tests as
+    /// `device::check_identity` (capacity; vendor, product and serial where recorded; the path
+    /// of an image), made in SQL so that a put or get does not decode every medium's
+    /// registration. The caller still confirms each with `device::same_device`.
+    pub fn registrations_of(
+        &self,
+        seen: &[crate::model::DeviceIdentity],
+    ) -> Result<Vec<StoredEntry>> {
+        let sql = format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries
+              WHERE kind = 'medium.register'
+                AND json_extract(payload, '$.device.capacity_bytes') = ?1
+                AND (json_extract(payload, '$.device.vendor_id') IS NULL
+                     OR json_extract(payload, '$.device.vendor_id') = ?2)
+                AND (json_extract(payload, '$.device.product_id') IS NULL
+                     OR json_extract(payload, '$.device.product_id') = ?3)
+                AND (json_extract(payload, '$.device.serial') IS NULL
+                     OR json_extract(payload, '$.device.serial') = ?4)
+                AND (json_extract(payload, '$.device.vendor_id') IS NOT NULL
+                     OR json_extract(payload, '$.device.serial') IS NOT NULL
+                     OR json_extract(payload, '$.device.path') IS NULL
+                     OR json_extract(payload, '$.device.path') = ?5)
+              ORDER BY seq"
+        );
+        let mut out = Vec::new();
+        for id in seen {
+            let capacity = i64::try_from(id.capacity_bytes).unwrap_or(i64::MAX);
+            out.extend(query_entries(
+                self.reads(),
+                &sql,
+                params![capacity, id.vendor_id, id.product_id, id.serial, id.path],
+            )?);
+        }
+        out.sort_by_key(|e| e.seq);
+        out.dedup_by_key(|e| e.seq);
+        Ok(out)
+    }
+
     /// Entries whose time lies in `from..=to`, oldest first. Stored times are fixed-width UTC
     /// text, so comparing the text compares the times.
     pub fn entries_between(
@@ -550,7 +588,19 @@ impl Ledger {
     /// Every signing key the ledger has recorded for this person, oldest first: the one they
     /// were added with, then one per key change.
     pub fn keys_of(&self, id: &PersonId) -> Result<Vec<crate::crypto::PublicKey>> {
-        let entries = self.entries_of_kinds(&["ledger.init", "person.add", "person.passwd"])?;
+        // Only this person's entries are decoded: a directory of a thousand people costs two
+        // thousand point decompressions, which a put or get would pay for one signer.
+        let entries = query_entries(
+            self.reads(),
+            &format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries
+                  WHERE (kind IN ('person.add', 'person.passwd')
+                         AND json_extract(payload, '$.id') = ?1)
+                     OR (kind = 'ledger.init' AND json_extract(payload, '$.admin.id') = ?1)
+                  ORDER BY seq"
+            ),
+            [&id.0],
+        )?;
         Ok(entries
             .iter()
             .filter_map(|e| match &e.body {
