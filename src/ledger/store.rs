@@ -82,6 +82,8 @@ pub struct Ledger {
     /// The people directory of the snapshot being read, folded once (it is read by nearly
     /// every step of a command, and folding a thousand people each time adds up).
     dir_cache: std::cell::RefCell<Option<Directory>>,
+    /// Every medium's state, folded once per snapshot (see `all_states`).
+    states_cache: std::cell::RefCell<Option<Vec<MediumState>>>,
 }
 
 impl Ledger {
@@ -131,6 +133,7 @@ impl Ledger {
             snapshot: false,
             replica: None,
             dir_cache: Default::default(),
+            states_cache: Default::default(),
         };
         ledger.migrate()?;
         check_entries_key(&ledger.conn)?;
@@ -180,6 +183,7 @@ impl Ledger {
             snapshot: false,
             replica: None,
             dir_cache: Default::default(),
+            states_cache: Default::default(),
         })
     }
 
@@ -295,6 +299,7 @@ impl Ledger {
 
     fn begin_snapshot(&mut self) -> Result<()> {
         self.dir_cache.borrow_mut().take();
+        self.states_cache.borrow_mut().take();
         // A deferred transaction takes its snapshot at the first read, so read once now.
         self.conn
             .execute_batch("BEGIN DEFERRED; SELECT COUNT(*) FROM sqlite_master;")
@@ -305,6 +310,7 @@ impl Ledger {
 
     fn end_snapshot(&mut self) -> Result<()> {
         self.dir_cache.borrow_mut().take();
+        self.states_cache.borrow_mut().take();
         if self.snapshot {
             self.snapshot = false;
             self.conn
@@ -439,6 +445,50 @@ impl Ledger {
 
     pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
         Ok(fold_medium(&self.medium_entries(m)?))
+    }
+
+    /// Every registered medium's state, in registration order, in one pass over the medium
+    /// entries (one query, one medium's entries in memory at a time) rather than a query per
+    /// medium. Kept for the rest of the snapshot: a stock-take asks twice.
+    pub fn all_states(&self) -> Result<Vec<MediumState>> {
+        if let Some(s) = self.states_cache.borrow().as_ref().filter(|_| self.snapshot) {
+            return Ok(s.clone());
+        }
+        let mut st = self
+            .reads()
+            .prepare(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE medium IS NOT NULL ORDER BY medium, seq"
+            ))
+            .map_err(Error::db("read entries"))?;
+        let mut rows = st.query([]).map_err(Error::db("read entries"))?;
+        let mut by_medium = std::collections::HashMap::new();
+        let mut group: Vec<StoredEntry> = Vec::new();
+        let mut fold_group = |group: &mut Vec<StoredEntry>| {
+            if let (Some(m), Some(state)) = (
+                group.first().and_then(|e| e.medium.clone()),
+                fold_medium(group),
+            ) {
+                by_medium.insert(m, state);
+            }
+            group.clear();
+        };
+        while let Some(row) = rows.next().map_err(Error::db("read entries"))? {
+            let e = entry_from_row(row)?;
+            if group.first().is_some_and(|g| g.medium != e.medium) {
+                fold_group(&mut group);
+            }
+            group.push(e);
+        }
+        fold_group(&mut group);
+        let states: Vec<MediumState> = self
+            .media()?
+            .into_iter()
+            .filter_map(|m| by_medium.remove(&m))
+            .collect();
+        if self.snapshot {
+            *self.states_cache.borrow_mut() = Some(states.clone());
+        }
+        Ok(states)
     }
 
     /// Every registered medium number, in registration order.

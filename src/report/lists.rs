@@ -89,13 +89,7 @@ impl<T: Serialize> ListReport<T> {
 
 impl Session {
     pub(crate) fn all_states(&self) -> Result<Vec<MediumState>> {
-        let mut out = Vec::new();
-        for m in self.ledger.media()? {
-            if let Some(s) = self.ledger.medium_state(&m)? {
-                out.push(s);
-            }
-        }
-        Ok(out)
+        self.ledger.all_states()
     }
 
     pub fn inventory(&self, lang: Lang) -> Result<ListReport<InventoryLine>> {
