@@ -451,7 +451,12 @@ impl Ledger {
     /// entries (one query, one medium's entries in memory at a time) rather than a query per
     /// medium. Kept for the rest of the snapshot: a stock-take asks twice.
     pub fn all_states(&self) -> Result<Vec<MediumState>> {
-        if let Some(s) = self.states_cache.borrow().as_ref().filter(|_| self.snapshot) {
+        if let Some(s) = self
+            .states_cache
+            .borrow()
+            .as_ref()
+            .filter(|_| self.snapshot)
+        {
             return Ok(s.clone());
         }
         let mut st = self
