@@ -177,7 +177,7 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
     if let Some(r) = &revoked {
         let who: Vec<String> = r.revoked.iter().map(|p| p.0.clone()).collect();
         human += &format!(
-            "Vault: still holds a key slot for revoked {} (they can open it offline until it is wiped or erased)\n",
+            "Vault: still holds a key slot for revoked {} (they can open it offline until the slot is removed with `baitai vault rekey MOUNT` or at `return --path`, or the vault is erased or wiped)\n",
             who.join(", ")
         );
     }
