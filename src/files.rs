@@ -1,5 +1,5 @@
-//! Writing a small file whole or not at all: the vault's header and manifest, verify
-//! checkpoints, and `-o FILE` printouts.
+//! Files written whole or not at all (the vault's header and manifest, verify checkpoints,
+//! `-o FILE` printouts), and the aligned buffers that direct I/O to a file or a medium needs.
 
 use std::io::Write;
 use std::path::Path;
@@ -40,4 +40,48 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(Error::io(format!("sync {}", dir.display())))
+}
+
+/// Direct I/O needs buffers, offsets and lengths aligned to the logical block size; 4 KiB
+/// covers every common device.
+pub const ALIGN: usize = 4096;
+
+/// A byte buffer whose start is aligned for direct I/O. It is zeroized on drop: it may hold
+/// plaintext, or what a read-back found on a medium.
+pub struct AlignedBuf {
+    raw: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl AlignedBuf {
+    /// `len` is rounded up to a multiple of [`ALIGN`].
+    pub fn new(len: usize) -> AlignedBuf {
+        let len = len.div_ceil(ALIGN).max(1) * ALIGN;
+        let raw = vec![0u8; len + ALIGN];
+        let start = raw.as_ptr().align_offset(ALIGN);
+        AlignedBuf { raw, start, len }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        &self.raw[self.start..self.start + self.len]
+    }
+
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        &mut self.raw[self.start..self.start + self.len]
+    }
+}
+
+impl Drop for AlignedBuf {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.raw);
+    }
 }

@@ -1,8 +1,10 @@
 //! baitai (媒体): encrypted vaults on portable media and the signed per-medium ledger (可搬記憶媒体管理簿).
 
 pub mod app;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod crypto;
+#[cfg(feature = "cli")]
 pub mod demo;
 pub mod device;
 pub mod error;

@@ -18,13 +18,14 @@ use zeroize::Zeroize;
 /// Camellia-256 in GCM mode (RFC 6367 names the TLS suites; the mode is NIST SP 800-38D).
 type Camellia256Gcm = AesGcm<camellia::Camellia256, U12>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Cipher {
     #[serde(rename = "aes-256-gcm")]
-    #[value(name = "aes-256-gcm")]
+    #[cfg_attr(feature = "cli", value(name = "aes-256-gcm"))]
     Aes256Gcm,
     #[serde(rename = "camellia-256-gcm")]
-    #[value(name = "camellia-256-gcm")]
+    #[cfg_attr(feature = "cli", value(name = "camellia-256-gcm"))]
     Camellia256Gcm,
 }
 

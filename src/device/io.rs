@@ -10,49 +10,9 @@ use crate::error::{Error, Result};
 pub use crate::model::CacheBypass;
 use rustix::fs::{fadvise, Advice, OFlags};
 
-/// Direct I/O needs buffers, offsets and lengths aligned to the logical block size; 4 KiB
-/// covers every common device.
-pub const ALIGN: usize = 4096;
-
-/// A byte buffer whose start is aligned for direct I/O. It is zeroized on drop: it may hold
-/// plaintext, or what a read-back found on a medium.
-pub struct AlignedBuf {
-    raw: Vec<u8>,
-    start: usize,
-    len: usize,
-}
-
-impl AlignedBuf {
-    /// `len` is rounded up to a multiple of [`ALIGN`].
-    pub fn new(len: usize) -> AlignedBuf {
-        let len = len.div_ceil(ALIGN).max(1) * ALIGN;
-        let raw = vec![0u8; len + ALIGN];
-        let start = raw.as_ptr().align_offset(ALIGN);
-        AlignedBuf { raw, start, len }
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    pub fn as_slice(&self) -> &[u8] {
-        &self.raw[self.start..self.start + self.len]
-    }
-
-    pub fn as_mut_slice(&mut self) -> &mut [u8] {
-        &mut self.raw[self.start..self.start + self.len]
-    }
-}
-
-impl Drop for AlignedBuf {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.raw);
-    }
-}
+// Kept in `files` so that the vault, which writes through direct I/O too, needs nothing of
+// the device layer.
+pub use crate::files::{AlignedBuf, ALIGN};
 
 /// A whole medium as a run of bytes: what the wipe engine writes and reads back.
 /// Tests put layers in between (a counterfeit device that aliases high blocks onto low ones).

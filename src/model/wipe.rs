@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::DeviceIdentity;
 
 /// How a medium is overwritten.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum WipeMethod {
     /// One pass of zeros, read back.

@@ -20,7 +20,8 @@ mod page;
 mod render;
 
 /// Which certificate: of a wipe record, or of the destruction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum CertificateKind {
     /// 消去証明書: from a `medium.wipe` record

@@ -113,7 +113,7 @@ pub struct Form {
     pub org: String,
     pub medium: String,
     pub marking: String,
-    /// Whether the marking is headed 保護すべき情報 ([`Classification::is_protected`]).
+    /// Whether the marking is headed 保護すべき情報 ([`crate::model::Classification::is_protected`]).
     pub protected: bool,
     pub restriction: Option<String>,
     pub label: Option<String>,

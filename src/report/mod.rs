@@ -18,7 +18,8 @@ use crate::model::DeviceIdentity;
 pub use form::Form;
 
 /// Language of headings and fixed words; free text stays as entered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Lang {
     Ja,
     En,
@@ -81,7 +82,8 @@ impl Lang {
 }
 
 /// Output formats shared by every printout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     Text,
     Html,

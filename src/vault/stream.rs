@@ -2,7 +2,7 @@
 //!
 //! Chunk i is sealed with nonce = i as an 11-byte big-endian counter ‖ a last-chunk flag byte,
 //! as age does, so reordering, truncation and extension are all detected. Chunks are sealed and
-//! opened in batches on every core (see [`pipeline`]); the bytes are the same as one at a time.
+//! opened in batches on every core (see `vault::pipeline`); the bytes are the same as one at a time.
 
 use std::io::{Read, Write};
 use std::sync::mpsc::{sync_channel, SyncSender};
