@@ -21,9 +21,10 @@ pub struct Cli {
     /// Machine-readable output: one JSON document on stdout
     #[arg(long, global = true)]
     pub json: bool,
-    /// More detail on stderr
-    #[arg(short, long, global = true, conflicts_with = "quiet")]
-    pub verbose: bool,
+    /// More detail on stderr: -v what baitai decides (verification start, direct-I/O
+    /// fallback, waits for other writers), -vv also the probes (mounts, devices)
+    #[arg(short, long, global = true, conflicts_with = "quiet", action = clap::ArgAction::Count)]
+    pub verbose: u8,
     /// Only errors on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,

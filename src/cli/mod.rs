@@ -172,13 +172,45 @@ pub fn default_ledger() -> PathBuf {
     data.join("baitai").join("ledger.db")
 }
 
+/// Lines of the library's `log` records on stderr, for `-v` (info) and `-vv` (debug). A
+/// passphrase never reaches a log record: nothing logs one.
+struct StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= log::max_level() && m.target().starts_with("baitai")
+    }
+
+    fn log(&self, r: &log::Record) {
+        if self.enabled(r.metadata()) {
+            let line = format!("{}", r.args());
+            eprintln!("baitai: {}", crate::report::text::visible(&line));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn log_to_stderr(verbosity: u8) {
+    static LOGGER: StderrLog = StderrLog;
+    let level = match verbosity {
+        0 => return,
+        1 => log::LevelFilter::Info,
+        _ => log::LevelFilter::Debug,
+    };
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(level);
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         ledger: cli.ledger.clone().unwrap_or_else(default_ledger),
         json: cli.json,
         quiet: cli.quiet,
-        verbose: cli.verbose,
+        verbose: cli.verbose > 0,
     };
+    log_to_stderr(cli.verbose);
     if ctx.verbose {
         eprintln!("ledger: {}", ctx.ledger.display());
     }

@@ -84,6 +84,10 @@ impl DeviceFile {
         };
         if dev.direct.is_some() && !dev.direct_read_works()? {
             dev.direct = None;
+            log::info!(
+                "{} does not read back through O_DIRECT; using fdatasync and fadvise",
+                path.display()
+            );
         }
         Ok(dev)
     }

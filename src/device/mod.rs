@@ -186,8 +186,10 @@ pub fn check_identity(
 /// device.
 pub fn mount_identities(dir: &Path) -> Result<Vec<DeviceIdentity>> {
     let Some(disk) = mounts::disk_of_mount(dir) else {
+        log::debug!("{} is not on a block device", dir.display());
         return Ok(Vec::new());
     };
+    log::debug!("{} is on {}", dir.display(), disk.display());
     let mut ids = vec![identify_block(&disk)?.1];
     let name = disk
         .file_name()
@@ -197,6 +199,7 @@ pub fn mount_identities(dir: &Path) -> Result<Vec<DeviceIdentity>> {
         .join(name)
         .join("loop/backing_file");
     if let Some(image) = read_trim(&backing) {
+        log::debug!("{} is a loop device over {image}", disk.display());
         ids.push(identify_image(Path::new(&image))?);
     }
     Ok(ids)

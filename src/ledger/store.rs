@@ -241,6 +241,9 @@ impl Ledger {
             // What this user verified before is in the copy: check the ledger still holds the
             // copy's last entry, then verify only what follows it.
             (Some((seq, hash)), Some(r), Some((ledger_id, cp))) => {
+                log::info!(
+                    "verifying what was added after #{seq}, the end of this user's verified copy"
+                );
                 anchors.check_identity(&self.conn, &ledger_id)?;
                 let v = Verified {
                     ledger_id,
@@ -255,7 +258,16 @@ impl Ledger {
                 }
                 self.verified_head(v.ledger_id)?
             }
-            (_, _, kept) => anchors.establish_from(&self.conn, &self.path, kept)?,
+            (_, _, kept) => {
+                log::info!(
+                    "no verified copy of this ledger for this user: verifying from {}",
+                    match kept.as_ref().and_then(|(_, cp)| cp.as_ref()) {
+                        Some(cp) => format!("the checkpoint at #{}", cp.seq),
+                        None => "the first entry".into(),
+                    }
+                );
+                anchors.establish_from(&self.conn, &self.path, kept)?
+            }
         };
         if let Some(v) = &verified {
             extend_or_drop(&mut replica, &self.conn, v.seq);
@@ -347,10 +359,18 @@ impl Ledger {
     ) -> Result<T> {
         let before = self.verified.as_ref().map(|v| v.seq);
         let (out, head) = {
+            let asked = std::time::Instant::now();
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(Error::db("begin a write"))?;
+            let waited = asked.elapsed();
+            if waited > std::time::Duration::from_millis(100) {
+                log::info!(
+                    "waited {} ms for another writer of the ledger",
+                    waited.as_millis()
+                );
+            }
             let prefix: &Connection = match &self.replica {
                 Some(r) => r.conn(),
                 None => &tx,

@@ -225,7 +225,12 @@ fn write_block(file: &File, mut at: u64, mut data: &[u8]) -> io::Result<()> {
                 data = &data[n..];
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if refused_direct(&e) && direct => set_direct(file, false)?,
+            Err(e) if refused_direct(&e) && direct => {
+                log::info!(
+                    "the file system refused a direct write ({e}); writing through the page cache"
+                );
+                set_direct(file, false)?
+            }
             Err(e) => return Err(e),
         }
     }
