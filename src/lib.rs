@@ -3,22 +3,19 @@
 pub mod app;
 #[cfg(feature = "cli")]
 pub mod cli;
-pub mod crypto;
 #[cfg(feature = "cli")]
 pub mod demo;
 pub mod device;
-pub mod error;
-pub mod files;
 pub mod hardening;
 pub mod ledger;
-pub mod lifecycle;
-pub mod model;
 pub mod report;
-pub mod time;
 pub mod vault;
 pub mod wipe;
 
 #[cfg(test)]
 mod fuzz;
+
+// The core crate's modules keep their paths here (`baitai::model`, `crate::model` inside).
+pub use baitai_core::{crypto, error, files, lifecycle, model, time};
 
 pub use error::{Error, ExitCode, Result};

@@ -1,0 +1,12 @@
+//! baitai's core: the ledger's entry model, the lifecycle rules, cryptography, errors and
+//! times. No storage, no devices, no command line: the ledger, the vault, the wipe and the
+//! app layer build on it (docs/architecture.md, Layers).
+
+pub mod crypto;
+pub mod error;
+pub mod files;
+pub mod lifecycle;
+pub mod model;
+pub mod time;
+
+pub use error::{Error, ExitCode, Result};
