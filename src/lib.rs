@@ -9,7 +9,6 @@ pub mod device;
 pub mod hardening;
 pub mod ledger;
 pub mod report;
-pub mod vault;
 pub mod wipe;
 
 #[cfg(test)]
@@ -17,5 +16,6 @@ mod fuzz;
 
 // The core crate's modules keep their paths here (`baitai::model`, `crate::model` inside).
 pub use baitai_core::{crypto, error, files, lifecycle, model, time};
+pub use baitai_vault as vault;
 
 pub use error::{Error, ExitCode, Result};

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
-use crate::error::{Error, Result};
-use crate::model::PersonId;
+use baitai_core::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
+use baitai_core::error::{Error, Result};
+use baitai_core::model::PersonId;
 
 /// The random 256-bit data key of one vault.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::keys::{DataKey, Slot};
-use crate::crypto::{Cipher, PersonKey, PublicKey, Signature};
-use crate::error::{Error, Result};
-use crate::model::{Classification, PersonId};
+use baitai_core::crypto::{Cipher, PersonKey, PublicKey, Signature};
+use baitai_core::error::{Error, Result};
+use baitai_core::model::{Classification, PersonId};
 
 pub const HEADER_MAGIC: &[u8; 8] = b"BAITAIVH";
 pub const MANIFEST_MAGIC: &[u8; 8] = b"BAITAIVM";

@@ -11,7 +11,7 @@ use std::thread;
 
 use zeroize::Zeroizing;
 
-use crate::error::Result;
+use baitai_core::error::Result;
 
 /// Buffers reused from batch to batch, so a long stream does not fault in fresh pages for every
 /// batch. A buffer is zeroized when it is finally dropped, wherever that happens.
@@ -117,7 +117,11 @@ fn worker<T, U>(
         // waiting for it, and every other stage waiting on the sink.
         let result = item.and_then(|t| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(t))).unwrap_or_else(
-                |_| Err(crate::error::Error::Other("a worker thread failed".into())),
+                |_| {
+                    Err(baitai_core::error::Error::Other(
+                        "a worker thread failed".into(),
+                    ))
+                },
             )
         });
         if done.send((i, result)).is_err() {
@@ -147,7 +151,7 @@ fn consume<U>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Error;
+    use baitai_core::error::Error;
 
     #[test]
     fn keeps_order_under_uneven_work() {

@@ -1,6 +1,6 @@
 //! File names inside a vault: relative, `/`-separated, and unable to point outside `--out`.
 
-use crate::error::{Error, Result};
+use baitai_core::error::{Error, Result};
 
 pub const MAX_NAME: usize = 4096;
 const MAX_COMPONENT: usize = 255;

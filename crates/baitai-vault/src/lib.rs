@@ -20,10 +20,10 @@ use rand::RngCore;
 pub use format::{FileEntry, Header, HeaderBody, Manifest, ManifestBody};
 pub use keys::{DataKey, Slot, SlotRole};
 
-use crate::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
-use crate::error::{Error, Result, Rule};
-use crate::files::{sync_dir, write_atomic};
-use crate::model::{Classification, PersonId};
+use baitai_core::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
+use baitai_core::error::{Error, Result, Rule};
+use baitai_core::files::{sync_dir, write_atomic};
+use baitai_core::model::{Classification, PersonId};
 
 const DIR: &str = "BAITAI";
 const HEADER_FILE: &str = "vault.hdr";
@@ -631,7 +631,7 @@ impl Vault {
                 .modified()
                 .ok()
                 .and_then(|m| jiff::Timestamp::try_from(m).ok())
-                .map(crate::time::to_store),
+                .map(baitai_core::time::to_store),
         })
     }
 

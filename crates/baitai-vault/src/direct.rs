@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 use rustix::fs::{fcntl_getfl, fcntl_setfl, OFlags};
 use rustix::io::Errno;
 
-use crate::files::AlignedBuf;
+use baitai_core::files::AlignedBuf;
 
 /// Bytes per direct request: few, long requests keep a disk or a stick busy. A smaller file
 /// gets a block its own size, so that many small files cost no more than they did buffered.

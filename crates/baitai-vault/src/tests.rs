@@ -1,7 +1,7 @@
 //! Vault tests: who can open it, and that every change to its bytes is detected.
 
 use super::*;
-use crate::crypto::KdfParams;
+use baitai_core::crypto::KdfParams;
 
 struct Cast {
     writer: (PersonId, PersonKey),
@@ -137,7 +137,7 @@ fn writer_escrow_and_passphrase_open_it_and_nobody_else() {
             },
         ] {
             let err = Vault::open(&mount, opener).err().unwrap();
-            assert_eq!(err.exit_code(), crate::error::ExitCode::Auth);
+            assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Auth);
         }
         let wrong = Passphrase::new("Wrong-Passphrase-1".into());
         assert!(Vault::open(&mount, Opener::Passphrase(&wrong)).is_err());
@@ -199,7 +199,7 @@ fn swapped_truncated_and_missing_objects_are_detected() {
     fs::write(&objs[0], &b).unwrap();
     fs::write(&objs[1], &a).unwrap();
     let err = opens_and_reads(&mount, &c).unwrap_err();
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(
         err.to_string().contains("a:") || err.to_string().contains("b:"),
         "{err}"
@@ -298,7 +298,7 @@ fn replace_and_refusals() {
         v.add(&src, false, w, "t", &mut |_| {})
             .unwrap_err()
             .exit_code(),
-        crate::error::ExitCode::Refused
+        baitai_core::error::ExitCode::Refused
     );
     v.add(&src, true, w, "t", &mut |_| {}).unwrap();
     assert_eq!(read_all(&v), vec![("f".to_string(), b"two".to_vec())]);
@@ -407,7 +407,7 @@ fn an_oversized_header_length_is_refused_before_reading_the_body() {
     // A claim of 4 GiB in a small file.
     fs::write(&p, with_len(u32::MAX)).unwrap();
     let err = read_header(&mount).unwrap_err();
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(err.to_string().contains("length does not match"), "{err}");
     // One byte over the limit, in a file exactly that long: refused by its size, unread.
     let over = format::MAX_HEADER_BODY as u32 + 1;
@@ -427,7 +427,7 @@ fn an_oversized_header_length_is_refused_before_reading_the_body() {
         .set_len(14 + u64::from(u32::MAX) + 32)
         .unwrap();
     let err = within_seconds(move || read_header(&mount).map(|_| ()).unwrap_err());
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(err.to_string().contains("longer than"), "{err}");
 }
 
@@ -443,7 +443,7 @@ fn an_oversized_manifest_file_is_refused_before_reading_it() {
         .set_len(format::MAX_MANIFEST as u64 + 1)
         .unwrap();
     let err = within_seconds(move || opens_and_reads(&mount, &c).unwrap_err());
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(err.to_string().contains("longer than"), "{err}");
 }
 
@@ -465,14 +465,14 @@ fn a_short_slot_salt_is_refused() {
     let err = Vault::open(&mount, Opener::Passphrase(&c.pass))
         .err()
         .unwrap();
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(err.to_string().contains("slot salt is too short"), "{err}");
     // Eight bytes pass that check; the changed salt then fails to unwrap.
     reframe_header(&mount, set_salt("0011223344556677"));
     let err = Vault::open(&mount, Opener::Passphrase(&c.pass))
         .err()
         .unwrap();
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Auth);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Auth);
     reframe_header(&mount, set_salt("not hex"));
     let err = Vault::open(&mount, Opener::Passphrase(&c.pass))
         .err()
@@ -508,7 +508,7 @@ fn duplicate_names_in_a_signed_manifest_are_refused() {
     twice.files.push(other);
     write_signed_manifest(&mount, &v, &c, &twice);
     let err = opens_and_reads(&mount, &c).unwrap_err();
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(err.to_string().contains("\"a.txt\" appears twice"), "{err}");
     // And an exact copy of an entry.
     let mut copy = body.clone();
@@ -563,7 +563,7 @@ fn fifos_and_endless_files_on_the_medium_are_refused_not_read() {
     let m = mount.clone();
     let cast = cast_of(&c);
     let err = within_seconds(move || opens_and_reads(&m, &cast).unwrap_err());
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(err.to_string().contains("not a regular file"), "{err}");
     // A header that is a FIFO.
     fifo(&dir.join(HEADER_FILE));
@@ -637,7 +637,7 @@ fn hostile_names_in_a_signed_manifest_write_nothing() {
         let err = opened.err().unwrap_or_else(|| panic!("{name:?} opened"));
         assert_eq!(
             err.exit_code(),
-            crate::error::ExitCode::Integrity,
+            baitai_core::error::ExitCode::Integrity,
             "{name:?}"
         );
         assert_eq!(fs::read_dir(&out).unwrap().count(), 0, "{name:?}");
@@ -707,7 +707,11 @@ fn edit_once(text: &str, from: &str, to: &str) -> String {
 
 fn assert_vault_damage(r: Result<Header>, why: &str, what: &str) {
     let err = r.err().unwrap_or_else(|| panic!("{what}: accepted"));
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity, "{what}");
+    assert_eq!(
+        err.exit_code(),
+        baitai_core::error::ExitCode::Integrity,
+        "{what}"
+    );
     assert!(err.to_string().contains(why), "{what}: {err}");
 }
 
@@ -847,7 +851,11 @@ fn a_manifest_with_a_member_twice_is_refused() {
     ] {
         write(&twice);
         let err = opens_and_reads(&mount, &c).unwrap_err();
-        assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity, "{what}");
+        assert_eq!(
+            err.exit_code(),
+            baitai_core::error::ExitCode::Integrity,
+            "{what}"
+        );
         assert!(err.to_string().contains("twice"), "{what}: {err}");
     }
 }
@@ -920,7 +928,7 @@ fn an_array_in_place_of_a_json_object_is_refused() {
     )
     .unwrap();
     let err = Manifest::decode(&raw, &v.header, &v.dk).unwrap_err();
-    assert_eq!(err.exit_code(), crate::error::ExitCode::Integrity);
+    assert_eq!(err.exit_code(), baitai_core::error::ExitCode::Integrity);
     assert!(err.to_string().contains("array"), "{err}");
 }
 
@@ -1016,7 +1024,7 @@ fn a_newer_version_of_any_file_says_newer_format() {
         raw[8..10].copy_from_slice(&version.to_be_bytes());
         raw
     };
-    use crate::error::ExitCode;
+    use baitai_core::error::ExitCode;
     let header = Header::parse(with_version(&v.header.raw, 2)).unwrap_err();
     let manifest =
         Manifest::decode(&with_version(&v.manifest_raw, 2), &v.header, &v.dk).unwrap_err();

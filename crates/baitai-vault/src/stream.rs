@@ -13,9 +13,9 @@ use zeroize::Zeroizing;
 
 use super::format::{OBJECT_MAGIC, VERSION};
 use super::pipeline::{self, Pool};
-use crate::crypto::aead::{Keyed, TAG_LEN};
-use crate::crypto::Cipher;
-use crate::error::{Error, Result};
+use baitai_core::crypto::aead::{Keyed, TAG_LEN};
+use baitai_core::crypto::Cipher;
+use baitai_core::error::{Error, Result};
 
 pub const CHUNK: usize = 64 * 1024;
 pub const OBJECT_HEADER: usize = 8 + 2 + 16;
