@@ -7,7 +7,6 @@ pub mod cli;
 pub mod demo;
 pub mod device;
 pub mod hardening;
-pub mod ledger;
 pub mod report;
 pub mod wipe;
 
@@ -16,6 +15,7 @@ mod fuzz;
 
 // The core crate's modules keep their paths here (`baitai::model`, `crate::model` inside).
 pub use baitai_core::{crypto, error, files, lifecycle, model, time};
+pub use baitai_ledger as ledger;
 pub use baitai_vault as vault;
 
 pub use error::{Error, ExitCode, Result};

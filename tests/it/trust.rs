@@ -1367,3 +1367,90 @@ fn a_second_open_in_one_process_keeps_the_first_ones_locks() {
     assert!(wal.exists(), "the WAL was removed under an open session");
     drop(s);
 }
+
+/// Incremental verify re-chains the entries before the checkpoint on two threads: a changed
+/// entry is named in either half (moved from the ledger crate, whose tests cannot build a
+/// ledger through the app layer above it).
+mod rechain {
+    use baitai::app::{self, AddPerson, InitRequest, Secrets};
+    use baitai::crypto::{KdfParams, Passphrase};
+    use baitai::ledger::{Checkpoint, Ledger};
+    use baitai::lifecycle::Person;
+    use baitai::model::SignRole;
+    use baitai::Result;
+    use rusqlite::Connection;
+    use std::path::Path;
+
+    struct Fixed;
+
+    impl Secrets for Fixed {
+        fn passphrase(&mut self, p: &Person, _: SignRole) -> Result<Passphrase> {
+            Ok(Passphrase::new(format!("Unit-{}-Pass!", p.name)))
+        }
+        fn new_passphrase(&mut self, who: &str) -> Result<Passphrase> {
+            Ok(Passphrase::new(format!("Unit-{who}-Pass!")))
+        }
+    }
+
+    /// A ledger of about 20 entries: people, then people again.
+    fn ledger(dir: &Path) -> app::Session {
+        let req = InitRequest {
+            org: "unit".into(),
+            admin: "admin".into(),
+            affiliation: "x".into(),
+            timezone: "Asia/Tokyo".into(),
+            medium_prefix: "USB".into(),
+            lang: "ja".into(),
+            day_end: "18:00".into(),
+            kdf: KdfParams::INSECURE_FAST,
+        };
+        let mut s = app::init_anchored(&dir.join("l.db"), req, &mut Fixed, None).unwrap();
+        for i in 0..20 {
+            let p = AddPerson {
+                name: format!("p{i}"),
+                affiliation: "x".into(),
+                roles: vec![baitai::model::Role::Handler],
+            };
+            s.person_add("admin", p, &mut Fixed).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn rechain_on_two_threads_names_a_changed_entry_in_either_half() {
+        let d = tempfile::tempdir().unwrap();
+        let s = ledger(d.path());
+        let (seq, hash, _) = s.ledger.head().unwrap().unwrap();
+        let cp = Checkpoint {
+            seq,
+            hash: hex::encode(hash),
+            verified_at: "unit".into(),
+        };
+        // A fresh reader each time: the session reads the snapshot it verified when it opened.
+        let check = || {
+            Ledger::open_read_only(&d.path().join("l.db"))
+                .unwrap()
+                .verify_against(Some(&cp), true)
+                .unwrap()
+        };
+        assert!(check().ok());
+        let raw = Connection::open(d.path().join("l.db")).unwrap();
+        raw.execute_batch("DROP TRIGGER entries_append_only_u")
+            .unwrap();
+        for bad in [3, seq / 2 + 1, seq - 1] {
+            raw.execute(
+                "UPDATE entries SET payload = payload || ' ' WHERE seq = ?1",
+                [bad as i64],
+            )
+            .unwrap();
+            let r = check();
+            assert_eq!(r.failure.map(|f| f.seq), Some(bad), "entry {bad} of {seq}");
+            raw.execute(
+                "UPDATE entries SET payload = rtrim(payload, ' ') WHERE seq = ?1",
+                [bad as i64],
+            )
+            .unwrap();
+        }
+        assert!(check().ok());
+    }
+}

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use baitai_core::error::{Error, Result};
 
 /// The verified copy of one ledger.
 pub struct Replica {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use baitai_core::error::{Error, Result};
 
 /// The end of a verify that passed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,7 +89,7 @@ fn write_map<V: Serialize>(path: &Path, all: &BTreeMap<String, V>, what: &str) -
     std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
     let text =
         serde_json::to_vec_pretty(all).map_err(|e| Error::Other(format!("encode {what}: {e}")))?;
-    crate::files::write_atomic(path, &text)
+    baitai_core::files::write_atomic(path, &text)
 }
 
 /// Which ledger was found at each path the first time this user opened it (trust on first

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Body, MediumNumber, PersonId, SignRole};
+use baitai_core::model::{Body, MediumNumber, PersonId, SignRole};
 
 /// Domain tag at the start of every hashed entry encoding.
 const ENTRY_DOMAIN: &[u8] = b"baitai-entry-v1\0";

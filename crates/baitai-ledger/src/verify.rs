@@ -12,10 +12,10 @@ use super::checkpoint::Checkpoint;
 use super::store::{
     directory_upto, fold_medium, last_signed_time_upto, medium_entries_upto, Ledger, RawEntry,
 };
-use crate::crypto::{PublicKey, Signature};
-use crate::error::{Error, Result};
-use crate::lifecycle::{Act, Lifecycle};
-use crate::model::{Body, MediumNumber, PersonId, SignRole};
+use baitai_core::crypto::{PublicKey, Signature};
+use baitai_core::error::{Error, Result};
+use baitai_core::lifecycle::{Act, Lifecycle};
+use baitai_core::model::{Body, MediumNumber, PersonId, SignRole};
 
 /// The first entry that fails, and why.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -256,7 +256,7 @@ fn resume_from(
     }
     walk.prev_hash = Some(end);
     walk.last_time = match last_signed_time_upto(prefix, seq)? {
-        Some(t) => Some(crate::time::to_store(t)),
+        Some(t) => Some(baitai_core::time::to_store(t)),
         None => Some(last_time),
     };
     walk.state.people = directory_upto(prefix, seq)?;
@@ -560,8 +560,9 @@ impl Walk {
         if self.last_time.as_ref().is_some_and(|t| raw.time < *t) {
             return self.fail(seq, "its time is earlier than the entry before it");
         }
-        let horizon = crate::time::now() + jiff::SignedDuration::from_hours(FUTURE_TOLERANCE_HOURS);
-        if raw.time > crate::time::to_store(horizon) {
+        let horizon =
+            baitai_core::time::now() + jiff::SignedDuration::from_hours(FUTURE_TOLERANCE_HOURS);
+        if raw.time > baitai_core::time::to_store(horizon) {
             return self.fail(
                 seq,
                 "its time is more than a day ahead of this machine's clock",
@@ -587,7 +588,7 @@ impl Walk {
         // Unsigned rows (failed attempts) take no part in the order of time: anyone with the
         // file could add one dated ahead, and every later entry would then look backdated.
         if !entry.body.is_unsigned() {
-            self.last_time = Some(crate::time::to_store(entry.time));
+            self.last_time = Some(baitai_core::time::to_store(entry.time));
         }
         self.entries += 1;
         if self.jobs.len() >= BATCH {
@@ -751,86 +752,5 @@ fn check(j: &SigJob) -> bool {
     match Signature::from_slice(&j.sig) {
         Some(sig) => j.key.verify_entry(j.role.as_str(), &j.hash, &sig),
         None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::{self, AddPerson, InitRequest, Secrets};
-    use crate::crypto::{KdfParams, Passphrase};
-    use crate::lifecycle::Person;
-
-    struct Fixed;
-
-    impl Secrets for Fixed {
-        fn passphrase(&mut self, p: &Person, _: SignRole) -> Result<Passphrase> {
-            Ok(Passphrase::new(format!("Unit-{}-Pass!", p.name)))
-        }
-        fn new_passphrase(&mut self, who: &str) -> Result<Passphrase> {
-            Ok(Passphrase::new(format!("Unit-{who}-Pass!")))
-        }
-    }
-
-    /// A ledger of about 20 entries: people, then people again.
-    fn ledger(dir: &Path) -> app::Session {
-        let req = InitRequest {
-            org: "unit".into(),
-            admin: "admin".into(),
-            affiliation: "x".into(),
-            timezone: "Asia/Tokyo".into(),
-            medium_prefix: "USB".into(),
-            lang: "ja".into(),
-            day_end: "18:00".into(),
-            kdf: KdfParams::INSECURE_FAST,
-        };
-        let mut s = app::init_anchored(&dir.join("l.db"), req, &mut Fixed, None).unwrap();
-        for i in 0..20 {
-            let p = AddPerson {
-                name: format!("p{i}"),
-                affiliation: "x".into(),
-                roles: vec![crate::model::Role::Handler],
-            };
-            s.person_add("admin", p, &mut Fixed).unwrap();
-        }
-        s
-    }
-
-    #[test]
-    fn rechain_on_two_threads_names_a_changed_entry_in_either_half() {
-        let d = tempfile::tempdir().unwrap();
-        let s = ledger(d.path());
-        let (seq, hash, _) = s.ledger.head().unwrap().unwrap();
-        let cp = Checkpoint {
-            seq,
-            hash: hex::encode(hash),
-            verified_at: "unit".into(),
-        };
-        // A fresh reader each time: the session reads the snapshot it verified when it opened.
-        let check = || {
-            Ledger::open_read_only(&d.path().join("l.db"))
-                .unwrap()
-                .verify_against(Some(&cp), true)
-                .unwrap()
-        };
-        assert!(check().ok());
-        let raw = Connection::open(d.path().join("l.db")).unwrap();
-        raw.execute_batch("DROP TRIGGER entries_append_only_u")
-            .unwrap();
-        for bad in [3, seq / 2 + 1, seq - 1] {
-            raw.execute(
-                "UPDATE entries SET payload = payload || ' ' WHERE seq = ?1",
-                [bad as i64],
-            )
-            .unwrap();
-            let r = check();
-            assert_eq!(r.failure.map(|f| f.seq), Some(bad), "entry {bad} of {seq}");
-            raw.execute(
-                "UPDATE entries SET payload = rtrim(payload, ' ') WHERE seq = ?1",
-                [bad as i64],
-            )
-            .unwrap();
-        }
-        assert!(check().ok());
     }
 }

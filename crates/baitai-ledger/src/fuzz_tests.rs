@@ -6,8 +6,8 @@ use proptest::prelude::*;
 use proptest::sample::select;
 
 use super::store::{to_hash, RawEntry};
-use crate::error::ExitCode;
-use crate::model::{Body, Checkout};
+use baitai_core::error::ExitCode;
+use baitai_core::model::{Body, Checkout};
 
 /// A kind and payload that decode, and others that do not.
 fn kind_and_payload() -> impl Strategy<Value = (String, String)> {
@@ -70,14 +70,14 @@ fn fuzz_ledger_rows() {
                 Ok(e) => {
                     prop_assert_eq!(&e.prev_hash[..], &prev_hash[..]);
                     prop_assert_eq!(&e.hash[..], &hash[..]);
-                    prop_assert_eq!(Some(e.time), crate::time::from_store(&time).ok());
+                    prop_assert_eq!(Some(e.time), baitai_core::time::from_store(&time).ok());
                     prop_assert_eq!(Some(e.body), Body::decode(&kind, &payload).ok());
                     prop_assert_eq!(e.seq, seq as u64);
                 }
                 Err(err) => {
                     prop_assert_eq!(err.exit_code(), ExitCode::Integrity, "{}", err);
                     let whole = prev_hash.len() == 32 && hash.len() == 32;
-                    let readable = crate::time::from_store(&time).is_ok()
+                    let readable = baitai_core::time::from_store(&time).is_ok()
                         && Body::decode(&kind, &payload).is_ok();
                     prop_assert!(!(whole && readable), "a good row refused: {}", err);
                 }

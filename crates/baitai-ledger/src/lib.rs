@@ -10,6 +10,11 @@ pub mod verify;
 #[cfg(test)]
 mod fuzz_tests;
 
+// The fuzz runner every crate's unit tests share (docs/security.md, "Fuzzing hostile input").
+#[cfg(test)]
+#[path = "../../../src/fuzz.rs"]
+mod fuzz;
+
 pub use chain::{Draft, StoredEntry, StoredSignature};
 pub use checkpoint::{Checkpoint, Checkpoints};
 pub use store::{Ledger, Writer};

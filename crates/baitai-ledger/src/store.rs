@@ -8,11 +8,11 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use super::chain::{entry_hash, Draft, HashInput, StoredEntry, StoredSignature, GENESIS};
 use super::replica::{extend_or_drop, Replica};
 use super::trust::{Anchors, Verified};
-use crate::crypto::{PersonKey, SealedKey};
-use crate::error::{Error, Result, Rule};
-use crate::lifecycle::{self, Act, Directory, MediumState};
-use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
-use crate::time;
+use baitai_core::crypto::{PersonKey, SealedKey};
+use baitai_core::error::{Error, Result, Rule};
+use baitai_core::lifecycle::{self, Act, Directory, MediumState};
+use baitai_core::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
+use baitai_core::time;
 
 /// Schema migrations, numbered by position (PRAGMA user_version = how many have run).
 const MIGRATIONS: &[&str] = &[
@@ -591,7 +591,7 @@ impl Ledger {
     /// registration. The caller still confirms each with `device::same_device`.
     pub fn registrations_of(
         &self,
-        seen: &[crate::model::DeviceIdentity],
+        seen: &[baitai_core::model::DeviceIdentity],
     ) -> Result<Vec<StoredEntry>> {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM entries
@@ -662,7 +662,7 @@ impl Ledger {
 
     /// Every signing key the ledger has recorded for this person, oldest first: the one they
     /// were added with, then one per key change.
-    pub fn keys_of(&self, id: &PersonId) -> Result<Vec<crate::crypto::PublicKey>> {
+    pub fn keys_of(&self, id: &PersonId) -> Result<Vec<baitai_core::crypto::PublicKey>> {
         // Only this person's entries are decoded: a directory of a thousand people costs two
         // thousand point decompressions, which a put or get would pay for one signer.
         let entries = query_entries(
@@ -681,7 +681,7 @@ impl Ledger {
             .filter_map(|e| match &e.body {
                 Body::LedgerInit(i) if &i.admin.id == id => Some(i.admin.public_key),
                 Body::PersonAdd(p) if &p.id == id => Some(p.public_key),
-                Body::PersonPasswd(crate::model::PersonPasswd {
+                Body::PersonPasswd(baitai_core::model::PersonPasswd {
                     id: who,
                     new_key: Some(k),
                     ..
@@ -930,7 +930,7 @@ fn collect_signatures(
     draft: &Draft,
     hash: &[u8; 32],
     signers: &[(SignRole, &PersonKey)],
-) -> Result<Vec<(SignRole, PersonId, crate::crypto::Signature)>> {
+) -> Result<Vec<(SignRole, PersonId, baitai_core::crypto::Signature)>> {
     let mut needed: Vec<(SignRole, PersonId)> = Vec::new();
     if !draft.body.is_unsigned() {
         if let Some(a) = &draft.actor {

@@ -12,7 +12,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::checkpoint::{Checkpoint, Checkpoints, Pins};
 use super::verify::{verify_in, VerifyFailure, VerifyReport};
-use crate::error::{Error, Result};
+use baitai_core::error::{Error, Result};
 
 /// Where this user keeps what they have verified: checkpoints per ledger and pins per path.
 pub struct Anchors {
@@ -116,7 +116,7 @@ impl Anchors {
                 Checkpoint {
                     seq: v.seq,
                     hash: v.head.clone(),
-                    verified_at: crate::time::to_store(crate::time::now()),
+                    verified_at: baitai_core::time::to_store(baitai_core::time::now()),
                 },
             )?;
         }
