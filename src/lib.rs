@@ -5,17 +5,16 @@ pub mod app;
 pub mod cli;
 #[cfg(feature = "cli")]
 pub mod demo;
-pub mod device;
 pub mod hardening;
 pub mod report;
-pub mod wipe;
 
-#[cfg(test)]
-mod fuzz;
+// src/fuzz.rs, the fuzz runner, is not a module of this crate: the member crates' unit tests
+// and tests/fuzz.rs include it by path.
 
 // The core crate's modules keep their paths here (`baitai::model`, `crate::model` inside).
 pub use baitai_core::{crypto, error, files, lifecycle, model, time};
 pub use baitai_ledger as ledger;
+pub use baitai_media::{device, wipe};
 pub use baitai_vault as vault;
 
 pub use error::{Error, ExitCode, Result};

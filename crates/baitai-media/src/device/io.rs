@@ -6,13 +6,13 @@ use std::io;
 use std::os::unix::fs::{FileExt, FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-pub use crate::model::CacheBypass;
+use baitai_core::error::{Error, Result};
+pub use baitai_core::model::CacheBypass;
 use rustix::fs::{fadvise, Advice, OFlags};
 
 // Kept in `files` so that the vault, which writes through direct I/O too, needs nothing of
 // the device layer.
-pub use crate::files::{AlignedBuf, ALIGN};
+pub use baitai_core::files::{AlignedBuf, ALIGN};
 
 /// A whole medium as a run of bytes: what the wipe engine writes and reads back.
 /// Tests put layers in between (a counterfeit device that aliases high blocks onto low ones).

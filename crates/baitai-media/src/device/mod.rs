@@ -4,8 +4,8 @@ use std::fs;
 use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-use crate::model::{DeviceIdentity, MediaKind};
+use baitai_core::error::{Error, Result};
+use baitai_core::model::{DeviceIdentity, MediaKind};
 
 pub mod io;
 pub mod mounts;
@@ -346,7 +346,7 @@ mod tests {
         };
         assert!(check_identity("M", &a, &a).is_ok());
         let e = check_identity("M", &a, &b).unwrap_err();
-        assert_eq!(e.exit_code(), crate::error::ExitCode::Device);
+        assert_eq!(e.exit_code(), baitai_core::error::ExitCode::Device);
         let c = DeviceIdentity {
             capacity_bytes: 11,
             ..a.clone()
@@ -445,11 +445,10 @@ mod tests {
                         prop_assert_eq!(&id.vendor_id, &text(&u[0]));
                         prop_assert_eq!(&id.product_id, &text(&u[1]));
                     }
-                    let _ = crate::report::device_summary(&id);
                     let _ = check_identity("USB-2026-0001", &id, &id);
                 }
                 Err(e) => {
-                    prop_assert_eq!(e.exit_code(), crate::error::ExitCode::Device);
+                    prop_assert_eq!(e.exit_code(), baitai_core::error::ExitCode::Device);
                     prop_assert!(sectors.and_then(|s| s.checked_mul(512)).is_none());
                 }
             }

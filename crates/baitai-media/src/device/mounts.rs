@@ -5,7 +5,7 @@ use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use baitai_core::error::{Error, Result};
 
 /// A block device number, `major:minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

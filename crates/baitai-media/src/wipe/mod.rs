@@ -11,8 +11,8 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::Instant;
 
 use crate::device::io::{AlignedBuf, Medium, ALIGN};
-use crate::model::{ByteRange, PatternKind, WipeMethod, WipePass};
-use crate::vault::format::MAX_HEADER_BODY;
+use baitai_core::model::{ByteRange, PatternKind, WipeMethod, WipePass};
+use baitai_vault::format::MAX_HEADER_BODY;
 pub use pattern::{Pattern, Seed};
 
 /// Bytes per I/O: large aligned writes keep a USB stick's controller busy.

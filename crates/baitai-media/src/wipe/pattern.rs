@@ -1,7 +1,7 @@
 //! What a wipe pass writes: zeros, or a ChaCha20 (RFC 8439) keystream from a recorded seed that can be
 //! regenerated at any offset to check what the device reads back.
 
-use crate::model::PatternKind;
+use baitai_core::model::PatternKind;
 use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
 use chacha20::ChaCha20;
 use rand::RngCore;

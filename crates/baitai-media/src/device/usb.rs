@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::{identify_block, mounts};
-use crate::model::{DeviceIdentity, MediaKind};
+use baitai_core::model::{DeviceIdentity, MediaKind};
 
 /// USB interface class of mass storage.
 const MASS_STORAGE: u8 = 0x08;

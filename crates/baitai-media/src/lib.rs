@@ -1,0 +1,11 @@
+//! Media as devices: finding USB sticks and their identity, reading a whole medium past the
+//! page cache, and the wipe with read-back verification (docs/wipe.md). On baitai-core, and
+//! on the vault format only to recognise a vault header left on a medium.
+
+pub mod device;
+pub mod wipe;
+
+// The fuzz runner every crate's unit tests share (docs/security.md, "Fuzzing hostile input").
+#[cfg(test)]
+#[path = "../../../src/fuzz.rs"]
+mod fuzz;
