@@ -1,9 +1,9 @@
 //! The runner behind every `fuzz_` property test: case counts from `BAITAI_FUZZ_CASES`, a
 //! count of executions per property, and a watchdog that turns a hang into a failure.
 //!
-//! Compiled into the library's unit tests and, through `#[path]`, into `tests/fuzz.rs`, so both
-//! test binaries count and bound their cases the same way (docs/security.md, "Fuzzing hostile
-//! input").
+//! Included through `#[path]` by the unit tests of `baitai-ledger` and `baitai-media` and by
+//! `tests/fuzz.rs`, so every test binary counts and bounds its cases the same way
+//! (docs/security.md, "Fuzzing hostile input").
 
 use std::cell::Cell;
 use std::sync::mpsc::{channel, RecvTimeoutError};
