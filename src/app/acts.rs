@@ -293,9 +293,7 @@ impl Session {
         let person = self.active_person(&actor.id.0)?;
         self.precheck(&draft)?;
         let signed = self.authenticate(&person, SignRole::Actor, secrets, "return")?;
-        let entry = self
-            .ledger
-            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))?;
+        let entry = self.commit_signed(number, &person.id, &signed, draft.body)?;
         let rekeyed = self
             .check_vault_medium(number, mount)
             .and_then(|()| self.rekey_signed(mount, number, &signed));

@@ -13,7 +13,7 @@ use super::{Secrets, Session, Signed};
 use crate::error::Result;
 use crate::ledger::{Draft, StoredEntry};
 use crate::model::{Body, MediumNumber, PersonId, SignRole, VaultRekey};
-use crate::vault::{self, Header, Slot, Vault};
+use crate::vault::{self, Header};
 
 /// What a re-key did.
 #[derive(Debug)]
@@ -48,15 +48,9 @@ impl Session {
     pub fn revoked_in_header(&self, header: &Header) -> Result<Vec<PersonId>> {
         let dir = self.directory()?;
         Ok(header
-            .body
-            .slots
-            .iter()
-            .filter_map(|s| match s {
-                Slot::Recipient { person, .. } => Some(person),
-                Slot::Passphrase { .. } => None,
-            })
+            .recipients()
+            .into_iter()
             .filter(|p| dir.get(p).is_some_and(|p| !p.is_active()))
-            .cloned()
             .collect())
     }
 
@@ -119,53 +113,23 @@ impl Session {
             );
         }
         let next = v.without_recipients(&removed, (&signed.person.id, &signed.key))?;
-        let draft = self.rekey_draft(number, signed, &v, next.header(), next.manifest(), &removed);
+        let body = rekey_body(
+            next.header(),
+            &v.header.body.vault_id,
+            removed.clone(),
+            hex::encode(next.manifest().file_hash),
+            next.manifest().body.seq,
+        );
         v.stage_rekeyed(&next)?;
         // Whatever happens to the commit, the staged pair stays: if the entry landed, the
         // next re-key finds it recorded and puts it in place; if not, it is discarded then.
-        let entry = self
-            .ledger
-            .write(|w| w.commit(draft, &[(SignRole::Actor, &signed.key)]))?;
+        let entry = self.commit_signed(number, &signed.person.id, signed, body)?;
         v.apply_staged(next)?;
         Ok(Rekeyed::Removed {
             entry: Box::new(entry),
             removed,
         })
     }
-
-    fn rekey_draft(
-        &self,
-        number: &MediumNumber,
-        signed: &Signed,
-        v: &Vault,
-        header: &Header,
-        manifest: &vault::Manifest,
-        removed: &[PersonId],
-    ) -> Draft {
-        Draft {
-            medium: Some(number.clone()),
-            actor: Some(signed.person.id.clone()),
-            body: rekey_body(
-                header,
-                &v.header.body.vault_id,
-                removed.to_vec(),
-                hex::encode(manifest.file_hash),
-                manifest.body.seq,
-            ),
-        }
-    }
-}
-
-fn slot_holders(header: &Header) -> Vec<PersonId> {
-    header
-        .body
-        .slots
-        .iter()
-        .filter_map(|s| match s {
-            Slot::Recipient { person, .. } => Some(person.clone()),
-            Slot::Passphrase { .. } => None,
-        })
-        .collect()
 }
 
 fn rekey_body(
@@ -177,16 +141,13 @@ fn rekey_body(
 ) -> Body {
     Body::VaultRekey(VaultRekey {
         vault_id: vault_id.to_string(),
-        recipients: slot_holders(header)
+        recipients: header
+            .recipients()
             .into_iter()
             .filter(|p| !removed.contains(p))
             .collect(),
         removed,
-        passphrase_slot: header
-            .body
-            .slots
-            .iter()
-            .any(|s| matches!(s, Slot::Passphrase { .. })),
+        passphrase_slot: header.has_passphrase_slot(),
         manifest_sha256,
         manifest_seq,
     })

@@ -107,14 +107,6 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<Source>) -> Result<()> {
 
 fn put_body(v: &Vault, staged: &vault::Staged, unrecorded: Vec<VaultFile>) -> Body {
     let added = staged.added();
-    let mut recipients: Vec<PersonId> = Vec::new();
-    let mut passphrase_slot = false;
-    for s in &v.header.body.slots {
-        match s {
-            vault::Slot::Recipient { person, .. } => recipients.push(person.clone()),
-            vault::Slot::Passphrase { .. } => passphrase_slot = true,
-        }
-    }
     Body::VaultPut(VaultPut {
         vault_id: v.header.body.vault_id.clone(),
         cipher: v.cipher().name().to_string(),
@@ -129,8 +121,8 @@ fn put_body(v: &Vault, staged: &vault::Staged, unrecorded: Vec<VaultFile>) -> Bo
         total_files: staged.manifest().body.files.len() as u64,
         manifest_sha256: hex::encode(staged.manifest().file_hash),
         manifest_seq: Some(staged.manifest().body.seq),
-        recipients,
-        passphrase_slot,
+        recipients: v.header.recipients(),
+        passphrase_slot: v.header.has_passphrase_slot(),
         unrecorded,
     })
 }
@@ -471,7 +463,7 @@ impl Session {
     }
 
     /// Files in the vault as it stands before this put that the ledger does not record, when
-    /// its manifest is not the one the last entry for this vault recorded. This put replaces
+    /// its manifest is not the one the ledger last recorded for the medium. This put replaces
     /// the files in `adding`, so they are left out.
     fn unrecorded_files(
         &self,
@@ -479,18 +471,11 @@ impl Session {
         v: &Vault,
         adding: &[FileEntry],
     ) -> Result<Vec<VaultFile>> {
-        let id = &v.header.body.vault_id;
-        let last = self
-            .ledger
-            .medium_entries(medium)?
-            .into_iter()
-            .rev()
-            .find_map(|e| match e.body {
-                Body::VaultPut(p) if &p.vault_id == id => Some(p.manifest_sha256),
-                Body::VaultRekey(k) if &k.vault_id == id => Some(k.manifest_sha256),
-                _ => None,
-            });
-        if last.as_deref() == Some(hex::encode(v.manifest.file_hash).as_str()) {
+        let sha = hex::encode(v.manifest.file_hash);
+        let recorded = self.recorded_vault(medium)?;
+        if recorded
+            .is_some_and(|r| r.vault_id == v.header.body.vault_id && r.manifest_sha256 == sha)
+        {
             return Ok(Vec::new());
         }
         let known = self.recorded_files(medium)?;

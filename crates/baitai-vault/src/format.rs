@@ -260,6 +260,26 @@ impl Header {
     pub fn cipher(&self) -> Cipher {
         self.body.cipher
     }
+
+    /// The people who hold a recipient slot, in slot order.
+    pub fn recipients(&self) -> Vec<PersonId> {
+        self.body
+            .slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Recipient { person, .. } => Some(person.clone()),
+                Slot::Passphrase { .. } => None,
+            })
+            .collect()
+    }
+
+    /// Whether an outside recipient's passphrase slot opens it.
+    pub fn has_passphrase_slot(&self) -> bool {
+        self.body
+            .slots
+            .iter()
+            .any(|s| matches!(s, Slot::Passphrase { .. }))
+    }
 }
 
 fn header_mac(dk: &DataKey, vault_id: &[u8; 16], bytes: &[u8]) -> Result<[u8; 32]> {
