@@ -603,26 +603,9 @@ fn put_to_end(env: &Env, medium: &str, mount: &Path, trial: usize, len: usize) {
 /// updated, while the ledger and this user's verify checkpoint and verified copy (each moved
 /// only after a commit) stay as they were.
 fn put_missed_by_the_ledger(env: &Env, medium: &str, mount: &Path, trial: usize, len: usize) {
-    let copy = env.path("before.db");
-    let _ = fs::remove_file(&copy);
-    env.sql(&format!("VACUUM INTO '{}'", copy.display()));
-    let state = env.path(".local/state/baitai");
-    let kept = env.path("state-before");
-    let _ = fs::remove_dir_all(&kept);
-    let cp = |from: &Path, to: &Path| {
-        let ok = std::process::Command::new("cp")
-            .args(["-a", from.to_str().unwrap(), to.to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    };
-    cp(&state, &kept);
+    let saved = env.save_ledger();
     put_to_end(env, medium, mount, trial, len);
-    fs::remove_file(env.ledger.with_extension("db-wal")).ok();
-    fs::remove_file(env.ledger.with_extension("db-shm")).ok();
-    fs::copy(&copy, &env.ledger).unwrap();
-    fs::remove_dir_all(&state).unwrap();
-    cp(&kept, &state);
+    env.put_back(&saved);
 }
 
 fn last_put_payload(env: &Env) -> serde_json::Value {

@@ -205,7 +205,7 @@ fn a_ledger_rolled_back_behind_the_checkpoint_is_refused() {
     env.ok_as(&["checkout", &m, "--purpose", "会議"], HANDLER);
     env.ok_as(&["return", &m], CUSTODIAN);
     // The older copy, put back with the newer rows gone (no key needed).
-    drop_wal(&env);
+    env.drop_wal();
     std::fs::copy(&old, &env.ledger).unwrap();
     assert_refused(&env, &["checkout", &m, "--purpose", "x"], Some(HANDLER));
     assert_refused(&env, &["medium", "show", &m], None);
@@ -220,7 +220,7 @@ fn a_ledger_rebuilt_with_the_same_names_is_refused_until_accepted() {
     // The forger builds a fresh ledger elsewhere with the same organisation and names,
     // and puts it in place of the real one.
     let other = Env::built();
-    drop_wal(&env);
+    env.drop_wal();
     std::fs::copy(&other.ledger, &env.ledger).unwrap();
     assert_refused(&env, &["person", "list"], None);
     assert_refused(
@@ -547,20 +547,11 @@ fn a_manifest_re_signed_by_an_escrow_custodian_is_refused() {
     let (_m, mnt) = medium_with_vault(&env);
     // The custodian opens the vault with their escrow slot and publishes a changed manifest
     // signed with their own key: genuine in itself.
-    let ledger = baitai::ledger::Ledger::open_read_only(&env.ledger).unwrap();
-    let dir = ledger.directory().unwrap();
-    let custodian = dir.find(CUSTODIAN).unwrap().clone();
-    let pass = std::fs::read_to_string(env.pass(CUSTODIAN)).unwrap();
-    let pass = baitai::crypto::Passphrase::new(pass.trim_end().to_string());
-    let key = ledger
-        .sealed_key(&custodian.id)
-        .unwrap()
-        .open(&pass, &baitai::app::key_binding(&custodian.public_key))
-        .unwrap_or_else(|_| panic!("custodian key"));
+    let (custodian, key) = env.key_of(CUSTODIAN);
     let mut v = Vault::open(
         &mnt,
         Opener::Person {
-            id: &custodian.id,
+            id: &custodian,
             key: &key,
         },
     )
@@ -574,7 +565,7 @@ fn a_manifest_re_signed_by_an_escrow_custodian_is_refused() {
                 path: planted,
             }],
             false,
-            (&custodian.id, &key),
+            (&custodian, &key),
             "2026-12-02T00:00:00Z",
             &mut |_| {},
         )
@@ -751,16 +742,8 @@ fn vaults_that_a_revoked_custodian_can_still_open_are_listed() {
 
 /// The people who hold a recipient slot in the vault's header.
 fn slot_holders(mnt: &std::path::Path) -> Vec<String> {
-    baitai::vault::read_header(mnt)
-        .unwrap()
-        .body
-        .slots
-        .iter()
-        .filter_map(|s| match s {
-            baitai::vault::Slot::Recipient { person, .. } => Some(person.0.clone()),
-            baitai::vault::Slot::Passphrase { .. } => None,
-        })
-        .collect()
+    let header = baitai::vault::read_header(mnt).unwrap();
+    header.recipients().into_iter().map(|p| p.0).collect()
 }
 
 #[test]
@@ -905,23 +888,9 @@ fn a_re_key_staged_but_never_recorded_is_discarded_and_done_again() {
     env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
     env.ok_as(&["return", &m], CUSTODIAN);
     let old = live_pair(&mnt);
-    let copy = env.path("before.db");
-    env.sql(&format!("VACUUM INTO '{}'", copy.display()));
-    let state = env.path(".local/state/baitai");
-    let kept = env.path("state-before");
-    let cp = |from: &std::path::Path, to: &std::path::Path| {
-        let ok = std::process::Command::new("cp")
-            .args(["-a", from.to_str().unwrap(), to.to_str().unwrap()])
-            .status()
-            .unwrap();
-        assert!(ok.success());
-    };
-    cp(&state, &kept);
+    let saved = env.save_ledger();
     env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
-    drop_wal(&env);
-    std::fs::copy(&copy, &env.ledger).unwrap();
-    std::fs::remove_dir_all(&state).unwrap();
-    cp(&kept, &state);
+    env.put_back(&saved);
     unapply_rekey(&mnt, &old);
     env.ok_as(&["ls", mnt_s], HANDLER);
     let v = env.ok_as(&["vault", "rekey", mnt_s], CUSTODIAN);
@@ -929,21 +898,6 @@ fn a_re_key_staged_but_never_recorded_is_discarded_and_done_again() {
     assert!(!mnt.join("BAITAI/vault.hdr.next").exists());
     env.ok_as(&["ls", mnt_s], HANDLER);
     assert_eq!(env.verify_code().0, 0);
-}
-
-/// A person's signing key, from their sealed key and passphrase file.
-fn key_of(env: &Env, who: &str) -> (baitai::model::PersonId, baitai::crypto::PersonKey) {
-    let ledger = baitai::ledger::Ledger::open_read_only(&env.ledger).unwrap();
-    let dir = ledger.directory().unwrap();
-    let p = dir.find(who).unwrap().clone();
-    let pass = std::fs::read_to_string(env.pass(who)).unwrap();
-    let pass = baitai::crypto::Passphrase::new(pass.trim_end().to_string());
-    let key = ledger
-        .sealed_key(&p.id)
-        .unwrap()
-        .open(&pass, &baitai::app::key_binding(&p.public_key))
-        .unwrap();
-    (p.id, key)
 }
 
 /// Found in review: a custodian with an escrow slot, the medium in storage, wrote a header of
@@ -959,7 +913,7 @@ fn a_custodians_own_header_and_contents_are_never_recorded_as_a_re_key() {
     let mnt_s = mnt.to_str().unwrap();
     env.ok_as(&["person", "revoke", CUSTODIAN2], ADMIN);
     env.ok_as(&["return", &m], CUSTODIAN);
-    let (cid, ckey) = key_of(&env, CUSTODIAN);
+    let (cid, ckey) = env.key_of(CUSTODIAN);
     let mut v = Vault::open(
         &mnt,
         Opener::Person {
@@ -1092,12 +1046,6 @@ fn a_clock_set_back_is_refused_and_records_nothing() {
     assert_eq!(code, 0, "{out}");
 }
 
-fn drop_wal(env: &Env) {
-    for ext in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{ext}", env.ledger.display()));
-    }
-}
-
 /// Found in review: the pin was keyed by the resolved path only, so replacing the ledger file
 /// by a symlink to a rebuilt ledger gave a fresh path with no pin.
 #[test]
@@ -1108,7 +1056,7 @@ fn a_ledger_replaced_by_a_symlink_to_a_rebuilt_one_is_refused() {
     let other = Env::built();
     let planted = env.path("ledger-new.db");
     std::fs::copy(&other.ledger, &planted).unwrap();
-    drop_wal(&env);
+    env.drop_wal();
     std::fs::remove_file(&env.ledger).unwrap();
     std::os::unix::fs::symlink(&planted, &env.ledger).unwrap();
     let (code, err) = env.fail(&["person", "list"]);
@@ -1145,7 +1093,7 @@ fn a_certificate_from_a_replaced_ledger_is_refused() {
         ),
         CUSTODIAN,
     );
-    drop_wal(&env);
+    env.drop_wal();
     std::fs::copy(&other.ledger, &env.ledger).unwrap();
     // Every other command refuses it…
     let (code, _) = env.fail(&["medium", "show", &m]);
@@ -1341,7 +1289,7 @@ fn a_rollback_behind_a_later_verify_is_refused_even_with_an_older_copy() {
     );
     let (code, _) = env.verify_code();
     assert_eq!(code, 0);
-    drop_wal(&env);
+    env.drop_wal();
     std::fs::copy(&old, &env.ledger).unwrap();
     assert_refused(&env, &["medium", "list"], None);
 }

@@ -41,6 +41,21 @@ fn template() -> &'static std::path::Path {
     })
 }
 
+/// A ledger and its user's anchors, saved by [`Env::save_ledger`].
+pub struct Saved {
+    db: PathBuf,
+    state: PathBuf,
+}
+
+/// `cp -a`: a directory with its modes, as a backup would keep it.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    let ok = std::process::Command::new("cp")
+        .args(["-a", from.to_str().unwrap(), to.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub ledger: PathBuf,
@@ -112,6 +127,54 @@ impl Env {
         let store = baitai::ledger::Checkpoints::at(state);
         let anchors = baitai::app::Anchors::with(store, &self.ledger);
         baitai::app::Session::open_anchored(&self.ledger, Some(anchors)).unwrap()
+    }
+
+    /// The ledger and this user's checkpoint, pins and verified copy as they stand now, to put
+    /// back with [`Env::put_back`]: what a command killed before its commit leaves.
+    pub fn save_ledger(&self) -> Saved {
+        let saved = Saved {
+            db: self.path("saved-ledger.db"),
+            state: self.path("saved-state"),
+        };
+        let _ = std::fs::remove_file(&saved.db);
+        let _ = std::fs::remove_dir_all(&saved.state);
+        self.sql(&format!("VACUUM INTO '{}'", saved.db.display()));
+        copy_tree(&self.state_dir(), &saved.state);
+        saved
+    }
+
+    /// The ledger and this user's anchors as [`Env::save_ledger`] saved them.
+    pub fn put_back(&self, saved: &Saved) {
+        self.drop_wal();
+        std::fs::copy(&saved.db, &self.ledger).unwrap();
+        std::fs::remove_dir_all(self.state_dir()).unwrap();
+        copy_tree(&saved.state, &self.state_dir());
+    }
+
+    /// Remove the ledger's WAL and shared-memory files, before the file is replaced under them.
+    pub fn drop_wal(&self) {
+        for ext in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", self.ledger.display()));
+        }
+    }
+
+    /// Where the binary keeps this environment's checkpoint, pins and verified copies.
+    pub fn state_dir(&self) -> PathBuf {
+        self.path(".local/state/baitai")
+    }
+
+    /// A person's signing key, opened from their sealed key with their passphrase file.
+    pub fn key_of(&self, who: &str) -> (baitai::model::PersonId, baitai::crypto::PersonKey) {
+        let ledger = baitai::ledger::Ledger::open_read_only(&self.ledger).unwrap();
+        let p = ledger.directory().unwrap().find(who).unwrap().clone();
+        let pass = std::fs::read_to_string(self.pass(who)).unwrap();
+        let pass = baitai::crypto::Passphrase::new(pass.trim_end().to_string());
+        let key = ledger
+            .sealed_key(&p.id)
+            .unwrap()
+            .open(&pass, &baitai::app::key_binding(&p.public_key))
+            .unwrap_or_else(|_| panic!("the key of {who}"));
+        (p.id, key)
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
