@@ -1,20 +1,18 @@
 //! baitai (媒体): encrypted vaults on portable media and the signed per-medium ledger (可搬記憶媒体管理簿).
 
-pub mod app;
 #[cfg(feature = "cli")]
 pub mod cli;
-#[cfg(feature = "cli")]
-pub mod demo;
 pub mod hardening;
-pub mod report;
 
 // src/fuzz.rs, the fuzz runner, is not a module of this crate: the member crates' unit tests
 // and tests/fuzz.rs include it by path.
 
 // The core crate's modules keep their paths here (`baitai::model`, `crate::model` inside).
+pub use baitai_app as app;
 pub use baitai_core::{crypto, error, files, lifecycle, model, time};
 pub use baitai_ledger as ledger;
 pub use baitai_media::{device, wipe};
+pub use baitai_report as report;
 pub use baitai_vault as vault;
 
 pub use error::{Error, ExitCode, Result};

@@ -32,7 +32,7 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
         location: a.location.clone(),
     };
     let (entry, check) = s.inventory_check(&found, &a.auth.as_, &mut secrets)?;
-    let report = s.stocktake_report(&check, &entry, lang)?;
+    let report = crate::report::stocktake::stocktake_report(&s, &check, &entry, lang)?;
     if ctx.json && a.out.output.is_none() {
         let mut j = json!({
             "entry": entry.seq,

@@ -37,11 +37,11 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
 /// medium and its case), or with `--all` every medium not destroyed or transferred.
 fn select(s: &Session, a: &LabelArgs, lang: Lang) -> Result<Vec<Label>> {
     let labels = if a.all {
-        s.held_media_labels(lang)?
+        crate::report::label::held_media_labels(s, lang)?
     } else {
         a.media
             .iter()
-            .map(|m| s.medium_label(m, lang))
+            .map(|m| crate::report::label::medium_label(s, m, lang))
             .collect::<Result<Vec<_>>>()?
     };
     if labels.is_empty() {

@@ -101,7 +101,7 @@ pub fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<Option<Output>> {
 
 fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
     let s = ctx.reader()?;
-    let report = s.inventory(Lang::En)?;
+    let report = crate::report::lists::inventory(&s, Lang::En)?;
     let lines: Vec<_> = report
         .lines
         .into_iter()
@@ -147,7 +147,7 @@ fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
 fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
     let s = ctx.reader()?;
     let st = s.medium(medium)?;
-    let form = s.form(medium, Lang::En)?;
+    let form = crate::report::form::form(&s, medium, Lang::En)?;
     let dir = s.directory()?;
     let holder = holder_text(&st, &dir);
     let mut human = format!(
@@ -442,7 +442,12 @@ pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
 fn attach_incident(s: &Session, medium: &str, lang: Option<Lang>, o: &mut Output) {
     let lang = lang.map_or_else(|| Lang::parse(&s.settings.lang), Ok);
     let built = lang.and_then(|lang| {
-        let report = s.incident(medium, lang, &s.verify_status(false)?)?;
+        let report = crate::report::incident::incident(
+            s,
+            medium,
+            lang,
+            &crate::report::audit::verify_status(s, false)?,
+        )?;
         let text = crate::report::incident::render(
             std::slice::from_ref(&report),
             crate::report::Format::Text,

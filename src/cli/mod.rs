@@ -1,6 +1,7 @@
 //! The command-line front end: parse, call the app layer, print human text or one JSON document.
 
 pub mod args;
+mod demo;
 mod inventory;
 mod labels;
 mod media;
@@ -236,7 +237,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Ledger(c) => reports::ledger(&ctx, c)?,
         Command::Report(c) => reports::report(&ctx, c)?,
         Command::Inventory(c) => inventory::run(&ctx, c)?,
-        Command::Demo(a) => crate::demo::run(&ctx, a)?,
+        Command::Demo(a) => demo::run(&ctx, a)?,
         Command::Completions(a) => shell::completions(&ctx, a)?,
         Command::Man(a) => shell::man(&ctx, a)?,
     };

@@ -64,7 +64,7 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
         LedgerCmd::Print { medium, out } => {
             let s = ctx.reader()?;
             let lang = lang(&s, &out)?;
-            let form = s.form(&medium, lang)?;
+            let form = crate::report::form::form(&s, &medium, lang)?;
             let doc = match format(ctx, &out)? {
                 Format::Text => text::form_text(&form, lang),
                 Format::Csv => text::form_csv(&form, lang),
@@ -154,7 +154,8 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
     match cmd {
         ReportCmd::Inventory { out } => {
             let lang = lang(&s, &out)?;
-            let doc = s.inventory(lang)?.render(format(ctx, &out)?, lang)?;
+            let doc =
+                crate::report::lists::inventory(&s, lang)?.render(format(ctx, &out)?, lang)?;
             deliver(&out, doc, "the inventory")
         }
         ReportCmd::Overdue { at, out } => {
@@ -163,7 +164,8 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
                 Some(a) => crate::time::parse_user(&a, &s.tz, crate::time::DayEnd::Start)?,
                 None => crate::time::now(),
             };
-            let doc = s.overdue(at, lang)?.render(format(ctx, &out)?, lang)?;
+            let doc =
+                crate::report::lists::overdue(&s, at, lang)?.render(format(ctx, &out)?, lang)?;
             deliver(&out, doc, "the overdue list")
         }
         ReportCmd::Incidents { medium, out } => incidents(ctx, &s, medium.as_deref(), &out),
@@ -189,7 +191,7 @@ fn certificate(
 ) -> Result<Option<Output>> {
     let lang = lang(s, out)?;
     let format = format(ctx, out)?;
-    let cert = s.certificate(medium, kind, entry)?;
+    let cert = crate::report::certificate::certificate(s, medium, kind, entry)?;
     let doc = cert.render(format, lang)?;
     let what = format!("the certificate of {}", cert.medium.number);
     deliver_failing(ctx, out, doc, &what, cert.ledger_failure())
@@ -232,10 +234,10 @@ fn incidents(
     if let Some(m) = medium {
         s.medium(m)?;
     }
-    let verify = s.verify_status(false)?;
+    let verify = crate::report::audit::verify_status(s, false)?;
     let reports = match medium {
-        Some(m) => vec![s.incident(m, lang, &verify)?],
-        None => s.incidents(lang, &verify)?,
+        Some(m) => vec![crate::report::incident::incident(s, m, lang, &verify)?],
+        None => crate::report::incident::incidents(s, lang, &verify)?,
     };
     let doc = crate::report::incident::render(&reports, format, lang)?;
     deliver_failing(
@@ -260,7 +262,7 @@ fn audit(ctx: &Ctx, s: &Session, from: &str, to: &str, out: &OutputArgs) -> Resu
     let lang = lang(s, out)?;
     let format = format(ctx, out)?;
     let period = crate::report::audit::Period::parse(from, to, &s.tz)?;
-    let report = s.audit(period, lang)?;
+    let report = crate::report::audit::audit(s, period, lang)?;
     let doc = crate::report::audit::render(&report, format, lang)?;
     deliver_failing(
         ctx,

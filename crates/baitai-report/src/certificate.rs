@@ -213,27 +213,25 @@ impl Certificate {
     }
 }
 
-impl Session {
-    /// The certificate of `medium`'s latest record of `kind` (or of entry `seq`). Without a
-    /// kind, `seq` decides it; without either, a destroyed medium gets its destruction.
-    pub fn certificate(
-        &self,
-        medium: &str,
-        kind: Option<CertificateKind>,
-        seq: Option<u64>,
-    ) -> Result<Certificate> {
-        let state = self.medium(medium)?;
-        let entries = self.ledger.medium_entries(&state.number)?;
-        let kind = choose_kind(&state, &entries, kind, seq)?;
-        let at = pick(&state.number, &entries, kind, seq)?;
-        let build = Build {
-            session: self,
-            dir: self.directory()?,
-            state,
-            entries,
-        };
-        build.certificate(kind, at)
-    }
+/// The certificate of `medium`'s latest record of `kind` (or of entry `seq`). Without a
+/// kind, `seq` decides it; without either, a destroyed medium gets its destruction.
+pub fn certificate(
+    session: &Session,
+    medium: &str,
+    kind: Option<CertificateKind>,
+    seq: Option<u64>,
+) -> Result<Certificate> {
+    let state = session.medium(medium)?;
+    let entries = session.ledger.medium_entries(&state.number)?;
+    let kind = choose_kind(&state, &entries, kind, seq)?;
+    let at = pick(&state.number, &entries, kind, seq)?;
+    let build = Build {
+        session,
+        dir: session.directory()?,
+        state,
+        entries,
+    };
+    build.certificate(kind, at)
 }
 
 /// What a certificate is made from: one medium's entries and the people who signed them.

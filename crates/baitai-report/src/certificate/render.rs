@@ -8,14 +8,14 @@ use super::{
     SignatureCheck, Signer, WipeDetails,
 };
 use crate::error::{Error, Result};
+use crate::form::SignerView;
 use crate::lifecycle::Cleanliness;
 use crate::model::{
     ByteRange, Classification, DestroyMethod, DeviceIdentity, MediaKind, PatternKind, Role,
     SignRole, Wipe, WipeMethod, WipePass, WipeResult,
 };
-use crate::report::form::SignerView;
-use crate::report::text::pad;
-use crate::report::{human_bytes, json_doc, Format, Lang};
+use crate::text::pad;
+use crate::{human_bytes, json_doc, Format, Lang};
 
 /// One labelled line of the certificate; a value may run over several lines.
 pub(super) struct Row {

@@ -40,49 +40,47 @@ fn marking_words(c: &Classification, lang: Lang) -> String {
     }
 }
 
-impl Session {
-    /// The label of one medium; an unknown number is a usage error.
-    pub fn medium_label(&self, medium: &str, lang: Lang) -> Result<Label> {
-        let state = self.medium(medium)?;
-        self.label_of(&state, lang)
-    }
+/// The label of one medium; an unknown number is a usage error.
+pub fn medium_label(session: &Session, medium: &str, lang: Lang) -> Result<Label> {
+    let state = session.medium(medium)?;
+    label_of(session, &state, lang)
+}
 
-    /// Labels for every medium the organisation still holds or may get back: all but the
-    /// destroyed and the transferred, in the order they were registered.
-    pub fn held_media_labels(&self, lang: Lang) -> Result<Vec<Label>> {
-        let mut labels = Vec::new();
-        for number in self.ledger.media()? {
-            match self.ledger.medium_state(&number)? {
-                Some(state) if !state.holding.is_closed() => {
-                    labels.push(self.label_of(&state, lang)?)
-                }
-                _ => {}
+/// Labels for every medium the organisation still holds or may get back: all but the
+/// destroyed and the transferred, in the order they were registered.
+pub fn held_media_labels(session: &Session, lang: Lang) -> Result<Vec<Label>> {
+    let mut labels = Vec::new();
+    for number in session.ledger.media()? {
+        match session.ledger.medium_state(&number)? {
+            Some(state) if !state.holding.is_closed() => {
+                labels.push(label_of(session, &state, lang)?)
             }
+            _ => {}
         }
-        Ok(labels)
     }
+    Ok(labels)
+}
 
-    fn label_of(&self, state: &MediumState, lang: Lang) -> Result<Label> {
-        let text = self
-            .ledger
-            .medium_entries(&state.number)?
-            .into_iter()
-            .find_map(|e| match e.body {
-                Body::Register(r) => Some(r.label),
-                _ => None,
-            })
-            .flatten();
-        let c = &state.classification;
-        Ok(Label {
-            medium: state.number.0.clone(),
-            marking: c.marking(),
-            marking_words: marking_words(c, lang),
-            protected: c.is_protected(),
-            restriction: c.restriction.clone(),
-            label: text,
-            org: self.settings.org.clone(),
+fn label_of(session: &Session, state: &MediumState, lang: Lang) -> Result<Label> {
+    let text = session
+        .ledger
+        .medium_entries(&state.number)?
+        .into_iter()
+        .find_map(|e| match e.body {
+            Body::Register(r) => Some(r.label),
+            _ => None,
         })
-    }
+        .flatten();
+    let c = &state.classification;
+    Ok(Label {
+        medium: state.number.0.clone(),
+        marking: c.marking(),
+        marking_words: marking_words(c, lang),
+        protected: c.is_protected(),
+        restriction: c.restriction.clone(),
+        label: text,
+        org: session.settings.org.clone(),
+    })
 }
 
 /// The fixed words of a label.

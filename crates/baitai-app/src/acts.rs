@@ -231,8 +231,8 @@ impl Session {
         };
         let body = Body::Return(Return { check });
         let (mount, revoked) = match &source {
-            ReturnSource::Path(p) if crate::vault::exists(p) => {
-                match crate::vault::read_header(p).and_then(|h| self.revoked_in_header(&h)) {
+            ReturnSource::Path(p) if baitai_vault::exists(p) => {
+                match baitai_vault::read_header(p).and_then(|h| self.revoked_in_header(&h)) {
                     Ok(r) => (p.clone(), r),
                     Err(e) => {
                         let entry = self.act(&number.0, &actor.id.0, body, secrets, "return")?;

@@ -13,7 +13,7 @@ use super::Session;
 use crate::error::{Error, Result};
 use crate::lifecycle::Holding;
 use crate::model::{Body, MediumNumber, PersonId};
-use crate::vault::Vault;
+use baitai_vault::Vault;
 
 /// What the ledger last recorded of a medium's live vault (since its last erase or wipe).
 #[derive(Debug, Clone)]

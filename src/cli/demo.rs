@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use super::args::DemoArgs;
+use super::{Ctx, Output};
 use crate::app::{
     self, AddPerson, CarryOutRequest, CopyRequest, GetRequest, InitRequest, LoanRequest,
     MediumSource, PutRequest, RegisterRequest, ReturnSource, Secrets, Session,
 };
-use crate::cli::args::DemoArgs;
-use crate::cli::{Ctx, Output};
 use crate::crypto::{Cipher, KdfParams, Passphrase};
 use crate::error::{Error, Result};
 use crate::lifecycle::Person;
@@ -82,7 +82,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     let (s, media) = walk(ws.path(), &mut log)?;
     let mut human = log;
     for m in &media {
-        let form = s.form(m, lang)?;
+        let form = crate::report::form::form(&s, m, lang)?;
         human += &format!("\n{}\n{}", "=".repeat(72), text::form_text(&form, lang));
         if let Workspace::Kept(dir) = &ws {
             let file = dir.join(format!("{m}.html"));

@@ -7,7 +7,7 @@ use crate::crypto::{Cipher, Passphrase};
 use crate::error::{Error, Result, Rule};
 use crate::ledger::{Draft, StoredEntry};
 use crate::model::*;
-use crate::vault::{self, FileEntry, NewVault, Opener, Source, Vault};
+use baitai_vault::{self as vault, FileEntry, NewVault, Opener, Source, Vault};
 
 pub struct PutRequest {
     pub mount: PathBuf,
@@ -425,7 +425,7 @@ impl Session {
             body,
         };
         self.precheck(&draft)?;
-        crate::vault::create_private_dir(out)?;
+        baitai_vault::create_private_dir(out)?;
         v.extract(&wanted, out, overwrite, progress)?;
         let entry = self
             .ledger

@@ -7,6 +7,7 @@ mod auth;
 mod binding;
 mod inventory;
 mod people;
+mod queries;
 mod rekey;
 mod vault;
 mod verify;
@@ -26,13 +27,18 @@ pub use vault::{
 pub use verify::{verify_ledger, LedgerCheck, VerifyRequest};
 pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};
 
+// The lower crates' modules keep the paths they had when this layer lived in the root crate.
+use baitai_core::{crypto, error, lifecycle, model, time};
+use baitai_ledger as ledger;
+use baitai_media::device;
+
 use std::path::Path;
 
 use jiff::tz::TimeZone;
 
 use crate::error::{Error, Result};
 use crate::ledger::{Draft, Ledger};
-use crate::lifecycle::{self, Act, Directory, MediumState, Person};
+use crate::lifecycle::{Act, Directory, MediumState, Person};
 use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 
 /// An open ledger with its settings, plus the notices gathered from authentications.

@@ -106,172 +106,174 @@ fn starts_clean(body: &Body) -> bool {
     }
 }
 
-impl Session {
-    /// The report for one medium, whatever its state: a medium not (yet) reported lost gets
-    /// the same facts and is marked as such.
-    pub fn incident(
-        &self,
-        medium: &str,
-        lang: Lang,
-        verify: &VerifyStatus,
-    ) -> Result<IncidentReport> {
-        let state = self.medium(medium)?;
-        let entries = self.ledger.medium_entries(&state.number)?;
-        let dir = self.directory()?;
-        let start = entries
-            .iter()
-            .rposition(|e| starts_clean(&e.body))
-            .unwrap_or(0);
-        let window = entries.get(start..).unwrap_or_default();
-        let mut timeline: Vec<EntryLine> = window
-            .iter()
-            .map(|e| self.entry_line(&dir, e, lang))
-            .collect();
-        super::audit::mark_unverified(&mut timeline, verify, lang);
-        let since = timeline
-            .first()
-            .cloned()
-            .ok_or_else(|| crate::Error::Integrity(format!("{} has no entries", state.number)))?;
-        let form = self.form(medium, lang)?;
-        let loss = self.loss(&dir, &entries);
-        let encryption = self.encryption(&dir, window);
-        let contents = self.contents(&state)?;
-        let lost = state.holding == Holding::Lost;
-        Ok(IncidentReport {
-            org: self.settings.org.clone(),
-            medium: state.number.0.clone(),
-            marking: state.classification.marking(),
-            marking_text: form.marking,
-            protected: form.protected,
-            restriction: form.restriction,
-            label: form.label,
-            device: form.device,
-            media_kind: form.media_kind,
-            registered: form.registered,
-            received_from: form.received_from,
-            state: form.state,
-            clean: form.clean,
-            lost,
-            next_steps: next_steps(lost, loss.as_ref(), encryption.as_ref(), lang),
-            loss,
-            last_holder: self.last_holder(&dir, &state, &entries, lang),
-            since,
-            timeline,
-            contents,
-            encryption,
-            verify: verify.clone(),
-            timezone: self.settings.timezone.clone(),
-            printed: self.show_time(crate::time::now()),
-        })
-    }
+/// The report for one medium, whatever its state: a medium not (yet) reported lost gets
+/// the same facts and is marked as such.
+pub fn incident(
+    session: &Session,
+    medium: &str,
+    lang: Lang,
+    verify: &VerifyStatus,
+) -> Result<IncidentReport> {
+    let state = session.medium(medium)?;
+    let entries = session.ledger.medium_entries(&state.number)?;
+    let dir = session.directory()?;
+    let start = entries
+        .iter()
+        .rposition(|e| starts_clean(&e.body))
+        .unwrap_or(0);
+    let window = entries.get(start..).unwrap_or_default();
+    let mut timeline: Vec<EntryLine> = window
+        .iter()
+        .map(|e| super::audit::entry_line(session, &dir, e, lang))
+        .collect();
+    super::audit::mark_unverified(&mut timeline, verify, lang);
+    let since = timeline
+        .first()
+        .cloned()
+        .ok_or_else(|| crate::Error::Integrity(format!("{} has no entries", state.number)))?;
+    let form = super::form::form(session, medium, lang)?;
+    let loss = loss(session, &dir, &entries);
+    let encryption = encryption(session, &dir, window);
+    let contents = contents(session, &state)?;
+    let lost = state.holding == Holding::Lost;
+    Ok(IncidentReport {
+        org: session.settings.org.clone(),
+        medium: state.number.0.clone(),
+        marking: state.classification.marking(),
+        marking_text: form.marking,
+        protected: form.protected,
+        restriction: form.restriction,
+        label: form.label,
+        device: form.device,
+        media_kind: form.media_kind,
+        registered: form.registered,
+        received_from: form.received_from,
+        state: form.state,
+        clean: form.clean,
+        lost,
+        next_steps: next_steps(lost, loss.as_ref(), encryption.as_ref(), lang),
+        loss,
+        last_holder: last_holder(session, &dir, &state, &entries, lang),
+        since,
+        timeline,
+        contents,
+        encryption,
+        verify: verify.clone(),
+        timezone: session.settings.timezone.clone(),
+        printed: session.show_time(crate::time::now()),
+    })
+}
 
-    /// One report per medium the ledger shows as lost, in registration order.
-    pub fn incidents(&self, lang: Lang, verify: &VerifyStatus) -> Result<Vec<IncidentReport>> {
-        let mut out = Vec::new();
-        for m in self.ledger.media()? {
-            let lost = self
-                .ledger
-                .medium_state(&m)?
-                .is_some_and(|s| s.holding == Holding::Lost);
-            if lost {
-                out.push(self.incident(&m.0, lang, verify)?);
-            }
+/// One report per medium the ledger shows as lost, in registration order.
+pub fn incidents(
+    session: &Session,
+    lang: Lang,
+    verify: &VerifyStatus,
+) -> Result<Vec<IncidentReport>> {
+    let mut out = Vec::new();
+    for m in session.ledger.media()? {
+        let lost = session
+            .ledger
+            .medium_state(&m)?
+            .is_some_and(|s| s.holding == Holding::Lost);
+        if lost {
+            out.push(incident(session, &m.0, lang, verify)?);
         }
-        Ok(out)
     }
+    Ok(out)
+}
 
-    fn loss(&self, dir: &Directory, entries: &[StoredEntry]) -> Option<Loss> {
-        let at = entries
-            .iter()
-            .rposition(|e| matches!(e.body, Body::Lost(_)))?;
-        let e = entries.get(at)?;
-        let Body::Lost(l) = &e.body else { return None };
-        let found = entries
-            .get(at + 1..)
-            .unwrap_or_default()
-            .iter()
-            .find_map(|r| match (&r.body, &r.actor) {
-                (Body::Return(_), Some(a)) => Some(Found {
-                    time: self.show_time(r.time),
-                    received_by: SignerView::of(dir, a),
-                }),
-                _ => None,
-            });
-        Some(Loss {
-            reported_by: SignerView::of(dir, e.actor.as_ref()?),
-            time: self.show_time(e.time),
-            circumstances: l.circumstances.clone(),
-            found,
-        })
-    }
-
-    /// The last holder, with the entry that gave them the medium (use, carry-out or loan). A
-    /// medium lost while back in storage names the custodian who received it, not the
-    /// handler who had it before: the report must not place it with the wrong person.
-    fn last_holder(
-        &self,
-        dir: &Directory,
-        state: &MediumState,
-        entries: &[StoredEntry],
-        lang: Lang,
-    ) -> Option<Holder> {
-        let lost_at = entries
-            .iter()
-            .rposition(|e| matches!(e.body, Body::Lost(_)));
-        let before = &entries[..lost_at.unwrap_or(entries.len())];
-        if let Some(stored) = in_storage_at_loss(before, lost_at.is_some()) {
-            return Some(Holder {
-                person: SignerView::of(dir, stored.actor.as_ref()?),
-                since: self.show_time(stored.time),
-                terms: format!(
-                    "{} #{}",
-                    lang.t("保管中（返却で受領）", "in storage, received back at entry"),
-                    stored.seq
-                ),
-            });
-        }
-        let id = state.last_holder.as_ref()?;
-        let issue = before.iter().rev().find(|e| {
-            e.actor.as_ref() == Some(id)
-                && matches!(
-                    e.body,
-                    Body::Checkout(_) | Body::CarryOut(_) | Body::Loan(_)
-                )
+fn loss(session: &Session, dir: &Directory, entries: &[StoredEntry]) -> Option<Loss> {
+    let at = entries
+        .iter()
+        .rposition(|e| matches!(e.body, Body::Lost(_)))?;
+    let e = entries.get(at)?;
+    let Body::Lost(l) = &e.body else { return None };
+    let found = entries
+        .get(at + 1..)
+        .unwrap_or_default()
+        .iter()
+        .find_map(|r| match (&r.body, &r.actor) {
+            (Body::Return(_), Some(a)) => Some(Found {
+                time: session.show_time(r.time),
+                received_by: SignerView::of(dir, a),
+            }),
+            _ => None,
         });
-        Some(Holder {
-            person: SignerView::of(dir, id),
-            since: issue.map(|e| self.show_time(e.time)).unwrap_or_default(),
-            terms: issue
-                .map(|e| summary(self, &e.body, lang))
-                .unwrap_or_default(),
-        })
-    }
+    Some(Loss {
+        reported_by: SignerView::of(dir, e.actor.as_ref()?),
+        time: session.show_time(e.time),
+        circumstances: l.circumstances.clone(),
+        found,
+    })
+}
 
-    fn contents(&self, state: &MediumState) -> Result<Contents> {
-        let files = self.recorded_files(&state.number)?;
-        Ok(Contents {
-            count: files.len(),
-            bytes: files.iter().map(|f| f.size).sum(),
-            files,
-        })
+/// The last holder, with the entry that gave them the medium (use, carry-out or loan). A
+/// medium lost while back in storage names the custodian who received it, not the
+/// handler who had it before: the report must not place it with the wrong person.
+fn last_holder(
+    session: &Session,
+    dir: &Directory,
+    state: &MediumState,
+    entries: &[StoredEntry],
+    lang: Lang,
+) -> Option<Holder> {
+    let lost_at = entries
+        .iter()
+        .rposition(|e| matches!(e.body, Body::Lost(_)));
+    let before = &entries[..lost_at.unwrap_or(entries.len())];
+    if let Some(stored) = in_storage_at_loss(before, lost_at.is_some()) {
+        return Some(Holder {
+            person: SignerView::of(dir, stored.actor.as_ref()?),
+            since: session.show_time(stored.time),
+            terms: format!(
+                "{} #{}",
+                lang.t("保管中（返却で受領）", "in storage, received back at entry"),
+                stored.seq
+            ),
+        });
     }
+    let id = state.last_holder.as_ref()?;
+    let issue = before.iter().rev().find(|e| {
+        e.actor.as_ref() == Some(id)
+            && matches!(
+                e.body,
+                Body::Checkout(_) | Body::CarryOut(_) | Body::Loan(_)
+            )
+    });
+    Some(Holder {
+        person: SignerView::of(dir, id),
+        since: issue.map(|e| session.show_time(e.time)).unwrap_or_default(),
+        terms: issue
+            .map(|e| summary(session, &e.body, lang))
+            .unwrap_or_default(),
+    })
+}
 
-    fn encryption(&self, dir: &Directory, window: &[StoredEntry]) -> Option<Encryption> {
-        let at = window
-            .iter()
-            .rposition(|e| matches!(e.body, Body::VaultPut(_)))?;
-        let e = window.get(at)?;
-        let Body::VaultPut(put) = &e.body else {
-            return None;
-        };
-        let erased_at = window
-            .get(at + 1..)
-            .unwrap_or_default()
-            .iter()
-            .find(|e| matches!(&e.body, Body::VaultErase(v) if v.vault_id == put.vault_id))
-            .map(|e| self.show_time(e.time));
-        Some(encryption_of(self, dir, e, put, erased_at))
-    }
+fn contents(session: &Session, state: &MediumState) -> Result<Contents> {
+    let files = session.recorded_files(&state.number)?;
+    Ok(Contents {
+        count: files.len(),
+        bytes: files.iter().map(|f| f.size).sum(),
+        files,
+    })
+}
+
+fn encryption(session: &Session, dir: &Directory, window: &[StoredEntry]) -> Option<Encryption> {
+    let at = window
+        .iter()
+        .rposition(|e| matches!(e.body, Body::VaultPut(_)))?;
+    let e = window.get(at)?;
+    let Body::VaultPut(put) = &e.body else {
+        return None;
+    };
+    let erased_at = window
+        .get(at + 1..)
+        .unwrap_or_default()
+        .iter()
+        .find(|e| matches!(&e.body, Body::VaultErase(v) if v.vault_id == put.vault_id))
+        .map(|e| session.show_time(e.time));
+    Some(encryption_of(session, dir, e, put, erased_at))
 }
 
 fn encryption_of(

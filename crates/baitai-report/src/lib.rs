@@ -12,6 +12,11 @@ pub mod text;
 
 use serde::Serialize;
 
+// The lower crates' modules keep the paths they had when the printouts lived in the root crate.
+use baitai_app as app;
+use baitai_core::{crypto, error, lifecycle, model, time};
+use baitai_ledger as ledger;
+
 use crate::error::{Error, Result};
 use crate::model::DeviceIdentity;
 

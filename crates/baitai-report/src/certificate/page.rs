@@ -6,7 +6,7 @@ use super::render::{
 };
 use super::{Certificate, SignatureCheck};
 use crate::model::WipeResult;
-use crate::report::{esc, html, Lang};
+use crate::{esc, html, Lang};
 
 const CSS: &str = r#"
 @page { size: A4 portrait; margin: 10mm 12mm; }

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Draft, StoredEntry};
 use crate::lifecycle::Person;
 use crate::model::*;
-use crate::wipe::{self, Control, Halt};
+use baitai_media::wipe::{self, Control, Halt};
 
 /// What is to be wiped.
 #[derive(Debug, Clone)]
@@ -215,7 +215,7 @@ fn run_passes(
 ) -> (wipe::Outcome, Option<u64>) {
     let mut swept = None;
     if plan.live_vault {
-        match wipe::sweep_headers(dev, crate::vault::format::HEADER_MAGIC, ctl) {
+        match wipe::sweep_headers(dev, baitai_vault::format::HEADER_MAGIC, ctl) {
             Ok(n) => swept = Some(n),
             Err(halt) => {
                 let out = wipe::Outcome {

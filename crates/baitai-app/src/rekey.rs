@@ -13,7 +13,7 @@ use super::{Secrets, Session, Signed};
 use crate::error::Result;
 use crate::ledger::{Draft, StoredEntry};
 use crate::model::{Body, MediumNumber, PersonId, SignRole, VaultRekey};
-use crate::vault::{self, Header};
+use baitai_vault::{self as vault, Header};
 
 /// What a re-key did.
 #[derive(Debug)]

@@ -303,78 +303,76 @@ fn count_kinds<'a>(lines: impl Iterator<Item = &'a EntryLine>, lang: Lang) -> Ve
         .collect()
 }
 
-impl Session {
-    /// `ledger verify` as it stands now, against this user's kept checkpoint so that a
-    /// truncated ledger fails here too; read-only, so the checkpoint is not moved. The whole
-    /// ledger for the periodic review; for an incident report, where a minute's delay at a
-    /// million entries matters, only what came after the checkpoint (as `--incremental`).
-    pub fn verify_status(&self, whole: bool) -> Result<VerifyStatus> {
-        let r = crate::ledger::trust::verify_pinned(&self.ledger, !whole)?;
-        let id = self.ledger.ledger_id()?;
-        Ok(VerifyStatus {
-            ok: r.ok(),
-            entries: r.entries,
-            signatures: r.signatures,
-            head: r.head,
-            ledger_id: id,
-            failure: r.failure,
-            checked_at: self.show_time(crate::time::now()),
-        })
-    }
+/// `ledger verify` as it stands now, against this user's kept checkpoint so that a
+/// truncated ledger fails here too; read-only, so the checkpoint is not moved. The whole
+/// ledger for the periodic review; for an incident report, where a minute's delay at a
+/// million entries matters, only what came after the checkpoint (as `--incremental`).
+pub fn verify_status(session: &Session, whole: bool) -> Result<VerifyStatus> {
+    let r = crate::ledger::trust::verify_pinned(&session.ledger, !whole)?;
+    let id = session.ledger.ledger_id()?;
+    Ok(VerifyStatus {
+        ok: r.ok(),
+        entries: r.entries,
+        signatures: r.signatures,
+        head: r.head,
+        ledger_id: id,
+        failure: r.failure,
+        checked_at: session.show_time(crate::time::now()),
+    })
+}
 
-    /// An entry with the people it names and a line saying what it recorded.
-    pub fn entry_line(&self, dir: &Directory, e: &StoredEntry, lang: Lang) -> EntryLine {
-        EntryLine {
-            seq: e.seq,
-            time: self.show_time(e.time),
-            kind: e.kind.clone(),
-            act: act_name(&e.kind, lang),
-            medium: e.medium.as_ref().map(|m| m.0.clone()),
-            people: participants(dir, e),
-            summary: entry_summary(self, dir, &e.body, lang),
-            hash: hex::encode(e.hash),
-            verified: true,
-        }
+/// An entry with the people it names and a line saying what it recorded.
+pub fn entry_line(session: &Session, dir: &Directory, e: &StoredEntry, lang: Lang) -> EntryLine {
+    EntryLine {
+        seq: e.seq,
+        time: session.show_time(e.time),
+        kind: e.kind.clone(),
+        act: act_name(&e.kind, lang),
+        medium: e.medium.as_ref().map(|m| m.0.clone()),
+        people: participants(dir, e),
+        summary: entry_summary(session, dir, &e.body, lang),
+        hash: hex::encode(e.hash),
+        verified: true,
     }
+}
 
-    pub fn audit(&self, period: Period, lang: Lang) -> Result<AuditReport> {
-        let verify = self.verify_status(true)?;
-        let dir = self.directory()?;
-        let mut entries: Vec<EntryLine> = self
-            .ledger
-            .entries_between(period.from, period.to)?
+pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditReport> {
+    let verify = verify_status(session, true)?;
+    let dir = session.directory()?;
+    let mut entries: Vec<EntryLine> = session
+        .ledger
+        .entries_between(period.from, period.to)?
+        .iter()
+        .map(|e| entry_line(session, &dir, e, lang))
+        .collect();
+    mark_unverified(&mut entries, &verify, lang);
+    let seqs_of = |kinds: &[&str]| -> Vec<u64> {
+        entries
             .iter()
-            .map(|e| self.entry_line(&dir, e, lang))
-            .collect();
-        mark_unverified(&mut entries, &verify, lang);
-        let seqs_of = |kinds: &[&str]| -> Vec<u64> {
-            entries
-                .iter()
-                .filter(|e| kinds.contains(&e.kind.as_str()))
-                .map(|e| e.seq)
-                .collect()
-        };
-        Ok(AuditReport {
-            org: self.settings.org.clone(),
-            from: self.show_time(period.from),
-            to: self.show_time(period.to),
-            timezone: self.settings.timezone.clone(),
-            printed: self.show_time(crate::time::now()),
-            verify,
-            counts: count_kinds(entries.iter(), lang),
-            auth_failures: seqs_of(&["person.auth_failure"]),
-            person_changes: seqs_of(&[
-                "person.add",
-                "person.revoke",
-                "person.passwd",
-                "person.unlock",
-            ]),
-            by_medium: by_medium(&entries, lang),
-            by_person: by_person(&entries, lang),
-            entries,
-            revoked_slots: self.revoked_slots()?,
-        })
-    }
+            .filter(|e| kinds.contains(&e.kind.as_str()))
+            .map(|e| e.seq)
+            .collect()
+    };
+    Ok(AuditReport {
+        org: session.settings.org.clone(),
+        from: session.show_time(period.from),
+        to: session.show_time(period.to),
+        timezone: session.settings.timezone.clone(),
+        printed: session.show_time(crate::time::now()),
+        verify,
+        counts: count_kinds(entries.iter(), lang),
+        auth_failures: seqs_of(&["person.auth_failure"]),
+        person_changes: seqs_of(&[
+            "person.add",
+            "person.revoke",
+            "person.passwd",
+            "person.unlock",
+        ]),
+        by_medium: by_medium(&entries, lang),
+        by_person: by_person(&entries, lang),
+        entries,
+        revoked_slots: session.revoked_slots()?,
+    })
 }
 
 /// Media in number order, then the ledger's own entries (settings and people).

@@ -130,79 +130,82 @@ pub struct Form {
     pub printed: String,
 }
 
-impl Session {
-    pub fn form(&self, medium: &str, lang: Lang) -> Result<Form> {
-        let state = self.medium(medium)?;
-        let entries = self.ledger.medium_entries(&state.number)?;
-        let dir = self.directory()?;
-        let mut b = Builder {
-            session: self,
-            dir: &dir,
-            lang,
-            rows: Vec::new(),
-            open: None,
-            disposal: None,
-        };
-        for e in &entries {
-            b.entry(e);
-        }
-        let events = entries
-            .iter()
-            .map(|e| self.event_line(&dir, e, lang))
-            .collect::<Result<Vec<_>>>()?;
-        let (rows, disposal) = (b.rows, b.disposal);
-        let reg = entries.iter().find_map(|e| match &e.body {
-            Body::Register(r) => Some((e.time, r.clone())),
-            _ => None,
-        });
-        let (registered, reg) = reg.ok_or_else(|| {
-            crate::Error::Integrity(format!("{} has no registration entry", state.number))
-        })?;
-        Ok(Form {
-            org: self.settings.org.clone(),
-            medium: state.number.0.clone(),
-            marking: match lang {
-                Lang::Ja => state.classification.marking_ja(),
-                Lang::En => state.classification.marking(),
-            },
-            protected: state.classification.is_protected(),
-            restriction: state.classification.restriction.clone(),
-            label: reg.label.clone(),
-            media_kind: format!("{:?}", reg.kind).to_lowercase(),
-            device: reg.device.as_ref().map(super::device_summary),
-            registered: self.show_time(registered),
-            received_from: reg.received_from.clone(),
-            state: lang.state(state.holding.as_str()).to_string(),
-            clean: lang.state(state.clean.as_str()).to_string(),
-            rows,
-            disposal,
-            events,
-            timezone: self.settings.timezone.clone(),
-            printed: self.show_time(crate::time::now()),
-        })
+pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
+    let state = session.medium(medium)?;
+    let entries = session.ledger.medium_entries(&state.number)?;
+    let dir = session.directory()?;
+    let mut b = Builder {
+        session,
+        dir: &dir,
+        lang,
+        rows: Vec::new(),
+        open: None,
+        disposal: None,
+    };
+    for e in &entries {
+        b.entry(e);
     }
+    let events = entries
+        .iter()
+        .map(|e| event_line(session, &dir, e, lang))
+        .collect::<Result<Vec<_>>>()?;
+    let (rows, disposal) = (b.rows, b.disposal);
+    let reg = entries.iter().find_map(|e| match &e.body {
+        Body::Register(r) => Some((e.time, r.clone())),
+        _ => None,
+    });
+    let (registered, reg) = reg.ok_or_else(|| {
+        crate::Error::Integrity(format!("{} has no registration entry", state.number))
+    })?;
+    Ok(Form {
+        org: session.settings.org.clone(),
+        medium: state.number.0.clone(),
+        marking: match lang {
+            Lang::Ja => state.classification.marking_ja(),
+            Lang::En => state.classification.marking(),
+        },
+        protected: state.classification.is_protected(),
+        restriction: state.classification.restriction.clone(),
+        label: reg.label.clone(),
+        media_kind: format!("{:?}", reg.kind).to_lowercase(),
+        device: reg.device.as_ref().map(super::device_summary),
+        registered: session.show_time(registered),
+        received_from: reg.received_from.clone(),
+        state: lang.state(state.holding.as_str()).to_string(),
+        clean: lang.state(state.clean.as_str()).to_string(),
+        rows,
+        disposal,
+        events,
+        timezone: session.settings.timezone.clone(),
+        printed: session.show_time(crate::time::now()),
+    })
+}
 
-    fn event_line(&self, dir: &Directory, e: &StoredEntry, lang: Lang) -> Result<EventLine> {
-        let signers = self
-            .ledger
-            .signatures(e.seq)?
-            .into_iter()
-            .map(|s| {
-                (
-                    role_name(s.role, lang).to_string(),
-                    SignerView::of(dir, &s.person),
-                )
-            })
-            .collect();
-        Ok(EventLine {
-            seq: e.seq,
-            time: self.show_time(e.time),
-            kind: e.kind.clone(),
-            summary: summary(self, &e.body, lang),
-            signers,
-            hash: hex::encode(&e.hash[..8]),
+fn event_line(
+    session: &Session,
+    dir: &Directory,
+    e: &StoredEntry,
+    lang: Lang,
+) -> Result<EventLine> {
+    let signers = session
+        .ledger
+        .signatures(e.seq)?
+        .into_iter()
+        .map(|s| {
+            (
+                role_name(s.role, lang).to_string(),
+                SignerView::of(dir, &s.person),
+            )
         })
-    }
+        .collect();
+    Ok(EventLine {
+        seq: e.seq,
+        time: session.show_time(e.time),
+        kind: e.kind.clone(),
+        summary: summary(session, &e.body, lang),
+        signers,
+        hash: hex::encode(&e.hash[..8]),
+    })
 }
 
 pub fn role_name(r: SignRole, lang: Lang) -> &'static str {

@@ -1,0 +1,134 @@
+//! The printout of a stock-take (在庫確認): every medium found or expected, and what the ledger
+//! says about it.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::lists::ListReport;
+use super::Lang;
+use crate::app::Session;
+use crate::error::Result;
+use crate::ledger::StoredEntry;
+use crate::lifecycle::{Directory, Holding, MediumState};
+use crate::model::InventoryCheck;
+
+/// One medium on the printout.
+#[derive(Debug, Clone, Serialize)]
+pub struct StocktakeLine {
+    pub medium: String,
+    /// `missing`, `unexpected`, `overdue` or `ok`.
+    pub finding: &'static str,
+    pub ledger_state: String,
+    pub holder: Option<String>,
+    pub due: Option<String>,
+}
+
+/// The findings of a recorded check as a list: problems first, then what matched.
+pub fn stocktake_report(
+    session: &Session,
+    check: &InventoryCheck,
+    entry: &StoredEntry,
+    lang: Lang,
+) -> Result<ListReport<StocktakeLine>> {
+    let states = session.all_states()?;
+    let dir = session.directory()?;
+    // Looked up, not searched: a check may name a hundred thousand media.
+    let by_number: HashMap<&str, &MediumState> =
+        states.iter().map(|s| (s.number.0.as_str(), s)).collect();
+    let unexpected: HashSet<&str> = check.unexpected.iter().map(|u| u.medium.as_str()).collect();
+    let line = |m: &str, finding| {
+        let state = by_number.get(m).copied();
+        line(session, &dir, m, finding, state)
+    };
+    let mut lines = Vec::new();
+    for m in &check.missing {
+        lines.push(line(&m.0, "missing"));
+    }
+    for u in &check.unexpected {
+        lines.push(line(&u.medium, "unexpected"));
+    }
+    for m in &check.overdue {
+        lines.push(line(&m.0, "overdue"));
+    }
+    for p in &check.present {
+        if !unexpected.contains(p.as_str()) {
+            lines.push(line(p, "ok"));
+        }
+    }
+    let rows = lines.iter().map(|l| row(l, lang)).collect();
+    Ok(ListReport {
+        title: title(session, check, entry, lang),
+        headers: match lang {
+            Lang::Ja => vec!["媒体番号", "結果", "管理簿上の状態", "保持者", "返却期限"],
+            Lang::En => vec!["Medium", "Finding", "Ledger says", "Holder", "Due"],
+        },
+        rows,
+        lines,
+    })
+}
+
+fn line(
+    session: &Session,
+    dir: &Directory,
+    medium: &str,
+    finding: &'static str,
+    state: Option<&MediumState>,
+) -> StocktakeLine {
+    let out = state.and_then(|s| match &s.holding {
+        Holding::Out(o) => Some(o),
+        _ => None,
+    });
+    StocktakeLine {
+        medium: medium.to_string(),
+        finding,
+        ledger_state: state
+            .map(|s| s.holding.as_str().to_string())
+            .unwrap_or_else(|| "unknown".to_string()),
+        holder: out.map(|o| {
+            dir.get(&o.holder)
+                .map(|p| format!("{}（{}）", p.name, p.affiliation))
+                .unwrap_or_else(|| o.holder.0.clone())
+        }),
+        due: out.map(|o| session.show_time(session.due(o.kind, o.since, o.until))),
+    }
+}
+
+fn row(l: &StocktakeLine, lang: Lang) -> Vec<String> {
+    let finding = match l.finding {
+        "missing" => lang.t("所在不明（要報告）", "MISSING — report it"),
+        "unexpected" => lang.t("想定外（要確認）", "UNEXPECTED — check it"),
+        "overdue" => lang.t("期限超過", "overdue"),
+        _ => lang.t("確認", "ok"),
+    };
+    vec![
+        l.medium.clone(),
+        finding.to_string(),
+        lang.state(&l.ledger_state).to_string(),
+        l.holder.clone().unwrap_or_default(),
+        l.due.clone().unwrap_or_default(),
+    ]
+}
+
+fn title(s: &Session, check: &InventoryCheck, entry: &StoredEntry, lang: Lang) -> String {
+    let where_ = check
+        .location
+        .as_deref()
+        .map(|l| format!(" {l}"))
+        .unwrap_or_default();
+    format!(
+        "{} — {}{where_} ({}) #{}\n{}: {} / {}: {} / {}: {} / {}: {}",
+        lang.t("在庫確認", "Inventory check"),
+        s.settings.org,
+        s.show_time(entry.time),
+        entry.seq,
+        lang.t("確認", "found"),
+        check.present.len(),
+        lang.t("所在不明", "missing"),
+        check.missing.len(),
+        lang.t("想定外", "unexpected"),
+        check.unexpected.len(),
+        lang.t("期限超過", "overdue"),
+        check.overdue.len(),
+    )
+}
