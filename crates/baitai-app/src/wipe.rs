@@ -215,7 +215,11 @@ fn run_passes(
 ) -> (wipe::Outcome, Option<u64>) {
     let mut swept = None;
     if plan.live_vault {
-        match wipe::sweep_headers(dev, baitai_vault::format::HEADER_MAGIC, ctl) {
+        let shape = wipe::HeaderShape {
+            magic: baitai_vault::format::HEADER_MAGIC,
+            span: baitai_vault::format::header_span,
+        };
+        match wipe::sweep_headers(dev, &shape, ctl) {
             Ok(n) => swept = Some(n),
             Err(halt) => {
                 let out = wipe::Outcome {

@@ -1,6 +1,6 @@
 //! Media as devices: finding USB sticks and their identity, reading a whole medium past the
-//! page cache, and the wipe with read-back verification (docs/wipe.md). On baitai-core, and
-//! on the vault format only to recognise a vault header left on a medium.
+//! page cache, and the wipe with read-back verification (docs/wipe.md). On baitai-core only:
+//! the wipe's caller says how to recognise a vault header left on a medium ([`wipe::HeaderShape`]).
 
 pub mod device;
 pub mod wipe;

@@ -23,6 +23,17 @@ pub const MAX_HEADER_FILE: usize = 14 + MAX_HEADER_BODY + 32;
 /// The longest manifest file a reader accepts.
 pub const MAX_MANIFEST: usize = 256 << 20;
 
+/// How many bytes a header reaches on a medium, from its first sector (magic included): the
+/// prefix, the body its length field claims (a claim past [`MAX_HEADER_BODY`] counts as the
+/// largest a reader accepts) and the MAC; None when `first` is too short to hold the length.
+/// Nothing else of it is read or trusted: the wipe's sweep destroys that much of every header
+/// it finds on the raw medium.
+pub fn header_span(first: &[u8]) -> Option<u64> {
+    let len: [u8; 4] = first.get(10..14)?.try_into().ok()?;
+    let body = u64::from(u32::from_be_bytes(len)).min(MAX_HEADER_BODY as u64);
+    Some(14 + body + 32)
+}
+
 const MANIFEST_SIG_DOMAIN: &[u8] = b"baitai-vault-v1 manifest-signature\0";
 
 fn bad(what: &str) -> Error {

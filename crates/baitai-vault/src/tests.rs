@@ -432,6 +432,22 @@ fn an_oversized_header_length_is_refused_before_reading_the_body() {
 }
 
 #[test]
+fn a_headers_span_is_its_file_and_a_claim_past_the_limit_is_capped() {
+    let (_d, mount, c) = fresh();
+    make(&mount, &c, Cipher::Aes256Gcm, &[]);
+    let raw = fs::read(vault_dir(&mount).join(HEADER_FILE)).unwrap();
+    let first = &raw[..raw.len().min(512)];
+    assert_eq!(format::header_span(first), Some(raw.len() as u64));
+    let mut huge = first.to_vec();
+    huge[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
+    assert_eq!(
+        format::header_span(&huge),
+        Some(format::MAX_HEADER_FILE as u64)
+    );
+    assert_eq!(format::header_span(&raw[..13]), None);
+}
+
+#[test]
 fn an_oversized_manifest_file_is_refused_before_reading_it() {
     let (_d, mount, c) = fresh();
     make(&mount, &c, Cipher::Aes256Gcm, &[]);

@@ -12,7 +12,6 @@ use std::time::Instant;
 
 use crate::device::io::{AlignedBuf, Medium, ALIGN};
 use baitai_core::model::{ByteRange, PatternKind, WipeMethod, WipePass};
-use baitai_vault::format::MAX_HEADER_BODY;
 pub use pattern::{Pattern, Seed};
 
 /// Bytes per I/O: large aligned writes keep a USB stick's controller busy.
@@ -322,10 +321,25 @@ impl Mismatches {
     }
 }
 
-/// Find vault headers on the raw medium (at sector starts) and overwrite the aligned blocks
-/// holding them with random bytes, so no key slot survives an interrupted wipe. Returns how
-/// many were found.
-pub fn sweep_headers(dev: &mut dyn Medium, magic: &[u8], ctl: &mut Control) -> Result<u64, Halt> {
+/// What the sweep needs of a header format, given by the caller that knows the format (the
+/// vault's): this crate recognises and sizes headers only through it.
+#[derive(Debug, Clone, Copy)]
+pub struct HeaderShape<'a> {
+    /// The bytes every header starts with; the sweep looks for them at each sector start.
+    pub magic: &'a [u8],
+    /// How many bytes the header starting with this sector reaches, at most the format's
+    /// largest header; None when the sector is too short to tell (it is then not counted).
+    pub span: fn(&[u8]) -> Option<u64>,
+}
+
+/// Find headers of `shape` on the raw medium (at sector starts) and overwrite the aligned
+/// blocks holding them with random bytes, so no key slot survives an interrupted wipe.
+/// Returns how many were found.
+pub fn sweep_headers(
+    dev: &mut dyn Medium,
+    shape: &HeaderShape,
+    ctl: &mut Control,
+) -> Result<u64, Halt> {
     let phase = Phase {
         step: Step::Sweep,
         pass: 0,
@@ -334,16 +348,17 @@ pub fn sweep_headers(dev: &mut dyn Medium, magic: &[u8], ctl: &mut Control) -> R
     };
     let (free_tx, free_rx) = pool(CHUNK);
     let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
-    let magic = magic.to_vec();
+    let shape = *shape;
     let total = dev.len();
     let (result, found) = std::thread::scope(|s| {
         let finder = s.spawn(move || {
             let mut found = Found::default();
             for b in full_rx {
                 for (i, sec) in b.buf.as_slice()[..b.len].chunks(SECTOR).enumerate() {
-                    if sec.starts_with(&magic) && sec.len() >= 14 {
-                        let body = u32::from_be_bytes([sec[10], sec[11], sec[12], sec[13]]);
-                        let len = 14 + (body as u64).min(MAX_HEADER_BODY as u64) + 32;
+                    if !sec.starts_with(shape.magic) {
+                        continue;
+                    }
+                    if let Some(len) = (shape.span)(sec) {
                         found.add(b.offset + (i * SECTOR) as u64, len, total);
                     }
                 }

@@ -4,6 +4,19 @@ use std::sync::atomic::AtomicBool;
 use super::*;
 use crate::device::io::{CacheBypass, DeviceFile};
 
+/// The largest body [`SHAPE`] accepts, as the vault's format has it.
+const MAX_BODY: u64 = 1 << 20;
+
+/// A header shaped like the vault's (magic, version, a big-endian body length, body, a 32-byte
+/// MAC), written out here so that the sweep is tested without the vault crate.
+const SHAPE: HeaderShape = HeaderShape {
+    magic: b"BAITAIVH",
+    span: |first| {
+        let len: [u8; 4] = first.get(10..14)?.try_into().ok()?;
+        Some(14 + u64::from(u32::from_be_bytes(len)).min(MAX_BODY) + 32)
+    },
+};
+
 /// A counterfeit device: it claims `claimed` bytes but stores only `real`, so block `n` and
 /// block `n + real` are the same physical block (how fake-capacity USB sticks behave).
 struct Counterfeit<M: Medium> {
@@ -182,7 +195,7 @@ fn sweep_destroys_vault_headers_on_the_raw_medium() {
     let stop = AtomicBool::new(false);
     let mut np = noop;
     let mut ctl = quiet(&stop, &mut np);
-    assert_eq!(sweep_headers(&mut dev, b"BAITAIVH", &mut ctl), Ok(1));
+    assert_eq!(sweep_headers(&mut dev, &SHAPE, &mut ctl), Ok(1));
     let after = std::fs::read(&p).unwrap();
     assert_ne!(&after[at..at + hdr.len()], &hdr[..]);
     assert_eq!(
@@ -190,7 +203,7 @@ fn sweep_destroys_vault_headers_on_the_raw_medium() {
         &raw[..1 << 20],
         "nothing outside the header's blocks"
     );
-    assert_eq!(sweep_headers(&mut dev, b"BAITAIVH", &mut ctl), Ok(0));
+    assert_eq!(sweep_headers(&mut dev, &SHAPE, &mut ctl), Ok(0));
 }
 
 #[test]
@@ -273,7 +286,7 @@ fn a_medium_full_of_header_magic_is_swept_in_one_pass() {
     let stop = AtomicBool::new(false);
     let mut np = noop;
     let mut ctl = quiet(&stop, &mut np);
-    assert_eq!(sweep_headers(&mut dev, b"BAITAIVH", &mut ctl), Ok(8192));
+    assert_eq!(sweep_headers(&mut dev, &SHAPE, &mut ctl), Ok(8192));
     assert_eq!(dev.written, 4 << 20, "each byte written once");
     assert!(dev.bytes.chunks(SECTOR).all(|s| &s[..8] != b"BAITAIVH"));
 }
@@ -298,7 +311,7 @@ fn fuzz_header_sweep() {
             if let Some(len) = claim {
                 s[..8].copy_from_slice(b"BAITAIVH");
                 s[10..14].copy_from_slice(&len.to_be_bytes());
-                let len = 14 + u64::from(*len).min(MAX_HEADER_BODY as u64) + 32;
+                let len = 14 + u64::from(*len).min(MAX_BODY) + 32;
                 headers.push(((i * SECTOR) as u64, len));
             }
             bytes.extend_from_slice(&s);
@@ -309,7 +322,7 @@ fn fuzz_header_sweep() {
         let stop = AtomicBool::new(false);
         let mut np = noop;
         let mut ctl = quiet(&stop, &mut np);
-        let found = sweep_headers(&mut dev, b"BAITAIVH", &mut ctl);
+        let found = sweep_headers(&mut dev, &SHAPE, &mut ctl);
         prop_assert_eq!(found, Ok(headers.len() as u64));
         prop_assert!(
             dev.written <= total,

@@ -1,0 +1,264 @@
+//! Opening, migrating and writing the SQLite ledger file: the [`Ledger`] handle, split by
+//! concern into the schema and its checks, the rows and the queries over them, and writing.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::replica::{extend_or_drop, Replica};
+use crate::trust::{Anchors, Verified};
+use baitai_core::error::{Error, Result, Rule};
+use baitai_core::lifecycle::{Directory, MediumState};
+
+mod read;
+mod rows;
+mod schema;
+mod write;
+
+pub use rows::fold_medium;
+pub use write::Writer;
+
+pub(crate) use rows::{
+    directory_upto, last_signed_time_upto, medium_entries_upto, to_hash, RawEntry,
+};
+pub(crate) use schema::CHAIN_SCHEMA;
+
+use rows::head;
+use schema::{
+    check_entries_key, check_is_ledger_file, create_private_dir, create_private_file,
+    refuse_foreign_database, MIGRATIONS,
+};
+
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+    /// Set by `trust`: where this user's checkpoint and pin are kept.
+    anchors: Option<Anchors>,
+    /// What the last verification covered.
+    verified: Option<Verified>,
+    /// A read transaction is held open, so every read sees the snapshot that verified.
+    snapshot: bool,
+    /// This user's verified copy: reads come from it when there is one.
+    replica: Option<Replica>,
+    /// The people directory of the snapshot being read, folded once (it is read by nearly
+    /// every step of a command, and folding a thousand people each time adds up).
+    dir_cache: std::cell::RefCell<Option<Directory>>,
+    /// Every medium's state, folded once per snapshot (see `all_states`).
+    states_cache: std::cell::RefCell<Option<Vec<MediumState>>>,
+}
+
+impl Ledger {
+    /// Create a new, empty ledger file (0600, parent directory 0700). Refuses an existing one.
+    pub fn create(path: &Path) -> Result<Ledger> {
+        if path.exists() {
+            let existing = Ledger::open(path)?;
+            if existing.head()?.is_some() {
+                return Err(Error::refused(
+                    Rule::Init,
+                    format!("a ledger already exists at {}", path.display()),
+                ));
+            }
+            return Ok(existing);
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        create_private_file(path)?;
+        Ledger::open(path)
+    }
+
+    /// Open an existing ledger and bring its schema up to date.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            return Err(Error::usage(format!(
+                "no ledger at {}: create one with `baitai init` or point --ledger at it",
+                path.display()
+            )));
+        }
+        check_is_ledger_file(path)?;
+        let conn = Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
+        refuse_foreign_database(&conn, path)?;
+        conn.busy_timeout(Duration::from_secs(60))
+            .map_err(Error::db("set busy timeout"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(Error::db("enable WAL (is the file a baitai ledger?)"))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(Error::db("set synchronous"))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(Error::db("enable foreign keys"))?;
+        let mut ledger = Ledger {
+            conn,
+            path: path.to_path_buf(),
+            anchors: None,
+            verified: None,
+            snapshot: false,
+            replica: None,
+            dir_cache: Default::default(),
+            states_cache: Default::default(),
+        };
+        ledger.migrate()?;
+        check_entries_key(&ledger.conn)?;
+        Ok(ledger)
+    }
+
+    /// Open without writing anything (no WAL switch, no migration): for `ledger verify` and
+    /// printouts, so an auditor's write-protected copy can be read.
+    pub fn open_read_only(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            return Err(Error::usage(format!(
+                "no ledger at {}: create one with `baitai init` or point --ledger at it",
+                path.display()
+            )));
+        }
+        check_is_ledger_file(path)?;
+        let flags =
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(Error::db(format!("open {}", path.display())))?;
+        conn.busy_timeout(Duration::from_secs(60))
+            .map_err(Error::db("set busy timeout"))?;
+        refuse_foreign_database(&conn, path)?;
+        let version: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(Error::db("read schema version"))?;
+        if version == 0 {
+            return Err(Error::usage(format!(
+                "{} is not an initialised baitai ledger",
+                path.display()
+            )));
+        }
+        // Older schemas differ only in what entries they may hold, so they read as they are.
+        if version > MIGRATIONS.len() {
+            return Err(Error::usage(format!(
+                "the ledger at {} has schema {version}; this baitai reads schema {}",
+                path.display(),
+                MIGRATIONS.len()
+            )));
+        }
+        check_entries_key(&conn)?;
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+            anchors: None,
+            verified: None,
+            snapshot: false,
+            replica: None,
+            dir_cache: Default::default(),
+            states_cache: Default::default(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Verify the ledger before anything relies on it, and keep reading the snapshot that
+    /// verified: the identity pinned for this path, then chain, signatures and rules from this
+    /// user's checkpoint (all of it without one). The checkpoint then moves to the head.
+    pub fn trust(&mut self, anchors: Anchors) -> Result<()> {
+        self.end_snapshot()?;
+        // Read before the snapshot begins: others extend the copy and move the checkpoint
+        // only after their commits, so neither can lie beyond what the snapshot sees.
+        let kept = anchors.kept(&self.conn)?;
+        let mut replica = kept.as_ref().and_then(|(id, _)| anchors.replica(id));
+        let from_copy = match &replica {
+            Some(r) => r.head()?,
+            None => None,
+        };
+        self.begin_snapshot()?;
+        let verified = match (from_copy, &replica, kept) {
+            // What this user verified before is in the copy: check the ledger still holds the
+            // copy's last entry, then verify only what follows it.
+            (Some((seq, hash)), Some(r), Some((ledger_id, cp))) => {
+                log::info!(
+                    "verifying what was added after #{seq}, the end of this user's verified copy"
+                );
+                anchors.check_identity(&self.conn, &ledger_id)?;
+                let v = Verified {
+                    ledger_id,
+                    seq,
+                    head: hex::encode(hash),
+                };
+                crate::trust::verify_since(&self.conn, r.conn(), &v)?;
+                // A `ledger verify` may have gone further than the copy: what it saw must
+                // still be there too.
+                if let Some(cp) = cp.filter(|cp| cp.seq > seq) {
+                    crate::trust::still_holds(&self.conn, &cp)?;
+                }
+                self.verified_head(v.ledger_id)?
+            }
+            (_, _, kept) => {
+                log::info!(
+                    "no verified copy of this ledger for this user: verifying from {}",
+                    match kept.as_ref().and_then(|(_, cp)| cp.as_ref()) {
+                        Some(cp) => format!("the checkpoint at #{}", cp.seq),
+                        None => "the first entry".into(),
+                    }
+                );
+                anchors.establish_from(&self.conn, &self.path, kept)?
+            }
+        };
+        if let Some(v) = &verified {
+            extend_or_drop(&mut replica, &self.conn, v.seq);
+        }
+        self.replica = replica;
+        if let Some(v) = &verified {
+            // A home that cannot be written (an auditor's account) still gets the checks; the
+            // checkpoint then stays where it was, and the next session verifies more.
+            let _ = anchors.advance(v);
+        }
+        self.verified = verified;
+        self.anchors = Some(anchors);
+        Ok(())
+    }
+
+    /// The head of the snapshot just verified.
+    fn verified_head(&self, ledger_id: String) -> Result<Option<Verified>> {
+        Ok(head(&self.conn)?.map(|(seq, hash, _)| Verified {
+            ledger_id,
+            seq,
+            head: hex::encode(hash),
+        }))
+    }
+
+    /// Where verified reads come from: this user's copy, else the ledger's verified snapshot.
+    fn reads(&self) -> &Connection {
+        self.replica.as_ref().map_or(&self.conn, |r| r.conn())
+    }
+
+    /// What the last verification covered (None before `trust`, or for an empty ledger).
+    pub fn verified(&self) -> Option<&Verified> {
+        self.verified.as_ref()
+    }
+
+    /// Keep reading one snapshot from now on, without verifying it (for the printouts that
+    /// verify it themselves and mark what fails).
+    pub fn hold_snapshot(&mut self) -> Result<()> {
+        self.end_snapshot()?;
+        self.begin_snapshot()
+    }
+
+    fn begin_snapshot(&mut self) -> Result<()> {
+        self.dir_cache.borrow_mut().take();
+        self.states_cache.borrow_mut().take();
+        // A deferred transaction takes its snapshot at the first read, so read once now.
+        self.conn
+            .execute_batch("BEGIN DEFERRED; SELECT COUNT(*) FROM sqlite_master;")
+            .map_err(Error::db("begin a read"))?;
+        self.snapshot = true;
+        Ok(())
+    }
+
+    fn end_snapshot(&mut self) -> Result<()> {
+        self.dir_cache.borrow_mut().take();
+        self.states_cache.borrow_mut().take();
+        if self.snapshot {
+            self.snapshot = false;
+            self.conn
+                .execute_batch("ROLLBACK")
+                .map_err(Error::db("end a read"))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,358 @@
+//! Writing: one transaction per command, every entry checked by the rules and signed
+//! before it is inserted.
+
+use rusqlite::{params, Connection, TransactionBehavior};
+
+use super::rows::{head, last_signed_time, query_entries, DIRECTORY_KINDS, ENTRY_COLUMNS};
+use super::{fold_medium, Ledger};
+use crate::chain::{entry_hash, Draft, HashInput, StoredEntry, GENESIS};
+use crate::replica::extend_or_drop;
+use crate::trust::Verified;
+use baitai_core::crypto::{PersonKey, SealedKey};
+use baitai_core::error::{Error, Result, Rule};
+use baitai_core::lifecycle::{self, Act, Directory, MediumState};
+use baitai_core::model::{MediumNumber, PersonId, SignRole};
+use baitai_core::time;
+
+impl Ledger {
+    /// Run `f` in one write transaction (BEGIN IMMEDIATE): all its entries land, or none. On a
+    /// trusted ledger the entries up to the head are verified again inside the transaction
+    /// first, so rows another process (or a file editor) added since the session opened are
+    /// checked before any rule is applied to them.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer) -> Result<T>) -> Result<T> {
+        let reopen = self.snapshot;
+        // The snapshot's directory serves the append too when nothing was added since.
+        let known = self.dir_cache.borrow_mut().take().filter(|_| self.snapshot);
+        self.end_snapshot()?;
+        let out = self.write_once(f, known);
+        if reopen {
+            // Not `?`: a committed write must not be reported as failed (a put or re-key would
+            // undo on the medium what the ledger now records), and a failed one keeps its own
+            // error. Without its snapshot the session reads what it shows afterwards from the
+            // verified copy, or the file as it is.
+            let _ = self.begin_snapshot();
+        }
+        out
+    }
+
+    fn write_once<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer) -> Result<T>,
+        known: Option<Directory>,
+    ) -> Result<T> {
+        let before = self.verified.as_ref().map(|v| v.seq);
+        let (out, head) = {
+            let asked = std::time::Instant::now();
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(Error::db("begin a write"))?;
+            let waited = asked.elapsed();
+            if waited > std::time::Duration::from_millis(100) {
+                log::info!(
+                    "waited {} ms for another writer of the ledger",
+                    waited.as_millis()
+                );
+            }
+            let prefix: &Connection = match &self.replica {
+                Some(r) => r.conn(),
+                None => &tx,
+            };
+            match (&self.anchors, &self.verified) {
+                // What this session verified on opening is re-checked at its last entry, and
+                // what others appended since is verified in full: no rule is applied to an
+                // unverified row, and an append costs what was added, not the whole ledger.
+                (Some(_), Some(v)) => crate::trust::verify_since(&tx, prefix, v)?,
+                (Some(anchors), None) => {
+                    anchors.establish(&tx, &self.path)?;
+                }
+                (None, _) => {}
+            }
+            // The rules then read the verified copy, brought up to the ledger's head (or the
+            // ledger, verified just now in this transaction, if the copy had to be dropped).
+            let start = head(&tx)?.map_or(0, |(seq, _, _)| seq);
+            extend_or_drop(&mut self.replica, &tx, start);
+            let mut w = Writer {
+                tx,
+                reads: self.replica.as_ref().map(|r| r.conn()),
+                start,
+                dir: std::cell::RefCell::new(known.filter(|_| before == Some(start))),
+            };
+            let out = f(&mut w)?;
+            let head = head(&w.tx)?;
+            w.tx.commit().map_err(Error::db("commit"))?;
+            (out, head)
+        };
+        self.after_commit(head);
+        Ok(out)
+    }
+
+    /// Our own entries were checked by the rules as they were appended: the checkpoint moves
+    /// to them, so the next command verifies only what others add.
+    /// It cannot fail: the entry is committed whatever happens here, and a checkpoint or copy
+    /// that cannot be moved only means the next session verifies from further back.
+    fn after_commit(&mut self, head: Option<(u64, [u8; 32], jiff::Timestamp)>) {
+        let (Some(anchors), Some((seq, hash, _))) = (&self.anchors, head) else {
+            return;
+        };
+        let ledger_id = match &self.verified {
+            Some(v) => v.ledger_id.clone(),
+            None => match crate::trust::first_hash(&self.conn) {
+                Ok(Some(id)) => id,
+                _ => return,
+            },
+        };
+        let v = Verified {
+            ledger_id,
+            seq,
+            head: hex::encode(hash),
+        };
+        let _ = anchors.advance(&v);
+        extend_or_drop(&mut self.replica, &self.conn, seq);
+        self.verified = Some(v);
+    }
+}
+
+/// A write transaction. Every entry passes the lifecycle rules and carries every signature it
+/// needs before it is inserted.
+pub struct Writer<'c> {
+    tx: rusqlite::Transaction<'c>,
+    /// This user's verified copy, brought up to the ledger's head (`start`) in this
+    /// transaction: the rules read entries up to `start` from it rather than from the shared
+    /// file, and from the transaction only the entries it has added itself.
+    reads: Option<&'c Connection>,
+    start: u64,
+    /// The directory as this transaction sees it: folded once, then kept up to date as
+    /// entries are committed.
+    dir: std::cell::RefCell<Option<Directory>>,
+}
+
+impl Writer<'_> {
+    /// Entries selected by `filter` (an SQL condition on `entries`, with `?1` bound to
+    /// `arg`): from the copy up to `start`, then those this transaction added.
+    fn select(&self, filter: &str, arg: &str) -> Result<Vec<StoredEntry>> {
+        let sql = |bound: &str| {
+            format!("SELECT {ENTRY_COLUMNS} FROM entries WHERE ({filter}) {bound} ORDER BY seq")
+        };
+        let Some(copy) = self.reads else {
+            return query_entries(&self.tx, &sql(""), [arg]);
+        };
+        let mut all = query_entries(copy, &sql(""), [arg])?;
+        let added = sql(&format!("AND seq > {}", self.start));
+        all.extend(query_entries(&self.tx, &added, [arg])?);
+        Ok(all)
+    }
+
+    pub fn directory(&self) -> Result<Directory> {
+        if let Some(d) = self.dir.borrow().as_ref() {
+            return Ok(d.clone());
+        }
+        let d = self.fold_directory()?;
+        *self.dir.borrow_mut() = Some(d.clone());
+        Ok(d)
+    }
+
+    fn fold_directory(&self) -> Result<Directory> {
+        let mut dir = Directory::default();
+        for e in self.select(&format!("kind IN {DIRECTORY_KINDS} AND ?1 = ?1"), "")? {
+            dir.apply(&Act {
+                time: e.time,
+                medium: e.medium.as_ref(),
+                actor: e.actor.as_ref(),
+                body: &e.body,
+            });
+        }
+        Ok(dir)
+    }
+
+    pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
+        Ok(fold_medium(&self.select("medium = ?1", &m.0)?))
+    }
+
+    /// The next unused number `{prefix}-{year}-{seq:04}`: one more than the highest ever issued.
+    pub fn next_medium_number(&self, prefix: &str, year: i16) -> Result<MediumNumber> {
+        let stem = format!("{prefix}-{year}-");
+        let pattern = format!("{}%", stem.replace('%', "\\%").replace('_', "\\_"));
+        let registered = self.select(
+            "kind = 'medium.register' AND medium LIKE ?1 ESCAPE '\\'",
+            &pattern,
+        )?;
+        let max = registered
+            .iter()
+            .filter_map(|e| e.medium.as_ref())
+            .filter_map(|n| n.0.strip_prefix(&stem).and_then(|s| s.parse::<u64>().ok()))
+            .max()
+            .unwrap_or(0);
+        Ok(MediumNumber(format!("{stem}{:04}", max + 1)))
+    }
+
+    /// Entries of one kind, oldest first, as this transaction sees them.
+    pub fn entries_of_kind(&self, kind: &str) -> Result<Vec<StoredEntry>> {
+        self.select("kind = ?1", kind)
+    }
+
+    pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
+        let text = serde_json::to_string(sealed)
+            .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}")))?;
+        self.tx
+            .execute(
+                "INSERT INTO person_keys(person, sealed) VALUES (?1, ?2)
+                 ON CONFLICT(person) DO UPDATE SET sealed = excluded.sealed",
+                params![&id.0, text],
+            )
+            .map_err(Error::db("store a sealed key"))?;
+        Ok(())
+    }
+
+    /// Check `draft` against the rules, then append it signed by `signers`.
+    pub fn commit(
+        &mut self,
+        draft: Draft,
+        signers: &[(SignRole, &PersonKey)],
+    ) -> Result<StoredEntry> {
+        let head = head(&self.tx)?;
+        let now = time::now();
+        // Only signed entries set the order of time: an unsigned row (a failed attempt, which
+        // anyone with the file could add) dated ahead must not stop everyone else's writes.
+        if let Some(last) = last_signed_time(&self.tx)? {
+            if now < last {
+                return Err(Error::refused(
+                    Rule::Clock,
+                    format!(
+                        "the system clock ({}) is earlier than the last signed ledger entry ({}); fix the clock before recording",
+                        time::to_store(now),
+                        time::to_store(last)
+                    ),
+                ));
+            }
+        }
+        let (seq, prev_hash) = match &head {
+            Some((seq, hash, _)) => (seq + 1, *hash),
+            None => (1, GENESIS),
+        };
+        let dir = self.directory()?;
+        let state = match &draft.medium {
+            Some(m) => self.medium_state(m)?,
+            None => None,
+        };
+        let act = Act {
+            time: now,
+            medium: draft.medium.as_ref(),
+            actor: draft.actor.as_ref(),
+            body: &draft.body,
+        };
+        lifecycle::permit(&dir, state.as_ref(), &act)?;
+        let (kind, payload) = draft.body.encode()?;
+        let time_s = time::to_store(now);
+        let hash = entry_hash(&HashInput {
+            seq,
+            time: &time_s,
+            kind: &kind,
+            medium: draft.medium.as_ref().map(|m| m.0.as_str()),
+            actor: draft.actor.as_ref().map(|a| a.0.as_str()),
+            payload: &payload,
+            prev_hash: &prev_hash,
+        });
+        let sigs = collect_signatures(&dir, &draft, &hash, signers)?;
+        self.insert(seq, &time_s, &kind, &draft, &payload, &prev_hash, &hash)?;
+        for (role, person, sig) in &sigs {
+            self.tx
+                .execute(
+                    "INSERT INTO signatures(seq, role, person, signature) VALUES (?1, ?2, ?3, ?4)",
+                    params![seq as i64, role.as_str(), &person.0, &sig.0[..]],
+                )
+                .map_err(Error::db("append a signature"))?;
+        }
+        if let Some(d) = self.dir.borrow_mut().as_mut() {
+            d.apply(&Act {
+                time: now,
+                medium: draft.medium.as_ref(),
+                actor: draft.actor.as_ref(),
+                body: &draft.body,
+            });
+        }
+        Ok(StoredEntry {
+            seq,
+            time: now,
+            kind,
+            medium: draft.medium,
+            actor: draft.actor,
+            payload,
+            prev_hash,
+            hash,
+            body: draft.body,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert(
+        &self,
+        seq: u64,
+        time_s: &str,
+        kind: &str,
+        draft: &Draft,
+        payload: &str,
+        prev: &[u8; 32],
+        hash: &[u8; 32],
+    ) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    seq as i64,
+                    time_s,
+                    kind,
+                    draft.medium.as_ref().map(|m| &m.0),
+                    draft.actor.as_ref().map(|a| &a.0),
+                    payload,
+                    &prev[..],
+                    &hash[..]
+                ],
+            )
+            .map_err(Error::db("append an entry"))?;
+        Ok(())
+    }
+}
+
+/// Sign the entry with every key it needs, checking each key belongs to the person named.
+fn collect_signatures(
+    dir: &Directory,
+    draft: &Draft,
+    hash: &[u8; 32],
+    signers: &[(SignRole, &PersonKey)],
+) -> Result<Vec<(SignRole, PersonId, baitai_core::crypto::Signature)>> {
+    let mut needed: Vec<(SignRole, PersonId)> = Vec::new();
+    if !draft.body.is_unsigned() {
+        if let Some(a) = &draft.actor {
+            needed.push((SignRole::Actor, a.clone()));
+        }
+    }
+    if let Some((role, p)) = draft.body.second_signer() {
+        needed.push((role, p.clone()));
+    }
+    let mut out = Vec::new();
+    for (role, person) in needed {
+        let key = signers
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, k)| *k)
+            .ok_or_else(|| {
+                Error::Other(format!("internal: no {} key to sign with", role.as_str()))
+            })?;
+        let expected = match dir.get(&person) {
+            Some(p) => p.public_key,
+            None => draft
+                .body
+                .introduced_key(&person)
+                .ok_or_else(|| Error::Other(format!("internal: {person} has no public key")))?,
+        };
+        if key.public() != expected {
+            return Err(Error::Auth(format!(
+                "the key offered for {person} does not match the ledger"
+            )));
+        }
+        out.push((role, person, key.sign_entry(role.as_str(), hash)));
+    }
+    Ok(out)
+}

@@ -1,0 +1,285 @@
+//! The walk over the entries after a checkpoint: each entry's link, hash, time and rules in
+//! order, its signatures queued and checked in parallel batches.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+
+use super::{VerifyFailure, VerifyReport};
+use crate::chain::{entry_hash, HashInput, GENESIS};
+use crate::store::RawEntry;
+use baitai_core::crypto::{PublicKey, Signature};
+use baitai_core::error::{Error, Result};
+use baitai_core::lifecycle::{Act, Lifecycle};
+use baitai_core::model::{Body, PersonId, SignRole};
+
+/// One signature to check; checked in parallel batches.
+pub(super) struct SigJob {
+    seq: u64,
+    role: SignRole,
+    key: PublicKey,
+    hash: [u8; 32],
+    sig: Vec<u8>,
+}
+
+const BATCH: usize = 8192;
+
+/// A signature row as read: (role, person, signature bytes).
+pub(super) type SigRow = (String, String, Vec<u8>);
+
+/// How far ahead of this machine's clock an entry may be before verify calls it suspect.
+const FUTURE_TOLERANCE_HOURS: i64 = 24;
+
+#[derive(Default)]
+pub(super) struct Walk {
+    pub(super) state: Lifecycle,
+    pub(super) expected_seq: u64,
+    pub(super) prev_hash: Option<[u8; 32]>,
+    pub(super) last_time: Option<String>,
+    pub(super) entries: u64,
+    pub(super) signatures: u64,
+    pub(super) jobs: Vec<SigJob>,
+    pub(super) failure: Option<VerifyFailure>,
+    /// Entries up to here were verified by an earlier run.
+    pub(super) checkpoint: u64,
+}
+
+impl Walk {
+    pub(super) fn fail(&mut self, seq: u64, reason: impl Into<String>) -> bool {
+        let f = VerifyFailure {
+            seq,
+            reason: reason.into(),
+        };
+        if self.failure.as_ref().is_none_or(|old| f.seq < old.seq) {
+            self.failure = Some(f);
+        }
+        false
+    }
+
+    /// Check one entry; false stops the walk.
+    pub(super) fn entry(&mut self, raw: RawEntry, sigs: Vec<SigRow>) -> bool {
+        let seq = raw.seq as u64;
+        let expected = self.expected_seq + 1;
+        if seq != expected {
+            return self.fail(
+                expected,
+                format!("entry {expected} is missing (next is {seq})"),
+            );
+        }
+        self.expected_seq = seq;
+        let prev = self.prev_hash.unwrap_or(GENESIS);
+        if raw.prev_hash != prev {
+            return self.fail(seq, "does not link to the entry before it (an entry was removed, replaced or reordered)");
+        }
+        let hash = entry_hash(&HashInput {
+            seq,
+            time: &raw.time,
+            kind: &raw.kind,
+            medium: raw.medium.as_deref(),
+            actor: raw.actor.as_deref(),
+            payload: &raw.payload,
+            prev_hash: &prev,
+        });
+        if raw.hash != hash {
+            return self.fail(
+                seq,
+                "its contents do not match its hash (the entry was edited)",
+            );
+        }
+        if self.last_time.as_ref().is_some_and(|t| raw.time < *t) {
+            return self.fail(seq, "its time is earlier than the entry before it");
+        }
+        let horizon =
+            baitai_core::time::now() + jiff::SignedDuration::from_hours(FUTURE_TOLERANCE_HOURS);
+        if raw.time > baitai_core::time::to_store(horizon) {
+            return self.fail(
+                seq,
+                "its time is more than a day ahead of this machine's clock",
+            );
+        }
+        let entry = match raw.decode() {
+            Ok(e) => e,
+            Err(e) => return self.fail(seq, e.to_string()),
+        };
+        if !self.queue_signatures(seq, &entry.body, entry.actor.as_ref(), &hash, sigs) {
+            return false;
+        }
+        let act = Act {
+            time: entry.time,
+            medium: entry.medium.as_ref(),
+            actor: entry.actor.as_ref(),
+            body: &entry.body,
+        };
+        if let Err(r) = self.state.step(&act) {
+            return self.fail(seq, format!("breaks a rule: {r}"));
+        }
+        self.prev_hash = Some(hash);
+        // Unsigned rows (failed attempts) take no part in the order of time: anyone with the
+        // file could add one dated ahead, and every later entry would then look backdated.
+        if !entry.body.is_unsigned() {
+            self.last_time = Some(baitai_core::time::to_store(entry.time));
+        }
+        self.entries += 1;
+        if self.jobs.len() >= BATCH {
+            self.flush();
+            return self.failure.is_none();
+        }
+        true
+    }
+
+    fn queue_signatures(
+        &mut self,
+        seq: u64,
+        body: &Body,
+        actor: Option<&PersonId>,
+        hash: &[u8; 32],
+        sigs: Vec<SigRow>,
+    ) -> bool {
+        let mut needed: Vec<(SignRole, PersonId)> = Vec::new();
+        if !body.is_unsigned() {
+            match actor {
+                Some(a) => needed.push((SignRole::Actor, a.clone())),
+                None => return self.fail(seq, "names no actor"),
+            }
+        }
+        if let Some((role, p)) = body.second_signer() {
+            needed.push((role, p.clone()));
+        }
+        if sigs.len() != needed.len() {
+            return self.fail(
+                seq,
+                format!(
+                    "has {} signatures where {} are required",
+                    sigs.len(),
+                    needed.len()
+                ),
+            );
+        }
+        let by_role: HashMap<&str, &SigRow> = sigs.iter().map(|s| (s.0.as_str(), s)).collect();
+        for (role, person) in needed {
+            let Some((_, signer, sig)) = by_role.get(role.as_str()).copied() else {
+                return self.fail(seq, format!("the {} signature is missing", role.as_str()));
+            };
+            if signer != &person.0 {
+                return self.fail(
+                    seq,
+                    format!(
+                        "the {} signature is by {signer}, not {person}",
+                        role.as_str()
+                    ),
+                );
+            }
+            let key = match self.state.people.get(&person) {
+                Some(p) => p.public_key,
+                None => match body.introduced_key(&person) {
+                    Some(k) => k,
+                    None => {
+                        return self.fail(
+                            seq,
+                            format!("is signed by {person}, who is not in the ledger"),
+                        )
+                    }
+                },
+            };
+            self.jobs.push(SigJob {
+                seq,
+                role,
+                key,
+                hash: *hash,
+                sig: sig.clone(),
+            });
+        }
+        true
+    }
+
+    /// Check queued signatures on all cores; keep the earliest failure.
+    pub(super) fn flush(&mut self) {
+        let jobs = std::mem::take(&mut self.jobs);
+        self.signatures += jobs.len() as u64;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .max(1);
+        let chunk = jobs.len().div_ceil(threads).max(1);
+        let bad: Vec<std::result::Result<Option<&SigJob>, ()>> = std::thread::scope(|s| {
+            let handles: Vec<_> = jobs
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().find(|j| !check(j))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().map_err(|_| ()))
+                .collect::<Vec<_>>()
+        });
+        // A checker thread that died proves nothing: fail closed.
+        if let Some(first) = jobs.first().filter(|_| bad.iter().any(|r| r.is_err())) {
+            self.fail(first.seq, "signature checking did not complete");
+            return;
+        }
+        let bad = bad
+            .into_iter()
+            .filter_map(|r| r.ok().flatten())
+            .min_by_key(|j| j.seq);
+        if let Some(j) = bad {
+            let (seq, role) = (j.seq, j.role.as_str());
+            self.fail(seq, format!("the {role} signature does not verify"));
+        }
+    }
+
+    pub(super) fn check_orphans(&mut self, conn: &Connection, after: u64) -> Result<()> {
+        let orphan: Option<i64> = conn
+            .query_row(
+                "SELECT MIN(seq) FROM signatures WHERE seq > ?1 AND seq NOT IN (SELECT seq FROM entries WHERE seq > ?1)",
+                [after as i64],
+                |r| r.get(0),
+            )
+            .map_err(Error::db("check signatures"))?;
+        if let Some(seq) = orphan {
+            self.fail(seq as u64, "a signature exists for an entry that does not");
+        }
+        Ok(())
+    }
+
+    /// On failure at entry N, only entries before N count as verified, and the head is the
+    /// hash of entry N−1 (signatures are checked in batches, after the walk has moved on).
+    pub(super) fn report(self, conn: &Connection) -> VerifyReport {
+        let (entries, head) = match &self.failure {
+            None => (self.entries, self.prev_hash.map(hex::encode)),
+            Some(f) => {
+                let before = f.seq.saturating_sub(1);
+                let head: Option<Vec<u8>> = conn
+                    .query_row(
+                        "SELECT hash FROM entries WHERE seq = ?1",
+                        [before as i64],
+                        |r| r.get(0),
+                    )
+                    .ok();
+                (before.min(self.entries), head.map(hex::encode))
+            }
+        };
+        // Counted in the ledger: an incremental walk holds only the media it needed.
+        let media: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM entries WHERE kind = 'medium.register' AND seq <= ?1",
+                [entries as i64],
+                |r| r.get(0),
+            )
+            .unwrap_or(self.state.media.len() as i64);
+        VerifyReport {
+            entries,
+            checkpoint: self.checkpoint,
+            signatures: self.signatures,
+            media: media as usize,
+            people: self.state.people.people.len(),
+            head,
+            failure: self.failure,
+        }
+    }
+}
+
+fn check(j: &SigJob) -> bool {
+    match Signature::from_slice(&j.sig) {
+        Some(sig) => j.key.verify_entry(j.role.as_str(), &j.hash, &sig),
+        None => false,
+    }
+}

@@ -1,0 +1,246 @@
+//! The vault's files on a medium that may be hostile: read without following a link or
+//! blocking on a FIFO, staged pairs put in place, old headers overwritten with noise, and
+//! extraction targets that never lead out of the output directory.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+
+use crate::{
+    format, names, vault_dir, DataKey, Header, Manifest, HEADER_FILE, MANIFEST_FILE,
+    NEXT_HEADER_FILE, NEXT_MANIFEST_FILE, OBJECTS,
+};
+use baitai_core::error::{Error, Result, Rule};
+use baitai_core::files::sync_dir;
+
+/// The vault directory, refused when it is a symbolic link: a hostile medium could point it
+/// at a directory of the user's, which `put` would then write into.
+pub(crate) fn own_vault_dir(mount: &Path) -> Result<PathBuf> {
+    let dir = vault_dir(mount);
+    for d in [dir.clone(), dir.join(OBJECTS)] {
+        if fs::symlink_metadata(&d).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Vault(format!(
+                "{} on the medium is a symbolic link, not a directory of the vault",
+                d.display()
+            )));
+        }
+    }
+    Ok(dir)
+}
+
+/// Read the header without any key: marking, medium, cipher, slots.
+pub fn read_header(mount: &Path) -> Result<Header> {
+    let path = own_vault_dir(mount)?.join(HEADER_FILE);
+    let raw = read_small(&path, format::MAX_HEADER_FILE, "header", |e| {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                Error::usage(format!("no baitai vault in {}", mount.display()))
+            }
+            _ => Error::Io {
+                context: format!("read {}", path.display()),
+                source: e,
+            },
+        }
+    })?;
+    Header::parse(raw)
+}
+
+/// Open a file of the vault for reading, refusing anything but a regular file: a hostile medium
+/// decides what its names are, and a FIFO would block a plain open forever while a link to
+/// `/dev/zero` would never end. `O_NONBLOCK` lets the open return whatever the file is; it
+/// changes nothing for reads of a regular file. Returns the file and its length.
+pub(crate) fn open_regular(
+    path: &Path,
+    what: &str,
+    unopenable: impl FnOnce(std::io::Error) -> Error,
+) -> Result<(fs::File, u64)> {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
+        .map_err(unopenable)?;
+    let meta = file
+        .metadata()
+        .map_err(Error::io(format!("look at {}", path.display())))?;
+    if !meta.is_file() {
+        return Err(Error::Vault(format!(
+            "{what} ({}) is not a regular file",
+            path.display()
+        )));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Read a header or manifest whole, refusing a file longer than `max` before reading it (and
+/// reading at most one byte more, should it grow meanwhile), so its size on a hostile medium
+/// cannot decide how much we allocate.
+pub(crate) fn read_small(
+    path: &Path,
+    max: usize,
+    what: &str,
+    unopenable: impl FnOnce(std::io::Error) -> Error,
+) -> Result<Vec<u8>> {
+    let what = format!("vault {what}");
+    let too_long = || Error::Vault(format!("{what} is longer than {max} bytes"));
+    let (file, len) = open_regular(path, &what, unopenable)?;
+    if len > max as u64 {
+        return Err(too_long());
+    }
+    let mut raw = Vec::with_capacity(len as usize);
+    file.take(max as u64 + 1)
+        .read_to_end(&mut raw)
+        .map_err(Error::io(format!("read {}", path.display())))?;
+    if raw.len() > max {
+        return Err(too_long());
+    }
+    Ok(raw)
+}
+
+/// The manifest that goes with the header: `vault.mf`, or, when that does not authenticate
+/// against it, `vault.mf.next` (a header change interrupted between its renames). Returns the
+/// file, the manifest and whether it came from `vault.mf.next`.
+pub(crate) fn read_manifest(
+    dir: &Path,
+    header: &Header,
+    dk: &DataKey,
+) -> Result<(Vec<u8>, Manifest, bool)> {
+    let read = |name: &str| {
+        read_small(&dir.join(name), format::MAX_MANIFEST, "manifest", |e| {
+            Error::Vault(format!("vault manifest is missing: {e}"))
+        })
+    };
+    let current = read(MANIFEST_FILE).and_then(|raw| {
+        let m = Manifest::decode(&raw, header, dk)?;
+        Ok((raw, m))
+    });
+    let err = match current {
+        Ok((raw, m)) => return Ok((raw, m, false)),
+        Err(e) => e,
+    };
+    if fs::symlink_metadata(dir.join(NEXT_MANIFEST_FILE)).is_err() {
+        return Err(err);
+    }
+    let raw = read(NEXT_MANIFEST_FILE)?;
+    match Manifest::decode(&raw, header, dk) {
+        Ok(m) => Ok((raw, m, true)),
+        Err(_) => Err(err),
+    }
+}
+
+/// Rename a staged pair into place: `vault.hdr.next` over `vault.hdr` (if it is still there),
+/// then `vault.mf.next` over `vault.mf`. Interrupted after the header, [`read_manifest`] finds
+/// the manifest in `vault.mf.next`.
+fn apply_staged_pair(dir: &Path) -> Result<()> {
+    let next_header = dir.join(NEXT_HEADER_FILE);
+    if fs::symlink_metadata(&next_header).is_ok() {
+        fs::rename(&next_header, dir.join(HEADER_FILE))
+            .map_err(Error::io("put the vault's new header in place"))?;
+        sync_dir(dir)?;
+    }
+    fs::rename(dir.join(NEXT_MANIFEST_FILE), dir.join(MANIFEST_FILE))
+        .map_err(Error::io("put the vault's new manifest in place"))?;
+    sync_dir(dir)
+}
+
+/// Apply the staged pair, then overwrite the old header's blocks. The re-key is recorded and
+/// in place by then, so a failed overwrite is not an error: what is left of the old header on
+/// the medium is what a wipe removes anyway.
+pub(crate) fn apply_and_scrub(dir: &Path) -> Result<()> {
+    let old = old_header_for_overwrite(dir)?;
+    apply_staged_pair(dir)?;
+    if let Some(f) = old {
+        let _ = overwrite_open_file(&f, &dir.join(HEADER_FILE));
+    }
+    Ok(())
+}
+
+/// Apply a staged re-key that the ledger already records (the caller checked it with
+/// [`Vault::staged_matches`](crate::Vault::staged_matches)): an apply interrupted after the
+/// commit.
+pub fn apply_recorded_staged(mount: &Path) -> Result<()> {
+    apply_and_scrub(&own_vault_dir(mount)?)
+}
+
+/// The live header, opened for writing before a staged header replaces it (never through a
+/// link), so its blocks can be overwritten after the rename. `None` when there is no staged
+/// header to replace it.
+fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
+    if fs::symlink_metadata(dir.join(NEXT_HEADER_FILE)).is_err() {
+        return Ok(None);
+    }
+    let p = dir.join(HEADER_FILE);
+    match fs::symlink_metadata(&p) {
+        Ok(m) if m.is_file() => fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+            .open(&p)
+            .map(Some)
+            .map_err(Error::io(format!("open {}", p.display()))),
+        _ => Ok(None),
+    }
+}
+
+/// Create `dir` and any missing parents as 0700/// Create `dir` and any missing parents as 0700: decrypted files are protected information, and
+/// a directory others can list shows their names. Directories that already exist keep their
+/// mode; the files themselves are written 0600 (`tempfile`'s default, kept by the rename).
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(Error::io(format!("create {}", dir.display())))
+}
+
+/// Overwrite a regular file with random bytes and flush it, a megabyte at a time whatever its
+/// length. `O_NOFOLLOW` refuses a link put in its place since it was looked at.
+pub(crate) fn overwrite_with_noise(p: &Path) -> Result<()> {
+    let f = fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(p)
+        .map_err(Error::io(format!("open {}", p.display())))?;
+    overwrite_open_file(&f, p)
+}
+
+/// Overwrite an open file with random bytes from its start and flush it; `p` names it in errors.
+fn overwrite_open_file(mut f: &fs::File, p: &Path) -> Result<()> {
+    let overwrite = |source| Error::Io {
+        context: format!("overwrite {}", p.display()),
+        source,
+    };
+    let mut left = f.metadata().map_err(overwrite)?.len();
+    let mut noise = vec![0u8; left.min(1 << 20) as usize];
+    while left > 0 {
+        let n = left.min(noise.len() as u64) as usize;
+        rand::rngs::OsRng.fill_bytes(&mut noise[..n]);
+        f.write_all(&noise[..n]).map_err(overwrite)?;
+        left -= n as u64;
+    }
+    f.sync_all().map_err(overwrite)
+}
+
+/// The path for a vault name under `out`, refusing any existing component that is a symlink
+/// (so extraction never follows a link out of `out`).
+pub(crate) fn safe_target(out: &Path, name: &str) -> Result<PathBuf> {
+    names::check(name)?;
+    let mut p = out.to_path_buf();
+    for part in name.split('/') {
+        p.push(part);
+        if let Ok(m) = fs::symlink_metadata(&p) {
+            if m.file_type().is_symlink() {
+                return Err(Error::refused(
+                    Rule::Symlink,
+                    format!(
+                        "{} is a symbolic link; refusing to write through it",
+                        p.display()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(p)
+}
