@@ -11,8 +11,12 @@ use rustix::process::{getrlimit, set_dumpable_behavior, setrlimit, DumpableBehav
 /// What `harden` managed to do, for `-v` and the tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hardened {
+    /// The process is not dumpable: no core file, and another process of the same user
+    /// cannot ptrace it or read `/proc/PID/mem`.
     pub not_dumpable: bool,
+    /// RLIMIT_CORE is zero, so no core file is written even if dumpability comes back.
     pub no_core: bool,
+    /// All memory, present and future, is locked out of swap.
     pub memory_locked: bool,
 }
 

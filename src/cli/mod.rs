@@ -1,6 +1,6 @@
 //! The command-line front end: parse, call the app layer, print human text or one JSON document.
 
-pub mod args;
+mod args;
 mod demo;
 mod inventory;
 mod labels;
@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use clap::Parser;
 use serde_json::{json, Value};
 
-pub use args::Cli;
+use args::Cli;
 use args::Command;
 pub use secrets::CliSecrets;
 
@@ -27,7 +27,7 @@ use crate::app::{LoginNotice, Session};
 use crate::error::{Error, ExitCode, Result};
 
 /// What a command produced: text for people and a JSON value for scripts.
-pub struct Output {
+pub(crate) struct Output {
     pub human: String,
     pub json: Value,
     /// A failure to report after the output (e.g. `ledger verify` found a bad entry).
@@ -48,7 +48,7 @@ impl Output {
 static JSON_EMITTED: AtomicBool = AtomicBool::new(false);
 
 /// Global options every handler may need.
-pub struct Ctx {
+pub(crate) struct Ctx {
     pub ledger: PathBuf,
     pub json: bool,
     pub quiet: bool,
@@ -164,7 +164,7 @@ fn parse_error_lines(text: &str) -> (String, String) {
     (msg, hint)
 }
 
-pub fn default_ledger() -> PathBuf {
+pub(crate) fn default_ledger() -> PathBuf {
     let data = std::env::var_os("XDG_DATA_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -204,7 +204,7 @@ fn log_to_stderr(verbosity: u8) {
     }
 }
 
-pub fn run(cli: Cli) -> Result<()> {
+pub(crate) fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx {
         ledger: cli.ledger.clone().unwrap_or_else(default_ledger),
         json: cli.json,
@@ -282,7 +282,7 @@ fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
 
 /// Tell each person who authenticated when they last acted and about failed attempts since
 /// (004 2.1.1.1(j)(k)); in JSON mode the notices go into the document instead.
-pub fn show_notices(ctx: &Ctx, notices: &[LoginNotice], json: &mut Value) {
+pub(crate) fn show_notices(ctx: &Ctx, notices: &[LoginNotice], json: &mut Value) {
     if ctx.json {
         if let Value::Object(m) = json {
             m.insert("notices".into(), json!(notices));

@@ -12,9 +12,13 @@ use crate::model::SignRole;
 /// Where each person's passphrase comes from for one command.
 #[derive(Default)]
 pub struct CliSecrets {
+    /// The passphrase file of the person running the command (`-` for stdin).
     pub actor: Option<PathBuf>,
+    /// The approving custodian's passphrase file (`--approver-passphrase-file`).
     pub approver: Option<PathBuf>,
+    /// The destruction witness's passphrase file (`--witness-passphrase-file`).
     pub witness: Option<PathBuf>,
+    /// A new passphrase being set (`person add`, `person passwd`, a vault's new slot).
     pub new: Option<PathBuf>,
     stdin_used: bool,
     /// Printed on stderr just before the approver's passphrase is read.
@@ -22,6 +26,9 @@ pub struct CliSecrets {
 }
 
 impl CliSecrets {
+    /// Where each passphrase comes from; a person without a file is asked on the terminal.
+    /// At most one may be `-` (stdin), since stdin can be read only once: two are a usage
+    /// error (exit 2).
     pub fn new(
         actor: Option<PathBuf>,
         approver: Option<PathBuf>,
@@ -47,6 +54,8 @@ impl CliSecrets {
         })
     }
 
+    /// Text printed on stderr just before the approver is asked, so the approver knows what
+    /// they are approving when they take the keyboard.
     pub fn with_approver_preface(mut self, text: Option<String>) -> Self {
         self.approver_preface = text;
         self
