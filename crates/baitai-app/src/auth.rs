@@ -22,8 +22,13 @@ pub trait Secrets {
 /// A person who proved their passphrase, with their unlocked signing key and the keys they
 /// held before a key change (which open older vaults but never sign).
 pub struct Signed {
+    /// Who proved their passphrase, as the ledger names them.
     pub person: Person,
+    /// Their current signing key, unlocked: it signs entries and vault manifests, and its
+    /// agreement half opens their key slots.
     pub key: PersonKey,
+    /// The keys they held before each `person passwd`, newest last: tried in turn to open a
+    /// vault made for them before a key change; never used to sign.
     pub retired: Vec<PersonKey>,
 }
 
@@ -38,7 +43,9 @@ const CLOCK_SKEW_MINUTES: i64 = 5;
 /// Why a person may not try a passphrase now.
 #[derive(Debug, Clone)]
 pub struct Lock {
+    /// How many failed attempts in a row, since the person's last signature or last unlock.
     pub failures: usize,
+    /// When the lock lapses on its own: `LOCK_MINUTES` after the last failed attempt.
     pub until: Timestamp,
 }
 
@@ -46,19 +53,34 @@ pub struct Lock {
 /// attempts since.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoginNotice {
+    /// Who unlocked their key.
     pub person: PersonId,
+    /// Their name (氏名), for the notice line.
     pub name: String,
+    /// When they last signed an entry, in any role (RFC 3339 in the ledger's zone); `None`
+    /// for a first use.
     pub last_use: Option<String>,
+    /// The kind of that entry (`medium.checkout`, `vault.put`…).
     pub last_use_kind: Option<String>,
+    /// The times of the `person.auth_failure` entries naming them since that last use: if
+    /// they did not make those attempts, someone else tried their passphrase.
     pub failed_attempts: Vec<String>,
 }
 
-/// Associated data binding a sealed key to its public key.
+/// The associated data (`baitai-person-key-v1:` and the public key in hex) a person's private
+/// key is sealed under, so a sealed key opens only for the person whose public key it names
+/// and cannot be moved to another person's row (docs/ledger.md §6).
 pub fn key_binding(public: &crate::crypto::PublicKey) -> String {
     format!("baitai-person-key-v1:{}", public.to_hex())
 }
 
 impl Session {
+    /// Authenticate a person signing in `capacity` (actor, approver or witness): refuse them
+    /// if repeated failures lock them (exit 4, before any prompt), ask `secrets` for their
+    /// passphrase and open their sealed key. A wrong passphrase commits a
+    /// `person.auth_failure` entry naming `command` and fails with exit 4; a key that does not
+    /// match the ledger's public key is an integrity error (exit 5). On success their last use
+    /// and failed attempts since are added to [`Session::notices`].
     pub fn authenticate(
         &mut self,
         person: &Person,

@@ -42,9 +42,23 @@ use crate::lifecycle::{Act, Directory, MediumState, Person};
 use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 
 /// An open ledger with its settings, plus the notices gathered from authentications.
+///
+/// Every act follows the same order: the people named are resolved (an unknown person or
+/// medium is a usage error, exit 2; a revoked actor, approver or witness is refused with
+/// exit 4), the lifecycle rules are checked before any passphrase is asked (exit 3, with the
+/// rule's name), each signer authenticates (exit 4 on a wrong passphrase, after the
+/// `person.auth_failure` entry is committed), and the entry is appended in one transaction
+/// in which the rules are checked again.
 pub struct Session {
+    /// The open ledger, already verified from this user's checkpoint (or, for
+    /// [`Session::open_unverified`], held at one snapshot): the printouts and the benchmarks
+    /// read and write it directly, bypassing the pre-checks and prompts of this layer.
     pub ledger: Ledger,
+    /// The settings fixed by the `ledger.init` entry (organisation, time zone, medium prefix,
+    /// printout language, end of the working day, Argon2id parameters); they never change.
     pub settings: LedgerInit,
+    /// The ledger's time zone (`settings.timezone`), in which times are shown and `--until`
+    /// and report periods are read; times are stored in UTC.
     pub tz: TimeZone,
     /// Last-use and failed-attempt notices for each person who authenticated.
     pub notices: Vec<LoginNotice>,
@@ -93,11 +107,14 @@ impl Session {
         })
     }
 
+    /// Everyone the ledger knows (名簿): the people added by `ledger.init` and `person.add`,
+    /// with their roles, keys and revocation, folded afresh from the signed entries each call.
     pub fn directory(&self) -> Result<Directory> {
         self.ledger.directory()
     }
 
-    /// A person by ID or unique name.
+    /// A person by ID (`P0003`) or unique name, revoked or not; an unknown one is a usage
+    /// error (exit 2). Use [`Session::active_person`] for someone about to act.
     pub fn person(&self, key: &str) -> Result<Person> {
         self.directory()?.find(key.trim()).cloned().ok_or_else(|| {
             Error::usage(format!(
@@ -106,7 +123,8 @@ impl Session {
         })
     }
 
-    /// A registered medium's number and state.
+    /// A registered medium's state by its number (媒体番号), in any case; a number the ledger
+    /// never issued is a usage error (exit 2).
     pub fn medium(&self, key: &str) -> Result<MediumState> {
         let n = MediumNumber(key.trim().to_uppercase());
         self.ledger.medium_state(&n)?.ok_or_else(|| {
@@ -203,10 +221,12 @@ impl Session {
         self.ledger.verify()
     }
 
+    /// The file the ledger was opened from (the demo prints where it kept its ledger).
     pub fn ledger_path(&self) -> &Path {
         self.ledger.path()
     }
 
+    /// A time as the forms print it: `2026-11-23 17:58`, to the minute, in the ledger's zone.
     pub fn show_time(&self, t: jiff::Timestamp) -> String {
         crate::time::show_minutes(t, &self.tz)
     }
