@@ -354,7 +354,7 @@ impl Session {
     /// The medium's `medium.register` payload: kind, label, classification, and the device
     /// identity if one was recorded. A registered medium without one is an integrity error
     /// (exit 5): the ledger is malformed.
-    pub fn registration(&self, number: &MediumNumber) -> Result<Register> {
+    pub(crate) fn registration(&self, number: &MediumNumber) -> Result<Register> {
         self.ledger
             .medium_entries(number)?
             .into_iter()

@@ -29,20 +29,20 @@ pub struct Signed {
     pub key: PersonKey,
     /// The keys they held before each `person passwd`, newest last: tried in turn to open a
     /// vault made for them before a key change; never used to sign.
-    pub retired: Vec<PersonKey>,
+    pub(crate) retired: Vec<PersonKey>,
 }
 
 /// After this many failed attempts in a row a person is locked (002 第5(2)ア)…
-pub const LOCK_AFTER: usize = 5;
+const LOCK_AFTER: usize = 5;
 /// …for this long after the last of them, or until an admin lifts it (`person unlock`).
-pub const LOCK_MINUTES: i64 = 15;
+const LOCK_MINUTES: i64 = 15;
 
 /// How far ahead of this machine's clock a failed attempt may be dated and still count.
 const CLOCK_SKEW_MINUTES: i64 = 5;
 
 /// Why a person may not try a passphrase now.
 #[derive(Debug, Clone)]
-pub struct Lock {
+pub(crate) struct Lock {
     /// How many failed attempts in a row, since the person's last signature or last unlock.
     pub failures: usize,
     /// When the lock lapses on its own: `LOCK_MINUTES` after the last failed attempt.
@@ -94,7 +94,7 @@ impl Session {
     }
 
     /// Refuse, before any passphrase is asked, a person locked by repeated failures.
-    pub fn refuse_locked(&self, person: &Person) -> Result<()> {
+    fn refuse_locked(&self, person: &Person) -> Result<()> {
         match self.lock(person)? {
             Some(l) => Err(Error::Auth(format!(
                 "{} ({}) is locked after {} failed passphrase attempts, until {}; an admin can lift it with `baitai person unlock {}`",
@@ -111,7 +111,7 @@ impl Session {
     /// The lock on a person, if there is one now: `LOCK_AFTER` failures since their last
     /// signature or the last unlock, the last of them less than `LOCK_MINUTES` ago. Failures
     /// are unsigned rows, so a forged one can lock only the person it names.
-    pub fn lock(&self, person: &Person) -> Result<Option<Lock>> {
+    pub(crate) fn lock(&self, person: &Person) -> Result<Option<Lock>> {
         let since = self.ledger.last_success_or_unlock(&person.id)?;
         // A real failure is recorded when it happens: one dated ahead was written by someone
         // with the file, and must not lock anyone (least of all every admin) for a day.
@@ -137,7 +137,7 @@ impl Session {
     }
 
     /// Open the person's key ring with a passphrase already in hand.
-    pub fn authenticate_with(
+    fn authenticate_with(
         &mut self,
         person: &Person,
         pass: &Passphrase,

@@ -17,7 +17,7 @@ use baitai_vault::Vault;
 
 /// What the ledger last recorded of a medium's live vault (since its last erase or wipe).
 #[derive(Debug, Clone)]
-pub struct RecordedVault {
+pub(crate) struct RecordedVault {
     /// The vault's ID (hex), fixed when it was made: a vault with another ID on the medium was
     /// copied from elsewhere or replaced.
     pub vault_id: String,
@@ -30,7 +30,7 @@ pub struct RecordedVault {
     pub manifest_seq: Option<u64>,
     /// Who signed that manifest: the handler of the put, or the custodian of the re-key.
     pub writer: PersonId,
-    /// The `vault.put` entry.
+    /// The entry that recorded that manifest (`vault.put` or `vault.rekey`).
     pub seq: u64,
     /// Who holds a key slot in it, as that put recorded.
     pub recipients: Vec<PersonId>,
@@ -51,7 +51,7 @@ pub struct RevokedSlots {
 
 /// How the vault on the medium stands against the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Binding {
+pub(crate) enum Binding {
     /// The manifest is exactly the one last recorded.
     Recorded,
     /// Ahead of the ledger, signed by the person who has the medium out: a put whose entry did
@@ -66,7 +66,7 @@ pub enum Binding {
 
 impl Session {
     /// The live vault the ledger records on `number`, if any.
-    pub fn recorded_vault(&self, number: &MediumNumber) -> Result<Option<RecordedVault>> {
+    pub(crate) fn recorded_vault(&self, number: &MediumNumber) -> Result<Option<RecordedVault>> {
         let mut live = None;
         for e in self.ledger.medium_entries(number)? {
             match e.body {
@@ -158,7 +158,7 @@ impl Session {
 
     /// Whether the vault on the medium is the one the ledger last recorded for `number`, or
     /// puts ahead of it by the person who has it out.
-    pub fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
+    pub(crate) fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
         let body = &v.manifest.body;
         if body.medium != number.0 || v.header.body.medium != number.0 {
             return Err(Error::Vault(format!(

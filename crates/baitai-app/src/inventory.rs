@@ -23,7 +23,7 @@ pub struct Found {
 
 impl Session {
     /// Compare what was found with the ledger as it stands at `at`.
-    pub fn inventory_findings(&self, found: &Found, at: Timestamp) -> Result<InventoryCheck> {
+    fn inventory_findings(&self, found: &Found, at: Timestamp) -> Result<InventoryCheck> {
         let present = normalise(&found.numbers)?;
         let states = self.all_states()?;
         // Sets, not list scans: a scanner may send a whole store's worth of numbers.

@@ -17,7 +17,7 @@ mod wipe;
 pub use crate::ledger::{Anchors, StoredEntry};
 pub use acts::*;
 pub use auth::{key_binding, LoginNotice, Secrets, Signed};
-pub use binding::{Binding, RecordedVault, RevokedSlots};
+pub use binding::RevokedSlots;
 pub use inventory::Found;
 pub use people::*;
 pub use rekey::{Rekeyed, SlotsAtReturn};
@@ -114,7 +114,8 @@ impl Session {
     }
 
     /// A person by ID (`P0003`) or unique name, revoked or not; an unknown one is a usage
-    /// error (exit 2). Use [`Session::active_person`] for someone about to act.
+    /// error (exit 2). Whether they may still act is for the acts to say: each refuses a
+    /// revoked person itself (exit 4).
     pub fn person(&self, key: &str) -> Result<Person> {
         self.directory()?.find(key.trim()).cloned().ok_or_else(|| {
             Error::usage(format!(
@@ -153,7 +154,7 @@ impl Session {
 
     /// Record an act: every person it names must be active, the rules must allow it, and each
     /// signer authenticates before the entry is appended in one transaction.
-    pub fn record(
+    pub(crate) fn record(
         &mut self,
         draft: Draft,
         secrets: &mut dyn Secrets,
@@ -200,7 +201,7 @@ impl Session {
     }
 
     /// The person, refused with exit 4 when revoked (they can no longer authenticate).
-    pub fn active_person(&self, key: &str) -> Result<Person> {
+    pub(crate) fn active_person(&self, key: &str) -> Result<Person> {
         let p = self.person(key)?;
         if !p.is_active() {
             return Err(Error::Auth(format!(

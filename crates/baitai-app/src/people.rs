@@ -135,7 +135,7 @@ fn check_prefix(p: &str) -> Result<()> {
 }
 
 /// A printout language baitai has: `ja` or `en`; anything else is a usage error (exit 2).
-pub fn check_lang(l: &str) -> Result<()> {
+fn check_lang(l: &str) -> Result<()> {
     match l {
         "ja" | "en" => Ok(()),
         _ => Err(Error::usage(format!("language {l:?} must be ja or en"))),

@@ -61,7 +61,7 @@ pub enum SlotsAtReturn {
 
 impl Session {
     /// The revoked people who hold a recipient slot in this header (read without a key).
-    pub fn revoked_in_header(&self, header: &Header) -> Result<Vec<PersonId>> {
+    pub(crate) fn revoked_in_header(&self, header: &Header) -> Result<Vec<PersonId>> {
         let dir = self.directory()?;
         Ok(header
             .recipients()
