@@ -14,29 +14,47 @@ use crate::time::{self, DayEnd};
 /// A return recorded, and what became of revoked people's slots in the vault on the medium.
 #[derive(Debug)]
 pub struct Returned {
+    /// The signed `medium.return` entry (返却), with the data check it records.
     pub entry: StoredEntry,
+    /// Whether revoked people still hold key slots in the medium's vault: removed under the
+    /// returning custodian's passphrase (and recorded as `vault.rekey`), none to remove, or
+    /// left there with the reason, for the caller to warn about.
     pub slots: SlotsAtReturn,
 }
 
-/// Where a medium's identity comes from at registration.
+/// Where a medium's identity comes from at registration. An image or device already
+/// registered under a number still in service (not destroyed or transferred) is refused
+/// (exit 3, `already-registered`); one that cannot be read is a device error (exit 6).
 #[derive(Debug, Clone)]
 pub enum MediumSource {
+    /// No device given: the medium is recorded as kind `other`, with no identity, so no later
+    /// device read (`return --device`, `wipe`) can be tied to it.
     None,
+    /// An image file (`--image`), identified by its canonical path and size.
     Image(PathBuf),
+    /// A block device (`--device`), identified by its USB vendor and product IDs, serial and
+    /// capacity as sysfs reports them.
     Device(PathBuf),
 }
 
+/// What `medium register` and `receive` (受領) record about a new medium.
 pub struct RegisterRequest {
+    /// Where the medium's identity is read from, if anywhere.
     pub source: MediumSource,
+    /// Free text written on the medium (`--label`); blank text is a usage error.
     pub label: Option<String>,
+    /// The 格付 marking (`C3-I2-A1` and any handling restriction) printed on the form and
+    /// the label, and written into every vault made on the medium.
     pub classification: Classification,
-    /// Set for `receive`: who the medium came from.
+    /// Set for `receive`: who the medium came from. The medium then starts `unverified`
+    /// instead of `fresh`, so it must be checked before its first use (reuse gate).
     pub received_from: Option<String>,
 }
 
 /// Where to look at a returned medium.
 #[derive(Debug, Clone)]
 pub enum ReturnSource {
+    /// No data check: the medium comes back `unverified`.
     None,
     /// A mounted file system: finds files, cannot prove erasure.
     Path(PathBuf),
@@ -46,22 +64,37 @@ pub enum ReturnSource {
     Device(PathBuf),
 }
 
+/// The details of a 持出し (carry-out) the approver signs for.
 pub struct CarryOutRequest {
+    /// When the medium is due back, as the user typed it (RFC 3339 or `YYYY-MM-DD[ HH:MM]` in
+    /// the ledger's zone; a bare date means the end of that day); must be in the future.
     pub until: String,
+    /// Where it is taken (持出し先).
     pub destination: String,
+    /// Why (持出し目的).
     pub purpose: String,
 }
 
+/// The details of a 貸出し (loan) the approver signs for.
 pub struct LoanRequest {
+    /// Who receives the medium (借受人, `--to`): free text, not a person of the ledger.
     pub borrower: String,
+    /// When the medium is due back, read as for [`CarryOutRequest::until`]; must be in the
+    /// future.
     pub until: String,
+    /// Where it goes (貸出し先).
     pub destination: String,
+    /// Why (貸出し目的).
     pub purpose: String,
 }
 
+/// The details of a 業務用データの複製 (copy at the destination) the approver signs for.
 pub struct CopyRequest {
+    /// What business data was copied (複製する業務用データの内容, `--data`).
     pub data: String,
+    /// Who it was copied for (複製する相手方, `--to`).
     pub counterpart: String,
+    /// Why (複製の目的).
     pub purpose: String,
 }
 
@@ -101,7 +134,12 @@ fn refuse_known_device(
 }
 
 impl Session {
-    /// Register a medium (or, with `received_from`, one that arrived from outside).
+    /// 登録: an active custodian registers a medium and the ledger gives it the next number
+    /// (`USB-2026-0001`); with `received_from` it is 受領, a medium that arrived from outside.
+    /// Records `medium.register` signed by the custodian. Refused with exit 3 when the person is
+    /// not a custodian or the device is already registered in service (checked again inside
+    /// the write transaction), exit 4 for a revoked custodian or a wrong passphrase, exit 6 when
+    /// the image or device cannot be identified.
     pub fn register(
         &mut self,
         custodian: &str,
@@ -165,7 +203,9 @@ impl Session {
         })
     }
 
-    /// Media in service that were registered with a device, and that device.
+    /// The media still in service (not destroyed or transferred) that were registered with a
+    /// device or image, each with its recorded identity: what `devices` matches attached
+    /// sticks against.
     pub fn devices_in_service(&self) -> Result<Vec<(MediumNumber, DeviceIdentity)>> {
         let registered = self.ledger.entries_of_kinds(&["medium.register"])?;
         devices_in_service(registered, |m| self.ledger.medium_state(m))
@@ -189,7 +229,10 @@ impl Session {
         self.record(draft, secrets, command)
     }
 
-    /// 使用: a handler takes the medium out of storage for their own use.
+    /// 使用: a handler takes the medium out of storage for their own use, recording
+    /// `medium.checkout` with the purpose. Refused (exit 3) unless the medium is in storage and
+    /// `fresh` or `verified-clean` (the reuse gate, 000 10(4)ウ) and the person holds the
+    /// handler role; checked before the passphrase is asked.
     pub fn checkout(
         &mut self,
         medium: &str,
@@ -308,8 +351,10 @@ impl Session {
         Ok(Returned { entry, slots })
     }
 
-    /// The registered identity of a medium, if one was recorded.
-    pub fn registration(&self, number: &MediumNumber) -> Result<Register> {
+    /// The medium's `medium.register` payload: kind, label, classification, and the device
+    /// identity if one was recorded. A registered medium without one is an integrity error
+    /// (exit 5): the ledger is malformed.
+    pub(crate) fn registration(&self, number: &MediumNumber) -> Result<Register> {
         self.ledger
             .medium_entries(number)?
             .into_iter()
@@ -355,7 +400,11 @@ impl Session {
         Ok(time::to_store(t))
     }
 
-    /// 持出し: a handler carries the medium out with a custodian's permission.
+    /// 持出し: a handler carries the medium out with a custodian's permission (許可). Records
+    /// `medium.carry_out`, signed by the handler and the approver, with the files the ledger
+    /// records on the medium (shown to the approver before they sign, 003 第4-4(2)). Refused
+    /// (exit 3) by the reuse gate, a wrong role, or an approver who is the handler
+    /// (`separation-of-duties`); `until` not in the future is a usage error (exit 2).
     pub fn carry_out(
         &mut self,
         medium: &str,
@@ -379,6 +428,7 @@ impl Session {
     }
 
     /// 貸出し: a handler lends the medium to a borrower with a custodian's permission.
+    /// Records `medium.loan`, signed by the handler and the approver; refused as a carry-out is.
     pub fn loan(
         &mut self,
         medium: &str,
@@ -397,7 +447,11 @@ impl Session {
         self.act(medium, handler, body, secrets, "loan")
     }
 
-    /// 業務用データの複製: a copy made at the carry-out or loan destination, with permission.
+    /// 業務用データの複製: a copy of business data made at the carry-out or loan destination,
+    /// with a custodian's permission. Records `medium.copy`, signed by the handler and the
+    /// approver; refused (exit 3) unless the medium is carried out or on loan
+    /// (`not-at-destination`) and held by this handler (`holder`). The medium's state does
+    /// not change.
     pub fn copy(
         &mut self,
         medium: &str,
@@ -415,7 +469,10 @@ impl Session {
         self.act(medium, handler, body, secrets, "copy")
     }
 
-    /// 交付: the medium is handed over for good to a recipient, with permission.
+    /// 交付: the medium is handed over for good to a recipient outside the ledger, with a
+    /// custodian's permission. Records `medium.transfer`, signed by the executor (a handler or
+    /// custodian, the holder if it is out) and the approver, and closes the medium: nothing
+    /// more can be recorded on it. Not behind the reuse gate.
     pub fn transfer(
         &mut self,
         medium: &str,
@@ -433,7 +490,11 @@ impl Session {
         self.act(medium, executor, body, secrets, "transfer")
     }
 
-    /// 破棄: physical destruction by an executor in front of a witness.
+    /// 破棄: physical destruction by a custodian (実施者) in front of a witness (破棄立会者),
+    /// who both sign `medium.destroy`; it closes the medium. Refused (exit 3) unless the
+    /// medium is in storage and `verified-clean` (`verify-before-destroy`, 000 10(4)ウ), or
+    /// `unverifiable` gives why it cannot be read; the witness must hold the witness role and
+    /// not be the executor (the two-person rule).
     pub fn destroy(
         &mut self,
         medium: &str,
@@ -453,7 +514,9 @@ impl Session {
         self.act(medium, executor, body, secrets, "destroy")
     }
 
-    /// 紛失: the medium is reported lost (an information-security incident, 000 12).
+    /// 紛失: a handler or custodian reports the medium lost (an information-security incident,
+    /// 000 12), recording `medium.lost` with the circumstances. Refused (exit 3) for a medium
+    /// already lost or closed; a lost medium found again is received back with a return.
     pub fn lost(
         &mut self,
         medium: &str,

@@ -22,23 +22,30 @@ pub trait Secrets {
 /// A person who proved their passphrase, with their unlocked signing key and the keys they
 /// held before a key change (which open older vaults but never sign).
 pub struct Signed {
+    /// Who proved their passphrase, as the ledger names them.
     pub person: Person,
+    /// Their current signing key, unlocked: it signs entries and vault manifests, and its
+    /// agreement half opens their key slots.
     pub key: PersonKey,
-    pub retired: Vec<PersonKey>,
+    /// The keys they held before each `person passwd`, newest last: tried in turn to open a
+    /// vault made for them before a key change; never used to sign.
+    pub(crate) retired: Vec<PersonKey>,
 }
 
 /// After this many failed attempts in a row a person is locked (002 第5(2)ア)…
-pub const LOCK_AFTER: usize = 5;
+const LOCK_AFTER: usize = 5;
 /// …for this long after the last of them, or until an admin lifts it (`person unlock`).
-pub const LOCK_MINUTES: i64 = 15;
+const LOCK_MINUTES: i64 = 15;
 
 /// How far ahead of this machine's clock a failed attempt may be dated and still count.
 const CLOCK_SKEW_MINUTES: i64 = 5;
 
 /// Why a person may not try a passphrase now.
 #[derive(Debug, Clone)]
-pub struct Lock {
+pub(crate) struct Lock {
+    /// How many failed attempts in a row, since the person's last signature or last unlock.
     pub failures: usize,
+    /// When the lock lapses on its own: `LOCK_MINUTES` after the last failed attempt.
     pub until: Timestamp,
 }
 
@@ -46,19 +53,34 @@ pub struct Lock {
 /// attempts since.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoginNotice {
+    /// Who unlocked their key.
     pub person: PersonId,
+    /// Their name (氏名), for the notice line.
     pub name: String,
+    /// When they last signed an entry, in any role (RFC 3339 in the ledger's zone); `None`
+    /// for a first use.
     pub last_use: Option<String>,
+    /// The kind of that entry (`medium.checkout`, `vault.put`…).
     pub last_use_kind: Option<String>,
+    /// The times of the `person.auth_failure` entries naming them since that last use: if
+    /// they did not make those attempts, someone else tried their passphrase.
     pub failed_attempts: Vec<String>,
 }
 
-/// Associated data binding a sealed key to its public key.
+/// The associated data (`baitai-person-key-v1:` and the public key in hex) a person's private
+/// key is sealed under, so a sealed key opens only for the person whose public key it names
+/// and cannot be moved to another person's row (docs/ledger.md §6).
 pub fn key_binding(public: &crate::crypto::PublicKey) -> String {
     format!("baitai-person-key-v1:{}", public.to_hex())
 }
 
 impl Session {
+    /// Authenticate a person signing in `capacity` (actor, approver or witness): refuse them
+    /// if repeated failures lock them (exit 4, before any prompt), ask `secrets` for their
+    /// passphrase and open their sealed key. A wrong passphrase commits a
+    /// `person.auth_failure` entry naming `command` and fails with exit 4; a key that does not
+    /// match the ledger's public key is an integrity error (exit 5). On success their last use
+    /// and failed attempts since are added to [`Session::notices`].
     pub fn authenticate(
         &mut self,
         person: &Person,
@@ -72,7 +94,7 @@ impl Session {
     }
 
     /// Refuse, before any passphrase is asked, a person locked by repeated failures.
-    pub fn refuse_locked(&self, person: &Person) -> Result<()> {
+    fn refuse_locked(&self, person: &Person) -> Result<()> {
         match self.lock(person)? {
             Some(l) => Err(Error::Auth(format!(
                 "{} ({}) is locked after {} failed passphrase attempts, until {}; an admin can lift it with `baitai person unlock {}`",
@@ -89,7 +111,7 @@ impl Session {
     /// The lock on a person, if there is one now: `LOCK_AFTER` failures since their last
     /// signature or the last unlock, the last of them less than `LOCK_MINUTES` ago. Failures
     /// are unsigned rows, so a forged one can lock only the person it names.
-    pub fn lock(&self, person: &Person) -> Result<Option<Lock>> {
+    pub(crate) fn lock(&self, person: &Person) -> Result<Option<Lock>> {
         let since = self.ledger.last_success_or_unlock(&person.id)?;
         // A real failure is recorded when it happens: one dated ahead was written by someone
         // with the file, and must not lock anyone (least of all every admin) for a day.
@@ -115,7 +137,7 @@ impl Session {
     }
 
     /// Open the person's key ring with a passphrase already in hand.
-    pub fn authenticate_with(
+    fn authenticate_with(
         &mut self,
         person: &Person,
         pass: &Passphrase,

@@ -17,13 +17,20 @@ use baitai_vault::Vault;
 
 /// What the ledger last recorded of a medium's live vault (since its last erase or wipe).
 #[derive(Debug, Clone)]
-pub struct RecordedVault {
+pub(crate) struct RecordedVault {
+    /// The vault's ID (hex), fixed when it was made: a vault with another ID on the medium was
+    /// copied from elsewhere or replaced.
     pub vault_id: String,
+    /// The SHA-256 (hex) of the manifest file the last put or re-key published: the only
+    /// manifest the medium may hold now.
     pub manifest_sha256: String,
-    /// Absent in entries written before schema 3.
+    /// That manifest's version number, against which a manifest ahead of the ledger (a put
+    /// whose entry did not land) is told from a rolled-back one. Absent in entries written
+    /// before schema 3.
     pub manifest_seq: Option<u64>,
+    /// Who signed that manifest: the handler of the put, or the custodian of the re-key.
     pub writer: PersonId,
-    /// The `vault.put` entry.
+    /// The entry that recorded that manifest (`vault.put` or `vault.rekey`).
     pub seq: u64,
     /// Who holds a key slot in it, as that put recorded.
     pub recipients: Vec<PersonId>,
@@ -33,26 +40,33 @@ pub struct RecordedVault {
 /// with their own passphrase, offline, until the slot is removed (a wipe, an erase).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RevokedSlots {
+    /// The medium whose vault it is.
     pub medium: MediumNumber,
+    /// The vault's ID (hex), as the ledger last recorded it.
     pub vault_id: String,
+    /// The revoked people who still hold a key slot in it: `vault rekey` on the mounted
+    /// medium, or `return --path`, removes them.
     pub revoked: Vec<PersonId>,
 }
 
 /// How the vault on the medium stands against the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Binding {
+pub(crate) enum Binding {
     /// The manifest is exactly the one last recorded.
     Recorded,
     /// Ahead of the ledger, signed by the person who has the medium out: a put whose entry did
     /// not land (the process died between publishing and committing), or several in a row if
     /// the put that would have recorded the first died the same way. Their next put records
     /// the files.
-    Unrecorded { writer: PersonId },
+    Unrecorded {
+        /// Who signed the unrecorded manifest: the holder of the medium.
+        writer: PersonId,
+    },
 }
 
 impl Session {
     /// The live vault the ledger records on `number`, if any.
-    pub fn recorded_vault(&self, number: &MediumNumber) -> Result<Option<RecordedVault>> {
+    pub(crate) fn recorded_vault(&self, number: &MediumNumber) -> Result<Option<RecordedVault>> {
         let mut live = None;
         for e in self.ledger.medium_entries(number)? {
             match e.body {
@@ -144,7 +158,7 @@ impl Session {
 
     /// Whether the vault on the medium is the one the ledger last recorded for `number`, or
     /// puts ahead of it by the person who has it out.
-    pub fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
+    pub(crate) fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
         let body = &v.manifest.body;
         if body.medium != number.0 || v.header.body.medium != number.0 {
             return Err(Error::Vault(format!(

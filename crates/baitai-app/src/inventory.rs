@@ -13,14 +13,17 @@ use crate::model::{Body, InventoryCheck, Unexpected};
 
 /// What one custodian found, before it is compared with the ledger.
 pub struct Found {
-    /// Medium numbers as typed or scanned, in any case, with repeats.
+    /// Medium numbers as typed or scanned, in any case, with repeats, separated by commas,
+    /// spaces or tabs; `none` alone records an empty store. Nothing at all is a usage error
+    /// (exit 2), so a scanner that sent nothing is not taken for an empty store.
     pub numbers: Vec<String>,
+    /// Where the stock-take was made (`--location`, free text), recorded in the entry.
     pub location: Option<String>,
 }
 
 impl Session {
     /// Compare what was found with the ledger as it stands at `at`.
-    pub fn inventory_findings(&self, found: &Found, at: Timestamp) -> Result<InventoryCheck> {
+    fn inventory_findings(&self, found: &Found, at: Timestamp) -> Result<InventoryCheck> {
         let present = normalise(&found.numbers)?;
         let states = self.all_states()?;
         // Sets, not list scans: a scanner may send a whole store's worth of numbers.
@@ -61,7 +64,9 @@ impl Session {
         Ok(check)
     }
 
-    /// Record a stock-take by a custodian; returns the entry and what it found.
+    /// 在庫確認: record a stock-take by an active custodian as an `inventory.check` entry, with
+    /// what was found compared to the ledger just before it (missing, unexpected, overdue);
+    /// returns the entry and those findings. The entry changes no medium's state.
     pub fn inventory_check(
         &mut self,
         found: &Found,

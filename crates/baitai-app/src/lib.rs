@@ -17,7 +17,7 @@ mod wipe;
 pub use crate::ledger::{Anchors, StoredEntry};
 pub use acts::*;
 pub use auth::{key_binding, LoginNotice, Secrets, Signed};
-pub use binding::{Binding, RecordedVault, RevokedSlots};
+pub use binding::RevokedSlots;
 pub use inventory::Found;
 pub use people::*;
 pub use rekey::{Rekeyed, SlotsAtReturn};
@@ -42,9 +42,23 @@ use crate::lifecycle::{Act, Directory, MediumState, Person};
 use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 
 /// An open ledger with its settings, plus the notices gathered from authentications.
+///
+/// Every act follows the same order: the people named are resolved (an unknown person or
+/// medium is a usage error, exit 2; a revoked actor, approver or witness is refused with
+/// exit 4), the lifecycle rules are checked before any passphrase is asked (exit 3, with the
+/// rule's name), each signer authenticates (exit 4 on a wrong passphrase, after the
+/// `person.auth_failure` entry is committed), and the entry is appended in one transaction
+/// in which the rules are checked again.
 pub struct Session {
+    /// The open ledger, already verified from this user's checkpoint (or, for
+    /// [`Session::open_unverified`], held at one snapshot): the printouts and the benchmarks
+    /// read and write it directly, bypassing the pre-checks and prompts of this layer.
     pub ledger: Ledger,
+    /// The settings fixed by the `ledger.init` entry (organisation, time zone, medium prefix,
+    /// printout language, end of the working day, Argon2id parameters); they never change.
     pub settings: LedgerInit,
+    /// The ledger's time zone (`settings.timezone`), in which times are shown and `--until`
+    /// and report periods are read; times are stored in UTC.
     pub tz: TimeZone,
     /// Last-use and failed-attempt notices for each person who authenticated.
     pub notices: Vec<LoginNotice>,
@@ -93,11 +107,15 @@ impl Session {
         })
     }
 
+    /// Everyone the ledger knows (名簿): the people added by `ledger.init` and `person.add`,
+    /// with their roles, keys and revocation, folded afresh from the signed entries each call.
     pub fn directory(&self) -> Result<Directory> {
         self.ledger.directory()
     }
 
-    /// A person by ID or unique name.
+    /// A person by ID (`P0003`) or unique name, revoked or not; an unknown one is a usage
+    /// error (exit 2). Whether they may still act is for the acts to say: each refuses a
+    /// revoked person itself (exit 4).
     pub fn person(&self, key: &str) -> Result<Person> {
         self.directory()?.find(key.trim()).cloned().ok_or_else(|| {
             Error::usage(format!(
@@ -106,7 +124,8 @@ impl Session {
         })
     }
 
-    /// A registered medium's number and state.
+    /// A registered medium's state by its number (媒体番号), in any case; a number the ledger
+    /// never issued is a usage error (exit 2).
     pub fn medium(&self, key: &str) -> Result<MediumState> {
         let n = MediumNumber(key.trim().to_uppercase());
         self.ledger.medium_state(&n)?.ok_or_else(|| {
@@ -135,7 +154,7 @@ impl Session {
 
     /// Record an act: every person it names must be active, the rules must allow it, and each
     /// signer authenticates before the entry is appended in one transaction.
-    pub fn record(
+    pub(crate) fn record(
         &mut self,
         draft: Draft,
         secrets: &mut dyn Secrets,
@@ -182,7 +201,7 @@ impl Session {
     }
 
     /// The person, refused with exit 4 when revoked (they can no longer authenticate).
-    pub fn active_person(&self, key: &str) -> Result<Person> {
+    pub(crate) fn active_person(&self, key: &str) -> Result<Person> {
         let p = self.person(key)?;
         if !p.is_active() {
             return Err(Error::Auth(format!(
@@ -203,10 +222,12 @@ impl Session {
         self.ledger.verify()
     }
 
+    /// The file the ledger was opened from (the demo prints where it kept its ledger).
     pub fn ledger_path(&self) -> &Path {
         self.ledger.path()
     }
 
+    /// A time as the forms print it: `2026-11-23 17:58`, to the minute, in the ledger's zone.
     pub fn show_time(&self, t: jiff::Timestamp) -> String {
         crate::time::show_minutes(t, &self.tz)
     }

@@ -14,19 +14,34 @@ use crate::model::{
     Body, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd, PersonRef, Role, SignRole,
 };
 
+/// The settings of a new ledger and its first admin (総括者). None of them can be changed
+/// after `init`: they are part of the signed `ledger.init` entry.
 pub struct InitRequest {
+    /// The organisation's name, printed on every form (`--org`).
     pub org: String,
+    /// The first admin's name (`--admin`); they become `P0001` with the admin role only. A
+    /// name that looks like a person ID is a usage error.
     pub admin: String,
+    /// The first admin's affiliation (所属).
     pub affiliation: String,
+    /// The IANA zone times are shown and read in, e.g. `Asia/Tokyo`.
     pub timezone: String,
+    /// The prefix of medium numbers (`USB` gives `USB-2026-0001`): 1–12 upper-case letters
+    /// or digits.
     pub medium_prefix: String,
+    /// The default language of printouts: `ja` or `en`.
     pub lang: String,
+    /// The end of the working day, `HH:MM`: a medium checked out for the day is due back by
+    /// then (放置しない, docs/ledger.md §12).
     pub day_end: String,
+    /// The Argon2id parameters every passphrase set in this ledger is sealed with.
     pub kdf: KdfParams,
 }
 
 /// Create a ledger with its settings and first admin (P0001), pinned for this user as the
-/// ledger at `path`.
+/// ledger at `path`. The settings are checked and a ledger already at `path` is refused
+/// (exit 3, rule `init`) before the admin is asked for a new passphrase; the `ledger.init`
+/// entry is signed with the key it introduces.
 pub fn init(path: &Path, req: InitRequest, secrets: &mut dyn Secrets) -> Result<Session> {
     init_anchored(path, req, secrets, Anchors::for_ledger(path))
 }
@@ -119,7 +134,8 @@ fn check_prefix(p: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn check_lang(l: &str) -> Result<()> {
+/// A printout language baitai has: `ja` or `en`; anything else is a usage error (exit 2).
+fn check_lang(l: &str) -> Result<()> {
     match l {
         "ja" | "en" => Ok(()),
         _ => Err(Error::usage(format!("language {l:?} must be ja or en"))),
@@ -141,13 +157,24 @@ fn new_passphrase(secrets: &mut dyn Secrets, who: &str) -> Result<Passphrase> {
     Ok(pass)
 }
 
+/// A person for an admin to add (`person add`).
 pub struct AddPerson {
+    /// Their name (氏名). A name already used, even by a revoked person, is refused (exit 3,
+    /// `unique-name`); one that looks like a person ID is a usage error (exit 2).
     pub name: String,
+    /// Their affiliation (所属).
     pub affiliation: String,
+    /// Their roles, fixed for good: handler (取扱者), custodian (管理者), witness (破棄立会者),
+    /// admin (総括者). Order and repeats do not matter; none at all is refused (exit 3).
     pub roles: Vec<Role>,
 }
 
 impl Session {
+    /// An active admin adds a person: a new key pair is made, the admin authenticates, the new
+    /// person types their own new passphrase (held to the policy, exit 2 if too weak), and the
+    /// `person.add` entry with their public keys is committed, signed by the admin, with their
+    /// sealed key stored beside it. Returns the new person's ID, taken inside the write
+    /// transaction so two admins adding at once get different IDs.
     pub fn person_add(
         &mut self,
         admin: &str,
@@ -257,6 +284,10 @@ impl Session {
         self.admin_act(admin, target, Body::PersonUnlock, "person unlock", secrets)
     }
 
+    /// An active admin revokes a person (`person.revoke`): they can no longer act, approve or
+    /// witness, and their entries and signatures stay. Refused (exit 3, `last-admin`) when it
+    /// would leave no active admin. The key slots they hold in vaults stay until removed
+    /// (see [`Session::revoked_slots`]).
     pub fn person_revoke(
         &mut self,
         admin: &str,
@@ -288,6 +319,9 @@ impl Session {
         Ok(target)
     }
 
+    /// How `person list` and `person show` present a person: their roles, key fingerprint,
+    /// when they were added and revoked, their last use, the failed attempts since, and until
+    /// when a lock holds them, with times in the ledger's zone.
     pub fn person_view(&self, p: &Person) -> Result<PersonView> {
         let last = self.ledger.last_signed_by(&p.id)?;
         let failures = self
@@ -313,14 +347,24 @@ impl Session {
 /// A person as `person list` and `person show` present them.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonView {
+    /// Their ID (`P0003`).
     pub id: PersonId,
+    /// Their name (氏名).
     pub name: String,
+    /// Their affiliation (所属).
     pub affiliation: String,
+    /// Their roles, in a fixed order.
     pub roles: Vec<Role>,
+    /// Their signing key's fingerprint (`01db:6851:a470:98a0`), to compare out of band with
+    /// the one on forms; it changes with each `person passwd`.
     pub fingerprint: String,
+    /// When they were added (RFC 3339 in the ledger's zone).
     pub added: String,
+    /// When they were revoked, if they were.
     pub revoked: Option<String>,
+    /// When they last signed an entry, in any role.
     pub last_use: Option<String>,
+    /// How many wrong passphrases were recorded for them since that last use.
     pub failed_attempts_since_last_use: usize,
     /// Until when repeated failures lock the person, if they do now.
     pub locked_until: Option<String>,

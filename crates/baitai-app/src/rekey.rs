@@ -20,12 +20,17 @@ use baitai_vault::{self as vault, Header};
 pub enum Rekeyed {
     /// The slots were removed and the `vault.rekey` entry committed.
     Removed {
+        /// The signed `vault.rekey` entry naming the new manifest.
         entry: Box<StoredEntry>,
+        /// The revoked people whose slots were taken out of the header.
         removed: Vec<PersonId>,
     },
     /// A re-key the ledger had recorded (entry `entry`) but that was not yet in place on the
     /// medium: it is now.
-    Finished { entry: u64 },
+    Finished {
+        /// The sequence number of the `vault.rekey` entry that recorded it.
+        entry: u64,
+    },
     /// No revoked person holds a slot: nothing was written.
     NothingToRemove,
 }
@@ -35,17 +40,28 @@ pub enum Rekeyed {
 pub enum SlotsAtReturn {
     /// The vault (if any) carries no revoked person's slot.
     NoneRevoked,
+    /// The slots were removed under the returning custodian's passphrase, right after the
+    /// return entry.
     Removed {
+        /// The signed `vault.rekey` entry.
         entry: Box<StoredEntry>,
+        /// The revoked people whose slots were taken out.
         removed: Vec<PersonId>,
     },
-    /// The return is recorded but the slots are still there, and why.
-    Left { revoked: Vec<PersonId>, why: String },
+    /// The return is recorded but the slots are still there, and why: a custodian runs
+    /// `vault rekey` on the mounted medium to remove them.
+    Left {
+        /// The revoked people who still hold a slot (as far as the ledger or the header shows).
+        revoked: Vec<PersonId>,
+        /// Why they could not be removed: no `--path`, an unreadable header, or the error the
+        /// re-key met.
+        why: String,
+    },
 }
 
 impl Session {
     /// The revoked people who hold a recipient slot in this header (read without a key).
-    pub fn revoked_in_header(&self, header: &Header) -> Result<Vec<PersonId>> {
+    pub(crate) fn revoked_in_header(&self, header: &Header) -> Result<Vec<PersonId>> {
         let dir = self.directory()?;
         Ok(header
             .recipients()
@@ -54,7 +70,13 @@ impl Session {
             .collect())
     }
 
-    /// Remove every revoked person's slot from the vault at `mount`, as `custodian`.
+    /// `vault rekey`: an active custodian removes every revoked person's key slot from the
+    /// vault at `mount`, on a medium back in storage, and records `vault.rekey` (or finishes a
+    /// re-key already recorded). The mounted device must be the one registered for the medium
+    /// the vault names (exit 6), and the vault the one the ledger last recorded (exit 5).
+    /// When there is a slot to remove, a person who is not a custodian or a medium not in
+    /// storage is refused (exit 3) before the passphrase is asked. The custodian must hold a
+    /// slot in the vault to open it (exit 4 otherwise).
     pub fn vault_rekey(
         &mut self,
         mount: &Path,

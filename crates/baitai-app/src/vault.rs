@@ -9,7 +9,10 @@ use crate::ledger::{Draft, StoredEntry};
 use crate::model::*;
 use baitai_vault::{self as vault, FileEntry, NewVault, Opener, Source, Vault};
 
+/// What `put` was asked: files to encrypt into the vault on a mounted medium.
 pub struct PutRequest {
+    /// Where the medium's file system is mounted; the vault is `MOUNT/BAITAI/`. For a medium
+    /// registered with a device, it must be on that device (exit 6).
     pub mount: PathBuf,
     /// What to add, from [`sources`].
     pub sources: Vec<Source>,
@@ -18,6 +21,8 @@ pub struct PutRequest {
     /// For a new vault; `None` means AES-256-GCM. An existing vault must not be asked for
     /// another.
     pub cipher: Option<Cipher>,
+    /// Replace a file of the same name already in the vault (`--replace`); without it such a
+    /// file is refused (exit 3, `no-overwrite`) before anything is written.
     pub replace: bool,
     /// A passphrase slot for an outside recipient (first put only).
     pub recipient_passphrase: Option<Passphrase>,
@@ -25,18 +30,27 @@ pub struct PutRequest {
 
 /// What to decrypt, and where.
 pub struct GetRequest {
+    /// Where the medium's file system is mounted.
     pub mount: PathBuf,
     /// Files or directories; all when empty.
     pub names: Vec<String>,
+    /// The directory the files are decrypted into, created private (`0700`) if it does not
+    /// exist; an existing path that is not a directory is a usage error.
     pub out: PathBuf,
+    /// Overwrite files already in `out` (`--overwrite`); otherwise one there is refused
+    /// (exit 3, `no-overwrite`).
     pub overwrite: bool,
 }
 
 /// What a put did.
 pub struct PutReport {
+    /// The signed `vault.put` entry, with the names and sizes of the files added.
     pub entry: StoredEntry,
+    /// The files this put added or replaced, as the manifest lists them.
     pub added: Vec<FileEntry>,
+    /// Whether this put made the vault (the medium held none before).
     pub created: bool,
+    /// The vault as it stands after the put, opened as the handler.
     pub vault: Vault,
 }
 
@@ -180,6 +194,14 @@ impl Session {
         crate::device::check_identity(&number.0, &recorded, first)
     }
 
+    /// `put`: the handler who has the medium out encrypts files into its vault, creating it on
+    /// the first put (with every active custodian's escrow slot), and records `vault.put`
+    /// with each file's name and size, so a lost medium's contents are known (000 12). The
+    /// mount must be on the registered device (exit 6) and an existing vault must be the one
+    /// the ledger last recorded (exit 5); refused (exit 3) unless the medium is out with this
+    /// handler, or with no active custodian to hold the escrow slot (`escrow`). `progress` is
+    /// called with the bytes encrypted so far. The entry and the new manifest land together;
+    /// a vault this put created is removed again if the put fails.
     pub fn put(
         &mut self,
         handler: &str,
@@ -357,7 +379,12 @@ impl Session {
         )
     }
 
-    /// Open a vault as a person of this ledger (after their passphrase).
+    /// Open a vault as a person of this ledger (`ls`, `vault verify`): after their passphrase,
+    /// with their own key slot (their current key, or one held before a key change). The mount
+    /// must be on the device registered for the medium the vault names (exit 6), the manifest
+    /// signed with a key the ledger records for its writer, and the vault the one the ledger
+    /// last recorded for that medium (exit 5). Only a wrong passphrase is recorded here; `get`
+    /// records its own access.
     pub fn open_vault(
         &mut self,
         mount: &Path,
@@ -394,7 +421,10 @@ impl Session {
         )))
     }
 
-    /// Decrypt files to `out` and record the access.
+    /// `get`: decrypt files to `out` and record the access to protected data (000 10(11)) as
+    /// a `vault.get` entry naming each file. Opened as [`Session::open_vault`] is; refused
+    /// (exit 3) after destruction or transfer, and for a file already in `out` without
+    /// `overwrite`. The entry is committed after the files are written.
     pub fn get(
         &mut self,
         who: &str,
@@ -433,7 +463,10 @@ impl Session {
         Ok((entry, wanted))
     }
 
-    /// Crypto-erase a returned medium's vault and record it.
+    /// 暗号消去: an active custodian destroys the key slots of a returned medium's vault and
+    /// records `vault.erase`. Refused (exit 3) unless the medium is in storage; the erase
+    /// happens inside the write transaction, so a refusal leaves the vault as it was. The
+    /// medium's data state does not change: crypto-erase is not a verified wipe.
     pub fn vault_erase(
         &mut self,
         mount: &Path,

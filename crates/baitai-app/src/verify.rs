@@ -18,6 +18,8 @@ pub struct VerifyRequest {
 
 /// The result, with what was kept for next time.
 pub struct LedgerCheck {
+    /// What the verify found: the entries and signatures checked, the head hash, and the
+    /// first entry that failed with why, if one did (the caller then exits 5).
     pub report: VerifyReport,
     /// The hash of entry 1 (hex).
     pub ledger_id: Option<String>,
@@ -29,6 +31,13 @@ pub struct LedgerCheck {
     pub notes: Vec<String>,
 }
 
+/// `ledger verify`: check the hash chain, every signature and every rule, from this user's
+/// checkpoint (or only past it with `incremental`), that a kept head hash is still in the
+/// ledger, and that the ledger is the one pinned for its path. A failure is reported in
+/// [`LedgerCheck::report`], not as an error, so the caller prints it before exiting 5; after
+/// a verify that passed, the checkpoint moves to the head and a first use pins the ledger.
+/// `Err` is for a ledger that cannot be read at all, or a malformed `head` (exit 2).
+///
 /// Not through a session: a session refuses a ledger that does not verify, and this must
 /// still report on one whose first entries were removed.
 pub fn verify_ledger(path: &Path, req: VerifyRequest) -> Result<LedgerCheck> {

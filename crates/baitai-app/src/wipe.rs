@@ -15,11 +15,15 @@ use baitai_media::wipe::{self, Control, Halt};
 /// What is to be wiped.
 #[derive(Debug, Clone)]
 pub enum WipeTarget {
+    /// The medium's image file (`--image`): not opened exclusively.
     Image(PathBuf),
+    /// The medium's block device (`--device`), opened with `O_EXCL` so the kernel refuses it
+    /// while it is mounted or held.
     Device(PathBuf),
 }
 
 impl WipeTarget {
+    /// The image file or device node to be overwritten.
     pub fn path(&self) -> &std::path::Path {
         match self {
             WipeTarget::Image(p) | WipeTarget::Device(p) => p,
@@ -35,8 +39,12 @@ impl WipeTarget {
     }
 }
 
+/// What `wipe` was asked.
 pub struct WipeRequest {
+    /// The image or device to overwrite; it must be the one registered for the medium.
     pub target: WipeTarget,
+    /// The passes: `zero`, `random`, or `random-zero` (random then zeros), each read back
+    /// from the device past the page cache.
     pub method: WipeMethod,
     /// Allow a block device that is neither removable nor on USB.
     pub allow_fixed: bool,
@@ -45,10 +53,16 @@ pub struct WipeRequest {
 /// A wipe that has passed every check; nothing has been written yet.
 #[derive(Debug, Clone)]
 pub struct WipePlan {
+    /// The medium to be wiped.
     pub number: MediumNumber,
+    /// The custodian who wipes it and signs both entries.
     pub operator: Person,
+    /// The image or device to be overwritten.
     pub target: WipeTarget,
+    /// The target's identity as read at planning time, matched against the registration;
+    /// checked again just before the first write, and recorded in both entries.
     pub identity: DeviceIdentity,
+    /// The passes to run.
     pub method: WipeMethod,
     /// The ledger records a vault on the medium that no erase or verified clean state followed.
     pub live_vault: bool,
@@ -56,7 +70,10 @@ pub struct WipePlan {
 
 /// A finished (passed, failed or stopped) wipe and its recorded entry.
 pub struct WipeReport {
+    /// The signed `medium.wipe` entry (消去記録).
     pub entry: StoredEntry,
+    /// The sanitization record it holds: passes, read-back, result (`passed`, `failed` or
+    /// `incomplete`) and why; the caller exits 5, 6 or 130 when the result is not `passed`.
     pub record: Wipe,
     /// Why the passes stopped early, if they did.
     pub halt: Option<Halt>,
