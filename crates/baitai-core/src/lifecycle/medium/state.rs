@@ -1,0 +1,207 @@
+//! A medium's state as its entries leave it: where it is, who has it, what is known of the data
+//! on it, and the fold of one permitted act into the next state.
+
+use jiff::Timestamp;
+
+use crate::lifecycle::Act;
+use crate::model::{Body, Classification, MediumNumber, PersonId, WipeResult, WipeStart};
+
+/// How a medium left storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueKind {
+    /// 使用: the handler's own use, back before the end of the day.
+    Use,
+    /// 持出し: carried out of the premises with permission.
+    CarryOut,
+    /// 貸出し: lent to a borrower with permission.
+    Loan,
+}
+
+impl IssueKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueKind::Use => "use",
+            IssueKind::CarryOut => "carry-out",
+            IssueKind::Loan => "loan",
+        }
+    }
+}
+
+/// Who has the medium out, since when, until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutInfo {
+    pub kind: IssueKind,
+    pub holder: PersonId,
+    pub since: Timestamp,
+    pub until: Option<Timestamp>,
+    pub borrower: Option<String>,
+}
+
+/// Where the medium is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Holding {
+    InStorage,
+    Out(OutInfo),
+    Lost,
+    Destroyed,
+    Transferred,
+}
+
+impl Holding {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Holding::InStorage => "in-storage",
+            Holding::Out(o) => match o.kind {
+                IssueKind::Use => "in-use",
+                IssueKind::CarryOut => "carried-out",
+                IssueKind::Loan => "on-loan",
+            },
+            Holding::Lost => "lost",
+            Holding::Destroyed => "destroyed",
+            Holding::Transferred => "transferred",
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        matches!(self, Holding::Destroyed | Holding::Transferred)
+    }
+}
+
+/// What the ledger knows about data left on the medium: the reuse gate reads this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cleanliness {
+    /// Newly registered here and never issued: may be issued once.
+    Fresh,
+    /// Came back (or came from outside) and nothing has proven it clean.
+    /// `data_found` is what a return check saw, when one was made.
+    Unverified { data_found: Option<bool> },
+    /// A verified wipe or a whole-device check found nothing.
+    VerifiedClean,
+    /// A wipe's read-back failed: the medium must be destroyed.
+    WipeFailed,
+    /// A wipe started and did not finish (stopped, or the process died): not clean.
+    WipeIncomplete,
+}
+
+impl Cleanliness {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Cleanliness::Fresh => "fresh",
+            Cleanliness::Unverified {
+                data_found: Some(true),
+            } => "data-present",
+            Cleanliness::Unverified { .. } => "unverified",
+            Cleanliness::VerifiedClean => "verified-clean",
+            Cleanliness::WipeFailed => "wipe-failed",
+            Cleanliness::WipeIncomplete => "wipe-incomplete",
+        }
+    }
+
+    pub fn may_issue(&self) -> bool {
+        matches!(self, Cleanliness::Fresh | Cleanliness::VerifiedClean)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediumState {
+    pub number: MediumNumber,
+    pub classification: Classification,
+    pub registered_at: Timestamp,
+    pub holding: Holding,
+    pub clean: Cleanliness,
+    /// The last person who had it out (for the incident report and `medium show`).
+    pub last_holder: Option<PersonId>,
+    pub received_from: Option<String>,
+    pub entries: u64,
+    /// The capacity recorded at registration, when a device or image was given.
+    pub capacity: Option<u64>,
+    /// A started wipe whose end is not yet recorded: who started it, how, on what.
+    pub pending_wipe: Option<(PersonId, WipeStart)>,
+}
+
+/// The state after a permitted act (`None` only when there is no medium to speak of).
+pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
+    if let Body::Register(r) = act.body {
+        return Some(MediumState {
+            number: act.medium?.clone(),
+            classification: r.classification.clone(),
+            registered_at: act.time,
+            holding: Holding::InStorage,
+            clean: if r.received_from.is_some() {
+                Cleanliness::Unverified { data_found: None }
+            } else {
+                Cleanliness::Fresh
+            },
+            last_holder: None,
+            received_from: r.received_from.clone(),
+            entries: 1,
+            capacity: r.device.as_ref().map(|d| d.capacity_bytes),
+            pending_wipe: None,
+        });
+    }
+    let mut s = state?.clone();
+    s.entries += 1;
+    let actor = act.actor.cloned();
+    let out = |kind, until: Option<&str>, borrower: Option<&String>| OutInfo {
+        kind,
+        holder: actor.clone().unwrap_or_else(|| PersonId(String::new())),
+        since: act.time,
+        until: until.and_then(|u| u.parse().ok()),
+        borrower: borrower.cloned(),
+    };
+    match act.body {
+        Body::Checkout(_) => s.holding = Holding::Out(out(IssueKind::Use, None, None)),
+        Body::CarryOut(b) => {
+            s.holding = Holding::Out(out(IssueKind::CarryOut, Some(&b.until), None))
+        }
+        Body::Loan(b) => {
+            s.holding = Holding::Out(out(IssueKind::Loan, Some(&b.until), Some(&b.borrower)))
+        }
+        Body::Return(r) => {
+            s.holding = Holding::InStorage;
+            // A medium that failed verification stays condemned, whatever a later read shows.
+            s.clean = if s.clean == Cleanliness::WipeFailed {
+                Cleanliness::WipeFailed
+            } else if r.check.proves_clean() {
+                Cleanliness::VerifiedClean
+            } else {
+                Cleanliness::Unverified {
+                    data_found: r.check.data_found(),
+                }
+            };
+        }
+        Body::Transfer(_) => s.holding = Holding::Transferred,
+        Body::Destroy(_) => s.holding = Holding::Destroyed,
+        Body::WipeStart(w) => {
+            s.clean = Cleanliness::WipeIncomplete;
+            s.pending_wipe = actor.clone().map(|a| (a, w.clone()));
+        }
+        Body::Wipe(w) => {
+            s.pending_wipe = None;
+            s.clean = match w.result {
+                WipeResult::Passed => Cleanliness::VerifiedClean,
+                WipeResult::Failed => Cleanliness::WipeFailed,
+                WipeResult::Incomplete => Cleanliness::WipeIncomplete,
+            }
+        }
+        Body::Lost(_) => s.holding = Holding::Lost,
+        // Recorded on the medium's form without changing where it is or what is on it.
+        Body::Copy(_)
+        | Body::VaultPut(_)
+        | Body::VaultGet(_)
+        | Body::VaultErase(_)
+        | Body::VaultRekey(_) => {}
+        Body::Register(_) => {}
+        Body::LedgerInit(_)
+        | Body::PersonAdd(_)
+        | Body::PersonPasswd(_)
+        | Body::PersonRevoke(_)
+        | Body::PersonUnlock(_)
+        | Body::AuthFailure(_)
+        | Body::InventoryCheck(_) => {}
+    }
+    if let Holding::Out(o) = &s.holding {
+        s.last_holder = Some(o.holder.clone());
+    }
+    Some(s)
+}
