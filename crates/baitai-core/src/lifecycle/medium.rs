@@ -57,7 +57,11 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             // carry-out: the approver is shown what travels before they sign (003 第4-4(2)).
             match &state.holding {
                 Holding::Out(o) if o.kind == IssueKind::Use && &o.holder == actor => {}
-                _ => issue_gate(state)?,
+                Holding::InStorage
+                | Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred => issue_gate(state)?,
             }
             period(act.time, &b.until)
         }
@@ -71,7 +75,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             people.require(actor, Role::Custodian, "receive media back")?;
             match state.holding {
                 Holding::Out(_) | Holding::Lost => Ok(()),
-                _ => refuse(
+                Holding::InStorage | Holding::Destroyed | Holding::Transferred => refuse(
                     Rule::NotOut,
                     format!("{number} is {}, not out", state.holding.as_str()),
                 ),
@@ -86,7 +90,11 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                     Rule::Holder,
                     format!("{number} is out with {}, not with {actor}", o.holder),
                 ),
-                _ => refuse(
+                Holding::InStorage
+                | Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred => refuse(
                     Rule::NotAtDestination,
                     format!(
                         "copies are recorded at a carry-out or loan destination; {number} is {}",
@@ -103,7 +111,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             match &state.holding {
                 Holding::InStorage => Ok(()),
                 Holding::Out(o) if &o.holder == actor => Ok(()),
-                other => refuse(
+                other @ (Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred) => refuse(
                     Rule::NotInHand,
                     format!(
                         "{number} is {}; a transfer starts from storage or from its holder",
@@ -126,7 +137,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                     Rule::Holder,
                     format!("{number} is out with {}, not with {actor}", o.holder),
                 ),
-                other => refuse(
+                other @ (Holding::InStorage
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred) => refuse(
                     Rule::NotOut,
                     format!(
                         "{number} is {}: check it out (or carry it out) before writing to it",
@@ -138,9 +152,12 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         Body::VaultGet(_) => people.active(actor).map(|_| ()),
         Body::VaultErase(_) => {
             people.require(actor, Role::Custodian, "erase vaults")?;
-            match state.holding {
+            match &state.holding {
                 Holding::InStorage => Ok(()),
-                ref other => refuse(
+                other @ (Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred) => refuse(
                     Rule::NotInStorage,
                     format!("{number} is {}; erase it once it is back", other.as_str()),
                 ),
@@ -157,7 +174,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             }
             match state.holding {
                 Holding::Lost => refuse(Rule::Lost, format!("{number} is already reported lost")),
-                _ => Ok(()),
+                Holding::InStorage
+                | Holding::Out(_)
+                | Holding::Destroyed
+                | Holding::Transferred => Ok(()),
             }
         }
         // Handled before the match: registration is allowed only of a number not yet used.
@@ -200,16 +220,18 @@ fn permit_rekey(
             format!("{p} is not a revoked person: only a revoked person's slot is removed"),
         );
     }
-    match state.holding {
+    match &state.holding {
         Holding::InStorage => Ok(()),
-        ref other => refuse(
-            Rule::NotInStorage,
-            format!(
-                "{} is {}; re-key its vault once it is back",
-                state.number,
-                other.as_str()
-            ),
-        ),
+        other @ (Holding::Out(_) | Holding::Lost | Holding::Destroyed | Holding::Transferred) => {
+            refuse(
+                Rule::NotInStorage,
+                format!(
+                    "{} is {}; re-key its vault once it is back",
+                    state.number,
+                    other.as_str()
+                ),
+            )
+        }
     }
 }
 
@@ -224,10 +246,12 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
                 format!("{n} is already out ({}) with {}", o.kind.as_str(), o.holder),
             )
         }
-        other => return refuse(Rule::NotInStorage, format!("{n} is {}", other.as_str())),
+        other @ (Holding::Lost | Holding::Destroyed | Holding::Transferred) => {
+            return refuse(Rule::NotInStorage, format!("{n} is {}", other.as_str()))
+        }
     }
     match state.clean {
-        c if c.may_issue() => Ok(()),
+        Cleanliness::Fresh | Cleanliness::VerifiedClean => Ok(()),
         Cleanliness::WipeFailed => refuse(
             Rule::ReuseGate,
             format!("{n} failed wipe verification and must be destroyed"),
@@ -242,7 +266,9 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
             Rule::ReuseGate,
             format!("{n} was returned with data on it; wipe it and verify before reuse (000 10(4)ウ)"),
         ),
-        _ => refuse(
+        Cleanliness::Unverified {
+            data_found: None | Some(false),
+        } => refuse(
             Rule::ReuseGate,
             format!("{n} has no verified clean state since it came back; wipe it and verify before reuse (000 10(4)ウ)"),
         ),

@@ -193,7 +193,7 @@ impl Directory {
                 Rule::Approval,
                 "a new key needs an admin's approval (--approver ADMIN)",
             )),
-            _ => Ok(()),
+            (_, None) => Ok(()),
         }
     }
 

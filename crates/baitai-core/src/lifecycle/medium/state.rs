@@ -63,7 +63,10 @@ impl Holding {
     }
 
     pub fn is_closed(&self) -> bool {
-        matches!(self, Holding::Destroyed | Holding::Transferred)
+        match self {
+            Holding::Destroyed | Holding::Transferred => true,
+            Holding::InStorage | Holding::Out(_) | Holding::Lost => false,
+        }
     }
 }
 
@@ -98,7 +101,12 @@ impl Cleanliness {
     }
 
     pub fn may_issue(&self) -> bool {
-        matches!(self, Cleanliness::Fresh | Cleanliness::VerifiedClean)
+        match self {
+            Cleanliness::Fresh | Cleanliness::VerifiedClean => true,
+            Cleanliness::Unverified { .. }
+            | Cleanliness::WipeFailed
+            | Cleanliness::WipeIncomplete => false,
+        }
     }
 }
 
