@@ -18,6 +18,7 @@ pub enum IssueKind {
 }
 
 impl IssueKind {
+    /// The kind's name as the ledger and the printouts spell it (`use`, `carry-out`, `loan`).
     pub fn as_str(self) -> &'static str {
         match self {
             IssueKind::Use => "use",
@@ -30,24 +31,36 @@ impl IssueKind {
 /// Who has the medium out, since when, until when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutInfo {
+    /// Use, carry-out or loan.
     pub kind: IssueKind,
+    /// The handler who took it out and answers for it until it is back.
     pub holder: PersonId,
+    /// When it left storage.
     pub since: Timestamp,
+    /// When a carry-out or loan must be back; None for use, which ends the same day.
     pub until: Option<Timestamp>,
+    /// Who it was lent to, for a loan (a name outside the ledger's people).
     pub borrower: Option<String>,
 }
 
 /// Where the medium is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Holding {
+    /// In the custodian's storage.
     InStorage,
+    /// Out of storage, with who has it and until when.
     Out(OutInfo),
+    /// Reported lost (an incident); a return still brings it back into storage.
     Lost,
+    /// Physically destroyed: closed, nothing more can be recorded.
     Destroyed,
+    /// Handed over for good to a recipient (交付): closed, nothing more can be recorded.
     Transferred,
 }
 
 impl Holding {
+    /// The holding's name as the printouts and `--json` spell it (`in-storage`, `in-use`,
+    /// `carried-out`, `on-loan`, `lost`, `destroyed`, `transferred`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Holding::InStorage => "in-storage",
@@ -62,6 +75,7 @@ impl Holding {
         }
     }
 
+    /// Whether the medium has left the ledger's care for good (destroyed or transferred).
     pub fn is_closed(&self) -> bool {
         match self {
             Holding::Destroyed | Holding::Transferred => true,
@@ -77,7 +91,11 @@ pub enum Cleanliness {
     Fresh,
     /// Came back (or came from outside) and nothing has proven it clean.
     /// `data_found` is what a return check saw, when one was made.
-    Unverified { data_found: Option<bool> },
+    Unverified {
+        /// Whether the return check saw data (files, or sectors that are not blank); None
+        /// when no check was made. `Some(false)` is still not proof: the check was partial.
+        data_found: Option<bool>,
+    },
     /// A verified wipe or a whole-device check found nothing.
     VerifiedClean,
     /// A wipe's read-back failed: the medium must be destroyed.
@@ -87,6 +105,8 @@ pub enum Cleanliness {
 }
 
 impl Cleanliness {
+    /// The state's name as the printouts and `--json` spell it (`fresh`, `data-present`,
+    /// `unverified`, `verified-clean`, `wipe-failed`, `wipe-incomplete`).
     pub fn as_str(&self) -> &'static str {
         match self {
             Cleanliness::Fresh => "fresh",
@@ -100,6 +120,8 @@ impl Cleanliness {
         }
     }
 
+    /// Whether the reuse gate lets the medium leave storage: only when it is fresh or verified
+    /// clean.
     pub fn may_issue(&self) -> bool {
         match self {
             Cleanliness::Fresh | Cleanliness::VerifiedClean => true,
@@ -110,16 +132,25 @@ impl Cleanliness {
     }
 }
 
+/// A registered medium as its entries leave it: what the rules decide each next act from, and what
+/// the printouts show.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediumState {
+    /// Its medium number (`USB-2026-0001`).
     pub number: MediumNumber,
+    /// The classification it was registered with, which its vault and form carry.
     pub classification: Classification,
+    /// When it was registered.
     pub registered_at: Timestamp,
+    /// Where it is and who has it.
     pub holding: Holding,
+    /// What is known of the data left on it.
     pub clean: Cleanliness,
     /// The last person who had it out (for the incident report and `medium show`).
     pub last_holder: Option<PersonId>,
+    /// Who it came from, for a medium registered on arrival from outside.
     pub received_from: Option<String>,
+    /// How many ledger entries concern it, its registration included.
     pub entries: u64,
     /// The capacity recorded at registration, when a device or image was given.
     pub capacity: Option<u64>,
