@@ -5,12 +5,20 @@ use std::fmt;
 /// The documented exit codes (CLI.md, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
+    /// The command did what was asked.
     Ok = 0,
+    /// A file-system, database or internal error (`Io`, `Db`, `Other`).
     Other = 1,
+    /// The command was given bad arguments or is missing something it needs, such as the ledger
+    /// file.
     Usage = 2,
+    /// A lifecycle or people rule refused the act; nothing was recorded.
     Refused = 3,
+    /// A wrong passphrase, a revoked person, or a key that does not match the ledger.
     Auth = 4,
+    /// The ledger or a vault fails its checks, or a wipe's read-back differs from what was written.
     Integrity = 5,
+    /// A device could not be used, is not the registered one, or failed during I/O.
     Device = 6,
     /// Stopped by Ctrl-C (128 + SIGINT), after recording what was done.
     Interrupted = 130,
@@ -20,45 +28,85 @@ pub enum ExitCode {
 /// and in JSON as `rule`). An enum, so a rule cannot be misspelt and every one is listed here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Rule {
+    /// The device is already registered as a medium that is neither destroyed nor transferred.
     AlreadyRegistered,
+    /// The act needs an admin's approval that was not given.
     Approval,
+    /// A failed passphrase attempt is recorded only against the person who failed.
     AuthFailure,
+    /// The system clock is behind the last signed entry, so a new entry would go back in time.
     Clock,
+    /// The medium is destroyed or transferred: nothing more can be recorded for it.
     Closed,
+    /// No active custodian exists to hold the vault's escrow slot.
     Escrow,
+    /// The medium is out with someone other than the actor.
     Holder,
+    /// A wipe record whose result does not follow from its own passes.
     InconsistentRecord,
+    /// A ledger already exists or is already initialised, is not initialised yet, or its first
+    /// entry is not made by its first admin, P0001.
     Init,
+    /// Revoking this person would leave the ledger without an active admin.
     LastAdmin,
+    /// The medium is already reported lost.
     Lost,
+    /// The entry does not name who made it.
     NoActor,
+    /// The entry must name a medium and does not, or names one where it must not.
     NoMedium,
+    /// A file in the vault, or a file in the output directory, would be replaced without
+    /// `--replace` or `--overwrite`.
     NoOverwrite,
+    /// A wipe's end is recorded for a medium with no wipe in progress.
     NoWipeStarted,
+    /// A copy is recorded for a medium that is not at a carry-out or loan destination.
     NotAtDestination,
+    /// A transfer starts neither from storage nor from the medium's holder.
     NotInHand,
+    /// The act (an erase, a re-key) needs the medium back in storage.
     NotInStorage,
+    /// The act needs the medium to be out (checked out, carried out or lent) and it is not.
     NotOut,
+    /// A person tries to change someone else's passphrase.
     OwnPassphrase,
+    /// The period given ends before it starts, or its end is not a time.
     Period,
+    /// A new person's ID is not the next one in order.
     PersonId,
+    /// A re-key removes no slot, or a slot of someone not revoked.
     Rekey,
+    /// The medium may not be used again until it is wiped and verified clean.
     ReuseGate,
+    /// The person is revoked and can no longer act, or is revoked already.
     Revoked,
+    /// The actor lacks the role the act needs, or a person would be added without a role.
     Role,
+    /// A person would approve or witness their own act (the two-person rule).
     SeparationOfDuties,
+    /// Extracting a file would write through a symbolic link.
     Symlink,
+    /// A person's name is already used by another person.
     UniqueName,
+    /// The medium number is already registered.
     UniqueNumber,
+    /// No medium has this number.
     UnknownMedium,
+    /// No person has this ID.
     UnknownPerson,
+    /// The medium already holds a vault.
     VaultExists,
+    /// A destruction before a verified wipe showed the data cannot be restored, with no reason
+    /// given why the medium cannot be checked.
     VerifyBeforeDestroy,
+    /// The medium failed wipe verification: it cannot be trusted with data and must be destroyed.
     WipeFailed,
+    /// The wipe record does not match the wipe that was started (who, or how many bytes).
     WipeMismatch,
 }
 
 impl Rule {
+    /// The rule's stable name, as printed in `refused (NAME)` and returned as `rule` in JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Rule::AlreadyRegistered => "already-registered",
@@ -129,6 +177,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
+    /// A refusal under `rule`, with the reason a custodian reads.
     pub fn new(rule: Rule, reason: impl Into<String>) -> Self {
         Refusal {
             rule,
@@ -143,43 +192,61 @@ impl fmt::Display for Refusal {
     }
 }
 
+/// Everything that can go wrong in baitai; [`Error::exit_code`] says how the command exits.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Bad arguments or a missing prerequisite, with what to do instead (exit 2).
     #[error("{0}")]
     Usage(String),
+    /// A rule refused the act (exit 3).
     #[error("{0}")]
     Refused(Refusal),
+    /// Authentication failed (exit 4): a wrong passphrase, a revoked person, a key that does not
+    /// match the ledger.
     #[error("{0}")]
     Auth(String),
+    /// The ledger fails its checks or holds malformed data (exit 5): it may have been tampered
+    /// with.
     #[error("integrity failure: {0}")]
     Integrity(String),
     /// A vault on a medium that is damaged or was altered: the ledger is not in question.
     #[error("integrity failure: {0}")]
     Vault(String),
+    /// A device could not be opened, is not the registered one, or failed during I/O (exit 6).
     #[error("device: {0}")]
     Device(String),
     /// A wipe's read-back found bytes that differ from what was written.
     #[error("wipe verification failed: {0}")]
     WipeFailed(String),
+    /// The operator stopped the command with Ctrl-C or SIGTERM (exit 130), after what was done
+    /// was recorded.
     #[error("interrupted: {0}")]
     Interrupted(String),
+    /// A file-system operation failed (exit 1).
     #[error("{context}: {source}")]
     Io {
+        /// What was being done, e.g. `read /path`.
         context: String,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// An SQLite operation on the ledger failed (exit 1).
     #[error("ledger database {context}: {source}")]
     Db {
+        /// What was being done, e.g. `append an entry`.
         context: String,
+        /// SQLite's error.
         #[source]
         source: rusqlite::Error,
     },
+    /// Anything else, including internal errors (exit 1).
     #[error("{0}")]
     Other(String),
 }
 
 impl Error {
+    /// The exit code this error makes the command return.
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Usage(_) => ExitCode::Usage,
@@ -218,19 +285,23 @@ impl Error {
         }
     }
 
+    /// A [`Error::Usage`] with this message.
     pub fn usage(msg: impl Into<String>) -> Self {
         Error::Usage(msg.into())
     }
 
+    /// A [`Error::Refused`] by `rule`, for `reason`.
     pub fn refused(rule: Rule, reason: impl Into<String>) -> Self {
         Error::Refused(Refusal::new(rule, reason))
     }
 
+    /// A converter for `map_err` that wraps an I/O error with what was being done.
     pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
         let context = context.into();
         move |source| Error::Io { context, source }
     }
 
+    /// A converter for `map_err` that wraps an SQLite error with what was being done.
     pub fn db(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
         let context = context.into();
         move |source| Error::Db { context, source }
@@ -252,4 +323,5 @@ impl From<Refusal> for Error {
     }
 }
 
+/// Every fallible baitai function's result, with [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -63,18 +63,22 @@ impl AlignedBuf {
         AlignedBuf { raw, start, len }
     }
 
+    /// Bytes in the buffer: the length asked for, rounded up to a multiple of [`ALIGN`].
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether the buffer holds no bytes (never, as built: a buffer is at least one block).
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// The aligned bytes, to write from or compare.
     pub fn as_slice(&self) -> &[u8] {
         &self.raw[self.start..self.start + self.len]
     }
 
+    /// The aligned bytes, to read into or fill.
     pub fn as_mut_slice(&mut self) -> &mut [u8] {
         &mut self.raw[self.start..self.start + self.len]
     }

@@ -19,6 +19,7 @@ pub use wipe::*;
 pub struct PersonId(pub String);
 
 impl PersonId {
+    /// The `n`th person's ID (`P0001` for 1): IDs are handed out in this order.
     pub fn nth(n: u64) -> Self {
         PersonId(format!("P{n:04}"))
     }
@@ -57,6 +58,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role's name as the ledger, the `--role` option and the printouts spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Handler => "handler",
@@ -77,14 +79,20 @@ impl fmt::Display for Role {
 /// availability 1–2, plus free-form handling restrictions (取扱制限).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Classification {
+    /// Confidentiality 1–3 (機密性); 2 and above is protected information.
     pub confidentiality: u8,
+    /// Integrity 1–2 (完全性).
     pub integrity: u8,
+    /// Availability 1–2 (可用性).
     pub availability: u8,
+    /// Handling restrictions in free text (取扱制限), e.g. "no copies"; printed with the marking.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restriction: Option<String>,
 }
 
 impl Classification {
+    /// A classification with each level in range (C1–C3, I1–I2, A1–A2); out of range is a usage
+    /// error.
     pub fn new(c: u8, i: u8, a: u8, restriction: Option<String>) -> Result<Self> {
         if !(1..=3).contains(&c) || !(1..=2).contains(&i) || !(1..=2).contains(&a) {
             return Err(Error::usage(
@@ -142,27 +150,39 @@ impl Classification {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MediaKind {
+    /// A USB mass-storage device, identified by vendor, product and serial as well as its size.
     Usb,
+    /// Another block device (a card reader, a disk), identified by its path and size.
     Block,
+    /// A disk image file, for tests, demos and training, identified by its path and size.
     Image,
+    /// Registered without a device: its identity cannot be checked before a wipe or a put.
     Other,
 }
 
 /// The identity of the physical medium, checked before anything writes to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct DeviceIdentity {
+    /// The device or image path it was seen at (for a loop device, its backing file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The USB vendor ID (`idVendor`, hex), when the device is on USB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor_id: Option<String>,
+    /// The USB product ID (`idProduct`, hex), when the device is on USB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
+    /// The manufacturer's name as the device reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor: Option<String>,
+    /// The product's name as the device reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
+    /// The USB serial number, when the device has one; without it, two sticks of one model can be
+    /// told apart only by path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serial: Option<String>,
+    /// Its size in bytes, which a wipe must cover exactly.
     pub capacity_bytes: u64,
 }
 
@@ -173,14 +193,24 @@ pub enum ReturnCheck {
     /// Nothing was looked at.
     None,
     /// A file-system look: can find data, never prove it gone.
-    Path { files: u64, bytes: u64 },
+    Path {
+        /// Files found under the mount point.
+        files: u64,
+        /// Their total size.
+        bytes: u64,
+    },
     /// Every byte of the medium (an image file or block device) read back and compared with
     /// the blank pattern (sectors all 0x00 or all 0xFF).
     Device {
+        /// The image file or block device read.
         path: String,
+        /// Its size.
         capacity_bytes: u64,
+        /// How much of it was read; less than the capacity when a read failed.
         bytes_read: u64,
+        /// 512-byte sectors that are neither all 0x00 nor all 0xFF.
         data_sectors: u64,
+        /// Where the first such sector starts; absent when there is none.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         first_data_offset: Option<u64>,
         /// How the reads avoided the page cache.
@@ -190,6 +220,8 @@ pub enum ReturnCheck {
 }
 
 impl ReturnCheck {
+    /// Whether the check saw data on the medium (files, or sectors that are not blank); None when
+    /// no check was made.
     pub fn data_found(&self) -> Option<bool> {
         match self {
             ReturnCheck::None => None,
@@ -223,6 +255,7 @@ pub enum DestroyMethod {
 }
 
 impl DestroyMethod {
+    /// The method's name in Japanese, for printouts (焼却, 粉砕, …).
     pub fn ja(self) -> &'static str {
         match self {
             DestroyMethod::Incinerate => "焼却",
@@ -233,6 +266,7 @@ impl DestroyMethod {
         }
     }
 
+    /// The method's name in English, for printouts (incineration, crushing, …).
     pub fn en(self) -> &'static str {
         match self {
             DestroyMethod::Incinerate => "incineration",

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 /// The storage form: fixed width, so text order is time order.
 const STORE_FMT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
+/// The current time, truncated to microseconds so that it reads back equal once stored.
 pub fn now() -> Timestamp {
     // Truncate to microseconds so a stored time reads back equal.
     let now = Timestamp::now();
@@ -16,15 +17,19 @@ pub fn now() -> Timestamp {
     Timestamp::from_microsecond(micros).unwrap_or(now)
 }
 
+/// The ledger's stored form of `t`: UTC, microseconds, fixed width, so text order is time order.
 pub fn to_store(t: Timestamp) -> String {
     t.strftime(STORE_FMT).to_string()
 }
 
+/// A time as the ledger stores it; anything else is an integrity failure (the file was altered).
 pub fn from_store(s: &str) -> Result<Timestamp> {
     s.parse::<Timestamp>()
         .map_err(|e| Error::Integrity(format!("stored time {s:?} is malformed: {e}")))
 }
 
+/// The IANA time zone `name` (e.g. `Asia/Tokyo`), from the bundled database; an unknown name is a
+/// usage error.
 pub fn zone(name: &str) -> Result<TimeZone> {
     TimeZone::get(name).map_err(|_| Error::usage(format!("unknown time zone {name:?}")))
 }
@@ -32,7 +37,9 @@ pub fn zone(name: &str) -> Result<TimeZone> {
 /// Which end of a day a bare date stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DayEnd {
+    /// The first instant of the day (for a `--from` date).
     Start,
+    /// The last instant of the day (for a `--to` or `--until` date).
     End,
 }
 

@@ -14,41 +14,64 @@ pub const GENESIS: [u8; 32] = [0u8; 32];
 /// What a command asks the ledger to record; the ledger adds time, sequence and hashes.
 #[derive(Debug, Clone)]
 pub struct Draft {
+    /// The medium the entry is about; None for entries about people or the ledger.
     pub medium: Option<MediumNumber>,
+    /// Who makes the entry; the rules and the signatures check it.
     pub actor: Option<PersonId>,
+    /// What is recorded.
     pub body: Body,
 }
 
 /// One entry as read back from the ledger.
 #[derive(Debug, Clone)]
 pub struct StoredEntry {
+    /// Its position in the chain, from 1 with no gaps.
     pub seq: u64,
+    /// When it was recorded.
     pub time: Timestamp,
+    /// Its kind as stored (`medium.checkout`, …).
     pub kind: String,
+    /// The medium it is about, if any.
     pub medium: Option<MediumNumber>,
+    /// Who made it.
     pub actor: Option<PersonId>,
+    /// The body as the canonical JSON that was hashed.
     pub payload: String,
+    /// The hash of the entry before it ([`GENESIS`] for the first).
     pub prev_hash: [u8; 32],
+    /// This entry's hash over its fields ([`entry_hash`]): what signatures sign and the next entry
+    /// links to.
     pub hash: [u8; 32],
+    /// The payload decoded into its typed body.
     pub body: Body,
 }
 
 /// A signature stored beside an entry.
 #[derive(Debug, Clone)]
 pub struct StoredSignature {
+    /// In which capacity the person signed (actor, approver, witness).
     pub role: SignRole,
+    /// Who signed.
     pub person: PersonId,
+    /// The 64-byte ECDSA P-256 signature over the entry's hash, as stored (unchecked).
     pub signature: Vec<u8>,
 }
 
 /// The fields that are hashed, in order.
 pub struct HashInput<'a> {
+    /// The entry's sequence number.
     pub seq: u64,
+    /// Its time in the stored form.
     pub time: &'a str,
+    /// Its kind.
     pub kind: &'a str,
+    /// Its medium number, if any.
     pub medium: Option<&'a str>,
+    /// Its actor's ID, if any.
     pub actor: Option<&'a str>,
+    /// Its canonical JSON payload.
     pub payload: &'a str,
+    /// The previous entry's hash.
     pub prev_hash: &'a [u8; 32],
 }
 

@@ -39,10 +39,12 @@ impl Checkpoints {
         Some(Checkpoints::at(state.join("baitai").join("verified.json")))
     }
 
+    /// The checkpoint file at `path`, wherever that is (the default location is one such path).
     pub fn at(path: PathBuf) -> Checkpoints {
         Checkpoints { path }
     }
 
+    /// Where the checkpoint file is (whether or not it exists yet).
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -51,6 +53,8 @@ impl Checkpoints {
         read_map(&self.path, "verify checkpoints")
     }
 
+    /// The checkpoint kept for the ledger whose first entry has hash `ledger_id`, if a verify of it
+    /// ever passed; a missing file means none.
     pub fn get(&self, ledger_id: &str) -> Result<Option<Checkpoint>> {
         Ok(self.read()?.remove(ledger_id))
     }
@@ -108,6 +112,7 @@ impl Pins {
         }
     }
 
+    /// Where the pin file is (whether or not it exists yet).
     pub fn path(&self) -> &Path {
         &self.path
     }

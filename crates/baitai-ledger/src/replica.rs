@@ -49,10 +49,12 @@ impl Replica {
         })
     }
 
+    /// The copy's database, which verified reads query in place of the shared file.
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
 
+    /// Where the copy is kept.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -29,6 +29,7 @@ pub struct Anchors {
 pub struct Verified {
     /// The hash of entry 1 (hex): names the ledger whatever its path.
     pub ledger_id: String,
+    /// The last entry verified.
     pub seq: u64,
     /// The hash of entry `seq` (hex).
     pub head: String,

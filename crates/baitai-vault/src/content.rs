@@ -18,10 +18,12 @@ use baitai_core::files::{sync_dir, write_atomic};
 use baitai_core::model::PersonId;
 
 impl Vault {
+    /// The files the vault holds, as its current manifest lists them.
     pub fn files(&self) -> &[FileEntry] {
         &self.manifest.body.files
     }
 
+    /// The cipher the vault was created with (its header names it).
     pub fn cipher(&self) -> Cipher {
         self.header.cipher()
     }

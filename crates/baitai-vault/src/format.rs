@@ -10,9 +10,15 @@ use baitai_core::crypto::{Cipher, PersonKey, PublicKey, Signature};
 use baitai_core::error::{Error, Result};
 use baitai_core::model::{Classification, PersonId};
 
+/// The first 8 bytes of a vault header file (`vault.hdr`), and what the wipe's sweep looks for on a
+/// raw medium.
 pub const HEADER_MAGIC: &[u8; 8] = b"BAITAIVH";
+/// The first 8 bytes of a manifest file (`vault.mf`).
 pub const MANIFEST_MAGIC: &[u8; 8] = b"BAITAIVM";
+/// The first 8 bytes of every object file.
 pub const OBJECT_MAGIC: &[u8; 8] = b"BAITAIVO";
+/// The format version this reader writes and reads (§1); a newer one is reported as such, not as
+/// damage.
 pub const VERSION: u16 = 1;
 
 /// Upper bounds on length fields, so a hostile medium cannot make us allocate without limit.
@@ -189,19 +195,31 @@ fn parse_json<T: serde::de::DeserializeOwned>(
 pub struct HeaderBody {
     /// 16 random bytes, hex.
     pub vault_id: String,
+    /// The medium number the vault was made on; the manifest must name the same.
     pub medium: String,
+    /// The organisation, printed for whoever finds the medium.
     pub org: String,
     /// `C3-I2-A2`: readable without a key so the medium is easy to tell apart.
     pub marking: String,
+    /// The full classification; the manifest must carry the same.
     pub classification: Classification,
+    /// The cipher the manifest and the objects are encrypted with.
     pub cipher: Cipher,
+    /// When the vault was created (stored time form).
     pub created: String,
+    /// The key slots: the data key wrapped for each recipient, and for a passphrase if there is
+    /// one. At least one.
     pub slots: Vec<Slot>,
 }
 
+/// A vault header: its readable body and the file it came from, whose last 32 bytes are an HMAC
+/// under the data key.
 #[derive(Debug, Clone)]
 pub struct Header {
+    /// The readable body.
     pub body: HeaderBody,
+    /// The vault ID as bytes, from the body; it binds every key derived from the data key to this
+    /// vault.
     pub vault_id: [u8; 16],
     /// The whole file as read or written.
     pub raw: Vec<u8>,
@@ -210,6 +228,7 @@ pub struct Header {
 type HmacSha256 = Hmac<Sha256>;
 
 impl Header {
+    /// Build the header file for `body`, authenticated under `dk`.
     pub fn encode(body: HeaderBody, dk: &DataKey) -> Result<Header> {
         let vault_id = parse_id(&body.vault_id)?;
         let json =
@@ -255,6 +274,8 @@ impl Header {
         })
     }
 
+    /// Check the header's HMAC with the data key a slot gave: a header changed since it was written
+    /// (a slot swapped in, a classification altered) is refused.
     pub fn check_mac(&self, dk: &DataKey) -> Result<()> {
         let split = self.raw.len() - 32;
         let mut mac = HmacSha256::new_from_slice(dk.header_key(&self.vault_id).as_ref())
@@ -264,10 +285,12 @@ impl Header {
             .map_err(|_| bad("header was modified (its authentication code does not match)"))
     }
 
+    /// SHA-256 of the header file: the manifest's signature and encryption are bound to it.
     pub fn hash(&self) -> [u8; 32] {
         Sha256::digest(&self.raw).into()
     }
 
+    /// The cipher the vault is encrypted with.
     pub fn cipher(&self) -> Cipher {
         self.body.cipher
     }
@@ -301,6 +324,8 @@ fn header_mac(dk: &DataKey, vault_id: &[u8; 16], bytes: &[u8]) -> Result<[u8; 32
     Ok(mac.finalize().into_bytes().into())
 }
 
+/// A 16-byte ID (vault, object or nonce) from its 32 hex digits; anything else is damage to the
+/// vault.
 pub fn parse_id(hex_id: &str) -> Result<[u8; 16]> {
     hex::decode(hex_id)
         .ok()
@@ -313,6 +338,7 @@ pub fn parse_id(hex_id: &str) -> Result<[u8; 16]> {
 pub struct FileEntry {
     /// Relative path with `/` separators, checked by `names::check`.
     pub name: String,
+    /// Its size in bytes.
     pub size: u64,
     /// SHA-256 of the plaintext, hex.
     pub sha256: String,
@@ -320,26 +346,40 @@ pub struct FileEntry {
     pub object: String,
     /// The object's nonce (16 bytes, hex), also in the object's own header.
     pub nonce: String,
+    /// Who added it.
     pub added_by: PersonId,
+    /// When it was added (stored time form).
     pub added_at: String,
+    /// The source file's modification time when it was added, if it could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<String>,
 }
 
+/// The manifest's signed content: which vault and medium it belongs to, its version, who signed it
+/// and the files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestBody {
+    /// The vault ID (hex): must match the header's.
     pub vault_id: String,
+    /// The manifest's version, one more at every change; the ledger records it to tell a
+    /// rolled-back manifest.
     pub seq: u64,
+    /// The medium number: must match the header's.
     pub medium: String,
+    /// The classification: must match the header's.
     pub classification: Classification,
     /// Who signed this version of the manifest, and their signing key (hex).
     pub writer: PersonId,
+    /// The signer's P-256 public key (hex); the ledger must know it as that person's key.
     pub writer_key: String,
+    /// The files in the vault.
     pub files: Vec<FileEntry>,
 }
 
+/// A decrypted manifest whose signature verified.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// The signed content.
     pub body: ManifestBody,
     /// SHA-256 of the whole manifest file: what the ledger records.
     pub file_hash: [u8; 32],
@@ -417,6 +457,9 @@ impl Manifest {
         Ok(out)
     }
 
+    /// Decrypt and check a manifest file against its header: the encryption, the binding to the
+    /// header, the writer's signature over the content, and file names that cannot escape `--out`.
+    /// The signer is checked against the ledger by the caller.
     pub fn decode(raw: &[u8], header: &Header, dk: &DataKey) -> Result<Manifest> {
         check_prefix(raw, MANIFEST_MAGIC, "manifest")?;
         if raw.len() < 30 + 16 || raw.len() > MAX_MANIFEST {

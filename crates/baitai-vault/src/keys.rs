@@ -15,6 +15,7 @@ use baitai_core::model::PersonId;
 pub struct DataKey([u8; 32]);
 
 impl DataKey {
+    /// A fresh random data key, for a new vault.
     pub fn generate() -> Self {
         let mut k = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut k);
@@ -30,10 +31,12 @@ impl DataKey {
         out
     }
 
+    /// The key of the header's HMAC.
     pub fn header_key(&self, vault_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {
         self.derive(vault_id, b"baitai-vault-v1 header")
     }
 
+    /// The key the manifest is encrypted under.
     pub fn manifest_key(&self, vault_id: &[u8; 16]) -> Zeroizing<[u8; 32]> {
         self.derive(vault_id, b"baitai-vault-v1 manifest")
     }
@@ -51,6 +54,7 @@ impl DataKey {
         self.derive(vault_id, &info)
     }
 
+    /// A data key with these bytes, for tests that need a known key.
     #[cfg(test)]
     pub fn from_bytes(b: [u8; 32]) -> Self {
         DataKey(b)
@@ -63,28 +67,39 @@ impl DataKey {
 pub enum Slot {
     /// A person in the ledger: the writer, or a custodian holding the escrow copy.
     Recipient {
+        /// Whose slot it is.
         person: PersonId,
+        /// Whether they wrote the vault or hold the escrow copy.
         role: SlotRole,
         /// The person's encryption key (SEC1 compressed, hex) the slot was made for.
         recipient_key: String,
         /// Ephemeral P-256 public key (SEC1 compressed, hex).
         ephemeral: String,
+        /// The AEAD nonce the data key was wrapped with (12 bytes, hex).
         nonce: String,
+        /// The data key wrapped under the key agreed with the recipient (hex, with its tag).
         wrapped: String,
     },
     /// An outside recipient with a passphrase.
     Passphrase {
+        /// The Argon2id parameters the passphrase is stretched with.
         kdf: KdfParams,
+        /// The Argon2id salt (16 bytes, hex).
         salt: String,
+        /// The AEAD nonce the data key was wrapped with (12 bytes, hex).
         nonce: String,
+        /// The data key wrapped under the stretched passphrase (hex, with its tag).
         wrapped: String,
     },
 }
 
+/// Why a person holds a recipient slot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SlotRole {
+    /// They created the vault.
     Writer,
+    /// A custodian, so the organisation can open the vault without the writer (004 1.5.2.4).
     Escrow,
 }
 
@@ -110,6 +125,8 @@ fn random<const N: usize>() -> [u8; N] {
 }
 
 impl Slot {
+    /// A slot for `person`: the data key wrapped under a key agreed (ECDH) between a fresh
+    /// ephemeral key and their key-agreement key `key`.
     pub fn for_recipient(
         cipher: Cipher,
         vault_id: &[u8; 16],
@@ -135,6 +152,8 @@ impl Slot {
         })
     }
 
+    /// A passphrase slot: the data key wrapped under `pass` stretched with Argon2id (`kdf`) and a
+    /// fresh salt.
     pub fn for_passphrase(
         cipher: Cipher,
         vault_id: &[u8; 16],
@@ -189,6 +208,8 @@ impl Slot {
         unwrap_key(cipher, &kek, vault_id, nonce, wrapped)
     }
 
+    /// Open a passphrase slot with `pass`: `Ok(None)` if this is not a passphrase slot or the
+    /// passphrase does not open it; an error only for a slot whose parameters are damaged.
     pub fn open_passphrase(
         &self,
         cipher: Cipher,

@@ -38,6 +38,7 @@ pub fn vault_dir(mount: &Path) -> PathBuf {
     mount.join(DIR)
 }
 
+/// Whether the mounted medium holds a vault (its header file exists).
 pub fn exists(mount: &Path) -> bool {
     vault_dir(mount).join(HEADER_FILE).exists()
 }
@@ -49,6 +50,7 @@ pub struct WriteLock {
     _dir: fs::File,
 }
 
+/// Take the write lock on the mounted medium's vault, waiting while another process holds it.
 pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
     let dir = fs::File::open(mount).map_err(Error::io(format!("open {}", mount.display())))?;
     rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).map_err(|e| Error::Io {
@@ -60,30 +62,44 @@ pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
 
 /// How to open a vault.
 pub enum Opener<'a> {
+    /// A person of the ledger, with the key their recipient slot was made for.
     Person {
+        /// Who they are; their slot names them.
         id: &'a PersonId,
+        /// Their private key, which opens the slot.
         key: &'a PersonKey,
     },
+    /// An outside recipient, with the passphrase the passphrase slot was made with.
     Passphrase(&'a Passphrase),
 }
 
+/// What a new vault is made with.
 pub struct NewVault<'a> {
+    /// The medium number, written into the header and the manifest.
     pub medium: String,
+    /// The organisation, written into the header.
     pub org: String,
+    /// The classification, whose marking the header carries in the clear.
     pub classification: Classification,
+    /// The cipher its objects are encrypted with.
     pub cipher: Cipher,
+    /// Who creates it: they get the writer slot and sign the first manifest.
     pub writer: (&'a PersonId, &'a PersonKey),
     /// Custodians who get an escrow slot (004 1.5.2.4).
     pub escrow: Vec<(PersonId, PublicKey)>,
+    /// A passphrase slot for an outside recipient, with the Argon2id parameters to stretch it with.
     pub passphrase: Option<(&'a Passphrase, KdfParams)>,
+    /// When, in the stored time form (written into the header).
     pub now: String,
 }
 
 /// An unlocked vault.
 pub struct Vault {
     dir: PathBuf,
+    /// The header: who can open it and with which cipher; readable without a key.
     pub header: Header,
     dk: DataKey,
+    /// The current manifest: the files and who signed the list.
     pub manifest: Manifest,
     /// The manifest file as published, so a put can put it back without reading the medium.
     manifest_raw: Vec<u8>,
@@ -101,10 +117,12 @@ pub struct Rekeyed {
 }
 
 impl Rekeyed {
+    /// The header without the removed slots.
     pub fn header(&self) -> &Header {
         &self.header
     }
 
+    /// The manifest signed again for that header.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
     }
@@ -118,6 +136,7 @@ pub struct Staged {
 }
 
 impl Staged {
+    /// The files this stage adds, as the staged manifest lists them.
     pub fn added(&self) -> &[FileEntry] {
         &self.added
     }
@@ -136,7 +155,9 @@ fn random_hex<const N: usize>() -> ([u8; N], String) {
 
 /// One file to add: its name in the vault and where to read it.
 pub struct Source {
+    /// Its name inside the vault (relative, `/`-separated).
     pub name: String,
+    /// Where to read it from.
     pub path: PathBuf,
 }
 

@@ -183,7 +183,7 @@ fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
     }
 }
 
-/// Create `dir` and any missing parents as 0700/// Create `dir` and any missing parents as 0700: decrypted files are protected information, and
+/// Create `dir` and any missing parents as 0700: decrypted files are protected information, and
 /// a directory others can list shows their names. Directories that already exist keep their
 /// mode; the files themselves are written 0600 (`tempfile`'s default, kept by the rename).
 pub fn create_private_dir(dir: &Path) -> Result<()> {

@@ -2,6 +2,7 @@
 
 use baitai_core::error::{Error, Result};
 
+/// The longest name a vault accepts, in bytes, whatever its components.
 pub const MAX_NAME: usize = 4096;
 const MAX_COMPONENT: usize = 255;
 

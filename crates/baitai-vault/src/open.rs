@@ -17,6 +17,9 @@ use baitai_core::files::{sync_dir, write_atomic};
 use baitai_core::model::PersonId;
 
 impl Vault {
+    /// Create a vault on the mounted medium: a new data key wrapped in a slot for the writer, one
+    /// for each escrow custodian and one for the passphrase if given, and an empty manifest signed
+    /// by the writer. Refused when the medium already holds a vault.
     pub fn create(mount: &Path, v: NewVault) -> Result<Vault> {
         if exists(mount) {
             return Err(Error::refused(

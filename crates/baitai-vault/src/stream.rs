@@ -17,7 +17,9 @@ use baitai_core::crypto::aead::{Keyed, TAG_LEN};
 use baitai_core::crypto::Cipher;
 use baitai_core::error::{Error, Result};
 
+/// Plaintext bytes per STREAM chunk; each sealed chunk is this plus the tag.
 pub const CHUNK: usize = 64 * 1024;
+/// Bytes before the first chunk of an object: magic, format version and the object's nonce.
 pub const OBJECT_HEADER: usize = 8 + 2 + 16;
 
 fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
@@ -30,7 +32,9 @@ fn chunk_nonce(counter: u64, last: bool) -> [u8; 12] {
 /// What streaming a file produced or found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Streamed {
+    /// The plaintext's length in bytes.
     pub size: u64,
+    /// The plaintext's SHA-256, which the manifest records and a read checks.
     pub sha256: [u8; 32],
 }
 

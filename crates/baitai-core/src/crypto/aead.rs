@@ -18,12 +18,16 @@ use zeroize::Zeroize;
 /// Camellia-256 in GCM mode (RFC 6367 names the TLS suites; the mode is NIST SP 800-38D).
 type Camellia256Gcm = AesGcm<camellia::Camellia256, U12>;
 
+/// The authenticated ciphers a vault can be encrypted with, both on the CRYPTREC list; a vault's
+/// header names the one it uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Cipher {
+    /// AES-256 in GCM mode: the default, fastest where the CPU has AES instructions.
     #[serde(rename = "aes-256-gcm")]
     #[cfg_attr(feature = "cli", value(name = "aes-256-gcm"))]
     Aes256Gcm,
+    /// Camellia-256 in GCM mode, for organisations that require a Japanese-designed cipher.
     #[serde(rename = "camellia-256-gcm")]
     #[cfg_attr(feature = "cli", value(name = "camellia-256-gcm"))]
     Camellia256Gcm,
@@ -44,10 +48,13 @@ impl From<AeadError> for crate::error::Error {
     }
 }
 
+/// Bytes of the authentication tag appended to every sealed message.
 pub const TAG_LEN: usize = 16;
+/// Bytes of the nonce every seal and open takes.
 pub const NONCE_LEN: usize = 12;
 
 impl Cipher {
+    /// The cipher's name as the vault header and the `--cipher` option spell it.
     pub fn name(self) -> &'static str {
         match self {
             Cipher::Aes256Gcm => "aes-256-gcm",
@@ -85,11 +92,14 @@ impl Cipher {
 /// A cipher with its key schedule computed once, for sealing many chunks of one object from
 /// several threads. Both schedules are wiped when this is dropped (see the module note).
 pub enum Keyed {
+    /// AES-256-GCM with AWS-LC's key schedule.
     Aes(LessSafeKey),
+    /// Camellia-256-GCM with its RustCrypto key schedule (boxed: it is large).
     Camellia(Box<Camellia256Gcm>),
 }
 
 impl Keyed {
+    /// Compute the key schedule of `key` for `cipher`; fails only if AWS-LC cannot allocate it.
     pub fn new(cipher: Cipher, key: &[u8; 32]) -> Result<Keyed, AeadError> {
         Ok(match cipher {
             Cipher::Aes256Gcm => Keyed::Aes(LessSafeKey::new(

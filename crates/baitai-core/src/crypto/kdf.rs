@@ -42,6 +42,8 @@ impl KdfParams {
     const MAX_T: u32 = 64;
     const MAX_P: u32 = 16;
 
+    /// The 32-byte key Argon2id derives from `pass` and `salt` with these parameters; parameters
+    /// past the upper bounds (read from a hostile file) are refused as an integrity failure.
     pub fn derive(&self, pass: &Passphrase, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
         if self.m_kib > Self::MAX_M_KIB || self.t > Self::MAX_T || self.p > Self::MAX_P {
             return Err(Error::Integrity(format!(

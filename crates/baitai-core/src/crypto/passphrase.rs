@@ -6,16 +6,22 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// Minimum length and character-class count from 002 (L1016): ≥10 characters, ≥3 of
 /// upper / lower / digit / symbol.
 pub const MIN_CHARS: usize = 10;
+/// How many of the four character classes (upper, lower, digit, symbol) a passphrase must mix.
 pub const MIN_CLASSES: usize = 3;
 
+/// A passphrase as typed: its bytes are wiped from memory when it is dropped, and its `Debug` never
+/// shows them.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct Passphrase(String);
 
 impl Passphrase {
+    /// Wrap a passphrase read from a prompt or a file; nothing is checked here
+    /// ([`Passphrase::policy_violation`] does).
     pub fn new(s: String) -> Self {
         Passphrase(s)
     }
 
+    /// The passphrase's UTF-8 bytes, for key derivation.
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }

@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 /// the person's public key, so a blob cannot be moved to another person's record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SealedKey {
+    /// The format of this record; only version 1 exists, and any other is refused as damaged.
     pub version: u32,
+    /// The Argon2id parameters the passphrase was stretched with when the key was sealed.
     pub kdf: KdfParams,
     /// Hex, 16 bytes.
     pub salt: String,
@@ -37,18 +39,24 @@ pub struct RetiredKey {
 
 /// A person's current key and the keys they held before.
 pub struct KeyRing {
+    /// The key the person signs with now.
     pub current: PersonKey,
+    /// Keys they held before a key change, oldest first, kept to open vaults made for them.
     pub retired: Vec<PersonKey>,
 }
 
 /// Why opening a sealed key failed.
 #[derive(Debug)]
 pub enum OpenError {
+    /// The passphrase is wrong (or the blob was altered: the two cannot be told apart).
     WrongPassphrase,
+    /// The record is malformed or its parameters are out of range.
     Other(Error),
 }
 
 impl SealedKey {
+    /// Seal `key` under `pass` with a fresh salt and nonce; `aad` binds the result to the person's
+    /// public key.
     pub fn seal(key: &PersonKey, pass: &Passphrase, kdf: KdfParams, aad: &str) -> Result<Self> {
         SealedKey::seal_ring(key, &[], pass, kdf, aad, |_| String::new())
     }
@@ -89,6 +97,7 @@ impl SealedKey {
         })
     }
 
+    /// The person's current key, if `pass` opens it with the same `aad` it was sealed with.
     pub fn open(&self, pass: &Passphrase, aad: &str) -> std::result::Result<PersonKey, OpenError> {
         self.open_ring(pass, aad).map(|ring| ring.current)
     }

@@ -16,10 +16,13 @@ const SIG_DOMAIN: &[u8] = b"baitai-entry-signature-v1\0";
 pub struct PersonKey(SigningKey);
 
 impl PersonKey {
+    /// A new random key, for a person being added or changing their key.
     pub fn generate() -> Self {
         PersonKey(SigningKey::random(&mut rand::rngs::OsRng))
     }
 
+    /// The key from its 32-byte scalar (as unsealed from the ledger); a malformed scalar is an
+    /// integrity failure.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         SigningKey::from_slice(bytes)
             .map(PersonKey)
@@ -31,6 +34,7 @@ impl PersonKey {
         zeroize::Zeroizing::new(self.0.to_bytes().to_vec())
     }
 
+    /// The public half, as the ledger records it and checks signatures against.
     pub fn public(&self) -> PublicKey {
         PublicKey(*self.0.verifying_key())
     }
@@ -88,10 +92,12 @@ fn signed_message(role: &str, entry_hash: &[u8; 32]) -> Vec<u8> {
 pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
+    /// The key for a point in p256's own type (as key agreement produces them).
     pub fn from_p256(pk: &p256::PublicKey) -> Self {
         PublicKey(VerifyingKey::from(pk))
     }
 
+    /// The point as p256's type, for key agreement (ECDH) with it.
     pub fn to_p256(&self) -> p256::PublicKey {
         p256::PublicKey::from(&self.0)
     }
@@ -101,16 +107,19 @@ impl PublicKey {
         self.0.to_encoded_point(true).as_bytes().to_vec()
     }
 
+    /// A key from a SEC1 point (compressed or not); anything else is an integrity failure.
     pub fn from_sec1(b: &[u8]) -> Result<Self> {
         VerifyingKey::from_sec1_bytes(b)
             .map(PublicKey)
             .map_err(|_| Error::Integrity("public key is not a P-256 point".into()))
     }
 
+    /// The compressed SEC1 point in lowercase hex: how the ledger and the vault record a key.
     pub fn to_hex(&self) -> String {
         hex::encode(self.0.to_encoded_point(true).as_bytes())
     }
 
+    /// A key from its hex SEC1 point, as the ledger and the vault record it.
     pub fn from_hex(s: &str) -> Result<Self> {
         let bytes = hex::decode(s).map_err(|_| Error::Integrity("public key is not hex".into()))?;
         VerifyingKey::from_sec1_bytes(&bytes)
@@ -118,6 +127,8 @@ impl PublicKey {
             .map_err(|_| Error::Integrity("public key is not a P-256 point".into()))
     }
 
+    /// The first 8 bytes of the key's SHA-256, printed beside a signer's name so a reader can tell
+    /// keys apart.
     pub fn fingerprint(&self) -> Fingerprint {
         let digest = Sha256::digest(self.0.to_encoded_point(true).as_bytes());
         let mut fp = [0u8; 8];
@@ -200,6 +211,7 @@ impl fmt::Debug for Fingerprint {
 pub struct Signature(pub [u8; 64]);
 
 impl Signature {
+    /// A signature from 64 stored bytes (r ‖ s); None when the length is wrong.
     pub fn from_slice(b: &[u8]) -> Option<Self> {
         <[u8; 64]>::try_from(b).ok().map(Signature)
     }

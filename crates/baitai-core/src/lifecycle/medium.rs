@@ -1,123 +1,14 @@
 //! A medium's state folded from its entries, and the rules of 003 第4 for each act on it.
 
+mod state;
+
 use jiff::Timestamp;
+
+pub use state::{apply, Cleanliness, Holding, IssueKind, MediumState, OutInfo};
 
 use super::{Act, Directory};
 use crate::error::{Refusal, Rule};
-use crate::model::{Body, Classification, MediumNumber, PersonId, Role, WipeResult, WipeStart};
-
-/// How a medium left storage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IssueKind {
-    /// 使用: the handler's own use, back before the end of the day.
-    Use,
-    /// 持出し: carried out of the premises with permission.
-    CarryOut,
-    /// 貸出し: lent to a borrower with permission.
-    Loan,
-}
-
-impl IssueKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IssueKind::Use => "use",
-            IssueKind::CarryOut => "carry-out",
-            IssueKind::Loan => "loan",
-        }
-    }
-}
-
-/// Who has the medium out, since when, until when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutInfo {
-    pub kind: IssueKind,
-    pub holder: PersonId,
-    pub since: Timestamp,
-    pub until: Option<Timestamp>,
-    pub borrower: Option<String>,
-}
-
-/// Where the medium is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Holding {
-    InStorage,
-    Out(OutInfo),
-    Lost,
-    Destroyed,
-    Transferred,
-}
-
-impl Holding {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Holding::InStorage => "in-storage",
-            Holding::Out(o) => match o.kind {
-                IssueKind::Use => "in-use",
-                IssueKind::CarryOut => "carried-out",
-                IssueKind::Loan => "on-loan",
-            },
-            Holding::Lost => "lost",
-            Holding::Destroyed => "destroyed",
-            Holding::Transferred => "transferred",
-        }
-    }
-
-    pub fn is_closed(&self) -> bool {
-        matches!(self, Holding::Destroyed | Holding::Transferred)
-    }
-}
-
-/// What the ledger knows about data left on the medium: the reuse gate reads this.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cleanliness {
-    /// Newly registered here and never issued: may be issued once.
-    Fresh,
-    /// Came back (or came from outside) and nothing has proven it clean.
-    /// `data_found` is what a return check saw, when one was made.
-    Unverified { data_found: Option<bool> },
-    /// A verified wipe or a whole-device check found nothing.
-    VerifiedClean,
-    /// A wipe's read-back failed: the medium must be destroyed.
-    WipeFailed,
-    /// A wipe started and did not finish (stopped, or the process died): not clean.
-    WipeIncomplete,
-}
-
-impl Cleanliness {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Cleanliness::Fresh => "fresh",
-            Cleanliness::Unverified {
-                data_found: Some(true),
-            } => "data-present",
-            Cleanliness::Unverified { .. } => "unverified",
-            Cleanliness::VerifiedClean => "verified-clean",
-            Cleanliness::WipeFailed => "wipe-failed",
-            Cleanliness::WipeIncomplete => "wipe-incomplete",
-        }
-    }
-
-    pub fn may_issue(&self) -> bool {
-        matches!(self, Cleanliness::Fresh | Cleanliness::VerifiedClean)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MediumState {
-    pub number: MediumNumber,
-    pub classification: Classification,
-    pub registered_at: Timestamp,
-    pub holding: Holding,
-    pub clean: Cleanliness,
-    /// The last person who had it out (for the incident report and `medium show`).
-    pub last_holder: Option<PersonId>,
-    pub received_from: Option<String>,
-    pub entries: u64,
-    /// The capacity recorded at registration, when a device or image was given.
-    pub capacity: Option<u64>,
-    /// A started wipe whose end is not yet recorded: who started it, how, on what.
-    pub pending_wipe: Option<(PersonId, WipeStart)>,
-}
+use crate::model::{Body, PersonId, Role};
 
 fn refuse(rule: Rule, reason: String) -> Result<(), Refusal> {
     Err(Refusal::new(rule, reason))
@@ -166,7 +57,11 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             // carry-out: the approver is shown what travels before they sign (003 第4-4(2)).
             match &state.holding {
                 Holding::Out(o) if o.kind == IssueKind::Use && &o.holder == actor => {}
-                _ => issue_gate(state)?,
+                Holding::InStorage
+                | Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred => issue_gate(state)?,
             }
             period(act.time, &b.until)
         }
@@ -180,7 +75,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             people.require(actor, Role::Custodian, "receive media back")?;
             match state.holding {
                 Holding::Out(_) | Holding::Lost => Ok(()),
-                _ => refuse(
+                Holding::InStorage | Holding::Destroyed | Holding::Transferred => refuse(
                     Rule::NotOut,
                     format!("{number} is {}, not out", state.holding.as_str()),
                 ),
@@ -195,7 +90,11 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                     Rule::Holder,
                     format!("{number} is out with {}, not with {actor}", o.holder),
                 ),
-                _ => refuse(
+                Holding::InStorage
+                | Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred => refuse(
                     Rule::NotAtDestination,
                     format!(
                         "copies are recorded at a carry-out or loan destination; {number} is {}",
@@ -212,7 +111,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             match &state.holding {
                 Holding::InStorage => Ok(()),
                 Holding::Out(o) if &o.holder == actor => Ok(()),
-                other => refuse(
+                other @ (Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred) => refuse(
                     Rule::NotInHand,
                     format!(
                         "{number} is {}; a transfer starts from storage or from its holder",
@@ -235,7 +137,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                     Rule::Holder,
                     format!("{number} is out with {}, not with {actor}", o.holder),
                 ),
-                other => refuse(
+                other @ (Holding::InStorage
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred) => refuse(
                     Rule::NotOut,
                     format!(
                         "{number} is {}: check it out (or carry it out) before writing to it",
@@ -247,9 +152,12 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         Body::VaultGet(_) => people.active(actor).map(|_| ()),
         Body::VaultErase(_) => {
             people.require(actor, Role::Custodian, "erase vaults")?;
-            match state.holding {
+            match &state.holding {
                 Holding::InStorage => Ok(()),
-                ref other => refuse(
+                other @ (Holding::Out(_)
+                | Holding::Lost
+                | Holding::Destroyed
+                | Holding::Transferred) => refuse(
                     Rule::NotInStorage,
                     format!("{number} is {}; erase it once it is back", other.as_str()),
                 ),
@@ -266,7 +174,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             }
             match state.holding {
                 Holding::Lost => refuse(Rule::Lost, format!("{number} is already reported lost")),
-                _ => Ok(()),
+                Holding::InStorage
+                | Holding::Out(_)
+                | Holding::Destroyed
+                | Holding::Transferred => Ok(()),
             }
         }
         // Handled before the match: registration is allowed only of a number not yet used.
@@ -309,16 +220,18 @@ fn permit_rekey(
             format!("{p} is not a revoked person: only a revoked person's slot is removed"),
         );
     }
-    match state.holding {
+    match &state.holding {
         Holding::InStorage => Ok(()),
-        ref other => refuse(
-            Rule::NotInStorage,
-            format!(
-                "{} is {}; re-key its vault once it is back",
-                state.number,
-                other.as_str()
-            ),
-        ),
+        other @ (Holding::Out(_) | Holding::Lost | Holding::Destroyed | Holding::Transferred) => {
+            refuse(
+                Rule::NotInStorage,
+                format!(
+                    "{} is {}; re-key its vault once it is back",
+                    state.number,
+                    other.as_str()
+                ),
+            )
+        }
     }
 }
 
@@ -333,10 +246,12 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
                 format!("{n} is already out ({}) with {}", o.kind.as_str(), o.holder),
             )
         }
-        other => return refuse(Rule::NotInStorage, format!("{n} is {}", other.as_str())),
+        other @ (Holding::Lost | Holding::Destroyed | Holding::Transferred) => {
+            return refuse(Rule::NotInStorage, format!("{n} is {}", other.as_str()))
+        }
     }
     match state.clean {
-        c if c.may_issue() => Ok(()),
+        Cleanliness::Fresh | Cleanliness::VerifiedClean => Ok(()),
         Cleanliness::WipeFailed => refuse(
             Rule::ReuseGate,
             format!("{n} failed wipe verification and must be destroyed"),
@@ -351,7 +266,9 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
             Rule::ReuseGate,
             format!("{n} was returned with data on it; wipe it and verify before reuse (000 10(4)ウ)"),
         ),
-        _ => refuse(
+        Cleanliness::Unverified {
+            data_found: None | Some(false),
+        } => refuse(
             Rule::ReuseGate,
             format!("{n} has no verified clean state since it came back; wipe it and verify before reuse (000 10(4)ウ)"),
         ),
@@ -493,93 +410,6 @@ fn registered_capacity(state: &MediumState, seen: u64) -> Result<(), Refusal> {
         ),
         _ => Ok(()),
     }
-}
-
-/// The state after a permitted act (`None` only when there is no medium to speak of).
-pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
-    if let Body::Register(r) = act.body {
-        return Some(MediumState {
-            number: act.medium?.clone(),
-            classification: r.classification.clone(),
-            registered_at: act.time,
-            holding: Holding::InStorage,
-            clean: if r.received_from.is_some() {
-                Cleanliness::Unverified { data_found: None }
-            } else {
-                Cleanliness::Fresh
-            },
-            last_holder: None,
-            received_from: r.received_from.clone(),
-            entries: 1,
-            capacity: r.device.as_ref().map(|d| d.capacity_bytes),
-            pending_wipe: None,
-        });
-    }
-    let mut s = state?.clone();
-    s.entries += 1;
-    let actor = act.actor.cloned();
-    let out = |kind, until: Option<&str>, borrower: Option<&String>| OutInfo {
-        kind,
-        holder: actor.clone().unwrap_or_else(|| PersonId(String::new())),
-        since: act.time,
-        until: until.and_then(|u| u.parse().ok()),
-        borrower: borrower.cloned(),
-    };
-    match act.body {
-        Body::Checkout(_) => s.holding = Holding::Out(out(IssueKind::Use, None, None)),
-        Body::CarryOut(b) => {
-            s.holding = Holding::Out(out(IssueKind::CarryOut, Some(&b.until), None))
-        }
-        Body::Loan(b) => {
-            s.holding = Holding::Out(out(IssueKind::Loan, Some(&b.until), Some(&b.borrower)))
-        }
-        Body::Return(r) => {
-            s.holding = Holding::InStorage;
-            // A medium that failed verification stays condemned, whatever a later read shows.
-            s.clean = if s.clean == Cleanliness::WipeFailed {
-                Cleanliness::WipeFailed
-            } else if r.check.proves_clean() {
-                Cleanliness::VerifiedClean
-            } else {
-                Cleanliness::Unverified {
-                    data_found: r.check.data_found(),
-                }
-            };
-        }
-        Body::Transfer(_) => s.holding = Holding::Transferred,
-        Body::Destroy(_) => s.holding = Holding::Destroyed,
-        Body::WipeStart(w) => {
-            s.clean = Cleanliness::WipeIncomplete;
-            s.pending_wipe = actor.clone().map(|a| (a, w.clone()));
-        }
-        Body::Wipe(w) => {
-            s.pending_wipe = None;
-            s.clean = match w.result {
-                WipeResult::Passed => Cleanliness::VerifiedClean,
-                WipeResult::Failed => Cleanliness::WipeFailed,
-                WipeResult::Incomplete => Cleanliness::WipeIncomplete,
-            }
-        }
-        Body::Lost(_) => s.holding = Holding::Lost,
-        // Recorded on the medium's form without changing where it is or what is on it.
-        Body::Copy(_)
-        | Body::VaultPut(_)
-        | Body::VaultGet(_)
-        | Body::VaultErase(_)
-        | Body::VaultRekey(_) => {}
-        Body::Register(_) => {}
-        Body::LedgerInit(_)
-        | Body::PersonAdd(_)
-        | Body::PersonPasswd(_)
-        | Body::PersonRevoke(_)
-        | Body::PersonUnlock(_)
-        | Body::AuthFailure(_)
-        | Body::InventoryCheck(_) => {}
-    }
-    if let Holding::Out(o) = &s.holding {
-        s.last_holder = Some(o.holder.clone());
-    }
-    Some(s)
 }
 
 #[cfg(test)]

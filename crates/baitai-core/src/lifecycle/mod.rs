@@ -4,6 +4,10 @@
 //! and the entry it allows are atomic, and `ledger verify` replays every entry through the same
 //! rules.
 
+// Every act and every state is named in each rule's match, so a new kind of entry, holding or
+// cleanliness cannot fall through a `_ =>` arm unexamined: the compiler asks where it belongs.
+#![deny(clippy::wildcard_enum_match_arm)]
+
 pub mod medium;
 pub mod people;
 
@@ -20,16 +24,22 @@ use crate::model::{Body, MediumNumber, PersonId};
 /// One entry as the rules see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Act<'a> {
+    /// When the entry is made (its stored time).
     pub time: Timestamp,
+    /// The medium the entry is about, for medium acts; None for entries about people or the ledger.
     pub medium: Option<&'a MediumNumber>,
+    /// Who makes the entry (every entry names one).
     pub actor: Option<&'a PersonId>,
+    /// What is done: the entry's typed body.
     pub body: &'a Body,
 }
 
 /// The whole ledger's state: people and every medium.
 #[derive(Debug, Default, Clone)]
 pub struct Lifecycle {
+    /// Everyone the ledger has added, with their roles and whether they are revoked.
     pub people: Directory,
+    /// Each registered medium's state, by its number.
     pub media: HashMap<MediumNumber, MediumState>,
 }
 

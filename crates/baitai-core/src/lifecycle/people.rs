@@ -9,27 +9,40 @@ use crate::crypto::PublicKey;
 use crate::error::{Refusal, Rule};
 use crate::model::{Body, LedgerInit, PersonId, Role};
 
+/// A person the ledger has added, as their entries leave them: who they are, what they may do and
+/// which keys are theirs now.
 #[derive(Debug, Clone)]
 pub struct Person {
+    /// Their ID (`P0001`…), fixed for good.
     pub id: PersonId,
+    /// Their name, unique in the ledger; commands accept it in place of the ID.
     pub name: String,
+    /// Their department or unit, as printed on forms.
     pub affiliation: String,
+    /// What they may do (admin, handler, custodian, witness).
     pub roles: BTreeSet<Role>,
+    /// The key their entries are signed with now (it changes with a new key from `passwd`).
     pub public_key: PublicKey,
+    /// The key vault slots are addressed to now, derived from the same secret as the signing key.
     pub encryption_key: PublicKey,
+    /// When they were added.
     pub added_at: Timestamp,
+    /// When they were revoked; None while they may act.
     pub revoked_at: Option<Timestamp>,
 }
 
 impl Person {
+    /// Whether they may still act (not revoked).
     pub fn is_active(&self) -> bool {
         self.revoked_at.is_none()
     }
 
+    /// Whether they hold `role`.
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
 
+    /// Their roles as a comma-separated list, for printouts and refusals.
     pub fn roles_text(&self) -> String {
         self.roles
             .iter()
@@ -39,13 +52,18 @@ impl Person {
     }
 }
 
+/// Everyone the ledger has added and its settings, folded from the `ledger.init` and `person.*`
+/// entries.
 #[derive(Debug, Default, Clone)]
 pub struct Directory {
+    /// The ledger's settings from its first entry; None for an empty ledger.
     pub settings: Option<LedgerInit>,
+    /// Every person ever added, revoked ones included, by ID.
     pub people: BTreeMap<PersonId, Person>,
 }
 
 impl Directory {
+    /// The person with this ID, revoked or not.
     pub fn get(&self, id: &PersonId) -> Option<&Person> {
         self.people.get(id)
     }
@@ -57,6 +75,7 @@ impl Directory {
             .or_else(|| self.people.values().find(|p| p.name == key))
     }
 
+    /// The ID the next person added must get: IDs are assigned in order and never reused.
     pub fn next_id(&self) -> PersonId {
         PersonId::nth(self.people.len() as u64 + 1)
     }
@@ -93,6 +112,8 @@ impl Directory {
             .count()
     }
 
+    /// The rules for an entry about people or the ledger (init, add, revoke, passphrase change,
+    /// unlock, failed attempt, stock-take), given the directory before it.
     pub fn permit(&self, act: &Act) -> Result<(), Refusal> {
         let Some(actor) = act.actor else {
             return Err(Refusal::new(Rule::NoActor, "every entry names who made it"));
@@ -193,7 +214,7 @@ impl Directory {
                 Rule::Approval,
                 "a new key needs an admin's approval (--approver ADMIN)",
             )),
-            _ => Ok(()),
+            (_, None) => Ok(()),
         }
     }
 
@@ -280,6 +301,8 @@ impl Directory {
         );
     }
 
+    /// Record a permitted entry: a person added, revoked or given a new key; other entries change
+    /// nothing here.
     pub fn apply(&mut self, act: &Act) {
         match act.body {
             Body::LedgerInit(s) => {

@@ -15,49 +15,70 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data")]
 pub enum Body {
+    /// The first entry: the ledger's settings and its first admin.
     #[serde(rename = "ledger.init")]
     LedgerInit(LedgerInit),
+    /// A person added by an admin.
     #[serde(rename = "person.add")]
     PersonAdd(PersonAdd),
+    /// A person's passphrase changed, with new keys since schema 3.
     #[serde(rename = "person.passwd")]
     PersonPasswd(PersonPasswd),
+    /// A person revoked by an admin: from then on they can no longer act.
     #[serde(rename = "person.revoke")]
     PersonRevoke(PersonRef),
     /// An admin lifts the lock that repeated failed passphrases put on a person.
     #[serde(rename = "person.unlock")]
     PersonUnlock(PersonRef),
+    /// A failed passphrase attempt, recorded unsigned.
     #[serde(rename = "person.auth_failure")]
     AuthFailure(AuthFailure),
+    /// A medium registered, or received from outside.
     #[serde(rename = "medium.register")]
     Register(Register),
+    /// A medium taken out for the handler's own use.
     #[serde(rename = "medium.checkout")]
     Checkout(Checkout),
+    /// A medium received back into storage.
     #[serde(rename = "medium.return")]
     Return(Return),
+    /// A medium carried out of the premises with permission.
     #[serde(rename = "medium.carry_out")]
     CarryOut(CarryOut),
+    /// A medium lent with permission.
     #[serde(rename = "medium.loan")]
     Loan(Loan),
+    /// Data copied at a carry-out or loan destination.
     #[serde(rename = "medium.copy")]
     Copy(Copy),
+    /// A medium handed over for good.
     #[serde(rename = "medium.transfer")]
     Transfer(Transfer),
+    /// A medium destroyed before a witness.
     #[serde(rename = "medium.destroy")]
     Destroy(Destroy),
+    /// A medium reported lost.
     #[serde(rename = "medium.lost")]
     Lost(Lost),
+    /// A wipe begun, before the first byte is written.
     #[serde(rename = "medium.wipe_start")]
     WipeStart(WipeStart),
+    /// A wipe's end: the sanitization record.
     #[serde(rename = "medium.wipe")]
     Wipe(Wipe),
+    /// Files encrypted into the medium's vault.
     #[serde(rename = "vault.put")]
     VaultPut(VaultPut),
+    /// Files decrypted from the medium's vault.
     #[serde(rename = "vault.get")]
     VaultGet(VaultGet),
+    /// The medium's vault crypto-erased.
     #[serde(rename = "vault.erase")]
     VaultErase(VaultErase),
+    /// Revoked people's key slots removed from the medium's vault.
     #[serde(rename = "vault.rekey")]
     VaultRekey(VaultRekey),
+    /// A stock-take of the media store.
     #[serde(rename = "inventory.check")]
     InventoryCheck(InventoryCheck),
 }
@@ -66,12 +87,16 @@ pub enum Body {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SignRole {
+    /// The person who makes the entry.
     Actor,
+    /// The custodian or admin who permits it (a carry-out, loan, copy, transfer or new key).
     Approver,
+    /// The person who witnesses a destruction.
     Witness,
 }
 
 impl SignRole {
+    /// The role's name as the `signatures` table stores it.
     pub fn as_str(self) -> &'static str {
         match self {
             SignRole::Actor => "actor",
@@ -80,6 +105,7 @@ impl SignRole {
         }
     }
 
+    /// The role stored under this name; None for a name baitai never writes.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "actor" => Some(SignRole::Actor),
@@ -107,6 +133,8 @@ impl Body {
         }
     }
 
+    /// The body of a stored entry from its `kind` and JSON payload; an unknown kind or a payload
+    /// that does not fit it is an integrity failure.
     pub fn decode(kind: &str, payload: &str) -> Result<Self> {
         let data: serde_json::Value = serde_json::from_str(payload)
             .map_err(|e| Error::Integrity(format!("entry payload is not JSON: {e}")))?;
@@ -195,27 +223,49 @@ impl Body {
 /// The kinds of ledger entry (the stored `kind` column), one per `Body` variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
+    /// `ledger.init`: [`Body::LedgerInit`].
     LedgerInit,
+    /// `person.add`: [`Body::PersonAdd`].
     PersonAdd,
+    /// `person.passwd`: [`Body::PersonPasswd`].
     PersonPasswd,
+    /// `person.revoke`: [`Body::PersonRevoke`].
     PersonRevoke,
+    /// `person.unlock`: [`Body::PersonUnlock`].
     PersonUnlock,
+    /// `person.auth_failure`: [`Body::AuthFailure`].
     AuthFailure,
+    /// `medium.register`: [`Body::Register`].
     Register,
+    /// `medium.checkout`: [`Body::Checkout`].
     Checkout,
+    /// `medium.return`: [`Body::Return`].
     Return,
+    /// `medium.carry_out`: [`Body::CarryOut`].
     CarryOut,
+    /// `medium.loan`: [`Body::Loan`].
     Loan,
+    /// `medium.copy`: [`Body::Copy`].
     Copy,
+    /// `medium.transfer`: [`Body::Transfer`].
     Transfer,
+    /// `medium.destroy`: [`Body::Destroy`].
     Destroy,
+    /// `medium.lost`: [`Body::Lost`].
     Lost,
+    /// `medium.wipe_start`: [`Body::WipeStart`].
     WipeStart,
+    /// `medium.wipe`: [`Body::Wipe`].
     Wipe,
+    /// `vault.put`: [`Body::VaultPut`].
     VaultPut,
+    /// `vault.get`: [`Body::VaultGet`].
     VaultGet,
+    /// `vault.erase`: [`Body::VaultErase`].
     VaultErase,
+    /// `vault.rekey`: [`Body::VaultRekey`].
     VaultRekey,
+    /// `inventory.check`: [`Body::InventoryCheck`].
     InventoryCheck,
 }
 

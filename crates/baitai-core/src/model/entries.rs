@@ -12,8 +12,12 @@ use crate::crypto::{KdfParams, PublicKey};
 /// The ledger's settings, fixed by its first entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerInit {
+    /// The organisation's name, printed on every form.
     pub org: String,
+    /// The IANA time zone times are shown and entered in (e.g. `Asia/Tokyo`); the ledger stores
+    /// UTC.
     pub timezone: String,
+    /// What medium numbers start with (`USB` gives `USB-2026-0001`).
     pub medium_prefix: String,
     /// Default language of printouts: `ja` or `en`.
     pub lang: String,
@@ -25,11 +29,16 @@ pub struct LedgerInit {
     pub admin: PersonAdd,
 }
 
+/// A person added to the ledger (`person.add`), and the first admin inside `ledger.init`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonAdd {
+    /// The next ID in order (`P0002`, …).
     pub id: PersonId,
+    /// Their name (氏名), unique in the ledger.
     pub name: String,
+    /// Their department or unit (所属).
     pub affiliation: String,
+    /// What they may do; at least one role.
     pub roles: Vec<Role>,
     /// Signs the person's entries (ECDSA P-256).
     pub public_key: PublicKey,
@@ -37,8 +46,10 @@ pub struct PersonAdd {
     pub encryption_key: PublicKey,
 }
 
+/// The person an entry is about: whom `person.revoke` revokes or `person.unlock` lets try again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRef {
+    /// Their ID.
     pub id: PersonId,
 }
 
@@ -48,9 +59,13 @@ pub struct PersonRef {
 /// Entries written before schema 3 name only the person, and hash as they did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonPasswd {
+    /// Whose passphrase changed: always the actor.
     pub id: PersonId,
+    /// The replacement keys; absent only in entries from before schema 3, when the key stayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_key: Option<NewKeys>,
+    /// The admin who approved the new key (another person); may be absent only when the person
+    /// is an admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<PersonId>,
 }
@@ -58,7 +73,9 @@ pub struct PersonPasswd {
 /// The public halves of a person's replacement key pair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewKeys {
+    /// The new signing key: the person's entries after this one are signed with it.
     pub public_key: PublicKey,
+    /// The new key-agreement key: vault slots made after this are addressed to it.
     pub encryption_key: PublicKey,
 }
 
@@ -67,7 +84,9 @@ pub struct NewKeys {
 /// names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthFailure {
+    /// Whose passphrase was wrong; the entry counts toward locking out only this person.
     pub id: PersonId,
+    /// The command that asked for it, one of [`AUTH_COMMANDS`].
     pub command: String,
 }
 
@@ -111,35 +130,49 @@ impl AuthFailure {
     }
 }
 
+/// A medium registered (`medium.register`), or received from outside (`receive`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Register {
+    /// What the medium is, which decides how its identity can be checked.
     pub kind: MediaKind,
+    /// Free text written on the medium itself, to match it to its form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The identity of the device or image, checked before any write or wipe; absent when
+    /// registered without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<DeviceIdentity>,
+    /// Its classification, printed on its form and label and carried by its vault.
     pub classification: Classification,
     /// Set when the medium arrived from outside (`receive`, 003 第4-6(4)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_from: Option<String>,
 }
 
+/// A medium taken out of storage for the handler's own use (`medium.checkout`, 使用).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkout {
+    /// What it is used for (使用目的).
     pub purpose: String,
 }
 
+/// A medium received back into storage (`medium.return`), with the check made of its data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Return {
+    /// How its data was checked, which decides whether it may be issued again.
     pub check: ReturnCheck,
 }
 
+/// A medium carried out of the premises with a custodian's permission (`medium.carry_out`, 持出し).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CarryOut {
+    /// The custodian who permits it, and signs the entry too.
     pub approver: PersonId,
     /// RFC 3339 UTC.
     pub until: String,
+    /// Where it goes (持出し先).
     pub destination: String,
+    /// Why (目的).
     pub purpose: String,
     /// The files the ledger records on the medium, shown to the approver before they sign
     /// and signed with the entry: what was approved to travel (003 第4-4(2)). Absent when
@@ -148,41 +181,62 @@ pub struct CarryOut {
     pub contents: Vec<VaultFile>,
 }
 
+/// A medium lent to someone outside the ledger's people with a custodian's permission
+/// (`medium.loan`, 貸出し).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Loan {
+    /// The custodian who permits it, and signs the entry too.
     pub approver: PersonId,
+    /// Who borrows it (借受人).
     pub borrower: String,
+    /// When it must be back (RFC 3339 UTC).
     pub until: String,
+    /// Where it goes (貸出し先).
     pub destination: String,
+    /// Why (目的).
     pub purpose: String,
 }
 
+/// Data copied at a carry-out or loan destination (`medium.copy`, 複製), with permission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Copy {
+    /// The custodian who permits the copy, and signs the entry too.
     pub approver: PersonId,
+    /// What business data is copied (複製する業務用データの内容).
     pub data: String,
+    /// Who it is copied for (複製する相手方).
     pub counterpart: String,
+    /// Why (複製の目的).
     pub purpose: String,
 }
 
+/// A medium handed over for good (`medium.transfer`, 交付); it closes the medium.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transfer {
+    /// The custodian who permits it, and signs the entry too.
     pub approver: PersonId,
+    /// Who receives it (交付先).
     pub recipient: String,
+    /// Why (交付目的).
     pub purpose: String,
 }
 
+/// A medium physically destroyed (`medium.destroy`, 破棄), under the two-person rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Destroy {
+    /// The witness, another person than the custodian, who signs the entry too.
     pub witness: PersonId,
+    /// How it was destroyed (003 第4-7(2)).
     pub method: DestroyMethod,
     /// Why the data could not be checked unrestorable first (a broken medium).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unverifiable: Option<String>,
 }
 
+/// A medium reported lost (`medium.lost`, 紛失): an information-security incident (000 12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lost {
+    /// What happened, in the reporter's words.
     pub circumstances: String,
 }
 
@@ -207,23 +261,31 @@ pub struct InventoryCheck {
 /// (`unknown` for a number the ledger has never issued).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unexpected {
+    /// The number as scanned.
     pub medium: String,
+    /// Where the ledger puts it (`in-use`, `lost`, `destroyed`, …), or `unknown`.
     pub ledger_state: String,
 }
 
 /// A file as the ledger remembers it from a `put`: what a lost medium held (000 12).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultFile {
+    /// Its name (path) in the vault.
     pub name: String,
+    /// Its size in bytes.
     pub size: u64,
 }
 
 /// Files encrypted onto the medium's vault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultPut {
+    /// The vault's ID (hex), as its header holds it.
     pub vault_id: String,
+    /// The cipher the vault is encrypted with (`aes-256-gcm`, `camellia-256-gcm`).
     pub cipher: String,
+    /// The files this put stored.
     pub added: Vec<VaultFile>,
+    /// Their total size.
     pub bytes: u64,
     /// Files in the vault after this put.
     pub total_files: u64,
@@ -234,6 +296,7 @@ pub struct VaultPut {
     pub manifest_seq: Option<u64>,
     /// Who can open the vault: person IDs with slots, and whether a passphrase slot exists.
     pub recipients: Vec<PersonId>,
+    /// Whether an outside recipient's passphrase can open the vault too.
     pub passphrase_slot: bool,
     /// Files found in the vault that no entry records: stored by an earlier put that was
     /// interrupted after its manifest went in but before its entry committed. Absent (and
@@ -245,9 +308,13 @@ pub struct VaultPut {
 /// Files decrypted from the medium's vault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultGet {
+    /// The vault's ID (hex).
     pub vault_id: String,
+    /// The files decrypted.
     pub files: Vec<VaultFile>,
+    /// Their total size.
     pub bytes: u64,
+    /// SHA-256 of the manifest the files were read under (hex).
     pub manifest_sha256: String,
 }
 
@@ -255,19 +322,23 @@ pub struct VaultGet {
 /// and the manifest signed again by the custodian as its next version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultRekey {
+    /// The vault's ID (hex).
     pub vault_id: String,
     /// Whose slots were removed: each revoked when the entry was made.
     pub removed: Vec<PersonId>,
     /// Who holds a key slot in the vault now.
     pub recipients: Vec<PersonId>,
+    /// Whether a passphrase slot remains.
     pub passphrase_slot: bool,
     /// SHA-256 and sequence number of the manifest written.
     pub manifest_sha256: String,
+    /// Its sequence number, one more than the manifest it replaces.
     pub manifest_seq: u64,
 }
 
 /// The vault's key slots destroyed (crypto-erase).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VaultErase {
+    /// The vault's ID (hex).
     pub vault_id: String,
 }

@@ -19,6 +19,7 @@ pub enum WipeMethod {
 }
 
 impl WipeMethod {
+    /// The method's name as `--method` and the record spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             WipeMethod::Zero => "zero",
@@ -36,6 +37,7 @@ impl WipeMethod {
         }
     }
 
+    /// The method's name in Japanese, for the sanitization certificate.
     pub fn ja(self) -> &'static str {
         match self {
             WipeMethod::Zero => "ゼロ上書き",
@@ -49,7 +51,9 @@ impl WipeMethod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PatternKind {
+    /// Zeros.
     Zero,
+    /// A ChaCha20 stream from the pass's recorded seed.
     Random,
 }
 
@@ -66,6 +70,7 @@ pub enum CacheBypass {
 }
 
 impl CacheBypass {
+    /// How the reads bypassed the page cache, in words for the printed record.
     pub fn describe(self) -> &'static str {
         match self {
             CacheBypass::ODirect => "O_DIRECT (page cache bypassed)",
@@ -79,31 +84,41 @@ impl CacheBypass {
 /// Bytes `[offset, offset + len)` read back different from what was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ByteRange {
+    /// Where the range starts on the medium.
     pub offset: u64,
+    /// How many bytes it spans.
     pub len: u64,
 }
 
 /// One overwrite pass and its read-back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WipePass {
+    /// What the pass wrote.
     pub pattern: PatternKind,
     /// The ChaCha20 seed of a random pass, so anyone can regenerate and re-check the stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<String>,
+    /// Bytes written and flushed; the medium's capacity when the pass finished writing.
     pub bytes_written: u64,
+    /// Bytes read back from the device and compared; the capacity when the read-back finished.
     pub bytes_verified: u64,
     /// 512-byte sectors that read back wrong.
     pub mismatched_sectors: u64,
     /// The first mismatching ranges (at most [`WipePass::MAX_RANGES`]), exact to the byte.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mismatches: Vec<ByteRange>,
+    /// How long the writing took, in milliseconds.
     pub write_ms: u64,
+    /// How long the read-back took, in milliseconds.
     pub verify_ms: u64,
 }
 
 impl WipePass {
+    /// How many mismatching ranges a pass records; past it only the sector count grows, so a
+    /// failing medium cannot make the record unbounded.
     pub const MAX_RANGES: usize = 32;
 
+    /// A pass about to write `pattern` (with the seed of a random one), nothing done yet.
     pub fn new(pattern: PatternKind, seed: Option<String>) -> WipePass {
         WipePass {
             pattern,
@@ -138,6 +153,7 @@ pub enum WipeResult {
 }
 
 impl WipeResult {
+    /// The result's name as the record and the printouts spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             WipeResult::Passed => "passed",
@@ -151,22 +167,31 @@ impl WipeResult {
 /// was killed) leaves the medium "wipe incomplete", never clean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WipeStart {
+    /// How the medium will be overwritten.
     pub method: WipeMethod,
+    /// The device as identified just before the wipe, checked against the registration; its
+    /// capacity is what must be covered.
     pub device: DeviceIdentity,
 }
 
 /// The sanitization record (消去証明).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wipe {
+    /// How the medium was overwritten: the same as the start's.
     pub method: WipeMethod,
+    /// The device overwritten: the same as the start's.
     pub device: DeviceIdentity,
     /// NIST SP 800-88 category: an overwrite is "clear".
     pub sanitization: String,
     /// The program that did it, with its version.
     pub tool: String,
+    /// When the first pass began (stored time).
     pub started: String,
+    /// When the last pass ended, or the wipe stopped (stored time).
     pub finished: String,
+    /// Each pass made, in order, with what it wrote and what its read-back found.
     pub passes: Vec<WipePass>,
+    /// How the read-backs kept the page cache from answering.
     pub cache_bypass: CacheBypass,
     /// Bytes at the end of an image file too short for direct I/O, read via the fallback.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -174,6 +199,7 @@ pub struct Wipe {
     /// Vault headers found on the raw medium and overwritten before the passes (crypto-erase).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_headers_erased: Option<u64>,
+    /// Passed, failed or incomplete; [`Wipe::consistent`] checks it follows from the passes.
     pub result: WipeResult,
     /// Why the wipe did not pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,18 +213,21 @@ fn is_zero(n: &u64) -> bool {
 impl Wipe {
     // The totals saturate: a record read from a tampered ledger may claim any counts, and a
     // printout of it must not overflow.
+    /// Bytes written over all passes.
     pub fn bytes_written(&self) -> u64 {
         self.passes
             .iter()
             .fold(0u64, |total, p| total.saturating_add(p.bytes_written))
     }
 
+    /// Bytes read back over all passes.
     pub fn bytes_verified(&self) -> u64 {
         self.passes
             .iter()
             .fold(0u64, |total, p| total.saturating_add(p.bytes_verified))
     }
 
+    /// Sectors that read back wrong, over all passes.
     pub fn mismatched_sectors(&self) -> u64 {
         self.passes
             .iter()

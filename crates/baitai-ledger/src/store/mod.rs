@@ -30,6 +30,9 @@ use schema::{
     refuse_foreign_database, MIGRATIONS,
 };
 
+/// An open ledger file. Reads come from the snapshot that last verified (after [`Ledger::trust`])
+/// and every append goes through [`Ledger::write`], whose [`Writer`] checks the rules and
+/// signatures first.
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
@@ -149,6 +152,7 @@ impl Ledger {
         })
     }
 
+    /// The ledger file's path, as given.
     pub fn path(&self) -> &Path {
         &self.path
     }

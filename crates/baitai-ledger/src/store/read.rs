@@ -14,14 +14,19 @@ use baitai_core::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 use baitai_core::time;
 
 impl Ledger {
+    /// The connection to the shared ledger file itself (not the verified copy): for checks that
+    /// must see the file as it is, such as `ledger verify`.
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
 
+    /// The last entry in the file: its number, hash and time; None for an empty ledger.
     pub fn head(&self) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
         head(&self.conn)
     }
 
+    /// The people directory as the entries this session reads leave it (the verified ones, after
+    /// [`Ledger::trust`]); kept for the rest of a held snapshot.
     pub fn directory(&self) -> Result<Directory> {
         // Only a held snapshot stays the same between reads.
         if !self.snapshot {
@@ -35,6 +40,7 @@ impl Ledger {
         Ok(d)
     }
 
+    /// The ledger's settings from its first entry; a usage error for an empty ledger.
     pub fn settings(&self) -> Result<LedgerInit> {
         self.directory()?.settings.ok_or_else(|| {
             Error::usage(format!(
@@ -44,10 +50,12 @@ impl Ledger {
         })
     }
 
+    /// Every entry about medium `m`, oldest first, from the entries this session reads.
     pub fn medium_entries(&self, m: &MediumNumber) -> Result<Vec<StoredEntry>> {
         medium_entries(self.reads(), m)
     }
 
+    /// Medium `m`'s state folded from its entries; None when no such medium is registered.
     pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
         Ok(fold_medium(&self.medium_entries(m)?))
     }
@@ -114,6 +122,8 @@ impl Ledger {
             .collect()
     }
 
+    /// The signatures stored for entry `seq`, by role (not checked here: `ledger verify` checks
+    /// them).
     pub fn signatures(&self, seq: u64) -> Result<Vec<StoredSignature>> {
         let mut st = self
             .reads()
@@ -141,6 +151,8 @@ impl Ledger {
         Ok(out)
     }
 
+    /// The sealed signing key stored for person `id`, which their passphrase opens; a missing or
+    /// malformed one is an integrity failure.
     pub fn sealed_key(&self, id: &PersonId) -> Result<SealedKey> {
         let text: Option<String> = self
             .conn

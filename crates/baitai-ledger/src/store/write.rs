@@ -143,6 +143,7 @@ impl Writer<'_> {
         Ok(all)
     }
 
+    /// The people directory as this transaction sees it, kept up to date as entries are committed.
     pub fn directory(&self) -> Result<Directory> {
         if let Some(d) = self.dir.borrow().as_ref() {
             return Ok(d.clone());
@@ -165,6 +166,7 @@ impl Writer<'_> {
         Ok(dir)
     }
 
+    /// Medium `m`'s state as this transaction sees it, its own entries included.
     pub fn medium_state(&self, m: &MediumNumber) -> Result<Option<MediumState>> {
         Ok(fold_medium(&self.select("medium = ?1", &m.0)?))
     }
@@ -191,6 +193,7 @@ impl Writer<'_> {
         self.select("kind = ?1", kind)
     }
 
+    /// Store (or replace) the sealed signing key of person `id`, in this transaction.
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
         let text = serde_json::to_string(sealed)
             .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}")))?;

@@ -20,15 +20,22 @@ use walk::{SigRow, Walk};
 /// The first entry that fails, and why.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct VerifyFailure {
+    /// The entry that fails (for a missing entry, the number it should have had).
     pub seq: u64,
+    /// Why, in words for the auditor.
     pub reason: String,
 }
 
+/// What a `ledger verify` checked and found.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyReport {
+    /// Entries that verified, from the first: all of them, or those before the failure.
     pub entries: u64,
+    /// Signatures checked, beyond the checkpoint.
     pub signatures: u64,
+    /// Media registered in the entries that verified.
     pub media: usize,
+    /// People in the directory the verified entries build.
     pub people: usize,
     /// Hash of the last entry that verified (hex): an auditor keeps it to detect truncation
     /// later. When verification fails it is the hash of the entry before the failure.
@@ -36,10 +43,12 @@ pub struct VerifyReport {
     /// Entries up to this one were verified by an earlier run and not checked again
     /// (`--incremental`); 0 when the whole ledger was checked.
     pub checkpoint: u64,
+    /// The first failure; None when everything verified.
     pub failure: Option<VerifyFailure>,
 }
 
 impl VerifyReport {
+    /// Whether everything verified.
     pub fn ok(&self) -> bool {
         self.failure.is_none()
     }

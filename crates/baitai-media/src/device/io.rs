@@ -17,15 +17,19 @@ pub use baitai_core::files::{AlignedBuf, ALIGN};
 /// A whole medium as a run of bytes: what the wipe engine writes and reads back.
 /// Tests put layers in between (a counterfeit device that aliases high blocks onto low ones).
 pub trait Medium: Send + Sync {
+    /// The medium's size in bytes: every pass writes and reads exactly this much.
     fn len(&self) -> u64;
+    /// Whether the medium has no bytes at all (a wipe refuses such a medium).
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Write `buf` at byte `offset`; it need not be durable until [`Medium::flush`].
     fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()>;
     /// Make everything written so far durable on the device.
     fn flush(&mut self) -> io::Result<()>;
     /// Read from the device itself, never from the page cache.
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()>;
+    /// How reads avoid the page cache on this medium, for the record.
     fn cache_bypass(&self) -> CacheBypass;
     /// Bytes at the end that could not use direct I/O because they are not block aligned.
     fn buffered_tail(&self) -> u64 {
@@ -50,6 +54,8 @@ impl DeviceFile {
         DeviceFile::open(path, true)
     }
 
+    /// Open for reading only, as a return check does: no exclusive open, so a mounted medium can be
+    /// checked too.
     pub fn open_read(path: &Path) -> Result<DeviceFile> {
         DeviceFile::open(path, false)
     }
@@ -111,6 +117,7 @@ impl DeviceFile {
         }
     }
 
+    /// The path the device or image was opened at.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -103,10 +103,14 @@ fn read_trim(p: &Path) -> Option<String> {
 /// Symlinks are counted, never followed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FileScan {
+    /// Entries that are not directories (files, links and anything else), each counted once.
     pub files: u64,
+    /// The total size of the regular files.
     pub bytes: u64,
 }
 
+/// Walk the directory tree under `root` (a mount point) without following links, for a return check
+/// by path; `root` must be a directory.
 pub fn scan_files(root: &Path) -> Result<FileScan> {
     let meta = fs::symlink_metadata(root)
         .map_err(|e| Error::Device(format!("cannot look at {}: {e}", root.display())))?;
@@ -253,10 +257,13 @@ pub(crate) fn file_id(p: &Path) -> Option<(u64, u64)> {
 /// What reading a whole medium found.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlankScan {
+    /// How many bytes were read: the whole medium, unless a read failed.
     pub bytes_read: u64,
     /// 512-byte sectors holding anything but all 0x00 or all 0xFF.
     pub data_sectors: u64,
+    /// Where the first such sector starts; None when there is none.
     pub first_data_offset: Option<u64>,
+    /// How the reads avoided the page cache; None when nothing was read.
     pub cache_bypass: Option<io::CacheBypass>,
 }
 

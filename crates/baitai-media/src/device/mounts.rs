@@ -10,7 +10,9 @@ use baitai_core::error::{Error, Result};
 /// A block device number, `major:minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DevNum {
+    /// The driver's number (e.g. 8 for SCSI disks).
     pub major: u32,
+    /// The device's number under that driver (partitions count up from the disk's).
     pub minor: u32,
 }
 
@@ -38,6 +40,8 @@ impl DevNum {
 /// Why a device must not be written now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Busy {
+    /// What holds it, in words: `mounted at /media/x`, `held by dm-0`, or `in use (block device
+    /// 8:16)`.
     pub what: String,
 }
 

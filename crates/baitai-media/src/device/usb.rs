@@ -15,9 +15,13 @@ const MASS_STORAGE: u8 = 0x08;
 pub struct Attached {
     /// `/dev/sdb`; `None` for a USB storage device with no block device.
     pub node: Option<PathBuf>,
+    /// USB, or another block device (listed only when all devices are asked for).
     pub kind: MediaKind,
+    /// Its identity as registration records it: path, USB IDs, serial, capacity.
     pub identity: DeviceIdentity,
+    /// Whether the kernel calls the disk removable; a wipe of a fixed disk needs `--allow-fixed`.
     pub removable: bool,
+    /// Where it or its partitions are mounted.
     pub mounts: Vec<String>,
 }
 

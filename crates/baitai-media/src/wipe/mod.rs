@@ -37,16 +37,22 @@ pub fn patterns(method: WipeMethod) -> Vec<Pattern> {
 pub enum Step {
     /// Looking for vault headers to destroy before the overwrite.
     Sweep,
+    /// Writing a pass's pattern over the whole medium.
     Write,
+    /// Reading the pass back from the device and comparing it with the pattern.
     Verify,
 }
 
+/// Where the engine is, reported with the bytes done so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Phase {
+    /// Sweeping, writing or verifying.
     pub step: Step,
     /// 1-based pass number (0 for the sweep).
     pub pass: usize,
+    /// How many passes the method makes (0 for the sweep).
     pub passes: usize,
+    /// The medium's size: the bytes a step covers when it finishes.
     pub total: u64,
 }
 
@@ -55,7 +61,9 @@ pub type AfterWrite = dyn FnMut(&mut dyn Medium);
 
 /// How the caller steers a wipe: a stop flag (Ctrl-C), progress, and a hook for tests.
 pub struct Control<'a> {
+    /// Set (by a signal handler) to stop between chunks; the outcome then says `Interrupted`.
     pub stop: &'a AtomicBool,
+    /// Called with the phase and the bytes done so far, after each chunk.
     pub progress: &'a mut dyn FnMut(Phase, u64),
     /// Called between a pass's write and its read-back (tests plant bytes here).
     pub after_write: Option<&'a mut AfterWrite>,
@@ -64,11 +72,14 @@ pub struct Control<'a> {
 /// Why the engine stopped before finishing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Halt {
+    /// The stop flag was set.
     Interrupted,
+    /// A write, flush or read failed; the message says which, and at which byte.
     Io(String),
 }
 
 impl Halt {
+    /// Why the wipe stopped, in words for the record's `reason`.
     pub fn describe(&self) -> String {
         match self {
             Halt::Interrupted => "interrupted by the operator".into(),
@@ -80,7 +91,9 @@ impl Halt {
 /// Everything the passes did. `halt` is set when they did not all finish.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// Each pass begun, with what it wrote and what its read-back found.
     pub passes: Vec<WipePass>,
+    /// Why the passes stopped early, if they did.
     pub halt: Option<Halt>,
 }
 

@@ -12,16 +12,19 @@ use rand::RngCore;
 pub struct Seed(pub [u8; 32]);
 
 impl Seed {
+    /// A fresh seed from the operating system, for a new random pass.
     pub fn random() -> Seed {
         let mut s = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut s);
         Seed(s)
     }
 
+    /// The seed in hex, as the wipe record stores it.
     pub fn to_hex(self) -> String {
         hex::encode(self.0)
     }
 
+    /// A seed from the record's 64 hex digits; None for anything else.
     pub fn from_hex(s: &str) -> Option<Seed> {
         let v = hex::decode(s).ok()?;
         Some(Seed(v.try_into().ok()?))
@@ -31,11 +34,15 @@ impl Seed {
 /// One pass's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pattern {
+    /// Every byte zero.
     Zero,
+    /// ChaCha20 keystream under this seed, the medium cut into 64 GiB segments with a nonce each,
+    /// so the bytes at any offset can be regenerated on their own.
     Random(Seed),
 }
 
 impl Pattern {
+    /// Zero or random, as the record names it.
     pub fn kind(&self) -> PatternKind {
         match self {
             Pattern::Zero => PatternKind::Zero,
@@ -43,6 +50,7 @@ impl Pattern {
         }
     }
 
+    /// The seed of a random pass; None for zeros.
     pub fn seed(&self) -> Option<Seed> {
         match self {
             Pattern::Zero => None,

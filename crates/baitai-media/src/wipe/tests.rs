@@ -1,3 +1,6 @@
+//! Wipe engine tests: passes and their read-back, a counterfeit-capacity device, mismatch
+//! ranges, and the vault header sweep.
+
 use std::io;
 use std::sync::atomic::AtomicBool;
 

@@ -567,17 +567,17 @@ fn roles_and_separation_of_duties() {
 }
 
 fn carry_out_body() -> CarryOut {
-    match carry_out() {
-        Body::CarryOut(b) => b,
-        _ => unreachable!(),
-    }
+    let Body::CarryOut(b) = carry_out() else {
+        unreachable!("carry_out() builds a CarryOut")
+    };
+    b
 }
 
 fn loan_body() -> Loan {
-    match loan() {
-        Body::Loan(b) => b,
-        _ => unreachable!(),
-    }
+    let Body::Loan(b) = loan() else {
+        unreachable!("loan() builds a Loan")
+    };
+    b
 }
 
 #[test]
@@ -815,4 +815,29 @@ fn inventory_checks_name_no_medium_and_need_a_custodian() {
         before,
         "a stock-take changes no medium"
     );
+}
+
+/// `Cleanliness::may_issue` (what `medium show` reports) and the reuse gate each list the states
+/// that may leave storage: they must agree.
+#[test]
+fn may_issue_is_what_the_reuse_gate_lets_out() {
+    use Start::*;
+    let in_storage = [
+        Fresh,
+        ReturnedUnverified,
+        ReturnedData,
+        VerifiedClean,
+        WipeFailed,
+        WipeIncomplete,
+        Wiped,
+    ];
+    for start in in_storage {
+        let lc = reach(start);
+        let state = &lc.media[&MediumNumber(M.into())];
+        assert_eq!(
+            issue_gate(state).is_ok(),
+            state.clean.may_issue(),
+            "{start:?}"
+        );
+    }
 }
