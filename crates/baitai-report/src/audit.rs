@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::form::{role_name, summary, SignerView};
 use super::text::table;
-use super::{csv_doc, esc, html, json_doc, Format, Lang};
+use super::{csv_doc, esc, html, json_doc, Format, Lang, Word};
 use crate::app::Session;
 use crate::error::{Error, Result};
 use crate::ledger::{StoredEntry, VerifyFailure};
@@ -65,7 +65,7 @@ impl EntryLine {
         self.verified = false;
         self.summary = format!(
             "{} {}",
-            lang.t("【未検証】", "[UNVERIFIED]"),
+            lang.w(Word::Unverified),
             super::text::visible(&self.summary)
         );
         self.time = super::text::visible(&self.time).into_owned();
@@ -171,31 +171,10 @@ fn end_of(s: &str, tz: &TimeZone) -> Result<Timestamp> {
 
 /// The kind of an entry in words.
 pub fn act_name(kind: &str, lang: Lang) -> String {
-    let (ja, en) = match kind {
-        "ledger.init" => ("台帳作成", "ledger created"),
-        "person.add" => ("利用者追加", "person added"),
-        "person.passwd" => ("パスフレーズ変更", "passphrase changed"),
-        "person.revoke" => ("利用者失効", "person revoked"),
-        "person.unlock" => ("ロック解除", "lock lifted"),
-        "person.auth_failure" => ("認証失敗", "auth failure"),
-        "medium.register" => ("登録", "registered"),
-        "medium.checkout" => ("使用", "checkout"),
-        "medium.return" => ("返却", "return"),
-        "medium.carry_out" => ("持出し", "carry-out"),
-        "medium.loan" => ("貸出し", "loan"),
-        "medium.copy" => ("複製", "copy"),
-        "medium.transfer" => ("交付", "transfer"),
-        "medium.destroy" => ("破棄", "destruction"),
-        "medium.lost" => ("紛失", "lost"),
-        "medium.wipe_start" => ("消去開始", "wipe started"),
-        "medium.wipe" => ("消去記録", "wipe record"),
-        "vault.put" => ("暗号化書込み", "vault put"),
-        "vault.get" => ("復号読出し", "vault get"),
-        "vault.erase" => ("暗号消去", "vault erase"),
-        "inventory.check" => ("在庫確認", "inventory check"),
-        other => return other.to_string(),
-    };
-    lang.t(ja, en).to_string()
+    match Word::act(kind) {
+        Some(w) => lang.w(w).to_string(),
+        None => kind.to_string(),
+    }
 }
 
 /// Who an entry names: its actor (who signs, or whose passphrase failed) and the approver
@@ -235,9 +214,9 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
     match body {
         Body::LedgerInit(i) => format!(
             "{}: {}; {}: {}（{}）",
-            lang.t("台帳作成", "ledger created"),
+            lang.w(Word::SumLedgerCreated),
             i.org,
-            lang.t("総括者", "first admin"),
+            lang.w(Word::SumFirstAdmin),
             i.admin.name,
             i.admin.affiliation
         ),
@@ -245,7 +224,7 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
             let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
             format!(
                 "{}: {} {}（{}）[{}]",
-                lang.t("利用者追加", "added"),
+                lang.w(Word::SumPersonAdded),
                 p.id,
                 p.name,
                 p.affiliation,
@@ -254,12 +233,12 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
         }
         Body::PersonPasswd(r) => format!(
             "{}: {}{}",
-            lang.t("パスフレーズ変更", "passphrase changed"),
+            lang.w(Word::SumPassphraseChanged),
             name_aff(dir, &r.id),
             match &r.new_key {
                 Some(k) => format!(
                     "; {}: {}",
-                    lang.t("新しい鍵", "new key"),
+                    lang.w(Word::SumNewKey),
                     k.public_key.fingerprint()
                 ),
                 None => String::new(),
@@ -267,21 +246,21 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
         ),
         Body::PersonUnlock(r) => format!(
             "{}: {} {}",
-            lang.t("ロック解除", "lock lifted"),
+            lang.w(Word::SumLockLifted),
             r.id,
             name_aff(dir, &r.id)
         ),
         Body::PersonRevoke(r) => format!(
             "{}: {} {}",
-            lang.t("利用者失効", "revoked"),
+            lang.w(Word::SumRevoked),
             r.id,
             name_aff(dir, &r.id)
         ),
         Body::AuthFailure(a) => format!(
             "{}: {}; {}: {}",
-            lang.t("パスフレーズ誤り", "wrong passphrase"),
+            lang.w(Word::SumWrongPassphrase),
             name_aff(dir, &a.id),
-            lang.t("コマンド", "command"),
+            lang.w(Word::SumCommand),
             super::text::visible(&a.command)
         ),
         other => summary(s, other, lang),
@@ -430,10 +409,7 @@ pub fn render(r: &AuditReport, format: Format, lang: Lang) -> Result<String> {
 }
 
 fn title(lang: Lang) -> &'static str {
-    lang.t(
-        "監査報告（ログの定期点検）",
-        "Audit report (periodic log review)",
-    )
+    lang.w(Word::AuditTitle)
 }
 
 /// The capacity a person is named in; the person of a failed passphrase did not act.
@@ -441,7 +417,7 @@ pub fn role_word(p: &Participant, lang: Lang) -> &'static str {
     if p.signed {
         role_name(p.role, lang)
     } else {
-        lang.t("認証失敗者", "failed")
+        lang.w(Word::SignFailed)
     }
 }
 
@@ -520,9 +496,7 @@ fn lookup<'a>(r: &'a AuditReport, seqs: &'a [u64]) -> impl Iterator<Item = &'a E
 fn medium_title(g: &MediumGroup, lang: Lang) -> String {
     match &g.medium {
         Some(m) => m.clone(),
-        None => lang
-            .t("台帳・利用者管理", "Ledger settings and people")
-            .to_string(),
+        None => lang.w(Word::LedgerSettingsAndPeople).to_string(),
     }
 }
 
@@ -534,34 +508,31 @@ fn audit_text(r: &AuditReport, lang: Lang) -> String {
     let mut o = format!("{} — {}\n", title(lang), r.org);
     o += &format!(
         "{}: {} 〜 {} ({})   {}: {}\n\n",
-        lang.t("対象期間", "Period"),
+        lang.w(Word::Period),
         r.from,
         r.to,
         r.timezone,
-        lang.t("出力", "Printed"),
+        lang.w(Word::Printed),
         r.printed
     );
     o += &format!(
         "{}: {}\n{}: {}\n{}: {}\n{}: {}\n",
-        lang.t("台帳検証", "Ledger verify"),
+        lang.w(Word::LedgerVerify),
         verify_text(&r.verify, lang),
-        lang.t("台帳識別子", "Ledger identity"),
+        lang.w(Word::LedgerIdentity),
         id_text(&r.verify),
-        lang.t("ヘッドハッシュ", "Head hash"),
+        lang.w(Word::HeadHash),
         head_text(&r.verify),
-        lang.t("期間内のエントリ", "Entries in the period"),
+        lang.w(Word::EntriesInPeriod),
         r.entries.len()
     );
     o += &revoked_slots_text(r, lang);
     if r.entries.is_empty() {
-        o += &format!(
-            "\n({})\n",
-            lang.t("この期間の記録はありません", "no entries in this period")
-        );
+        o += &format!("\n({})\n", lang.w(Word::NoEntriesInPeriod));
         return o;
     }
     o += &summary_text(r, lang);
-    o += &format!("\n== {} ==\n", lang.t("媒体別", "By medium"));
+    o += &format!("\n== {} ==\n", lang.w(Word::ByMedium));
     for g in &r.by_medium {
         o += &format!(
             "\n{}  ({})\n",
@@ -582,7 +553,7 @@ fn audit_text(r: &AuditReport, lang: Lang) -> String {
             .collect();
         o += &table(&headings(&medium_columns(lang)), &rows);
     }
-    o += &format!("\n== {} ==\n", lang.t("担当者別", "By person"));
+    o += &format!("\n== {} ==\n", lang.w(Word::ByPerson));
     for g in &r.by_person {
         o += &format!(
             "\n{} {}（{}）  ({})\n",
@@ -601,7 +572,7 @@ fn audit_text(r: &AuditReport, lang: Lang) -> String {
 
 /// Counts per kind, failed passphrases and changes to people: what a reviewer looks at first.
 fn summary_text(r: &AuditReport, lang: Lang) -> String {
-    let mut o = format!("\n{}\n", lang.t("種別ごとの件数", "Entries by kind"));
+    let mut o = format!("\n{}\n", lang.w(Word::EntriesByKind));
     let rows: Vec<Vec<String>> = r
         .counts
         .iter()
@@ -609,28 +580,19 @@ fn summary_text(r: &AuditReport, lang: Lang) -> String {
         .collect();
     o += &table(
         &[
-            lang.t("種別", "Act"),
-            lang.t("記録名", "Kind"),
-            lang.t("件数", "Count"),
+            lang.w(Word::Act),
+            lang.w(Word::RecordName),
+            lang.w(Word::Count),
         ],
         &rows,
     );
     for (heading, seqs) in [
-        (
-            lang.t("認証失敗", "Authentication failures"),
-            &r.auth_failures,
-        ),
-        (
-            lang.t(
-                "利用者の追加・失効・パスフレーズ変更",
-                "People added, revoked or changing passphrase",
-            ),
-            &r.person_changes,
-        ),
+        (lang.w(Word::AuthFailures), &r.auth_failures),
+        (lang.w(Word::PeopleChanges), &r.person_changes),
     ] {
         o += &format!("\n{heading}: {}\n", seqs.len());
         if seqs.is_empty() {
-            o += &format!("  ({})\n", lang.t("なし", "none"));
+            o += &format!("  ({})\n", lang.w(Word::NoneLower));
             continue;
         }
         let rows: Vec<Vec<String>> = lookup(r, seqs)
@@ -675,8 +637,8 @@ pub fn headings<const N: usize>(columns: &[Column; N]) -> [&'static str; N] {
 pub fn entry_columns(lang: Lang) -> [Column; 3] {
     [
         Column::new("#", 6, true),
-        Column::new(lang.t("日時", "Time"), 14, false),
-        Column::new(lang.t("種別", "Act"), 12, true),
+        Column::new(lang.w(Word::Time), 14, false),
+        Column::new(lang.w(Word::Act), 12, true),
     ]
 }
 
@@ -686,9 +648,9 @@ fn medium_columns(lang: Lang) -> [Column; 6] {
         seq,
         time,
         act,
-        Column::new(lang.t("担当者", "People"), 21, true),
-        Column::new(lang.t("内容", "Entry"), 32, true),
-        Column::new(lang.t("ハッシュ", "Hash"), 15, false),
+        Column::new(lang.w(Word::People), 21, true),
+        Column::new(lang.w(Word::Entry), 32, true),
+        Column::new(lang.w(Word::Hash), 15, false),
     ]
 }
 
@@ -698,18 +660,18 @@ fn person_columns(lang: Lang) -> [Column; 6] {
         seq,
         time,
         act,
-        Column::new(lang.t("役割", "Role"), 9, true),
-        Column::new(lang.t("媒体", "Medium"), 13, true),
-        Column::new(lang.t("内容", "Entry"), 46, true),
+        Column::new(lang.w(Word::Role), 9, true),
+        Column::new(lang.w(Word::Medium), 13, true),
+        Column::new(lang.w(Word::Entry), 46, true),
     ]
 }
 
 fn notable_columns(lang: Lang) -> [Column; 4] {
     [
         Column::new("#", 6, true),
-        Column::new(lang.t("日時", "Time"), 14, false),
-        Column::new(lang.t("担当者", "People"), 27, true),
-        Column::new(lang.t("内容", "Entry"), 53, true),
+        Column::new(lang.w(Word::Time), 14, false),
+        Column::new(lang.w(Word::People), 27, true),
+        Column::new(lang.w(Word::Entry), 53, true),
     ]
 }
 
@@ -741,15 +703,15 @@ fn csv_person(e: &EntryLine, role: SignRole) -> String {
 /// One row per entry of the period, each exactly once.
 fn audit_csv(r: &AuditReport, lang: Lang) -> String {
     let header = [
-        lang.t("媒体番号", "medium"),
-        lang.t("番号", "seq"),
-        lang.t("日時", "time"),
-        lang.t("種別", "kind"),
-        lang.t("実施者", "actor"),
-        lang.t("許可者", "approver"),
-        lang.t("立会者", "witness"),
-        lang.t("内容", "summary"),
-        lang.t("ハッシュ", "hash"),
+        lang.w(Word::CsvMedium),
+        lang.w(Word::CsvSeq),
+        lang.w(Word::CsvTime),
+        lang.w(Word::CsvKind),
+        lang.w(Word::SignActor),
+        lang.w(Word::SignApprover),
+        lang.w(Word::SignWitness),
+        lang.w(Word::CsvSummary),
+        lang.w(Word::HashLower),
     ];
     let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
     for e in &r.entries {
@@ -854,11 +816,11 @@ pub fn verify_html(v: &VerifyStatus, lang: Lang) -> String {
     let class = if v.ok { "verdict" } else { "verdict bad" };
     format!(
         "<div class=\"{class}\">{}: {}<br><span class=\"hash\">{}: {}</span><br><span class=\"hash\">{}: {}</span></div>\n",
-        esc(lang.t("台帳検証", "Ledger verify")),
+        esc(lang.w(Word::LedgerVerify)),
         esc(&verify_text(v, lang)),
-        esc(lang.t("台帳識別子", "Ledger identity")),
+        esc(lang.w(Word::LedgerIdentity)),
         esc(id_text(v)),
-        esc(lang.t("ヘッドハッシュ", "Head hash")),
+        esc(lang.w(Word::HeadHash)),
         esc(head_text(v))
     )
 }
@@ -872,10 +834,7 @@ fn revoked_slots_lines(r: &AuditReport, lang: Lang) -> Vec<String> {
             format!(
                 "{}: {} {}",
                 v.medium,
-                lang.t(
-                    "失効者の鍵スロットが残っている:",
-                    "still holds a key slot for revoked"
-                ),
+                lang.w(Word::RevokedSlotRemains),
                 who.join(", ")
             )
         })
@@ -887,10 +846,7 @@ fn revoked_slots_text(r: &AuditReport, lang: Lang) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    let mut o = format!(
-        "{}:\n",
-        lang.t("失効者が開ける媒体", "Vaults a revoked person can open")
-    );
+    let mut o = format!("{}:\n", lang.w(Word::RevokedCanOpen));
     for l in lines {
         o += &format!("  {l}\n");
     }
@@ -902,7 +858,7 @@ fn audit_html(r: &AuditReport, lang: Lang) -> String {
     b += &format!(
         "<p class=\"sub\">{} — {}: {} 〜 {}（{}）</p>\n",
         esc(&r.org),
-        esc(lang.t("対象期間", "Period")),
+        esc(lang.w(Word::Period)),
         esc(&r.from),
         esc(&r.to),
         esc(&r.timezone)
@@ -912,7 +868,7 @@ fn audit_html(r: &AuditReport, lang: Lang) -> String {
     if !revoked.is_empty() {
         b += &format!(
             "<div class=\"verdict bad\">{}<br>{}</div>\n",
-            esc(lang.t("失効者が開ける媒体", "Vaults a revoked person can open")),
+            esc(lang.w(Word::RevokedCanOpen)),
             revoked
                 .iter()
                 .map(|l| esc(l))
@@ -922,15 +878,15 @@ fn audit_html(r: &AuditReport, lang: Lang) -> String {
     }
     b += &format!(
         "<table class=\"kv\"><tr><th>{}</th><td>{}</td></tr><tr><th>{}</th><td>{}</td></tr></table>\n",
-        esc(lang.t("期間内のエントリ", "Entries in the period")),
+        esc(lang.w(Word::EntriesInPeriod)),
         r.entries.len(),
-        esc(lang.t("出力日時", "Printed")),
+        esc(lang.w(Word::PrintedAt)),
         esc(&r.printed)
     );
     if r.entries.is_empty() {
         b += &format!(
             "<p class=\"empty\">{}</p>\n",
-            esc(lang.t("この期間の記録はありません。", "No entries in this period."))
+            esc(lang.w(Word::NoEntriesInPeriodSentence))
         );
     } else {
         b += &summary_html(r, lang);
@@ -956,7 +912,7 @@ fn rows_of(
 fn by_medium_html(r: &AuditReport, lang: Lang) -> String {
     let mut b = format!(
         "<section class=\"section\">\n<h2>{}</h2>\n",
-        esc(lang.t("媒体別", "By medium"))
+        esc(lang.w(Word::ByMedium))
     );
     for g in &r.by_medium {
         b += &group_heading(&medium_title(g, lang), &g.counts);
@@ -975,7 +931,7 @@ fn by_medium_html(r: &AuditReport, lang: Lang) -> String {
 fn by_person_html(r: &AuditReport, lang: Lang) -> String {
     let mut b = format!(
         "<section class=\"section\">\n<h2>{}</h2>\n",
-        esc(lang.t("担当者別", "By person"))
+        esc(lang.w(Word::ByPerson))
     );
     for g in &r.by_person {
         let who = format!(
@@ -999,7 +955,7 @@ fn by_person_html(r: &AuditReport, lang: Lang) -> String {
 fn summary_html(r: &AuditReport, lang: Lang) -> String {
     let mut b = format!(
         "<h3>{}</h3>\n<table class=\"kv\">\n",
-        esc(lang.t("種別ごとの件数", "Entries by kind"))
+        esc(lang.w(Word::EntriesByKind))
     );
     for c in &r.counts {
         b += &format!(
@@ -1011,21 +967,12 @@ fn summary_html(r: &AuditReport, lang: Lang) -> String {
     }
     b += "</table>\n";
     for (heading, seqs) in [
-        (
-            lang.t("認証失敗", "Authentication failures"),
-            &r.auth_failures,
-        ),
-        (
-            lang.t(
-                "利用者の追加・失効・パスフレーズ変更",
-                "People added, revoked or changing passphrase",
-            ),
-            &r.person_changes,
-        ),
+        (lang.w(Word::AuthFailures), &r.auth_failures),
+        (lang.w(Word::PeopleChanges), &r.person_changes),
     ] {
         b += &format!("<h3>{}: {}</h3>\n", esc(heading), seqs.len());
         if seqs.is_empty() {
-            b += &format!("<p>{}</p>\n", esc(lang.t("なし", "None")));
+            b += &format!("<p>{}</p>\n", esc(lang.w(Word::NoneTitle)));
             continue;
         }
         let rows: Vec<HtmlRow> = lookup(r, seqs)

@@ -8,7 +8,7 @@ use crate::ledger::StoredEntry;
 use crate::lifecycle::Directory;
 use crate::model::{Body, PersonId, ReturnCheck, SignRole, Wipe, WipeResult};
 
-use super::Lang;
+use super::{Lang, Word};
 
 /// A person as shown on a printout: name, affiliation and key fingerprint.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -209,14 +209,7 @@ fn event_line(
 }
 
 pub fn role_name(r: SignRole, lang: Lang) -> &'static str {
-    match (r, lang) {
-        (SignRole::Actor, Lang::Ja) => "実施者",
-        (SignRole::Approver, Lang::Ja) => "許可者",
-        (SignRole::Witness, Lang::Ja) => "立会者",
-        (SignRole::Actor, Lang::En) => "actor",
-        (SignRole::Approver, Lang::En) => "approver",
-        (SignRole::Witness, Lang::En) => "witness",
-    }
+    lang.w(Word::sign_role(r))
 }
 
 /// One line saying what an entry recorded.
@@ -227,27 +220,26 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             let what = match (&r.received_from, ja) {
                 (Some(f), true) => format!("外部から受領（{f}）"),
                 (Some(f), false) => format!("received from outside ({f})"),
-                (None, true) => "登録".to_string(),
-                (None, false) => "registered".to_string(),
+                (None, _) => lang.w(Word::SumRegistered).to_string(),
             };
             format!("{what}: {}", r.classification.marking())
         }
-        Body::Checkout(c) => format!("{}: {}", lang.t("使用開始", "use"), c.purpose),
+        Body::Checkout(c) => format!("{}: {}", lang.w(Word::SumUse), c.purpose),
         Body::Return(r) => format!(
             "{}: {}",
-            lang.t("返却", "returned"),
+            lang.w(Word::SumReturned),
             check_text(&r.check, lang)
         ),
         Body::CarryOut(c) => format!(
             "{}: {} → {} ({})",
-            lang.t("持出し", "carry-out"),
+            lang.w(Word::SumCarryOut),
             c.destination,
             until_text(s, &c.until),
             c.purpose
         ),
         Body::Loan(l) => format!(
             "{}: {} / {} → {} ({})",
-            lang.t("貸出し", "loan"),
+            lang.w(Word::SumLoan),
             l.borrower,
             l.destination,
             until_text(s, &l.until),
@@ -255,14 +247,14 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
         ),
         Body::Copy(c) => format!(
             "{}: {} → {} ({})",
-            lang.t("複製", "copy"),
+            lang.w(Word::SumCopy),
             c.data,
             c.counterpart,
             c.purpose
         ),
         Body::Transfer(t) => format!(
             "{}: {} ({})",
-            lang.t("交付", "transfer"),
+            lang.w(Word::SumTransfer),
             t.recipient,
             t.purpose
         ),
@@ -271,68 +263,49 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
             match &d.unverifiable {
                 Some(r) => format!(
                     "{}: {method}; {}: {r}",
-                    lang.t("破棄", "destroyed"),
-                    lang.t("消去確認不能", "not verifiable")
+                    lang.w(Word::SumDestroyed),
+                    lang.w(Word::SumNotVerifiable)
                 ),
-                None => format!("{}: {method}", lang.t("破棄", "destroyed")),
+                None => format!("{}: {method}", lang.w(Word::SumDestroyed)),
             }
         }
-        Body::Lost(l) => format!("{}: {}", lang.t("紛失", "lost"), l.circumstances),
+        Body::Lost(l) => format!("{}: {}", lang.w(Word::SumLost), l.circumstances),
         Body::VaultPut(p) => {
             let names: Vec<&str> = p.added.iter().map(|f| f.name.as_str()).collect();
             let mut text = format!(
                 "{}: {} ({} {}, {} bytes; {})",
-                lang.t("暗号化書込み", "encrypted onto the medium"),
+                lang.w(Word::SumPut),
                 names.join(", "),
                 p.added.len(),
-                lang.t("ファイル", "files"),
+                lang.w(Word::SumFiles),
                 p.bytes,
                 p.cipher
             );
             if !p.unrecorded.is_empty() {
                 let names: Vec<&str> = p.unrecorded.iter().map(|f| f.name.as_str()).collect();
-                text += &format!(
-                    "; {}: {}",
-                    lang.t(
-                        "中断した書込みで未記録だったファイルも記録",
-                        "also recorded, left unrecorded by an interrupted put"
-                    ),
-                    names.join(", ")
-                );
+                text += &format!("; {}: {}", lang.w(Word::SumPutUnrecorded), names.join(", "));
             }
             text
         }
         Body::InventoryCheck(c) => inventory_text(c, lang),
         Body::VaultGet(g) => format!(
             "{}: {} {}, {} bytes",
-            lang.t("復号読出し", "decrypted from the medium"),
+            lang.w(Word::SumGet),
             g.files.len(),
-            lang.t("ファイル", "files"),
+            lang.w(Word::SumFiles),
             g.bytes
         ),
         Body::WipeStart(w) => format!(
             "{}: {} ({})",
-            lang.t("消去開始", "wipe started"),
+            lang.w(Word::SumWipeStarted),
             if ja { w.method.ja() } else { w.method.as_str() },
             super::human_bytes(w.device.capacity_bytes)
         ),
         Body::Wipe(w) => wipe_text(w, lang),
-        Body::VaultErase(_) => lang
-            .t(
-                "暗号消去（鍵スロット破棄、要全面消去）",
-                "crypto-erased (key slots destroyed; a full wipe is still required)",
-            )
-            .to_string(),
+        Body::VaultErase(_) => lang.w(Word::SumVaultErased).to_string(),
         Body::VaultRekey(k) => {
             let removed: Vec<&str> = k.removed.iter().map(|p| p.0.as_str()).collect();
-            format!(
-                "{}: {}",
-                lang.t(
-                    "失効者の鍵スロット削除（再鍵）",
-                    "revoked people's key slots removed (re-key)"
-                ),
-                removed.join(", ")
-            )
+            format!("{}: {}", lang.w(Word::SumRekey), removed.join(", "))
         }
         other => other.encode().map(|(k, _)| k).unwrap_or_default(),
     }
@@ -342,9 +315,9 @@ pub fn summary(s: &Session, body: &Body, lang: Lang) -> String {
 pub fn inventory_text(c: &crate::model::InventoryCheck, lang: Lang) -> String {
     let mut text = format!(
         "{}: {} {}",
-        lang.t("在庫確認", "inventory check"),
+        lang.w(Word::SumInventoryCheck),
         c.present.len(),
-        lang.t("件確認", "found")
+        lang.w(Word::SumFound)
     );
     if let Some(l) = &c.location {
         text += &format!(" ({l})");
@@ -352,15 +325,15 @@ pub fn inventory_text(c: &crate::model::InventoryCheck, lang: Lang) -> String {
     let list = |v: Vec<&str>| v.join(", ");
     if !c.missing.is_empty() {
         let v = c.missing.iter().map(|m| m.0.as_str()).collect();
-        text += &format!("; {}: {}", lang.t("所在不明", "missing"), list(v));
+        text += &format!("; {}: {}", lang.w(Word::SumMissing), list(v));
     }
     if !c.unexpected.is_empty() {
         let v = c.unexpected.iter().map(|u| u.medium.as_str()).collect();
-        text += &format!("; {}: {}", lang.t("想定外", "unexpected"), list(v));
+        text += &format!("; {}: {}", lang.w(Word::SumUnexpected), list(v));
     }
     if !c.overdue.is_empty() {
         let v = c.overdue.iter().map(|m| m.0.as_str()).collect();
-        text += &format!("; {}: {}", lang.t("期限超過", "overdue"), list(v));
+        text += &format!("; {}: {}", lang.w(Word::SumOverdue), list(v));
     }
     text
 }
@@ -397,20 +370,15 @@ pub fn wipe_text(w: &Wipe, lang: Lang) -> String {
     };
     format!(
         "{}: {method}, {} {verified}; {result}",
-        lang.t("消去", "wiped"),
-        lang.t("読戻し検証", "read back")
+        lang.w(Word::SumWiped),
+        lang.w(Word::SumReadBack)
     )
 }
 
 pub fn check_text(c: &ReturnCheck, lang: Lang) -> String {
     match c {
-        ReturnCheck::None => lang.t("データ確認なし", "no data check").to_string(),
-        ReturnCheck::Path { files: 0, .. } => lang
-            .t(
-                "ファイルなし（ファイルシステム確認のみ、消去は未証明）",
-                "no files seen (file-system look only; not proof of erasure)",
-            )
-            .to_string(),
+        ReturnCheck::None => lang.w(Word::SumNoDataCheck).to_string(),
+        ReturnCheck::Path { files: 0, .. } => lang.w(Word::SumNoFilesSeen).to_string(),
         ReturnCheck::Path { files, bytes } => match lang {
             Lang::Ja => format!("データあり: {files} ファイル、{bytes} バイト（要消去）"),
             Lang::En => format!("data present: {files} files, {bytes} bytes (wipe needed)"),
@@ -564,7 +532,7 @@ impl Builder<'_> {
             }
             Body::Lost(_) => {
                 if let Some(i) = self.open {
-                    let lost = self.lang.t("紛失", "lost");
+                    let lost = self.lang.w(Word::SumLost);
                     self.rows[i].return_check = Some(format!("{lost} {t}"));
                 }
             }

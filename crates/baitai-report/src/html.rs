@@ -1,7 +1,7 @@
 //! The form as one self-contained HTML page, laid out like 別紙様式第2 on A4 landscape.
 
 use super::form::{Form, SignerView};
-use super::{esc, row_cells, Lang};
+use super::{esc, row_cells, Lang, Word};
 
 const CSS: &str = r#"
 @page { size: A4 landscape; margin: 10mm; }
@@ -138,9 +138,9 @@ pub fn form_html(f: &Form, lang: Lang) -> String {
     b += &format!(
         "<p class=\"note\">{}　{}: {}　{}: {}</p>\n",
         esc(h.footnote),
-        esc(lang.t("時刻", "Times")),
+        esc(lang.w(Word::Times)),
         esc(&f.timezone),
-        esc(lang.t("出力日時", "Printed")),
+        esc(lang.w(Word::PrintedAt)),
         esc(&f.printed)
     );
     b += &annex_html(f, lang);
@@ -149,14 +149,14 @@ pub fn form_html(f: &Form, lang: Lang) -> String {
 
 fn meta_line(f: &Form, lang: Lang) -> String {
     let mut parts = vec![
-        format!("{}: {}", lang.t("登録", "Registered"), f.registered),
-        format!("{}: {} / {}", lang.t("状態", "State"), f.state, f.clean),
+        format!("{}: {}", lang.w(Word::Registered), f.registered),
+        format!("{}: {} / {}", lang.w(Word::State), f.state, f.clean),
     ];
     for (k, v) in [
-        (lang.t("取扱制限", "Handling restriction"), &f.restriction),
-        (lang.t("ラベル", "Label"), &f.label),
-        (lang.t("装置", "Device"), &f.device),
-        (lang.t("受領元", "Received from"), &f.received_from),
+        (lang.w(Word::HandlingRestriction), &f.restriction),
+        (lang.w(Word::Label), &f.label),
+        (lang.w(Word::Device), &f.device),
+        (lang.w(Word::ReceivedFrom), &f.received_from),
     ] {
         if let Some(v) = v {
             parts.push(format!("{k}: {v}"));
@@ -198,11 +198,11 @@ fn disposal_html(f: &Form, lang: Lang) -> String {
     let extra = [
         (h.method, d.and_then(|d| d.method.clone())),
         (
-            lang.t("消去確認不能の理由", "Erasure not verifiable because"),
+            lang.w(Word::ErasureNotVerifiableBecause),
             d.and_then(|d| d.unverifiable.clone()),
         ),
         (
-            lang.t("交付先", "Transferred to"),
+            lang.w(Word::TransferredTo),
             d.and_then(|d| d.recipient.clone()),
         ),
     ];
@@ -221,11 +221,11 @@ fn disposal_html(f: &Form, lang: Lang) -> String {
 fn annex_html(f: &Form, lang: Lang) -> String {
     let mut b = format!(
         "<section class=\"annex\">\n<h1>{}</h1>\n<table>\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        esc(lang.t("記録と署名", "Entries and signatures")),
-        esc(lang.t("日時", "Time")),
-        esc(lang.t("内容", "Entry")),
-        esc(lang.t("署名", "Signatures")),
-        esc(lang.t("ハッシュ", "Hash"))
+        esc(lang.w(Word::EntriesAndSignatures)),
+        esc(lang.w(Word::Time)),
+        esc(lang.w(Word::Entry)),
+        esc(lang.w(Word::Signatures)),
+        esc(lang.w(Word::Hash))
     );
     for e in &f.events {
         let sigs: Vec<String> = e

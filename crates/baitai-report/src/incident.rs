@@ -11,7 +11,7 @@ use super::audit::{
 };
 use super::form::{summary, SignerView};
 use super::text::{pad, table};
-use super::{csv_doc, esc, html, human_bytes, json_doc, Format, Lang};
+use super::{csv_doc, esc, html, human_bytes, json_doc, Format, Lang, Word};
 use crate::app::Session;
 use crate::error::Result;
 use crate::ledger::StoredEntry;
@@ -226,11 +226,7 @@ fn last_holder(
         return Some(Holder {
             person: SignerView::of(dir, stored.actor.as_ref()?),
             since: session.show_time(stored.time),
-            terms: format!(
-                "{} #{}",
-                lang.t("保管中（返却で受領）", "in storage, received back at entry"),
-                stored.seq
-            ),
+            terms: format!("{} #{}", lang.w(Word::InStorageReceivedBack), stored.seq),
         });
     }
     let id = state.last_holder.as_ref()?;
@@ -306,18 +302,12 @@ fn next_steps(
     let mut steps = Vec::new();
     let found = loss.and_then(|l| l.found.as_ref());
     match (lost, found) {
-        (true, _) => steps.push(lang.t(
-            "直ちに情報保証責任者（管理者）へ報告し、この報告書を添えて防衛省の契約担当官等へ届け出ること（000 12）。",
-            "Report this at once to the information assurance officer and, with this report, to the Ministry of Defense contracting officer (000 12).",
-        ).to_string()),
+        (true, _) => steps.push(lang.w(Word::StepReportNow).to_string()),
         (false, Some(f)) => steps.push(match lang {
             Lang::Ja => format!("{} に発見・受領済み：届出先へ発見を連絡し、再使用の前に消去確認すること。", f.time),
             Lang::En => format!("Found and received back at {}: tell those the loss was reported to, and verify it clean before reuse.", f.time),
         }),
-        (false, None) => steps.push(lang.t(
-            "この媒体は紛失として記録されていない。所在が分からなければ直ちに `baitai lost` で記録すること。",
-            "This medium is not recorded as lost. If it cannot be found, record it at once with `baitai lost`.",
-        ).to_string()),
+        (false, None) => steps.push(lang.w(Word::StepNotLost).to_string()),
     }
     if !lost {
         return steps;
@@ -327,19 +317,10 @@ fn next_steps(
             Lang::Ja => format!("保管データは {} で暗号化されている：鍵スロット保持者のパスフレーズが漏れていないか確認すること{}。", e.cipher, if e.passphrase_slot { "（パスフレーズスロットのパスフレーズを知る受領者も含む）" } else { "" }),
             Lang::En => format!("The vault is encrypted with {}: check that no key-slot holder's passphrase{} has leaked.", e.cipher, if e.passphrase_slot { " (nor the passphrase slot's, known to an outside recipient)" } else { "" }),
         },
-        Some(_) => lang.t(
-            "暗号消去済みだが全面消去の記録はない：媒体上に残る暗号文の扱いを判断すること。",
-            "The vault was crypto-erased but never wiped: decide how to treat the ciphertext left on it.",
-        ).to_string(),
-        None => lang.t(
-            "baitai による暗号化の記録がない：媒体上の情報はすべて漏えいしたものとして扱うこと。",
-            "The ledger records no encrypted vault on it: treat everything on the medium as exposed.",
-        ).to_string(),
+        Some(_) => lang.w(Word::StepCryptoErased).to_string(),
+        None => lang.w(Word::StepNoVault).to_string(),
     });
-    steps.push(lang.t(
-        "見つかった場合は `baitai return` で受領し、消去確認まで再使用しないこと。",
-        "If it is found, receive it with `baitai return` and do not reuse it until it is verified clean.",
-    ).to_string());
+    steps.push(lang.w(Word::StepIfFound).to_string());
     steps
 }
 
@@ -353,10 +334,7 @@ pub fn render(reports: &[IncidentReport], format: Format, lang: Lang) -> Result<
 }
 
 fn title(lang: Lang) -> &'static str {
-    lang.t(
-        "情報セキュリティ事故報告（可搬記憶媒体の紛失）",
-        "Information security incident report: lost portable medium",
-    )
+    lang.w(Word::IncidentTitle)
 }
 
 /// The report's own title: a medium not recorded as lost must not read as a loss report.
@@ -364,18 +342,12 @@ fn report_title(r: &IncidentReport, lang: Lang) -> &'static str {
     if r.lost || r.loss.is_some() {
         title(lang)
     } else {
-        lang.t(
-            "事故報告用の媒体記録（紛失の記録なし）",
-            "Medium record for an incident report (not recorded as lost)",
-        )
+        lang.w(Word::IncidentTitleNotLost)
     }
 }
 
 fn none_lost(lang: Lang) -> &'static str {
-    lang.t(
-        "紛失として記録されている媒体はありません。",
-        "No medium is recorded as lost.",
-    )
+    lang.w(Word::NoneLost)
 }
 
 fn all_text(reports: &[IncidentReport], lang: Lang) -> String {
@@ -437,31 +409,24 @@ fn marking_text(r: &IncidentReport) -> String {
 }
 
 fn size_text(bytes: u64, lang: Lang) -> String {
-    format!(
-        "{bytes} {} ({})",
-        lang.t("バイト", "bytes"),
-        human_bytes(bytes)
-    )
+    format!("{bytes} {} ({})", lang.w(Word::Bytes), human_bytes(bytes))
 }
 
 /// The facts in the order a report form asks for them: the medium, the loss, the data.
 fn facts(r: &IncidentReport, lang: Lang) -> Vec<(&'static str, String)> {
     let mut rows = vec![
-        (lang.t("媒体番号", "Medium No."), r.medium.clone()),
-        (lang.t("格付", "Classification"), marking_text(r)),
-        (
-            lang.t("取扱制限", "Handling restriction"),
-            opt(&r.restriction),
-        ),
-        (lang.t("組織", "Organisation"), r.org.clone()),
-        (lang.t("ラベル", "Label"), opt(&r.label)),
-        (lang.t("装置", "Device"), device_text(r, lang)),
-        (lang.t("登録", "Registered"), r.registered.clone()),
+        (lang.w(Word::MediumNo), r.medium.clone()),
+        (lang.w(Word::Classification), marking_text(r)),
+        (lang.w(Word::HandlingRestriction), opt(&r.restriction)),
+        (lang.w(Word::Organisation), r.org.clone()),
+        (lang.w(Word::Label), opt(&r.label)),
+        (lang.w(Word::Device), device_text(r, lang)),
+        (lang.w(Word::Registered), r.registered.clone()),
     ];
     if let Some(f) = &r.received_from {
-        rows.push((lang.t("受領元", "Received from"), f.clone()));
+        rows.push((lang.w(Word::ReceivedFrom), f.clone()));
     }
-    rows.push((lang.t("現在の状態", "State now"), state_text(r)));
+    rows.push((lang.w(Word::StateNow), state_text(r)));
     rows
 }
 
@@ -469,37 +434,32 @@ fn loss_rows(r: &IncidentReport, lang: Lang) -> Vec<(&'static str, String)> {
     let mut rows = Vec::new();
     match &r.loss {
         Some(l) => {
-            rows.push((lang.t("報告者", "Reported by"), person(&l.reported_by)));
-            rows.push((lang.t("報告日時", "Reported at"), l.time.clone()));
-            rows.push((lang.t("状況", "Circumstances"), l.circumstances.clone()));
+            rows.push((lang.w(Word::ReportedBy), person(&l.reported_by)));
+            rows.push((lang.w(Word::ReportedAt), l.time.clone()));
+            rows.push((lang.w(Word::Circumstances), l.circumstances.clone()));
             if let Some(f) = &l.found {
                 rows.push((
-                    lang.t("発見・受領", "Found, received by"),
+                    lang.w(Word::FoundReceivedBy),
                     format!("{} {}", f.time, person(&f.received_by)),
                 ));
             }
         }
         None => rows.push((
-            lang.t("紛失の報告", "Loss reported"),
-            lang.t(
-                "なし（紛失として記録されていない）",
-                "no (not recorded as lost)",
-            )
-            .to_string(),
+            lang.w(Word::LossReported),
+            lang.w(Word::NotRecordedLost).to_string(),
         )),
     }
     match &r.last_holder {
         Some(h) => {
-            rows.push((lang.t("最後の保持者", "Last holder"), person(&h.person)));
+            rows.push((lang.w(Word::LastHolder), person(&h.person)));
             rows.push((
-                lang.t("保持の開始", "Held since"),
+                lang.w(Word::HeldSince),
                 format!("{} — {}", h.since, h.terms),
             ));
         }
         None => rows.push((
-            lang.t("最後の保持者", "Last holder"),
-            lang.t("なし（払出しの記録なし）", "none (never issued)")
-                .to_string(),
+            lang.w(Word::LastHolder),
+            lang.w(Word::NeverIssued).to_string(),
         )),
     }
     rows
@@ -508,36 +468,33 @@ fn loss_rows(r: &IncidentReport, lang: Lang) -> Vec<(&'static str, String)> {
 fn data_rows(r: &IncidentReport, lang: Lang) -> Vec<(&'static str, String)> {
     let c = &r.contents;
     let mut rows = vec![
-        (lang.t("ファイル数", "Files"), c.count.to_string()),
-        (lang.t("合計サイズ", "Total size"), size_text(c.bytes, lang)),
+        (lang.w(Word::FileCount), c.count.to_string()),
+        (lang.w(Word::TotalSize), size_text(c.bytes, lang)),
     ];
     match &r.encryption {
         Some(e) => {
             rows.push((
-                lang.t("暗号化", "Encrypted"),
-                format!("{} — {}", lang.t("あり", "yes"), e.cipher),
+                lang.w(Word::Encrypted),
+                format!("{} — {}", lang.w(Word::Yes), e.cipher),
             ));
             let slots: Vec<String> = e.key_slots.iter().map(person).collect();
-            rows.push((lang.t("鍵スロット保持者", "Key slots"), slots.join(", ")));
+            rows.push((lang.w(Word::KeySlots), slots.join(", ")));
             rows.push((
-                lang.t("パスフレーズスロット", "Passphrase slot"),
-                lang.t(
-                    if e.passphrase_slot {
-                        "あり"
-                    } else {
-                        "なし"
-                    },
-                    if e.passphrase_slot { "yes" } else { "no" },
-                )
+                lang.w(Word::PassphraseSlot),
+                lang.w(if e.passphrase_slot {
+                    Word::Yes
+                } else {
+                    Word::No
+                })
                 .to_string(),
             ));
             if let Some(t) = &e.erased_at {
-                rows.push((lang.t("暗号消去", "Crypto-erased"), t.clone()));
+                rows.push((lang.w(Word::CryptoErased), t.clone()));
             }
         }
         None => rows.push((
-            lang.t("暗号化", "Encrypted"),
-            lang.t("記録なし", "no record of a vault").to_string(),
+            lang.w(Word::Encrypted),
+            lang.w(Word::NoVaultRecord).to_string(),
         )),
     }
     rows
@@ -556,21 +513,14 @@ fn incident_text(r: &IncidentReport, lang: Lang) -> String {
     let mut o = format!("{} (000 12)\n", report_title(r, lang));
     o += &format!(
         "{}: {} ({})\n\n",
-        lang.t("出力日時", "Printed"),
+        lang.w(Word::PrintedAt),
         r.printed,
         r.timezone
     );
     o += &kv(&facts(r, lang));
-    o += &format!("\n{}\n", lang.t("紛失と保持者", "Loss and holder"));
+    o += &format!("\n{}\n", lang.w(Word::LossAndHolder));
     o += &kv(&loss_rows(r, lang));
-    o += &format!(
-        "\n{}{}\n",
-        lang.t(
-            "保管データ（台帳の書込み記録による）",
-            "Data on it, per the ledger's record of puts"
-        ),
-        since_text(r, lang)
-    );
+    o += &format!("\n{}{}\n", lang.w(Word::DataOnIt), since_text(r, lang));
     o += &kv(&data_rows(r, lang));
     let files: Vec<Vec<String>> = r
         .contents
@@ -581,11 +531,11 @@ fn incident_text(r: &IncidentReport, lang: Lang) -> String {
     if !files.is_empty() {
         o += "\n";
         o += &indent(&table(
-            &[lang.t("ファイル名", "File"), lang.t("バイト", "Bytes")],
+            &[lang.w(Word::FileName), lang.w(Word::BytesHeading)],
             &files,
         ));
     }
-    o += &format!("\n{}{}\n", lang.t("経過", "Time line"), since_text(r, lang));
+    o += &format!("\n{}{}\n", lang.w(Word::TimeLine), since_text(r, lang));
     let rows: Vec<Vec<String>> = r
         .timeline
         .iter()
@@ -602,12 +552,12 @@ fn incident_text(r: &IncidentReport, lang: Lang) -> String {
     o += &indent(&table(&headings(&timeline_columns(lang)), &rows));
     o += &format!(
         "\n{}: {}\n{}: {}\n",
-        lang.t("台帳検証", "Ledger verify"),
+        lang.w(Word::LedgerVerify),
         verify_text(&r.verify, lang),
-        lang.t("ヘッドハッシュ", "Head hash"),
+        lang.w(Word::HeadHash),
         r.verify.head.as_deref().unwrap_or("—")
     );
-    o += &format!("\n{}\n", lang.t("次の対応", "What to do next"));
+    o += &format!("\n{}\n", lang.w(Word::WhatNext));
     for s in &r.next_steps {
         o += &format!("  - {s}\n");
     }
@@ -621,24 +571,24 @@ fn indent(s: &str) -> String {
 /// One row per medium: the register of incidents a spreadsheet keeps.
 fn incidents_csv(reports: &[IncidentReport], lang: Lang) -> String {
     let header = [
-        lang.t("媒体番号", "medium"),
-        lang.t("格付", "marking"),
-        lang.t("取扱制限", "restriction"),
-        lang.t("ラベル", "label"),
-        lang.t("状態", "state"),
-        lang.t("最後の保持者", "last holder"),
-        lang.t("所属", "affiliation"),
-        lang.t("報告者", "reported by"),
-        lang.t("報告日時", "reported at"),
-        lang.t("状況", "circumstances"),
-        lang.t("ファイル数", "files"),
-        lang.t("バイト", "bytes"),
-        lang.t("ファイル名", "file names"),
-        lang.t("暗号方式", "cipher"),
-        lang.t("鍵スロット保持者", "key slots"),
-        lang.t("パスフレーズスロット", "passphrase slot"),
-        lang.t("台帳検証", "ledger verify"),
-        lang.t("ヘッドハッシュ", "head hash"),
+        lang.w(Word::CsvMedium),
+        lang.w(Word::CsvMarking),
+        lang.w(Word::CsvRestriction),
+        lang.w(Word::CsvLabel),
+        lang.w(Word::CsvState),
+        lang.w(Word::CsvLastHolder),
+        lang.w(Word::CsvAffiliation),
+        lang.w(Word::CsvReportedBy),
+        lang.w(Word::CsvReportedAt),
+        lang.w(Word::CsvCircumstances),
+        lang.w(Word::CsvFiles),
+        lang.w(Word::Bytes),
+        lang.w(Word::CsvFileNames),
+        lang.w(Word::CsvCipher),
+        lang.w(Word::CsvKeySlots),
+        lang.w(Word::CsvPassphraseSlot),
+        lang.w(Word::CsvLedgerVerify),
+        lang.w(Word::CsvHeadHash),
     ];
     let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
     rows.extend(reports.iter().map(csv_row));
@@ -727,50 +677,44 @@ fn incident_html(r: &IncidentReport, lang: Lang) -> String {
     b += &format!(
         "<p class=\"sub\">{} — {}: {}（{}）</p>\n",
         esc(&r.org),
-        esc(lang.t("出力日時", "Printed")),
+        esc(lang.w(Word::PrintedAt)),
         esc(&r.printed),
         esc(&r.timezone)
     );
     let (status_class, status) = if r.lost {
-        ("status", lang.t("紛失", "LOST"))
+        ("status", lang.w(Word::LostStatus))
     } else {
         ("status ok", r.state.as_str())
     };
     b += &format!(
         "<div class=\"head\"><span class=\"no\">{}{}</span><span class=\"marking\">{}{}</span><span class=\"{status_class}\">{}</span></div>\n",
-        esc(lang.t("媒体番号：", "Medium No. ")),
+        esc(lang.w(Word::MediumNoLead)),
         esc(&r.medium),
         esc(lang.protected_heading(r.protected)),
         esc(&r.marking),
         esc(status)
     );
-    b += &format!("<h2>{}</h2>\n", esc(lang.t("媒体", "The medium")));
+    b += &format!("<h2>{}</h2>\n", esc(lang.w(Word::TheMedium)));
     b += &kv_html(&facts(r, lang));
-    b += &format!(
-        "<h2>{}</h2>\n",
-        esc(lang.t("紛失と保持者", "Loss and holder"))
-    );
+    b += &format!("<h2>{}</h2>\n", esc(lang.w(Word::LossAndHolder)));
     b += &kv_html(&loss_rows(r, lang));
     b += &format!(
         "<h2>{}<small>{}</small></h2>\n",
-        esc(lang.t(
-            "保管データ（台帳の書込み記録による）",
-            "Data on it, per the ledger's record of puts"
-        )),
+        esc(lang.w(Word::DataOnIt)),
         esc(&since_text(r, lang))
     );
     b += &kv_html(&data_rows(r, lang));
     b += &files_html(r, lang);
     b += &format!(
         "<h2>{}<small>{}</small></h2>\n",
-        esc(lang.t("経過", "Time line")),
+        esc(lang.w(Word::TimeLine)),
         esc(&since_text(r, lang))
     );
     b += &timeline_html(r, lang);
     b += &verify_html(&r.verify, lang);
     b += &format!(
         "<div class=\"next\"><strong>{}</strong>\n<ul>\n",
-        esc(lang.t("次の対応", "What to do next"))
+        esc(lang.w(Word::WhatNext))
     );
     for s in &r.next_steps {
         b += &format!("<li>{}</li>\n", esc(s));
@@ -783,8 +727,8 @@ fn files_html(r: &IncidentReport, lang: Lang) -> String {
         return String::new();
     }
     let columns = [
-        Column::new(lang.t("ファイル名", "File"), 85, true),
-        Column::new(lang.t("バイト", "Bytes"), 15, false),
+        Column::new(lang.w(Word::FileName), 85, true),
+        Column::new(lang.w(Word::BytesHeading), 15, false),
     ];
     let rows: Vec<HtmlRow> = r
         .contents
@@ -804,8 +748,8 @@ fn timeline_columns(lang: Lang) -> [Column; 5] {
         seq,
         time,
         act,
-        Column::new(lang.t("担当者", "People"), 29, true),
-        Column::new(lang.t("内容", "Entry"), 39, true),
+        Column::new(lang.w(Word::People), 29, true),
+        Column::new(lang.w(Word::Entry), 39, true),
     ]
 }
 

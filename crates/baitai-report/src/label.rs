@@ -7,7 +7,7 @@ use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::text::pad;
-use super::{esc, html, Lang};
+use super::{esc, html, Lang, Word};
 use crate::app::Session;
 use crate::error::{Error, Result};
 use crate::lifecycle::MediumState;
@@ -93,22 +93,12 @@ struct Words {
 }
 
 fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::Ja => Words {
-            heading: "可搬記憶媒体 媒体番号",
-            protected: "保護すべき情報",
-            restriction: "取扱制限",
-            label: "ラベル",
-            title: "媒体ラベル",
-        },
-        // The marking is a Japanese legal term: English labels keep it beside the translation.
-        Lang::En => Words {
-            heading: "Portable storage medium No.",
-            protected: "保護すべき情報 · PROTECTED",
-            restriction: "Handling",
-            label: "Label",
-            title: "Medium labels",
-        },
+    Words {
+        heading: lang.w(Word::LabelHeading),
+        protected: lang.w(Word::LabelProtected),
+        restriction: lang.w(Word::LabelRestriction),
+        label: lang.w(Word::Label),
+        title: lang.w(Word::LabelsTitle),
     }
 }
 

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{csv_doc, esc, html, json_doc, text, Format, Lang};
+use super::{csv_doc, esc, html, json_doc, text, Format, Lang, Word};
 use crate::app::Session;
 use crate::error::Result;
 use crate::lifecycle::Holding;
@@ -87,6 +87,11 @@ impl<T: Serialize> ListReport<T> {
     }
 }
 
+/// Column headings in a language.
+pub fn words(lang: Lang, words: &[Word]) -> Vec<&'static str> {
+    words.iter().map(|w| lang.w(*w)).collect()
+}
+
 pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLine>> {
     let dir = session.directory()?;
     let labels = session.register_labels()?;
@@ -129,25 +134,23 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
     Ok(ListReport {
         title: format!(
             "{} — {} ({})",
-            lang.t("媒体一覧", "Media inventory"),
+            lang.w(Word::InventoryTitle),
             session.settings.org,
             session.show_time(crate::time::now())
         ),
-        headers: match lang {
-            Lang::Ja => vec![
-                "媒体番号",
-                "格付",
-                "ラベル",
-                "状態",
-                "消去状態",
-                "保持者",
-                "開始",
-                "期限",
+        headers: words(
+            lang,
+            &[
+                Word::ColMedium,
+                Word::ColMarking,
+                Word::Label,
+                Word::State,
+                Word::ColData,
+                Word::ColHolder,
+                Word::ColSince,
+                Word::ColUntil,
             ],
-            Lang::En => vec![
-                "Medium", "Marking", "Label", "State", "Data", "Holder", "Since", "Until",
-            ],
-        },
+        ),
         rows,
         lines,
     })
@@ -196,32 +199,23 @@ pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListRepor
     Ok(ListReport {
         title: format!(
             "{} — {} ({})",
-            lang.t("未返却・期限超過の媒体", "Media overdue"),
+            lang.w(Word::OverdueTitle),
             session.settings.org,
             session.show_time(at)
         ),
-        headers: match lang {
-            Lang::Ja => vec![
-                "媒体番号",
-                "区分",
-                "保持者",
-                "所属",
-                "借受人",
-                "開始",
-                "返却期限",
-                "超過",
+        headers: words(
+            lang,
+            &[
+                Word::ColMedium,
+                Word::ColIssueKind,
+                Word::ColHolder,
+                Word::ColAffiliation,
+                Word::ColBorrower,
+                Word::ColSince,
+                Word::ColDue,
+                Word::ColOverdueBy,
             ],
-            Lang::En => vec![
-                "Medium",
-                "Kind",
-                "Holder",
-                "Affiliation",
-                "Borrower",
-                "Since",
-                "Due",
-                "Overdue by",
-            ],
-        },
+        ),
         rows,
         lines,
     })

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
 use super::form::{Form, FormRow, SignerView};
-use super::{csv_doc, row_cells, Lang};
+use super::{csv_doc, row_cells, Lang, Word};
 
 const BLANK: &str = "—";
 
@@ -92,29 +92,29 @@ pub fn form_text(f: &Form, lang: Lang) -> String {
     o += &format!("{} — {}: {}\n", h.title, h.medium_no, f.medium);
     o += &format!(
         "{}: {}   {}: {}",
-        lang.t("組織", "Organisation"),
+        lang.w(Word::Organisation),
         f.org,
-        lang.t("格付", "Classification"),
+        lang.w(Word::Classification),
         f.marking
     );
     if let Some(r) = &f.restriction {
-        o += &format!("   {}: {r}", lang.t("取扱制限", "Handling restriction"));
+        o += &format!("   {}: {r}", lang.w(Word::HandlingRestriction));
     }
     o += "\n";
     o += &format!(
         "{}: {}   {}: {}   {}: {} / {}\n",
-        lang.t("登録", "Registered"),
+        lang.w(Word::Registered),
         f.registered,
-        lang.t("種別", "Kind"),
+        lang.w(Word::Kind),
         f.media_kind,
-        lang.t("状態", "State"),
+        lang.w(Word::State),
         f.state,
         f.clean
     );
     for (k, v) in [
-        (lang.t("ラベル", "Label"), &f.label),
-        (lang.t("装置", "Device"), &f.device),
-        (lang.t("受領元", "Received from"), &f.received_from),
+        (lang.w(Word::Label), &f.label),
+        (lang.w(Word::Device), &f.device),
+        (lang.w(Word::ReceivedFrom), &f.received_from),
     ] {
         if let Some(v) = v {
             o += &format!("{k}: {}\n", visible(v));
@@ -124,10 +124,10 @@ pub fn form_text(f: &Form, lang: Lang) -> String {
         o += &row_text(r, lang);
     }
     if f.rows.is_empty() {
-        o += &format!("\n({})\n", lang.t("記録された使用なし", "no use recorded"));
+        o += &format!("\n({})\n", lang.w(Word::NoUseRecorded));
     }
     o += &disposal_text(f, lang);
-    o += &format!("\n{}\n", lang.t("記録（全エントリ）", "Entries"));
+    o += &format!("\n{}\n", lang.w(Word::AllEntries));
     for e in &f.events {
         let signers: Vec<String> = e
             .signers
@@ -143,9 +143,9 @@ pub fn form_text(f: &Form, lang: Lang) -> String {
     o += &format!(
         "\n{} ({}: {}, {}: {})\n",
         h.footnote,
-        lang.t("時刻", "times"),
+        lang.w(Word::TimesLower),
         f.timezone,
-        lang.t("出力", "printed"),
+        lang.w(Word::PrintedLower),
         f.printed
     );
     o
@@ -170,12 +170,9 @@ fn row_text(r: &FormRow, lang: Lang) -> String {
         h.group_use,
         0..4,
         vec![
-            (lang.t("使用者", "User (signed)"), signer_text(&r.user)),
+            (lang.w(Word::UserSigned), signer_text(&r.user)),
             (h.return_check, r.return_check.clone().unwrap_or_default()),
-            (
-                lang.t("返却受領者", "Received back by"),
-                signer_text(&r.returned_to),
-            ),
+            (lang.w(Word::ReceivedBackBy), signer_text(&r.returned_to)),
         ],
     );
     group(
@@ -189,7 +186,7 @@ fn row_text(r: &FormRow, lang: Lang) -> String {
         vec![
             (h.approver, signer_text(&r.copy_approver)),
             (
-                lang.t("複製日時", "Copied at"),
+                lang.w(Word::CopiedAt),
                 r.copy_time.clone().unwrap_or_default(),
             ),
         ],
@@ -222,13 +219,10 @@ fn disposal_text(f: &Form, lang: Lang) -> String {
         o += &format!("{}: {m}\n", h.method);
     }
     if let Some(u) = d.and_then(|d| d.unverifiable.as_ref()) {
-        o += &format!(
-            "{}: {u}\n",
-            lang.t("消去確認不能の理由", "Erasure not verifiable because")
-        );
+        o += &format!("{}: {u}\n", lang.w(Word::ErasureNotVerifiableBecause));
     }
     if let Some(r) = d.and_then(|d| d.recipient.as_ref()) {
-        o += &format!("{}: {r}\n", lang.t("交付先", "Transferred to"));
+        o += &format!("{}: {r}\n", lang.w(Word::TransferredTo));
     }
     o
 }

@@ -6,7 +6,7 @@ use super::render::{
 };
 use super::{Certificate, SignatureCheck};
 use crate::model::WipeResult;
-use crate::{esc, html, Lang};
+use crate::{esc, html, Lang, Word};
 
 const CSS: &str = r#"
 @page { size: A4 portrait; margin: 10mm 12mm; }
@@ -61,7 +61,7 @@ impl Certificate {
     fn header_html(&self, lang: Lang) -> String {
         let printed = format!(
             "{} {}（{}）{}",
-            lang.t("出力", "Printed"),
+            lang.w(Word::Printed),
             self.printed,
             self.timezone,
             self.printed_by
@@ -95,22 +95,22 @@ impl Certificate {
                 esc(&s.person.name),
                 esc(&s.person.id),
                 esc(&person_title(s, lang)),
-                esc(lang.t("鍵指紋", "key")),
+                esc(lang.w(Word::Key)),
                 esc(&s.person.fingerprint),
                 esc(signature_text(s.signature, lang)),
-                esc(lang.t("印", "seal"))
+                esc(lang.w(Word::Seal))
             );
         }
         b += &format!(
             "<div class=\"sign\"><h2>{}</h2>",
-            esc(lang.t("確認者", "Validated by"))
+            esc(lang.w(Word::ValidatedBy))
         );
         for label in validation_labels(lang).iter().take(3) {
             b += &format!("<span class=\"hand\">{}</span>", esc(label));
         }
         b += &format!(
             "<span class=\"seal\">{}</span></div>\n</div>\n",
-            esc(lang.t("印", "seal"))
+            esc(lang.w(Word::Seal))
         );
         b
     }

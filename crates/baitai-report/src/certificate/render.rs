@@ -11,11 +11,11 @@ use crate::error::{Error, Result};
 use crate::form::SignerView;
 use crate::lifecycle::Cleanliness;
 use crate::model::{
-    ByteRange, Classification, DestroyMethod, DeviceIdentity, MediaKind, PatternKind, Role,
-    SignRole, Wipe, WipeMethod, WipePass, WipeResult,
+    ByteRange, Classification, DestroyMethod, DeviceIdentity, MediaKind, PatternKind, SignRole,
+    Wipe, WipeMethod, WipePass, WipeResult,
 };
 use crate::text::pad;
-use crate::{human_bytes, json_doc, Format, Lang};
+use crate::{human_bytes, json_doc, Format, Lang, Word};
 
 /// One labelled line of the certificate; a value may run over several lines.
 pub(super) struct Row {
@@ -108,44 +108,25 @@ fn or_blank(v: Option<&String>) -> String {
     v.cloned().unwrap_or_else(|| BLANK.to_string())
 }
 
-fn role_name(r: Role, lang: Lang) -> &'static str {
-    match r {
-        Role::Handler => lang.t("取扱者", "handler"),
-        Role::Custodian => lang.t("管理者", "custodian"),
-        Role::Witness => lang.t("破棄立会者", "witness"),
-        Role::Admin => lang.t("総括者", "admin"),
-    }
-}
-
 pub(super) fn capacity_name(c: SignRole, kind: CertificateKind, lang: Lang) -> &'static str {
     match (c, kind) {
-        (SignRole::Actor, CertificateKind::Wipe) => lang.t("消去実施者", "Sanitized by"),
-        (SignRole::Actor, CertificateKind::Destruction) => lang.t("破棄実施者", "Executed by"),
-        (SignRole::Witness, _) => lang.t("破棄立会者", "Witnessed by"),
-        (SignRole::Approver, _) => lang.t("許可者", "Approved by"),
+        (SignRole::Actor, CertificateKind::Wipe) => lang.w(Word::SanitizedBy),
+        (SignRole::Actor, CertificateKind::Destruction) => lang.w(Word::ExecutedBy),
+        (SignRole::Witness, _) => lang.w(Word::WitnessedBy),
+        (SignRole::Approver, _) => lang.w(Word::ApprovedBy),
     }
 }
 
 pub(super) fn signature_text(s: SignatureCheck, lang: Lang) -> &'static str {
     match s {
-        SignatureCheck::Valid => {
-            lang.t("電子署名あり・有効", "digital signature present and valid")
-        }
-        SignatureCheck::Invalid => lang.t("電子署名が無効", "digital signature INVALID"),
-        SignatureCheck::Missing => lang.t("電子署名なし", "digital signature MISSING"),
+        SignatureCheck::Valid => lang.w(Word::SignatureValid),
+        SignatureCheck::Invalid => lang.w(Word::SignatureInvalid),
+        SignatureCheck::Missing => lang.w(Word::SignatureMissing),
     }
 }
 
 fn media_type(k: MediaKind, lang: Lang) -> &'static str {
-    match k {
-        MediaKind::Usb => lang.t("USB記憶媒体", "USB storage"),
-        MediaKind::Block => lang.t("ブロックデバイス", "block device"),
-        MediaKind::Image => lang.t(
-            "イメージファイル（媒体の代替）",
-            "image file standing in for a medium",
-        ),
-        MediaKind::Other => lang.t("その他（装置の識別なし）", "other (no device identity)"),
-    }
+    lang.w(Word::media_kind(k))
 }
 
 /// Make, model and serial (each with its USB ID), then path and capacity when known.
@@ -158,32 +139,29 @@ fn device_rows(d: Option<&DeviceIdentity>, lang: Lang) -> Vec<Row> {
     };
     let mut r = vec![
         row(
-            lang.t("製造者", "Make / vendor"),
+            lang.w(Word::Make),
             with_id(
                 d.and_then(|d| d.vendor.as_ref()),
                 d.and_then(|d| d.vendor_id.as_ref()),
             ),
         ),
         row(
-            lang.t("型番", "Model"),
+            lang.w(Word::Model),
             with_id(
                 d.and_then(|d| d.product.as_ref()),
                 d.and_then(|d| d.product_id.as_ref()),
             ),
         ),
         row(
-            lang.t("シリアル番号", "Serial number"),
+            lang.w(Word::SerialNumber),
             or_blank(d.and_then(|d| d.serial.as_ref())),
         ),
     ];
     if let Some(p) = d.and_then(|d| d.path.as_ref()) {
-        r.push(row(lang.t("装置", "Device"), p));
+        r.push(row(lang.w(Word::Device), p));
     }
     if let Some(d) = d {
-        r.push(row(
-            lang.t("容量", "Capacity"),
-            bytes(d.capacity_bytes, lang),
-        ));
+        r.push(row(lang.w(Word::Capacity), bytes(d.capacity_bytes, lang)));
     }
     r
 }
@@ -214,7 +192,7 @@ pub(super) fn levels(c: &Classification, lang: Lang) -> String {
 fn marking(c: &Classification, lang: Lang) -> String {
     let base = levels(c, lang);
     match &c.restriction {
-        Some(r) => format!("{base} {}: {r}", lang.t("取扱制限", "handling restriction")),
+        Some(r) => format!("{base} {}: {r}", lang.w(Word::HandlingRestrictionLower)),
         None => base,
     }
 }
@@ -245,29 +223,17 @@ impl Certificate {
 
     pub(super) fn title(&self, lang: Lang) -> &'static str {
         match self.wipe_result() {
-            Some(WipeResult::Passed) => lang.t("消去証明書", "Certificate of Sanitization"),
-            Some(WipeResult::Failed) => lang.t(
-                "消去不合格記録（消去証明書ではない）",
-                "Record of FAILED Sanitization (not a certificate)",
-            ),
-            Some(WipeResult::Incomplete) => lang.t(
-                "消去未完了記録（消去証明書ではない）",
-                "Record of INCOMPLETE Sanitization (not a certificate)",
-            ),
-            None => lang.t("破棄証明書", "Certificate of Destruction"),
+            Some(WipeResult::Passed) => lang.w(Word::CertSanitization),
+            Some(WipeResult::Failed) => lang.w(Word::CertWipeFailed),
+            Some(WipeResult::Incomplete) => lang.w(Word::CertWipeIncomplete),
+            None => lang.w(Word::CertDestruction),
         }
     }
 
     pub(super) fn subtitle(&self, lang: Lang) -> &'static str {
         match self.kind {
-            CertificateKind::Wipe => lang.t(
-                "NIST SP 800-88 Rev.1 付録G の記録項目による",
-                "with the fields of NIST SP 800-88 Rev.1 Appendix G",
-            ),
-            CertificateKind::Destruction => lang.t(
-                "可搬記憶媒体管理簿（別紙様式第2）の破棄の記録による",
-                "from the destruction record of the media ledger (form 別紙様式第2)",
-            ),
+            CertificateKind::Wipe => lang.w(Word::SubtitleWipe),
+            CertificateKind::Destruction => lang.w(Word::SubtitleDestruction),
         }
     }
 
@@ -361,26 +327,23 @@ impl Certificate {
             Details::Destruction(_) => m.device.as_ref(),
         };
         let mut r = vec![
-            row(lang.t("媒体番号", "Media property number"), &m.number),
-            row(
-                lang.t("媒体の種類", "Media type"),
-                media_type(m.media_type, lang),
-            ),
+            row(lang.w(Word::MediaPropertyNumber), &m.number),
+            row(lang.w(Word::MediaType), media_type(m.media_type, lang)),
         ];
         r.extend(device_rows(d, lang));
         if let Some(l) = &m.label {
-            r.push(row(lang.t("ラベル", "Label"), l));
+            r.push(row(lang.w(Word::Label), l));
         }
         r.push(row(
-            lang.t("格付", "Classification"),
+            lang.w(Word::Classification),
             marking(&m.classification, lang),
         ));
         if let Some(f) = &m.received_from {
-            r.push(row(lang.t("受領元", "Received from"), f));
+            r.push(row(lang.w(Word::ReceivedFrom), f));
         }
         if let Details::Wipe(w) = &self.details {
             r.push(row(
-                lang.t("使用者（出所）", "Source (last user)"),
+                lang.w(Word::SourceLastUser),
                 w.source
                     .as_ref()
                     .map(SignerView::short)
@@ -388,7 +351,7 @@ impl Certificate {
             ));
         }
         Section {
-            title: lang.t("媒体", "Media information"),
+            title: lang.w(Word::MediaInformation),
             narrow: true,
             rows: r,
         }
@@ -398,21 +361,18 @@ impl Certificate {
         let mut r = Vec::new();
         if let Some(s) = self.signers.first() {
             r.push(row(
-                lang.t("氏名", "Name"),
+                lang.w(Word::Name),
                 format!("{} ({})", s.person.name, s.person.id),
             ));
-            r.push(row(
-                lang.t("所属・役職", "Affiliation / title"),
-                person_title(s, lang),
-            ));
-            r.push(row(lang.t("組織", "Organization"), &self.org));
+            r.push(row(lang.w(Word::AffiliationTitle), person_title(s, lang)));
+            r.push(row(lang.w(Word::Organization), &self.org));
             r.push(mono(
-                lang.t("署名鍵の指紋", "Signing-key fingerprint"),
+                lang.w(Word::SigningKeyFingerprint),
                 &s.person.fingerprint,
             ));
         }
         Section {
-            title: lang.t("消去実施者", "Person performing sanitization"),
+            title: lang.w(Word::PersonPerformingSanitization),
             narrow: true,
             rows: r,
         }
@@ -437,15 +397,12 @@ impl Certificate {
             ),
         };
         Section {
-            title: lang.t("消去後", "After sanitization"),
+            title: lang.w(Word::AfterSanitization),
             narrow: true,
             rows: vec![
+                row(lang.w(Word::PostSanitizationClassification), kept),
                 row(
-                    lang.t("消去後の区分", "Post-sanitization classification"),
-                    kept,
-                ),
-                row(
-                    lang.t("媒体の行先", "Media destination"),
+                    lang.w(Word::MediaDestination),
                     destination_text(&w.destination, lang),
                 ),
             ],
@@ -454,9 +411,9 @@ impl Certificate {
 
     fn destruction_section(&self, d: &DestructionDetails, lang: Lang) -> Section {
         let mut r = vec![
-            row(lang.t("破棄日時", "Date / time"), &self.entry.time),
+            row(lang.w(Word::DestroyedAt), &self.entry.time),
             row(
-                lang.t("破棄方法", "Method"),
+                lang.w(Word::DestroyMethod),
                 match lang {
                     Lang::Ja => format!(
                         "{}、NIST SP 800-88 の区分は Destroy（破壊）",
@@ -466,22 +423,16 @@ impl Certificate {
                 },
             ),
             rows(
-                lang.t("破棄前の消去確認", "Data verified unrestorable first"),
+                lang.w(Word::VerifiedUnrestorableFirst),
                 basis_lines(d.basis.as_ref(), lang),
             ),
-            row(
-                lang.t("破棄前のデータ状態", "Data state before destruction"),
-                lang.state(&d.clean_before),
-            ),
+            row(lang.w(Word::DataStateBefore), lang.state(&d.clean_before)),
         ];
         if let Some(u) = &d.unverifiable {
-            r.push(row(
-                lang.t("消去確認不能の理由", "Erasure not verifiable because"),
-                u,
-            ));
+            r.push(row(lang.w(Word::ErasureNotVerifiableBecause), u));
         }
         Section {
-            title: lang.t("破棄", "Destruction"),
+            title: lang.w(Word::Destruction),
             narrow: false,
             rows: r,
         }
@@ -493,7 +444,7 @@ impl Certificate {
         let line = format!("#{} {} ({})", e.seq, e.kind, e.time);
         match &self.details {
             Details::Wipe(w) => match w.start_entry {
-                Some(s) => format!("{line}, {} #{s}", lang.t("消去開始の記録", "started in")),
+                Some(s) => format!("{line}, {} #{s}", lang.w(Word::StartedIn)),
                 None => line,
             },
             Details::Destruction(_) => line,
@@ -503,22 +454,22 @@ impl Certificate {
     fn record_section(&self, lang: Lang) -> Section {
         let e = &self.entry;
         let mut r = vec![
-            row(lang.t("台帳記録", "Ledger entry"), self.entry_line(lang)),
-            mono(lang.t("記録のハッシュ", "Entry hash"), &e.hash),
+            row(lang.w(Word::LedgerEntry), self.entry_line(lang)),
+            mono(lang.w(Word::EntryHash), &e.hash),
         ];
         r.push(mono(
-            lang.t("台帳の先頭", "Ledger head"),
+            lang.w(Word::LedgerHead),
             match &self.ledger.head {
                 Some(h) => format!("#{} {h}", self.ledger.entries),
                 None => BLANK.to_string(),
             },
         ));
         r.push(row(
-            lang.t("台帳の検証", "ledger verify"),
+            lang.w(Word::CertLedgerVerify),
             ledger_text(&self.ledger, lang),
         ));
         Section {
-            title: lang.t("台帳の記録", "Ledger record"),
+            title: lang.w(Word::LedgerRecord),
             narrow: false,
             rows: r,
         }
@@ -527,7 +478,7 @@ impl Certificate {
 
 /// `管理者, 情報保証室` — the ledger's roles stand for the title.
 pub(super) fn person_title(s: &Signer, lang: Lang) -> String {
-    let roles: Vec<&str> = s.roles.iter().map(|r| role_name(*r, lang)).collect();
+    let roles: Vec<&str> = s.roles.iter().map(|r| lang.w(Word::role(*r))).collect();
     format!("{} / {}", s.person.affiliation, roles.join(", "))
 }
 
@@ -570,21 +521,20 @@ fn sanitization_section(w: &WipeDetails, lang: Lang) -> Section {
     let rec = &w.record;
     let mut r = vec![
         rows(
-            lang.t("消去の区分", "Method type"),
+            lang.w(Word::MethodType),
             vec![
                 match lang {
-                    Lang::Ja => format!("クリア（NIST SP 800-88 {}）", capitalized(&rec.sanitization)),
+                    Lang::Ja => format!(
+                        "クリア（NIST SP 800-88 {}）",
+                        capitalized(&rec.sanitization)
+                    ),
                     Lang::En => capitalized(&rec.sanitization),
                 },
-                lang.t(
-                    "利用者がアドレスできる全領域の上書き。フラッシュの予備・代替ブロックなど装置が隠す領域には届かないため、パージ（Purge）ではない。",
-                    "An overwrite of every user-addressable location. It does not reach spare or remapped flash blocks the device hides, so it is not Purge.",
-                )
-                .to_string(),
+                lang.w(Word::OverwriteNotPurge).to_string(),
             ],
         ),
         row(
-            lang.t("消去方法", "Method used"),
+            lang.w(Word::MethodUsed),
             match lang {
                 Lang::Ja => format!(
                     "上書き（Overwrite）: {}、{} パス",
@@ -599,7 +549,7 @@ fn sanitization_section(w: &WipeDetails, lang: Lang) -> Section {
             },
         ),
         rows(
-            lang.t("各パス", "Passes"),
+            lang.w(Word::Passes),
             rec.passes
                 .iter()
                 .enumerate()
@@ -609,20 +559,20 @@ fn sanitization_section(w: &WipeDetails, lang: Lang) -> Section {
     ];
     if let Some(n) = rec.vault_headers_erased {
         r.push(row(
-            lang.t("暗号消去", "Crypto erase"),
+            lang.w(Word::CryptoErase),
             match lang {
                 Lang::Ja => format!("上書きの前に暗号コンテナのヘッダ {n} 個を破壊"),
                 Lang::En => format!("{n} vault header(s) destroyed before the passes"),
             },
         ));
     }
-    r.push(row(lang.t("使用ツール", "Tool used"), &rec.tool));
+    r.push(row(lang.w(Word::ToolUsed), &rec.tool));
     r.push(row(
-        lang.t("開始・終了", "Started / finished"),
+        lang.w(Word::StartedFinished),
         format!("{} 〜 {}", w.started, w.finished),
     ));
     Section {
-        title: lang.t("消去の内容", "Sanitization details"),
+        title: lang.w(Word::SanitizationDetails),
         narrow: false,
         rows: r,
     }
@@ -637,12 +587,10 @@ fn capitalized(s: &str) -> String {
 }
 
 fn pass_line(n: usize, p: &WipePass, lang: Lang) -> String {
-    let pattern = match (p.pattern, lang) {
-        (PatternKind::Zero, Lang::Ja) => "ゼロ".to_string(),
-        (PatternKind::Zero, Lang::En) => "zeros".to_string(),
-        (PatternKind::Random, Lang::Ja) => "乱数（ChaCha20）".to_string(),
-        (PatternKind::Random, Lang::En) => "random (ChaCha20)".to_string(),
-    };
+    let pattern = lang.w(match p.pattern {
+        PatternKind::Zero => Word::PatternZero,
+        PatternKind::Random => Word::PatternRandom,
+    });
     let seed = p
         .seed
         .as_deref()
@@ -678,20 +626,14 @@ fn verification_section(w: &WipeDetails, lang: Lang) -> Section {
     };
     let mismatch = mismatch_text(w, lang);
     Section {
-        title: lang.t("検証", "Verification"),
+        title: lang.w(Word::Verification),
         narrow: false,
         rows: vec![
-            row(lang.t("検証方法", "Verification method"), how),
-            row(
-                lang.t("書込みバイト数", "Bytes written"),
-                bytes(w.bytes_written, lang),
-            ),
-            row(
-                lang.t("読戻し検証バイト数", "Bytes verified"),
-                bytes(w.bytes_verified, lang),
-            ),
-            row(lang.t("不一致セクタ", "Mismatched sectors"), mismatch),
-            row(lang.t("結果", "Result"), result_word(rec, lang)),
+            row(lang.w(Word::VerificationMethod), how),
+            row(lang.w(Word::BytesWritten), bytes(w.bytes_written, lang)),
+            row(lang.w(Word::BytesVerified), bytes(w.bytes_verified, lang)),
+            row(lang.w(Word::MismatchedSectors), mismatch),
+            row(lang.w(Word::Result), result_word(rec, lang)),
         ],
     }
 }
@@ -728,11 +670,11 @@ fn mismatch_text(w: &WipeDetails, lang: Lang) -> String {
 
 fn result_word(rec: &Wipe, lang: Lang) -> String {
     match (rec.result, lang) {
-        (WipeResult::Passed, _) => lang.t("合格（passed）", "passed").to_string(),
-        (WipeResult::Failed, _) => lang.t("不合格（FAILED）", "FAILED").to_string(),
+        (WipeResult::Passed, _) => lang.w(Word::ResultPassed).to_string(),
+        (WipeResult::Failed, _) => lang.w(Word::ResultFailed).to_string(),
         (WipeResult::Incomplete, _) => format!(
             "{}: {}",
-            lang.t("未完了（INCOMPLETE）", "INCOMPLETE"),
+            lang.w(Word::ResultIncomplete),
             rec.reason.as_deref().unwrap_or(BLANK)
         ),
     }
@@ -748,7 +690,7 @@ fn destination_text(d: &Destination, lang: Lang) -> String {
         }
         (Destination::Destroyed { seq, time, method }, _) => format!(
             "{}: #{seq} {time}, {}",
-            lang.t("破棄", "destroyed"),
+            lang.w(Word::SumDestroyed),
             destroy_name(*method, lang)
         ),
         (
@@ -760,17 +702,14 @@ fn destination_text(d: &Destination, lang: Lang) -> String {
             _,
         ) => format!(
             "{}: #{seq} {time}, {recipient}",
-            lang.t("交付（組織外）", "transferred (external)")
+            lang.w(Word::TransferredExternal)
         ),
         (Destination::Lost { seq, time }, _) => {
-            format!("{}: #{seq} {time}", lang.t("紛失", "lost"))
+            format!("{}: #{seq} {time}", lang.w(Word::SumLost))
         }
         (Destination::Pending { holding, clean }, _) => format!(
             "{}: {} / {}",
-            lang.t(
-                "未定（印刷時の状態）",
-                "not yet decided (state when printed)"
-            ),
+            lang.w(Word::NotYetDecided),
             lang.state(holding),
             lang.state(clean)
         ),
@@ -779,12 +718,7 @@ fn destination_text(d: &Destination, lang: Lang) -> String {
 
 fn basis_lines(b: Option<&Basis>, lang: Lang) -> Vec<String> {
     match (b, lang) {
-        (None, _) => vec![lang
-            .t(
-                "いいえ: 破棄前に消去を確認した記録はない",
-                "No: no record shows the data unrestorable before destruction",
-            )
-            .to_string()],
+        (None, _) => vec![lang.w(Word::NoBasis).to_string()],
         (
             Some(Basis::Wipe {
                 entry,
@@ -810,7 +744,7 @@ fn basis_lines(b: Option<&Basis>, lang: Lang) -> Vec<String> {
                     bytes(*bytes_verified, lang)
                 ),
             },
-            format!("{} {}", lang.t("ハッシュ", "hash"), entry.hash),
+            format!("{} {}", lang.w(Word::HashLower), entry.hash),
         ],
         (
             Some(Basis::ReturnCheck {
@@ -832,7 +766,7 @@ fn basis_lines(b: Option<&Basis>, lang: Lang) -> Vec<String> {
                     bytes(*bytes_read, lang)
                 ),
             },
-            format!("{} {}", lang.t("ハッシュ", "hash"), entry.hash),
+            format!("{} {}", lang.w(Word::HashLower), entry.hash),
         ],
     }
 }
@@ -908,9 +842,9 @@ impl Certificate {
         o += &self.signatures_text(lang, width);
         o += &format!(
             "{RULE}\n{}: {} ({}: {}, {})\n",
-            lang.t("出力日時", "Printed"),
+            lang.w(Word::PrintedAt),
             self.printed,
-            lang.t("時刻", "times"),
+            lang.w(Word::TimesLower),
             self.timezone,
             self.printed_by
         );
@@ -918,7 +852,7 @@ impl Certificate {
     }
 
     fn signatures_text(&self, lang: Lang, width: usize) -> String {
-        let mut o = format!("\n[{}]\n", lang.t("署名", "Signatures"));
+        let mut o = format!("\n[{}]\n", lang.w(Word::Signatures));
         for s in &self.signers {
             let label = capacity_name(s.capacity, self.kind, lang);
             let lines = vec![
@@ -930,17 +864,14 @@ impl Certificate {
                 ),
                 format!(
                     "{} {} — {}",
-                    lang.t("鍵指紋", "key"),
+                    lang.w(Word::Key),
                     s.person.fingerprint,
                     signature_text(s.signature, lang)
                 ),
             ];
             o += &row_text(&rows(label, lines), width);
         }
-        o += &format!(
-            "\n[{}]\n",
-            lang.t("確認者（手書き）", "Validated by (handwritten)")
-        );
+        o += &format!("\n[{}]\n", lang.w(Word::ValidatedByHand));
         for label in validation_labels(lang) {
             o += &row_text(&row(label, "______________________________"), width);
         }
@@ -950,10 +881,10 @@ impl Certificate {
 
 pub(super) fn validation_labels(lang: Lang) -> [&'static str; 4] {
     [
-        lang.t("氏名", "Name"),
-        lang.t("所属・役職", "Affiliation / title"),
-        lang.t("日付", "Date"),
-        lang.t("署名・印", "Signature / seal"),
+        lang.w(Word::Name),
+        lang.w(Word::AffiliationTitle),
+        lang.w(Word::Date),
+        lang.w(Word::SignatureSeal),
     ]
 }
 
