@@ -263,7 +263,7 @@ fn entry_summary(s: &Session, dir: &Directory, body: &Body, lang: Lang) -> Strin
             lang.w(Word::SumCommand),
             super::text::visible(&a.command)
         ),
-        other => summary(s, other, lang),
+        other => summary(crate::kit::units::Times::of(s), other, lang),
     }
 }
 

@@ -127,10 +127,9 @@ pub fn incident(
         .map(|e| super::audit::entry_line(session, &dir, e, lang))
         .collect();
     super::audit::mark_unverified(&mut timeline, verify, lang);
-    let since = timeline
-        .first()
-        .cloned()
-        .ok_or_else(|| crate::Error::Integrity(format!("{} has no entries", state.number)))?;
+    let since = timeline.first().cloned().ok_or_else(|| {
+        crate::error::Error::Integrity(format!("{} has no entries", state.number))
+    })?;
     let form = super::form::form(session, medium, lang)?;
     let loss = loss(session, &dir, &entries);
     let encryption = encryption(session, &dir, window);
@@ -241,7 +240,7 @@ fn last_holder(
         person: SignerView::of(dir, id),
         since: issue.map(|e| session.show_time(e.time)).unwrap_or_default(),
         terms: issue
-            .map(|e| summary(session, &e.body, lang))
+            .map(|e| summary(crate::kit::units::Times::of(session), &e.body, lang))
             .unwrap_or_default(),
     })
 }
