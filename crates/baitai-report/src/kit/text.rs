@@ -73,11 +73,28 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
+/// A value with its label, one line of a list of facts.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+impl Fact {
+    pub fn new(label: &'static str, value: impl Into<String>) -> Fact {
+        Fact {
+            label,
+            value: value.into(),
+        }
+    }
+}
+
 /// `label  value` lines with the labels padded to one display width, indented two columns.
-pub fn kv(rows: &[(&str, String)]) -> String {
-    let w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
-    rows.iter()
-        .map(|(k, v)| format!("  {}  {v}\n", pad(k, w)))
+pub fn kv(facts: &[Fact]) -> String {
+    let w = facts.iter().map(|f| f.label.width()).max().unwrap_or(0);
+    facts
+        .iter()
+        .map(|f| format!("  {}  {}\n", pad(f.label, w), f.value))
         .collect()
 }
 
