@@ -5,13 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::lists::ListReport;
-use super::{Lang, Word};
 use crate::app::Session;
 use crate::error::Result;
+use crate::kit::units::Times;
 use crate::ledger::StoredEntry;
 use crate::lifecycle::{Directory, Holding, MediumState};
+use crate::lists::ListReport;
 use crate::model::InventoryCheck;
+use crate::{Lang, Word};
 
 /// One medium on the printout.
 #[derive(Debug, Clone, Serialize)]
@@ -59,7 +60,7 @@ pub fn stocktake_report(
     let rows = lines.iter().map(|l| row(l, lang)).collect();
     Ok(ListReport {
         title: title(session, check, entry, lang),
-        headers: super::lists::words(
+        headers: crate::lists::words(
             lang,
             &[
                 Word::ColMedium,
@@ -96,7 +97,7 @@ fn line(
                 .map(|p| format!("{}（{}）", p.name, p.affiliation))
                 .unwrap_or_else(|| o.holder.0.clone())
         }),
-        due: out.map(|o| session.show_time(session.due(o.kind, o.since, o.until))),
+        due: out.map(|o| Times::of(session).minute(session.due(o.kind, o.since, o.until))),
     }
 }
 
@@ -126,7 +127,7 @@ fn title(s: &Session, check: &InventoryCheck, entry: &StoredEntry, lang: Lang) -
         "{} — {}{where_} ({}) #{}\n{}: {} / {}: {} / {}: {} / {}: {}",
         lang.w(Word::StocktakeTitle),
         s.settings.org,
-        s.show_time(entry.time),
+        Times::of(s).minute(entry.time),
         entry.seq,
         lang.w(Word::StocktakeFound),
         check.present.len(),
