@@ -34,31 +34,3 @@ pub enum Format {
     Csv,
     Json,
 }
-
-/// TEMP while the printouts move to maud.
-pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
-/// TEMP while the printouts move to maud.
-pub mod html {
-    pub fn page_styled(title: &str, lang: crate::Lang, extra_css: &str, body: &str) -> String {
-        let css = include_str!("../css/form.css");
-        format!(
-            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{css}{extra_css}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
-            lang.code(),
-            crate::esc(title)
-        )
-    }
-}
