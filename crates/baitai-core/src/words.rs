@@ -282,6 +282,9 @@ catalogue! {
     SumOverdue: "期限超過", "overdue";
     SumWiped: "消去", "wiped";
     SumReadBack: "読戻し検証", "read back";
+    WipePassed: "検証合格（消去確認済）", "verification passed (verified clean)";
+    /// Why a wipe ended early, when the record gives no reason.
+    WipeStopped: "中断", "stopped";
     SumNoDataCheck: "データ確認なし", "no data check";
     SumNoFilesSeen: "ファイルなし（ファイルシステム確認のみ、消去は未証明）", "no files seen (file-system look only; not proof of erasure)";
     SumLedgerCreated: "台帳作成", "ledger created";
@@ -479,6 +482,7 @@ catalogue! {
     EntryHash: "記録のハッシュ", "Entry hash";
     LedgerHead: "台帳の先頭", "Ledger head";
     CertLedgerVerify: "台帳の検証", "ledger verify";
+    WholeLedgerChecked: "全体を検証", "whole ledger checked";
     LedgerRecord: "台帳の記録", "Ledger record";
     MethodType: "消去の区分", "Method type";
     OverwriteNotPurge: "利用者がアドレスできる全領域の上書き。フラッシュの予備・代替ブロックなど装置が隠す領域には届かないため、パージ（Purge）ではない。", "An overwrite of every user-addressable location. It does not reach spare or remapped flash blocks the device hides, so it is not Purge.";

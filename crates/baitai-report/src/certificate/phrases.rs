@@ -306,8 +306,7 @@ pub(super) fn basis_lines(b: Option<&Basis>, lang: Lang) -> Vec<String> {
 
 pub(super) fn ledger_text(l: &LedgerCheck, lang: Lang) -> String {
     let scope = match (l.checked_after, lang) {
-        (0, Lang::Ja) => "全体を検証".to_string(),
-        (0, Lang::En) => "whole ledger checked".to_string(),
+        (0, _) => lang.w(Word::WholeLedgerChecked).to_string(),
         (n, Lang::Ja) => format!("前回の検証済み #{n} 以降の規則・署名と、それまでの連鎖を検証"),
         (n, Lang::En) => format!(
             "rules and signatures after the last passing verify at #{n}, the chain up to it"

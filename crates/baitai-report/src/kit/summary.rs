@@ -146,8 +146,7 @@ pub fn wipe_text(w: &Wipe, lang: Lang) -> String {
         .find_map(|p| p.mismatches.first())
         .map(|r| r.offset);
     let result = match (w.result, ja) {
-        (WipeResult::Passed, true) => "検証合格（消去確認済）".to_string(),
-        (WipeResult::Passed, false) => "verification passed (verified clean)".to_string(),
+        (WipeResult::Passed, _) => lang.w(Word::WipePassed).to_string(),
         (WipeResult::Failed, true) => format!(
             "検証不合格: 不一致 {} セクタ、最初の位置 {} バイト（要破棄）",
             w.mismatched_sectors(),
@@ -158,11 +157,12 @@ pub fn wipe_text(w: &Wipe, lang: Lang) -> String {
             w.mismatched_sectors(),
             first_bad.unwrap_or(0)
         ),
-        (WipeResult::Incomplete, true) => {
-            format!("未完了（{}）", w.reason.as_deref().unwrap_or("中断"))
-        }
-        (WipeResult::Incomplete, false) => {
-            format!("incomplete ({})", w.reason.as_deref().unwrap_or("stopped"))
+        (WipeResult::Incomplete, _) => {
+            let why = w.reason.as_deref().unwrap_or(lang.w(Word::WipeStopped));
+            match lang {
+                Lang::Ja => format!("未完了（{why}）"),
+                Lang::En => format!("incomplete ({why})"),
+            }
         }
     };
     format!(
