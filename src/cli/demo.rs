@@ -16,7 +16,8 @@ use crate::crypto::{Cipher, KdfParams, Passphrase};
 use crate::error::{Error, Result};
 use crate::lifecycle::Person;
 use crate::model::{Classification, DestroyMethod, Role, SignRole};
-use crate::report::{html, text, Lang};
+use crate::report::form::render;
+use crate::report::{Format, Lang};
 
 /// Everyone's passphrase, held in memory for the demo only.
 struct DemoSecrets {
@@ -83,10 +84,14 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     let mut human = log;
     for m in &media {
         let form = crate::report::form::form(&s, m, lang)?;
-        human += &format!("\n{}\n{}", "=".repeat(72), text::form_text(&form, lang));
+        human += &format!(
+            "\n{}\n{}",
+            "=".repeat(72),
+            render(&form, Format::Text, lang)?
+        );
         if let Workspace::Kept(dir) = &ws {
             let file = dir.join(format!("{m}.html"));
-            std::fs::write(&file, html::form_html(&form, lang))
+            std::fs::write(&file, render(&form, Format::Html, lang)?)
                 .map_err(Error::io(format!("write {}", file.display())))?;
         }
     }

@@ -8,7 +8,7 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::report::{html, json_doc, text, Format, Lang};
+use crate::report::{Format, Lang};
 
 pub(super) fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
     match o.lang {
@@ -65,12 +65,7 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
             let s = ctx.reader()?;
             let lang = lang(&s, &out)?;
             let form = crate::report::form::form(&s, &medium, lang)?;
-            let doc = match format(ctx, &out)? {
-                Format::Text => text::form_text(&form, lang),
-                Format::Csv => text::form_csv(&form, lang),
-                Format::Json => json_doc(&form)?,
-                Format::Html => html::form_html(&form, lang),
-            };
+            let doc = crate::report::form::render(&form, format(ctx, &out)?, lang)?;
             deliver(&out, doc, &format!("the form of {}", form.medium))
         }
     }

@@ -8,5 +8,6 @@ pub mod files;
 pub mod lifecycle;
 pub mod model;
 pub mod time;
+pub mod words;
 
 pub use error::{Error, ExitCode, Result};

@@ -5,13 +5,14 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use super::lists::ListReport;
-use super::Lang;
 use crate::app::Session;
 use crate::error::Result;
+use crate::kit::units::Times;
 use crate::ledger::StoredEntry;
 use crate::lifecycle::{Directory, Holding, MediumState};
+use crate::lists::ListReport;
 use crate::model::InventoryCheck;
+use crate::{Lang, Word};
 
 /// One medium on the printout.
 #[derive(Debug, Clone, Serialize)]
@@ -59,10 +60,16 @@ pub fn stocktake_report(
     let rows = lines.iter().map(|l| row(l, lang)).collect();
     Ok(ListReport {
         title: title(session, check, entry, lang),
-        headers: match lang {
-            Lang::Ja => vec!["媒体番号", "結果", "管理簿上の状態", "保持者", "返却期限"],
-            Lang::En => vec!["Medium", "Finding", "Ledger says", "Holder", "Due"],
-        },
+        headers: crate::lists::words(
+            lang,
+            &[
+                Word::ColMedium,
+                Word::ColFinding,
+                Word::ColLedgerSays,
+                Word::ColHolder,
+                Word::ColDue,
+            ],
+        ),
         rows,
         lines,
     })
@@ -90,16 +97,16 @@ fn line(
                 .map(|p| format!("{}（{}）", p.name, p.affiliation))
                 .unwrap_or_else(|| o.holder.0.clone())
         }),
-        due: out.map(|o| session.show_time(session.due(o.kind, o.since, o.until))),
+        due: out.map(|o| Times::of(session).minute(session.due(o.kind, o.since, o.until))),
     }
 }
 
 fn row(l: &StocktakeLine, lang: Lang) -> Vec<String> {
     let finding = match l.finding {
-        "missing" => lang.t("所在不明（要報告）", "MISSING — report it"),
-        "unexpected" => lang.t("想定外（要確認）", "UNEXPECTED — check it"),
-        "overdue" => lang.t("期限超過", "overdue"),
-        _ => lang.t("確認", "ok"),
+        "missing" => lang.w(Word::FindingMissing),
+        "unexpected" => lang.w(Word::FindingUnexpected),
+        "overdue" => lang.w(Word::SumOverdue),
+        _ => lang.w(Word::FindingOk),
     };
     vec![
         l.medium.clone(),
@@ -118,17 +125,17 @@ fn title(s: &Session, check: &InventoryCheck, entry: &StoredEntry, lang: Lang) -
         .unwrap_or_default();
     format!(
         "{} — {}{where_} ({}) #{}\n{}: {} / {}: {} / {}: {} / {}: {}",
-        lang.t("在庫確認", "Inventory check"),
+        lang.w(Word::StocktakeTitle),
         s.settings.org,
-        s.show_time(entry.time),
+        Times::of(s).minute(entry.time),
         entry.seq,
-        lang.t("確認", "found"),
+        lang.w(Word::StocktakeFound),
         check.present.len(),
-        lang.t("所在不明", "missing"),
+        lang.w(Word::SumMissing),
         check.missing.len(),
-        lang.t("想定外", "unexpected"),
+        lang.w(Word::SumUnexpected),
         check.unexpected.len(),
-        lang.t("期限超過", "overdue"),
+        lang.w(Word::SumOverdue),
         check.overdue.len(),
     )
 }

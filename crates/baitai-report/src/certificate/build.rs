@@ -1,217 +1,21 @@
-//! Certificates of sanitization (消去証明書) and destruction (破棄証明書): one medium's signed
-//! `medium.wipe` or `medium.destroy` entry, with the fields of NIST SP 800-88 Rev.1 Appendix G,
-//! its signatures and the ledger checked when printed; as text, JSON or one A4 portrait page.
+//! Building a certificate from one medium's entries: the record chosen, its signatures
+//! checked against the ledger's keys, and `ledger verify` run for the printout.
 
-use serde::Serialize;
-
-use super::form::SignerView;
+use super::{
+    Basis, Certificate, CertificateKind, Destination, DestructionDetails, Details, EntryRef,
+    LedgerCheck, MediumInfo, SignatureCheck, Signer, WipeDetails,
+};
 use crate::app::Session;
 use crate::crypto::Signature;
 use crate::error::{Error, Result};
+use crate::kit::units::Times;
+use crate::kit::SignerView;
 use crate::ledger::store::fold_medium;
-use crate::ledger::{Ledger, StoredEntry, StoredSignature, VerifyFailure};
+use crate::ledger::{Ledger, StoredEntry, StoredSignature};
 use crate::lifecycle::{Cleanliness, Directory, Holding, MediumState};
 use crate::model::{
-    Body, Classification, Destroy, DestroyMethod, DeviceIdentity, MediaKind, MediumNumber,
-    PersonId, ReturnCheck, Role, SignRole, Wipe, WipeMethod, WipeResult,
+    Body, Destroy, MediumNumber, PersonId, ReturnCheck, SignRole, Wipe, WipeResult,
 };
-
-mod page;
-mod render;
-
-/// Which certificate: of a wipe record, or of the destruction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-#[serde(rename_all = "lowercase")]
-pub enum CertificateKind {
-    /// 消去証明書: from a `medium.wipe` record
-    Wipe,
-    /// 破棄証明書: from the `medium.destroy` entry
-    Destruction,
-}
-
-impl CertificateKind {
-    fn of(body: &Body) -> Option<CertificateKind> {
-        match body {
-            Body::Wipe(_) => Some(CertificateKind::Wipe),
-            Body::Destroy(_) => Some(CertificateKind::Destruction),
-            _ => None,
-        }
-    }
-
-    fn entry_kind(self) -> &'static str {
-        match self {
-            CertificateKind::Wipe => "medium.wipe",
-            CertificateKind::Destruction => "medium.destroy",
-        }
-    }
-}
-
-/// A certificate as data: every value comes from the ledger; the words come at rendering.
-#[derive(Debug, Clone, Serialize)]
-pub struct Certificate {
-    pub kind: CertificateKind,
-    /// True only for a passed wipe (or a recorded destruction) whose signatures are all valid,
-    /// in a ledger that verified when this was printed.
-    pub certifies: bool,
-    pub org: String,
-    pub medium: MediumInfo,
-    /// The entry certified.
-    pub entry: EntryRef,
-    /// Who signed it, in their capacity (actor, witness), with each signature checked.
-    pub signers: Vec<Signer>,
-    #[serde(flatten)]
-    pub details: Details,
-    pub ledger: LedgerCheck,
-    pub timezone: String,
-    pub printed: String,
-    pub printed_by: String,
-}
-
-/// The medium as registered, and where it stands when printed.
-#[derive(Debug, Clone, Serialize)]
-pub struct MediumInfo {
-    pub number: String,
-    pub media_type: MediaKind,
-    pub label: Option<String>,
-    pub classification: Classification,
-    pub device: Option<DeviceIdentity>,
-    pub received_from: Option<String>,
-    pub holding: String,
-    pub clean: String,
-}
-
-/// A ledger entry by number, time and full hash.
-#[derive(Debug, Clone, Serialize)]
-pub struct EntryRef {
-    pub seq: u64,
-    pub kind: String,
-    pub time: String,
-    pub hash: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Signer {
-    pub capacity: SignRole,
-    #[serde(flatten)]
-    pub person: SignerView,
-    /// The person's roles in the ledger: their title for this act.
-    pub roles: Vec<Role>,
-    pub signature: SignatureCheck,
-}
-
-/// A signature checked against the signer's key in the ledger, when printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SignatureCheck {
-    Valid,
-    Invalid,
-    Missing,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Details {
-    Wipe(Box<WipeDetails>),
-    Destruction(DestructionDetails),
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct WipeDetails {
-    /// The sanitization record exactly as signed.
-    pub record: Wipe,
-    pub started: String,
-    pub finished: String,
-    pub bytes_written: u64,
-    pub bytes_verified: u64,
-    pub mismatched_sectors: u64,
-    /// The `medium.wipe_start` entry this record ends.
-    pub start_entry: Option<u64>,
-    /// Who last had the medium out before the wipe (NIST "source").
-    pub source: Option<SignerView>,
-    pub destination: Destination,
-}
-
-/// What became of the medium after the record, as far as the ledger knows.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Destination {
-    /// Issued again (使用, 持出し, 貸出し): internal reuse.
-    Reused {
-        seq: u64,
-        time: String,
-    },
-    Destroyed {
-        seq: u64,
-        time: String,
-        method: DestroyMethod,
-    },
-    Transferred {
-        seq: u64,
-        time: String,
-        recipient: String,
-    },
-    Lost {
-        seq: u64,
-        time: String,
-    },
-    /// Nothing has happened to it since: where it stands now.
-    Pending {
-        holding: String,
-        clean: String,
-    },
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DestructionDetails {
-    pub method: DestroyMethod,
-    /// What the ledger knew of the medium's data just before the destruction.
-    pub clean_before: String,
-    /// What showed the data unrestorable before destruction, if anything did.
-    pub basis: Option<Basis>,
-    pub unverifiable: Option<String>,
-}
-
-/// The entry that made the medium verified clean before it was destroyed.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Basis {
-    Wipe {
-        entry: EntryRef,
-        method: WipeMethod,
-        bytes_verified: u64,
-        capacity_bytes: u64,
-    },
-    ReturnCheck {
-        entry: EntryRef,
-        bytes_read: u64,
-        capacity_bytes: u64,
-    },
-}
-
-/// `ledger verify` as run for this printout.
-#[derive(Debug, Clone, Serialize)]
-pub struct LedgerCheck {
-    pub verified: bool,
-    pub entries: u64,
-    pub head: Option<String>,
-    /// Rules and signatures were checked after this entry, the user's last passing verify;
-    /// 0 when the whole ledger was checked.
-    pub checked_after: u64,
-    pub failure: Option<VerifyFailure>,
-}
-
-impl Certificate {
-    /// The ledger's failure as an error, so a certificate of a tampered ledger exits 5.
-    pub fn ledger_failure(&self) -> Option<Error> {
-        self.ledger.failure.as_ref().map(|f| {
-            Error::Integrity(format!(
-                "entry {}: {} (the certificate was printed marked as not reliable)",
-                f.seq, f.reason
-            ))
-        })
-    }
-}
 
 /// The certificate of `medium`'s latest record of `kind` (or of entry `seq`). Without a
 /// kind, `seq` decides it; without either, a destroyed medium gets its destruction.
@@ -275,14 +79,12 @@ impl Build<'_> {
     }
 
     fn time(&self, t: jiff::Timestamp) -> String {
-        crate::time::show_full(t, &self.session.tz)
+        Times::of(self.session).second(t)
     }
 
     /// A time as stored in a payload, shown in the ledger's zone (as stored if unreadable).
     fn stored_time(&self, s: &str) -> String {
-        crate::time::from_store(s)
-            .map(|t| self.time(t))
-            .unwrap_or_else(|_| s.to_string())
+        Times::of(self.session).stored_second(s)
     }
 
     fn entry_ref(&self, e: &StoredEntry) -> EntryRef {

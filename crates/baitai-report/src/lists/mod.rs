@@ -1,12 +1,18 @@
-//! The inventory of all media and the list of media overdue (放置しない, 004 1.3.1.2(5)(b)).
+//! The inventory of all media and the list of media overdue (放置しない, 004 1.3.1.2(5)(b)),
+//! and the list form the stock-take shares: data built here, a table in every format.
+
+mod html;
 
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{csv_doc, esc, html, json_doc, text, Format, Lang};
 use crate::app::Session;
 use crate::error::Result;
+use crate::kit::csv::csv_doc;
+use crate::kit::units::{overdue as overdue_by, Times};
+use crate::kit::{json_doc, text};
 use crate::lifecycle::Holding;
+use crate::{Format, Lang, Word};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct InventoryLine {
@@ -32,12 +38,6 @@ pub struct OverdueLine {
     pub overdue_minutes: i64,
 }
 
-/// Lists are read across, not laid out like the form: a plain left-aligned heading.
-const LIST_CSS: &str = "h1 { letter-spacing: 0.05em; text-align: left; font-size: 13pt; }
-.summary { font-size: 10pt; margin: 0 0 3mm; }
-thead { display: table-header-group; }
-";
-
 /// A list report ready to render: headings, cells, and the typed lines for JSON.
 pub struct ListReport<T: Serialize> {
     pub title: String,
@@ -60,34 +60,18 @@ impl<T: Serialize> ListReport<T> {
                 csv_doc(&all)
             }
             Format::Json => json_doc(&self.lines)?,
-            Format::Html => {
-                // The first line of the title is the heading; any more lines are a summary.
-                let mut lines = self.title.lines();
-                let mut b = format!("<h1>{}</h1>\n", esc(lines.next().unwrap_or_default()));
-                for l in lines {
-                    b += &format!("<p class=\"summary\">{}</p>\n", esc(l));
-                }
-                b += "<table>\n<thead><tr>";
-                for h in &self.headers {
-                    b += &format!("<th>{}</th>", esc(h));
-                }
-                b += "</tr></thead>\n<tbody>\n";
-                for r in &self.rows {
-                    b += "<tr>";
-                    for c in r {
-                        b += &format!("<td>{}</td>", esc(c));
-                    }
-                    b += "</tr>\n";
-                }
-                b += "</tbody>\n</table>\n";
-                let title = self.title.lines().next().unwrap_or_default();
-                html::page_styled(title, lang, LIST_CSS, &b)
-            }
+            Format::Html => html::render(self, lang),
         })
     }
 }
 
+/// Column headings in a language.
+pub fn words(lang: Lang, words: &[Word]) -> Vec<&'static str> {
+    words.iter().map(|w| lang.w(*w)).collect()
+}
+
 pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLine>> {
+    let times = Times::of(session);
     let dir = session.directory()?;
     let labels = session.register_labels()?;
     let mut lines = Vec::new();
@@ -107,8 +91,8 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
                     .map(|p| p.name.clone())
                     .unwrap_or_else(|| o.holder.0.clone())
             }),
-            since: out.map(|o| session.show_time(o.since)),
-            until: out.and_then(|o| o.until).map(|t| session.show_time(t)),
+            since: out.map(|o| times.minute(o.since)),
+            until: out.and_then(|o| o.until).map(|t| times.minute(t)),
         });
     }
     let rows = lines
@@ -129,31 +113,30 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
     Ok(ListReport {
         title: format!(
             "{} — {} ({})",
-            lang.t("媒体一覧", "Media inventory"),
+            lang.w(Word::InventoryTitle),
             session.settings.org,
-            session.show_time(crate::time::now())
+            times.now()
         ),
-        headers: match lang {
-            Lang::Ja => vec![
-                "媒体番号",
-                "格付",
-                "ラベル",
-                "状態",
-                "消去状態",
-                "保持者",
-                "開始",
-                "期限",
+        headers: words(
+            lang,
+            &[
+                Word::ColMedium,
+                Word::ColMarking,
+                Word::Label,
+                Word::State,
+                Word::ColData,
+                Word::ColHolder,
+                Word::ColSince,
+                Word::ColUntil,
             ],
-            Lang::En => vec![
-                "Medium", "Marking", "Label", "State", "Data", "Holder", "Since", "Until",
-            ],
-        },
+        ),
         rows,
         lines,
     })
 }
 
 pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListReport<OverdueLine>> {
+    let times = Times::of(session);
     let dir = session.directory()?;
     let mut lines = Vec::new();
     for s in session.all_states()? {
@@ -173,8 +156,8 @@ pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListRepor
                 .unwrap_or_else(|| o.holder.0.clone()),
             affiliation: p.map(|p| p.affiliation.clone()).unwrap_or_default(),
             borrower: o.borrower.clone(),
-            since: session.show_time(o.since),
-            due: session.show_time(due),
+            since: times.minute(o.since),
+            due: times.minute(due),
             overdue_minutes: (at.as_second() - due.as_second()) / 60,
         });
     }
@@ -189,50 +172,31 @@ pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListRepor
                 l.borrower.clone().unwrap_or_default(),
                 l.since.clone(),
                 l.due.clone(),
-                overdue_text(l.overdue_minutes, lang),
+                overdue_by(l.overdue_minutes, lang),
             ]
         })
         .collect();
     Ok(ListReport {
         title: format!(
             "{} — {} ({})",
-            lang.t("未返却・期限超過の媒体", "Media overdue"),
+            lang.w(Word::OverdueTitle),
             session.settings.org,
-            session.show_time(at)
+            times.minute(at)
         ),
-        headers: match lang {
-            Lang::Ja => vec![
-                "媒体番号",
-                "区分",
-                "保持者",
-                "所属",
-                "借受人",
-                "開始",
-                "返却期限",
-                "超過",
+        headers: words(
+            lang,
+            &[
+                Word::ColMedium,
+                Word::ColIssueKind,
+                Word::ColHolder,
+                Word::ColAffiliation,
+                Word::ColBorrower,
+                Word::ColSince,
+                Word::ColDue,
+                Word::ColOverdueBy,
             ],
-            Lang::En => vec![
-                "Medium",
-                "Kind",
-                "Holder",
-                "Affiliation",
-                "Borrower",
-                "Since",
-                "Due",
-                "Overdue by",
-            ],
-        },
+        ),
         rows,
         lines,
     })
-}
-
-fn overdue_text(minutes: i64, lang: Lang) -> String {
-    let (d, h, m) = (minutes / 1440, (minutes % 1440) / 60, minutes % 60);
-    match lang {
-        Lang::Ja if d > 0 => format!("{d}日{h}時間"),
-        Lang::Ja => format!("{h}時間{m}分"),
-        Lang::En if d > 0 => format!("{d}d {h}h"),
-        Lang::En => format!("{h}h {m}m"),
-    }
 }

@@ -1,0 +1,338 @@
+//! The audit report for the periodic log review (000 10(11)イ): every entry of a period, by
+//! medium and by person, under the result of `ledger verify`. The report's data and its
+//! building are here; its text, CSV and HTML each have a file, and JSON is its data.
+
+mod csv;
+mod html;
+mod text;
+
+use std::collections::BTreeMap;
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::app::Session;
+use crate::error::{Error, Result};
+use crate::kit::entries::{act_name, entry_columns, entry_line, mark_unverified, role_word};
+use crate::kit::units::Times;
+use crate::kit::{json_doc, Column, SignerView};
+use crate::time::{parse_user, DayEnd};
+use crate::{Format, Lang, Word};
+
+pub use crate::kit::entries::{verify_status, EntryLine, Participant, VerifyStatus};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    pub kind: String,
+    pub act: String,
+    pub count: usize,
+}
+
+/// The entries of one medium, or of the ledger itself (`medium` absent: settings and people).
+#[derive(Debug, Clone, Serialize)]
+pub struct MediumGroup {
+    pub medium: Option<String>,
+    pub counts: Vec<KindCount>,
+    /// Sequence numbers into [`AuditReport::entries`].
+    pub entries: Vec<u64>,
+}
+
+/// The entries one person is named in, in any role.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonGroup {
+    pub person: SignerView,
+    pub counts: Vec<KindCount>,
+    pub auth_failures: usize,
+    pub entries: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditReport {
+    pub org: String,
+    pub from: String,
+    pub to: String,
+    pub timezone: String,
+    pub printed: String,
+    pub verify: VerifyStatus,
+    pub counts: Vec<KindCount>,
+    pub entries: Vec<EntryLine>,
+    /// Live vaults that still carry a key slot for a person since revoked.
+    pub revoked_slots: Vec<crate::app::RevokedSlots>,
+    /// Sequence numbers of failed passphrase attempts in the period.
+    pub auth_failures: Vec<u64>,
+    /// Sequence numbers of people added, revoked, or changing their passphrase.
+    pub person_changes: Vec<u64>,
+    pub by_medium: Vec<MediumGroup>,
+    pub by_person: Vec<PersonGroup>,
+}
+
+/// The period a review covers, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Timestamp,
+    pub to: Timestamp,
+}
+
+impl Period {
+    /// `--from` from the start of what it names, `--to` to the end of what it names (a bare
+    /// date is the whole day, `HH:MM` the whole minute), in the ledger's zone.
+    pub fn parse(from: &str, to: &str, tz: &TimeZone) -> Result<Period> {
+        let start = parse_user(from, tz, DayEnd::Start)?;
+        let end = end_of(to, tz)?;
+        if end < start {
+            return Err(Error::usage(format!("--to {to} is before --from {from}")));
+        }
+        Ok(Period {
+            from: start,
+            to: end,
+        })
+    }
+}
+
+/// The last microsecond of the date, minute or second written: stored times have
+/// microseconds, and an entry at 17:00:30 belongs to a period that ends "17:00".
+fn end_of(s: &str, tz: &TimeZone) -> Result<Timestamp> {
+    let t = parse_user(s, tz, DayEnd::End)?;
+    let s = s.trim();
+    let extra = match s.len() {
+        _ if s.parse::<Timestamp>().is_ok() => 0,
+        10 | 19 => 999_999,
+        16 => 59_999_999,
+        _ => 0,
+    };
+    Ok(t.checked_add(SignedDuration::from_micros(extra))
+        .unwrap_or(t))
+}
+
+fn count_kinds<'a>(lines: impl Iterator<Item = &'a EntryLine>, lang: Lang) -> Vec<KindCount> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for l in lines {
+        *counts.entry(l.kind.as_str()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(kind, count)| KindCount {
+            kind: kind.to_string(),
+            act: act_name(kind, lang),
+            count,
+        })
+        .collect()
+}
+
+pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditReport> {
+    let times = Times::of(session);
+    let verify = verify_status(session, true)?;
+    let dir = session.directory()?;
+    let mut entries: Vec<EntryLine> = session
+        .ledger
+        .entries_between(period.from, period.to)?
+        .iter()
+        .map(|e| entry_line(session, &dir, e, lang))
+        .collect();
+    mark_unverified(&mut entries, &verify, lang);
+    let seqs_of = |kinds: &[&str]| -> Vec<u64> {
+        entries
+            .iter()
+            .filter(|e| kinds.contains(&e.kind.as_str()))
+            .map(|e| e.seq)
+            .collect()
+    };
+    Ok(AuditReport {
+        org: session.settings.org.clone(),
+        from: times.minute(period.from),
+        to: times.minute(period.to),
+        timezone: session.settings.timezone.clone(),
+        printed: times.now(),
+        verify,
+        counts: count_kinds(entries.iter(), lang),
+        auth_failures: seqs_of(&["person.auth_failure"]),
+        person_changes: seqs_of(&[
+            "person.add",
+            "person.revoke",
+            "person.passwd",
+            "person.unlock",
+        ]),
+        by_medium: by_medium(&entries, lang),
+        by_person: by_person(&entries, lang),
+        entries,
+        revoked_slots: session.revoked_slots()?,
+    })
+}
+
+/// Media in number order, then the ledger's own entries (settings and people).
+fn by_medium(entries: &[EntryLine], lang: Lang) -> Vec<MediumGroup> {
+    let mut groups: BTreeMap<(bool, Option<&str>), Vec<&EntryLine>> = BTreeMap::new();
+    for e in entries {
+        let m = e.medium.as_deref();
+        groups.entry((m.is_none(), m)).or_default().push(e);
+    }
+    groups
+        .into_iter()
+        .map(|((_, medium), lines)| MediumGroup {
+            medium: medium.map(str::to_string),
+            counts: count_kinds(lines.iter().copied(), lang),
+            entries: lines.iter().map(|e| e.seq).collect(),
+        })
+        .collect()
+}
+
+/// People in ID order, each with every entry that names them.
+fn by_person(entries: &[EntryLine], lang: Lang) -> Vec<PersonGroup> {
+    let mut groups: BTreeMap<&str, (&SignerView, Vec<&EntryLine>)> = BTreeMap::new();
+    for e in entries {
+        for p in &e.people {
+            let g = groups
+                .entry(p.person.id.as_str())
+                .or_insert((&p.person, Vec::new()));
+            // One person in two roles of one entry is still one entry.
+            if g.1.last().map(|l| l.seq) != Some(e.seq) {
+                g.1.push(e);
+            }
+        }
+    }
+    groups
+        .into_values()
+        .map(|(person, lines)| PersonGroup {
+            person: person.clone(),
+            counts: count_kinds(lines.iter().copied(), lang),
+            auth_failures: lines
+                .iter()
+                .filter(|l| l.kind == "person.auth_failure")
+                .count(),
+            entries: lines.iter().map(|e| e.seq).collect(),
+        })
+        .collect()
+}
+
+/// The report in a format.
+pub fn render(r: &AuditReport, format: Format, lang: Lang) -> Result<String> {
+    Ok(match format {
+        Format::Text => text::render(r, lang),
+        Format::Csv => csv::render(r, lang),
+        Format::Html => html::render(r, lang),
+        Format::Json => json_doc(r)?,
+    })
+}
+
+pub(super) fn title(lang: Lang) -> &'static str {
+    lang.w(Word::AuditTitle)
+}
+
+pub(super) fn roles_of(e: &EntryLine, id: &str, lang: Lang) -> String {
+    e.people
+        .iter()
+        .filter(|p| p.person.id == id)
+        .map(|p| role_word(p, lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn counts_text(c: &[KindCount]) -> String {
+    c.iter()
+        .map(|k| format!("{} {}", k.act, k.count))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The entries with these numbers; `entries` is in sequence order.
+pub(super) fn lookup<'a>(
+    r: &'a AuditReport,
+    seqs: &'a [u64],
+) -> impl Iterator<Item = &'a EntryLine> {
+    seqs.iter().filter_map(|s| {
+        r.entries
+            .binary_search_by_key(s, |e| e.seq)
+            .ok()
+            .and_then(|i| r.entries.get(i))
+    })
+}
+
+pub(super) fn medium_title(g: &MediumGroup, lang: Lang) -> String {
+    match &g.medium {
+        Some(m) => m.clone(),
+        None => lang.w(Word::LedgerSettingsAndPeople).to_string(),
+    }
+}
+
+pub(super) fn short_hash(h: &str) -> &str {
+    h.get(..16).unwrap_or(h)
+}
+
+pub(super) fn medium_columns(lang: Lang) -> [Column; 6] {
+    let [seq, time, act] = entry_columns(lang);
+    [
+        seq,
+        time,
+        act,
+        Column::new(lang.w(Word::People), 21, true),
+        Column::new(lang.w(Word::Entry), 32, true),
+        Column::new(lang.w(Word::Hash), 15, false),
+    ]
+}
+
+pub(super) fn person_columns(lang: Lang) -> [Column; 6] {
+    let [seq, time, act] = entry_columns(lang);
+    [
+        seq,
+        time,
+        act,
+        Column::new(lang.w(Word::Role), 9, true),
+        Column::new(lang.w(Word::Medium), 13, true),
+        Column::new(lang.w(Word::Entry), 46, true),
+    ]
+}
+
+pub(super) fn notable_columns(lang: Lang) -> [Column; 4] {
+    [
+        Column::new("#", 6, true),
+        Column::new(lang.w(Word::Time), 14, false),
+        Column::new(lang.w(Word::People), 27, true),
+        Column::new(lang.w(Word::Entry), 53, true),
+    ]
+}
+
+/// The vaults that a revoked person can still open: a finding for the reviewer.
+pub(super) fn revoked_slots_lines(r: &AuditReport, lang: Lang) -> Vec<String> {
+    r.revoked_slots
+        .iter()
+        .map(|v| {
+            let who: Vec<&str> = v.revoked.iter().map(|p| p.0.as_str()).collect();
+            format!(
+                "{}: {} {}",
+                v.medium,
+                lang.w(Word::RevokedSlotRemains),
+                who.join(", ")
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn period_ends_cover_what_they_name() {
+        let tz = crate::time::zone("Asia/Tokyo").unwrap();
+        let p = Period::parse("2026-11-01", "2026-11-30", &tz).unwrap();
+        assert_eq!(crate::time::to_store(p.from), "2026-10-31T15:00:00.000000Z");
+        assert_eq!(crate::time::to_store(p.to), "2026-11-30T14:59:59.999999Z");
+        let m = Period::parse("2026-11-01 09:00", "2026-11-01 17:00", &tz).unwrap();
+        assert_eq!(crate::time::to_store(m.to), "2026-11-01T08:00:59.999999Z");
+        let exact = Period::parse("2026-11-01", "2026-11-01T17:00:00+09:00", &tz).unwrap();
+        assert_eq!(
+            crate::time::to_store(exact.to),
+            "2026-11-01T08:00:00.000000Z"
+        );
+        let one_day = Period::parse("2026-11-01", "2026-11-01", &tz).unwrap();
+        assert!(one_day.from < one_day.to);
+    }
+
+    #[test]
+    fn to_before_from_is_a_usage_error() {
+        let tz = crate::time::zone("Asia/Tokyo").unwrap();
+        let e = Period::parse("2026-11-02", "2026-11-01", &tz).unwrap_err();
+        assert!(matches!(e, Error::Usage(_)), "{e:?}");
+    }
+}

@@ -1,0 +1,393 @@
+//! The per-medium form 可搬記憶媒体管理簿 (別紙様式第2): its data, built from a medium's ledger
+//! entries, here; its text, CSV and HTML (A4 landscape, laid out like the paper form) beside.
+
+mod csv;
+mod html;
+mod text;
+
+use serde::Serialize;
+
+use crate::app::Session;
+use crate::error::Result;
+use crate::kit::json_doc;
+use crate::kit::units::Times;
+use crate::ledger::StoredEntry;
+use crate::lifecycle::Directory;
+use crate::model::{Body, PersonId};
+use crate::{Format, Lang, Word};
+
+pub use crate::kit::summary::{check_text, inventory_text, role_name, summary, wipe_text};
+pub use crate::kit::SignerView;
+
+/// One numbered row of the form.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct FormRow {
+    pub no: usize,
+    /// 使用開始日時
+    pub use_start: Option<String>,
+    /// 使用者名
+    pub user: Option<SignerView>,
+    /// 使用目的
+    pub use_purpose: Option<String>,
+    /// 返却日時
+    pub returned: Option<String>,
+    /// Who received it back, and what the data check found.
+    pub returned_to: Option<SignerView>,
+    pub return_check: Option<String>,
+    /// 持出し・貸出し・交付の別: `carry-out`, `loan`, `transfer`
+    pub out_kind: Option<String>,
+    /// 持出し・貸出し期間 (交付日時)
+    pub out_period: Option<String>,
+    /// 持出し・貸出し先 (交付者名)
+    pub out_destination: Option<String>,
+    /// 持出し・貸出し目的 (交付目的)
+    pub out_purpose: Option<String>,
+    /// The custodian who permitted the carry-out, loan or transfer (許可).
+    pub out_approver: Option<SignerView>,
+    /// 複製する業務用データの内容
+    pub copy_data: Option<String>,
+    /// 複製する相手方
+    pub copy_counterpart: Option<String>,
+    /// 複製の目的
+    pub copy_purpose: Option<String>,
+    pub copy_approver: Option<SignerView>,
+    pub copy_time: Option<String>,
+}
+
+/// 破棄（交付）: the closing block of the form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Disposal {
+    /// `destroy` or `transfer`
+    pub kind: String,
+    /// 破棄（交付）日時
+    pub time: String,
+    /// 破棄（交付）実施者
+    pub executor: SignerView,
+    /// 破棄立会者
+    pub witness: Option<SignerView>,
+    pub method: Option<String>,
+    pub unverifiable: Option<String>,
+    pub recipient: Option<String>,
+}
+
+/// Every entry of the medium, in order, with who signed it: the annex auditors read.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventLine {
+    pub seq: u64,
+    pub time: String,
+    pub kind: String,
+    pub summary: String,
+    pub signers: Vec<(String, SignerView)>,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Form {
+    pub org: String,
+    pub medium: String,
+    pub marking: String,
+    /// Whether the marking is headed 保護すべき情報 ([`crate::model::Classification::is_protected`]).
+    pub protected: bool,
+    pub restriction: Option<String>,
+    pub label: Option<String>,
+    pub media_kind: String,
+    pub device: Option<String>,
+    pub registered: String,
+    pub received_from: Option<String>,
+    pub state: String,
+    pub clean: String,
+    pub rows: Vec<FormRow>,
+    pub disposal: Option<Disposal>,
+    pub events: Vec<EventLine>,
+    pub timezone: String,
+    pub printed: String,
+}
+
+/// The form in a format.
+pub fn render(f: &Form, format: Format, lang: Lang) -> Result<String> {
+    Ok(match format {
+        Format::Text => text::render(f, lang),
+        Format::Csv => csv::render(f, lang),
+        Format::Json => json_doc(f)?,
+        Format::Html => html::render(f, lang),
+    })
+}
+
+/// A form row's eleven data cells in column order, blank where empty.
+pub fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    [
+        s(&r.use_start),
+        r.user.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
+        s(&r.use_purpose),
+        s(&r.returned),
+        r.out_kind
+            .as_deref()
+            .map(|k| lang.state(k).to_string())
+            .unwrap_or_default(),
+        s(&r.out_period),
+        s(&r.out_destination),
+        s(&r.out_purpose),
+        s(&r.copy_data),
+        s(&r.copy_counterpart),
+        s(&r.copy_purpose),
+    ]
+}
+
+pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
+    let state = session.medium(medium)?;
+    let entries = session.ledger.medium_entries(&state.number)?;
+    let dir = session.directory()?;
+    let times = Times::of(session);
+    let mut b = Builder {
+        times,
+        dir: &dir,
+        lang,
+        rows: Vec::new(),
+        open: None,
+        disposal: None,
+    };
+    for e in &entries {
+        b.entry(e);
+    }
+    let events = entries
+        .iter()
+        .map(|e| event_line(session, &dir, e, lang))
+        .collect::<Result<Vec<_>>>()?;
+    let (rows, disposal) = (b.rows, b.disposal);
+    let reg = entries.iter().find_map(|e| match &e.body {
+        Body::Register(r) => Some((e.time, r.clone())),
+        _ => None,
+    });
+    let (registered, reg) = reg.ok_or_else(|| {
+        crate::error::Error::Integrity(format!("{} has no registration entry", state.number))
+    })?;
+    Ok(Form {
+        org: session.settings.org.clone(),
+        medium: state.number.0.clone(),
+        marking: match lang {
+            Lang::Ja => state.classification.marking_ja(),
+            Lang::En => state.classification.marking(),
+        },
+        protected: state.classification.is_protected(),
+        restriction: state.classification.restriction.clone(),
+        label: reg.label.clone(),
+        media_kind: format!("{:?}", reg.kind).to_lowercase(),
+        device: reg.device.as_ref().map(crate::kit::device_summary),
+        registered: times.minute(registered),
+        received_from: reg.received_from.clone(),
+        state: lang.state(state.holding.as_str()).to_string(),
+        clean: lang.state(state.clean.as_str()).to_string(),
+        rows,
+        disposal,
+        events,
+        timezone: session.settings.timezone.clone(),
+        printed: times.now(),
+    })
+}
+
+fn event_line(
+    session: &Session,
+    dir: &Directory,
+    e: &StoredEntry,
+    lang: Lang,
+) -> Result<EventLine> {
+    let signers = session
+        .ledger
+        .signatures(e.seq)?
+        .into_iter()
+        .map(|s| {
+            (
+                role_name(s.role, lang).to_string(),
+                SignerView::of(dir, &s.person),
+            )
+        })
+        .collect();
+    Ok(EventLine {
+        seq: e.seq,
+        time: Times::of(session).minute(e.time),
+        kind: e.kind.clone(),
+        summary: summary(Times::of(session), &e.body, lang),
+        signers,
+        hash: hex::encode(&e.hash[..8]),
+    })
+}
+
+/// A carry-out or loan, as it fills the carry-out columns of a new row.
+struct Issue<'e> {
+    /// `carry-out` or `loan`
+    kind: &'static str,
+    purpose: &'e str,
+    period: String,
+    destination: String,
+    approver: SignerView,
+}
+
+/// Folds entries into numbered rows the way a custodian fills in the paper form.
+struct Builder<'a> {
+    times: Times<'a>,
+    dir: &'a Directory,
+    lang: Lang,
+    rows: Vec<FormRow>,
+    /// Index of the row of the current issue, while the medium is out.
+    open: Option<usize>,
+    disposal: Option<Disposal>,
+}
+
+impl Builder<'_> {
+    fn new_row(&mut self) -> usize {
+        let no = self.rows.len() + 1;
+        self.rows.push(FormRow {
+            no,
+            ..FormRow::default()
+        });
+        no - 1
+    }
+
+    fn signer(&self, id: &PersonId) -> SignerView {
+        SignerView::of(self.dir, id)
+    }
+
+    fn entry(&mut self, e: &StoredEntry) {
+        let t = self.times.minute(e.time);
+        let actor = e.actor.as_ref().map(|a| self.signer(a));
+        match &e.body {
+            Body::Checkout(c) => {
+                let i = self.new_row();
+                let r = &mut self.rows[i];
+                r.use_start = Some(t);
+                r.user = actor;
+                r.use_purpose = Some(c.purpose.clone());
+                self.open = Some(i);
+            }
+            Body::CarryOut(c) => {
+                let period = format!("{t} 〜 {}", self.times.stored_minute(&c.until));
+                let issue = Issue {
+                    kind: "carry-out",
+                    purpose: &c.purpose,
+                    period,
+                    destination: c.destination.clone(),
+                    approver: self.signer(&c.approver),
+                };
+                self.issue(t, actor, issue);
+            }
+            Body::Loan(l) => {
+                let period = format!("{t} 〜 {}", self.times.stored_minute(&l.until));
+                let dest = format!("{}（{}）", l.destination, l.borrower);
+                let issue = Issue {
+                    kind: "loan",
+                    purpose: &l.purpose,
+                    period,
+                    destination: dest,
+                    approver: self.signer(&l.approver),
+                };
+                self.issue(t, actor, issue);
+            }
+            Body::Return(ret) => {
+                let i = self.open.take().unwrap_or_else(|| self.new_row());
+                let r = &mut self.rows[i];
+                r.returned = Some(t);
+                r.returned_to = actor;
+                let check = check_text(&ret.check, self.lang);
+                // A medium found after a loss keeps its loss mark beside the check.
+                r.return_check = Some(match r.return_check.take() {
+                    Some(lost) => format!("{lost}; {check}"),
+                    None => check,
+                });
+            }
+            Body::Copy(c) => {
+                let i = match self.open {
+                    Some(i) if self.rows[i].copy_data.is_none() => i,
+                    _ => self.new_row(),
+                };
+                let approver = self.signer(&c.approver);
+                let r = &mut self.rows[i];
+                r.copy_data = Some(c.data.clone());
+                r.copy_counterpart = Some(c.counterpart.clone());
+                r.copy_purpose = Some(c.purpose.clone());
+                r.copy_approver = Some(approver);
+                r.copy_time = Some(t);
+            }
+            Body::Transfer(tr) => self.transfer(e, t, tr),
+            Body::Destroy(d) => {
+                let method = match self.lang {
+                    Lang::Ja => d.method.ja(),
+                    Lang::En => d.method.en(),
+                };
+                self.disposal = Some(Disposal {
+                    kind: "destroy".into(),
+                    time: t,
+                    executor: actor.unwrap_or_else(|| self.signer(&PersonId(String::new()))),
+                    witness: Some(self.signer(&d.witness)),
+                    method: Some(method.to_string()),
+                    unverifiable: d.unverifiable.clone(),
+                    recipient: None,
+                });
+            }
+            Body::Wipe(w) => {
+                // The wipe belongs with the return check of the last row (返却時点検).
+                let text = format!("{}; {t}", wipe_text(w, self.lang));
+                if let Some(r) = self.rows.last_mut() {
+                    r.return_check = Some(match r.return_check.take() {
+                        Some(c) => format!("{c}; {text}"),
+                        None => text,
+                    });
+                }
+            }
+            Body::Lost(_) => {
+                if let Some(i) = self.open {
+                    let lost = self.lang.w(Word::SumLost);
+                    self.rows[i].return_check = Some(format!("{lost} {t}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn issue(&mut self, t: String, actor: Option<SignerView>, issue: Issue) {
+        let i = self.new_row();
+        let r = &mut self.rows[i];
+        r.use_start = Some(t);
+        r.user = actor;
+        r.use_purpose = Some(issue.purpose.to_string());
+        r.out_kind = Some(issue.kind.to_string());
+        r.out_period = Some(issue.period);
+        r.out_destination = Some(issue.destination);
+        r.out_purpose = Some(issue.purpose.to_string());
+        r.out_approver = Some(issue.approver);
+        self.open = Some(i);
+    }
+
+    fn transfer(&mut self, e: &StoredEntry, t: String, tr: &crate::model::Transfer) {
+        let actor = e.actor.as_ref().map(|a| self.signer(a));
+        let i = match self.open.take() {
+            // Handed over during a plain use: the transfer completes that row.
+            Some(i) if self.rows[i].out_kind.is_none() => i,
+            // Handed over while carried out or on loan: keep that row, add the transfer.
+            Some(_) => self.new_row(),
+            None => {
+                let i = self.new_row();
+                self.rows[i].use_start = Some(t.clone());
+                self.rows[i].user = actor.clone();
+                self.rows[i].use_purpose = Some(tr.purpose.clone());
+                i
+            }
+        };
+        let approver = self.signer(&tr.approver);
+        let r = &mut self.rows[i];
+        r.out_kind = Some("transfer".into());
+        r.out_period = Some(t.clone());
+        r.out_destination = Some(tr.recipient.clone());
+        r.out_purpose = Some(tr.purpose.clone());
+        r.out_approver = Some(approver);
+        self.disposal = Some(Disposal {
+            kind: "transfer".into(),
+            time: t,
+            executor: actor.unwrap_or_else(|| self.signer(&PersonId(String::new()))),
+            witness: None,
+            method: None,
+            unverifiable: None,
+            recipient: Some(tr.recipient.clone()),
+        });
+    }
+}

@@ -1,0 +1,166 @@
+//! HTML printouts: the self-contained page every one of them is, and the pieces the audit and
+//! incident pages share (tables of entries, the people an entry names, the verify verdict).
+//!
+//! Pages are written with maud, which escapes every value put into them: text from the ledger
+//! cannot become markup. Two things go in unescaped, each a constant of this crate: the style
+//! sheets and the no-break-space entity of the form's blank rows ([`NBSP`]); and one generated
+//! thing, the QR code's SVG (`label::html`).
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::entries::{
+    head_text, id_text, role_word, verify_text, EntryLine, Participant, VerifyStatus,
+};
+use super::Column;
+use crate::{Lang, Word};
+
+/// A style sheet of this crate (`css/`), built in when compiling.
+#[derive(Debug, Clone, Copy)]
+pub struct Css(&'static str);
+
+/// The form's sheet, which every page starts with: fonts, tables, the A4 landscape page.
+pub const FORM: Css = Css(include_str!("../../css/form.css"));
+/// The inventory, overdue and stock-take lists.
+pub const LIST: Css = Css(include_str!("../../css/list.css"));
+/// Labels: A4 portrait sheets of 2 × 5.
+pub const LABEL: Css = Css(include_str!("../../css/label.css"));
+/// What the incident and audit pages share: fixed table columns, signers, the verdict.
+pub const REPORT: Css = Css(include_str!("../../css/report.css"));
+pub const AUDIT: Css = Css(include_str!("../../css/audit.css"));
+pub const INCIDENT: Css = Css(include_str!("../../css/incident.css"));
+pub const CERTIFICATE: Css = Css(include_str!("../../css/certificate.css"));
+
+/// A blank table cell's content, written as the entity the pages have always had. A constant,
+/// with nothing of the ledger in it, so nothing can be injected through it.
+pub const NBSP: PreEscaped<&str> = PreEscaped("&nbsp;");
+
+/// A complete, self-contained page: the form's style sheet, then `sheets` (which may set
+/// their own `@page`, e.g. A4 portrait, since later rules win), then the body. No external
+/// resources, so it prints the same offline.
+pub fn page(title: &str, lang: Lang, sheets: &[Css], body: Markup) -> String {
+    let mut css = String::from(FORM.0);
+    for s in sheets {
+        css.push_str(s.0);
+    }
+    html! {
+        (DOCTYPE) "\n"
+        html lang=(lang.code()) {
+            "\n"
+            head {
+                "\n" meta charset="utf-8"; "\n"
+                title { (title) } "\n"
+                // The crate's own sheets, not text from a ledger; escaping would break CSS
+                // (`>` in a selector) inside <style>, which HTML does not unescape.
+                style { (PreEscaped(css)) } "\n"
+            }
+            "\n"
+            body { "\n" (body) }
+            "\n"
+        }
+        "\n"
+    }
+    .into_string()
+}
+
+/// One row of a table of entries: its cells, and whether it is shaded as an alert.
+pub struct HtmlRow {
+    pub alert: bool,
+    pub cells: Vec<Markup>,
+}
+
+/// A table with fixed column widths, so every table of a section lines up.
+pub fn table(columns: &[Column], rows: &[HtmlRow]) -> Markup {
+    html! {
+        table.entries {
+            "\n"
+            colgroup {
+                @for c in columns {
+                    col style=(format!("width:{}%", c.width));
+                }
+            }
+            "\n"
+            thead { tr { @for c in columns { th { (c.heading) } } } }
+            "\n"
+            tbody {
+                "\n"
+                @for r in rows {
+                    tr class=[r.alert.then_some("alert")] {
+                        @for (cell, c) in r.cells.iter().zip(columns) {
+                            td class=[(!c.wrap).then_some("nw")] { (cell) }
+                        }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+        }
+        "\n"
+    }
+}
+
+/// The first cells of an entry's row: number, time, act.
+pub fn entry_cells(e: &EntryLine) -> Vec<Markup> {
+    vec![html! { "#" (e.seq) }, html! { (e.time) }, html! { (e.act) }]
+}
+
+/// Each person an entry names, one to a line: `実施者 山田 太郎（設計課）`.
+pub fn people(people: &[Participant], lang: Lang) -> Markup {
+    html! {
+        @for p in people {
+            span.who { (role_word(p, lang)) " " (p.person.name) "（" (p.person.affiliation) "）" }
+        }
+    }
+}
+
+/// The verdict of `ledger verify`, framed in red when it failed, with the ledger's identity
+/// and head hash.
+pub fn verify(v: &VerifyStatus, lang: Lang) -> Markup {
+    html! {
+        div class=(if v.ok { "verdict" } else { "verdict bad" }) {
+            (lang.w(Word::LedgerVerify)) ": " (verify_text(v, lang))
+            br;
+            span.hash { (lang.w(Word::LedgerIdentity)) ": " (id_text(v)) }
+            br;
+            span.hash { (lang.w(Word::HeadHash)) ": " (head_text(v)) }
+        }
+        "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped() {
+        let page = page("<t>", Lang::En, &[], html! { p { ("a <b> & \"c\" 'd'") } });
+        assert!(page.contains("<title>&lt;t&gt;</title>"), "{page}");
+        assert!(
+            page.contains("<p>a &lt;b&gt; &amp; &quot;c&quot; 'd'</p>"),
+            "{page}"
+        );
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"));
+        assert!(
+            page.ends_with("<body>\n<p>a &lt;b&gt; &amp; &quot;c&quot; 'd'</p></body>\n</html>\n")
+        );
+    }
+
+    #[test]
+    fn tables_shade_alerts_and_keep_unwrapped_columns_whole() {
+        let cols = [Column::new("#", 10, true), Column::new("t", 90, false)];
+        let rows = [
+            HtmlRow {
+                alert: true,
+                cells: vec![html! { "1" }, html! { "x" }],
+            },
+            HtmlRow {
+                alert: false,
+                cells: vec![html! { "2" }, html! { "y" }],
+            },
+        ];
+        assert_eq!(
+            table(&cols, &rows).into_string(),
+            "<table class=\"entries\">\n<colgroup><col style=\"width:10%\"><col style=\"width:90%\"></colgroup>\n<thead><tr><th>#</th><th>t</th></tr></thead>\n<tbody>\n<tr class=\"alert\"><td>1</td><td class=\"nw\">x</td></tr>\n<tr><td>2</td><td class=\"nw\">y</td></tr>\n</tbody>\n</table>\n"
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! The kit every printout is made with: the page shell and tables (`html`), terminal tables
+//! (`text`), CSV with its formula guard (`csv`), sizes and times (`units`), the one-line
+//! summaries of entries (`summary`), the entry lines and verify verdict the audit and incident
+//! reports share (`entries`), and here the people and devices as printouts name them.
+
+pub mod csv;
+pub mod entries;
+pub mod html;
+pub mod summary;
+pub mod text;
+pub mod units;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::lifecycle::Directory;
+use crate::model::{DeviceIdentity, PersonId};
+
+/// A person as shown on a printout: name, affiliation and key fingerprint.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SignerView {
+    pub id: String,
+    pub name: String,
+    pub affiliation: String,
+    pub fingerprint: String,
+}
+
+impl SignerView {
+    pub fn of(dir: &Directory, id: &PersonId) -> SignerView {
+        match dir.get(id) {
+            Some(p) => SignerView {
+                id: p.id.0.clone(),
+                name: p.name.clone(),
+                affiliation: p.affiliation.clone(),
+                fingerprint: p.public_key.fingerprint().to_string(),
+            },
+            None => SignerView {
+                id: id.0.clone(),
+                name: id.0.clone(),
+                affiliation: String::new(),
+                fingerprint: String::new(),
+            },
+        }
+    }
+
+    /// `山田 太郎（設計課）[ab12:…]`
+    pub fn short(&self) -> String {
+        format!(
+            "{}（{}）[{}]",
+            self.name, self.affiliation, self.fingerprint
+        )
+    }
+}
+
+/// A column of a printed table: its heading, its share of the page width in percent, and
+/// whether its cells may wrap.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub heading: &'static str,
+    pub width: u8,
+    pub wrap: bool,
+}
+
+impl Column {
+    pub const fn new(heading: &'static str, width: u8, wrap: bool) -> Column {
+        Column {
+            heading,
+            width,
+            wrap,
+        }
+    }
+}
+
+/// The headings of a row of columns, for a terminal table.
+pub fn headings<const N: usize>(columns: &[Column; N]) -> [&'static str; N] {
+    columns.map(|c| c.heading)
+}
+
+/// What tells the device apart: USB IDs, vendor and product, serial.
+pub fn device_labels(d: &DeviceIdentity) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let (Some(v), Some(p)) = (&d.vendor_id, &d.product_id) {
+        parts.push(format!("{v}:{p}"));
+    }
+    for x in [&d.vendor, &d.product].into_iter().flatten() {
+        parts.push(x.clone());
+    }
+    if let Some(s) = &d.serial {
+        parts.push(format!("serial {s}"));
+    }
+    parts
+}
+
+/// The device in one line: what tells it apart, its path, its size.
+pub fn device_summary(d: &DeviceIdentity) -> String {
+    let mut parts = device_labels(d);
+    if let Some(p) = &d.path {
+        parts.push(p.clone());
+    }
+    parts.push(units::human_bytes(d.capacity_bytes));
+    parts.join(", ")
+}
+
+/// A JSON printout: the data as serde writes it, pretty, with a final newline.
+pub fn json_doc<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Other(format!("cannot encode JSON: {e}")))
+}

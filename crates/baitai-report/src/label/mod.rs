@@ -1,0 +1,122 @@
+//! Labels to stick on media (003 第4-2(2)): the medium number, its marking, the organisation
+//! and a QR code of the number, as boxed terminal text (`text`) or as A4 sheets of cut-out
+//! labels (`html`); JSON is the data.
+
+mod html;
+mod text;
+
+use qrcode::QrCode;
+use serde::Serialize;
+
+use crate::app::Session;
+use crate::error::{Error, Result};
+use crate::lifecycle::MediumState;
+use crate::model::{Body, Classification};
+use crate::Lang;
+
+pub use html::{labels_html, qr_svg};
+pub use text::{labels_text, qr_text};
+
+/// What one label shows. The QR code encodes `medium` and nothing else, so any scanner that
+/// reads it types the number a command takes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub medium: String,
+    /// `C3-I1-A1`.
+    pub marking: String,
+    /// The marking in words: 機密性3 完全性1 可用性1.
+    pub marking_words: String,
+    /// Whether the label carries the words 保護すべき情報.
+    pub protected: bool,
+    pub restriction: Option<String>,
+    /// The free text given at registration (what is written on the medium).
+    pub label: Option<String>,
+    pub org: String,
+}
+
+fn marking_words(c: &Classification, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => c.marking_ja(),
+        Lang::En => format!(
+            "Confidentiality {} · Integrity {} · Availability {}",
+            c.confidentiality, c.integrity, c.availability
+        ),
+    }
+}
+
+/// The label of one medium; an unknown number is a usage error.
+pub fn medium_label(session: &Session, medium: &str, lang: Lang) -> Result<Label> {
+    let state = session.medium(medium)?;
+    label_of(session, &state, lang)
+}
+
+/// Labels for every medium the organisation still holds or may get back: all but the
+/// destroyed and the transferred, in the order they were registered.
+pub fn held_media_labels(session: &Session, lang: Lang) -> Result<Vec<Label>> {
+    let mut labels = Vec::new();
+    for number in session.ledger.media()? {
+        match session.ledger.medium_state(&number)? {
+            Some(state) if !state.holding.is_closed() => {
+                labels.push(label_of(session, &state, lang)?)
+            }
+            _ => {}
+        }
+    }
+    Ok(labels)
+}
+
+fn label_of(session: &Session, state: &MediumState, lang: Lang) -> Result<Label> {
+    let text = session
+        .ledger
+        .medium_entries(&state.number)?
+        .into_iter()
+        .find_map(|e| match e.body {
+            Body::Register(r) => Some(r.label),
+            _ => None,
+        })
+        .flatten();
+    let c = &state.classification;
+    Ok(Label {
+        medium: state.number.0.clone(),
+        marking: c.marking(),
+        marking_words: marking_words(c, lang),
+        protected: c.is_protected(),
+        restriction: c.restriction.clone(),
+        label: text,
+        org: session.settings.org.clone(),
+    })
+}
+
+fn qr_code(data: &str) -> Result<QrCode> {
+    QrCode::new(data.as_bytes())
+        .map_err(|e| Error::Other(format!("cannot make a QR code of {data:?}: {e}")))
+}
+
+/// What the label tests share: a label, and the modules of a QR code to check drawings against.
+#[cfg(test)]
+mod testdata {
+    use super::*;
+    use qrcode::Color;
+
+    pub fn sample() -> Label {
+        Label {
+            medium: "USB-2026-0001".into(),
+            marking: "C3-I1-A1".into(),
+            marking_words: "機密性3 完全性1 可用性1".into(),
+            protected: true,
+            restriction: None,
+            label: Some("設計部 1".into()),
+            org: "防衛装備テスト株式会社".into(),
+        }
+    }
+
+    /// The modules qrcode makes for `data`, row by row, dark = true.
+    pub fn modules(data: &str) -> Vec<Vec<bool>> {
+        let code = QrCode::new(data.as_bytes()).expect("encodes");
+        let colors = code.to_colors();
+        colors
+            .chunks(code.width())
+            .map(|row| row.iter().map(|c| *c == Color::Dark).collect())
+            .collect()
+    }
+}
