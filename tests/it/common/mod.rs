@@ -128,15 +128,15 @@ impl Env {
 
     /// A copy of this environment in a new temporary directory: its files (the ledger, this
     /// user's checkpoint, pins and verified copy under `HOME`, passphrase files, vaults,
-    /// images) as `cp -a` copies them, except the top-level names in `leave`. The ledger is
-    /// checkpointed first, so no command may be running on it.
+    /// images) as `cp -a` copies them, except the top-level names in `leave`. Copy only an
+    /// environment nothing is running on (a template, once built): several threads may copy
+    /// it at once, so it is not even checkpointed here.
     ///
     /// The copy is the same ledger at another path: its pins name the old path, and the new
     /// one is pinned on first use, as a moved ledger is. What the ledger recorded about
     /// paths stays as it was: an image registered with `--image` is known by the path it
     /// had here, so a copy of the image elsewhere is another file to the ledger.
     pub fn copy_except(&self, leave: &[&str]) -> Env {
-        self.checkpoint();
         let dir = tempfile::tempdir().unwrap();
         let mut from: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
             .unwrap()

@@ -12,7 +12,11 @@ use super::*;
 /// put while the process runs: its ledger recorded the path of the destroyed medium's image.
 fn template() -> &'static World {
     static TEMPLATE: OnceLock<World> = OnceLock::new();
-    TEMPLATE.get_or_init(|| World::build(Env::new_in(process_tempdir("template-world"))))
+    TEMPLATE.get_or_init(|| {
+        let world = World::build(Env::new_in(process_tempdir("template-world")));
+        world.env.checkpoint();
+        world
+    })
 }
 
 /// The media of [`World`], each left in a telling state.
