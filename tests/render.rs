@@ -2,7 +2,7 @@
 //! kind of entry: the pages must render, be self-contained, and come out on A4.
 //!
 //! Skips, saying why, when Chromium is not installed (`scripts/install-render-deps` installs
-//! it; `.ci/run` runs that). The pictures are kept in `target/render/` to be looked at:
+//! it; `.ci/run` runs that); under `CI=true` it fails instead. The pictures are kept in `target/render/` to be looked at:
 //! `BAITAI_RENDER_KEEP=0` keeps nothing.
 
 #[path = "it/common/mod.rs"]
@@ -216,7 +216,7 @@ fn printouts(w: &World) -> Vec<Printout> {
 #[test]
 fn every_html_printout_renders_in_chromium() {
     let Some(chrome) = chromium() else {
-        eprintln!("SKIPPED: Chromium is not installed (run scripts/install-render-deps as root)");
+        skip_outside_ci("Chromium is not installed (run scripts/install-render-deps as root)");
         return;
     };
     let w = World::new();

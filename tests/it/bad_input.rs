@@ -1,18 +1,20 @@
 //! The bad-input matrix: one table of wrong arguments, files, media and ledgers across the
-//! commands, each run through the real binary with `--json` and without. Every one must exit
-//! with its documented code, say so in one `baitai: error:` line (and at most one `hint:`),
-//! and leave the ledger (entries, signatures, sealed keys) and the vaults and images it touches
-//! as they were — except a wrong passphrase, which adds exactly one unsigned
+//! commands, each row a test of its own (`bad_input::<command>::<case>`) run through the real
+//! binary with `--json` and without, on its own copy of a world built once per process. Every
+//! one must exit with its documented code, say so in one `baitai: error:` line (and at most one
+//! `hint:`), and leave the ledger (entries, signatures, sealed keys) and the vaults and images
+//! it touches as they were — except a wrong passphrase, which adds exactly one unsigned
 //! `person.auth_failure` entry.
 
 use crate::common::*;
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{OnceLock, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use rusqlite::types::Value as Sql;
@@ -27,8 +29,9 @@ const UNTIL: &str = "2099-12-31";
 
 // --- the world every case starts from ---------------------------------------------------------
 
-/// One ledger with media in the states the cases need. Cases share it: each must leave it as
-/// it found it, and that is what every case checks.
+/// One ledger with media in the states the cases need, built once per process; every case
+/// runs on a copy of its own ([`World::copy`]), so cases run in parallel and one cannot
+/// disturb another. Each case still checks that it left its copy as it found it.
 struct World {
     env: Env,
     /// Registered without a device; in storage, never used.
@@ -41,15 +44,52 @@ struct World {
     in_use_img: String,
     /// Had a vault in `mnt-returned/`; returned without a check, so in storage, unverified.
     returned: String,
-    next: Cell<u32>,
+    next: AtomicU32,
 }
 
 /// Small images: the whole-medium check and the snapshots read every byte.
 const IMAGE_BYTES: u64 = 64 << 10;
 
+/// The images the world's ledger registered with `--image`. The registrations record each
+/// image's path, in signed entries, so a copy of an image elsewhere is another file to the
+/// ledger (`medium register --image` of it would not be refused as already registered, and
+/// `wipe` would say it is not the medium). So the images stay in the template, where the
+/// ledger knows them, and are shared by every copy of the world: a case that names one holds
+/// [`BOUND_LOCK`] alone and puts back what it changed (see [`Bound`]); every other case
+/// holds it shared while it runs, and checks the images did not change.
+const BOUND_IMAGES: [&str; 2] = ["stored.img", "in-use.img"];
+
+static BOUND_LOCK: RwLock<()> = RwLock::new(());
+
+/// The world every case copies, built in a directory that stays put while the process runs:
+/// its ledger knows [`BOUND_IMAGES`] by their paths there.
+struct Template {
+    world: World,
+    /// The bound images as built, to put back after a case that named them.
+    images: Vec<(PathBuf, Vec<u8>)>,
+}
+
+fn template() -> &'static Template {
+    static TEMPLATE: OnceLock<Template> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let world = World::build(Env::new_in(process_tempdir("template-bad-input")));
+        let (code, report) = world.env.verify_code();
+        assert_eq!(code, 0, "the world's ledger verifies: {report}");
+        world.env.checkpoint();
+        let images = BOUND_IMAGES
+            .iter()
+            .map(|n| {
+                let p = world.env.path(n);
+                let bytes = fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        Template { world, images }
+    })
+}
+
 impl World {
-    fn build() -> World {
-        let env = Env::new();
+    fn build(env: Env) -> World {
         let dual = env.pass(DUAL);
         let v = env.ok_as(
             &[
@@ -122,12 +162,37 @@ impl World {
             in_use,
             in_use_img,
             returned,
-            next: Cell::new(0),
+            next: AtomicU32::new(0),
+        }
+    }
+
+    /// A copy of the template for one case: its ledger (the same ledger, moved), its user's
+    /// checkpoint, pins and verified copy, passphrase files, vaults and unbound image in a
+    /// new directory; the bound images stay where the ledger knows them.
+    fn copy() -> World {
+        let t = &template().world;
+        World {
+            env: t.env.copy_except(&BOUND_IMAGES),
+            fresh: t.fresh.clone(),
+            stored_img: t.stored_img.clone(),
+            in_use: t.in_use.clone(),
+            in_use_img: t.in_use_img.clone(),
+            returned: t.returned.clone(),
+            next: AtomicU32::new(0),
+        }
+    }
+
+    /// A file of the world: the case's own, or for a bound image the template's.
+    fn file(&self, name: &str) -> PathBuf {
+        if BOUND_IMAGES.contains(&name) {
+            template().world.env.path(name)
+        } else {
+            self.env.path(name)
         }
     }
 
     fn path(&self, name: &str) -> String {
-        self.env.path(name).to_str().unwrap().to_string()
+        self.file(name).to_str().unwrap().to_string()
     }
 
     fn pass(&self, id: &str) -> String {
@@ -136,8 +201,7 @@ impl World {
 
     /// A new path in the world's directory; cases run twice, so names never repeat.
     fn scratch(&self, name: &str) -> PathBuf {
-        let n = self.next.get() + 1;
-        self.next.set(n);
+        let n = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         self.env.path(&format!("case-{n}-{name}"))
     }
 
@@ -151,8 +215,50 @@ impl World {
             "other.img",
         ]
         .iter()
-        .map(|n| self.env.path(n))
+        .map(|n| self.file(n))
         .collect()
+    }
+}
+
+/// Held while a case runs: [`BOUND_LOCK`] alone when its arguments name a bound image, and
+/// then, when dropped (even by a failing case), the images put back as they were built, so
+/// the next case finds them so; shared otherwise.
+struct Bound {
+    alone: bool,
+    _write: Option<RwLockWriteGuard<'static, ()>>,
+    _read: Option<RwLockReadGuard<'static, ()>>,
+}
+
+impl Bound {
+    fn hold(args: &[String]) -> Bound {
+        let t = template();
+        let dir = t.world.env.dir.path().to_str().unwrap();
+        if args.iter().any(|a| a.contains(dir)) {
+            Bound {
+                alone: true,
+                _write: Some(BOUND_LOCK.write().unwrap_or_else(PoisonError::into_inner)),
+                _read: None,
+            }
+        } else {
+            Bound {
+                alone: false,
+                _write: None,
+                _read: Some(BOUND_LOCK.read().unwrap_or_else(PoisonError::into_inner)),
+            }
+        }
+    }
+}
+
+impl Drop for Bound {
+    fn drop(&mut self) {
+        // Before the fields drop: the images are put back while the lock is still held.
+        if self.alone {
+            for (path, bytes) in &template().images {
+                if fs::read(path).ok().as_ref() != Some(bytes) {
+                    fs::write(path, bytes).unwrap();
+                }
+            }
+        }
     }
 }
 
@@ -468,7 +574,8 @@ const fn case(
     }
 }
 
-const fn wrong_passphrase(
+/// A wrong passphrase: exit 4, and the one unsigned `person.auth_failure` entry it adds.
+const fn failed_login(
     name: &'static str,
     setup: fn(&World) -> Setup,
     cmd: fn(&World, &Target) -> Vec<String>,
@@ -484,192 +591,249 @@ const fn wrong_passphrase(
     }
 }
 
-// One line per case where it fits, so the table reads as a table.
-#[rustfmt::skip]
-const CASES: &[Case] = &[
-    // Setup and the ledger file.
-    case("init: blank --org", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "  "]), 2, "--org must not be empty"),
-    case("init: unknown --timezone", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--timezone", "Mars/Base"]), 2, "unknown time zone"),
-    case("init: malformed --day-end", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--day-end", "25:99"]), 2, "must be HH:MM"),
-    case("init: --medium-prefix with a space", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--medium-prefix", "U SB"]), 2, "medium prefix"),
-    case("init: unknown --lang", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--lang", "fr"]), 2, "must be ja or en"),
-    case("init: admin passphrase too short", no_ledger, |w, t| {
-        let weak = w.path("weak-pass");
-        fs::write(&weak, "short\n").unwrap();
-        init(&t.arg, &weak, &["--org", "防衛"])
-    }, 2, "too short"),
-    case("init: admin passphrase file missing", no_ledger, |w, t| init(&t.arg, &w.path("no-such-pass"), &["--org", "防衛"]), 2, "cannot read passphrase file"),
-    case("init: over an existing ledger", nothing, |w, _| init(w.env.ledger.to_str().unwrap(), &w.pass(ADMIN), &["--org", "防衛"]), 3, "refused (init)"),
-    case("--ledger names no file", no_ledger, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "no ledger at"),
-    case("--ledger is not SQLite", |w| {
-        let p = w.scratch("garbage.db");
-        fs::write(&p, "this is not a database\n").unwrap();
-        Ok(Target { ledger: p.clone(), ..Target::new(w, p.to_str().unwrap()) })
-    }, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "not a baitai ledger"),
-    case("--ledger is a directory", |w| {
-        let p = w.scratch("dir.db");
-        fs::create_dir_all(&p).unwrap();
-        Ok(Target { ledger: p.clone(), ..Target::new(w, p.to_str().unwrap()) })
-    }, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "it is a directory"),
-    case("unknown command", fresh, |_, t| s(&["found", &t.arg]), 2, "unrecognized subcommand 'found'"),
-    // People.
-    case("person add: unknown --role", nothing, |w, _| person_add("新人 五郎", "king", &w.pass(DUAL), &w.pass(ADMIN)), 2, "invalid value 'king'"),
-    case("person add: blank name", nothing, |w, _| person_add(" ", "handler", &w.pass(DUAL), &w.pass(ADMIN)), 2, "NAME must not be empty"),
-    case("person add: name already used", nothing, |w, _| person_add("山田 太郎", "handler", &w.pass(DUAL), &w.pass(ADMIN)), 3, "refused (unique-name)"),
-    case("person add: new passphrase file missing", nothing, |w, _| person_add("新人 五郎", "handler", &w.path("no-such-pass"), &w.pass(ADMIN)), 2, "cannot read passphrase file"),
-    wrong_passphrase("person add: wrong admin passphrase", nothing, |w, _| person_add("新人 五郎", "handler", &w.pass(DUAL), &w.path("wrong-pass")), ADMIN),
-    case("person revoke: unknown person", nothing, |w, _| [s(&["person", "revoke", "P0099"]), as_(w, ADMIN)].concat(), 2, "no person"),
-    case("person revoke: the last admin", nothing, |w, _| [s(&["person", "revoke", ADMIN]), as_(w, ADMIN)].concat(), 3, "refused (last-admin)"),
-    case("person passwd: someone else's", nothing, |w, _| {
-        [s(&["person", "passwd", CUSTODIAN, "--new-passphrase-file", &w.pass(DUAL)]), as_(w, HANDLER)].concat()
-    }, 3, "refused (own-passphrase)"),
-    wrong_passphrase("person passwd: wrong current passphrase", nothing, |w, _| {
-        [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), approver(w, ADMIN), as_with(HANDLER, &w.path("wrong-pass"))].concat()
-    }, HANDLER),
-    case("person passwd: a new key without an admin's approval", nothing, |w, _| {
-        [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), as_(w, HANDLER)].concat()
-    }, 3, "refused (approval)"),
-    case("person show: unknown name", nothing, |_, _| s(&["person", "show", "山田 花子"]), 2, "no person"),
-    // Media.
-    case("medium show: unknown number", nothing, |_, _| s(&["medium", "show", "USB-2099-9999"]), 2, "no medium"),
-    case("medium show: malformed number", nothing, |_, _| s(&["medium", "show", "usb_20x6-1"]), 2, "no medium"),
-    case("medium register: class C9", nothing, |w, _| [s(&["medium", "register", "--class", "C9"]), as_(w, CUSTODIAN)].concat(), 2, "is not a level"),
-    case("medium register: image that does not exist", nothing, |w, _| {
-        [s(&["medium", "register", "--class", "C3", "--image", &w.path("no-such.img")]), as_(w, CUSTODIAN)].concat()
-    }, 6, "cannot open image"),
-    case("medium register: /dev/null as the device", nothing, |w, _| {
-        [s(&["medium", "register", "--class", "C3", "--device", "/dev/null"]), as_(w, CUSTODIAN)].concat()
-    }, 6, "not a block device"),
-    case("medium register: image already registered", nothing, |w, _| {
-        [s(&["medium", "register", "--class", "C3", "--image", &w.path("stored.img")]), as_(w, CUSTODIAN)].concat()
-    }, 3, "refused (already-registered)"),
-    case("medium list: unknown --state", nothing, |_, _| s(&["medium", "list", "--state", "borrowed"]), 2, "unknown state"),
-    case("receive: blank --from", nothing, |w, _| [s(&["receive", "--from", "\t", "--class", "C2"]), as_(w, CUSTODIAN)].concat(), 2, "--from must not be empty"),
-    // The ledger rows.
-    case("checkout: unknown medium", nothing, |w, _| checkout(w, "USB-2099-9999", "設計", HANDLER), 2, "no medium"),
-    case("checkout: unknown person id", fresh, |w, t| {
-        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with("P0099", &w.pass(HANDLER))].concat()
-    }, 2, "no person"),
-    case("checkout: revoked person", fresh, |w, t| checkout(w, &t.arg, "設計", HANDLER2), 4, "revoked"),
-    case("checkout: purpose of whitespace", fresh, |w, t| checkout(w, &t.arg, " \t\n ", HANDLER), 2, "--purpose must not be empty"),
-    case("checkout: passphrase file missing", fresh, |w, t| {
-        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("no-such-pass"))].concat()
-    }, 2, "cannot read passphrase file"),
-    case("checkout: passphrase file is a directory", fresh, |w, t| {
-        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("mnt"))].concat()
-    }, 2, "cannot read passphrase file"),
-    wrong_passphrase("checkout: wrong passphrase", fresh, |w, t| {
-        [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
-    }, HANDLER),
-    case("checkout: medium already out", in_use, |w, t| checkout(w, &t.arg, "設計", DUAL), 3, "refused (not-in-storage)"),
-    case("checkout: returned medium not verified clean", returned, |w, t| checkout(w, &t.arg, "再使用", HANDLER), 3, "refused (reuse-gate)"),
-    case("carry-out: impossible --until 2026-13-45", fresh, |w, t| carry_out(w, &t.arg, "2026-13-45", HANDLER, CUSTODIAN), 2, "cannot read the time"),
-    case("carry-out: --until yesterday", fresh, |w, t| carry_out(w, &t.arg, "yesterday", HANDLER, CUSTODIAN), 2, "cannot read the time"),
-    case("carry-out: period ends before it starts", fresh, |w, t| carry_out(w, &t.arg, "2000-01-01 09:00", HANDLER, CUSTODIAN), 2, "not in the future"),
-    case("carry-out: approver is the requester", fresh, |w, t| carry_out(w, &t.arg, UNTIL, DUAL, DUAL), 3, "refused (separation-of-duties)"),
-    case("loan: blank --to", fresh, |w, t| {
-        [s(&["loan", &t.arg, "--to", "", "--until", UNTIL, "--destination", "本社", "--purpose", "共同作業"]), as_(w, HANDLER), approver(w, CUSTODIAN)].concat()
-    }, 2, "--to must not be empty"),
-    case("copy: blank --data", in_use, |w, t| {
-        [s(&["copy", &t.arg, "--data", " ", "--to", "試験場", "--purpose", "共有"]), as_(w, HANDLER), approver(w, CUSTODIAN)].concat()
-    }, 2, "--data must not be empty"),
-    case("transfer: unknown approver", fresh, |w, t| {
-        [s(&["transfer", &t.arg, "--to", "防衛装備庁", "--purpose", "納入"]), as_(w, HANDLER), s(&["--approver", "P0099", "--approver-passphrase-file", &w.pass(CUSTODIAN)])].concat()
-    }, 2, "no person"),
-    case("lost: blank --circumstances", in_use, |w, t| [s(&["lost", &t.arg, "--circumstances", ""]), as_(w, HANDLER)].concat(), 2, "--circumstances must not be empty"),
-    case("destroy: witness is the executor", fresh, |w, t| destroy(w, &t.arg, "読めない", CUSTODIAN, CUSTODIAN), 3, "refused (separation-of-duties)"),
-    case("destroy: blank --unverifiable", fresh, |w, t| destroy(w, &t.arg, " ", CUSTODIAN, WITNESS), 2, "--unverifiable must not be empty"),
-    case("destroy: unknown --method", fresh, |w, t| {
-        [s(&["destroy", &t.arg, "--method", "burn"]), as_(w, CUSTODIAN), witness(w, WITNESS)].concat()
-    }, 2, "invalid value 'burn'"),
-    case("return: wrong image", in_use_img, |w, t| [s(&["return", &t.arg, "--image", &w.path("other.img")]), as_(w, CUSTODIAN)].concat(), 6, "this is not"),
-    case("return: image that does not exist", in_use_img, |w, t| [s(&["return", &t.arg, "--image", &w.path("no-such.img")]), as_(w, CUSTODIAN)].concat(), 6, "cannot open image"),
-    case("return: --path that does not exist", in_use, |w, t| [s(&["return", &t.arg, "--path", &w.path("no-such-mount")]), as_(w, CUSTODIAN)].concat(), 6, "cannot look at"),
-    case("wipe: wrong image", stored_img, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("other.img"), "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "this is not"),
-    case("wipe: medium registered without a device", fresh, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("other.img"), "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "registered without"),
-    case("wipe: /dev/null as the device", stored_img, |w, t| [s(&["wipe", &t.arg, "--device", "/dev/null", "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "not a block device"),
-    case("wipe: no terminal to confirm and no --yes", stored_img, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("stored.img")]), as_(w, CUSTODIAN)].concat(), 2, "--yes"),
-    // The vault.
-    case("put: source that does not exist", nothing, |w, _| put(w, &w.path("mnt"), &w.path("no-such.txt"), &[]), 2, "cannot read"),
-    case("put: source is a dangling symlink", |w| {
-        let link = w.scratch("dangling");
-        std::os::unix::fs::symlink(w.env.path("no-such.txt"), &link).unwrap();
-        Ok(Target::new(w, link.to_str().unwrap()))
-    }, |w, t| put(w, &w.path("mnt"), &t.arg, &[]), 2, "symbolic link"),
-    case("put: source is a FIFO", |w| {
-        let fifo = w.scratch("fifo");
-        mkfifo(&fifo);
-        Ok(Target::new(w, fifo.to_str().unwrap()))
-    }, |w, t| put(w, &w.path("mnt"), &t.arg, &[]), 2, "not a regular file"),
-    // Root reads any file whatever its mode, so take one whose read fails for everyone.
-    case("put: unreadable source", nothing, |w, _| put(w, &w.path("mnt"), "/proc/self/mem", &[]), 1, "Input/output error"),
-    case("put: source vanishes while the passphrase is read", |w| {
-        let victim = w.scratch("vanishing.txt");
-        fs::write(&victim, b"here when the arguments are checked\n").unwrap();
-        let fifo = w.scratch("pass-fifo");
-        mkfifo(&fifo);
-        let mut t = Target::new(w, fifo.to_str().unwrap());
-        t.vanish = Some(victim);
-        Ok(t)
-    }, |w, t| {
-        let victim = t.vanish.as_ref().unwrap().to_str().unwrap();
-        [s(&["put", &w.path("mnt"), victim]), as_with(HANDLER, &t.arg)].concat()
-    }, 2, "cannot read"),
-    case("put: first put of an unreadable source leaves no vault", empty_dir, |w, t| put(w, &t.arg, "/proc/self/mem", &["--medium", &w.in_use]), 1, "Input/output error"),
-    case("put: mount path that does not exist", nothing, |w, _| put(w, &w.path("no-such-mount"), &w.path("new.txt"), &[]), 2, "is not a directory"),
-    case("put: no vault and no --medium", empty_dir, |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 2, "holds no vault yet"),
-    case("put: --medium is not the vault's", nothing, |w, _| put(w, &w.path("mnt"), &w.path("new.txt"), &["--medium", &w.fresh]), 6, "belongs to"),
-    case("put: name already in the vault", nothing, |w, _| put(w, &w.path("mnt"), &w.path("keep.txt"), &[]), 3, "refused (no-overwrite)"),
-    case("put: full medium", |w| {
-        let big = w.env.path("big.bin");
-        if !big.exists() {
-            fs::write(&big, vec![0x5a; 1 << 20]).unwrap();
-        }
-        vault_on_tmpfs(w, "mnt", false)
-    }, |w, t| put(w, &t.arg, &w.path("big.bin"), &[]), 1, "No space left on device"),
-    case("put: read-only medium", |w| vault_on_tmpfs(w, "mnt", true), |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 1, "Read-only file system"),
-    case("ls: directory without a vault", empty_dir, |w, t| [s(&["ls", &t.arg]), as_(w, HANDLER)].concat(), 2, "no baitai vault"),
-    wrong_passphrase("ls: wrong passphrase", nothing, |w, _| [s(&["ls", &w.path("mnt")]), as_with(HANDLER, &w.path("wrong-pass"))].concat(), HANDLER),
-    case("ls: garbage vault header", |w| vault_copy(w, "mnt", |v| fs::write(v.join("vault.hdr"), "garbage\n").unwrap()), |w, t| {
-        [s(&["ls", &t.arg]), as_(w, HANDLER)].concat()
-    }, 5, "wrong magic"),
-    case("vault info: garbage vault header", |w| vault_copy(w, "mnt", |v| fs::write(v.join("vault.hdr"), [0u8; 40]).unwrap()), |_, t| s(&["vault", "info", &t.arg]), 5, "wrong magic"),
-    case("vault verify: an object gone from the medium", |w| vault_copy(w, "mnt", |v| {
-        for e in fs::read_dir(v.join("obj")).unwrap() {
-            fs::remove_file(e.unwrap().path()).unwrap();
-        }
-    }), |w, t| [s(&["vault", "verify", &t.arg]), as_(w, CUSTODIAN)].concat(), 5, "keep.txt: its object is missing"),
-    case("get: --out is a file", |w| {
-        let f = w.scratch("out-file");
-        fs::write(&f, b"do not replace me\n").unwrap();
-        Ok(Target::new(w, f.to_str().unwrap()).watching(f))
-    }, |w, t| [s(&["get", &w.path("mnt"), "--out", &t.arg]), as_(w, HANDLER)].concat(), 2, "is not a directory"),
-    case("get: name not in the vault", |w| {
-        let out = w.scratch("out");
-        Ok(Target::new(w, out.to_str().unwrap()).watching(out))
-    }, |w, t| [s(&["get", &w.path("mnt"), "secret.dwg", "--out", &t.arg]), as_(w, HANDLER)].concat(), 2, "is not in the vault"),
-    case("vault erase: directory without a vault", empty_dir, |w, t| [s(&["vault", "erase", &t.arg]), as_(w, CUSTODIAN)].concat(), 2, "no baitai vault"),
-    case("vault erase: medium still in use", nothing, |w, _| [s(&["vault", "erase", &w.path("mnt")]), as_(w, CUSTODIAN)].concat(), 3, "refused (not-in-storage)"),
-    case("vault erase: read-only medium", |w| vault_on_tmpfs(w, "mnt-returned", true), |w, t| [s(&["vault", "erase", &t.arg]), as_(w, CUSTODIAN)].concat(), 1, "Read-only file system"),
-    // Reports and verification.
-    case("ledger verify: --head not hex", nothing, |_, _| s(&["ledger", "verify", "--head", "zzz"]), 2, "64-digit hex"),
-    case("ledger verify: --head not in the ledger", nothing, |_, _| s(&["ledger", "verify", "--head", &"ab".repeat(32)]), 5, "is not in this ledger"),
-    case("ledger print: unknown --format", fresh, |_, t| s(&["ledger", "print", &t.arg, "--format", "pdf"]), 2, "invalid value 'pdf'"),
-    case("ledger print: unknown --lang", fresh, |_, t| s(&["ledger", "print", &t.arg, "--lang", "fr"]), 2, "invalid value 'fr'"),
-    case("ledger print: unknown medium", nothing, |_, _| s(&["ledger", "print", "USB-1999-0001"]), 2, "no medium"),
-    case("ledger print: -o into a missing directory", fresh, |w, t| s(&["ledger", "print", &t.arg, "-o", &w.path("no-such-dir/form.html")]), 1, "form.html: there is no directory"),
-    case("report overdue: --at yesterday", nothing, |_, _| s(&["report", "overdue", "--at", "yesterday"]), 2, "cannot read the time"),
-    case("report inventory: unknown --format", nothing, |_, _| s(&["report", "inventory", "--format", "xlsx"]), 2, "invalid value 'xlsx'"),
-    case("demo: --keep an existing directory", nothing, |w, _| s(&["demo", "--keep", &w.path("mnt")]), 2, "give --keep a new directory"),
+/// The table: `mod command { test_name: case(…), … }` for each command, made into a module
+/// holding a `#[test]` per case, so `cargo test --test it bad_input::checkout::unknown_medium`
+/// runs one case and a failure names it.
+macro_rules! bad_inputs {
+    ($(mod $group:ident { $($name:ident: $case:expr,)* })*) => {
+        $(mod $group {
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    run_case($case);
+                }
+            )*
+        })*
+    };
+}
+
+// One line per case where it fits, so the table reads as a table: a module per command, a
+// `#[test]` per case, each on a copy of the world of its own.
+bad_inputs! {
+    mod init {
+        blank_org: case("init: blank --org", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "  "]), 2, "--org must not be empty"),
+        unknown_timezone: case("init: unknown --timezone", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--timezone", "Mars/Base"]), 2, "unknown time zone"),
+        malformed_day_end: case("init: malformed --day-end", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--day-end", "25:99"]), 2, "must be HH:MM"),
+        medium_prefix_with_a_space: case("init: --medium-prefix with a space", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--medium-prefix", "U SB"]), 2, "medium prefix"),
+        unknown_lang: case("init: unknown --lang", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--lang", "fr"]), 2, "must be ja or en"),
+        admin_passphrase_too_short: case("init: admin passphrase too short", no_ledger, |w, t| {
+            let weak = w.path("weak-pass");
+            fs::write(&weak, "short\n").unwrap();
+            init(&t.arg, &weak, &["--org", "防衛"])
+        }, 2, "too short"),
+        admin_passphrase_file_missing: case("init: admin passphrase file missing", no_ledger, |w, t| init(&t.arg, &w.path("no-such-pass"), &["--org", "防衛"]), 2, "cannot read passphrase file"),
+        over_an_existing_ledger: case("init: over an existing ledger", nothing, |w, _| init(w.env.ledger.to_str().unwrap(), &w.pass(ADMIN), &["--org", "防衛"]), 3, "refused (init)"),
+    }
+    mod ledger_file {
+        names_no_file: case("--ledger names no file", no_ledger, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "no ledger at"),
+        is_not_sqlite: case("--ledger is not SQLite", |w| {
+            let p = w.scratch("garbage.db");
+            fs::write(&p, "this is not a database\n").unwrap();
+            Ok(Target { ledger: p.clone(), ..Target::new(w, p.to_str().unwrap()) })
+        }, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "not a baitai ledger"),
+        is_a_directory: case("--ledger is a directory", |w| {
+            let p = w.scratch("dir.db");
+            fs::create_dir_all(&p).unwrap();
+            Ok(Target { ledger: p.clone(), ..Target::new(w, p.to_str().unwrap()) })
+        }, |_, t| s(&["--ledger", &t.arg, "medium", "list"]), 2, "it is a directory"),
+    }
+    mod cli {
+        unknown_command: case("unknown command", fresh, |_, t| s(&["found", &t.arg]), 2, "unrecognized subcommand 'found'"),
+    }
+    mod person {
+        add_unknown_role: case("person add: unknown --role", nothing, |w, _| person_add("新人 五郎", "king", &w.pass(DUAL), &w.pass(ADMIN)), 2, "invalid value 'king'"),
+        add_blank_name: case("person add: blank name", nothing, |w, _| person_add(" ", "handler", &w.pass(DUAL), &w.pass(ADMIN)), 2, "NAME must not be empty"),
+        add_name_already_used: case("person add: name already used", nothing, |w, _| person_add("山田 太郎", "handler", &w.pass(DUAL), &w.pass(ADMIN)), 3, "refused (unique-name)"),
+        add_new_passphrase_file_missing: case("person add: new passphrase file missing", nothing, |w, _| person_add("新人 五郎", "handler", &w.path("no-such-pass"), &w.pass(ADMIN)), 2, "cannot read passphrase file"),
+        add_wrong_admin_passphrase: failed_login("person add: wrong admin passphrase", nothing, |w, _| person_add("新人 五郎", "handler", &w.pass(DUAL), &w.path("wrong-pass")), ADMIN),
+        revoke_unknown_person: case("person revoke: unknown person", nothing, |w, _| [s(&["person", "revoke", "P0099"]), as_(w, ADMIN)].concat(), 2, "no person"),
+        revoke_the_last_admin: case("person revoke: the last admin", nothing, |w, _| [s(&["person", "revoke", ADMIN]), as_(w, ADMIN)].concat(), 3, "refused (last-admin)"),
+        passwd_someone_elses: case("person passwd: someone else's", nothing, |w, _| {
+            [s(&["person", "passwd", CUSTODIAN, "--new-passphrase-file", &w.pass(DUAL)]), as_(w, HANDLER)].concat()
+        }, 3, "refused (own-passphrase)"),
+        passwd_wrong_current_passphrase: failed_login("person passwd: wrong current passphrase", nothing, |w, _| {
+            [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), approver(w, ADMIN), as_with(HANDLER, &w.path("wrong-pass"))].concat()
+        }, HANDLER),
+        passwd_new_key_without_an_admins_approval: case("person passwd: a new key without an admin's approval", nothing, |w, _| {
+            [s(&["person", "passwd", HANDLER, "--new-passphrase-file", &w.pass(DUAL)]), as_(w, HANDLER)].concat()
+        }, 3, "refused (approval)"),
+        show_unknown_name: case("person show: unknown name", nothing, |_, _| s(&["person", "show", "山田 花子"]), 2, "no person"),
+    }
+    mod medium {
+        show_unknown_number: case("medium show: unknown number", nothing, |_, _| s(&["medium", "show", "USB-2099-9999"]), 2, "no medium"),
+        show_malformed_number: case("medium show: malformed number", nothing, |_, _| s(&["medium", "show", "usb_20x6-1"]), 2, "no medium"),
+        register_class_c9: case("medium register: class C9", nothing, |w, _| [s(&["medium", "register", "--class", "C9"]), as_(w, CUSTODIAN)].concat(), 2, "is not a level"),
+        register_image_that_does_not_exist: case("medium register: image that does not exist", nothing, |w, _| {
+            [s(&["medium", "register", "--class", "C3", "--image", &w.path("no-such.img")]), as_(w, CUSTODIAN)].concat()
+        }, 6, "cannot open image"),
+        register_dev_null_as_the_device: case("medium register: /dev/null as the device", nothing, |w, _| {
+            [s(&["medium", "register", "--class", "C3", "--device", "/dev/null"]), as_(w, CUSTODIAN)].concat()
+        }, 6, "not a block device"),
+        register_image_already_registered: case("medium register: image already registered", nothing, |w, _| {
+            [s(&["medium", "register", "--class", "C3", "--image", &w.path("stored.img")]), as_(w, CUSTODIAN)].concat()
+        }, 3, "refused (already-registered)"),
+        list_unknown_state: case("medium list: unknown --state", nothing, |_, _| s(&["medium", "list", "--state", "borrowed"]), 2, "unknown state"),
+    }
+    mod receive {
+        blank_from: case("receive: blank --from", nothing, |w, _| [s(&["receive", "--from", "\t", "--class", "C2"]), as_(w, CUSTODIAN)].concat(), 2, "--from must not be empty"),
+    }
+    mod checkout {
+        unknown_medium: case("checkout: unknown medium", nothing, |w, _| checkout(w, "USB-2099-9999", "設計", HANDLER), 2, "no medium"),
+        unknown_person_id: case("checkout: unknown person id", fresh, |w, t| {
+            [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with("P0099", &w.pass(HANDLER))].concat()
+        }, 2, "no person"),
+        revoked_person: case("checkout: revoked person", fresh, |w, t| checkout(w, &t.arg, "設計", HANDLER2), 4, "revoked"),
+        purpose_of_whitespace: case("checkout: purpose of whitespace", fresh, |w, t| checkout(w, &t.arg, " \t\n ", HANDLER), 2, "--purpose must not be empty"),
+        passphrase_file_missing: case("checkout: passphrase file missing", fresh, |w, t| {
+            [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("no-such-pass"))].concat()
+        }, 2, "cannot read passphrase file"),
+        passphrase_file_is_a_directory: case("checkout: passphrase file is a directory", fresh, |w, t| {
+            [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("mnt"))].concat()
+        }, 2, "cannot read passphrase file"),
+        wrong_passphrase: failed_login("checkout: wrong passphrase", fresh, |w, t| {
+            [s(&["checkout", &t.arg, "--purpose", "設計"]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
+        }, HANDLER),
+        medium_already_out: case("checkout: medium already out", in_use, |w, t| checkout(w, &t.arg, "設計", DUAL), 3, "refused (not-in-storage)"),
+        returned_medium_not_verified_clean: case("checkout: returned medium not verified clean", returned, |w, t| checkout(w, &t.arg, "再使用", HANDLER), 3, "refused (reuse-gate)"),
+    }
+    mod carry_out {
+        impossible_until: case("carry-out: impossible --until 2026-13-45", fresh, |w, t| carry_out(w, &t.arg, "2026-13-45", HANDLER, CUSTODIAN), 2, "cannot read the time"),
+        until_yesterday: case("carry-out: --until yesterday", fresh, |w, t| carry_out(w, &t.arg, "yesterday", HANDLER, CUSTODIAN), 2, "cannot read the time"),
+        period_ends_before_it_starts: case("carry-out: period ends before it starts", fresh, |w, t| carry_out(w, &t.arg, "2000-01-01 09:00", HANDLER, CUSTODIAN), 2, "not in the future"),
+        approver_is_the_requester: case("carry-out: approver is the requester", fresh, |w, t| carry_out(w, &t.arg, UNTIL, DUAL, DUAL), 3, "refused (separation-of-duties)"),
+    }
+    mod loan {
+        blank_to: case("loan: blank --to", fresh, |w, t| {
+            [s(&["loan", &t.arg, "--to", "", "--until", UNTIL, "--destination", "本社", "--purpose", "共同作業"]), as_(w, HANDLER), approver(w, CUSTODIAN)].concat()
+        }, 2, "--to must not be empty"),
+    }
+    mod copy {
+        blank_data: case("copy: blank --data", in_use, |w, t| {
+            [s(&["copy", &t.arg, "--data", " ", "--to", "試験場", "--purpose", "共有"]), as_(w, HANDLER), approver(w, CUSTODIAN)].concat()
+        }, 2, "--data must not be empty"),
+    }
+    mod transfer {
+        unknown_approver: case("transfer: unknown approver", fresh, |w, t| {
+            [s(&["transfer", &t.arg, "--to", "防衛装備庁", "--purpose", "納入"]), as_(w, HANDLER), s(&["--approver", "P0099", "--approver-passphrase-file", &w.pass(CUSTODIAN)])].concat()
+        }, 2, "no person"),
+    }
+    mod lost {
+        blank_circumstances: case("lost: blank --circumstances", in_use, |w, t| [s(&["lost", &t.arg, "--circumstances", ""]), as_(w, HANDLER)].concat(), 2, "--circumstances must not be empty"),
+    }
+    mod destroy {
+        witness_is_the_executor: case("destroy: witness is the executor", fresh, |w, t| destroy(w, &t.arg, "読めない", CUSTODIAN, CUSTODIAN), 3, "refused (separation-of-duties)"),
+        blank_unverifiable: case("destroy: blank --unverifiable", fresh, |w, t| destroy(w, &t.arg, " ", CUSTODIAN, WITNESS), 2, "--unverifiable must not be empty"),
+        unknown_method: case("destroy: unknown --method", fresh, |w, t| {
+            [s(&["destroy", &t.arg, "--method", "burn"]), as_(w, CUSTODIAN), witness(w, WITNESS)].concat()
+        }, 2, "invalid value 'burn'"),
+    }
+    mod return_ {
+        wrong_image: case("return: wrong image", in_use_img, |w, t| [s(&["return", &t.arg, "--image", &w.path("other.img")]), as_(w, CUSTODIAN)].concat(), 6, "this is not"),
+        image_that_does_not_exist: case("return: image that does not exist", in_use_img, |w, t| [s(&["return", &t.arg, "--image", &w.path("no-such.img")]), as_(w, CUSTODIAN)].concat(), 6, "cannot open image"),
+        path_that_does_not_exist: case("return: --path that does not exist", in_use, |w, t| [s(&["return", &t.arg, "--path", &w.path("no-such-mount")]), as_(w, CUSTODIAN)].concat(), 6, "cannot look at"),
+    }
+    mod wipe {
+        wrong_image: case("wipe: wrong image", stored_img, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("other.img"), "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "this is not"),
+        medium_registered_without_a_device: case("wipe: medium registered without a device", fresh, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("other.img"), "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "registered without"),
+        dev_null_as_the_device: case("wipe: /dev/null as the device", stored_img, |w, t| [s(&["wipe", &t.arg, "--device", "/dev/null", "--yes"]), as_(w, CUSTODIAN)].concat(), 6, "not a block device"),
+        no_terminal_to_confirm_and_no_yes: case("wipe: no terminal to confirm and no --yes", stored_img, |w, t| [s(&["wipe", &t.arg, "--image", &w.path("stored.img")]), as_(w, CUSTODIAN)].concat(), 2, "--yes"),
+    }
+    mod put {
+        source_that_does_not_exist: case("put: source that does not exist", nothing, |w, _| put(w, &w.path("mnt"), &w.path("no-such.txt"), &[]), 2, "cannot read"),
+        source_is_a_dangling_symlink: case("put: source is a dangling symlink", |w| {
+            let link = w.scratch("dangling");
+            std::os::unix::fs::symlink(w.env.path("no-such.txt"), &link).unwrap();
+            Ok(Target::new(w, link.to_str().unwrap()))
+        }, |w, t| put(w, &w.path("mnt"), &t.arg, &[]), 2, "symbolic link"),
+        source_is_a_fifo: case("put: source is a FIFO", |w| {
+            let fifo = w.scratch("fifo");
+            mkfifo(&fifo);
+            Ok(Target::new(w, fifo.to_str().unwrap()))
+        }, |w, t| put(w, &w.path("mnt"), &t.arg, &[]), 2, "not a regular file"),
+        // Root reads any file whatever its mode, so take one whose read fails for everyone.
+        unreadable_source: case("put: unreadable source", nothing, |w, _| put(w, &w.path("mnt"), "/proc/self/mem", &[]), 1, "Input/output error"),
+        source_vanishes_while_the_passphrase_is_read: case("put: source vanishes while the passphrase is read", |w| {
+            let victim = w.scratch("vanishing.txt");
+            fs::write(&victim, b"here when the arguments are checked\n").unwrap();
+            let fifo = w.scratch("pass-fifo");
+            mkfifo(&fifo);
+            let mut t = Target::new(w, fifo.to_str().unwrap());
+            t.vanish = Some(victim);
+            Ok(t)
+        }, |w, t| {
+            let victim = t.vanish.as_ref().unwrap().to_str().unwrap();
+            [s(&["put", &w.path("mnt"), victim]), as_with(HANDLER, &t.arg)].concat()
+        }, 2, "cannot read"),
+        first_put_of_an_unreadable_source_leaves_no_vault: case("put: first put of an unreadable source leaves no vault", empty_dir, |w, t| put(w, &t.arg, "/proc/self/mem", &["--medium", &w.in_use]), 1, "Input/output error"),
+        mount_path_that_does_not_exist: case("put: mount path that does not exist", nothing, |w, _| put(w, &w.path("no-such-mount"), &w.path("new.txt"), &[]), 2, "is not a directory"),
+        no_vault_and_no_medium: case("put: no vault and no --medium", empty_dir, |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 2, "holds no vault yet"),
+        medium_is_not_the_vaults: case("put: --medium is not the vault's", nothing, |w, _| put(w, &w.path("mnt"), &w.path("new.txt"), &["--medium", &w.fresh]), 6, "belongs to"),
+        name_already_in_the_vault: case("put: name already in the vault", nothing, |w, _| put(w, &w.path("mnt"), &w.path("keep.txt"), &[]), 3, "refused (no-overwrite)"),
+        full_medium: case("put: full medium", |w| {
+            let big = w.env.path("big.bin");
+            if !big.exists() {
+                fs::write(&big, vec![0x5a; 1 << 20]).unwrap();
+            }
+            vault_on_tmpfs(w, "mnt", false)
+        }, |w, t| put(w, &t.arg, &w.path("big.bin"), &[]), 1, "No space left on device"),
+        read_only_medium: case("put: read-only medium", |w| vault_on_tmpfs(w, "mnt", true), |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 1, "Read-only file system"),
+    }
+    mod ls {
+        directory_without_a_vault: case("ls: directory without a vault", empty_dir, |w, t| [s(&["ls", &t.arg]), as_(w, HANDLER)].concat(), 2, "no baitai vault"),
+        wrong_passphrase: failed_login("ls: wrong passphrase", nothing, |w, _| [s(&["ls", &w.path("mnt")]), as_with(HANDLER, &w.path("wrong-pass"))].concat(), HANDLER),
+        garbage_vault_header: case("ls: garbage vault header", |w| vault_copy(w, "mnt", |v| fs::write(v.join("vault.hdr"), "garbage\n").unwrap()), |w, t| {
+            [s(&["ls", &t.arg]), as_(w, HANDLER)].concat()
+        }, 5, "wrong magic"),
+    }
+    mod get {
+        out_is_a_file: case("get: --out is a file", |w| {
+            let f = w.scratch("out-file");
+            fs::write(&f, b"do not replace me\n").unwrap();
+            Ok(Target::new(w, f.to_str().unwrap()).watching(f))
+        }, |w, t| [s(&["get", &w.path("mnt"), "--out", &t.arg]), as_(w, HANDLER)].concat(), 2, "is not a directory"),
+        name_not_in_the_vault: case("get: name not in the vault", |w| {
+            let out = w.scratch("out");
+            Ok(Target::new(w, out.to_str().unwrap()).watching(out))
+        }, |w, t| [s(&["get", &w.path("mnt"), "secret.dwg", "--out", &t.arg]), as_(w, HANDLER)].concat(), 2, "is not in the vault"),
+    }
+    mod vault {
+        info_garbage_vault_header: case("vault info: garbage vault header", |w| vault_copy(w, "mnt", |v| fs::write(v.join("vault.hdr"), [0u8; 40]).unwrap()), |_, t| s(&["vault", "info", &t.arg]), 5, "wrong magic"),
+        verify_an_object_gone_from_the_medium: case("vault verify: an object gone from the medium", |w| vault_copy(w, "mnt", |v| {
+            for e in fs::read_dir(v.join("obj")).unwrap() {
+                fs::remove_file(e.unwrap().path()).unwrap();
+            }
+        }), |w, t| [s(&["vault", "verify", &t.arg]), as_(w, CUSTODIAN)].concat(), 5, "keep.txt: its object is missing"),
+        erase_directory_without_a_vault: case("vault erase: directory without a vault", empty_dir, |w, t| [s(&["vault", "erase", &t.arg]), as_(w, CUSTODIAN)].concat(), 2, "no baitai vault"),
+        erase_medium_still_in_use: case("vault erase: medium still in use", nothing, |w, _| [s(&["vault", "erase", &w.path("mnt")]), as_(w, CUSTODIAN)].concat(), 3, "refused (not-in-storage)"),
+        erase_read_only_medium: case("vault erase: read-only medium", |w| vault_on_tmpfs(w, "mnt-returned", true), |w, t| [s(&["vault", "erase", &t.arg]), as_(w, CUSTODIAN)].concat(), 1, "Read-only file system"),
+    }
+    mod ledger {
+        verify_head_not_hex: case("ledger verify: --head not hex", nothing, |_, _| s(&["ledger", "verify", "--head", "zzz"]), 2, "64-digit hex"),
+        verify_head_not_in_the_ledger: case("ledger verify: --head not in the ledger", nothing, |_, _| s(&["ledger", "verify", "--head", &"ab".repeat(32)]), 5, "is not in this ledger"),
+        print_unknown_format: case("ledger print: unknown --format", fresh, |_, t| s(&["ledger", "print", &t.arg, "--format", "pdf"]), 2, "invalid value 'pdf'"),
+        print_unknown_lang: case("ledger print: unknown --lang", fresh, |_, t| s(&["ledger", "print", &t.arg, "--lang", "fr"]), 2, "invalid value 'fr'"),
+        print_unknown_medium: case("ledger print: unknown medium", nothing, |_, _| s(&["ledger", "print", "USB-1999-0001"]), 2, "no medium"),
+        print_o_into_a_missing_directory: case("ledger print: -o into a missing directory", fresh, |w, t| s(&["ledger", "print", &t.arg, "-o", &w.path("no-such-dir/form.html")]), 1, "form.html: there is no directory"),
+    }
+    mod report {
+        overdue_at_yesterday: case("report overdue: --at yesterday", nothing, |_, _| s(&["report", "overdue", "--at", "yesterday"]), 2, "cannot read the time"),
+        inventory_unknown_format: case("report inventory: unknown --format", nothing, |_, _| s(&["report", "inventory", "--format", "xlsx"]), 2, "invalid value 'xlsx'"),
+    }
+    mod demo {
+        keep_an_existing_directory: case("demo: --keep an existing directory", nothing, |w, _| s(&["demo", "--keep", &w.path("mnt")]), 2, "give --keep a new directory"),
+    }
     // The last entry re-dated by editing the file: that is tampering, so nothing may be
     // appended, not even a failure. (A clock really set back is tests/it/trust.rs
     // `a_clock_set_back_is_refused_and_records_nothing`, under faketime.)
-    case("re-dated last entry: checkout", clock_behind, |w, t| [s(&["--ledger", &t.arg]), checkout(w, &w.fresh, "設計", HANDLER)].concat(), 5, "fails verification"),
-    case("re-dated last entry: medium register", clock_behind, |w, t| [s(&["--ledger", &t.arg, "medium", "register", "--class", "C3"]), as_(w, CUSTODIAN)].concat(), 5, "fails verification"),
-    case("re-dated last entry: a wrong passphrase is not recorded either", clock_behind, |w, t| {
-        [s(&["--ledger", &t.arg, "checkout", &w.fresh, "--purpose", "設計"]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
-    }, 5, "fails verification"),
-];
+    mod redated_last_entry {
+        a_checkout: case("re-dated last entry: checkout", clock_behind, |w, t| [s(&["--ledger", &t.arg]), checkout(w, &w.fresh, "設計", HANDLER)].concat(), 5, "fails verification"),
+        a_registration: case("re-dated last entry: medium register", clock_behind, |w, t| [s(&["--ledger", &t.arg, "medium", "register", "--class", "C3"]), as_(w, CUSTODIAN)].concat(), 5, "fails verification"),
+        a_wrong_passphrase_is_not_recorded_either: case("re-dated last entry: a wrong passphrase is not recorded either", clock_behind, |w, t| {
+            [s(&["--ledger", &t.arg, "checkout", &w.fresh, "--purpose", "設計"]), as_with(HANDLER, &w.path("wrong-pass"))].concat()
+        }, 5, "fails verification"),
+    }
+}
 
 fn mkfifo(p: &Path) {
     rustix::fs::mkfifoat(rustix::fs::CWD, p, rustix::fs::Mode::from_raw_mode(0o600)).unwrap();
@@ -857,9 +1021,11 @@ fn check(w: &World, c: &Case, json: bool) -> Result<(), String> {
     let what = format!("{} ({})", c.name, if json { "--json" } else { "text" });
     let t = (c.setup)(w)?;
     let args = (c.cmd)(w, &t);
+    let bound = Bound::hold(&args);
     let before = snapshot(w, &t);
     let out = run(w, &t, &args, json);
     let after = snapshot(w, &t);
+    drop(bound);
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
 
@@ -983,46 +1149,26 @@ fn check_one_auth_failure(what: &str, before: &LedgerSnap, after: &LedgerSnap, p
     assert!(bk == ak, "{what}: sealed keys changed");
 }
 
-#[test]
-fn bad_inputs_exit_with_their_code_in_one_line_and_change_nothing() {
-    let started = Instant::now();
-    let w = World::build();
-    let mut ran = 0;
-    let mut skipped = Vec::new();
-    for c in CASES {
-        let mut outcome = Ok(());
-        for json in [true, false] {
-            outcome = check(&w, c, json);
-            if outcome.is_err() {
-                break;
-            }
-        }
-        match outcome {
-            Ok(()) => ran += 1,
-            Err(why) => {
-                eprintln!("SKIPPED: {}: {why}", c.name);
-                skipped.push(c.name);
-            }
+/// Run a case on a copy of the world of its own, with `--json` and as text.
+fn run_case(c: Case) {
+    let w = World::copy();
+    for json in [true, false] {
+        if let Err(why) = check(&w, &c, json) {
+            // Only the rows that mount a small tmpfs (a full or read-only medium) can skip,
+            // without root; under CI every row must run.
+            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+            assert!(
+                !in_ci,
+                "{}: under CI every bad input must run: {why}",
+                c.name
+            );
+            eprintln!("SKIPPED: {}: {why}", c.name);
+            return;
         }
     }
-    let mut names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
-    names.sort_unstable();
-    names.dedup();
-    assert_eq!(names.len(), CASES.len(), "case names must be distinct");
-    eprintln!(
-        "bad_input: {ran} bad inputs ran (each with --json and as text), {} skipped, of {} in the table; {:.1} s",
-        skipped.len(),
-        CASES.len(),
-        started.elapsed().as_secs_f64()
-    );
-    // Only the rows that mount a small tmpfs (a full or read-only medium) can skip, without
-    // root; under CI every row must run.
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    assert!(
-        !in_ci || skipped.is_empty(),
-        "under CI every bad input must run; skipped: {skipped:?}"
-    );
-    assert!(ran >= 40, "only {ran} bad inputs ran");
-    let (code, report) = w.env.verify_code();
-    assert_eq!(code, 0, "the shared ledger still verifies: {report}");
+    if c.auth_failure.is_some() {
+        // A wrong passphrase added to the ledger (and the unlock after it): all verifies.
+        let (code, report) = w.env.verify_code();
+        assert_eq!(code, 0, "{}: the ledger still verifies: {report}", c.name);
+    }
 }

@@ -631,7 +631,8 @@ fn a_certificate_from_a_tampered_ledger_is_marked_and_exits_5() {
     assert!(html.contains("verdict bad"), "{html}");
 }
 
-/// A browser on this machine, to print the page as a PDF; the check is skipped without one.
+/// A browser on this machine, to print the page as a PDF; the check is skipped without one
+/// (outside CI: `.ci/run` installs Chromium through scripts/install-render-deps).
 fn browser() -> Option<String> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
@@ -653,7 +654,7 @@ fn pages(pdf: &[u8]) -> usize {
 #[test]
 fn each_html_certificate_prints_on_one_a4_page() {
     let Some(browser) = browser() else {
-        eprintln!("skipped: no chromium to print the certificates with");
+        skip_outside_ci("no Chromium to print the certificates with (scripts/install-render-deps)");
         return;
     };
     let w = World::new();

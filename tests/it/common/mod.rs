@@ -30,15 +30,57 @@ fn template() -> &'static std::path::Path {
     static TEMPLATE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     TEMPLATE.get_or_init(|| {
         let env = Env::built();
-        let c = rusqlite::Connection::open(&env.ledger).unwrap();
-        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
-        drop(c);
-        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("template-ledger-{}.db", std::process::id()));
+        env.checkpoint();
+        let path = process_path("template-ledger").with_extension("db");
         std::fs::copy(&env.ledger, &path).unwrap();
         path
     })
+}
+
+/// `<target tmp>/<name>-<pid>`: a place for what this process builds once and keeps while it
+/// runs (a template in a static, which is never dropped). What earlier test processes left
+/// under `<name>-<pid>…` is removed first, once no process of that id runs any more.
+pub fn process_path(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prefix = format!("{name}-");
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let file = e.file_name().to_string_lossy().to_string();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if pid.is_empty() || std::path::Path::new("/proc").join(&pid).exists() {
+            continue;
+        }
+        // Another process may sweep the same leftovers: either removal will do.
+        let _ = std::fs::remove_dir_all(e.path()).or_else(|_| std::fs::remove_file(e.path()));
+    }
+    dir.join(format!("{name}-{}", std::process::id()))
+}
+
+/// A directory named `<name>-<pid>-…` under the target directory's tmp, for a template built
+/// once per process (see [`process_path`]): a template's ledger may record paths inside it
+/// (an image registered with `--image`), so it must stay where it was built while the
+/// process runs, and a temporary directory of the system's would be left behind.
+pub fn process_tempdir(name: &str) -> tempfile::TempDir {
+    let base = process_path(name);
+    let parent = base.parent().unwrap();
+    let prefix = format!("{}-", base.file_name().unwrap().to_string_lossy());
+    tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempdir_in(parent)
+        .unwrap()
+}
+
+/// A test that cannot run here (no root, a tool missing) says why and skips; under `CI=true`
+/// it fails instead, since CI is set up to run it and a skip there would hide a failure.
+pub fn skip_outside_ci(why: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "this test must run under CI=true, but {why}"
+    );
+    eprintln!("SKIPPED: {why}");
 }
 
 /// A ledger and its user's anchors, saved by [`Env::save_ledger`].
@@ -64,7 +106,11 @@ pub struct Env {
 impl Env {
     /// An empty directory with passphrase files; no ledger yet.
     pub fn empty() -> Env {
-        let dir = tempfile::tempdir().unwrap();
+        Env::empty_in(tempfile::tempdir().unwrap())
+    }
+
+    /// [`Env::empty`] in the directory given.
+    pub fn empty_in(dir: tempfile::TempDir) -> Env {
         let ledger = dir.path().join("ledger.db");
         let env = Env { dir, ledger };
         for id in [
@@ -80,9 +126,55 @@ impl Env {
     /// so every such ledger in a process is the same ledger (same identity, same keys). A test
     /// that needs a second, different ledger uses [`Env::built`].
     pub fn new() -> Env {
-        let env = Env::empty();
+        Env::new_in(tempfile::tempdir().unwrap())
+    }
+
+    /// [`Env::new`] in the directory given.
+    pub fn new_in(dir: tempfile::TempDir) -> Env {
+        let env = Env::empty_in(dir);
         std::fs::copy(template(), &env.ledger).unwrap();
         env
+    }
+
+    /// A copy of this environment in a new temporary directory: its files (the ledger, this
+    /// user's checkpoint, pins and verified copy under `HOME`, passphrase files, vaults,
+    /// images) as `cp -a` copies them, except the top-level names in `leave`. Copy only an
+    /// environment nothing is running on (a template, once built): several threads may copy
+    /// it at once, so it is not even checkpointed here.
+    ///
+    /// The copy is the same ledger at another path: its pins name the old path, and the new
+    /// one is pinned on first use, as a moved ledger is. What the ledger recorded about
+    /// paths stays as it was: an image registered with `--image` is known by the path it
+    /// had here, so a copy of the image elsewhere is another file to the ledger.
+    pub fn copy_except(&self, leave: &[&str]) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let mut from: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| !leave.iter().any(|l| e.file_name() == *l))
+            .map(|e| e.path())
+            .collect();
+        from.sort();
+        if !from.is_empty() {
+            let ok = std::process::Command::new("cp")
+                .arg("-a")
+                .args(&from)
+                .arg(dir.path())
+                .status()
+                .unwrap();
+            assert!(ok.success(), "cp -a {from:?}");
+        }
+        let ledger = dir.path().join(self.ledger.file_name().unwrap());
+        Env { dir, ledger }
+    }
+
+    /// Move everything in the ledger's WAL into the file itself, so the file alone holds it.
+    pub fn checkpoint(&self) {
+        if !self.ledger.is_file() {
+            return;
+        }
+        let c = rusqlite::Connection::open(&self.ledger).unwrap();
+        c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
     }
 
     /// A ledger with the admin and the standard cast, built here by running the binary: a

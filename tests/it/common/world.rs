@@ -1,16 +1,30 @@
 //! A ledger that holds every kind of entry, for the printouts and reports: built through the
-//! real binary on top of [`Env::new`], with the media it made named by what happened to them.
+//! real binary on top of [`Env::new`] once per test process, with the media it made named by
+//! what happened to them; each [`World::new`] is a copy of it of its own.
 #![allow(dead_code)]
 
 use std::fs;
+use std::sync::OnceLock;
 
 use super::*;
+
+/// The world every [`World::new`] copies, built once per process in a directory that stays
+/// put while the process runs: its ledger recorded the path of the destroyed medium's image.
+fn template() -> &'static World {
+    static TEMPLATE: OnceLock<World> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let world = World::build(Env::new_in(process_tempdir("template-world")));
+        world.env.checkpoint();
+        world
+    })
+}
 
 /// The media of [`World`], each left in a telling state.
 pub struct World {
     pub env: Env,
     /// Image-backed: checked out, returned with data, wiped (zero, verified), destroyed with a
-    /// witness. Its image is `m1.img`.
+    /// witness. Its image, `m1.img`, is known to the ledger by the path it had in the
+    /// template, so a copy has none (nothing is done with a destroyed medium's image).
     pub destroyed: String,
     /// Checked out, files put and read back, returned without a check (`unverified`), its
     /// vault crypto-erased. The vault was in the directory `returned-mnt`.
@@ -34,8 +48,26 @@ fn own(v: &[&str]) -> Vec<String> {
 }
 
 impl World {
+    /// A copy of the world built once per process, in a directory of its own: the ledger
+    /// (the same ledger, moved), this user's checkpoint, pins and verified copy, the
+    /// passphrase files and the vault directories; what a test does to it no other test
+    /// sees. Every copy is the same ledger, as every [`Env::new`] is.
     pub fn new() -> World {
-        let env = Env::new();
+        let t = template();
+        World {
+            env: t.env.copy_except(&["m1.img"]),
+            destroyed: t.destroyed.clone(),
+            returned: t.returned.clone(),
+            on_loan: t.on_loan.clone(),
+            transferred: t.transferred.clone(),
+            lost: t.lost.clone(),
+            received: t.received.clone(),
+            carried_out: t.carried_out.clone(),
+        }
+    }
+
+    /// The world built through the binary in `env`.
+    fn build(env: Env) -> World {
         people(&env);
         let destroyed = destroyed(&env);
         let returned = returned(&env);
