@@ -14,6 +14,7 @@ use baitai_core::lifecycle::{Directory, MediumState};
 mod read;
 mod rows;
 mod schema;
+mod storage;
 mod write;
 
 pub use rows::fold_medium;
@@ -23,6 +24,7 @@ pub(crate) use rows::{
     directory_upto, last_signed_time_upto, medium_entries_upto, to_hash, RawEntry,
 };
 pub(crate) use schema::CHAIN_SCHEMA;
+pub(crate) use storage::Store;
 
 use rows::head;
 use schema::{
@@ -122,9 +124,7 @@ impl Ledger {
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(Error::db("set busy timeout"))?;
         refuse_foreign_database(&conn, path)?;
-        let version: usize = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(Error::db("read schema version"))?;
+        let version = Store::schema_version(&conn)?;
         if version == 0 {
             return Err(Error::usage(format!(
                 "{} is not an initialised baitai ledger",

@@ -3,9 +3,9 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::rows::{
-    directory, entry_from_row, fold_medium, head, medium_entries, query_entries, ENTRY_COLUMNS,
+    directory, entry_from_row, fold_medium, medium_entries, query_entries, ENTRY_COLUMNS,
 };
-use super::Ledger;
+use super::{Ledger, Store};
 use crate::chain::{StoredEntry, StoredSignature};
 use baitai_core::crypto::SealedKey;
 use baitai_core::error::{Error, Result};
@@ -22,7 +22,7 @@ impl Ledger {
 
     /// The last entry in the file: its number, hash and time; None for an empty ledger.
     pub fn head(&self) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
-        head(&self.conn)
+        Store::head(&self.conn)
     }
 
     /// The people directory as the entries this session reads leave it (the verified ones, after
@@ -154,15 +154,7 @@ impl Ledger {
     /// The sealed signing key stored for person `id`, which their passphrase opens; a missing or
     /// malformed one is an integrity failure.
     pub fn sealed_key(&self, id: &PersonId) -> Result<SealedKey> {
-        let text: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT sealed FROM person_keys WHERE person = ?1",
-                [&id.0],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(Error::db("read a sealed key"))?;
+        let text = Store::sealed_key(&self.conn, &id.0)?;
         let text = text.ok_or_else(|| Error::Integrity(format!("no stored key for {id}")))?;
         serde_json::from_str(&text)
             .map_err(|e| Error::Integrity(format!("stored key of {id} is malformed: {e}")))

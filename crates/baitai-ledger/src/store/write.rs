@@ -1,10 +1,10 @@
 //! Writing: one transaction per command, every entry checked by the rules and signed
 //! before it is inserted.
 
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
-use super::rows::{head, last_signed_time, query_entries, DIRECTORY_KINDS, ENTRY_COLUMNS};
-use super::{fold_medium, Ledger};
+use super::rows::{last_signed_time, query_entries, DIRECTORY_KINDS, ENTRY_COLUMNS};
+use super::{fold_medium, Ledger, RawEntry, Store};
 use crate::chain::{entry_hash, Draft, HashInput, StoredEntry, GENESIS};
 use crate::replica::extend_or_drop;
 use crate::trust::Verified;
@@ -70,7 +70,7 @@ impl Ledger {
             }
             // The rules then read the verified copy, brought up to the ledger's head (or the
             // ledger, verified just now in this transaction, if the copy had to be dropped).
-            let start = head(&tx)?.map_or(0, |(seq, _, _)| seq);
+            let start = Store::head(&*tx)?.map_or(0, |(seq, _, _)| seq);
             extend_or_drop(&mut self.replica, &tx, start);
             let mut w = Writer {
                 tx,
@@ -79,7 +79,7 @@ impl Ledger {
                 dir: std::cell::RefCell::new(known.filter(|_| before == Some(start))),
             };
             let out = f(&mut w)?;
-            let head = head(&w.tx)?;
+            let head = Store::head(&*w.tx)?;
             w.tx.commit().map_err(Error::db("commit"))?;
             (out, head)
         };
@@ -197,14 +197,7 @@ impl Writer<'_> {
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
         let text = serde_json::to_string(sealed)
             .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}")))?;
-        self.tx
-            .execute(
-                "INSERT INTO person_keys(person, sealed) VALUES (?1, ?2)
-                 ON CONFLICT(person) DO UPDATE SET sealed = excluded.sealed",
-                params![&id.0, text],
-            )
-            .map_err(Error::db("store a sealed key"))?;
-        Ok(())
+        Store::put_sealed_key(&*self.tx, &id.0, &text)
     }
 
     /// Check `draft` against the rules, then append it signed by `signers`.
@@ -213,7 +206,7 @@ impl Writer<'_> {
         draft: Draft,
         signers: &[(SignRole, &PersonKey)],
     ) -> Result<StoredEntry> {
-        let head = head(&self.tx)?;
+        let head = Store::head(&*self.tx)?;
         let now = time::now();
         // Only signed entries set the order of time: an unsigned row (a failed attempt, which
         // anyone with the file could add) dated ahead must not stop everyone else's writes.
@@ -259,12 +252,15 @@ impl Writer<'_> {
         let sigs = collect_signatures(&dir, &draft, &hash, signers)?;
         self.insert(seq, &time_s, &kind, &draft, &payload, &prev_hash, &hash)?;
         for (role, person, sig) in &sigs {
-            self.tx
-                .execute(
-                    "INSERT INTO signatures(seq, role, person, signature) VALUES (?1, ?2, ?3, ?4)",
-                    params![seq as i64, role.as_str(), &person.0, &sig.0[..]],
-                )
-                .map_err(Error::db("append a signature"))?;
+            Store::append_signature(
+                &*self.tx,
+                &(
+                    seq as i64,
+                    role.as_str().to_string(),
+                    person.0.clone(),
+                    sig.0.to_vec(),
+                ),
+            )?;
         }
         if let Some(d) = self.dir.borrow_mut().as_mut() {
             d.apply(&Act {
@@ -298,23 +294,19 @@ impl Writer<'_> {
         prev: &[u8; 32],
         hash: &[u8; 32],
     ) -> Result<()> {
-        self.tx
-            .execute(
-                "INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    seq as i64,
-                    time_s,
-                    kind,
-                    draft.medium.as_ref().map(|m| &m.0),
-                    draft.actor.as_ref().map(|a| &a.0),
-                    payload,
-                    &prev[..],
-                    &hash[..]
-                ],
-            )
-            .map_err(Error::db("append an entry"))?;
-        Ok(())
+        Store::append_entry(
+            &*self.tx,
+            &RawEntry {
+                seq: seq as i64,
+                time: time_s.to_string(),
+                kind: kind.to_string(),
+                medium: draft.medium.as_ref().map(|m| m.0.clone()),
+                actor: draft.actor.as_ref().map(|a| a.0.clone()),
+                payload: payload.to_string(),
+                prev_hash: prev.to_vec(),
+                hash: hash.to_vec(),
+            },
+        )
     }
 }
 
