@@ -1,4 +1,5 @@
-//! The SQLite ledger: an append-only, hash-chained, signed list of entries, and queries over it.
+//! The ledger: an append-only, hash-chained, signed list of entries in an SQLite file or on a
+//! PostgreSQL server, and queries over it.
 
 pub mod chain;
 pub mod checkpoint;

@@ -40,6 +40,34 @@ impl Ledger {
         f: impl FnOnce(&mut Writer) -> Result<T>,
         known: Option<Directory>,
     ) -> Result<T> {
+        // On a server, the append's transaction there holds the chain head's lock from here to
+        // its commit, and the in-memory copy is brought up to the head under it: what follows
+        // then runs as on a file held by BEGIN IMMEDIATE.
+        if let Some(s) = &self.server {
+            s.begin_append()?;
+        }
+        let done = self.pull().and_then(|()| self.write_locked(f, known));
+        let (out, head) = match done {
+            Ok(done) => done,
+            Err(e) => {
+                if let Some(s) = &self.server {
+                    s.rollback();
+                }
+                return Err(e);
+            }
+        };
+        self.after_commit(head);
+        Ok(out)
+    }
+
+    /// The write itself, once the chain head is held (by BEGIN IMMEDIATE here, and by the
+    /// server's lock for a server ledger): the entries it committed, and the head after them.
+    #[allow(clippy::type_complexity)]
+    fn write_locked<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer) -> Result<T>,
+        known: Option<Directory>,
+    ) -> Result<(T, Option<(u64, [u8; 32], jiff::Timestamp)>)> {
         let before = self.verified.as_ref().map(|v| v.seq);
         let (out, head) = {
             let asked = std::time::Instant::now();
@@ -77,14 +105,30 @@ impl Ledger {
                 reads: self.replica.as_ref().map(|r| r.conn()),
                 start,
                 dir: std::cell::RefCell::new(known.filter(|_| before == Some(start))),
+                keys: Default::default(),
             };
             let out = f(&mut w)?;
             let head = Store::head(&*w.tx)?;
-            w.tx.commit().map_err(Error::db("commit"))?;
+            match &self.server {
+                None => w.tx.commit().map_err(Error::db("commit"))?,
+                Some(s) => {
+                    // The server gets exactly the rows the rules passed here, then commits:
+                    // that commit is the append. The copy only follows it (were its commit to
+                    // fail, the next command would fetch the rows from the server).
+                    w.tx.each_entry_in(start, u64::MAX, &mut |e| s.append_entry(&e))?;
+                    w.tx.each_signature_in(start, u64::MAX, &mut |r| s.append_signature(&r))?;
+                    for (person, sealed) in w.keys.borrow().iter() {
+                        s.put_sealed_key(person, sealed)?;
+                    }
+                    s.commit()?;
+                    if let Err(e) = w.tx.commit() {
+                        log::warn!("the in-memory copy did not take the append: {e}");
+                    }
+                }
+            }
             (out, head)
         };
-        self.after_commit(head);
-        Ok(out)
+        Ok((out, head))
     }
 
     /// Our own entries were checked by the rules as they were appended: the checkpoint moves
@@ -125,6 +169,9 @@ pub struct Writer<'c> {
     /// The directory as this transaction sees it: folded once, then kept up to date as
     /// entries are committed.
     dir: std::cell::RefCell<Option<Directory>>,
+    /// The sealed keys stored in this transaction (person, sealed JSON), for a server ledger
+    /// to receive with the entries.
+    keys: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Writer<'_> {
@@ -197,7 +244,9 @@ impl Writer<'_> {
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
         let text = serde_json::to_string(sealed)
             .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}")))?;
-        Store::put_sealed_key(&*self.tx, &id.0, &text)
+        Store::put_sealed_key(&*self.tx, &id.0, &text)?;
+        self.keys.borrow_mut().push((id.0.clone(), text));
+        Ok(())
     }
 
     /// Check `draft` against the rules, then append it signed by `signers`.
