@@ -488,4 +488,75 @@ mod through_the_ledger {
         assert!(after.ok(), "{:?}", after.failure);
         assert_eq!(after.entries, 2, "nothing of the lost append was recorded");
     }
+
+    /// One auth failure appended by `ledger` (its own session).
+    fn fail_once(ledger: &mut Ledger) -> baitai_core::error::Result<()> {
+        ledger.write(|w| {
+            w.commit(
+                Draft {
+                    medium: None,
+                    actor: Some(PersonId::nth(2)),
+                    body: Body::AuthFailure(AuthFailure {
+                        id: PersonId::nth(2),
+                        command: "get".into(),
+                    }),
+                },
+                &[],
+            )
+            .map(|_| ())
+        })
+    }
+
+    #[test]
+    fn a_trusted_session_verifies_what_other_sites_appended_before_its_own_append() {
+        let Some(admin) = server() else { return };
+        let mut db = Db::new(&admin, "trusted");
+        db.init();
+        let writer = db.login("baitai_writer");
+        let url = Path::new(&writer);
+        start(url);
+        let state = tempfile::tempdir().unwrap();
+        let anchors = || {
+            baitai_ledger::Anchors::with(
+                baitai_ledger::Checkpoints::at(state.path().join("verified.json")),
+                url,
+            )
+        };
+        // Site A's session verifies on opening (all of it: no checkpoint yet), keeping a local
+        // verified copy, and appends.
+        let mut a = Ledger::open(url).unwrap();
+        a.trust(anchors()).unwrap();
+        assert_eq!(a.verified().map(|v| v.seq), Some(2));
+        fail_once(&mut a).unwrap();
+        // Site B appends twice meanwhile, from a session of its own.
+        let mut b = Ledger::open(url).unwrap();
+        fail_once(&mut b).unwrap();
+        fail_once(&mut b).unwrap();
+        // A's next append verifies B's two entries first, then lands after them.
+        fail_once(&mut a).unwrap();
+        assert_eq!(a.verified().map(|v| v.seq), Some(6));
+        assert!(
+            state.path().join("copies").is_dir(),
+            "the verified copy is local"
+        );
+        // A new session of A's user verifies only what follows its checkpoint.
+        let mut again = Ledger::open(url).unwrap();
+        again.trust(anchors()).unwrap();
+        assert_eq!(again.verified().map(|v| v.seq), Some(6));
+        let report = Ledger::open_read_only(url).unwrap().verify().unwrap();
+        assert!(report.ok(), "{:?}", report.failure);
+        assert_eq!(report.entries, 6);
+
+        // Someone with the server's superuser rewrites entry 3 behind the triggers: the clients'
+        // verification still finds it, since the server holds no keys.
+        let mut su = postgres::Client::connect(&db.url, postgres::NoTls).unwrap();
+        su.batch_execute(
+            "ALTER TABLE baitai.entries DISABLE TRIGGER USER;
+             UPDATE baitai.entries SET payload = replace(payload, '\"get\"', '\"copy\"') WHERE seq = 3;
+             ALTER TABLE baitai.entries ENABLE TRIGGER USER;",
+        )
+        .unwrap();
+        let report = Ledger::open_read_only(url).unwrap().verify().unwrap();
+        assert_eq!(report.failure.map(|f| f.seq), Some(3));
+    }
 }
