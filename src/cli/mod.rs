@@ -213,7 +213,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
     };
     log_to_stderr(cli.verbose);
     if ctx.verbose {
-        eprintln!("ledger: {}", ctx.ledger.display());
+        eprintln!("ledger: {}", crate::ledger::shown_location(&ctx.ledger));
     }
     let out = match cli.command {
         Command::Init(a) => people::init(&ctx, a)?,

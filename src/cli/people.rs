@@ -35,7 +35,7 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
     let s = &session.settings;
     let mut human = format!(
         "Created ledger {} for {}\nFirst admin: {} ({}), P0001\nTime zone {}, medium numbers {}-YYYY-NNNN\n",
-        ctx.ledger.display(),
+        crate::ledger::shown_location(&ctx.ledger),
         s.org,
         s.admin.name,
         s.admin.affiliation,
@@ -48,7 +48,7 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
     Ok(Some(Output::new(
         human,
         json!({
-            "ledger": ctx.ledger.display().to_string(),
+            "ledger": crate::ledger::shown_location(&ctx.ledger),
             "org": s.org,
             "admin": "P0001",
             "timezone": s.timezone,

@@ -1,4 +1,5 @@
-//! The SQLite ledger: an append-only, hash-chained, signed list of entries, and queries over it.
+//! The ledger: an append-only, hash-chained, signed list of entries in an SQLite file or on a
+//! PostgreSQL server, and queries over it.
 
 pub mod chain;
 pub mod checkpoint;
@@ -17,6 +18,6 @@ mod fuzz;
 
 pub use chain::{Draft, StoredEntry, StoredSignature};
 pub use checkpoint::{Checkpoint, Checkpoints};
-pub use store::{Ledger, Writer};
+pub use store::{shown_location, Ledger, Writer};
 pub use trust::{Anchors, Verified};
 pub use verify::{VerifyFailure, VerifyReport};

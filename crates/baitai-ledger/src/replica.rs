@@ -11,8 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
+use crate::store::Store;
 use baitai_core::error::{Error, Result};
 
 /// The verified copy of one ledger.
@@ -126,7 +127,12 @@ pub fn extend_or_drop(copy: &mut Option<Replica>, from: &Connection, upto: u64) 
 }
 
 /// The entry after `have` in `from` must link to the copy's entry `have`.
-fn check_link(copy: &Connection, from: &Connection, have: u64) -> Result<()> {
+fn check_link(copy: &Connection, from: &dyn Store, have: u64) -> Result<()> {
+    let mut theirs = None;
+    from.each_entry_in(have, have + 1, &mut |e| {
+        theirs = Some(e.prev_hash);
+        Ok(())
+    })?;
     let mine: Option<Vec<u8>> = copy
         .query_row(
             "SELECT hash FROM entries WHERE seq = ?1",
@@ -135,14 +141,6 @@ fn check_link(copy: &Connection, from: &Connection, have: u64) -> Result<()> {
         )
         .optional()
         .map_err(Error::db("read the verified copy"))?;
-    let theirs: Option<Vec<u8>> = from
-        .query_row(
-            "SELECT prev_hash FROM entries WHERE seq = ?1",
-            [have as i64 + 1],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(Error::db("read the ledger"))?;
     match (mine, theirs) {
         (None, _) if have == 0 => Ok(()),
         (Some(a), Some(b)) if a == b => Ok(()),
@@ -152,47 +150,11 @@ fn check_link(copy: &Connection, from: &Connection, have: u64) -> Result<()> {
     }
 }
 
-fn copy_rows(copy: &Connection, from: &Connection, after: u64, upto: u64) -> Result<()> {
-    let range = [after as i64, upto as i64];
-    let mut read = from
-        .prepare("SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")
-        .map_err(Error::db("read the ledger"))?;
-    let mut rows = read.query(range).map_err(Error::db("read the ledger"))?;
-    let mut put = copy
-        .prepare("INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
-        .map_err(Error::db("extend the verified copy"))?;
-    while let Some(r) = rows.next().map_err(Error::db("read the ledger"))? {
-        let row = super::store::RawEntry::from_row(r).map_err(Error::db("read the ledger"))?;
-        put.execute(params![
-            row.seq,
-            row.time,
-            row.kind,
-            row.medium,
-            row.actor,
-            row.payload,
-            row.prev_hash,
-            row.hash
-        ])
-        .map_err(Error::db("extend the verified copy"))?;
-    }
-    let mut read = from
-        .prepare("SELECT seq, role, person, signature FROM signatures WHERE seq > ?1 AND seq <= ?2")
-        .map_err(Error::db("read the ledger"))?;
-    let mut rows = read.query(range).map_err(Error::db("read the ledger"))?;
-    let mut put = copy
-        .prepare("INSERT INTO signatures(seq, role, person, signature) VALUES (?1, ?2, ?3, ?4)")
-        .map_err(Error::db("extend the verified copy"))?;
-    while let Some(r) = rows.next().map_err(Error::db("read the ledger"))? {
-        let (seq, role, person, sig): (i64, String, String, Vec<u8>) = (
-            r.get(0).map_err(Error::db("read a signature"))?,
-            r.get(1).map_err(Error::db("read a signature"))?,
-            r.get(2).map_err(Error::db("read a signature"))?,
-            r.get(3).map_err(Error::db("read a signature"))?,
-        );
-        put.execute(params![seq, role, person, sig])
-            .map_err(Error::db("extend the verified copy"))?;
-    }
-    Ok(())
+/// Copy the rows `after+1..=upto` from the store the ledger is kept in: the copy is SQLite
+/// whatever that store is (docs/ledger.md §9.1).
+fn copy_rows(copy: &Connection, from: &dyn Store, after: u64, upto: u64) -> Result<()> {
+    from.each_entry_in(after, upto, &mut |e| copy.append_entry(&e))?;
+    from.each_signature_in(after, upto, &mut |s| copy.append_signature(&s))
 }
 
 fn create_private(path: &Path) -> Result<()> {

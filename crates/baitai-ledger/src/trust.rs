@@ -195,6 +195,10 @@ impl Anchors {
 
 /// The ledger's path as given (made absolute, symlinks kept) and as resolved, if different.
 fn path_keys(ledger: &Path) -> Vec<String> {
+    // A server's URL is no file: it is pinned as written, less any password in it.
+    if crate::store::is_server_url(ledger) {
+        return vec![without_password(&ledger.to_string_lossy())];
+    }
     let given = std::path::absolute(ledger).unwrap_or_else(|_| ledger.to_path_buf());
     let resolved = std::fs::canonicalize(ledger).unwrap_or_else(|_| given.clone());
     let mut keys = vec![given.display().to_string()];
@@ -202,6 +206,20 @@ fn path_keys(ledger: &Path) -> Vec<String> {
         keys.push(resolved.display().to_string());
     }
     keys
+}
+
+/// `scheme://user:password@rest` as `scheme://user@rest`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if !host.contains('@') => {
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{scheme}://{user}@{host}")
+        }
+        _ => format!("{scheme}://{rest}"),
+    }
 }
 
 /// The check a printout makes for itself (it may print a ledger that fails): against this

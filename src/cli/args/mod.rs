@@ -23,7 +23,8 @@ pub use vault::*;
     after_help = "Exit codes: 0 ok · 1 other error · 2 usage · 3 refused by a rule · 4 authentication failed · 5 integrity failure (tampering, failed wipe verification) · 6 device problem · 130 interrupted"
 )]
 pub struct Cli {
-    /// The SQLite ledger file [default: $XDG_DATA_HOME/baitai/ledger.db]
+    /// The ledger: an SQLite file, or a ledger server as postgres://HOST:PORT/DB (password in
+    /// PGPASSWORD) [default: $XDG_DATA_HOME/baitai/ledger.db]
     #[arg(long, global = true, env = "BAITAI_LEDGER", value_name = "PATH")]
     pub ledger: Option<PathBuf>,
     /// Machine-readable output: one JSON document on stdout

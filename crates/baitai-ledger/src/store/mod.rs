@@ -14,6 +14,8 @@ use baitai_core::lifecycle::{Directory, MediumState};
 mod read;
 mod rows;
 mod schema;
+mod server;
+mod storage;
 mod write;
 
 pub use rows::fold_medium;
@@ -23,6 +25,9 @@ pub(crate) use rows::{
     directory_upto, last_signed_time_upto, medium_entries_upto, to_hash, RawEntry,
 };
 pub(crate) use schema::CHAIN_SCHEMA;
+pub(crate) use server::is_server_url;
+pub use server::shown_location;
+pub(crate) use storage::Store;
 
 use rows::head;
 use schema::{
@@ -34,8 +39,12 @@ use schema::{
 /// and every append goes through [`Ledger::write`], whose [`Writer`] checks the rules and
 /// signatures first.
 pub struct Ledger {
+    /// The SQLite ledger file; for a ledger on a server, this process's in-memory copy of the
+    /// server's rows, which the rules and verification read (see `server`).
     conn: Connection,
     path: PathBuf,
+    /// The server the ledger is kept on, when its path is a `postgres://` URL.
+    server: Option<server::Server>,
     /// Set by `trust`: where this user's checkpoint and pin are kept.
     anchors: Option<Anchors>,
     /// What the last verification covered.
@@ -54,6 +63,18 @@ pub struct Ledger {
 impl Ledger {
     /// Create a new, empty ledger file (0600, parent directory 0700). Refuses an existing one.
     pub fn create(path: &Path) -> Result<Ledger> {
+        if is_server_url(path) {
+            // The server's tables are made by its administrator (sql/postgres-init.sql), not
+            // by a client: creating is opening an empty one.
+            let existing = Ledger::open(path)?;
+            if existing.head()?.is_some() {
+                return Err(Error::refused(
+                    Rule::Init,
+                    format!("a ledger already exists at {}", existing.shown()),
+                ));
+            }
+            return Ok(existing);
+        }
         if path.exists() {
             let existing = Ledger::open(path)?;
             if existing.head()?.is_some() {
@@ -73,6 +94,9 @@ impl Ledger {
 
     /// Open an existing ledger and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Ledger> {
+        if is_server_url(path) {
+            return Ledger::open_server(path);
+        }
         if !path.exists() {
             return Err(Error::usage(format!(
                 "no ledger at {}: create one with `baitai init` or point --ledger at it",
@@ -93,6 +117,7 @@ impl Ledger {
         let mut ledger = Ledger {
             conn,
             path: path.to_path_buf(),
+            server: None,
             anchors: None,
             verified: None,
             snapshot: false,
@@ -108,6 +133,11 @@ impl Ledger {
     /// Open without writing anything (no WAL switch, no migration): for `ledger verify` and
     /// printouts, so an auditor's write-protected copy can be read.
     pub fn open_read_only(path: &Path) -> Result<Ledger> {
+        if is_server_url(path) {
+            // Nothing is written on opening a server ledger either way; what a login may do is
+            // the server's to say (an auditor's role only reads).
+            return Ledger::open_server(path);
+        }
         if !path.exists() {
             return Err(Error::usage(format!(
                 "no ledger at {}: create one with `baitai init` or point --ledger at it",
@@ -122,9 +152,7 @@ impl Ledger {
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(Error::db("set busy timeout"))?;
         refuse_foreign_database(&conn, path)?;
-        let version: usize = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(Error::db("read schema version"))?;
+        let version = Store::schema_version(&conn)?;
         if version == 0 {
             return Err(Error::usage(format!(
                 "{} is not an initialised baitai ledger",
@@ -143,6 +171,7 @@ impl Ledger {
         Ok(Ledger {
             conn,
             path: path.to_path_buf(),
+            server: None,
             anchors: None,
             verified: None,
             snapshot: false,
@@ -152,7 +181,67 @@ impl Ledger {
         })
     }
 
-    /// The ledger file's path, as given.
+    /// Open the ledger on the server at `url` (sql/postgres-init.sql made its tables) and
+    /// copy its rows into memory, where they are verified and read.
+    fn open_server(url: &Path) -> Result<Ledger> {
+        let text = url
+            .to_str()
+            .ok_or_else(|| Error::usage("the ledger URL is not UTF-8"))?;
+        let server = server::Server::connect(text)?;
+        let version = server.schema_version()?;
+        if version > MIGRATIONS.len() {
+            return Err(Error::usage(format!(
+                "{} has schema {version}; this baitai reads schema {}: upgrade baitai",
+                server.shown(),
+                MIGRATIONS.len()
+            )));
+        }
+        let conn = Connection::open_in_memory().map_err(Error::db("open an in-memory copy"))?;
+        conn.execute_batch(CHAIN_SCHEMA)
+            .map_err(Error::db("make the in-memory copy"))?;
+        conn.pragma_update(None, "user_version", MIGRATIONS.len())
+            .map_err(Error::db("make the in-memory copy"))?;
+        let ledger = Ledger {
+            conn,
+            path: url.to_path_buf(),
+            server: Some(server),
+            anchors: None,
+            verified: None,
+            snapshot: false,
+            replica: None,
+            dir_cache: Default::default(),
+            states_cache: Default::default(),
+        };
+        ledger.pull()?;
+        Ok(ledger)
+    }
+
+    /// Bring the in-memory copy of a server ledger up to the server's head (nothing for a
+    /// file). Outside any snapshot: the copy only grows.
+    fn pull(&self) -> Result<()> {
+        match &self.server {
+            Some(s) => s.pull_into(&self.conn),
+            None => Ok(()),
+        }
+    }
+
+    /// Where the entries are kept: the server, or the file.
+    fn store(&self) -> &dyn Store {
+        match &self.server {
+            Some(s) => s,
+            None => &self.conn,
+        }
+    }
+
+    /// The ledger's place for messages: the file's path, or the server without its password.
+    fn shown(&self) -> String {
+        match &self.server {
+            Some(s) => s.shown().to_string(),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    /// The ledger file's path, as given (for a server, its URL).
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -162,6 +251,7 @@ impl Ledger {
     /// user's checkpoint (all of it without one). The checkpoint then moves to the head.
     pub fn trust(&mut self, anchors: Anchors) -> Result<()> {
         self.end_snapshot()?;
+        self.pull()?;
         // Read before the snapshot begins: others extend the copy and move the checkpoint
         // only after their commits, so neither can lie beyond what the snapshot sees.
         let kept = anchors.kept(&self.conn)?;
@@ -240,6 +330,7 @@ impl Ledger {
     /// verify it themselves and mark what fails).
     pub fn hold_snapshot(&mut self) -> Result<()> {
         self.end_snapshot()?;
+        self.pull()?;
         self.begin_snapshot()
     }
 

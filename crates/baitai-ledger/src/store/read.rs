@@ -3,7 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::rows::{
-    directory, entry_from_row, fold_medium, head, medium_entries, query_entries, ENTRY_COLUMNS,
+    directory, entry_from_row, fold_medium, medium_entries, query_entries, ENTRY_COLUMNS,
 };
 use super::Ledger;
 use crate::chain::{StoredEntry, StoredSignature};
@@ -15,14 +15,15 @@ use baitai_core::time;
 
 impl Ledger {
     /// The connection to the shared ledger file itself (not the verified copy): for checks that
-    /// must see the file as it is, such as `ledger verify`.
+    /// must see the file as it is, such as `ledger verify`. For a ledger on a server, the
+    /// in-memory copy of the server's rows this process read.
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
 
     /// The last entry in the file: its number, hash and time; None for an empty ledger.
     pub fn head(&self) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
-        head(&self.conn)
+        self.store().head()
     }
 
     /// The people directory as the entries this session reads leave it (the verified ones, after
@@ -45,7 +46,7 @@ impl Ledger {
         self.directory()?.settings.ok_or_else(|| {
             Error::usage(format!(
                 "the ledger at {} is empty: run `baitai init`",
-                self.path.display()
+                self.shown()
             ))
         })
     }
@@ -154,15 +155,7 @@ impl Ledger {
     /// The sealed signing key stored for person `id`, which their passphrase opens; a missing or
     /// malformed one is an integrity failure.
     pub fn sealed_key(&self, id: &PersonId) -> Result<SealedKey> {
-        let text: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT sealed FROM person_keys WHERE person = ?1",
-                [&id.0],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(Error::db("read a sealed key"))?;
+        let text = self.store().sealed_key(&id.0)?;
         let text = text.ok_or_else(|| Error::Integrity(format!("no stored key for {id}")))?;
         serde_json::from_str(&text)
             .map_err(|e| Error::Integrity(format!("stored key of {id} is malformed: {e}")))

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use super::Ledger;
+use super::{Ledger, Store};
 use baitai_core::error::{Error, Result};
 
 /// Schema migrations, numbered by position (PRAGMA user_version = how many have run).
@@ -59,12 +59,8 @@ pub(crate) const CHAIN_SCHEMA: &str = MIGRATIONS[0];
 
 impl Ledger {
     pub(super) fn migrate(&mut self) -> Result<()> {
-        let version: usize = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(Error::db(
-                "read schema version (is the file a baitai ledger?)",
-            ))?;
+        let version = Store::schema_version(&self.conn)
+            .map_err(|e| with_context(e, "(is the file a baitai ledger?)"))?;
         if version > MIGRATIONS.len() {
             return Err(Error::usage(format!(
                 "the ledger was written by a newer baitai (schema {version}); upgrade baitai"
@@ -78,9 +74,7 @@ impl Ledger {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(Error::db("begin migration"))?;
         // Another process may have migrated while we waited for the lock.
-        let now: usize = tx
-            .pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(Error::db("read schema version"))?;
+        let now = Store::schema_version(&*tx)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(now) {
             tx.execute_batch(sql)
                 .map_err(Error::db(format!("apply migration {}", i + 1)))?;
@@ -88,6 +82,17 @@ impl Ledger {
         tx.pragma_update(None, "user_version", MIGRATIONS.len())
             .map_err(Error::db("record schema version"))?;
         tx.commit().map_err(Error::db("commit migration"))
+    }
+}
+
+/// `e` with `more` added to its context, where it has one.
+fn with_context(e: Error, more: &str) -> Error {
+    match e {
+        Error::Db { context, source } => Error::Db {
+            context: format!("{context} {more}"),
+            source,
+        },
+        other => other,
     }
 }
 

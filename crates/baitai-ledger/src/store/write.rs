@@ -1,10 +1,10 @@
 //! Writing: one transaction per command, every entry checked by the rules and signed
 //! before it is inserted.
 
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
-use super::rows::{head, last_signed_time, query_entries, DIRECTORY_KINDS, ENTRY_COLUMNS};
-use super::{fold_medium, Ledger};
+use super::rows::{last_signed_time, query_entries, DIRECTORY_KINDS, ENTRY_COLUMNS};
+use super::{fold_medium, Ledger, RawEntry, Store};
 use crate::chain::{entry_hash, Draft, HashInput, StoredEntry, GENESIS};
 use crate::replica::extend_or_drop;
 use crate::trust::Verified;
@@ -40,6 +40,34 @@ impl Ledger {
         f: impl FnOnce(&mut Writer) -> Result<T>,
         known: Option<Directory>,
     ) -> Result<T> {
+        // On a server, the append's transaction there holds the chain head's lock from here to
+        // its commit, and the in-memory copy is brought up to the head under it: what follows
+        // then runs as on a file held by BEGIN IMMEDIATE.
+        if let Some(s) = &self.server {
+            s.begin_append()?;
+        }
+        let done = self.pull().and_then(|()| self.write_locked(f, known));
+        let (out, head) = match done {
+            Ok(done) => done,
+            Err(e) => {
+                if let Some(s) = &self.server {
+                    s.rollback();
+                }
+                return Err(e);
+            }
+        };
+        self.after_commit(head);
+        Ok(out)
+    }
+
+    /// The write itself, once the chain head is held (by BEGIN IMMEDIATE here, and by the
+    /// server's lock for a server ledger): the entries it committed, and the head after them.
+    #[allow(clippy::type_complexity)]
+    fn write_locked<T>(
+        &mut self,
+        f: impl FnOnce(&mut Writer) -> Result<T>,
+        known: Option<Directory>,
+    ) -> Result<(T, Option<(u64, [u8; 32], jiff::Timestamp)>)> {
         let before = self.verified.as_ref().map(|v| v.seq);
         let (out, head) = {
             let asked = std::time::Instant::now();
@@ -70,21 +98,37 @@ impl Ledger {
             }
             // The rules then read the verified copy, brought up to the ledger's head (or the
             // ledger, verified just now in this transaction, if the copy had to be dropped).
-            let start = head(&tx)?.map_or(0, |(seq, _, _)| seq);
+            let start = Store::head(&*tx)?.map_or(0, |(seq, _, _)| seq);
             extend_or_drop(&mut self.replica, &tx, start);
             let mut w = Writer {
                 tx,
                 reads: self.replica.as_ref().map(|r| r.conn()),
                 start,
                 dir: std::cell::RefCell::new(known.filter(|_| before == Some(start))),
+                keys: Default::default(),
             };
             let out = f(&mut w)?;
-            let head = head(&w.tx)?;
-            w.tx.commit().map_err(Error::db("commit"))?;
+            let head = Store::head(&*w.tx)?;
+            match &self.server {
+                None => w.tx.commit().map_err(Error::db("commit"))?,
+                Some(s) => {
+                    // The server gets exactly the rows the rules passed here, then commits:
+                    // that commit is the append. The copy only follows it (were its commit to
+                    // fail, the next command would fetch the rows from the server).
+                    w.tx.each_entry_in(start, u64::MAX, &mut |e| s.append_entry(&e))?;
+                    w.tx.each_signature_in(start, u64::MAX, &mut |r| s.append_signature(&r))?;
+                    for (person, sealed) in w.keys.borrow().iter() {
+                        s.put_sealed_key(person, sealed)?;
+                    }
+                    s.commit()?;
+                    if let Err(e) = w.tx.commit() {
+                        log::warn!("the in-memory copy did not take the append: {e}");
+                    }
+                }
+            }
             (out, head)
         };
-        self.after_commit(head);
-        Ok(out)
+        Ok((out, head))
     }
 
     /// Our own entries were checked by the rules as they were appended: the checkpoint moves
@@ -125,6 +169,9 @@ pub struct Writer<'c> {
     /// The directory as this transaction sees it: folded once, then kept up to date as
     /// entries are committed.
     dir: std::cell::RefCell<Option<Directory>>,
+    /// The sealed keys stored in this transaction (person, sealed JSON), for a server ledger
+    /// to receive with the entries.
+    keys: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Writer<'_> {
@@ -197,13 +244,8 @@ impl Writer<'_> {
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
         let text = serde_json::to_string(sealed)
             .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}")))?;
-        self.tx
-            .execute(
-                "INSERT INTO person_keys(person, sealed) VALUES (?1, ?2)
-                 ON CONFLICT(person) DO UPDATE SET sealed = excluded.sealed",
-                params![&id.0, text],
-            )
-            .map_err(Error::db("store a sealed key"))?;
+        Store::put_sealed_key(&*self.tx, &id.0, &text)?;
+        self.keys.borrow_mut().push((id.0.clone(), text));
         Ok(())
     }
 
@@ -213,7 +255,7 @@ impl Writer<'_> {
         draft: Draft,
         signers: &[(SignRole, &PersonKey)],
     ) -> Result<StoredEntry> {
-        let head = head(&self.tx)?;
+        let head = Store::head(&*self.tx)?;
         let now = time::now();
         // Only signed entries set the order of time: an unsigned row (a failed attempt, which
         // anyone with the file could add) dated ahead must not stop everyone else's writes.
@@ -259,12 +301,15 @@ impl Writer<'_> {
         let sigs = collect_signatures(&dir, &draft, &hash, signers)?;
         self.insert(seq, &time_s, &kind, &draft, &payload, &prev_hash, &hash)?;
         for (role, person, sig) in &sigs {
-            self.tx
-                .execute(
-                    "INSERT INTO signatures(seq, role, person, signature) VALUES (?1, ?2, ?3, ?4)",
-                    params![seq as i64, role.as_str(), &person.0, &sig.0[..]],
-                )
-                .map_err(Error::db("append a signature"))?;
+            Store::append_signature(
+                &*self.tx,
+                &(
+                    seq as i64,
+                    role.as_str().to_string(),
+                    person.0.clone(),
+                    sig.0.to_vec(),
+                ),
+            )?;
         }
         if let Some(d) = self.dir.borrow_mut().as_mut() {
             d.apply(&Act {
@@ -298,23 +343,19 @@ impl Writer<'_> {
         prev: &[u8; 32],
         hash: &[u8; 32],
     ) -> Result<()> {
-        self.tx
-            .execute(
-                "INSERT INTO entries(seq, time, kind, medium, actor, payload, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    seq as i64,
-                    time_s,
-                    kind,
-                    draft.medium.as_ref().map(|m| &m.0),
-                    draft.actor.as_ref().map(|a| &a.0),
-                    payload,
-                    &prev[..],
-                    &hash[..]
-                ],
-            )
-            .map_err(Error::db("append an entry"))?;
-        Ok(())
+        Store::append_entry(
+            &*self.tx,
+            &RawEntry {
+                seq: seq as i64,
+                time: time_s.to_string(),
+                kind: kind.to_string(),
+                medium: draft.medium.as_ref().map(|m| m.0.clone()),
+                actor: draft.actor.as_ref().map(|a| a.0.clone()),
+                payload: payload.to_string(),
+                prev_hash: prev.to_vec(),
+                hash: hash.to_vec(),
+            },
+        )
     }
 }
 

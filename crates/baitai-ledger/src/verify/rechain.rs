@@ -33,7 +33,9 @@ pub(super) fn rechain(
     #[cfg(test)]
     const SPLIT_FROM: u64 = 4;
     let mid = upto / 2;
-    let (a, b) = if upto < SPLIT_FROM {
+    // A server ledger is read from this process's in-memory copy: a second connection would
+    // fetch the whole ledger from the server again.
+    let (a, b) = if upto < SPLIT_FROM || crate::store::is_server_url(path) {
         (rechain_range(conn, 1, upto)?, None)
     } else {
         std::thread::scope(|s| {
