@@ -110,7 +110,7 @@ macro_rules! catalogue {
         /// A fixed word or phrase of the printouts; [`Lang::w`] gives it in a language.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Word {
-            $($(#[$doc])* #[doc = concat!("「", $ja, "」 — ", $en)] $name,)*
+            $($(#[$doc])* #[doc = concat!("`", $ja, "` — `", $en, "`")] $name,)*
         }
 
         impl Word {
