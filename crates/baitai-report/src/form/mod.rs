@@ -16,7 +16,8 @@ use crate::lifecycle::Directory;
 use crate::model::{Body, PersonId};
 use crate::{Format, Lang, Word};
 
-pub use crate::kit::summary::{check_text, inventory_text, role_name, summary, wipe_text};
+pub use crate::kit::summary::{check_text, wipe_text};
+use crate::kit::summary::{role_name, summary};
 pub use crate::kit::SignerView;
 
 /// One numbered row of the form.
@@ -114,7 +115,7 @@ pub fn render(f: &Form, format: Format, lang: Lang) -> Result<String> {
 }
 
 /// A form row's eleven data cells in column order, blank where empty.
-pub fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
+pub(crate) fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     [
         s(&r.use_start),

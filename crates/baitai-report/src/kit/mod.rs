@@ -26,7 +26,7 @@ pub struct SignerView {
 }
 
 impl SignerView {
-    pub fn of(dir: &Directory, id: &PersonId) -> SignerView {
+    pub(crate) fn of(dir: &Directory, id: &PersonId) -> SignerView {
         match dir.get(id) {
             Some(p) => SignerView {
                 id: p.id.0.clone(),
@@ -44,7 +44,7 @@ impl SignerView {
     }
 
     /// `山田 太郎（設計課）[ab12:…]`
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         format!(
             "{}（{}）[{}]",
             self.name, self.affiliation, self.fingerprint

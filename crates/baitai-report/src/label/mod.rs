@@ -14,8 +14,8 @@ use crate::lifecycle::MediumState;
 use crate::model::{Body, Classification};
 use crate::Lang;
 
-pub use html::{labels_html, qr_svg};
-pub use text::{labels_text, qr_text};
+pub use html::labels_html;
+pub use text::labels_text;
 
 /// What one label shows. The QR code encodes `medium` and nothing else, so any scanner that
 /// reads it types the number a command takes.

@@ -66,7 +66,7 @@ impl<T: Serialize> ListReport<T> {
 }
 
 /// Column headings in a language.
-pub fn words(lang: Lang, words: &[Word]) -> Vec<&'static str> {
+pub(crate) fn words(lang: Lang, words: &[Word]) -> Vec<&'static str> {
     words.iter().map(|w| lang.w(*w)).collect()
 }
 
