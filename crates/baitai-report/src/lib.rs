@@ -29,8 +29,15 @@ pub use kit::{device_labels, device_summary, json_doc, text};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
+    /// Terminal text, aligned by display width (a CJK character takes two columns); the
+    /// default.
     Text,
+    /// One self-contained A4 page (or sheet of labels) to print: inline CSS, nothing fetched.
     Html,
+    /// UTF-8 with a BOM and CRLF line ends, as Excel in Japan opens it; a field a spreadsheet
+    /// would run as a formula gets a leading apostrophe.
     Csv,
+    /// The printout's data as serialized, one document; the fields are documented on each
+    /// printout's type.
     Json,
 }
