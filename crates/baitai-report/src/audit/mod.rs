@@ -99,9 +99,9 @@ pub struct AuditReport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
     /// The first instant of the period.
-    pub from: Timestamp,
+    pub(crate) from: Timestamp,
     /// The last instant of the period, included.
-    pub to: Timestamp,
+    pub(crate) to: Timestamp,
 }
 
 impl Period {
