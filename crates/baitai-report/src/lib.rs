@@ -9,7 +9,7 @@ pub mod audit;
 pub mod certificate;
 pub mod form;
 pub mod incident;
-pub mod kit;
+pub(crate) mod kit;
 pub mod label;
 pub mod lists;
 pub mod stocktake;
@@ -19,9 +19,9 @@ use baitai_app as app;
 use baitai_core::{crypto, error, lifecycle, model, time};
 use baitai_ledger as ledger;
 
-pub use baitai_core::words::{Headings, Lang, Word, EN, JA};
+pub use baitai_core::words::Lang;
+pub(crate) use baitai_core::words::Word;
 pub use form::Form;
-pub use kit::csv::{csv_doc, csv_field};
 pub use kit::units::human_bytes;
 pub use kit::{device_labels, device_summary, json_doc, text};
 
@@ -29,8 +29,15 @@ pub use kit::{device_labels, device_summary, json_doc, text};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
+    /// Terminal text, aligned by display width (a CJK character takes two columns); the
+    /// default.
     Text,
+    /// One self-contained A4 page (or sheet of labels) to print: inline CSS, nothing fetched.
     Html,
+    /// UTF-8 with a BOM and CRLF line ends, as Excel in Japan opens it; a field a spreadsheet
+    /// would run as a formula gets a leading apostrophe.
     Csv,
+    /// The printout's data as serialized, one document; the fields are documented on each
+    /// printout's type.
     Json,
 }

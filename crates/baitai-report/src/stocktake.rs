@@ -17,11 +17,17 @@ use crate::{Lang, Word};
 /// One medium on the printout.
 #[derive(Debug, Clone, Serialize)]
 pub struct StocktakeLine {
+    /// The medium number (媒体番号) as found or as expected.
     pub medium: String,
     /// `missing`, `unexpected`, `overdue` or `ok`.
     pub finding: &'static str,
+    /// What the ledger says of it, its own word in English whatever the language (`in-storage`,
+    /// `on-loan`…), or `unknown` for a number it never issued (台帳に記録なし); the text, CSV and HTML
+    /// show it in the list's language.
     pub ledger_state: String,
+    /// Who the ledger says has it out, `name（affiliation）`; absent when it is not out.
     pub holder: Option<String>,
+    /// When it is due back, to the minute in the ledger's time zone; absent when it is not out.
     pub due: Option<String>,
 }
 

@@ -23,16 +23,23 @@ use crate::{Format, Lang, Word};
 pub use crate::kit::entries::{verify_status, EntryLine, Participant, VerifyStatus};
 
 #[derive(Debug, Clone, Serialize)]
+/// How many entries of one kind (種別ごとの件数); lists of them are sorted by the stored kind.
 pub struct KindCount {
+    /// The kind as stored, in English whatever the language (`medium.checkout`).
     pub kind: String,
+    /// The kind in words, in the report's language (`checkout`, 使用…).
     pub act: String,
+    /// How many entries of that kind.
     pub count: usize,
 }
 
 /// The entries of one medium, or of the ledger itself (`medium` absent: settings and people).
 #[derive(Debug, Clone, Serialize)]
 pub struct MediumGroup {
+    /// 媒体番号: the medium number; absent for the group of the ledger's own entries (台帳・利用者管理),
+    /// which comes last.
     pub medium: Option<String>,
+    /// Its entries counted by kind.
     pub counts: Vec<KindCount>,
     /// Sequence numbers into [`AuditReport::entries`].
     pub entries: Vec<u64>,
@@ -41,21 +48,40 @@ pub struct MediumGroup {
 /// The entries one person is named in, in any role.
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonGroup {
+    /// The person, as the directory knows them when printed.
     pub person: SignerView,
+    /// The entries naming them, counted by kind; an entry naming them in two roles counts once.
     pub counts: Vec<KindCount>,
+    /// How many of those are their own failed passphrase attempts (認証失敗).
     pub auth_failures: usize,
+    /// Sequence numbers into [`AuditReport::entries`], each entry once.
     pub entries: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// The audit report for the periodic log review (監査報告（ログの定期点検）, 000 10(11)イ): every entry of a
+/// period, counted and grouped by medium and by person, under a full `ledger verify`. Fixed
+/// words are in the report's language; what was typed into the ledger stays as typed.
 pub struct AuditReport {
+    /// 組織: the organisation the ledger was set up for.
     pub org: String,
+    /// The period's first minute, in the ledger's time zone (`2026-11-01 00:00`).
     pub from: String,
+    /// The period's last minute, in the ledger's time zone (`2026-11-30 23:59`); entries up to
+    /// the end of that minute are in.
     pub to: String,
+    /// The ledger's time zone (`Asia/Tokyo`), in which the period and every time of the report
+    /// are written.
     pub timezone: String,
+    /// 出力日時: when the report was printed, to the minute in the ledger's time zone.
     pub printed: String,
+    /// 台帳検証: a `ledger verify` of the whole ledger made while printing, against the user's
+    /// checkpoint.
     pub verify: VerifyStatus,
+    /// 種別ごとの件数: the period's entries counted by kind.
     pub counts: Vec<KindCount>,
+    /// Every entry of the period, once each, in ledger order; the other lists refer to them by
+    /// `seq`.
     pub entries: Vec<EntryLine>,
     /// Live vaults that still carry a key slot for a person since revoked.
     pub revoked_slots: Vec<crate::app::RevokedSlots>,
@@ -63,15 +89,19 @@ pub struct AuditReport {
     pub auth_failures: Vec<u64>,
     /// Sequence numbers of people added, revoked, or changing their passphrase.
     pub person_changes: Vec<u64>,
+    /// 媒体別: the entries grouped by medium in number order, then the ledger's own.
     pub by_medium: Vec<MediumGroup>,
+    /// 担当者別: for each person in ID order, every entry that names them in any role.
     pub by_person: Vec<PersonGroup>,
 }
 
 /// The period a review covers, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
-    pub from: Timestamp,
-    pub to: Timestamp,
+    /// The first instant of the period.
+    pub(crate) from: Timestamp,
+    /// The last instant of the period, included.
+    pub(crate) to: Timestamp,
 }
 
 impl Period {
@@ -120,6 +150,8 @@ fn count_kinds<'a>(lines: impl Iterator<Item = &'a EntryLine>, lang: Lang) -> Ve
         .collect()
 }
 
+/// The report of a period: reads every entry and verifies the whole ledger, so it takes about a
+/// minute at a million entries.
 pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditReport> {
     let times = Times::of(session);
     let verify = verify_status(session, true)?;

@@ -16,12 +16,15 @@ use crate::lifecycle::Directory;
 use crate::model::{Body, PersonId};
 use crate::{Format, Lang, Word};
 
-pub use crate::kit::summary::{check_text, inventory_text, role_name, summary, wipe_text};
+pub use crate::kit::summary::{check_text, wipe_text};
+use crate::kit::summary::{role_name, summary};
 pub use crate::kit::SignerView;
 
 /// One numbered row of the form.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct FormRow {
+    /// The row number (番号), from 1: one row per use, carry-out, loan or transfer, in the order
+    /// they happened.
     pub no: usize,
     /// 使用開始日時
     pub use_start: Option<String>,
@@ -33,6 +36,9 @@ pub struct FormRow {
     pub returned: Option<String>,
     /// Who received it back, and what the data check found.
     pub returned_to: Option<SignerView>,
+    /// 返却時のデータ確認: what the data check on return found, in the form's language, followed by any
+    /// wipe after it and its time; a loss while the row was open is noted here first. Empty
+    /// while the medium is still out.
     pub return_check: Option<String>,
     /// 持出し・貸出し・交付の別: `carry-out`, `loan`, `transfer`
     pub out_kind: Option<String>,
@@ -50,7 +56,10 @@ pub struct FormRow {
     pub copy_counterpart: Option<String>,
     /// 複製の目的
     pub copy_purpose: Option<String>,
+    /// The custodian who permitted the copy (許可者).
     pub copy_approver: Option<SignerView>,
+    /// When the copy was recorded, to the minute in the ledger's time zone; in JSON only, the
+    /// paper form has no column for it.
     pub copy_time: Option<String>,
 }
 
@@ -65,41 +74,75 @@ pub struct Disposal {
     pub executor: SignerView,
     /// 破棄立会者
     pub witness: Option<SignerView>,
+    /// 破棄方法: how it was destroyed, in the form's language; absent for a transfer.
     pub method: Option<String>,
+    /// Why the data could not first be checked unrestorable (a broken medium), as recorded;
+    /// absent when it was, and for a transfer.
     pub unverifiable: Option<String>,
+    /// For a transfer, who received the medium (交付先), as typed; absent for a destruction.
     pub recipient: Option<String>,
 }
 
 /// Every entry of the medium, in order, with who signed it: the annex auditors read.
 #[derive(Debug, Clone, Serialize)]
 pub struct EventLine {
+    /// The entry's sequence number in the ledger.
     pub seq: u64,
+    /// When it was recorded, to the minute in the ledger's time zone.
     pub time: String,
+    /// The kind as stored, in English whatever the language (`medium.checkout`).
     pub kind: String,
+    /// What it recorded, in one line in the form's language.
     pub summary: String,
+    /// Every signature on the entry, as (capacity in the form's language, person): the actor,
+    /// and the approver or witness its kind requires.
     pub signers: Vec<(String, SignerView)>,
+    /// The first 16 hex digits of the entry's hash, enough to find it in `ledger print`.
     pub hash: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// 別紙様式第2 (可搬記憶媒体管理簿) for one medium: its header, the numbered rows a custodian would have
+/// filled in by hand, the closing 破棄（交付）block, and every entry as an annex. Fixed words and
+/// states are in the form's language; what was typed into the ledger stays as typed.
 pub struct Form {
+    /// The organisation (組織) the ledger was set up for.
     pub org: String,
+    /// The medium number (媒体番号).
     pub medium: String,
+    /// The classification (格付): `機密性3 完全性1 可用性1` in Japanese, `C3-I1-A1` in English.
     pub marking: String,
     /// Whether the marking is headed 保護すべき情報 ([`crate::model::Classification::is_protected`]).
     pub protected: bool,
+    /// The handling restriction (取扱制限), as typed; absent when there is none.
     pub restriction: Option<String>,
+    /// The free text given at registration (what is written on the medium); absent when none
+    /// was given.
     pub label: Option<String>,
+    /// What was registered: `usb`, `block`, `image` or `other` (no device), in English whatever
+    /// the language.
     pub media_kind: String,
+    /// The device as registered, in one line (USB IDs, vendor, product, serial, path, size);
+    /// absent for a medium registered without one.
     pub device: Option<String>,
+    /// When it was registered, to the minute in the ledger's time zone.
     pub registered: String,
+    /// Who it came from, for a medium received from outside (003 第4-6(4)); absent for one of
+    /// our own.
     pub received_from: Option<String>,
+    /// Where it is when printed (`in-storage`…, 保管中…).
     pub state: String,
+    /// What is known of the data on it when printed (`verified-clean`…, 消去確認済…).
     pub clean: String,
+    /// The numbered rows of the form.
     pub rows: Vec<FormRow>,
+    /// The 破棄（交付）block, once the medium is destroyed or transferred; absent until then.
     pub disposal: Option<Disposal>,
+    /// Every entry of the medium in ledger order, with its signers: the annex.
     pub events: Vec<EventLine>,
+    /// The ledger's time zone (`Asia/Tokyo`), in which every time on the form is written.
     pub timezone: String,
+    /// When the form was printed (出力日時), to the minute in the ledger's time zone.
     pub printed: String,
 }
 
@@ -114,7 +157,7 @@ pub fn render(f: &Form, format: Format, lang: Lang) -> Result<String> {
 }
 
 /// A form row's eleven data cells in column order, blank where empty.
-pub fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
+pub(crate) fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     [
         s(&r.use_start),
@@ -134,6 +177,7 @@ pub fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
     ]
 }
 
+/// The form of one medium, built from its entries; an unknown medium number is a usage error.
 pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
     let state = session.medium(medium)?;
     let entries = session.ledger.medium_entries(&state.number)?;

@@ -24,51 +24,76 @@ use crate::{Format, Lang, Word};
 /// Who reported the loss, when, and what they said; and whether it has been found since.
 #[derive(Debug, Clone, Serialize)]
 pub struct Loss {
+    /// 報告者: who recorded the loss with `baitai lost`.
     pub reported_by: SignerView,
+    /// 報告日時: when the loss was recorded, to the minute in the ledger's time zone.
     pub time: String,
+    /// 状況: the circumstances as the reporter typed them, in their words.
     pub circumstances: String,
+    /// 発見・受領: the return that brought it back after the loss; absent while it is still missing.
     pub found: Option<Found>,
 }
 
 /// The medium came back after the loss was reported (a `return` after `lost`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Found {
+    /// When it was received back, to the minute in the ledger's time zone.
     pub time: String,
+    /// The custodian who received it back.
     pub received_by: SignerView,
 }
 
 /// The last person who had the medium out, and on what terms.
 #[derive(Debug, Clone, Serialize)]
 pub struct Holder {
+    /// 最後の保持者: who had it last; for a medium lost while in storage, the custodian who received
+    /// it back.
     pub person: SignerView,
+    /// 保持の開始: when that person took it (or received it back), to the minute in the ledger's
+    /// time zone; empty when the ledger has no entry that gave it to them.
     pub since: String,
+    /// On what terms, as the entry that gave it to them records it in the report's language
+    /// (`使用開始: 出張先での説明`, a carry-out with destination and period, a loan with borrower), or the
+    /// return that put it in storage; empty when there is no such entry.
     pub terms: String,
 }
 
 /// What the ledger's record of puts says the vault held.
 #[derive(Debug, Clone, Serialize)]
 pub struct Contents {
+    /// ファイル数: how many files the ledger records as put since the medium was last proven clean,
+    /// including any an interrupted put left and a later put recorded.
     pub count: usize,
+    /// 合計サイズ: their total size in bytes.
     pub bytes: u64,
+    /// Each file's name, as put, and size in bytes.
     pub files: Vec<VaultFile>,
 }
 
 /// How the vault was protected, from the latest put.
 #[derive(Debug, Clone, Serialize)]
 pub struct Encryption {
+    /// 暗号化: the vault's cipher as the put recorded it (`aes-256-gcm`).
     pub cipher: String,
     /// People holding a key slot: any one of them can open the vault with their passphrase.
     pub key_slots: Vec<SignerView>,
     /// An outside recipient's passphrase opens it too.
     pub passphrase_slot: bool,
+    /// When that put was recorded, to the minute in the ledger's time zone.
     pub recorded_at: String,
     /// The key slots were destroyed (crypto-erase) after that put.
     pub erased_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// The incident report for one medium (情報セキュリティ事故報告（可搬記憶媒体の紛失）, 000 12): the medium, the loss
+/// and its last holder, what the ledger says was on it and how it was encrypted, the time line
+/// since it was last proven clean, the ledger verify verdict and what to do next. Fixed words
+/// are in the report's language; what was typed into the ledger stays as typed.
 pub struct IncidentReport {
+    /// 組織: the organisation the ledger was set up for.
     pub org: String,
+    /// 媒体番号: the medium number.
     pub medium: String,
     /// `C3-I2-A1`
     pub marking: String,
@@ -76,25 +101,53 @@ pub struct IncidentReport {
     pub marking_text: String,
     /// Whether the marking is headed 保護すべき情報.
     pub protected: bool,
+    /// 取扱制限: the handling restriction, as typed; absent when there is none.
     pub restriction: Option<String>,
+    /// ラベル: the free text given at registration (what is written on the medium); absent when
+    /// none was given.
     pub label: Option<String>,
+    /// 装置: the device as registered, in one line (USB IDs, vendor, product, serial, path,
+    /// size); absent for a medium registered without one.
     pub device: Option<String>,
+    /// What was registered: `usb`, `block`, `image` or `other` (no device), in English whatever
+    /// the language.
     pub media_kind: String,
+    /// When it was registered, to the minute in the ledger's time zone.
     pub registered: String,
+    /// Who it came from, for a medium received from outside; absent for one of our own.
     pub received_from: Option<String>,
+    /// 現在の状態: where it is now, in the report's language (`lost`, 紛失…); a medium found again
+    /// shows its state since.
     pub state: String,
+    /// What is known of the data on it now, in the report's language (`unverified`,
+    /// 未確認（要消去確認）…).
     pub clean: String,
+    /// Whether the ledger shows it as lost now; false for a medium found again or never
+    /// recorded as lost, which the title then says.
     pub lost: bool,
+    /// The latest recorded loss; absent for a medium never recorded as lost.
     pub loss: Option<Loss>,
+    /// Who had it last and on what terms; absent when the ledger names nobody who had it.
     pub last_holder: Option<Holder>,
     /// The entry the time line starts at: the registration, or the last verified clean state.
     pub since: EntryLine,
+    /// 経過: every entry of the medium from [`since`](Self::since) to now, in ledger order.
     pub timeline: Vec<EntryLine>,
+    /// 保管データ: what the ledger's record of puts says was on it; zero files when it records none
+    /// (which does not mean it held nothing).
     pub contents: Contents,
+    /// How its vault was encrypted, from the latest put since it was last proven clean; absent
+    /// when the ledger records no vault, and the report then treats everything on it as
+    /// exposed.
     pub encryption: Option<Encryption>,
+    /// 台帳検証: the `ledger verify` made while printing, the same for every report printed
+    /// together.
     pub verify: VerifyStatus,
+    /// 次の対応: what to do, most urgent first, each a sentence in the report's language.
     pub next_steps: Vec<String>,
+    /// The ledger's time zone (`Asia/Tokyo`), in which every time of the report is written.
     pub timezone: String,
+    /// 出力日時: when the report was printed, to the minute in the ledger's time zone.
     pub printed: String,
 }
 
@@ -345,6 +398,8 @@ fn in_storage_at_loss(before: &[StoredEntry], was_lost: bool) -> Option<&StoredE
         .find(|e| matches!(e.body, Body::Return(_)))
 }
 
+/// The reports in a format: text blocks separated by a line of `=`, one A4 HTML page (or more)
+/// per medium, one CSV row per medium, or always a JSON array.
 pub fn render(reports: &[IncidentReport], format: Format, lang: Lang) -> Result<String> {
     Ok(match format {
         Format::Text => text::render(reports, lang),

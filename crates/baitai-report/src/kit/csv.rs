@@ -27,11 +27,6 @@ pub fn csv_doc(rows: &[Vec<String>]) -> String {
     out
 }
 
-/// A header row from fixed words.
-pub fn header(words: &[&str]) -> Vec<String> {
-    words.iter().map(|w| w.to_string()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,21 +17,33 @@ use crate::{Lang, Word};
 /// What `ledger verify` says at the time of printing.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerifyStatus {
+    /// Whether the ledger passed: hash chain, rules and signatures all intact (合格); false is
+    /// 不合格, with [`failure`](Self::failure) saying where.
     pub ok: bool,
+    /// How many entries the verify read, the whole ledger's count (not the period's).
     pub entries: u64,
+    /// How many signatures it checked: an entry carries its actor's and its approver's or
+    /// witness's, and a failed passphrase attempt none.
     pub signatures: u64,
     /// Hash of the last entry that verified: the value an auditor writes down.
     pub head: Option<String>,
     /// Hash of the first entry: names the ledger, so a rebuilt one cannot pass for it.
     pub ledger_id: Option<String>,
+    /// The first entry that does not verify and why; absent when the ledger passed. Every row
+    /// from that entry on is marked unverified.
     pub failure: Option<VerifyFailure>,
+    /// When the verify was made, to the minute in the ledger's time zone (`2026-11-24 09:41`):
+    /// the "as of" of the verdict line.
     pub checked_at: String,
 }
 
 /// A person named by an entry, and in which capacity.
 #[derive(Debug, Clone, Serialize)]
 pub struct Participant {
+    /// The capacity: actor (実施者), approver (許可者) or witness (立会者); see [`signed`](Self::signed)
+    /// for a failed passphrase (認証失敗者).
     pub role: SignRole,
+    /// Who, as the directory knew them when printed.
     pub person: SignerView,
     /// False for the person named by a failed passphrase attempt, which nobody signs.
     pub signed: bool,
@@ -40,14 +52,25 @@ pub struct Participant {
 /// One ledger entry as the reports show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntryLine {
+    /// The entry's sequence number in the ledger, printed `#29`; other lists of a report refer
+    /// to entries by it.
     pub seq: u64,
+    /// When it was recorded, to the minute in the ledger's time zone (`2026-11-24 08:50`).
     pub time: String,
+    /// The kind as stored, in English whatever the language (`medium.checkout`,
+    /// `person.auth_failure`): what CSV and JSON readers filter on.
     pub kind: String,
     /// The kind in words, in the report's language.
     pub act: String,
+    /// The medium number (媒体番号) it concerns; absent for the ledger's own entries (settings and
+    /// people).
     pub medium: Option<String>,
+    /// Everyone it names, actor first, with the capacity of each.
     pub people: Vec<Participant>,
+    /// What it recorded, in one line in the report's language (`紛失: 電車内に置き忘れ…`); text typed
+    /// into the ledger stays as typed.
     pub summary: String,
+    /// The entry's hash, 64 hex digits (the audit report's text and HTML show the first 16).
     pub hash: String,
     /// False from the first entry that fails verification on: a forged or changed row, shown
     /// only so that the auditor sees it, marked as such in every format.
@@ -260,10 +283,12 @@ pub fn verify_text(v: &VerifyStatus, lang: Lang) -> String {
     }
 }
 
+/// The head hash, or a dash for an empty ledger.
 pub fn head_text(v: &VerifyStatus) -> &str {
     v.head.as_deref().unwrap_or("—")
 }
 
+/// The ledger's ID (the first entry's hash), or a dash for an empty ledger.
 pub fn id_text(v: &VerifyStatus) -> &str {
     v.ledger_id.as_deref().unwrap_or("—")
 }

@@ -19,14 +19,22 @@ use crate::model::{DeviceIdentity, PersonId};
 /// A person as shown on a printout: name, affiliation and key fingerprint.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SignerView {
+    /// The person's ID (`P0003`).
     pub id: String,
+    /// The name as registered (氏名), in whatever script it was typed; the ID again when the
+    /// directory does not know the person.
     pub name: String,
+    /// The affiliation as registered (所属), shown in （） after the name; empty when the directory
+    /// does not know the person.
     pub affiliation: String,
+    /// The fingerprint of the person's signing key, four groups of four hex digits
+    /// (`32a9:4600:7a3e:9644`), shown in [ ]; empty when the directory does not know the
+    /// person.
     pub fingerprint: String,
 }
 
 impl SignerView {
-    pub fn of(dir: &Directory, id: &PersonId) -> SignerView {
+    pub(crate) fn of(dir: &Directory, id: &PersonId) -> SignerView {
         match dir.get(id) {
             Some(p) => SignerView {
                 id: p.id.0.clone(),
@@ -44,7 +52,7 @@ impl SignerView {
     }
 
     /// `山田 太郎（設計課）[ab12:…]`
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         format!(
             "{}（{}）[{}]",
             self.name, self.affiliation, self.fingerprint

@@ -172,6 +172,8 @@ pub fn wipe_text(w: &Wipe, lang: Lang) -> String {
     )
 }
 
+/// A return check (返却時の消去確認) in one line of the language: nothing checked, files seen on the
+/// mounted medium, or the whole-device read and whether it found data.
 pub fn check_text(c: &ReturnCheck, lang: Lang) -> String {
     match c {
         ReturnCheck::None => lang.w(Word::SumNoDataCheck).to_string(),

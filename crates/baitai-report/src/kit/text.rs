@@ -7,7 +7,7 @@ use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
 /// What a printout shows for a value that is not there.
-pub const BLANK: &str = "—";
+pub(crate) const BLANK: &str = "—";
 
 /// Text that came from outside (a device's own strings, a vault header read before any key)
 /// as it may be printed for a person: control characters, which could move the cursor, change
@@ -33,7 +33,7 @@ pub fn visible(s: &str) -> Cow<'_, str> {
 }
 
 /// Pad to a display width, counting double-width (CJK) characters as two columns.
-pub fn pad(s: &str, width: usize) -> String {
+pub(crate) fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
@@ -75,13 +75,13 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// A value with its label, one line of a list of facts.
 #[derive(Debug, Clone)]
-pub struct Fact {
-    pub label: &'static str,
-    pub value: String,
+pub(crate) struct Fact {
+    pub(crate) label: &'static str,
+    pub(crate) value: String,
 }
 
 impl Fact {
-    pub fn new(label: &'static str, value: impl Into<String>) -> Fact {
+    pub(crate) fn new(label: &'static str, value: impl Into<String>) -> Fact {
         Fact {
             label,
             value: value.into(),
@@ -90,7 +90,7 @@ impl Fact {
 }
 
 /// `label  value` lines with the labels padded to one display width, indented two columns.
-pub fn kv(facts: &[Fact]) -> String {
+pub(crate) fn kv(facts: &[Fact]) -> String {
     let w = facts.iter().map(|f| f.label.width()).max().unwrap_or(0);
     facts
         .iter()
@@ -99,7 +99,7 @@ pub fn kv(facts: &[Fact]) -> String {
 }
 
 /// Every line indented two columns.
-pub fn indent(s: &str) -> String {
+pub(crate) fn indent(s: &str) -> String {
     s.lines().map(|l| format!("  {l}\n")).collect()
 }
 

@@ -14,13 +14,14 @@ use crate::lifecycle::MediumState;
 use crate::model::{Body, Classification};
 use crate::Lang;
 
-pub use html::{labels_html, qr_svg};
-pub use text::{labels_text, qr_text};
+pub use html::labels_html;
+pub use text::labels_text;
 
 /// What one label shows. The QR code encodes `medium` and nothing else, so any scanner that
 /// reads it types the number a command takes.
 #[derive(Debug, Clone, Serialize)]
 pub struct Label {
+    /// The medium number (媒体番号), large on the label and the only thing in its QR code.
     pub medium: String,
     /// `C3-I1-A1`.
     pub marking: String,
@@ -28,9 +29,12 @@ pub struct Label {
     pub marking_words: String,
     /// Whether the label carries the words 保護すべき情報.
     pub protected: bool,
+    /// The handling restriction (取扱制限), as typed; absent when there is
+    /// none.
     pub restriction: Option<String>,
     /// The free text given at registration (what is written on the medium).
     pub label: Option<String>,
+    /// The organisation (組織) the ledger was set up for.
     pub org: String,
 }
 

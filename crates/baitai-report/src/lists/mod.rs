@@ -15,38 +15,73 @@ use crate::lifecycle::Holding;
 use crate::{Format, Lang, Word};
 
 #[derive(Debug, Clone, Serialize)]
+/// One medium of the inventory (媒体一覧), every medium the ledger knows, in medium-number order.
+/// The text is in the list's language.
 pub struct InventoryLine {
+    /// The medium number (媒体番号).
     pub medium: String,
+    /// The classification marking (格付), `C3-I1-A1`.
     pub marking: String,
+    /// The free text given at registration (what is written on the medium); absent when none
+    /// was given.
     pub label: Option<String>,
+    /// Where it is (状態): in English the ledger's own word (`in-storage`, `carried-out`,
+    /// `on-loan`, `lost`…), in Japanese 保管中, 持出し中….
     pub state: String,
+    /// What is known of the data on it (データ): `verified-clean` (消去確認済), `data-present`
+    /// (データあり（要消去）), `unverified`….
     pub clean: String,
+    /// The name of whoever has it out for use, carry-out or loan; absent while it is in storage
+    /// or closed.
     pub holder: Option<String>,
+    /// When it went out, to the minute in the ledger's time zone; absent while it is not out.
     pub since: Option<String>,
+    /// The end of the carry-out or loan period as approved, to the minute in the ledger's time
+    /// zone; absent when it is not out or the period has no end.
     pub until: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One medium out past its due time (放置しない), on the overdue list. The text is in the list's
+/// language.
 pub struct OverdueLine {
+    /// The medium number (媒体番号).
     pub medium: String,
+    /// On what terms it is out: `use`, `carry-out` or `loan` (使用, 持出し, 貸出し).
     pub kind: String,
+    /// The name of the person it was issued to; their ID when the directory does not know them.
     pub holder: String,
+    /// The holder's affiliation (所属); empty when the directory does not know them.
     pub affiliation: String,
+    /// For a loan, the outside party it was lent to, as typed; absent otherwise.
     pub borrower: Option<String>,
+    /// When it went out, to the minute in the ledger's time zone.
     pub since: String,
+    /// When it was due back, to the minute in the ledger's time zone: the end of the approved
+    /// period, or for a use (or an open-ended period) the end of the working day it began (the ledger's `day_end`, or midnight when it began after that).
     pub due: String,
+    /// How long past due at the time the list was made, in whole minutes; the other formats
+    /// show it as days, hours and minutes.
     pub overdue_minutes: i64,
 }
 
 /// A list report ready to render: headings, cells, and the typed lines for JSON.
 pub struct ListReport<T: Serialize> {
+    /// The heading: the list's name, the organisation and the time (in the ledger's time zone);
+    /// for a stock-take, its counts on a second line.
     pub title: String,
+    /// The column headings, in the list's language; CSV's header row.
     pub headers: Vec<&'static str>,
+    /// The cells, row by row, as text, CSV and HTML print them (an absent value is an empty
+    /// cell).
     pub rows: Vec<Vec<String>>,
+    /// The same rows as data: what JSON prints.
     pub lines: Vec<T>,
 }
 
 impl<T: Serialize> ListReport<T> {
+    /// The list in a format: the title and a table, CSV with the headings as its first row, the
+    /// lines as a JSON array, or an A4 HTML page.
     pub fn render(&self, format: Format, lang: Lang) -> Result<String> {
         Ok(match format {
             Format::Text => format!(
@@ -66,10 +101,11 @@ impl<T: Serialize> ListReport<T> {
 }
 
 /// Column headings in a language.
-pub fn words(lang: Lang, words: &[Word]) -> Vec<&'static str> {
+pub(crate) fn words(lang: Lang, words: &[Word]) -> Vec<&'static str> {
     words.iter().map(|w| lang.w(*w)).collect()
 }
 
+/// The inventory of every medium the ledger knows, with its state and holder now.
 pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLine>> {
     let times = Times::of(session);
     let dir = session.directory()?;
@@ -135,6 +171,7 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
     })
 }
 
+/// The media that are out at `at` past their due time, in medium-number order.
 pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListReport<OverdueLine>> {
     let times = Times::of(session);
     let dir = session.directory()?;
