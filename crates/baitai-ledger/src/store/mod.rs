@@ -92,18 +92,27 @@ impl Ledger {
         Ledger::open(path)
     }
 
+    /// A handle on `conn`, not yet trusted: no anchors, nothing verified, nothing cached.
+    fn over(conn: Connection, path: &Path, server: Option<server::Server>) -> Ledger {
+        Ledger {
+            conn,
+            path: path.to_path_buf(),
+            server,
+            anchors: None,
+            verified: None,
+            snapshot: false,
+            replica: None,
+            dir_cache: Default::default(),
+            states_cache: Default::default(),
+        }
+    }
+
     /// Open an existing ledger and bring its schema up to date.
     pub fn open(path: &Path) -> Result<Ledger> {
         if is_server_url(path) {
             return Ledger::open_server(path);
         }
-        if !path.exists() {
-            return Err(Error::usage(format!(
-                "no ledger at {}: create one with `baitai init` or point --ledger at it",
-                path.display()
-            )));
-        }
-        check_is_ledger_file(path)?;
+        check_existing_file(path)?;
         let conn = Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
         refuse_foreign_database(&conn, path)?;
         conn.busy_timeout(Duration::from_secs(60))
@@ -114,17 +123,7 @@ impl Ledger {
             .map_err(Error::db("set synchronous"))?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(Error::db("enable foreign keys"))?;
-        let mut ledger = Ledger {
-            conn,
-            path: path.to_path_buf(),
-            server: None,
-            anchors: None,
-            verified: None,
-            snapshot: false,
-            replica: None,
-            dir_cache: Default::default(),
-            states_cache: Default::default(),
-        };
+        let mut ledger = Ledger::over(conn, path, None);
         ledger.migrate()?;
         check_entries_key(&ledger.conn)?;
         Ok(ledger)
@@ -138,13 +137,7 @@ impl Ledger {
             // the server's to say (an auditor's role only reads).
             return Ledger::open_server(path);
         }
-        if !path.exists() {
-            return Err(Error::usage(format!(
-                "no ledger at {}: create one with `baitai init` or point --ledger at it",
-                path.display()
-            )));
-        }
-        check_is_ledger_file(path)?;
+        check_existing_file(path)?;
         let flags =
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
@@ -168,17 +161,7 @@ impl Ledger {
             )));
         }
         check_entries_key(&conn)?;
-        Ok(Ledger {
-            conn,
-            path: path.to_path_buf(),
-            server: None,
-            anchors: None,
-            verified: None,
-            snapshot: false,
-            replica: None,
-            dir_cache: Default::default(),
-            states_cache: Default::default(),
-        })
+        Ok(Ledger::over(conn, path, None))
     }
 
     /// Open the ledger on the server at `url` (sql/postgres-init.sql made its tables) and
@@ -201,17 +184,7 @@ impl Ledger {
             .map_err(Error::db("make the in-memory copy"))?;
         conn.pragma_update(None, "user_version", MIGRATIONS.len())
             .map_err(Error::db("make the in-memory copy"))?;
-        let ledger = Ledger {
-            conn,
-            path: url.to_path_buf(),
-            server: Some(server),
-            anchors: None,
-            verified: None,
-            snapshot: false,
-            replica: None,
-            dir_cache: Default::default(),
-            states_cache: Default::default(),
-        };
+        let ledger = Ledger::over(conn, url, Some(server));
         ledger.pull()?;
         Ok(ledger)
     }
@@ -356,4 +329,16 @@ impl Ledger {
         }
         Ok(())
     }
+}
+
+/// A ledger file must exist and be one before SQLite opens it (SQLite would create an empty
+/// database at a mistyped path).
+fn check_existing_file(path: &Path) -> Result<()> {
+    if !path.exists() {
+        return Err(Error::usage(format!(
+            "no ledger at {}: create one with `baitai init` or point --ledger at it",
+            path.display()
+        )));
+    }
+    check_is_ledger_file(path)
 }
