@@ -90,7 +90,7 @@ fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
         s.person_add("admin", req, &mut Fixed)?;
     }
     let started = Instant::now();
-    let mut written = s.ledger.head()?.map(|h| h.0).unwrap_or(0);
+    let mut written = s.ledger().head()?.map(|h| h.0).unwrap_or(0);
     let mut medium = 0u64;
     while written < target {
         medium += 1;
@@ -129,7 +129,7 @@ fn add_medium(s: &mut app::Session, n: u64) -> baitai::Result<()> {
         first_data_offset: None,
         cache_bypass: None,
     };
-    s.ledger.write(|w| {
+    s.ledger_mut().write(|w| {
         let m = MediumNumber(format!("USB-BENCH-{n:06}"));
         let reg = Body::Register(Register {
             kind: MediaKind::Usb,
@@ -156,7 +156,7 @@ fn add_medium(s: &mut app::Session, n: u64) -> baitai::Result<()> {
 fn verify_rounds(s: &app::Session) -> baitai::Result<()> {
     for round in 1..=2 {
         let t = Instant::now();
-        let report = s.ledger.verify()?;
+        let report = s.ledger().verify()?;
         let secs = t.elapsed().as_secs_f64();
         assert!(
             report.ok(),
@@ -177,7 +177,7 @@ fn verify_rounds(s: &app::Session) -> baitai::Result<()> {
 /// A checkpoint at the head, one more medium's 101 entries, then `verify --incremental`.
 fn incremental(s: &mut app::Session) -> baitai::Result<()> {
     let (seq, hash, _) = s
-        .ledger
+        .ledger()
         .head()?
         .ok_or(baitai::Error::Other("empty".into()))?;
     let cp = baitai::ledger::Checkpoint {
@@ -185,10 +185,10 @@ fn incremental(s: &mut app::Session) -> baitai::Result<()> {
         hash: hex::encode(hash),
         verified_at: "bench".into(),
     };
-    let next = s.ledger.media()?.len() as u64 + 1;
+    let next = s.ledger().media()?.len() as u64 + 1;
     add_medium(s, next)?;
     let t = Instant::now();
-    let report = s.ledger.verify_against(Some(&cp), true)?;
+    let report = s.ledger().verify_against(Some(&cp), true)?;
     let secs = t.elapsed().as_secs_f64();
     assert!(
         report.ok(),
@@ -325,7 +325,7 @@ fn inventory(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<
     use std::io::Write;
     let pass = tmp.join("custodian.pass");
     std::fs::write(&pass, "Bench-custodian-Pass!\n").map_err(baitai::Error::io("write"))?;
-    let media = app::Session::open_read_only(ledger)?.ledger.media()?;
+    let media = app::Session::open_read_only(ledger)?.ledger().media()?;
     let mut typed: String = media.iter().map(|m| format!("{}\n", m.0)).collect();
     for i in media.len()..100_000 {
         typed += &format!("USB-SCAN-{i:06}\n");

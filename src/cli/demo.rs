@@ -411,5 +411,5 @@ fn wipe_story(
 
 fn tomorrow(s: &Session) -> String {
     let t = crate::time::now() + jiff::SignedDuration::from_hours(24);
-    crate::time::show_minutes(t, &s.tz)
+    crate::time::show_minutes(t, s.tz())
 }

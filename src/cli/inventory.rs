@@ -37,15 +37,15 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
         let mut j = json!({
             "entry": entry.seq,
             "hash": hex::encode(entry.hash),
-            "time": crate::time::show_full(entry.time, &s.tz),
+            "time": crate::time::show_full(entry.time, s.tz()),
             "check": check,
             "lines": report.lines,
         });
-        show_notices(ctx, &s.notices, &mut j);
+        show_notices(ctx, s.notices(), &mut j);
         return Ok(Some(Output::new(report.render(Format::Text, lang)?, j)));
     }
     // Last use and failed attempts go to stderr, so they never mix into the printout.
-    show_notices(ctx, &s.notices, &mut serde_json::Value::Null);
+    show_notices(ctx, s.notices(), &mut serde_json::Value::Null);
     let doc = report.render(format, lang)?;
     deliver(&a.out, doc, "the inventory check").map_err(|e| {
         Error::Other(format!(

@@ -47,12 +47,12 @@ fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Opt
         "medium": medium,
         "entry": e.seq,
         "kind": e.kind,
-        "time": crate::time::show_full(e.time, &s.tz),
+        "time": crate::time::show_full(e.time, s.tz()),
         "hash": hex::encode(e.hash),
         "state": state.as_ref().map(|st| st.holding.as_str()),
         "data": state.as_ref().map(|st| st.clean.as_str()),
     });
-    show_notices(ctx, &s.notices, &mut j);
+    show_notices(ctx, s.notices(), &mut j);
     let mut human = format!("{what}\n");
     if let Some(st) = &state {
         human += &format!(
@@ -189,8 +189,8 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         Holding::Out(o) => Some(json!({
             "kind": o.kind.as_str(),
             "holder": o.holder,
-            "since": crate::time::show_full(o.since, &s.tz),
-            "until": o.until.map(|u| crate::time::show_full(u, &s.tz)),
+            "since": crate::time::show_full(o.since, s.tz()),
+            "until": o.until.map(|u| crate::time::show_full(u, s.tz())),
             "borrower": o.borrower,
         })),
         _ => None,
@@ -440,7 +440,7 @@ pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
 /// The incident report (000 12) after the loss is recorded. The loss stands whatever happens
 /// here, so a report that cannot be built is a note, not an error.
 fn attach_incident(s: &Session, medium: &str, lang: Option<Lang>, o: &mut Output) {
-    let lang = lang.map_or_else(|| Lang::parse(&s.settings.lang), Ok);
+    let lang = lang.map_or_else(|| Lang::parse(&s.settings().lang), Ok);
     let built = lang.and_then(|lang| {
         let report = crate::report::incident::incident(
             s,

@@ -32,7 +32,7 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
         },
         &mut secrets,
     )?;
-    let s = &session.settings;
+    let s = session.settings();
     let mut human = format!(
         "Created ledger {} for {}\nFirst admin: {} ({}), P0001\nTime zone {}, medium numbers {}-YYYY-NNNN\n",
         crate::ledger::shown_location(&ctx.ledger),
@@ -75,7 +75,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             )?;
             let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
             let mut j = json!({"person": id, "name": a.name.trim(), "roles": roles});
-            show_notices(ctx, &session.notices, &mut j);
+            show_notices(ctx, session.notices(), &mut j);
             Ok(Some(Output::new(
                 format!(
                     "Added {} ({}) as {}: {}\n",
@@ -99,7 +99,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let now = session.person(&target.id.0)?;
             let fingerprint = now.public_key.fingerprint().to_string();
             let mut j = json!({"person": target.id, "fingerprint": fingerprint});
-            show_notices(ctx, &session.notices, &mut j);
+            show_notices(ctx, session.notices(), &mut j);
             Ok(Some(Output::new(
                 format!(
                     "Changed the passphrase and key of {} ({}); new key fingerprint {fingerprint}\n",
@@ -112,7 +112,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
             let target = session.person_unlock(&a.auth.as_, &a.person, &mut secrets)?;
             let mut j = json!({"person": target.id, "unlocked": true});
-            show_notices(ctx, &session.notices, &mut j);
+            show_notices(ctx, session.notices(), &mut j);
             Ok(Some(Output::new(
                 format!("Lifted the lock on {} ({})\n", target.name, target.id),
                 j,
@@ -196,7 +196,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 .map(|v| v.medium.0)
                 .collect();
             let mut j = json!({"revoked": p.id, "slots_in_vaults_of": media});
-            show_notices(ctx, &session.notices, &mut j);
+            show_notices(ctx, session.notices(), &mut j);
             let mut human = format!(
                 "Revoked {} ({}); their history stays in the ledger\n",
                 p.name, p.id

@@ -13,7 +13,7 @@ use crate::report::{Format, Lang};
 pub(super) fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
     match o.lang {
         Some(l) => Ok(l),
-        None => Lang::parse(&s.settings.lang),
+        None => Lang::parse(&s.settings().lang),
     }
 }
 
@@ -156,7 +156,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
         ReportCmd::Overdue { at, out } => {
             let lang = lang(&s, &out)?;
             let at = match at {
-                Some(a) => crate::time::parse_user(&a, &s.tz, crate::time::DayEnd::Start)?,
+                Some(a) => crate::time::parse_user(&a, s.tz(), crate::time::DayEnd::Start)?,
                 None => crate::time::now(),
             };
             let doc =
@@ -256,7 +256,7 @@ fn verify_failure(v: &crate::report::audit::VerifyStatus) -> Option<Error> {
 fn audit(ctx: &Ctx, s: &Session, from: &str, to: &str, out: &OutputArgs) -> Result<Option<Output>> {
     let lang = lang(s, out)?;
     let format = format(ctx, out)?;
-    let period = crate::report::audit::Period::parse(from, to, &s.tz)?;
+    let period = crate::report::audit::Period::parse(from, to, s.tz())?;
     let report = crate::report::audit::audit(s, period, lang)?;
     let doc = crate::report::audit::render(&report, format, lang)?;
     deliver_failing(

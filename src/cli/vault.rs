@@ -134,7 +134,7 @@ pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
         "files": v.files().len(),
         "entry": report.entry.seq,
     });
-    show_notices(ctx, &s.notices, &mut j);
+    show_notices(ctx, s.notices(), &mut j);
     Ok(Some(Output::new(human, j)))
 }
 
@@ -175,7 +175,7 @@ pub fn ls(ctx: &Ctx, a: VaultReadArgs) -> Result<Option<Output>> {
     );
     let mut j = json!({"medium": b.medium, "marking": b.marking, "cipher": b.cipher.name(), "files": v.files()});
     match &s {
-        Some(s) => show_notices(ctx, &s.notices, &mut j),
+        Some(s) => show_notices(ctx, s.notices(), &mut j),
         None => with_writer(&v, &mut human, &mut j),
     }
     Ok(Some(Output::new(human, j)))
@@ -218,7 +218,7 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
     pb.finish_and_clear();
     let (entry, files) = r?;
     let mut out = got(&a.out, &files, Some(entry.seq));
-    show_notices(ctx, &s.notices, &mut out.json);
+    show_notices(ctx, s.notices(), &mut out.json);
     Ok(Some(out))
 }
 
@@ -287,7 +287,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                 "failed": bad.len(),
             });
             match &s {
-                Some(s) => show_notices(ctx, &s.notices, &mut j),
+                Some(s) => show_notices(ctx, s.notices(), &mut j),
                 None => with_writer(&v, &mut human, &mut j),
             }
             let failure = (!bad.is_empty()).then(|| Error::Vault(bad.join("; ")));
@@ -306,7 +306,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                 "Crypto-erased the vault of {medium}: its key slots are destroyed and the files can no longer be decrypted.\nA full wipe with read-back verification is still required before the medium is reused.\n"
             );
             let mut j = json!({"medium": medium, "entry": e.seq, "wipe_required": true});
-            show_notices(ctx, &s.notices, &mut j);
+            show_notices(ctx, s.notices(), &mut j);
             Ok(Some(Output::new(human, j)))
         }
         VaultCmd::Rekey { mount, auth } => rekey(ctx, &mount, auth),
@@ -346,7 +346,7 @@ fn rekey(
             json!({"entry": null, "removed": []}),
         ),
     };
-    show_notices(ctx, &s.notices, &mut j);
+    show_notices(ctx, s.notices(), &mut j);
     Ok(Some(Output::new(human, j)))
 }
 

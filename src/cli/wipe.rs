@@ -137,7 +137,7 @@ fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
         "data": state.clean.as_str(),
         "record": w,
     });
-    show_notices(ctx, &s.notices, &mut j);
+    show_notices(ctx, s.notices(), &mut j);
     let human = record_text(s, &r, &state);
     let mut out = Output::new(human, j);
     out.failure = match w.result {
@@ -258,7 +258,7 @@ fn row(k: &str, v: String) -> Vec<String> {
 
 fn show(s: &Session, t: &str) -> String {
     t.parse::<jiff::Timestamp>()
-        .map(|t| crate::time::show_full(t, &s.tz))
+        .map(|t| crate::time::show_full(t, s.tz()))
         .unwrap_or_else(|_| t.to_string())
 }
 

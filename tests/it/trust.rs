@@ -1238,7 +1238,7 @@ fn one_transaction_of_several_entries_sees_its_own_entries() {
         actor: Some(actor.clone()),
         body,
     };
-    s.ledger
+    s.ledger_mut()
         .write(|w| {
             let reg = Body::Register(Register {
                 kind: MediaKind::Other,
@@ -1368,7 +1368,7 @@ mod rechain {
     fn rechain_on_two_threads_names_a_changed_entry_in_either_half() {
         let d = tempfile::tempdir().unwrap();
         let s = ledger(d.path());
-        let (seq, hash, _) = s.ledger.head().unwrap().unwrap();
+        let (seq, hash, _) = s.ledger().head().unwrap().unwrap();
         let cp = Checkpoint {
             seq,
             hash: hex::encode(hash),

@@ -51,20 +51,52 @@ use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 /// in which the rules are checked again.
 pub struct Session {
     /// The open ledger, already verified from this user's checkpoint (or, for
-    /// [`Session::open_unverified`], held at one snapshot): the printouts and the benchmarks
-    /// read and write it directly, bypassing the pre-checks and prompts of this layer.
-    pub ledger: Ledger,
+    /// [`Session::open_unverified`], held at one snapshot). Read it with [`Session::ledger`];
+    /// only this layer appends to it.
+    pub(crate) ledger: Ledger,
     /// The settings fixed by the `ledger.init` entry (organisation, time zone, medium prefix,
     /// printout language, end of the working day, Argon2id parameters); they never change.
-    pub settings: LedgerInit,
+    pub(crate) settings: LedgerInit,
     /// The ledger's time zone (`settings.timezone`), in which times are shown and `--until`
     /// and report periods are read; times are stored in UTC.
-    pub tz: TimeZone,
+    pub(crate) tz: TimeZone,
     /// Last-use and failed-attempt notices for each person who authenticated.
-    pub notices: Vec<LoginNotice>,
+    pub(crate) notices: Vec<LoginNotice>,
 }
 
 impl Session {
+    /// The open ledger, for reading: the printouts and reports build from it. Appends go
+    /// through this layer's acts, which check the rules and ask for the signatures first.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The open ledger, to append to directly: bulk loads (the benchmarks write a medium's
+    /// hundred entries in one transaction) and tests. The ledger's `Writer` still checks every
+    /// entry's rules and signatures; what is skipped is only this layer's resolving of people
+    /// and prompting for passphrases.
+    pub fn ledger_mut(&mut self) -> &mut Ledger {
+        &mut self.ledger
+    }
+
+    /// The settings fixed by the `ledger.init` entry (organisation, time zone, medium prefix,
+    /// printout language, end of the working day, Argon2id parameters); they never change.
+    pub fn settings(&self) -> &LedgerInit {
+        &self.settings
+    }
+
+    /// The ledger's time zone, in which times are shown and `--until` and report periods are
+    /// read; times are stored in UTC.
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+
+    /// Last-use and failed-attempt notices for each person who authenticated in this session,
+    /// for the command line to show.
+    pub fn notices(&self) -> &[LoginNotice] {
+        &self.notices
+    }
+
     /// Open the ledger and verify it from this user's checkpoint before anything is read
     /// from it (exit 5 when it does not verify, or is not the ledger pinned for its path).
     pub fn open(path: &Path) -> Result<Session> {

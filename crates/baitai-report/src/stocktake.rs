@@ -132,7 +132,7 @@ fn title(s: &Session, check: &InventoryCheck, entry: &StoredEntry, lang: Lang) -
     format!(
         "{} — {}{where_} ({}) #{}\n{}: {} / {}: {} / {}: {} / {}: {}",
         lang.w(Word::StocktakeTitle),
-        s.settings.org,
+        s.settings().org,
         Times::of(s).minute(entry.time),
         entry.seq,
         lang.w(Word::StocktakeFound),

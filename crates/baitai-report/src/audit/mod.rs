@@ -157,7 +157,7 @@ pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditRepor
     let verify = verify_status(session, true)?;
     let dir = session.directory()?;
     let mut entries: Vec<EntryLine> = session
-        .ledger
+        .ledger()
         .entries_between(period.from, period.to)?
         .iter()
         .map(|e| entry_line(session, &dir, e, lang))
@@ -171,10 +171,10 @@ pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditRepor
             .collect()
     };
     Ok(AuditReport {
-        org: session.settings.org.clone(),
+        org: session.settings().org.clone(),
         from: times.minute(period.from),
         to: times.minute(period.to),
-        timezone: session.settings.timezone.clone(),
+        timezone: session.settings().timezone.clone(),
         printed: times.now(),
         verify,
         counts: count_kinds(entries.iter(), lang),

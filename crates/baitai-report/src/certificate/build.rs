@@ -26,7 +26,7 @@ pub fn certificate(
     seq: Option<u64>,
 ) -> Result<Certificate> {
     let state = session.medium(medium)?;
-    let entries = session.ledger.medium_entries(&state.number)?;
+    let entries = session.ledger().medium_entries(&state.number)?;
     let kind = choose_kind(&state, &entries, kind, seq)?;
     let at = pick(&state.number, &entries, kind, seq)?;
     let build = Build {
@@ -56,13 +56,13 @@ impl Build<'_> {
             _ => return Err(Error::Other(format!("entry #{} is not a record", e.seq))),
         };
         let signers = self.signers(e)?;
-        let ledger = ledger_check(&self.session.ledger)?;
+        let ledger = ledger_check(self.session.ledger())?;
         let passed = match &details {
             Details::Wipe(w) => w.record.result == WipeResult::Passed,
             Details::Destruction(_) => true,
         };
         let signed = signers.iter().all(|s| s.signature == SignatureCheck::Valid);
-        let settings = &self.session.settings;
+        let settings = self.session.settings();
         Ok(Certificate {
             kind,
             certifies: passed && signed && ledger.verified,
@@ -195,7 +195,7 @@ impl Build<'_> {
 
     /// Everyone who must sign the entry, each signature checked against the ledger's key.
     fn signers(&self, e: &StoredEntry) -> Result<Vec<Signer>> {
-        let stored = self.session.ledger.signatures(e.seq)?;
+        let stored = self.session.ledger().signatures(e.seq)?;
         let mut due: Vec<(SignRole, PersonId)> = e
             .actor
             .iter()

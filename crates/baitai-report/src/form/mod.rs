@@ -180,7 +180,7 @@ pub(crate) fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
 /// The form of one medium, built from its entries; an unknown medium number is a usage error.
 pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
     let state = session.medium(medium)?;
-    let entries = session.ledger.medium_entries(&state.number)?;
+    let entries = session.ledger().medium_entries(&state.number)?;
     let dir = session.directory()?;
     let times = Times::of(session);
     let mut b = Builder {
@@ -207,7 +207,7 @@ pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
         crate::error::Error::Integrity(format!("{} has no registration entry", state.number))
     })?;
     Ok(Form {
-        org: session.settings.org.clone(),
+        org: session.settings().org.clone(),
         medium: state.number.0.clone(),
         marking: match lang {
             Lang::Ja => state.classification.marking_ja(),
@@ -225,7 +225,7 @@ pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
         rows,
         disposal,
         events,
-        timezone: session.settings.timezone.clone(),
+        timezone: session.settings().timezone.clone(),
         printed: times.now(),
     })
 }
@@ -237,7 +237,7 @@ fn event_line(
     lang: Lang,
 ) -> Result<EventLine> {
     let signers = session
-        .ledger
+        .ledger()
         .signatures(e.seq)?
         .into_iter()
         .map(|s| {

@@ -171,7 +171,7 @@ pub fn incident(
     verify: &VerifyStatus,
 ) -> Result<IncidentReport> {
     let state = session.medium(medium)?;
-    let entries = session.ledger.medium_entries(&state.number)?;
+    let entries = session.ledger().medium_entries(&state.number)?;
     let dir = session.directory()?;
     let start = entries
         .iter()
@@ -193,7 +193,7 @@ pub fn incident(
     let contents = contents(session, &state)?;
     let lost = state.holding == Holding::Lost;
     Ok(IncidentReport {
-        org: session.settings.org.clone(),
+        org: session.settings().org.clone(),
         medium: state.number.0.clone(),
         marking: state.classification.marking(),
         marking_text: form.marking,
@@ -215,7 +215,7 @@ pub fn incident(
         contents,
         encryption,
         verify: verify.clone(),
-        timezone: session.settings.timezone.clone(),
+        timezone: session.settings().timezone.clone(),
         printed: Times::of(session).now(),
     })
 }
@@ -227,9 +227,9 @@ pub fn incidents(
     verify: &VerifyStatus,
 ) -> Result<Vec<IncidentReport>> {
     let mut out = Vec::new();
-    for m in session.ledger.media()? {
+    for m in session.ledger().media()? {
         let lost = session
-            .ledger
+            .ledger()
             .medium_state(&m)?
             .is_some_and(|s| s.holding == Holding::Lost);
         if lost {

@@ -208,8 +208,8 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
 /// ledger for the periodic review; for an incident report, where a minute's delay at a
 /// million entries matters, only what came after the checkpoint (as `--incremental`).
 pub fn verify_status(session: &Session, whole: bool) -> Result<VerifyStatus> {
-    let r = crate::ledger::trust::verify_pinned(&session.ledger, !whole)?;
-    let id = session.ledger.ledger_id()?;
+    let r = crate::ledger::trust::verify_pinned(session.ledger(), !whole)?;
+    let id = session.ledger().ledger_id()?;
     Ok(VerifyStatus {
         ok: r.ok(),
         entries: r.entries,

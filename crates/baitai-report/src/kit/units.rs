@@ -77,7 +77,7 @@ pub struct Times<'a> {
 
 impl<'a> Times<'a> {
     pub fn of(session: &'a Session) -> Times<'a> {
-        Times { tz: &session.tz }
+        Times { tz: session.tz() }
     }
 
     /// `2026-11-24 09:00`

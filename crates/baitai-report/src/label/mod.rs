@@ -58,8 +58,8 @@ pub fn medium_label(session: &Session, medium: &str, lang: Lang) -> Result<Label
 /// destroyed and the transferred, in the order they were registered.
 pub fn held_media_labels(session: &Session, lang: Lang) -> Result<Vec<Label>> {
     let mut labels = Vec::new();
-    for number in session.ledger.media()? {
-        match session.ledger.medium_state(&number)? {
+    for number in session.ledger().media()? {
+        match session.ledger().medium_state(&number)? {
             Some(state) if !state.holding.is_closed() => {
                 labels.push(label_of(session, &state, lang)?)
             }
@@ -71,7 +71,7 @@ pub fn held_media_labels(session: &Session, lang: Lang) -> Result<Vec<Label>> {
 
 fn label_of(session: &Session, state: &MediumState, lang: Lang) -> Result<Label> {
     let text = session
-        .ledger
+        .ledger()
         .medium_entries(&state.number)?
         .into_iter()
         .find_map(|e| match e.body {
@@ -87,7 +87,7 @@ fn label_of(session: &Session, state: &MediumState, lang: Lang) -> Result<Label>
         protected: c.is_protected(),
         restriction: c.restriction.clone(),
         label: text,
-        org: session.settings.org.clone(),
+        org: session.settings().org.clone(),
     })
 }
 

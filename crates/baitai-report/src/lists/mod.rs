@@ -150,7 +150,7 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
         title: format!(
             "{} — {} ({})",
             lang.w(Word::InventoryTitle),
-            session.settings.org,
+            session.settings().org,
             times.now()
         ),
         headers: words(
@@ -217,7 +217,7 @@ pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListRepor
         title: format!(
             "{} — {} ({})",
             lang.w(Word::OverdueTitle),
-            session.settings.org,
+            session.settings().org,
             times.minute(at)
         ),
         headers: words(
