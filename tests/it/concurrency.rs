@@ -1,11 +1,16 @@
 //! Several processes writing one ledger at once: nothing lost, no medium issued twice, the
 //! chain valid, and never "database is locked" (issue 6).
 //!
-//! Entries per writer: `BAITAI_CONCURRENCY_ENTRIES` (default 200).
+//! The same tests run on an SQLite file and on a PostgreSQL server (issue 16), where each
+//! writer is a site of its own: its own `HOME`, so its own checkpoint and verified copy.
+//!
+//! Entries per writer: `BAITAI_CONCURRENCY_ENTRIES` (default 200; on the server 8 sites write
+//! a quarter of that each unless it is set: 8 × 200 is the issue's full run).
 
 use std::process::{Output, Stdio};
 use std::sync::Barrier;
 
+use crate::common::server::ServerDb;
 use crate::common::*;
 
 const WRITERS: usize = 4;
@@ -43,9 +48,18 @@ fn ok_json(out: &Output, what: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-fn count(env: &Env, sql: &str) -> i64 {
+/// One number from the ledger's tables, on the server or in the file.
+fn count(env: &Env, db: Option<&ServerDb>, sql: &str) -> i64 {
+    if let Some(db) = db {
+        return db.count(sql);
+    }
     let c = rusqlite::Connection::open(&env.ledger).unwrap();
     c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Sites of the ledger on `db`'s server: `n` users with a `HOME` each.
+fn sites(db: &ServerDb, n: usize) -> Vec<Env> {
+    (0..n).map(|_| Env::site_of(&db.url)).collect()
 }
 
 /// One writer: register a medium, check it out, return it; again until `n` entries.
@@ -79,25 +93,43 @@ fn writer(env: &Env, w: usize, n: usize) -> Vec<String> {
 #[test]
 fn four_writers_lose_nothing_and_keep_the_chain() {
     let env = Env::new();
-    let n = entries_per_writer();
-    let before = count(&env, "SELECT count(*) FROM entries");
-    let start = Barrier::new(WRITERS);
+    writers_lose_nothing(&env, std::slice::from_ref(&env), None, entries_per_writer());
+}
+
+#[test]
+fn eight_sites_writing_to_one_server_lose_nothing_and_keep_the_chain() {
+    let Some((env, db)) = Env::built_on_server("eight_sites") else {
+        return;
+    };
+    let n = std::env::var("BAITAI_CONCURRENCY_ENTRIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(entries_per_writer() / 4);
+    writers_lose_nothing(&env, &sites(&db, 8), Some(&db), n);
+}
+
+/// Each site's writer (one per site) registers, checks out and returns until `n` entries; then
+/// nothing is lost, no number was given twice, and the chain verifies.
+fn writers_lose_nothing(env: &Env, sites: &[Env], db: Option<&ServerDb>, n: usize) {
+    let writers = sites.len().max(WRITERS);
+    let before = count(env, db, "SELECT count(*) FROM entries");
+    let start = Barrier::new(writers);
     let media: Vec<Vec<String>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..WRITERS)
+        let handles: Vec<_> = (0..writers)
             .map(|w| {
-                let (env, start) = (&env, &start);
+                let (site, start) = (&sites[w % sites.len()], &start);
                 s.spawn(move || {
                     start.wait();
-                    writer(env, w, n)
+                    writer(site, w, n)
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let after = count(&env, "SELECT count(*) FROM entries");
+    let after = count(env, db, "SELECT count(*) FROM entries");
     assert_eq!(
         after - before,
-        (WRITERS * n) as i64,
+        (writers * n) as i64,
         "entries lost or added"
     );
     let all: Vec<&String> = media.iter().flatten().collect();
@@ -111,7 +143,7 @@ fn four_writers_lose_nothing_and_keep_the_chain() {
     let (code, out) = env.verify_code();
     assert_eq!(code, 0, "{out}");
     eprintln!(
-        "concurrency: {WRITERS} writers x {n} entries, {} media, {after} entries, chain valid",
+        "concurrency: {writers} writers x {n} entries, {} media, {after} entries, chain valid",
         all.len()
     );
 }
@@ -119,6 +151,20 @@ fn four_writers_lose_nothing_and_keep_the_chain() {
 #[test]
 fn conflicting_checkouts_issue_each_medium_once() {
     let env = Env::new();
+    checkouts_issue_once(&env, std::slice::from_ref(&env), None);
+}
+
+#[test]
+fn conflicting_checkouts_from_four_sites_on_a_server_issue_each_medium_once() {
+    let Some((env, db)) = Env::built_on_server("checkouts") else {
+        return;
+    };
+    checkouts_issue_once(&env, &sites(&db, 4), Some(&db));
+}
+
+/// Four contenders, from the sites in turn, check out one medium at once, round after round:
+/// exactly one wins each round, the others are refused by the rules (exit 3).
+fn checkouts_issue_once(env: &Env, sites: &[Env], db: Option<&ServerDb>) {
     let rounds = 8;
     let contenders = [HANDLER, HANDLER2, HANDLER, HANDLER2];
     let (mut issued, mut refused) = (0, 0);
@@ -128,11 +174,12 @@ fn conflicting_checkouts_issue_each_medium_once() {
         let outs: Vec<Output> = std::thread::scope(|s| {
             let handles: Vec<_> = contenders
                 .iter()
-                .map(|who| {
-                    let (env, start, m) = (&env, &start, &m);
+                .enumerate()
+                .map(|(i, who)| {
+                    let (site, start, m) = (&sites[i % sites.len()], &start, &m);
                     s.spawn(move || {
                         start.wait();
-                        run_as(env, &["checkout", m, "--purpose", "取り合い"], who)
+                        run_as(site, &["checkout", m, "--purpose", "取り合い"], who)
                     })
                 })
                 .collect();
@@ -154,7 +201,8 @@ fn conflicting_checkouts_issue_each_medium_once() {
         assert_eq!(winners, 1, "round {round}: {m} issued {winners} times");
         issued += 1;
         let checkouts = count(
-            &env,
+            env,
+            db,
             &format!(
                 "SELECT count(*) FROM entries WHERE medium = '{m}' AND kind = 'medium.checkout'"
             ),
@@ -218,6 +266,7 @@ fn two_puts_to_one_vault_at_once_both_land() {
     assert_eq!(v["failed"], 0, "{v}");
     let puts = count(
         &env,
+        None,
         "SELECT count(*) FROM entries WHERE kind = 'vault.put'",
     );
     assert_eq!(puts, 2 * rounds as i64);

@@ -413,4 +413,5 @@ pub fn args<'a>(base: &[&'a str], extra: &'a [String]) -> Vec<&'a str> {
     v.extend(extra.iter().map(String::as_str));
     v
 }
+pub mod server;
 pub mod world;

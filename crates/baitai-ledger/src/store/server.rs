@@ -113,9 +113,15 @@ impl Server {
     /// sealed keys. The rows are checked later, by the verification that reads them.
     pub fn pull_into(&self, copy: &Connection) -> Result<()> {
         let have = copy.head()?.map_or(0, |(seq, _, _)| seq);
-        let upto = i64::MAX as u64;
-        self.each_entry_in(have, upto, &mut |e| copy.append_entry(&e))?;
-        self.each_signature_in(have, upto, &mut |s| copy.append_signature(&s))?;
+        let mut last = have;
+        self.each_entry_in(have, i64::MAX as u64, &mut |e| {
+            last = last.max(e.seq as u64);
+            copy.append_entry(&e)
+        })?;
+        // Only the signatures of the entries just copied: other sites commit between the two
+        // reads (each its own snapshot), and a signature of an entry not copied yet would read
+        // as a signature without its entry, then be copied twice by the next pull.
+        self.each_signature_in(have, last, &mut |s| copy.append_signature(&s))?;
         let rows = self
             .client
             .borrow_mut()

@@ -1,0 +1,100 @@
+//! A ledger on the PostgreSQL server that `scripts/start-postgres` starts (`BAITAI_TEST_PG`,
+//! issue 16): a database of its own per test, made a ledger server by the shipped SQL, and
+//! dropped when the test ends. Without a server the test says why and skips; under `CI=true`
+//! it fails instead.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use postgres::{Client, NoTls};
+
+use super::{skip_outside_ci, Env, ADMIN, CAST};
+
+/// The SQL that makes a database a ledger server, as shipped.
+const INIT_SQL: &str = include_str!("../../../crates/baitai-ledger/sql/postgres-init.sql");
+
+/// A test's database on the server; dropped with it.
+pub struct ServerDb {
+    admin: String,
+    name: String,
+    /// The URL of the test's database (as the server's superuser).
+    pub url: String,
+}
+
+impl ServerDb {
+    /// A new database made a ledger server, or None (after saying why) without a server.
+    pub fn new(test: &str) -> Option<ServerDb> {
+        let admin = match std::env::var("BAITAI_TEST_PG") {
+            Ok(url) if !url.is_empty() => url,
+            _ => {
+                skip_outside_ci("BAITAI_TEST_PG is not set: start a server with `eval \"$(scripts/start-postgres)\"`");
+                return None;
+            }
+        };
+        let name = format!("baitai_it_{test}_{}", std::process::id());
+        let mut c = Client::connect(&admin, NoTls).expect("connect to BAITAI_TEST_PG");
+        // Two statements: CREATE DATABASE cannot run in the implicit transaction of a batch.
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .unwrap();
+        c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
+        let url = format!("{base}/{name}");
+        {
+            // The roles the SQL makes are the cluster's: one test at a time makes or grants them.
+            static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
+            Client::connect(&url, NoTls)
+                .unwrap()
+                .batch_execute(INIT_SQL)
+                .expect("the init SQL runs");
+        }
+        Some(ServerDb { admin, name, url })
+    }
+
+    /// One number from the server's ledger tables (schema `baitai`).
+    pub fn count(&self, sql: &str) -> i64 {
+        let mut c = Client::connect(&self.url, NoTls).unwrap();
+        c.batch_execute("SET search_path TO baitai").unwrap();
+        c.query_one(sql, &[]).unwrap().get(0)
+    }
+}
+
+impl Drop for ServerDb {
+    fn drop(&mut self) {
+        if let Ok(mut c) = Client::connect(&self.admin, NoTls) {
+            let _ = c.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+impl Env {
+    /// A site of the ledger at `url`: a `HOME` of its own (its own checkpoint, pins and verified
+    /// copy), with the standard passphrase files.
+    pub fn site_of(url: &str) -> Env {
+        let mut env = Env::empty();
+        env.ledger = PathBuf::from(url);
+        env
+    }
+
+    /// The admin and the standard cast on a new ledger on the server, built by running the
+    /// binary as [`Env::built`] does; with the database, which goes when it is dropped.
+    pub fn built_on_server(test: &str) -> Option<(Env, ServerDb)> {
+        let db = ServerDb::new(test)?;
+        let env = Env::site_of(&db.url);
+        env.init();
+        for (id, name, aff, roles) in CAST {
+            let mut args = vec!["person", "add", name, "--affiliation", aff];
+            for r in *roles {
+                args.extend(["--role", r]);
+            }
+            let new = env.pass(id);
+            args.extend(["--new-passphrase-file", new.to_str().unwrap()]);
+            let v = env.ok_as(&args, ADMIN);
+            assert_eq!(v["person"], *id);
+        }
+        Some((env, db))
+    }
+}
