@@ -60,9 +60,8 @@ fn return_image(env: &Env, m: &str, img: &str) -> serde_json::Value {
 }
 
 /// One medium through use, carry-out with a copy, loan, and destruction, each return checked
-/// by reading the whole image; returns (env, medium).
-fn medium_with_every_row() -> (Env, String) {
-    let env = Env::new();
+/// by reading the whole image, on the ledger of `env`; returns (env, medium).
+fn medium_with_every_row(env: Env) -> (Env, String) {
     let img = image(&env, "m1.img", 1 << 20);
     let v = env.ok_as(
         &[
@@ -153,7 +152,20 @@ fn medium_with_every_row() -> (Env, String) {
 
 #[test]
 fn every_row_of_the_form_in_all_four_formats() {
-    let (env, m) = medium_with_every_row();
+    every_row_of_the_form(Env::new());
+}
+
+/// The whole lifecycle, and its form, on a ledger kept on a PostgreSQL server (issue 16).
+#[test]
+fn every_row_of_the_form_from_a_ledger_on_a_server() {
+    let Some((env, _db)) = Env::built_on_server("every_row") else {
+        return;
+    };
+    every_row_of_the_form(env);
+}
+
+fn every_row_of_the_form(env: Env) {
+    let (env, m) = medium_with_every_row(env);
     let print = |fmt: &str, lang: &str| {
         let out = env
             .cmd()
