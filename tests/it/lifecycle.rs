@@ -283,8 +283,20 @@ fn transfer_fills_the_transfer_columns_and_closes_the_medium() {
 
 #[test]
 fn return_with_data_closes_the_reuse_gate() {
-    let env = Env::new();
-    let img = image(&env, "m.img", 256 << 10);
+    reuse_gate_closes_on_data(&Env::new());
+}
+
+/// The reuse gate holds on a server ledger too: the rule is the same code on either store.
+#[test]
+fn return_with_data_closes_the_reuse_gate_on_a_server() {
+    let Some((env, _db)) = Env::built_on_server("reuse_gate") else {
+        return;
+    };
+    reuse_gate_closes_on_data(&env);
+}
+
+fn reuse_gate_closes_on_data(env: &Env) {
+    let img = image(env, "m.img", 256 << 10);
     let v = env.ok_as(
         &["medium", "register", "--image", &img, "--class", "C2"],
         CUSTODIAN,
@@ -294,7 +306,7 @@ fn return_with_data_closes_the_reuse_gate() {
     let mut bytes = std::fs::read(&img).unwrap();
     bytes[100_000] = 0x42;
     std::fs::write(&img, &bytes).unwrap();
-    let v = return_image(&env, &m, &img);
+    let v = return_image(env, &m, &img);
     assert_eq!(v["data"], "data-present");
     let (code, err) = env.fail_as(&["checkout", &m, "--purpose", "again"], HANDLER);
     assert_eq!(code, 3);
