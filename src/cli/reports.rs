@@ -61,6 +61,7 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
             incremental,
             accept_new_ledger,
         } => verify(ctx, head, incremental, accept_new_ledger),
+        LedgerCmd::Copy { from, to } => copy(&from, &to),
         LedgerCmd::Print { medium, out } => {
             let s = ctx.reader()?;
             let lang = lang(&s, &out)?;
@@ -69,6 +70,18 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
             deliver(&out, doc, &format!("the form of {}", form.medium))
         }
     }
+}
+
+/// `ledger copy`: no session (the copy is verified whole on both sides, not from a checkpoint).
+fn copy(from: &std::path::Path, to: &std::path::Path) -> Result<Option<Output>> {
+    let c = crate::ledger::copy_ledger(from, to)?;
+    let human = format!(
+        "Copied {} entries and {} sealed keys from {} to {}\nBoth verify to head {}\n",
+        c.entries, c.keys, c.from, c.to, c.head
+    );
+    let json = serde_json::to_value(&c)
+        .map_err(|e| crate::error::Error::Other(format!("cannot encode JSON: {e}")))?;
+    Ok(Some(Output::new(human, json)))
 }
 
 fn verify(

@@ -9,6 +9,7 @@ mod qr;
 mod bad_input;
 mod certificates;
 mod concurrency;
+mod copy;
 mod crash;
 mod fixtures;
 mod inventory;

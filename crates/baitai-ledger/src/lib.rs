@@ -3,6 +3,7 @@
 
 pub mod chain;
 pub mod checkpoint;
+pub mod copy;
 pub mod replica;
 pub mod store;
 pub mod trust;
@@ -18,6 +19,7 @@ mod fuzz;
 
 pub use chain::{Draft, StoredEntry, StoredSignature};
 pub use checkpoint::{Checkpoint, Checkpoints};
+pub use copy::{copy_ledger, Copied};
 pub use store::{shown_location, Ledger, Writer};
 pub use trust::{Anchors, Verified};
 pub use verify::{VerifyFailure, VerifyReport};

@@ -78,6 +78,16 @@ pub enum LedgerCmd {
         #[arg(long)]
         accept_new_ledger: bool,
     },
+    /// Copy a ledger into a new SQLite file or an empty server ledger, either way, verifying
+    /// the source before and the copy after (to move to a server, or to keep a year's ledger)
+    Copy {
+        /// The ledger to copy: an SQLite file or postgres://HOST:PORT/DB
+        #[arg(long, value_name = "LEDGER")]
+        from: PathBuf,
+        /// Where to: a new SQLite file, or an empty ledger on a server
+        #[arg(long, value_name = "LEDGER")]
+        to: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

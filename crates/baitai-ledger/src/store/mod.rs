@@ -11,6 +11,7 @@ use crate::trust::{Anchors, Verified};
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::lifecycle::{Directory, MediumState};
 
+mod import;
 mod read;
 mod rows;
 mod schema;

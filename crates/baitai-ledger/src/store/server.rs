@@ -122,15 +122,7 @@ impl Server {
         // reads (each its own snapshot), and a signature of an entry not copied yet would read
         // as a signature without its entry, then be copied twice by the next pull.
         self.each_signature_in(have, last, &mut |s| copy.append_signature(&s))?;
-        let rows = self
-            .client
-            .borrow_mut()
-            .query("SELECT person, sealed FROM baitai.person_keys", &[])
-            .map_err(self.db("read the sealed keys"))?;
-        for r in rows {
-            copy.put_sealed_key(r.get(0), r.get(1))?;
-        }
-        Ok(())
+        self.each_sealed_key(&mut |person, sealed| copy.put_sealed_key(&person, &sealed))
     }
 }
 
@@ -283,6 +275,21 @@ impl Store for Server {
             )
             .map(|_| ())
             .map_err(self.db("store a sealed key"))
+    }
+
+    fn each_sealed_key(&self, f: &mut dyn FnMut(String, String) -> Result<()>) -> Result<()> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT person, sealed FROM baitai.person_keys ORDER BY person",
+                &[],
+            )
+            .map_err(self.db("read the sealed keys"))?;
+        for r in rows {
+            f(r.get(0), r.get(1))?;
+        }
+        Ok(())
     }
 }
 

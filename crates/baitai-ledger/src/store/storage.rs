@@ -53,6 +53,9 @@ pub(crate) trait Store {
 
     /// Store (or replace) the sealed signing key of `person`, in the caller's transaction.
     fn put_sealed_key(&self, person: &str, sealed: &str) -> Result<()>;
+
+    /// Every sealed key, as (person, sealed JSON), handed to `f` in person order.
+    fn each_sealed_key(&self, f: &mut dyn FnMut(String, String) -> Result<()>) -> Result<()>;
 }
 
 impl Store for Connection {
@@ -156,5 +159,19 @@ impl Store for Connection {
         )
         .map(|_| ())
         .map_err(Error::db("store a sealed key"))
+    }
+
+    fn each_sealed_key(&self, f: &mut dyn FnMut(String, String) -> Result<()>) -> Result<()> {
+        let mut st = self
+            .prepare("SELECT person, sealed FROM person_keys ORDER BY person")
+            .map_err(Error::db("read the sealed keys"))?;
+        let mut rows = st.query([]).map_err(Error::db("read the sealed keys"))?;
+        while let Some(r) = rows.next().map_err(Error::db("read the sealed keys"))? {
+            f(
+                r.get(0).map_err(Error::db("read the sealed keys"))?,
+                r.get(1).map_err(Error::db("read the sealed keys"))?,
+            )?;
+        }
+        Ok(())
     }
 }
