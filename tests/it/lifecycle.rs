@@ -729,3 +729,44 @@ fn free_text_cannot_forge_a_row_on_the_form() {
     ]);
     assert_eq!(code, 6, "a missing mount is a device problem");
 }
+
+/// Each site keeps a copy of a server ledger's rows under its own state directory, so a command
+/// fetches only what was added since the last one; a copy that stops matching the server (here
+/// its last entry's hash edited) is started again, and commands go on as before.
+#[test]
+fn a_sites_copy_of_a_server_ledger_is_started_again_when_it_stops_matching() {
+    let Some((env, _db)) = Env::built_on_server("kept_copy") else {
+        return;
+    };
+    let m = env.register();
+    let dir = env.path(".local/state/baitai/servers");
+    let copies: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "db"))
+        .collect();
+    assert_eq!(copies.len(), 1, "one copy for the one server: {copies:?}");
+    let copy = &copies[0];
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(copy).unwrap().permissions());
+    assert_eq!(mode & 0o077, 0, "the copy is private: {mode:o}");
+    let c = rusqlite::Connection::open(copy).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER IF EXISTS entries_append_only_u; \
+         UPDATE entries SET hash = zeroblob(32) WHERE seq = (SELECT max(seq) FROM entries)",
+    )
+    .unwrap();
+    drop(c);
+    let out = env
+        .cmd()
+        .args(["-v", "medium", "show", &m])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("starting it again"), "{err}");
+    env.ok_as(&["checkout", &m, "--purpose", "写しの作り直し後"], HANDLER);
+    assert_eq!(env.state(&m).0, "in-use");
+    assert_eq!(env.verify_code().0, 0);
+}

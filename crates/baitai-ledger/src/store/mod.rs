@@ -12,6 +12,7 @@ use baitai_core::error::{Error, Result, Rule};
 use baitai_core::lifecycle::{Directory, MediumState};
 
 mod import;
+mod local_copy;
 mod read;
 mod rows;
 mod schema;
@@ -180,14 +181,21 @@ impl Ledger {
                 MIGRATIONS.len()
             )));
         }
-        let conn = Connection::open_in_memory().map_err(Error::db("open an in-memory copy"))?;
-        conn.execute_batch(CHAIN_SCHEMA)
-            .map_err(Error::db("make the in-memory copy"))?;
-        conn.pragma_update(None, "user_version", MIGRATIONS.len())
-            .map_err(Error::db("make the in-memory copy"))?;
+        let conn = local_copy::open(&server)?;
         let ledger = Ledger::over(conn, url, Some(server));
         ledger.pull()?;
         Ok(ledger)
+    }
+
+    /// For a server ledger, a new in-memory ledger holding every row the server holds now,
+    /// for a whole verification; None for a file.
+    pub(crate) fn fresh_server_copy(&self) -> Result<Option<Ledger>> {
+        let Some(server) = &self.server else {
+            return Ok(None);
+        };
+        let conn = local_copy::in_memory()?;
+        server.pull_into(&conn)?;
+        Ok(Some(Ledger::over(conn, &self.path, None)))
     }
 
     /// Bring the in-memory copy of a server ledger up to the server's head (nothing for a

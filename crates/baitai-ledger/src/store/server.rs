@@ -112,6 +112,18 @@ impl Server {
     /// Bring `copy` (the in-memory copy of the ledger) up to the server's head, and refresh its
     /// sealed keys. The rows are checked later, by the verification that reads them.
     pub fn pull_into(&self, copy: &Connection) -> Result<()> {
+        // One transaction: a kept copy takes the rows in one write, and two commands of one
+        // user pulling at once take turns rather than both appending the same rows.
+        copy.execute_batch("BEGIN IMMEDIATE")
+            .map_err(Error::db("begin a pull into the copy"))?;
+        let pulled = self.pull_rows(copy);
+        let end = if pulled.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        copy.execute_batch(end)
+            .map_err(Error::db("end a pull into the copy"))?;
+        pulled
+    }
+
+    fn pull_rows(&self, copy: &Connection) -> Result<()> {
         let have = copy.head()?.map_or(0, |(seq, _, _)| seq);
         let mut last = have;
         self.each_entry_in(have, i64::MAX as u64, &mut |e| {

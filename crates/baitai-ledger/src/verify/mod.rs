@@ -83,6 +83,12 @@ impl Ledger {
         kept: Option<&Checkpoint>,
         incremental: bool,
     ) -> Result<VerifyReport> {
+        // On a server, what is verified is the server's rows as they are now, fetched whole:
+        // the copy this user keeps is trusted only from its checkpoint on, and a row rewritten
+        // on the server behind it (its stored hash kept) would not show in the copy.
+        if let Some(fresh) = self.fresh_server_copy()? {
+            return fresh.verify_against(kept, incremental);
+        }
         // A trusted session already holds the snapshot its reads see.
         if !self.conn().is_autocommit() {
             return verify_in(self.conn(), self.path(), kept, incremental);
