@@ -405,9 +405,17 @@ struct Case {
     reason: &'static str,
 }
 
-fn run_cases(cases: &[Case]) {
-    for c in cases {
-        let env = Env::new();
+/// Each case on a ledger of its own: a copy of the template file, or with `server` (the test's
+/// name) a new ledger on the PostgreSQL server.
+fn run_cases(server: Option<&str>, cases: &[Case]) {
+    for (i, c) in cases.iter().enumerate() {
+        let (env, _db) = match server {
+            None => (Env::new(), None),
+            Some(test) => match Env::built_on_server(&format!("{test}_{i}")) {
+                Some((env, db)) => (env, Some(db)),
+                None => return,
+            },
+        };
         let m = (c.setup)(&env);
         let a = (c.cmd)(&env, &m);
         assert_refused(&env, &a, c.rule, c.reason, c.name);
@@ -416,7 +424,20 @@ fn run_cases(cases: &[Case]) {
 
 #[test]
 fn reuse_gate_refuses_issue_after_a_return() {
-    run_cases(&[
+    run_cases(None, &reuse_gate_refuses_issue_after_a_return_cases());
+}
+
+/// The same refusals on a ledger kept on a PostgreSQL server (issue 16).
+#[test]
+fn reuse_gate_refuses_issue_after_a_return_on_a_server() {
+    run_cases(
+        Some("reuse_gate_refuses_issue_after_a_return"),
+        &reuse_gate_refuses_issue_after_a_return_cases(),
+    );
+}
+
+fn reuse_gate_refuses_issue_after_a_return_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "checkout after a return",
             setup: returned,
@@ -501,7 +522,7 @@ fn reuse_gate_refuses_issue_after_a_return() {
             rule: "reuse-gate",
             reason: "no verified clean state",
         },
-    ]);
+    ]
 }
 
 #[test]
@@ -517,7 +538,23 @@ fn received_medium_is_marked_unverified() {
 
 #[test]
 fn state_rules_refuse_acts_that_do_not_fit_where_the_medium_is() {
-    run_cases(&[
+    run_cases(
+        None,
+        &state_rules_refuse_acts_that_do_not_fit_where_the_medium_is_cases(),
+    );
+}
+
+/// The same refusals on a ledger kept on a PostgreSQL server (issue 16).
+#[test]
+fn state_rules_refuse_acts_that_do_not_fit_where_the_medium_is_on_a_server() {
+    run_cases(
+        Some("state_rules_refuse_acts_that_do_not_fit_where_the_medium_is"),
+        &state_rules_refuse_acts_that_do_not_fit_where_the_medium_is_cases(),
+    );
+}
+
+fn state_rules_refuse_acts_that_do_not_fit_where_the_medium_is_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "checkout of a medium already checked out",
             setup: in_use,
@@ -630,12 +667,28 @@ fn state_rules_refuse_acts_that_do_not_fit_where_the_medium_is() {
             rule: "not-in-hand",
             reason: "in-use",
         },
-    ]);
+    ]
 }
 
 #[test]
 fn nothing_is_recorded_after_destruction_or_transfer() {
-    run_cases(&[
+    run_cases(
+        None,
+        &nothing_is_recorded_after_destruction_or_transfer_cases(),
+    );
+}
+
+/// The same refusals on a ledger kept on a PostgreSQL server (issue 16).
+#[test]
+fn nothing_is_recorded_after_destruction_or_transfer_on_a_server() {
+    run_cases(
+        Some("nothing_is_recorded_after_destruction_or_transfer"),
+        &nothing_is_recorded_after_destruction_or_transfer_cases(),
+    );
+}
+
+fn nothing_is_recorded_after_destruction_or_transfer_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "checkout after destruction",
             setup: destroyed,
@@ -706,12 +759,22 @@ fn nothing_is_recorded_after_destruction_or_transfer() {
             rule: "closed",
             reason: "transferred",
         },
-    ]);
+    ]
 }
 
 #[test]
 fn separation_of_duties() {
-    run_cases(&[
+    run_cases(None, &separation_of_duties_cases());
+}
+
+/// The same refusals on a ledger kept on a PostgreSQL server (issue 16).
+#[test]
+fn separation_of_duties_on_a_server() {
+    run_cases(Some("separation_of_duties"), &separation_of_duties_cases());
+}
+
+fn separation_of_duties_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "handler approves their own carry-out",
             setup: fresh,
@@ -777,12 +840,22 @@ fn separation_of_duties() {
             rule: "separation-of-duties",
             reason: "two-person rule",
         },
-    ]);
+    ]
 }
 
 #[test]
 fn role_rules() {
-    run_cases(&[
+    run_cases(None, &role_rules_cases());
+}
+
+/// The same refusals on a ledger kept on a PostgreSQL server (issue 16).
+#[test]
+fn role_rules_on_a_server() {
+    run_cases(Some("role_rules"), &role_rules_cases());
+}
+
+fn role_rules_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "carry-out approved by a handler",
             setup: fresh,
@@ -904,12 +977,22 @@ fn role_rules() {
             rule: "role",
             reason: "cannot revoke people",
         },
-    ]);
+    ]
 }
 
 #[test]
 fn people_rules() {
-    run_cases(&[
+    run_cases(None, &people_rules_cases());
+}
+
+/// The same refusals on a ledger kept on a PostgreSQL server (issue 16).
+#[test]
+fn people_rules_on_a_server() {
+    run_cases(Some("people_rules"), &people_rules_cases());
+}
+
+fn people_rules_cases() -> Vec<Case> {
+    vec![
         Case {
             name: "revoke the last admin",
             setup: |_| String::new(),
@@ -988,7 +1071,7 @@ fn people_rules() {
             rule: "unique-name",
             reason: "already used by P0006",
         },
-    ]);
+    ]
 }
 
 // --- exit 4: authentication -------------------------------------------------------------------

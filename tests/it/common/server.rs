@@ -31,7 +31,11 @@ impl ServerDb {
                 return None;
             }
         };
-        let name = format!("baitai_it_{test}_{}", std::process::id());
+        // Unique in this process whatever the test's name, and within PostgreSQL's 63 bytes.
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let short: String = test.chars().take(30).collect();
+        let name = format!("baitai_it_{short}_{}_{n}", std::process::id());
         let mut c = Client::connect(&admin, NoTls).expect("connect to BAITAI_TEST_PG");
         // Two statements: CREATE DATABASE cannot run in the implicit transaction of a batch.
         c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
