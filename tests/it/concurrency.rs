@@ -16,10 +16,15 @@ use crate::common::*;
 const WRITERS: usize = 4;
 
 fn entries_per_writer() -> usize {
+    entries_per_writer_or(200)
+}
+
+/// `BAITAI_CONCURRENCY_ENTRIES`, or `default` when it is not set.
+fn entries_per_writer_or(default: usize) -> usize {
     std::env::var("BAITAI_CONCURRENCY_ENTRIES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200)
+        .unwrap_or(default)
 }
 
 fn run_as(env: &Env, args: &[&str], person: &str) -> Output {
@@ -101,10 +106,7 @@ fn eight_sites_writing_to_one_server_lose_nothing_and_keep_the_chain() {
     let Some((env, db)) = Env::built_on_server("eight_sites") else {
         return;
     };
-    let n = std::env::var("BAITAI_CONCURRENCY_ENTRIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(entries_per_writer() / 4);
+    let n = entries_per_writer_or(200 / 4);
     writers_lose_nothing(&env, &sites(&db, 8), Some(&db), n);
 }
 

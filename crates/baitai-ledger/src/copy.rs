@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::store::{is_server_url, shown_location};
+use crate::store::{is_server_url, remove_sqlite_files, shown_location};
 use crate::Ledger;
 use baitai_core::error::{Error, Result};
 
@@ -31,7 +31,14 @@ pub struct Copied {
 /// ledger (refused if it holds entries; one transaction). A source that does not verify is
 /// refused with exit 5 before anything is written.
 pub fn copy_ledger(from: &Path, to: &Path) -> Result<Copied> {
-    let src = Ledger::open_read_only(from)?;
+    let opened = Ledger::open_read_only(from)?;
+    // What is verified is what is copied: a server's rows fetched once, and both the check and
+    // the copy read one snapshot of them (or of the file), so nothing can change in between.
+    let mut src = match opened.fresh_server_copy()? {
+        Some(fresh) => fresh,
+        None => opened,
+    };
+    src.begin_snapshot()?;
     let checked = src.verify()?;
     if let Some(f) = &checked.failure {
         return Err(Error::Integrity(format!(
@@ -46,17 +53,12 @@ pub fn copy_ledger(from: &Path, to: &Path) -> Result<Copied> {
         .clone()
         .ok_or_else(|| Error::usage(format!("{} holds no entries", shown_location(from))))?;
     let keys = if is_server_url(to) {
-        Ledger::open(to)?.import_rows(&src)?
+        let keys = Ledger::open(to)?.import_rows(&src)?;
+        check_copy(to, &head)?;
+        keys
     } else {
-        into_new_file(&src, to)?
+        into_new_file(&src, to, &head)?
     };
-    let copy = Ledger::open_read_only(to)?.verify()?;
-    if copy.failure.is_some() || copy.head.as_deref() != Some(head.as_str()) {
-        return Err(Error::Integrity(format!(
-            "the copy at {} does not verify to the source's head {head}",
-            shown_location(to)
-        )));
-    }
     Ok(Copied {
         from: shown_location(from),
         to: shown_location(to),
@@ -66,9 +68,21 @@ pub fn copy_ledger(from: &Path, to: &Path) -> Result<Copied> {
     })
 }
 
-/// The rows into a file made beside `to`, renamed into place once written and closed, so an
-/// interrupted copy never leaves a partial ledger under the real name.
-fn into_new_file(src: &Ledger, to: &Path) -> Result<u64> {
+/// The copy at `at` verifies whole, to the source's `head`.
+fn check_copy(at: &Path, head: &str) -> Result<()> {
+    let copy = Ledger::open_read_only(at)?.verify()?;
+    if copy.failure.is_some() || copy.head.as_deref() != Some(head) {
+        return Err(Error::Integrity(format!(
+            "the copy at {} does not verify to the source's head {head}",
+            shown_location(at)
+        )));
+    }
+    Ok(())
+}
+
+/// The rows into a file made beside `to`, verified there, and renamed into place only then, so
+/// an interrupted or failed copy never leaves a ledger under the real name.
+fn into_new_file(src: &Ledger, to: &Path, head: &str) -> Result<u64> {
     if to.exists() {
         return Err(Error::usage(format!(
             "{} already exists: a copy goes into a new file",
@@ -77,20 +91,19 @@ fn into_new_file(src: &Ledger, to: &Path) -> Result<u64> {
     }
     let partial = partial_path(to);
     // A partial copy left by an interrupted run is ours to replace.
-    remove_partial(&partial);
-    let keys = {
-        let mut dst = Ledger::create(&partial)?;
-        dst.import_rows(src)
-    };
-    let keys = match keys {
+    remove_sqlite_files(&partial);
+    let copied = Ledger::create(&partial)
+        .and_then(|mut dst| dst.import_rows(src))
+        .and_then(|keys| check_copy(&partial, head).map(|()| keys));
+    let keys = match copied {
         Ok(keys) => keys,
         Err(e) => {
-            remove_partial(&partial);
+            remove_sqlite_files(&partial);
             return Err(e);
         }
     };
     if to.exists() {
-        remove_partial(&partial);
+        remove_sqlite_files(&partial);
         return Err(Error::usage(format!(
             "{} appeared while copying: it was left alone",
             to.display()
@@ -98,6 +111,7 @@ fn into_new_file(src: &Ledger, to: &Path) -> Result<u64> {
     }
     std::fs::rename(&partial, to)
         .map_err(Error::io(format!("rename the copy to {}", to.display())))?;
+    remove_sqlite_files(&partial);
     Ok(keys)
 }
 
@@ -105,12 +119,4 @@ fn partial_path(to: &Path) -> PathBuf {
     let mut name = to.as_os_str().to_owned();
     name.push(".copying");
     PathBuf::from(name)
-}
-
-fn remove_partial(partial: &Path) {
-    for ext in ["", "-wal", "-shm"] {
-        let mut p = partial.as_os_str().to_owned();
-        p.push(ext);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
 }

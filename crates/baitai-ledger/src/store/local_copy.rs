@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::schema::{create_private_dir, create_private_file, CHAIN_SCHEMA, MIGRATIONS};
 use super::server::Server;
-use super::Store;
+use super::{remove_sqlite_files, Store};
 use crate::Checkpoints;
 use baitai_core::error::{Error, Result};
 
@@ -68,7 +68,7 @@ fn open_file(path: &Path, server: &Server) -> Result<Connection> {
             server.shown()
         );
         drop(conn);
-        remove(path);
+        remove_sqlite_files(path);
     }
     if let Some(dir) = path.parent() {
         create_private_dir(dir)?;
@@ -110,12 +110,4 @@ fn still_on_server(conn: &Connection, server: &Server) -> Result<bool> {
         Ok(())
     })?;
     Ok(theirs.as_deref() == Some(&hash[..]))
-}
-
-fn remove(path: &Path) {
-    for ext in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(ext);
-        let _ = std::fs::remove_file(PathBuf::from(p));
-    }
 }

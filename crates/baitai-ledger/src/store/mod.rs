@@ -316,7 +316,7 @@ impl Ledger {
         self.begin_snapshot()
     }
 
-    fn begin_snapshot(&mut self) -> Result<()> {
+    pub(crate) fn begin_snapshot(&mut self) -> Result<()> {
         self.dir_cache.borrow_mut().take();
         self.states_cache.borrow_mut().take();
         // A deferred transaction takes its snapshot at the first read, so read once now.
@@ -350,4 +350,14 @@ fn check_existing_file(path: &Path) -> Result<()> {
         )));
     }
     check_is_ledger_file(path)
+}
+
+/// Remove an SQLite database and the WAL and shared-memory files beside it, where they exist:
+/// a copy being replaced or abandoned.
+pub(crate) fn remove_sqlite_files(path: &Path) {
+    for ext in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(ext);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
 }

@@ -133,6 +133,10 @@ impl Server {
         // Only the signatures of the entries just copied: other sites commit between the two
         // reads (each its own snapshot), and a signature of an entry not copied yet would read
         // as a signature without its entry, then be copied twice by the next pull.
+        if last == have {
+            // Nothing new: a sealed key is stored only with the entry that adds or changes it.
+            return Ok(());
+        }
         self.each_signature_in(have, last, &mut |s| copy.append_signature(&s))?;
         self.each_sealed_key(&mut |person, sealed| copy.put_sealed_key(&person, &sealed))
     }
