@@ -1477,6 +1477,7 @@ fn sample_bodies() -> &'static [Body] {
             roles: vec![Role::Admin, Role::Custodian],
             public_key: key.public(),
             encryption_key: key.agreement_public(),
+            site: None,
         };
         let pass = |pattern, seed: Option<String>| WipePass {
             seed,
@@ -1527,6 +1528,7 @@ fn sample_bodies() -> &'static [Body] {
                 device: Some(device.clone()),
                 classification: class,
                 received_from: Some("装備庁".into()),
+                site: None,
             }),
             Body::Checkout(Checkout {
                 purpose: "設計図面の作成".into(),

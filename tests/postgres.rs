@@ -254,6 +254,7 @@ mod through_the_ledger {
             roles,
             public_key: key.public(),
             encryption_key: key.agreement_public(),
+            site: None,
         }
     }
 

@@ -179,6 +179,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
         (WITNESS, "監査室", vec![Role::Witness]),
     ] {
         let req = AddPerson {
+            site: None,
             name: name.into(),
             affiliation: aff.into(),
             roles: roles.clone(),
@@ -199,6 +200,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
                 label: Some(label.into()),
                 classification: class(3)?,
                 received_from: from.map(str::to_string),
+                site: None,
             };
             let e = s.register(CUSTODIAN, req, &mut sec)?;
             Ok(e.medium.map(|m| m.0).unwrap_or_default())

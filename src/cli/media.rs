@@ -14,7 +14,7 @@ use crate::lifecycle::{Holding, MediumState};
 use crate::model::Classification;
 use crate::report::form::check_text;
 use crate::report::text::{table, visible};
-use crate::report::Lang;
+use crate::report::{Lang, Scope};
 
 fn classification(c: &ClassArgs) -> Result<Classification> {
     Classification::new(
@@ -70,7 +70,7 @@ fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Opt
 pub fn medium(ctx: &Ctx, cmd: MediumCmd) -> Result<Option<Output>> {
     match cmd {
         MediumCmd::Register(a) => register(ctx, a, None),
-        MediumCmd::List { state } => list(ctx, state),
+        MediumCmd::List { state, site } => list(ctx, state, &Scope::of(site)),
         MediumCmd::Show { medium } => show(ctx, &medium),
         MediumCmd::Label(a) => super::labels::label(ctx, a),
     }
@@ -84,6 +84,7 @@ fn register(ctx: &Ctx, a: RegisterArgs, from: Option<String>) -> Result<Option<O
         label: a.label.clone(),
         classification: classification(&a.class)?,
         received_from: from,
+        site: a.site.clone(),
     };
     let e = s.register(&a.auth.as_, req, &mut secrets)?;
     let number = e.medium.clone().map(|m| m.0).unwrap_or_default();
@@ -99,9 +100,9 @@ pub fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<Option<Output>> {
     register(ctx, a.register, Some(a.from))
 }
 
-fn list(ctx: &Ctx, state: Option<String>) -> Result<Option<Output>> {
+fn list(ctx: &Ctx, state: Option<String>, scope: &Scope) -> Result<Option<Output>> {
     let s = ctx.reader()?;
-    let report = crate::report::lists::inventory(&s, Lang::En)?;
+    let report = crate::report::lists::inventory(&s, scope, Lang::En)?;
     let lines: Vec<_> = report
         .lines
         .into_iter()
@@ -159,6 +160,9 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         st.clean.as_str(),
         form.registered
     );
+    if let Some(site) = &st.site {
+        human += &format!("Site: {site}\n");
+    }
     for (k, v) in [
         ("Label", &form.label),
         ("Restriction", &form.restriction),
@@ -199,6 +203,7 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         human,
         json!({
             "medium": st.number,
+            "site": st.site,
             "classification": st.classification,
             "state": st.holding.as_str(),
             "data": st.clean.as_str(),

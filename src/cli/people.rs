@@ -70,15 +70,24 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                     name: a.name.clone(),
                     affiliation: a.affiliation.clone(),
                     roles: a.roles.clone(),
+                    site: a.site.clone(),
                 },
                 &mut secrets,
             )?;
             let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
             let mut j = json!({"person": id, "name": a.name.trim(), "roles": roles});
+            if let Some(site) = &a.site {
+                j["site"] = json!(site);
+            }
             show_notices(ctx, session.notices(), &mut j);
+            let at = a
+                .site
+                .as_ref()
+                .map(|s| format!(", site {s}"))
+                .unwrap_or_default();
             Ok(Some(Output::new(
                 format!(
-                    "Added {} ({}) as {}: {}\n",
+                    "Added {} ({}{at}) as {}: {}\n",
                     a.name.trim(),
                     a.affiliation.trim(),
                     roles.join(", "),
@@ -132,6 +141,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                         v.id.0.clone(),
                         v.name.clone(),
                         v.affiliation.clone(),
+                        v.site.as_ref().map(|s| s.to_string()).unwrap_or_default(),
                         v.roles
                             .iter()
                             .map(|r| r.as_str())
@@ -147,7 +157,15 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 })
                 .collect();
             let human = table(
-                &["ID", "Name", "Affiliation", "Roles", "Status", "Key"],
+                &[
+                    "ID",
+                    "Name",
+                    "Affiliation",
+                    "Site",
+                    "Roles",
+                    "Status",
+                    "Key",
+                ],
                 &rows,
             );
             Ok(Some(Output::new(human, json!({"people": views}))))
@@ -165,6 +183,9 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 v.fingerprint,
                 v.added
             );
+            if let Some(site) = &v.site {
+                human += &format!("Site: {site}\n");
+            }
             if let Some(r) = &v.revoked {
                 human += &format!("Revoked: {r}\n");
             }

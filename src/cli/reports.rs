@@ -8,7 +8,7 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::report::{Format, Lang};
+use crate::report::{Format, Lang, Scope};
 
 pub(super) fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
     match o.lang {
@@ -160,24 +160,31 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
         _ => ctx.reader()?,
     };
     match cmd {
-        ReportCmd::Inventory { out } => {
+        ReportCmd::Inventory { site, out } => {
             let lang = lang(&s, &out)?;
-            let doc =
-                crate::report::lists::inventory(&s, lang)?.render(format(ctx, &out)?, lang)?;
+            let doc = crate::report::lists::inventory(&s, &Scope::of(site), lang)?
+                .render(format(ctx, &out)?, lang)?;
             deliver(&out, doc, "the inventory")
         }
-        ReportCmd::Overdue { at, out } => {
+        ReportCmd::Overdue { at, site, out } => {
             let lang = lang(&s, &out)?;
             let at = match at {
                 Some(a) => crate::time::parse_user(&a, s.tz(), crate::time::DayEnd::Start)?,
                 None => crate::time::now(),
             };
-            let doc =
-                crate::report::lists::overdue(&s, at, lang)?.render(format(ctx, &out)?, lang)?;
+            let doc = crate::report::lists::overdue(&s, &Scope::of(site), at, lang)?
+                .render(format(ctx, &out)?, lang)?;
             deliver(&out, doc, "the overdue list")
         }
-        ReportCmd::Incidents { medium, out } => incidents(ctx, &s, medium.as_deref(), &out),
-        ReportCmd::Audit { from, to, out } => audit(ctx, &s, &from, &to, &out),
+        ReportCmd::Incidents { medium, site, out } => {
+            incidents(ctx, &s, medium.as_deref(), &Scope::of(site), &out)
+        }
+        ReportCmd::Audit {
+            from,
+            to,
+            site,
+            out,
+        } => audit(ctx, &s, &from, &to, &Scope::of(site), &out),
         ReportCmd::Certificate {
             medium,
             kind,
@@ -235,6 +242,7 @@ fn incidents(
     ctx: &Ctx,
     s: &Session,
     medium: Option<&str>,
+    scope: &Scope,
     out: &OutputArgs,
 ) -> Result<Option<Output>> {
     let lang = lang(s, out)?;
@@ -245,7 +253,7 @@ fn incidents(
     let verify = crate::report::audit::verify_status(s, false)?;
     let reports = match medium {
         Some(m) => vec![crate::report::incident::incident(s, m, lang, &verify)?],
-        None => crate::report::incident::incidents(s, lang, &verify)?,
+        None => crate::report::incident::incidents(s, scope, lang, &verify)?,
     };
     let doc = crate::report::incident::render(&reports, format, lang)?;
     deliver_failing(
@@ -266,11 +274,18 @@ fn verify_failure(v: &crate::report::audit::VerifyStatus) -> Option<Error> {
     })
 }
 
-fn audit(ctx: &Ctx, s: &Session, from: &str, to: &str, out: &OutputArgs) -> Result<Option<Output>> {
+fn audit(
+    ctx: &Ctx,
+    s: &Session,
+    from: &str,
+    to: &str,
+    scope: &Scope,
+    out: &OutputArgs,
+) -> Result<Option<Output>> {
     let lang = lang(s, out)?;
     let format = format(ctx, out)?;
     let period = crate::report::audit::Period::parse(from, to, s.tz())?;
-    let report = crate::report::audit::audit(s, period, lang)?;
+    let report = crate::report::audit::audit(s, period, scope, lang)?;
     let doc = crate::report::audit::render(&report, format, lang)?;
     deliver_failing(
         ctx,

@@ -18,6 +18,7 @@ mod lifecycle;
 mod refusals;
 mod reports;
 mod shell;
+mod sites;
 mod smoke;
 mod tamper;
 mod trust;

@@ -1246,6 +1246,7 @@ fn one_transaction_of_several_entries_sees_its_own_entries() {
                 device: None,
                 classification: Classification::new(3, 1, 1, None)?,
                 received_from: None,
+                site: None,
             });
             w.commit(draft(&c.id, reg), &[(SignRole::Actor, &ck)])?;
             let out = Body::Checkout(Checkout {
@@ -1358,6 +1359,7 @@ mod rechain {
                 name: format!("p{i}"),
                 affiliation: "x".into(),
                 roles: vec![baitai::model::Role::Handler],
+                site: None,
             };
             s.person_add("admin", p, &mut Fixed).unwrap();
         }

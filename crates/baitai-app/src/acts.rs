@@ -49,6 +49,9 @@ pub struct RegisterRequest {
     /// Set for `receive`: who the medium came from. The medium then starts `unverified`
     /// instead of `fresh`, so it must be checked before its first use (reuse gate).
     pub received_from: Option<String>,
+    /// The site that keeps it; None: the registering custodian's own site, if they have one.
+    /// A medium of a site has the site's code at the start of its number.
+    pub site: Option<Site>,
 }
 
 /// Where to look at a returned medium.
@@ -171,14 +174,19 @@ impl Session {
         self.directory()?
             .require(&custodian.id, Role::Custodian, "register media")?;
         let signed = self.authenticate(&custodian, SignRole::Actor, secrets, "medium register")?;
+        let site = req.site.or_else(|| custodian.site.clone());
         let body = Body::Register(Register {
             kind,
             label,
             device,
             classification: req.classification,
             received_from,
+            site: site.clone(),
         });
-        let prefix = self.settings.medium_prefix.clone();
+        let prefix = match &site {
+            Some(s) => format!("{s}-{}", self.settings.medium_prefix),
+            None => self.settings.medium_prefix.clone(),
+        };
         let year = time::year(time::now(), &self.tz);
         self.ledger.write(|w| {
             // Again inside the transaction: another custodian may have registered it meanwhile.

@@ -11,7 +11,7 @@ use crate::error::{Error, Result, Rule};
 use crate::ledger::{Anchors, Draft, Ledger};
 use crate::lifecycle::Person;
 use crate::model::{
-    Body, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd, PersonRef, Role, SignRole,
+    Body, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd, PersonRef, Role, SignRole, Site,
 };
 
 /// The settings of a new ledger and its first admin (総括者). None of them can be changed
@@ -77,6 +77,8 @@ pub fn init_anchored(
         roles: vec![Role::Admin],
         public_key: key.public(),
         encryption_key: key.agreement_public(),
+        // The first admin sets up the whole organisation's ledger, for every site.
+        site: None,
     };
     let body = Body::LedgerInit(LedgerInit {
         org,
@@ -167,6 +169,8 @@ pub struct AddPerson {
     /// Their roles, fixed for good: handler (取扱者), custodian (管理者), witness (破棄立会者),
     /// admin (総括者). Order and repeats do not matter; none at all is refused (exit 3).
     pub roles: Vec<Role>,
+    /// The site they belong to (拠点); None for the whole organisation, as a security office.
+    pub site: Option<Site>,
 }
 
 impl Session {
@@ -196,6 +200,7 @@ impl Session {
             roles,
             public_key: key.public(),
             encryption_key: key.agreement_public(),
+            site: req.site,
         };
         let draft = |b: &PersonAdd| Draft {
             medium: None,
@@ -331,6 +336,7 @@ impl Session {
             id: p.id.clone(),
             name: p.name.clone(),
             affiliation: p.affiliation.clone(),
+            site: p.site.clone(),
             roles: p.roles.iter().copied().collect(),
             fingerprint: p.public_key.fingerprint().to_string(),
             added: crate::time::show_full(p.added_at, &self.tz),
@@ -353,6 +359,9 @@ pub struct PersonView {
     pub name: String,
     /// Their affiliation (所属).
     pub affiliation: String,
+    /// The site they belong to (拠点); absent for the whole organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
     /// Their roles, in a fixed order.
     pub roles: Vec<Role>,
     /// Their signing key's fingerprint (`01db:6851:a470:98a0`), to compare out of band with

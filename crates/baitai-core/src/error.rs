@@ -84,6 +84,8 @@ pub enum Rule {
     Role,
     /// A person would approve or witness their own act (the two-person rule).
     SeparationOfDuties,
+    /// A medium of a site whose number does not start with the site's code.
+    SiteNumber,
     /// Extracting a file would write through a symbolic link.
     Symlink,
     /// A person's name is already used by another person.
@@ -136,6 +138,7 @@ impl Rule {
             Rule::Revoked => "revoked",
             Rule::Role => "role",
             Rule::SeparationOfDuties => "separation-of-duties",
+            Rule::SiteNumber => "site-number",
             Rule::Symlink => "symlink",
             Rule::UniqueName => "unique-name",
             Rule::UniqueNumber => "unique-number",

@@ -42,6 +42,63 @@ impl fmt::Display for MediumNumber {
     }
 }
 
+/// A site (拠点): where a person works and a medium is kept (所属/保管場所), as a short code
+/// (`TKY`, `OSAKA2`) that also starts the numbers of the site's media (`TKY-USB-2026-0001`).
+/// A ledger row naming anything else fails to decode, so a forged site cannot reach a
+/// printout or a number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Site(String);
+
+impl Site {
+    /// Longest code: it starts every medium number of the site, and labels are small.
+    pub const MAX_LEN: usize = 12;
+
+    /// A site code as typed: 1–12 letters or digits, upper-cased (`tky` is `TKY`).
+    pub fn parse(code: &str) -> Result<Site> {
+        let upper = code.trim().to_ascii_uppercase();
+        Site::try_from(upper).map_err(Error::usage)
+    }
+
+    /// The code (`TKY`).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Site {
+    type Error = String;
+
+    fn try_from(code: String) -> std::result::Result<Site, String> {
+        let ok = !code.is_empty()
+            && code.len() <= Site::MAX_LEN
+            && code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+        if ok {
+            Ok(Site(code))
+        } else {
+            Err(format!(
+                "site {:?} must be 1–{} letters or digits, like TKY",
+                code.escape_debug().to_string(),
+                Site::MAX_LEN
+            ))
+        }
+    }
+}
+
+impl From<Site> for String {
+    fn from(s: Site) -> String {
+        s.0
+    }
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// What a person may do. A person may hold several roles; duties stay separated per act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]

@@ -12,6 +12,7 @@ pub mod incident;
 pub(crate) mod kit;
 pub mod label;
 pub mod lists;
+pub mod scope;
 pub mod stocktake;
 
 // The lower crates' modules keep the paths they had when the printouts lived in the root crate.
@@ -24,6 +25,7 @@ pub(crate) use baitai_core::words::Word;
 pub use form::Form;
 pub use kit::units::human_bytes;
 pub use kit::{device_labels, device_summary, json_doc, text};
+pub use scope::Scope;
 
 /// Output formats shared by every printout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,6 +17,9 @@ pub enum MediumCmd {
         /// Only media in this state (in-storage, in-use, carried-out, on-loan, lost, destroyed, transferred)
         #[arg(long)]
         state: Option<String>,
+        /// Only the media of this site (拠点)
+        #[arg(long, value_parser = super::site, value_name = "CODE")]
+        site: Option<crate::model::Site>,
     },
     /// Show one medium's state, classification and entries
     Show {
@@ -67,6 +70,10 @@ pub struct RegisterArgs {
     /// Free-text label (what is written on the medium)
     #[arg(long)]
     pub label: Option<String>,
+    /// The site that keeps it (保管場所), whose code then starts its number [default: the
+    /// custodian's own site, if they have one]
+    #[arg(long, value_parser = super::site, value_name = "CODE")]
+    pub site: Option<crate::model::Site>,
     #[command(flatten)]
     pub class: ClassArgs,
     #[command(flatten)]

@@ -180,6 +180,9 @@ pub struct PersonAddArgs {
     /// Role(s); repeat for several
     #[arg(long = "role", value_enum, required = true)]
     pub roles: Vec<Role>,
+    /// The site they belong to (拠点), a short code like TKY; without it, the whole organisation
+    #[arg(long, value_parser = site, value_name = "CODE")]
+    pub site: Option<crate::model::Site>,
     /// Read the new person's passphrase from FILE (`-` for stdin)
     #[arg(long, value_name = "FILE")]
     pub new_passphrase_file: Option<PathBuf>,
@@ -233,4 +236,9 @@ pub struct ManArgs {
     /// Write baitai.1 and one page per command (baitai-checkout.1, …) into DIR instead
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+/// A site code as `--site` takes it (`tky` is `TKY`); a bad one is a usage error (exit 2).
+pub fn site(code: &str) -> Result<crate::model::Site, String> {
+    crate::model::Site::parse(code).map_err(|e| e.to_string())
 }

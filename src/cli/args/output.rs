@@ -94,6 +94,9 @@ pub enum LedgerCmd {
 pub enum ReportCmd {
     /// Every medium with its state and holder
     Inventory {
+        /// Only the media of this site (拠点) [default: the whole organisation]
+        #[arg(long, value_parser = super::site, value_name = "CODE")]
+        site: Option<crate::model::Site>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -102,6 +105,9 @@ pub enum ReportCmd {
         /// Judge as of this time instead of now
         #[arg(long)]
         at: Option<String>,
+        /// Only the media of this site (拠点) [default: the whole organisation]
+        #[arg(long, value_parser = super::site, value_name = "CODE")]
+        site: Option<crate::model::Site>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -109,6 +115,9 @@ pub enum ReportCmd {
     Incidents {
         /// One medium, in any state; without it, every medium the ledger shows as lost
         medium: Option<String>,
+        /// Only the lost media of this site (拠点) [default: the whole organisation]
+        #[arg(long, value_parser = super::site, value_name = "CODE", conflicts_with = "medium")]
+        site: Option<crate::model::Site>,
         #[command(flatten)]
         out: OutputArgs,
     },
@@ -120,6 +129,10 @@ pub enum ReportCmd {
         /// Last day of the period, to its end
         #[arg(long)]
         to: String,
+        /// Only the entries of this site's media and people (拠点) [default: the whole
+        /// organisation]
+        #[arg(long, value_parser = super::site, value_name = "CODE")]
+        site: Option<crate::model::Site>,
         #[command(flatten)]
         out: OutputArgs,
     },

@@ -8,10 +8,22 @@ pub use state::{apply, Cleanliness, Holding, IssueKind, MediumState, OutInfo};
 
 use super::{Act, Directory};
 use crate::error::{Refusal, Rule};
-use crate::model::{Body, PersonId, Role};
+use crate::model::{Body, MediumNumber, PersonId, Role, Site};
 
 fn refuse(rule: Rule, reason: String) -> Result<(), Refusal> {
     Err(Refusal::new(rule, reason))
+}
+
+/// A site's medium carries the site's code first (`TKY-USB-2026-0001`), so the number alone
+/// says where it is kept, on its label as on every printout.
+fn site_number(number: &MediumNumber, site: Option<&Site>) -> Result<(), Refusal> {
+    match site {
+        Some(site) if !number.0.starts_with(&format!("{site}-")) => refuse(
+            Rule::SiteNumber,
+            format!("{number} is registered to site {site} but does not start with {site}-"),
+        ),
+        Some(_) | None => Ok(()),
+    }
 }
 
 /// The rules for one act on a medium.
@@ -23,9 +35,9 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         return refuse(Rule::NoActor, "every entry names who made it".into());
     };
     let state = match (state, act.body) {
-        (None, Body::Register(_)) => {
+        (None, Body::Register(r)) => {
             people.require(actor, Role::Custodian, "register media")?;
-            return Ok(());
+            return site_number(number, r.site.as_ref());
         }
         (Some(_), Body::Register(_)) => {
             return refuse(

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use super::Act;
 use crate::crypto::PublicKey;
 use crate::error::{Refusal, Rule};
-use crate::model::{Body, LedgerInit, PersonId, Role};
+use crate::model::{Body, LedgerInit, PersonId, Role, Site};
 
 /// A person the ledger has added, as their entries leave them: who they are, what they may do and
 /// which keys are theirs now.
@@ -19,6 +19,8 @@ pub struct Person {
     pub name: String,
     /// Their department or unit, as printed on forms.
     pub affiliation: String,
+    /// The site they belong to; None for the whole organisation.
+    pub site: Option<Site>,
     /// What they may do (admin, handler, custodian, witness).
     pub roles: BTreeSet<Role>,
     /// The key their entries are signed with now (it changes with a new key from `passwd`).
@@ -292,6 +294,7 @@ impl Directory {
                 id: p.id.clone(),
                 name: p.name.clone(),
                 affiliation: p.affiliation.clone(),
+                site: p.site.clone(),
                 roles: p.roles.iter().copied().collect(),
                 public_key: p.public_key,
                 encryption_key: p.encryption_key,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Classification, DestroyMethod, DeviceIdentity, MediaKind, MediumNumber, PersonId, ReturnCheck,
-    Role,
+    Role, Site,
 };
 use crate::crypto::{KdfParams, PublicKey};
 
@@ -44,6 +44,10 @@ pub struct PersonAdd {
     pub public_key: PublicKey,
     /// Opens vault key slots addressed to the person (ECDH P-256).
     pub encryption_key: PublicKey,
+    /// The site they belong to (拠点); absent for the whole organisation (a security office),
+    /// and in entries from before sites, which hash as they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
 }
 
 /// The person an entry is about: whom `person.revoke` revokes or `person.unlock` lets try again.
@@ -147,6 +151,10 @@ pub struct Register {
     /// Set when the medium arrived from outside (`receive`, 003 第4-6(4)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received_from: Option<String>,
+    /// The site that keeps it (保管場所), which its number then starts with; absent for a
+    /// medium of the whole organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<Site>,
 }
 
 /// A medium taken out of storage for the handler's own use (`medium.checkout`, 使用).

@@ -260,6 +260,7 @@ catalogue! {
     ColUntil: "期限", "Until";
     ColIssueKind: "区分", "Kind";
     ColAffiliation: "所属", "Affiliation";
+    ColSite: "拠点", "Site";
     ColBorrower: "借受人", "Borrower";
     ColDue: "返却期限", "Due";
     ColOverdueBy: "超過", "Overdue by";

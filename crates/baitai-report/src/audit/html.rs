@@ -16,7 +16,7 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
     let body = html! {
         h1 { (title(lang)) } "\n"
         p.sub {
-            (r.org) " — " (lang.w(Word::Period)) ": " (r.from) " 〜 " (r.to) "（" (r.timezone) "）"
+            (super::org_line(r, lang)) " — " (lang.w(Word::Period)) ": " (r.from) " 〜 " (r.to) "（" (r.timezone) "）"
         }
         "\n"
         (page::verify(&r.verify, lang))

@@ -6,7 +6,7 @@ mod csv;
 mod html;
 mod text;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -17,8 +17,11 @@ use crate::error::{Error, Result};
 use crate::kit::entries::{act_name, entry_columns, entry_line, mark_unverified, role_word};
 use crate::kit::units::Times;
 use crate::kit::{json_doc, Column, SignerView};
+use crate::ledger::StoredEntry;
+use crate::lifecycle::Directory;
+use crate::model::{Body, MediumNumber, PersonId, Site};
 use crate::time::{parse_user, DayEnd};
-use crate::{Format, Lang, Word};
+use crate::{Format, Lang, Scope, Word};
 
 pub use crate::kit::entries::{verify_status, EntryLine, Participant, VerifyStatus};
 
@@ -65,6 +68,10 @@ pub struct PersonGroup {
 pub struct AuditReport {
     /// 組織: the organisation the ledger was set up for.
     pub org: String,
+    /// 拠点: the one site the report covers (its media, and the entries of its people that
+    /// name no medium); absent for the whole organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// The period's first minute, in the ledger's time zone (`2026-11-01 00:00`).
     pub from: String,
     /// The period's last minute, in the ledger's time zone (`2026-11-30 23:59`); entries up to
@@ -152,14 +159,16 @@ fn count_kinds<'a>(lines: impl Iterator<Item = &'a EntryLine>, lang: Lang) -> Ve
 
 /// The report of a period: reads every entry and verifies the whole ledger, so it takes about a
 /// minute at a million entries.
-pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditReport> {
+pub fn audit(session: &Session, period: Period, scope: &Scope, lang: Lang) -> Result<AuditReport> {
     let times = Times::of(session);
     let verify = verify_status(session, true)?;
     let dir = session.directory()?;
+    let in_scope = InScope::of(session, &dir, scope)?;
     let mut entries: Vec<EntryLine> = session
         .ledger()
         .entries_between(period.from, period.to)?
         .iter()
+        .filter(|e| in_scope.covers(e))
         .map(|e| entry_line(session, &dir, e, lang))
         .collect();
     mark_unverified(&mut entries, &verify, lang);
@@ -170,8 +179,17 @@ pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditRepor
             .map(|e| e.seq)
             .collect()
     };
+    let revoked_slots = session
+        .revoked_slots()?
+        .into_iter()
+        .filter(|r| in_scope.covers_medium(&r.medium))
+        .collect();
     Ok(AuditReport {
         org: session.settings().org.clone(),
+        site: match scope {
+            Scope::Organisation => None,
+            Scope::Site(s) => Some(s.to_string()),
+        },
         from: times.minute(period.from),
         to: times.minute(period.to),
         timezone: session.settings().timezone.clone(),
@@ -188,8 +206,86 @@ pub fn audit(session: &Session, period: Period, lang: Lang) -> Result<AuditRepor
         by_medium: by_medium(&entries, lang),
         by_person: by_person(&entries, lang),
         entries,
-        revoked_slots: session.revoked_slots()?,
+        revoked_slots,
     })
+}
+
+/// Which entries a site's audit covers: those about its media, and those about no medium
+/// that name one of its people (their additions, passphrase changes and failures, stock-takes).
+struct InScope<'a> {
+    scope: &'a Scope,
+    media: HashMap<MediumNumber, Option<Site>>,
+    dir: &'a Directory,
+}
+
+impl<'a> InScope<'a> {
+    fn of(session: &Session, dir: &'a Directory, scope: &'a Scope) -> Result<InScope<'a>> {
+        let media = match scope {
+            Scope::Organisation => HashMap::new(),
+            Scope::Site(_) => session
+                .all_states()?
+                .into_iter()
+                .map(|s| (s.number, s.site))
+                .collect(),
+        };
+        Ok(InScope { scope, media, dir })
+    }
+
+    fn covers_medium(&self, m: &MediumNumber) -> bool {
+        match self.scope {
+            Scope::Organisation => true,
+            Scope::Site(_) => self
+                .scope
+                .covers(self.media.get(m).and_then(|s| s.as_ref())),
+        }
+    }
+
+    fn covers(&self, e: &StoredEntry) -> bool {
+        let site_of = |p: &PersonId| self.dir.get(p).and_then(|p| p.site.as_ref());
+        match (self.scope, &e.medium) {
+            (Scope::Organisation, _) => true,
+            (Scope::Site(_), Some(m)) => self.covers_medium(m),
+            (Scope::Site(_), None) => subject(&e.body)
+                .into_iter()
+                .chain(e.actor.iter())
+                .any(|p| self.scope.covers(site_of(p))),
+        }
+    }
+}
+
+/// The person an entry about no medium is about, besides whoever made it.
+fn subject(body: &Body) -> Option<&PersonId> {
+    match body {
+        Body::LedgerInit(i) => Some(&i.admin.id),
+        Body::PersonAdd(p) => Some(&p.id),
+        Body::PersonPasswd(p) => Some(&p.id),
+        Body::PersonRevoke(p) | Body::PersonUnlock(p) => Some(&p.id),
+        Body::AuthFailure(f) => Some(&f.id),
+        Body::InventoryCheck(_)
+        | Body::Register(_)
+        | Body::Checkout(_)
+        | Body::Return(_)
+        | Body::CarryOut(_)
+        | Body::Loan(_)
+        | Body::Copy(_)
+        | Body::Transfer(_)
+        | Body::Destroy(_)
+        | Body::Lost(_)
+        | Body::WipeStart(_)
+        | Body::Wipe(_)
+        | Body::VaultPut(_)
+        | Body::VaultGet(_)
+        | Body::VaultErase(_)
+        | Body::VaultRekey(_) => None,
+    }
+}
+
+/// The organisation, followed by the site when the report covers only one.
+pub(crate) fn org_line(r: &AuditReport, lang: Lang) -> String {
+    match &r.site {
+        Some(site) => format!("{} — {} {site}", r.org, lang.w(Word::ColSite)),
+        None => r.org.clone(),
+    }
 }
 
 /// Media in number order, then the ledger's own entries (settings and people).

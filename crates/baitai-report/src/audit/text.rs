@@ -10,7 +10,7 @@ use crate::kit::text::table;
 use crate::{Lang, Word};
 
 pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
-    let mut o = format!("{} — {}\n", title(lang), r.org);
+    let mut o = format!("{} — {}\n", title(lang), super::org_line(r, lang));
     o += &format!(
         "{}: {} 〜 {} ({})   {}: {}\n\n",
         lang.w(Word::Period),

@@ -19,7 +19,7 @@ use crate::kit::SignerView;
 use crate::ledger::StoredEntry;
 use crate::lifecycle::{Directory, Holding, MediumState};
 use crate::model::{Body, VaultFile, VaultPut, WipeResult};
-use crate::{Format, Lang, Word};
+use crate::{Format, Lang, Scope, Word};
 
 /// Who reported the loss, when, and what they said; and whether it has been found since.
 #[derive(Debug, Clone, Serialize)]
@@ -223,17 +223,14 @@ pub fn incident(
 /// One report per medium the ledger shows as lost, in registration order.
 pub fn incidents(
     session: &Session,
+    scope: &Scope,
     lang: Lang,
     verify: &VerifyStatus,
 ) -> Result<Vec<IncidentReport>> {
     let mut out = Vec::new();
-    for m in session.ledger().media()? {
-        let lost = session
-            .ledger()
-            .medium_state(&m)?
-            .is_some_and(|s| s.holding == Holding::Lost);
-        if lost {
-            out.push(incident(session, &m.0, lang, verify)?);
+    for s in session.all_states()? {
+        if s.holding == Holding::Lost && scope.covers(s.site.as_ref()) {
+            out.push(incident(session, &s.number.0, lang, verify)?);
         }
     }
     Ok(out)

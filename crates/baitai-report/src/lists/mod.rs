@@ -12,7 +12,7 @@ use crate::kit::csv::csv_doc;
 use crate::kit::units::{overdue as overdue_by, Times};
 use crate::kit::{json_doc, text};
 use crate::lifecycle::Holding;
-use crate::{Format, Lang, Word};
+use crate::{Format, Lang, Scope, Word};
 
 #[derive(Debug, Clone, Serialize)]
 /// One medium of the inventory (媒体一覧), every medium the ledger knows, in medium-number order.
@@ -25,6 +25,9 @@ pub struct InventoryLine {
     /// The free text given at registration (what is written on the medium); absent when none
     /// was given.
     pub label: Option<String>,
+    /// The site that keeps it (拠点); absent for a medium of the whole organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// Where it is (状態): in English the ledger's own word (`in-storage`, `carried-out`,
     /// `on-loan`, `lost`…), in Japanese 保管中, 持出し中….
     pub state: String,
@@ -105,13 +108,20 @@ pub(crate) fn words(lang: Lang, words: &[Word]) -> Vec<&'static str> {
     words.iter().map(|w| lang.w(*w)).collect()
 }
 
-/// The inventory of every medium the ledger knows, with its state and holder now.
-pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLine>> {
+/// The inventory of every medium the ledger knows in `scope`, with its state and holder now.
+pub fn inventory(
+    session: &Session,
+    scope: &Scope,
+    lang: Lang,
+) -> Result<ListReport<InventoryLine>> {
     let times = Times::of(session);
     let dir = session.directory()?;
     let labels = session.register_labels()?;
     let mut lines = Vec::new();
     for s in session.all_states()? {
+        if !scope.covers(s.site.as_ref()) {
+            continue;
+        }
         let out = match &s.holding {
             Holding::Out(o) => Some(o),
             _ => None,
@@ -120,6 +130,7 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
             medium: s.number.0.clone(),
             marking: s.classification.marking(),
             label: labels.get(&s.number.0).cloned().flatten(),
+            site: s.site.as_ref().map(|x| x.to_string()),
             state: lang.state(s.holding.as_str()).to_string(),
             clean: lang.state(s.clean.as_str()).to_string(),
             holder: out.map(|o| {
@@ -131,10 +142,12 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
             until: out.and_then(|o| o.until).map(|t| times.minute(t)),
         });
     }
+    // A ledger without sites prints as it always did; one with them says where each medium is.
+    let with_site = lines.iter().any(|l| l.site.is_some());
     let rows = lines
         .iter()
         .map(|l| {
-            vec![
+            let mut row = vec![
                 l.medium.clone(),
                 l.marking.clone(),
                 l.label.clone().unwrap_or_default(),
@@ -143,36 +156,47 @@ pub fn inventory(session: &Session, lang: Lang) -> Result<ListReport<InventoryLi
                 l.holder.clone().unwrap_or_default(),
                 l.since.clone().unwrap_or_default(),
                 l.until.clone().unwrap_or_default(),
-            ]
+            ];
+            if with_site {
+                row.insert(1, l.site.clone().unwrap_or_default());
+            }
+            row
         })
         .collect();
+    let mut columns = vec![
+        Word::ColMedium,
+        Word::ColMarking,
+        Word::Label,
+        Word::State,
+        Word::ColData,
+        Word::ColHolder,
+        Word::ColSince,
+        Word::ColUntil,
+    ];
+    if with_site {
+        columns.insert(1, Word::ColSite);
+    }
+    let title = format!(
+        "{} — {} ({})",
+        lang.w(Word::InventoryTitle),
+        session.settings().org,
+        times.now()
+    );
     Ok(ListReport {
-        title: format!(
-            "{} — {} ({})",
-            lang.w(Word::InventoryTitle),
-            session.settings().org,
-            times.now()
-        ),
-        headers: words(
-            lang,
-            &[
-                Word::ColMedium,
-                Word::ColMarking,
-                Word::Label,
-                Word::State,
-                Word::ColData,
-                Word::ColHolder,
-                Word::ColSince,
-                Word::ColUntil,
-            ],
-        ),
+        title: scope.titled(title, lang),
+        headers: words(lang, &columns),
         rows,
         lines,
     })
 }
 
-/// The media that are out at `at` past their due time, in medium-number order.
-pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListReport<OverdueLine>> {
+/// The media in `scope` that are out at `at` past their due time, in medium-number order.
+pub fn overdue(
+    session: &Session,
+    scope: &Scope,
+    at: Timestamp,
+    lang: Lang,
+) -> Result<ListReport<OverdueLine>> {
     let times = Times::of(session);
     let dir = session.directory()?;
     let mut lines = Vec::new();
@@ -180,6 +204,9 @@ pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListRepor
         let Holding::Out(o) = &s.holding else {
             continue;
         };
+        if !scope.covers(s.site.as_ref()) {
+            continue;
+        }
         let due = session.due(o.kind, o.since, o.until);
         if at <= due {
             continue;
@@ -213,13 +240,14 @@ pub fn overdue(session: &Session, at: Timestamp, lang: Lang) -> Result<ListRepor
             ]
         })
         .collect();
+    let title = format!(
+        "{} — {} ({})",
+        lang.w(Word::OverdueTitle),
+        session.settings().org,
+        times.minute(at)
+    );
     Ok(ListReport {
-        title: format!(
-            "{} — {} ({})",
-            lang.w(Word::OverdueTitle),
-            session.settings().org,
-            times.minute(at)
-        ),
+        title: scope.titled(title, lang),
         headers: words(
             lang,
             &[

@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 
 use crate::lifecycle::Act;
-use crate::model::{Body, Classification, MediumNumber, PersonId, WipeResult, WipeStart};
+use crate::model::{Body, Classification, MediumNumber, PersonId, Site, WipeResult, WipeStart};
 
 /// How a medium left storage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +156,8 @@ pub struct MediumState {
     pub capacity: Option<u64>,
     /// A started wipe whose end is not yet recorded: who started it, how, on what.
     pub pending_wipe: Option<(PersonId, WipeStart)>,
+    /// The site that keeps it, if it belongs to one.
+    pub site: Option<Site>,
 }
 
 /// The state after a permitted act (`None` only when there is no medium to speak of).
@@ -176,6 +178,7 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
             entries: 1,
             capacity: r.device.as_ref().map(|d| d.capacity_bytes),
             pending_wipe: None,
+            site: r.site.clone(),
         });
     }
     let mut s = state?.clone();

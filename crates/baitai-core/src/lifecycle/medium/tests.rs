@@ -27,6 +27,7 @@ fn world() -> Lifecycle {
         roles: roles.to_vec(),
         public_key: PersonKey::generate().public(),
         encryption_key: PersonKey::generate().public(),
+        site: None,
     };
     let init = Body::LedgerInit(LedgerInit {
         org: "org".into(),
@@ -77,6 +78,7 @@ fn world() -> Lifecycle {
         device: None,
         classification: Classification::new(3, 2, 2, None).unwrap(),
         received_from: None,
+        site: None,
     });
     let m = MediumNumber(M.into());
     lc.step(&Act {
@@ -462,6 +464,7 @@ fn received_media_must_be_checked_first() {
         device: None,
         classification: Classification::new(2, 1, 1, None).unwrap(),
         received_from: Some("取引先".into()),
+        site: None,
     });
     lc.step(&Act {
         time: t(5),
@@ -599,6 +602,7 @@ fn people_rules() {
         roles: vec![Role::Handler],
         public_key: PersonKey::generate().public(),
         encryption_key: PersonKey::generate().public(),
+        site: None,
     });
     let r = lc.step(&Act {
         time: t(9),
@@ -614,6 +618,7 @@ fn people_rules() {
         roles: vec![Role::Handler],
         public_key: PersonKey::generate().public(),
         encryption_key: PersonKey::generate().public(),
+        site: None,
     });
     let r = lc.step(&Act {
         time: t(9),
@@ -840,4 +845,71 @@ fn may_issue_is_what_the_reuse_gate_lets_out() {
             "{start:?}"
         );
     }
+}
+
+/// A site's medium must carry the site's code first; the rule is what `ledger verify` applies
+/// to every stored registration, so a forged one is found however it was written.
+#[test]
+fn a_site_medium_needs_the_site_code_at_the_start_of_its_number() {
+    let mut lc = world();
+    let site = crate::model::Site::parse("tky").unwrap();
+    assert_eq!(site.as_str(), "TKY");
+    let reg = |number: &str| {
+        let body = Body::Register(Register {
+            kind: MediaKind::Usb,
+            label: None,
+            device: None,
+            classification: Classification::new(3, 2, 2, None).unwrap(),
+            received_from: None,
+            site: Some(site.clone()),
+        });
+        (MediumNumber(number.into()), body)
+    };
+    for bad in [
+        "USB-2026-0002",
+        "TKYO-USB-2026-0002",
+        "OSK-TKY-USB-2026-0002",
+    ] {
+        let (m, body) = reg(bad);
+        let e = lc
+            .step(&Act {
+                time: t(4),
+                medium: Some(&m),
+                actor: Some(&pid(3)),
+                body: &body,
+            })
+            .unwrap_err();
+        assert_eq!(e.rule, Rule::SiteNumber, "{bad}: {e}");
+    }
+    let (m, body) = reg("TKY-USB-2026-0001");
+    lc.step(&Act {
+        time: t(4),
+        medium: Some(&m),
+        actor: Some(&pid(3)),
+        body: &body,
+    })
+    .unwrap();
+}
+
+#[test]
+fn a_site_code_is_a_few_letters_or_digits() {
+    use crate::model::Site;
+    for bad in ["", "東京", "T-K", "../x", "ABCDEFGHIJKLM", "tk y"] {
+        assert!(Site::parse(bad).is_err(), "{bad:?} accepted");
+    }
+    // A stored row is held to the same rule: a forged site fails to decode.
+    let good = Register {
+        kind: MediaKind::Usb,
+        label: None,
+        device: None,
+        classification: Classification::new(3, 2, 2, None).unwrap(),
+        received_from: None,
+        site: Some(Site::parse("TKY").unwrap()),
+    };
+    let row = serde_json::to_string(&good).unwrap();
+    assert_eq!(serde_json::from_str::<Register>(&row).unwrap(), good);
+    let forged = row.replace(r#""site":"TKY""#, r#""site":"../x""#);
+    assert_ne!(forged, row);
+    assert!(serde_json::from_str::<Register>(&forged).is_err());
+    assert_eq!(Site::parse(" osk2 ").unwrap().as_str(), "OSK2");
 }
