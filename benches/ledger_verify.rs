@@ -38,18 +38,33 @@ fn main() -> baitai::Result<()> {
     let path = std::env::var_os("BAITAI_BENCH_LEDGER")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| dir.path().join("ledger.db"));
-    let mut s = if path.exists() {
-        println!("reusing {}", path.display());
-        app::Session::open(&path)?
-    } else {
-        build(&path, target)?
+    let mut s = match existing(&path) {
+        Some(s) => {
+            println!("reusing {}", baitai::ledger::shown_location(&path));
+            s
+        }
+        None => build(&path, target)?,
     };
     if std::env::var_os("BAITAI_BENCH_SKIP_FULL").is_none() {
         verify_rounds(&s)?;
     }
     incremental(&mut s)?;
-    commands(&path, dir.path())?;
+    // The commands run as a user of their own (their verified or kept copy under this HOME),
+    // never in the real HOME.
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).map_err(baitai::Error::io("create the bench HOME"))?;
+    commands(&path, dir.path(), &home)?;
+    appends(&path, dir.path(), &home)?;
     Ok(())
+}
+
+/// The ledger at `path` when one is there already (a file, or a server ledger with entries).
+fn existing(path: &std::path::Path) -> Option<app::Session> {
+    let url = path.to_str().is_some_and(|p| p.starts_with("postgres"));
+    if !url && !path.exists() {
+        return None;
+    }
+    app::Session::open(path).ok()
 }
 
 fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
@@ -72,6 +87,7 @@ fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
             name: name.into(),
             affiliation: "x".into(),
             roles: vec![role],
+            site: None,
         };
         s.person_add("admin", req, &mut Fixed)?;
     }
@@ -86,6 +102,7 @@ fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
             name: format!("person {i}"),
             affiliation: "x".into(),
             roles: vec![Role::Handler],
+            site: None,
         };
         s.person_add("admin", req, &mut Fixed)?;
     }
@@ -137,6 +154,7 @@ fn add_medium(s: &mut app::Session, n: u64) -> baitai::Result<()> {
             device: None,
             classification: Classification::new(3, 2, 2, None)?,
             received_from: None,
+            site: None,
         });
         w.commit(draft(&m, &c, reg), &[(SignRole::Actor, &ck)])?;
         for _ in 0..50 {
@@ -205,14 +223,18 @@ fn incremental(s: &mut app::Session) -> baitai::Result<()> {
 }
 
 /// Median wall time of the real binary, process start included, over five runs.
-fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<()> {
+fn commands(
+    ledger: &std::path::Path,
+    tmp: &std::path::Path,
+    home: &std::path::Path,
+) -> baitai::Result<()> {
     let pass = tmp.join("handler.pass");
     std::fs::write(&pass, "Bench-handler-Pass!\n").map_err(baitai::Error::io("write"))?;
     let pass = pass.display().to_string();
     // Seconds, or None when baitai refused (exit 3: e.g. a medium a reused ledger has out).
     let try_time = |args: Vec<String>| -> baitai::Result<Option<f64>> {
         let t = Instant::now();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_baitai"))
+        let out = baitai_in(home)
             .args(&args)
             .env("BAITAI_LEDGER", ledger)
             .output()
@@ -236,6 +258,10 @@ fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<(
         v[v.len() / 2] * 1e3
     };
     let m = |i: u64| format!("USB-BENCH-{i:06}");
+    // A user's first command verifies the whole ledger and builds their copy (for a server,
+    // fetching every row); every later one starts from that copy.
+    let first = time(vec!["medium".into(), "show".into(), m(1)])?;
+    println!("first command of a new user:      {:.1} s", first);
     let mut show = Vec::new();
     let mut print = Vec::new();
     let mut checkout = Vec::new();
@@ -262,7 +288,7 @@ fn commands(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<(
         }
     }
     let (put, get) = put_and_get(tmp, &pass, &m(candidate), &time)?;
-    let stocktake = inventory(ledger, tmp)?;
+    let stocktake = inventory(ledger, tmp, home)?;
     let version = time(vec!["--version".into()])?;
     println!("baitai --version (process start): {:.1} ms", version * 1e3);
     println!("medium show (101 entries):        {:.1} ms", median(show));
@@ -321,7 +347,11 @@ fn put_and_get(
 
 /// One `inventory check` of 100,000 scanned numbers from stdin (the ledger's media first, then
 /// unknown ones), as a barcode scanner would type them; recorded, so run once.
-fn inventory(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<f64> {
+fn inventory(
+    ledger: &std::path::Path,
+    tmp: &std::path::Path,
+    home: &std::path::Path,
+) -> baitai::Result<f64> {
     use std::io::Write;
     let pass = tmp.join("custodian.pass");
     std::fs::write(&pass, "Bench-custodian-Pass!\n").map_err(baitai::Error::io("write"))?;
@@ -331,7 +361,7 @@ fn inventory(ledger: &std::path::Path, tmp: &std::path::Path) -> baitai::Result<
         typed += &format!("USB-SCAN-{i:06}\n");
     }
     let t = Instant::now();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_baitai"))
+    let mut child = baitai_in(home)
         .args(["-q", "inventory", "check", "--as", "custodian"])
         .arg("--passphrase-file")
         .arg(&pass)
@@ -364,4 +394,105 @@ fn draft(m: &MediumNumber, actor: &Person, body: Body) -> Draft {
         actor: Some(actor.id.clone()),
         body,
     }
+}
+
+/// The real binary, as a user whose home is `home`.
+fn baitai_in(home: &std::path::Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_baitai"));
+    c.env("HOME", home)
+        .env_remove("XDG_STATE_HOME")
+        .env_remove("XDG_DATA_HOME");
+    c
+}
+
+/// Append throughput as users see it: BAITAI_BENCH_CLIENTS (default 8) handlers, each a user
+/// of their own (a copy of the warm HOME, as a site that has used the ledger before), check
+/// out BAITAI_BENCH_ROUNDS (default 20) media one command at a time, all at once. Every
+/// checkout is a signed append through the chain head's lock; a medium a reused ledger already
+/// has out is refused and skipped.
+fn appends(
+    ledger: &std::path::Path,
+    tmp: &std::path::Path,
+    home: &std::path::Path,
+) -> baitai::Result<()> {
+    let env_or = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let clients = env_or("BAITAI_BENCH_CLIENTS", 8);
+    let rounds = env_or("BAITAI_BENCH_ROUNDS", 20);
+    let media = app::Session::open_read_only(ledger)?
+        .ledger()
+        .media()?
+        .len() as u64;
+    let pass = tmp.join("handler.pass").display().to_string();
+    let homes: Vec<std::path::PathBuf> = (0..clients)
+        .map(|i| {
+            let h = tmp.join(format!("client-{i}"));
+            let copied = std::process::Command::new("cp")
+                .arg("-a")
+                .arg(home)
+                .arg(&h)
+                .status()
+                .map_err(baitai::Error::io("copy the warm HOME"))?;
+            match copied.success() {
+                true => Ok(h),
+                false => Err(baitai::Error::Other(
+                    "cp -a of the bench HOME failed".into(),
+                )),
+            }
+        })
+        .collect::<baitai::Result<_>>()?;
+    let started = Instant::now();
+    let counts: Vec<baitai::Result<u64>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = homes
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let pass = &pass;
+                scope.spawn(move || {
+                    let mut done = 0;
+                    // Each client its own media, from the top of the ledger down.
+                    for r in 0..rounds {
+                        let n = media.saturating_sub(1 + i as u64 * rounds + r);
+                        let out = baitai_in(h)
+                            .args(["-q", "checkout", &format!("USB-BENCH-{n:06}")])
+                            .args(["--purpose", "bench", "--as", "handler"])
+                            .args(["--passphrase-file", pass])
+                            .env("BAITAI_LEDGER", ledger)
+                            .output()
+                            .map_err(baitai::Error::io("run baitai"))?;
+                        match out.status.code() {
+                            Some(0) => done += 1,
+                            Some(3) => {}
+                            _ => {
+                                return Err(baitai::Error::Other(format!(
+                                    "client {i}: {}",
+                                    String::from_utf8_lossy(&out.stderr)
+                                )))
+                            }
+                        }
+                    }
+                    Ok(done)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| Err(baitai::Error::Other("a client panicked".into())))
+            })
+            .collect()
+    });
+    let secs = started.elapsed().as_secs_f64();
+    let total: u64 = counts.into_iter().sum::<baitai::Result<u64>>()?;
+    println!(
+        "appends: {clients} clients x {rounds} checkouts: {total} appended in {secs:.1} s ({:.1} appends/s, {:.0} ms per command per client)",
+        total as f64 / secs,
+        secs * 1e3 * clients as f64 / total.max(1) as f64
+    );
+    Ok(())
 }
