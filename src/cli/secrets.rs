@@ -62,31 +62,27 @@ impl CliSecrets {
     }
 
     fn read(&mut self, path: &PathBuf) -> Result<Passphrase> {
-        let mut text = String::new();
-        if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        let what = if path.as_os_str() == "-" {
             if self.stdin_used {
                 return Err(Error::usage("stdin was already read for a passphrase"));
             }
             self.stdin_used = true;
             std::io::stdin()
-                .read_to_string(&mut text)
+                .read_to_end(&mut bytes)
                 .map_err(Error::io("read a passphrase from stdin"))?;
+            "the passphrase on stdin".to_string()
         } else {
-            text = std::fs::read_to_string(path).map_err(|e| {
+            bytes = std::fs::read(path).map_err(|e| {
                 Error::usage(format!(
                     "cannot read passphrase file {}: {e}",
                     path.display()
                 ))
             })?;
-        }
-        // A file written by `echo` ends in a newline that is not part of the passphrase.
-        let trimmed = text
-            .strip_suffix("\r\n")
-            .or_else(|| text.strip_suffix('\n'))
-            .unwrap_or(&text)
-            .to_string();
-        zeroize::Zeroize::zeroize(&mut text);
-        Ok(Passphrase::new(trimmed))
+            format!("passphrase file {}", path.display())
+        };
+        Passphrase::from_file_bytes(bytes)
+            .map_err(|why| Error::usage(format!("cannot read {what}: {why}")))
     }
 
     fn prompt(what: &str, flag: &str) -> Result<Passphrase> {

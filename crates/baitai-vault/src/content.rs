@@ -1,7 +1,7 @@
 //! The files in a vault: added as encrypted objects under a newly signed manifest, read back
 //! and checked against it, verified, and extracted.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -110,6 +110,13 @@ impl Vault {
         replace: bool,
     ) -> Result<HashSet<&'a str>> {
         let mut seen = HashSet::new();
+        // By fold: on Windows and macOS two names that differ only in case or Unicode form are
+        // one file, so a vault must never hold both.
+        let mut folds: HashMap<String, &str> = self
+            .files()
+            .iter()
+            .map(|f| (names::fold(&f.name), f.name.as_str()))
+            .collect();
         for s in sources {
             names::check(&s.name).map_err(|_| {
                 Error::usage(format!(
@@ -117,8 +124,23 @@ impl Vault {
                     s.name
                 ))
             })?;
+            if let Some(why) = names::not_portable(&s.name) {
+                return Err(Error::usage(format!(
+                    "cannot store {:?}: {why}; rename it so the vault opens the same everywhere",
+                    s.name
+                )));
+            }
             if !seen.insert(s.name.as_str()) {
                 return Err(Error::usage(format!("{} is given twice", s.name)));
+            }
+            match folds.insert(names::fold(&s.name), s.name.as_str()) {
+                Some(other) if other != s.name => {
+                    return Err(Error::usage(format!(
+                        "cannot store {:?}: it differs from {other:?} only in case or Unicode form, and on Windows and macOS the two would be one file",
+                        s.name
+                    )))
+                }
+                Some(_) | None => {}
             }
             if !replace && self.files().iter().any(|f| f.name == s.name) {
                 return Err(Error::refused(
@@ -270,6 +292,15 @@ impl Vault {
             .collect()
     }
 
+    /// Every name in the vault, by its fold ([`names::fold`]).
+    fn folds(&self) -> HashMap<String, Vec<&str>> {
+        let mut folds: HashMap<String, Vec<&str>> = HashMap::new();
+        for f in self.files() {
+            folds.entry(names::fold(&f.name)).or_default().push(&f.name);
+        }
+        folds
+    }
+
     /// Decrypt files into `out`. Each goes to a temporary file in its target directory and is
     /// renamed into place only after its last chunk authenticates. Directories it creates, `out`
     /// among them, are the reader's alone ([`create_private_dir`]); files are 0600.
@@ -281,7 +312,20 @@ impl Vault {
         progress: &mut dyn FnMut(u64),
     ) -> Result<()> {
         create_private_dir(out)?;
+        let folds = self.folds();
         for f in wanted {
+            // Only a hostile (or pre-rule) vault holds two names one file system takes for one.
+            if let Some(other) = folds
+                .get(&names::fold(&f.name))
+                .into_iter()
+                .flatten()
+                .find(|n| **n != f.name)
+            {
+                return Err(Error::Vault(format!(
+                    "vault file name {:?} refused: the vault also holds {other:?}, which differs only in case or Unicode form",
+                    f.name
+                )));
+            }
             let target = safe_target(out, &f.name)?;
             if target.exists() && !overwrite {
                 return Err(Error::refused(

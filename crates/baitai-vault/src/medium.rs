@@ -226,7 +226,7 @@ fn overwrite_open_file(mut f: &fs::File, p: &Path) -> Result<()> {
 /// The path for a vault name under `out`, refusing any existing component that is a symlink
 /// (so extraction never follows a link out of `out`).
 pub(crate) fn safe_target(out: &Path, name: &str) -> Result<PathBuf> {
-    names::check(name)?;
+    names::check_portable(name)?;
     let mut p = out.to_path_buf();
     for part in name.split('/') {
         p.push(part);

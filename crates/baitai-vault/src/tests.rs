@@ -661,6 +661,88 @@ fn hostile_names_in_a_signed_manifest_write_nothing() {
     }
 }
 
+/// Names that are another file, a device or a drive on Windows are refused by `put`, and by
+/// `get` from a vault whose signed manifest holds them (issue 17): `get` writes nothing for
+/// them, while the vault's other files still come out.
+#[test]
+fn names_that_are_not_one_file_everywhere_are_never_stored_or_written() {
+    let (d, mount, c) = fresh();
+    let mut v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("report.pdf", b"one".to_vec())],
+    );
+    let src = d.path().join("x");
+    fs::write(&src, b"x").unwrap();
+    for name in [
+        "evil/Z:escaped.txt",
+        "CON.txt",
+        "dir/nul",
+        "a.",
+        "a?b",
+        "Report.PDF",
+    ] {
+        let s = [Source {
+            name: name.into(),
+            path: src.clone(),
+        }];
+        let err = v
+            .add(
+                &s,
+                true,
+                (&c.writer.0, &c.writer.1),
+                "2026-11-23T00:00:00Z",
+                &mut |_| {},
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.exit_code(),
+            baitai_core::error::ExitCode::Usage,
+            "{name:?}: {err}"
+        );
+    }
+    // The same names in a manifest signed by a slot holder (or a vault from before the rule).
+    let out = d.path().join("out");
+    for name in ["evil/Z:escaped.txt", "CON.txt", "a.", "REPORT.pdf"] {
+        let mut body = v.manifest.body.clone();
+        body.seq += 1;
+        let mut hostile = body.files[0].clone();
+        hostile.name = name.to_string();
+        body.files.push(hostile);
+        write_signed_manifest(&mount, &v, &c, &body);
+        let opened = Vault::open(
+            &mount,
+            Opener::Person {
+                id: &c.writer.0,
+                key: &c.writer.1,
+            },
+        )
+        .unwrap();
+        let bad = opened
+            .files()
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .clone();
+        let err = opened
+            .extract(&[bad], &out, false, &mut |_| {})
+            .unwrap_err();
+        assert!(err.to_string().contains("refused"), "{name:?}: {err}");
+        assert!(!d.path().join("Z:escaped.txt").exists());
+        assert_eq!(
+            fs::read_dir(&out).map(|r| r.count()).unwrap_or(0),
+            0,
+            "{name:?}"
+        );
+        if name != "REPORT.pdf" {
+            let good = opened.files()[0].clone();
+            opened.extract(&[good], &out, true, &mut |_| {}).unwrap();
+            fs::remove_dir_all(&out).unwrap();
+        }
+    }
+}
+
 /// A medium whose vault directory is a link elsewhere is refused, not written through.
 #[test]
 fn a_vault_directory_that_is_a_link_is_refused() {

@@ -21,6 +21,23 @@ impl Passphrase {
         Passphrase(s)
     }
 
+    /// The passphrase in a file's bytes (`--passphrase-file`): UTF-8, with or without the
+    /// byte-order mark Windows editors write, or UTF-16 with its byte-order mark (what
+    /// PowerShell 5.1's `>` writes); one final line ending is not part of it. `bytes` is wiped
+    /// whatever happens. The error says what the file holds instead.
+    pub fn from_file_bytes(mut bytes: Vec<u8>) -> Result<Self, String> {
+        let text = decode_text(&bytes);
+        bytes.zeroize();
+        let mut text = text?;
+        let kept = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .unwrap_or(&text)
+            .to_string();
+        text.zeroize();
+        Ok(Passphrase(kept))
+    }
+
     /// The passphrase's UTF-8 bytes, for key derivation.
     pub fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
@@ -56,6 +73,30 @@ impl Passphrase {
     }
 }
 
+/// A passphrase file's text by its byte-order mark: UTF-8 without or with one, or UTF-16.
+fn decode_text(bytes: &[u8]) -> Result<String, String> {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        if rest.len() % 2 != 0 {
+            return Err("it starts like UTF-16 but has an odd number of bytes".to_string());
+        }
+        let mut units: Vec<u16> = rest.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
+        let text = String::from_utf16(&units)
+            .map_err(|_| "it is UTF-16 with a broken character".to_string());
+        units.zeroize();
+        text
+    };
+    match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => std::str::from_utf8(rest)
+            .map(str::to_string)
+            .map_err(|_| "it starts with a UTF-8 byte-order mark but is not UTF-8".to_string()),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        _ => std::str::from_utf8(bytes).map(str::to_string).map_err(|_| {
+            "it is neither UTF-8 nor UTF-16 with a byte-order mark: save it as UTF-8".to_string()
+        }),
+    }
+}
+
 impl fmt::Debug for Passphrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Passphrase(***)")
@@ -88,5 +129,46 @@ mod tests {
     #[test]
     fn debug_hides() {
         assert_eq!(format!("{:?}", p("Secret-Value-1")), "Passphrase(***)");
+    }
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::Passphrase;
+
+    fn read(bytes: &[u8]) -> Result<String, String> {
+        Passphrase::from_file_bytes(bytes.to_vec())
+            .map(|p| String::from_utf8(p.as_bytes().to_vec()).unwrap())
+    }
+
+    #[test]
+    fn a_passphrase_file_from_any_windows_editor_reads_the_same() {
+        let want = "Pass-金庫-123!";
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                format!("{want}\r\n")
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(want.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let bom8 = [&[0xEF, 0xBB, 0xBF][..], format!("{want}\n").as_bytes()].concat();
+        for bytes in [format!("{want}\n").into_bytes(), bom8, utf16le, utf16be] {
+            assert_eq!(read(&bytes).as_deref(), Ok(want), "{bytes:x?}");
+        }
+    }
+
+    #[test]
+    fn a_passphrase_file_that_is_no_text_says_what_it_is() {
+        let err = read(&[0x82, 0xA0, 0x0A]).unwrap_err(); // Shift_JIS あ
+        assert!(err.contains("neither UTF-8 nor UTF-16"), "{err}");
+        let err = read(&[0xFF, 0xFE, 0x41]).unwrap_err();
+        assert!(err.contains("odd number of bytes"), "{err}");
+        let err = read(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]).unwrap_err(); // a lone surrogate
+        assert!(err.contains("broken character"), "{err}");
     }
 }
