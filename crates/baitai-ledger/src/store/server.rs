@@ -104,8 +104,10 @@ impl Server {
         let Err(e) = self.client.borrow_mut().batch_execute("COMMIT") else {
             return Ok(());
         };
+        // The server answered: it refused, so nothing was committed.
+        let answered = e.as_db_error().is_some();
         let failed = server_error(&self.shown, "commit an append", e);
-        let Some((seq, hash)) = self.last_sent.take() else {
+        let Some((seq, hash)) = self.last_sent.take().filter(|_| !answered) else {
             return Err(failed);
         };
         let unknown = |e: Error| {
