@@ -106,6 +106,15 @@ impl Target {
 
     /// A new session on the server, over TLS as `sslmode` asks.
     pub fn connect(&self) -> Result<Client> {
+        // PostgreSQL speaks TLS over TCP only: on a Unix socket libpq neither asks for it nor
+        // reads a root certificate, whatever sslmode says.
+        if !self.over_tcp() {
+            let mut c = self.config.clone();
+            c.ssl_mode(SslMode::Disable);
+            return c
+                .connect(postgres::NoTls)
+                .map_err(|e| unreachable(&self.shown, e));
+        }
         let failure = Arc::new(Mutex::new(None));
         let tls = self.tls.connector(&failure)?;
         let attempt = |mode| {
@@ -113,15 +122,7 @@ impl Target {
             c.ssl_mode(mode);
             c.connect(tls.clone())
         };
-        // PostgreSQL speaks TLS over TCP only; libpq does not ask for it on a Unix socket.
-        let tcp = !self.config.get_hostaddrs().is_empty()
-            || self
-                .config
-                .get_hosts()
-                .iter()
-                .any(|h| matches!(h, Host::Tcp(_)));
         let connected = match self.tls.mode {
-            _ if !tcp => attempt(SslMode::Disable),
             Mode::Disable => attempt(SslMode::Disable),
             // Plain first; TLS only if the server turned plain down.
             Mode::Allow => attempt(SslMode::Disable).or_else(|e| match e.as_db_error() {
@@ -140,6 +141,15 @@ impl Target {
             Mode::Require | Mode::VerifyCa | Mode::VerifyFull => attempt(SslMode::Require),
         };
         connected.map_err(|e| self.refused(e, &failure))
+    }
+
+    fn over_tcp(&self) -> bool {
+        !self.config.get_hostaddrs().is_empty()
+            || self
+                .config
+                .get_hosts()
+                .iter()
+                .any(|h| matches!(h, Host::Tcp(_)))
     }
 
     fn refused(&self, e: postgres::Error, failure: &Mutex<Option<rustls::Error>>) -> Error {
@@ -867,6 +877,18 @@ mod tests {
         let t = resolve("postgres://h/d?sslmode=verify-ca", &[("HOME", &home)]).unwrap();
         let e = t.connect().err().unwrap().to_string();
         assert!(e.contains("root.crt does not exist"), "{e}");
+        // On a Unix socket there is no TLS, so no CA to miss (nothing listens there: the error
+        // is the connection's).
+        let t = resolve(
+            "postgres:///d?host=/nonexistent&sslmode=verify-full",
+            &[("HOME", &home)],
+        )
+        .unwrap();
+        let e = t.connect().err().unwrap().to_string();
+        assert!(
+            e.starts_with("cannot reach the ledger server at postgres:///nonexistent:5432/d"),
+            "{e}"
+        );
         // A mode that does not ask for the CA checks nothing without it.
         let t = resolve("postgres://h/d?sslmode=require", &[("HOME", &home)]).unwrap();
         assert!(t.tls.root_store().unwrap().is_none());
