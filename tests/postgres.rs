@@ -708,6 +708,9 @@ mod through_the_ledger {
                 );
                 assert_eq!(text, expected);
             }
+            // prefer, as libpq's, falls back to plain when the certificate fails.
+            let url = l.url("127.0.0.1", &format!("sslmode=prefer&sslrootcert={other}"));
+            assert!(!l.opens_on_tls(&url));
             // verify-full without the CA's file says so before connecting.
             let missing = Ledger::open(Path::new(&l.url(
                 "127.0.0.1",

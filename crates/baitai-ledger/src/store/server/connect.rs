@@ -96,7 +96,8 @@ impl Target {
     /// As [`Target::resolve`], with the password from `.pgpass` when none was given.
     pub fn open(url: &str) -> Result<Target> {
         let mut t = Target::resolve(url)?;
-        if t.config.get_password().is_none() {
+        // An empty password counts as none, as in libpq.
+        if t.config.get_password().is_none_or(<[u8]>::is_empty) {
             if let Some(p) = t.pgpass_password() {
                 t.config.password(p);
             }
