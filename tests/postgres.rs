@@ -560,4 +560,393 @@ mod through_the_ledger {
         let report = Ledger::open_read_only(url).unwrap().verify().unwrap();
         assert_eq!(report.failure.map(|f| f.seq), Some(3));
     }
+
+    mod connecting {
+        //! How the ledger reaches its server: TLS as `sslmode` asks, a service file, `.pgpass`,
+        //! and an append whose COMMIT reply was lost.
+
+        use super::super::{server, Db};
+        use super::{fail_once, start};
+        use baitai_ledger::Ledger;
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::path::Path;
+        use std::process::{Command, Output};
+        use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+        use std::sync::Arc;
+
+        /// A writer's login to a new ledger database holding two entries.
+        struct Login {
+            db: Db,
+            user: String,
+            password: String,
+            port: u16,
+        }
+
+        impl Login {
+            fn new(admin: &str, test: &str) -> Login {
+                let mut db = Db::new(admin, test);
+                db.init();
+                let url = db.login("baitai_writer");
+                start(Path::new(&url));
+                let (_, rest) = url.split_once("://").unwrap();
+                let (creds, rest) = rest.split_once('@').unwrap();
+                let (user, password) = creds.split_once(':').unwrap();
+                let (hostport, _) = rest.split_once('/').unwrap();
+                let port = hostport.rsplit_once(':').unwrap().1.parse().unwrap();
+                Login {
+                    user: user.into(),
+                    password: password.into(),
+                    port,
+                    db,
+                }
+            }
+
+            /// The ledger's URL on `host`, with `query`.
+            fn url(&self, host: &str, query: &str) -> String {
+                format!(
+                    "postgres://{}:{}@{host}:{}/{}?{query}",
+                    self.user, self.password, self.port, self.db.name
+                )
+            }
+
+            /// Whether this login's one session on the server is over TLS.
+            fn on_tls(&self) -> bool {
+                let mut a = postgres::Client::connect(&self.db.url, postgres::NoTls).unwrap();
+                let rows = a
+                    .query(
+                        "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+                          WHERE a.usename = $1",
+                        &[&self.user],
+                    )
+                    .unwrap();
+                assert_eq!(rows.len(), 1, "one session of {}", self.user);
+                rows[0].get(0)
+            }
+
+            /// Open the ledger at `url`: whether its session is on TLS, once it verified.
+            fn opens_on_tls(&self, url: &str) -> bool {
+                let ledger = Ledger::open(Path::new(url)).unwrap_or_else(|e| panic!("{url}: {e}"));
+                let tls = self.on_tls();
+                let report = ledger.verify().unwrap();
+                assert!(report.ok() && report.entries == 2, "{:?}", report.failure);
+                tls
+            }
+
+            /// The one-line error opening the ledger at `url` gives.
+            fn refusal(&self, url: &str) -> String {
+                let e = Ledger::open(Path::new(url))
+                    .err()
+                    .unwrap_or_else(|| panic!("{url} opened"));
+                let text = e.to_string();
+                assert_eq!(e.exit_code() as u8, 1, "{text}");
+                assert!(!text.contains('\n'), "{text}");
+                assert!(!text.contains(&self.password), "{text}");
+                text
+            }
+
+            /// The `baitai` binary on the ledger at `url` with only `env` for PostgreSQL,
+            /// running `ledger verify`.
+            fn verify_with(&self, home: &Path, url: &str, env: &[(&str, &str)]) -> Output {
+                let mut c = Command::new(env!("CARGO_BIN_EXE_baitai"));
+                for (k, _) in std::env::vars() {
+                    if k.starts_with("PG") || k == "BAITAI_LEDGER" || k.starts_with("XDG_") {
+                        c.env_remove(k);
+                    }
+                }
+                c.env("HOME", home)
+                    .envs(env.iter().copied())
+                    .args(["--ledger", url, "ledger", "verify"])
+                    .output()
+                    .unwrap()
+            }
+        }
+
+        fn ca(var: &str) -> String {
+            std::env::var(var).unwrap_or_else(|_| {
+                panic!("{var} is not set: scripts/start-postgres sets it with BAITAI_TEST_PG")
+            })
+        }
+
+        fn verified(out: &Output) -> bool {
+            let text = String::from_utf8_lossy(&out.stdout);
+            out.status.success() && text.starts_with("2 entries")
+        }
+
+        #[test]
+        fn verify_full_with_the_servers_ca_opens_the_ledger_over_tls() {
+            let Some(admin) = server() else { return };
+            let l = Login::new(&admin, "tls_full");
+            let ca = ca("BAITAI_TEST_PG_CA");
+            for host in ["127.0.0.1", "localhost"] {
+                let url = l.url(host, &format!("sslmode=verify-full&sslrootcert={ca}"));
+                assert!(l.opens_on_tls(&url), "{url}");
+            }
+            assert!(l.opens_on_tls(&l.url("127.0.0.1", "sslmode=require")));
+            assert!(l.opens_on_tls(&l.url("127.0.0.1", "sslmode=prefer")));
+            assert!(!l.opens_on_tls(&l.url("127.0.0.1", "sslmode=disable")));
+            assert!(!l.opens_on_tls(&l.url("127.0.0.1", "sslmode=allow")));
+            // verify-ca checks the chain but not the name.
+            let url = l.url(
+                "elsewhere.invalid",
+                &format!("hostaddr=127.0.0.1&sslmode=verify-ca&sslrootcert={ca}"),
+            );
+            assert!(l.opens_on_tls(&url));
+        }
+
+        #[test]
+        fn a_certificate_another_ca_signed_is_refused_in_one_line() {
+            let Some(admin) = server() else { return };
+            let l = Login::new(&admin, "tls_wrong_ca");
+            let other = ca("BAITAI_TEST_PG_OTHER_CA");
+            // require with a root file given checks the chain, as libpq does.
+            for mode in ["verify-full", "verify-ca", "require"] {
+                let text =
+                    l.refusal(&l.url("127.0.0.1", &format!("sslmode={mode}&sslrootcert={other}")));
+                let expected = format!(
+                    "cannot reach the ledger server at postgres://127.0.0.1:{}/{}: its TLS certificate is refused (sslmode={mode}): it is not signed by a CA in {other}",
+                    l.port, l.db.name
+                );
+                assert_eq!(text, expected);
+            }
+            // prefer, as libpq's, falls back to plain when the certificate fails.
+            let url = l.url("127.0.0.1", &format!("sslmode=prefer&sslrootcert={other}"));
+            assert!(!l.opens_on_tls(&url));
+            // verify-full without the CA's file says so before connecting.
+            let missing = Ledger::open(Path::new(&l.url(
+                "127.0.0.1",
+                "sslmode=verify-full&sslrootcert=/nonexistent/ca.crt",
+            )))
+            .err()
+            .unwrap();
+            assert!(
+                missing
+                    .to_string()
+                    .contains("/nonexistent/ca.crt does not exist"),
+                "{missing}"
+            );
+            assert_eq!(missing.exit_code() as u8, 2);
+        }
+
+        #[test]
+        fn verify_full_refuses_a_host_name_the_certificate_does_not_name() {
+            let Some(admin) = server() else { return };
+            let l = Login::new(&admin, "tls_name");
+            let ca = ca("BAITAI_TEST_PG_CA");
+            let url = l.url(
+                "elsewhere.invalid",
+                &format!("hostaddr=127.0.0.1&sslmode=verify-full&sslrootcert={ca}"),
+            );
+            let text = l.refusal(&url);
+            assert!(
+                text.ends_with("its TLS certificate is refused (sslmode=verify-full): it is not for the host name \"elsewhere.invalid\""),
+                "{text}"
+            );
+            assert!(text.contains("postgres://elsewhere.invalid:"), "{text}");
+        }
+
+        #[test]
+        fn a_service_file_names_the_server_for_the_binary() {
+            let Some(admin) = server() else { return };
+            let l = Login::new(&admin, "service");
+            let home = tempfile::tempdir().unwrap();
+            let file = home.path().join("services.conf");
+            std::fs::write(
+                &file,
+                format!(
+                    "# the ledger\n[ledger]\nhost=localhost\nport={}\ndbname={}\nuser={}\npassword={}\nsslmode=verify-full\nsslrootcert={}\n",
+                    l.port,
+                    l.db.name,
+                    l.user,
+                    l.password,
+                    ca("BAITAI_TEST_PG_CA")
+                ),
+            )
+            .unwrap();
+            let file = file.to_str().unwrap();
+            for url in ["postgres://?service=ledger", "postgres:///?service=ledger"] {
+                let out = l.verify_with(home.path(), url, &[("PGSERVICEFILE", file)]);
+                assert!(verified(&out), "{url}: {out:?}");
+            }
+            let named = [("PGSERVICEFILE", file), ("PGSERVICE", "ledger")];
+            assert!(verified(&l.verify_with(home.path(), "postgres://", &named)));
+            // The URL wins over the service: here, its wrong CA.
+            let other = format!(
+                "postgres://?service=ledger&sslrootcert={}",
+                ca("BAITAI_TEST_PG_OTHER_CA")
+            );
+            let out = l.verify_with(home.path(), &other, &[("PGSERVICEFILE", file)]);
+            assert_eq!(out.status.code(), Some(1), "{out:?}");
+            // A service nobody defined: a usage error, in one line.
+            let out = l.verify_with(
+                home.path(),
+                "postgres://?service=nowhere",
+                &[("PGSERVICEFILE", file)],
+            );
+            assert_eq!(out.status.code(), Some(2), "{out:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("service \"nowhere\""), "{err}");
+            assert!(!err.contains(&l.password), "{err}");
+        }
+
+        #[test]
+        fn pgpass_gives_the_password_only_when_private() {
+            let Some(admin) = server() else { return };
+            let l = Login::new(&admin, "pgpass");
+            let home = tempfile::tempdir().unwrap();
+            let pgpass = home.path().join(".pgpass");
+            // Over TCP by its address, and over the Unix socket as `localhost`.
+            std::fs::write(
+                &pgpass,
+                format!(
+                    "# host:port:database:user:password\nother:*:*:*:wrong\n127.0.0.1:{port}:{db}:{user}:{pw}\nlocalhost:{port}:*:{user}:{pw}\n",
+                    port = l.port,
+                    db = l.db.name,
+                    user = l.user,
+                    pw = l.password
+                ),
+            )
+            .unwrap();
+            let socket_dir = std::env::var("BAITAI_PG_DIR").ok();
+            let mut urls = vec![format!(
+                "postgres://{}@127.0.0.1:{}/{}",
+                l.user, l.port, l.db.name
+            )];
+            if let Some(dir) = &socket_dir {
+                urls.push(format!(
+                    "postgres://{}@/{}?host={dir}&port={}",
+                    l.user, l.db.name, l.port
+                ));
+            }
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                |m| std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(m)).unwrap();
+            mode(0o600);
+            for url in &urls {
+                let out = l.verify_with(home.path(), url, &[]);
+                assert!(verified(&out), "{url}: {out:?}");
+            }
+            // PGPASSFILE names another file.
+            let elsewhere = home.path().join("elsewhere");
+            std::fs::rename(&pgpass, &elsewhere).unwrap();
+            let out = l.verify_with(
+                home.path(),
+                &urls[0],
+                &[("PGPASSFILE", elsewhere.to_str().unwrap())],
+            );
+            assert!(verified(&out), "{out:?}");
+            std::fs::rename(&elsewhere, &pgpass).unwrap();
+            // Readable by others: ignored, with a warning.
+            mode(0o644);
+            let out = l.verify_with(home.path(), &urls[0], &[]);
+            assert_eq!(out.status.code(), Some(1), "{out:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("has group or world access"), "{err}");
+            assert!(!err.contains(&l.password), "{err}");
+        }
+
+        /// A TCP proxy to the test server that loses the reply to the first COMMIT it forwards,
+        /// as a network failing at that moment would. After that it forwards new connections,
+        /// or with `then_down`, closes them at once. Its port.
+        fn losing_the_commit_reply(server_port: u16, then_down: bool) -> u16 {
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let lost = Arc::new(AtomicBool::new(false));
+            std::thread::spawn(move || {
+                for client in listener.incoming() {
+                    let Ok(client) = client else { return };
+                    if then_down && lost.load(SeqCst) {
+                        continue;
+                    }
+                    let upstream = TcpStream::connect(("127.0.0.1", server_port)).unwrap();
+                    let cut = Arc::new(AtomicBool::new(false));
+                    let (mut c_in, mut u_out) =
+                        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                    let (cut_in, lost_in) = (cut.clone(), lost.clone());
+                    std::thread::spawn(move || {
+                        let mut buf = vec![0; 1 << 16];
+                        while let Ok(n @ 1..) = c_in.read(&mut buf) {
+                            if !lost_in.load(SeqCst)
+                                && buf[..n].windows(7).any(|w| w == b"COMMIT\0")
+                            {
+                                cut_in.store(true, SeqCst);
+                                lost_in.store(true, SeqCst);
+                            }
+                            if u_out.write_all(&buf[..n]).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                    let (mut u_in, mut c_out) = (upstream, client);
+                    std::thread::spawn(move || {
+                        let mut buf = vec![0; 1 << 16];
+                        while let Ok(n @ 1..) = u_in.read(&mut buf) {
+                            // The server has answered the COMMIT: the client never hears it.
+                            if cut.load(SeqCst) {
+                                break;
+                            }
+                            if c_out.write_all(&buf[..n]).is_err() {
+                                break;
+                            }
+                        }
+                        let _ = c_out.shutdown(Shutdown::Both);
+                        let _ = u_in.shutdown(Shutdown::Both);
+                    });
+                }
+            });
+            port
+        }
+
+        fn entries(l: &Login) -> u64 {
+            let report = Ledger::open_read_only(Path::new(&l.url("127.0.0.1", "")))
+                .unwrap()
+                .verify()
+                .unwrap();
+            assert!(report.ok(), "{:?}", report.failure);
+            report.entries
+        }
+
+        #[test]
+        fn an_append_whose_commit_reply_is_lost_is_found_on_the_server() {
+            let Some(admin) = server() else { return };
+            let l = Login::new(&admin, "lost_reply");
+            let proxy = losing_the_commit_reply(l.port, false);
+            let url = format!(
+                "postgres://{}:{}@127.0.0.1:{proxy}/{}?sslmode=disable",
+                l.user, l.password, l.db.name
+            );
+            let mut ledger = Ledger::open(Path::new(&url)).unwrap();
+            fail_once(&mut ledger).expect("the append committed, though its reply was lost");
+            assert_eq!(entries(&l), 3);
+            // The session goes on, on its new connection.
+            fail_once(&mut ledger).unwrap();
+            assert_eq!(entries(&l), 4);
+        }
+
+        #[test]
+        fn an_append_whose_commit_reply_is_lost_with_the_server_is_reported_unknown() {
+            let Some(admin) = server() else { return };
+            let l = Login::new(&admin, "lost_server");
+            let proxy = losing_the_commit_reply(l.port, true);
+            let url = format!(
+                "postgres://{}:{}@127.0.0.1:{proxy}/{}?sslmode=disable",
+                l.user, l.password, l.db.name
+            );
+            let mut ledger = Ledger::open(Path::new(&url)).unwrap();
+            let e = fail_once(&mut ledger).expect_err("the outcome cannot be known");
+            let text = e.to_string();
+            assert!(
+                text.contains(
+                    "the server may or may not have recorded it; run `baitai ledger verify`"
+                ),
+                "{text}"
+            );
+            assert!(
+                !text.contains('\n') && !text.contains(&l.password),
+                "{text}"
+            );
+            assert_eq!(e.exit_code() as u8, 1);
+            assert_eq!(entries(&l), 3, "it had been recorded");
+        }
+    }
 }

@@ -9,20 +9,22 @@
 //! on SQLite: none of them is written twice. An append takes the server's advisory lock on the
 //! chain head inside its transaction, so appends from every client serialise on it.
 //!
-//! Not yet: TLS (connections are plain; use a Unix socket or a trusted network), and a
-//! persistent local copy (each command reads the whole ledger from the server once).
+//! How the connection is made (TLS, a service file, `.pgpass`) is in `connect`.
 
 use std::cell::RefCell;
 use std::path::Path;
 
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, Config, NoTls};
+use postgres::Client;
 use rusqlite::Connection;
 
 use super::rows::{to_hash, RawEntry};
 use super::storage::{SignatureRow, Store};
 use baitai_core::error::{Error, Result};
 use baitai_core::time;
+use connect::{one_line, Target};
+
+mod connect;
 
 /// The advisory lock every append holds for the rest of its transaction (any constant the
 /// whole organisation's clients share: "baitai" in ASCII).
@@ -40,11 +42,8 @@ pub fn shown_location(path: &Path) -> String {
     let Some(url) = path.to_str().filter(|_| is_server_url(path)) else {
         return path.display().to_string();
     };
-    match url.parse::<Config>() {
-        Ok(mut config) => {
-            complete_from_env(&mut config);
-            describe(&config)
-        }
+    match Target::resolve(url) {
+        Ok(target) => target.shown,
         // Not a URL the client can read: say no more of it than its scheme.
         Err(_) => "postgres://…".into(),
     }
@@ -56,22 +55,23 @@ pub(crate) struct Server {
     /// Where the server is, for messages: `postgres://host:port/database`, never the user's
     /// password.
     shown: String,
+    /// How to connect again, to learn whether a commit whose reply was lost took effect.
+    target: Target,
+    /// The last entry (seq and hash) the append in progress sent.
+    last_sent: RefCell<Option<(i64, Vec<u8>)>>,
 }
 
 impl Server {
-    /// Connect with the settings in `url`, completed from the `PG*` environment variables as
-    /// libpq would (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`,
-    /// `PGCONNECT_TIMEOUT`, `PGAPPNAME`).
+    /// Connect with the settings in `url`, completed as libpq would: from its service file,
+    /// the `PG*` environment variables and `.pgpass` (see `connect`).
     pub fn connect(url: &str) -> Result<Server> {
-        let mut config: Config = url
-            .parse()
-            .map_err(|e| Error::usage(format!("the ledger URL is not a PostgreSQL URL: {e}")))?;
-        complete_from_env(&mut config);
-        let shown = describe(&config);
-        let client = config.connect(NoTls).map_err(|e| unreachable(&shown, e))?;
+        let target = Target::open(url)?;
+        let client = target.connect()?;
         Ok(Server {
             client: RefCell::new(client),
-            shown,
+            shown: target.shown.clone(),
+            target,
+            last_sent: RefCell::new(None),
         })
     }
 
@@ -88,6 +88,7 @@ impl Server {
     /// Begin an append: a transaction holding the chain head's lock until it ends. Read
     /// committed: after the lock, each statement sees every append committed before it.
     pub fn begin_append(&self) -> Result<()> {
+        self.last_sent.replace(None);
         let mut c = self.client.borrow_mut();
         c.batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
             .map_err(self.db("begin an append"))?;
@@ -96,12 +97,38 @@ impl Server {
         Ok(())
     }
 
-    /// Commit the append begun with [`Server::begin_append`].
+    /// Commit the append begun with [`Server::begin_append`]. A connection lost once COMMIT
+    /// was sent leaves it unknown whether the server committed: a new session looks for the
+    /// last entry sent, so an append that landed is not reported as failed.
     pub fn commit(&self) -> Result<()> {
-        self.client
-            .borrow_mut()
-            .batch_execute("COMMIT")
-            .map_err(self.db("commit an append"))
+        let Err(e) = self.client.borrow_mut().batch_execute("COMMIT") else {
+            return Ok(());
+        };
+        // The server answered: it refused, so nothing was committed.
+        let answered = e.as_db_error().is_some();
+        let failed = server_error(&self.shown, "commit an append", e);
+        let Some((seq, hash)) = self.last_sent.take().filter(|_| !answered) else {
+            return Err(failed);
+        };
+        let unknown = |e: Error| {
+            Error::Io {
+            context: format!(
+                "the connection to the ledger server at {} was lost as an append was committed: the server may or may not have recorded it; run `baitai ledger verify`",
+                self.shown
+            ),
+            source: std::io::Error::other(e.to_string()),
+        }
+        };
+        let mut again = self.target.connect().map_err(unknown)?;
+        let found = again
+            .query_opt("SELECT hash FROM baitai.entries WHERE seq = $1", &[&seq])
+            .map_err(|e| unknown(server_error(&self.shown, "look for the append", e)))?;
+        if found.is_some_and(|r| r.get::<_, Vec<u8>>(0) == hash) {
+            log::warn!("the reply to an append's commit was lost; the server has it (entry {seq})");
+            self.client.replace(again);
+            return Ok(());
+        }
+        Err(failed)
     }
 
     /// Roll back whatever the append wrote; a connection already gone has nothing to undo.
@@ -239,6 +266,7 @@ impl Store for Server {
     }
 
     fn append_entry(&self, e: &RawEntry) -> Result<()> {
+        self.last_sent.replace(Some((e.seq, e.hash.clone())));
         self.client
             .borrow_mut()
             .execute(
@@ -309,84 +337,6 @@ impl Store for Server {
     }
 }
 
-/// Fill what the URL left out from the `PG*` variables, as libpq does.
-fn complete_from_env(config: &mut Config) {
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
-    if config.get_hosts().is_empty() {
-        match var("PGHOST") {
-            Some(h) => {
-                for h in h.split(',') {
-                    config.host(h);
-                }
-            }
-            // libpq's default: the Unix socket in /var/run/postgresql (Debian's).
-            None => {
-                config.host_path("/var/run/postgresql");
-            }
-        }
-    }
-    if config.get_ports().is_empty() {
-        if let Some(p) = var("PGPORT").and_then(|p| p.parse().ok()) {
-            config.port(p);
-        }
-    }
-    if config.get_user().is_none() {
-        if let Some(u) = var("PGUSER").or_else(|| var("USER")) {
-            config.user(&u);
-        }
-    }
-    if config.get_password().is_none() {
-        if let Some(p) = var("PGPASSWORD") {
-            config.password(&p);
-        }
-    }
-    if config.get_dbname().is_none() {
-        if let Some(d) = var("PGDATABASE") {
-            config.dbname(&d);
-        }
-    }
-    if config.get_connect_timeout().is_none() {
-        let secs = var("PGCONNECT_TIMEOUT")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(10);
-        config.connect_timeout(std::time::Duration::from_secs(secs));
-    }
-    if config.get_application_name().is_none() {
-        config.application_name(&var("PGAPPNAME").unwrap_or_else(|| "baitai".into()));
-    }
-}
-
-/// `postgres://host:port/database` for messages: never the password.
-fn describe(config: &Config) -> String {
-    let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(h)) => h.clone(),
-        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
-        None => "?".into(),
-    };
-    let port = config.get_ports().first().copied().unwrap_or(5432);
-    let db = config
-        .get_dbname()
-        .or(config.get_user())
-        .unwrap_or("?")
-        .to_string();
-    format!("postgres://{host}:{port}/{db}")
-}
-
-/// The server could not be reached (or refused the login): an I/O failure, exit 1 like any
-/// other ledger I/O, in one line.
-fn unreachable(shown: &str, e: postgres::Error) -> Error {
-    if let Some(db) = e.as_db_error() {
-        return Error::Auth(format!(
-            "the ledger server at {shown} refused the connection: {}",
-            db.message()
-        ));
-    }
-    Error::Io {
-        context: format!("cannot reach the ledger server at {shown}"),
-        source: std::io::Error::other(one_line(&e)),
-    }
-}
-
 /// An error from the server while working: a refusal of the server's own rules (append-only,
 /// the chain's links) is an integrity failure; anything else (a dropped connection) is I/O.
 fn server_error(shown: &str, what: &str, e: postgres::Error) -> Error {
@@ -412,21 +362,6 @@ fn server_error(shown: &str, what: &str, e: postgres::Error) -> Error {
             source: std::io::Error::other(one_line(&e)),
         },
     }
-}
-
-/// The error and its causes on one line.
-fn one_line(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut s = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        let c_s = c.to_string();
-        if !s.contains(&c_s) {
-            s.push_str(": ");
-            s.push_str(&c_s);
-        }
-        cause = c.source();
-    }
-    s.replace('\n', " ")
 }
 
 #[cfg(test)]
