@@ -5,7 +5,7 @@
 //! writer is a site of its own: its own `HOME`, so its own checkpoint and verified copy.
 //!
 //! Entries per writer: `BAITAI_CONCURRENCY_ENTRIES` (default 200; on the server 8 sites write
-//! a quarter of that each unless it is set: 8 × 200 is the full run).
+//! that many each, the full run of 8 × 200).
 
 use std::process::{Output, Stdio};
 use std::sync::Barrier;
@@ -106,7 +106,7 @@ fn eight_sites_writing_to_one_server_lose_nothing_and_keep_the_chain() {
     let Some((env, db)) = Env::built_on_server("eight_sites") else {
         return;
     };
-    let n = entries_per_writer_or(200 / 4);
+    let n = entries_per_writer();
     writers_lose_nothing(&env, &sites(&db, 8), Some(&db), n);
 }
 
