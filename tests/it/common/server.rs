@@ -57,9 +57,15 @@ impl ServerDb {
 
     /// One number from the server's ledger tables (schema `baitai`).
     pub fn count(&self, sql: &str) -> i64 {
+        self.client().query_one(sql, &[]).unwrap().get(0)
+    }
+
+    /// A connection to the test's database as the server's superuser, with the ledger's tables
+    /// (schema `baitai`) named without their schema.
+    pub fn client(&self) -> Client {
         let mut c = Client::connect(&self.url, NoTls).unwrap();
         c.batch_execute("SET search_path TO baitai").unwrap();
-        c.query_one(sql, &[]).unwrap().get(0)
+        c
     }
 }
 
