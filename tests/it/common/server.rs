@@ -24,6 +24,21 @@ pub struct ServerDb {
 impl ServerDb {
     /// A new database made a ledger server, or None (after saying why) without a server.
     pub fn new(test: &str) -> Option<ServerDb> {
+        let db = ServerDb::bare(test)?;
+        {
+            // The roles the SQL makes are the cluster's: one test at a time makes or grants them.
+            static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
+            Client::connect(&db.url, NoTls)
+                .unwrap()
+                .batch_execute(INIT_SQL)
+                .expect("the init SQL runs");
+        }
+        Some(db)
+    }
+
+    /// A new, empty database that the init SQL has not made a ledger server.
+    pub fn bare(test: &str) -> Option<ServerDb> {
         let admin = match std::env::var("BAITAI_TEST_PG") {
             Ok(url) if !url.is_empty() => url,
             _ => {
@@ -43,15 +58,6 @@ impl ServerDb {
         c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
         let (base, _) = admin.rsplit_once('/').expect("a URL with a database");
         let url = format!("{base}/{name}");
-        {
-            // The roles the SQL makes are the cluster's: one test at a time makes or grants them.
-            static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-            let _one = ONE.lock().unwrap_or_else(|e| e.into_inner());
-            Client::connect(&url, NoTls)
-                .unwrap()
-                .batch_execute(INIT_SQL)
-                .expect("the init SQL runs");
-        }
         Some(ServerDb { admin, name, url })
     }
 
