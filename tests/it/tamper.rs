@@ -254,6 +254,24 @@ impl Rows {
         );
     }
 
+    fn sealed_key(&self, person: &str) -> String {
+        let sql = "SELECT sealed FROM person_keys WHERE person = $1";
+        match self {
+            Rows::File(_) => self
+                .conn()
+                .query_row(&sql.replace('$', "?"), [person], |r| r.get(0))
+                .unwrap(),
+            Rows::Server(db) => db.client().query_one(sql, &[&person]).unwrap().get(0),
+        }
+    }
+
+    fn set_sealed_key(&self, person: &str, sealed: &str) {
+        self.write(
+            "UPDATE person_keys SET sealed = $1 WHERE person = $2",
+            &[P::T(Some(sealed)), P::T(Some(person))],
+        );
+    }
+
     fn set_payload(&self, seq: i64, payload: &str) {
         self.write(
             "UPDATE entries SET payload = $1 WHERE seq = $2",
@@ -638,6 +656,7 @@ on_both!(
     incremental_verify_checks_only_new_entries_and_catches_them_when_bad,
     incremental_verify_rechains_older_entries_and_names_the_changed_one,
     truncation_after_a_passing_verify_is_noticed_by_the_next_one,
+    a_replaced_sealed_key_signs_nothing,
 );
 
 fn untampered_ledger_verifies_and_reports_its_head(b: Built) {
@@ -1376,4 +1395,137 @@ fn truncation_after_a_passing_verify_is_noticed_by_the_next_one(b: Built) {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+}
+
+/// A sealed key is not part of the chain, so whoever can change the stored keys can replace one
+/// (on a server its superuser, or the owner; a writer's login cannot, see below). It signs
+/// nothing in that person's name: neither their own passphrase opens it, nor the passphrase of
+/// the person whose key was put there, nor does a key of the forger's own sealed for them pass
+/// as theirs. What the person sees is a refusal like a wrong passphrase (exit 4) that counts
+/// towards a lock: a denial of service, not a forgery (docs/security.md §9).
+fn a_replaced_sealed_key_signs_nothing(b: Built) {
+    let m = b.env.register();
+    let before = b.count("SELECT COUNT(*) FROM entries");
+    b.rows.set_sealed_key(HANDLER, &b.rows.sealed_key(HANDLER2));
+    let checkout = |pass: &std::path::Path| {
+        b.env.fail(&[
+            "checkout",
+            &m,
+            "--purpose",
+            "x",
+            "--as",
+            HANDLER,
+            "--passphrase-file",
+            pass.to_str().unwrap(),
+        ])
+    };
+    for whose in [HANDLER, HANDLER2] {
+        let (code, err) = checkout(&b.env.pass(whose));
+        assert_eq!(code, 4, "with the passphrase of {whose}: {err}");
+    }
+    let public: baitai::crypto::PublicKey = serde_json::from_value(Value::String(payload_field(
+        &b.person_add(HANDLER),
+        "public_key",
+    )))
+    .unwrap();
+    let theirs = b.env.path("forger-pass");
+    std::fs::write(&theirs, "Forger-Pass-123!\n").unwrap();
+    let forged = baitai::crypto::SealedKey::seal(
+        &baitai::crypto::PersonKey::generate(),
+        &baitai::crypto::Passphrase::new("Forger-Pass-123!".into()),
+        baitai::crypto::KdfParams::INSECURE_FAST,
+        &baitai::app::key_binding(&public),
+    )
+    .unwrap();
+    b.rows
+        .set_sealed_key(HANDLER, &serde_json::to_string(&forged).unwrap());
+    let (code, err) = checkout(&theirs);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("does not match their public key"), "{err}");
+    // The ledger still verifies, and all it gained are the unsigned failed attempts.
+    let (code, doc, err) = verify(&b.env, &[]);
+    assert_eq!(code, 0, "{doc:#} {err}");
+    let added: Vec<String> = b
+        .rows
+        .entries()
+        .into_iter()
+        .filter(|r| r.seq > before)
+        .map(|r| r.kind)
+        .collect();
+    assert_eq!(added, ["person.auth_failure"; 2], "{added:?}");
+}
+
+/// A server only (a file has no roles): a writer's login, which may INSERT and UPDATE sealed
+/// keys for `person add` and `person passwd`, cannot change one without the entry that records
+/// it in the same transaction, so it cannot lock a person out quietly.
+#[test]
+fn a_writer_cannot_replace_a_sealed_key_on_its_own() {
+    let Some(b) = build(Some("writer_sealed_key")) else {
+        return;
+    };
+    let Rows::Server(db) = &b.rows else {
+        unreachable!()
+    };
+    let mut w = postgres::Client::connect(&db.login("writer"), postgres::NoTls).unwrap();
+    for sql in [
+        format!(
+            "UPDATE baitai.person_keys SET sealed = (SELECT sealed FROM baitai.person_keys
+              WHERE person = '{HANDLER2}') WHERE person = '{HANDLER}'"
+        ),
+        "INSERT INTO baitai.person_keys VALUES ('P0099', '{}')".into(),
+    ] {
+        let err = w.batch_execute(&sql).expect_err(&sql);
+        let why = err.as_db_error().map(|d| d.message().to_string());
+        assert!(
+            why.as_deref()
+                .is_some_and(|m| m.contains("changes only with an entry")),
+            "{sql}: {err:?}"
+        );
+    }
+    // The writer may still read and append (what the person's own commands do through it).
+    let n: i64 = w
+        .query_one("SELECT COUNT(*) FROM baitai.entries", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n as u64, b.entries());
+    let m = b.env.register();
+    b.env
+        .ok_as(&["checkout", &m, "--purpose", "鍵の確認"], HANDLER);
+}
+
+/// A server only: the init SQL's role names are the cluster's, so a second ledger on a cluster
+/// is made with roles of its own (its settings `baitai.*_role`); then neither ledger's writers
+/// can reach the other's database, while each reaches its own.
+#[test]
+fn a_writer_of_another_ledger_on_the_cluster_cannot_reach_this_one() {
+    let Some(a) = ServerDb::new("roles_a") else {
+        return;
+    };
+    let Some(b) = ServerDb::with_roles("roles_b", "ledger_b") else {
+        return;
+    };
+    let (writer_a, writer_b) = (a.login("writer"), b.login("writer"));
+    for (login, own, other) in [(&writer_a, &a, &b), (&writer_b, &b, &a)] {
+        let mut c = postgres::Client::connect(&own.here(login), postgres::NoTls).unwrap();
+        c.query_one("SELECT COUNT(*) FROM baitai.entries", &[])
+            .unwrap_or_else(|e| panic!("{login} reads its own ledger: {e}"));
+        let err = postgres::Client::connect(&other.here(login), postgres::NoTls)
+            .err()
+            .unwrap_or_else(|| panic!("{login} connected to the other ledger"));
+        let why = err.as_db_error().map(|d| d.message().to_string());
+        assert!(
+            why.as_deref()
+                .is_some_and(|m| m.contains("permission denied for database")),
+            "{err:?}"
+        );
+    }
+    let owner: String = b
+        .client()
+        .query_one(
+            "SELECT tableowner::text FROM pg_tables WHERE schemaname = 'baitai' AND tablename = 'entries'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(owner, b.role("owner"));
 }
