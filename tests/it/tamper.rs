@@ -462,7 +462,7 @@ fn build_on(env: Env, rows: Rows) -> Built {
     assert!(clean["failure"].is_null());
     if matches!(rows, Rows::Server(_)) {
         assert_eq!(
-            kept_copies(&env),
+            kept_copy_files(&env).len(),
             1,
             "the user keeps a copy of the server's rows"
         );
@@ -478,14 +478,22 @@ fn build_on(env: Env, rows: Rows) -> Built {
     }
 }
 
-/// How many copies of server ledgers this user keeps (`store/local_copy.rs`).
-fn kept_copies(env: &Env) -> usize {
+/// The copies of server ledgers this user keeps (`store/local_copy.rs`).
+fn kept_copy_files(env: &Env) -> Vec<PathBuf> {
     let dir = env.state_dir().join("servers");
-    std::fs::read_dir(dir).map_or(0, |d| {
+    std::fs::read_dir(dir).map_or(vec![], |d| {
         d.flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "db"))
-            .count()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "db"))
+            .collect()
     })
+}
+
+/// The one copy of a server ledger this user keeps.
+fn kept_copy(env: &Env) -> Connection {
+    let files = kept_copy_files(env);
+    assert_eq!(files.len(), 1, "{files:?}");
+    Connection::open(&files[0]).unwrap()
 }
 
 /// `baitai --json ledger verify [extra]`: (exit code, JSON document, stderr).
@@ -729,6 +737,15 @@ fn edited_purpose_is_detected(b: Built) {
         "the edit must land"
     );
     assert_first_bad(&b.env, seq, "do not match its hash");
+    if let Rows::Server(_) = b.rows {
+        // The user's kept copy still holds the entry as it was signed: what failed is the
+        // server's row, read afresh.
+        let kept =
+            kept_copy(&b.env).query_row("SELECT payload FROM entries WHERE seq = ?1", [seq], |r| {
+                r.get::<_, String>(0)
+            });
+        assert!(kept.as_ref().unwrap().contains(PURPOSE), "{kept:?}");
+    }
 }
 
 fn edited_destination_of_a_carry_out_is_detected(b: Built) {
