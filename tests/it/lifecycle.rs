@@ -2,6 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
+use crate::common::server::ServerDb;
 use crate::common::*;
 
 const EVERY_COLUMN_JA: [&str; 18] = [
@@ -150,6 +151,19 @@ fn medium_with_every_row(env: Env) -> (Env, String) {
     (env, m)
 }
 
+on_file_and_server!(
+    transfer_fills_the_transfer_columns_and_closes_the_medium,
+    a_different_image_is_refused_as_a_device_problem,
+    a_hard_link_to_a_registered_image_is_the_same_medium,
+    medium_show_escapes_control_characters_in_device_strings,
+    lost_medium_and_overdue_report,
+    people_passwd_revoke_and_history,
+    a_device_read_cannot_clear_a_medium_registered_without_identity,
+    transfer_while_carried_out_keeps_the_carry_out_row,
+    a_found_medium_keeps_its_loss_on_the_form,
+    free_text_cannot_forge_a_row_on_the_form,
+);
+
 #[test]
 fn every_row_of_the_form_in_all_four_formats() {
     every_row_of_the_form(Env::new());
@@ -258,9 +272,7 @@ fn every_row_of_the_form(env: Env) {
     assert_eq!(env.verify_code().0, 0);
 }
 
-#[test]
-fn transfer_fills_the_transfer_columns_and_closes_the_medium() {
-    let env = Env::new();
+fn transfer_fills_the_transfer_columns_and_closes_the_medium(env: Env) {
     let m = env.register();
     let ap = env.approver(CUSTODIAN);
     env.ok_as(
@@ -316,9 +328,7 @@ fn reuse_gate_closes_on_data(env: &Env) {
     assert!(check.contains("first at byte 99840"), "{check}");
 }
 
-#[test]
-fn a_different_image_is_refused_as_a_device_problem() {
-    let env = Env::new();
+fn a_different_image_is_refused_as_a_device_problem(env: Env) {
     let img = image(&env, "a.img", 64 << 10);
     let other = image(&env, "b.img", 64 << 10);
     let v = env.ok_as(
@@ -338,9 +348,7 @@ fn a_different_image_is_refused_as_a_device_problem() {
     assert_eq!(code, 3, "the same image cannot be registered twice");
 }
 
-#[test]
-fn a_hard_link_to_a_registered_image_is_the_same_medium() {
-    let env = Env::new();
+fn a_hard_link_to_a_registered_image_is_the_same_medium(env: Env) {
     let img = image(&env, "a.img", 64 << 10);
     let v = env.ok_as(
         &["medium", "register", "--image", &img, "--class", "C2"],
@@ -369,9 +377,7 @@ fn a_hard_link_to_a_registered_image_is_the_same_medium() {
 
 /// A device's own strings are shown with control characters escaped: an image's path is the
 /// easiest to choose, and a loop device reports its backing file the same way.
-#[test]
-fn medium_show_escapes_control_characters_in_device_strings() {
-    let env = Env::new();
+fn medium_show_escapes_control_characters_in_device_strings(env: Env) {
     let name = "stick\u{1b}]0;owned\u{7}\nState: in-storage.img";
     let img = image(&env, name, 64 << 10);
     let v = env.ok_as(
@@ -396,9 +402,7 @@ fn medium_show_escapes_control_characters_in_device_strings() {
     assert!(v["form"]["device"].as_str().unwrap().contains(name), "{v}");
 }
 
-#[test]
-fn lost_medium_and_overdue_report() {
-    let env = Env::new();
+fn lost_medium_and_overdue_report(env: Env) {
     let m1 = env.register();
     let m2 = env.register();
     let m3 = env.register();
@@ -479,9 +483,7 @@ fn lost_medium_and_overdue_report() {
     }
 }
 
-#[test]
-fn people_passwd_revoke_and_history() {
-    let env = Env::new();
+fn people_passwd_revoke_and_history(env: Env) {
     let list = env.ok(&["person", "list"]);
     assert_eq!(list["people"].as_array().unwrap().len(), 6);
     let show = env.ok(&["person", "show", "山田 太郎"]);
@@ -543,6 +545,20 @@ fn init_makes_a_private_file_and_refuses_twice() {
     let env = Env::new();
     let mode = std::fs::metadata(&env.ledger).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+    a_second_init_is_refused(&env);
+}
+
+/// A server ledger is as private as its roles make it (sql/postgres-init.sql), not a file mode;
+/// a second `init` is refused there the same way.
+#[test]
+fn init_refuses_a_server_that_holds_a_ledger() {
+    let Some((env, _db)) = Env::built_on_server("second_init") else {
+        return;
+    };
+    a_second_init_is_refused(&env);
+}
+
+fn a_second_init_is_refused(env: &Env) {
     let p = env.pass(ADMIN);
     let (code, err) = env.fail(&[
         "init",
@@ -567,6 +583,25 @@ fn a_missing_ledger_is_a_clear_usage_error() {
     assert!(err.contains("baitai init"), "{err}");
 }
 
+/// On a server a ledger is missing in two ways: a database the init SQL never ran in, and one
+/// made a ledger server where nobody ran `baitai init` yet.
+#[test]
+fn a_missing_ledger_on_a_server_is_a_clear_usage_error() {
+    let Some(bare) = ServerDb::bare("missing_schema") else {
+        return;
+    };
+    let (code, err) = Env::site_of(&bare.url).fail(&["medium", "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("postgres-init.sql"), "{err}");
+    let Some(db) = ServerDb::new("missing_init") else {
+        return;
+    };
+    let (code, err) = Env::site_of(&db.url).fail(&["medium", "list"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("baitai init"), "{err}");
+}
+
+/// A file only: what it checks is that no ledger file appears where the user's would be.
 #[test]
 fn demo_runs_and_leaves_the_real_ledger_alone() {
     let env = Env::empty();
@@ -601,9 +636,7 @@ fn demo_runs_and_leaves_the_real_ledger_alone() {
         .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".html")));
 }
 
-#[test]
-fn a_device_read_cannot_clear_a_medium_registered_without_identity() {
-    let env = Env::new();
+fn a_device_read_cannot_clear_a_medium_registered_without_identity(env: Env) {
     let m = env.register();
     let img = image(&env, "blank.img", 64 << 10);
     env.ok_as(&["checkout", &m, "--purpose", "作業"], HANDLER);
@@ -613,9 +646,7 @@ fn a_device_read_cannot_clear_a_medium_registered_without_identity() {
     assert_eq!(env.state(&m).0, "in-use", "nothing recorded");
 }
 
-#[test]
-fn transfer_while_carried_out_keeps_the_carry_out_row() {
-    let env = Env::new();
+fn transfer_while_carried_out_keeps_the_carry_out_row(env: Env) {
     let m = env.register();
     let ap = env.approver(CUSTODIAN);
     env.ok_as(
@@ -650,9 +681,7 @@ fn transfer_while_carried_out_keeps_the_carry_out_row() {
     assert_eq!(rows[1]["out_destination"], "装備庁 担当課");
 }
 
-#[test]
-fn a_found_medium_keeps_its_loss_on_the_form() {
-    let env = Env::new();
+fn a_found_medium_keeps_its_loss_on_the_form(env: Env) {
     let m = env.register();
     env.ok_as(&["checkout", &m, "--purpose", "作業"], HANDLER);
     env.ok_as(&["lost", &m, "--circumstances", "紛失"], HANDLER);
@@ -666,6 +695,8 @@ fn a_found_medium_keeps_its_loss_on_the_form() {
     assert_eq!(env.state(&m), ("in-storage".into(), "unverified".into()));
 }
 
+/// A file only: on a server, a database the init SQL never ran in is refused before anything
+/// is read (`a_missing_ledger_on_a_server_is_a_clear_usage_error`).
 #[test]
 fn a_file_that_is_not_a_ledger_is_refused_untouched() {
     let env = Env::empty();
@@ -702,9 +733,7 @@ fn a_file_that_is_not_a_ledger_is_refused_untouched() {
     assert_eq!(std::fs::read_to_string(&text).unwrap(), "just text\n");
 }
 
-#[test]
-fn free_text_cannot_forge_a_row_on_the_form() {
-    let env = Env::new();
+fn free_text_cannot_forge_a_row_on_the_form(env: Env) {
     let m = env.register();
     let (code, err) = env.fail_as(
         &[

@@ -415,3 +415,30 @@ pub fn args<'a>(base: &[&'a str], extra: &'a [String]) -> Vec<&'a str> {
 }
 pub mod server;
 pub mod world;
+
+/// Each `fn case(env: Env)` as two tests from its one source (issue 16): `case::on_a_file`, on
+/// a copy of the template ledger ([`Env::new`]), and `case::on_a_server`, on a new ledger on the
+/// test server ([`Env::built_on_server`], which skips without one). The database goes when
+/// the case ends.
+// Not every test binary that includes this module uses it.
+#[allow(unused_macros)]
+macro_rules! on_file_and_server {
+    ($($case:ident),+ $(,)?) => {$(
+        mod $case {
+            #[test]
+            fn on_a_file() {
+                super::$case($crate::common::Env::new());
+            }
+
+            #[test]
+            fn on_a_server() {
+                let test = stringify!($case);
+                if let Some((env, _db)) = $crate::common::Env::built_on_server(test) {
+                    super::$case(env);
+                }
+            }
+        }
+    )+};
+}
+#[allow(unused_imports)]
+pub(crate) use on_file_and_server;
