@@ -194,7 +194,7 @@ impl Ledger {
             return Ok(None);
         };
         let conn = local_copy::in_memory()?;
-        server.pull_into(&conn)?;
+        server.pull_whole_into(&conn)?;
         Ok(Some(Ledger::over(conn, &self.path, None)))
     }
 

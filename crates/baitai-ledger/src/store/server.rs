@@ -150,13 +150,48 @@ impl Server {
         pulled
     }
 
-    fn pull_rows(&self, copy: &Connection) -> Result<()> {
-        let have = copy.head()?.map_or(0, |(seq, _, _)| seq);
+    /// Every row of the server into an empty `copy`, read in one snapshot: what a whole
+    /// verification checks. Unlike a pull it takes every signature, so one left on the server
+    /// without its entry (rows removed behind the triggers) is there to be found.
+    pub fn pull_whole_into(&self, copy: &Connection) -> Result<()> {
+        self.client
+            .borrow_mut()
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .map_err(self.db("begin reading the whole ledger"))?;
+        let read = self.copy_rows(copy, 0).and_then(|_| {
+            self.each_signature_in(0, u64::MAX, &mut |s| copy.append_signature(&s))?;
+            self.each_sealed_key(&mut |person, sealed| copy.put_sealed_key(&person, &sealed))
+        });
+        let end = match read {
+            Ok(()) => "COMMIT",
+            Err(_) => "ROLLBACK",
+        };
+        let ended = self.client.borrow_mut().batch_execute(end);
+        read?;
+        ended.map_err(self.db("end reading the whole ledger"))
+    }
+
+    /// The server's entries after `have` into `copy`; the last one copied (`have` if none).
+    fn copy_rows(&self, copy: &Connection, have: u64) -> Result<u64> {
         let mut last = have;
         self.each_entry_in(have, i64::MAX as u64, &mut |e| {
-            last = last.max(e.seq as u64);
+            // The server's primary key and the copy's order both rule this out: only rows
+            // rewritten behind the triggers (and the key dropped) can repeat or go back.
+            if e.seq as u64 <= last {
+                return Err(Error::Integrity(format!(
+                    "entry {} is held twice on the ledger server at {}, or out of order: its rows were changed behind its triggers",
+                    e.seq, self.shown
+                )));
+            }
+            last = e.seq as u64;
             copy.append_entry(&e)
         })?;
+        Ok(last)
+    }
+
+    fn pull_rows(&self, copy: &Connection) -> Result<()> {
+        let have = copy.head()?.map_or(0, |(seq, _, _)| seq);
+        let last = self.copy_rows(copy, have)?;
         // Only the signatures of the entries just copied: other sites commit between the two
         // reads (each its own snapshot), and a signature of an entry not copied yet would read
         // as a signature without its entry, then be copied twice by the next pull.
