@@ -15,6 +15,7 @@ mod fixtures;
 mod inventory;
 mod labels;
 mod lifecycle;
+mod names;
 mod refusals;
 mod reports;
 mod shell;

@@ -149,11 +149,23 @@ impl Session {
     /// error (exit 2). Whether they may still act is for the acts to say: each refuses a
     /// revoked person itself (exit 4).
     pub fn person(&self, key: &str) -> Result<Person> {
-        self.directory()?.find(key.trim()).cloned().ok_or_else(|| {
-            Error::usage(format!(
-                "no person {key:?} in the ledger (see `baitai person list`)"
-            ))
-        })
+        let dir = self.directory()?;
+        if let Some(p) = dir.find(key) {
+            return Ok(p.clone());
+        }
+        let near: Vec<String> = dir
+            .near(key)
+            .iter()
+            .map(|p| format!("{} ({})", p.name, p.id))
+            .collect();
+        let hint = match near.is_empty() {
+            true => String::new(),
+            false => format!("; did you mean {}?", near.join(" or ")),
+        };
+        Err(Error::usage(format!(
+            "no person \"{}\" in the ledger{hint} (see `baitai person list`)",
+            shown_name(key.trim())
+        )))
     }
 
     /// A registered medium's state by its number (媒体番号), in any case; a number the ledger
@@ -278,4 +290,15 @@ pub fn required_text(flag: &str, value: &str) -> Result<String> {
         )));
     }
     Ok(v.to_string())
+}
+
+/// A name as typed, for a message: as it is, save control characters, which are escaped so
+/// that a name cannot move the cursor or forge a line (a full-width space stays a space).
+pub(crate) fn shown_name(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| match c.is_control() {
+            true => c.escape_debug().collect::<Vec<_>>(),
+            false => vec![c],
+        })
+        .collect()
 }

@@ -188,6 +188,7 @@ impl Session {
         let name = required_text("NAME", &req.name)?;
         let affiliation = required_text("--affiliation", &req.affiliation)?;
         refuse_id_like(&name)?;
+        self.refuse_name_like_another(&name)?;
         let mut roles = req.roles;
         roles.sort();
         roles.dedup();
@@ -218,6 +219,30 @@ impl Session {
             w.commit(draft(&body), &[(SignRole::Actor, &signed.key)])?;
             Ok(body.id.clone())
         })
+    }
+
+    /// A new name that only differs from someone's in how it was typed (`山田太郎` beside
+    /// `山田 太郎`) would make both hard to name: refused (exit 3, `unique-name`) before anyone
+    /// is asked for a passphrase. The ledger's own rule compares names exactly, as it always has.
+    fn refuse_name_like_another(&self, name: &str) -> Result<()> {
+        let key = crate::lifecycle::people::name_key(name);
+        match self
+            .directory()?
+            .people
+            .values()
+            .find(|p| p.name != name && crate::lifecycle::people::name_key(&p.name) == key)
+        {
+            Some(other) => Err(Error::refused(
+                Rule::UniqueName,
+                format!(
+                    "the name \"{}\" is {} ({}) typed another way; give the new person a name of their own",
+                    crate::shown_name(name),
+                    other.name,
+                    other.id
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// Change a person's passphrase and replace their key pair: the change is signed with the

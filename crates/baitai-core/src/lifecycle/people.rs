@@ -70,11 +70,41 @@ impl Directory {
         self.people.get(id)
     }
 
-    /// Find a person by ID (`P0003`) or unique name.
+    /// Find a person by ID (`P0003`, in any case) or name: the name as registered, or typed
+    /// another way that means the same (full-width or half-width letters and spaces, spaces
+    /// left out or doubled, any case), when that finds exactly one person.
     pub fn find(&self, key: &str) -> Option<&Person> {
-        self.people
-            .get(&PersonId(key.to_string()))
-            .or_else(|| self.people.values().find(|p| p.name == key))
+        let key = key.trim();
+        if let Some(p) = self.people.get(&PersonId(key.to_ascii_uppercase())) {
+            return Some(p);
+        }
+        if let Some(p) = self.people.values().find(|p| p.name == key) {
+            return Some(p);
+        }
+        let typed = name_key(key);
+        let mut same = self.people.values().filter(|p| name_key(&p.name) == typed);
+        match (same.next(), same.next()) {
+            (Some(p), None) => Some(p),
+            (Some(_), Some(_)) | (None, _) => None,
+        }
+    }
+
+    /// People whose names are one slip away from `key` (a character missed, added, or
+    /// mistyped), for "did you mean": at most three, closest first.
+    pub fn near(&self, key: &str) -> Vec<&Person> {
+        let typed: Vec<char> = name_key(key).chars().collect();
+        let mut near: Vec<(usize, &Person)> = self
+            .people
+            .values()
+            .filter_map(|p| {
+                let theirs: Vec<char> = name_key(&p.name).chars().collect();
+                let d = edit_distance(&typed, &theirs);
+                // One slip in a name of two characters is another name, not a typo.
+                (d <= 1 + theirs.len() / 8 && theirs.len() > 2 * d).then_some((d, p))
+            })
+            .collect();
+        near.sort_by_key(|(d, p)| (*d, p.id.clone()));
+        near.into_iter().take(3).map(|(_, p)| p).collect()
     }
 
     /// The ID the next person added must get: IDs are assigned in order and never reused.
@@ -348,5 +378,107 @@ impl Directory {
             | Body::VaultErase(_)
             | Body::VaultRekey(_) => {}
         }
+    }
+}
+
+/// What a name comes to however it was typed: Unicode NFKC (full-width letters, digits and
+/// spaces become their usual forms), lower case, without spaces, so `山田　太郎`, `山田 太郎`
+/// and `山田太郎` are one name.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkc()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Levenshtein distance between two strings of characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{edit_distance, name_key, Directory, Person};
+    use crate::crypto::PersonKey;
+    use crate::model::PersonId;
+
+    fn dir(names: &[&str]) -> Directory {
+        let mut d = Directory::default();
+        for (i, n) in names.iter().enumerate() {
+            let key = PersonKey::generate();
+            let id = PersonId::nth(i as u64 + 1);
+            d.people.insert(
+                id.clone(),
+                Person {
+                    id,
+                    name: n.to_string(),
+                    affiliation: String::new(),
+                    site: None,
+                    roles: Default::default(),
+                    public_key: key.public(),
+                    encryption_key: key.agreement_public(),
+                    added_at: jiff::Timestamp::UNIX_EPOCH,
+                    revoked_at: None,
+                },
+            );
+        }
+        d
+    }
+
+    #[test]
+    fn a_name_is_found_however_the_ime_typed_it() {
+        let d = dir(&["山田 太郎", "Suzuki Ichiro", "佐藤 一郎"]);
+        for typed in [
+            "山田　太郎",
+            "山田太郎",
+            " 山田  太郎 ",
+            "ｓｕｚｕｋｉ ｉｃｈｉｒｏ",
+            "suzuki ichiro",
+            "p0001",
+        ] {
+            assert!(d.find(typed).is_some(), "{typed:?}");
+        }
+        assert_eq!(name_key("山田　太郎"), name_key("山田太郎"));
+        assert!(d.find("山田 太朗").is_none());
+        let near: Vec<&str> = d
+            .near("山田 太朗")
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(near, ["山田 太郎"]);
+        assert!(d.near("全く別の人").is_empty());
+    }
+
+    #[test]
+    fn two_people_whose_names_mean_the_same_are_found_by_neither_spelling() {
+        let d = dir(&["山田 太郎", "山田太郎"]);
+        assert_eq!(
+            d.find("山田太郎").map(|p| p.id.0.as_str()),
+            Some("P0002"),
+            "exact wins"
+        );
+        assert!(d.find("山田　太郎").is_none(), "ambiguous");
+    }
+
+    #[test]
+    fn edit_distance_counts_single_slips() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(edit_distance(&c("太郎"), &c("太朗")), 1);
+        assert_eq!(edit_distance(&c("abc"), &c("ab")), 1);
+        assert_eq!(edit_distance(&c(""), &c("ab")), 2);
+        assert_eq!(edit_distance(&c("kitten"), &c("sitting")), 3);
     }
 }
