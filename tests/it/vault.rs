@@ -508,3 +508,56 @@ fn vault_info_escapes_control_characters_from_the_header() {
     let v = s.env.ok(&["vault", "info", mount]);
     assert_eq!(v["header"]["medium"], hostile);
 }
+
+/// `return --path` at a folder that is not the medium (issue 18, item 1): the form would say
+/// ファイルなし while the medium holds files the ledger knows of. Refused, exit 6, nothing
+/// recorded; the right mount point is then accepted.
+#[test]
+fn return_at_a_folder_that_is_not_the_medium_is_refused() {
+    let env = Env::new();
+    let m = env.register();
+    env.ok_as(&["checkout", &m, "--purpose", "図面"], HANDLER);
+    let mount = env.path("usb");
+    std::fs::create_dir_all(&mount).unwrap();
+    let file = env.path("図面.txt");
+    std::fs::write(&file, "data").unwrap();
+    let (mount_s, file_s) = (mount.to_str().unwrap(), file.to_str().unwrap());
+    env.ok_as(&["put", mount_s, file_s, "--medium", &m], HANDLER);
+    let empty = env.path("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let entries = |env: &Env| {
+        env.ok(&["medium", "show", &m])["form"]["events"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = entries(&env);
+    let (code, err) = env.fail_as(
+        &["return", &m, "--path", empty.to_str().unwrap()],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(
+        err.contains("holds none") && err.contains("mount point"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(entries(&env), before, "nothing recorded");
+    // Another medium's vault is refused as well.
+    let other = env.register();
+    env.ok_as(&["checkout", &other, "--purpose", "x"], HANDLER);
+    let mount2 = env.path("usb2");
+    std::fs::create_dir_all(&mount2).unwrap();
+    env.ok_as(
+        &["put", mount2.to_str().unwrap(), file_s, "--medium", &other],
+        HANDLER,
+    );
+    let (code, err) = env.fail_as(
+        &["return", &m, "--path", mount2.to_str().unwrap()],
+        CUSTODIAN,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains(&format!("{other}'s, not {m}'s")), "{err}");
+    let v = env.ok_as(&["return", &m, "--path", mount_s], CUSTODIAN);
+    assert_eq!(v["data"], "data-present", "{v}");
+}

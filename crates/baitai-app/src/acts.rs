@@ -269,6 +269,7 @@ impl Session {
         let check = match &source {
             ReturnSource::None => ReturnCheck::None,
             ReturnSource::Path(p) => {
+                self.check_return_path(&number, p)?;
                 let scan = device::scan_files(p)?;
                 ReturnCheck::Path {
                     files: scan.files,
@@ -304,6 +305,35 @@ impl Session {
             return Ok(Returned { entry, slots });
         }
         self.return_and_rekey(&number, &actor, body, &mount, revoked, secrets)
+    }
+
+    /// `--path` must be where the medium is mounted, or the form would say ファイルなし for a
+    /// folder that is not the medium: the registered device (as `put` checks), a vault of this
+    /// medium and no other, and a vault at all where the ledger records one. Refused with
+    /// exit 6 before anything is recorded.
+    fn check_return_path(&self, number: &MediumNumber, path: &std::path::Path) -> Result<()> {
+        if !path.is_dir() {
+            // The scan says what is wrong with a path that is no folder at all.
+            return Ok(());
+        }
+        self.check_mount_device(number, path)?;
+        let shown = path.display();
+        if baitai_vault::exists(path) {
+            let named = baitai_vault::read_header(path)?.body.medium;
+            if named != number.0 {
+                return Err(Error::Device(format!(
+                    "the vault at {shown} is {named}'s, not {number}'s: give the mount point of {number}"
+                )));
+            }
+            return Ok(());
+        }
+        match self.recorded_vault(number)? {
+            Some(v) => Err(Error::Device(format!(
+                "the ledger records a vault on {number} (entry {}), but {shown} holds none: give the mount point of {number}, not another folder",
+                v.seq
+            ))),
+            None => Ok(()),
+        }
     }
 
     /// For a return checked without the file system mounted: the revoked people the ledger says

@@ -160,7 +160,7 @@ impl Session {
     }
 
     /// A medium registered with a device must be the one mounted where the files go.
-    pub(super) fn check_mount_device(
+    pub(crate) fn check_mount_device(
         &self,
         number: &MediumNumber,
         mount: &std::path::Path,
