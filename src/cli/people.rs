@@ -97,14 +97,15 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             )))
         }
         PersonCmd::Passwd(a) => {
-            let target = session.person(&a.person)?;
+            let whose = a.person.clone().unwrap_or_else(|| a.auth.as_.clone());
+            let target = session.person(&whose)?;
             let mut secrets = CliSecrets::new(
                 a.auth.passphrase_file,
                 a.approver_passphrase_file,
                 None,
                 a.new_passphrase_file,
             )?;
-            session.person_passwd(&a.auth.as_, &a.person, a.approver.as_deref(), &mut secrets)?;
+            session.person_passwd(&a.auth.as_, &whose, a.approver.as_deref(), &mut secrets)?;
             let now = session.person(&target.id.0)?;
             let fingerprint = now.public_key.fingerprint().to_string();
             let mut j = json!({"person": target.id, "fingerprint": fingerprint});

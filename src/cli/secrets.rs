@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use crate::app::Secrets;
+use crate::crypto::passphrase::{MIN_CHARS, MIN_CLASSES};
 use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
 use crate::lifecycle::Person;
@@ -128,11 +129,46 @@ impl Secrets for CliSecrets {
             return self.read(&p);
         }
         let flag = "--new-passphrase-file";
-        let first = Self::prompt(&format!("New passphrase for {who}"), flag)?;
-        let again = Self::prompt(&format!("Repeat the new passphrase for {who}"), flag)?;
-        if first.as_bytes() != again.as_bytes() {
-            return Err(Error::usage("the two passphrases differ"));
+        // The rule first, so nobody types a passphrase twice only to learn it is too weak.
+        eprintln!(
+            "A passphrase needs at least {MIN_CHARS} characters besides spaces, mixing {MIN_CLASSES} of: upper case, lower case, digits, symbols."
+        );
+        for left in (0..3).rev() {
+            let first = Self::prompt(&format!("New passphrase for {who}"), flag)?;
+            if let Some(why) = first.policy_violation() {
+                if left == 0 {
+                    return Err(Error::usage(why));
+                }
+                eprintln!("{why}; try again ({left} left)");
+                continue;
+            }
+            let again = Self::prompt(&format!("Repeat the new passphrase for {who}"), flag)?;
+            if first.as_bytes() == again.as_bytes() {
+                return Ok(first);
+            }
+            if left == 0 {
+                return Err(Error::usage("the two passphrases differ"));
+            }
+            eprintln!("the two passphrases differ; try again ({left} left)");
         }
-        Ok(first)
+        Err(Error::usage("no new passphrase was given"))
+    }
+
+    fn again(&mut self, person: &Person, capacity: SignRole, left: usize) -> bool {
+        let from_file = match capacity {
+            SignRole::Actor => self.actor.is_some(),
+            SignRole::Approver => self.approver.is_some(),
+            SignRole::Witness => self.witness.is_some(),
+        };
+        if from_file || !std::io::stdin().is_terminal() {
+            return false;
+        }
+        eprintln!(
+            "Wrong passphrase for {} ({}); the attempt is recorded. {left} {} left.",
+            person.name,
+            person.id,
+            if left == 1 { "try" } else { "tries" }
+        );
+        true
     }
 }

@@ -16,6 +16,7 @@ mod inventory;
 mod labels;
 mod lifecycle;
 mod names;
+mod prompts;
 mod refusals;
 mod reports;
 mod shell;

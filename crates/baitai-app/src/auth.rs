@@ -17,7 +17,16 @@ pub trait Secrets {
     fn passphrase(&mut self, person: &Person, capacity: SignRole) -> Result<Passphrase>;
     /// A new passphrase for `who` (checked against the policy by the caller).
     fn new_passphrase(&mut self, who: &str) -> Result<Passphrase>;
+    /// After a wrong passphrase (already recorded): whether to ask `person` again, with
+    /// `left` tries remaining. Only a person at a prompt can try again; a file stays wrong.
+    fn again(&mut self, _person: &Person, _capacity: SignRole, _left: usize) -> bool {
+        false
+    }
 }
+
+/// Tries at one prompt before the command gives up (each wrong one is recorded and counts
+/// toward the lock, as separate commands would).
+const TRIES: usize = 3;
 
 /// A person who proved their passphrase, with their unlocked signing key and the keys they
 /// held before a key change (which open older vaults but never sign).
@@ -88,9 +97,20 @@ impl Session {
         secrets: &mut dyn Secrets,
         command: &str,
     ) -> Result<Signed> {
-        self.refuse_locked(person)?;
-        let pass = secrets.passphrase(person, capacity)?;
-        self.authenticate_with(person, &pass, command)
+        for left in (0..TRIES).rev() {
+            self.refuse_locked(person)?;
+            let pass = secrets.passphrase(person, capacity)?;
+            if let Some(signed) = self.authenticate_with(person, &pass, command)? {
+                return Ok(signed);
+            }
+            if left == 0 || !secrets.again(person, capacity, left) {
+                break;
+            }
+        }
+        Err(Error::Auth(format!(
+            "wrong passphrase for {} ({}); the failed attempt is recorded",
+            person.name, person.id
+        )))
     }
 
     /// Refuse, before any passphrase is asked, a person locked by repeated failures.
@@ -136,22 +156,23 @@ impl Session {
         }))
     }
 
-    /// Open the person's key ring with a passphrase already in hand.
+    /// Open the person's key ring with a passphrase already in hand; None for a wrong
+    /// passphrase, recorded as a failed attempt.
     fn authenticate_with(
         &mut self,
         person: &Person,
         pass: &Passphrase,
         command: &str,
-    ) -> Result<Signed> {
+    ) -> Result<Option<Signed>> {
         let sealed = self.ledger.sealed_key(&person.id)?;
         match sealed.open_ring(pass, &key_binding(&person.public_key)) {
             Ok(ring) if ring.current.public() == person.public_key => {
                 self.notices.push(self.notice(person)?);
-                Ok(Signed {
+                Ok(Some(Signed {
                     person: person.clone(),
                     key: ring.current,
                     retired: ring.retired,
-                })
+                }))
             }
             Ok(_) => Err(Error::Integrity(format!(
                 "the stored key of {} does not match their public key in the ledger",
@@ -159,10 +180,7 @@ impl Session {
             ))),
             Err(OpenError::WrongPassphrase) => {
                 self.record_failure(person, command)?;
-                Err(Error::Auth(format!(
-                    "wrong passphrase for {} ({}); the failed attempt is recorded",
-                    person.name, person.id
-                )))
+                Ok(None)
             }
             Err(OpenError::Other(e)) => Err(e),
         }

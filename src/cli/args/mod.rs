@@ -192,8 +192,8 @@ pub struct PersonAddArgs {
 
 #[derive(Debug, Args)]
 pub struct PersonPasswdArgs {
-    /// Whose passphrase (must be the acting person)
-    pub person: String,
+    /// Whose passphrase: the acting person's own [default: the --as person]
+    pub person: Option<String>,
     /// Read the new passphrase from FILE (`-` for stdin)
     #[arg(long, value_name = "FILE")]
     pub new_passphrase_file: Option<PathBuf>,
