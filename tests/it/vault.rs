@@ -148,7 +148,8 @@ fn who_may_write_and_who_may_read() {
     assert_eq!(code, 3, "{err}");
     s.env
         .ok_as(&["put", mount, &f, "--medium", &s.medium], HANDLER);
-    // Wrong passphrase: exit 4; a handler without a slot: exit 4 "not a recipient".
+    // Wrong passphrase: exit 4; a handler without a slot: exit 4, told whose slots there are
+    // (not that their passphrase may be wrong: it was right).
     let p = s.env.path("wrong-pass");
     let (code, err) = s.env.fail(&[
         "ls",
@@ -161,7 +162,9 @@ fn who_may_write_and_who_may_read() {
     assert_eq!(code, 4, "{err}");
     let (code, err) = s.env.fail_as(&["ls", mount], HANDLER2);
     assert_eq!(code, 4, "{err}");
-    assert!(err.contains("wrong passphrase or not a recipient"), "{err}");
+    assert!(err.contains(&format!("{HANDLER2} holds no key slot")), "{err}");
+    assert!(err.contains(&format!("{HANDLER} (writer)")) && err.contains("(escrow)"), "{err}");
+    assert!(!err.contains("wrong passphrase"), "{err}");
     // The same name again needs --replace.
     let (code, err) = s.env.fail_as(&["put", mount, &f], HANDLER);
     assert_eq!(code, 3, "{err}");

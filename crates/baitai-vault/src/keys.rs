@@ -103,6 +103,16 @@ pub enum SlotRole {
     Escrow,
 }
 
+impl SlotRole {
+    /// The role as the header spells it (`writer`, `escrow`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlotRole::Writer => "writer",
+            SlotRole::Escrow => "escrow",
+        }
+    }
+}
+
 /// The associated data of every slot: binds it to its vault.
 fn slot_aad(vault_id: &[u8; 16]) -> Vec<u8> {
     let mut aad = b"baitai-vault-v1 slot".to_vec();

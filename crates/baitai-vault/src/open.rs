@@ -99,7 +99,7 @@ impl Vault {
     pub fn open(mount: &Path, opener: Opener) -> Result<Vault> {
         let header = read_header(mount)?;
         let cipher = header.cipher();
-        let dk = match opener {
+        let dk = match &opener {
             Opener::Person { id, key } => header
                 .body
                 .slots
@@ -116,7 +116,7 @@ impl Vault {
                 found
             }
         }
-        .ok_or_else(|| Error::Auth("wrong passphrase or not a recipient of this vault".into()))?;
+        .ok_or_else(|| Error::Auth(unopened(&header, &opener)))?;
         header.check_mac(&dk)?;
         let dir = vault_dir(mount);
         let (raw, manifest, from_next) = read_manifest(&dir, &header, &dk)?;
@@ -266,5 +266,38 @@ impl Vault {
         }
         sync_dir(&dir)?;
         Ok(header)
+    }
+}
+
+/// Why no slot opened, in words that say what to do: whose slots the vault has (read from the
+/// header, which anyone holding the medium can read anyway), rather than a bare "wrong
+/// passphrase" for a person whose passphrase was right but who holds no slot.
+fn unopened(header: &Header, opener: &Opener) -> String {
+    let holders: Vec<String> = header
+        .body
+        .slots
+        .iter()
+        .map(|s| match s {
+            Slot::Recipient { person, role, .. } => format!("{person} ({})", role.as_str()),
+            Slot::Passphrase { .. } => "a passphrase".to_string(),
+        })
+        .collect();
+    let holders = holders.join(", ");
+    match opener {
+        Opener::Person { id, .. } => {
+            let named = header
+                .body
+                .slots
+                .iter()
+                .any(|s| matches!(s, Slot::Recipient { person, .. } if person == *id));
+            match named {
+                true => format!("the key slot of {id} in this vault was made for a key they no longer hold (slots: {holders})"),
+                false => format!("{id} holds no key slot in this vault: it opens for {holders}; one of them, or a custodian with the escrow slot, must open it"),
+            }
+        }
+        Opener::Passphrase(_) => match header.has_passphrase_slot() {
+            true => "wrong passphrase for this vault".to_string(),
+            false => format!("this vault has no passphrase slot: it opens only for {holders}"),
+        },
     }
 }
