@@ -243,6 +243,24 @@ fn put_refuses_a_mount_on_another_device() {
     );
     assert_eq!(code, 6, "{err}");
     assert!(!mnt.join("BAITAI").exists());
+    // The mounted stick registered as another medium: the refusal says which one it is.
+    let other = register_device(&env, &lb.dev);
+    let (code, err) = env.fail_as(
+        &[
+            "put",
+            mnt.to_str().unwrap(),
+            f.to_str().unwrap(),
+            "--medium",
+            &m,
+        ],
+        HANDLER,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(
+        err.contains(&format!("is {other}; not {m}: give --medium {other}")),
+        "{err}"
+    );
+    assert!(!mnt.join("BAITAI").exists());
 }
 
 /// ramfs has no direct I/O: put and get fall back to the page cache and still move every byte.

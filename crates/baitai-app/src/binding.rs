@@ -123,19 +123,39 @@ impl Session {
         Ok(out)
     }
 
-    /// Refuse (exit 6) a mount whose device is registered as another medium than the one the
-    /// vault names, or that is not the device registered for it.
+    /// Refuse (exit 6) a mount whose device is registered as another medium than `named` (the
+    /// medium the vault names, or `--medium` for a new one), saying which medium it is; then one
+    /// that is not the device registered for `named`.
     pub(crate) fn check_vault_medium(&self, named: &MediumNumber, mount: &Path) -> Result<()> {
-        self.check_mount_device(named, mount)?;
         let seen = crate::device::mount_identities(mount)?;
-        if seen.is_empty() {
-            return Ok(());
+        if !seen.is_empty() {
+            if let Some(other) = self.other_medium_on(&seen, named)? {
+                let why = match baitai_vault::exists(mount) {
+                    true => format!("the vault on it names {named}: it was copied from {named}"),
+                    false => format!(
+                        "not {named}: give --medium {other} to write to it, or mount {named}"
+                    ),
+                };
+                return Err(Error::Device(format!(
+                    "the medium mounted at {} is {other}; {why}",
+                    mount.display()
+                )));
+            }
         }
-        // Only the registrations of this very device are folded: a put or get must not read
-        // every medium's history.
+        self.check_mount_device(named, mount)
+    }
+
+    /// The medium in service, other than `named`, that a device seen at a mount is registered
+    /// as. Only the registrations of this very device are folded: a put or get must not read
+    /// every medium's history.
+    fn other_medium_on(
+        &self,
+        seen: &[crate::model::DeviceIdentity],
+        named: &MediumNumber,
+    ) -> Result<Option<MediumNumber>> {
         let this_device: Vec<_> = self
             .ledger
-            .registrations_of(&seen)?
+            .registrations_of(seen)?
             .into_iter()
             .filter(|e| match &e.body {
                 Body::Register(r) => r
@@ -147,13 +167,7 @@ impl Session {
             .collect();
         let in_service =
             super::acts::devices_in_service(this_device, |m| self.ledger.medium_state(m))?;
-        if let Some((m, _)) = in_service.into_iter().find(|(m, _)| m != named) {
-            return Err(Error::Device(format!(
-                "the medium mounted at {} is {m}, but the vault on it names {named}: it was copied from {named}",
-                mount.display()
-            )));
-        }
-        Ok(())
+        Ok(in_service.into_iter().map(|(m, _)| m).find(|m| m != named))
     }
 
     /// Whether the vault on the medium is the one the ledger last recorded for `number`, or
