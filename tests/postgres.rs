@@ -5,8 +5,10 @@
 
 use postgres::{Client, NoTls};
 
-/// The server's URL (a superuser's), or None after saying why the test skips.
+/// The server's URL (a superuser's), or None after saying why the test skips. Every test
+/// calls it first.
 fn server() -> Option<String> {
+    keep_state_apart();
     match std::env::var("BAITAI_TEST_PG") {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
@@ -19,6 +21,20 @@ fn server() -> Option<String> {
             None
         }
     }
+}
+
+/// The library keeps each user's copy of a server's rows under their state directory: this
+/// process's own, not the real user's. Set once, before any test reads the environment (every
+/// test calls [`server`] first, and the others wait on the `Once`).
+fn keep_state_apart() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Emptied at each run: every test's database, and so its copy, is new.
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("postgres-state");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a state directory for the tests");
+        std::env::set_var("XDG_STATE_HOME", &dir);
+    });
 }
 
 /// The SQL that makes a database a ledger server, as shipped.
