@@ -92,6 +92,10 @@ impl Session {
         })?;
         let path = req.target.path();
         let seen = req.target.identify()?;
+        // The device in hand first: a stick that is not this medium (another serial, another
+        // size) exits 6 here as it does from put and return, before the ledger's own rule on
+        // the capacity a wipe must cover (exit 3) could speak for it.
+        device::check_identity(&number.0, &recorded, &seen)?;
         self.precheck(&Draft {
             medium: Some(number.clone()),
             actor: Some(operator.id.clone()),
@@ -100,11 +104,11 @@ impl Session {
                 device: seen.clone(),
             }),
         })?;
-        device::check_identity(&number.0, &recorded, &seen)?;
         self.refuse_ambiguous(&number, &seen)?;
         mounts::refuse_in_use(path)?;
         if let WipeTarget::Device(p) = &req.target {
-            if !req.allow_fixed && !mounts::is_removable(p) {
+            mounts::refuse_read_only(p)?;
+            if !req.allow_fixed && !mounts::is_external(p) {
                 return Err(Error::Device(format!(
                     "{} is not a removable or USB device (an internal disk?): nothing was written; pass --allow-fixed if you are sure",
                     p.display()
