@@ -379,6 +379,9 @@ impl Session {
             ))
         })?;
         device::check_identity(&number.0, &recorded, &seen)?;
+        // As a wipe does: a mounted file system may still hold writes the device has not had,
+        // so a read of the device would not see what the medium holds.
+        device::mounts::refuse_in_use(path)?;
         let scan = device::blank_scan(path)?;
         Ok(ReturnCheck::Device {
             path: seen.path.unwrap_or_else(|| path.display().to_string()),
