@@ -123,6 +123,12 @@ fn refuse_known_device(
     in_service: Vec<(MediumNumber, DeviceIdentity)>,
 ) -> Result<()> {
     for (m, old) in in_service {
+        if device::indistinguishable(&old, d) {
+            return Err(Error::refused(
+                Rule::AlreadyRegistered,
+                format!("this device has no serial number and the same USB IDs and capacity as {m}: the two cannot be told apart, so only one of them can be registered by identity"),
+            ));
+        }
         if device::same_medium(&old, d) {
             return Err(Error::refused(
                 Rule::AlreadyRegistered,

@@ -79,6 +79,24 @@ pub struct WipeReport {
     pub halt: Option<Halt>,
 }
 
+/// A medium registered without a serial number, with an identical stick plugged in too: the
+/// one named may not be the one in hand.
+fn refuse_twins(number: &MediumNumber, recorded: &DeviceIdentity) -> Result<()> {
+    if recorded.serial.is_some() || recorded.vendor_id.is_none() {
+        return Ok(());
+    }
+    let twins = device::usb::matching(recorded);
+    if twins.len() > 1 {
+        let nodes: Vec<String> = twins.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Device(format!(
+            "{} attached disks ({}) match {number}, which has no serial number to tell them apart: unplug all but the one to wipe; nothing was written",
+            twins.len(),
+            nodes.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 impl Session {
     /// Check everything a wipe needs before anything is written or any passphrase asked:
     /// the rules, the device's identity, that it is not mounted and that it is removable.
@@ -105,6 +123,7 @@ impl Session {
             }),
         })?;
         self.refuse_ambiguous(&number, &seen)?;
+        refuse_twins(&number, &recorded)?;
         mounts::refuse_in_use(path)?;
         if let WipeTarget::Device(p) = &req.target {
             mounts::refuse_read_only(p)?;

@@ -99,6 +99,12 @@ pub fn locate(recorded: &DeviceIdentity) -> Vec<PathBuf> {
     if recorded.serial.is_none() || recorded.vendor_id.is_none() {
         return Vec::new();
     }
+    matching(recorded)
+}
+
+/// The attached whole disks whose identity matches `recorded`: more than one when it has no
+/// serial number and identical sticks are plugged in.
+pub fn matching(recorded: &DeviceIdentity) -> Vec<PathBuf> {
     whole_disks(Path::new(CLASS_BLOCK), Path::new("/dev"))
         .into_iter()
         .filter(|node| {
