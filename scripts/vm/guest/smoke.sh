@@ -1,4 +1,5 @@
-# The quickest scenario: the guest boots, sees the stick and baitai runs.
+# The quickest scenario, for trying the guest by hand (BAITAI_VM_BOOTS=smoke): the guest boots,
+# sees the stick and baitai runs.
 set -eu
 . /etc/vm/lib.sh
 n=$(wait_node BAITAI0001)
