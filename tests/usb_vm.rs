@@ -209,12 +209,32 @@ fn boots() -> Vec<(&'static str, Vec<Stick>)> {
     }
     };
     let smoke = vec![stick(1, 8 * MIB, ",removable=on", "")];
+    // A stick throttled to 4 MB/s for scenario 8 (USB 2 sticks write at a few MB/s).
+    let slow = Stick {
+        image: "s8.img",
+        bytes: 16 * MIB,
+        vfat: false,
+        args: [
+            "-object",
+            "throttle-group,id=tg8,x-bps-total=4000000",
+            "-blockdev",
+            "driver=file,filename=s8.img,node-name=f8",
+            "-blockdev",
+            "driver=raw,file=f8,node-name=r8",
+            "-blockdev",
+            "driver=throttle,throttle-group=tg8,file=r8,node-name=s8",
+            "-device",
+            "usb-storage,id=st8,bus=xhci.0,port=8,drive=s8,serial=BAITAI0008,removable=on",
+        ]
+        .map(String::from)
+        .to_vec(),
+    };
     vec![
         ("smoke", smoke),
         ("detect", detect),
         ("lifecycle", lifecycle),
         ("faults", vec![throttled, read_only, spare]),
-        ("faulty", vec![faulty(1), faulty(2), uas(6, 8 * MIB)]),
+        ("faulty", vec![faulty(1), faulty(2), uas(6, 8 * MIB), slow]),
     ]
 }
 
@@ -274,7 +294,7 @@ fn boot(dir: &Path, kernel: &Path, initrd: &Path, name: &str, sticks: &[Stick]) 
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start qemu");
-    let out = BufReader::new(child.stdout.take().unwrap());
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut mon: Option<UnixStream> = None;
     let mut boot = Boot {
         checks: Vec::new(),
@@ -282,9 +302,29 @@ fn boot(dir: &Path, kernel: &Path, initrd: &Path, name: &str, sticks: &[Stick]) 
         tail: Vec::new(),
         took: Duration::ZERO,
     };
-    for line in out.lines() {
-        let Ok(line) = line else { break };
-        let line = line.trim_end_matches('\r').to_string();
+    // Between `PROGRESS BEGIN` and `PROGRESS END`, the guest draws a progress bar on the
+    // console: its frames (split at \r) are kept with the time each arrived.
+    let mut frames: Option<Vec<(Instant, String)>> = None;
+    for segment in segments(&mut out) {
+        let (at, line) = (Instant::now(), segment);
+        if let Some(f) = frames.as_mut() {
+            if !line.starts_with("PROGRESS END") {
+                f.push((at, line));
+                continue;
+            }
+        }
+        if line.starts_with("PROGRESS BEGIN") {
+            frames = Some(Vec::new());
+            continue;
+        }
+        if let Some(end) = line.strip_prefix("PROGRESS END ") {
+            let f = frames.take().unwrap_or_default();
+            for (good, c) in progress_checks(end, &f, at) {
+                println!("  {name:<9} {}  {c}", if good { "ok  " } else { "FAIL" });
+                boot.checks.push((good, c));
+            }
+            continue;
+        }
         if let Some(c) = line.strip_prefix("CHECK ok ") {
             println!("  {name:<9} ok    {c}");
             boot.checks.push((true, c.to_string()));
@@ -327,6 +367,115 @@ fn wanted(name: &str) -> bool {
         Ok(list) if !list.is_empty() => list.split(',').any(|n| n.trim() == name),
         _ => name != "smoke",
     }
+}
+
+/// The console's output as it arrives, cut at every \n and \r (a progress bar redraws its line
+/// after a \r), without terminal escapes and empty pieces.
+fn segments(out: &mut impl BufRead) -> impl Iterator<Item = String> + '_ {
+    let mut piece = Vec::new();
+    std::iter::from_fn(move || loop {
+        let mut byte = [0u8; 1];
+        match std::io::Read::read(out, &mut byte) {
+            Ok(1) if byte[0] == b'\n' || byte[0] == b'\r' => {
+                let text = strip_escapes(&String::from_utf8_lossy(&piece));
+                piece.clear();
+                if !text.trim().is_empty() {
+                    return Some(text);
+                }
+            }
+            Ok(1) => piece.push(byte[0]),
+            _ => {
+                if piece.is_empty() {
+                    return None;
+                }
+                let text = strip_escapes(&String::from_utf8_lossy(&piece));
+                piece.clear();
+                return Some(text);
+            }
+        }
+    })
+}
+
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters, then one final letter.
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Scenario 8: a put onto a stick throttled to 4 MB/s. Its bar must show the device's rate,
+/// not the page cache's (hundreds of MB/s), and the command must end soon after the bar is
+/// full: a final flush of data the bar counted but the device had not taken would stall there.
+fn progress_checks(end: &str, frames: &[(Instant, String)], ended: Instant) -> Vec<(bool, String)> {
+    let mut checks = Vec::new();
+    checks.push((
+        end.trim() == "put rc=0",
+        format!("throttled stick: the put succeeds ({})", end.trim()),
+    ));
+    // Frames look like `encrypting [====>   ] 4.00 MiB/8.00 MiB 3.81 MiB/s eta 1s`.
+    let parsed: Vec<(Instant, f64, bool)> = frames
+        .iter()
+        .filter_map(|(at, f)| {
+            let words: Vec<&str> = f.split_whitespace().collect();
+            let i = words.iter().position(|w| w.ends_with("/s"))?;
+            let unit = words[i].trim_end_matches("/s");
+            let rate = words.get(i.checked_sub(1)?)?.parse::<f64>().ok()?
+                * match unit {
+                    "B" => 1.0,
+                    "KiB" => 1024.0,
+                    "MiB" => 1048576.0,
+                    "GiB" => 1073741824.0,
+                    _ => return None,
+                };
+            let done = words.iter().any(|w| {
+                w.split_once('/')
+                    .is_some_and(|(a, b)| !a.is_empty() && a == b)
+            }) || f.contains("8.00 MiB/8.00 MiB");
+            Some((*at, rate, done))
+        })
+        .collect();
+    let Some(&(_, mid_rate, _)) = parsed.get(parsed.len() / 2) else {
+        checks.push((
+            false,
+            format!(
+                "throttled stick: the put drew a progress bar ({} frames, none with a rate)",
+                frames.len()
+            ),
+        ));
+        return checks;
+    };
+    let mib = 1048576.0;
+    checks.push((
+        mid_rate < 16.0 * mib,
+        format!(
+            "throttled stick: the bar shows the device's rate ({:.1} MiB/s half-way, the stick takes 4 MB/s)",
+            mid_rate / mib
+        ),
+    ));
+    match parsed.iter().find(|(_, _, done)| *done) {
+        Some((full, _, _)) => {
+            let stall = ended.duration_since(*full).as_secs_f64();
+            checks.push((
+                stall < 2.0,
+                format!(
+                    "throttled stick: no stall after the bar is full ({stall:.1} s to the end)"
+                ),
+            ));
+        }
+        None => checks.push((false, "throttled stick: the bar reached the end".into())),
+    }
+    checks
 }
 
 fn connect(path: &Path) -> UnixStream {

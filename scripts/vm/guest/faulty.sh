@@ -3,6 +3,7 @@
 #   BAITAIBAD1  8 MiB  a read error at byte 3145728
 #   BAITAIBAD2  8 MiB  a write error at byte 7340032
 #   BAITAI0006  8 MiB  UAS (a healthy stick, here to share the time of the boots)
+#   BAITAI0008 16 MiB  throttled to 4 MB/s: put's progress bar (the host reads it)
 set -euo pipefail
 . /etc/vm/lib.sh
 mkdir -p /mnt/bad
@@ -56,3 +57,19 @@ expect "write-faulty stick: reuse gate shut (exit 3)" 3
 
 # --- A UAS stick ---------------------------------------------------------------------------
 stick_lifecycle "UAS" "$(wait_node BAITAI0006)" /mnt/s6
+
+# --- 8. A slow stick: the put's progress bar, drawn on the console for the host to read ------
+ns=$(wait_node BAITAI0008)
+mkdir -p /mnt/s8
+bt $CUSTODIAN medium register --device "$ns" --class C3
+MS=$(field medium)
+bt $HANDLER checkout "$MS" --purpose slow
+mkfs.vfat "$ns" >/dev/null
+mount -t vfat "$ns" /mnt/s8
+random_file /tmp/eight.bin 8192
+echo "PROGRESS BEGIN put"
+rc=0
+baitai put /mnt/s8 /tmp/eight.bin --medium "$MS" --as $HANDLER --passphrase-file /root/pass-$HANDLER \
+    >/dev/null 2>/dev/console || rc=$?
+echo "PROGRESS END put rc=$rc"
+umount /mnt/s8
