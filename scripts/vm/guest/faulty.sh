@@ -3,7 +3,7 @@
 #   BAITAIBAD1  8 MiB  a read error at byte 3145728
 #   BAITAIBAD2  8 MiB  a write error at byte 7340032
 #   BAITAI0006  8 MiB  UAS (a healthy stick, here to share the time of the boots)
-#   BAITAI0008 16 MiB  throttled to 4 MB/s: put's progress bar (the host reads it)
+#   BAITAI0008 16 MiB  throttled to 4 MB/s, then 16 MB/s: put's and wipe's progress bars
 set -euo pipefail
 . /etc/vm/lib.sh
 mkdir -p /mnt/bad
@@ -58,7 +58,7 @@ expect "write-faulty stick: reuse gate shut (exit 3)" 3
 # --- A UAS stick ---------------------------------------------------------------------------
 stick_lifecycle "UAS" "$(wait_node BAITAI0006)" /mnt/s6
 
-# --- 8. A slow stick: the put's progress bar, drawn on the console for the host to read ------
+# --- 8. A slow stick: progress bars, drawn on the console for the host to read --------------
 ns=$(wait_node BAITAI0008)
 mkdir -p /mnt/s8
 bt $CUSTODIAN medium register --device "$ns" --class C3
@@ -73,3 +73,10 @@ baitai put /mnt/s8 /tmp/eight.bin --medium "$MS" --as $HANDLER --passphrase-file
     >/dev/null 2>/dev/console || rc=$?
 echo "PROGRESS END put rc=$rc"
 umount /mnt/s8
+bt $CUSTODIAN return "$MS" --device "$ns"
+host "qom-set /objects/tg8 x-bps-total 16000000"
+echo "PROGRESS BEGIN wipe"
+rc=0
+baitai wipe "$MS" --device "$ns" --method zero --yes --as $CUSTODIAN --passphrase-file /root/pass-$CUSTODIAN \
+    >/dev/null 2>/dev/console || rc=$?
+echo "PROGRESS END wipe rc=$rc"
