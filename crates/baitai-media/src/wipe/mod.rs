@@ -170,6 +170,8 @@ fn write_pass(
 ) -> Result<(), Halt> {
     let started = Instant::now();
     let total = dev.len();
+    // The phase starts now, not when its first chunk is written: a bar times its rate from here.
+    (ctl.progress)(phase, 0);
     let (free_tx, free_rx) = pool(CHUNK);
     let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
     let result = std::thread::scope(|s| {
@@ -251,6 +253,8 @@ fn read_all(
 ) -> Result<(), Halt> {
     let total = dev.len();
     let mut offset = 0;
+    // The phase starts now, not when its first chunk is done: a bar times its rate from here.
+    (ctl.progress)(phase, 0);
     while offset < total {
         check_stop(ctl)?;
         let Ok(mut buf) = free.recv() else {
