@@ -173,6 +173,15 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
             human += &format!("{k}: {}\n", visible(v));
         }
     }
+    // The node at registration is where the stick was then: say where it is now.
+    let attached_now = attached_now(&s, &st.number)?;
+    if let Some(now) = &attached_now {
+        human += &format!(
+            "Attached now: {}\n",
+            now.as_deref()
+                .unwrap_or("not attached (no disk with its identity)")
+        );
+    }
     if !st.clean.may_issue() && matches!(st.holding, Holding::InStorage) {
         human +=
             "Reuse gate: closed until a verified wipe or a whole-medium blank check is recorded\n";
@@ -211,9 +220,31 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
             "out": out,
             "last_holder": st.last_holder,
             "revoked_slots": revoked.map(|r| r.revoked).unwrap_or_default(),
+            "attached_now": attached_now.flatten(),
             "form": form,
         }),
     )))
+}
+
+/// Where a medium registered as a USB device with a serial is attached now, found by its
+/// identity: `Some(None)` when it is not attached, `None` when nothing but its recorded node
+/// would name it (an image, a device without a serial) or it is no longer in service.
+fn attached_now(
+    s: &crate::app::Session,
+    number: &crate::model::MediumNumber,
+) -> Result<Option<Option<String>>> {
+    let Some((_, id)) = s
+        .devices_in_service()?
+        .into_iter()
+        .find(|(m, _)| m == number)
+    else {
+        return Ok(None);
+    };
+    if id.serial.is_none() || id.vendor_id.is_none() {
+        return Ok(None);
+    }
+    let found = crate::device::usb::locate(&id);
+    Ok(Some(found.first().map(|p| p.display().to_string())))
 }
 
 fn holder_text(st: &MediumState, dir: &crate::lifecycle::Directory) -> String {

@@ -22,9 +22,24 @@ pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
         ProgressDrawTarget::stderr()
     };
     let pb = ProgressBar::with_draw_target(Some(total), target);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {rate} eta {eta}")
+    {
+        // The average since the bar (or the wipe's phase) started, not indicatif's estimate
+        // over its last steps: a wipe steps 8 MiB at a time, and two steps made that estimate
+        // read 0 B/s or GiB/s on a stick doing 4 MB/s (tests/usb_vm.rs, scenario 8).
+        let style = style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let secs = state.elapsed().as_secs_f64();
+                let rate = if secs > 0.0 {
+                    (state.pos() as f64 / secs) as u64
+                } else {
+                    0
+                };
+                let _ = write!(w, "{}/s", indicatif::HumanBytes(rate));
+            },
+        );
         pb.set_style(style.progress_chars("=> "));
     }
     pb.set_message(what.to_string());

@@ -200,18 +200,7 @@ fn record_text(s: &Session, r: &WipeReport, state: &MediumState) -> String {
             .as_deref()
             .map(|x| format!(" seed {x}"))
             .unwrap_or_default();
-        rows.push(row(
-            &format!("pass {}", i + 1),
-            format!(
-                "{}{seed}: wrote {} ({}), read back {} ({}), {}",
-                format!("{:?}", p.pattern).to_lowercase(),
-                human_bytes(p.bytes_written),
-                rate(p.bytes_written, p.write_ms),
-                human_bytes(p.bytes_verified),
-                rate(p.bytes_verified, p.verify_ms),
-                mismatch_text(p)
-            ),
-        ));
+        rows.push(row(&format!("pass {}", i + 1), pass_text(p, &seed)));
     }
     rows.push(row("read-back", w.cache_bypass.describe().to_string()));
     if let Some(n) = w.vault_headers_erased {
@@ -270,6 +259,31 @@ fn rate(bytes: u64, ms: u64) -> String {
         "{:.1} s, {}/s",
         ms as f64 / 1000.0,
         human_bytes(bytes * 1000 / ms)
+    )
+}
+
+/// One pass of the record. A pass stopped before its read-back verified nothing, and says so
+/// rather than "read back 0 B, no mismatch", which reads like a clean result.
+fn pass_text(p: &crate::model::WipePass, seed: &str) -> String {
+    let pattern = format!("{:?}", p.pattern).to_lowercase();
+    let wrote = format!(
+        "{pattern}{seed}: wrote {} ({})",
+        human_bytes(p.bytes_written),
+        rate(p.bytes_written, p.write_ms)
+    );
+    if p.bytes_verified == 0 {
+        return format!("{wrote}, not read back: nothing of this pass was verified");
+    }
+    let rest = if p.bytes_verified < p.bytes_written {
+        ", the rest not verified"
+    } else {
+        ""
+    };
+    format!(
+        "{wrote}, read back {} ({}), {}{rest}",
+        human_bytes(p.bytes_verified),
+        rate(p.bytes_verified, p.verify_ms),
+        mismatch_text(p)
     )
 }
 
@@ -357,5 +371,29 @@ fn registered_media(ctx: &Ctx) -> (Vec<(String, DeviceIdentity)>, Option<String>
     match media {
         Ok(m) => (m.into_iter().map(|(m, d)| (m.0, d)).collect(), None),
         Err(e) => (Vec::new(), Some(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{PatternKind, WipePass};
+
+    #[test]
+    fn a_pass_stopped_before_its_read_back_says_nothing_was_verified() {
+        let mut p = WipePass::new(PatternKind::Zero, None);
+        p.bytes_written = 3 << 20;
+        p.write_ms = 1000;
+        let text = pass_text(&p, "");
+        assert!(text.contains("wrote 3.0 MiB"), "{text}");
+        assert!(text.contains("nothing of this pass was verified"), "{text}");
+        assert!(!text.contains("no mismatch"), "{text}");
+        p.bytes_verified = 1 << 20;
+        p.verify_ms = 500;
+        let text = pass_text(&p, "");
+        assert!(text.contains("read back 1.0 MiB"), "{text}");
+        assert!(text.contains("the rest not verified"), "{text}");
+        p.bytes_verified = 3 << 20;
+        assert!(pass_text(&p, "").ends_with("no mismatch"));
     }
 }

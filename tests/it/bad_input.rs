@@ -777,7 +777,7 @@ bad_inputs! {
             }
             vault_on_tmpfs(w, "mnt", false)
         }, |w, t| put(w, &t.arg, &w.path("big.bin"), &[]), 1, "No space left on device"),
-        read_only_medium: case("put: read-only medium", |w| vault_on_tmpfs(w, "mnt", true), |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 1, "Read-only file system"),
+        read_only_medium: case("put: read-only medium", |w| vault_on_tmpfs(w, "mnt", true), |w, t| put(w, &t.arg, &w.path("new.txt"), &[]), 6, "is on a read-only file system (a write-protected stick?): nothing was written"),
     }
     mod ls {
         directory_without_a_vault: case("ls: directory without a vault", empty_dir, |w, t| [s(&["ls", &t.arg]), as_(w, HANDLER)].concat(), 2, "no baitai vault"),

@@ -126,6 +126,12 @@ fn refuse_known_device(
     in_service: Vec<(MediumNumber, DeviceIdentity)>,
 ) -> Result<()> {
     for (m, old) in in_service {
+        if device::indistinguishable(&old, d) {
+            return Err(Error::refused(
+                Rule::AlreadyRegistered,
+                format!("this device has no serial number and the same USB IDs and capacity as {m}: the two cannot be told apart, so only one of them can be registered by identity"),
+            ));
+        }
         if device::same_medium(&old, d) {
             return Err(Error::refused(
                 Rule::AlreadyRegistered,
@@ -417,6 +423,9 @@ impl Session {
             ))
         })?;
         device::check_identity(&number.0, &recorded, &seen)?;
+        // As a wipe does: a mounted file system may still hold writes the device has not had,
+        // so a read of the device would not see what the medium holds.
+        device::mounts::refuse_in_use(path)?;
         let scan = device::blank_scan(path)?;
         Ok(ReturnCheck::Device {
             path: seen.path.unwrap_or_else(|| path.display().to_string()),

@@ -79,6 +79,24 @@ pub struct WipeReport {
     pub halt: Option<Halt>,
 }
 
+/// A medium registered without a serial number, with an identical stick plugged in too: the
+/// one named may not be the one in hand.
+fn refuse_twins(number: &MediumNumber, recorded: &DeviceIdentity) -> Result<()> {
+    if recorded.serial.is_some() || recorded.vendor_id.is_none() {
+        return Ok(());
+    }
+    let twins = device::usb::matching(recorded);
+    if twins.len() > 1 {
+        let nodes: Vec<String> = twins.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Device(format!(
+            "{} attached disks ({}) match {number}, which has no serial number to tell them apart: unplug all but the one to wipe; nothing was written",
+            twins.len(),
+            nodes.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 impl Session {
     /// Check everything a wipe needs before anything is written or any passphrase asked:
     /// the rules, the device's identity, that it is not mounted and that it is removable.
@@ -92,6 +110,10 @@ impl Session {
         })?;
         let path = req.target.path();
         let seen = req.target.identify()?;
+        // The device in hand first: a stick that is not this medium (another serial, another
+        // size) exits 6 here as it does from put and return, before the ledger's own rule on
+        // the capacity a wipe must cover (exit 3) could speak for it.
+        device::check_identity(&number.0, &recorded, &seen)?;
         self.precheck(&Draft {
             medium: Some(number.clone()),
             actor: Some(operator.id.clone()),
@@ -100,11 +122,12 @@ impl Session {
                 device: seen.clone(),
             }),
         })?;
-        device::check_identity(&number.0, &recorded, &seen)?;
         self.refuse_ambiguous(&number, &seen)?;
+        refuse_twins(&number, &recorded)?;
         mounts::refuse_in_use(path)?;
         if let WipeTarget::Device(p) = &req.target {
-            if !req.allow_fixed && !mounts::is_removable(p) {
+            mounts::refuse_read_only(p)?;
+            if !req.allow_fixed && !mounts::is_external(p) {
                 return Err(Error::Device(format!(
                     "{} is not a removable or USB device (an internal disk?): nothing was written; pass --allow-fixed if you are sure",
                     p.display()

@@ -28,11 +28,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(Error::io(format!("write {}", path.display())))?;
-    tmp.persist(path).map_err(|e| Error::Io {
+    let file = tmp.persist(path).map_err(|e| Error::Io {
         context: format!("replace {}", path.display()),
         source: e.error,
     })?;
+    sync_renamed(&file, path)?;
     sync_dir(dir)
+}
+
+/// Flush a file again after it was renamed into place. On FAT (vfat, exFAT) a file's size and
+/// first cluster live in its directory entry, and a rename writes a new entry that only a flush
+/// of the file itself stores: flushing the directory does not. Without this, a USB stick pulled
+/// out after a finished write comes back with the renamed file at 0 bytes (tests/usb_vm.rs).
+pub fn sync_renamed(file: &std::fs::File, path: &Path) -> Result<()> {
+    file.sync_all()
+        .map_err(Error::io(format!("flush {}", path.display())))
 }
 
 /// Make a rename or removal in `dir` durable.

@@ -213,10 +213,11 @@ impl Vault {
         tmp.as_file()
             .sync_all()
             .map_err(Error::io("flush the medium"))?;
-        tmp.persist(&final_path).map_err(|e| Error::Io {
+        let stored = tmp.persist(&final_path).map_err(|e| Error::Io {
             context: "store an object".into(),
             source: e.error,
         })?;
+        baitai_core::files::sync_renamed(&stored, &final_path)?;
         Ok(FileEntry {
             name: s.name.clone(),
             size: streamed.size,
@@ -353,10 +354,11 @@ impl Vault {
             tmp.as_file()
                 .sync_all()
                 .map_err(Error::io(format!("flush {}", target.display())))?;
-            tmp.persist(&target).map_err(|e| Error::Io {
+            let written = tmp.persist(&target).map_err(|e| Error::Io {
                 context: format!("write {}", target.display()),
                 source: e.error,
             })?;
+            baitai_core::files::sync_renamed(&written, &target)?;
         }
         Ok(())
     }

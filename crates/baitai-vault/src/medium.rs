@@ -138,11 +138,19 @@ fn apply_staged_pair(dir: &Path) -> Result<()> {
     if fs::symlink_metadata(&next_header).is_ok() {
         fs::rename(&next_header, dir.join(HEADER_FILE))
             .map_err(Error::io("put the vault's new header in place"))?;
+        sync_renamed_at(&dir.join(HEADER_FILE))?;
         sync_dir(dir)?;
     }
     fs::rename(dir.join(NEXT_MANIFEST_FILE), dir.join(MANIFEST_FILE))
         .map_err(Error::io("put the vault's new manifest in place"))?;
+    sync_renamed_at(&dir.join(MANIFEST_FILE))?;
     sync_dir(dir)
+}
+
+/// [`baitai_core::files::sync_renamed`] for a file renamed by path.
+pub(crate) fn sync_renamed_at(path: &Path) -> Result<()> {
+    let f = fs::File::open(path).map_err(Error::io(format!("open {}", path.display())))?;
+    baitai_core::files::sync_renamed(&f, path)
 }
 
 /// Apply the staged pair, then overwrite the old header's blocks. The re-key is recorded and

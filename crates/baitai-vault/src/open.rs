@@ -143,6 +143,7 @@ impl Vault {
         .map_err(Error::io(
             "finish an interrupted change of the vault header",
         ))?;
+        crate::medium::sync_renamed_at(&self.dir.join(MANIFEST_FILE))?;
         self.from_next = false;
         sync_dir(&self.dir)
     }

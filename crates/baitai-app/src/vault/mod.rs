@@ -206,6 +206,7 @@ impl Session {
             )));
         }
         check_new_vault_options(&req.mount, req.cipher, req.recipient_passphrase.is_some())?;
+        crate::device::mounts::refuse_read_only_mount(&req.mount)?;
         let number = self.put_medium(&req)?;
         self.check_vault_medium(&number, &req.mount)?;
         let person = self.active_person(handler)?;

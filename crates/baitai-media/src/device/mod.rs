@@ -174,6 +174,13 @@ pub fn check_identity(
             }
         }
     }
+    // A USB device registered without a serial number is not one that has one: a stick does
+    // not gain a serial, and without this any stick of the same model and size would pass.
+    if recorded.vendor_id.is_some() && recorded.serial.is_none() {
+        if let Some(b) = &seen.serial {
+            return mismatch("serial number", "(none)", b);
+        }
+    }
     let is_image = recorded.vendor_id.is_none() && recorded.serial.is_none();
     if is_image && recorded.path.is_some() && recorded.path != seen.path {
         return mismatch(
@@ -223,6 +230,7 @@ pub fn same_medium(recorded: &DeviceIdentity, seen: &DeviceIdentity) -> bool {
         && seen.serial == recorded.serial
         && seen.vendor_id == recorded.vendor_id
         && seen.product_id == recorded.product_id;
+    let twins = indistinguishable(recorded, seen);
     let same_path = seen.vendor_id.is_none() && seen.path.is_some() && seen.path == recorded.path;
     let same_file = match (backing_file(recorded), backing_file(seen)) {
         (Some(a), Some(b)) => {
@@ -230,7 +238,19 @@ pub fn same_medium(recorded: &DeviceIdentity, seen: &DeviceIdentity) -> bool {
         }
         _ => false,
     };
-    same_serial || same_path || same_file
+    same_serial || same_path || same_file || twins
+}
+
+/// Whether two USB devices without serial numbers have the same IDs and capacity: two sticks of
+/// one model bought together, which nothing baitai can read tells apart. Registering the
+/// second would leave either stick passing as either medium.
+pub fn indistinguishable(a: &DeviceIdentity, b: &DeviceIdentity) -> bool {
+    a.vendor_id.is_some()
+        && a.serial.is_none()
+        && b.serial.is_none()
+        && a.vendor_id == b.vendor_id
+        && a.product_id == b.product_id
+        && a.capacity_bytes == b.capacity_bytes
 }
 
 /// The file that holds an image medium's bytes: an image's own path, or for a loop device the
@@ -283,13 +303,13 @@ pub fn blank_scan(path: &Path) -> Result<BlankScan> {
     while scan.bytes_read < total {
         let n = buf.len().min((total - scan.bytes_read) as usize);
         let chunk = &mut buf.as_mut_slice()[..n];
-        dev.read_at(scan.bytes_read, chunk).map_err(|e| {
-            Error::Device(format!(
-                "read error on {} at byte {}: {e}",
-                path.display(),
-                scan.bytes_read
-            ))
-        })?;
+        if let Err(e) = dev.read_at(scan.bytes_read, chunk) {
+            let at = crate::wipe::pinpoint_read(&dev, scan.bytes_read, n);
+            return Err(Error::Device(format!(
+                "read error on {} at byte {at}: {e}",
+                path.display()
+            )));
+        }
         for (i, sector) in chunk.chunks(SECTOR).enumerate() {
             let blank = sector.iter().all(|&b| b == 0) || sector.iter().all(|&b| b == 0xFF);
             if !blank {
@@ -359,6 +379,19 @@ mod tests {
             ..a.clone()
         };
         assert!(check_identity("M", &a, &c).is_err());
+        // A USB stick registered without a serial is not a stick of the same model with one.
+        let no_serial = DeviceIdentity {
+            vendor_id: Some("46f4".into()),
+            product_id: Some("0001".into()),
+            capacity_bytes: 10,
+            ..Default::default()
+        };
+        let with_serial = DeviceIdentity {
+            serial: Some("B2".into()),
+            ..no_serial.clone()
+        };
+        assert!(check_identity("M", &no_serial, &no_serial).is_ok());
+        assert!(check_identity("M", &no_serial, &with_serial).is_err());
     }
 
     /// What a fake sysfs entry holds: the block device's files, and the USB device's above it.
@@ -484,7 +517,21 @@ mod tests {
             capacity_bytes: 4096,
             ..DeviceIdentity::default()
         };
+        let usb = |serial: Option<&str>| DeviceIdentity {
+            path: Some("/dev/sdb".into()),
+            vendor_id: Some("46f4".into()),
+            product_id: Some("0001".into()),
+            serial: serial.map(String::from),
+            capacity_bytes: 4096,
+            ..DeviceIdentity::default()
+        };
+        let mut other_size = usb(None);
+        other_size.capacity_bytes = 8192;
         for (x, y, same) in [
+            (&usb(None), &usb(None), true),
+            (&usb(None), &other_size, false),
+            (&usb(Some("A")), &usb(Some("B")), false),
+            (&usb(Some("A")), &usb(None), false),
             (&image, &loop_over(&a), true),
             (&image, &loop_over(&link), true),
             (&loop_over(&link), &identify_image(&a).unwrap(), true),

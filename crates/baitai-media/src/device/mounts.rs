@@ -237,18 +237,64 @@ pub fn disk_of_mount(dir: &Path) -> Option<PathBuf> {
     node.exists().then_some(node)
 }
 
-/// Whether the kernel calls the device removable, or it sits on a USB bus (many USB SSDs
-/// report removable = 0).
+/// Whether the kernel calls the device removable: its sysfs `removable` attribute, as the
+/// device reports it. Many USB disks (SSDs, some sticks) say 0, and `devices` shows that.
 pub fn is_removable(dev: &Path) -> bool {
-    let Ok(meta) = fs::metadata(dev) else {
-        return false;
-    };
-    let sys = DevNum::from_raw(meta.rdev()).sysfs();
-    let flag = fs::read_to_string(sys.join("removable")).is_ok_and(|s| s.trim() == "1");
-    let usb = fs::canonicalize(sys.join("device"))
+    sysfs_of(dev).is_some_and(|sys| removable_in(&sys))
+}
+
+/// Whether a wipe may take the device without `--allow-fixed`: removable, or on a USB bus
+/// (a USB disk that reports removable = 0 is still a medium that leaves the machine).
+pub fn is_external(dev: &Path) -> bool {
+    sysfs_of(dev).is_some_and(|sys| removable_in(&sys) || on_usb(&sys))
+}
+
+/// Refuse (exit 6) a block device the kernel holds read-only (sysfs `ro` = 1): a stick with its
+/// write-protect switch on, or a disk set read-only with `blockdev --setro`. Said before any
+/// write, in one line, rather than as an open or write error half-way.
+pub fn refuse_read_only(dev: &Path) -> Result<()> {
+    if sysfs_of(dev).is_some_and(|sys| read_only_in(&sys)) {
+        return Err(Error::Device(format!(
+            "{} is read-only (write-protected): nothing was written",
+            dev.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Refuse (exit 6) a directory on a file system mounted read-only, before a write into it.
+pub fn refuse_read_only_mount(dir: &Path) -> Result<()> {
+    let ro = rustix::fs::statvfs(dir)
+        .is_ok_and(|s| s.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY));
+    if ro {
+        return Err(Error::Device(format!(
+            "{} is on a read-only file system (a write-protected stick?): nothing was written",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The `ro` attribute in the block device's sysfs directory `sys`.
+fn read_only_in(sys: &Path) -> bool {
+    fs::read_to_string(sys.join("ro")).is_ok_and(|s| s.trim() == "1")
+}
+
+fn sysfs_of(dev: &Path) -> Option<PathBuf> {
+    let meta = fs::metadata(dev).ok()?;
+    Some(DevNum::from_raw(meta.rdev()).sysfs())
+}
+
+/// The `removable` attribute in the block device's sysfs directory `sys`.
+fn removable_in(sys: &Path) -> bool {
+    fs::read_to_string(sys.join("removable")).is_ok_and(|s| s.trim() == "1")
+}
+
+/// Whether the block device's sysfs directory `sys` sits below a USB device.
+fn on_usb(sys: &Path) -> bool {
+    fs::canonicalize(sys.join("device"))
         .ok()
-        .is_some_and(|d| d.ancestors().any(|a| a.join("idVendor").exists()));
-    flag || usb
+        .is_some_and(|d| d.ancestors().any(|a| a.join("idVendor").exists()))
 }
 
 #[cfg(test)]
@@ -328,6 +374,49 @@ mod tests {
             }
             Ok(())
         });
+    }
+
+    /// A fake sysfs block directory with `removable` set to `flag`, on a USB device or not.
+    fn fake_disk(root: &Path, flag: &str, usb: bool) -> PathBuf {
+        let port = root.join("usb1/1-1");
+        let host = port.join("1-1:1.0/host0/target0:0:0/0:0:0:0");
+        fs::create_dir_all(&host).unwrap();
+        if usb {
+            fs::write(port.join("idVendor"), "46f4\n").unwrap();
+        }
+        let sys = root.join("block/sda");
+        fs::create_dir_all(&sys).unwrap();
+        fs::write(sys.join("removable"), flag).unwrap();
+        std::os::unix::fs::symlink(&host, sys.join("device")).unwrap();
+        sys
+    }
+
+    #[test]
+    fn removable_is_what_the_kernel_says_and_usb_is_external() {
+        for (flag, usb, removable, external) in [
+            ("1\n", true, true, true),
+            ("0\n", true, false, true),
+            ("1\n", false, true, true),
+            ("0\n", false, false, false),
+        ] {
+            let d = tempfile::tempdir().unwrap();
+            let sys = fake_disk(d.path(), flag, usb);
+            assert_eq!(removable_in(&sys), removable, "{flag:?} usb={usb}");
+            assert!(!read_only_in(&sys));
+            fs::write(sys.join("ro"), "1\n").unwrap();
+            assert!(read_only_in(&sys));
+            assert_eq!(
+                removable_in(&sys) || on_usb(&sys),
+                external,
+                "{flag:?} usb={usb}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_writable_directory_is_not_refused() {
+        let d = tempfile::tempdir().unwrap();
+        assert!(refuse_read_only_mount(d.path()).is_ok());
     }
 
     #[test]

@@ -25,22 +25,30 @@ pub struct Attached {
     pub mounts: Vec<String>,
 }
 
-/// What libusb reported about one mass-storage device.
-#[derive(Debug, Clone)]
+/// What libusb (or sysfs, without it) reported about one mass-storage device.
+#[derive(Debug, Clone, Default, PartialEq)]
 struct UsbStorage {
     bus: u8,
     address: u8,
     vendor_id: String,
     product_id: String,
+    /// The device's strings, from sysfs: libusb would have to open the device to read them.
+    serial: Option<String>,
+    vendor: Option<String>,
+    product: Option<String>,
 }
+
+/// Where sysfs lists USB devices.
+const BUS_USB: &str = "/sys/bus/usb/devices";
 
 /// The attached media; with `all`, every whole-disk block device, not only USB ones.
 /// The note says when libusb could not be used (sysfs alone still finds USB disks).
 pub fn attached(all: bool) -> (Vec<Attached>, Option<String>) {
+    let from_sysfs = sysfs_storage(Path::new(BUS_USB));
     let (mut usb, note) = match usb_storage() {
-        Ok(u) => (u, None),
+        Ok(u) => (with_strings(u, &from_sysfs), None),
         Err(e) => (
-            Vec::new(),
+            from_sysfs,
             Some(format!("libusb unavailable ({e}); listed from sysfs only")),
         ),
     };
@@ -70,13 +78,39 @@ pub fn attached(all: bool) -> (Vec<Attached>, Option<String>) {
             identity: DeviceIdentity {
                 vendor_id: Some(u.vendor_id),
                 product_id: Some(u.product_id),
+                serial: u.serial,
+                vendor: u.vendor,
+                product: u.product,
                 ..DeviceIdentity::default()
             },
-            removable: true,
+            // No disk, so no kernel flag: a reader with nothing in it holds nothing to wipe.
+            removable: false,
             mounts: Vec::new(),
         });
     }
     (found, note)
+}
+
+/// Where a registered block device is attached now, found by its identity (USB IDs, serial,
+/// capacity), not by the node it had at registration: a stick plugged in again may come back
+/// as another `/dev/sdX`. Empty when it is not attached, or when the identity is an image
+/// file's or a device without a serial (its node is all that names it).
+pub fn locate(recorded: &DeviceIdentity) -> Vec<PathBuf> {
+    if recorded.serial.is_none() || recorded.vendor_id.is_none() {
+        return Vec::new();
+    }
+    matching(recorded)
+}
+
+/// The attached whole disks whose identity matches `recorded`: more than one when it has no
+/// serial number and identical sticks are plugged in.
+pub fn matching(recorded: &DeviceIdentity) -> Vec<PathBuf> {
+    whole_disks(Path::new(CLASS_BLOCK), Path::new("/dev"))
+        .into_iter()
+        .filter(|node| {
+            identify_block(node).is_ok_and(|(_, seen)| super::same_device(recorded, &seen))
+        })
+        .collect()
 }
 
 fn usb_storage() -> rusb::Result<Vec<UsbStorage>> {
@@ -99,10 +133,74 @@ fn usb_storage() -> rusb::Result<Vec<UsbStorage>> {
                 address: d.address(),
                 vendor_id: format!("{:04x}", desc.vendor_id()),
                 product_id: format!("{:04x}", desc.product_id()),
+                ..UsbStorage::default()
             });
         }
     }
     Ok(out)
+}
+
+/// libusb's devices with the strings sysfs has for the same bus and address.
+fn with_strings(usb: Vec<UsbStorage>, sysfs: &[UsbStorage]) -> Vec<UsbStorage> {
+    usb.into_iter()
+        .map(|u| {
+            match sysfs
+                .iter()
+                .find(|s| (s.bus, s.address) == (u.bus, u.address))
+            {
+                Some(s) => UsbStorage {
+                    serial: s.serial.clone(),
+                    vendor: s.vendor.clone(),
+                    product: s.product.clone(),
+                    ..u
+                },
+                None => u,
+            }
+        })
+        .collect()
+}
+
+/// The USB mass-storage devices sysfs lists under `bus_usb` (`/sys/bus/usb/devices`): each
+/// device directory with an interface of class 08 below it, with its IDs and strings.
+fn sysfs_storage(bus_usb: &Path) -> Vec<UsbStorage> {
+    let Ok(entries) = fs::read_dir(bus_usb) else {
+        return Vec::new();
+    };
+    let text = |d: &Path, f: &str| -> Option<String> {
+        let s = fs::read_to_string(d.join(f)).ok()?.trim().to_string();
+        (!s.is_empty()).then_some(s)
+    };
+    let mut found = Vec::new();
+    for e in entries.flatten() {
+        let dir = e.path();
+        let (Some(vendor_id), Some(product_id)) = (text(&dir, "idVendor"), text(&dir, "idProduct"))
+        else {
+            continue;
+        };
+        let storage = fs::read_dir(&dir).is_ok_and(|subs| {
+            subs.flatten().any(|i| {
+                text(&i.path(), "bInterfaceClass")
+                    .is_some_and(|c| u8::from_str_radix(&c, 16) == Ok(MASS_STORAGE))
+            })
+        });
+        let number = |f: &str| text(&dir, f).and_then(|n| n.parse::<u8>().ok());
+        let (Some(bus), Some(address)) = (number("busnum"), number("devnum")) else {
+            continue;
+        };
+        if storage {
+            found.push(UsbStorage {
+                bus,
+                address,
+                vendor_id,
+                product_id,
+                serial: text(&dir, "serial"),
+                vendor: text(&dir, "manufacturer"),
+                product: text(&dir, "product"),
+            });
+        }
+    }
+    found.sort_by_key(|u| (u.bus, u.address));
+    found
 }
 
 /// Where sysfs lists block devices.
@@ -193,6 +291,7 @@ mod tests {
             address,
             vendor_id: "0781".into(),
             product_id: "5583".into(),
+            ..UsbStorage::default()
         })
     }
 
@@ -240,5 +339,50 @@ mod tests {
             prop_assert_eq!(whole_disks(&class, &dev), wanted);
             Ok(())
         });
+    }
+
+    /// A card reader with no card: sysfs has its strings though no block device sits on it.
+    #[test]
+    fn an_empty_reader_has_its_serial_and_product_from_sysfs() {
+        let d = tempfile::tempdir().unwrap();
+        let dev = d.path().join("1-7");
+        fs::create_dir_all(dev.join("1-7:1.0")).unwrap();
+        for (f, v) in [
+            ("idVendor", "46f4\n"),
+            ("idProduct", "0001\n"),
+            ("busnum", "1\n"),
+            ("devnum", "9\n"),
+            ("serial", "RDR1\n"),
+            ("manufacturer", "QEMU\n"),
+            ("product", "QEMU USB MSD\n"),
+        ] {
+            fs::write(dev.join(f), v).unwrap();
+        }
+        fs::write(dev.join("1-7:1.0/bInterfaceClass"), "08\n").unwrap();
+        // A hub: not storage, not listed.
+        let hub = d.path().join("usb1");
+        fs::create_dir_all(hub.join("1-0:1.0")).unwrap();
+        for (f, v) in [
+            ("idVendor", "1d6b"),
+            ("idProduct", "0002"),
+            ("busnum", "1"),
+            ("devnum", "1"),
+        ] {
+            fs::write(hub.join(f), v).unwrap();
+        }
+        fs::write(hub.join("1-0:1.0/bInterfaceClass"), "09\n").unwrap();
+        let found = sysfs_storage(d.path());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].serial.as_deref(), Some("RDR1"));
+        assert_eq!(found[0].product.as_deref(), Some("QEMU USB MSD"));
+        let libusb = vec![UsbStorage {
+            bus: 1,
+            address: 9,
+            vendor_id: "46f4".into(),
+            product_id: "0001".into(),
+            ..UsbStorage::default()
+        }];
+        let joined = with_strings(libusb, &found);
+        assert_eq!(joined, found);
     }
 }

@@ -170,6 +170,8 @@ fn write_pass(
 ) -> Result<(), Halt> {
     let started = Instant::now();
     let total = dev.len();
+    // The phase starts now, not when its first chunk is written: a bar times its rate from here.
+    (ctl.progress)(phase, 0);
     let (free_tx, free_rx) = pool(CHUNK);
     let (full_tx, full_rx) = sync_channel::<Block>(DEPTH);
     let result = std::thread::scope(|s| {
@@ -188,8 +190,10 @@ fn write_pass(
         let free_tx = free_tx;
         for b in full_rx {
             check_stop(ctl)?;
-            dev.write_at(b.offset, &b.buf.as_slice()[..b.len])
-                .map_err(|e| io_halt("write", b.offset, e))?;
+            let data = &b.buf.as_slice()[..b.len];
+            if let Err(e) = dev.write_at(b.offset, data) {
+                return Err(io_halt("write", pinpoint_write(dev, b.offset, data), e));
+            }
             rec.bytes_written += b.len as u64;
             (ctl.progress)(phase, rec.bytes_written);
             let _ = free_tx.send(b.buf);
@@ -249,6 +253,8 @@ fn read_all(
 ) -> Result<(), Halt> {
     let total = dev.len();
     let mut offset = 0;
+    // The phase starts now, not when its first chunk is done: a bar times its rate from here.
+    (ctl.progress)(phase, 0);
     while offset < total {
         check_stop(ctl)?;
         let Ok(mut buf) = free.recv() else {
@@ -275,6 +281,7 @@ fn read_two(dev: &dyn Medium, offset: u64, buf: &mut [u8]) -> Result<(), Halt> {
             .read_at(offset, buf)
             .map_err(|e| io_halt("read", offset, e));
     }
+    let buf_len = buf.len();
     let (a, b) = buf.split_at_mut(half);
     let second = offset + half as u64;
     let (ra, rb) = std::thread::scope(|s| {
@@ -282,11 +289,43 @@ fn read_two(dev: &dyn Medium, offset: u64, buf: &mut [u8]) -> Result<(), Halt> {
         let ra = dev.read_at(offset, a);
         (ra, h.join())
     });
-    ra.map_err(|e| io_halt("read", offset, e))?;
+    ra.map_err(|e| io_halt("read", pinpoint_read(dev, offset, half), e))?;
     match rb {
-        Ok(r) => r.map_err(|e| io_halt("read", second, e)),
+        Ok(r) => r.map_err(|e| io_halt("read", pinpoint_read(dev, second, buf_len - half), e)),
         Err(_) => Err(worker_died()),
     }
+}
+
+/// How finely a failed chunk is tried again to find where the error is.
+const PINPOINT: usize = 64 << 10;
+
+/// Where in `buf`'s span at `offset` a write error recurs: the start of the first 64 KiB piece
+/// that fails when written again, so the record names the failing place and not only its
+/// 8 MiB chunk. `offset` when every piece succeeds on the retry. Writing the same pattern
+/// again changes nothing the wipe has not already written.
+fn pinpoint_write(dev: &mut dyn Medium, offset: u64, buf: &[u8]) -> u64 {
+    for (i, piece) in buf.chunks(PINPOINT).enumerate() {
+        let at = offset + (i * PINPOINT) as u64;
+        if dev.write_at(at, piece).is_err() {
+            return at;
+        }
+    }
+    offset
+}
+
+/// Where in `len` bytes at `offset` a read error recurs, as [`pinpoint_write`] does for writes.
+pub(crate) fn pinpoint_read(dev: &dyn Medium, offset: u64, len: usize) -> u64 {
+    let mut buf = crate::device::io::AlignedBuf::new(PINPOINT);
+    let mut done = 0;
+    while done < len {
+        let n = PINPOINT.min(len - done);
+        let at = offset + done as u64;
+        if dev.read_at(at, &mut buf.as_mut_slice()[..n]).is_err() {
+            return at;
+        }
+        done += n;
+    }
+    offset
 }
 
 /// Mismatching sectors, merged into byte-exact ranges.

@@ -355,3 +355,67 @@ fn fuzz_header_sweep() {
         Ok(())
     });
 }
+
+/// A medium with one bad spot: any write or read that covers `bad` fails with EIO.
+struct BadSpot {
+    ram: Ram,
+    bad: u64,
+    on_write: bool,
+}
+
+impl BadSpot {
+    fn covers(&self, offset: u64, len: usize) -> bool {
+        offset <= self.bad && self.bad < offset + len as u64
+    }
+}
+
+impl Medium for BadSpot {
+    fn len(&self) -> u64 {
+        self.ram.len()
+    }
+    fn write_at(&mut self, offset: u64, buf: &[u8]) -> io::Result<()> {
+        if self.on_write && self.covers(offset, buf.len()) {
+            return Err(io::Error::from_raw_os_error(5));
+        }
+        self.ram.write_at(offset, buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        if !self.on_write && self.covers(offset, buf.len()) {
+            return Err(io::Error::from_raw_os_error(5));
+        }
+        self.ram.read_at(offset, buf)
+    }
+    fn cache_bypass(&self) -> CacheBypass {
+        CacheBypass::FadviseDontneed
+    }
+}
+
+#[test]
+fn an_io_error_is_recorded_at_its_place_not_its_chunk() {
+    // 5 MiB + 100 KiB into a 12 MiB medium: inside the first 8 MiB chunk, in the 64 KiB piece
+    // that starts at 5 MiB + 64 KiB.
+    let bad = (5 << 20) + (100 << 10);
+    let piece = (5 << 20) + (64 << 10);
+    for on_write in [true, false] {
+        let ram = Ram {
+            bytes: vec![0u8; 12 << 20],
+            written: 0,
+        };
+        let mut dev = BadSpot { ram, bad, on_write };
+        let stop = AtomicBool::new(false);
+        let mut np = noop;
+        let mut ctl = quiet(&stop, &mut np);
+        let out = run(&mut dev, &patterns(WipeMethod::Zero), &mut ctl);
+        let what = if on_write { "write" } else { "read" };
+        match out.halt {
+            Some(Halt::Io(msg)) => assert!(
+                msg.starts_with(&format!("{what} error at byte {piece}:")),
+                "{msg}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+}
