@@ -162,8 +162,14 @@ fn who_may_write_and_who_may_read() {
     assert_eq!(code, 4, "{err}");
     let (code, err) = s.env.fail_as(&["ls", mount], HANDLER2);
     assert_eq!(code, 4, "{err}");
-    assert!(err.contains(&format!("{HANDLER2} holds no key slot")), "{err}");
-    assert!(err.contains(&format!("{HANDLER} (writer)")) && err.contains("(escrow)"), "{err}");
+    assert!(
+        err.contains(&format!("{HANDLER2} holds no key slot")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{HANDLER} (writer)")) && err.contains("(escrow)"),
+        "{err}"
+    );
     assert!(!err.contains("wrong passphrase"), "{err}");
     // The same name again needs --replace.
     let (code, err) = s.env.fail_as(&["put", mount, &f], HANDLER);
