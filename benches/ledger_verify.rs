@@ -423,10 +423,18 @@ fn appends(
     };
     let clients = env_or("BAITAI_BENCH_CLIENTS", 8);
     let rounds = env_or("BAITAI_BENCH_ROUNDS", 20);
-    let media = app::Session::open_read_only(ledger)?
-        .ledger()
-        .media()?
-        .len() as u64;
+    // Media that may go out now, from the top of the ledger down: a reused ledger has some
+    // out already, from an earlier run.
+    let free: Vec<String> = app::Session::open_read_only(ledger)?
+        .all_states()?
+        .into_iter()
+        .rev()
+        .filter(|s| {
+            matches!(s.holding, baitai::lifecycle::Holding::InStorage) && s.clean.may_issue()
+        })
+        .map(|s| s.number.0)
+        .take((clients * rounds) as usize)
+        .collect();
     let pass = tmp.join("handler.pass").display().to_string();
     let homes: Vec<std::path::PathBuf> = (0..clients)
         .map(|i| {
@@ -452,13 +460,13 @@ fn appends(
             .enumerate()
             .map(|(i, h)| {
                 let pass = &pass;
+                // Each client its own media.
+                let mine: Vec<&String> = free.iter().skip(i).step_by(clients as usize).collect();
                 scope.spawn(move || {
                     let mut done = 0;
-                    // Each client its own media, from the top of the ledger down.
-                    for r in 0..rounds {
-                        let n = media.saturating_sub(1 + i as u64 * rounds + r);
+                    for m in mine {
                         let out = baitai_in(h)
-                            .args(["-q", "checkout", &format!("USB-BENCH-{n:06}")])
+                            .args(["-q", "checkout", m.as_str()])
                             .args(["--purpose", "bench", "--as", "handler"])
                             .args(["--passphrase-file", pass])
                             .env("BAITAI_LEDGER", ledger)
