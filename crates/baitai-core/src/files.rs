@@ -1,8 +1,9 @@
 //! Files written whole or not at all (the vault's header and manifest, verify checkpoints,
-//! `-o FILE` printouts), and the aligned buffers that direct I/O to a file or a medium needs.
+//! `-o FILE` printouts), the aligned buffers that direct I/O to a file or a medium needs, and
+//! the few opening options that differ between Unix and Windows.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -36,10 +37,57 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Make a rename or removal in `dir` durable.
+#[cfg(unix)]
 pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(Error::io(format!("sync {}", dir.display())))
+}
+
+/// Nothing to do on Windows: a directory cannot be opened as a file there (it would need
+/// FILE_FLAG_BACKUP_SEMANTICS and write access to flush), and NTFS journals renames itself.
+#[cfg(windows)]
+pub fn sync_dir(_dir: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// Options that create a new file (never an existing one, nor through a link) only this user may
+/// read or write: mode 0600 on Unix. On Windows the new file inherits its directory's ACL,
+/// which under `%LOCALAPPDATA%` is this user's (and SYSTEM's and the administrators') alone;
+/// no ACL of its own is set yet (issue 17).
+pub fn private_new_file() -> std::fs::OpenOptions {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
+/// Create `dir` and any missing parents, the new ones 0700 on Unix (inheriting their parent's
+/// ACL on Windows, as [`private_new_file`] says).
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// This user's baitai directory of one kind: `$XDG_DATA_HOME/baitai` for the ledger,
+/// `$XDG_STATE_HOME/baitai` for checkpoints and pins (`xdg` names the variable). Without it,
+/// `%LOCALAPPDATA%\baitai` on Windows for both, else `~/.local/share/baitai` or
+/// `~/.local/state/baitai` (`home_rel`). None when none of these is set.
+pub fn user_dir(xdg: &str, home_rel: &str) -> Option<PathBuf> {
+    let set = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = set(xdg);
+    #[cfg(windows)]
+    let base = base.or_else(|| set("LOCALAPPDATA"));
+    let base = base.or_else(|| set("HOME").map(|h| h.join(home_rel)))?;
+    Some(base.join("baitai"))
 }
 
 /// Direct I/O needs buffers, offsets and lengths aligned to the logical block size; 4 KiB
