@@ -108,7 +108,7 @@ impl DirectWriter {
     }
 
     /// Whether whole blocks currently bypass the page cache.
-    #[cfg(test)]
+    #[cfg(all(test, unix))]
     pub fn is_direct(&self) -> bool {
         is_direct(&self.file)
     }

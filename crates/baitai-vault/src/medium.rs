@@ -164,7 +164,14 @@ pub fn apply_recorded_staged(mount: &Path) -> Result<()> {
 /// The live header, opened for writing before a staged header replaces it (never through a
 /// link), so its blocks can be overwritten after the rename. `None` when there is no staged
 /// header to replace it.
+///
+/// Always `None` on Windows: a file that is open cannot be replaced by a rename there (Wine,
+/// and Windows without POSIX rename semantics), so the old header's blocks are left for a
+/// wipe to remove, as they are when the overwrite fails.
 fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
+    if cfg!(windows) {
+        return Ok(None);
+    }
     if fs::symlink_metadata(dir.join(NEXT_HEADER_FILE)).is_err() {
         return Ok(None);
     }
