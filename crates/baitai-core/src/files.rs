@@ -90,6 +90,26 @@ pub fn user_dir(xdg: &str, home_rel: &str) -> Option<PathBuf> {
     Some(base.join("baitai"))
 }
 
+/// `p` without Windows' verbatim prefix: `canonicalize` there returns `\\?\C:\dir`, which people
+/// neither type nor recognise, so it becomes `C:\dir` (and `\\?\UNC\server\share` becomes
+/// `\\server\share`). A verbatim path with no drive or share is kept. Unchanged elsewhere.
+pub fn without_verbatim(p: PathBuf) -> PathBuf {
+    #[cfg(windows)]
+    {
+        let s = p.to_string_lossy();
+        if let Some(rest) = s.strip_prefix(r"\\?\UNC\") {
+            return PathBuf::from(format!(r"\\{rest}"));
+        }
+        if let Some(rest) = s.strip_prefix(r"\\?\") {
+            let b = rest.as_bytes();
+            if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+                return PathBuf::from(rest);
+            }
+        }
+    }
+    p
+}
+
 /// Direct I/O needs buffers, offsets and lengths aligned to the logical block size; 4 KiB
 /// covers every common device.
 pub const ALIGN: usize = 4096;
@@ -135,5 +155,27 @@ impl AlignedBuf {
 impl Drop for AlignedBuf {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.raw);
+    }
+}
+
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_prefixes_are_dropped_from_drive_and_share_paths_only() {
+        let w = |s: &str| without_verbatim(PathBuf::from(s)).display().to_string();
+        assert_eq!(w(r"\\?\C:\Users\a\ledger.db"), r"C:\Users\a\ledger.db");
+        assert_eq!(w(r"\\?\UNC\server\share\x"), r"\\server\share\x");
+        assert_eq!(w(r"\\?\Volume{1234}\x"), r"\\?\Volume{1234}\x");
+        assert_eq!(w(r"E:\BAITAI"), r"E:\BAITAI");
+    }
+
+    #[test]
+    fn the_user_directory_is_under_local_app_data() {
+        if std::env::var_os("XDG_STATE_HOME").is_none() {
+            let d = user_dir("XDG_STATE_HOME", ".local/state").unwrap();
+            assert!(d.ends_with(r"AppData\Local\baitai"), "{}", d.display());
+        }
     }
 }
