@@ -312,6 +312,17 @@ fn baitai_exe_under_wine() {
         },
     );
 
+    check(
+        "completions powershell gives a PowerShell argument completer",
+        {
+            ok("completions", &s.windows(&["completions", "powershell"])).and_then(|c| {
+                ensure(c.contains("Register-ArgumentCompleter"), || {
+                    c.chars().take(200).collect()
+                })
+            })
+        },
+    );
+
     check("the default ledger is %LOCALAPPDATA%\\baitai\\ledger.db", {
         let out = s.windows(&["person", "list"]);
         let err = text(&out.stderr);
