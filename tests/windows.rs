@@ -445,7 +445,7 @@ fn baitai_exe_under_wine() {
     );
 
     check(
-        "Windows opens the vault made on Linux as an outside recipient",
+        "Windows opens and verifies the vault made on Linux as an outside recipient",
         {
             ok(
                 "get under Wine",
@@ -461,6 +461,16 @@ fn baitai_exe_under_wine() {
                 ]),
             )
             .and_then(|_| same_files(&s, "linux", "windows-got"))
+            .and_then(|_| {
+                let verify = s.windows(&[
+                    "vault",
+                    "verify",
+                    &wp("linux-mnt"),
+                    "--vault-passphrase-file",
+                    &wp("recipient-pass"),
+                ]);
+                ok("vault verify with the recipient passphrase", &verify).map(|_| ())
+            })
         },
     );
 
