@@ -566,6 +566,14 @@ fn baitai_exe_under_wine() {
 
     for (what, args) in [
         ("devices", vec!["devices".to_string()]),
+        ("demo", vec!["demo".to_string()]),
+        (
+            "return --path",
+            with(
+                &["--ledger", &wl, "return", &wm, "--path", &wp("windows-mnt")],
+                &["--as", "P0003", "--passphrase-file", &p3],
+            ),
+        ),
         (
             "wipe",
             with(
