@@ -11,6 +11,8 @@ pub mod hardening;
 pub use baitai_app as app;
 pub use baitai_core::{crypto, error, files, lifecycle, model, time};
 pub use baitai_ledger as ledger;
+// Devices and wipes are Linux-only for now (issue 17); the app layer refuses them on Windows.
+#[cfg(unix)]
 pub use baitai_media::{device, wipe};
 pub use baitai_report as report;
 pub use baitai_vault as vault;

@@ -1,6 +1,7 @@
 //! The command-line front end: parse, call the app layer, print human text or one JSON document.
 
 mod args;
+#[cfg(unix)]
 mod demo;
 mod inventory;
 mod labels;
@@ -10,6 +11,7 @@ mod reports;
 mod secrets;
 mod shell;
 mod vault;
+#[cfg(unix)]
 mod wipe;
 
 use std::io::Write;
@@ -165,12 +167,9 @@ fn parse_error_lines(text: &str) -> (String, String) {
 }
 
 pub(crate) fn default_ledger() -> PathBuf {
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    data.join("baitai").join("ledger.db")
+    crate::files::user_dir("XDG_DATA_HOME", ".local/share")
+        .unwrap_or_else(|| PathBuf::from(".").join("baitai"))
+        .join("ledger.db")
 }
 
 /// Lines of the library's `log` records on stderr, for `-v` (info) and `-vv` (debug). A
@@ -228,8 +227,14 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Receive(a) => media::receive(&ctx, a)?,
         Command::Destroy(a) => media::destroy(&ctx, a)?,
         Command::Lost(a) => media::lost(&ctx, a)?,
+        #[cfg(unix)]
         Command::Wipe(a) => wipe::wipe(&ctx, a)?,
+        #[cfg(unix)]
         Command::Devices(a) => wipe::devices(&ctx, a)?,
+        #[cfg(windows)]
+        Command::Wipe(_) => return Err(crate::app::device::unavailable("wipe")),
+        #[cfg(windows)]
+        Command::Devices(_) => return Err(crate::app::device::unavailable("devices")),
         Command::Put(a) => vault::put(&ctx, a)?,
         Command::Ls(a) => vault::ls(&ctx, a)?,
         Command::Get(a) => vault::get(&ctx, a)?,
@@ -237,7 +242,11 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Ledger(c) => reports::ledger(&ctx, c)?,
         Command::Report(c) => reports::report(&ctx, c)?,
         Command::Inventory(c) => inventory::run(&ctx, c)?,
+        #[cfg(unix)]
         Command::Demo(a) => demo::run(&ctx, a)?,
+        // The demo registers and wipes an image medium.
+        #[cfg(windows)]
+        Command::Demo(_) => return Err(crate::app::device::unavailable("demo")),
         Command::Completions(a) => shell::completions(&ctx, a)?,
         Command::Man(a) => shell::man(&ctx, a)?,
     };

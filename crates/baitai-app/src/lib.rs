@@ -11,6 +11,7 @@ mod queries;
 mod rekey;
 mod vault;
 mod verify;
+#[cfg(unix)]
 mod wipe;
 
 /// The ledger types the CLI and the demo see, through this layer only.
@@ -25,12 +26,18 @@ pub use vault::{
     check_new_vault_options, check_out_dir, select, sources, GetRequest, PutReport, PutRequest,
 };
 pub use verify::{verify_ledger, LedgerCheck, VerifyRequest};
+#[cfg(unix)]
 pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};
 
 // The lower crates' modules keep the paths they had when this layer lived in the root crate.
 use baitai_core::{crypto, error, lifecycle, model, time};
 use baitai_ledger as ledger;
+#[cfg(unix)]
 use baitai_media::device;
+// Device identity and wipes are Linux-only for now (issue 17): on Windows each refuses.
+#[cfg(windows)]
+#[path = "no_device.rs"]
+pub mod device;
 
 use std::path::Path;
 

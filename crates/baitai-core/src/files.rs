@@ -1,8 +1,9 @@
 //! Files written whole or not at all (the vault's header and manifest, verify checkpoints,
-//! `-o FILE` printouts), and the aligned buffers that direct I/O to a file or a medium needs.
+//! `-o FILE` printouts), the aligned buffers that direct I/O to a file or a medium needs, and
+//! the few opening options that differ between Unix and Windows.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
@@ -46,10 +47,77 @@ pub fn sync_renamed(file: &std::fs::File, path: &Path) -> Result<()> {
 }
 
 /// Make a rename or removal in `dir` durable.
+#[cfg(unix)]
 pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(Error::io(format!("sync {}", dir.display())))
+}
+
+/// Nothing to do on Windows: a directory cannot be opened as a file there (it would need
+/// FILE_FLAG_BACKUP_SEMANTICS and write access to flush), and NTFS journals renames itself.
+#[cfg(windows)]
+pub fn sync_dir(_dir: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// Options that create a new file (never an existing one, nor through a link) only this user may
+/// read or write: mode 0600 on Unix. On Windows the new file inherits its directory's ACL,
+/// which under `%LOCALAPPDATA%` is this user's (and SYSTEM's and the administrators') alone;
+/// no ACL of its own is set yet (issue 17).
+pub fn private_new_file() -> std::fs::OpenOptions {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
+/// Create `dir` and any missing parents, the new ones 0700 on Unix (inheriting their parent's
+/// ACL on Windows, as [`private_new_file`] says).
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// This user's baitai directory of one kind: `$XDG_DATA_HOME/baitai` for the ledger,
+/// `$XDG_STATE_HOME/baitai` for checkpoints and pins (`xdg` names the variable). Without it,
+/// `%LOCALAPPDATA%\baitai` on Windows for both, else `~/.local/share/baitai` or
+/// `~/.local/state/baitai` (`home_rel`). None when none of these is set.
+pub fn user_dir(xdg: &str, home_rel: &str) -> Option<PathBuf> {
+    let set = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    let base = set(xdg);
+    #[cfg(windows)]
+    let base = base.or_else(|| set("LOCALAPPDATA"));
+    let base = base.or_else(|| set("HOME").map(|h| h.join(home_rel)))?;
+    Some(base.join("baitai"))
+}
+
+/// `p` without Windows' verbatim prefix: `canonicalize` there returns `\\?\C:\dir`, which people
+/// neither type nor recognise, so it becomes `C:\dir` (and `\\?\UNC\server\share` becomes
+/// `\\server\share`). A verbatim path with no drive or share is kept. Unchanged elsewhere.
+pub fn without_verbatim(p: PathBuf) -> PathBuf {
+    #[cfg(windows)]
+    {
+        let s = p.to_string_lossy();
+        if let Some(rest) = s.strip_prefix(r"\\?\UNC\") {
+            return PathBuf::from(format!(r"\\{rest}"));
+        }
+        if let Some(rest) = s.strip_prefix(r"\\?\") {
+            let b = rest.as_bytes();
+            if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+                return PathBuf::from(rest);
+            }
+        }
+    }
+    p
 }
 
 /// Direct I/O needs buffers, offsets and lengths aligned to the logical block size; 4 KiB
@@ -97,5 +165,27 @@ impl AlignedBuf {
 impl Drop for AlignedBuf {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.raw);
+    }
+}
+
+#[cfg(all(test, windows))]
+mod windows_tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_prefixes_are_dropped_from_drive_and_share_paths_only() {
+        let w = |s: &str| without_verbatim(PathBuf::from(s)).display().to_string();
+        assert_eq!(w(r"\\?\C:\Users\a\ledger.db"), r"C:\Users\a\ledger.db");
+        assert_eq!(w(r"\\?\UNC\server\share\x"), r"\\server\share\x");
+        assert_eq!(w(r"\\?\Volume{1234}\x"), r"\\?\Volume{1234}\x");
+        assert_eq!(w(r"E:\BAITAI"), r"E:\BAITAI");
+    }
+
+    #[test]
+    fn the_user_directory_is_under_local_app_data() {
+        if std::env::var_os("XDG_STATE_HOME").is_none() {
+            let d = user_dir("XDG_STATE_HOME", ".local/state").unwrap();
+            assert!(d.ends_with(r"AppData\Local\baitai"), "{}", d.display());
+        }
     }
 }

@@ -30,13 +30,11 @@ pub struct Checkpoints {
 }
 
 impl Checkpoints {
-    /// `$XDG_STATE_HOME/baitai/verified.json`, else `~/.local/state/baitai/verified.json`.
+    /// `$XDG_STATE_HOME/baitai/verified.json`, else `%LOCALAPPDATA%\\baitai\\verified.json` on
+    /// Windows, else `~/.local/state/baitai/verified.json`.
     pub fn default_location() -> Option<Checkpoints> {
-        let state = std::env::var_os("XDG_STATE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
-        Some(Checkpoints::at(state.join("baitai").join("verified.json")))
+        let state = baitai_core::files::user_dir("XDG_STATE_HOME", ".local/state")?;
+        Some(Checkpoints::at(state.join("verified.json")))
     }
 
     /// The checkpoint file at `path`, wherever that is (the default location is one such path).

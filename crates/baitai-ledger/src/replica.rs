@@ -26,12 +26,8 @@ impl Replica {
     /// Open (or create, `0600`) the copy at `path`.
     pub fn open(path: &Path) -> Result<Replica> {
         if let Some(dir) = path.parent() {
-            use std::os::unix::fs::DirBuilderExt;
             // The copy holds the ledger's contents: only this user may read it.
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
+            baitai_core::files::create_private_dir_all(dir)
                 .map_err(Error::io(format!("create {}", dir.display())))?;
         }
         if !path.exists() {
@@ -158,13 +154,7 @@ fn copy_rows(copy: &Connection, from: &dyn Store, after: u64, upto: u64) -> Resu
 }
 
 fn create_private(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
+    match baitai_core::files::private_new_file().open(path) {
         Ok(_) => Ok(()),
         // Another command of this user made it first.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -200,7 +200,9 @@ fn path_keys(ledger: &Path) -> Vec<String> {
         return vec![without_password(&ledger.to_string_lossy())];
     }
     let given = std::path::absolute(ledger).unwrap_or_else(|_| ledger.to_path_buf());
-    let resolved = std::fs::canonicalize(ledger).unwrap_or_else(|_| given.clone());
+    let resolved = std::fs::canonicalize(ledger)
+        .map(baitai_core::files::without_verbatim)
+        .unwrap_or_else(|_| given.clone());
     let mut keys = vec![given.display().to_string()];
     if resolved != given {
         keys.push(resolved.display().to_string());

@@ -8,15 +8,19 @@
 //! (and whatever else it holds) is left alone. Files here are read or written once, start to
 //! end, so the cache would gain nothing. Helper threads keep the next block's read, or the
 //! last two blocks' writes, in flight while the caller works.
+//!
+//! On Windows every block goes through the system cache (direct I/O would need the file opened
+//! with FILE_FLAG_NO_BUFFERING and sector-aligned sizes): the threads and blocks are the same.
 
 use std::fs::File;
 use std::io::{self, Read, Write};
-use std::os::unix::fs::FileExt;
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+#[cfg(unix)]
 use rustix::fs::{fcntl_getfl, fcntl_setfl, OFlags};
+#[cfg(unix)]
 use rustix::io::Errno;
 
 use baitai_core::files::AlignedBuf;
@@ -104,7 +108,7 @@ impl DirectWriter {
     }
 
     /// Whether whole blocks currently bypass the page cache.
-    #[cfg(test)]
+    #[cfg(all(test, unix))]
     pub fn is_direct(&self) -> bool {
         is_direct(&self.file)
     }
@@ -218,7 +222,7 @@ fn write_block(file: &File, mut at: u64, mut data: &[u8]) -> io::Result<()> {
         // Asked before the write: the other worker may turn direct I/O off meanwhile, after
         // which this write's EINVAL still means "retry through the page cache".
         let direct = is_direct(file);
-        match file.write_at(data, at) {
+        match write_at(file, data, at) {
             Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
             Ok(n) => {
                 at += n as u64;
@@ -353,18 +357,49 @@ fn read_block(mut file: &File, buf: &mut AlignedBuf) -> io::Result<usize> {
     }
 }
 
+#[cfg(unix)]
+fn write_at(file: &File, data: &[u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::write_at(file, data, at)
+}
+
+/// A positioned write; it also moves the handle's file pointer, which no one here reads.
+#[cfg(windows)]
+fn write_at(file: &File, data: &[u8], at: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_write(file, data, at)
+}
+
+#[cfg(unix)]
 fn refused_direct(e: &io::Error) -> bool {
     e.raw_os_error() == Some(Errno::INVAL.raw_os_error())
+}
+
+/// Never: direct I/O is not used on Windows (and rustix's `Errno::INVAL` is a Winsock code
+/// there, not ERROR_INVALID_PARAMETER).
+#[cfg(windows)]
+fn refused_direct(_: &io::Error) -> bool {
+    false
 }
 
 fn stopped() -> io::Error {
     io::Error::other("a direct I/O thread stopped")
 }
 
+#[cfg(windows)]
+fn is_direct(_: &File) -> bool {
+    false
+}
+
+#[cfg(windows)]
+fn set_direct(_: &File, _: bool) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(unix)]
 fn is_direct(file: &File) -> bool {
     fcntl_getfl(file).is_ok_and(|f| f.contains(OFlags::DIRECT))
 }
 
+#[cfg(unix)]
 fn set_direct(file: &File, on: bool) -> io::Result<()> {
     let flags = fcntl_getfl(file)?;
     let flags = if on {
@@ -376,7 +411,7 @@ fn set_direct(file: &File, on: bool) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::io::Read;

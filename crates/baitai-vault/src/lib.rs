@@ -46,18 +46,44 @@ pub fn exists(mount: &Path) -> bool {
 /// One writer at a time on a mounted medium's vault: an exclusive `flock` on the mount
 /// directory, held until dropped. A second `put` to the same medium waits, then opens the
 /// vault as the first one left it, instead of overwriting its manifest.
+///
+/// On Windows a directory cannot be locked, so the lock is a byte-range lock (`LockFileEx`,
+/// which FAT and exFAT removable drives support) on the file [`WINDOWS_LOCK_FILE`] at the
+/// mount's root; the file is left there, since removing it could race another writer.
 pub struct WriteLock {
-    _dir: fs::File,
+    _held: fs::File,
 }
 
+/// The file at a mount's root that Windows writers lock (see [`WriteLock`]).
+pub const WINDOWS_LOCK_FILE: &str = ".baitai-write.lock";
+
 /// Take the write lock on the mounted medium's vault, waiting while another process holds it.
+#[cfg(unix)]
 pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
     let dir = fs::File::open(mount).map_err(Error::io(format!("open {}", mount.display())))?;
     rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).map_err(|e| Error::Io {
         context: format!("lock {} for writing", mount.display()),
         source: e.into(),
     })?;
-    Ok(WriteLock { _dir: dir })
+    Ok(WriteLock { _held: dir })
+}
+
+/// Take the write lock on the mounted medium's vault, waiting while another process holds it.
+#[cfg(windows)]
+// File::lock is Rust 1.89; Windows builds need that toolchain (docs/architecture.md).
+#[allow(clippy::incompatible_msrv)]
+pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
+    let p = mount.join(WINDOWS_LOCK_FILE);
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&p)
+        .map_err(Error::io(format!("open {}", p.display())))?;
+    file.lock()
+        .map_err(Error::io(format!("lock {} for writing", mount.display())))?;
+    Ok(WriteLock { _held: file })
 }
 
 /// How to open a vault.

@@ -4,7 +4,6 @@
 
 use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use rand::RngCore;
@@ -57,9 +56,7 @@ pub(crate) fn open_regular(
     what: &str,
     unopenable: impl FnOnce(std::io::Error) -> Error,
 ) -> Result<(fs::File, u64)> {
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+    let file = no_block_no_follow(fs::OpenOptions::new().read(true))
         .open(path)
         .map_err(unopenable)?;
     let meta = file
@@ -175,18 +172,20 @@ pub fn apply_recorded_staged(mount: &Path) -> Result<()> {
 /// The live header, opened for writing before a staged header replaces it (never through a
 /// link), so its blocks can be overwritten after the rename. `None` when there is no staged
 /// header to replace it.
+///
+/// Always `None` on Windows: a file that is open cannot be replaced by a rename there (Wine,
+/// and Windows without POSIX rename semantics), so the old header's blocks are left for a
+/// wipe to remove, as they are when the overwrite fails.
 fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
+    if cfg!(windows) {
+        return Ok(None);
+    }
     if fs::symlink_metadata(dir.join(NEXT_HEADER_FILE)).is_err() {
         return Ok(None);
     }
     let p = dir.join(HEADER_FILE);
     match fs::symlink_metadata(&p) {
-        Ok(m) if m.is_file() => fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(&p)
-            .map(Some)
-            .map_err(Error::io(format!("open {}", p.display()))),
+        Ok(m) if m.is_file() => open_no_follow_for_writing(&p).map(Some),
         _ => Ok(None),
     }
 }
@@ -195,23 +194,55 @@ fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
 /// a directory others can list shows their names. Directories that already exist keep their
 /// mode; the files themselves are written 0600 (`tempfile`'s default, kept by the rename).
 pub fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    baitai_core::files::create_private_dir_all(dir)
         .map_err(Error::io(format!("create {}", dir.display())))
 }
 
 /// Overwrite a regular file with random bytes and flush it, a megabyte at a time whatever its
 /// length. `O_NOFOLLOW` refuses a link put in its place since it was looked at.
 pub(crate) fn overwrite_with_noise(p: &Path) -> Result<()> {
-    let f = fs::OpenOptions::new()
-        .write(true)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+    let f = open_no_follow_for_writing(p)?;
+    overwrite_open_file(&f, p)
+}
+
+/// Open an existing regular file for writing, never through a link: `O_NOFOLLOW` on Unix; on
+/// Windows the link itself would be opened, so a file that is not regular is refused.
+fn open_no_follow_for_writing(p: &Path) -> Result<fs::File> {
+    let mut o = fs::OpenOptions::new();
+    o.write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut o,
+        rustix::fs::OFlags::NOFOLLOW.bits() as i32,
+    );
+    #[cfg(windows)]
+    std::os::windows::fs::OpenOptionsExt::custom_flags(&mut o, OPEN_REPARSE_POINT);
+    let f = o
         .open(p)
         .map_err(Error::io(format!("open {}", p.display())))?;
-    overwrite_open_file(&f, p)
+    #[cfg(windows)]
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(Error::Vault(format!(
+            "{} is a link or not a regular file: not written through",
+            p.display()
+        )));
+    }
+    Ok(f)
+}
+
+/// Windows' FILE_FLAG_OPEN_REPARSE_POINT: open a link (a reparse point) itself, not its target,
+/// as `O_NOFOLLOW` refuses to follow one.
+#[cfg(windows)]
+const OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+
+/// Options that neither block on a FIFO (`O_NONBLOCK`, which changes nothing for a regular
+/// file's reads) nor, on Windows, follow a link: the caller refuses what is not a regular file.
+fn no_block_no_follow(o: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(o, rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    #[cfg(windows)]
+    std::os::windows::fs::OpenOptionsExt::custom_flags(o, OPEN_REPARSE_POINT);
+    o
 }
 
 /// Overwrite an open file with random bytes from its start and flush it; `p` names it in errors.

@@ -317,6 +317,7 @@ fn replace_and_refusals() {
 }
 
 #[test]
+#[cfg(unix)]
 fn extraction_never_leaves_the_output_directory() {
     let (d, mount, c) = fresh();
     let v = make(
@@ -552,6 +553,7 @@ fn manifest_sizes_that_overflow_are_refused() {
 }
 
 #[test]
+#[cfg(unix)]
 fn fifos_and_endless_files_on_the_medium_are_refused_not_read() {
     let (_d, mount, c) = fresh();
     let v = make(&mount, &c, Cipher::Aes256Gcm, &[("f", b"data".to_vec())]);
@@ -589,6 +591,7 @@ fn fifos_and_endless_files_on_the_medium_are_refused_not_read() {
 }
 
 /// The same people with the same keys, for a test run on another thread.
+#[cfg(unix)]
 fn cast_of(c: &Cast) -> Cast {
     let again = |(id, key): &(PersonId, PersonKey)| {
         (id.clone(), PersonKey::from_bytes(&key.to_bytes()).unwrap())
@@ -602,6 +605,7 @@ fn cast_of(c: &Cast) -> Cast {
 }
 
 #[test]
+#[cfg(unix)]
 fn erase_never_writes_through_a_link() {
     let (d, mount, c) = fresh();
     make(&mount, &c, Cipher::Aes256Gcm, &[("x", b"x".to_vec())]);
@@ -745,6 +749,7 @@ fn names_that_are_not_one_file_everywhere_are_never_stored_or_written() {
 
 /// A medium whose vault directory is a link elsewhere is refused, not written through.
 #[test]
+#[cfg(unix)]
 fn a_vault_directory_that_is_a_link_is_refused() {
     let (d, mount, c) = fresh();
     let elsewhere = d.path().join("elsewhere");
@@ -1219,10 +1224,13 @@ fn removing_a_slot_locks_that_recipient_out_and_keeps_the_files() {
     assert!(!dir.join(NEXT_MANIFEST_FILE).exists());
     assert!(!dir.join(NEXT_HEADER_FILE).exists());
     // The old header was overwritten where it lay: no copy of the removed slot is left in it.
+    // Not on Windows, where the old header cannot stay open across the rename (medium.rs).
     let left = fs::read(&link).unwrap();
     assert_eq!(left.len(), old_raw.len());
-    assert_ne!(left, old_raw);
-    assert!(Header::parse(left).is_err());
+    if cfg!(unix) {
+        assert_ne!(left, old_raw);
+        assert!(Header::parse(left).is_err());
+    }
 }
 
 #[test]

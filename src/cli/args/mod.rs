@@ -24,7 +24,8 @@ pub use vault::*;
 )]
 pub struct Cli {
     /// The ledger: an SQLite file, or a ledger server as postgres://HOST:PORT/DB (password in
-    /// PGPASSWORD) [default: $XDG_DATA_HOME/baitai/ledger.db]
+    /// PGPASSWORD) [default: $XDG_DATA_HOME/baitai/ledger.db; on Windows
+    /// %LOCALAPPDATA%\baitai\ledger.db]
     #[arg(long, global = true, env = "BAITAI_LEDGER", value_name = "PATH")]
     pub ledger: Option<PathBuf>,
     /// Machine-readable output: one JSON document on stdout

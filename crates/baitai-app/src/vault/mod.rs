@@ -170,6 +170,11 @@ impl Session {
         };
         let seen = crate::device::mount_identities(mount)?;
         let Some(first) = seen.first() else {
+            #[cfg(windows)]
+            return Err(crate::device::unavailable(&format!(
+                "{number} is registered with its device, and checking the device under a mount"
+            )));
+            #[cfg(unix)]
             return Err(Error::Device(format!(
                 "{} is not on a block device, but {number} is registered as a device; mount the medium and give its mount point",
                 mount.display()

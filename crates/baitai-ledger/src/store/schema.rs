@@ -166,23 +166,15 @@ pub(super) fn refuse_foreign_database(conn: &Connection, path: &Path) -> Result<
 }
 
 pub(super) fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
     if dir.exists() {
         return Ok(());
     }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    baitai_core::files::create_private_dir_all(dir)
         .map_err(Error::io(format!("create {}", dir.display())))
 }
 
 pub(super) fn create_private_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
+    baitai_core::files::private_new_file()
         .open(path)
         .map(|_| ())
         .map_err(Error::io(format!("create {}", path.display())))

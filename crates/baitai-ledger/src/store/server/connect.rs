@@ -223,7 +223,6 @@ impl Target {
 
 /// Whether `.pgpass` may be used: a plain file that neither group nor others can read or write.
 fn pgpass_is_private(path: &Path, meta: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
     if !meta.is_file() {
         eprintln!(
             "baitai: warning: password file {} is not a plain file: ignored",
@@ -231,7 +230,9 @@ fn pgpass_is_private(path: &Path, meta: &std::fs::Metadata) -> bool {
         );
         return false;
     }
-    if meta.permissions().mode() & 0o077 != 0 {
+    // As libpq: Windows has no mode bits to check (the file's ACL is not looked at).
+    #[cfg(unix)]
+    if std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o077 != 0 {
         eprintln!(
             "baitai: warning: password file {} has group or world access; permissions should be u=rw (0600) or less: ignored",
             path.display()
@@ -323,6 +324,8 @@ fn body_settings(config: &Config, hosts_and_db: &str, s: &mut Settings) -> Resul
         .iter()
         .map(|h| match h {
             Host::Tcp(h) => h.clone(),
+            // A socket directory, which only Unix has.
+            #[cfg(unix)]
             Host::Unix(p) => p.display().to_string(),
         })
         .collect();
@@ -676,6 +679,7 @@ fn in_handshake(e: &postgres::Error) -> bool {
 pub(crate) fn describe(config: &Config) -> String {
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
         Some(Host::Unix(p)) => p.display().to_string(),
         None => "?".into(),
     };
@@ -718,7 +722,7 @@ pub(crate) fn one_line(e: &(dyn std::error::Error + 'static)) -> String {
     s.replace('\n', " ")
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::collections::HashMap;

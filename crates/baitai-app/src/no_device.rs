@@ -1,0 +1,87 @@
+//! Windows stand-ins for baitai-media's device functions: device identity, whole-medium reads
+//! and wipes are Linux-only for now (issue 17), so each refuses with one line (exit 6).
+//!
+//! Nothing here can produce a device identity, so no recorded identity is ever matched on
+//! Windows: a medium registered with its device is refused rather than passed unchecked.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::model::{CacheBypass, DeviceIdentity, MediaKind};
+
+/// The one line every Linux-only device act gives on Windows (exit 6, a device error).
+pub fn unavailable(what: &str) -> Error {
+    Error::Device(format!(
+        "{what} is not available on Windows yet: use a Linux machine for device checks and wipes"
+    ))
+}
+
+/// What a file-system look at a mounted medium finds (as baitai-media's `FileScan`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileScan {
+    /// Entries that are not directories.
+    pub files: u64,
+    /// The total size of the regular files.
+    pub bytes: u64,
+}
+
+/// What reading a whole medium found (as baitai-media's `BlankScan`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlankScan {
+    /// How many bytes were read.
+    pub bytes_read: u64,
+    /// 512-byte sectors holding data.
+    pub data_sectors: u64,
+    /// Where the first such sector starts.
+    pub first_data_offset: Option<u64>,
+    /// How the reads avoided the page cache.
+    pub cache_bypass: Option<CacheBypass>,
+}
+
+/// Refuses: an image's identity is only ever checked against a Linux device read.
+pub fn identify_image(_path: &Path) -> Result<DeviceIdentity> {
+    Err(unavailable("a medium's image identity (--image)"))
+}
+
+/// Refuses: block devices are read through Linux's sysfs.
+pub fn identify_block(_path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
+    Err(unavailable("a medium's device identity (--device)"))
+}
+
+/// Refuses: the return check by path lives with the device code, not yet built for Windows.
+pub fn scan_files(_root: &Path) -> Result<FileScan> {
+    Err(unavailable(
+        "the return check of a mounted medium (return --path)",
+    ))
+}
+
+/// Refuses: a whole-medium read needs the Linux device I/O.
+pub fn blank_scan(_path: &Path) -> Result<BlankScan> {
+    Err(unavailable("a whole-medium read (return --device/--image)"))
+}
+
+/// Refuses: no identity can be seen on Windows, so none can be checked.
+pub fn check_identity(
+    _medium: &str,
+    _recorded: &DeviceIdentity,
+    _seen: &DeviceIdentity,
+) -> Result<()> {
+    Err(unavailable("checking a medium's device identity"))
+}
+
+/// No identity is seen on Windows: a vault's mount is never tied to a device here, and a
+/// medium registered with one is refused by the caller.
+pub fn mount_identities(_dir: &Path) -> Result<Vec<DeviceIdentity>> {
+    Ok(Vec::new())
+}
+
+/// Never the recorded device: nothing on Windows was read from one.
+pub fn same_device(_recorded: &DeviceIdentity, _seen: &DeviceIdentity) -> bool {
+    false
+}
+
+/// Treated as the same medium, so a registration that somehow carried an identity is refused
+/// rather than let through unchecked.
+pub fn same_medium(_recorded: &DeviceIdentity, _seen: &DeviceIdentity) -> bool {
+    true
+}
