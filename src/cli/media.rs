@@ -243,8 +243,20 @@ fn attached_now(
     if id.serial.is_none() || id.vendor_id.is_none() {
         return Ok(None);
     }
-    let found = crate::device::usb::locate(&id);
-    Ok(Some(found.first().map(|p| p.display().to_string())))
+    Ok(located(&id))
+}
+
+/// Where the stick is attached now (`Some(None)`: not attached).
+#[cfg(unix)]
+fn located(id: &crate::model::DeviceIdentity) -> Option<Option<String>> {
+    let found = crate::device::usb::locate(id);
+    Some(found.first().map(|p| p.display().to_string()))
+}
+
+/// Windows gives baitai no device list yet, so it cannot say (rather than "not attached").
+#[cfg(not(unix))]
+fn located(_id: &crate::model::DeviceIdentity) -> Option<Option<String>> {
+    None
 }
 
 fn holder_text(st: &MediumState, dir: &crate::lifecycle::Directory) -> String {

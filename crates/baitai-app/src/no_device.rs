@@ -85,3 +85,26 @@ pub fn same_device(_recorded: &DeviceIdentity, _seen: &DeviceIdentity) -> bool {
 pub fn same_medium(_recorded: &DeviceIdentity, _seen: &DeviceIdentity) -> bool {
     true
 }
+
+/// Whether two USB devices cannot be told apart ([`DeviceIdentity::indistinguishable`]).
+pub fn indistinguishable(a: &DeviceIdentity, b: &DeviceIdentity) -> bool {
+    a.indistinguishable(b)
+}
+
+/// Mount checks: Windows has no mount table baitai reads.
+pub mod mounts {
+    use std::path::Path;
+
+    use crate::error::Result;
+
+    /// A whole-medium read needs the device, which Windows does not give baitai yet.
+    pub fn refuse_in_use(_path: &Path) -> Result<()> {
+        Err(super::unavailable("a whole-medium check"))
+    }
+
+    /// Nothing to look at before a write: a write-protected drive fails on the first write,
+    /// which `put` reports and records nothing for.
+    pub fn refuse_read_only_mount(_dir: &Path) -> Result<()> {
+        Ok(())
+    }
+}

@@ -243,6 +243,20 @@ pub struct DeviceIdentity {
     pub capacity_bytes: u64,
 }
 
+impl DeviceIdentity {
+    /// Whether this and `other` are USB devices without serial numbers with the same IDs and
+    /// capacity: two sticks of one model bought together, which nothing baitai can read tells
+    /// apart. Registering the second would leave either stick passing as either medium.
+    pub fn indistinguishable(&self, other: &DeviceIdentity) -> bool {
+        self.vendor_id.is_some()
+            && self.serial.is_none()
+            && other.serial.is_none()
+            && self.vendor_id == other.vendor_id
+            && self.product_id == other.product_id
+            && self.capacity_bytes == other.capacity_bytes
+    }
+}
+
 /// How a medium's data was checked when it came back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "lowercase")]

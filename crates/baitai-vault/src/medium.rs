@@ -146,7 +146,13 @@ fn apply_staged_pair(dir: &Path) -> Result<()> {
 
 /// [`baitai_core::files::sync_renamed`] for a file renamed by path.
 pub(crate) fn sync_renamed_at(path: &Path) -> Result<()> {
-    let f = fs::File::open(path).map_err(Error::io(format!("open {}", path.display())))?;
+    // Windows flushes only a file opened for writing (FlushFileBuffers needs write access);
+    // nothing is written through it.
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .write(cfg!(windows))
+        .open(path)
+        .map_err(Error::io(format!("open {}", path.display())))?;
     baitai_core::files::sync_renamed(&f, path)
 }
 

@@ -241,16 +241,9 @@ pub fn same_medium(recorded: &DeviceIdentity, seen: &DeviceIdentity) -> bool {
     same_serial || same_path || same_file || twins
 }
 
-/// Whether two USB devices without serial numbers have the same IDs and capacity: two sticks of
-/// one model bought together, which nothing baitai can read tells apart. Registering the
-/// second would leave either stick passing as either medium.
+/// Whether two USB devices cannot be told apart ([`DeviceIdentity::indistinguishable`]).
 pub fn indistinguishable(a: &DeviceIdentity, b: &DeviceIdentity) -> bool {
-    a.vendor_id.is_some()
-        && a.serial.is_none()
-        && b.serial.is_none()
-        && a.vendor_id == b.vendor_id
-        && a.product_id == b.product_id
-        && a.capacity_bytes == b.capacity_bytes
+    a.indistinguishable(b)
 }
 
 /// The file that holds an image medium's bytes: an image's own path, or for a loop device the
