@@ -243,6 +243,11 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+    /// The connection to the ledger server was lost as an append committed, and the server
+    /// could not be asked whether it recorded it (exit 1): whatever depends on the entry must be
+    /// left as if it had been, since it may have.
+    #[error("{0}")]
+    OutcomeUnknown(String),
     /// Anything else, including internal errors (exit 1).
     #[error("{0}")]
     Other(String),
@@ -259,7 +264,9 @@ impl Error {
             Error::Device(_) => ExitCode::Device,
             Error::WipeFailed(_) => ExitCode::Integrity,
             Error::Interrupted(_) => ExitCode::Interrupted,
-            Error::Io { .. } | Error::Db { .. } | Error::Other(_) => ExitCode::Other,
+            Error::Io { .. } | Error::Db { .. } | Error::OutcomeUnknown(_) | Error::Other(_) => {
+                ExitCode::Other
+            }
         }
     }
 

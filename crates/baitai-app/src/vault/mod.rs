@@ -290,8 +290,11 @@ impl Session {
                 Ok((entry, added, v))
             }
             Err(e) => {
-                if published {
-                    // The entry did not commit after the manifest went in: put it back.
+                // The entry did not commit after the manifest went in: put it back. Unless the
+                // server may have it after all: a manifest put back behind a recorded entry
+                // would read as a rolled-back vault, while one ahead of a missed entry is taken
+                // as the holder's unrecorded put and recorded by their next one.
+                if published && !matches!(e, Error::OutcomeUnknown(_)) {
                     v.restore_manifest(&previous)?;
                 }
                 Err(e)

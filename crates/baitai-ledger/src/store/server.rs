@@ -111,13 +111,10 @@ impl Server {
             return Err(failed);
         };
         let unknown = |e: Error| {
-            Error::Io {
-            context: format!(
-                "the connection to the ledger server at {} was lost as an append was committed: the server may or may not have recorded it; run `baitai ledger verify`",
+            Error::OutcomeUnknown(format!(
+                "the connection to the ledger server at {} was lost as an append was committed: the server may or may not have recorded it; run `baitai ledger verify` ({e})",
                 self.shown
-            ),
-            source: std::io::Error::other(e.to_string()),
-        }
+            ))
         };
         let mut again = self.target.connect().map_err(unknown)?;
         let found = again
