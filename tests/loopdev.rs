@@ -261,6 +261,25 @@ fn put_refuses_a_mount_on_another_device() {
         "{err}"
     );
     assert!(!mnt.join("BAITAI").exists());
+    // A folder on the system disk, as when the stick is not mounted at all: said in words.
+    let plain = env.path("not-the-stick");
+    std::fs::create_dir_all(&plain).unwrap();
+    let (code, err) = env.fail_as(
+        &[
+            "put",
+            plain.to_str().unwrap(),
+            f.to_str().unwrap(),
+            "--medium",
+            &m,
+        ],
+        HANDLER,
+    );
+    assert_eq!(code, 6, "{err}");
+    assert!(
+        err.contains(&format!("is not on {m}")) && err.contains("16.0 MiB"),
+        "{err}"
+    );
+    assert!(err.contains("mount point"), "{err}");
 }
 
 /// ramfs has no direct I/O: put and get fall back to the page cache and still move every byte.

@@ -30,7 +30,7 @@ pub use verify::{verify_ledger, LedgerCheck, VerifyRequest};
 pub use wipe::{WipePlan, WipeReport, WipeRequest, WipeTarget};
 
 // The lower crates' modules keep the paths they had when this layer lived in the root crate.
-use baitai_core::{crypto, error, lifecycle, model, time};
+use baitai_core::{crypto, error, lifecycle, model, time, units};
 use baitai_ledger as ledger;
 #[cfg(unix)]
 use baitai_media::device;

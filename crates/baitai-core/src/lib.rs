@@ -8,6 +8,7 @@ pub mod files;
 pub mod lifecycle;
 pub mod model;
 pub mod time;
+pub mod units;
 pub mod words;
 
 pub use error::{Error, ExitCode, Result};

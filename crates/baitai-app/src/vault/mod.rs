@@ -186,6 +186,16 @@ impl Session {
         {
             return Ok(());
         }
+        if first.capacity_bytes != recorded.capacity_bytes {
+            // Most often the stick is not mounted, and the folder is on the system disk.
+            let size = crate::units::human_bytes;
+            return Err(Error::Device(format!(
+                "{} is not on {number}: it is on a {} device, and {number} is {}; mount {number} and give its mount point",
+                mount.display(),
+                size(first.capacity_bytes),
+                size(recorded.capacity_bytes)
+            )));
+        }
         crate::device::check_identity(&number.0, &recorded, first)
     }
 

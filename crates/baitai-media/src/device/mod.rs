@@ -156,10 +156,11 @@ pub fn check_identity(
         )))
     };
     if recorded.capacity_bytes != seen.capacity_bytes {
+        let size = |n: u64| format!("{} ({n} bytes)", baitai_core::units::human_bytes(n));
         return mismatch(
             "capacity",
-            &recorded.capacity_bytes.to_string(),
-            &seen.capacity_bytes.to_string(),
+            &size(recorded.capacity_bytes),
+            &size(seen.capacity_bytes),
         );
     }
     let fields = [

@@ -7,21 +7,7 @@ use jiff::Timestamp;
 use crate::app::Session;
 use crate::{Lang, Word};
 
-/// `512 B`, `2.0 MiB`: the size rounded to one decimal in binary units.
-pub fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
-}
+pub use baitai_core::units::human_bytes;
 
 /// `2097152` → `2,097,152`.
 pub fn grouped(n: u64) -> String {
