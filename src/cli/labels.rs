@@ -34,7 +34,7 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
 }
 
 /// The media named, in the order named (a number given twice prints twice, e.g. for the
-/// medium and its case), or with `--all` every medium not destroyed or transferred.
+/// medium and its case), or with `--all` every medium in storage or out.
 fn select(s: &Session, a: &LabelArgs, lang: Lang) -> Result<Vec<Label>> {
     let labels = if a.all {
         crate::report::label::held_media_labels(s, lang)?

@@ -36,7 +36,7 @@ pub struct LabelArgs {
     /// Medium numbers, one label each, in this order
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub media: Vec<String>,
-    /// Every medium not destroyed or transferred
+    /// Every medium in storage or out (not lost, destroyed or transferred)
     #[arg(long)]
     pub all: bool,
     #[command(flatten)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::lifecycle::MediumState;
+use crate::lifecycle::{Holding, MediumState};
 use crate::model::{Body, Classification};
 use crate::Lang;
 
@@ -58,12 +58,15 @@ pub fn medium_label(session: &Session, medium: &str, lang: Lang) -> Result<Label
 /// destroyed and the transferred, in the order they were registered.
 pub fn held_media_labels(session: &Session, lang: Lang) -> Result<Vec<Label>> {
     let mut labels = Vec::new();
-    for number in session.ledger().media()? {
-        match session.ledger().medium_state(&number)? {
-            Some(state) if !state.holding.is_closed() => {
-                labels.push(label_of(session, &state, lang)?)
-            }
-            _ => {}
+    for state in session.all_states()? {
+        // A lost medium has nothing to stick a label on; a found one gets its label again
+        // once it is returned.
+        let printable = match state.holding {
+            Holding::InStorage | Holding::Out(_) => true,
+            Holding::Lost | Holding::Destroyed | Holding::Transferred => false,
+        };
+        if printable {
+            labels.push(label_of(session, &state, lang)?);
         }
     }
     Ok(labels)
