@@ -19,6 +19,7 @@ mod names;
 mod prompts;
 mod refusals;
 mod reports;
+mod server_drop;
 mod shell;
 mod sites;
 mod smoke;
