@@ -231,50 +231,26 @@ fn put_refuses_a_mount_on_another_device() {
     lb.mkfs_and_mount(&mnt);
     let f = env.path("f.txt");
     std::fs::write(&f, "x").unwrap();
-    let (code, err) = env.fail_as(
-        &[
-            "put",
-            mnt.to_str().unwrap(),
-            f.to_str().unwrap(),
-            "--medium",
-            &m,
-        ],
-        HANDLER,
-    );
-    assert_eq!(code, 6, "{err}");
-    assert!(!mnt.join("BAITAI").exists());
+    // A put of f to `at`, naming medium m: refused, exit 6; its message.
+    let refused = |at: &Path| {
+        let args = [at.to_str().unwrap(), f.to_str().unwrap(), "--medium", &m];
+        let (code, err) = env.fail_as(&[&["put"][..], &args].concat(), HANDLER);
+        assert_eq!(code, 6, "{err}");
+        assert!(!at.join("BAITAI").exists());
+        err
+    };
+    refused(&mnt);
     // The mounted stick registered as another medium: the refusal says which one it is.
     let other = register_device(&env, &lb.dev);
-    let (code, err) = env.fail_as(
-        &[
-            "put",
-            mnt.to_str().unwrap(),
-            f.to_str().unwrap(),
-            "--medium",
-            &m,
-        ],
-        HANDLER,
-    );
-    assert_eq!(code, 6, "{err}");
+    let err = refused(&mnt);
     assert!(
         err.contains(&format!("is {other}; not {m}: give --medium {other}")),
         "{err}"
     );
-    assert!(!mnt.join("BAITAI").exists());
     // A folder on the system disk, as when the stick is not mounted at all: said in words.
     let plain = env.path("not-the-stick");
     std::fs::create_dir_all(&plain).unwrap();
-    let (code, err) = env.fail_as(
-        &[
-            "put",
-            plain.to_str().unwrap(),
-            f.to_str().unwrap(),
-            "--medium",
-            &m,
-        ],
-        HANDLER,
-    );
-    assert_eq!(code, 6, "{err}");
+    let err = refused(&plain);
     assert!(
         err.contains(&format!("is not on {m}")) && err.contains("16.0 MiB"),
         "{err}"

@@ -142,7 +142,7 @@ impl Session {
                 )));
             }
         }
-        self.check_mount_device(named, mount)
+        self.check_seen_device(named, mount, &seen)
     }
 
     /// The medium in service, other than `named`, that a device seen at a mount is registered

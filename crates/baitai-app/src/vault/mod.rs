@@ -165,10 +165,20 @@ impl Session {
         number: &MediumNumber,
         mount: &std::path::Path,
     ) -> Result<()> {
+        let seen = crate::device::mount_identities(mount)?;
+        self.check_seen_device(number, mount, &seen)
+    }
+
+    /// [`Session::check_mount_device`] with the identities already read at `mount`.
+    pub(crate) fn check_seen_device(
+        &self,
+        number: &MediumNumber,
+        mount: &std::path::Path,
+        seen: &[crate::model::DeviceIdentity],
+    ) -> Result<()> {
         let Some(recorded) = self.registration(number)?.device else {
             return Ok(());
         };
-        let seen = crate::device::mount_identities(mount)?;
         let Some(first) = seen.first() else {
             #[cfg(windows)]
             return Err(crate::device::unavailable(&format!(
