@@ -861,9 +861,10 @@ mod through_the_ledger {
             assert!(!err.contains(&l.password), "{err}");
         }
 
-        /// A TCP proxy to the test server that loses the reply to the first COMMIT it forwards,
-        /// as a network failing at that moment would. After that it forwards new connections,
-        /// or with `then_down`, closes them at once. Its port.
+        /// A TCP proxy to the test server that loses the server's reply to the first COMMIT
+        /// after an INSERT, as a network failing at that moment would: the server has
+        /// committed when it sends that reply, so the append is on the server. After that it
+        /// forwards new connections, or with `then_down`, closes them at once. Its port.
         fn losing_the_commit_reply(server_port: u16, then_down: bool) -> u16 {
             let listener = TcpListener::bind("127.0.0.1:0").unwrap();
             let port = listener.local_addr().unwrap().port();
@@ -875,30 +876,30 @@ mod through_the_ledger {
                         continue;
                     }
                     let upstream = TcpStream::connect(("127.0.0.1", server_port)).unwrap();
-                    let cut = Arc::new(AtomicBool::new(false));
+                    let inserted = Arc::new(AtomicBool::new(false));
                     let (mut c_in, mut u_out) =
                         (client.try_clone().unwrap(), upstream.try_clone().unwrap());
-                    let (cut_in, lost_in) = (cut.clone(), lost.clone());
+                    let seen_insert = inserted.clone();
                     std::thread::spawn(move || {
                         let mut buf = vec![0; 1 << 16];
                         while let Ok(n @ 1..) = c_in.read(&mut buf) {
-                            if !lost_in.load(SeqCst)
-                                && buf[..n].windows(7).any(|w| w == b"COMMIT\0")
-                            {
-                                cut_in.store(true, SeqCst);
-                                lost_in.store(true, SeqCst);
+                            if buf[..n].windows(6).any(|w| w == b"INSERT") {
+                                seen_insert.store(true, SeqCst);
                             }
                             if u_out.write_all(&buf[..n]).is_err() {
                                 break;
                             }
                         }
                     });
-                    let (mut u_in, mut c_out) = (upstream, client);
+                    let (mut u_in, mut c_out, lost) = (upstream, client, lost.clone());
                     std::thread::spawn(move || {
                         let mut buf = vec![0; 1 << 16];
                         while let Ok(n @ 1..) = u_in.read(&mut buf) {
-                            // The server has answered the COMMIT: the client never hears it.
-                            if cut.load(SeqCst) {
+                            // The server's CommandComplete for the append's COMMIT: it has
+                            // committed, and the client never hears it.
+                            let commit_reply = buf[..n].windows(7).any(|w| w == b"COMMIT\0");
+                            if commit_reply && inserted.load(SeqCst) && !lost.load(SeqCst) {
+                                lost.store(true, SeqCst);
                                 break;
                             }
                             if c_out.write_all(&buf[..n]).is_err() {
