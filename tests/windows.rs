@@ -10,6 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use postgres::{Client, NoTls};
+
 const RECIPIENT_PASS: &str = "Partner-Pass-2026!";
 const REFUSAL: &str =
     "is not available on Windows yet: use a Linux machine for device checks and wipes";
@@ -249,6 +251,154 @@ fn ledger_with_vault(
 }
 
 /// The files `get` wrote into `out` are the ones `side` put.
+/// The SQL that makes a database a ledger server, as shipped.
+const INIT_SQL: &str = include_str!("../crates/baitai-ledger/sql/postgres-init.sql");
+
+/// A Windows path under Wine as a Unix path (`winepath -u`).
+fn unix_path(s: &Setup, windows: &str) -> Result<PathBuf, String> {
+    let out = Command::new(&s.wine)
+        .args(["winepath.exe", "-u", windows])
+        .env("WINEDEBUG", "-all")
+        .output()
+        .map_err(|e| e.to_string())?;
+    let p = text(&out.stdout).trim().to_string();
+    ensure(out.status.success() && !p.is_empty(), || {
+        format!("winepath -u {windows}: {}", text(&out.stderr))
+    })?;
+    Ok(PathBuf::from(p))
+}
+
+/// Wine's `%APPDATA%` for this user, as a Unix path: Wine sets it from its prefix, whatever
+/// the Unix environment says, so the test's files go where baitai.exe will look.
+fn wine_app_data(s: &Setup) -> Result<PathBuf, String> {
+    let out = Command::new(&s.wine)
+        .args(["cmd.exe", "/c", "echo %APPDATA%"])
+        .env("WINEDEBUG", "-all")
+        .output()
+        .map_err(|e| e.to_string())?;
+    unix_path(s, text(&out.stdout).trim())
+}
+
+/// Files put in place for one check and put back as they were after it, whatever happens.
+struct Placed {
+    files: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+impl Placed {
+    fn put(&mut self, path: PathBuf, bytes: &[u8]) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        self.files.push((path.clone(), std::fs::read(&path).ok()));
+        std::fs::write(&path, bytes).unwrap();
+    }
+}
+
+impl Drop for Placed {
+    fn drop(&mut self) {
+        for (path, before) in self.files.drain(..).rev() {
+            let _ = match before {
+                Some(b) => std::fs::write(&path, b),
+                None => std::fs::remove_file(&path),
+            };
+        }
+    }
+}
+
+/// A ledger server reached by baitai.exe with the password only in
+/// `%APPDATA%\postgresql\pgpass.conf` and the CA only in `root.crt` beside it, as libpq
+/// looks on Windows; without the password file the same command fails. None, said why,
+/// without a server (under `CI=true`, .ci/run starts one).
+fn server_through_app_data(s: &Setup, pass: &str) -> Option<Result<(), String>> {
+    let admin = match std::env::var("BAITAI_TEST_PG") {
+        Ok(url) if !url.is_empty() => url,
+        _ => {
+            skip_outside_ci("BAITAI_TEST_PG is not set: no server for the pgpass.conf check");
+            return None;
+        }
+    };
+    let ca = std::env::var("BAITAI_TEST_PG_CA").expect("BAITAI_TEST_PG_CA beside BAITAI_TEST_PG");
+    let hostport = admin
+        .rsplit_once('@')
+        .unwrap()
+        .1
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (host, port) = hostport.split_once(':').unwrap();
+    let name = format!("baitai_win_{}", std::process::id());
+    let login = format!("{name}_owner");
+    let password = format!("Pw-{name}");
+    let mut c = Client::connect(&admin, NoTls).expect("connect to BAITAI_TEST_PG");
+    c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    let here = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    Client::connect(&here, NoTls)
+        .unwrap()
+        .batch_execute(INIT_SQL)
+        .expect("the init SQL runs");
+    c.batch_execute(&format!("DROP ROLE IF EXISTS {login}"))
+        .unwrap();
+    c.batch_execute(&format!(
+        "CREATE ROLE {login} LOGIN PASSWORD '{password}' IN ROLE baitai_owner"
+    ))
+    .unwrap();
+    let result = (|| {
+        let pg = wine_app_data(s)?.join("postgresql");
+        let mut placed = Placed { files: Vec::new() };
+        placed.put(
+            pg.join("pgpass.conf"),
+            format!("{host}:{port}:{name}:{login}:{password}\r\n").as_bytes(),
+        );
+        placed.put(pg.join("root.crt"), &std::fs::read(&ca).unwrap());
+        let url = format!("postgres://{login}@{hostport}/{name}?sslmode=verify-full");
+        ok(
+            "init on the server",
+            &s.windows(&[
+                "--ledger",
+                &url,
+                "init",
+                "--org",
+                "防衛装備テスト株式会社",
+                "--admin",
+                "佐藤 一郎",
+                "--passphrase-file",
+                pass,
+                "--insecure-fast-kdf",
+            ]),
+        )?;
+        ok(
+            "ledger verify on the server",
+            &s.windows(&["--ledger", &url, "ledger", "verify"]),
+        )?;
+        placed.put(pg.join("pgpass.conf"), b"# none\r\n");
+        let without = s.windows(&["--ledger", &url, "person", "list"]);
+        ensure(!without.status.success(), || {
+            "the server let baitai.exe in without the password file".into()
+        })
+    })();
+    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    let _ = c.batch_execute(&format!("DROP ROLE IF EXISTS {login}"));
+    Some(result)
+}
+
+/// Whether a file or folder made by baitai.exe under Wine lets others in: Wine turns the
+/// protected ACL baitai sets into Unix mode bits, so "others" must have none.
+fn others_may_read(p: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(p)
+        .map_err(|e| format!("{}: {e}", p.display()))?
+        .permissions()
+        .mode();
+    ensure(mode & 0o007 == 0, || {
+        format!(
+            "{} is mode {:o}: others may read it",
+            p.display(),
+            mode & 0o777
+        )
+    })
+}
+
 fn same_files(s: &Setup, side: &str, out: &str) -> Result<(), String> {
     for name in ["a.txt", "報告書.txt"] {
         let got = std::fs::read(s.path(out).join(name)).map_err(|e| format!("{name}: {e}"))?;
@@ -428,6 +578,24 @@ fn baitai_exe_under_wine() {
             .and_then(|_| same_files(&s, "windows", "linux-got"))
         },
     );
+
+    check(
+        "the ledger, the folder get made and the files it wrote are this user's alone (ACLs)",
+        {
+            (|| {
+                others_may_read(&s.path("windows.db"))?;
+                others_may_read(&s.path("windows-out"))?;
+                others_may_read(&s.path("windows-out").join("報告書.txt"))
+            })()
+        },
+    );
+
+    if let Some(r) = server_through_app_data(&s, &wp("windows-pass-P0001")) {
+        check(
+            "a ledger server with the password in %APPDATA%\\postgresql\\pgpass.conf and its CA in root.crt",
+            r,
+        );
+    }
 
     check("Linux verifies the ledger made on Windows", {
         ok(

@@ -26,6 +26,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     }
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .map_err(Error::io(format!("write in {}", dir.display())))?;
+    keep_private(tmp.path(), false).map_err(Error::io(format!("restrict {}", path.display())))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(Error::io(format!("write {}", path.display())))?;
@@ -61,26 +62,55 @@ pub fn sync_dir(_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Options that create a new file (never an existing one, nor through a link) only this user may
-/// read or write: mode 0600 on Unix. On Windows the new file inherits its directory's ACL,
-/// which under `%LOCALAPPDATA%` is this user's (and SYSTEM's and the administrators') alone;
-/// no ACL of its own is set yet (issue 17).
-pub fn private_new_file() -> std::fs::OpenOptions {
+/// Create a new file (never an existing one, nor through a link) only this user may read or
+/// write: mode 0600 on Unix, a protected ACL granting this user alone on Windows.
+pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o
+    let file = o.open(path)?;
+    keep_private(path, false)?;
+    Ok(file)
 }
 
-/// Create `dir` and any missing parents, the new ones 0700 on Unix (inheriting their parent's
-/// ACL on Windows, as [`private_new_file`] says).
+/// Restrict a file (or, with `folder`, a folder) this process just created to this user, where
+/// its creation could not: on Windows a protected ACL granting this user alone, so it does not
+/// inherit its parent's; nothing on Unix, where the mode was set as it was created (tempfile's
+/// files are 0600). A volume without ACLs (a FAT stick) is left as it is.
+pub fn keep_private(path: &Path, folder: bool) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        let object = if folder {
+            crate::acl::Object::Folder
+        } else {
+            crate::acl::Object::File
+        };
+        crate::acl::restrict_to_user(path, object)
+    }
+    #[cfg(unix)]
+    {
+        let _ = (path, folder);
+        Ok(())
+    }
+}
+
+/// Create `dir` and any missing parents, the new ones this user's alone: 0700 on Unix, a
+/// protected ACL on Windows ([`keep_private`]). Folders that already exist are left as they are.
 pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .collect();
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir)
+    b.create(dir)?;
+    for d in missing.iter().rev() {
+        keep_private(d, true)?;
+    }
+    Ok(())
 }
 
 /// This user's baitai directory of one kind: `$XDG_DATA_HOME/baitai` for the ledger,
@@ -119,6 +149,11 @@ pub fn without_verbatim(p: PathBuf) -> PathBuf {
     }
     p
 }
+
+/// The file at a medium's root that Windows writers lock, since a folder cannot be locked there
+/// (`baitai_vault::lock_for_writing`). Empty, and left in place: a return check by path does
+/// not count it as data.
+pub const WINDOWS_LOCK_FILE: &str = ".baitai-write.lock";
 
 /// Direct I/O needs buffers, offsets and lengths aligned to the logical block size; 4 KiB
 /// covers every common device.
@@ -179,6 +214,25 @@ mod windows_tests {
         assert_eq!(w(r"\\?\UNC\server\share\x"), r"\\server\share\x");
         assert_eq!(w(r"\\?\Volume{1234}\x"), r"\\?\Volume{1234}\x");
         assert_eq!(w(r"E:\BAITAI"), r"E:\BAITAI");
+    }
+
+    #[test]
+    fn new_private_files_and_folders_let_nobody_else_in() {
+        use crate::acl::grants_others;
+        let tmp = tempfile::tempdir().unwrap();
+        let nested = tmp.path().join("a").join("b");
+        create_private_dir_all(&nested).unwrap();
+        assert!(!grants_others(&tmp.path().join("a")).unwrap());
+        assert!(!grants_others(&nested).unwrap());
+        let file = nested.join("ledger.db");
+        create_private_file(&file).unwrap();
+        assert!(!grants_others(&file).unwrap());
+        let atomic = nested.join("checkpoint");
+        write_atomic(&atomic, b"x").unwrap();
+        assert!(!grants_others(&atomic).unwrap());
+        // What SQLite creates beside the ledger inherits the folder's one entry on Windows;
+        // Wine does not model inheritance (its files take their Unix mode), so that is not
+        // checked here. The folder itself lets nobody else in, on both.
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! times. No storage, no devices, no command line: the ledger, the vault, the wipe and the
 //! app layer build on it (docs/architecture.md, Layers).
 
+#[cfg(windows)]
+pub mod acl;
 pub mod crypto;
 pub mod error;
 pub mod files;

@@ -154,7 +154,7 @@ fn copy_rows(copy: &Connection, from: &dyn Store, after: u64, upto: u64) -> Resu
 }
 
 fn create_private(path: &Path) -> Result<()> {
-    match baitai_core::files::private_new_file().open(path) {
+    match baitai_core::files::create_private_file(path) {
         Ok(_) => Ok(()),
         // Another command of this user made it first.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),

@@ -345,6 +345,8 @@ impl Vault {
                 .suffix(".partial")
                 .tempfile_in(parent)
                 .map_err(Error::io(format!("write in {}", parent.display())))?;
+            baitai_core::files::keep_private(tmp.path(), false)
+                .map_err(Error::io(format!("restrict {}", target.display())))?;
             let mut w = DirectWriter::new(tmp.as_file(), f.size)
                 .map_err(Error::io(format!("write {}", target.display())))?;
             self.read_file(f, &mut w, progress)?;

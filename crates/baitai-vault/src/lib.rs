@@ -31,6 +31,9 @@ const MANIFEST_FILE: &str = "vault.mf";
 /// them, and renamed into place after (format.md §5.3).
 const NEXT_HEADER_FILE: &str = "vault.hdr.next";
 const NEXT_MANIFEST_FILE: &str = "vault.mf.next";
+/// The live header moved aside while the staged one takes its name, where a file that is open
+/// cannot be renamed over (Windows); overwritten with noise and removed after (format.md §5.3).
+const OLD_HEADER_FILE: &str = "vault.hdr.old";
 const OBJECTS: &str = "obj";
 
 /// Where a vault lives on a mounted medium.
@@ -38,9 +41,11 @@ pub fn vault_dir(mount: &Path) -> PathBuf {
     mount.join(DIR)
 }
 
-/// Whether the mounted medium holds a vault (its header file exists).
+/// Whether the mounted medium holds a vault (its header file exists, or the live header moved
+/// aside by a re-key interrupted on Windows).
 pub fn exists(mount: &Path) -> bool {
-    vault_dir(mount).join(HEADER_FILE).exists()
+    let dir = vault_dir(mount);
+    dir.join(HEADER_FILE).exists() || dir.join(OLD_HEADER_FILE).exists()
 }
 
 /// One writer at a time on a mounted medium's vault: an exclusive `flock` on the mount
@@ -55,7 +60,7 @@ pub struct WriteLock {
 }
 
 /// The file at a mount's root that Windows writers lock (see [`WriteLock`]).
-pub const WINDOWS_LOCK_FILE: &str = ".baitai-write.lock";
+pub use baitai_core::files::WINDOWS_LOCK_FILE;
 
 /// Take the write lock on the mounted medium's vault, waiting while another process holds it.
 #[cfg(unix)]

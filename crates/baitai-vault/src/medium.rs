@@ -10,7 +10,7 @@ use rand::RngCore;
 
 use crate::{
     format, names, vault_dir, DataKey, Header, Manifest, HEADER_FILE, MANIFEST_FILE,
-    NEXT_HEADER_FILE, NEXT_MANIFEST_FILE, OBJECTS,
+    NEXT_HEADER_FILE, NEXT_MANIFEST_FILE, OBJECTS, OLD_HEADER_FILE,
 };
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::files::sync_dir;
@@ -30,9 +30,17 @@ pub(crate) fn own_vault_dir(mount: &Path) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Read the header without any key: marking, medium, cipher, slots.
+/// Read the header without any key: marking, medium, cipher, slots. Without `vault.hdr`, the
+/// live header moved aside by a re-key interrupted on Windows (`vault.hdr.old`) is the one
+/// that stands until the re-key is finished (format.md §5.3).
 pub fn read_header(mount: &Path) -> Result<Header> {
-    let path = own_vault_dir(mount)?.join(HEADER_FILE);
+    let dir = own_vault_dir(mount)?;
+    let mut path = dir.join(HEADER_FILE);
+    if fs::symlink_metadata(&path).is_err()
+        && fs::symlink_metadata(dir.join(OLD_HEADER_FILE)).is_ok()
+    {
+        path = dir.join(OLD_HEADER_FILE);
+    }
     let raw = read_small(&path, format::MAX_HEADER_FILE, "header", |e| {
         match e.kind() {
             std::io::ErrorKind::NotFound => {
@@ -159,13 +167,43 @@ pub(crate) fn sync_renamed_at(path: &Path) -> Result<()> {
 /// Apply the staged pair, then overwrite the old header's blocks. The re-key is recorded and
 /// in place by then, so a failed overwrite is not an error: what is left of the old header on
 /// the medium is what a wipe removes anyway.
+///
+/// Windows cannot rename over a file that is open (FAT has no POSIX rename), so there the live
+/// header first steps aside as `vault.hdr.old`, still open, and readers take it for the live
+/// one until the staged header has its name ([`read_header`]).
 pub(crate) fn apply_and_scrub(dir: &Path) -> Result<()> {
     let old = old_header_for_overwrite(dir)?;
+    if old.is_some() && cfg!(windows) {
+        fs::rename(dir.join(HEADER_FILE), dir.join(OLD_HEADER_FILE))
+            .map_err(Error::io("move the vault's old header aside"))?;
+        sync_dir(dir)?;
+    }
     apply_staged_pair(dir)?;
     if let Some(f) = old {
         let _ = overwrite_open_file(&f, &dir.join(HEADER_FILE));
     }
+    remove_old_header(dir);
     Ok(())
+}
+
+/// Overwrite and remove an old header left aside (by this apply, or by one interrupted on
+/// Windows and finished now, perhaps on Linux). Only a regular file is overwritten, never
+/// through a link. Best effort, as the overwrite above.
+pub(crate) fn remove_old_header(dir: &Path) {
+    // Without a live header under its name, the old one is still the live one.
+    if fs::symlink_metadata(dir.join(HEADER_FILE)).is_err() {
+        return;
+    }
+    let p = dir.join(OLD_HEADER_FILE);
+    let Ok(meta) = fs::symlink_metadata(&p) else {
+        return;
+    };
+    if meta.is_file() {
+        let _ = overwrite_with_noise(&p);
+    }
+    if !meta.is_dir() && fs::remove_file(&p).is_ok() {
+        let _ = sync_dir(dir);
+    }
 }
 
 /// Apply a staged re-key that the ledger already records (the caller checked it with
@@ -177,15 +215,9 @@ pub fn apply_recorded_staged(mount: &Path) -> Result<()> {
 
 /// The live header, opened for writing before a staged header replaces it (never through a
 /// link), so its blocks can be overwritten after the rename. `None` when there is no staged
-/// header to replace it.
-///
-/// Always `None` on Windows: a file that is open cannot be replaced by a rename there (Wine,
-/// and Windows without POSIX rename semantics), so the old header's blocks are left for a
-/// wipe to remove, as they are when the overwrite fails.
+/// header to replace it, or no live header under its name (an apply interrupted on Windows
+/// after moving it aside: [`remove_old_header`] scrubs that one).
 fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
-    if cfg!(windows) {
-        return Ok(None);
-    }
     if fs::symlink_metadata(dir.join(NEXT_HEADER_FILE)).is_err() {
         return Ok(None);
     }

@@ -9,7 +9,7 @@ use crate::medium::{
 use crate::{
     exists, format, random_hex, vault_dir, DataKey, Header, HeaderBody, Manifest, ManifestBody,
     NewVault, Opener, Rekeyed, Slot, SlotRole, Vault, HEADER_FILE, MANIFEST_FILE, NEXT_HEADER_FILE,
-    NEXT_MANIFEST_FILE, OBJECTS,
+    NEXT_MANIFEST_FILE, OBJECTS, OLD_HEADER_FILE,
 };
 use baitai_core::crypto::PersonKey;
 use baitai_core::error::{Error, Result, Rule};
@@ -144,6 +144,7 @@ impl Vault {
             "finish an interrupted change of the vault header",
         ))?;
         crate::medium::sync_renamed_at(&self.dir.join(MANIFEST_FILE))?;
+        crate::medium::remove_old_header(&self.dir);
         self.from_next = false;
         sync_dir(&self.dir)
     }
@@ -155,6 +156,7 @@ impl Vault {
         if self.from_next {
             return Ok(());
         }
+        crate::medium::remove_old_header(&self.dir);
         let mut removed = false;
         for name in [NEXT_HEADER_FILE, NEXT_MANIFEST_FILE] {
             let p = self.dir.join(name);
@@ -253,6 +255,7 @@ impl Vault {
             MANIFEST_FILE,
             NEXT_HEADER_FILE,
             NEXT_MANIFEST_FILE,
+            OLD_HEADER_FILE,
         ] {
             let p = dir.join(name);
             let Ok(meta) = fs::symlink_metadata(&p) else {

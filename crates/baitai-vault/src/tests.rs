@@ -1223,14 +1223,53 @@ fn removing_a_slot_locks_that_recipient_out_and_keeps_the_files() {
     assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_ok());
     assert!(!dir.join(NEXT_MANIFEST_FILE).exists());
     assert!(!dir.join(NEXT_HEADER_FILE).exists());
-    // The old header was overwritten where it lay: no copy of the removed slot is left in it.
-    // Not on Windows, where the old header cannot stay open across the rename (medium.rs).
+    // The old header was overwritten where it lay (on Windows, after stepping aside as
+    // vault.hdr.old, since removed): no copy of the removed slot is left in it.
     let left = fs::read(&link).unwrap();
     assert_eq!(left.len(), old_raw.len());
-    if cfg!(unix) {
-        assert_ne!(left, old_raw);
-        assert!(Header::parse(left).is_err());
-    }
+    assert_ne!(left, old_raw);
+    assert!(Header::parse(left).is_err());
+    assert!(!dir.join(OLD_HEADER_FILE).exists());
+}
+
+#[test]
+fn a_header_change_killed_after_moving_the_old_header_aside_reads_as_before_and_finishes() {
+    let (_d, mount, c) = fresh();
+    let v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let next = v
+        .without_recipients(
+            std::slice::from_ref(&c.escrow.0),
+            (&c.writer.0, &c.writer.1),
+        )
+        .unwrap();
+    v.stage_rekeyed(&next).unwrap();
+    let dir = vault_dir(&mount);
+    let old_raw = fs::read(dir.join(HEADER_FILE)).unwrap();
+    // What an apply on Windows leaves when killed after moving the live header aside.
+    fs::rename(dir.join(HEADER_FILE), dir.join(OLD_HEADER_FILE)).unwrap();
+    assert!(crate::exists(&mount));
+    assert!(escrow_opens(&mount, &c));
+    let w = open_as_writer(&mount, &c).unwrap();
+    assert!(w.staged_matches(&hex::encode(next.manifest().file_hash)));
+    // Keep a link to the moved header's file, to see its bytes after the finish.
+    let link = mount.parent().unwrap().join("moved-header");
+    fs::hard_link(dir.join(OLD_HEADER_FILE), &link).unwrap();
+    // The ledger records the re-key: finished from the mount alone, the old header scrubbed.
+    apply_recorded_staged(&mount).unwrap();
+    assert!(!escrow_opens(&mount, &c));
+    assert!(!dir.join(OLD_HEADER_FILE).exists());
+    assert_eq!(
+        open_as_writer(&mount, &c).unwrap().manifest.file_hash,
+        next.manifest().file_hash
+    );
+    let left = fs::read(&link).unwrap();
+    assert_eq!(left.len(), old_raw.len());
+    assert!(Header::parse(left).is_err());
 }
 
 #[test]

@@ -174,8 +174,7 @@ pub(super) fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 pub(super) fn create_private_file(path: &Path) -> Result<()> {
-    baitai_core::files::private_new_file()
-        .open(path)
+    baitai_core::files::create_private_file(path)
         .map(|_| ())
         .map_err(Error::io(format!("create {}", path.display())))
 }

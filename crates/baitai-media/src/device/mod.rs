@@ -110,7 +110,8 @@ pub struct FileScan {
 }
 
 /// Walk the directory tree under `root` (a mount point) without following links, for a return check
-/// by path; `root` must be a directory.
+/// by path; `root` must be a directory. The empty lock file a Windows writer leaves at the root
+/// ([`baitai_core::files::WINDOWS_LOCK_FILE`]) is not counted: it holds nothing.
 pub fn scan_files(root: &Path) -> Result<FileScan> {
     let meta = fs::symlink_metadata(root)
         .map_err(|e| Error::Device(format!("cannot look at {}: {e}", root.display())))?;
@@ -133,6 +134,8 @@ pub fn scan_files(root: &Path) -> Result<FileScan> {
             )))?;
             if ft.is_dir() {
                 stack.push(entry.path());
+            } else if dir == root && is_empty_lock_file(&entry) {
+                continue;
             } else {
                 scan.files += 1;
                 if ft.is_file() {
@@ -142,6 +145,13 @@ pub fn scan_files(root: &Path) -> Result<FileScan> {
         }
     }
     Ok(scan)
+}
+
+/// An empty regular file named as the Windows write lock. One with bytes in it is counted:
+/// anything could be hidden under that name.
+fn is_empty_lock_file(entry: &fs::DirEntry) -> bool {
+    entry.file_name() == baitai_core::files::WINDOWS_LOCK_FILE
+        && entry.metadata().is_ok_and(|m| m.is_file() && m.len() == 0)
 }
 
 /// Refuse (exit 6) when the device in hand is not the one registered for the medium.
@@ -328,6 +338,23 @@ mod tests {
         fs::create_dir_all(d.path().join("a/b")).unwrap();
         fs::write(d.path().join("a/b/x"), b"12345").unwrap();
         fs::write(d.path().join("y"), b"1").unwrap();
+        assert_eq!(
+            scan_files(d.path()).unwrap(),
+            FileScan { files: 2, bytes: 6 }
+        );
+    }
+
+    #[test]
+    fn scan_leaves_out_only_an_empty_windows_lock_file_at_the_root() {
+        let d = tempfile::tempdir().unwrap();
+        let lock = d.path().join(baitai_core::files::WINDOWS_LOCK_FILE);
+        fs::write(&lock, b"").unwrap();
+        assert_eq!(scan_files(d.path()).unwrap(), FileScan::default());
+        // Deeper down it is a file like any other, and so is one with bytes in it.
+        fs::create_dir(d.path().join("sub")).unwrap();
+        fs::write(d.path().join("sub").join(".baitai-write.lock"), b"").unwrap();
+        assert_eq!(scan_files(d.path()).unwrap().files, 1);
+        fs::write(&lock, b"hidden").unwrap();
         assert_eq!(
             scan_files(d.path()).unwrap(),
             FileScan { files: 2, bytes: 6 }

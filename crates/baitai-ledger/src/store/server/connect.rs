@@ -55,7 +55,7 @@ pub(crate) struct Target {
     config: Config,
     tls: Tls,
     passfile: Option<PathBuf>,
-    home: Option<PathBuf>,
+    user_files: Option<UserFiles>,
     /// `postgres://host:port/database`, never a user or password.
     pub shown: String,
 }
@@ -70,16 +70,16 @@ impl Target {
     }
 
     fn resolve_with(url: &str, env: Vars) -> Result<Target> {
-        let home = env("HOME").map(PathBuf::from);
+        let user_files = UserFiles::find(env, cfg!(windows));
         let mut s = from_url(url)?;
-        add_service(&mut s, env)?;
+        add_service(&mut s, env, user_files.as_ref())?;
         for (key, var) in ENV {
             if let Some(v) = env(var) {
                 s.entry(key.to_string()).or_insert(v);
             }
         }
-        add_defaults(&mut s, env);
-        let tls = Tls::take(&mut s, home.as_deref())?;
+        add_defaults(&mut s, env, cfg!(windows));
+        let tls = Tls::take(&mut s, user_files.as_ref())?;
         let passfile = s.remove("passfile").map(PathBuf::from);
         let config: Config = conninfo(&s)
             .parse()
@@ -89,7 +89,7 @@ impl Target {
             config,
             tls,
             passfile,
-            home,
+            user_files,
         })
     }
 
@@ -202,7 +202,7 @@ impl Target {
         let path = self
             .passfile
             .clone()
-            .or_else(|| self.home.as_ref().map(|h| h.join(".pgpass")))?;
+            .or_else(|| self.user_files.as_ref().map(|f| f.pgpass.clone()))?;
         let meta = std::fs::metadata(&path).ok()?;
         if !pgpass_is_private(&path, &meta) {
             return None;
@@ -355,13 +355,13 @@ fn decode(s: &str) -> std::result::Result<String, std::str::Utf8Error> {
 }
 
 /// The settings of the service the URL or `PGSERVICE` names, where the URL did not set them.
-fn add_service(s: &mut Settings, env: Vars) -> Result<()> {
+fn add_service(s: &mut Settings, env: Vars, user_files: Option<&UserFiles>) -> Result<()> {
     let Some(name) = s.remove("service").or_else(|| env("PGSERVICE")) else {
         return Ok(());
     };
     let user_file = env("PGSERVICEFILE")
         .map(PathBuf::from)
-        .or_else(|| env("HOME").map(|h| Path::new(&h).join(".pg_service.conf")));
+        .or_else(|| user_files.map(|f| f.service.clone()));
     let sys_file =
         Path::new(&env("PGSYSCONFDIR").unwrap_or_else(|| "/etc/postgresql-common".into()))
             .join("pg_service.conf");
@@ -419,15 +419,21 @@ fn service_in(text: &str, name: &str, file: &Path) -> Result<Option<Vec<(String,
     Ok(found)
 }
 
-/// libpq's defaults (Debian's socket directory), and baitai's own for the rest.
-fn add_defaults(s: &mut Settings, env: Vars) {
+/// libpq's defaults (Debian's socket directory; on Windows, which has no socket directory,
+/// localhost and the login name), and baitai's own for the rest.
+fn add_defaults(s: &mut Settings, env: Vars, windows: bool) {
     let mut default = |k: &str, v: Option<String>| {
         if let Some(v) = v {
             s.entry(k.to_string()).or_insert(v);
         }
     };
-    default("host", Some("/var/run/postgresql".into()));
-    default("user", env("USER"));
+    if windows {
+        default("host", Some("localhost".into()));
+        default("user", env("USERNAME"));
+    } else {
+        default("host", Some("/var/run/postgresql".into()));
+        default("user", env("USER"));
+    }
     default("connect_timeout", Some("10".into()));
     default("application_name", Some("baitai".into()));
 }
@@ -472,12 +478,42 @@ impl Mode {
     }
 }
 
+/// Where libpq looks for a user's own files: `~/.pgpass`, `~/.pg_service.conf` and
+/// `~/.postgresql/root.crt` on Unix; on Windows `pgpass.conf`, `.pg_service.conf` and
+/// `root.crt` in `%APPDATA%\postgresql`.
+#[derive(Clone, Debug, PartialEq)]
+struct UserFiles {
+    pgpass: PathBuf,
+    service: PathBuf,
+    root_cert: PathBuf,
+}
+
+impl UserFiles {
+    /// None without `HOME` (Unix) or `APPDATA` (Windows).
+    fn find(env: Vars, windows: bool) -> Option<UserFiles> {
+        if windows {
+            let d = PathBuf::from(env("APPDATA")?).join("postgresql");
+            return Some(UserFiles {
+                pgpass: d.join("pgpass.conf"),
+                service: d.join(".pg_service.conf"),
+                root_cert: d.join("root.crt"),
+            });
+        }
+        let h = PathBuf::from(env("HOME")?);
+        Some(UserFiles {
+            pgpass: h.join(".pgpass"),
+            service: h.join(".pg_service.conf"),
+            root_cert: h.join(".postgresql").join("root.crt"),
+        })
+    }
+}
+
 /// Which certificates the server's must chain to.
 #[derive(Clone)]
 enum Roots {
     /// `sslrootcert=system`: the platform's trusted roots.
     System,
-    /// A PEM file, named or libpq's default `~/.postgresql/root.crt`; it need not exist.
+    /// A PEM file, named or libpq's default ([`UserFiles`]); it need not exist.
     File(PathBuf),
     /// No home directory to look in.
     None,
@@ -491,13 +527,11 @@ struct Tls {
 }
 
 impl Tls {
-    fn take(s: &mut Settings, home: Option<&Path>) -> Result<Tls> {
+    fn take(s: &mut Settings, user_files: Option<&UserFiles>) -> Result<Tls> {
         let roots = match s.remove("sslrootcert").as_deref() {
             Some("system") => Roots::System,
             Some(p) if !p.is_empty() => Roots::File(p.into()),
-            _ => home.map_or(Roots::None, |h| {
-                Roots::File(h.join(".postgresql").join("root.crt"))
-            }),
+            _ => user_files.map_or(Roots::None, |f| Roots::File(f.root_cert.clone())),
         };
         let mode = match s.remove("sslmode") {
             None => None,
@@ -758,6 +792,32 @@ mod tests {
         assert!(
             matches!(&t.tls.roots, Roots::File(p) if p == Path::new("/home/clerk/.postgresql/root.crt"))
         );
+    }
+
+    #[test]
+    fn windows_looks_in_app_data_and_defaults_to_localhost() {
+        let vars: HashMap<&str, &str> = [
+            ("APPDATA", r"C:\Users\clerk\AppData\Roaming"),
+            ("HOME", "/home/clerk"),
+            ("USERNAME", "clerk"),
+            ("USER", "root"),
+        ]
+        .into();
+        let env = move |k: &str| vars.get(k).map(|v| v.to_string());
+        let f = UserFiles::find(&env, true).unwrap();
+        let d = Path::new(r"C:\Users\clerk\AppData\Roaming").join("postgresql");
+        assert_eq!(f.pgpass, d.join("pgpass.conf"));
+        assert_eq!(f.service, d.join(".pg_service.conf"));
+        assert_eq!(f.root_cert, d.join("root.crt"));
+        assert_eq!(
+            UserFiles::find(&env, false).unwrap().pgpass,
+            Path::new("/home/clerk/.pgpass")
+        );
+        assert!(UserFiles::find(&|_| None, true).is_none());
+        let mut s = Settings::new();
+        add_defaults(&mut s, &env, true);
+        assert_eq!(s.get("host").map(String::as_str), Some("localhost"));
+        assert_eq!(s.get("user").map(String::as_str), Some("clerk"));
     }
 
     #[test]
