@@ -362,6 +362,8 @@ fn server_through_app_data(s: &Setup, pass: &str) -> Option<Result<(), String>> 
                 "防衛装備テスト株式会社",
                 "--admin",
                 "佐藤 一郎",
+                "--affiliation",
+                "総務部",
                 "--passphrase-file",
                 pass,
                 "--insecure-fast-kdf",

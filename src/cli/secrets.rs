@@ -92,7 +92,7 @@ impl CliSecrets {
                 "no terminal to ask for {what}: give {flag} FILE"
             )));
         }
-        rpassword::prompt_password(format!("{what}: "))
+        read_hidden(&format!("{what}: "))
             .map(Passphrase::new)
             .map_err(|e| Error::usage(format!("cannot ask for {what} ({e}): give {flag} FILE")))
     }
@@ -171,4 +171,19 @@ impl Secrets for CliSecrets {
         );
         true
     }
+}
+
+/// Ask on the terminal without echo. On Windows the prompt goes through the standard error
+/// stream, which writes to a console in UTF-16: rpassword writes its prompt to `CONOUT$` as
+/// UTF-8 bytes, which a console in code page 932 (Japanese Windows) shows as mojibake, and the
+/// prompt names the person whose passphrase is asked.
+fn read_hidden(prompt: &str) -> std::io::Result<String> {
+    if cfg!(windows) && std::io::stderr().is_terminal() {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        err.write_all(prompt.as_bytes())?;
+        err.flush()?;
+        return rpassword::read_password();
+    }
+    rpassword::prompt_password(prompt)
 }

@@ -1,6 +1,8 @@
 //! Connecting to the ledger server as PostgreSQL's own client library, libpq, does: a URL's
 //! settings completed from a service file, then the `PG*` variables, then `.pgpass` for the
-//! password; TLS through rustls with libpq's `sslmode` and `sslrootcert`.
+//! password; TLS through rustls with libpq's `sslmode` and `sslrootcert`. The per-user files
+//! are where libpq keeps them: under the home directory on Unix, under `%APPDATA%\postgresql`
+//! on Windows.
 //!
 //! The `postgres` crate reads URLs but knows neither services, `.pgpass`, `verify-ca`,
 //! `verify-full` nor root certificates: those settings are taken out here, and the rest is
