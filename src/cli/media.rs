@@ -73,6 +73,7 @@ pub fn medium(ctx: &Ctx, cmd: MediumCmd) -> Result<Option<Output>> {
         MediumCmd::List { state, site } => list(ctx, state, &Scope::of(site)),
         MediumCmd::Show { medium } => show(ctx, &medium),
         MediumCmd::Label(a) => super::labels::label(ctx, a),
+        MediumCmd::Correct(a) => correct(ctx, a),
     }
 }
 
@@ -196,7 +197,12 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
     }
     human += "\nEntries:\n";
     for e in &form.events {
-        human += &format!("  #{} {} {}\n", e.seq, e.time, visible(&e.summary));
+        human += &format!("  #{} {} {}", e.seq, e.time, visible(&e.summary));
+        if !e.corrected_by.is_empty() {
+            let by: Vec<String> = e.corrected_by.iter().map(|n| format!("#{n}")).collect();
+            human += &format!(" [corrected by {}]", by.join(", "));
+        }
+        human += "\n";
     }
     let out = match &st.holding {
         Holding::Out(o) => Some(json!({
@@ -467,6 +473,28 @@ pub fn destroy(ctx: &Ctx, a: DestroyArgs) -> Result<Option<Output>> {
             a.method.en()
         ),
     )
+}
+
+fn correct(ctx: &Ctx, a: CorrectArgs) -> Result<Option<Output>> {
+    let mut s = ctx.session()?;
+    let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+    let fix = crate::app::CorrectionText {
+        entry: a.entry,
+        wrong: a.wrong,
+        right: a.right,
+        reason: a.reason,
+        data_present: a.data_present,
+    };
+    let e = s.correct(&a.medium, &a.auth.as_, &fix, &mut secrets)?;
+    let mut line = format!(
+        "Correction of entry {} of {} recorded",
+        fix.entry,
+        a.medium.to_uppercase()
+    );
+    if fix.data_present {
+        line.push_str(": it is data-present, to be wiped and verified before reuse");
+    }
+    recorded(ctx, &s, &e, line)
 }
 
 pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {

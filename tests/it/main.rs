@@ -10,6 +10,7 @@ mod bad_input;
 mod certificates;
 mod concurrency;
 mod copy;
+mod corrections;
 mod crash;
 mod fixtures;
 mod inventory;

@@ -561,6 +561,29 @@ impl Session {
         self.act(medium, executor, body, secrets, "destroy")
     }
 
+    /// 訂正: a custodian corrects an earlier entry of the medium with a signed
+    /// `medium.correct` that names it (`entry`, its ledger number), what was wrong, what is
+    /// right and why; nothing is deleted. `data_present` says the medium held data that the
+    /// named return's check did not record, and makes the medium `data-present`. Refused
+    /// (exit 3) for an entry of another medium or a later one, a correction, a non-custodian,
+    /// or `data_present` on anything but a return that found no data.
+    pub fn correct(
+        &mut self,
+        medium: &str,
+        custodian: &str,
+        fix: &CorrectionText,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let body = Body::Correct(Correct {
+            entry: fix.entry,
+            wrong: required_text("--wrong", &fix.wrong)?,
+            right: required_text("--right", &fix.right)?,
+            reason: required_text("--reason", &fix.reason)?,
+            data_present: fix.data_present,
+        });
+        self.act(medium, custodian, body, secrets, "medium correct")
+    }
+
     /// 紛失: a handler or custodian reports the medium lost (an information-security incident,
     /// 000 12), recording `medium.lost` with the circumstances. Refused (exit 3) for a medium
     /// already lost or closed; a lost medium found again is received back with a return.
@@ -576,4 +599,19 @@ impl Session {
         });
         self.act(medium, reporter, body, secrets, "lost")
     }
+}
+
+/// What a custodian types to correct an entry (`medium correct`), before it is checked.
+#[derive(Debug, Clone)]
+pub struct CorrectionText {
+    /// The ledger number of the entry corrected.
+    pub entry: u64,
+    /// What it says that is wrong.
+    pub wrong: String,
+    /// What is right.
+    pub right: String,
+    /// Why, and how it was found.
+    pub reason: String,
+    /// The medium held data the corrected return's check did not record.
+    pub data_present: bool,
 }

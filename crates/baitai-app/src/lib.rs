@@ -193,7 +193,9 @@ impl Session {
             Some(m) => self.ledger.medium_state(m)?,
             None => None,
         };
+        let next = self.ledger.head()?.map_or(1, |(seq, _, _)| seq + 1);
         let act = Act {
+            seq: next,
             time: crate::time::now(),
             medium: draft.medium.as_ref(),
             actor: draft.actor.as_ref(),

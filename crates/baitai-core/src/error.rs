@@ -38,6 +38,9 @@ pub enum Rule {
     Clock,
     /// The medium is destroyed or transferred: nothing more can be recorded for it.
     Closed,
+    /// A correction names no earlier entry of its medium, names a correction, or would make
+    /// the medium's state less strict.
+    Correction,
     /// No active custodian exists to hold the vault's escrow slot.
     Escrow,
     /// The medium is out with someone other than the actor.
@@ -116,6 +119,7 @@ impl Rule {
             Rule::AuthFailure => "auth-failure",
             Rule::Clock => "clock",
             Rule::Closed => "closed",
+            Rule::Correction => "correction",
             Rule::Escrow => "escrow",
             Rule::Holder => "holder",
             Rule::InconsistentRecord => "inconsistent-record",

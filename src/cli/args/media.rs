@@ -29,6 +29,33 @@ pub enum MediumCmd {
     /// Print labels to stick on media: number, marking, organisation and a QR code of the
     /// number (text, or --format html for A4 sheets of 2 × 5 labels)
     Label(LabelArgs),
+    /// 訂正: correct an earlier entry of a medium with a signed entry that names it (the
+    /// original stays, struck through on the form)
+    Correct(CorrectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CorrectArgs {
+    /// Medium number
+    pub medium: String,
+    /// The ledger number of the entry to correct (`#N` in `medium show`)
+    #[arg(long, value_name = "N")]
+    pub entry: u64,
+    /// What the entry says that is wrong (誤)
+    #[arg(long)]
+    pub wrong: String,
+    /// What is right (正)
+    #[arg(long)]
+    pub right: String,
+    /// Why it was wrong and how that was found (理由)
+    #[arg(long)]
+    pub reason: String,
+    /// The medium held data that the corrected return's check did not record: it becomes
+    /// data-present and must be wiped and verified before reuse
+    #[arg(long)]
+    pub data_present: bool,
+    #[command(flatten)]
+    pub auth: ActorAuth,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@ mod state;
 
 use jiff::Timestamp;
 
-pub use state::{apply, Cleanliness, Holding, IssueKind, MediumState, OutInfo};
+pub use state::{apply, Cleanliness, EntryMark, Holding, IssueKind, Marked, MediumState, OutInfo};
 
 use super::{Act, Directory};
 use crate::error::{Refusal, Rule};
@@ -48,6 +48,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         (None, _) => return refuse(Rule::UnknownMedium, format!("no medium {number}")),
         (Some(s), _) => s,
     };
+    // A medium's record may still be corrected after it is closed, as a paper ledger is.
+    if let Body::Correct(c) = act.body {
+        return permit_correct(people, state, actor, act.seq, c);
+    }
     if state.holding.is_closed() {
         return refuse(
             Rule::Closed,
@@ -197,6 +201,8 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             Rule::UniqueNumber,
             format!("{number} is already registered"),
         ),
+        // Handled before the match, closed or not.
+        Body::Correct(c) => permit_correct(people, state, actor, act.seq, c),
         Body::LedgerInit(_)
         | Body::PersonAdd(_)
         | Body::PersonPasswd(_)
@@ -206,6 +212,66 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         | Body::InventoryCheck(_) => refuse(
             Rule::NoMedium,
             "this kind of entry is about the ledger or the store, not one medium".into(),
+        ),
+    }
+}
+
+/// A custodian corrects an earlier entry of the medium (not a correction: a wrong correction
+/// is corrected by another correction of the original), giving what was wrong, what is right
+/// and why. `data_present` is only for a return whose check did not record data, and only
+/// while the medium is still in the ledger's care.
+fn permit_correct(
+    people: &Directory,
+    state: &MediumState,
+    actor: &PersonId,
+    seq: u64,
+    c: &crate::model::Correct,
+) -> Result<(), Refusal> {
+    people.require(actor, Role::Custodian, "correct entries")?;
+    let n = &state.number;
+    for (flag, text) in [
+        ("what was wrong", &c.wrong),
+        ("what is right", &c.right),
+        ("why", &c.reason),
+    ] {
+        if text.trim().is_empty() {
+            return refuse(Rule::Correction, format!("a correction says {flag}"));
+        }
+    }
+    let Some(mark) = state.corrigible_entry(c.entry).filter(|m| m.seq < seq) else {
+        return refuse(
+            Rule::Correction,
+            format!("entry {} is not an earlier entry of {n} (a correction names an entry of the same medium, never a correction)", c.entry),
+        );
+    };
+    if !c.data_present {
+        return Ok(());
+    }
+    if state.holding.is_closed() {
+        return refuse(
+            Rule::Correction,
+            format!(
+                "{n} is {}: only the record can be corrected",
+                state.holding.as_str()
+            ),
+        );
+    }
+    match mark.what {
+        Marked::Return {
+            data_found: Some(true),
+        } => refuse(
+            Rule::Correction,
+            format!("entry {} already records data on {n}", c.entry),
+        ),
+        Marked::Return {
+            data_found: None | Some(false),
+        } => Ok(()),
+        Marked::Other => refuse(
+            Rule::Correction,
+            format!(
+                "entry {} is not a return: data found on {n} corrects the return that missed it",
+                c.entry
+            ),
         ),
     }
 }

@@ -24,6 +24,8 @@ use crate::model::{Body, MediumNumber, PersonId};
 /// One entry as the rules see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Act<'a> {
+    /// The entry's number in the ledger (`seq`), which a correction names.
+    pub seq: u64,
     /// When the entry is made (its stored time).
     pub time: Timestamp,
     /// The medium the entry is about, for medium acts; None for entries about people or the ledger.
@@ -57,8 +59,10 @@ impl Lifecycle {
     pub fn apply(&mut self, act: &Act) {
         self.people.apply(act);
         if let (Some(m), true) = (act.medium, act.body.is_medium_act()) {
-            let next = medium::apply(self.media.get(m), act);
-            if let Some(next) = next {
+            // Taken out and put back rather than cloned: a medium's state grows with its
+            // entries (the ones a correction may name).
+            let prev = self.media.remove(m);
+            if let Some(next) = medium::apply(prev, act) {
                 self.media.insert(m.clone(), next);
             }
         }

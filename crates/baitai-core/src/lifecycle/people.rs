@@ -213,6 +213,7 @@ impl Directory {
             | Body::VaultPut(_)
             | Body::VaultGet(_)
             | Body::VaultErase(_)
+            | Body::Correct(_)
             | Body::VaultRekey(_) => Err(Refusal::new(
                 Rule::NoMedium,
                 "this kind of entry is about one medium and must name it",
@@ -376,7 +377,8 @@ impl Directory {
             | Body::VaultPut(_)
             | Body::VaultGet(_)
             | Body::VaultErase(_)
-            | Body::VaultRekey(_) => {}
+            | Body::VaultRekey(_)
+            | Body::Correct(_) => {}
         }
     }
 }

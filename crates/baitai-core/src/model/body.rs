@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AuthFailure, CarryOut, Checkout, Copy, Destroy, InventoryCheck, LedgerInit, Loan, Lost,
-    PersonAdd, PersonId, PersonPasswd, PersonRef, Register, Return, Transfer, VaultErase, VaultGet,
-    VaultPut, VaultRekey, Wipe, WipeStart,
+    AuthFailure, CarryOut, Checkout, Copy, Correct, Destroy, InventoryCheck, LedgerInit, Loan,
+    Lost, PersonAdd, PersonId, PersonPasswd, PersonRef, Register, Return, Transfer, VaultErase,
+    VaultGet, VaultPut, VaultRekey, Wipe, WipeStart,
 };
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
@@ -78,6 +78,9 @@ pub enum Body {
     /// Revoked people's key slots removed from the medium's vault.
     #[serde(rename = "vault.rekey")]
     VaultRekey(VaultRekey),
+    /// An earlier entry about the medium corrected (訂正).
+    #[serde(rename = "medium.correct")]
+    Correct(Correct),
     /// A stock-take of the media store.
     #[serde(rename = "inventory.check")]
     InventoryCheck(InventoryCheck),
@@ -168,6 +171,7 @@ impl Body {
             | Body::VaultGet(_)
             | Body::VaultErase(_)
             | Body::VaultRekey(_)
+            | Body::Correct(_)
             | Body::InventoryCheck(_) => None,
         }
     }
@@ -205,6 +209,7 @@ impl Body {
             Body::VaultGet(_) => Kind::VaultGet,
             Body::VaultErase(_) => Kind::VaultErase,
             Body::VaultRekey(_) => Kind::VaultRekey,
+            Body::Correct(_) => Kind::Correct,
             Body::InventoryCheck(_) => Kind::InventoryCheck,
         }
     }
@@ -265,6 +270,8 @@ pub enum Kind {
     VaultErase,
     /// `vault.rekey`: [`Body::VaultRekey`].
     VaultRekey,
+    /// `medium.correct`: [`Body::Correct`].
+    Correct,
     /// `inventory.check`: [`Body::InventoryCheck`].
     InventoryCheck,
 }
@@ -294,6 +301,7 @@ impl Kind {
             Kind::VaultGet => "vault.get",
             Kind::VaultErase => "vault.erase",
             Kind::VaultRekey => "vault.rekey",
+            Kind::Correct => "medium.correct",
             Kind::InventoryCheck => "inventory.check",
         }
     }
@@ -322,6 +330,7 @@ impl Kind {
             | Kind::VaultGet
             | Kind::VaultErase
             | Kind::VaultRekey
+            | Kind::Correct
             | Kind::InventoryCheck => false,
         }
     }
@@ -343,7 +352,8 @@ impl Kind {
             | Kind::VaultPut
             | Kind::VaultGet
             | Kind::VaultErase
-            | Kind::VaultRekey => true,
+            | Kind::VaultRekey
+            | Kind::Correct => true,
             Kind::LedgerInit
             | Kind::PersonAdd
             | Kind::PersonPasswd

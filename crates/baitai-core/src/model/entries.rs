@@ -105,6 +105,7 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "loan",
     "lost",
     "ls",
+    "medium correct",
     "medium register",
     "person add",
     "person passwd",
@@ -246,6 +247,27 @@ pub struct Destroy {
 pub struct Lost {
     /// What happened, in the reporter's words.
     pub circumstances: String,
+}
+
+/// A correction (`medium.correct`, 訂正) of an earlier entry about the same medium, as a paper
+/// ledger is corrected with a double line and a seal: the entry it names stays as it was, and
+/// the form shows it struck through with this beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correct {
+    /// The ledger entry corrected (its `seq`): an earlier entry about the same medium, not
+    /// itself a correction.
+    pub entry: u64,
+    /// What the entry says that is wrong (誤).
+    pub wrong: String,
+    /// What is right (正).
+    pub right: String,
+    /// Why it was wrong and how that was found (理由).
+    pub reason: String,
+    /// The medium holds data that the corrected return's check did not record: the medium
+    /// becomes `data-present`, as if the check had found it. A correction only ever makes the
+    /// medium's state stricter; nothing makes it cleaner but a verified check (000 10(4)ウ).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub data_present: bool,
 }
 
 /// A stock-take of the media store (003 第4-1(3)): what was found, and how it differs from

@@ -195,6 +195,12 @@ catalogue! {
     SumDestroyed: "破棄", "destroyed";
     SumNotVerifiable: "消去確認不能", "not verifiable";
     SumLost: "紛失", "lost";
+    SumCorrection: "訂正", "correction of entry";
+    SumWrong: "誤", "wrong";
+    SumRight: "正", "right";
+    SumReason: "理由", "reason";
+    SumDataPresent: "媒体内にデータあり（消去・確認まで再使用不可）", "data on the medium (not to be reused before a verified wipe)";
+    CorrectedBy: "訂正", "corrected by";
     SumPut: "暗号化書込み", "encrypted onto the medium";
     SumFiles: "ファイル", "files";
     SumPutUnrecorded: "中断した書込みで未記録だったファイルも記録", "also recorded, left unrecorded by an interrupted put";
@@ -242,6 +248,7 @@ catalogue! {
     ActTransfer: "交付", "transfer";
     ActDestroy: "破棄", "destruction";
     ActLost: "紛失", "lost";
+    ActCorrect: "訂正", "correction";
     ActWipeStart: "消去開始", "wipe started";
     ActWipe: "消去記録", "wipe record";
     ActVaultPut: "暗号化書込み", "vault put";
@@ -461,6 +468,7 @@ impl Word {
             "medium.transfer" => Word::ActTransfer,
             "medium.destroy" => Word::ActDestroy,
             "medium.lost" => Word::ActLost,
+            "medium.correct" => Word::ActCorrect,
             "medium.wipe_start" => Word::ActWipeStart,
             "medium.wipe" => Word::ActWipe,
             "vault.put" => Word::ActVaultPut,

@@ -76,6 +76,7 @@ pub(crate) fn directory_upto(conn: &Connection, seq: u64) -> Result<Directory> {
     let mut dir = Directory::default();
     for e in &entries {
         dir.apply(&Act {
+            seq: e.seq,
             time: e.time,
             medium: e.medium.as_ref(),
             actor: e.actor.as_ref(),
@@ -113,12 +114,13 @@ pub fn fold_medium(entries: &[StoredEntry]) -> Option<MediumState> {
     let mut state: Option<MediumState> = None;
     for e in entries.iter().filter(|e| e.body.is_medium_act()) {
         let act = Act {
+            seq: e.seq,
             time: e.time,
             medium: e.medium.as_ref(),
             actor: e.actor.as_ref(),
             body: &e.body,
         };
-        if let Some(next) = lifecycle::medium::apply(state.as_ref(), &act) {
+        if let Some(next) = lifecycle::medium::apply(state.take(), &act) {
             state = Some(next);
         }
     }

@@ -204,6 +204,7 @@ impl Writer<'_> {
         let mut dir = Directory::default();
         for e in self.select(&format!("kind IN {DIRECTORY_KINDS} AND ?1 = ?1"), "")? {
             dir.apply(&Act {
+                seq: e.seq,
                 time: e.time,
                 medium: e.medium.as_ref(),
                 actor: e.actor.as_ref(),
@@ -281,6 +282,7 @@ impl Writer<'_> {
             None => None,
         };
         let act = Act {
+            seq,
             time: now,
             medium: draft.medium.as_ref(),
             actor: draft.actor.as_ref(),
@@ -313,6 +315,7 @@ impl Writer<'_> {
         }
         if let Some(d) = self.dir.borrow_mut().as_mut() {
             d.apply(&Act {
+                seq,
                 time: now,
                 medium: draft.medium.as_ref(),
                 actor: draft.actor.as_ref(),

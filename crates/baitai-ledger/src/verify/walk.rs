@@ -105,6 +105,7 @@ impl Walk {
             return false;
         }
         let act = Act {
+            seq,
             time: entry.time,
             medium: entry.medium.as_ref(),
             actor: entry.actor.as_ref(),

@@ -276,7 +276,8 @@ fn subject(body: &Body) -> Option<&PersonId> {
         | Body::VaultPut(_)
         | Body::VaultGet(_)
         | Body::VaultErase(_)
-        | Body::VaultRekey(_) => None,
+        | Body::VaultRekey(_)
+        | Body::Correct(_) => None,
     }
 }
 

@@ -1,8 +1,8 @@
 //! The form as CSV, a row of the spreadsheet per row of the form.
 
-use super::{row_cells, text, Form};
+use super::{correction_line, row_cells, text, Form};
 use crate::kit::csv::csv_doc;
-use crate::Lang;
+use crate::{Lang, Word};
 
 /// CSV: one line per form row, then a closing line for the 破棄（交付） block.
 pub(super) fn render(f: &Form, lang: Lang) -> String {
@@ -21,6 +21,7 @@ pub(super) fn render(f: &Form, lang: Lang) -> String {
         wit(h.affiliation),
         wit(h.name),
         h.method.to_string(),
+        lang.w(Word::SumCorrection).to_string(),
     ]);
     let mut rows = vec![header];
     for r in &f.rows {
@@ -32,6 +33,12 @@ pub(super) fn render(f: &Form, lang: Lang) -> String {
             r.return_check.clone().unwrap_or_default(),
         ]);
         line.extend(std::iter::repeat_n(String::new(), 6));
+        let fixes: Vec<String> = r
+            .corrections
+            .iter()
+            .map(|c| correction_line(c, lang))
+            .collect();
+        line.push(fixes.join(" / "));
         rows.push(line);
     }
     if let Some(d) = &f.disposal {
@@ -45,6 +52,7 @@ pub(super) fn render(f: &Form, lang: Lang) -> String {
             w.map(|w| w.affiliation.clone()).unwrap_or_default(),
             w.map(|w| w.name.clone()).unwrap_or_default(),
             d.method.clone().or(d.recipient.clone()).unwrap_or_default(),
+            String::new(),
         ]);
         rows.push(line);
     }

@@ -3,7 +3,7 @@
 
 use maud::{html, Markup};
 
-use super::{row_cells, Form, FormRow, SignerView};
+use super::{correction_line, row_cells, struck, Form, FormRow, SignerView};
 use crate::kit::html::{page, NBSP};
 use crate::{Lang, Word};
 
@@ -89,8 +89,32 @@ fn approved(lang: Lang, approver: Option<&SignerView>) -> Markup {
 
 fn row(r: &FormRow, lang: Lang) -> Markup {
     let c = row_cells(r, lang);
-    let cell = |i: usize, extra: Markup| html! { td { (c[i]) (extra) } };
+    // A corrected cell keeps its text under a double line, as on paper.
+    let cell = |i: usize, extra: Markup| {
+        html! {
+            @if struck(r, i) { td { span.struck { (c[i]) (extra) } } }
+            @else { td { (c[i]) (extra) } }
+        }
+    };
     let none = || html! {};
+    html! {
+        (row_cells_markup(r, lang, &cell, &none))
+        @for k in &r.corrections {
+            "\n"
+            tr.correction {
+                td.no { (lang.w(Word::SumCorrection)) }
+                td colspan="11" { (correction_line(k, lang)) (signer(k.by.as_ref())) }
+            }
+        }
+    }
+}
+
+fn row_cells_markup(
+    r: &FormRow,
+    lang: Lang,
+    cell: &dyn Fn(usize, Markup) -> Markup,
+    none: &dyn Fn() -> Markup,
+) -> Markup {
     html! {
         tr {
             td.no { (r.no) }
@@ -210,7 +234,14 @@ fn annex(f: &Form, lang: Lang) -> Markup {
                         tr {
                             td { (e.seq) }
                             td { (e.time) }
-                            td { (e.summary) }
+                            @if e.corrected_by.is_empty() { td { (e.summary) } }
+                            @else {
+                                td {
+                                    span.struck { (e.summary) }
+                                    " → " (lang.w(Word::CorrectedBy))
+                                    @for n in &e.corrected_by { " #" (n) }
+                                }
+                            }
                             td { @for (role, s) in &e.signers { (role) " " (signer(Some(s))) } }
                             td.fp { (e.hash) }
                         }

@@ -61,6 +61,46 @@ pub struct FormRow {
     /// When the copy was recorded, to the minute in the ledger's time zone; in JSON only, the
     /// paper form has no column for it.
     pub copy_time: Option<String>,
+    /// Corrections (訂正) of the entries this row shows: their cells are struck through, as
+    /// a paper form is corrected with a double line, and the correction is written beside.
+    pub corrections: Vec<RowCorrection>,
+}
+
+/// The cells of a row one entry filled in, which a correction of that entry strikes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cells {
+    /// 使用開始日時, 使用者名, 使用目的 (a use, carry-out or loan begins the row).
+    Use,
+    /// 返却日時 and its check (a return, a wipe after it, a loss).
+    Return,
+    /// The carry-out, loan or transfer columns.
+    Out,
+    /// The copy columns.
+    Copy,
+}
+
+/// A correction as the form shows it beside what it corrects.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowCorrection {
+    /// The ledger number of the correction itself.
+    pub seq: u64,
+    /// The ledger number of the entry it corrects.
+    pub entry: u64,
+    /// Which cells of the row that entry filled.
+    pub cells: Vec<Cells>,
+    /// What was wrong (誤), as typed.
+    pub wrong: String,
+    /// What is right (正), as typed.
+    pub right: String,
+    /// Why (理由), as typed.
+    pub reason: String,
+    /// Whether the correction made the medium `data-present`.
+    pub data_present: bool,
+    /// When it was recorded, to the minute in the ledger's time zone.
+    pub time: String,
+    /// The custodian who signed it.
+    pub by: Option<SignerView>,
 }
 
 /// 破棄（交付）: the closing block of the form.
@@ -99,6 +139,8 @@ pub struct EventLine {
     pub signers: Vec<(String, SignerView)>,
     /// The first 16 hex digits of the entry's hash, enough to find it in `ledger print`.
     pub hash: String,
+    /// The corrections (訂正) of this entry, by ledger number: the annex strikes it through.
+    pub corrected_by: Vec<u64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -177,6 +219,38 @@ pub(crate) fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
     ]
 }
 
+/// A correction in one line, as the form writes it beside what it corrects: which entry, wrong
+/// and right, why, when and by whom.
+pub(crate) fn correction_line(c: &RowCorrection, lang: Lang) -> String {
+    let mut text = format!(
+        "{} #{} → #{}: {}「{}」→ {}「{}」; {}: {}",
+        lang.w(Word::SumCorrection),
+        c.seq,
+        c.entry,
+        lang.w(Word::SumWrong),
+        c.wrong,
+        lang.w(Word::SumRight),
+        c.right,
+        lang.w(Word::SumReason),
+        c.reason
+    );
+    if c.data_present {
+        text += &format!("; {}", lang.w(Word::SumDataPresent));
+    }
+    text + &format!("; {}", c.time)
+}
+
+/// Whether a correction of this row strikes through column `i` of [`row_cells`].
+pub(crate) fn struck(r: &FormRow, i: usize) -> bool {
+    let group = match i {
+        0..=2 => Cells::Use,
+        3 => Cells::Return,
+        4..=7 => Cells::Out,
+        _ => Cells::Copy,
+    };
+    r.corrections.iter().any(|c| c.cells.contains(&group))
+}
+
 /// The form of one medium, built from its entries; an unknown medium number is a usage error.
 pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
     let state = session.medium(medium)?;
@@ -190,14 +264,20 @@ pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
         rows: Vec::new(),
         open: None,
         disposal: None,
+        touched: Vec::new(),
+        row_of: std::collections::HashMap::new(),
     };
     for e in &entries {
         b.entry(e);
+        for t in std::mem::take(&mut b.touched) {
+            b.row_of.entry(e.seq).or_default().push(t);
+        }
     }
-    let events = entries
+    let mut events = entries
         .iter()
         .map(|e| event_line(session, &dir, e, lang))
         .collect::<Result<Vec<_>>>()?;
+    mark_corrected(&mut events, &entries);
     let (rows, disposal) = (b.rows, b.disposal);
     let reg = entries.iter().find_map(|e| match &e.body {
         Body::Register(r) => Some((e.time, r.clone())),
@@ -254,7 +334,19 @@ fn event_line(
         summary: summary(Times::of(session), &e.body, lang),
         signers,
         hash: hex::encode(&e.hash[..8]),
+        corrected_by: Vec::new(),
     })
+}
+
+/// Each annex line learns which later entries correct it.
+fn mark_corrected(events: &mut [EventLine], entries: &[StoredEntry]) {
+    for e in entries {
+        if let Body::Correct(c) = &e.body {
+            if let Some(line) = events.iter_mut().find(|l| l.seq == c.entry) {
+                line.corrected_by.push(e.seq);
+            }
+        }
+    }
 }
 
 /// A carry-out or loan, as it fills the carry-out columns of a new row.
@@ -276,6 +368,10 @@ struct Builder<'a> {
     /// Index of the row of the current issue, while the medium is out.
     open: Option<usize>,
     disposal: Option<Disposal>,
+    /// The row and cells the entry being folded filled in.
+    touched: Vec<(usize, Cells)>,
+    /// For each entry folded, the rows and cells it filled in: where its correction goes.
+    row_of: std::collections::HashMap<u64, Vec<(usize, Cells)>>,
 }
 
 impl Builder<'_> {
@@ -303,6 +399,7 @@ impl Builder<'_> {
                 r.user = actor;
                 r.use_purpose = Some(c.purpose.clone());
                 self.open = Some(i);
+                self.touched.push((i, Cells::Use));
             }
             Body::CarryOut(c) => {
                 let period = format!("{t} 〜 {}", self.times.stored_minute(&c.until));
@@ -338,6 +435,7 @@ impl Builder<'_> {
                     Some(lost) => format!("{lost}; {check}"),
                     None => check,
                 });
+                self.touched.push((i, Cells::Return));
             }
             Body::Copy(c) => {
                 let i = match self.open {
@@ -351,6 +449,7 @@ impl Builder<'_> {
                 r.copy_purpose = Some(c.purpose.clone());
                 r.copy_approver = Some(approver);
                 r.copy_time = Some(t);
+                self.touched.push((i, Cells::Copy));
             }
             Body::Transfer(tr) => self.transfer(e, t, tr),
             Body::Destroy(d) => {
@@ -376,14 +475,17 @@ impl Builder<'_> {
                         Some(c) => format!("{c}; {text}"),
                         None => text,
                     });
+                    self.touched.push((r.no - 1, Cells::Return));
                 }
             }
             Body::Lost(_) => {
                 if let Some(i) = self.open {
                     let lost = self.lang.w(Word::SumLost);
                     self.rows[i].return_check = Some(format!("{lost} {t}"));
+                    self.touched.push((i, Cells::Return));
                 }
             }
+            Body::Correct(c) => self.correct(e, t, c),
             _ => {}
         }
     }
@@ -400,6 +502,38 @@ impl Builder<'_> {
         r.out_purpose = Some(issue.purpose.to_string());
         r.out_approver = Some(issue.approver);
         self.open = Some(i);
+        self.touched.extend([(i, Cells::Use), (i, Cells::Out)]);
+    }
+
+    /// A correction goes beside the row (or rows) the corrected entry filled in; one of an
+    /// entry without a row (a registration, a put) is on the annex only.
+    fn correct(&mut self, e: &StoredEntry, t: String, c: &crate::model::Correct) {
+        let by = e.actor.as_ref().map(|a| self.signer(a));
+        let Some(places) = self.row_of.get(&c.entry) else {
+            return;
+        };
+        let mut rows: Vec<usize> = places.iter().map(|(i, _)| *i).collect();
+        rows.dedup();
+        for i in rows {
+            let cells = places
+                .iter()
+                .filter(|(r, _)| *r == i)
+                .map(|(_, cells)| *cells)
+                .collect();
+            if let Some(r) = self.rows.get_mut(i) {
+                r.corrections.push(RowCorrection {
+                    seq: e.seq,
+                    entry: c.entry,
+                    cells,
+                    wrong: c.wrong.clone(),
+                    right: c.right.clone(),
+                    reason: c.reason.clone(),
+                    data_present: c.data_present,
+                    time: t.clone(),
+                    by: by.clone(),
+                });
+            }
+        }
     }
 
     fn transfer(&mut self, e: &StoredEntry, t: String, tr: &crate::model::Transfer) {
@@ -418,6 +552,7 @@ impl Builder<'_> {
             }
         };
         let approver = self.signer(&tr.approver);
+        self.touched.push((i, Cells::Out));
         let r = &mut self.rows[i];
         r.out_kind = Some("transfer".into());
         r.out_period = Some(t.clone());

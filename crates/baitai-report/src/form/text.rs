@@ -1,6 +1,6 @@
 //! The form as terminal text.
 
-use super::{row_cells, Form, FormRow, SignerView};
+use super::{correction_line, row_cells, Form, FormRow, SignerView};
 use crate::kit::text::{visible, BLANK};
 use crate::{Lang, Word};
 
@@ -67,6 +67,10 @@ pub(super) fn render(f: &Form, lang: Lang) -> String {
             .map(|(role, s)| format!("{role} {}", s.short()))
             .collect();
         o += &format!("  #{} {} {}", e.seq, e.time, e.summary);
+        if !e.corrected_by.is_empty() {
+            let by: Vec<String> = e.corrected_by.iter().map(|n| format!("#{n}")).collect();
+            o += &format!(" [{} {}]", lang.w(Word::CorrectedBy), by.join(", "));
+        }
         if !signers.is_empty() {
             o += &format!(" — {}", signers.join("; "));
         }
@@ -123,6 +127,12 @@ fn row_text(r: &FormRow, lang: Lang) -> String {
             ),
         ],
     );
+    for c in &r.corrections {
+        o += &format!("  {}\n", correction_line(c, lang));
+        if let Some(by) = &c.by {
+            o += &format!("    {}\n", by.short());
+        }
+    }
     o
 }
 

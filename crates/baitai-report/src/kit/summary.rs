@@ -104,8 +104,28 @@ pub fn summary(times: Times, body: &Body, lang: Lang) -> String {
             let removed: Vec<&str> = k.removed.iter().map(|p| p.0.as_str()).collect();
             format!("{}: {}", lang.w(Word::SumRekey), removed.join(", "))
         }
+        Body::Correct(c) => correction_text(c, lang),
         other => other.encode().map(|(k, _)| k).unwrap_or_default(),
     }
+}
+
+/// One line for a correction: the entry it names, wrong and right, why.
+pub fn correction_text(c: &crate::model::Correct, lang: Lang) -> String {
+    let mut text = format!(
+        "{} #{}: {}「{}」→ {}「{}」; {}: {}",
+        lang.w(Word::SumCorrection),
+        c.entry,
+        lang.w(Word::SumWrong),
+        c.wrong,
+        lang.w(Word::SumRight),
+        c.right,
+        lang.w(Word::SumReason),
+        c.reason
+    );
+    if c.data_present {
+        text += &format!("; {}", lang.w(Word::SumDataPresent));
+    }
+    text
 }
 
 /// One line for a stock-take: how many found, and what did not match.

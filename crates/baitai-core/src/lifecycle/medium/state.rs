@@ -146,6 +146,9 @@ pub struct MediumState {
     pub holding: Holding,
     /// What is known of the data left on it.
     pub clean: Cleanliness,
+    /// The ledger number of the entry that made `clean` what it is (a registration, return
+    /// or wipe): a correction of that entry or a later one can change it.
+    pub clean_since: u64,
     /// The last person who had it out (for the incident report and `medium show`).
     pub last_holder: Option<PersonId>,
     /// Who it came from, for a medium registered on arrival from outside.
@@ -158,10 +161,58 @@ pub struct MediumState {
     pub pending_wipe: Option<(PersonId, WipeStart)>,
     /// The site that keeps it, if it belongs to one.
     pub site: Option<Site>,
+    /// Its entries that a correction may name, oldest first (every entry but a correction).
+    pub corrigible: Vec<EntryMark>,
+}
+
+/// An entry of a medium, as a correction of it needs to know it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryMark {
+    /// The entry's number in the ledger.
+    pub seq: u64,
+    /// What kind of entry it is, as far as a correction cares.
+    pub what: Marked,
+}
+
+/// The kinds of entry a correction treats differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked {
+    /// A return, with whether its check found data (None: no check was made).
+    Return {
+        /// What the return's check saw.
+        data_found: Option<bool>,
+    },
+    /// Any other entry about the medium.
+    Other,
+}
+
+impl MediumState {
+    /// The medium's entry numbered `seq`, if it is one a correction may name.
+    pub fn corrigible_entry(&self, seq: u64) -> Option<&EntryMark> {
+        self.corrigible
+            .binary_search_by_key(&seq, |m| m.seq)
+            .ok()
+            .and_then(|i| self.corrigible.get(i))
+    }
 }
 
 /// The state after a permitted act (`None` only when there is no medium to speak of).
-pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
+pub fn apply(state: Option<MediumState>, act: &Act) -> Option<MediumState> {
+    let mut s = fold(state, act)?;
+    if !matches!(act.body, Body::Correct(_)) {
+        let what = if let Body::Return(r) = act.body {
+            Marked::Return {
+                data_found: r.check.data_found(),
+            }
+        } else {
+            Marked::Other
+        };
+        s.corrigible.push(EntryMark { seq: act.seq, what });
+    }
+    Some(s)
+}
+
+fn fold(state: Option<MediumState>, act: &Act) -> Option<MediumState> {
     if let Body::Register(r) = act.body {
         return Some(MediumState {
             number: act.medium?.clone(),
@@ -173,15 +224,17 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
             } else {
                 Cleanliness::Fresh
             },
+            clean_since: act.seq,
             last_holder: None,
             received_from: r.received_from.clone(),
             entries: 1,
             capacity: r.device.as_ref().map(|d| d.capacity_bytes),
             pending_wipe: None,
             site: r.site.clone(),
+            corrigible: Vec::new(),
         });
     }
-    let mut s = state?.clone();
+    let mut s = state?;
     s.entries += 1;
     let actor = act.actor.cloned();
     let out = |kind, until: Option<&str>, borrower: Option<&String>| OutInfo {
@@ -201,6 +254,7 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
         }
         Body::Return(r) => {
             s.holding = Holding::InStorage;
+            s.clean_since = act.seq;
             // A medium that failed verification stays condemned, whatever a later read shows.
             s.clean = if s.clean == Cleanliness::WipeFailed {
                 Cleanliness::WipeFailed
@@ -216,10 +270,12 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
         Body::Destroy(_) => s.holding = Holding::Destroyed,
         Body::WipeStart(w) => {
             s.clean = Cleanliness::WipeIncomplete;
+            s.clean_since = act.seq;
             s.pending_wipe = actor.clone().map(|a| (a, w.clone()));
         }
         Body::Wipe(w) => {
             s.pending_wipe = None;
+            s.clean_since = act.seq;
             s.clean = match w.result {
                 WipeResult::Passed => Cleanliness::VerifiedClean,
                 WipeResult::Failed => Cleanliness::WipeFailed,
@@ -227,6 +283,23 @@ pub fn apply(state: Option<&MediumState>, act: &Act) -> Option<MediumState> {
             }
         }
         Body::Lost(_) => s.holding = Holding::Lost,
+        // Only ever stricter: data the return's check missed makes the medium one that holds
+        // data, unless something newer than that return (a wipe, a later return) decided its
+        // state since, or that state is already a failed or unfinished wipe.
+        Body::Correct(c) => {
+            let stricter = match s.clean {
+                Cleanliness::Fresh
+                | Cleanliness::VerifiedClean
+                | Cleanliness::Unverified { .. } => true,
+                Cleanliness::WipeFailed | Cleanliness::WipeIncomplete => false,
+            };
+            if c.data_present && c.entry >= s.clean_since && stricter {
+                s.clean = Cleanliness::Unverified {
+                    data_found: Some(true),
+                };
+                s.clean_since = act.seq;
+            }
+        }
         // Recorded on the medium's form without changing where it is or what is on it.
         Body::Copy(_)
         | Body::VaultPut(_)

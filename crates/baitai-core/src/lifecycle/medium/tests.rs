@@ -40,6 +40,7 @@ fn world() -> Lifecycle {
     });
     let admin = pid(1);
     lc.step(&Act {
+        seq: 0,
         time: t(0),
         medium: None,
         actor: Some(&admin),
@@ -57,6 +58,7 @@ fn world() -> Lifecycle {
     for (i, r) in roles.iter().enumerate().skip(1) {
         let body = Body::PersonAdd(person(i, r));
         lc.step(&Act {
+            seq: 0,
             time: t(1),
             medium: None,
             actor: Some(&admin),
@@ -66,6 +68,7 @@ fn world() -> Lifecycle {
     }
     let revoke = Body::PersonRevoke(PersonRef { id: pid(6) });
     lc.step(&Act {
+        seq: 0,
         time: t(2),
         medium: None,
         actor: Some(&admin),
@@ -82,6 +85,7 @@ fn world() -> Lifecycle {
     });
     let m = MediumNumber(M.into());
     lc.step(&Act {
+        seq: 0,
         time: t(3),
         medium: Some(&m),
         actor: Some(&pid(3)),
@@ -95,6 +99,7 @@ fn act(lc: &mut Lifecycle, time: i64, actor: u64, body: Body) -> Result<(), Refu
     let m = MediumNumber(M.into());
     let a = pid(actor);
     lc.step(&Act {
+        seq: 1000 + time as u64,
         time: t(time),
         medium: Some(&m),
         actor: Some(&a),
@@ -467,6 +472,7 @@ fn received_media_must_be_checked_first() {
         site: None,
     });
     lc.step(&Act {
+        seq: 0,
         time: t(5),
         medium: Some(&m2),
         actor: Some(&pid(3)),
@@ -474,6 +480,7 @@ fn received_media_must_be_checked_first() {
     })
     .unwrap();
     let r = lc.step(&Act {
+        seq: 0,
         time: t(6),
         medium: Some(&m2),
         actor: Some(&pid(2)),
@@ -605,6 +612,7 @@ fn people_rules() {
         site: None,
     });
     let r = lc.step(&Act {
+        seq: 0,
         time: t(9),
         medium: None,
         actor: Some(&admin),
@@ -621,6 +629,7 @@ fn people_rules() {
         site: None,
     });
     let r = lc.step(&Act {
+        seq: 0,
         time: t(9),
         medium: None,
         actor: Some(&admin),
@@ -629,6 +638,7 @@ fn people_rules() {
     assert_eq!(r.unwrap_err().rule, "person-id");
     let by_handler = Body::PersonRevoke(PersonRef { id: pid(3) });
     let r = lc.step(&Act {
+        seq: 0,
         time: t(9),
         medium: None,
         actor: Some(&pid(2)),
@@ -637,6 +647,7 @@ fn people_rules() {
     assert_eq!(r.unwrap_err().rule, "role");
     let last_admin = Body::PersonRevoke(PersonRef { id: pid(1) });
     let r = lc.step(&Act {
+        seq: 0,
         time: t(9),
         medium: None,
         actor: Some(&admin),
@@ -645,6 +656,7 @@ fn people_rules() {
     assert_eq!(r.unwrap_err().rule, "last-admin");
     let again = Body::PersonRevoke(PersonRef { id: pid(6) });
     let r = lc.step(&Act {
+        seq: 0,
         time: t(9),
         medium: None,
         actor: Some(&admin),
@@ -657,6 +669,7 @@ fn people_rules() {
         approver: None,
     });
     let r = lc.step(&Act {
+        seq: 0,
         time: t(9),
         medium: None,
         actor: Some(&pid(2)),
@@ -779,8 +792,8 @@ mod properties {
             let mut folded: Option<MediumState> = world().media.get(&m).cloned();
             for (time, actor, body) in &accepted {
                 let a = pid(*actor);
-                let step = Act { time: t(*time), medium: Some(&m), actor: Some(&a), body };
-                if let Some(next) = apply(folded.as_ref(), &step) {
+                let step = Act { seq: 1000 + *time as u64, time: t(*time), medium: Some(&m), actor: Some(&a), body };
+                if let Some(next) = apply(folded.take(), &step) {
                     folded = Some(next);
                 }
             }
@@ -803,6 +816,7 @@ fn inventory_checks_name_no_medium_and_need_a_custodian() {
         overdue: Vec::new(),
     });
     let act = |medium, actor| Act {
+        seq: 0,
         time: t(9),
         medium,
         actor: Some(actor),
@@ -873,6 +887,7 @@ fn a_site_medium_needs_the_site_code_at_the_start_of_its_number() {
         let (m, body) = reg(bad);
         let e = lc
             .step(&Act {
+                seq: 0,
                 time: t(4),
                 medium: Some(&m),
                 actor: Some(&pid(3)),
@@ -883,6 +898,7 @@ fn a_site_medium_needs_the_site_code_at_the_start_of_its_number() {
     }
     let (m, body) = reg("TKY-USB-2026-0001");
     lc.step(&Act {
+        seq: 0,
         time: t(4),
         medium: Some(&m),
         actor: Some(&pid(3)),
@@ -912,4 +928,102 @@ fn a_site_code_is_a_few_letters_or_digits() {
     assert_ne!(forged, row);
     assert!(serde_json::from_str::<Register>(&forged).is_err());
     assert_eq!(Site::parse(" osk2 ").unwrap().as_str(), "OSK2");
+}
+
+fn correction(entry: u64, data_present: bool) -> Body {
+    Body::Correct(Correct {
+        entry,
+        wrong: "ファイルなし".into(),
+        right: "3 files".into(),
+        reason: "looked in the wrong folder".into(),
+        data_present,
+    })
+}
+
+/// The seq `act` gives the entry made at `time`.
+fn seq_at(time: i64) -> u64 {
+    1000 + time as u64
+}
+
+fn rule_of(r: Result<(), Refusal>) -> Option<Rule> {
+    r.err().map(|e| e.rule)
+}
+
+/// A correction names an earlier entry of its medium that is not a correction; data-present
+/// only for a return that found none; only a custodian corrects.
+#[test]
+fn corrections_name_an_earlier_entry_and_only_tighten_the_state() {
+    let mut lc = world();
+    let m = MediumNumber(M.into());
+    act(&mut lc, 10, 2, checkout()).unwrap();
+    act(&mut lc, 11, 3, ret(0)).unwrap();
+    let state = |lc: &Lifecycle| lc.media[&m].clean;
+    assert_eq!(state(&lc), Cleanliness::Unverified { data_found: None });
+    // Later, unknown, or by a handler: refused.
+    let c = rule_of(act(&mut lc, 12, 3, correction(seq_at(20), false)));
+    assert_eq!(c, Some(Rule::Correction));
+    assert_eq!(
+        rule_of(act(&mut lc, 12, 3, correction(5, false))),
+        Some(Rule::Correction)
+    );
+    assert_eq!(
+        rule_of(act(&mut lc, 12, 2, correction(seq_at(11), false))),
+        Some(Rule::Role)
+    );
+    // Data present on a checkout: refused; on the return: the medium holds data.
+    let c = rule_of(act(&mut lc, 12, 3, correction(seq_at(10), true)));
+    assert_eq!(c, Some(Rule::Correction));
+    act(&mut lc, 13, 3, correction(seq_at(11), true)).unwrap();
+    assert_eq!(
+        state(&lc),
+        Cleanliness::Unverified {
+            data_found: Some(true)
+        }
+    );
+    assert!(!state(&lc).may_issue());
+    // A correction is not itself corrected.
+    let c = rule_of(act(&mut lc, 14, 4, correction(seq_at(13), false)));
+    assert_eq!(c, Some(Rule::Correction));
+}
+
+/// A whole-device check that proved the medium clean, corrected to data present, shuts the
+/// gate again; after a later wipe, a correction of the old return changes nothing.
+#[test]
+fn data_present_reaches_only_the_state_the_corrected_return_decided() {
+    let mut lc = world();
+    let m = MediumNumber(M.into());
+    act(&mut lc, 10, 2, checkout()).unwrap();
+    act(&mut lc, 11, 3, ret_clean()).unwrap();
+    assert_eq!(lc.media[&m].clean, Cleanliness::VerifiedClean);
+    act(&mut lc, 12, 3, correction(seq_at(11), true)).unwrap();
+    assert_eq!(
+        lc.media[&m].clean,
+        Cleanliness::Unverified {
+            data_found: Some(true)
+        }
+    );
+
+    let mut lc = world();
+    act(&mut lc, 10, 2, checkout()).unwrap();
+    act(&mut lc, 11, 3, ret(0)).unwrap();
+    act(&mut lc, 12, 3, wipe_start()).unwrap();
+    act(&mut lc, 13, 3, wipe_end(WipeResult::Passed, 0)).unwrap();
+    act(&mut lc, 14, 3, correction(seq_at(11), true)).unwrap();
+    assert_eq!(
+        lc.media[&m].clean,
+        Cleanliness::VerifiedClean,
+        "the wipe is newer"
+    );
+}
+
+/// A closed medium's record is corrected; its state is not.
+#[test]
+fn a_closed_mediums_record_is_corrected_but_not_its_state() {
+    let mut lc = world();
+    act(&mut lc, 10, 2, checkout()).unwrap();
+    act(&mut lc, 11, 3, ret(0)).unwrap();
+    act(&mut lc, 12, 3, destroy(true)).unwrap();
+    act(&mut lc, 13, 3, correction(seq_at(11), false)).unwrap();
+    let c = rule_of(act(&mut lc, 14, 3, correction(seq_at(11), true)));
+    assert_eq!(c, Some(Rule::Correction));
 }
