@@ -183,6 +183,9 @@ catalogue! {
     UserSigned: "使用者", "User (signed)";
     ReceivedBackBy: "返却受領者", "Received back by";
     CopiedAt: "複製日時", "Copied at";
+    /// The form's page of who received each row back and what the check on return found; a
+    /// row points to it with ※ and its number.
+    ReturnChecks: "返却時の確認", "Checks on return";
 
     // One line saying what an entry recorded.
     SumRegistered: "登録", "registered";

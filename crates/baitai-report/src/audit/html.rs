@@ -40,7 +40,8 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
             (by_person(r, lang))
         }
     };
-    page::page(title(lang), lang, &[page::REPORT, page::AUDIT], body)
+    let head = format!("{}　{}", title(lang), super::org_line(r, lang));
+    page::page(title(lang), &head, lang, &[page::REPORT, page::AUDIT], body)
 }
 
 /// The rows of these entries: number, time and act, then `rest`; failed passphrases shaded.

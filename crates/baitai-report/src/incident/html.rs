@@ -20,11 +20,26 @@ pub(super) fn render(reports: &[IncidentReport], lang: Lang) -> String {
             (incident(r, lang))
         }
     };
-    let page_title = match reports {
-        [one] => format!("{} {}", report_title(one, lang), one.medium),
-        _ => title(lang).to_string(),
+    let (page_title, head) = match reports {
+        [one] => (
+            format!("{} {}", report_title(one, lang), one.medium),
+            format!(
+                "{}　{} {}",
+                report_title(one, lang),
+                lang.w(Word::MediumNo),
+                one.medium
+            ),
+        ),
+        // Several media: each report starts on its own page, headed with its number.
+        _ => (title(lang).to_string(), title(lang).to_string()),
     };
-    page::page(&page_title, lang, &[page::REPORT, page::INCIDENT], body)
+    page::page(
+        &page_title,
+        &head,
+        lang,
+        &[page::REPORT, page::INCIDENT],
+        body,
+    )
 }
 
 fn kv(facts: &[Fact]) -> Markup {

@@ -32,5 +32,5 @@ pub(super) fn render<T: Serialize>(r: &ListReport<T>, lang: Lang) -> String {
         }
         "\n"
     };
-    page(heading, lang, &[LIST], body)
+    page(heading, heading, lang, &[LIST], body)
 }
