@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::{ActorAuth, ApproverAuth, PageOutputArgs};
 use crate::model::DestroyMethod;
+use crate::report::label::LabelSize;
 use crate::report::Lang;
 
 #[derive(Debug, Subcommand)]
@@ -39,6 +40,14 @@ pub struct LabelArgs {
     /// Every medium in storage or out (not lost, destroyed or transferred)
     #[arg(long)]
     pub all: bool,
+    /// Label size, for --format html: small is 25 × 12 mm with a QR code, to stick on a USB
+    /// stick (140 to an A4 sheet); large is 90 × 50 mm (10 to a sheet) [default: large]
+    #[arg(long, value_enum, value_name = "small|large")]
+    pub size: Option<LabelSize>,
+    /// Leave the first N places of the first sheet empty, for a sheet partly used already
+    /// (--format html)
+    #[arg(long, value_name = "N")]
+    pub skip: Option<usize>,
     #[command(flatten)]
     pub out: PageOutputArgs,
 }
