@@ -314,10 +314,10 @@ catalogue! {
     NoneLost: "紛失として記録されている媒体はありません。", "No medium is recorded as lost.";
     InStorageReceivedBack: "保管中（返却で受領）", "in storage, received back at entry";
     StepReportNow: "直ちに情報保証責任者（管理者）へ報告し、この報告書を添えて防衛省の契約担当官等へ届け出ること（000 12）。", "Report this at once to the information assurance officer and, with this report, to the Ministry of Defense contracting officer (000 12).";
-    StepNotLost: "この媒体は紛失として記録されていない。所在が分からなければ直ちに `baitai lost` で記録すること。", "This medium is not recorded as lost. If it cannot be found, record it at once with `baitai lost`.";
+    StepNotLost: "この媒体は紛失として記録されていない。所在が分からなければ直ちに紛失を記録すること（baitai lost）。", "This medium is not recorded as lost. If it cannot be found, record it at once with `baitai lost`.";
     StepCryptoErased: "暗号消去済みだが全面消去の記録はない：媒体上に残る暗号文の扱いを判断すること。", "The vault was crypto-erased but never wiped: decide how to treat the ciphertext left on it.";
     StepNoVault: "baitai による暗号化の記録がない：媒体上の情報はすべて漏えいしたものとして扱うこと。", "The ledger records no encrypted vault on it: treat everything on the medium as exposed.";
-    StepIfFound: "見つかった場合は `baitai return` で受領し、消去確認まで再使用しないこと。", "If it is found, receive it with `baitai return` and do not reuse it until it is verified clean.";
+    StepIfFound: "見つかった場合は返却として受領し（baitai return）、消去確認まで再使用しないこと。", "If it is found, receive it with `baitai return` and do not reuse it until it is verified clean.";
     /// The word after a byte count.
     Bytes: "バイト", "bytes";
     BytesHeading: "バイト", "Bytes";
@@ -429,9 +429,9 @@ catalogue! {
     BytesVerified: "読戻し検証バイト数", "Bytes verified";
     MismatchedSectors: "不一致セクタ", "Mismatched sectors";
     Result: "結果", "Result";
-    ResultPassed: "合格（passed）", "passed";
-    ResultFailed: "不合格（FAILED）", "FAILED";
-    ResultIncomplete: "未完了（INCOMPLETE）", "INCOMPLETE";
+    ResultPassed: "合格", "passed";
+    ResultFailed: "不合格", "FAILED";
+    ResultIncomplete: "未完了", "INCOMPLETE";
     PatternZero: "ゼロ", "zeros";
     PatternRandom: "乱数（ChaCha20）", "random (ChaCha20)";
     TransferredExternal: "交付（組織外）", "transferred (external)";

@@ -68,7 +68,7 @@ fn by_medium(r: &AuditReport, lang: Lang) -> Markup {
                 (table(&medium_columns(lang), &rows_of(r, &g.entries, |e| {
                     vec![
                         people(&e.people, lang),
-                        html! { (e.summary) },
+                        page::text(&e.summary),
                         html! { span.hash { (short_hash(&e.hash)) } },
                     ]
                 })))
@@ -91,8 +91,8 @@ fn by_person(r: &AuditReport, lang: Lang) -> Markup {
                 (table(&person_columns(lang), &rows_of(r, &g.entries, |e| {
                     vec![
                         html! { (roles_of(e, &g.person.id, lang)) },
-                        html! { (e.medium.as_deref().unwrap_or("")) },
-                        html! { (e.summary) },
+                        html! { span.tok { (e.medium.as_deref().unwrap_or("")) } },
+                        page::text(&e.summary),
                     ]
                 })))
             }
@@ -112,7 +112,12 @@ fn summary(r: &AuditReport, lang: Lang) -> Markup {
         table.kv {
             "\n"
             @for c in &r.counts {
-                tr { th { (c.act) } td.code { (c.kind) } td.num { (c.count) } }
+                // The kind as stored is for the English page; a Japanese page names it in words.
+                tr {
+                    th { (c.act) }
+                    @if lang == Lang::En { td.code { (c.kind) } }
+                    td.num { (c.count) }
+                }
                 "\n"
             }
         }
@@ -128,7 +133,7 @@ fn summary(r: &AuditReport, lang: Lang) -> Markup {
                         html! { "#" (e.seq) },
                         html! { (e.time) },
                         people(&e.people, lang),
-                        html! { (e.summary) },
+                        page::text(&e.summary),
                     ],
                 }).collect::<Vec<_>>()))
             }

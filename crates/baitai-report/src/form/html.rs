@@ -5,7 +5,7 @@
 use maud::{html, Markup};
 
 use super::{row_cells, Form, FormRow, SignerView};
-use crate::kit::html::{page, NBSP};
+use crate::kit::html::{page, text, NBSP};
 use crate::{Lang, Word};
 
 /// Rows on one sheet of the form: the paper 別紙様式第2 has ten ruled rows.
@@ -188,7 +188,7 @@ fn return_checks(f: &Form, lang: Lang) -> Markup {
                                         span.fp { (s.fingerprint) }
                                     }
                                 }
-                                td { (r.return_check.as_deref().unwrap_or("")) }
+                                td { (text(r.return_check.as_deref().unwrap_or(""))) }
                             }
                             "\n"
                         }
@@ -300,7 +300,7 @@ fn annex(f: &Form, lang: Lang) -> Markup {
                         tr {
                             td.no { (e.seq) }
                             td { span.when { (e.time) } }
-                            td { (e.summary) }
+                            td { (text(&e.summary)) }
                             td {
                                 @for (role, s) in &e.signers {
                                     span.sig {

@@ -47,7 +47,7 @@ fn kv(facts: &[Fact]) -> Markup {
         table.kv {
             "\n"
             @for f in facts {
-                tr { th { (f.label) } td { (f.value) } } "\n"
+                tr { th { (f.label) } td { (page::text(&f.value)) } } "\n"
             }
         }
         "\n"
@@ -128,7 +128,7 @@ fn timeline(r: &IncidentReport, lang: Lang) -> Markup {
             alert: e.kind == "medium.lost",
             cells: [
                 entry_cells(e),
-                vec![people(&e.people, lang), html! { (e.summary) }],
+                vec![people(&e.people, lang), page::text(&e.summary)],
             ]
             .concat(),
         })

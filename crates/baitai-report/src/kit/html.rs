@@ -97,6 +97,33 @@ fn css_string(s: &str) -> String {
     out
 }
 
+/// Text for a table cell, with each short ASCII token that holds a digit (a medium number, a
+/// marking, a time, a fingerprint, a size) kept on one line: a narrow column then breaks
+/// between tokens, not inside one. Longer tokens (whole hashes) may still break.
+pub fn text(s: &str) -> Markup {
+    let mut parts: Vec<(bool, &str)> = Vec::new();
+    let mut start = 0;
+    let is_tok = |c: char| c.is_ascii_graphic();
+    let mut in_tok = s.chars().next().is_some_and(is_tok);
+    for (i, c) in s.char_indices() {
+        if is_tok(c) != in_tok {
+            parts.push((in_tok, &s[start..i]));
+            start = i;
+            in_tok = !in_tok;
+        }
+    }
+    parts.push((in_tok, &s[start..]));
+    html! {
+        @for (tok, part) in parts {
+            @if tok && part.len() <= 24 && part.chars().any(|c| c.is_ascii_digit()) {
+                span.tok { (part) }
+            } @else {
+                (part)
+            }
+        }
+    }
+}
+
 /// One row of a table of entries: its cells, and whether it is shaded as an alert.
 pub struct HtmlRow {
     pub alert: bool,
@@ -135,7 +162,11 @@ pub fn table(columns: &[Column], rows: &[HtmlRow]) -> Markup {
 
 /// The first cells of an entry's row: number, time, act.
 pub fn entry_cells(e: &EntryLine) -> Vec<Markup> {
-    vec![html! { "#" (e.seq) }, html! { (e.time) }, html! { (e.act) }]
+    vec![
+        html! { span.tok { "#" (e.seq) } },
+        html! { (e.time) },
+        html! { (e.act) },
+    ]
 }
 
 /// Each person an entry names, one to a line: `実施者 山田 太郎（設計課）`.
@@ -198,6 +229,15 @@ mod tests {
             css.contains("counter(page) \" / \" counter(pages)"),
             "{css}"
         );
+    }
+
+    #[test]
+    fn short_tokens_with_digits_stay_whole() {
+        assert_eq!(
+            text("登録: C2-I1-A1 at 2026-12-03 by x").into_string(),
+            "登録: <span class=\"tok\">C2-I1-A1</span> at <span class=\"tok\">2026-12-03</span> by x"
+        );
+        assert_eq!(text("").into_string(), "");
     }
 
     #[test]
