@@ -497,6 +497,26 @@ fn check_pages(p: &Printout, head: &str, busy: &str, texts: &[String]) -> Vec<St
             }
         }
     }
+    // The reports an auditor signs end with the sign-off boxes.
+    let signed = [
+        "audit",
+        "incidents",
+        "incident",
+        "incident-en",
+        "inventory",
+        "inventory-check",
+    ];
+    if signed.contains(&p.name) {
+        let (box_word, wants) = if p.name.ends_with("-en") {
+            ("Sign-off", ["Validated by", "Findings", "Date"])
+        } else {
+            ("確認欄", ["確認者", "所見", "日付"])
+        };
+        let last = texts.last().map(String::as_str).unwrap_or("");
+        if !last.contains(box_word) || wants.iter().any(|w| !last.contains(w)) {
+            bad.push(format!("{}: no sign-off on the last page:\n{last}", p.name));
+        }
+    }
     if p.name.starts_with("form-") {
         // The sheets come first; each ends with its rows, the last with the footnote.
         let footnote = if p.name.ends_with("-en") {

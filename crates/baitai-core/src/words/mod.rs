@@ -206,7 +206,7 @@ catalogue! {
     SumVaultErased: "暗号消去（鍵スロット破棄、要全面消去）", "crypto-erased (key slots destroyed; a full wipe is still required)";
     SumRekey: "失効者の鍵スロット削除（再鍵）", "revoked people's key slots removed (re-key)";
     SumInventoryCheck: "在庫確認", "inventory check";
-    SumFound: "件確認", "found";
+    SumFound: "件読取り", "scanned";
     SumMissing: "所在不明", "missing";
     SumUnexpected: "想定外", "unexpected";
     SumOverdue: "期限超過", "overdue";
@@ -270,10 +270,18 @@ catalogue! {
     ColFinding: "結果", "Finding";
     ColLedgerSays: "管理簿上の状態", "Ledger says";
     StocktakeTitle: "在庫確認", "Inventory check";
-    StocktakeFound: "確認", "found";
+    /// What a scan shows: that a number was read, not that anyone checked the medium.
+    StocktakeFound: "読取り", "scanned";
     FindingMissing: "所在不明（要報告）", "MISSING — report it";
     FindingUnexpected: "想定外（要確認）", "UNEXPECTED — check it";
-    FindingOk: "確認", "ok";
+    FindingOk: "保管庫にあり（読取り）", "in the store (scanned)";
+    FindingOut: "持出し中（保持者に確認）", "out — confirm with the holder";
+    FindingLost: "紛失として記録済", "recorded lost";
+    SumOut: "持出し中", "out";
+    /// The column where the checker ticks, by hand, each medium they looked at.
+    ColChecked: "照合", "Checked";
+    /// Who made the stock-take, as its printout names them.
+    StocktakeChecker: "点検者", "Checked by";
 
     // Labels. The marking is a Japanese legal term: English labels keep it beside the translation.
     LabelHeading: "可搬記憶媒体 媒体番号", "Portable storage medium No.";
@@ -443,6 +451,12 @@ catalogue! {
     ValidatedByHand: "確認者（手書き）", "Validated by (handwritten)";
     Date: "日付", "Date";
     SignatureSeal: "署名・印", "Signature / seal";
+
+    // The sign-off under the audit, incident and stock-take reports.
+    SignOff: "確認欄", "Sign-off";
+    Reviewer: "点検者", "Reviewed by";
+    Reporter: "報告者", "Reporter";
+    Findings: "所見", "Findings";
 }
 
 impl Word {

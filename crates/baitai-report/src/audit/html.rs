@@ -9,6 +9,7 @@ use super::{
 };
 use crate::kit::entries::EntryLine;
 use crate::kit::html::{self as page, entry_cells, people, table, HtmlRow};
+use crate::kit::SignBox;
 use crate::{Lang, Word};
 
 pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
@@ -39,6 +40,10 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
             (by_medium(r, lang))
             (by_person(r, lang))
         }
+        (page::sign_off(
+            &[SignBox::blank(lang.w(Word::Reviewer)), SignBox::blank(lang.w(Word::ValidatedBy))],
+            lang,
+        ))
     };
     let head = format!("{}　{}", title(lang), super::org_line(r, lang));
     page::page(title(lang), &head, lang, &[page::REPORT, page::AUDIT], body)

@@ -7,7 +7,7 @@ use super::facts::{data_rows, facts, loss_rows, since_text, timeline_columns};
 use super::{none_lost, report_title, title, IncidentReport};
 use crate::kit::html::{self as page, entry_cells, people, table, HtmlRow};
 use crate::kit::text::Fact;
-use crate::kit::Column;
+use crate::kit::{Column, SignBox};
 use crate::{Lang, Word};
 
 pub(super) fn render(reports: &[IncidentReport], lang: Lang) -> String {
@@ -92,6 +92,10 @@ fn incident(r: &IncidentReport, lang: Lang) -> Markup {
                 }
             }
             "\n"
+            (page::sign_off(
+                &[SignBox::blank(lang.w(Word::Reporter)), SignBox::blank(lang.w(Word::ValidatedBy))],
+                lang,
+            ))
         }
         "\n"
     }

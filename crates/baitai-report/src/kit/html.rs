@@ -11,7 +11,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::entries::{
     head_text, id_text, role_word, verify_text, EntryLine, Participant, VerifyStatus,
 };
-use super::Column;
+use super::{Column, SignBox};
 use crate::{Lang, Word};
 
 /// A style sheet of this crate (`css/`), built in when compiling.
@@ -121,6 +121,32 @@ pub fn text(s: &str) -> Markup {
                 (part)
             }
         }
+    }
+}
+
+/// The sign-off that ends a report: a box for each signer with their name (printed when
+/// known, else a line for it), the date, room for findings (所見) and a circle for the seal.
+/// It is kept whole on one page.
+pub fn sign_off(boxes: &[SignBox], lang: Lang) -> Markup {
+    html! {
+        div.signoff {
+            "\n"
+            h2 { (lang.w(Word::SignOff)) } "\n"
+            div.signboxes {
+                @for b in boxes {
+                    div.signbox {
+                        h3 { (b.role) }
+                        span.hand { (lang.w(Word::Name)) "： " @if let Some(n) = &b.name { (n) } }
+                        span.hand { (lang.w(Word::Date)) "： " }
+                        span.hand.tall { (lang.w(Word::Findings)) "： " }
+                        span.seal { (lang.w(Word::Seal)) }
+                    }
+                    "\n"
+                }
+            }
+            "\n"
+        }
+        "\n"
     }
 }
 

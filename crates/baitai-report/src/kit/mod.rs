@@ -60,6 +60,22 @@ impl SignerView {
     }
 }
 
+/// A box of the sign-off under a report: who signs in what capacity (点検者, 確認者…), and
+/// their name when the ledger knows it (the custodian who made a stock-take); otherwise the
+/// name is written by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignBox {
+    pub role: &'static str,
+    pub name: Option<String>,
+}
+
+impl SignBox {
+    /// A box whose name is written by hand.
+    pub fn blank(role: &'static str) -> SignBox {
+        SignBox { role, name: None }
+    }
+}
+
 /// A column of a printed table: its heading, its share of the page width in percent, and
 /// whether its cells may wrap.
 #[derive(Debug, Clone, Copy)]
