@@ -122,9 +122,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     human += &format!("\n{}\n{verdict}\n", "=".repeat(72));
     match &ws {
         Workspace::Kept(dir) => {
-            human += &format!(
-                "The demo wrote these printouts (open them in a browser and print on A4):\n"
-            );
+            human += "The demo wrote these printouts (open them in a browser and print on A4):\n";
             for f in &written {
                 human += &format!("  {}\n", f.display());
             }
