@@ -28,7 +28,8 @@ pub enum MediumCmd {
         medium: String,
     },
     /// Print labels to stick on media: number, marking, organisation and a QR code of the
-    /// number (text, or --format html for A4 sheets of 2 × 5 labels)
+    /// number (text, or --format html for A4 sheets: 2 × 5 large labels, or 7 × 20 small ones
+    /// for USB sticks with --size small)
     Label(LabelArgs),
 }
 
