@@ -1,4 +1,6 @@
-//! `baitai demo`: a complete lifecycle on a temporary ledger and image medium, printed as forms.
+//! `baitai demo`: a complete lifecycle on a temporary ledger and image medium, printed as forms,
+//! with a stock-take, a loss and a label; with `--keep DIR` every kind of printout is written
+//! there as HTML too (`printouts`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -80,10 +82,11 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     };
     let lang = a.lang.unwrap_or(Lang::Ja);
     let mut log = String::new();
-    let (s, media) = walk(ws.path(), &mut log)?;
+    let story = walk(ws.path(), &mut log)?;
+    let (s, media) = (&story.session, &story.media);
     let mut human = log;
-    for m in &media {
-        let form = crate::report::form::form(&s, m, lang)?;
+    for m in media {
+        let form = crate::report::form::form(s, m, lang)?;
         human += &format!(
             "\n{}\n{}",
             "=".repeat(72),
@@ -95,6 +98,17 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
                 .map_err(Error::io(format!("write {}", file.display())))?;
         }
     }
+    let stocktake = stocktake_printout(&story, lang)?;
+    human += &format!(
+        "\n{}\n{}\n\n{}",
+        "=".repeat(72),
+        stocktake.render(Format::Text, lang)?,
+        label_text(&story, lang)?
+    );
+    let written = match &ws {
+        Workspace::Kept(dir) => printouts(&story, dir, lang)?,
+        Workspace::Temp(_) => Vec::new(),
+    };
     let report = s.verify()?;
     let verdict = match &report.failure {
         None => format!(
@@ -108,6 +122,10 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     human += &format!("\n{}\n{verdict}\n", "=".repeat(72));
     match &ws {
         Workspace::Kept(dir) => {
+            human += "The demo wrote these printouts (open them in a browser and print on A4):\n";
+            for f in &written {
+                human += &format!("  {}\n", f.display());
+            }
             human += &format!(
                 "The demo ledger and forms are in {} (try: baitai --ledger {} ledger print {})\n",
                 dir.display(),
@@ -124,6 +142,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     let json = json!({
         "ledger": a.keep.as_ref().map(|_| s.ledger_path().display().to_string()),
         "media": media,
+        "written": written,
         "verify": report,
     });
     if report.failure.is_some() {
@@ -138,8 +157,101 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     Ok(Some(Output::new(human, json)))
 }
 
+/// What the demo's lifecycle leaves: the session, the media it touched (for their forms), the
+/// destroyed, wiped and lost ones (for the certificates and the incident report), and the
+/// stock-take it recorded.
+struct Story {
+    session: Session,
+    media: Vec<String>,
+    destroyed: String,
+    wiped: String,
+    lost: String,
+    stocktake: (app::StoredEntry, crate::model::InventoryCheck),
+}
+
+/// The stock-take the demo recorded, as its printout.
+fn stocktake_printout(
+    story: &Story,
+    lang: Lang,
+) -> Result<crate::report::lists::ListReport<crate::report::stocktake::StocktakeLine>> {
+    let (entry, check) = &story.stocktake;
+    crate::report::stocktake::stocktake_report(&story.session, check, entry, lang)
+}
+
+/// The label of the first medium, as boxed text for the terminal.
+fn label_text(story: &Story, lang: Lang) -> Result<String> {
+    let l = crate::report::label::medium_label(&story.session, &story.media[0], lang)?;
+    crate::report::label::labels_text(&[l], lang)
+}
+
+/// Every kind of printout as HTML in `dir`, beside the forms: labels in both sizes, the
+/// destruction and wipe certificates, the incident and audit reports, the stock-take and the
+/// inventory. Returns the files written, forms first.
+fn printouts(story: &Story, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
+    use crate::report::{audit, certificate, incident, label, lists, Scope};
+    let s = &story.session;
+    let mut written: Vec<PathBuf> = story
+        .media
+        .iter()
+        .map(|m| dir.join(format!("{m}.html")))
+        .collect();
+    let mut write = |name: String, doc: String| -> Result<()> {
+        let file = dir.join(name);
+        std::fs::write(&file, doc).map_err(Error::io(format!("write {}", file.display())))?;
+        written.push(file);
+        Ok(())
+    };
+    let labels = label::held_media_labels(s, lang)?;
+    for size in [label::LabelSize::Large, label::LabelSize::Small] {
+        let sheet = label::Sheet { size, skip: 0 };
+        write(
+            format!("labels-{}.html", size.as_str()),
+            label::labels_html(&labels, lang, sheet)?,
+        )?;
+    }
+    for (kind, name, m) in [
+        (
+            certificate::CertificateKind::Destruction,
+            "destruction",
+            &story.destroyed,
+        ),
+        (certificate::CertificateKind::Wipe, "wipe", &story.wiped),
+    ] {
+        let c = certificate::certificate(s, m, Some(kind), None)?;
+        write(
+            format!("certificate-{name}-{m}.html"),
+            c.render(Format::Html, lang)?,
+        )?;
+    }
+    let verify = audit::verify_status(s, true)?;
+    let lost = incident::incident(s, &story.lost, lang, &verify)?;
+    write(
+        format!("incident-{}.html", story.lost),
+        incident::render(&[lost], Format::Html, lang)?,
+    )?;
+    let today = crate::time::now()
+        .to_zoned(s.tz().clone())
+        .date()
+        .to_string();
+    let period = audit::Period::parse(&today, &today, s.tz())?;
+    let report = audit::audit(s, period, &Scope::Organisation, lang)?;
+    write(
+        "audit.html".into(),
+        audit::render(&report, Format::Html, lang)?,
+    )?;
+    write(
+        "stocktake.html".into(),
+        stocktake_printout(story, lang)?.render(Format::Html, lang)?,
+    )?;
+    write(
+        "inventory.html".into(),
+        lists::inventory(s, &Scope::Organisation, lang)?.render(Format::Html, lang)?,
+    )?;
+    Ok(written)
+}
+
 /// The lifecycle itself; returns the session and the media it touched.
-fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
+fn walk(dir: &Path, log: &mut String) -> Result<Story> {
     let mut sec = DemoSecrets {
         by_name: [
             (ADMIN, "Admin-Pass-2026!"),
@@ -221,8 +333,9 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
         "USBメモリ 8MB（イメージ）",
         None,
     )?;
+    let m7 = register(&mut s, MediumSource::None, "出張用", None)?;
     say(format!(
-        "{CUSTODIAN} registers {m1}, {m2}, {m3}, {m4}, {m6} (an image file standing in for a USB stick), and receives {m5} from outside"
+        "{CUSTODIAN} registers {m1}, {m2}, {m3}, {m4}, {m6} (an image file standing in for a USB stick), {m7}, and receives {m5} from outside"
     ));
     let mut sec = DemoSecrets {
         by_name: sec.by_name,
@@ -359,7 +472,33 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
     ));
 
     wipe_story(&mut s, &m6, &image, &mut sec, &mut say)?;
-    Ok((s, vec![m1, m2, m3, m4, m5, m6]))
+
+    s.checkout(&m7, HANDLER, "出張先での説明", &mut sec)?;
+    s.lost(
+        &m7,
+        HANDLER,
+        "出張帰りの電車内に置き忘れ、駅に届出済み",
+        &mut sec,
+    )?;
+    say(format!("{HANDLER} reports {m7} lost on the train home"));
+
+    // The store holds m1 and m3; m6 is out with the handler, m7 is lost; 9999 is a stray.
+    let found = app::Found {
+        numbers: vec![format!("{m1},{m3}"), "USB-1999-9999".into()],
+        location: Some("第1保管庫".into()),
+    };
+    let stocktake = s.inventory_check(&found, CUSTODIAN, &mut sec)?;
+    say(format!(
+        "{CUSTODIAN} scans the store: {m1} and {m3} read, one number the ledger never issued"
+    ));
+    Ok(Story {
+        session: s,
+        media: vec![m1, m2, m3, m4, m5.clone(), m6.clone(), m7.clone()],
+        destroyed: m5,
+        wiped: m6,
+        lost: m7,
+        stocktake,
+    })
 }
 
 /// A stick comes back with data on it, is held at the reuse gate, wiped with read-back

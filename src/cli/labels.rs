@@ -7,7 +7,7 @@ use super::reports::{deliver, format, lang};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::report::label::{labels_html, labels_text, Label};
+use crate::report::label::{labels_html, labels_text, Label, Sheet};
 use crate::report::{json_doc, Format, Lang};
 
 pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
@@ -15,9 +15,10 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
     let f = format(ctx, &page)?;
     let s = ctx.reader()?;
     let lang = lang(&s, &page)?;
+    let sheet = sheet(&a, f)?;
     let labels = select(&s, &a, lang)?;
     let doc = match f {
-        Format::Html => labels_html(&labels, lang)?,
+        Format::Html => labels_html(&labels, lang, sheet)?,
         Format::Json => json_doc(&json!({ "labels": labels }))?,
         _ => labels_text(&labels, lang)?,
     };
@@ -31,6 +32,20 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
         m.insert("media".into(), json!(numbers));
     }
     Ok(out)
+}
+
+/// How the HTML sheets are laid out; `--size` and `--skip` lay out sheets, so with text or
+/// JSON they are a usage error rather than ignored.
+fn sheet(a: &LabelArgs, f: Format) -> Result<Sheet> {
+    if f != Format::Html && (a.size.is_some() || a.skip.is_some()) {
+        return Err(Error::usage(
+            "--size and --skip lay out printed sheets: add --format html",
+        ));
+    }
+    Ok(Sheet {
+        size: a.size.unwrap_or_default(),
+        skip: a.skip.unwrap_or(0),
+    })
 }
 
 /// The media named, in the order named (a number given twice prints twice, e.g. for the

@@ -99,6 +99,75 @@ fn missing_unexpected_and_overdue_are_found_and_recorded() {
     assert_eq!(v["entry"].as_u64().unwrap(), before + 1);
 }
 
+/// The finding each medium has on the printout (`lines` of the JSON).
+fn findings(v: &Value) -> Vec<(String, String, Option<String>)> {
+    v["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["medium"].as_str().unwrap().to_string(),
+                l["finding"].as_str().unwrap().to_string(),
+                l["holder"].as_str().map(String::from),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_sheet_reconciles_every_medium_and_names_the_checker() {
+    let w = World::new();
+    let v = check(&w, &format!("{},USB-1999-0002", w.returned), &[]);
+    let got = findings(&v);
+    let finding = |m: &str| {
+        got.iter()
+            .find(|(n, _, _)| n == m)
+            .map(|(_, f, h)| (f.clone(), h.clone()))
+    };
+    assert_eq!(finding(&w.returned), Some(("ok".into(), None)));
+    assert_eq!(
+        finding("USB-1999-0002").map(|f| f.0),
+        Some("unexpected".into())
+    );
+    assert_eq!(finding(&w.received).map(|f| f.0), Some("missing".into()));
+    // Out, not yet due: listed with whom it is out, to be confirmed with them.
+    for out in [&w.on_loan, &w.carried_out] {
+        let (f, holder) = finding(out).unwrap_or_else(|| panic!("{out} not listed: {got:?}"));
+        assert_eq!(f, "out");
+        assert_eq!(holder.as_deref(), Some("山田 太郎（設計部 第一設計課）"));
+    }
+    assert_eq!(finding(&w.lost).map(|f| f.0), Some("lost".into()));
+    // Closed media are not the store's business unless they turn up.
+    for closed in [&w.destroyed, &w.transferred] {
+        assert_eq!(finding(closed), None, "{closed}");
+    }
+    assert_eq!(got.len(), 6, "{got:?}");
+
+    let out = w.env.path("sheet.html");
+    check(
+        &w,
+        &w.returned,
+        &["--format", "html", "-o", out.to_str().unwrap()],
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    // The checker by name, scans as 読取り (not 確認), a column to tick by hand, a sign-off.
+    for want in [
+        "点検者: 鈴木 花子（情報保証室）",
+        "読取り: 1",
+        "保管庫にあり（読取り）",
+        "持出し中（保持者に確認）",
+        "紛失として記録済",
+        "<th>照合</th>",
+        "確認欄",
+        "所見",
+        "確認者",
+    ] {
+        assert!(html.contains(want), "no {want:?} in:\n{html}");
+    }
+    assert!(!html.contains("<td>確認</td>"), "{html}");
+}
+
 #[test]
 fn the_printout_comes_in_every_format_and_language() {
     let w = World::new();
@@ -116,7 +185,10 @@ fn the_printout_comes_in_every_format_and_language() {
         String::from_utf8_lossy(&text.stderr)
     );
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.contains("在庫確認") && text.contains("確認"), "{text}");
+    assert!(
+        text.contains("在庫確認") && text.contains("読取り"),
+        "{text}"
+    );
     assert!(text.contains(&w.returned), "{text}");
     // A number the ledger never issued, said in the printout's language.
     assert!(text.contains("台帳に記録なし"), "{text}");

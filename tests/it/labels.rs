@@ -248,13 +248,118 @@ fn html_is_one_self_contained_page_of_sheets_whose_qr_codes_read_back() {
     assert!(page.contains("size: A4 portrait"));
     assert!(page.contains("break-after: page") && page.contains("page-break-after: always"));
     assert!(page.contains("Noto Sans CJK JP"), "the Japanese font stack");
-    assert_eq!(page.matches("<section class=\"sheet\">").count(), 2);
-    let sheets: Vec<&str> = page.split("<section class=\"sheet\">").skip(1).collect();
+    assert_eq!(page.matches("<section class=\"sheet large\">").count(), 2);
+    let sheets: Vec<&str> = page
+        .split("<section class=\"sheet large\">")
+        .skip(1)
+        .collect();
     assert_eq!(sheets[0].matches("<div class=\"label\">").count(), 10);
     assert_eq!(sheets[1].matches("<div class=\"label\">").count(), 4);
     let read: Vec<String> = svgs(&page).iter().map(|s| read_svg_qr(s)).collect();
     assert_eq!(read, media);
     assert!(page.contains(ORG) && page.contains("保護すべき情報"));
+}
+
+/// Run without `--json`; expect failure; return the exit code and stderr.
+fn refused(args: &[&str]) -> (i32, String) {
+    let out = fixture().w.env.cmd().args(args).output().unwrap();
+    assert!(
+        out.status.code().is_some_and(|c| c != 0),
+        "{args:?} succeeded"
+    );
+    let code = out.status.code().unwrap_or(-1);
+    (code, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The HTML page of `medium label` with these arguments.
+fn html_page(args: &[&str]) -> String {
+    text(&[&["medium", "label", "--format", "html"][..], args].concat())
+}
+
+#[test]
+fn small_labels_fit_a_usb_stick_and_read_back() {
+    let f = fixture();
+    let page = html_page(&["--size", "small", &f.w.on_loan, &f.c1]);
+    assert!(
+        page.contains("grid-template-columns: repeat(7, 25mm)"),
+        "25 mm wide"
+    );
+    assert!(
+        page.contains("grid-template-rows: repeat(20, 12mm)"),
+        "12 mm high"
+    );
+    assert_eq!(page.matches("<section class=\"sheet small\">").count(), 1);
+    assert_eq!(page.matches("<div class=\"label small\">").count(), 2);
+    let read: Vec<String> = svgs(&page).iter().map(|s| read_svg_qr(s)).collect();
+    assert_eq!(read, [f.w.on_loan.as_str(), &f.c1]);
+    // The number and marking are on the small label; the organisation is left to the large.
+    assert!(page.contains("C3-I1-A1") && page.contains("保護すべき情報"));
+    assert!(!page.contains(ORG));
+    let large = html_page(&["--size", "large", &f.w.on_loan]);
+    assert_eq!(large, html_page(&[&f.w.on_loan]), "large is the default");
+}
+
+#[test]
+fn skip_starts_on_a_partly_used_sheet() {
+    let f = fixture();
+    let m = f.w.on_loan.as_str();
+    let page = html_page(&["--skip", "9", m, m]);
+    let sheets: Vec<&str> = page
+        .split("<section class=\"sheet large\">")
+        .skip(1)
+        .collect();
+    assert_eq!(
+        sheets.len(),
+        2,
+        "nine places used, the tenth and then a new sheet"
+    );
+    assert_eq!(sheets[0].matches("<div class=\"label used\">").count(), 9);
+    assert_eq!(sheets[0].matches("<div class=\"label\">").count(), 1);
+    assert_eq!(sheets[1].matches("<div class=\"label\">").count(), 1);
+    let small = html_page(&["--size", "small", "--skip", "139", m]);
+    assert_eq!(small.matches("<div class=\"label used\">").count(), 139);
+    for (args, why) in [
+        (vec!["--skip", "10", m], "a whole sheet of large labels"),
+        (
+            vec!["--size", "small", "--skip", "140", m],
+            "a whole sheet of small",
+        ),
+    ] {
+        let all = [&["medium", "label", "--format", "html"][..], &args].concat();
+        let (code, err) = refused(&all);
+        assert_eq!(code, 2, "{why}: {err}");
+        assert!(err.contains("--skip"), "{err}");
+    }
+    // Sizes and places belong to printed sheets; text and JSON would silently drop them.
+    for args in [
+        vec!["medium", "label", m, "--skip", "1"],
+        vec!["medium", "label", m, "--size", "small", "--format", "json"],
+    ] {
+        let (code, err) = refused(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains("--format html"), "{err}");
+    }
+}
+
+#[test]
+fn all_on_small_labels_is_only_media_in_service() {
+    let f = fixture();
+    let page = html_page(&["--all", "--size", "small"]);
+    let read: BTreeSet<String> = svgs(&page).iter().map(|s| read_svg_qr(s)).collect();
+    let want: BTreeSet<String> = [
+        &f.w.returned,
+        &f.w.on_loan,
+        &f.w.received,
+        &f.w.carried_out,
+        &f.c1,
+    ]
+    .into_iter()
+    .cloned()
+    .collect();
+    assert_eq!(read, want);
+    for gone in [&f.w.destroyed, &f.w.transferred, &f.w.lost] {
+        assert!(!page.contains(gone.as_str()), "{gone} labelled");
+    }
 }
 
 #[test]

@@ -627,13 +627,31 @@ fn demo_runs_and_leaves_the_real_ledger_alone() {
         .unwrap();
     assert!(out.status.success());
     assert!(kept.join("ledger.db").exists());
-    assert!(kept
-        .join("USB-")
-        .parent()
-        .unwrap()
-        .read_dir()
-        .unwrap()
-        .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".html")));
+    // Every kind of printout, as HTML, named in what the demo prints (issue 18, item 8).
+    let said = String::from_utf8(out.stdout).unwrap();
+    for file in [
+        "USB-2026-0001.html",
+        "labels-large.html",
+        "labels-small.html",
+        "certificate-destruction-USB-2026-0005.html",
+        "certificate-wipe-USB-2026-0006.html",
+        "incident-USB-2026-0007.html",
+        "audit.html",
+        "stocktake.html",
+        "inventory.html",
+    ] {
+        let path = kept.join(file);
+        let page = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(page.starts_with("<!DOCTYPE html>"), "{file}");
+        assert!(
+            said.contains(path.to_str().unwrap()),
+            "{file} not named in:\n{said}"
+        );
+    }
+    // The stock-take and a label show on the terminal too, with or without --keep.
+    for want in ["在庫確認", "紛失として記録済", "可搬記憶媒体 媒体番号"] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
 }
 
 fn a_device_read_cannot_clear_a_medium_registered_without_identity(env: Env) {

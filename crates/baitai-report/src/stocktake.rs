@@ -1,5 +1,7 @@
-//! The printout of a stock-take (在庫確認): every medium found or expected, and what the ledger
-//! says about it.
+//! The printout of a stock-take (在庫確認): every medium the organisation holds reconciled with
+//! what was scanned — in the store, missing, out (with whom), lost, unexpected — who made the
+//! check, and a sign-off. A scan says a number was read, not that anyone looked at the medium:
+//! the sheet says 読取り, and leaves a 照合 column to tick by hand.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,6 +10,7 @@ use serde::Serialize;
 use crate::app::Session;
 use crate::error::Result;
 use crate::kit::units::Times;
+use crate::kit::SignBox;
 use crate::ledger::StoredEntry;
 use crate::lifecycle::{Directory, Holding, MediumState};
 use crate::lists::ListReport;
@@ -19,7 +22,11 @@ use crate::{Lang, Word};
 pub struct StocktakeLine {
     /// The medium number (媒体番号) as found or as expected.
     pub medium: String,
-    /// `missing`, `unexpected`, `overdue` or `ok`.
+    /// `missing` (in the store by the ledger, not scanned), `unexpected` (scanned, but the
+    /// ledger puts it elsewhere or never issued it), `overdue` (out past its due time),
+    /// `out` (out, not yet due: confirm with the holder), `lost` (recorded lost, not
+    /// scanned) or `ok` (in the store and scanned). Destroyed and transferred media are not
+    /// listed unless scanned.
     pub finding: &'static str,
     /// What the ledger says of it, its own word in English whatever the language (`in-storage`,
     /// `on-loan`…), or `unknown` for a number it never issued (台帳に記録なし); the text, CSV and HTML
@@ -58,6 +65,21 @@ pub fn stocktake_report(
     for m in &check.overdue {
         lines.push(line(&m.0, "overdue"));
     }
+    // What the check itself did not list: media out but not yet due, and media recorded
+    // lost, so that the sheet accounts for every medium the organisation still has.
+    let scanned: HashSet<&str> = check.present.iter().map(String::as_str).collect();
+    let overdue: HashSet<&str> = check.overdue.iter().map(|m| m.0.as_str()).collect();
+    for st in &states {
+        let n = st.number.0.as_str();
+        if scanned.contains(n) || overdue.contains(n) {
+            continue;
+        }
+        match st.holding {
+            Holding::Out(_) => lines.push(line(n, "out")),
+            Holding::Lost => lines.push(line(n, "lost")),
+            _ => {}
+        }
+    }
     for p in &check.present {
         if !unexpected.contains(p.as_str()) {
             lines.push(line(p, "ok"));
@@ -65,7 +87,7 @@ pub fn stocktake_report(
     }
     let rows = lines.iter().map(|l| row(l, lang)).collect();
     Ok(ListReport {
-        title: title(session, check, entry, lang),
+        title: title(session, check, entry, &lines, &dir, lang),
         headers: crate::lists::words(
             lang,
             &[
@@ -74,10 +96,18 @@ pub fn stocktake_report(
                 Word::ColLedgerSays,
                 Word::ColHolder,
                 Word::ColDue,
+                Word::ColChecked,
             ],
         ),
         rows,
         lines,
+        sign_off: vec![
+            SignBox {
+                role: lang.w(Word::StocktakeChecker),
+                name: Some(checker(&dir, entry)),
+            },
+            SignBox::blank(lang.w(Word::ValidatedBy)),
+        ],
     })
 }
 
@@ -112,6 +142,8 @@ fn row(l: &StocktakeLine, lang: Lang) -> Vec<String> {
         "missing" => lang.w(Word::FindingMissing),
         "unexpected" => lang.w(Word::FindingUnexpected),
         "overdue" => lang.w(Word::SumOverdue),
+        "out" => lang.w(Word::FindingOut),
+        "lost" => lang.w(Word::FindingLost),
         _ => lang.w(Word::FindingOk),
     };
     vec![
@@ -120,21 +152,44 @@ fn row(l: &StocktakeLine, lang: Lang) -> Vec<String> {
         lang.state(&l.ledger_state).to_string(),
         l.holder.clone().unwrap_or_default(),
         l.due.clone().unwrap_or_default(),
+        // Ticked by hand when the checker has looked at the medium itself.
+        "□".to_string(),
     ]
 }
 
-fn title(s: &Session, check: &InventoryCheck, entry: &StoredEntry, lang: Lang) -> String {
+/// Who made the check, `name（affiliation）`, as the ledger's directory knows them.
+fn checker(dir: &Directory, entry: &StoredEntry) -> String {
+    match entry.actor.as_ref() {
+        Some(id) => dir
+            .get(id)
+            .map(|p| format!("{}（{}）", p.name, p.affiliation))
+            .unwrap_or_else(|| id.0.clone()),
+        None => String::new(),
+    }
+}
+
+fn title(
+    s: &Session,
+    check: &InventoryCheck,
+    entry: &StoredEntry,
+    lines: &[StocktakeLine],
+    dir: &Directory,
+    lang: Lang,
+) -> String {
     let where_ = check
         .location
         .as_deref()
         .map(|l| format!(" {l}"))
         .unwrap_or_default();
+    let count = |f: &str| lines.iter().filter(|l| l.finding == f).count();
     format!(
-        "{} — {}{where_} ({}) #{}\n{}: {} / {}: {} / {}: {} / {}: {}",
+        "{} — {}{where_} ({}) #{}\n{}: {}\n{}: {} / {}: {} / {}: {} / {}: {} / {}: {} / {}: {}",
         lang.w(Word::StocktakeTitle),
         s.settings().org,
         Times::of(s).minute(entry.time),
         entry.seq,
+        lang.w(Word::StocktakeChecker),
+        checker(dir, entry),
         lang.w(Word::StocktakeFound),
         check.present.len(),
         lang.w(Word::SumMissing),
@@ -143,5 +198,9 @@ fn title(s: &Session, check: &InventoryCheck, entry: &StoredEntry, lang: Lang) -
         check.unexpected.len(),
         lang.w(Word::SumOverdue),
         check.overdue.len(),
+        lang.w(Word::SumOut),
+        count("out"),
+        lang.w(Word::SumLost),
+        count("lost"),
     )
 }

@@ -6,6 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::{ActorAuth, ApproverAuth, PageOutputArgs};
 use crate::model::DestroyMethod;
+use crate::report::label::LabelSize;
 use crate::report::Lang;
 
 #[derive(Debug, Subcommand)]
@@ -27,7 +28,8 @@ pub enum MediumCmd {
         medium: String,
     },
     /// Print labels to stick on media: number, marking, organisation and a QR code of the
-    /// number (text, or --format html for A4 sheets of 2 × 5 labels)
+    /// number (text, or --format html for A4 sheets: 2 × 5 large labels, or 7 × 20 small ones
+    /// for USB sticks with --size small)
     Label(LabelArgs),
     /// 訂正: correct an earlier entry of a medium with a signed entry that names it (the
     /// original stays, struck through on the form)
@@ -66,6 +68,14 @@ pub struct LabelArgs {
     /// Every medium in storage or out (not lost, destroyed or transferred)
     #[arg(long)]
     pub all: bool,
+    /// Label size, for --format html: small is 25 × 12 mm with a QR code, to stick on a USB
+    /// stick (140 to an A4 sheet); large is 90 × 50 mm (10 to a sheet) [default: large]
+    #[arg(long, value_enum, value_name = "small|large")]
+    pub size: Option<LabelSize>,
+    /// Leave the first N places of the first sheet empty, for a sheet partly used already
+    /// (--format html)
+    #[arg(long, value_name = "N")]
+    pub skip: Option<usize>,
     #[command(flatten)]
     pub out: PageOutputArgs,
 }

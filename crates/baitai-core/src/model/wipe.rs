@@ -79,6 +79,16 @@ impl CacheBypass {
             }
         }
     }
+
+    /// The same in Japanese, for a Japanese page: what the flags did, not their names.
+    pub fn describe_ja(self) -> &'static str {
+        match self {
+            CacheBypass::ODirect => "ページキャッシュを通さない直接読出し",
+            CacheBypass::FadviseDontneed => {
+                "書込みを同期しキャッシュを破棄してから読出し（ファイルシステムが直接読出しを拒否）"
+            }
+        }
+    }
 }
 
 /// Bytes `[offset, offset + len)` read back different from what was written.

@@ -183,6 +183,9 @@ catalogue! {
     UserSigned: "使用者", "User (signed)";
     ReceivedBackBy: "返却受領者", "Received back by";
     CopiedAt: "複製日時", "Copied at";
+    /// The form's page of who received each row back and what the check on return found; a
+    /// row points to it with ※ and its number.
+    ReturnChecks: "返却時の確認", "Checks on return";
 
     // One line saying what an entry recorded.
     SumRegistered: "登録", "registered";
@@ -195,7 +198,7 @@ catalogue! {
     SumDestroyed: "破棄", "destroyed";
     SumNotVerifiable: "消去確認不能", "not verifiable";
     SumLost: "紛失", "lost";
-    SumCorrection: "訂正", "correction of entry";
+    SumCorrection: "訂正", "correction";
     SumWrong: "誤", "wrong";
     SumRight: "正", "right";
     SumReason: "理由", "reason";
@@ -209,7 +212,7 @@ catalogue! {
     SumVaultErased: "暗号消去（鍵スロット破棄、要全面消去）", "crypto-erased (key slots destroyed; a full wipe is still required)";
     SumRekey: "失効者の鍵スロット削除（再鍵）", "revoked people's key slots removed (re-key)";
     SumInventoryCheck: "在庫確認", "inventory check";
-    SumFound: "件確認", "found";
+    SumFound: "件読取り", "scanned";
     SumMissing: "所在不明", "missing";
     SumUnexpected: "想定外", "unexpected";
     SumOverdue: "期限超過", "overdue";
@@ -274,10 +277,18 @@ catalogue! {
     ColFinding: "結果", "Finding";
     ColLedgerSays: "管理簿上の状態", "Ledger says";
     StocktakeTitle: "在庫確認", "Inventory check";
-    StocktakeFound: "確認", "found";
+    /// What a scan shows: that a number was read, not that anyone checked the medium.
+    StocktakeFound: "読取り", "scanned";
     FindingMissing: "所在不明（要報告）", "MISSING — report it";
     FindingUnexpected: "想定外（要確認）", "UNEXPECTED — check it";
-    FindingOk: "確認", "ok";
+    FindingOk: "保管庫にあり（読取り）", "in the store (scanned)";
+    FindingOut: "持出し中（保持者に確認）", "out — confirm with the holder";
+    FindingLost: "紛失として記録済", "recorded lost";
+    SumOut: "持出し中", "out";
+    /// The column where the checker ticks, by hand, each medium they looked at.
+    ColChecked: "照合", "Checked";
+    /// Who made the stock-take, as its printout names them.
+    StocktakeChecker: "点検者", "Checked by";
 
     // Labels. The marking is a Japanese legal term: English labels keep it beside the translation.
     LabelHeading: "可搬記憶媒体 媒体番号", "Portable storage medium No.";
@@ -318,10 +329,10 @@ catalogue! {
     NoneLost: "紛失として記録されている媒体はありません。", "No medium is recorded as lost.";
     InStorageReceivedBack: "保管中（返却で受領）", "in storage, received back at entry";
     StepReportNow: "直ちに情報保証責任者（管理者）へ報告し、この報告書を添えて防衛省の契約担当官等へ届け出ること（000 12）。", "Report this at once to the information assurance officer and, with this report, to the Ministry of Defense contracting officer (000 12).";
-    StepNotLost: "この媒体は紛失として記録されていない。所在が分からなければ直ちに `baitai lost` で記録すること。", "This medium is not recorded as lost. If it cannot be found, record it at once with `baitai lost`.";
+    StepNotLost: "この媒体は紛失として記録されていない。所在が分からなければ直ちに紛失を記録すること（baitai lost）。", "This medium is not recorded as lost. If it cannot be found, record it at once with `baitai lost`.";
     StepCryptoErased: "暗号消去済みだが全面消去の記録はない：媒体上に残る暗号文の扱いを判断すること。", "The vault was crypto-erased but never wiped: decide how to treat the ciphertext left on it.";
     StepNoVault: "baitai による暗号化の記録がない：媒体上の情報はすべて漏えいしたものとして扱うこと。", "The ledger records no encrypted vault on it: treat everything on the medium as exposed.";
-    StepIfFound: "見つかった場合は `baitai return` で受領し、消去確認まで再使用しないこと。", "If it is found, receive it with `baitai return` and do not reuse it until it is verified clean.";
+    StepIfFound: "見つかった場合は返却として受領し（baitai return）、消去確認まで再使用しないこと。", "If it is found, receive it with `baitai return` and do not reuse it until it is verified clean.";
     /// The word after a byte count.
     Bytes: "バイト", "bytes";
     BytesHeading: "バイト", "Bytes";
@@ -433,9 +444,9 @@ catalogue! {
     BytesVerified: "読戻し検証バイト数", "Bytes verified";
     MismatchedSectors: "不一致セクタ", "Mismatched sectors";
     Result: "結果", "Result";
-    ResultPassed: "合格（passed）", "passed";
-    ResultFailed: "不合格（FAILED）", "FAILED";
-    ResultIncomplete: "未完了（INCOMPLETE）", "INCOMPLETE";
+    ResultPassed: "合格", "passed";
+    ResultFailed: "不合格", "FAILED";
+    ResultIncomplete: "未完了", "INCOMPLETE";
     PatternZero: "ゼロ", "zeros";
     PatternRandom: "乱数（ChaCha20）", "random (ChaCha20)";
     TransferredExternal: "交付（組織外）", "transferred (external)";
@@ -447,6 +458,12 @@ catalogue! {
     ValidatedByHand: "確認者（手書き）", "Validated by (handwritten)";
     Date: "日付", "Date";
     SignatureSeal: "署名・印", "Signature / seal";
+
+    // The sign-off under the audit, incident and stock-take reports.
+    SignOff: "確認欄", "Sign-off";
+    Reviewer: "点検者", "Reviewed by";
+    Reporter: "報告者", "Reporter";
+    Findings: "所見", "Findings";
 }
 
 impl Word {

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::kit::entries::EntryLine;
 use crate::kit::html::{self as page, entry_cells, people, table, HtmlRow};
+use crate::kit::SignBox;
 use crate::{Lang, Word};
 
 pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
@@ -39,8 +40,13 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
             (by_medium(r, lang))
             (by_person(r, lang))
         }
+        (page::sign_off(
+            &[SignBox::blank(lang.w(Word::Reviewer)), SignBox::blank(lang.w(Word::ValidatedBy))],
+            lang,
+        ))
     };
-    page::page(title(lang), lang, &[page::REPORT, page::AUDIT], body)
+    let head = format!("{}　{}", title(lang), super::org_line(r, lang));
+    page::page(title(lang), &head, lang, &[page::REPORT, page::AUDIT], body)
 }
 
 /// The rows of these entries: number, time and act, then `rest`; failed passphrases shaded.
@@ -67,7 +73,7 @@ fn by_medium(r: &AuditReport, lang: Lang) -> Markup {
                 (table(&medium_columns(lang), &rows_of(r, &g.entries, |e| {
                     vec![
                         people(&e.people, lang),
-                        html! { (e.summary) },
+                        page::text(&e.summary),
                         html! { span.hash { (short_hash(&e.hash)) } },
                     ]
                 })))
@@ -90,8 +96,8 @@ fn by_person(r: &AuditReport, lang: Lang) -> Markup {
                 (table(&person_columns(lang), &rows_of(r, &g.entries, |e| {
                     vec![
                         html! { (roles_of(e, &g.person.id, lang)) },
-                        html! { (e.medium.as_deref().unwrap_or("")) },
-                        html! { (e.summary) },
+                        html! { span.tok { (e.medium.as_deref().unwrap_or("")) } },
+                        page::text(&e.summary),
                     ]
                 })))
             }
@@ -111,7 +117,12 @@ fn summary(r: &AuditReport, lang: Lang) -> Markup {
         table.kv {
             "\n"
             @for c in &r.counts {
-                tr { th { (c.act) } td.code { (c.kind) } td.num { (c.count) } }
+                // The kind as stored is for the English page; a Japanese page names it in words.
+                tr {
+                    th { (c.act) }
+                    @if lang == Lang::En { td.code { (c.kind) } }
+                    td.num { (c.count) }
+                }
                 "\n"
             }
         }
@@ -127,7 +138,7 @@ fn summary(r: &AuditReport, lang: Lang) -> Markup {
                         html! { "#" (e.seq) },
                         html! { (e.time) },
                         people(&e.people, lang),
-                        html! { (e.summary) },
+                        page::text(&e.summary),
                     ],
                 }).collect::<Vec<_>>()))
             }

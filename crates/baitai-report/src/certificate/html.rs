@@ -24,7 +24,13 @@ pub(super) fn render(c: &Certificate, lang: Lang) -> String {
         "\n"
     };
     let title = format!("{} {}", c.title(lang), c.medium.number);
-    page(&title, lang, &[CERTIFICATE], body)
+    let head = format!(
+        "{}　{} {}",
+        c.title(lang),
+        lang.w(Word::MediumNo),
+        c.medium.number
+    );
+    page(&title, &head, lang, &[CERTIFICATE], body)
 }
 
 /// Organisation and printing time on the left, the marking box on the right, the title.

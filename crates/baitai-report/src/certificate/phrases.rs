@@ -53,14 +53,15 @@ pub(super) fn media_type(k: MediaKind, lang: Lang) -> &'static str {
 
 pub(super) fn method_name(m: WipeMethod, lang: Lang) -> String {
     match lang {
-        Lang::Ja => format!("{}（{}）", m.ja(), m.as_str()),
+        // A Japanese page says it in Japanese only (issue 18); the English is on `--lang en`.
+        Lang::Ja => m.ja().to_string(),
         Lang::En => m.as_str().to_string(),
     }
 }
 
 pub(super) fn destroy_name(m: DestroyMethod, lang: Lang) -> String {
     match lang {
-        Lang::Ja => format!("{}（{}）", m.ja(), m.en()),
+        Lang::Ja => m.ja().to_string(),
         Lang::En => m.en().to_string(),
     }
 }

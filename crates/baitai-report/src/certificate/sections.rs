@@ -234,7 +234,11 @@ impl Certificate {
     /// `#10 medium.wipe (time)`, and for a wipe the entry that started it.
     fn entry_line(&self, lang: Lang) -> String {
         let e = &self.entry;
-        let line = format!("#{} {} ({})", e.seq, e.kind, e.time);
+        let act = Word::act(&e.kind).map_or(e.kind.as_str(), |w| lang.w(w));
+        let line = match lang {
+            Lang::Ja => format!("#{} {act}（{}）", e.seq, e.time),
+            Lang::En => format!("#{} {} ({})", e.seq, e.kind, e.time),
+        };
         match &self.details {
             Details::Wipe(w) => match w.start_entry {
                 Some(s) => format!("{line}, {} #{s}", lang.w(Word::StartedIn)),
@@ -289,7 +293,7 @@ fn sanitization_section(w: &WipeDetails, lang: Lang) -> Section {
             lang.w(Word::MethodUsed),
             match lang {
                 Lang::Ja => format!(
-                    "上書き（Overwrite）: {}、{} パス",
+                    "上書き: {}、{} パス",
                     method_name(rec.method, lang),
                     rec.method.passes().len()
                 ),
@@ -368,8 +372,8 @@ fn verification_section(w: &WipeDetails, lang: Lang) -> Section {
     let rec = &w.record;
     let how = match lang {
         Lang::Ja => format!(
-            "全数（Full）: 全バイトを装置から読み戻して比較 — {}",
-            rec.cache_bypass.describe()
+            "全数: 全バイトを装置から読み戻して比較 — {}",
+            rec.cache_bypass.describe_ja()
         ),
         Lang::En => format!(
             "Full: every byte read back from the device and compared — {}",

@@ -297,7 +297,10 @@ pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
         restriction: state.classification.restriction.clone(),
         label: reg.label.clone(),
         media_kind: format!("{:?}", reg.kind).to_lowercase(),
-        device: reg.device.as_ref().map(crate::kit::device_summary),
+        device: reg
+            .device
+            .as_ref()
+            .map(|d| crate::kit::device_summary_in(d, lang)),
         registered: times.minute(registered),
         received_from: reg.received_from.clone(),
         state: lang.state(state.holding.as_str()).to_string(),

@@ -2,9 +2,11 @@
 //! them; the text and the HTML page both show these.
 
 use super::IncidentReport;
+use crate::kit::summary::cipher_name;
 use crate::kit::text::{visible, Fact, BLANK};
 use crate::kit::units::bytes;
 use crate::kit::{entries::entry_columns, Column, SignerView};
+use crate::model::MediaKind;
 use crate::{Lang, Word};
 
 pub(super) fn person(p: &SignerView) -> String {
@@ -18,11 +20,24 @@ pub(super) fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| BLANK.to_string())
 }
 
+/// What kind of medium was registered (`usb`, `block`, `image`, `other`), in words.
+fn kind_word(kind: &str, lang: Lang) -> &str {
+    let k = match kind {
+        "usb" => MediaKind::Usb,
+        "block" => MediaKind::Block,
+        "image" => MediaKind::Image,
+        "other" => MediaKind::Other,
+        _ => return kind,
+    };
+    lang.w(Word::media_kind(k))
+}
+
 /// What the registration recorded about the device, or that it recorded nothing.
 pub(super) fn device_text(r: &IncidentReport, lang: Lang) -> String {
     match (&r.device, lang) {
-        (Some(d), _) => format!("{} ({})", visible(d), r.media_kind),
-        (None, Lang::Ja) => format!("登録時の記録なし（種別 {}）", r.media_kind),
+        (Some(d), Lang::Ja) => format!("{}（{}）", visible(d), kind_word(&r.media_kind, lang)),
+        (Some(d), Lang::En) => format!("{} ({})", visible(d), r.media_kind),
+        (None, Lang::Ja) => format!("登録時の記録なし（{}）", kind_word(&r.media_kind, lang)),
         (None, Lang::En) => format!("none recorded (kind {})", r.media_kind),
     }
 }
@@ -112,7 +127,7 @@ pub(super) fn data_rows(r: &IncidentReport, lang: Lang) -> Vec<Fact> {
         Some(e) => {
             rows.push(Fact::new(
                 lang.w(Word::Encrypted),
-                format!("{} — {}", lang.w(Word::Yes), e.cipher),
+                format!("{} — {}", lang.w(Word::Yes), cipher_name(&e.cipher)),
             ));
             let slots: Vec<String> = e.key_slots.iter().map(person).collect();
             rows.push(Fact::new(lang.w(Word::KeySlots), slots.join(", ")));

@@ -7,7 +7,7 @@ use super::facts::{data_rows, facts, loss_rows, since_text, timeline_columns};
 use super::{none_lost, report_title, title, IncidentReport};
 use crate::kit::html::{self as page, entry_cells, people, table, HtmlRow};
 use crate::kit::text::Fact;
-use crate::kit::Column;
+use crate::kit::{Column, SignBox};
 use crate::{Lang, Word};
 
 pub(super) fn render(reports: &[IncidentReport], lang: Lang) -> String {
@@ -20,11 +20,26 @@ pub(super) fn render(reports: &[IncidentReport], lang: Lang) -> String {
             (incident(r, lang))
         }
     };
-    let page_title = match reports {
-        [one] => format!("{} {}", report_title(one, lang), one.medium),
-        _ => title(lang).to_string(),
+    let (page_title, head) = match reports {
+        [one] => (
+            format!("{} {}", report_title(one, lang), one.medium),
+            format!(
+                "{}　{} {}",
+                report_title(one, lang),
+                lang.w(Word::MediumNo),
+                one.medium
+            ),
+        ),
+        // Several media: each report starts on its own page, headed with its number.
+        _ => (title(lang).to_string(), title(lang).to_string()),
     };
-    page::page(&page_title, lang, &[page::REPORT, page::INCIDENT], body)
+    page::page(
+        &page_title,
+        &head,
+        lang,
+        &[page::REPORT, page::INCIDENT],
+        body,
+    )
 }
 
 fn kv(facts: &[Fact]) -> Markup {
@@ -32,7 +47,7 @@ fn kv(facts: &[Fact]) -> Markup {
         table.kv {
             "\n"
             @for f in facts {
-                tr { th { (f.label) } td { (f.value) } } "\n"
+                tr { th { (f.label) } td { (page::text(&f.value)) } } "\n"
             }
         }
         "\n"
@@ -77,6 +92,10 @@ fn incident(r: &IncidentReport, lang: Lang) -> Markup {
                 }
             }
             "\n"
+            (page::sign_off(
+                &[SignBox::blank(lang.w(Word::Reporter)), SignBox::blank(lang.w(Word::ValidatedBy))],
+                lang,
+            ))
         }
         "\n"
     }
@@ -113,7 +132,7 @@ fn timeline(r: &IncidentReport, lang: Lang) -> Markup {
             alert: e.kind == "medium.lost",
             cells: [
                 entry_cells(e),
-                vec![people(&e.people, lang), html! { (e.summary) }],
+                vec![people(&e.people, lang), page::text(&e.summary)],
             ]
             .concat(),
         })

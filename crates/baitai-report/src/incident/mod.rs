@@ -13,7 +13,7 @@ use crate::app::Session;
 use crate::error::{Error, Result};
 use crate::kit::entries::{entry_line, mark_unverified, EntryLine, VerifyStatus};
 use crate::kit::json_doc;
-use crate::kit::summary::summary;
+use crate::kit::summary::{cipher_name, summary};
 use crate::kit::units::Times;
 use crate::kit::SignerView;
 use crate::ledger::StoredEntry;
@@ -369,8 +369,8 @@ fn next_steps(
     }
     steps.push(match enc {
         Some(e) if e.erased_at.is_none() => match lang {
-            Lang::Ja => format!("保管データは {} で暗号化されている：鍵スロット保持者のパスフレーズが漏れていないか確認すること{}。", e.cipher, if e.passphrase_slot { "（パスフレーズスロットのパスフレーズを知る受領者も含む）" } else { "" }),
-            Lang::En => format!("The vault is encrypted with {}: check that no key-slot holder's passphrase{} has leaked.", e.cipher, if e.passphrase_slot { " (nor the passphrase slot's, known to an outside recipient)" } else { "" }),
+            Lang::Ja => format!("保管データは {} で暗号化されている：鍵スロット保持者のパスフレーズが漏れていないか確認すること{}。", cipher_name(&e.cipher), if e.passphrase_slot { "（パスフレーズスロットのパスフレーズを知る受領者も含む）" } else { "" }),
+            Lang::En => format!("The vault is encrypted with {}: check that no key-slot holder's passphrase{} has leaked.", cipher_name(&e.cipher), if e.passphrase_slot { " (nor the passphrase slot's, known to an outside recipient)" } else { "" }),
         },
         Some(_) => lang.w(Word::StepCryptoErased).to_string(),
         None => lang.w(Word::StepNoVault).to_string(),

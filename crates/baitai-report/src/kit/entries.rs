@@ -157,7 +157,7 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
             i.admin.affiliation
         ),
         Body::PersonAdd(p) => {
-            let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+            let roles: Vec<&str> = p.roles.iter().map(|r| lang.w(Word::role(*r))).collect();
             format!(
                 "{}: {} {}（{}）[{}]",
                 lang.w(Word::SumPersonAdded),
@@ -197,9 +197,30 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
             lang.w(Word::SumWrongPassphrase),
             name_aff(dir, &a.id),
             lang.w(Word::SumCommand),
-            super::text::visible(&a.command)
+            command_words(&super::text::visible(&a.command), lang)
         ),
         other => summary(times, other, lang),
+    }
+}
+
+/// The command a failed passphrase was typed for, as recorded (`medium register`), in
+/// words on a Japanese page; a command not known here stays as recorded.
+fn command_words(command: &str, lang: Lang) -> String {
+    let word = match command {
+        "medium register" | "register media" => Word::ActRegister,
+        "person add" => Word::ActPersonAdd,
+        "person passwd" => Word::ActPersonPasswd,
+        "put" => Word::ActVaultPut,
+        "get" => Word::ActVaultGet,
+        "return" => Word::ActReturn,
+        "vault erase" => Word::ActVaultErase,
+        "vault rekey" => Word::SumRekey,
+        "inventory check" => Word::ActInventoryCheck,
+        other => return other.to_string(),
+    };
+    match lang {
+        Lang::Ja => word.ja().to_string(),
+        Lang::En => command.to_string(),
     }
 }
 

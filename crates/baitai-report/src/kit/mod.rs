@@ -15,6 +15,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::lifecycle::Directory;
 use crate::model::{DeviceIdentity, PersonId};
+use crate::{Lang, Word};
 
 /// A person as shown on a printout: name, affiliation and key fingerprint.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -60,6 +61,22 @@ impl SignerView {
     }
 }
 
+/// A box of the sign-off under a report: who signs in what capacity (点検者, 確認者…), and
+/// their name when the ledger knows it (the custodian who made a stock-take); otherwise the
+/// name is written by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignBox {
+    pub role: &'static str,
+    pub name: Option<String>,
+}
+
+impl SignBox {
+    /// A box whose name is written by hand.
+    pub fn blank(role: &'static str) -> SignBox {
+        SignBox { role, name: None }
+    }
+}
+
 /// A column of a printed table: its heading, its share of the page width in percent, and
 /// whether its cells may wrap.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +103,16 @@ pub fn headings<const N: usize>(columns: &[Column; N]) -> [&'static str; N] {
 
 /// What tells the device apart: USB IDs, vendor and product, serial.
 pub fn device_labels(d: &DeviceIdentity) -> Vec<String> {
+    device_labels_in(d, Lang::En)
+}
+
+/// [`device_labels`] with the word before the serial number in `lang` (シリアル番号 on a
+/// Japanese page).
+fn device_labels_in(d: &DeviceIdentity, lang: Lang) -> Vec<String> {
+    let serial = match lang {
+        Lang::Ja => lang.w(Word::SerialNumber),
+        Lang::En => "serial",
+    };
     let mut parts = Vec::new();
     if let (Some(v), Some(p)) = (&d.vendor_id, &d.product_id) {
         parts.push(format!("{v}:{p}"));
@@ -94,14 +121,19 @@ pub fn device_labels(d: &DeviceIdentity) -> Vec<String> {
         parts.push(x.clone());
     }
     if let Some(s) = &d.serial {
-        parts.push(format!("serial {s}"));
+        parts.push(format!("{serial} {s}"));
     }
     parts
 }
 
 /// The device in one line: what tells it apart, its path, its size.
 pub fn device_summary(d: &DeviceIdentity) -> String {
-    let mut parts = device_labels(d);
+    device_summary_in(d, Lang::En)
+}
+
+/// [`device_summary`] for a printout in `lang`.
+pub(crate) fn device_summary_in(d: &DeviceIdentity, lang: Lang) -> String {
+    let mut parts = device_labels_in(d, lang);
     if let Some(p) = &d.path {
         parts.push(p.clone());
     }

@@ -1,9 +1,14 @@
 //! One line saying what a ledger entry recorded, in the printout's language: the form's annex,
 //! the audit and incident reports' entries, the command line's own lists.
 
-use crate::kit::units::{human_bytes, Times};
+use crate::kit::units::{grouped, human_bytes, Times};
 use crate::model::{Body, InventoryCheck, ReturnCheck, SignRole, Wipe, WipeResult};
 use crate::{Lang, Word};
+
+/// A cipher as the standards write it (`AES-256-GCM`), whatever case the ledger stored it in.
+pub fn cipher_name(stored: &str) -> String {
+    stored.to_ascii_uppercase()
+}
 
 pub fn role_name(r: SignRole, lang: Lang) -> &'static str {
     lang.w(Word::sign_role(r))
@@ -70,13 +75,14 @@ pub fn summary(times: Times, body: &Body, lang: Lang) -> String {
         Body::VaultPut(p) => {
             let names: Vec<&str> = p.added.iter().map(|f| f.name.as_str()).collect();
             let mut text = format!(
-                "{}: {} ({} {}, {} bytes; {})",
+                "{}: {} ({} {}, {} {}; {})",
                 lang.w(Word::SumPut),
                 names.join(", "),
                 p.added.len(),
                 lang.w(Word::SumFiles),
-                p.bytes,
-                p.cipher
+                grouped(p.bytes),
+                lang.w(Word::Bytes),
+                cipher_name(&p.cipher)
             );
             if !p.unrecorded.is_empty() {
                 let names: Vec<&str> = p.unrecorded.iter().map(|f| f.name.as_str()).collect();
@@ -86,11 +92,12 @@ pub fn summary(times: Times, body: &Body, lang: Lang) -> String {
         }
         Body::InventoryCheck(c) => inventory_text(c, lang),
         Body::VaultGet(g) => format!(
-            "{}: {} {}, {} bytes",
+            "{}: {} {}, {} {}",
             lang.w(Word::SumGet),
             g.files.len(),
             lang.w(Word::SumFiles),
-            g.bytes
+            grouped(g.bytes),
+            lang.w(Word::Bytes)
         ),
         Body::WipeStart(w) => format!(
             "{}: {} ({})",

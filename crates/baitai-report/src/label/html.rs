@@ -1,15 +1,24 @@
-//! Labels as A4 sheets of 2 × 5 cut-out labels, 90 × 50 mm each, with the QR code as inline SVG.
+//! Labels as A4 sheets of cut-out labels with the QR code as inline SVG: 2 × 5 large ones of
+//! 90 × 50 mm, or 7 × 20 small ones of 25 × 12 mm that fit on a USB stick. A sheet already
+//! partly used starts further on (`skip`).
 
 use maud::{html, Markup, PreEscaped};
 use qrcode::render::svg;
 
-use super::{qr_code, Label};
-use crate::error::Result;
+use super::{qr_code, Label, LabelSize};
+use crate::error::{Error, Result};
 use crate::kit::html::{page, LABEL};
 use crate::{Lang, Word};
 
-/// Labels per A4 sheet: 2 columns × 5 rows of 90 × 50 mm.
-const PER_SHEET: usize = 10;
+/// How labels are laid out on A4 sheets.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sheet {
+    /// The size of each label.
+    pub size: LabelSize,
+    /// Places on the first sheet to leave empty, because their labels were used already;
+    /// fewer than a sheet holds.
+    pub skip: usize,
+}
 
 /// The QR code as an inline `<svg>`, one unit per module, sized by the style sheet.
 pub fn qr_svg(data: &str) -> Result<String> {
@@ -34,6 +43,28 @@ pub fn qr_svg(data: &str) -> Result<String> {
 fn number_pt(number: &str) -> f64 {
     let chars = number.chars().count().max(1) as f64;
     (146.0 / (0.62 * chars)).min(17.0)
+}
+
+/// A 25 × 12 mm label: the QR code, the number in type that fits the 12.5 mm beside it, the
+/// marking, and 保護すべき情報 when it applies. The rest is on the large label and the form.
+fn small_label(l: &Label, lang: Lang) -> Result<Markup> {
+    let qr = PreEscaped(qr_svg(&l.medium)?);
+    // 12.5 mm is 35.4 pt; a monospace character with its spacing is 0.62 em wide.
+    let chars = l.medium.chars().count().max(1) as f64;
+    let size = (35.4 / (0.62 * chars)).min(6.5);
+    Ok(html! {
+        div.label.small {
+            (qr)
+            div.s-text {
+                div class="s-no" style=(format!("font-size: {size:.1}pt")) { (l.medium) }
+                div.s-marking { (l.marking) }
+                @if l.protected {
+                    div.s-protected { (lang.w(Word::LabelProtected)) }
+                }
+            }
+        }
+        "\n"
+    })
 }
 
 fn label(l: &Label, lang: Lang) -> Result<Markup> {
@@ -69,27 +100,36 @@ fn label(l: &Label, lang: Lang) -> Result<Markup> {
     })
 }
 
-/// Every label on A4 sheets with cut lines, as one self-contained page.
-pub fn labels_html(labels: &[Label], lang: Lang) -> Result<String> {
-    let sheets = labels
-        .chunks(PER_SHEET)
-        .map(|sheet| {
-            sheet
-                .iter()
-                .map(|l| label(l, lang))
-                .collect::<Result<Vec<_>>>()
-        })
-        .collect::<Result<Vec<_>>>()?;
+/// Every label on A4 sheets with cut lines, as one self-contained page; the first `skip`
+/// places of the first sheet stay empty. A `skip` of a whole sheet or more is a usage error.
+pub fn labels_html(labels: &[Label], lang: Lang, sheet: Sheet) -> Result<String> {
+    let per_sheet = sheet.size.per_sheet();
+    if sheet.skip >= per_sheet {
+        return Err(Error::usage(format!(
+            "--skip {} is a whole sheet or more: a sheet of {} labels has {per_sheet} places",
+            sheet.skip,
+            sheet.size.as_str()
+        )));
+    }
+    let mut places = vec![html! { div.label.used {} "\n" }; sheet.skip];
+    for l in labels {
+        places.push(match sheet.size {
+            LabelSize::Small => small_label(l, lang)?,
+            LabelSize::Large => label(l, lang)?,
+        });
+    }
+    let class = format!("sheet {}", sheet.size.as_str());
     let body = html! {
-        @for sheet in &sheets {
-            section.sheet {
+        @for places in places.chunks(per_sheet) {
+            section class=(class) {
                 "\n"
-                @for l in sheet { (l) }
+                @for l in places { (l) }
             }
             "\n"
         }
     };
-    Ok(page(lang.w(Word::LabelsTitle), lang, &[LABEL], body))
+    let title = lang.w(Word::LabelsTitle);
+    Ok(page(title, title, lang, &[LABEL], body))
 }
 
 #[cfg(test)]
@@ -124,9 +164,45 @@ mod tests {
     #[test]
     fn sheets_hold_ten_labels() {
         let labels = vec![sample(); 11];
-        let page = labels_html(&labels, Lang::En).expect("renders");
-        assert_eq!(page.matches("<section class=\"sheet\">").count(), 2);
+        let page = labels_html(&labels, Lang::En, Sheet::default()).expect("renders");
+        assert_eq!(page.matches("<section class=\"sheet large\">").count(), 2);
         assert_eq!(page.matches("<div class=\"label\">").count(), 11);
         assert!(page.contains("Medium labels"));
+    }
+
+    #[test]
+    fn small_labels_start_after_the_places_skipped() {
+        let labels = vec![sample(); 138];
+        let sheet = Sheet {
+            size: LabelSize::Small,
+            skip: 5,
+        };
+        let page = labels_html(&labels, Lang::Ja, sheet).expect("renders");
+        let sheets: Vec<&str> = page
+            .split("<section class=\"sheet small\">")
+            .skip(1)
+            .collect();
+        assert_eq!(
+            sheets.len(),
+            2,
+            "5 empty places and 138 labels are 143 of 140 a sheet"
+        );
+        assert_eq!(sheets[0].matches("<div class=\"label used\">").count(), 5);
+        assert_eq!(
+            sheets[0].matches("<div class=\"label small\">").count(),
+            135
+        );
+        assert_eq!(sheets[1].matches("<div class=\"label small\">").count(), 3);
+        assert!(sheets[0].find("label used") < sheets[0].find("label small"));
+    }
+
+    #[test]
+    fn a_skip_of_a_whole_sheet_is_refused() {
+        let sheet = Sheet {
+            size: LabelSize::Large,
+            skip: 10,
+        };
+        let err = labels_html(&[sample()], Lang::Ja, sheet).unwrap_err();
+        assert!(err.to_string().contains("--skip 10"), "{err}");
     }
 }

@@ -14,8 +14,39 @@ use crate::lifecycle::{Holding, MediumState};
 use crate::model::{Body, Classification};
 use crate::Lang;
 
-pub use html::labels_html;
+pub use html::{labels_html, Sheet};
 pub use text::labels_text;
+
+/// The size of a printed label (`medium label --size`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum LabelSize {
+    /// 25 × 12 mm, to stick on a USB stick: the QR code and the number, the marking beside
+    /// them; 7 × 20 to an A4 sheet.
+    Small,
+    /// 90 × 50 mm, for a case or a larger medium: everything a label shows; 2 × 5 to an A4
+    /// sheet.
+    #[default]
+    Large,
+}
+
+impl LabelSize {
+    /// Labels on one A4 sheet.
+    pub fn per_sheet(self) -> usize {
+        match self {
+            LabelSize::Small => 7 * 20,
+            LabelSize::Large => 2 * 5,
+        }
+    }
+
+    /// The size as `--size` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelSize::Small => "small",
+            LabelSize::Large => "large",
+        }
+    }
+}
 
 /// What one label shows. The QR code encodes `medium` and nothing else, so any scanner that
 /// reads it types the number a command takes.

@@ -5,7 +5,7 @@ use maud::html;
 use serde::Serialize;
 
 use super::ListReport;
-use crate::kit::html::{page, LIST};
+use crate::kit::html::{page, sign_off, LIST};
 use crate::Lang;
 
 pub(super) fn render<T: Serialize>(r: &ListReport<T>, lang: Lang) -> String {
@@ -31,6 +31,9 @@ pub(super) fn render<T: Serialize>(r: &ListReport<T>, lang: Lang) -> String {
             "\n"
         }
         "\n"
+        @if !r.sign_off.is_empty() {
+            (sign_off(&r.sign_off, lang))
+        }
     };
-    page(heading, lang, &[LIST], body)
+    page(heading, heading, lang, &[LIST], body)
 }

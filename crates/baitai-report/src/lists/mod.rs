@@ -10,7 +10,7 @@ use crate::app::Session;
 use crate::error::Result;
 use crate::kit::csv::csv_doc;
 use crate::kit::units::{overdue as overdue_by, Times};
-use crate::kit::{json_doc, text};
+use crate::kit::{json_doc, text, SignBox};
 use crate::lifecycle::Holding;
 use crate::{Format, Lang, Scope, Word};
 
@@ -80,6 +80,9 @@ pub struct ListReport<T: Serialize> {
     pub rows: Vec<Vec<String>>,
     /// The same rows as data: what JSON prints.
     pub lines: Vec<T>,
+    /// The boxes of the sign-off that ends the HTML page (the inventory's and the
+    /// stock-take's); none for a list nobody signs (the overdue list).
+    pub sign_off: Vec<SignBox>,
 }
 
 impl<T: Serialize> ListReport<T> {
@@ -187,6 +190,10 @@ pub fn inventory(
         headers: words(lang, &columns),
         rows,
         lines,
+        sign_off: vec![
+            SignBox::blank(lang.w(Word::Reviewer)),
+            SignBox::blank(lang.w(Word::ValidatedBy)),
+        ],
     })
 }
 
@@ -263,5 +270,6 @@ pub fn overdue(
         ),
         rows,
         lines,
+        sign_off: Vec::new(),
     })
 }
