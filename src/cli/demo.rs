@@ -11,8 +11,8 @@ use serde_json::json;
 use super::args::DemoArgs;
 use super::{Ctx, Output};
 use crate::app::{
-    self, AddPerson, CarryOutRequest, CopyRequest, GetRequest, InitRequest, LoanRequest,
-    MediumSource, PutRequest, RegisterRequest, ReturnSource, Secrets, Session,
+    self, AddPerson, CarryOutRequest, CopyRequest, CorrectionText, GetRequest, InitRequest,
+    LoanRequest, MediumSource, PutRequest, RegisterRequest, ReturnSource, Secrets, Session,
 };
 use crate::crypto::{Cipher, KdfParams, Passphrase};
 use crate::error::{Error, Result};
@@ -412,8 +412,19 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
     say(format!(
         "{HANDLER} copies review slides at the destination, approved by {CUSTODIAN}"
     ));
-    s.return_medium(&m2, CUSTODIAN, ReturnSource::None, &mut sec)?;
+    let back = s.return_medium(&m2, CUSTODIAN, ReturnSource::None, &mut sec)?;
     say(format!("{CUSTODIAN} receives {m2} back"));
+    let fix = CorrectionText {
+        entry: back.entry.seq,
+        wrong: "データ確認なし".into(),
+        right: "審査用説明資料が残っていた".into(),
+        reason: "返却後の点検で媒体内にファイルを発見".into(),
+        data_present: true,
+    };
+    s.correct(&m2, CUSTODIAN, &fix, &mut sec)?;
+    say(format!(
+        "{CUSTODIAN} corrects the return of {m2} (訂正): files were found on it after all; it now needs a verified wipe"
+    ));
 
     let ln = LoanRequest {
         borrower: "協力会社B 品質保証部".into(),
