@@ -205,6 +205,15 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             }
             Ok(Some(Output::new(human, json!({"person": v}))))
         }
+        PersonCmd::Roles(a) => {
+            let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
+            let p = session.person_roles(&a.auth.as_, &a.person, &a.roles, &mut secrets)?;
+            let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+            let mut j = json!({"person": p.id, "roles": roles});
+            show_notices(ctx, session.notices(), &mut j);
+            let human = format!("{} ({}) now holds: {}\n", p.name, p.id, p.roles_text());
+            Ok(Some(Output::new(human, j)))
+        }
         PersonCmd::Revoke(a) => {
             let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
             let p = session.person_revoke(&a.auth.as_, &a.person, &mut secrets)?;

@@ -20,6 +20,7 @@ mod names;
 mod prompts;
 mod refusals;
 mod reports;
+mod roles;
 mod server_drop;
 mod shell;
 mod sites;

@@ -11,7 +11,8 @@ use crate::error::{Error, Result, Rule};
 use crate::ledger::{Anchors, Draft, Ledger};
 use crate::lifecycle::Person;
 use crate::model::{
-    Body, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd, PersonRef, Role, SignRole, Site,
+    Body, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd, PersonRef, PersonRoles, Role,
+    SignRole, Site,
 };
 
 /// The settings of a new ledger and its first admin (総括者). None of them can be changed
@@ -325,6 +326,34 @@ impl Session {
         secrets: &mut dyn Secrets,
     ) -> Result<Person> {
         self.admin_act(admin, target, Body::PersonRevoke, "person revoke", secrets)
+    }
+
+    /// An active admin changes another person's roles (`person.roles`, signed by the admin):
+    /// `roles` are all they hold from then on. Refused (exit 3) for one's own roles
+    /// (`separation-of-duties`), a revoked person, no role, or the admin role taken from the
+    /// last active admin (`last-admin`).
+    pub fn person_roles(
+        &mut self,
+        admin: &str,
+        target: &str,
+        roles: &[Role],
+        secrets: &mut dyn Secrets,
+    ) -> Result<Person> {
+        let admin = self.active_person(admin)?;
+        let target = self.person(target)?;
+        let mut roles = roles.to_vec();
+        roles.sort();
+        roles.dedup();
+        let draft = Draft {
+            medium: None,
+            actor: Some(admin.id.clone()),
+            body: Body::PersonRoles(PersonRoles {
+                id: target.id.clone(),
+                roles,
+            }),
+        };
+        self.record(draft, secrets, "person roles")?;
+        self.person(&target.id.0)
     }
 
     /// An admin's signed act on another person.

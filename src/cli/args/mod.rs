@@ -169,6 +169,20 @@ pub enum PersonCmd {
     Revoke(PersonRevokeArgs),
     /// Lift the lock that repeated failed passphrases put on a person (admin only)
     Unlock(PersonRevokeArgs),
+    /// Change a person's roles: the roles given are all they hold from then on (admin only,
+    /// never one's own)
+    Roles(PersonRolesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PersonRolesArgs {
+    /// Who (ID or unique name)
+    pub person: String,
+    /// Role(s) they hold from now on; repeat for several
+    #[arg(long = "role", value_enum, required = true)]
+    pub roles: Vec<Role>,
+    #[command(flatten)]
+    pub auth: ActorAuth,
 }
 
 #[derive(Debug, Args)]

@@ -207,6 +207,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         | Body::PersonAdd(_)
         | Body::PersonPasswd(_)
         | Body::PersonRevoke(_)
+        | Body::PersonRoles(_)
         | Body::PersonUnlock(_)
         | Body::AuthFailure(_)
         | Body::InventoryCheck(_) => refuse(

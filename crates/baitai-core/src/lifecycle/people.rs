@@ -190,6 +190,7 @@ impl Directory {
                 Ok(())
             }
             Body::PersonPasswd(r) => self.permit_passwd(actor, r),
+            Body::PersonRoles(r) => self.permit_roles(actor, r),
             Body::PersonUnlock(r) => {
                 self.require(actor, Role::Admin, "lift a lock")?;
                 self.active(&r.id).map(|_| ())
@@ -249,6 +250,30 @@ impl Directory {
             )),
             (_, None) => Ok(()),
         }
+    }
+
+    /// An admin changes another active person's roles, to at least one role, without leaving
+    /// the ledger with no active admin.
+    fn permit_roles(&self, actor: &PersonId, r: &crate::model::PersonRoles) -> Result<(), Refusal> {
+        self.require(actor, Role::Admin, "change roles")?;
+        if &r.id == actor {
+            return Err(Refusal::new(
+                Rule::SeparationOfDuties,
+                "an admin does not change their own roles: another admin does",
+            ));
+        }
+        let target = self.active(&r.id)?;
+        if r.roles.is_empty() {
+            return Err(Refusal::new(Rule::Role, "a person keeps at least one role"));
+        }
+        let loses_admin = target.has(Role::Admin) && !r.roles.contains(&Role::Admin);
+        if loses_admin && self.active_admins() <= 1 {
+            return Err(Refusal::new(
+                Rule::LastAdmin,
+                "cannot take the admin role from the last active admin: add another admin first",
+            ));
+        }
+        Ok(())
     }
 
     /// An unsigned failed attempt names an existing person and a command baitai records.
@@ -347,6 +372,11 @@ impl Directory {
             Body::PersonRevoke(r) => {
                 if let Some(p) = self.people.get_mut(&r.id) {
                     p.revoked_at = Some(act.time);
+                }
+            }
+            Body::PersonRoles(r) => {
+                if let Some(p) = self.people.get_mut(&r.id) {
+                    p.roles = r.roles.iter().copied().collect();
                 }
             }
             Body::PersonPasswd(crate::model::PersonPasswd {

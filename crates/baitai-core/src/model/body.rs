@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AuthFailure, CarryOut, Checkout, Copy, Correct, Destroy, InventoryCheck, LedgerInit, Loan,
-    Lost, PersonAdd, PersonId, PersonPasswd, PersonRef, Register, Return, Transfer, VaultErase,
-    VaultGet, VaultPut, VaultRekey, Wipe, WipeStart,
+    Lost, PersonAdd, PersonId, PersonPasswd, PersonRef, PersonRoles, Register, Return, Transfer,
+    VaultErase, VaultGet, VaultPut, VaultRekey, Wipe, WipeStart,
 };
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
@@ -27,6 +27,9 @@ pub enum Body {
     /// A person revoked by an admin: from then on they can no longer act.
     #[serde(rename = "person.revoke")]
     PersonRevoke(PersonRef),
+    /// An admin changes a person's roles.
+    #[serde(rename = "person.roles")]
+    PersonRoles(PersonRoles),
     /// An admin lifts the lock that repeated failed passphrases put on a person.
     #[serde(rename = "person.unlock")]
     PersonUnlock(PersonRef),
@@ -159,6 +162,7 @@ impl Body {
             Body::LedgerInit(_)
             | Body::PersonAdd(_)
             | Body::PersonRevoke(_)
+            | Body::PersonRoles(_)
             | Body::PersonUnlock(_)
             | Body::AuthFailure(_)
             | Body::Register(_)
@@ -193,6 +197,7 @@ impl Body {
             Body::PersonPasswd(_) => Kind::PersonPasswd,
             Body::PersonRevoke(_) => Kind::PersonRevoke,
             Body::PersonUnlock(_) => Kind::PersonUnlock,
+            Body::PersonRoles(_) => Kind::PersonRoles,
             Body::AuthFailure(_) => Kind::AuthFailure,
             Body::Register(_) => Kind::Register,
             Body::Checkout(_) => Kind::Checkout,
@@ -238,6 +243,8 @@ pub enum Kind {
     PersonRevoke,
     /// `person.unlock`: [`Body::PersonUnlock`].
     PersonUnlock,
+    /// `person.roles`: [`Body::PersonRoles`].
+    PersonRoles,
     /// `person.auth_failure`: [`Body::AuthFailure`].
     AuthFailure,
     /// `medium.register`: [`Body::Register`].
@@ -285,6 +292,7 @@ impl Kind {
             Kind::PersonPasswd => "person.passwd",
             Kind::PersonRevoke => "person.revoke",
             Kind::PersonUnlock => "person.unlock",
+            Kind::PersonRoles => "person.roles",
             Kind::AuthFailure => "person.auth_failure",
             Kind::Register => "medium.register",
             Kind::Checkout => "medium.checkout",
@@ -315,6 +323,7 @@ impl Kind {
             | Kind::PersonPasswd
             | Kind::PersonRevoke
             | Kind::PersonUnlock
+            | Kind::PersonRoles
             | Kind::Register
             | Kind::Checkout
             | Kind::Return
@@ -359,6 +368,7 @@ impl Kind {
             | Kind::PersonPasswd
             | Kind::PersonRevoke
             | Kind::PersonUnlock
+            | Kind::PersonRoles
             | Kind::AuthFailure
             | Kind::InventoryCheck => false,
         }

@@ -57,6 +57,15 @@ pub struct PersonRef {
     pub id: PersonId,
 }
 
+/// An admin changes a person's roles (`person.roles`): the roles they hold from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRoles {
+    /// Whose roles.
+    pub id: PersonId,
+    /// Every role they hold from now on (at least one), in order.
+    pub roles: Vec<Role>,
+}
+
 /// A passphrase change. Since schema 3 it also replaces the person's keys, so a sealed key
 /// restored from an older copy of the file no longer signs or opens anything new; the old
 /// key signs it (as the actor) and, unless the person is an admin, an admin approves it.
@@ -110,6 +119,7 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "person add",
     "person passwd",
     "person revoke",
+    "person roles",
     "person unlock",
     "put",
     "receive",

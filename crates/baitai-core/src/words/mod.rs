@@ -240,6 +240,8 @@ catalogue! {
     ActPersonAdd: "利用者追加", "person added";
     ActPersonPasswd: "パスフレーズ変更", "passphrase changed";
     ActPersonRevoke: "利用者失効", "person revoked";
+    ActPersonRoles: "役割変更", "roles changed";
+    SumRolesChanged: "役割変更", "roles changed";
     ActPersonUnlock: "ロック解除", "lock lifted";
     ActAuthFailure: "認証失敗", "auth failure";
     ActRegister: "登録", "registered";
@@ -474,6 +476,7 @@ impl Word {
             "person.add" => Word::ActPersonAdd,
             "person.passwd" => Word::ActPersonPasswd,
             "person.revoke" => Word::ActPersonRevoke,
+            "person.roles" => Word::ActPersonRoles,
             "person.unlock" => Word::ActPersonUnlock,
             "person.auth_failure" => Word::ActAuthFailure,
             "medium.register" => Word::ActRegister,

@@ -259,6 +259,7 @@ fn subject(body: &Body) -> Option<&PersonId> {
         Body::LedgerInit(i) => Some(&i.admin.id),
         Body::PersonAdd(p) => Some(&p.id),
         Body::PersonPasswd(p) => Some(&p.id),
+        Body::PersonRoles(p) => Some(&p.id),
         Body::PersonRevoke(p) | Body::PersonUnlock(p) => Some(&p.id),
         Body::AuthFailure(f) => Some(&f.id),
         Body::InventoryCheck(_)

@@ -186,6 +186,17 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
             r.id,
             name_aff(dir, &r.id)
         ),
+        Body::PersonRoles(r) => format!(
+            "{}: {} {} → {}",
+            lang.w(Word::SumRolesChanged),
+            r.id,
+            name_aff(dir, &r.id),
+            r.roles
+                .iter()
+                .map(|role| lang.w(Word::role(*role)))
+                .collect::<Vec<_>>()
+                .join("・")
+        ),
         Body::PersonRevoke(r) => format!(
             "{}: {} {}",
             lang.w(Word::SumRevoked),

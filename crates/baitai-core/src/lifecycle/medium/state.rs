@@ -311,6 +311,7 @@ fn fold(state: Option<MediumState>, act: &Act) -> Option<MediumState> {
         | Body::PersonAdd(_)
         | Body::PersonPasswd(_)
         | Body::PersonRevoke(_)
+        | Body::PersonRoles(_)
         | Body::PersonUnlock(_)
         | Body::AuthFailure(_)
         | Body::InventoryCheck(_) => {}
