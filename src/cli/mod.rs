@@ -3,6 +3,7 @@
 mod args;
 #[cfg(unix)]
 mod demo;
+mod exceptions;
 mod inventory;
 mod labels;
 mod media;
@@ -242,6 +243,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Command::Ledger(c) => reports::ledger(&ctx, c)?,
         Command::Report(c) => reports::report(&ctx, c)?,
         Command::Inventory(c) => inventory::run(&ctx, c)?,
+        Command::Exception(c) => exceptions::run(&ctx, c)?,
         #[cfg(unix)]
         Command::Demo(a) => demo::run(&ctx, a)?,
         // The demo registers and wipes an image medium.

@@ -12,6 +12,7 @@ mod concurrency;
 mod copy;
 mod corrections;
 mod crash;
+mod exceptions;
 mod fixtures;
 mod inventory;
 mod labels;

@@ -8,11 +8,11 @@ use super::auth::key_binding;
 use super::{required_text, Secrets, Session};
 use crate::crypto::{KdfParams, Passphrase, PersonKey, SealedKey};
 use crate::error::{Error, Result, Rule};
-use crate::ledger::{Anchors, Draft, Ledger};
+use crate::ledger::{Anchors, Draft, Ledger, StoredEntry};
 use crate::lifecycle::Person;
 use crate::model::{
-    Body, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd, PersonRef, PersonRoles, Role,
-    SignRole, Site,
+    Body, ExceptionEnd, ExceptionGrant, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd,
+    PersonRef, PersonRoles, Role, SignRole, Site,
 };
 
 /// The settings of a new ledger and its first admin (総括者). None of them can be changed
@@ -431,4 +431,151 @@ pub struct PersonView {
     pub failed_attempts_since_last_use: usize,
     /// Until when repeated failures lock the person, if they do now.
     pub locked_until: Option<String>,
+}
+
+/// What an applicant types to ask for an exception (`exception grant`), before it is checked.
+#[derive(Debug, Clone)]
+pub struct ExceptionRequest {
+    /// The regulation and clause it departs from.
+    pub clause: String,
+    /// What it covers.
+    pub scope: String,
+    /// When it starts, as typed (a bare date is the start of that day).
+    pub from: String,
+    /// When it ends, as typed (a bare date is the end of that day).
+    pub until: String,
+    /// What is done instead.
+    pub measures: String,
+    /// How its end will be reported.
+    pub end_report: String,
+    /// Why it is needed.
+    pub reason: String,
+}
+
+/// An exception as `exception list` and the audit report show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExceptionView {
+    /// The ledger number of its grant.
+    pub seq: u64,
+    /// `in-force`, `not-begun`, `expired` or `ended`.
+    pub status: &'static str,
+    /// Who asked for it.
+    pub applicant: PersonId,
+    /// Who approved it.
+    pub approver: PersonId,
+    /// The regulation and clause.
+    pub clause: String,
+    /// What it covers.
+    pub scope: String,
+    /// When it starts, in the ledger's zone.
+    pub from: String,
+    /// When it ends on its own, in the ledger's zone.
+    pub until: String,
+    /// What is done instead.
+    pub measures: String,
+    /// How its end is reported.
+    pub end_report: String,
+    /// Why.
+    pub reason: String,
+    /// The end report, when made.
+    pub ended: Option<String>,
+}
+
+impl Session {
+    /// 例外措置: `applicant` asks, `approver` (an admin, not the applicant) approves and both
+    /// sign `exception.grant`. It ends on its own at `until`, or with [`Session::exception_end`].
+    pub fn exception_grant(
+        &mut self,
+        applicant: &str,
+        approver: &str,
+        req: &ExceptionRequest,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let applicant = self.active_person(applicant)?;
+        let from = crate::time::parse_user(&req.from, &self.tz, crate::time::DayEnd::Start)?;
+        let until = crate::time::parse_user(&req.until, &self.tz, crate::time::DayEnd::End)?;
+        let body = Body::ExceptionGrant(ExceptionGrant {
+            approver: self.person(approver)?.id,
+            clause: required_text("--clause", &req.clause)?,
+            scope: required_text("--scope", &req.scope)?,
+            from: crate::time::to_store(from),
+            until: crate::time::to_store(until),
+            measures: required_text("--measures", &req.measures)?,
+            end_report: required_text("--end-report", &req.end_report)?,
+            reason: required_text("--reason", &req.reason)?,
+        });
+        let draft = Draft {
+            medium: None,
+            actor: Some(applicant.id),
+            body,
+        };
+        self.record(draft, secrets, "exception grant")
+    }
+
+    /// The end of exception `grant` reported by its applicant or an admin (`exception.end`).
+    pub fn exception_end(
+        &mut self,
+        reporter: &str,
+        grant: u64,
+        report: &str,
+        secrets: &mut dyn Secrets,
+    ) -> Result<StoredEntry> {
+        let reporter = self.active_person(reporter)?;
+        let draft = Draft {
+            medium: None,
+            actor: Some(reporter.id),
+            body: Body::ExceptionEnd(ExceptionEnd {
+                grant,
+                report: required_text("--report", report)?,
+            }),
+        };
+        self.record(draft, secrets, "exception end")
+    }
+
+    /// Every exception granted, oldest first, with its status now.
+    pub fn exceptions(&self) -> Result<Vec<ExceptionView>> {
+        let dir = self.directory()?;
+        let now = crate::time::now();
+        let show = |s: &str| {
+            crate::time::from_store(s)
+                .map(|t| crate::time::show_minutes(t, &self.tz))
+                .unwrap_or_else(|_| s.to_string())
+        };
+        Ok(dir
+            .exceptions
+            .values()
+            .map(|x| ExceptionView {
+                seq: x.seq,
+                status: exception_status(x, now),
+                applicant: x.applicant.clone(),
+                approver: x.grant.approver.clone(),
+                clause: x.grant.clause.clone(),
+                scope: x.grant.scope.clone(),
+                from: show(&x.grant.from),
+                until: show(&x.grant.until),
+                measures: x.grant.measures.clone(),
+                end_report: x.grant.end_report.clone(),
+                reason: x.grant.reason.clone(),
+                ended: x.ended.as_ref().map(|e| e.report.clone()),
+            })
+            .collect())
+    }
+}
+
+/// Where an exception stands at `now`: it lapses on its own at the end of its period.
+fn exception_status(x: &crate::lifecycle::Exception, now: jiff::Timestamp) -> &'static str {
+    if x.ended.is_some() {
+        "ended"
+    } else if x.in_force(now) {
+        "in-force"
+    } else if x
+        .grant
+        .from
+        .parse::<jiff::Timestamp>()
+        .is_ok_and(|f| now < f)
+    {
+        "not-begun"
+    } else {
+        "expired"
+    }
 }

@@ -43,6 +43,9 @@ pub enum Rule {
     Correction,
     /// No active custodian exists to hold the vault's escrow slot.
     Escrow,
+    /// An exception's end names no exception, or one already ended, or is reported by someone
+    /// other than its applicant or an admin; or a grant leaves a field empty.
+    Exception,
     /// The medium is out with someone other than the actor.
     Holder,
     /// A wipe record whose result does not follow from its own passes.
@@ -121,6 +124,7 @@ impl Rule {
             Rule::Closed => "closed",
             Rule::Correction => "correction",
             Rule::Escrow => "escrow",
+            Rule::Exception => "exception",
             Rule::Holder => "holder",
             Rule::InconsistentRecord => "inconsistent-record",
             Rule::Init => "init",

@@ -92,6 +92,9 @@ pub enum Command {
     /// 在庫確認: check the media store against the ledger and record the check
     #[command(subcommand)]
     Inventory(InventoryCmd),
+    /// 例外措置: exceptions to a rule, granted by an admin for a period (004 1.2.1.3)
+    #[command(subcommand)]
+    Exception(ExceptionCmd),
     /// Run a complete lifecycle on a temporary ledger and print the resulting form
     Demo(DemoArgs),
     /// Print a shell completion script (needs no ledger)
@@ -172,6 +175,61 @@ pub enum PersonCmd {
     /// Change a person's roles: the roles given are all they hold from then on (admin only,
     /// never one's own)
     Roles(PersonRolesArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExceptionCmd {
+    /// Record an exception the applicant (--as) asked for and an admin (--approver) approved;
+    /// both sign. It ends on its own at --until
+    Grant(ExceptionGrantArgs),
+    /// Report the end of an exception (its applicant or an admin)
+    End(ExceptionEndArgs),
+    /// List every exception with its status now (in-force, not-begun, expired, ended)
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct ExceptionGrantArgs {
+    /// The regulation and clause it departs from (規程名と条項)
+    #[arg(long)]
+    pub clause: String,
+    /// What it covers: media, places, people
+    #[arg(long)]
+    pub scope: String,
+    /// When it starts (YYYY-MM-DD, "YYYY-MM-DD HH:MM" or RFC 3339, in the ledger's zone)
+    #[arg(long)]
+    pub from: String,
+    /// When it ends on its own (a bare date is the end of that day)
+    #[arg(long)]
+    pub until: String,
+    /// What is done instead (代替措置)
+    #[arg(long)]
+    pub measures: String,
+    /// How its end will be reported (終了時の報告方法)
+    #[arg(long)]
+    pub end_report: String,
+    /// Why it is needed (理由)
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+    /// The admin who approves it (許可権限者; not the applicant; they sign too)
+    #[arg(long, value_name = "ADMIN")]
+    pub approver: String,
+    /// Read the approver's passphrase from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub approver_passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExceptionEndArgs {
+    /// The ledger number of the exception's grant (see `exception list`)
+    pub grant: u64,
+    /// The end report: what was done, and that the usual rule applies again
+    #[arg(long)]
+    pub report: String,
+    #[command(flatten)]
+    pub auth: ActorAuth,
 }
 
 #[derive(Debug, Args)]

@@ -208,6 +208,8 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         | Body::PersonPasswd(_)
         | Body::PersonRevoke(_)
         | Body::PersonRoles(_)
+        | Body::ExceptionGrant(_)
+        | Body::ExceptionEnd(_)
         | Body::PersonUnlock(_)
         | Body::AuthFailure(_)
         | Body::InventoryCheck(_) => refuse(

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 
 pub use medium::{Cleanliness, Holding, IssueKind, MediumState, OutInfo};
-pub use people::{Directory, Person};
+pub use people::{Directory, Exception, ExceptionEnded, Person};
 
 use crate::error::{Refusal, Rule};
 use crate::model::{Body, MediumNumber, PersonId};

@@ -62,6 +62,46 @@ pub struct Directory {
     pub settings: Option<LedgerInit>,
     /// Every person ever added, revoked ones included, by ID.
     pub people: BTreeMap<PersonId, Person>,
+    /// Every exception granted (例外措置), by the ledger number of its grant.
+    pub exceptions: BTreeMap<u64, Exception>,
+}
+
+/// An exception as its entries leave it: the grant, who asked, and its end if reported.
+#[derive(Debug, Clone)]
+pub struct Exception {
+    /// The ledger number of the grant.
+    pub seq: u64,
+    /// Who asked for it (the grant's actor).
+    pub applicant: PersonId,
+    /// When it was granted.
+    pub granted_at: Timestamp,
+    /// What was granted.
+    pub grant: crate::model::ExceptionGrant,
+    /// Its end report, once made: (ledger number, time, who, report).
+    pub ended: Option<ExceptionEnded>,
+}
+
+/// An exception's end as reported.
+#[derive(Debug, Clone)]
+pub struct ExceptionEnded {
+    /// The ledger number of the `exception.end`.
+    pub seq: u64,
+    /// When it was reported.
+    pub at: Timestamp,
+    /// Who reported it.
+    pub by: PersonId,
+    /// The report, as typed.
+    pub report: String,
+}
+
+impl Exception {
+    /// Whether it is in force at `now`: begun, not past its end, and no end reported.
+    pub fn in_force(&self, now: Timestamp) -> bool {
+        let parse = |s: &str| s.parse::<Timestamp>().ok();
+        let begun = parse(&self.grant.from).is_some_and(|f| f <= now);
+        let running = parse(&self.grant.until).is_some_and(|u| now < u);
+        begun && running && self.ended.is_none()
+    }
 }
 
 impl Directory {
@@ -191,6 +231,8 @@ impl Directory {
             }
             Body::PersonPasswd(r) => self.permit_passwd(actor, r),
             Body::PersonRoles(r) => self.permit_roles(actor, r),
+            Body::ExceptionGrant(g) => self.permit_exception(actor, g),
+            Body::ExceptionEnd(e) => self.permit_exception_end(actor, e),
             Body::PersonUnlock(r) => {
                 self.require(actor, Role::Admin, "lift a lock")?;
                 self.active(&r.id).map(|_| ())
@@ -271,6 +313,81 @@ impl Directory {
             return Err(Refusal::new(
                 Rule::LastAdmin,
                 "cannot take the admin role from the last active admin: add another admin first",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Anyone active asks; an active admin other than the applicant approves; every field
+    /// says something; the period ends after it starts.
+    fn permit_exception(
+        &self,
+        actor: &PersonId,
+        g: &crate::model::ExceptionGrant,
+    ) -> Result<(), Refusal> {
+        self.active(actor)?;
+        if &g.approver == actor {
+            return Err(Refusal::new(
+                Rule::SeparationOfDuties,
+                "an exception is approved by someone other than its applicant",
+            ));
+        }
+        self.require(&g.approver, Role::Admin, "approve exceptions")?;
+        let fields = [
+            ("the clause", &g.clause),
+            ("the scope", &g.scope),
+            ("the measures taken instead", &g.measures),
+            ("how its end is reported", &g.end_report),
+            ("the reason", &g.reason),
+        ];
+        if let Some((what, _)) = fields.iter().find(|(_, v)| v.trim().is_empty()) {
+            return Err(Refusal::new(
+                Rule::Exception,
+                format!("an exception states {what}"),
+            ));
+        }
+        match (g.from.parse::<Timestamp>(), g.until.parse::<Timestamp>()) {
+            (Ok(f), Ok(u)) if f < u => Ok(()),
+            (Ok(_), Ok(_)) => Err(Refusal::new(
+                Rule::Period,
+                "the exception's period ends before it starts",
+            )),
+            _ => Err(Refusal::new(
+                Rule::Period,
+                "the exception's period is not two times",
+            )),
+        }
+    }
+
+    /// The end of a granted exception not yet ended, reported by its applicant or an admin.
+    fn permit_exception_end(
+        &self,
+        actor: &PersonId,
+        e: &crate::model::ExceptionEnd,
+    ) -> Result<(), Refusal> {
+        let person = self.active(actor)?;
+        let Some(x) = self.exceptions.get(&e.grant) else {
+            return Err(Refusal::new(
+                Rule::Exception,
+                format!("entry {} is not an exception", e.grant),
+            ));
+        };
+        if x.ended.is_some() {
+            return Err(Refusal::new(
+                Rule::Exception,
+                format!("exception {} has already ended", e.grant),
+            ));
+        }
+        if &x.applicant != actor && !person.has(Role::Admin) {
+            return Err(Refusal::new(
+                Rule::Exception,
+                "an exception's end is reported by its applicant or an admin",
+            ));
+        }
+        if e.report.trim().is_empty() {
+            return Err(Refusal::new(
+                Rule::Exception,
+                "an end report says what was done",
             ));
         }
         Ok(())
@@ -377,6 +494,30 @@ impl Directory {
             Body::PersonRoles(r) => {
                 if let Some(p) = self.people.get_mut(&r.id) {
                     p.roles = r.roles.iter().copied().collect();
+                }
+            }
+            Body::ExceptionGrant(g) => {
+                if let Some(a) = act.actor {
+                    self.exceptions.insert(
+                        act.seq,
+                        Exception {
+                            seq: act.seq,
+                            applicant: a.clone(),
+                            granted_at: act.time,
+                            grant: g.clone(),
+                            ended: None,
+                        },
+                    );
+                }
+            }
+            Body::ExceptionEnd(e) => {
+                if let (Some(x), Some(a)) = (self.exceptions.get_mut(&e.grant), act.actor) {
+                    x.ended = Some(ExceptionEnded {
+                        seq: act.seq,
+                        at: act.time,
+                        by: a.clone(),
+                        report: e.report.clone(),
+                    });
                 }
             }
             Body::PersonPasswd(crate::model::PersonPasswd {

@@ -4,9 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AuthFailure, CarryOut, Checkout, Copy, Correct, Destroy, InventoryCheck, LedgerInit, Loan,
-    Lost, PersonAdd, PersonId, PersonPasswd, PersonRef, PersonRoles, Register, Return, Transfer,
-    VaultErase, VaultGet, VaultPut, VaultRekey, Wipe, WipeStart,
+    AuthFailure, CarryOut, Checkout, Copy, Correct, Destroy, ExceptionEnd, ExceptionGrant,
+    InventoryCheck, LedgerInit, Loan, Lost, PersonAdd, PersonId, PersonPasswd, PersonRef,
+    PersonRoles, Register, Return, Transfer, VaultErase, VaultGet, VaultPut, VaultRekey, Wipe,
+    WipeStart,
 };
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
@@ -84,6 +85,12 @@ pub enum Body {
     /// An earlier entry about the medium corrected (訂正).
     #[serde(rename = "medium.correct")]
     Correct(Correct),
+    /// An exception to a rule granted (例外措置).
+    #[serde(rename = "exception.grant")]
+    ExceptionGrant(ExceptionGrant),
+    /// An exception's end reported.
+    #[serde(rename = "exception.end")]
+    ExceptionEnd(ExceptionEnd),
     /// A stock-take of the media store.
     #[serde(rename = "inventory.check")]
     InventoryCheck(InventoryCheck),
@@ -159,6 +166,7 @@ impl Body {
             Body::Transfer(b) => Some((SignRole::Approver, &b.approver)),
             Body::Destroy(b) => Some((SignRole::Witness, &b.witness)),
             Body::PersonPasswd(p) => p.approver.as_ref().map(|a| (SignRole::Approver, a)),
+            Body::ExceptionGrant(g) => Some((SignRole::Approver, &g.approver)),
             Body::LedgerInit(_)
             | Body::PersonAdd(_)
             | Body::PersonRevoke(_)
@@ -176,6 +184,7 @@ impl Body {
             | Body::VaultErase(_)
             | Body::VaultRekey(_)
             | Body::Correct(_)
+            | Body::ExceptionEnd(_)
             | Body::InventoryCheck(_) => None,
         }
     }
@@ -215,6 +224,8 @@ impl Body {
             Body::VaultErase(_) => Kind::VaultErase,
             Body::VaultRekey(_) => Kind::VaultRekey,
             Body::Correct(_) => Kind::Correct,
+            Body::ExceptionGrant(_) => Kind::ExceptionGrant,
+            Body::ExceptionEnd(_) => Kind::ExceptionEnd,
             Body::InventoryCheck(_) => Kind::InventoryCheck,
         }
     }
@@ -279,6 +290,10 @@ pub enum Kind {
     VaultRekey,
     /// `medium.correct`: [`Body::Correct`].
     Correct,
+    /// `exception.grant`: [`Body::ExceptionGrant`].
+    ExceptionGrant,
+    /// `exception.end`: [`Body::ExceptionEnd`].
+    ExceptionEnd,
     /// `inventory.check`: [`Body::InventoryCheck`].
     InventoryCheck,
 }
@@ -310,6 +325,8 @@ impl Kind {
             Kind::VaultErase => "vault.erase",
             Kind::VaultRekey => "vault.rekey",
             Kind::Correct => "medium.correct",
+            Kind::ExceptionGrant => "exception.grant",
+            Kind::ExceptionEnd => "exception.end",
             Kind::InventoryCheck => "inventory.check",
         }
     }
@@ -340,6 +357,8 @@ impl Kind {
             | Kind::VaultErase
             | Kind::VaultRekey
             | Kind::Correct
+            | Kind::ExceptionGrant
+            | Kind::ExceptionEnd
             | Kind::InventoryCheck => false,
         }
     }
@@ -370,6 +389,8 @@ impl Kind {
             | Kind::PersonUnlock
             | Kind::PersonRoles
             | Kind::AuthFailure
+            | Kind::ExceptionGrant
+            | Kind::ExceptionEnd
             | Kind::InventoryCheck => false,
         }
     }

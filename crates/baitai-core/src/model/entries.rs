@@ -57,6 +57,41 @@ pub struct PersonRef {
     pub id: PersonId,
 }
 
+/// An exception to a rule (`exception.grant`, 例外措置, 004 1.2.1.3(2)): the applicant (the
+/// entry's actor) asks, an admin (許可権限者) decides and signs as approver. A record with a
+/// period: it ends on its own at `until`, or earlier with an `exception.end`. It relaxes none
+/// of the rules baitai enforces; it records the organisation's decision to depart from its
+/// own regulations and what is done instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionGrant {
+    /// The admin who approved it (許可権限者), and signs too.
+    pub approver: PersonId,
+    /// The regulation and clause it departs from (規程名と条項等).
+    pub clause: String,
+    /// What it covers: media, places, people, as typed.
+    pub scope: String,
+    /// When it starts (RFC 3339 UTC).
+    pub from: String,
+    /// When it ends on its own (RFC 3339 UTC).
+    pub until: String,
+    /// What is done instead (講ずる代替手段等).
+    pub measures: String,
+    /// How its end will be reported (終了時の報告方法).
+    pub end_report: String,
+    /// Why it is needed (理由).
+    pub reason: String,
+}
+
+/// The end of an exception reported (`exception.end`, 例外措置の終了報告), before or after its
+/// period ran out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExceptionEnd {
+    /// The ledger number of its `exception.grant`.
+    pub grant: u64,
+    /// The report: what was done, and that the usual rule applies again.
+    pub report: String,
+}
+
 /// An admin changes a person's roles (`person.roles`): the roles they hold from then on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRoles {
@@ -109,6 +144,8 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "checkout",
     "copy",
     "destroy",
+    "exception end",
+    "exception grant",
     "get",
     "inventory check",
     "loan",

@@ -241,6 +241,23 @@ catalogue! {
     ActPersonPasswd: "パスフレーズ変更", "passphrase changed";
     ActPersonRevoke: "利用者失効", "person revoked";
     ActPersonRoles: "役割変更", "roles changed";
+    ActExceptionGrant: "例外措置の許可", "exception granted";
+    ActExceptionEnd: "例外措置の終了報告", "exception ended";
+    Exceptions: "例外措置", "Exceptions";
+    ExClause: "適用箇所（規程・条項）", "Clause";
+    ExScope: "範囲", "Scope";
+    ExPeriod: "期間", "Period";
+    ExMeasures: "代替措置", "Measures instead";
+    ExEndReport: "終了時の報告方法", "End report by";
+    ExReason: "理由", "Reason";
+    ExApplicant: "申請者", "Applicant";
+    ExApprover: "許可権限者", "Approved by";
+    ExStatus: "状態", "Status";
+    ExInForce: "適用中", "in force";
+    ExNotYet: "開始前", "not begun";
+    ExExpired: "期間満了（終了報告なし）", "expired (no end report)";
+    ExEnded: "終了報告済", "ended (reported)";
+    NoExceptions: "例外措置の記録はありません。", "No exception is recorded.";
     SumRolesChanged: "役割変更", "roles changed";
     ActPersonUnlock: "ロック解除", "lock lifted";
     ActAuthFailure: "認証失敗", "auth failure";
@@ -477,6 +494,8 @@ impl Word {
             "person.passwd" => Word::ActPersonPasswd,
             "person.revoke" => Word::ActPersonRevoke,
             "person.roles" => Word::ActPersonRoles,
+            "exception.grant" => Word::ActExceptionGrant,
+            "exception.end" => Word::ActExceptionEnd,
             "person.unlock" => Word::ActPersonUnlock,
             "person.auth_failure" => Word::ActAuthFailure,
             "medium.register" => Word::ActRegister,

@@ -4,8 +4,8 @@
 use maud::{html, Markup};
 
 use super::{
-    counts_text, lookup, medium_columns, medium_title, notable_columns, person_columns,
-    revoked_slots_lines, roles_of, short_hash, title, AuditReport, KindCount,
+    counts_text, exception_lines, lookup, medium_columns, medium_title, notable_columns,
+    person_columns, revoked_slots_lines, roles_of, short_hash, title, AuditReport, KindCount,
 };
 use crate::kit::entries::EntryLine;
 use crate::kit::html::{self as page, entry_cells, people, table, HtmlRow};
@@ -14,6 +14,7 @@ use crate::{Lang, Word};
 
 pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
     let revoked = revoked_slots_lines(r, lang);
+    let exceptions = exception_lines(r, lang);
     let body = html! {
         h1 { (title(lang)) } "\n"
         p.sub {
@@ -33,6 +34,9 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
             tr { th { (lang.w(Word::PrintedAt)) } td { (r.printed) } }
         }
         "\n"
+        h2 { (lang.w(Word::Exceptions)) } "\n"
+        @if exceptions.is_empty() { p.empty { (lang.w(Word::NoExceptions)) } "\n" }
+        @for l in &exceptions { p.exception { (l) } "\n" }
         @if r.entries.is_empty() {
             p.empty { (lang.w(Word::NoEntriesInPeriodSentence)) } "\n"
         } @else {

@@ -92,6 +92,9 @@ pub struct AuditReport {
     pub entries: Vec<EntryLine>,
     /// Live vaults that still carry a key slot for a person since revoked.
     pub revoked_slots: Vec<crate::app::RevokedSlots>,
+    /// 例外措置: the exceptions whose period overlaps the report's, and those that ran out with
+    /// no end report, each with its status when printed.
+    pub exceptions: Vec<crate::app::ExceptionView>,
     /// Sequence numbers of failed passphrase attempts in the period.
     pub auth_failures: Vec<u64>,
     /// Sequence numbers of people added, revoked, or changing their passphrase.
@@ -179,6 +182,7 @@ pub fn audit(session: &Session, period: Period, scope: &Scope, lang: Lang) -> Re
             .map(|e| e.seq)
             .collect()
     };
+    let exceptions = exceptions_of(session, &dir, &period)?;
     let revoked_slots = session
         .revoked_slots()?
         .into_iter()
@@ -202,7 +206,9 @@ pub fn audit(session: &Session, period: Period, scope: &Scope, lang: Lang) -> Re
             "person.revoke",
             "person.passwd",
             "person.unlock",
+            "person.roles",
         ]),
+        exceptions,
         by_medium: by_medium(&entries, lang),
         by_person: by_person(&entries, lang),
         entries,
@@ -263,6 +269,8 @@ fn subject(body: &Body) -> Option<&PersonId> {
         Body::PersonRevoke(p) | Body::PersonUnlock(p) => Some(&p.id),
         Body::AuthFailure(f) => Some(&f.id),
         Body::InventoryCheck(_)
+        | Body::ExceptionGrant(_)
+        | Body::ExceptionEnd(_)
         | Body::Register(_)
         | Body::Checkout(_)
         | Body::Return(_)
@@ -420,6 +428,72 @@ pub(super) fn notable_columns(lang: Lang) -> [Column; 4] {
         Column::new(lang.w(Word::People), 27, true),
         Column::new(lang.w(Word::Entry), 53, true),
     ]
+}
+
+/// The exceptions an auditor of `period` reads: those in force at any time in it, and any whose
+/// period ended before it without an end report.
+fn exceptions_of(
+    session: &Session,
+    dir: &Directory,
+    period: &Period,
+) -> Result<Vec<crate::app::ExceptionView>> {
+    let at = |s: &str| s.parse::<Timestamp>().ok();
+    let shown: std::collections::BTreeSet<u64> = dir
+        .exceptions
+        .values()
+        .filter(|x| {
+            let overlaps = at(&x.grant.from).is_some_and(|f| f <= period.to)
+                && at(&x.grant.until).is_some_and(|u| u >= period.from);
+            overlaps || x.ended.is_none()
+        })
+        .map(|x| x.seq)
+        .collect();
+    Ok(session
+        .exceptions()?
+        .into_iter()
+        .filter(|v| shown.contains(&v.seq))
+        .collect())
+}
+
+/// One line per exception for the audit report: status, clause, scope, period, who asked and
+/// who approved, what is done instead, why, and the end report.
+pub(super) fn exception_lines(r: &AuditReport, lang: Lang) -> Vec<String> {
+    r.exceptions
+        .iter()
+        .map(|x| {
+            let status = lang.w(match x.status {
+                "in-force" => Word::ExInForce,
+                "not-begun" => Word::ExNotYet,
+                "ended" => Word::ExEnded,
+                _ => Word::ExExpired,
+            });
+            let mut line = format!(
+                "#{} [{status}] {}: {}; {}: {}; {}: {} 〜 {}; {}: {}; {}: {}; {}: {}; {}: {}; {}: {}",
+                x.seq,
+                lang.w(Word::ExClause),
+                x.clause,
+                lang.w(Word::ExScope),
+                x.scope,
+                lang.w(Word::ExPeriod),
+                x.from,
+                x.until,
+                lang.w(Word::ExApplicant),
+                x.applicant,
+                lang.w(Word::ExApprover),
+                x.approver,
+                lang.w(Word::ExMeasures),
+                x.measures,
+                lang.w(Word::ExReason),
+                x.reason,
+                lang.w(Word::ExEndReport),
+                x.end_report
+            );
+            if let Some(e) = &x.ended {
+                line += &format!(" — {}: {e}", lang.w(Word::ExEnded));
+            }
+            line
+        })
+        .collect()
 }
 
 /// The vaults that a revoked person can still open: a finding for the reviewer.

@@ -1,8 +1,8 @@
 //! The audit report as terminal text.
 
 use super::{
-    counts_text, lookup, medium_columns, medium_title, notable_columns, person_columns,
-    revoked_slots_lines, roles_of, short_hash, title, AuditReport,
+    counts_text, exception_lines, lookup, medium_columns, medium_title, notable_columns,
+    person_columns, revoked_slots_lines, roles_of, short_hash, title, AuditReport,
 };
 use crate::kit::entries::{head_text, id_text, people_text, verify_text, EntryLine};
 use crate::kit::headings;
@@ -32,6 +32,14 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
         r.entries.len()
     );
     o += &revoked_slots_text(r, lang);
+    o += &format!("\n== {} ==\n", lang.w(Word::Exceptions));
+    let exceptions = exception_lines(r, lang);
+    if exceptions.is_empty() {
+        o += &format!("{}\n", lang.w(Word::NoExceptions));
+    }
+    for l in exceptions {
+        o += &format!("{l}\n");
+    }
     if r.entries.is_empty() {
         o += &format!("\n({})\n", lang.w(Word::NoEntriesInPeriod));
         return o;

@@ -186,6 +186,22 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
             r.id,
             name_aff(dir, &r.id)
         ),
+        Body::ExceptionGrant(g) => format!(
+            "{}: {} ({} {}〜{}; {}: {})",
+            lang.w(Word::ActExceptionGrant),
+            g.clause,
+            g.scope,
+            times.stored_minute(&g.from),
+            times.stored_minute(&g.until),
+            lang.w(Word::ExReason),
+            g.reason
+        ),
+        Body::ExceptionEnd(e) => format!(
+            "{} #{}: {}",
+            lang.w(Word::ActExceptionEnd),
+            e.grant,
+            e.report
+        ),
         Body::PersonRoles(r) => format!(
             "{}: {} {} → {}",
             lang.w(Word::SumRolesChanged),

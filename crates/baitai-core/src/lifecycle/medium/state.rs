@@ -312,6 +312,8 @@ fn fold(state: Option<MediumState>, act: &Act) -> Option<MediumState> {
         | Body::PersonPasswd(_)
         | Body::PersonRevoke(_)
         | Body::PersonRoles(_)
+        | Body::ExceptionGrant(_)
+        | Body::ExceptionEnd(_)
         | Body::PersonUnlock(_)
         | Body::AuthFailure(_)
         | Body::InventoryCheck(_) => {}
