@@ -271,6 +271,7 @@ catalogue! {
     ActDestroy: "破棄", "destruction";
     ActLost: "紛失", "lost";
     ActCorrect: "訂正", "correction";
+    ActVaultRekey: "鍵スロット削除（再鍵）", "key slots removed (re-key)";
     ActWipeStart: "消去開始", "wipe started";
     ActWipe: "消去記録", "wipe record";
     ActVaultPut: "暗号化書込み", "vault put";
@@ -513,6 +514,7 @@ impl Word {
             "vault.put" => Word::ActVaultPut,
             "vault.get" => Word::ActVaultGet,
             "vault.erase" => Word::ActVaultErase,
+            "vault.rekey" => Word::ActVaultRekey,
             "inventory.check" => Word::ActInventoryCheck,
             _ => return None,
         })
