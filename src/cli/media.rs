@@ -15,6 +15,7 @@ use crate::model::Classification;
 use crate::report::form::check_text;
 use crate::report::text::{table, visible};
 use crate::report::{Lang, Scope};
+use baitai_core::words::Word;
 
 fn classification(c: &ClassArgs) -> Result<Classification> {
     Classification::new(
@@ -70,7 +71,7 @@ fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Opt
 pub fn medium(ctx: &Ctx, cmd: MediumCmd) -> Result<Option<Output>> {
     match cmd {
         MediumCmd::Register(a) => register(ctx, a, None),
-        MediumCmd::List { state, site } => list(ctx, state, &Scope::of(site)),
+        MediumCmd::List { state, site, lang } => list(ctx, state, &Scope::of(site), lang),
         MediumCmd::Show { medium } => show(ctx, &medium),
         MediumCmd::Label(a) => super::labels::label(ctx, a),
         MediumCmd::Correct(a) => correct(ctx, a),
@@ -101,14 +102,23 @@ pub fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<Option<Output>> {
     register(ctx, a.register, Some(a.from))
 }
 
-fn list(ctx: &Ctx, state: Option<String>, scope: &Scope) -> Result<Option<Output>> {
+fn list(
+    ctx: &Ctx,
+    state: Option<String>,
+    scope: &Scope,
+    lang: Option<Lang>,
+) -> Result<Option<Output>> {
     let s = ctx.reader()?;
+    let lang = lang.map_or_else(|| Lang::parse(&s.settings().lang), Ok)?;
     let report = crate::report::lists::inventory(&s, scope, Lang::En)?;
-    let lines: Vec<_> = report
+    // The same media in the same order, in the words of the terminal's language.
+    let shown = crate::report::lists::inventory(&s, scope, lang)?;
+    let (lines, shown): (Vec<_>, Vec<_>) = report
         .lines
         .into_iter()
-        .filter(|l| state.as_deref().is_none_or(|w| l.state == w))
-        .collect();
+        .zip(shown.lines)
+        .filter(|(l, _)| state.as_deref().is_none_or(|w| l.state == w))
+        .unzip();
     if let Some(w) = &state {
         const STATES: [&str; 7] = [
             "in-storage",
@@ -126,7 +136,7 @@ fn list(ctx: &Ctx, state: Option<String>, scope: &Scope) -> Result<Option<Output
             )));
         }
     }
-    let rows: Vec<Vec<String>> = lines
+    let rows: Vec<Vec<String>> = shown
         .iter()
         .map(|l| {
             vec![
@@ -139,10 +149,16 @@ fn list(ctx: &Ctx, state: Option<String>, scope: &Scope) -> Result<Option<Output
             ]
         })
         .collect();
-    let human = table(
-        &["Medium", "Marking", "State", "Data", "Holder", "Label"],
-        &rows,
-    );
+    let heads = [
+        Word::ListMedium,
+        Word::ListMarking,
+        Word::ListState,
+        Word::ListData,
+        Word::ListHolder,
+        Word::ListLabel,
+    ]
+    .map(|w| lang.w(w));
+    let human = table(&heads, &rows);
     Ok(Some(Output::new(human, json!({"media": lines}))))
 }
 

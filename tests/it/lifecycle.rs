@@ -817,3 +817,23 @@ fn a_sites_copy_of_a_server_ledger_is_started_again_when_it_stops_matching() {
     assert_eq!(env.state(&m).0, "in-use");
     assert_eq!(env.verify_code().0, 0);
 }
+
+/// `medium list` speaks the ledger's language on the terminal (issue 18 item 2), or the one
+/// `--lang` asks for; `--json` keeps the ledger's own words for scripts.
+#[test]
+fn medium_list_is_in_the_ledgers_language_or_the_one_asked_for() {
+    let env = Env::new();
+    env.register();
+    let out = env.cmd().args(["medium", "list"]).output().unwrap();
+    let ja = String::from_utf8(out.stdout).unwrap();
+    assert!(ja.contains("媒体番号") && ja.contains("保管中"), "{ja}");
+    let out = env
+        .cmd()
+        .args(["medium", "list", "--lang", "en"])
+        .output()
+        .unwrap();
+    let en = String::from_utf8(out.stdout).unwrap();
+    assert!(en.contains("Medium") && en.contains("in-storage"), "{en}");
+    let v = env.ok(&["medium", "list", "--lang", "ja"]);
+    assert_eq!(v["media"][0]["state"], "in-storage");
+}

@@ -21,6 +21,10 @@ pub enum MediumCmd {
         /// Only the media of this site (拠点)
         #[arg(long, value_parser = super::site, value_name = "CODE")]
         site: Option<crate::model::Site>,
+        /// Language of the list on the terminal [default: the ledger's]; --json stays in the
+        /// ledger's own words (in-storage…)
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
     },
     /// Show one medium's state, classification and entries
     Show {
