@@ -180,6 +180,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<(Session, Vec<String>)> {
     ] {
         let req = AddPerson {
             site: None,
+            token: None,
             name: name.into(),
             affiliation: aff.into(),
             roles: roles.clone(),

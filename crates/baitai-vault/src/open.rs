@@ -11,7 +11,7 @@ use crate::{
     NewVault, Opener, Rekeyed, Slot, SlotRole, Vault, HEADER_FILE, MANIFEST_FILE, NEXT_HEADER_FILE,
     NEXT_MANIFEST_FILE, OBJECTS, OLD_HEADER_FILE,
 };
-use baitai_core::crypto::PersonKey;
+use baitai_core::crypto::KeyDevice;
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::files::{sync_dir, write_atomic};
 use baitai_core::model::PersonId;
@@ -100,11 +100,16 @@ impl Vault {
         let header = read_header(mount)?;
         let cipher = header.cipher();
         let dk = match &opener {
-            Opener::Person { id, key } => header
-                .body
-                .slots
-                .iter()
-                .find_map(|s| s.open_recipient(cipher, &header.vault_id, id, key)),
+            Opener::Person { id, key } => {
+                let mut found = None;
+                for s in &header.body.slots {
+                    if let Some(k) = s.open_recipient(cipher, &header.vault_id, id, *key)? {
+                        found = Some(k);
+                        break;
+                    }
+                }
+                found
+            }
             Opener::Passphrase(pass) => {
                 let mut found = None;
                 for s in &header.body.slots {
@@ -183,7 +188,7 @@ impl Vault {
     pub fn without_recipients(
         &self,
         drop: &[PersonId],
-        signer: (&PersonId, &PersonKey),
+        signer: (&PersonId, &dyn KeyDevice),
     ) -> Result<Rekeyed> {
         let mut body = self.header.body.clone();
         body.slots

@@ -1,7 +1,7 @@
 //! Vault tests: who can open it, and that every change to its bytes is detected.
 
 use super::*;
-use baitai_core::crypto::KdfParams;
+use baitai_core::crypto::{KdfParams, PersonKey};
 
 struct Cast {
     writer: (PersonId, PersonKey),
@@ -293,7 +293,7 @@ fn replace_and_refusals() {
         name: "f".into(),
         path: p.clone(),
     }];
-    let w = (&c.writer.0, &c.writer.1);
+    let w: (&PersonId, &dyn KeyDevice) = (&c.writer.0, &c.writer.1);
     assert_eq!(
         v.add(&src, false, w, "t", &mut |_| {})
             .unwrap_err()

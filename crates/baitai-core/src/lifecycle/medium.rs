@@ -198,6 +198,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             format!("{number} is already registered"),
         ),
         Body::LedgerInit(_)
+        | Body::LedgerRequireToken(_)
         | Body::PersonAdd(_)
         | Body::PersonPasswd(_)
         | Body::PersonRevoke(_)

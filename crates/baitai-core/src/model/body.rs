@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AuthFailure, CarryOut, Checkout, Copy, Destroy, InventoryCheck, LedgerInit, Loan, Lost,
-    PersonAdd, PersonId, PersonPasswd, PersonRef, Register, Return, Transfer, VaultErase, VaultGet,
-    VaultPut, VaultRekey, Wipe, WipeStart,
+    PersonAdd, PersonId, PersonPasswd, PersonRef, Register, RequireToken, Return, Transfer,
+    VaultErase, VaultGet, VaultPut, VaultRekey, Wipe, WipeStart,
 };
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
@@ -18,6 +18,9 @@ pub enum Body {
     /// The first entry: the ledger's settings and its first admin.
     #[serde(rename = "ledger.init")]
     LedgerInit(LedgerInit),
+    /// An admin sets the roles whose signatures must come from a key on a token (issue 21).
+    #[serde(rename = "ledger.require_token")]
+    LedgerRequireToken(RequireToken),
     /// A person added by an admin.
     #[serde(rename = "person.add")]
     PersonAdd(PersonAdd),
@@ -154,6 +157,7 @@ impl Body {
             Body::Destroy(b) => Some((SignRole::Witness, &b.witness)),
             Body::PersonPasswd(p) => p.approver.as_ref().map(|a| (SignRole::Approver, a)),
             Body::LedgerInit(_)
+            | Body::LedgerRequireToken(_)
             | Body::PersonAdd(_)
             | Body::PersonRevoke(_)
             | Body::PersonUnlock(_)
@@ -185,6 +189,7 @@ impl Body {
     pub fn kind(&self) -> Kind {
         match self {
             Body::LedgerInit(_) => Kind::LedgerInit,
+            Body::LedgerRequireToken(_) => Kind::LedgerRequireToken,
             Body::PersonAdd(_) => Kind::PersonAdd,
             Body::PersonPasswd(_) => Kind::PersonPasswd,
             Body::PersonRevoke(_) => Kind::PersonRevoke,
@@ -225,6 +230,8 @@ impl Body {
 pub enum Kind {
     /// `ledger.init`: [`Body::LedgerInit`].
     LedgerInit,
+    /// `ledger.require_token`: [`Body::LedgerRequireToken`].
+    LedgerRequireToken,
     /// `person.add`: [`Body::PersonAdd`].
     PersonAdd,
     /// `person.passwd`: [`Body::PersonPasswd`].
@@ -274,6 +281,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::LedgerInit => "ledger.init",
+            Kind::LedgerRequireToken => "ledger.require_token",
             Kind::PersonAdd => "person.add",
             Kind::PersonPasswd => "person.passwd",
             Kind::PersonRevoke => "person.revoke",
@@ -303,6 +311,7 @@ impl Kind {
         match self {
             Kind::AuthFailure => true,
             Kind::LedgerInit
+            | Kind::LedgerRequireToken
             | Kind::PersonAdd
             | Kind::PersonPasswd
             | Kind::PersonRevoke
@@ -345,6 +354,7 @@ impl Kind {
             | Kind::VaultErase
             | Kind::VaultRekey => true,
             Kind::LedgerInit
+            | Kind::LedgerRequireToken
             | Kind::PersonAdd
             | Kind::PersonPasswd
             | Kind::PersonRevoke

@@ -48,6 +48,37 @@ pub struct PersonAdd {
     /// and in entries from before sites, which hash as they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<Site>,
+    /// The PKCS#11 token that holds the person's private key (issue 21); absent for a key
+    /// sealed under a passphrase, and in entries from before tokens, which hash as they did.
+    /// With a token, `public_key` and `encryption_key` are the same key: the token's one key
+    /// pair both signs (CKM_ECDSA) and agrees keys (CKM_ECDH1_DERIVE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenInfo>,
+}
+
+/// Which token holds a person's private key, as the token describes itself (PKCS#11
+/// CK_TOKEN_INFO) and which key on it: recorded in the signed entry that introduces the key, so
+/// baitai finds the token again and a reader of the ledger sees the key never left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    /// The token's manufacturer (`manufacturerID`, trimmed).
+    pub manufacturer: String,
+    /// The token's model (trimmed).
+    pub model: String,
+    /// The token's serial number (trimmed): how baitai finds it among the slots.
+    pub serial: String,
+    /// The token's label (trimmed).
+    pub label: String,
+    /// The key pair's CKA_ID, hex.
+    pub key_id: String,
+}
+
+/// The roles whose signatures must come from a key on a token (`ledger.require_token`), from
+/// this entry on; an empty list lifts the requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequireToken {
+    /// The roles, in a fixed order without repeats.
+    pub roles: Vec<Role>,
 }
 
 /// The person an entry is about: whom `person.revoke` revokes or `person.unlock` lets try again.
@@ -72,6 +103,10 @@ pub struct PersonPasswd {
     /// is an admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<PersonId>,
+    /// The token the new key was made on (`person token`, issue 21): from this entry on the
+    /// person's key is there and no sealed key is kept. Absent for a new sealed key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenInfo>,
 }
 
 /// The public halves of a person's replacement key pair.
@@ -102,6 +137,7 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "destroy",
     "get",
     "inventory check",
+    "ledger require-token",
     "loan",
     "lost",
     "ls",
@@ -109,6 +145,7 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "person add",
     "person passwd",
     "person revoke",
+    "person token",
     "person unlock",
     "put",
     "receive",

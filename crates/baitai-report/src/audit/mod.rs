@@ -262,6 +262,7 @@ fn subject(body: &Body) -> Option<&PersonId> {
         Body::PersonRevoke(p) | Body::PersonUnlock(p) => Some(&p.id),
         Body::AuthFailure(f) => Some(&f.id),
         Body::InventoryCheck(_)
+        | Body::LedgerRequireToken(_)
         | Body::Register(_)
         | Body::Checkout(_)
         | Body::Return(_)
