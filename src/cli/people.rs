@@ -156,7 +156,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 .unwrap_or_default();
             Ok(Some(Output::new(
                 format!(
-                    "Moved the key of {} ({}) to the token {label:?}; new key fingerprint {fingerprint}\nVaults made for the old key still open with it; their escrow slots move to the new key when re-made.\n",
+                    "Moved the key of {} ({}) to the token {label:?}; new key fingerprint {fingerprint}\nVaults made for the old key do not open with the token: other custodians' escrow slots open them.\n",
                     p.name, p.id
                 ),
                 j,
