@@ -389,7 +389,8 @@ fn reference_reader(env: &Env, mount: &std::path::Path, rp: &std::path::Path, wr
 /// `ledger require-token --role custodian`: a custodian signing with a sealed key is refused
 /// (exit 3, token-required) before any passphrase is asked, whether acting or approving; a
 /// custodian on a token acts; `person token` moves the sealed one (signed by the old key and an
-/// admin) and they act again; `ledger verify` replays it all through the same rule.
+/// admin); the medium's return re-addresses their escrow slot to the token's key, and they open
+/// it and act again; `ledger verify` replays it all through the same rule.
 fn a_ledger_that_requires_tokens_refuses_a_sealed_custodian_until_they_move(env: Env) {
     let Some((env, hsm)) = with_tokens(env) else {
         return;
@@ -433,6 +434,16 @@ fn a_ledger_that_requires_tokens_refuses_a_sealed_custodian_until_they_move(env:
         HANDLER,
     );
     assert_eq!(code, 3, "a sealed approver is refused too: {err}");
+    // A vault made while the custodian's key was sealed: their escrow slot names that key.
+    let mount = env.path("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    let mount_s = mount.to_str().unwrap();
+    let file = env.path("f.txt");
+    fs::write(&file, b"escrowed").unwrap();
+    env.ok_as(
+        &["put", mount_s, file.to_str().unwrap(), "--medium", &m],
+        HANDLER,
+    );
 
     hsm.token("c3");
     let pin = env.path("pin");
@@ -452,14 +463,26 @@ fn a_ledger_that_requires_tokens_refuses_a_sealed_custodian_until_they_move(env:
     );
     assert_eq!(v["token"]["label"], "c3");
     fs::write(env.pass(CUSTODIAN), format!("{PIN}\n")).unwrap();
-    env.ok_as(&["return", &m], CUSTODIAN);
+    // Their token cannot open the old slot until the vault comes back: the return re-addresses
+    // it to the token's key, under the returning custodian's own slot.
+    let out = env.path("out");
+    let (code, err) = env.fail_as(&["get", mount_s, "--out", out.to_str().unwrap()], CUSTODIAN);
+    assert_eq!(code, 4, "{err}");
+    let v = env.ok_as(&["return", &m, "--path", mount_s], TOKEN_CUSTODIAN);
+    assert_eq!(
+        v["key_slots_removed"]["readdressed"],
+        serde_json::json!([CUSTODIAN]),
+        "{v}"
+    );
+    env.ok_as(&["get", mount_s, "--out", out.to_str().unwrap()], CUSTODIAN);
+    assert_eq!(fs::read(out.join("f.txt")).unwrap(), b"escrowed");
     let (code, out) = env.verify_code();
     assert_eq!(code, 0, "{out}");
     let c = copy_of(&env);
     assert_eq!(
         verify_independently(&c, CUSTODIAN),
         1,
-        "the return, on the token"
+        "the get, on the token"
     );
 
     // Lifted: a sealed custodian acts again.

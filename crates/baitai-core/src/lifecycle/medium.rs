@@ -220,8 +220,21 @@ fn permit_rekey(
     r: &crate::model::VaultRekey,
 ) -> Result<(), Refusal> {
     people.require(actor, Role::Custodian, "re-key vaults")?;
-    if r.removed.is_empty() {
-        return refuse(Rule::Rekey, "a re-key removes at least one slot".into());
+    if r.removed.is_empty() && r.readdressed.is_empty() {
+        return refuse(
+            Rule::Rekey,
+            "a re-key removes or re-addresses at least one slot".into(),
+        );
+    }
+    if let Some(p) = r.readdressed.iter().find(|p| {
+        people
+            .get(p)
+            .is_none_or(|p| !p.is_active() || p.token.is_none())
+    }) {
+        return refuse(
+            Rule::Rekey,
+            format!("{p} is not an active person whose key is on a token: only such a slot is re-addressed"),
+        );
     }
     if let Some(p) = r
         .removed

@@ -371,6 +371,11 @@ pub struct VaultRekey {
     pub vault_id: String,
     /// Whose slots were removed: each revoked when the entry was made.
     pub removed: Vec<PersonId>,
+    /// Whose slots were made again for the key they hold now on a token (`person token`,
+    /// issue 21): each active when the entry was made. Absent when none, and in entries from
+    /// before tokens, which hash as they did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readdressed: Vec<PersonId>,
     /// Who holds a key slot in the vault now.
     pub recipients: Vec<PersonId>,
     /// Whether a passphrase slot remains.
