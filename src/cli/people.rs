@@ -156,7 +156,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 .unwrap_or_default();
             Ok(Some(Output::new(
                 format!(
-                    "Moved the key of {} ({}) to the token {label:?}; new key fingerprint {fingerprint}\nVaults made for the old key do not open with the token: other custodians' escrow slots open them.\n",
+                    "Moved the key of {} ({}) to the token {label:?}; new key fingerprint {fingerprint}\nVaults made for the old key open with the token once each medium is back (return --path or vault rekey re-addresses the slot); other custodians' escrow slots open them meanwhile.\n",
                     p.name, p.id
                 ),
                 j,
