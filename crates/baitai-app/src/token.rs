@@ -165,8 +165,9 @@ pub enum LoginError {
 /// Log the user in with `pin`. A session of this process already logged in to the token (two
 /// signers on one token) is fine.
 fn login(session: &Session, pin: &Passphrase, who: &str) -> std::result::Result<(), LoginError> {
-    let text = String::from_utf8_lossy(pin.as_bytes()).into_owned();
-    let pin = AuthPin::from(text);
+    // The PIN is copied once more, into the module's own zeroizing type; this copy is wiped too.
+    let text = Zeroizing::new(String::from_utf8_lossy(pin.as_bytes()).into_owned());
+    let pin = AuthPin::from(text.as_str());
     match session.login(UserType::User, Some(&pin)) {
         Ok(()) | Err(P11Error::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => Ok(()),
         Err(P11Error::Pkcs11(
