@@ -1388,3 +1388,41 @@ fn removing_every_slot_is_refused() {
         )
         .is_err());
 }
+
+/// A slot re-addressed to a person's new key (their key moved to a token, issue 21): the new
+/// key opens it, the old one no longer does, and the other slots and the files stay.
+#[test]
+fn a_readdressed_slot_opens_with_the_new_key_only() {
+    let (_d, mount, c) = fresh();
+    let mut v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let new = PersonKey::generate();
+    let next = v
+        .rekeyed(
+            &[],
+            &[(c.escrow.0.clone(), new.agreement_public())],
+            (&c.writer.0, &c.writer.1),
+        )
+        .unwrap();
+    v.stage_rekeyed(&next).unwrap();
+    v.apply_staged(next).unwrap();
+    assert!(!escrow_opens(&mount, &c), "the old key no longer opens it");
+    let opened = Vault::open(
+        &mount,
+        Opener::Person {
+            id: &c.escrow.0,
+            key: &new,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        read_all(&opened),
+        vec![("a.txt".to_string(), b"alpha".to_vec())]
+    );
+    assert!(open_as_writer(&mount, &c).is_ok());
+    assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_ok());
+}
