@@ -2247,5 +2247,5 @@ fn every_kind_names_itself_as_it_is_stored() {
         assert_eq!(b.kind().as_str(), stored);
         seen.insert(b.kind());
     }
-    assert_eq!(seen.len(), 21, "a sample of every kind: {seen:?}");
+    assert_eq!(seen.len(), 22, "a sample of every kind: {seen:?}");
 }
