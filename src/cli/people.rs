@@ -66,7 +66,14 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let mut secrets =
                 CliSecrets::new(a.auth.passphrase_file, None, None, a.new_passphrase_file)?
                     .with_token_pin(a.new_token.token_pin_file.clone())?;
-            let token = a.token.then(|| new_token_key(&a.new_token));
+            let t = &a.new_token;
+            let token_args = t.token_label.is_some() || t.token_key_id.is_some();
+            if token_args && !a.token {
+                return Err(crate::error::Error::usage(
+                    "--token-label and --token-key-id choose where a key is made with --token: add --token",
+                ));
+            }
+            let token = a.token.then(|| new_token_key(t));
             let id = session.person_add(
                 &a.auth.as_,
                 AddPerson {
