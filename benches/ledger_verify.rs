@@ -88,6 +88,7 @@ fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
             affiliation: "x".into(),
             roles: vec![role],
             site: None,
+            token: None,
         };
         s.person_add("admin", req, &mut Fixed)?;
     }
@@ -103,6 +104,7 @@ fn build(path: &std::path::Path, target: u64) -> baitai::Result<app::Session> {
             affiliation: "x".into(),
             roles: vec![Role::Handler],
             site: None,
+            token: None,
         };
         s.person_add("admin", req, &mut Fixed)?;
     }

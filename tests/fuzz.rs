@@ -20,8 +20,9 @@ use baitai::ledger::{Checkpoint, Checkpoints};
 use baitai::model::{
     self, AuthFailure, Body, ByteRange, CacheBypass, CarryOut, Checkout, Classification,
     DestroyMethod, DeviceIdentity, LedgerInit, Loan, Lost, MediaKind, NewKeys, PatternKind,
-    PersonAdd, PersonId, PersonPasswd, PersonRef, Register, Return, ReturnCheck, Role, SignRole,
-    Transfer, VaultErase, VaultFile, VaultGet, Wipe, WipeMethod, WipePass, WipeResult, WipeStart,
+    PersonAdd, PersonId, PersonPasswd, PersonRef, Register, RequireToken, Return, ReturnCheck,
+    Role, SignRole, TokenInfo, Transfer, VaultErase, VaultFile, VaultGet, Wipe, WipeMethod,
+    WipePass, WipeResult, WipeStart,
 };
 use baitai::report::form::{check_text, wipe_text};
 use baitai::report::{device_summary, human_bytes, Lang};
@@ -630,7 +631,7 @@ fn fuzz_header_mutations() {
                     expect_code(&e, &[ExitCode::Integrity])?;
                 }
                 for slot in &h.body.slots {
-                    if let Some(k) =
+                    if let Ok(Some(k)) =
                         slot.open_recipient(fx.cipher, &h.vault_id, &fx.writer_id, &fx.writer)
                     {
                         prop_assert!(h.check_mac(&k).is_err());
@@ -679,7 +680,7 @@ fn fuzz_header_bodies() {
                 prop_assert_eq!(hex::encode(h.vault_id), h.body.vault_id.to_lowercase());
                 let _ = (h.hash(), h.cipher(), h.check_mac(&fx.dk));
                 for slot in &h.body.slots {
-                    if let Some(k) =
+                    if let Ok(Some(k)) =
                         slot.open_recipient(h.cipher(), &h.vault_id, &fx.writer_id, &fx.writer)
                     {
                         prop_assert!(same_key(&k, &fx.dk, &h.vault_id));
@@ -740,7 +741,7 @@ fn fuzz_recipient_slots() {
             nonce: n,
             wrapped: w,
         };
-        if let Some(k) = slot.open_recipient(fx.cipher, &fx.vid, &fx.writer_id, &fx.writer) {
+        if let Ok(Some(k)) = slot.open_recipient(fx.cipher, &fx.vid, &fx.writer_id, &fx.writer) {
             prop_assert!(!changed, "a changed slot opened");
             prop_assert!(same_key(&k, &fx.dk, &fx.vid), "opened to another key");
         }
@@ -1438,6 +1439,7 @@ const KINDS: &[&str] = &[
     "person.passwd",
     "person.revoke",
     "person.auth_failure",
+    "ledger.require_token",
     "medium.register",
     "medium.checkout",
     "medium.return",
@@ -1478,6 +1480,7 @@ fn sample_bodies() -> &'static [Body] {
             public_key: key.public(),
             encryption_key: key.agreement_public(),
             site: None,
+            token: None,
         };
         let pass = |pattern, seed: Option<String>| WipePass {
             seed,
@@ -1515,6 +1518,23 @@ fn sample_bodies() -> &'static [Body] {
                     encryption_key: admin.encryption_key,
                 }),
                 approver: Some(p(1)),
+                token: None,
+            }),
+            Body::PersonAdd(PersonAdd {
+                id: p(3),
+                public_key: admin.public_key,
+                encryption_key: admin.public_key,
+                token: Some(TokenInfo {
+                    manufacturer: "SoftHSM project".into(),
+                    model: "SoftHSM v2".into(),
+                    serial: "126fd9426d3ed07b".into(),
+                    label: "鈴木".into(),
+                    key_id: "00ff".into(),
+                }),
+                ..admin.clone()
+            }),
+            Body::LedgerRequireToken(RequireToken {
+                roles: vec![Role::Custodian, Role::Witness],
             }),
             Body::PersonRevoke(PersonRef { id: p(2) }),
             Body::PersonUnlock(PersonRef { id: p(2) }),
@@ -2227,5 +2247,5 @@ fn every_kind_names_itself_as_it_is_stored() {
         assert_eq!(b.kind().as_str(), stored);
         seen.insert(b.kind());
     }
-    assert_eq!(seen.len(), 21, "a sample of every kind: {seen:?}");
+    assert_eq!(seen.len(), 22, "a sample of every kind: {seen:?}");
 }

@@ -271,6 +271,7 @@ mod through_the_ledger {
             public_key: key.public(),
             encryption_key: key.agreement_public(),
             site: None,
+            token: None,
         }
     }
 

@@ -292,6 +292,7 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
     ] {
         let req = AddPerson {
             site: None,
+            token: None,
             name: name.into(),
             affiliation: aff.into(),
             roles: roles.clone(),

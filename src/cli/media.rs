@@ -343,13 +343,27 @@ fn slots_at_return(o: &mut Output, slots: &crate::app::SlotsAtReturn) {
     let ids = super::vault::ids;
     match slots {
         SlotsAtReturn::NoneRevoked => {}
-        SlotsAtReturn::Removed { entry, removed } => {
-            o.human += &format!(
-                "Removed the key slots of {} (revoked) from the vault on it; entry #{}\n",
-                visible(&ids(removed)),
-                entry.seq
-            );
-            o.json["key_slots_removed"] = json!({"entry": entry.seq, "removed": removed});
+        SlotsAtReturn::Removed {
+            entry,
+            removed,
+            readdressed,
+        } => {
+            if !removed.is_empty() {
+                o.human += &format!(
+                    "Removed the key slots of {} (revoked) from the vault on it; entry #{}\n",
+                    visible(&ids(removed)),
+                    entry.seq
+                );
+            }
+            if !readdressed.is_empty() {
+                o.human += &format!(
+                    "Made the key slots of {} again for their key on a token; entry #{}\n",
+                    visible(&ids(readdressed)),
+                    entry.seq
+                );
+            }
+            o.json["key_slots_removed"] =
+                json!({"entry": entry.seq, "removed": removed, "readdressed": readdressed});
         }
         SlotsAtReturn::Left { revoked, why } => {
             o.human += &format!(

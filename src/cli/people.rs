@@ -4,9 +4,10 @@ use serde_json::json;
 
 use crate::report::text::visible;
 
-use super::args::{InitArgs, PersonCmd};
+use super::args::{InitArgs, PersonCmd, TokenArgs};
 use super::{show_notices, CliSecrets, Ctx, Output};
-use crate::app::{self, AddPerson, InitRequest};
+use crate::app::token::TokenChoice;
+use crate::app::{self, AddPerson, InitRequest, NewTokenKey};
 use crate::crypto::KdfParams;
 use crate::error::Result;
 use crate::report::text::table;
@@ -63,7 +64,16 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
     match cmd {
         PersonCmd::Add(a) => {
             let mut secrets =
-                CliSecrets::new(a.auth.passphrase_file, None, None, a.new_passphrase_file)?;
+                CliSecrets::new(a.auth.passphrase_file, None, None, a.new_passphrase_file)?
+                    .with_token_pin(a.new_token.token_pin_file.clone())?;
+            let t = &a.new_token;
+            let token_args = t.token_label.is_some() || t.token_key_id.is_some();
+            if token_args && !a.token {
+                return Err(crate::error::Error::usage(
+                    "--token-label and --token-key-id choose where a key is made with --token: add --token",
+                ));
+            }
+            let token = a.token.then(|| new_token_key(t));
             let id = session.person_add(
                 &a.auth.as_,
                 AddPerson {
@@ -71,11 +81,16 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                     affiliation: a.affiliation.clone(),
                     roles: a.roles.clone(),
                     site: a.site.clone(),
+                    token,
                 },
                 &mut secrets,
             )?;
             let roles: Vec<&str> = a.roles.iter().map(|r| r.as_str()).collect();
             let mut j = json!({"person": id, "name": a.name.trim(), "roles": roles});
+            let added = session.person(&id.0)?;
+            if let Some(t) = &added.token {
+                j["token"] = json!(t);
+            }
             if let Some(site) = &a.site {
                 j["site"] = json!(site);
             }
@@ -114,6 +129,42 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 format!(
                     "Changed the passphrase and key of {} ({}); new key fingerprint {fingerprint}\n",
                     target.name, target.id
+                ),
+                j,
+            )))
+        }
+        PersonCmd::Token(a) => {
+            let whose = a.person.clone().unwrap_or_else(|| a.auth.as_.clone());
+            if session.person(&whose)?.id != session.person(&a.auth.as_)?.id {
+                return Err(crate::error::Error::usage(
+                    "a person moves only their own key to a token: run it --as them",
+                ));
+            }
+            let mut secrets = CliSecrets::new(
+                a.auth.passphrase_file,
+                a.approver_passphrase_file,
+                None,
+                None,
+            )?
+            .with_token_pin(a.token.token_pin_file.clone())?;
+            let p = session.person_token(
+                &a.auth.as_,
+                &a.approver,
+                &new_token_key(&a.token),
+                &mut secrets,
+            )?;
+            let fingerprint = p.public_key.fingerprint().to_string();
+            let mut j = json!({"person": p.id, "fingerprint": fingerprint, "token": p.token});
+            show_notices(ctx, session.notices(), &mut j);
+            let label = p
+                .token
+                .as_ref()
+                .map(|t| t.label.clone())
+                .unwrap_or_default();
+            Ok(Some(Output::new(
+                format!(
+                    "Moved the key of {} ({}) to the token {label:?}; new key fingerprint {fingerprint}\nVaults made for the old key open with the token once each medium is back (return --path or vault rekey re-addresses the slot); other custodians' escrow slots open them meanwhile.\n",
+                    p.name, p.id
                 ),
                 j,
             )))
@@ -190,6 +241,12 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             if let Some(r) = &v.revoked {
                 human += &format!("Revoked: {r}\n");
             }
+            if let Some(t) = &v.token {
+                human += &format!(
+                    "Key on token: {} ({} {}, serial {}), key ID {}\n",
+                    t.label, t.manufacturer, t.model, t.serial, t.key_id
+                );
+            }
             human += &format!("Last use: {}\n", v.last_use.as_deref().unwrap_or("never"));
             if v.failed_attempts_since_last_use > 0 {
                 human += &format!(
@@ -241,5 +298,16 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             }
             Ok(Some(Output::new(human, j)))
         }
+    }
+}
+
+/// The token a new key is made on, from `--token-label` and `--token-key-id`.
+fn new_token_key(a: &TokenArgs) -> NewTokenKey {
+    NewTokenKey {
+        choice: TokenChoice {
+            label: a.token_label.clone(),
+            serial: None,
+        },
+        key_id: a.token_key_id.clone(),
     }
 }

@@ -62,6 +62,24 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
             accept_new_ledger,
         } => verify(ctx, head, incremental, accept_new_ledger),
         LedgerCmd::Copy { from, to } => copy(&from, &to),
+        LedgerCmd::RequireToken { roles, none, auth } => {
+            let mut session = ctx.session()?;
+            let mut secrets = super::CliSecrets::new(auth.passphrase_file, None, None, None)?;
+            let roles = if none { Vec::new() } else { roles };
+            let set = session.require_token(&auth.as_, roles, &mut secrets)?;
+            let names: Vec<&str> = set.iter().map(|r| r.as_str()).collect();
+            let mut j = serde_json::json!({"require_token": names});
+            super::show_notices(ctx, session.notices(), &mut j);
+            let human = if names.is_empty() {
+                "No role needs a token any more\n".to_string()
+            } else {
+                format!(
+                    "From now on the keys of {} must be on a token\n",
+                    names.join(", ")
+                )
+            };
+            Ok(Some(Output::new(human, j)))
+        }
         LedgerCmd::Print { medium, out } => {
             let s = ctx.reader()?;
             let lang = lang(&s, &out)?;

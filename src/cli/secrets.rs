@@ -1,4 +1,5 @@
-//! Passphrases for the CLI: from files (`-` = stdin) or asked on the terminal without echo.
+//! Passphrases and token PINs for the CLI: from files (`-` = stdin) or asked on the terminal
+//! without echo.
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub struct CliSecrets {
     pub witness: Option<PathBuf>,
     /// A new passphrase being set (`person add`, `person passwd`, a vault's new slot).
     pub new: Option<PathBuf>,
+    /// The PIN of the token a new key is made on (`--token-pin-file`).
+    pub token_pin: Option<PathBuf>,
     stdin_used: bool,
     /// Printed on stderr just before the approver's passphrase is read.
     approver_preface: Option<String>,
@@ -50,9 +53,26 @@ impl CliSecrets {
             approver,
             witness,
             new,
+            token_pin: None,
             stdin_used: false,
             approver_preface: None,
         })
+    }
+
+    /// Where the PIN of the token a new key is made on comes from (`--token-pin-file`); a
+    /// second `-` among the sources is a usage error, as in [`CliSecrets::new`].
+    pub fn with_token_pin(mut self, pin: Option<PathBuf>) -> Result<Self> {
+        let stdin = |p: &Option<PathBuf>| p.as_ref().is_some_and(|p| p.as_os_str() == "-");
+        let taken = [&self.actor, &self.approver, &self.witness, &self.new]
+            .iter()
+            .any(|p| stdin(p));
+        if stdin(&pin) && taken {
+            return Err(Error::usage(
+                "only one passphrase or PIN can come from stdin (-); put the others in files",
+            ));
+        }
+        self.token_pin = pin;
+        Ok(self)
     }
 
     /// Text printed on stderr just before the approver is asked, so the approver knows what
@@ -110,17 +130,30 @@ impl Secrets for CliSecrets {
             }
             SignRole::Witness => (self.witness.clone(), "--witness-passphrase-file"),
         };
+        // A person whose key is on a token gives the token's PIN where others give a
+        // passphrase (the `--…-pin-file` names are aliases of the same options).
+        let what = match &person.token {
+            Some(t) => format!("PIN of the token {:?}", t.label),
+            None => "Passphrase".to_string(),
+        };
         match source {
             Some(p) => self.read(&p),
             None => Self::prompt(
                 &format!(
-                    "Passphrase of {} ({}) as {}",
+                    "{what} of {} ({}) as {}",
                     person.name,
                     person.id,
                     capacity.as_str()
                 ),
                 flag,
             ),
+        }
+    }
+
+    fn token_pin(&mut self, label: &str) -> Result<Passphrase> {
+        match self.token_pin.clone() {
+            Some(p) => self.read(&p),
+            None => Self::prompt(&format!("PIN of the token {label:?}"), "--token-pin-file"),
         }
     }
 
@@ -164,7 +197,12 @@ impl Secrets for CliSecrets {
             return false;
         }
         eprintln!(
-            "Wrong passphrase for {} ({}); the attempt is recorded. {left} {} left.",
+            "Wrong {} for {} ({}); the attempt is recorded. {left} {} left.",
+            if person.token.is_some() {
+                "PIN"
+            } else {
+                "passphrase"
+            },
             person.name,
             person.id,
             if left == 1 { "try" } else { "tries" }

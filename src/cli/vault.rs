@@ -337,19 +337,34 @@ fn rekey(
     let mut secrets = CliSecrets::new(auth.passphrase_file, None, None, None)?;
     let done = s.vault_rekey(mount, &auth.as_, &mut secrets)?;
     let (human, mut j) = match done {
-        crate::app::Rekeyed::Removed { entry, removed } => {
+        crate::app::Rekeyed::Removed {
+            entry,
+            removed,
+            readdressed,
+        } => {
             let medium = entry
                 .medium
                 .as_ref()
                 .map(|m| m.0.clone())
                 .unwrap_or_default();
-            let who = crate::report::text::visible(&ids(&removed)).to_string();
-            (
-                format!(
+            let mut human = String::new();
+            if !removed.is_empty() {
+                let who = crate::report::text::visible(&ids(&removed)).to_string();
+                human += &format!(
                     "Removed the key slots of {who} (revoked) from the vault of {medium}; entry #{}\n",
                     entry.seq
-                ),
-                json!({"medium": medium, "entry": entry.seq, "removed": removed}),
+                );
+            }
+            if !readdressed.is_empty() {
+                let who = crate::report::text::visible(&ids(&readdressed)).to_string();
+                human += &format!(
+                    "Made the key slots of {who} again for their key on a token, in the vault of {medium}; entry #{}\n",
+                    entry.seq
+                );
+            }
+            (
+                human,
+                json!({"medium": medium, "entry": entry.seq, "removed": removed, "readdressed": readdressed}),
             )
         }
         crate::app::Rekeyed::Finished { entry } => (

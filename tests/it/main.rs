@@ -27,6 +27,7 @@ mod shell;
 mod sites;
 mod smoke;
 mod tamper;
+mod token;
 mod trust;
 mod vault;
 mod wipe;

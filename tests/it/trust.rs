@@ -943,7 +943,10 @@ fn a_custodians_own_header_and_contents_are_never_recorded_as_a_re_key() {
         .body
         .slots
         .iter()
-        .find_map(|s| s.open_recipient(old.cipher(), &old.vault_id, &cid, &ckey))
+        .find_map(|s| {
+            s.open_recipient(old.cipher(), &old.vault_id, &cid, &ckey)
+                .unwrap()
+        })
         .unwrap();
     let mut body = old.body.clone();
     body.slots
@@ -1360,6 +1363,7 @@ mod rechain {
                 affiliation: "x".into(),
                 roles: vec![baitai::model::Role::Handler],
                 site: None,
+                token: None,
             };
             s.person_add("admin", p, &mut Fixed).unwrap();
         }

@@ -288,10 +288,12 @@ impl Session {
             }
         };
         let body = Body::Return(Return { check });
-        let (mount, revoked) = match &source {
+        let (mount, revoked, stale) = match &source {
             ReturnSource::Path(p) if baitai_vault::exists(p) => {
-                match baitai_vault::read_header(p).and_then(|h| self.revoked_in_header(&h)) {
-                    Ok(r) => (p.clone(), r),
+                let found = baitai_vault::read_header(p)
+                    .and_then(|h| Ok((self.revoked_in_header(&h)?, self.stale_in_header(&h)?)));
+                match found {
+                    Ok((r, s)) => (p.clone(), r, s),
                     Err(e) => {
                         let entry = self.act(&number.0, &actor.id.0, body, secrets, "return")?;
                         let why = format!("its header cannot be read: {e}");
@@ -305,7 +307,9 @@ impl Session {
             }
             _ => Default::default(),
         };
-        if revoked.is_empty() {
+        // Slots still addressed to the old key of someone who moved to a token are made again
+        // for the token's key under the same passphrase, as revoked people's are removed.
+        if revoked.is_empty() && stale.is_empty() {
             let entry = self.act(&number.0, &actor.id.0, body, secrets, "return")?;
             let slots = self.slots_left_unmounted(&number, &source)?;
             return Ok(Returned { entry, slots });
@@ -385,7 +389,15 @@ impl Session {
             .check_vault_medium(number, mount)
             .and_then(|()| self.rekey_signed(mount, number, &signed));
         let slots = match rekeyed {
-            Ok(Rekeyed::Removed { entry, removed }) => SlotsAtReturn::Removed { entry, removed },
+            Ok(Rekeyed::Removed {
+                entry,
+                removed,
+                readdressed,
+            }) => SlotsAtReturn::Removed {
+                entry,
+                removed,
+                readdressed,
+            },
             Ok(Rekeyed::NothingToRemove | Rekeyed::Finished { .. }) => SlotsAtReturn::NoneRevoked,
             Err(e) => SlotsAtReturn::Left {
                 revoked,

@@ -1,11 +1,12 @@
-//! Authentication: open a person's sealed key with their passphrase, recording failures.
+//! Authentication: open a person's sealed key with their passphrase, or their key on a token
+//! with its PIN, recording failures.
 
 use jiff::Timestamp;
 use serde::Serialize;
 
 use super::Session;
 use crate::crypto::sealed::OpenError;
-use crate::crypto::{Passphrase, PersonKey};
+use crate::crypto::{KeyDevice, Passphrase, PersonKey, PublicKey, Signature};
 use crate::error::{Error, Result};
 use crate::ledger::Draft;
 use crate::lifecycle::Person;
@@ -13,8 +14,16 @@ use crate::model::{AuthFailure, Body, PersonId, SignRole};
 
 /// Where passphrases come from: files and the terminal for the CLI, memory for the demo.
 pub trait Secrets {
-    /// The passphrase of an existing person signing in the given capacity.
+    /// The passphrase of an existing person signing in the given capacity; for a person whose
+    /// key is on a token (`person.token` is set), their token's PIN, from the same source.
     fn passphrase(&mut self, person: &Person, capacity: SignRole) -> Result<Passphrase>;
+    /// The PIN of the token a new key is made on (`person add --token`, `person token`),
+    /// whose label is `label`.
+    fn token_pin(&mut self, label: &str) -> Result<Passphrase> {
+        Err(Error::usage(format!(
+            "no PIN for the token {label:?}: give --token-pin-file FILE"
+        )))
+    }
     /// A new passphrase for `who` (checked against the policy by the caller).
     fn new_passphrase(&mut self, who: &str) -> Result<Passphrase>;
     /// After a wrong passphrase (already recorded): whether to ask `person` again, with
@@ -28,14 +37,57 @@ pub trait Secrets {
 /// toward the lock, as separate commands would).
 const TRIES: usize = 3;
 
-/// A person who proved their passphrase, with their unlocked signing key and the keys they
-/// held before a key change (which open older vaults but never sign).
+/// A person's unlocked key: sealed in the ledger and opened with their passphrase, or on a
+/// token and opened with its PIN (issue 21).
+pub enum Key {
+    /// A key unsealed in memory.
+    Sealed(PersonKey),
+    /// A key that stays on its token; every use goes through the token.
+    Token(crate::token::TokenKey),
+}
+
+impl std::fmt::Debug for Key {
+    /// By the public key only: the private half never shows.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Sealed(k) => write!(f, "Sealed({})", k.public().to_hex()),
+            Key::Token(t) => write!(f, "{t:?}"),
+        }
+    }
+}
+
+impl Key {
+    fn device(&self) -> &dyn KeyDevice {
+        match self {
+            Key::Sealed(k) => k,
+            Key::Token(t) => t,
+        }
+    }
+}
+
+impl KeyDevice for Key {
+    fn public(&self) -> PublicKey {
+        self.device().public()
+    }
+    fn agreement_public(&self) -> PublicKey {
+        self.device().agreement_public()
+    }
+    fn sign_digest(&self, digest: &[u8; 32]) -> Result<Signature> {
+        self.device().sign_digest(digest)
+    }
+    fn agree(&self, peer: &p256::PublicKey) -> Result<zeroize::Zeroizing<[u8; 32]>> {
+        self.device().agree(peer)
+    }
+}
+
+/// A person who proved their passphrase (or their token's PIN), with their unlocked key and
+/// the sealed keys they held before a key change (which open older vaults but never sign).
 pub struct Signed {
     /// Who proved their passphrase, as the ledger names them.
     pub person: Person,
-    /// Their current signing key, unlocked: it signs entries and vault manifests, and its
-    /// agreement half opens their key slots.
-    pub key: PersonKey,
+    /// Their current key, unlocked: it signs entries and vault manifests, and agrees the keys
+    /// that open their key slots.
+    pub key: Key,
     /// The keys they held before each `person passwd`, newest last: tried in turn to open a
     /// vault made for them before a key change; never used to sign.
     pub(crate) retired: Vec<PersonKey>,
@@ -108,8 +160,14 @@ impl Session {
             }
         }
         Err(Error::Auth(format!(
-            "wrong passphrase for {} ({}); the failed attempt is recorded",
-            person.name, person.id
+            "wrong {} for {} ({}); the failed attempt is recorded",
+            if person.token.is_some() {
+                "PIN"
+            } else {
+                "passphrase"
+            },
+            person.name,
+            person.id
         )))
     }
 
@@ -164,13 +222,16 @@ impl Session {
         pass: &Passphrase,
         command: &str,
     ) -> Result<Option<Signed>> {
+        if let Some(info) = &person.token {
+            return self.authenticate_token(person, info, pass, command);
+        }
         let sealed = self.ledger.sealed_key(&person.id)?;
         match sealed.open_ring(pass, &key_binding(&person.public_key)) {
             Ok(ring) if ring.current.public() == person.public_key => {
                 self.notices.push(self.notice(person)?);
                 Ok(Some(Signed {
                     person: person.clone(),
-                    key: ring.current,
+                    key: Key::Sealed(ring.current),
                     retired: ring.retired,
                 }))
             }
@@ -183,6 +244,35 @@ impl Session {
                 Ok(None)
             }
             Err(OpenError::Other(e)) => Err(e),
+        }
+    }
+
+    /// Open the person's key on their token with its PIN; None for a wrong PIN, recorded as
+    /// a failed attempt like a wrong passphrase. The token's own lock is one clear line.
+    fn authenticate_token(
+        &mut self,
+        person: &Person,
+        info: &crate::model::TokenInfo,
+        pin: &Passphrase,
+        command: &str,
+    ) -> Result<Option<Signed>> {
+        let who = format!("{} ({})", person.name, person.id);
+        match crate::token::TokenKey::open(info, &person.public_key, pin, &who) {
+            Ok(key) => {
+                self.notices.push(self.notice(person)?);
+                // A moved person's old sealed keys stay in the file for vaults made before the
+                // move; they are not asked for here (that would need the old passphrase too).
+                Ok(Some(Signed {
+                    person: person.clone(),
+                    key: Key::Token(key),
+                    retired: Vec::new(),
+                }))
+            }
+            Err(crate::token::LoginError::WrongPin) => {
+                self.record_failure(person, command)?;
+                Ok(None)
+            }
+            Err(crate::token::LoginError::Other(e)) => Err(e),
         }
     }
 

@@ -9,6 +9,7 @@ mod inventory;
 mod people;
 mod queries;
 mod rekey;
+pub mod token;
 mod vault;
 mod verify;
 #[cfg(unix)]
@@ -17,7 +18,7 @@ mod wipe;
 /// The ledger types the CLI and the demo see, through this layer only.
 pub use crate::ledger::{Anchors, StoredEntry};
 pub use acts::*;
-pub use auth::{key_binding, LoginNotice, Secrets, Signed};
+pub use auth::{key_binding, Key, LoginNotice, Secrets, Signed};
 pub use binding::RevokedSlots;
 pub use inventory::Found;
 pub use people::*;
@@ -228,7 +229,8 @@ impl Session {
             Some((role, p)) => Some((role, self.authenticate(&p, role, secrets, command)?)),
             None => None,
         };
-        let mut signers = vec![(SignRole::Actor, &actor.key)];
+        let mut signers: Vec<(SignRole, &dyn crate::crypto::KeyDevice)> =
+            vec![(SignRole::Actor, &actor.key)];
         if let Some((role, s)) = &second {
             signers.push((*role, &s.key));
         }

@@ -4,16 +4,17 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::auth::key_binding;
+use super::auth::{key_binding, Key};
 use super::{required_text, Secrets, Session};
-use crate::crypto::{KdfParams, Passphrase, PersonKey, SealedKey};
+use crate::crypto::{KdfParams, KeyDevice, Passphrase, PersonKey, SealedKey};
 use crate::error::{Error, Result, Rule};
 use crate::ledger::{Anchors, Draft, Ledger, StoredEntry};
 use crate::lifecycle::Person;
 use crate::model::{
     Body, ExceptionEnd, ExceptionGrant, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd,
-    PersonRef, PersonRoles, Role, SignRole, Site,
+    PersonRef, PersonRoles, RequireToken, Role, SignRole, Site,
 };
+use crate::token::{TokenChoice, TokenKey};
 
 /// The settings of a new ledger and its first admin (総括者). None of them can be changed
 /// after `init`: they are part of the signed `ledger.init` entry.
@@ -80,6 +81,7 @@ pub fn init_anchored(
         encryption_key: key.agreement_public(),
         // The first admin sets up the whole organisation's ledger, for every site.
         site: None,
+        token: None,
     };
     let body = Body::LedgerInit(LedgerInit {
         org,
@@ -172,6 +174,32 @@ pub struct AddPerson {
     pub roles: Vec<Role>,
     /// The site they belong to (拠点); None for the whole organisation, as a security office.
     pub site: Option<Site>,
+    /// Put their key on a PKCS#11 token instead of sealing it under a passphrase (issue 21).
+    pub token: Option<NewTokenKey>,
+}
+
+/// Where a new key on a token is made (`--token`, `--token-label`, `--token-key-id`).
+#[derive(Debug, Clone, Default)]
+pub struct NewTokenKey {
+    /// Which token: by label, or the only one present.
+    pub choice: TokenChoice,
+    /// An existing key pair's CKA_ID (hex) to use instead of making one.
+    pub key_id: Option<String>,
+}
+
+impl NewTokenKey {
+    /// Make (or select) the key on the token, after its PIN from `secrets`.
+    fn create(&self, secrets: &mut dyn Secrets, who: &str) -> Result<TokenKey> {
+        let label = self.choice.label.clone().unwrap_or_else(|| "token".into());
+        let pin = secrets.token_pin(&label)?;
+        TokenKey::create(&self.choice, self.key_id.as_deref(), &pin, who)
+    }
+}
+
+/// The new person's key: sealed under their new passphrase, or on their token.
+enum NewKey {
+    Sealed(PersonKey, SealedKey),
+    Token(TokenKey),
 }
 
 impl Session {
@@ -194,15 +222,18 @@ impl Session {
         roles.sort();
         roles.dedup();
         let admin = self.active_person(admin)?;
-        let key = PersonKey::generate();
+        // The key is made after the checks and the admin's passphrase: a refused add leaves
+        // no key pair behind on a token.
+        let placeholder = PersonKey::generate();
         let mut body = PersonAdd {
             id: self.directory()?.next_id(),
             name,
             affiliation,
             roles,
-            public_key: key.public(),
-            encryption_key: key.agreement_public(),
+            public_key: placeholder.public(),
+            encryption_key: placeholder.public(),
             site: req.site,
+            token: None,
         };
         let draft = |b: &PersonAdd| Draft {
             medium: None,
@@ -211,12 +242,33 @@ impl Session {
         };
         self.precheck(&draft(&body))?;
         let signed = self.authenticate(&admin, SignRole::Actor, secrets, "person add")?;
-        let pass = new_passphrase(secrets, &body.name)?;
-        let sealed = SealedKey::seal(&key, &pass, self.settings.kdf, &key_binding(&key.public()))?;
+        let key = match &req.token {
+            Some(t) => NewKey::Token(t.create(secrets, &body.name)?),
+            None => {
+                let key = placeholder;
+                let pass = new_passphrase(secrets, &body.name)?;
+                let sealed =
+                    SealedKey::seal(&key, &pass, self.settings.kdf, &key_binding(&key.public()))?;
+                NewKey::Sealed(key, sealed)
+            }
+        };
+        match &key {
+            NewKey::Sealed(k, _) => {
+                body.public_key = k.public();
+                body.encryption_key = k.agreement_public();
+            }
+            NewKey::Token(t) => {
+                body.public_key = t.public();
+                body.encryption_key = t.agreement_public();
+                body.token = Some(t.info.clone());
+            }
+        }
         self.ledger.write(|w| {
             // Another admin may have added someone since we looked: take the next ID now.
             body.id = w.directory()?.next_id();
-            w.put_sealed_key(&body.id, &sealed)?;
+            if let NewKey::Sealed(_, sealed) = &key {
+                w.put_sealed_key(&body.id, sealed)?;
+            }
             w.commit(draft(&body), &[(SignRole::Actor, &signed.key)])?;
             Ok(body.id.clone())
         })
@@ -259,6 +311,12 @@ impl Session {
     ) -> Result<()> {
         let person = self.active_person(actor)?;
         let target = self.person(target)?;
+        if target.token.is_some() {
+            return Err(Error::usage(format!(
+                "the key of {} ({}) is on a token: there is no passphrase to change (the token's PIN is changed with the token's own tools)",
+                target.name, target.id
+            )));
+        }
         let approver = approver.map(|a| self.active_person(a)).transpose()?;
         let key = PersonKey::generate();
         let draft = Draft {
@@ -271,6 +329,7 @@ impl Session {
                     encryption_key: key.agreement_public(),
                 }),
                 approver: approver.as_ref().map(|a| a.id.clone()),
+                token: None,
             }),
         };
         self.precheck(&draft)?;
@@ -281,7 +340,14 @@ impl Session {
         };
         let pass = new_passphrase(secrets, &person.name)?;
         let mut retired = signed.retired;
-        retired.push(signed.key);
+        match signed.key {
+            Key::Sealed(k) => retired.push(k),
+            Key::Token(_) => {
+                return Err(Error::Other(
+                    "internal: a person on a token reached person passwd".into(),
+                ))
+            }
+        }
         let sealed = SealedKey::seal_ring(
             &key,
             &retired,
@@ -294,7 +360,7 @@ impl Session {
         let old = retired
             .last()
             .ok_or_else(|| Error::Other("internal: no old key".into()))?;
-        let mut signers = vec![(SignRole::Actor, old)];
+        let mut signers: Vec<(SignRole, &dyn KeyDevice)> = vec![(SignRole::Actor, old)];
         if let Some(a) = &approved {
             signers.push((SignRole::Approver, &a.key));
         }
@@ -303,6 +369,89 @@ impl Session {
             w.commit(draft, &signers)
         })?;
         Ok(())
+    }
+
+    /// `person token`: move a person's key to a PKCS#11 token (issue 21). A new key pair is
+    /// made on the token (or an existing one selected), and the `person.passwd` entry naming it
+    /// and the token is signed by the person's old key and approved by an admin, as a key
+    /// change is. From then on the person signs and opens vault slots through the token. Their
+    /// old sealed key stays in the file but signs nothing any more (the ledger names the
+    /// token's key); it still opens vaults made for them before the move.
+    pub fn person_token(
+        &mut self,
+        actor: &str,
+        approver: &str,
+        token: &NewTokenKey,
+        secrets: &mut dyn Secrets,
+    ) -> Result<Person> {
+        let person = self.active_person(actor)?;
+        if person.token.is_some() {
+            return Err(Error::usage(format!(
+                "the key of {} ({}) is on a token already",
+                person.name, person.id
+            )));
+        }
+        let approver = self.active_person(approver)?;
+        let placeholder = PersonKey::generate().public();
+        let mut body = PersonPasswd {
+            id: person.id.clone(),
+            new_key: Some(NewKeys {
+                public_key: placeholder,
+                encryption_key: placeholder,
+            }),
+            approver: Some(approver.id.clone()),
+            token: Some(crate::model::TokenInfo {
+                manufacturer: String::new(),
+                model: String::new(),
+                serial: String::new(),
+                label: String::new(),
+                key_id: String::new(),
+            }),
+        };
+        let draft = |b: &PersonPasswd| Draft {
+            medium: None,
+            actor: Some(person.id.clone()),
+            body: Body::PersonPasswd(b.clone()),
+        };
+        self.precheck(&draft(&body))?;
+        let signed = self.authenticate(&person, SignRole::Actor, secrets, "person token")?;
+        let approved = self.authenticate(&approver, SignRole::Approver, secrets, "person token")?;
+        let key = token.create(secrets, &person.name)?;
+        body.new_key = Some(NewKeys {
+            public_key: key.public(),
+            encryption_key: key.agreement_public(),
+        });
+        body.token = Some(key.info.clone());
+        let signers: [(SignRole, &dyn KeyDevice); 2] = [
+            (SignRole::Actor, &signed.key),
+            (SignRole::Approver, &approved.key),
+        ];
+        self.ledger.write(|w| w.commit(draft(&body), &signers))?;
+        self.person(&person.id.0)
+    }
+
+    /// `ledger require-token`: an admin sets the roles whose signatures must come from a key
+    /// on a token (none: the requirement is lifted). Signed like any admin act; from this entry
+    /// on the rules refuse an act signed by a person of those roles with a sealed key.
+    pub fn require_token(
+        &mut self,
+        admin: &str,
+        roles: Vec<Role>,
+        secrets: &mut dyn Secrets,
+    ) -> Result<Vec<Role>> {
+        let admin = self.active_person(admin)?;
+        let mut roles = roles;
+        roles.sort();
+        roles.dedup();
+        let draft = Draft {
+            medium: None,
+            actor: Some(admin.id.clone()),
+            body: Body::LedgerRequireToken(RequireToken {
+                roles: roles.clone(),
+            }),
+        };
+        self.record(draft, secrets, "ledger require-token")?;
+        Ok(roles)
     }
 
     /// Lift the lock that repeated failed passphrases put on a person (admin only).
@@ -400,6 +549,7 @@ impl Session {
             locked_until: self
                 .lock(p)?
                 .map(|l| crate::time::show_full(l.until, &self.tz)),
+            token: p.token.clone(),
         })
     }
 }
@@ -431,6 +581,9 @@ pub struct PersonView {
     pub failed_attempts_since_last_use: usize,
     /// Until when repeated failures lock the person, if they do now.
     pub locked_until: Option<String>,
+    /// The token their key is on; absent for a passphrase-sealed key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<crate::model::TokenInfo>,
 }
 
 /// What an applicant types to ask for an exception (`exception grant`), before it is checked.

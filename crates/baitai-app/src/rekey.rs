@@ -18,12 +18,14 @@ use baitai_vault::{self as vault, Header};
 /// What a re-key did.
 #[derive(Debug)]
 pub enum Rekeyed {
-    /// The slots were removed and the `vault.rekey` entry committed.
+    /// The slots were removed (or re-addressed) and the `vault.rekey` entry committed.
     Removed {
         /// The signed `vault.rekey` entry naming the new manifest.
         entry: Box<StoredEntry>,
         /// The revoked people whose slots were taken out of the header.
         removed: Vec<PersonId>,
+        /// The people whose slots were made again for their key on a token.
+        readdressed: Vec<PersonId>,
     },
     /// A re-key the ledger had recorded (entry `entry`) but that was not yet in place on the
     /// medium: it is now.
@@ -40,13 +42,15 @@ pub enum Rekeyed {
 pub enum SlotsAtReturn {
     /// The vault (if any) carries no revoked person's slot.
     NoneRevoked,
-    /// The slots were removed under the returning custodian's passphrase, right after the
-    /// return entry.
+    /// The slots were removed (or re-addressed) under the returning custodian's passphrase,
+    /// right after the return entry.
     Removed {
         /// The signed `vault.rekey` entry.
         entry: Box<StoredEntry>,
         /// The revoked people whose slots were taken out.
         removed: Vec<PersonId>,
+        /// The people whose slots were made again for their key on a token.
+        readdressed: Vec<PersonId>,
     },
     /// The return is recorded but the slots are still there, and why: a custodian runs
     /// `vault rekey` on the mounted medium to remove them.
@@ -60,6 +64,34 @@ pub enum SlotsAtReturn {
 }
 
 impl Session {
+    /// The people whose key moved to a token (`person token`) and whose recipient slot in this
+    /// header is still addressed to their old key, with the key it must be made for now: their
+    /// token cannot open it (issue 21). Read without a key.
+    pub(crate) fn stale_in_header(
+        &self,
+        header: &Header,
+    ) -> Result<Vec<(PersonId, crate::crypto::PublicKey)>> {
+        let dir = self.directory()?;
+        let mut stale = Vec::new();
+        for slot in &header.body.slots {
+            let vault::Slot::Recipient {
+                person,
+                recipient_key,
+                ..
+            } = slot
+            else {
+                continue;
+            };
+            let Some(p) = dir.get(person) else { continue };
+            let now = p.encryption_key.to_sec1();
+            let moved = p.is_active() && p.token.is_some();
+            if moved && hex::decode(recipient_key).ok() != Some(now) {
+                stale.push((p.id.clone(), p.encryption_key));
+            }
+        }
+        Ok(stale)
+    }
+
     /// The revoked people who hold a recipient slot in this header (read without a key).
     pub(crate) fn revoked_in_header(&self, header: &Header) -> Result<Vec<PersonId>> {
         let dir = self.directory()?;
@@ -88,12 +120,21 @@ impl Session {
         self.check_vault_medium(&number, mount)?;
         let person = self.active_person(custodian)?;
         let revoked = self.revoked_in_header(&header)?;
-        if !revoked.is_empty() {
+        let stale = self.stale_in_header(&header)?;
+        if !revoked.is_empty() || !stale.is_empty() {
             // The rules first (a custodian, the medium in storage), before any passphrase.
+            let ids = stale.into_iter().map(|(p, _)| p).collect();
             self.precheck(&Draft {
                 medium: Some(number.clone()),
                 actor: Some(person.id.clone()),
-                body: rekey_body(&header, &header.body.vault_id, revoked, String::new(), 0),
+                body: rekey_body(
+                    &header,
+                    &header.body.vault_id,
+                    revoked,
+                    ids,
+                    String::new(),
+                    0,
+                ),
             })?;
         }
         let signed = self.authenticate(&person, SignRole::Actor, secrets, "vault rekey")?;
@@ -127,18 +168,21 @@ impl Session {
         v.settle()?;
         v.discard_staged()?;
         let removed = self.revoked_in_header(&v.header)?;
-        if removed.is_empty() {
+        let stale = self.stale_in_header(&v.header)?;
+        if removed.is_empty() && stale.is_empty() {
             return Ok(
                 finished.map_or(Rekeyed::NothingToRemove, |entry| Rekeyed::Finished {
                     entry,
                 }),
             );
         }
-        let next = v.without_recipients(&removed, (&signed.person.id, &signed.key))?;
+        let next = v.rekeyed(&removed, &stale, (&signed.person.id, &signed.key))?;
+        let readdressed: Vec<PersonId> = stale.into_iter().map(|(p, _)| p).collect();
         let body = rekey_body(
             next.header(),
             &v.header.body.vault_id,
             removed.clone(),
+            readdressed.clone(),
             hex::encode(next.manifest().file_hash),
             next.manifest().body.seq,
         );
@@ -150,6 +194,7 @@ impl Session {
         Ok(Rekeyed::Removed {
             entry: Box::new(entry),
             removed,
+            readdressed,
         })
     }
 }
@@ -158,6 +203,7 @@ fn rekey_body(
     header: &Header,
     vault_id: &str,
     removed: Vec<PersonId>,
+    readdressed: Vec<PersonId>,
     manifest_sha256: String,
     manifest_seq: u64,
 ) -> Body {
@@ -169,6 +215,7 @@ fn rekey_body(
             .filter(|p| !removed.contains(p))
             .collect(),
         removed,
+        readdressed,
         passphrase_slot: header.has_passphrase_slot(),
         manifest_sha256,
         manifest_seq,

@@ -94,6 +94,9 @@ pub enum Rule {
     SiteNumber,
     /// Extracting a file would write through a symbolic link.
     Symlink,
+    /// A person of a role the ledger requires tokens for signs with a passphrase-sealed key,
+    /// or a token setting or move is malformed (issue 21).
+    TokenRequired,
     /// A person's name is already used by another person.
     UniqueName,
     /// The medium number is already registered.
@@ -147,6 +150,7 @@ impl Rule {
             Rule::Role => "role",
             Rule::SeparationOfDuties => "separation-of-duties",
             Rule::SiteNumber => "site-number",
+            Rule::TokenRequired => "token-required",
             Rule::Symlink => "symlink",
             Rule::UniqueName => "unique-name",
             Rule::UniqueNumber => "unique-number",

@@ -98,7 +98,7 @@ CREATE TABLE baitai.meta (
     one            boolean PRIMARY KEY DEFAULT true CHECK (one),
     schema_version integer NOT NULL
 );
-INSERT INTO baitai.meta(schema_version) VALUES (4);
+INSERT INTO baitai.meta(schema_version) VALUES (6);
 
 -- Both functions run with a fixed search_path: a trigger runs in the session of whoever
 -- writes, who could otherwise put an operator or function of their own (`=` on bytea, say)

@@ -12,7 +12,7 @@ use crate::{
     format, names, random_hex, stream, FileEntry, Manifest, Source, Staged, Vault, MANIFEST_FILE,
     OBJECTS,
 };
-use baitai_core::crypto::{Cipher, PersonKey};
+use baitai_core::crypto::{Cipher, KeyDevice};
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::files::{sync_dir, write_atomic};
 use baitai_core::model::PersonId;
@@ -51,7 +51,7 @@ impl Vault {
         &mut self,
         sources: &[Source],
         replace: bool,
-        writer: (&PersonId, &PersonKey),
+        writer: (&PersonId, &dyn KeyDevice),
         now: &str,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Vec<FileEntry>> {
@@ -69,7 +69,7 @@ impl Vault {
         &mut self,
         sources: &[Source],
         replace: bool,
-        writer: (&PersonId, &PersonKey),
+        writer: (&PersonId, &dyn KeyDevice),
         now: &str,
         progress: &mut dyn FnMut(u64),
     ) -> Result<Staged> {

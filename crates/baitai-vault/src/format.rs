@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::keys::{DataKey, Slot};
-use baitai_core::crypto::{Cipher, PersonKey, PublicKey, Signature};
+use baitai_core::crypto::{Cipher, KeyDevice, PublicKey, Signature};
 use baitai_core::error::{Error, Result};
 use baitai_core::model::{Classification, PersonId};
 
@@ -400,7 +400,7 @@ impl Manifest {
         body: &ManifestBody,
         header: &Header,
         dk: &DataKey,
-        writer: &PersonKey,
+        writer: &dyn KeyDevice,
     ) -> Result<(Vec<u8>, Manifest)> {
         let json =
             serde_json::to_vec(body).map_err(|e| Error::Other(format!("encode manifest: {e}")))?;
@@ -423,7 +423,7 @@ impl Manifest {
         seq: u64,
         header: &Header,
         dk: &DataKey,
-        writer: &PersonKey,
+        writer: &dyn KeyDevice,
     ) -> Result<Vec<u8>> {
         Self::seal_json(json, seq, header, dk, writer)
     }
@@ -434,10 +434,10 @@ impl Manifest {
         seq: u64,
         header: &Header,
         dk: &DataKey,
-        writer: &PersonKey,
+        writer: &dyn KeyDevice,
     ) -> Result<Vec<u8>> {
         let header_hash = header.hash();
-        let sig = writer.sign_raw(&signed_message(&header_hash, seq, json));
+        let sig = writer.sign_raw(&signed_message(&header_hash, seq, json))?;
         let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(4 + json.len() + 64));
         plain.extend_from_slice(&(json.len() as u32).to_be_bytes());
         plain.extend_from_slice(json);

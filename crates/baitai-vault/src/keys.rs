@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use baitai_core::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
+use baitai_core::crypto::{Cipher, KdfParams, KeyDevice, Passphrase, PublicKey};
 use baitai_core::error::{Error, Result};
 use baitai_core::model::PersonId;
 
@@ -183,14 +183,15 @@ impl Slot {
         })
     }
 
-    /// Open a recipient slot with the person's key; `None` if it is not theirs or fails.
+    /// Open a recipient slot with the person's key: `Ok(None)` if it is not theirs or does not
+    /// open; an error only when the key's device fails (a token pulled out mid-command).
     pub fn open_recipient(
         &self,
         cipher: Cipher,
         vault_id: &[u8; 16],
         who: &PersonId,
-        key: &PersonKey,
-    ) -> Option<DataKey> {
+        key: &dyn KeyDevice,
+    ) -> Result<Option<DataKey>> {
         let Slot::Recipient {
             person,
             ephemeral,
@@ -200,22 +201,23 @@ impl Slot {
             ..
         } = self
         else {
-            return None;
+            return Ok(None);
         };
         if person != who {
-            return None;
+            return Ok(None);
         }
-        let secret = key.agreement_secret();
-        let eph = PublicKey::from_hex(ephemeral).ok()?;
-        let recipient = PublicKey::from_p256(&secret.public_key()).to_sec1();
+        let Ok(eph) = PublicKey::from_hex(ephemeral) else {
+            return Ok(None);
+        };
+        let recipient = key.agreement_public().to_sec1();
         // Compared as bytes: readers accept hex in either case (docs/format.md, conventions).
-        if hex::decode(recipient_key).ok()? != recipient {
-            return None;
+        // Checked before the agreement, so a token is not asked about a slot made for another key.
+        if hex::decode(recipient_key).ok() != Some(recipient.clone()) {
+            return Ok(None);
         }
-        let shared =
-            p256::ecdh::diffie_hellman(secret.to_nonzero_scalar(), eph.to_p256().as_affine());
-        let kek = recipient_kek(shared.raw_secret_bytes(), &eph.to_sec1(), &recipient);
-        unwrap_key(cipher, &kek, vault_id, nonce, wrapped)
+        let shared = key.agree(&eph.to_p256())?;
+        let kek = recipient_kek(shared.as_ref(), &eph.to_sec1(), &recipient);
+        Ok(unwrap_key(cipher, &kek, vault_id, nonce, wrapped))
     }
 
     /// Open a passphrase slot with `pass`: `Ok(None)` if this is not a passphrase slot or the

@@ -20,7 +20,7 @@ pub use format::{FileEntry, Header, HeaderBody, Manifest, ManifestBody};
 pub use keys::{DataKey, Slot, SlotRole};
 pub use medium::{apply_recorded_staged, create_private_dir, read_header};
 
-use baitai_core::crypto::{Cipher, KdfParams, Passphrase, PersonKey, PublicKey};
+use baitai_core::crypto::{Cipher, KdfParams, KeyDevice, Passphrase, PublicKey};
 use baitai_core::error::{Error, Result};
 use baitai_core::model::{Classification, PersonId};
 
@@ -98,7 +98,7 @@ pub enum Opener<'a> {
         /// Who they are; their slot names them.
         id: &'a PersonId,
         /// Their private key, which opens the slot.
-        key: &'a PersonKey,
+        key: &'a dyn KeyDevice,
     },
     /// An outside recipient, with the passphrase the passphrase slot was made with.
     Passphrase(&'a Passphrase),
@@ -115,7 +115,7 @@ pub struct NewVault<'a> {
     /// The cipher its objects are encrypted with.
     pub cipher: Cipher,
     /// Who creates it: they get the writer slot and sign the first manifest.
-    pub writer: (&'a PersonId, &'a PersonKey),
+    pub writer: (&'a PersonId, &'a dyn KeyDevice),
     /// Custodians who get an escrow slot (004 1.5.2.4).
     pub escrow: Vec<(PersonId, PublicKey)>,
     /// A passphrase slot for an outside recipient, with the Argon2id parameters to stretch it with.

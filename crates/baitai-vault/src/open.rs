@@ -11,7 +11,7 @@ use crate::{
     NewVault, Opener, Rekeyed, Slot, SlotRole, Vault, HEADER_FILE, MANIFEST_FILE, NEXT_HEADER_FILE,
     NEXT_MANIFEST_FILE, OBJECTS, OLD_HEADER_FILE,
 };
-use baitai_core::crypto::PersonKey;
+use baitai_core::crypto::{KeyDevice, PublicKey};
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::files::{sync_dir, write_atomic};
 use baitai_core::model::PersonId;
@@ -100,11 +100,16 @@ impl Vault {
         let header = read_header(mount)?;
         let cipher = header.cipher();
         let dk = match &opener {
-            Opener::Person { id, key } => header
-                .body
-                .slots
-                .iter()
-                .find_map(|s| s.open_recipient(cipher, &header.vault_id, id, key)),
+            Opener::Person { id, key } => {
+                let mut found = None;
+                for s in &header.body.slots {
+                    if let Some(k) = s.open_recipient(cipher, &header.vault_id, id, *key)? {
+                        found = Some(k);
+                        break;
+                    }
+                }
+                found
+            }
             Opener::Passphrase(pass) => {
                 let mut found = None;
                 for s in &header.body.slots {
@@ -183,11 +188,39 @@ impl Vault {
     pub fn without_recipients(
         &self,
         drop: &[PersonId],
-        signer: (&PersonId, &PersonKey),
+        signer: (&PersonId, &dyn KeyDevice),
+    ) -> Result<Rekeyed> {
+        self.rekeyed(drop, &[], signer)
+    }
+
+    /// The header without the recipient slots of `drop` and with the slots of each person in
+    /// `readdress` made again for the key given (a person whose key moved to a token), and the
+    /// manifest signed again for it by `signer`. The data key stays (format.md §5.3).
+    pub fn rekeyed(
+        &self,
+        drop: &[PersonId],
+        readdress: &[(PersonId, PublicKey)],
+        signer: (&PersonId, &dyn KeyDevice),
     ) -> Result<Rekeyed> {
         let mut body = self.header.body.clone();
         body.slots
             .retain(|s| !matches!(s, Slot::Recipient { person, .. } if drop.contains(person)));
+        let cipher = self.header.cipher();
+        for slot in body.slots.iter_mut() {
+            let Slot::Recipient { person, role, .. } = &*slot else {
+                continue;
+            };
+            if let Some((_, key)) = readdress.iter().find(|(p, _)| p == person) {
+                *slot = Slot::for_recipient(
+                    cipher,
+                    &self.header.vault_id,
+                    &self.dk,
+                    person,
+                    *role,
+                    key,
+                )?;
+            }
+        }
         if body.slots.is_empty() {
             return Err(Error::Vault(
                 "removing those key slots would leave nobody able to open the vault".into(),

@@ -1,7 +1,7 @@
 //! Vault tests: who can open it, and that every change to its bytes is detected.
 
 use super::*;
-use baitai_core::crypto::KdfParams;
+use baitai_core::crypto::{KdfParams, PersonKey};
 
 struct Cast {
     writer: (PersonId, PersonKey),
@@ -293,7 +293,7 @@ fn replace_and_refusals() {
         name: "f".into(),
         path: p.clone(),
     }];
-    let w = (&c.writer.0, &c.writer.1);
+    let w: (&PersonId, &dyn KeyDevice) = (&c.writer.0, &c.writer.1);
     assert_eq!(
         v.add(&src, false, w, "t", &mut |_| {})
             .unwrap_err()
@@ -1387,4 +1387,42 @@ fn removing_every_slot_is_refused() {
             (&c.writer.0, &c.writer.1)
         )
         .is_err());
+}
+
+/// A slot re-addressed to a person's new key (their key moved to a token, issue 21): the new
+/// key opens it, the old one no longer does, and the other slots and the files stay.
+#[test]
+fn a_readdressed_slot_opens_with_the_new_key_only() {
+    let (_d, mount, c) = fresh();
+    let mut v = make(
+        &mount,
+        &c,
+        Cipher::Aes256Gcm,
+        &[("a.txt", b"alpha".to_vec())],
+    );
+    let new = PersonKey::generate();
+    let next = v
+        .rekeyed(
+            &[],
+            &[(c.escrow.0.clone(), new.agreement_public())],
+            (&c.writer.0, &c.writer.1),
+        )
+        .unwrap();
+    v.stage_rekeyed(&next).unwrap();
+    v.apply_staged(next).unwrap();
+    assert!(!escrow_opens(&mount, &c), "the old key no longer opens it");
+    let opened = Vault::open(
+        &mount,
+        Opener::Person {
+            id: &c.escrow.0,
+            key: &new,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        read_all(&opened),
+        vec![("a.txt".to_string(), b"alpha".to_vec())]
+    );
+    assert!(open_as_writer(&mount, &c).is_ok());
+    assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_ok());
 }

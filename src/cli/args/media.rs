@@ -271,8 +271,8 @@ pub struct DestroyArgs {
     /// The witness (破棄立会者), who signs too
     #[arg(long)]
     pub witness: String,
-    /// Read the witness's passphrase from FILE (`-` for stdin)
-    #[arg(long, value_name = "FILE")]
+    /// Read the witness's passphrase (or token PIN) from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE", visible_alias = "witness-pin-file")]
     pub witness_passphrase_file: Option<PathBuf>,
 }
 

@@ -109,8 +109,9 @@ pub struct ActorAuth {
     /// The acting person (ID or unique name); they sign the entry
     #[arg(long = "as", value_name = "PERSON")]
     pub as_: String,
-    /// Read the acting person's passphrase from FILE (`-` for stdin) instead of the terminal
-    #[arg(long, value_name = "FILE")]
+    /// Read the acting person's passphrase from FILE (`-` for stdin) instead of the terminal;
+    /// for a person whose key is on a token, the token's PIN (`--pin-file` says the same)
+    #[arg(long, value_name = "FILE", visible_alias = "pin-file")]
     pub passphrase_file: Option<PathBuf>,
 }
 
@@ -119,8 +120,8 @@ pub struct ApproverAuth {
     /// The custodian who permits this (a second person; they sign too)
     #[arg(long, value_name = "CUSTODIAN")]
     pub approver: String,
-    /// Read the approver's passphrase from FILE (`-` for stdin)
-    #[arg(long, value_name = "FILE")]
+    /// Read the approver's passphrase (or token PIN) from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE", visible_alias = "approver-pin-file")]
     pub approver_passphrase_file: Option<PathBuf>,
 }
 
@@ -168,6 +169,8 @@ pub enum PersonCmd {
         /// ID (P0003) or unique name
         person: String,
     },
+    /// Move your key to a PKCS#11 token: a new key pair on it, approved by an admin
+    Token(PersonTokenArgs),
     /// Revoke a person: they can no longer act; their history stays (admin only)
     Revoke(PersonRevokeArgs),
     /// Lift the lock that repeated failed passphrases put on a person (admin only)
@@ -257,8 +260,44 @@ pub struct PersonAddArgs {
     #[arg(long, value_parser = site, value_name = "CODE")]
     pub site: Option<crate::model::Site>,
     /// Read the new person's passphrase from FILE (`-` for stdin)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "token")]
     pub new_passphrase_file: Option<PathBuf>,
+    /// Make their key on a PKCS#11 token (module: BAITAI_PKCS11_MODULE) instead of sealing
+    /// it under a passphrase
+    #[arg(long)]
+    pub token: bool,
+    #[command(flatten)]
+    pub new_token: TokenArgs,
+    #[command(flatten)]
+    pub auth: ActorAuth,
+}
+
+/// Which token a new key is made on, and its PIN.
+#[derive(Debug, Args, Clone)]
+pub struct TokenArgs {
+    /// The token's label [default: the only token present]
+    #[arg(long, value_name = "LABEL")]
+    pub token_label: Option<String>,
+    /// Use the existing key pair with this CKA_ID (hex) instead of making one
+    #[arg(long, value_name = "HEX")]
+    pub token_key_id: Option<String>,
+    /// Read the token's PIN from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE")]
+    pub token_pin_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonTokenArgs {
+    /// Whose key: the acting person's own [default: the --as person]
+    pub person: Option<String>,
+    /// The admin who approves the move
+    #[arg(long, value_name = "ADMIN")]
+    pub approver: String,
+    /// Read the approver's passphrase (or token PIN) from FILE (`-` for stdin)
+    #[arg(long, value_name = "FILE", visible_alias = "approver-pin-file")]
+    pub approver_passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub token: TokenArgs,
     #[command(flatten)]
     pub auth: ActorAuth,
 }
@@ -273,8 +312,13 @@ pub struct PersonPasswdArgs {
     /// The admin who approves the new key (not needed when you are an admin)
     #[arg(long, value_name = "ADMIN")]
     pub approver: Option<String>,
-    /// Read the approver's passphrase from FILE (`-` for stdin)
-    #[arg(long, value_name = "FILE", requires = "approver")]
+    /// Read the approver's passphrase (or token PIN) from FILE (`-` for stdin)
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "approver",
+        visible_alias = "approver-pin-file"
+    )]
     pub approver_passphrase_file: Option<PathBuf>,
     #[command(flatten)]
     pub auth: ActorAuth,

@@ -78,6 +78,23 @@ pub enum LedgerCmd {
         #[arg(long)]
         accept_new_ledger: bool,
     },
+    /// Require the keys of people of these roles to be on a token (a signed setting; admin
+    /// only): their acts signed with a passphrase-sealed key are refused from then on
+    RequireToken {
+        /// A role whose keys must be on a token; repeat for several
+        #[arg(
+            long = "role",
+            value_enum,
+            required_unless_present = "none",
+            conflicts_with = "none"
+        )]
+        roles: Vec<crate::model::Role>,
+        /// Lift the requirement: no role needs a token
+        #[arg(long)]
+        none: bool,
+        #[command(flatten)]
+        auth: ActorAuth,
+    },
     /// Copy a ledger into a new SQLite file or an empty server ledger, either way, verifying
     /// the source before and the copy after (to move to a server, or to keep a year's ledger)
     Copy {

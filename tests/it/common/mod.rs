@@ -101,6 +101,8 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub ledger: PathBuf,
+    /// Environment variables every run of the binary gets (a token module's, tests/it/token.rs).
+    pub vars: Vec<(String, std::ffi::OsString)>,
 }
 
 impl Env {
@@ -112,7 +114,11 @@ impl Env {
     /// [`Env::empty`] in the directory given.
     pub fn empty_in(dir: tempfile::TempDir) -> Env {
         let ledger = dir.path().join("ledger.db");
-        let env = Env { dir, ledger };
+        let env = Env {
+            dir,
+            ledger,
+            vars: Vec::new(),
+        };
         for id in [
             "P0001", "P0002", "P0003", "P0004", "P0005", "P0006", "P0007",
         ] {
@@ -165,7 +171,11 @@ impl Env {
             assert!(ok.success(), "cp -a {from:?}");
         }
         let ledger = dir.path().join(self.ledger.file_name().unwrap());
-        Env { dir, ledger }
+        Env {
+            dir,
+            ledger,
+            vars: self.vars.clone(),
+        }
     }
 
     /// Move everything in the ledger's WAL into the file itself, so the file alone holds it.
@@ -283,6 +293,7 @@ impl Env {
             .env_remove("XDG_DATA_HOME")
             .env_remove("XDG_STATE_HOME")
             .env("HOME", self.dir.path());
+        c.envs(self.vars.iter().map(|(k, v)| (k, v)));
         c
     }
 
@@ -294,6 +305,7 @@ impl Env {
             .env_remove("XDG_DATA_HOME")
             .env_remove("XDG_STATE_HOME")
             .env("HOME", self.dir.path())
+            .envs(self.vars.iter().map(|(k, v)| (k, v)))
             .arg("--json")
             .args(args)
             .arg("--as")

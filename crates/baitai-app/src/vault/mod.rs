@@ -513,7 +513,13 @@ pub fn check_new_vault_options(
 pub(super) fn open_as(mount: &Path, signed: &Signed) -> Result<Vault> {
     let id = &signed.person.id;
     let mut refused = None;
-    for key in std::iter::once(&signed.key).chain(signed.retired.iter().rev()) {
+    let current: &dyn crate::crypto::KeyDevice = &signed.key;
+    let retired = signed
+        .retired
+        .iter()
+        .rev()
+        .map(|k| k as &dyn crate::crypto::KeyDevice);
+    for key in std::iter::once(current).chain(retired) {
         match Vault::open(mount, Opener::Person { id, key }) {
             Err(Error::Auth(m)) => refused = Some(Error::Auth(m)),
             other => return other,

@@ -1,12 +1,14 @@
 //! Cryptographic primitives behind small types: passphrases, Argon2id, sealed keys, P-256 signatures.
 
 pub mod aead;
+pub mod device;
 pub mod kdf;
 pub mod passphrase;
 pub mod sealed;
 pub mod sign;
 
 pub use aead::Cipher;
+pub use device::KeyDevice;
 pub use kdf::KdfParams;
 pub use passphrase::Passphrase;
 pub use sealed::SealedKey;

@@ -71,6 +71,17 @@ impl PersonKey {
         Signature(sig.to_bytes().into())
     }
 
+    /// Sign the SHA-256 digest of a message (RFC 6979 nonce, as [`PersonKey::sign_raw`]):
+    /// the same signature `sign_raw` gives for the message itself.
+    pub fn sign_digest(&self, digest: &[u8; 32]) -> Result<Signature> {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        let sig: p256::ecdsa::Signature = self
+            .0
+            .sign_prehash(digest)
+            .map_err(|e| Error::Other(format!("signing failed: {e}")))?;
+        Ok(Signature(sig.to_bytes().into()))
+    }
+
     /// Sign an entry hash in the given role (actor, approver, witness).
     pub fn sign_entry(&self, role: &str, entry_hash: &[u8; 32]) -> Signature {
         let sig: p256::ecdsa::Signature = self.0.sign(&signed_message(role, entry_hash));
@@ -78,7 +89,9 @@ impl PersonKey {
     }
 }
 
-fn signed_message(role: &str, entry_hash: &[u8; 32]) -> Vec<u8> {
+/// What a signature over an entry signs: the domain tag, the signing role, a zero byte and the
+/// entry hash (docs/ledger.md §5).
+pub(crate) fn signed_message(role: &str, entry_hash: &[u8; 32]) -> Vec<u8> {
     let mut m = Vec::with_capacity(SIG_DOMAIN.len() + role.len() + 33);
     m.extend_from_slice(SIG_DOMAIN);
     m.extend_from_slice(role.as_bytes());

@@ -204,6 +204,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         // Handled before the match, closed or not.
         Body::Correct(c) => permit_correct(people, state, actor, act.seq, c),
         Body::LedgerInit(_)
+        | Body::LedgerRequireToken(_)
         | Body::PersonAdd(_)
         | Body::PersonPasswd(_)
         | Body::PersonRevoke(_)
@@ -288,8 +289,21 @@ fn permit_rekey(
     r: &crate::model::VaultRekey,
 ) -> Result<(), Refusal> {
     people.require(actor, Role::Custodian, "re-key vaults")?;
-    if r.removed.is_empty() {
-        return refuse(Rule::Rekey, "a re-key removes at least one slot".into());
+    if r.removed.is_empty() && r.readdressed.is_empty() {
+        return refuse(
+            Rule::Rekey,
+            "a re-key removes or re-addresses at least one slot".into(),
+        );
+    }
+    if let Some(p) = r.readdressed.iter().find(|p| {
+        people
+            .get(p)
+            .is_none_or(|p| !p.is_active() || p.token.is_none())
+    }) {
+        return refuse(
+            Rule::Rekey,
+            format!("{p} is not an active person whose key is on a token: only such a slot is re-addressed"),
+        );
     }
     if let Some(p) = r
         .removed

@@ -78,6 +78,7 @@ impl Lifecycle {
 
 /// The rules for one act given the people and the state of the medium it names.
 pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Result<(), Refusal> {
+    people.permit_signers(act)?;
     if act.body.is_medium_act() {
         medium::permit(people, state, act)
     } else if act.medium.is_some() {

@@ -31,6 +31,8 @@ pub struct Person {
     pub added_at: Timestamp,
     /// When they were revoked; None while they may act.
     pub revoked_at: Option<Timestamp>,
+    /// The token their private key is on (issue 21); None for a passphrase-sealed key.
+    pub token: Option<crate::model::TokenInfo>,
 }
 
 impl Person {
@@ -62,6 +64,9 @@ pub struct Directory {
     pub settings: Option<LedgerInit>,
     /// Every person ever added, revoked ones included, by ID.
     pub people: BTreeMap<PersonId, Person>,
+    /// The roles whose signatures must come from a key on a token, as the last
+    /// `ledger.require_token` set them; empty when none is required.
+    pub require_token: BTreeSet<Role>,
     /// Every exception granted (例外措置), by the ledger number of its grant.
     pub exceptions: BTreeMap<u64, Exception>,
 }
@@ -209,6 +214,10 @@ impl Directory {
                 }
                 Ok(())
             }
+            Body::LedgerRequireToken(_) => {
+                self.require(actor, Role::Admin, "set which roles need a token")?;
+                Ok(())
+            }
             Body::PersonAdd(p) => self.permit_add(actor, p),
             Body::PersonRevoke(r) => {
                 self.require(actor, Role::Admin, "revoke people")?;
@@ -278,6 +287,22 @@ impl Directory {
             ));
         }
         let person = self.active(actor)?;
+        match (&r.new_key, &r.token) {
+            (Some(k), t) => Self::check_token_keys(t.as_ref(), &k.public_key, &k.encryption_key)?,
+            (None, Some(_)) => {
+                return Err(Refusal::new(
+                    Rule::TokenRequired,
+                    "a move to a token names the new key made on it",
+                ))
+            }
+            (None, None) => {}
+        }
+        if r.token.is_some() && r.approver.is_none() {
+            return Err(Refusal::new(
+                Rule::Approval,
+                "a move to a token needs an admin's approval (--approver ADMIN)",
+            ));
+        }
         match (&r.new_key, &r.approver) {
             (_, Some(a)) if a == actor => Err(Refusal::new(
                 Rule::SeparationOfDuties,
@@ -393,6 +418,51 @@ impl Directory {
         Ok(())
     }
 
+    /// The rule of `ledger.require_token`: every signer of the act who holds one of the roles
+    /// the ledger requires tokens for signs with a key on a token. The move to a token itself
+    /// (`person.passwd` naming a token) is signed by the old key, so its actor is let through:
+    /// it is how such a person comes to comply. Entries before the setting are not touched.
+    pub fn permit_signers(&self, act: &Act) -> Result<(), Refusal> {
+        if self.require_token.is_empty() || act.body.is_unsigned() {
+            return Ok(());
+        }
+        let moving = matches!(act.body, Body::PersonPasswd(p) if p.token.is_some());
+        let actor = act.actor.filter(|_| !moving);
+        let second = act.body.second_signer().map(|(_, p)| p);
+        for id in actor.into_iter().chain(second) {
+            let Some(p) = self.get(id) else { continue };
+            let Some(role) = p.roles.iter().find(|r| self.require_token.contains(r)) else {
+                continue;
+            };
+            if p.token.is_none() {
+                return Err(Refusal::new(
+                    Rule::TokenRequired,
+                    format!(
+                        "{} ({}) is a {role} and this ledger requires a {role}'s key to be on a token; move it there with `baitai person token {}`",
+                        p.name, p.id, p.id
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A key on a token is one key pair that both signs and agrees keys: an entry introducing
+    /// one with two different public keys was not written by baitai.
+    fn check_token_keys(
+        token: Option<&crate::model::TokenInfo>,
+        public: &PublicKey,
+        encryption: &PublicKey,
+    ) -> Result<(), Refusal> {
+        if token.is_some() && public != encryption {
+            return Err(Refusal::new(
+                Rule::TokenRequired,
+                "a key on a token signs and agrees keys with one key pair: its two public keys must be the same",
+            ));
+        }
+        Ok(())
+    }
+
     /// An unsigned failed attempt names an existing person and a command baitai records.
     fn permit_failure(
         &self,
@@ -437,6 +507,7 @@ impl Directory {
         if p.roles.is_empty() {
             return Err(Refusal::new(Rule::Role, "a person needs at least one role"));
         }
+        Self::check_token_keys(p.token.as_ref(), &p.public_key, &p.encryption_key)?;
         if let Some(other) = self.people.values().find(|o| o.name == p.name) {
             return Err(Refusal::new(
                 Rule::UniqueName,
@@ -473,6 +544,7 @@ impl Directory {
                 encryption_key: p.encryption_key,
                 added_at: time,
                 revoked_at: None,
+                token: p.token.clone(),
             },
         );
     }
@@ -484,6 +556,9 @@ impl Directory {
             Body::LedgerInit(s) => {
                 self.settings = Some(s.clone());
                 self.insert(&s.admin, act.time);
+            }
+            Body::LedgerRequireToken(r) => {
+                self.require_token = r.roles.iter().copied().collect();
             }
             Body::PersonAdd(p) => self.insert(p, act.time),
             Body::PersonRevoke(r) => {
@@ -523,11 +598,13 @@ impl Directory {
             Body::PersonPasswd(crate::model::PersonPasswd {
                 id,
                 new_key: Some(k),
+                token,
                 ..
             }) => {
                 if let Some(p) = self.people.get_mut(id) {
                     p.public_key = k.public_key;
                     p.encryption_key = k.encryption_key;
+                    p.token = token.clone();
                 }
             }
             Body::PersonPasswd(_)
@@ -605,6 +682,7 @@ mod tests {
                     encryption_key: key.agreement_public(),
                     added_at: jiff::Timestamp::UNIX_EPOCH,
                     revoked_at: None,
+                    token: None,
                 },
             );
         }

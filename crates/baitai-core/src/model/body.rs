@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     AuthFailure, CarryOut, Checkout, Copy, Correct, Destroy, ExceptionEnd, ExceptionGrant,
     InventoryCheck, LedgerInit, Loan, Lost, PersonAdd, PersonId, PersonPasswd, PersonRef,
-    PersonRoles, Register, Return, Transfer, VaultErase, VaultGet, VaultPut, VaultRekey, Wipe,
-    WipeStart,
+    PersonRoles, Register, RequireToken, Return, Transfer, VaultErase, VaultGet, VaultPut,
+    VaultRekey, Wipe, WipeStart,
 };
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
@@ -19,6 +19,9 @@ pub enum Body {
     /// The first entry: the ledger's settings and its first admin.
     #[serde(rename = "ledger.init")]
     LedgerInit(LedgerInit),
+    /// An admin sets the roles whose signatures must come from a key on a token (issue 21).
+    #[serde(rename = "ledger.require_token")]
+    LedgerRequireToken(RequireToken),
     /// A person added by an admin.
     #[serde(rename = "person.add")]
     PersonAdd(PersonAdd),
@@ -168,6 +171,7 @@ impl Body {
             Body::PersonPasswd(p) => p.approver.as_ref().map(|a| (SignRole::Approver, a)),
             Body::ExceptionGrant(g) => Some((SignRole::Approver, &g.approver)),
             Body::LedgerInit(_)
+            | Body::LedgerRequireToken(_)
             | Body::PersonAdd(_)
             | Body::PersonRevoke(_)
             | Body::PersonRoles(_)
@@ -202,6 +206,7 @@ impl Body {
     pub fn kind(&self) -> Kind {
         match self {
             Body::LedgerInit(_) => Kind::LedgerInit,
+            Body::LedgerRequireToken(_) => Kind::LedgerRequireToken,
             Body::PersonAdd(_) => Kind::PersonAdd,
             Body::PersonPasswd(_) => Kind::PersonPasswd,
             Body::PersonRevoke(_) => Kind::PersonRevoke,
@@ -246,6 +251,8 @@ impl Body {
 pub enum Kind {
     /// `ledger.init`: [`Body::LedgerInit`].
     LedgerInit,
+    /// `ledger.require_token`: [`Body::LedgerRequireToken`].
+    LedgerRequireToken,
     /// `person.add`: [`Body::PersonAdd`].
     PersonAdd,
     /// `person.passwd`: [`Body::PersonPasswd`].
@@ -303,6 +310,7 @@ impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::LedgerInit => "ledger.init",
+            Kind::LedgerRequireToken => "ledger.require_token",
             Kind::PersonAdd => "person.add",
             Kind::PersonPasswd => "person.passwd",
             Kind::PersonRevoke => "person.revoke",
@@ -336,6 +344,7 @@ impl Kind {
         match self {
             Kind::AuthFailure => true,
             Kind::LedgerInit
+            | Kind::LedgerRequireToken
             | Kind::PersonAdd
             | Kind::PersonPasswd
             | Kind::PersonRevoke
@@ -383,6 +392,7 @@ impl Kind {
             | Kind::VaultRekey
             | Kind::Correct => true,
             Kind::LedgerInit
+            | Kind::LedgerRequireToken
             | Kind::PersonAdd
             | Kind::PersonPasswd
             | Kind::PersonRevoke

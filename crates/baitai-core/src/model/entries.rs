@@ -48,6 +48,37 @@ pub struct PersonAdd {
     /// and in entries from before sites, which hash as they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<Site>,
+    /// The PKCS#11 token that holds the person's private key (issue 21); absent for a key
+    /// sealed under a passphrase, and in entries from before tokens, which hash as they did.
+    /// With a token, `public_key` and `encryption_key` are the same key: the token's one key
+    /// pair both signs (CKM_ECDSA) and agrees keys (CKM_ECDH1_DERIVE).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenInfo>,
+}
+
+/// Which token holds a person's private key, as the token describes itself (PKCS#11
+/// CK_TOKEN_INFO) and which key on it: recorded in the signed entry that introduces the key, so
+/// baitai finds the token again and a reader of the ledger sees the key never left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    /// The token's manufacturer (`manufacturerID`, trimmed).
+    pub manufacturer: String,
+    /// The token's model (trimmed).
+    pub model: String,
+    /// The token's serial number (trimmed): how baitai finds it among the slots.
+    pub serial: String,
+    /// The token's label (trimmed).
+    pub label: String,
+    /// The key pair's CKA_ID, hex.
+    pub key_id: String,
+}
+
+/// The roles whose signatures must come from a key on a token (`ledger.require_token`), from
+/// this entry on; an empty list lifts the requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequireToken {
+    /// The roles, in a fixed order without repeats.
+    pub roles: Vec<Role>,
 }
 
 /// The person an entry is about: whom `person.revoke` revokes or `person.unlock` lets try again.
@@ -116,6 +147,10 @@ pub struct PersonPasswd {
     /// is an admin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<PersonId>,
+    /// The token the new key was made on (`person token`, issue 21): from this entry on the
+    /// person's key is there and no sealed key is kept. Absent for a new sealed key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenInfo>,
 }
 
 /// The public halves of a person's replacement key pair.
@@ -148,6 +183,7 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "exception grant",
     "get",
     "inventory check",
+    "ledger require-token",
     "loan",
     "lost",
     "ls",
@@ -157,6 +193,7 @@ pub const AUTH_COMMANDS: &[&str] = &[
     "person passwd",
     "person revoke",
     "person roles",
+    "person token",
     "person unlock",
     "put",
     "receive",
@@ -403,6 +440,11 @@ pub struct VaultRekey {
     pub vault_id: String,
     /// Whose slots were removed: each revoked when the entry was made.
     pub removed: Vec<PersonId>,
+    /// Whose slots were made again for the key they hold now on a token (`person token`,
+    /// issue 21): each active when the entry was made. Absent when none, and in entries from
+    /// before tokens, which hash as they did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readdressed: Vec<PersonId>,
     /// Who holds a key slot in the vault now.
     pub recipients: Vec<PersonId>,
     /// Whether a passphrase slot remains.

@@ -229,6 +229,8 @@ catalogue! {
     SumPassphraseChanged: "パスフレーズ変更", "passphrase changed";
     SumNewKey: "新しい鍵", "new key";
     SumLockLifted: "ロック解除", "lock lifted";
+    SumRequireToken: "トークン必須の役割", "roles whose keys must be on a token";
+    SumOnToken: "鍵はトークン上", "key on token";
     SumRevoked: "利用者失効", "revoked";
     SumWrongPassphrase: "パスフレーズ誤り", "wrong passphrase";
     SumCommand: "コマンド", "command";

@@ -11,7 +11,7 @@ use baitai_core::time;
 
 /// Kinds that make up the people directory and settings.
 pub(super) const DIRECTORY_KINDS: &str =
-    "('ledger.init','person.add','person.revoke','person.passwd','person.roles','exception.grant','exception.end')";
+    "('ledger.init','ledger.require_token','person.add','person.revoke','person.passwd','person.roles','exception.grant','exception.end')";
 
 pub(super) const ENTRY_COLUMNS: &str = "seq, time, kind, medium, actor, payload, prev_hash, hash";
 

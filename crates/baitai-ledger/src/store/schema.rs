@@ -52,6 +52,12 @@ CREATE TRIGGER signatures_append_only_d BEFORE DELETE ON signatures
     "-- schema 3: person.unlock, rekeying person.passwd, vault.put manifest_seq",
     // 4: nothing in the tables changes, but vault.rekey entries may now appear.
     "-- schema 4: vault.rekey",
+    // 5: nothing in the tables changes, but ledger.require_token entries, and person.add and
+    // person.passwd entries naming a token (issue 21), may now appear.
+    "-- schema 5: keys on a token, ledger.require_token",
+    // 6: nothing in the tables changes, but medium.correct, person.roles, exception.grant and
+    // exception.end entries (issue 18) may now appear.
+    "-- schema 6: medium.correct, person.roles, exception.grant, exception.end",
 ];
 
 /// The chain's tables and triggers (the first migration): the verified copy uses them too.

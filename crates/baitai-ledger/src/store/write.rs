@@ -8,7 +8,7 @@ use super::{fold_medium, Ledger, RawEntry, Store};
 use crate::chain::{entry_hash, Draft, HashInput, StoredEntry, GENESIS};
 use crate::replica::extend_or_drop;
 use crate::trust::Verified;
-use baitai_core::crypto::{PersonKey, SealedKey};
+use baitai_core::crypto::{KeyDevice, SealedKey};
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::lifecycle::{self, Act, Directory, MediumState};
 use baitai_core::model::{MediumNumber, PersonId, SignRole};
@@ -254,7 +254,7 @@ impl Writer<'_> {
     pub fn commit(
         &mut self,
         draft: Draft,
-        signers: &[(SignRole, &PersonKey)],
+        signers: &[(SignRole, &dyn KeyDevice)],
     ) -> Result<StoredEntry> {
         let head = Store::head(&*self.tx)?;
         let now = time::now();
@@ -367,7 +367,7 @@ fn collect_signatures(
     dir: &Directory,
     draft: &Draft,
     hash: &[u8; 32],
-    signers: &[(SignRole, &PersonKey)],
+    signers: &[(SignRole, &dyn KeyDevice)],
 ) -> Result<Vec<(SignRole, PersonId, baitai_core::crypto::Signature)>> {
     let mut needed: Vec<(SignRole, PersonId)> = Vec::new();
     if !draft.body.is_unsigned() {
@@ -399,7 +399,7 @@ fn collect_signatures(
                 "the key offered for {person} does not match the ledger"
             )));
         }
-        out.push((role, person, key.sign_entry(role.as_str(), hash)));
+        out.push((role, person, key.sign_entry(role.as_str(), hash)?));
     }
     Ok(out)
 }

@@ -271,6 +271,7 @@ fn subject(body: &Body) -> Option<&PersonId> {
         Body::InventoryCheck(_)
         | Body::ExceptionGrant(_)
         | Body::ExceptionEnd(_)
+        | Body::LedgerRequireToken(_)
         | Body::Register(_)
         | Body::Checkout(_)
         | Body::Return(_)

@@ -158,8 +158,13 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
         ),
         Body::PersonAdd(p) => {
             let roles: Vec<&str> = p.roles.iter().map(|r| lang.w(Word::role(*r))).collect();
+            let token = p
+                .token
+                .as_ref()
+                .map(|t| format!("; {}: {} ({})", lang.w(Word::SumOnToken), t.label, t.serial))
+                .unwrap_or_default();
             format!(
-                "{}: {} {}（{}）[{}]",
+                "{}: {} {}（{}）[{}]{token}",
                 lang.w(Word::SumPersonAdded),
                 p.id,
                 p.name,
@@ -167,8 +172,20 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
                 roles.join(",")
             )
         }
+        Body::LedgerRequireToken(r) => {
+            let roles: Vec<&str> = r.roles.iter().map(|r| r.as_str()).collect();
+            format!(
+                "{}: {}",
+                lang.w(Word::SumRequireToken),
+                if roles.is_empty() {
+                    lang.w(Word::NoneLower).to_string()
+                } else {
+                    roles.join(",")
+                }
+            )
+        }
         Body::PersonPasswd(r) => format!(
-            "{}: {}{}",
+            "{}: {}{}{}",
             lang.w(Word::SumPassphraseChanged),
             name_aff(dir, &r.id),
             match &r.new_key {
@@ -178,7 +195,11 @@ fn entry_summary(times: Times, dir: &Directory, body: &Body, lang: Lang) -> Stri
                     k.public_key.fingerprint()
                 ),
                 None => String::new(),
-            }
+            },
+            r.token
+                .as_ref()
+                .map(|t| format!("; {}: {} ({})", lang.w(Word::SumOnToken), t.label, t.serial))
+                .unwrap_or_default()
         ),
         Body::PersonUnlock(r) => format!(
             "{}: {} {}",

@@ -308,6 +308,7 @@ fn fold(state: Option<MediumState>, act: &Act) -> Option<MediumState> {
         | Body::VaultRekey(_) => {}
         Body::Register(_) => {}
         Body::LedgerInit(_)
+        | Body::LedgerRequireToken(_)
         | Body::PersonAdd(_)
         | Body::PersonPasswd(_)
         | Body::PersonRevoke(_)

@@ -28,6 +28,7 @@ fn world() -> Lifecycle {
         public_key: PersonKey::generate().public(),
         encryption_key: PersonKey::generate().public(),
         site: None,
+        token: None,
     };
     let init = Body::LedgerInit(LedgerInit {
         org: "org".into(),
@@ -610,6 +611,7 @@ fn people_rules() {
         public_key: PersonKey::generate().public(),
         encryption_key: PersonKey::generate().public(),
         site: None,
+        token: None,
     });
     let r = lc.step(&Act {
         seq: 0,
@@ -627,6 +629,7 @@ fn people_rules() {
         public_key: PersonKey::generate().public(),
         encryption_key: PersonKey::generate().public(),
         site: None,
+        token: None,
     });
     let r = lc.step(&Act {
         seq: 0,
@@ -667,6 +670,7 @@ fn people_rules() {
         id: pid(3),
         new_key: None,
         approver: None,
+        token: None,
     });
     let r = lc.step(&Act {
         seq: 0,
@@ -1026,4 +1030,70 @@ fn a_closed_mediums_record_is_corrected_but_not_its_state() {
     act(&mut lc, 13, 3, correction(seq_at(11), false)).unwrap();
     let c = rule_of(act(&mut lc, 14, 3, correction(seq_at(11), true)));
     assert_eq!(c, Some(Rule::Correction));
+}
+
+/// `ledger.require_token` (issue 21): from that entry on, a custodian signing with a sealed key
+/// is refused, by the same fold at commit and in `ledger verify`; the move to a token is the one
+/// act their old key still signs (with an admin's approval), and after it they act again.
+#[test]
+fn a_required_token_refuses_sealed_custodians_until_they_move() {
+    let mut lc = world();
+    let (admin, handler, custodian) = (pid(1), pid(2), pid(3));
+    let stocktake = Body::InventoryCheck(InventoryCheck {
+        location: None,
+        present: Vec::new(),
+        missing: Vec::new(),
+        unexpected: Vec::new(),
+        overdue: Vec::new(),
+    });
+    let act = |actor, body| Act {
+        seq: 0,
+        time: t(9),
+        medium: None,
+        actor: Some(actor),
+        body,
+    };
+    lc.step(&act(&custodian, &stocktake)).unwrap();
+    let require = Body::LedgerRequireToken(RequireToken {
+        roles: vec![Role::Custodian],
+    });
+    assert_eq!(lc.step(&act(&handler, &require)).unwrap_err().rule, "role");
+    lc.step(&act(&admin, &require)).unwrap();
+    let r = lc.step(&act(&custodian, &stocktake)).unwrap_err();
+    assert_eq!(r.rule, "token-required");
+    let key = PersonKey::generate().public();
+    let token = TokenInfo {
+        manufacturer: "SoftHSM project".into(),
+        model: "SoftHSM v2".into(),
+        serial: "1".into(),
+        label: "c".into(),
+        key_id: "01".into(),
+    };
+    let mv = |approver: Option<PersonId>, enc| {
+        Body::PersonPasswd(PersonPasswd {
+            id: pid(3),
+            new_key: Some(NewKeys {
+                public_key: key,
+                encryption_key: enc,
+            }),
+            approver,
+            token: Some(token.clone()),
+        })
+    };
+    let unapproved = mv(None, key);
+    let r = lc.step(&act(&custodian, &unapproved)).unwrap_err();
+    assert_eq!(r.rule, "approval");
+    let two_keys = mv(Some(admin.clone()), PersonKey::generate().public());
+    let r = lc.step(&act(&custodian, &two_keys)).unwrap_err();
+    assert_eq!(r.rule, "token-required");
+    let moved = mv(Some(admin.clone()), key);
+    lc.step(&act(&custodian, &moved)).unwrap();
+    assert_eq!(
+        lc.people.get(&custodian).unwrap().token,
+        Some(token.clone())
+    );
+    lc.step(&act(&custodian, &stocktake)).unwrap();
+    let none = Body::LedgerRequireToken(RequireToken { roles: Vec::new() });
+    lc.step(&act(&admin, &none)).unwrap();
+    assert!(lc.people.require_token.is_empty());
 }
