@@ -150,12 +150,12 @@ fn list(
         })
         .collect();
     let heads = [
-        Word::ListMedium,
-        Word::ListMarking,
-        Word::ListState,
-        Word::ListData,
-        Word::ListHolder,
-        Word::ListLabel,
+        Word::ColMedium,
+        Word::ColMarking,
+        Word::State,
+        Word::ColDataState,
+        Word::ColHolder,
+        Word::Label,
     ]
     .map(|w| lang.w(w));
     let human = table(&heads, &rows);

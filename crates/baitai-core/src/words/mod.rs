@@ -273,12 +273,7 @@ catalogue! {
     ActDestroy: "破棄", "destruction";
     ActLost: "紛失", "lost";
     ActCorrect: "訂正", "correction";
-    ListMedium: "媒体番号", "Medium";
-    ListMarking: "格付", "Marking";
-    ListState: "状態", "State";
-    ListData: "データ", "Data";
-    ListHolder: "保持者", "Holder";
-    ListLabel: "ラベル", "Label";
+    ColDataState: "データ", "Data";
     ActVaultRekey: "鍵スロット削除（再鍵）", "key slots removed (re-key)";
     ActWipeStart: "消去開始", "wipe started";
     ActWipe: "消去記録", "wipe record";
