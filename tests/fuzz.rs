@@ -1454,6 +1454,13 @@ const KINDS: &[&str] = &[
     "vault.put",
     "vault.get",
     "vault.erase",
+    "vault.rekey",
+    "person.unlock",
+    "person.roles",
+    "medium.correct",
+    "exception.grant",
+    "exception.end",
+    "inventory.check",
 ];
 
 /// One valid body of every kind.
@@ -1654,6 +1661,31 @@ fn sample_bodies() -> &'static [Body] {
             }),
             Body::VaultErase(VaultErase {
                 vault_id: "00".repeat(16),
+            }),
+            Body::PersonRoles(model::PersonRoles {
+                id: p(2),
+                roles: vec![Role::Handler, Role::Custodian],
+            }),
+            Body::Correct(model::Correct {
+                entry: 7,
+                wrong: "ファイルなし".into(),
+                right: "暗号化ファイル3件".into(),
+                reason: "別のフォルダーを確認していた".into(),
+                data_present: true,
+            }),
+            Body::ExceptionGrant(model::ExceptionGrant {
+                approver: p(1),
+                clause: "規程 第4条3項".into(),
+                scope: "設計部".into(),
+                from: "2026-11-23T00:00:00.000000Z".into(),
+                until: "2026-11-30T00:00:00.000000Z".into(),
+                measures: "2名で目視確認".into(),
+                end_report: "書面".into(),
+                reason: "装置故障".into(),
+            }),
+            Body::ExceptionEnd(model::ExceptionEnd {
+                grant: 9,
+                report: "修理済み".into(),
             }),
             Body::InventoryCheck(model::InventoryCheck {
                 location: Some("保管庫A".into()),
@@ -2247,5 +2279,5 @@ fn every_kind_names_itself_as_it_is_stored() {
         assert_eq!(b.kind().as_str(), stored);
         seen.insert(b.kind());
     }
-    assert_eq!(seen.len(), 22, "a sample of every kind: {seen:?}");
+    assert_eq!(seen.len(), 26, "a sample of every kind: {seen:?}");
 }

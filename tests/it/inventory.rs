@@ -358,15 +358,15 @@ fn the_schema_marks_that_inventory_checks_may_appear() {
         c.query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap()
     };
-    assert_eq!(version(&w.env), 5);
+    assert_eq!(version(&w.env), 6);
     w.env.sql("PRAGMA user_version = 1");
     assert_eq!(w.env.verify_code().0, 0, "a schema-1 file reads as it is");
     w.env.register();
-    assert_eq!(version(&w.env), 5, "the next write brings it up to date");
-    w.env.sql("PRAGMA user_version = 6");
+    assert_eq!(version(&w.env), 6, "the next write brings it up to date");
+    w.env.sql("PRAGMA user_version = 7");
     let (code, err) = w.env.fail(&["ledger", "verify"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("schema 6"), "{err}");
+    assert!(err.contains("schema 7"), "{err}");
 }
 
 /// A whole store's worth of scanned numbers, repeats among them: de-duplicated in one pass

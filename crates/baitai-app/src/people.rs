@@ -620,6 +620,9 @@ pub struct ExceptionView {
     pub clause: String,
     /// What it covers.
     pub scope: String,
+    /// When it was granted (its entry's time), in the ledger's zone: a grant whose period
+    /// starts before this was made after the fact.
+    pub granted: String,
     /// When it starts, in the ledger's zone.
     pub from: String,
     /// When it ends on its own, in the ledger's zone.
@@ -704,6 +707,7 @@ impl Session {
                 approver: x.grant.approver.clone(),
                 clause: x.grant.clause.clone(),
                 scope: x.grant.scope.clone(),
+                granted: crate::time::show_minutes(x.granted_at, &self.tz),
                 from: show(&x.grant.from),
                 until: show(&x.grant.until),
                 measures: x.grant.measures.clone(),

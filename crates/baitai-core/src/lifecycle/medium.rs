@@ -263,21 +263,48 @@ fn permit_correct(
     match mark.what {
         Marked::Return {
             data_found: Some(true),
-        } => refuse(
-            Rule::Correction,
-            format!("entry {} already records data on {n}", c.entry),
-        ),
+        } => {
+            return refuse(
+                Rule::Correction,
+                format!("entry {} already records data on {n}", c.entry),
+            )
+        }
         Marked::Return {
             data_found: None | Some(false),
-        } => Ok(()),
-        Marked::Other => refuse(
-            Rule::Correction,
-            format!(
+        } => {}
+        Marked::Other => {
+            return refuse(
+                Rule::Correction,
+                format!(
                 "entry {} is not a return: data found on {n} corrects the return that missed it",
                 c.entry
             ),
-        ),
+            )
+        }
     }
+    // A data-present that would change nothing is refused rather than printed as if it had.
+    if mark.seq < state.clean_since {
+        return refuse(
+            Rule::Correction,
+            format!(
+                "entry {} of {n} no longer decides what is known of its data: entry {} does; correct that one, or wipe the medium",
+                c.entry, state.clean_since
+            ),
+        );
+    }
+    match state.clean {
+        Cleanliness::WipeFailed | Cleanliness::WipeIncomplete => {
+            return refuse(
+                Rule::Correction,
+                format!(
+                    "{n} is {}: it already may not be issued",
+                    state.clean.as_str()
+                ),
+            )
+        }
+        Cleanliness::Fresh | Cleanliness::VerifiedClean | Cleanliness::Unverified { .. } => {}
+    }
+    Ok(())
 }
 
 /// A custodian removes slots from the vault of a medium back in storage, and only the slots of

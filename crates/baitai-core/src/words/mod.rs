@@ -254,7 +254,8 @@ catalogue! {
     ExReason: "理由", "Reason";
     ExApplicant: "申請者", "Applicant";
     ExApprover: "許可権限者", "Approved by";
-    ExStatus: "状態", "Status";
+    ExGranted: "許可日時", "Granted";
+    ExOrganisationWide: "例外措置は組織全体の記録です（拠点で絞り込みません）。", "Exceptions are the organisation's records (not filtered by site).";
     ExInForce: "適用中", "in force";
     ExNotYet: "開始前", "not begun";
     ExExpired: "期間満了（終了報告なし）", "expired (no end report)";

@@ -35,6 +35,7 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
         }
         "\n"
         h2 { (lang.w(Word::Exceptions)) } "\n"
+        @if r.site.is_some() { p.empty { (lang.w(Word::ExOrganisationWide)) } "\n" }
         @if exceptions.is_empty() { p.empty { (lang.w(Word::NoExceptions)) } "\n" }
         @for l in &exceptions { p.exception { (l) } "\n" }
         @if r.entries.is_empty() {

@@ -469,8 +469,10 @@ pub(super) fn exception_lines(r: &AuditReport, lang: Lang) -> Vec<String> {
                 _ => Word::ExExpired,
             });
             let mut line = format!(
-                "#{} [{status}] {}: {}; {}: {}; {}: {} 〜 {}; {}: {}; {}: {}; {}: {}; {}: {}; {}: {}",
+                "#{} [{status}] {}: {}; {}: {}; {}: {}; {}: {} 〜 {}; {}: {}; {}: {}; {}: {}; {}: {}; {}: {}",
                 x.seq,
+                lang.w(Word::ExGranted),
+                x.granted,
                 lang.w(Word::ExClause),
                 x.clause,
                 lang.w(Word::ExScope),

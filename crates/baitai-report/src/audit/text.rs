@@ -34,6 +34,9 @@ pub(super) fn render(r: &AuditReport, lang: Lang) -> String {
     o += &revoked_slots_text(r, lang);
     o += &format!("\n== {} ==\n", lang.w(Word::Exceptions));
     let exceptions = exception_lines(r, lang);
+    if r.site.is_some() {
+        o += &format!("{}\n", lang.w(Word::ExOrganisationWide));
+    }
     if exceptions.is_empty() {
         o += &format!("{}\n", lang.w(Word::NoExceptions));
     }

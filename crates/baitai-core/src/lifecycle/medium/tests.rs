@@ -1012,12 +1012,9 @@ fn data_present_reaches_only_the_state_the_corrected_return_decided() {
     act(&mut lc, 11, 3, ret(0)).unwrap();
     act(&mut lc, 12, 3, wipe_start()).unwrap();
     act(&mut lc, 13, 3, wipe_end(WipeResult::Passed, 0)).unwrap();
-    act(&mut lc, 14, 3, correction(seq_at(11), true)).unwrap();
-    assert_eq!(
-        lc.media[&m].clean,
-        Cleanliness::VerifiedClean,
-        "the wipe is newer"
-    );
+    let c = rule_of(act(&mut lc, 14, 3, correction(seq_at(11), true)));
+    assert_eq!(c, Some(Rule::Correction), "the wipe is newer");
+    assert_eq!(lc.media[&m].clean, Cleanliness::VerifiedClean);
 }
 
 /// A closed medium's record is corrected; its state is not.
