@@ -42,12 +42,13 @@ fn grant(ctx: &Ctx, a: ExceptionGrantArgs) -> Result<Option<Output>> {
         reason: a.reason,
     };
     let e = s.exception_grant(&a.auth.as_, &a.approver, &req, &mut secrets)?;
+    let approver = s.person(&a.approver)?;
     let mut j = json!({"entry": e.seq});
     show_notices(ctx, s.notices(), &mut j);
     let human = format!(
         "Exception #{} recorded, approved by {}; it ends on its own at {} (report its end with `baitai exception end {}`)\n",
         e.seq,
-        visible(&a.approver),
+        visible(&format!("{} ({})", approver.name, approver.id)),
         visible(&req.until),
         e.seq
     );
