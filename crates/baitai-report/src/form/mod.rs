@@ -17,7 +17,7 @@ use crate::model::{Body, PersonId};
 use crate::{Format, Lang, Word};
 
 pub use crate::kit::summary::{check_text, wipe_text};
-use crate::kit::summary::{role_name, summary};
+use crate::kit::summary::{correction_body, role_name, summary};
 pub use crate::kit::SignerView;
 
 /// One numbered row of the form.
@@ -222,22 +222,14 @@ pub(crate) fn row_cells(r: &FormRow, lang: Lang) -> [String; 11] {
 /// A correction in one line, as the form writes it beside what it corrects: which entry, wrong
 /// and right, why, when and by whom.
 pub(crate) fn correction_line(c: &RowCorrection, lang: Lang) -> String {
-    let mut text = format!(
-        "{} #{} → #{}: {}「{}」→ {}「{}」; {}: {}",
+    let body = correction_body(&c.wrong, &c.right, &c.reason, c.data_present, lang);
+    format!(
+        "{} #{} → #{}: {body}; {}",
         lang.w(Word::SumCorrection),
         c.seq,
         c.entry,
-        lang.w(Word::SumWrong),
-        c.wrong,
-        lang.w(Word::SumRight),
-        c.right,
-        lang.w(Word::SumReason),
-        c.reason
-    );
-    if c.data_present {
-        text += &format!("; {}", lang.w(Word::SumDataPresent));
-    }
-    text + &format!("; {}", c.time)
+        c.time
+    )
 }
 
 /// Whether a correction of this row strikes through column `i` of [`row_cells`].

@@ -118,18 +118,30 @@ pub fn summary(times: Times, body: &Body, lang: Lang) -> String {
 
 /// One line for a correction: the entry it names, wrong and right, why.
 pub fn correction_text(c: &crate::model::Correct, lang: Lang) -> String {
-    let mut text = format!(
-        "{} #{}: {}「{}」→ {}「{}」; {}: {}",
+    format!(
+        "{} #{}: {}",
         lang.w(Word::SumCorrection),
         c.entry,
+        correction_body(&c.wrong, &c.right, &c.reason, c.data_present, lang)
+    )
+}
+
+/// What a correction says, after the entry it names: wrong and right, why, and whether it
+/// made the medium data-present. The annex and the form's 訂正 page share it.
+pub fn correction_body(
+    wrong: &str,
+    right: &str,
+    reason: &str,
+    data_present: bool,
+    lang: Lang,
+) -> String {
+    let mut text = format!(
+        "{}「{wrong}」→ {}「{right}」; {}: {reason}",
         lang.w(Word::SumWrong),
-        c.wrong,
         lang.w(Word::SumRight),
-        c.right,
         lang.w(Word::SumReason),
-        c.reason
     );
-    if c.data_present {
+    if data_present {
         text += &format!("; {}", lang.w(Word::SumDataPresent));
     }
     text
