@@ -269,8 +269,9 @@ fn boot(dir: &Path, kernel: &Path, initrd: &Path, name: &str, sticks: &[Stick]) 
     let _ = std::fs::remove_file(&monitor);
     let mut cmd = Command::new("timeout");
     cmd.current_dir(dir)
-        // Each boot takes 1.5–2.5 minutes on two busy cores; the bound is for a hung guest.
-        .args(["-k", "5", "240", "qemu-system-x86_64"])
+        // Each boot takes 1.5–4 minutes on two busy cores (five boots share them); the bound is for
+        // a hung guest.
+        .args(["-k", "5", "480", "qemu-system-x86_64"])
         .args([
             "-accel", "tcg", "-M", "q35", "-cpu", "max", "-smp", "2", "-m", "1536",
         ])
