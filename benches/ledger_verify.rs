@@ -245,15 +245,14 @@ fn commands(
         match out.status.code() {
             Some(0) => Ok(Some(secs)),
             Some(3) => Ok(None),
-            _ => Err(baitai::Error::Other(format!(
-                "baitai {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ))),
+            _ => Err(baitai::Error::Other(
+                format!("baitai {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into(),
+            )),
         }
     };
     let time = |args: Vec<String>| -> baitai::Result<f64> {
         try_time(args.clone())?
-            .ok_or_else(|| baitai::Error::Other(format!("baitai {args:?} was refused")))
+            .ok_or_else(|| baitai::Error::Other(format!("baitai {args:?} was refused").into()))
     };
     let median = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -382,10 +381,13 @@ fn inventory(
         .wait_with_output()
         .map_err(baitai::Error::io("run baitai"))?;
     if !out.status.success() {
-        return Err(baitai::Error::Other(format!(
-            "baitai inventory check: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )));
+        return Err(baitai::Error::Other(
+            format!(
+                "baitai inventory check: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+            .into(),
+        ));
     }
     Ok(t.elapsed().as_secs_f64())
 }
@@ -478,10 +480,10 @@ fn appends(
                             Some(0) => done += 1,
                             Some(3) => {}
                             _ => {
-                                return Err(baitai::Error::Other(format!(
-                                    "client {i}: {}",
-                                    String::from_utf8_lossy(&out.stderr)
-                                )))
+                                return Err(baitai::Error::Other(
+                                    format!("client {i}: {}", String::from_utf8_lossy(&out.stderr))
+                                        .into(),
+                                ))
                             }
                         }
                     }

@@ -18,3 +18,17 @@ pub use baitai_report as report;
 pub use baitai_vault as vault;
 
 pub use error::{Error, ExitCode, Result};
+
+#[cfg(test)]
+mod catalogue_tests {
+    use baitai_core::text::{catalogue_problems, Template};
+
+    /// Every crate's catalogue of messages: each message in both languages, naming the same
+    /// values in each, and no two names for one message anywhere in the workspace.
+    #[test]
+    fn every_message_has_both_languages_and_one_name() {
+        let all: Vec<&[Template]> = [baitai_core::error::TEMPLATES].concat();
+        let problems = catalogue_problems(&all);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}

@@ -666,6 +666,7 @@ mod through_the_ledger {
             /// running `ledger verify`.
             fn verify_with(&self, home: &Path, url: &str, env: &[(&str, &str)]) -> Output {
                 let mut c = Command::new(env!("CARGO_BIN_EXE_baitai"));
+                c.env("BAITAI_LANG", "en");
                 for (k, _) in std::env::vars() {
                     if k.starts_with("PG") || k == "BAITAI_LEDGER" || k.starts_with("XDG_") {
                         c.env_remove(k);

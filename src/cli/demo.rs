@@ -31,7 +31,7 @@ impl DemoSecrets {
         self.by_name
             .get(name)
             .cloned()
-            .ok_or_else(|| Error::Other(format!("demo: no passphrase for {name}")))
+            .ok_or_else(|| Error::Other(format!("demo: no passphrase for {name}").into()))
     }
 }
 
@@ -80,7 +80,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
             Workspace::Temp(tempfile::tempdir().map_err(Error::io("create a temporary directory"))?)
         }
     };
-    let lang = a.lang.unwrap_or(Lang::Ja);
+    let lang = ctx.lang.unwrap_or(Lang::Ja);
     let mut log = String::new();
     let story = walk(ws.path(), &mut log)?;
     let (s, media) = (&story.session, &story.media);

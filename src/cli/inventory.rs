@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal};
 use serde_json::json;
 
 use super::args::{InventoryCheckArgs, InventoryCmd};
-use super::reports::{deliver, format, lang};
+use super::reports::{deliver, format};
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::Found;
 use crate::error::{Error, Result};
@@ -24,7 +24,7 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
     };
     check_output_dir(&a)?;
     let mut s = ctx.session()?;
-    let lang = lang(&s, &a.out)?;
+    let lang = ctx.printout(&s)?;
     let format = format(ctx, &a.out)?;
     let mut secrets = CliSecrets::new(a.auth.passphrase_file.clone(), None, None, None)?;
     let found = Found {
@@ -48,10 +48,13 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
     show_notices(ctx, s.notices(), &mut serde_json::Value::Null);
     let doc = report.render(format, lang)?;
     deliver(&a.out, doc, "the inventory check").map_err(|e| {
-        Error::Other(format!(
-            "the check is recorded as entry #{}, but its printout was not written: {e}",
-            entry.seq
-        ))
+        Error::Other(
+            format!(
+                "the check is recorded as entry #{}, but its printout was not written: {e}",
+                entry.seq
+            )
+            .into(),
+        )
     })
 }
 

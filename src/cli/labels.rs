@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::args::LabelArgs;
-use super::reports::{deliver, format, lang};
+use super::reports::{deliver, format};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
@@ -14,7 +14,7 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
     let page = a.out.general();
     let f = format(ctx, &page)?;
     let s = ctx.reader()?;
-    let lang = lang(&s, &page)?;
+    let lang = ctx.printout(&s)?;
     let sheet = sheet(&a, f)?;
     let labels = select(&s, &a, lang)?;
     let doc = match f {

@@ -71,7 +71,7 @@ fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Opt
 pub fn medium(ctx: &Ctx, cmd: MediumCmd) -> Result<Option<Output>> {
     match cmd {
         MediumCmd::Register(a) => register(ctx, a, None),
-        MediumCmd::List { state, site, lang } => list(ctx, state, &Scope::of(site), lang),
+        MediumCmd::List { state, site } => list(ctx, state, &Scope::of(site)),
         MediumCmd::Show { medium } => show(ctx, &medium),
         MediumCmd::Label(a) => super::labels::label(ctx, a),
         MediumCmd::Correct(a) => correct(ctx, a),
@@ -102,14 +102,9 @@ pub fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<Option<Output>> {
     register(ctx, a.register, Some(a.from))
 }
 
-fn list(
-    ctx: &Ctx,
-    state: Option<String>,
-    scope: &Scope,
-    lang: Option<Lang>,
-) -> Result<Option<Output>> {
+fn list(ctx: &Ctx, state: Option<String>, scope: &Scope) -> Result<Option<Output>> {
     let s = ctx.reader()?;
-    let lang = lang.map_or_else(|| Lang::parse(&s.settings().lang), Ok)?;
+    let lang = ctx.screen();
     let report = crate::report::lists::inventory(&s, scope, Lang::En)?;
     // The same media in the same order, in the words of the terminal's language.
     let shown = crate::report::lists::inventory(&s, scope, lang)?;
@@ -538,15 +533,14 @@ pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
         format!("{} reported LOST", a.medium.to_uppercase()),
     )?;
     if let (Some(o), Some(m)) = (out.as_mut(), &e.medium) {
-        attach_incident(&s, &m.0, a.lang, o);
+        attach_incident(&s, &m.0, ctx.printout(&s), o);
     }
     Ok(out)
 }
 
 /// The incident report (000 12) after the loss is recorded. The loss stands whatever happens
 /// here, so a report that cannot be built is a note, not an error.
-fn attach_incident(s: &Session, medium: &str, lang: Option<Lang>, o: &mut Output) {
-    let lang = lang.map_or_else(|| Lang::parse(&s.settings().lang), Ok);
+fn attach_incident(s: &Session, medium: &str, lang: Result<Lang>, o: &mut Output) {
     let built = lang.and_then(|lang| {
         let report = crate::report::incident::incident(
             s,

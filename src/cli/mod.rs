@@ -18,6 +18,7 @@ mod wipe;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 use clap::Parser;
 use serde_json::{json, Value};
@@ -28,6 +29,9 @@ pub use secrets::CliSecrets;
 
 use crate::app::{LoginNotice, Session};
 use crate::error::{Error, ExitCode, Result};
+use crate::report::Lang;
+use baitai_core::text::Text;
+use baitai_core::words::Word;
 
 /// What a command produced: text for people and a JSON value for scripts.
 pub(crate) struct Output {
@@ -56,17 +60,76 @@ pub(crate) struct Ctx {
     pub json: bool,
     pub quiet: bool,
     pub verbose: bool,
+    /// `--lang`: the language of messages and printouts both.
+    pub lang: Option<Lang>,
+    /// The ledger's own language, once a command has opened it.
+    ledger_lang: OnceLock<Lang>,
 }
 
 impl Ctx {
+    fn new(cli: &Cli) -> Ctx {
+        Ctx {
+            ledger: cli.ledger.clone().unwrap_or_else(default_ledger),
+            json: cli.json,
+            quiet: cli.quiet,
+            verbose: cli.verbose > 0,
+            lang: cli.lang,
+            ledger_lang: OnceLock::new(),
+        }
+    }
+
     pub fn session(&self) -> Result<Session> {
-        Session::open(&self.ledger)
+        Session::open(&self.ledger).inspect(|s| self.learn_lang(s))
     }
 
     /// For commands that only read the ledger.
     pub fn reader(&self) -> Result<Session> {
-        Session::open_read_only(&self.ledger)
+        Session::open_read_only(&self.ledger).inspect(|s| self.learn_lang(s))
     }
+
+    /// Note the language of a ledger a command opened, for the messages that follow.
+    pub fn learn_lang(&self, s: &Session) {
+        if let Ok(l) = Lang::parse(&s.settings().lang) {
+            let _ = self.ledger_lang.set(l);
+        }
+    }
+
+    /// The language of messages on the screen: `--lang`, else `$BAITAI_LANG`, else the
+    /// ledger's language (once it is open), else the locale's (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+    pub fn screen(&self) -> Lang {
+        self.lang
+            .or_else(|| {
+                std::env::var("BAITAI_LANG")
+                    .ok()
+                    .and_then(|v| Lang::parse(&v).ok())
+            })
+            .or_else(|| self.ledger_lang.get().copied())
+            .unwrap_or_else(locale_lang)
+    }
+
+    /// The language of a printout: `--lang`, else the ledger's.
+    pub fn printout(&self, s: &Session) -> Result<Lang> {
+        match self.lang {
+            Some(l) => Ok(l),
+            None => Lang::parse(&s.settings().lang),
+        }
+    }
+
+    /// A catalogued message in the screen's language.
+    #[allow(dead_code)] // until the handlers speak through the catalogue
+    pub fn say(&self, t: impl Into<Text>) -> String {
+        t.into().in_lang(self.screen())
+    }
+}
+
+/// Japanese when the first locale variable that is set names it (`ja_JP.UTF-8`), else English.
+fn locale_lang() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .filter(|v| v.starts_with("ja"))
+        .map_or(Lang::En, |_| Lang::Ja)
 }
 
 /// Parse arguments, run, print, and return the process exit code.
@@ -88,28 +151,42 @@ pub fn main() -> std::process::ExitCode {
         }
     };
     let json = cli.json;
-    match run(cli) {
+    let ctx = Ctx::new(&cli);
+    match run(&ctx, cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            report_error(&e, json && !JSON_EMITTED.load(Ordering::SeqCst));
+            report_error(
+                &e,
+                ctx.screen(),
+                json && !JSON_EMITTED.load(Ordering::SeqCst),
+            );
             std::process::ExitCode::from(e.exit_code() as u8)
         }
     }
 }
 
-fn report_error(e: &Error, json: bool) {
+/// The error line and its hint in `lang`; `--json`'s `error` stays English for scripts, and
+/// its `message` is the line as shown.
+fn report_error(e: &Error, lang: Lang, json: bool) {
     let msg = e.to_string().replace('\n', " ");
+    let shown = e.in_lang(lang).replace('\n', " ");
     let mut err = std::io::stderr().lock();
     // Messages quote what a device or medium said about itself.
-    let _ = writeln!(err, "baitai: error: {}", crate::report::text::visible(&msg));
-    if let Some(h) = e.hint() {
-        let _ = writeln!(err, "hint: {h}");
+    let _ = writeln!(
+        err,
+        "baitai: {}: {}",
+        lang.w(Word::Error),
+        crate::report::text::visible(&shown)
+    );
+    if let Some(h) = e.hint_in(lang) {
+        let _ = writeln!(err, "{}: {h}", lang.w(Word::Hint));
     }
     if json {
         let doc = json!({
             "ok": false,
             "exit_code": e.exit_code() as u8,
             "error": msg,
+            "message": shown,
             "rule": match e { Error::Refused(r) => Some(r.rule), _ => None },
         });
         let _ = writeln!(std::io::stdout(), "{doc}");
@@ -204,55 +281,49 @@ fn log_to_stderr(verbosity: u8) {
     }
 }
 
-pub(crate) fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx {
-        ledger: cli.ledger.clone().unwrap_or_else(default_ledger),
-        json: cli.json,
-        quiet: cli.quiet,
-        verbose: cli.verbose > 0,
-    };
+pub(crate) fn run(ctx: &Ctx, cli: Cli) -> Result<()> {
     log_to_stderr(cli.verbose);
     if ctx.verbose {
         eprintln!("ledger: {}", crate::ledger::shown_location(&ctx.ledger));
     }
     let out = match cli.command {
-        Command::Init(a) => people::init(&ctx, a)?,
-        Command::Person(c) => people::person(&ctx, c)?,
-        Command::Medium(c) => media::medium(&ctx, c)?,
-        Command::Checkout(a) => media::checkout(&ctx, a)?,
-        Command::Return(a) => media::return_medium(&ctx, a)?,
-        Command::CarryOut(a) => media::carry_out(&ctx, a)?,
-        Command::Loan(a) => media::loan(&ctx, a)?,
-        Command::Copy(a) => media::copy(&ctx, a)?,
-        Command::Transfer(a) => media::transfer(&ctx, a)?,
-        Command::Receive(a) => media::receive(&ctx, a)?,
-        Command::Destroy(a) => media::destroy(&ctx, a)?,
-        Command::Lost(a) => media::lost(&ctx, a)?,
+        Command::Init(a) => people::init(ctx, a)?,
+        Command::Person(c) => people::person(ctx, c)?,
+        Command::Medium(c) => media::medium(ctx, c)?,
+        Command::Checkout(a) => media::checkout(ctx, a)?,
+        Command::Return(a) => media::return_medium(ctx, a)?,
+        Command::CarryOut(a) => media::carry_out(ctx, a)?,
+        Command::Loan(a) => media::loan(ctx, a)?,
+        Command::Copy(a) => media::copy(ctx, a)?,
+        Command::Transfer(a) => media::transfer(ctx, a)?,
+        Command::Receive(a) => media::receive(ctx, a)?,
+        Command::Destroy(a) => media::destroy(ctx, a)?,
+        Command::Lost(a) => media::lost(ctx, a)?,
         #[cfg(unix)]
-        Command::Wipe(a) => wipe::wipe(&ctx, a)?,
+        Command::Wipe(a) => wipe::wipe(ctx, a)?,
         #[cfg(unix)]
-        Command::Devices(a) => wipe::devices(&ctx, a)?,
+        Command::Devices(a) => wipe::devices(ctx, a)?,
         #[cfg(windows)]
         Command::Wipe(_) => return Err(crate::app::device::unavailable("wipe")),
         #[cfg(windows)]
         Command::Devices(_) => return Err(crate::app::device::unavailable("devices")),
-        Command::Put(a) => vault::put(&ctx, a)?,
-        Command::Ls(a) => vault::ls(&ctx, a)?,
-        Command::Get(a) => vault::get(&ctx, a)?,
-        Command::Vault(c) => vault::vault(&ctx, c)?,
-        Command::Ledger(c) => reports::ledger(&ctx, c)?,
-        Command::Report(c) => reports::report(&ctx, c)?,
-        Command::Inventory(c) => inventory::run(&ctx, c)?,
-        Command::Exception(c) => exceptions::run(&ctx, c)?,
+        Command::Put(a) => vault::put(ctx, a)?,
+        Command::Ls(a) => vault::ls(ctx, a)?,
+        Command::Get(a) => vault::get(ctx, a)?,
+        Command::Vault(c) => vault::vault(ctx, c)?,
+        Command::Ledger(c) => reports::ledger(ctx, c)?,
+        Command::Report(c) => reports::report(ctx, c)?,
+        Command::Inventory(c) => inventory::run(ctx, c)?,
+        Command::Exception(c) => exceptions::run(ctx, c)?,
         #[cfg(unix)]
-        Command::Demo(a) => demo::run(&ctx, a)?,
+        Command::Demo(a) => demo::run(ctx, a)?,
         // The demo registers and wipes an image medium.
         #[cfg(windows)]
         Command::Demo(_) => return Err(crate::app::device::unavailable("demo")),
-        Command::Completions(a) => shell::completions(&ctx, a)?,
-        Command::Man(a) => shell::man(&ctx, a)?,
+        Command::Completions(a) => shell::completions(ctx, a)?,
+        Command::Man(a) => shell::man(ctx, a)?,
     };
-    emit(&ctx, out)
+    emit(ctx, out)
 }
 
 fn emit(ctx: &Ctx, out: Option<Output>) -> Result<()> {

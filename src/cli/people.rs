@@ -27,7 +27,11 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
             affiliation: a.affiliation,
             timezone: a.timezone,
             medium_prefix: a.medium_prefix,
-            lang: a.lang,
+            lang: ctx
+                .lang
+                .unwrap_or(crate::report::Lang::Ja)
+                .code()
+                .to_string(),
             day_end: a.day_end,
             kdf,
         },

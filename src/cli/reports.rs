@@ -8,14 +8,7 @@ use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
-use crate::report::{Format, Lang, Scope};
-
-pub(super) fn lang(s: &Session, o: &OutputArgs) -> Result<Lang> {
-    match o.lang {
-        Some(l) => Ok(l),
-        None => Lang::parse(&s.settings().lang),
-    }
-}
+use crate::report::{Format, Scope};
 
 /// The printout's format; `--json` alone means JSON, and printing another format to stdout
 /// under `--json` is refused because stdout would not be one JSON document.
@@ -82,7 +75,7 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
         }
         LedgerCmd::Print { medium, out } => {
             let s = ctx.reader()?;
-            let lang = lang(&s, &out)?;
+            let lang = ctx.printout(&s)?;
             let form = crate::report::form::form(&s, &medium, lang)?;
             let doc = crate::report::form::render(&form, format(ctx, &out)?, lang)?;
             deliver(&out, doc, &format!("the form of {}", form.medium))
@@ -98,7 +91,7 @@ fn copy(from: &std::path::Path, to: &std::path::Path) -> Result<Option<Output>> 
         c.entries, c.keys, c.from, c.to, c.head
     );
     let json = serde_json::to_value(&c)
-        .map_err(|e| crate::error::Error::Other(format!("cannot encode JSON: {e}")))?;
+        .map_err(|e| crate::error::Error::Other(format!("cannot encode JSON: {e}").into()))?;
     Ok(Some(Output::new(human, json)))
 }
 
@@ -157,7 +150,9 @@ fn verify(
             Ok(Some(Output::new(human, json)))
         }
         Some(f) => {
-            let failure = Some(Error::Integrity(format!("entry {}: {}", f.seq, f.reason)));
+            let failure = Some(Error::Integrity(
+                format!("entry {}: {}", f.seq, f.reason).into(),
+            ));
             Ok(Some(Output {
                 human,
                 json,
@@ -179,13 +174,13 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
     };
     match cmd {
         ReportCmd::Inventory { site, out } => {
-            let lang = lang(&s, &out)?;
+            let lang = ctx.printout(&s)?;
             let doc = crate::report::lists::inventory(&s, &Scope::of(site), lang)?
                 .render(format(ctx, &out)?, lang)?;
             deliver(&out, doc, "the inventory")
         }
         ReportCmd::Overdue { at, site, out } => {
-            let lang = lang(&s, &out)?;
+            let lang = ctx.printout(&s)?;
             let at = match at {
                 Some(a) => crate::time::parse_user(&a, s.tz(), crate::time::DayEnd::Start)?,
                 None => crate::time::now(),
@@ -222,7 +217,7 @@ fn certificate(
     entry: Option<u64>,
     out: &OutputArgs,
 ) -> Result<Option<Output>> {
-    let lang = lang(s, out)?;
+    let lang = ctx.printout(s)?;
     let format = format(ctx, out)?;
     let cert = crate::report::certificate::certificate(s, medium, kind, entry)?;
     let doc = cert.render(format, lang)?;
@@ -263,7 +258,7 @@ fn incidents(
     scope: &Scope,
     out: &OutputArgs,
 ) -> Result<Option<Output>> {
-    let lang = lang(s, out)?;
+    let lang = ctx.printout(s)?;
     let format = format(ctx, out)?;
     if let Some(m) = medium {
         s.medium(m)?;
@@ -288,7 +283,7 @@ fn verify_failure(v: &crate::report::audit::VerifyStatus) -> Option<Error> {
         Error::Integrity(format!(
             "the ledger fails verification at entry {} ({}); the printout marks every entry from there as unverified",
             f.seq, f.reason
-        ))
+        ).into())
     })
 }
 
@@ -300,7 +295,7 @@ fn audit(
     scope: &Scope,
     out: &OutputArgs,
 ) -> Result<Option<Output>> {
-    let lang = lang(s, out)?;
+    let lang = ctx.printout(s)?;
     let format = format(ctx, out)?;
     let period = crate::report::audit::Period::parse(from, to, s.tz())?;
     let report = crate::report::audit::audit(s, period, scope, lang)?;

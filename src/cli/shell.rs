@@ -56,7 +56,8 @@ fn render(page: clap_mangen::Man) -> Result<String> {
 }
 
 fn utf8(buf: Vec<u8>) -> Result<String> {
-    String::from_utf8(buf).map_err(|e| Error::Other(format!("generated text is not UTF-8: {e}")))
+    String::from_utf8(buf)
+        .map_err(|e| Error::Other(format!("generated text is not UTF-8: {e}").into()))
 }
 
 /// `baitai.1` and a page for every visible subcommand, nested ones included

@@ -305,7 +305,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                 Some(s) => show_notices(ctx, s.notices(), &mut j),
                 None => with_writer(&v, &mut human, &mut j),
             }
-            let failure = (!bad.is_empty()).then(|| Error::Vault(bad.join("; ")));
+            let failure = (!bad.is_empty()).then(|| Error::Vault((bad.join("; ")).into()));
             Ok(Some(Output {
                 human,
                 json: j,
@@ -418,7 +418,7 @@ fn with_writer(v: &Vault, human: &mut String, j: &mut serde_json::Value) {
 /// already says it) and without naming the file twice.
 fn failed_file(name: &str, e: &Error) -> String {
     match e {
-        Error::Vault(m) if m.starts_with(&format!("{name}:")) => m.clone(),
+        Error::Vault(m) if m.en().starts_with(&format!("{name}:")) => m.en(),
         Error::Vault(m) => format!("{name}: {m}"),
         e => format!("{name}: {e}"),
     }

@@ -46,7 +46,7 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(sig, Arc::clone(&stop))
-            .map_err(|e| Error::Other(format!("cannot catch Ctrl-C: {e}")))?;
+            .map_err(|e| Error::Other(format!("cannot catch Ctrl-C: {e}").into()))?;
     }
     let pb = super::vault::progress(ctx, plan.identity.capacity_bytes, "");
     let mut last_phase = None;
@@ -142,20 +142,26 @@ fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
     let mut out = Output::new(human, j);
     out.failure = match w.result {
         WipeResult::Passed => None,
-        WipeResult::Failed => Some(Error::WipeFailed(first_mismatch(w))),
+        WipeResult::Failed => Some(Error::WipeFailed(first_mismatch(w).into())),
         WipeResult::Incomplete => Some(match &r.halt {
-            Some(Halt::Interrupted) => Error::Interrupted(format!(
-                "wipe of {} stopped and recorded as incomplete",
-                state.number
-            )),
-            other => Error::Device(format!(
-                "wipe of {} did not finish: {}",
-                state.number,
-                other
-                    .as_ref()
-                    .map(Halt::describe)
-                    .unwrap_or_else(|| "stopped".into())
-            )),
+            Some(Halt::Interrupted) => Error::Interrupted(
+                format!(
+                    "wipe of {} stopped and recorded as incomplete",
+                    state.number
+                )
+                .into(),
+            ),
+            other => Error::Device(
+                format!(
+                    "wipe of {} did not finish: {}",
+                    state.number,
+                    other
+                        .as_ref()
+                        .map(Halt::describe)
+                        .unwrap_or_else(|| "stopped".into())
+                )
+                .into(),
+            ),
         }),
     };
     Ok(Some(out))

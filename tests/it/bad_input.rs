@@ -616,7 +616,7 @@ bad_inputs! {
         unknown_timezone: case("init: unknown --timezone", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--timezone", "Mars/Base"]), 2, "unknown time zone"),
         malformed_day_end: case("init: malformed --day-end", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--day-end", "25:99"]), 2, "must be HH:MM"),
         medium_prefix_with_a_space: case("init: --medium-prefix with a space", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--medium-prefix", "U SB"]), 2, "medium prefix"),
-        unknown_lang: case("init: unknown --lang", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--lang", "fr"]), 2, "must be ja or en"),
+        unknown_lang: case("init: unknown --lang", no_ledger, |w, t| init(&t.arg, &w.pass(ADMIN), &["--org", "防衛", "--lang", "fr"]), 2, "invalid value 'fr'"),
         admin_passphrase_too_short: case("init: admin passphrase too short", no_ledger, |w, t| {
             let weak = w.path("weak-pass");
             fs::write(&weak, "short\n").unwrap();
@@ -955,6 +955,7 @@ fn snapshot(w: &World, t: &Target) -> Snapshot {
 fn spawn(w: &World, args: &[String]) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_baitai"))
         .env("BAITAI_LEDGER", &w.env.ledger)
+        .env("BAITAI_LANG", "en")
         .env_remove("XDG_DATA_HOME")
         .env_remove("XDG_STATE_HOME")
         .env("HOME", w.env.dir.path())

@@ -824,7 +824,12 @@ fn a_sites_copy_of_a_server_ledger_is_started_again_when_it_stops_matching() {
 fn medium_list_is_in_the_ledgers_language_or_the_one_asked_for() {
     let env = Env::new();
     env.register();
-    let out = env.cmd().args(["medium", "list"]).output().unwrap();
+    let out = env
+        .cmd()
+        .env_remove("BAITAI_LANG")
+        .args(["medium", "list"])
+        .output()
+        .unwrap();
     let ja = String::from_utf8(out.stdout).unwrap();
     assert!(ja.contains("媒体番号") && ja.contains("保管中"), "{ja}");
     let out = env

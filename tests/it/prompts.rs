@@ -18,6 +18,7 @@ fn at_terminal(env: &Env, args: &[&str], lines: &[&str]) -> (i32, String) {
     let mut child = Command::new("script")
         .args(["-qec", &format!("{bin} {}", quoted.join(" ")), "/dev/null"])
         .env("BAITAI_LEDGER", &env.ledger)
+        .env("BAITAI_LANG", "en")
         .env("HOME", env.dir.path())
         .env_remove("XDG_STATE_HOME")
         .env_remove("XDG_DATA_HOME")

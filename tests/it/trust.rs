@@ -636,6 +636,7 @@ fn the_process_is_not_dumpable() {
         .args(["init", "--org", "o", "--admin", "a", "--affiliation", "x"])
         .args(["--passphrase-file", "-"])
         .env("BAITAI_LEDGER", dir.path().join("l.db"))
+        .env("BAITAI_LANG", "en")
         .env("HOME", dir.path())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
@@ -1007,6 +1008,7 @@ fn a_clock_set_back_is_refused_and_records_nothing() {
     let pass = env.pass(HANDLER);
     let out = std::process::Command::new("faketime")
         .args(["-f", "+2h", env!("CARGO_BIN_EXE_baitai")])
+        .env("BAITAI_LANG", "en")
         .args(["--ledger", env.ledger.to_str().unwrap()])
         .args([
             "checkout",

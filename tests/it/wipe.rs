@@ -274,6 +274,7 @@ fn a_planted_byte_fails_verification_at_its_exact_offset() {
 fn spawn_wipe(env: &Env, m: &str, img: &str) -> std::process::Child {
     let p = env.pass(CUSTODIAN);
     std::process::Command::new(env!("CARGO_BIN_EXE_baitai"))
+        .env("BAITAI_LANG", "en")
         .env_remove("XDG_DATA_HOME")
         .env_remove("XDG_STATE_HOME")
         .env("HOME", env.dir.path())

@@ -333,7 +333,7 @@ impl Session {
             if named != number.0 {
                 return Err(Error::Device(format!(
                     "the vault at {shown} is {named}'s, not {number}'s: give the mount point of {number}"
-                )));
+                ).into()));
             }
             return Ok(());
         }
@@ -341,7 +341,7 @@ impl Session {
             Some(v) => Err(Error::Device(format!(
                 "the ledger records a vault on {number} (entry {}), but {shown} holds none: give the mount point of {number}, not another folder",
                 v.seq
-            ))),
+            ).into())),
             None => Ok(()),
         }
     }
@@ -418,7 +418,7 @@ impl Session {
                 Body::Register(r) => Some(r),
                 _ => None,
             })
-            .ok_or_else(|| Error::Integrity(format!("{number} has no registration entry")))
+            .ok_or_else(|| Error::Integrity(format!("{number} has no registration entry").into()))
     }
 
     /// Read the whole medium after checking it is the one registered.
@@ -432,7 +432,7 @@ impl Session {
         let recorded = self.registration(number)?.device.ok_or_else(|| {
             Error::Device(format!(
                 "{number} was registered without --device or --image, so a device read cannot be tied to it; use --path, or a verified wipe"
-            ))
+            ).into())
         })?;
         device::check_identity(&number.0, &recorded, &seen)?;
         // As a wipe does: a mounted file system may still hold writes the device has not had,

@@ -159,16 +159,19 @@ impl Session {
                 break;
             }
         }
-        Err(Error::Auth(format!(
-            "wrong {} for {} ({}); the failed attempt is recorded",
-            if person.token.is_some() {
-                "PIN"
-            } else {
-                "passphrase"
-            },
-            person.name,
-            person.id
-        )))
+        Err(Error::Auth(
+            format!(
+                "wrong {} for {} ({}); the failed attempt is recorded",
+                if person.token.is_some() {
+                    "PIN"
+                } else {
+                    "passphrase"
+                },
+                person.name,
+                person.id
+            )
+            .into(),
+        ))
     }
 
     /// Refuse, before any passphrase is asked, a person locked by repeated failures.
@@ -181,7 +184,7 @@ impl Session {
                 l.failures,
                 crate::time::show_full(l.until, &self.tz),
                 person.id
-            ))),
+            ).into())),
             None => Ok(()),
         }
     }
@@ -235,10 +238,13 @@ impl Session {
                     retired: ring.retired,
                 }))
             }
-            Ok(_) => Err(Error::Integrity(format!(
-                "the stored key of {} does not match their public key in the ledger",
-                person.id
-            ))),
+            Ok(_) => Err(Error::Integrity(
+                format!(
+                    "the stored key of {} does not match their public key in the ledger",
+                    person.id
+                )
+                .into(),
+            )),
             Err(OpenError::WrongPassphrase) => {
                 self.record_failure(person, command)?;
                 Ok(None)

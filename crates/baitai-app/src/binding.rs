@@ -136,10 +136,13 @@ impl Session {
                         "not {named}: give --medium {other} to write to it, or mount {named}"
                     ),
                 };
-                return Err(Error::Device(format!(
-                    "the medium mounted at {} is {other}; {why}",
-                    mount.display()
-                )));
+                return Err(Error::Device(
+                    format!(
+                        "the medium mounted at {} is {other}; {why}",
+                        mount.display()
+                    )
+                    .into(),
+                ));
             }
         }
         self.check_seen_device(named, mount, &seen)
@@ -175,10 +178,13 @@ impl Session {
     pub(crate) fn check_bound(&self, number: &MediumNumber, v: &Vault) -> Result<Binding> {
         let body = &v.manifest.body;
         if body.medium != number.0 || v.header.body.medium != number.0 {
-            return Err(Error::Vault(format!(
-                "the vault names medium {}, not {number}",
-                v.header.body.medium
-            )));
+            return Err(Error::Vault(
+                format!(
+                    "the vault names medium {}, not {number}",
+                    v.header.body.medium
+                )
+                .into(),
+            ));
         }
         let sha = hex::encode(v.manifest.file_hash);
         let recorded = self.recorded_vault(number)?;
@@ -187,7 +193,7 @@ impl Session {
                 return Err(Error::Vault(format!(
                     "the vault on the medium (ID {}) is not the one the ledger records on {number} (ID {}, entry #{}): it was copied from elsewhere or replaced",
                     v.header.body.vault_id, r.vault_id, r.seq
-                )));
+                ).into()));
             }
             if r.manifest_sha256 == sha {
                 return Ok(Binding::Recorded);
@@ -214,17 +220,17 @@ impl Session {
             return Err(Error::Vault(format!(
                 "the re-key of the vault on {number} is recorded (entry #{}) but was not finished on the medium: a custodian runs `baitai vault rekey` on it to finish it",
                 r.seq
-            )));
+            ).into()));
         }
         Err(Error::Vault(match recorded {
             Some(r) => format!(
                 "the vault's manifest (version {}, signed by {}) is not the one the ledger last recorded on {number} (entry #{} by {}): it was rolled back or re-signed",
                 body.seq, body.writer, r.seq, r.writer
-            ),
+            ).into(),
             None => format!(
                 "the ledger records no vault on {number}, but the medium holds one (version {}, signed by {})",
                 body.seq, body.writer
-            ),
+            ).into(),
         }))
     }
 

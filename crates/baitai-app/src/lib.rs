@@ -259,10 +259,9 @@ impl Session {
     pub(crate) fn active_person(&self, key: &str) -> Result<Person> {
         let p = self.person(key)?;
         if !p.is_active() {
-            return Err(Error::Auth(format!(
-                "{} ({}) is revoked and can no longer act",
-                p.name, p.id
-            )));
+            return Err(Error::Auth(
+                format!("{} ({}) is revoked and can no longer act", p.name, p.id).into(),
+            ));
         }
         Ok(p)
     }

@@ -11,9 +11,12 @@ use crate::model::{CacheBypass, DeviceIdentity, MediaKind};
 
 /// The one line every Linux-only device act gives on Windows (exit 6, a device error).
 pub fn unavailable(what: &str) -> Error {
-    Error::Device(format!(
+    Error::Device(
+        format!(
         "{what} is not available on Windows yet: use a Linux machine for device checks and wipes"
-    ))
+    )
+        .into(),
+    )
 }
 
 /// What a file-system look at a mounted medium finds (as baitai-media's `FileScan`).

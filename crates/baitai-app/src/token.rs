@@ -57,7 +57,7 @@ pub fn module_path() -> Result<PathBuf> {
         .ok_or_else(|| {
             Error::Device(format!(
                 "no PKCS#11 module found: set {MODULE_VAR} to the token's module (OpenSC's opensc-pkcs11.so, Yubico's libykcs11.so)"
-            ))
+            ).into())
         })
 }
 
@@ -70,10 +70,7 @@ fn module() -> Result<Pkcs11> {
     }
     let path = module_path()?;
     let m = Pkcs11::new(&path).map_err(|e| {
-        Error::Device(format!(
-            "cannot load the PKCS#11 module {}: {e}",
-            path.display()
-        ))
+        Error::Device(format!("cannot load the PKCS#11 module {}: {e}", path.display()).into())
     })?;
     match m.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
         Ok(()) | Err(P11Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
@@ -84,7 +81,7 @@ fn module() -> Result<Pkcs11> {
 }
 
 fn device(what: &str, e: P11Error) -> Error {
-    Error::Device(format!("token: cannot {what}: {e}"))
+    Error::Device(format!("token: cannot {what}: {e}").into())
 }
 
 /// Which token to use: by serial number (as the ledger records it) or by label, or the only
@@ -143,14 +140,17 @@ fn find_token(m: &Pkcs11, choice: &TokenChoice) -> Result<(Slot, TokenInfo)> {
     }
     match found.len() {
         1 => Ok(found.remove(0)),
-        0 => Err(Error::Device(format!(
-            "{} is not present: insert it (module {})",
-            choice.describe(),
-            module_path()?.display()
-        ))),
-        n => Err(Error::Usage(format!(
-            "{n} tokens are present: choose one with --token-label"
-        ))),
+        0 => Err(Error::Device(
+            format!(
+                "{} is not present: insert it (module {})",
+                choice.describe(),
+                module_path()?.display()
+            )
+            .into(),
+        )),
+        n => Err(Error::Usage(
+            format!("{n} tokens are present: choose one with --token-label").into(),
+        )),
     }
 }
 
@@ -175,7 +175,7 @@ fn login(session: &Session, pin: &Passphrase, who: &str) -> std::result::Result<
             _,
         )) => Err(LoginError::WrongPin),
         Err(P11Error::Pkcs11(RvError::PinLocked, _)) => Err(LoginError::Other(Error::Auth(
-            format!("the token of {who} is locked by its own retry counter after too many wrong PINs: its security officer must reset the PIN"),
+            format!("the token of {who} is locked by its own retry counter after too many wrong PINs: its security officer must reset the PIN").into(),
         ))),
         Err(e) => Err(LoginError::Other(device("log in to the token", e))),
     }
@@ -209,10 +209,9 @@ impl TokenKey {
             open_session(&TokenChoice::recorded(info)).map_err(LoginError::Other)?;
         login(&session, pin, who)?;
         let id = hex::decode(&info.key_id).map_err(|_| {
-            LoginError::Other(Error::Integrity(format!(
-                "the key ID of {who}'s token is not hex: {:?}",
-                info.key_id
-            )))
+            LoginError::Other(Error::Integrity(
+                format!("the key ID of {who}'s token is not hex: {:?}", info.key_id).into(),
+            ))
         })?;
         let key = private_key(&session, &id).map_err(LoginError::Other)?;
         let mut found = found;
@@ -239,14 +238,15 @@ impl TokenKey {
         let (session, mut info) = open_session(choice)?;
         login(&session, pin, who).map_err(|e| match e {
             LoginError::WrongPin => {
-                Error::Auth(format!("wrong PIN for the token {:?}", info.label))
+                Error::Auth(format!("wrong PIN for the token {:?}", info.label).into())
             }
             LoginError::Other(e) => e,
         })?;
         let (id, key, point) = match key_id {
             Some(hex_id) => {
-                let id = hex::decode(hex_id.trim())
-                    .map_err(|_| Error::Usage(format!("--token-key-id {hex_id:?} must be hex")))?;
+                let id = hex::decode(hex_id.trim()).map_err(|_| {
+                    Error::Usage(format!("--token-key-id {hex_id:?} must be hex").into())
+                })?;
                 let key = private_key(&session, &id)?;
                 let point = public_point(&session, &id)?;
                 (id, key, point)
@@ -270,9 +270,10 @@ impl TokenKey {
         let msg = b"baitai-token-check-v1";
         let sig = self.sign_raw(msg)?;
         if !expected.verify_raw(msg, &sig) {
-            return Err(Error::Auth(format!(
-                "the key on the token of {who} is not the one the ledger names for them"
-            )));
+            return Err(Error::Auth(
+                format!("the key on the token of {who} is not the one the ledger names for them")
+                    .into(),
+            ));
         }
         Ok(())
     }
@@ -296,10 +297,13 @@ fn private_key(session: &Session, id: &[u8]) -> Result<ObjectHandle> {
         ])
         .map_err(|e| device("look for the private key", e))?;
     found.into_iter().next().ok_or_else(|| {
-        Error::Device(format!(
-            "the token holds no EC private key with ID {}",
-            hex::encode(id)
-        ))
+        Error::Device(
+            format!(
+                "the token holds no EC private key with ID {}",
+                hex::encode(id)
+            )
+            .into(),
+        )
     })
 }
 
@@ -312,10 +316,7 @@ fn public_point(session: &Session, id: &[u8]) -> Result<Vec<u8>> {
         ])
         .map_err(|e| device("look for the public key", e))?;
     let handle = found.into_iter().next().ok_or_else(|| {
-        Error::Device(format!(
-            "the token holds no public key with ID {}",
-            hex::encode(id)
-        ))
+        Error::Device(format!("the token holds no public key with ID {}", hex::encode(id)).into())
     })?;
     let attrs = session
         .get_attributes(handle, &[AttributeType::EcPoint])
@@ -393,10 +394,7 @@ impl KeyDevice for TokenKey {
             .map_err(|e| device("sign", e))?;
         // CKM_ECDSA returns r ‖ s, each the curve's length: the form the ledger stores.
         Signature::from_slice(&sig).ok_or_else(|| {
-            Error::Device(format!(
-                "the token's signature is {} bytes, not 64",
-                sig.len()
-            ))
+            Error::Device(format!("the token's signature is {} bytes, not 64", sig.len()).into())
         })
     }
 

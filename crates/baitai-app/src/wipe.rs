@@ -92,7 +92,7 @@ fn refuse_twins(number: &MediumNumber, recorded: &DeviceIdentity) -> Result<()> 
             "{} attached disks ({}) match {number}, which has no serial number to tell them apart: unplug all but the one to wipe; nothing was written",
             twins.len(),
             nodes.join(", ")
-        )));
+        ).into()));
     }
     Ok(())
 }
@@ -106,7 +106,7 @@ impl Session {
         let recorded = self.registration(&number)?.device.ok_or_else(|| {
             Error::Device(format!(
                 "{number} was registered without --device or --image, so no device can be tied to it; destroy it, or register the medium anew"
-            ))
+            ).into())
         })?;
         let path = req.target.path();
         let seen = req.target.identify()?;
@@ -131,7 +131,7 @@ impl Session {
                 return Err(Error::Device(format!(
                     "{} is not a removable or USB device (an internal disk?): nothing was written; pass --allow-fixed if you are sure",
                     p.display()
-                )));
+                ).into()));
             }
         }
         Ok(WipePlan {
@@ -158,7 +158,7 @@ impl Session {
                 "this device matches {} registered media ({}): it has no serial number to tell them apart, so {number} cannot be wiped by identity; nothing was written",
                 matches.len(),
                 matches.join(", ")
-            )));
+            ).into()));
         }
         Ok(())
     }
@@ -201,10 +201,13 @@ impl Session {
         mounts::refuse_in_use(path)?;
         let mut dev = DeviceFile::open_rw(path)?;
         if dev.len() != plan.identity.capacity_bytes {
-            return Err(Error::Device(format!(
-                "{} changed size since it was checked: nothing was written",
-                path.display()
-            )));
+            return Err(Error::Device(
+                format!(
+                    "{} changed size since it was checked: nothing was written",
+                    path.display()
+                )
+                .into(),
+            ));
         }
         let start = WipeStart {
             method: plan.method,

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use crate::text::{Localized, Text};
+use crate::words::Lang;
+
 /// The documented exit codes (CLI.md, "Exit codes").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
@@ -188,12 +191,12 @@ pub struct Refusal {
     /// The rule, e.g. `Rule::ReuseGate` (`reuse-gate`).
     pub rule: Rule,
     /// Why, in words a custodian understands.
-    pub reason: String,
+    pub reason: Text,
 }
 
 impl Refusal {
     /// A refusal under `rule`, with the reason a custodian reads.
-    pub fn new(rule: Rule, reason: impl Into<String>) -> Self {
+    pub fn new(rule: Rule, reason: impl Into<Text>) -> Self {
         Refusal {
             rule,
             reason: reason.into(),
@@ -203,7 +206,19 @@ impl Refusal {
 
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "refused ({}): {}", self.rule, self.reason)
+        f.write_str(&self.in_lang(Lang::En))
+    }
+}
+
+impl Refusal {
+    /// The refusal in `lang`: `refused (RULE): reason`, the rule's name as it is in both.
+    pub fn in_lang(&self, lang: Lang) -> String {
+        let reason = self.reason.in_lang(lang);
+        Msg::Refused {
+            rule: self.rule.as_str().into(),
+            reason: reason.into(),
+        }
+        .in_lang(lang)
     }
 }
 
@@ -212,45 +227,45 @@ impl fmt::Display for Refusal {
 pub enum Error {
     /// Bad arguments or a missing prerequisite, with what to do instead (exit 2).
     #[error("{0}")]
-    Usage(String),
+    Usage(Text),
     /// A rule refused the act (exit 3).
     #[error("{0}")]
     Refused(Refusal),
     /// Authentication failed (exit 4): a wrong passphrase, a revoked person, a key that does not
     /// match the ledger.
     #[error("{0}")]
-    Auth(String),
+    Auth(Text),
     /// The ledger fails its checks or holds malformed data (exit 5): it may have been tampered
     /// with.
-    #[error("integrity failure: {0}")]
-    Integrity(String),
+    #[error("{}", self.in_lang(Lang::En))]
+    Integrity(Text),
     /// A vault on a medium that is damaged or was altered: the ledger is not in question.
-    #[error("integrity failure: {0}")]
-    Vault(String),
+    #[error("{}", self.in_lang(Lang::En))]
+    Vault(Text),
     /// A device could not be opened, is not the registered one, or failed during I/O (exit 6).
-    #[error("device: {0}")]
-    Device(String),
+    #[error("{}", self.in_lang(Lang::En))]
+    Device(Text),
     /// A wipe's read-back found bytes that differ from what was written.
-    #[error("wipe verification failed: {0}")]
-    WipeFailed(String),
+    #[error("{}", self.in_lang(Lang::En))]
+    WipeFailed(Text),
     /// The operator stopped the command with Ctrl-C or SIGTERM (exit 130), after what was done
     /// was recorded.
-    #[error("interrupted: {0}")]
-    Interrupted(String),
+    #[error("{}", self.in_lang(Lang::En))]
+    Interrupted(Text),
     /// A file-system operation failed (exit 1).
     #[error("{context}: {source}")]
     Io {
         /// What was being done, e.g. `read /path`.
-        context: String,
+        context: Text,
         /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
     /// An SQLite operation on the ledger failed (exit 1).
-    #[error("ledger database {context}: {source}")]
+    #[error("{}", self.in_lang(Lang::En))]
     Db {
         /// What was being done, e.g. `append an entry`.
-        context: String,
+        context: Text,
         /// SQLite's error.
         #[source]
         source: rusqlite::Error,
@@ -259,10 +274,10 @@ pub enum Error {
     /// could not be asked whether it recorded it (exit 1): whatever depends on the entry must be
     /// left as if it had been, since it may have.
     #[error("{0}")]
-    OutcomeUnknown(String),
+    OutcomeUnknown(Text),
     /// Anything else, including internal errors (exit 1).
     #[error("{0}")]
-    Other(String),
+    Other(Text),
 }
 
 impl Error {
@@ -282,49 +297,80 @@ impl Error {
         }
     }
 
-    /// A second line telling the user what to do next, where one helps.
+    /// A second line telling the user what to do next, where one helps (in English).
     pub fn hint(&self) -> Option<String> {
+        self.hint_in(Lang::En)
+    }
+
+    /// The hint in `lang`.
+    pub fn hint_in(&self, lang: Lang) -> Option<String> {
+        let m = match self {
+            Error::Db { source, .. } if is_busy(source) => Msg::HintBusy,
+            Error::Integrity(_) => Msg::HintIntegrity,
+            Error::Vault(_) => Msg::HintVault,
+            Error::WipeFailed(_) => Msg::HintWipeFailed,
+            Error::Interrupted(_) => Msg::HintInterrupted,
+            _ => return None,
+        };
+        Some(m.in_lang(lang))
+    }
+
+    /// The error's one line in `lang` (`Display` gives it in English).
+    pub fn in_lang(&self, lang: Lang) -> String {
+        let t = |t: &Text| t.in_lang(lang);
+        let m = match self {
+            Error::Usage(x) | Error::Auth(x) | Error::OutcomeUnknown(x) | Error::Other(x) => {
+                return t(x)
+            }
+            Error::Refused(r) => return r.in_lang(lang),
+            Error::Integrity(x) | Error::Vault(x) => Msg::Integrity { what: x.clone() },
+            Error::Device(x) => Msg::Device { what: x.clone() },
+            Error::WipeFailed(x) => Msg::WipeFailed { what: x.clone() },
+            Error::Interrupted(x) => Msg::Interrupted { what: x.clone() },
+            Error::Io { context, source } => return format!("{}: {source}", t(context)),
+            Error::Db { context, source } => Msg::Db {
+                context: context.clone(),
+                source: source.to_string().into(),
+            },
+        };
+        m.in_lang(lang)
+    }
+
+    /// The message this error carries, without the prefix its kind adds.
+    pub fn text(&self) -> Text {
         match self {
-            Error::Db { source, .. } if is_busy(source) => {
-                Some("another baitai command held the ledger for too long; try again".to_string())
-            }
-            Error::Integrity(_) => Some(
-                "run `baitai ledger verify` for the full report; do not use this ledger for new entries; keep a copy and tell your auditor"
-                    .to_string(),
-            ),
-            Error::Vault(_) => Some(
-                "the vault on the medium is damaged or was altered; keep the medium as it is and tell the custodian (the ledger is not affected)"
-                    .to_string(),
-            ),
-            Error::WipeFailed(_) => Some(
-                "the medium does not hold what is written to it (failing or counterfeit): destroy it with `baitai destroy`"
-                    .to_string(),
-            ),
-            Error::Interrupted(_) => {
-                Some("the medium is not clean: run the wipe again to completion".to_string())
-            }
-            _ => None,
+            Error::Usage(x)
+            | Error::Auth(x)
+            | Error::OutcomeUnknown(x)
+            | Error::Other(x)
+            | Error::Integrity(x)
+            | Error::Vault(x)
+            | Error::Device(x)
+            | Error::WipeFailed(x)
+            | Error::Interrupted(x) => x.clone(),
+            Error::Refused(r) => r.reason.clone(),
+            Error::Io { .. } | Error::Db { .. } => Text::from(self),
         }
     }
 
     /// A [`Error::Usage`] with this message.
-    pub fn usage(msg: impl Into<String>) -> Self {
+    pub fn usage(msg: impl Into<Text>) -> Self {
         Error::Usage(msg.into())
     }
 
     /// A [`Error::Refused`] by `rule`, for `reason`.
-    pub fn refused(rule: Rule, reason: impl Into<String>) -> Self {
+    pub fn refused(rule: Rule, reason: impl Into<Text>) -> Self {
         Error::Refused(Refusal::new(rule, reason))
     }
 
     /// A converter for `map_err` that wraps an I/O error with what was being done.
-    pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+    pub fn io(context: impl Into<Text>) -> impl FnOnce(std::io::Error) -> Error {
         let context = context.into();
         move |source| Error::Io { context, source }
     }
 
     /// A converter for `map_err` that wraps an SQLite error with what was being done.
-    pub fn db(context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
+    pub fn db(context: impl Into<Text>) -> impl FnOnce(rusqlite::Error) -> Error {
         let context = context.into();
         move |source| Error::Db { context, source }
     }
@@ -347,3 +393,52 @@ impl From<Refusal> for Error {
 
 /// Every fallible baitai function's result, with [`Error`] unless said otherwise.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error's rendered lines, kept when an error becomes the text of another.
+#[derive(Debug)]
+struct ErrorText(String, String);
+
+impl crate::text::Localized for ErrorText {
+    fn in_lang(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.0.clone(),
+            Lang::Ja => self.1.clone(),
+        }
+    }
+}
+
+impl From<&Error> for Text {
+    fn from(e: &Error) -> Self {
+        Text::message(ErrorText(e.in_lang(Lang::En), e.in_lang(Lang::Ja)))
+    }
+}
+
+impl From<Error> for Text {
+    fn from(e: Error) -> Self {
+        Text::from(&e)
+    }
+}
+
+crate::messages! {
+    pub(crate) enum Msg {
+        Refused { rule, reason }: "拒否 ({rule}): {reason}", "refused ({rule}): {reason}";
+        Integrity { what }: "完全性の検査で不合格: {what}", "integrity failure: {what}";
+        Device { what }: "デバイス: {what}", "device: {what}";
+        WipeFailed { what }: "消去の検証で不合格: {what}", "wipe verification failed: {what}";
+        Interrupted { what }: "中断しました: {what}", "interrupted: {what}";
+        Db { context, source }: "台帳データベース {context}: {source}", "ledger database {context}: {source}";
+        HintBusy: "別の baitai コマンドが台帳を長く使用していました。もう一度実行してください",
+            "another baitai command held the ledger for too long; try again";
+        HintIntegrity: "詳しくは `baitai ledger verify` を実行してください。この台帳に新しい記録をしないでください。写しを保存し、監査担当者に知らせてください",
+            "run `baitai ledger verify` for the full report; do not use this ledger for new entries; keep a copy and tell your auditor";
+        HintVault: "媒体上の保管庫が破損しているか改ざんされています。媒体をそのまま保管し、管理者に知らせてください（台帳には影響ありません）",
+            "the vault on the medium is damaged or was altered; keep the medium as it is and tell the custodian (the ledger is not affected)";
+        HintWipeFailed: "媒体は書き込んだ内容を保持していません（故障または偽装品）。`baitai destroy` で破棄してください",
+            "the medium does not hold what is written to it (failing or counterfeit): destroy it with `baitai destroy`";
+        HintInterrupted: "媒体は消去されていません。消去を最後までやり直してください",
+            "the medium is not clean: run the wipe again to completion";
+    }
+}
+
+/// The core crate's messages, for the workspace's catalogue test.
+pub const TEMPLATES: &[&[crate::text::Template]] = &[Msg::TEMPLATES];

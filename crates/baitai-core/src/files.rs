@@ -17,7 +17,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if !dir.is_dir() {
         // Said here, because tempfile's own error would name its temporary file instead.
         return Err(Error::Io {
-            context: format!("write {}", path.display()),
+            context: format!("write {}", path.display()).into(),
             source: std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("there is no directory {}", dir.display()),
@@ -31,7 +31,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(Error::io(format!("write {}", path.display())))?;
     let file = tmp.persist(path).map_err(|e| Error::Io {
-        context: format!("replace {}", path.display()),
+        context: format!("replace {}", path.display()).into(),
         source: e.error,
     })?;
     sync_renamed(&file, path)?;

@@ -25,7 +25,7 @@ pub fn to_store(t: Timestamp) -> String {
 /// A time as the ledger stores it; anything else is an integrity failure (the file was altered).
 pub fn from_store(s: &str) -> Result<Timestamp> {
     s.parse::<Timestamp>()
-        .map_err(|e| Error::Integrity(format!("stored time {s:?} is malformed: {e}")))
+        .map_err(|e| Error::Integrity(format!("stored time {s:?} is malformed: {e}").into()))
 }
 
 /// The IANA time zone `name` (e.g. `Asia/Tokyo`), from the bundled database; an unknown name is a

@@ -79,7 +79,7 @@ fn read_map<V: serde::de::DeserializeOwned>(
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
         Err(e) => Err(Error::Io {
-            context: format!("read {}", path.display()),
+            context: format!("read {}", path.display()).into(),
             source: e,
         }),
     }
@@ -89,8 +89,8 @@ fn read_map<V: serde::de::DeserializeOwned>(
 fn write_map<V: Serialize>(path: &Path, all: &BTreeMap<String, V>, what: &str) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
-    let text =
-        serde_json::to_vec_pretty(all).map_err(|e| Error::Other(format!("encode {what}: {e}")))?;
+    let text = serde_json::to_vec_pretty(all)
+        .map_err(|e| Error::Other(format!("encode {what}: {e}").into()))?;
     baitai_core::files::write_atomic(path, &text)
 }
 

@@ -41,12 +41,15 @@ pub fn copy_ledger(from: &Path, to: &Path) -> Result<Copied> {
     src.begin_snapshot()?;
     let checked = src.verify()?;
     if let Some(f) = &checked.failure {
-        return Err(Error::Integrity(format!(
-            "{} fails verification at entry {} ({}); nothing was copied",
-            shown_location(from),
-            f.seq,
-            f.reason
-        )));
+        return Err(Error::Integrity(
+            format!(
+                "{} fails verification at entry {} ({}); nothing was copied",
+                shown_location(from),
+                f.seq,
+                f.reason
+            )
+            .into(),
+        ));
     }
     let head = checked
         .head
@@ -72,10 +75,13 @@ pub fn copy_ledger(from: &Path, to: &Path) -> Result<Copied> {
 fn check_copy(at: &Path, head: &str) -> Result<()> {
     let copy = Ledger::open_read_only(at)?.verify()?;
     if copy.failure.is_some() || copy.head.as_deref() != Some(head) {
-        return Err(Error::Integrity(format!(
-            "the copy at {} does not verify to the source's head {head}",
-            shown_location(at)
-        )));
+        return Err(Error::Integrity(
+            format!(
+                "the copy at {} does not verify to the source's head {head}",
+                shown_location(at)
+            )
+            .into(),
+        ));
     }
     Ok(())
 }

@@ -140,9 +140,10 @@ fn check_link(copy: &Connection, from: &dyn Store, have: u64) -> Result<()> {
     match (mine, theirs) {
         (None, _) if have == 0 => Ok(()),
         (Some(a), Some(b)) if a == b => Ok(()),
-        _ => Err(Error::Integrity(format!(
-            "the ledger no longer continues this user's verified copy after entry {have}"
-        ))),
+        _ => Err(Error::Integrity(
+            format!("the ledger no longer continues this user's verified copy after entry {have}")
+                .into(),
+        )),
     }
 }
 
@@ -159,7 +160,7 @@ fn create_private(path: &Path) -> Result<()> {
         // Another command of this user made it first.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::Io {
-            context: format!("create {}", path.display()),
+            context: format!("create {}", path.display()).into(),
             source: e,
         }),
     }

@@ -75,7 +75,7 @@ impl Anchors {
                 self.path_keys.first().map(String::as_str).unwrap_or(""),
                 &ledger_id[..16.min(ledger_id.len())],
                 &pinned[..16.min(pinned.len())]
-            ))),
+            ).into())),
             _ => Ok(()),
         }
     }
@@ -278,10 +278,13 @@ pub fn still_holds(conn: &Connection, cp: &Checkpoint) -> Result<()> {
 
 /// The error a command stops with when the ledger does not verify.
 fn refusal(f: &VerifyFailure) -> Error {
-    Error::Integrity(format!(
-        "the ledger fails verification at entry {} ({}); nothing was done",
-        f.seq, f.reason
-    ))
+    Error::Integrity(
+        format!(
+            "the ledger fails verification at entry {} ({}); nothing was done",
+            f.seq, f.reason
+        )
+        .into(),
+    )
 }
 
 /// The hash of entry 1 (hex), if the ledger has one.

@@ -258,7 +258,7 @@ impl Vault {
         let (key, nonce) = self.object_key(f)?;
         let path = self.object_path(f)?;
         let (input, _) = open_regular(&path, &format!("{}: its object", f.name), |_| {
-            Error::Vault(format!("{}: its object is missing from the medium", f.name))
+            Error::Vault(format!("{}: its object is missing from the medium", f.name).into())
         })?;
         let mut input = DirectReader::new(input);
         let got = stream::decrypt(
@@ -272,10 +272,9 @@ impl Vault {
         )?;
         // As bytes: the manifest's hex may be in either case (docs/format.md, conventions).
         if got.size != f.size || hex::decode(&f.sha256).ok().as_deref() != Some(&got.sha256[..]) {
-            return Err(Error::Vault(format!(
-                "{}: content does not match the manifest",
-                f.name
-            )));
+            return Err(Error::Vault(
+                format!("{}: content does not match the manifest", f.name).into(),
+            ));
         }
         Ok(())
     }
@@ -325,7 +324,7 @@ impl Vault {
                 return Err(Error::Vault(format!(
                     "vault file name {:?} refused: the vault also holds {other:?}, which differs only in case or Unicode form",
                     f.name
-                )));
+                ).into()));
             }
             let target = safe_target(out, &f.name)?;
             if target.exists() && !overwrite {
@@ -357,7 +356,7 @@ impl Vault {
                 .sync_all()
                 .map_err(Error::io(format!("flush {}", target.display())))?;
             let written = tmp.persist(&target).map_err(|e| Error::Io {
-                context: format!("write {}", target.display()),
+                context: format!("write {}", target.display()).into(),
                 source: e.error,
             })?;
             baitai_core::files::sync_renamed(&written, &target)?;

@@ -43,7 +43,7 @@ pub fn header_span(first: &[u8]) -> Option<u64> {
 const MANIFEST_SIG_DOMAIN: &[u8] = b"baitai-vault-v1 manifest-signature\0";
 
 fn bad(what: &str) -> Error {
-    Error::Vault(format!("vault {what}"))
+    Error::Vault(format!("vault {what}").into())
 }
 
 /// Check magic and version; a newer version gets its own clear error.
@@ -231,8 +231,8 @@ impl Header {
     /// Build the header file for `body`, authenticated under `dk`.
     pub fn encode(body: HeaderBody, dk: &DataKey) -> Result<Header> {
         let vault_id = parse_id(&body.vault_id)?;
-        let json =
-            serde_json::to_vec(&body).map_err(|e| Error::Other(format!("encode header: {e}")))?;
+        let json = serde_json::to_vec(&body)
+            .map_err(|e| Error::Other(format!("encode header: {e}").into()))?;
         let mut raw = Vec::with_capacity(14 + json.len() + 32);
         raw.extend_from_slice(HEADER_MAGIC);
         raw.extend_from_slice(&VERSION.to_be_bytes());
@@ -402,8 +402,8 @@ impl Manifest {
         dk: &DataKey,
         writer: &dyn KeyDevice,
     ) -> Result<(Vec<u8>, Manifest)> {
-        let json =
-            serde_json::to_vec(body).map_err(|e| Error::Other(format!("encode manifest: {e}")))?;
+        let json = serde_json::to_vec(body)
+            .map_err(|e| Error::Other(format!("encode manifest: {e}").into()))?;
         let out = Self::seal_json(&json, body.seq, header, dk, writer)?;
         let file_hash = Sha256::digest(&out).into();
         Ok((

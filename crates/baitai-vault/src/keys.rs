@@ -244,7 +244,7 @@ impl Slot {
         }
         // The parameters come from the medium: out of range is the vault's fault, not the ledger's.
         let kek = kdf.derive(pass, &salt).map_err(|e| match e {
-            Error::Integrity(m) => Error::Vault(format!("passphrase slot: {m}")),
+            Error::Integrity(m) => Error::Vault(format!("passphrase slot: {m}").into()),
             other => other,
         })?;
         Ok(unwrap_key(cipher, &kek, vault_id, nonce, wrapped))

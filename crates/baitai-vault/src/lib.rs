@@ -67,7 +67,7 @@ pub use baitai_core::files::WINDOWS_LOCK_FILE;
 pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
     let dir = fs::File::open(mount).map_err(Error::io(format!("open {}", mount.display())))?;
     rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).map_err(|e| Error::Io {
-        context: format!("lock {} for writing", mount.display()),
+        context: format!("lock {} for writing", mount.display()).into(),
         source: e.into(),
     })?;
     Ok(WriteLock { _held: dir })

@@ -21,10 +21,13 @@ pub(crate) fn own_vault_dir(mount: &Path) -> Result<PathBuf> {
     let dir = vault_dir(mount);
     for d in [dir.clone(), dir.join(OBJECTS)] {
         if fs::symlink_metadata(&d).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::Vault(format!(
-                "{} on the medium is a symbolic link, not a directory of the vault",
-                d.display()
-            )));
+            return Err(Error::Vault(
+                format!(
+                    "{} on the medium is a symbolic link, not a directory of the vault",
+                    d.display()
+                )
+                .into(),
+            ));
         }
     }
     Ok(dir)
@@ -47,7 +50,7 @@ pub fn read_header(mount: &Path) -> Result<Header> {
                 Error::usage(format!("no baitai vault in {}", mount.display()))
             }
             _ => Error::Io {
-                context: format!("read {}", path.display()),
+                context: format!("read {}", path.display()).into(),
                 source: e,
             },
         }
@@ -71,10 +74,9 @@ pub(crate) fn open_regular(
         .metadata()
         .map_err(Error::io(format!("look at {}", path.display())))?;
     if !meta.is_file() {
-        return Err(Error::Vault(format!(
-            "{what} ({}) is not a regular file",
-            path.display()
-        )));
+        return Err(Error::Vault(
+            format!("{what} ({}) is not a regular file", path.display()).into(),
+        ));
     }
     Ok((file, meta.len()))
 }
@@ -89,7 +91,7 @@ pub(crate) fn read_small(
     unopenable: impl FnOnce(std::io::Error) -> Error,
 ) -> Result<Vec<u8>> {
     let what = format!("vault {what}");
-    let too_long = || Error::Vault(format!("{what} is longer than {max} bytes"));
+    let too_long = || Error::Vault(format!("{what} is longer than {max} bytes").into());
     let (file, len) = open_regular(path, &what, unopenable)?;
     if len > max as u64 {
         return Err(too_long());
@@ -114,7 +116,7 @@ pub(crate) fn read_manifest(
 ) -> Result<(Vec<u8>, Manifest, bool)> {
     let read = |name: &str| {
         read_small(&dir.join(name), format::MAX_MANIFEST, "manifest", |e| {
-            Error::Vault(format!("vault manifest is missing: {e}"))
+            Error::Vault(format!("vault manifest is missing: {e}").into())
         })
     };
     let current = read(MANIFEST_FILE).and_then(|raw| {
@@ -260,10 +262,13 @@ fn open_no_follow_for_writing(p: &Path) -> Result<fs::File> {
         .map_err(Error::io(format!("open {}", p.display())))?;
     #[cfg(windows)]
     if !f.metadata().is_ok_and(|m| m.is_file()) {
-        return Err(Error::Vault(format!(
-            "{} is a link or not a regular file: not written through",
-            p.display()
-        )));
+        return Err(Error::Vault(
+            format!(
+                "{} is a link or not a regular file: not written through",
+                p.display()
+            )
+            .into(),
+        ));
     }
     Ok(f)
 }
@@ -286,7 +291,7 @@ fn no_block_no_follow(o: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
 /// Overwrite an open file with random bytes from its start and flush it; `p` names it in errors.
 fn overwrite_open_file(mut f: &fs::File, p: &Path) -> Result<()> {
     let overwrite = |source| Error::Io {
-        context: format!("overwrite {}", p.display()),
+        context: format!("overwrite {}", p.display()).into(),
         source,
     };
     let mut left = f.metadata().map_err(overwrite)?.len();

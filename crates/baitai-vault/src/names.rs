@@ -13,9 +13,9 @@ const MAX_COMPONENT: usize = 255;
 /// control characters, over-long names.
 pub fn check(name: &str) -> Result<()> {
     let bad = |why: &str| {
-        Err(Error::Vault(format!(
-            "vault file name {name:?} refused: {why}"
-        )))
+        Err(Error::Vault(
+            format!("vault file name {name:?} refused: {why}").into(),
+        ))
     };
     if name.is_empty() || name.len() > MAX_NAME {
         return bad("empty or too long");
@@ -54,9 +54,9 @@ const DEVICE_NAMES: &[&str] = &["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
 pub fn check_portable(name: &str) -> Result<()> {
     check(name)?;
     match not_portable(name) {
-        Some(why) => Err(Error::Vault(format!(
-            "vault file name {name:?} refused: {why}"
-        ))),
+        Some(why) => Err(Error::Vault(
+            format!("vault file name {name:?} refused: {why}").into(),
+        )),
         None => Ok(()),
     }
 }

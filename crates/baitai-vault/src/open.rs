@@ -121,7 +121,7 @@ impl Vault {
                 found
             }
         }
-        .ok_or_else(|| Error::Auth(unopened(&header, &opener)))?;
+        .ok_or_else(|| Error::Auth((unopened(&header, &opener)).into()))?;
         header.check_mac(&dk)?;
         let dir = vault_dir(mount);
         let (raw, manifest, from_next) = read_manifest(&dir, &header, &dk)?;
@@ -169,10 +169,13 @@ impl Vault {
                 continue;
             };
             if meta.is_dir() {
-                return Err(Error::Vault(format!(
-                    "{} on the medium is a directory, not a file of the vault; remove it",
-                    p.display()
-                )));
+                return Err(Error::Vault(
+                    format!(
+                        "{} on the medium is a directory, not a file of the vault; remove it",
+                        p.display()
+                    )
+                    .into(),
+                ));
             }
             fs::remove_file(&p).map_err(Error::io(format!("remove {}", p.display())))?;
             removed = true;
@@ -248,7 +251,7 @@ impl Vault {
         let path = self.dir.join(NEXT_MANIFEST_FILE);
         read_small(&path, format::MAX_MANIFEST, "staged manifest", |e| {
             Error::Io {
-                context: format!("read {}", path.display()),
+                context: format!("read {}", path.display()).into(),
                 source: e,
             }
         })

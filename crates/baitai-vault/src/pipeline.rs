@@ -198,7 +198,7 @@ mod tests {
             Ok,
             |_| Ok(()),
         );
-        assert!(matches!(reader_fails, Err(Error::Other(m)) if m == "read"));
+        assert!(matches!(reader_fails, Err(Error::Other(m)) if m == "read".into()));
 
         let mut sunk = 0;
         let worker_fails = ordered(
@@ -223,7 +223,7 @@ mod tests {
                 Ok(())
             },
         );
-        assert!(matches!(worker_fails, Err(Error::Other(m)) if m == "work"));
+        assert!(matches!(worker_fails, Err(Error::Other(m)) if m == "work".into()));
         assert_eq!(sunk, 29, "items after the failure are not sunk");
 
         let sink_fails = ordered(
@@ -245,7 +245,7 @@ mod tests {
                 }
             },
         );
-        assert!(matches!(sink_fails, Err(Error::Other(m)) if m == "sink"));
+        assert!(matches!(sink_fails, Err(Error::Other(m)) if m == "sink".into()));
     }
 
     #[test]

@@ -178,7 +178,7 @@ fn plain_batches<'a>(
     source: &'a str,
 ) -> impl FnMut() -> Result<Option<Plain>> + Send + 'a {
     let io_in = move |e| Error::Io {
-        context: format!("read {source}"),
+        context: format!("read {source}").into(),
         source: e,
     };
     let mut ahead: Option<Zeroizing<Vec<u8>>> = None;
@@ -244,9 +244,9 @@ pub fn decrypt(
     progress: &mut dyn FnMut(u64),
     name: &str,
 ) -> Result<Streamed> {
-    let tampered = |why: &str| Error::Vault(format!("{name}: {why}"));
+    let tampered = |why: &str| Error::Vault(format!("{name}: {why}").into());
     let io_out = |e| Error::Io {
-        context: format!("write {name}"),
+        context: format!("write {name}").into(),
         source: e,
     };
     let mut head = [0u8; OBJECT_HEADER];
@@ -305,7 +305,7 @@ pub fn decrypt(
 
 fn read_error(name: &str, e: std::io::Error) -> Error {
     Error::Io {
-        context: format!("read the object of {name}"),
+        context: format!("read the object of {name}").into(),
         source: e,
     }
 }
@@ -361,7 +361,7 @@ fn open_batch(
         let part = &s.data[(j * SEALED).min(s.data.len())..((j + 1) * SEALED).min(s.data.len())];
         let counter = s.first + j as u64;
         if part.len() < TAG_LEN {
-            return Err(Error::Vault(format!("{name}: object is truncated")));
+            return Err(Error::Vault(format!("{name}: object is truncated").into()));
         }
         let last = s.last && j + 1 == n;
         keyed
@@ -369,7 +369,7 @@ fn open_batch(
             .map_err(|_| {
                 Error::Vault(format!(
                     "{name}: chunk {counter} fails authentication (modified, reordered, truncated or swapped)"
-                ))
+                ).into())
             })?;
     }
     sealed.give(s.data);
@@ -542,7 +542,7 @@ mod tests {
                 "src",
             );
             match r {
-                Err(Error::Io { context, .. }) => assert_eq!(context, "read src"),
+                Err(Error::Io { context, .. }) => assert_eq!(context, "read src".into()),
                 other => panic!("after {ok} bytes: {other:?}"),
             }
         }

@@ -2,7 +2,7 @@
 # node by its USB serial, ask the host to unplug or plug a stick, and print one CHECK line per
 # check (the host counts them).
 
-export HOME=/root BAITAI_LEDGER=/root/ledger.db
+export HOME=/root BAITAI_LEDGER=/root/ledger.db BAITAI_LANG=en
 ADMIN=P0001 HANDLER=P0002 CUSTODIAN=P0003
 
 # Print one result line: ok or FAIL with why.

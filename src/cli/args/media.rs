@@ -7,7 +7,6 @@ use clap::{Args, Subcommand};
 use super::{ActorAuth, ApproverAuth, PageOutputArgs};
 use crate::model::DestroyMethod;
 use crate::report::label::LabelSize;
-use crate::report::Lang;
 
 #[derive(Debug, Subcommand)]
 pub enum MediumCmd {
@@ -21,10 +20,6 @@ pub enum MediumCmd {
         /// Only the media of this site (拠点)
         #[arg(long, value_parser = super::site, value_name = "CODE")]
         site: Option<crate::model::Site>,
-        /// Language of the list on the terminal [default: the ledger's]; --json stays in the
-        /// ledger's own words (in-storage…)
-        #[arg(long, value_enum)]
-        lang: Option<Lang>,
     },
     /// Show one medium's state, classification and entries
     Show {
@@ -284,7 +279,4 @@ pub struct LostArgs {
     pub circumstances: String,
     #[command(flatten)]
     pub auth: ActorAuth,
-    /// Language of the incident report printed after the loss is recorded [default: the ledger's]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
 }

@@ -38,6 +38,10 @@ pub struct Cli {
     /// Only errors on stderr
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Language of messages and printouts [default: messages in $BAITAI_LANG, else the
+    /// ledger's language, else the locale's; printouts in the ledger's]
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -142,9 +146,6 @@ pub struct InitArgs {
     /// Prefix of medium numbers: PREFIX-YEAR-0001
     #[arg(long, default_value = "USB")]
     pub medium_prefix: String,
-    /// Default language of printouts
-    #[arg(long, default_value = "ja")]
-    pub lang: String,
     /// End of the working day (HH:MM): media in use are due back by then
     #[arg(long, default_value = "18:00")]
     pub day_end: String,
@@ -337,8 +338,6 @@ pub struct DemoArgs {
     /// Keep the demo's ledger and files in this new directory instead of a temporary one
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]

@@ -5,16 +5,13 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::ActorAuth;
-use crate::report::{Format, Lang};
+use crate::report::Format;
 
 #[derive(Debug, Args, Clone)]
 pub struct OutputArgs {
     /// Output format [default: text, or json with --json]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
-    /// Language of headings [default: the ledger's]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
     /// Write to FILE instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -27,9 +24,6 @@ pub struct PageOutputArgs {
     /// Output format [default: text, or json with --json]
     #[arg(long, value_enum)]
     pub format: Option<PageFormat>,
-    /// Language of headings [default: the ledger's]
-    #[arg(long, value_enum)]
-    pub lang: Option<Lang>,
     /// Write to FILE instead of stdout
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -51,7 +45,6 @@ impl PageOutputArgs {
                 PageFormat::Html => Format::Html,
                 PageFormat::Json => Format::Json,
             }),
-            lang: self.lang,
             output: self.output.clone(),
         }
     }

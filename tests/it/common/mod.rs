@@ -289,7 +289,9 @@ impl Env {
 
     pub fn cmd(&self) -> Command {
         let mut c = Command::cargo_bin("baitai").unwrap();
+        // Tests read messages in English unless they ask for Japanese (BAITAI_LANG).
         c.env("BAITAI_LEDGER", &self.ledger)
+            .env("BAITAI_LANG", "en")
             .env_remove("XDG_DATA_HOME")
             .env_remove("XDG_STATE_HOME")
             .env("HOME", self.dir.path());
@@ -302,6 +304,7 @@ impl Env {
     pub fn process_as(&self, args: &[&str], person: &str) -> std::process::Command {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_baitai"));
         c.env("BAITAI_LEDGER", &self.ledger)
+            .env("BAITAI_LANG", "en")
             .env_remove("XDG_DATA_HOME")
             .env_remove("XDG_STATE_HOME")
             .env("HOME", self.dir.path())

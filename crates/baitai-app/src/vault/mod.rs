@@ -146,10 +146,13 @@ impl Session {
             .transpose()?
             .map(|s| s.number);
         match (from_vault, named) {
-            (Some(v), Some(n)) if v != n.0 => Err(Error::Device(format!(
-                "the vault in {} belongs to {v}, not {n}",
-                req.mount.display()
-            ))),
+            (Some(v), Some(n)) if v != n.0 => Err(Error::Device(
+                format!(
+                    "the vault in {} belongs to {v}, not {n}",
+                    req.mount.display()
+                )
+                .into(),
+            )),
             (Some(v), _) => Ok(self.medium(&v)?.number),
             (None, Some(n)) => Ok(n),
             (None, None) => Err(Error::usage(format!(
@@ -188,7 +191,7 @@ impl Session {
             return Err(Error::Device(format!(
                 "{} is not on a block device, but {number} is registered as a device; mount the medium and give its mount point",
                 mount.display()
-            )));
+            ).into()));
         };
         if seen
             .iter()
@@ -204,7 +207,7 @@ impl Session {
                 mount.display(),
                 size(first.capacity_bytes),
                 size(recorded.capacity_bytes)
-            )));
+            ).into()));
         }
         crate::device::check_identity(&number.0, &recorded, first)
     }

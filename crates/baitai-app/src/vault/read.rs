@@ -60,10 +60,13 @@ impl Session {
         if known {
             return Ok(());
         }
-        Err(Error::Vault(format!(
-            "the vault's manifest is signed by {} with a key this ledger does not know",
-            m.writer
-        )))
+        Err(Error::Vault(
+            format!(
+                "the vault's manifest is signed by {} with a key this ledger does not know",
+                m.writer
+            )
+            .into(),
+        ))
     }
 
     /// `get`: decrypt files to `out` and record the access to protected data (000 10(11)) as

@@ -127,7 +127,7 @@ impl SealedKey {
 }
 
 fn bad(what: &str) -> OpenError {
-    OpenError::Other(Error::Integrity(format!("sealed key: {what}")))
+    OpenError::Other(Error::Integrity(format!("sealed key: {what}").into()))
 }
 
 /// (nonce, ciphertext) in hex.

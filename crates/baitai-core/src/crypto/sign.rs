@@ -78,7 +78,7 @@ impl PersonKey {
         let sig: p256::ecdsa::Signature = self
             .0
             .sign_prehash(digest)
-            .map_err(|e| Error::Other(format!("signing failed: {e}")))?;
+            .map_err(|e| Error::Other(format!("signing failed: {e}").into()))?;
         Ok(Signature(sig.to_bytes().into()))
     }
 

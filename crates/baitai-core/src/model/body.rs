@@ -136,7 +136,7 @@ impl Body {
     /// Split into the stored `kind` and canonical JSON payload.
     pub fn encode(&self) -> Result<(String, String)> {
         let v = serde_json::to_value(self)
-            .map_err(|e| Error::Other(format!("cannot encode entry: {e}")))?;
+            .map_err(|e| Error::Other(format!("cannot encode entry: {e}").into()))?;
         let (kind, data) = match v {
             serde_json::Value::Object(mut m) => (m.remove("kind"), m.remove("data")),
             _ => (None, None),
@@ -153,10 +153,10 @@ impl Body {
     /// that does not fit it is an integrity failure.
     pub fn decode(kind: &str, payload: &str) -> Result<Self> {
         let data: serde_json::Value = serde_json::from_str(payload)
-            .map_err(|e| Error::Integrity(format!("entry payload is not JSON: {e}")))?;
+            .map_err(|e| Error::Integrity(format!("entry payload is not JSON: {e}").into()))?;
         let v = serde_json::json!({ "kind": kind, "data": data });
         serde_json::from_value(v).map_err(|e| {
-            Error::Integrity(format!("entry payload of kind {kind:?} is malformed: {e}"))
+            Error::Integrity(format!("entry payload of kind {kind:?} is malformed: {e}").into())
         })
     }
 

@@ -135,6 +135,11 @@ macro_rules! catalogue {
 }
 
 catalogue! {
+    // The screen: what heads an error line and its hint.
+    /// Heads the line of a failed command: `baitai: error: …`.
+    Error: "エラー", "error";
+    /// Heads the line after an error that says what to do next.
+    Hint: "対処", "hint";
     // Shared by several printouts: what a medium is and where it stands.
     /// Heads the marking of a C2 or C3 medium, with a trailing space.
     ProtectedHeading: "保護すべき情報 ", "Protected information ";

@@ -141,7 +141,7 @@ impl Ledger {
         for row in rows {
             let (role, person, signature) = row.map_err(Error::db("read signatures"))?;
             let role = SignRole::parse(&role).ok_or_else(|| {
-                Error::Integrity(format!("entry {seq}: unknown signature role {role:?}"))
+                Error::Integrity(format!("entry {seq}: unknown signature role {role:?}").into())
             })?;
             out.push(StoredSignature {
                 role,
@@ -156,9 +156,10 @@ impl Ledger {
     /// malformed one is an integrity failure.
     pub fn sealed_key(&self, id: &PersonId) -> Result<SealedKey> {
         let text = self.store().sealed_key(&id.0)?;
-        let text = text.ok_or_else(|| Error::Integrity(format!("no stored key for {id}")))?;
+        let text =
+            text.ok_or_else(|| Error::Integrity(format!("no stored key for {id}").into()))?;
         serde_json::from_str(&text)
-            .map_err(|e| Error::Integrity(format!("stored key of {id} is malformed: {e}")))
+            .map_err(|e| Error::Integrity(format!("stored key of {id} is malformed: {e}").into()))
     }
 
     /// Entries of the given kinds, oldest first.

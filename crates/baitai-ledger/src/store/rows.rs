@@ -57,7 +57,7 @@ pub(crate) fn last_signed_time_upto(
 
 pub(crate) fn to_hash(b: &[u8], seq: i64) -> Result<[u8; 32]> {
     <[u8; 32]>::try_from(b)
-        .map_err(|_| Error::Integrity(format!("entry {seq}: stored hash is not 32 bytes")))
+        .map_err(|_| Error::Integrity(format!("entry {seq}: stored hash is not 32 bytes").into()))
 }
 
 pub(super) fn directory(conn: &Connection) -> Result<Directory> {
@@ -177,7 +177,7 @@ impl RawEntry {
 
     pub fn decode(self) -> Result<StoredEntry> {
         let at = |e: Error| match e {
-            Error::Integrity(m) => Error::Integrity(format!("entry {}: {m}", self.seq)),
+            Error::Integrity(m) => Error::Integrity(format!("entry {}: {m}", self.seq).into()),
             other => other,
         };
         Ok(StoredEntry {

@@ -95,7 +95,7 @@ impl Ledger {
 fn with_context(e: Error, more: &str) -> Error {
     match e {
         Error::Db { context, source } => Error::Db {
-            context: format!("{context} {more}"),
+            context: format!("{context} {more}").into(),
             source,
         },
         other => other,

@@ -114,7 +114,7 @@ impl Server {
             Error::OutcomeUnknown(format!(
                 "the connection to the ledger server at {} was lost as an append was committed: the server may or may not have recorded it; run `baitai ledger verify` ({e})",
                 self.shown
-            ))
+            ).into())
         };
         let mut again = self.target.connect().map_err(unknown)?;
         let found = again
@@ -178,7 +178,7 @@ impl Server {
                 return Err(Error::Integrity(format!(
                     "entry {} is held twice on the ledger server at {}, or out of order: its rows were changed behind its triggers",
                     e.seq, self.shown
-                )));
+                ).into()));
             }
             last = e.seq as u64;
             copy.append_entry(&e)
@@ -374,23 +374,29 @@ impl Store for Server {
 fn server_error(shown: &str, what: &str, e: postgres::Error) -> Error {
     use postgres::error::SqlState;
     match e.code() {
-        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Auth(format!(
-            "the ledger server at {shown} refused to {what}: {}",
-            e.as_db_error()
-                .map_or_else(|| one_line(&e), |d| d.message().to_string())
-        )),
+        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Auth(
+            format!(
+                "the ledger server at {shown} refused to {what}: {}",
+                e.as_db_error()
+                    .map_or_else(|| one_line(&e), |d| d.message().to_string())
+            )
+            .into(),
+        ),
         Some(c)
             if *c == SqlState::INTEGRITY_CONSTRAINT_VIOLATION
                 || *c == SqlState::UNIQUE_VIOLATION =>
         {
-            Error::Integrity(format!(
-                "the ledger server at {shown} refused to {what}: {}",
-                e.as_db_error()
-                    .map_or_else(|| one_line(&e), |d| d.message().to_string())
-            ))
+            Error::Integrity(
+                format!(
+                    "the ledger server at {shown} refused to {what}: {}",
+                    e.as_db_error()
+                        .map_or_else(|| one_line(&e), |d| d.message().to_string())
+                )
+                .into(),
+            )
         }
         _ => Error::Io {
-            context: format!("the ledger server at {shown}: {what}"),
+            context: format!("the ledger server at {shown}: {what}").into(),
             source: std::io::Error::other(one_line(&e)),
         },
     }

@@ -244,7 +244,7 @@ impl Writer<'_> {
     /// Store (or replace) the sealed signing key of person `id`, in this transaction.
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
         let text = serde_json::to_string(sealed)
-            .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}")))?;
+            .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}").into()))?;
         Store::put_sealed_key(&*self.tx, &id.0, &text)?;
         self.keys.borrow_mut().push((id.0.clone(), text));
         Ok(())
@@ -385,19 +385,18 @@ fn collect_signatures(
             .find(|(r, _)| *r == role)
             .map(|(_, k)| *k)
             .ok_or_else(|| {
-                Error::Other(format!("internal: no {} key to sign with", role.as_str()))
+                Error::Other(format!("internal: no {} key to sign with", role.as_str()).into())
             })?;
         let expected = match dir.get(&person) {
             Some(p) => p.public_key,
-            None => draft
-                .body
-                .introduced_key(&person)
-                .ok_or_else(|| Error::Other(format!("internal: {person} has no public key")))?,
+            None => draft.body.introduced_key(&person).ok_or_else(|| {
+                Error::Other(format!("internal: {person} has no public key").into())
+            })?,
         };
         if key.public() != expected {
-            return Err(Error::Auth(format!(
-                "the key offered for {person} does not match the ledger"
-            )));
+            return Err(Error::Auth(
+                format!("the key offered for {person} does not match the ledger").into(),
+            ));
         }
         out.push((role, person, key.sign_entry(role.as_str(), hash)?));
     }

@@ -62,7 +62,7 @@ impl DeviceFile {
 
     fn open(path: &Path, write: bool) -> Result<DeviceFile> {
         let meta = std::fs::metadata(path)
-            .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display())))?;
+            .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display()).into()))?;
         let block = meta.file_type().is_block_device();
         // One exclusive open is enough to keep mounts and other exclusive openers out; a second
         // exclusive open of our own would be refused.
@@ -110,10 +110,9 @@ impl DeviceFile {
             Err(e) if e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) => {
                 Ok(false)
             }
-            Err(e) => Err(Error::Device(format!(
-                "read error on {} at byte 0: {e}",
-                self.path.display()
-            ))),
+            Err(e) => Err(Error::Device(
+                format!("read error on {} at byte 0: {e}", self.path.display()).into(),
+            )),
         }
     }
 
@@ -139,20 +138,24 @@ impl DeviceFile {
 
 fn open_error(path: &Path, e: io::Error) -> Error {
     if e.raw_os_error() == Some(rustix::io::Errno::BUSY.raw_os_error()) {
-        return Error::Device(format!(
-            "{} is in use (mounted, or held by another program): unmount it first",
-            path.display()
-        ));
+        return Error::Device(
+            format!(
+                "{} is in use (mounted, or held by another program): unmount it first",
+                path.display()
+            )
+            .into(),
+        );
     }
-    Error::Device(format!("cannot open {}: {e}", path.display()))
+    Error::Device(format!("cannot open {}: {e}", path.display()).into())
 }
 
 /// The size of an image file, or of a block device (its end, as `lseek` reports it).
 fn device_len(f: &File, path: &Path) -> Result<u64> {
     use std::io::{Seek, SeekFrom};
     let mut f = f;
-    f.seek(SeekFrom::End(0))
-        .map_err(|e| Error::Device(format!("cannot find the size of {}: {e}", path.display())))
+    f.seek(SeekFrom::End(0)).map_err(|e| {
+        Error::Device(format!("cannot find the size of {}: {e}", path.display()).into())
+    })
 }
 
 impl Medium for DeviceFile {

@@ -14,15 +14,14 @@ pub mod usb;
 /// The identity of a disk image file standing in for a medium.
 pub fn identify_image(path: &Path) -> Result<DeviceIdentity> {
     let meta = fs::metadata(path)
-        .map_err(|e| Error::Device(format!("cannot open image {}: {e}", path.display())))?;
+        .map_err(|e| Error::Device(format!("cannot open image {}: {e}", path.display()).into()))?;
     if !meta.is_file() {
-        return Err(Error::Device(format!(
-            "{} is not an image file",
-            path.display()
-        )));
+        return Err(Error::Device(
+            format!("{} is not an image file", path.display()).into(),
+        ));
     }
     let canonical = fs::canonicalize(path)
-        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display())))?;
+        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display()).into()))?;
     Ok(DeviceIdentity {
         path: Some(canonical.display().to_string()),
         capacity_bytes: meta.len(),
@@ -34,19 +33,18 @@ pub fn identify_image(path: &Path) -> Result<DeviceIdentity> {
 /// vendor/product IDs and serial when it sits on a USB bus.
 pub fn identify_block(path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
     let meta = fs::metadata(path)
-        .map_err(|e| Error::Device(format!("cannot open device {}: {e}", path.display())))?;
+        .map_err(|e| Error::Device(format!("cannot open device {}: {e}", path.display()).into()))?;
     if !meta.file_type().is_block_device() {
-        return Err(Error::Device(format!(
-            "{} is not a block device",
-            path.display()
-        )));
+        return Err(Error::Device(
+            format!("{} is not a block device", path.display()).into(),
+        ));
     }
     let real = fs::canonicalize(path)
-        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display())))?;
+        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display()).into()))?;
     let name = real
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
-        .ok_or_else(|| Error::Device(format!("{} has no device name", path.display())))?;
+        .ok_or_else(|| Error::Device(format!("{} has no device name", path.display()).into()))?;
     identity_from_sysfs(&PathBuf::from("/sys/class/block").join(&name), &name, &real)
 }
 
@@ -55,11 +53,13 @@ pub fn identify_block(path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
 fn identity_from_sysfs(sys: &Path, name: &str, real: &Path) -> Result<(MediaKind, DeviceIdentity)> {
     let sectors: u64 = read_trim(&sys.join("size"))
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| Error::Device(format!("cannot read the size of {name} from sysfs")))?;
+        .ok_or_else(|| {
+            Error::Device(format!("cannot read the size of {name} from sysfs").into())
+        })?;
     let capacity_bytes = sectors.checked_mul(512).ok_or_else(|| {
-        Error::Device(format!(
-            "{name} reports {sectors} sectors, more bytes than can be counted"
-        ))
+        Error::Device(
+            format!("{name} reports {sectors} sectors, more bytes than can be counted").into(),
+        )
     })?;
     let dev = sys.join("device");
     let mut id = DeviceIdentity {
@@ -114,12 +114,15 @@ pub struct FileScan {
 /// ([`baitai_core::files::WINDOWS_LOCK_FILE`]) is not counted: it holds nothing.
 pub fn scan_files(root: &Path) -> Result<FileScan> {
     let meta = fs::symlink_metadata(root)
-        .map_err(|e| Error::Device(format!("cannot look at {}: {e}", root.display())))?;
+        .map_err(|e| Error::Device(format!("cannot look at {}: {e}", root.display()).into()))?;
     if !meta.is_dir() {
-        return Err(Error::Device(format!(
-            "{} is not a directory (is the medium mounted there?)",
-            root.display()
-        )));
+        return Err(Error::Device(
+            format!(
+                "{} is not a directory (is the medium mounted there?)",
+                root.display()
+            )
+            .into(),
+        ));
     }
     let mut scan = FileScan::default();
     let mut stack = vec![root.to_path_buf()];
@@ -161,9 +164,9 @@ pub fn check_identity(
     seen: &DeviceIdentity,
 ) -> Result<()> {
     let mismatch = |what: &str, a: &str, b: &str| {
-        Err(Error::Device(format!(
-            "this is not {medium}: its {what} is {b}, the ledger has {a}"
-        )))
+        Err(Error::Device(
+            format!("this is not {medium}: its {what} is {b}, the ledger has {a}").into(),
+        ))
     };
     if recorded.capacity_bytes != seen.capacity_bytes {
         let size = |n: u64| format!("{} ({n} bytes)", baitai_core::units::human_bytes(n));
@@ -309,10 +312,9 @@ pub fn blank_scan(path: &Path) -> Result<BlankScan> {
         let chunk = &mut buf.as_mut_slice()[..n];
         if let Err(e) = dev.read_at(scan.bytes_read, chunk) {
             let at = crate::wipe::pinpoint_read(&dev, scan.bytes_read, n);
-            return Err(Error::Device(format!(
-                "read error on {} at byte {at}: {e}",
-                path.display()
-            )));
+            return Err(Error::Device(
+                format!("read error on {} at byte {at}: {e}", path.display()).into(),
+            ));
         }
         for (i, sector) in chunk.chunks(SECTOR).enumerate() {
             let blank = sector.iter().all(|&b| b == 0) || sector.iter().all(|&b| b == 0xFF);

@@ -51,7 +51,7 @@ pub struct Busy {
 /// one lands under a file system mounted through another.
 pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
     let meta = fs::metadata(path)
-        .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display())))?;
+        .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display()).into()))?;
     let devices = if meta.file_type().is_block_device() {
         let d = DevNum::from_raw(meta.rdev());
         let mut all = vec![d];
@@ -116,11 +116,14 @@ fn exclusively_held(d: DevNum) -> bool {
 pub fn refuse_in_use(path: &Path) -> Result<()> {
     let busy = in_use(path)?;
     if let Some(b) = busy.first() {
-        return Err(Error::Device(format!(
-            "{} is {}: unmount it first (nothing was written)",
-            path.display(),
-            b.what
-        )));
+        return Err(Error::Device(
+            format!(
+                "{} is {}: unmount it first (nothing was written)",
+                path.display(),
+                b.what
+            )
+            .into(),
+        ));
     }
     Ok(())
 }
@@ -128,9 +131,7 @@ pub fn refuse_in_use(path: &Path) -> Result<()> {
 /// The mount points listed for each device number. Unreadable means unknown, never "free".
 fn mountinfo() -> Result<Vec<(DevNum, String)>> {
     let text = fs::read_to_string("/proc/self/mountinfo").map_err(|e| {
-        Error::Device(format!(
-            "cannot read /proc/self/mountinfo to check for mounts: {e}"
-        ))
+        Error::Device(format!("cannot read /proc/self/mountinfo to check for mounts: {e}").into())
     })?;
     Ok(parse_mountinfo(&text))
 }
@@ -254,10 +255,13 @@ pub fn is_external(dev: &Path) -> bool {
 /// write, in one line, rather than as an open or write error half-way.
 pub fn refuse_read_only(dev: &Path) -> Result<()> {
     if sysfs_of(dev).is_some_and(|sys| read_only_in(&sys)) {
-        return Err(Error::Device(format!(
-            "{} is read-only (write-protected): nothing was written",
-            dev.display()
-        )));
+        return Err(Error::Device(
+            format!(
+                "{} is read-only (write-protected): nothing was written",
+                dev.display()
+            )
+            .into(),
+        ));
     }
     Ok(())
 }
@@ -267,10 +271,13 @@ pub fn refuse_read_only_mount(dir: &Path) -> Result<()> {
     let ro = rustix::fs::statvfs(dir)
         .is_ok_and(|s| s.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY));
     if ro {
-        return Err(Error::Device(format!(
-            "{} is on a read-only file system (a write-protected stick?): nothing was written",
-            dir.display()
-        )));
+        return Err(Error::Device(
+            format!(
+                "{} is on a read-only file system (a write-protected stick?): nothing was written",
+                dir.display()
+            )
+            .into(),
+        ));
     }
     Ok(())
 }

@@ -53,7 +53,11 @@ impl Build<'_> {
         let details = match &e.body {
             Body::Destroy(d) => Details::Destruction(self.destruction(at, d)),
             Body::Wipe(w) => Details::Wipe(Box::new(self.wipe(at, w))),
-            _ => return Err(Error::Other(format!("entry #{} is not a record", e.seq))),
+            _ => {
+                return Err(Error::Other(
+                    format!("entry #{} is not a record", e.seq).into(),
+                ))
+            }
         };
         let signers = self.signers(e)?;
         let ledger = ledger_check(self.session.ledger())?;
@@ -259,7 +263,9 @@ fn medium_info(state: &MediumState, entries: &[StoredEntry]) -> Result<MediumInf
             Body::Register(r) => Some(r),
             _ => None,
         })
-        .ok_or_else(|| Error::Integrity(format!("{} has no registration entry", state.number)))?;
+        .ok_or_else(|| {
+            Error::Integrity(format!("{} has no registration entry", state.number).into())
+        })?;
     Ok(MediumInfo {
         number: state.number.0.clone(),
         media_type: reg.kind,

@@ -285,10 +285,13 @@ impl Certificate {
     /// The ledger's failure as an error, so a certificate of a tampered ledger exits 5.
     pub fn ledger_failure(&self) -> Option<Error> {
         self.ledger.failure.as_ref().map(|f| {
-            Error::Integrity(format!(
-                "entry {}: {} (the certificate was printed marked as not reliable)",
-                f.seq, f.reason
-            ))
+            Error::Integrity(
+                format!(
+                    "entry {}: {} (the certificate was printed marked as not reliable)",
+                    f.seq, f.reason
+                )
+                .into(),
+            )
         })
     }
 }

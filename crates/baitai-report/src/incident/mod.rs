@@ -186,7 +186,7 @@ pub fn incident(
     let since = timeline
         .first()
         .cloned()
-        .ok_or_else(|| Error::Integrity(format!("{} has no entries", state.number)))?;
+        .ok_or_else(|| Error::Integrity(format!("{} has no entries", state.number).into()))?;
     let form = crate::form::form(session, medium, lang)?;
     let loss = loss(session, &dir, &entries);
     let encryption = encryption(session, &dir, window);

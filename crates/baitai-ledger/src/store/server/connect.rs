@@ -159,7 +159,7 @@ impl Target {
         let why = failure.lock().ok().and_then(|mut f| f.take());
         match why {
             Some(why) => Error::Io {
-                context: format!("cannot reach the ledger server at {}", self.shown),
+                context: format!("cannot reach the ledger server at {}", self.shown).into(),
                 source: std::io::Error::other(format!(
                     "its TLS certificate is refused (sslmode={}): {}",
                     self.tls.mode.name(),
@@ -613,7 +613,7 @@ impl Tls {
             Some(store) => Some(
                 WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
                     .build()
-                    .map_err(|e| Error::Other(format!("TLS set-up: {e}")))?,
+                    .map_err(|e| Error::Other(format!("TLS set-up: {e}").into()))?,
             ),
             None => None,
         };
@@ -625,7 +625,7 @@ impl Tls {
         };
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| Error::Other(format!("TLS set-up: {e}")))?
+            .map_err(|e| Error::Other(format!("TLS set-up: {e}").into()))?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier))
             .with_no_client_auth();
@@ -732,13 +732,16 @@ pub(crate) fn describe(config: &Config) -> String {
 /// other ledger I/O, in one line.
 pub(crate) fn unreachable(shown: &str, e: postgres::Error) -> Error {
     if let Some(db) = e.as_db_error() {
-        return Error::Auth(format!(
-            "the ledger server at {shown} refused the connection: {}",
-            db.message()
-        ));
+        return Error::Auth(
+            format!(
+                "the ledger server at {shown} refused the connection: {}",
+                db.message()
+            )
+            .into(),
+        );
     }
     Error::Io {
-        context: format!("cannot reach the ledger server at {shown}"),
+        context: format!("cannot reach the ledger server at {shown}").into(),
         source: std::io::Error::other(one_line(&e)),
     }
 }
