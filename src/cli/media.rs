@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::args::*;
+use super::msg::Msg;
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{
     CarryOutRequest, CopyRequest, LoanRequest, MediumSource, RegisterRequest, ReturnSource,
@@ -15,6 +16,7 @@ use crate::model::Classification;
 use crate::report::form::check_text;
 use crate::report::text::{table, visible};
 use crate::report::{Lang, Scope};
+use baitai_core::text::Text;
 use baitai_core::words::Word;
 
 fn classification(c: &ClassArgs) -> Result<Classification> {
@@ -38,7 +40,17 @@ fn source(a: &RegisterArgs) -> MediumSource {
 }
 
 /// The common answer to a recorded act: what was recorded, for which medium, and its state.
-fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Option<Output>> {
+fn recorded(
+    ctx: &Ctx,
+    s: &Session,
+    e: &StoredEntry,
+    what: impl Into<Text>,
+) -> Result<Option<Output>> {
+    let what: Text = what.into();
+    recorded_text(ctx, s, e, what)
+}
+
+fn recorded_text(ctx: &Ctx, s: &Session, e: &StoredEntry, what: Text) -> Result<Option<Output>> {
     let medium = e.medium.as_ref().map(|m| m.0.clone()).unwrap_or_default();
     let state = match &e.medium {
         Some(m) => s.medium_state(m)?,
@@ -54,16 +66,17 @@ fn recorded(ctx: &Ctx, s: &Session, e: &StoredEntry, what: String) -> Result<Opt
         "data": state.as_ref().map(|st| st.clean.as_str()),
     });
     show_notices(ctx, s.notices(), &mut j);
-    let mut human = format!("{what}\n");
+    let mut human = format!("{}\n", ctx.say(what));
     if let Some(st) = &state {
-        human += &format!(
-            "{} is now {} ({}); entry #{} at {}\n",
-            st.number,
-            st.holding.as_str(),
-            st.clean.as_str(),
-            e.seq,
-            s.show_time(e.time)
-        );
+        let lang = ctx.screen();
+        human += &ctx.say(Msg::NowState {
+            medium: st.number.to_string().into(),
+            state: lang.state(st.holding.as_str()).into(),
+            data: lang.state(st.clean.as_str()).into(),
+            seq: e.seq.to_string().into(),
+            time: s.show_time(e.time).into(),
+        });
+        human.push('\n');
     }
     Ok(Some(Output::new(human, j)))
 }
@@ -90,7 +103,14 @@ fn register(ctx: &Ctx, a: RegisterArgs, from: Option<String>) -> Result<Option<O
     };
     let e = s.register(&a.auth.as_, req, &mut secrets)?;
     let number = e.medium.clone().map(|m| m.0).unwrap_or_default();
-    let mut out = recorded(ctx, &s, &e, format!("Registered medium {number}"))?;
+    let mut out = recorded(
+        ctx,
+        &s,
+        &e,
+        Msg::Registered {
+            medium: number.as_str().into(),
+        },
+    )?;
     if let Some(o) = out.as_mut() {
         // The number first, alone on its line, so a label printer or script can take it.
         o.human = format!("{number}\n{}", o.human);
@@ -125,10 +145,10 @@ fn list(ctx: &Ctx, state: Option<String>, scope: &Scope) -> Result<Option<Output
             "transferred",
         ];
         if !STATES.contains(&w.as_str()) {
-            return Err(Error::usage(format!(
-                "unknown state {w:?}: use one of {}",
-                STATES.join(", ")
-            )));
+            return Err(Error::usage(Msg::UnknownState {
+                state: format!("{w:?}").into(),
+                states: STATES.join(", ").into(),
+            }));
         }
     }
     let rows: Vec<Vec<String>> = shown
@@ -162,56 +182,79 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
     let st = s.medium(medium)?;
     let form = crate::report::form::form(&s, medium, Lang::En)?;
     let dir = s.directory()?;
-    let holder = holder_text(&st, &dir);
-    let mut human = format!(
-        "{}  {}\nState: {}{}\nData: {}\nRegistered: {}\n",
-        st.number,
-        st.classification.marking(),
-        st.holding.as_str(),
-        holder,
-        st.clean.as_str(),
-        form.registered
-    );
+    let holder = holder_text(ctx, &st, &dir);
+    let lang = ctx.screen();
+    let mut human = format!("{}  {}\n", st.number, st.classification.marking());
+    let mut line = |m: Msg| {
+        human += &ctx.say(m);
+        human.push('\n');
+    };
+    line(Msg::ShowState {
+        state: lang.state(st.holding.as_str()).into(),
+        holder: holder.into(),
+    });
+    line(Msg::ShowData {
+        data: lang.state(st.clean.as_str()).into(),
+    });
+    line(Msg::ShowRegistered {
+        time: form.registered.as_str().into(),
+    });
     if let Some(site) = &st.site {
-        human += &format!("Site: {site}\n");
+        line(Msg::ShowSite {
+            site: site.to_string().into(),
+        });
     }
-    for (k, v) in [
-        ("Label", &form.label),
-        ("Restriction", &form.restriction),
-        ("Device", &form.device),
-        ("Received from", &form.received_from),
-    ] {
-        if let Some(v) = v {
-            human += &format!("{k}: {}\n", visible(v));
-        }
+    let v = |f: &Option<String>| f.as_deref().map(|v| visible(v).to_string().into());
+    if let Some(v) = v(&form.label) {
+        line(Msg::ShowLabel { v });
+    }
+    if let Some(v) = v(&form.restriction) {
+        line(Msg::ShowRestriction { v });
+    }
+    if let Some(v) = v(&form.device) {
+        line(Msg::ShowDevice { v });
+    }
+    if let Some(v) = v(&form.received_from) {
+        line(Msg::ShowReceivedFrom { v });
     }
     // The node at registration is where the stick was then: say where it is now.
     let attached_now = attached_now(&s, &st.number)?;
     if let Some(now) = &attached_now {
-        human += &format!(
-            "Attached now: {}\n",
-            now.as_deref()
-                .unwrap_or("not attached (no disk with its identity)")
-        );
+        line(Msg::ShowAttachedNow {
+            v: match now {
+                Some(p) => p.into(),
+                None => Msg::ShowNotAttached.into(),
+            },
+        });
     }
     if !st.clean.may_issue() && matches!(st.holding, Holding::InStorage) {
-        human +=
-            "Reuse gate: closed until a verified wipe or a whole-medium blank check is recorded\n";
+        line(Msg::ShowReuseGate);
     }
     let revoked = s.revoked_slots_on(&st.number)?;
     if let Some(r) = &revoked {
         let who: Vec<String> = r.revoked.iter().map(|p| p.0.clone()).collect();
-        human += &format!(
-            "Vault: still holds a key slot for revoked {} (they can open it offline until the slot is removed with `baitai vault rekey MOUNT` or at `return --path`, or the vault is erased or wiped)\n",
-            who.join(", ")
-        );
+        line(Msg::ShowRevokedSlots {
+            people: who.join(", ").into(),
+        });
     }
-    human += "\nEntries:\n";
-    for e in &form.events {
-        human += &format!("  #{} {} {}", e.seq, e.time, visible(&e.summary));
+    human += &format!("\n{}\n", ctx.say(Msg::ShowEntries));
+    // The summaries in the screen's language, entry for entry.
+    let shown = match lang {
+        Lang::En => None,
+        Lang::Ja => crate::report::form::form(&s, medium, lang).ok(),
+    };
+    for (i, e) in form.events.iter().enumerate() {
+        let summary = shown
+            .as_ref()
+            .and_then(|f| f.events.get(i))
+            .filter(|j| j.seq == e.seq)
+            .map_or(&e.summary, |j| &j.summary);
+        human += &format!("  #{} {} {}", e.seq, e.time, visible(summary));
         if !e.corrected_by.is_empty() {
             let by: Vec<String> = e.corrected_by.iter().map(|n| format!("#{n}")).collect();
-            human += &format!(" [corrected by {}]", by.join(", "));
+            human += &ctx.say(Msg::ShowCorrectedBy {
+                entries: by.join(", ").into(),
+            });
         }
         human += "\n";
     }
@@ -276,14 +319,17 @@ fn located(_id: &crate::model::DeviceIdentity) -> Option<Option<String>> {
     None
 }
 
-fn holder_text(st: &MediumState, dir: &crate::lifecycle::Directory) -> String {
+fn holder_text(ctx: &Ctx, st: &MediumState, dir: &crate::lifecycle::Directory) -> String {
     match &st.holding {
         Holding::Out(o) => {
             let name = dir
                 .get(&o.holder)
                 .map(|p| p.name.clone())
                 .unwrap_or_default();
-            format!(" with {} ({})", name, o.holder)
+            ctx.say(Msg::ShowHolder {
+                name: name.into(),
+                id: o.holder.to_string().into(),
+            })
         }
         _ => String::new(),
     }
@@ -297,7 +343,9 @@ pub fn checkout(ctx: &Ctx, a: CheckoutArgs) -> Result<Option<Output>> {
         ctx,
         &s,
         &e,
-        format!("Checked out {} for use", a.medium.to_uppercase()),
+        Msg::CheckedOut {
+            medium: a.medium.to_uppercase().into(),
+        },
     )
 }
 
@@ -313,27 +361,31 @@ pub fn return_medium(ctx: &Ctx, a: ReturnArgs) -> Result<Option<Output>> {
     let returned = s.return_medium(&a.medium, &a.auth.as_, src, &mut secrets)?;
     let e = returned.entry;
     let check = match &e.body {
-        crate::model::Body::Return(r) => check_text(&r.check, Lang::En),
+        crate::model::Body::Return(r) => check_text(&r.check, ctx.screen()),
         _ => String::new(),
     };
     let mut out = recorded(
         ctx,
         &s,
         &e,
-        format!("Received {} back: {check}", a.medium.to_uppercase()),
+        Msg::Returned {
+            medium: a.medium.to_uppercase().into(),
+            check: check.into(),
+        },
     )?;
     let clean = matches!(&e.body, crate::model::Body::Return(r) if r.check.proves_clean());
     if let (Some(o), false) = (out.as_mut(), clean) {
-        o.human += "It will be issued again only after a verified wipe or a whole-medium check that finds nothing (000 10(4)ウ).\n";
+        o.human += &ctx.say(Msg::NotIssuedUntilClean);
+        o.human.push('\n');
     }
     if let Some(o) = out.as_mut() {
-        slots_at_return(o, &returned.slots);
+        slots_at_return(ctx, o, &returned.slots);
     }
     Ok(out)
 }
 
 /// What became of revoked people's key slots in the vault on a returned medium.
-fn slots_at_return(o: &mut Output, slots: &crate::app::SlotsAtReturn) {
+fn slots_at_return(ctx: &Ctx, o: &mut Output, slots: &crate::app::SlotsAtReturn) {
     use crate::app::SlotsAtReturn;
     let ids = super::vault::ids;
     match slots {
@@ -344,28 +396,28 @@ fn slots_at_return(o: &mut Output, slots: &crate::app::SlotsAtReturn) {
             readdressed,
         } => {
             if !removed.is_empty() {
-                o.human += &format!(
-                    "Removed the key slots of {} (revoked) from the vault on it; entry #{}\n",
-                    visible(&ids(removed)),
-                    entry.seq
-                );
+                o.human += &ctx.say(Msg::SlotsRemoved {
+                    people: visible(&ids(removed)).to_string().into(),
+                    seq: entry.seq.to_string().into(),
+                });
+                o.human.push('\n');
             }
             if !readdressed.is_empty() {
-                o.human += &format!(
-                    "Made the key slots of {} again for their key on a token; entry #{}\n",
-                    visible(&ids(readdressed)),
-                    entry.seq
-                );
+                o.human += &ctx.say(Msg::SlotsReaddressed {
+                    people: visible(&ids(readdressed)).to_string().into(),
+                    seq: entry.seq.to_string().into(),
+                });
+                o.human.push('\n');
             }
             o.json["key_slots_removed"] =
                 json!({"entry": entry.seq, "removed": removed, "readdressed": readdressed});
         }
         SlotsAtReturn::Left { revoked, why } => {
-            o.human += &format!(
-                "Warning: the vault on it still holds key slots of revoked people ({}): {}\nRemove them with `baitai vault rekey MOUNT`.\n",
-                visible(&ids(revoked)),
-                visible(why)
-            );
+            o.human += &ctx.say(Msg::SlotsLeft {
+                people: visible(&ids(revoked)).to_string().into(),
+                why: visible(why).to_string().into(),
+            });
+            o.human.push('\n');
             o.json["key_slots_left"] = json!({"revoked": revoked, "why": why});
         }
     }
@@ -376,7 +428,7 @@ fn approved(
     ctx: &Ctx,
     auth: ActorAuth,
     approver: ApproverAuth,
-    what: String,
+    what: Msg,
     preface: Option<String>,
     act: impl FnOnce(&mut Session, &str, &str, &mut CliSecrets) -> Result<StoredEntry>,
 ) -> Result<Option<Output>> {
@@ -406,10 +458,18 @@ fn contents_for_approver(ctx: &Ctx, medium: &str) -> Option<String> {
     let files = s.recorded_files(&number).ok()?;
     if files.is_empty() {
         return Some(format!(
-            "{number}: the ledger records no files on it since it was last proven clean\n"
+            "{}\n",
+            ctx.say(Msg::NoFilesRecorded {
+                medium: number.to_string().into()
+            })
         ));
     }
-    let mut text = format!("{number} holds, as the ledger records it:\n");
+    let mut text = format!(
+        "{}\n",
+        ctx.say(Msg::HoldsFiles {
+            medium: number.to_string().into()
+        })
+    );
     for f in &files {
         text += &format!("  {}  ({})\n", f.name, crate::report::human_bytes(f.size));
     }
@@ -417,10 +477,9 @@ fn contents_for_approver(ctx: &Ctx, medium: &str) -> Option<String> {
 }
 
 pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
-    let what = format!(
-        "Carry-out of {} approved and recorded",
-        a.medium.to_uppercase()
-    );
+    let what = Msg::CarryOutRecorded {
+        medium: a.medium.to_uppercase().into(),
+    };
     let req = CarryOutRequest {
         until: a.until,
         destination: a.destination,
@@ -433,7 +492,9 @@ pub fn carry_out(ctx: &Ctx, a: CarryOutArgs) -> Result<Option<Output>> {
 }
 
 pub fn loan(ctx: &Ctx, a: LoanArgs) -> Result<Option<Output>> {
-    let what = format!("Loan of {} approved and recorded", a.medium.to_uppercase());
+    let what = Msg::LoanRecorded {
+        medium: a.medium.to_uppercase().into(),
+    };
     let req = LoanRequest {
         borrower: a.to,
         until: a.until,
@@ -447,10 +508,9 @@ pub fn loan(ctx: &Ctx, a: LoanArgs) -> Result<Option<Output>> {
 }
 
 pub fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Option<Output>> {
-    let what = format!(
-        "Copy at the destination of {} recorded",
-        a.medium.to_uppercase()
-    );
+    let what = Msg::CopyRecorded {
+        medium: a.medium.to_uppercase().into(),
+    };
     let req = CopyRequest {
         data: a.data,
         counterpart: a.to,
@@ -462,11 +522,10 @@ pub fn copy(ctx: &Ctx, a: CopyArgs) -> Result<Option<Output>> {
 }
 
 pub fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<Option<Output>> {
-    let what = format!(
-        "Transfer of {} to {} recorded; the medium leaves the ledger",
-        a.medium.to_uppercase(),
-        a.to.trim()
-    );
+    let what = Msg::TransferRecorded {
+        medium: a.medium.to_uppercase().into(),
+        to: a.to.trim().into(),
+    };
     approved(ctx, a.auth, a.approver, what, None, |s, by, ok, sec| {
         s.transfer(&a.medium, by, ok, &a.to, &a.purpose, sec)
     })
@@ -492,11 +551,14 @@ pub fn destroy(ctx: &Ctx, a: DestroyArgs) -> Result<Option<Output>> {
         ctx,
         &s,
         &e,
-        format!(
-            "Destruction of {} ({}) recorded with the witness's signature",
-            a.medium.to_uppercase(),
-            a.method.en()
-        ),
+        Msg::DestroyRecorded {
+            medium: a.medium.to_uppercase().into(),
+            method: match ctx.screen() {
+                Lang::Ja => a.method.ja(),
+                Lang::En => a.method.en(),
+            }
+            .into(),
+        },
     )
 }
 
@@ -511,14 +573,14 @@ fn correct(ctx: &Ctx, a: CorrectArgs) -> Result<Option<Output>> {
         data_present: a.data_present,
     };
     let e = s.correct(&a.medium, &a.auth.as_, &fix, &mut secrets)?;
-    let mut line = format!(
-        "Correction of entry {} of {} recorded",
-        fix.entry,
-        a.medium.to_uppercase()
-    );
-    if fix.data_present {
-        line.push_str(": it is data-present, to be wiped and verified before reuse");
-    }
+    let line = Msg::CorrectionRecorded {
+        entry: fix.entry.to_string().into(),
+        medium: a.medium.to_uppercase().into(),
+    };
+    let line = match fix.data_present {
+        true => Text::from(line).then("", Msg::CorrectionDataPresent),
+        false => line.into(),
+    };
     recorded(ctx, &s, &e, line)
 }
 
@@ -530,17 +592,19 @@ pub fn lost(ctx: &Ctx, a: LostArgs) -> Result<Option<Output>> {
         ctx,
         &s,
         &e,
-        format!("{} reported LOST", a.medium.to_uppercase()),
+        Msg::LostRecorded {
+            medium: a.medium.to_uppercase().into(),
+        },
     )?;
     if let (Some(o), Some(m)) = (out.as_mut(), &e.medium) {
-        attach_incident(&s, &m.0, ctx.printout(&s), o);
+        attach_incident(ctx, &s, &m.0, ctx.printout(&s), o);
     }
     Ok(out)
 }
 
 /// The incident report (000 12) after the loss is recorded. The loss stands whatever happens
 /// here, so a report that cannot be built is a note, not an error.
-fn attach_incident(s: &Session, medium: &str, lang: Result<Lang>, o: &mut Output) {
+fn attach_incident(ctx: &Ctx, s: &Session, medium: &str, lang: Result<Lang>, o: &mut Output) {
     let built = lang.and_then(|lang| {
         let report = crate::report::incident::incident(
             s,
@@ -563,7 +627,11 @@ fn attach_incident(s: &Session, medium: &str, lang: Result<Lang>, o: &mut Output
             }
         }
         Err(err) => {
-            o.human += &format!("note: could not build the incident report ({err}); run `baitai report incidents {medium}`\n");
+            o.human += &ctx.say(Msg::IncidentNotBuilt {
+                error: (&err).into(),
+                medium: medium.into(),
+            });
+            o.human.push('\n');
             if let serde_json::Value::Object(m) = &mut o.json {
                 m.insert("incident_error".into(), json!(err.to_string()));
             }

@@ -7,6 +7,7 @@ mod exceptions;
 mod inventory;
 mod labels;
 mod media;
+pub(crate) mod msg;
 mod people;
 mod reports;
 mod secrets;
@@ -17,7 +18,7 @@ mod wipe;
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::OnceLock;
 
 use clap::Parser;
@@ -32,6 +33,7 @@ use crate::error::{Error, ExitCode, Result};
 use crate::report::Lang;
 use baitai_core::text::Text;
 use baitai_core::words::Word;
+use msg::Msg;
 
 /// What a command produced: text for people and a JSON value for scripts.
 pub(crate) struct Output {
@@ -68,14 +70,16 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     fn new(cli: &Cli) -> Ctx {
-        Ctx {
+        let ctx = Ctx {
             ledger: cli.ledger.clone().unwrap_or_else(default_ledger),
             json: cli.json,
             quiet: cli.quiet,
             verbose: cli.verbose > 0,
             lang: cli.lang,
             ledger_lang: OnceLock::new(),
-        }
+        };
+        SCREEN.store(ctx.screen() as u8, Ordering::SeqCst);
+        ctx
     }
 
     pub fn session(&self) -> Result<Session> {
@@ -92,6 +96,7 @@ impl Ctx {
         if let Ok(l) = Lang::parse(&s.settings().lang) {
             let _ = self.ledger_lang.set(l);
         }
+        SCREEN.store(self.screen() as u8, Ordering::SeqCst);
     }
 
     /// The language of messages on the screen: `--lang`, else `$BAITAI_LANG`, else the
@@ -116,9 +121,21 @@ impl Ctx {
     }
 
     /// A catalogued message in the screen's language.
-    #[allow(dead_code)] // until the handlers speak through the catalogue
     pub fn say(&self, t: impl Into<Text>) -> String {
         t.into().in_lang(self.screen())
+    }
+}
+
+/// The screen's language as the running command last learnt it, for code that has no
+/// [`Ctx`] at hand (the passphrase prompts, asked from inside the app layer).
+static SCREEN: AtomicU8 = AtomicU8::new(Lang::En as u8);
+
+/// The screen's language (see [`Ctx::screen`]) where no [`Ctx`] is at hand.
+pub(crate) fn screen() -> Lang {
+    if SCREEN.load(Ordering::SeqCst) == Lang::Ja as u8 {
+        Lang::Ja
+    } else {
+        Lang::En
     }
 }
 
@@ -377,17 +394,30 @@ pub(crate) fn show_notices(ctx: &Ctx, notices: &[LoginNotice], json: &mut Value)
     let mut err = std::io::stderr().lock();
     for n in notices {
         let last = match (&n.last_use, &n.last_use_kind) {
-            (Some(t), Some(k)) => format!("last use {t} ({k})"),
-            _ => "first use".to_string(),
+            (Some(t), Some(k)) => {
+                // English keeps the entry's kind as the ledger names it (`checkout`).
+                let lang = ctx.screen();
+                let kind = match (lang, Word::act(k)) {
+                    (Lang::Ja, Some(w)) => lang.w(w),
+                    _ => k.as_str(),
+                };
+                ctx.say(Msg::LastUse {
+                    time: t.into(),
+                    kind: kind.into(),
+                })
+            }
+            _ => ctx.say(Msg::FirstUse),
         };
         let _ = writeln!(err, "{} ({}): {last}", n.name, n.person);
         if !n.failed_attempts.is_empty() {
             let _ = writeln!(
                 err,
-                "warning: {} failed passphrase attempt(s) for {} since then: {}",
-                n.failed_attempts.len(),
-                n.person,
-                n.failed_attempts.join(", ")
+                "{}",
+                ctx.say(Msg::FailedAttempts {
+                    n: n.failed_attempts.len().to_string().into(),
+                    person: n.person.to_string().into(),
+                    times: n.failed_attempts.join(", ").into(),
+                })
             );
         }
     }

@@ -5,12 +5,14 @@ use serde_json::json;
 use crate::report::text::visible;
 
 use super::args::{InitArgs, PersonCmd, TokenArgs};
+use super::msg::Msg;
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::token::TokenChoice;
 use crate::app::{self, AddPerson, InitRequest, NewTokenKey};
 use crate::crypto::KdfParams;
 use crate::error::Result;
 use crate::report::text::table;
+use baitai_core::words::Word;
 
 pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
     let mut secrets = CliSecrets::new(None, None, None, a.passphrase_file)?;
@@ -38,17 +40,19 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
         &mut secrets,
     )?;
     let s = session.settings();
-    let mut human = format!(
-        "Created ledger {} for {}\nFirst admin: {} ({}), P0001\nTime zone {}, medium numbers {}-YYYY-NNNN\n",
-        crate::ledger::shown_location(&ctx.ledger),
-        s.org,
-        s.admin.name,
-        s.admin.affiliation,
-        s.timezone,
-        s.medium_prefix
-    );
+    ctx.learn_lang(&session);
+    let mut human = ctx.say(Msg::LedgerCreated {
+        ledger: crate::ledger::shown_location(&ctx.ledger).to_string().into(),
+        org: s.org.as_str().into(),
+        admin: s.admin.name.as_str().into(),
+        affiliation: s.admin.affiliation.as_str().into(),
+        timezone: s.timezone.to_string().into(),
+        prefix: s.medium_prefix.to_string().into(),
+    });
+    human.push('\n');
     if a.insecure_fast_kdf {
-        human += "warning: fast key derivation for tests only; passphrases are easier to guess\n";
+        human += &ctx.say(Msg::FastKdfWarning);
+        human.push('\n');
     }
     Ok(Some(Output::new(
         human,
@@ -73,9 +77,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let t = &a.new_token;
             let token_args = t.token_label.is_some() || t.token_key_id.is_some();
             if token_args && !a.token {
-                return Err(crate::error::Error::usage(
-                    "--token-label and --token-key-id choose where a key is made with --token: add --token",
-                ));
+                return Err(crate::error::Error::usage(Msg::TokenArgsNeedToken));
             }
             let token = a.token.then(|| new_token_key(t));
             let id = session.person_add(
@@ -102,18 +104,16 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let at = a
                 .site
                 .as_ref()
-                .map(|s| format!(", site {s}"))
+                .map(|s| ctx.say(Msg::PersonSite { site: s.to_string().into() }))
                 .unwrap_or_default();
-            Ok(Some(Output::new(
-                format!(
-                    "Added {} ({}{at}) as {}: {}\n",
-                    a.name.trim(),
-                    a.affiliation.trim(),
-                    roles.join(", "),
-                    id
-                ),
-                j,
-            )))
+            let line = ctx.say(Msg::PersonAdded {
+                name: a.name.trim().into(),
+                affiliation: a.affiliation.trim().into(),
+                site: at.into(),
+                roles: roles.join(", ").into(),
+                id: id.to_string().into(),
+            });
+            Ok(Some(Output::new(format!("{line}\n"), j)))
         }
         PersonCmd::Passwd(a) => {
             let whose = a.person.clone().unwrap_or_else(|| a.auth.as_.clone());
@@ -129,20 +129,17 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let fingerprint = now.public_key.fingerprint().to_string();
             let mut j = json!({"person": target.id, "fingerprint": fingerprint});
             show_notices(ctx, session.notices(), &mut j);
-            Ok(Some(Output::new(
-                format!(
-                    "Changed the passphrase and key of {} ({}); new key fingerprint {fingerprint}\n",
-                    target.name, target.id
-                ),
-                j,
-            )))
+            let line = ctx.say(Msg::PassphraseChanged {
+                name: target.name.as_str().into(),
+                id: target.id.to_string().into(),
+                fingerprint: fingerprint.into(),
+            });
+            Ok(Some(Output::new(format!("{line}\n"), j)))
         }
         PersonCmd::Token(a) => {
             let whose = a.person.clone().unwrap_or_else(|| a.auth.as_.clone());
             if session.person(&whose)?.id != session.person(&a.auth.as_)?.id {
-                return Err(crate::error::Error::usage(
-                    "a person moves only their own key to a token: run it --as them",
-                ));
+                return Err(crate::error::Error::usage(Msg::OwnKeyOnly));
             }
             let mut secrets = CliSecrets::new(
                 a.auth.passphrase_file,
@@ -165,23 +162,24 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 .as_ref()
                 .map(|t| t.label.clone())
                 .unwrap_or_default();
-            Ok(Some(Output::new(
-                format!(
-                    "Moved the key of {} ({}) to the token {label:?}; new key fingerprint {fingerprint}\nVaults made for the old key open with the token once each medium is back (return --path or vault rekey re-addresses the slot); other custodians' escrow slots open them meanwhile.\n",
-                    p.name, p.id
-                ),
-                j,
-            )))
+            let line = ctx.say(Msg::KeyMoved {
+                name: p.name.as_str().into(),
+                id: p.id.to_string().into(),
+                label: format!("{label:?}").into(),
+                fingerprint: fingerprint.into(),
+            });
+            Ok(Some(Output::new(format!("{line}\n"), j)))
         }
         PersonCmd::Unlock(a) => {
             let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
             let target = session.person_unlock(&a.auth.as_, &a.person, &mut secrets)?;
             let mut j = json!({"person": target.id, "unlocked": true});
             show_notices(ctx, session.notices(), &mut j);
-            Ok(Some(Output::new(
-                format!("Lifted the lock on {} ({})\n", target.name, target.id),
-                j,
-            )))
+            let line = ctx.say(Msg::LockLifted {
+                name: target.name.as_str().into(),
+                id: target.id.to_string().into(),
+            });
+            Ok(Some(Output::new(format!("{line}\n"), j)))
         }
         PersonCmd::List => {
             let dir = session.directory()?;
@@ -204,65 +202,84 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                             .collect::<Vec<_>>()
                             .join(","),
                         if v.revoked.is_some() {
-                            "revoked".into()
+                            ctx.say(Msg::PersonRevokedWord)
                         } else {
-                            "active".into()
+                            ctx.say(Msg::PersonActiveWord)
                         },
                         v.fingerprint.clone(),
                     ]
                 })
                 .collect();
-            let human = table(
-                &[
-                    "ID",
-                    "Name",
-                    "Affiliation",
-                    "Site",
-                    "Roles",
-                    "Status",
-                    "Key",
-                ],
-                &rows,
-            );
+            let lang = ctx.screen();
+            let heads = [
+                ctx.say(Msg::ColId),
+                ctx.say(Msg::ColName),
+                lang.w(Word::ColAffiliation).to_string(),
+                lang.w(Word::ColSite).to_string(),
+                ctx.say(Msg::ColRoles),
+                ctx.say(Msg::ColStatus),
+                ctx.say(Msg::ColKey),
+            ];
+            let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+            let human = table(&heads, &rows);
             Ok(Some(Output::new(human, json!({"people": views}))))
         }
         PersonCmd::Show { person } => {
             let p = session.person(&person)?;
             let v = session.person_view(&p)?;
             let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
-            let mut human = format!(
-                "{}  {}\nAffiliation: {}\nRoles: {}\nKey fingerprint: {}\nAdded: {}\n",
-                v.id,
-                v.name,
-                v.affiliation,
-                roles.join(", "),
-                v.fingerprint,
-                v.added
-            );
+            let mut human = format!("{}  {}\n", v.id, v.name);
+            let mut line = |m: Msg| {
+                human += &ctx.say(m);
+                human.push('\n');
+            };
+            line(Msg::ShowAffiliation {
+                v: v.affiliation.as_str().into(),
+            });
+            line(Msg::ShowRoles {
+                v: roles.join(", ").into(),
+            });
+            line(Msg::ShowFingerprint {
+                v: v.fingerprint.as_str().into(),
+            });
+            line(Msg::ShowAdded {
+                v: v.added.to_string().into(),
+            });
             if let Some(site) = &v.site {
-                human += &format!("Site: {site}\n");
+                line(Msg::ShowSite {
+                    site: site.to_string().into(),
+                });
             }
             if let Some(r) = &v.revoked {
-                human += &format!("Revoked: {r}\n");
+                line(Msg::ShowRevoked {
+                    v: r.to_string().into(),
+                });
             }
             if let Some(t) = &v.token {
-                human += &format!(
-                    "Key on token: {} ({} {}, serial {}), key ID {}\n",
-                    t.label, t.manufacturer, t.model, t.serial, t.key_id
-                );
+                line(Msg::ShowKeyOnToken {
+                    label: t.label.as_str().into(),
+                    manufacturer: t.manufacturer.as_str().into(),
+                    model: t.model.as_str().into(),
+                    serial: t.serial.as_str().into(),
+                    key_id: t.key_id.to_string().into(),
+                });
             }
-            human += &format!("Last use: {}\n", v.last_use.as_deref().unwrap_or("never"));
+            line(Msg::ShowLastUse {
+                v: match v.last_use.as_deref() {
+                    Some(t) => t.into(),
+                    None => Msg::Never.into(),
+                },
+            });
             if v.failed_attempts_since_last_use > 0 {
-                human += &format!(
-                    "Failed passphrase attempts since last use: {}\n",
-                    v.failed_attempts_since_last_use
-                );
+                line(Msg::ShowFailedSince {
+                    n: v.failed_attempts_since_last_use.to_string().into(),
+                });
             }
             if let Some(until) = &v.locked_until {
-                human += &format!(
-                    "Locked until {until} after repeated failed passphrases (an admin can lift it: `baitai person unlock {}`)\n",
-                    v.id
-                );
+                line(Msg::ShowLockedUntil {
+                    until: until.to_string().into(),
+                    id: v.id.to_string().into(),
+                });
             }
             Ok(Some(Output::new(human, json!({"person": v}))))
         }
@@ -272,7 +289,11 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
             let mut j = json!({"person": p.id, "roles": roles});
             show_notices(ctx, session.notices(), &mut j);
-            let human = format!("{} ({}) now holds: {}\n", p.name, p.id, p.roles_text());
+            let human = ctx.say(Msg::NowHolds {
+                name: p.name.as_str().into(),
+                id: p.id.to_string().into(),
+                roles: p.roles_text().into(),
+            }) + "\n";
             Ok(Some(Output::new(human, j)))
         }
         PersonCmd::Revoke(a) => {
@@ -289,16 +310,16 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 .collect();
             let mut j = json!({"revoked": p.id, "slots_in_vaults_of": media});
             show_notices(ctx, session.notices(), &mut j);
-            let mut human = format!(
-                "Revoked {} ({}); their history stays in the ledger\n",
-                p.name, p.id
-            );
+            let mut human = ctx.say(Msg::PersonRevoked {
+                name: p.name.as_str().into(),
+                id: p.id.to_string().into(),
+            }) + "\n";
             if !media.is_empty() {
-                human += &format!(
-                    "Their key slot is still in the vaults of {} media: {}\nRemove it with `baitai vault rekey MOUNT` for each medium in storage; the others lose it when received back with `baitai return MEDIUM --path MOUNT`.\n",
-                    media.len(),
-                    visible(&media.join(", "))
-                );
+                human += &ctx.say(Msg::SlotsStillIn {
+                    n: media.len().to_string().into(),
+                    media: visible(&media.join(", ")).to_string().into(),
+                });
+                human.push('\n');
             }
             Ok(Some(Output::new(human, j)))
         }

@@ -1,0 +1,266 @@
+//! The command line's own messages, each in Japanese and English: what a handler prints after
+//! an act, its lists and prompts, and the usage errors it finds itself.
+
+baitai_core::messages! {
+    pub enum Msg {
+        // After an act: what was recorded and where the medium stands.
+        /// The medium's state after an act, with the entry that recorded it.
+        NowState { medium, state, data, seq, time }:
+            "{medium} は{state}（{data}）になりました。記録 #{seq}（{time}）",
+            "{medium} is now {state} ({data}); entry #{seq} at {time}";
+        /// `medium register`, `receive`.
+        Registered { medium }: "媒体 {medium} を登録しました", "Registered medium {medium}";
+        /// `checkout`.
+        CheckedOut { medium }: "媒体 {medium} の使用を記録しました", "Checked out {medium} for use";
+        /// `return`, with what the check on return found.
+        Returned { medium, check }: "媒体 {medium} の返却を受けました: {check}", "Received {medium} back: {check}";
+        /// `return` of a medium not proven clean.
+        NotIssuedUntilClean:
+            "消去の検証、又は媒体全体の確認でデータなしとなるまで、再び交付しません（000 10(4)ウ）。",
+            "It will be issued again only after a verified wipe or a whole-medium check that finds nothing (000 10(4)ウ).";
+        /// `return`: revoked people's key slots removed from the vault.
+        SlotsRemoved { people, seq }:
+            "失効者 {people} の鍵スロットを保管庫から削除しました。記録 #{seq}",
+            "Removed the key slots of {people} (revoked) from the vault on it; entry #{seq}";
+        /// `return`: key slots re-addressed to a key on a token.
+        SlotsReaddressed { people, seq }:
+            "{people} の鍵スロットをトークン上の鍵あてに作り直しました。記録 #{seq}",
+            "Made the key slots of {people} again for their key on a token; entry #{seq}";
+        /// `return`: revoked people's key slots could not be removed.
+        SlotsLeft { people, why }:
+            "警告: この媒体の保管庫には失効者（{people}）の鍵スロットが残っています: {why}\n`baitai vault rekey MOUNT` で削除してください。",
+            "Warning: the vault on it still holds key slots of revoked people ({people}): {why}\nRemove them with `baitai vault rekey MOUNT`.";
+        /// Shown to the approver of a carry-out or loan: nothing recorded on the medium.
+        NoFilesRecorded { medium }:
+            "{medium}: 最後に消去が確認されて以降、台帳に記録されたファイルはありません",
+            "{medium}: the ledger records no files on it since it was last proven clean";
+        /// Shown to the approver of a carry-out or loan: heads the files recorded on it.
+        HoldsFiles { medium }:
+            "{medium} には、台帳の記録上、次のファイルがあります:",
+            "{medium} holds, as the ledger records it:";
+        /// `carry-out`.
+        CarryOutRecorded { medium }: "媒体 {medium} の持出しを許可し、記録しました", "Carry-out of {medium} approved and recorded";
+        /// `loan`.
+        LoanRecorded { medium }: "媒体 {medium} の貸出しを許可し、記録しました", "Loan of {medium} approved and recorded";
+        /// `copy`.
+        CopyRecorded { medium }: "媒体 {medium} の持出し先での複製を記録しました", "Copy at the destination of {medium} recorded";
+        /// `transfer`.
+        TransferRecorded { medium, to }:
+            "媒体 {medium} の {to} への交付を記録しました。この媒体は台帳の管理を離れます",
+            "Transfer of {medium} to {to} recorded; the medium leaves the ledger";
+        /// `destroy`.
+        DestroyRecorded { medium, method }:
+            "媒体 {medium} の破棄（{method}）を確認者の署名とともに記録しました",
+            "Destruction of {medium} ({method}) recorded with the witness's signature";
+        /// `medium correct`.
+        CorrectionRecorded { entry, medium }:
+            "媒体 {medium} の記録 {entry} の訂正を記録しました",
+            "Correction of entry {entry} of {medium} recorded";
+        /// `medium correct --data-present`, after the line above.
+        CorrectionDataPresent:
+            ": データありとし、再使用の前に消去と検証を要します",
+            ": it is data-present, to be wiped and verified before reuse";
+        /// `lost`.
+        LostRecorded { medium }: "媒体 {medium} の紛失を報告しました", "{medium} reported LOST";
+        /// `lost`: the incident report could not be built.
+        IncidentNotBuilt { error, medium }:
+            "注意: 事故報告を作成できませんでした（{error}）。`baitai report incidents {medium}` を実行してください",
+            "note: could not build the incident report ({error}); run `baitai report incidents {medium}`";
+        /// `medium list --state` with a word that is no state.
+        UnknownState { state, states }:
+            "状態 {state} はありません。次のいずれかを指定してください: {states}",
+            "unknown state {state}: use one of {states}";
+
+        // `medium show`.
+        ShowState { state, holder }: "状態: {state}{holder}", "State: {state}{holder}";
+        ShowHolder { name, id }: "（保持者 {name}（{id}））", " with {name} ({id})";
+        ShowData { data }: "データ: {data}", "Data: {data}";
+        ShowRegistered { time }: "登録: {time}", "Registered: {time}";
+        ShowSite { site }: "拠点: {site}", "Site: {site}";
+        ShowLabel { v }: "ラベル: {v}", "Label: {v}";
+        ShowRestriction { v }: "取扱制限: {v}", "Restriction: {v}";
+        ShowDevice { v }: "装置: {v}", "Device: {v}";
+        ShowReceivedFrom { v }: "受領元: {v}", "Received from: {v}";
+        ShowAttachedNow { v }: "現在の接続先: {v}", "Attached now: {v}";
+        ShowNotAttached: "接続されていません（この識別情報のディスクなし）", "not attached (no disk with its identity)";
+        ShowReuseGate:
+            "再使用の可否: 消去の検証、又は媒体全体のデータなし確認が記録されるまで不可",
+            "Reuse gate: closed until a verified wipe or a whole-medium blank check is recorded";
+        ShowRevokedSlots { people }:
+            "保管庫: 失効者 {people} の鍵スロットが残っています（`baitai vault rekey MOUNT` 又は `return --path` でスロットを削除するか、保管庫を暗号消去又は消去するまで、オフラインで開けます）",
+            "Vault: still holds a key slot for revoked {people} (they can open it offline until the slot is removed with `baitai vault rekey MOUNT` or at `return --path`, or the vault is erased or wiped)";
+        ShowEntries: "記録:", "Entries:";
+        ShowCorrectedBy { entries }: " [訂正 {entries}]", " [corrected by {entries}]";
+
+        // Notices after a person authenticates (004 2.1.1.1(j)(k)).
+        LastUse { time, kind }: "前回の使用 {time}（{kind}）", "last use {time} ({kind})";
+        FirstUse: "初回の使用", "first use";
+        FailedAttempts { n, person, times }:
+            "警告: {person} について、前回以降にパスフレーズの誤りが {n} 回あります: {times}",
+            "warning: {n} failed passphrase attempt(s) for {person} since then: {times}";
+
+        // `init` and `person …`.
+        LedgerCreated { ledger, org, admin, affiliation, timezone, prefix }:
+            "{org} の台帳 {ledger} を作成しました\n総括者: {admin}（{affiliation}）、P0001\nタイムゾーン {timezone}、媒体番号 {prefix}-YYYY-NNNN",
+            "Created ledger {ledger} for {org}\nFirst admin: {admin} ({affiliation}), P0001\nTime zone {timezone}, medium numbers {prefix}-YYYY-NNNN";
+        FastKdfWarning:
+            "警告: 試験専用の高速な鍵導出です。パスフレーズが推測されやすくなります",
+            "warning: fast key derivation for tests only; passphrases are easier to guess";
+        TokenArgsNeedToken:
+            "--token-label と --token-key-id は --token で鍵を作る場所を指定します。--token を付けてください",
+            "--token-label and --token-key-id choose where a key is made with --token: add --token";
+        PersonAdded { name, affiliation, site, roles, id }:
+            "{name}（{affiliation}{site}）を {roles} として追加しました: {id}",
+            "Added {name} ({affiliation}{site}) as {roles}: {id}";
+        PersonSite { site }: "、拠点 {site}", ", site {site}";
+        PassphraseChanged { name, id, fingerprint }:
+            "{name}（{id}）のパスフレーズと鍵を変更しました。新しい鍵のフィンガープリント {fingerprint}",
+            "Changed the passphrase and key of {name} ({id}); new key fingerprint {fingerprint}";
+        OwnKeyOnly:
+            "トークンに移せるのは本人の鍵だけです。本人として --as を付けて実行してください",
+            "a person moves only their own key to a token: run it --as them";
+        KeyMoved { name, id, label, fingerprint }:
+            "{name}（{id}）の鍵をトークン {label} に移しました。新しい鍵のフィンガープリント {fingerprint}\n旧鍵あての保管庫は、各媒体の返却後（return --path 又は vault rekey でスロットを作り直します）にトークンで開けます。それまでは他の管理者の預託スロットで開けます。",
+            "Moved the key of {name} ({id}) to the token {label}; new key fingerprint {fingerprint}\nVaults made for the old key open with the token once each medium is back (return --path or vault rekey re-addresses the slot); other custodians' escrow slots open them meanwhile.";
+        LockLifted { name, id }: "{name}（{id}）のロックを解除しました", "Lifted the lock on {name} ({id})";
+        PersonRevokedWord: "失効", "revoked";
+        PersonActiveWord: "有効", "active";
+        ColId: "ID", "ID";
+        ColName: "氏名", "Name";
+        ColRoles: "役割", "Roles";
+        ColStatus: "状態", "Status";
+        ColKey: "鍵", "Key";
+        ShowAffiliation { v }: "所属: {v}", "Affiliation: {v}";
+        ShowRoles { v }: "役割: {v}", "Roles: {v}";
+        ShowFingerprint { v }: "鍵のフィンガープリント: {v}", "Key fingerprint: {v}";
+        ShowAdded { v }: "追加: {v}", "Added: {v}";
+        ShowRevoked { v }: "失効: {v}", "Revoked: {v}";
+        ShowKeyOnToken { label, manufacturer, model, serial, key_id }:
+            "トークン上の鍵: {label}（{manufacturer} {model}、シリアル {serial}）、鍵 ID {key_id}",
+            "Key on token: {label} ({manufacturer} {model}, serial {serial}), key ID {key_id}";
+        ShowLastUse { v }: "前回の使用: {v}", "Last use: {v}";
+        Never: "なし", "never";
+        ShowFailedSince { n }: "前回の使用以降のパスフレーズ誤り: {n} 回", "Failed passphrase attempts since last use: {n}";
+        ShowLockedUntil { until, id }:
+            "パスフレーズの誤りが続いたため {until} までロック中（総括者が解除できます: `baitai person unlock {id}`）",
+            "Locked until {until} after repeated failed passphrases (an admin can lift it: `baitai person unlock {id}`)";
+        NowHolds { name, id, roles }: "{name}（{id}）の役割: {roles}", "{name} ({id}) now holds: {roles}";
+        PersonRevoked { name, id }:
+            "{name}（{id}）を失効させました。これまでの記録は台帳に残ります",
+            "Revoked {name} ({id}); their history stays in the ledger";
+        SlotsStillIn { n, media }:
+            "この者の鍵スロットが {n} 件の媒体の保管庫に残っています: {media}\n保管中の媒体ごとに `baitai vault rekey MOUNT` で削除してください。その他の媒体は `baitai return MEDIUM --path MOUNT` で返却を受けるときに削除されます。",
+            "Their key slot is still in the vaults of {n} media: {media}\nRemove it with `baitai vault rekey MOUNT` for each medium in storage; the others lose it when received back with `baitai return MEDIUM --path MOUNT`.";
+
+        // Passphrases and PINs (secrets.rs).
+        OneStdin:
+            "標準入力（-）から読めるパスフレーズは一つだけです。他はファイルで指定してください",
+            "only one passphrase can come from stdin (-); put the others in files";
+        OneStdinOrPin:
+            "標準入力（-）から読めるパスフレーズ又は PIN は一つだけです。他はファイルで指定してください",
+            "only one passphrase or PIN can come from stdin (-); put the others in files";
+        StdinAlreadyRead: "標準入力は既にパスフレーズとして読み込まれています", "stdin was already read for a passphrase";
+        PassphraseOnStdin: "標準入力のパスフレーズ", "the passphrase on stdin";
+        PassphraseFile { path }: "パスフレーズファイル {path}", "passphrase file {path}";
+        CannotReadPassphraseFile { path, cause }:
+            "パスフレーズファイル {path} を読めません: {cause}",
+            "cannot read passphrase file {path}: {cause}";
+        CannotRead { what, why }: "{what} を読めません: {why}", "cannot read {what}: {why}";
+        NoTerminalToAsk { what, flag }:
+            "{what} を尋ねる端末がありません。{flag} FILE を指定してください",
+            "no terminal to ask for {what}: give {flag} FILE";
+        CannotAsk { what, cause, flag }:
+            "{what} を尋ねられません（{cause}）。{flag} FILE を指定してください",
+            "cannot ask for {what} ({cause}): give {flag} FILE";
+        TokenPin { label }: "トークン {label} の PIN", "PIN of the token {label}";
+        PassphraseWord: "パスフレーズ", "Passphrase";
+        SecretOf { what, name, id, capacity }:
+            "{name}（{id}）の{what}（{capacity}）",
+            "{what} of {name} ({id}) as {capacity}";
+        PassphrasePolicy { chars, classes }:
+            "パスフレーズは空白を除いて {chars} 文字以上とし、英大文字・英小文字・数字・記号のうち {classes} 種類以上を含めてください。",
+            "A passphrase needs at least {chars} characters besides spaces, mixing {classes} of: upper case, lower case, digits, symbols.";
+        NewPassphraseFor { who }: "{who} の新しいパスフレーズ", "New passphrase for {who}";
+        RepeatNewPassphrase { who }: "{who} の新しいパスフレーズ（確認のため再入力）", "Repeat the new passphrase for {who}";
+        TryAgain { why, left }: "{why}。もう一度入力してください（残り {left} 回）", "{why}; try again ({left} left)";
+        PassphrasesDiffer: "二つのパスフレーズが一致しません", "the two passphrases differ";
+        PassphrasesDifferTryAgain { left }:
+            "二つのパスフレーズが一致しません。もう一度入力してください（残り {left} 回）",
+            "the two passphrases differ; try again ({left} left)";
+        NoNewPassphrase: "新しいパスフレーズが入力されませんでした", "no new passphrase was given";
+        WrongSecret { what, name, id, left, tries }:
+            "{name}（{id}）の{what}が違います。この試行は記録されます。残り {left} 回。",
+            "Wrong {what} for {name} ({id}); the attempt is recorded. {left} {tries} left.";
+        PinWord: "PIN", "PIN";
+        PassphraseLower: "パスフレーズ", "passphrase";
+        Try: "回", "try";
+        Tries: "回", "tries";
+
+        // `wipe`.
+        OneTarget: "--device 又は --image のどちらか一つを指定してください", "give exactly one of --device or --image";
+        AboutToWipe { medium, device, method, passes, plural, vault }:
+            "{medium}（{device}）の全バイトを上書きします。方式 {method}（{passes} 回の書込み{plural}＋読戻し検証）{vault}",
+            "About to overwrite EVERY byte of {medium} ({device}), method {method} ({passes} pass{plural} + read-back){vault}";
+        VaultHeadersFirst: "。先に媒体上の保管庫ヘッダを破壊します", "; vault headers on it are destroyed first";
+        WipeNeedsTyping:
+            "wipe は媒体番号の入力を求めます。スクリプトから実行するときは --yes を付けてください",
+            "wipe asks you to type the medium number; pass --yes when running from a script";
+        TypeNumber { medium }: "続行するには媒体番号（{medium}）を入力してください: ", "Type the medium number ({medium}) to go on: ";
+        TypedWrong { typed, medium }:
+            "入力は {typed} で、{medium} ではありません。何も書き込んでいません",
+            "you typed {typed}, not {medium}: nothing was written";
+
+        // `ledger verify`.
+        VerifyCounts { entries, signatures, people, media, ledger, head }:
+            "記録 {entries} 件、署名 {signatures} 件、利用者 {people} 名、媒体 {media} 件\n台帳: {ledger}\nヘッド: {head}",
+            "{entries} entries, {signatures} signatures, {people} people, {media} media\nledger: {ledger}\nhead: {head}";
+        Empty: "（空）", "(empty)";
+        KeptHead { seq }:
+            "保存済みのヘッドハッシュは記録 #{seq} です。そこまでの記録は失われていません",
+            "the kept head hash is entry #{seq}; nothing up to it was lost";
+        CheckedAfter { seq }:
+            "チェックポイント #{seq} 以降の規則と署名を検証しました（それまでの記録は以前の検証に合格し、引き続きチェーンがつながっています）",
+            "checked rules and signatures after the checkpoint at #{seq} (entries up to it passed an earlier verify and still chain to it)";
+        Note { note }: "注意: {note}", "note: {note}";
+        LedgerVerified: "台帳を検証しました: チェーン、規則、署名とも異常なし", "ledger verified: chain, rules and signatures intact";
+        EntryFails { seq, reason }: "記録 {seq}: {reason}", "entry {seq}: {reason}";
+    }
+}
+
+/// The command line's messages, for the workspace's catalogue test.
+pub const TEMPLATES: &[&[baitai_core::text::Template]] = &[Msg::TEMPLATES];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baitai_core::text::Text;
+    use baitai_core::words::Lang;
+
+    #[test]
+    fn the_catalogue_is_whole() {
+        let p = baitai_core::text::catalogue_problems(TEMPLATES);
+        assert!(p.is_empty(), "{}", p.join("\n"));
+    }
+
+    #[test]
+    fn messages_render_in_japanese_with_their_values() {
+        let t = Text::from(Msg::NowState {
+            medium: "USB-2026-0001".into(),
+            state: Lang::Ja.state("in-use").into(),
+            data: Lang::Ja.state("fresh").into(),
+            seq: "3".into(),
+            time: "2026-12-03 10:00".into(),
+        });
+        assert_eq!(
+            t.in_lang(Lang::Ja),
+            "USB-2026-0001 は使用中（新規（未使用））になりました。記録 #3（2026-12-03 10:00）"
+        );
+        assert_eq!(
+            t.to_string(),
+            "USB-2026-0001 is now in-use (fresh); entry #3 at 2026-12-03 10:00"
+        );
+        let p = Text::from(Msg::NewPassphraseFor { who: "佐藤 一郎".into() });
+        assert_eq!(p.in_lang(Lang::Ja), "佐藤 一郎 の新しいパスフレーズ");
+        assert_eq!(p.en(), "New passphrase for 佐藤 一郎");
+    }
+}
