@@ -7,7 +7,7 @@ mod exceptions;
 mod inventory;
 mod labels;
 mod media;
-pub(crate) mod msg;
+pub mod msg;
 mod people;
 mod reports;
 mod secrets;

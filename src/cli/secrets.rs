@@ -10,6 +10,14 @@ use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
 use crate::lifecycle::Person;
 use crate::model::SignRole;
+use baitai_core::text::Text;
+
+use super::msg::Msg;
+
+/// A message in the screen's language.
+fn say(m: impl Into<Text>) -> String {
+    m.into().in_lang(super::screen())
+}
 
 /// Where each person's passphrase comes from for one command.
 #[derive(Default)]
@@ -44,9 +52,7 @@ impl CliSecrets {
             .filter(|p| p.as_ref().is_some_and(|p| p.as_os_str() == "-"))
             .count();
         if stdin_count > 1 {
-            return Err(Error::usage(
-                "only one passphrase can come from stdin (-); put the others in files",
-            ));
+            return Err(Error::usage(Msg::OneStdin));
         }
         Ok(CliSecrets {
             actor,
@@ -67,9 +73,7 @@ impl CliSecrets {
             .iter()
             .any(|p| stdin(p));
         if stdin(&pin) && taken {
-            return Err(Error::usage(
-                "only one passphrase or PIN can come from stdin (-); put the others in files",
-            ));
+            return Err(Error::usage(Msg::OneStdinOrPin));
         }
         self.token_pin = pin;
         Ok(self)
@@ -86,35 +90,50 @@ impl CliSecrets {
         let mut bytes = Vec::new();
         let what = if path.as_os_str() == "-" {
             if self.stdin_used {
-                return Err(Error::usage("stdin was already read for a passphrase"));
+                return Err(Error::usage(Msg::StdinAlreadyRead));
             }
             self.stdin_used = true;
             std::io::stdin()
                 .read_to_end(&mut bytes)
                 .map_err(Error::io("read a passphrase from stdin"))?;
-            "the passphrase on stdin".to_string()
+            Text::from(Msg::PassphraseOnStdin)
         } else {
             bytes = std::fs::read(path).map_err(|e| {
-                Error::usage(format!(
-                    "cannot read passphrase file {}: {e}",
-                    path.display()
-                ))
+                Error::usage(Msg::CannotReadPassphraseFile {
+                    path: path.display().to_string().into(),
+                    cause: e.to_string().into(),
+                })
             })?;
-            format!("passphrase file {}", path.display())
+            Msg::PassphraseFile {
+                path: path.display().to_string().into(),
+            }
+            .into()
         };
-        Passphrase::from_file_bytes(bytes)
-            .map_err(|why| Error::usage(format!("cannot read {what}: {why}")))
+        Passphrase::from_file_bytes(bytes).map_err(|why| {
+            Error::usage(Msg::CannotRead {
+                what,
+                why: why.into(),
+            })
+        })
     }
 
-    fn prompt(what: &str, flag: &str) -> Result<Passphrase> {
+    fn prompt(what: impl Into<Text>, flag: &str) -> Result<Passphrase> {
+        let what: Text = what.into();
         if !std::io::stdin().is_terminal() && !std::io::stderr().is_terminal() {
-            return Err(Error::usage(format!(
-                "no terminal to ask for {what}: give {flag} FILE"
-            )));
+            return Err(Error::usage(Msg::NoTerminalToAsk {
+                what,
+                flag: flag.into(),
+            }));
         }
-        read_hidden(&format!("{what}: "))
+        read_hidden(&format!("{}: ", say(what.clone())))
             .map(Passphrase::new)
-            .map_err(|e| Error::usage(format!("cannot ask for {what} ({e}): give {flag} FILE")))
+            .map_err(|e| {
+                Error::usage(Msg::CannotAsk {
+                    what,
+                    cause: e.to_string().into(),
+                    flag: flag.into(),
+                })
+            })
     }
 }
 
@@ -132,19 +151,22 @@ impl Secrets for CliSecrets {
         };
         // A person whose key is on a token gives the token's PIN where others give a
         // passphrase (the `--…-pin-file` names are aliases of the same options).
-        let what = match &person.token {
-            Some(t) => format!("PIN of the token {:?}", t.label),
-            None => "Passphrase".to_string(),
+        let what: Text = match &person.token {
+            Some(t) => Msg::TokenPin {
+                label: format!("{:?}", t.label).into(),
+            }
+            .into(),
+            None => Msg::PassphraseWord.into(),
         };
         match source {
             Some(p) => self.read(&p),
             None => Self::prompt(
-                &format!(
-                    "{what} of {} ({}) as {}",
-                    person.name,
-                    person.id,
-                    capacity.as_str()
-                ),
+                Msg::SecretOf {
+                    what,
+                    name: person.name.as_str().into(),
+                    id: person.id.to_string().into(),
+                    capacity: capacity_text(capacity),
+                },
                 flag,
             ),
         }
@@ -153,7 +175,12 @@ impl Secrets for CliSecrets {
     fn token_pin(&mut self, label: &str) -> Result<Passphrase> {
         match self.token_pin.clone() {
             Some(p) => self.read(&p),
-            None => Self::prompt(&format!("PIN of the token {label:?}"), "--token-pin-file"),
+            None => Self::prompt(
+                Msg::TokenPin {
+                    label: format!("{label:?}").into(),
+                },
+                "--token-pin-file",
+            ),
         }
     }
 
@@ -164,27 +191,38 @@ impl Secrets for CliSecrets {
         let flag = "--new-passphrase-file";
         // The rule first, so nobody types a passphrase twice only to learn it is too weak.
         eprintln!(
-            "A passphrase needs at least {MIN_CHARS} characters besides spaces, mixing {MIN_CLASSES} of: upper case, lower case, digits, symbols."
+            "{}",
+            say(Msg::PassphrasePolicy {
+                chars: MIN_CHARS.to_string().into(),
+                classes: MIN_CLASSES.to_string().into(),
+            })
         );
         for left in (0..3).rev() {
-            let first = Self::prompt(&format!("New passphrase for {who}"), flag)?;
+            let first = Self::prompt(Msg::NewPassphraseFor { who: who.into() }, flag)?;
             if let Some(why) = first.policy_violation() {
                 if left == 0 {
                     return Err(Error::usage(why));
                 }
-                eprintln!("{why}; try again ({left} left)");
+                let why = say(Msg::TryAgain {
+                    why: why.into(),
+                    left: left.to_string().into(),
+                });
+                eprintln!("{why}");
                 continue;
             }
-            let again = Self::prompt(&format!("Repeat the new passphrase for {who}"), flag)?;
+            let again = Self::prompt(Msg::RepeatNewPassphrase { who: who.into() }, flag)?;
             if first.as_bytes() == again.as_bytes() {
                 return Ok(first);
             }
             if left == 0 {
-                return Err(Error::usage("the two passphrases differ"));
+                return Err(Error::usage(Msg::PassphrasesDiffer));
             }
-            eprintln!("the two passphrases differ; try again ({left} left)");
+            let line = say(Msg::PassphrasesDifferTryAgain {
+                left: left.to_string().into(),
+            });
+            eprintln!("{line}");
         }
-        Err(Error::usage("no new passphrase was given"))
+        Err(Error::usage(Msg::NoNewPassphrase))
     }
 
     fn again(&mut self, person: &Person, capacity: SignRole, left: usize) -> bool {
@@ -196,18 +234,36 @@ impl Secrets for CliSecrets {
         if from_file || !std::io::stdin().is_terminal() {
             return false;
         }
-        eprintln!(
-            "Wrong {} for {} ({}); the attempt is recorded. {left} {} left.",
-            if person.token.is_some() {
-                "PIN"
-            } else {
-                "passphrase"
+        let line = say(Msg::WrongSecret {
+            what: match person.token {
+                Some(_) => Msg::PinWord.into(),
+                None => Msg::PassphraseLower.into(),
             },
-            person.name,
-            person.id,
-            if left == 1 { "try" } else { "tries" }
-        );
+            name: person.name.as_str().into(),
+            id: person.id.to_string().into(),
+            left: left.to_string().into(),
+            tries: match left {
+                1 => Msg::Try.into(),
+                _ => Msg::Tries.into(),
+            },
+        });
+        eprintln!("{line}");
         true
+    }
+}
+
+/// The capacity a person signs in, as a prompt names it: the printouts' words in Japanese,
+/// the ledger's names (`actor`, `approver`, `witness`) in English.
+fn capacity_text(capacity: SignRole) -> Text {
+    use baitai_core::words::{Lang, Word};
+    let word = match capacity {
+        SignRole::Actor => Word::SignActor,
+        SignRole::Approver => Word::SignApprover,
+        SignRole::Witness => Word::SignWitness,
+    };
+    match super::screen() {
+        Lang::Ja => Lang::Ja.w(word).into(),
+        Lang::En => capacity.as_str().into(),
     }
 }
 
