@@ -7,7 +7,7 @@ mod exceptions;
 mod inventory;
 mod labels;
 mod media;
-pub mod msg;
+pub(crate) mod msg;
 mod people;
 mod reports;
 mod secrets;

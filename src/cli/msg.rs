@@ -228,6 +228,7 @@ baitai_core::messages! {
 }
 
 /// The command line's messages, for the workspace's catalogue test.
+#[cfg_attr(not(test), allow(dead_code))] // only the catalogue tests read it
 pub const TEMPLATES: &[&[baitai_core::text::Template]] = &[Msg::TEMPLATES];
 
 #[cfg(test)]
