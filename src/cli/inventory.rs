@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::args::{InventoryCheckArgs, InventoryCmd};
 use super::reports::{deliver, format};
+use super::msg::Msg;
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::Found;
 use crate::error::{Error, Result};
@@ -20,7 +21,7 @@ pub fn run(ctx: &Ctx, cmd: InventoryCmd) -> Result<Option<Output>> {
 fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
     let numbers = match &a.present {
         Some(p) => vec![p.clone()],
-        None => scanned(&a)?,
+        None => scanned(ctx, &a)?,
     };
     check_output_dir(&a)?;
     let mut s = ctx.session()?;
@@ -47,12 +48,12 @@ fn check(ctx: &Ctx, a: InventoryCheckArgs) -> Result<Option<Output>> {
     // Last use and failed attempts go to stderr, so they never mix into the printout.
     show_notices(ctx, s.notices(), &mut serde_json::Value::Null);
     let doc = report.render(format, lang)?;
-    deliver(&a.out, doc, "the inventory check").map_err(|e| {
+    deliver(ctx, &a.out, doc, Msg::TheInventoryCheck).map_err(|e| {
         Error::Other(
-            format!(
-                "the check is recorded as entry #{}, but its printout was not written: {e}",
-                entry.seq
-            )
+            Msg::CheckRecordedNotPrinted {
+                seq: entry.seq.to_string().into(),
+                error: (&e).into(),
+            }
             .into(),
         )
     })
@@ -71,29 +72,26 @@ fn check_output_dir(a: &InventoryCheckArgs) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    Err(Error::usage(format!(
-        "-o {}: there is no directory {}",
-        path.display(),
-        dir.display()
-    )))
+    Err(Error::usage(Msg::NoSuchDirectory {
+        path: path.display().to_string().into(),
+        dir: dir.display().to_string().into(),
+    }))
 }
 
 /// Medium numbers from stdin, one per line, as a barcode scanner types them; at a terminal,
 /// until an empty line or end of input.
-fn scanned(a: &InventoryCheckArgs) -> Result<Vec<String>> {
+fn scanned(ctx: &Ctx, a: &InventoryCheckArgs) -> Result<Vec<String>> {
     if a.auth
         .passphrase_file
         .as_ref()
         .is_some_and(|p| p.as_os_str() == "-")
     {
-        return Err(Error::usage(
-            "the medium numbers come from stdin here: give them with --present, or the passphrase in a file",
-        ));
+        return Err(Error::usage(Msg::NumbersFromStdin));
     }
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     if interactive {
-        eprintln!("Scan or type the medium numbers found, one per line; an empty line ends.");
+        eprintln!("{}", ctx.say(Msg::ScanPrompt));
     }
     let mut numbers = Vec::new();
     for line in stdin.lock().lines() {

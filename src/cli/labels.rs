@@ -4,6 +4,7 @@ use serde_json::{json, Value};
 
 use super::args::LabelArgs;
 use super::reports::{deliver, format};
+use super::msg::Msg;
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};
@@ -23,10 +24,12 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
         _ => labels_text(&labels, lang)?,
     };
     let what = match labels.len() {
-        1 => "1 label".to_string(),
-        n => format!("{n} labels"),
+        1 => Msg::OneLabel,
+        n => Msg::Labels {
+            n: n.to_string().into(),
+        },
     };
-    let mut out = deliver(&page, doc, &what)?;
+    let mut out = deliver(ctx, &page, doc, what)?;
     if let Some(Value::Object(m)) = out.as_mut().map(|o| &mut o.json) {
         let numbers: Vec<&str> = labels.iter().map(|l| l.medium.as_str()).collect();
         m.insert("media".into(), json!(numbers));
@@ -38,9 +41,7 @@ pub fn label(ctx: &Ctx, a: LabelArgs) -> Result<Option<Output>> {
 /// JSON they are a usage error rather than ignored.
 fn sheet(a: &LabelArgs, f: Format) -> Result<Sheet> {
     if f != Format::Html && (a.size.is_some() || a.skip.is_some()) {
-        return Err(Error::usage(
-            "--size and --skip lay out printed sheets: add --format html",
-        ));
+        return Err(Error::usage(Msg::SizeSkipNeedHtml));
     }
     Ok(Sheet {
         size: a.size.unwrap_or_default(),
@@ -60,9 +61,7 @@ fn select(s: &Session, a: &LabelArgs, lang: Lang) -> Result<Vec<Label>> {
             .collect::<Result<Vec<_>>>()?
     };
     if labels.is_empty() {
-        return Err(Error::usage(
-            "no medium to label: the ledger has none that is not destroyed or transferred",
-        ));
+        return Err(Error::usage(Msg::NothingToLabel));
     }
     Ok(labels)
 }

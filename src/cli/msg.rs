@@ -198,9 +198,13 @@ baitai_core::messages! {
 
         // `wipe`.
         OneTarget: "--device 又は --image のどちらか一つを指定してください", "give exactly one of --device or --image";
-        AboutToWipe { medium, device, method, passes, plural, vault }:
-            "{medium}（{device}）の全バイトを上書きします。方式 {method}（{passes} 回の書込み{plural}＋読戻し検証）{vault}",
-            "About to overwrite EVERY byte of {medium} ({device}), method {method} ({passes} pass{plural} + read-back){vault}";
+        AboutToWipe { medium, device, method, passes, vault }:
+            "{medium}（{device}）の全バイトを上書きします。方式 {method}（{passes}＋読戻し検証）{vault}",
+            "About to overwrite EVERY byte of {medium} ({device}), method {method} ({passes} + read-back){vault}";
+        /// How many passes a wipe writes: one.
+        OnePass { n }: "{n} 回の書込み", "{n} pass";
+        /// How many passes a wipe writes: more than one.
+        Passes { n }: "{n} 回の書込み", "{n} passes";
         VaultHeadersFirst: "。先に媒体上の保管庫ヘッダを破壊します", "; vault headers on it are destroyed first";
         WipeNeedsTyping:
             "wipe は媒体番号の入力を求めます。スクリプトから実行するときは --yes を付けてください",
@@ -224,6 +228,50 @@ baitai_core::messages! {
         Note { note }: "注意: {note}", "note: {note}";
         LedgerVerified: "台帳を検証しました: チェーン、規則、署名とも異常なし", "ledger verified: chain, rules and signatures intact";
         EntryFails { seq, reason }: "記録 {seq}: {reason}", "entry {seq}: {reason}";
+
+        // Printouts written to a file, and the other `ledger …` and `report …` answers.
+        /// A printout written with `-o FILE`.
+        Wrote { what, path }: "{what}を {path} に書き出しました", "Wrote {what} to {path}";
+        TheForm { medium }: "媒体 {medium} の管理簿", "the form of {medium}";
+        TheInventory: "媒体一覧", "the inventory";
+        TheOverdueList: "未返却・期限超過の一覧", "the overdue list";
+        TheCertificate { medium }: "媒体 {medium} の証明書", "the certificate of {medium}";
+        TheIncidentReport: "事故報告", "the incident report";
+        TheAuditReport: "監査報告", "the audit report";
+        TheInventoryCheck: "在庫確認の結果", "the inventory check";
+        OneLabel: "ラベル 1 枚", "1 label";
+        Labels { n }: "ラベル {n} 枚", "{n} labels";
+        JsonIsOneDocument:
+            "--json は一つの JSON 文書を出力します。--format json を指定するか、他の形式は -o FILE で書き出してください",
+            "--json prints one JSON document: use --format json, or -o FILE for other formats";
+        NoRoleNeedsToken: "トークンを必須とする役割はなくなりました", "No role needs a token any more";
+        KeysOnToken { roles }: "今後、{roles} の鍵はトークン上に置く必要があります", "From now on the keys of {roles} must be on a token";
+        LedgerCopied { entries, keys, from, to, head }:
+            "記録 {entries} 件と封印済みの鍵 {keys} 件を {from} から {to} に複写しました\n両方ともヘッド {head} まで検証できます",
+            "Copied {entries} entries and {keys} sealed keys from {from} to {to}\nBoth verify to head {head}";
+        PrintoutUnverified { seq, reason }:
+            "台帳は記録 {seq} で検証に失敗しました（{reason}）。出力では、そこから後のすべての記録を未検証と表示しています",
+            "the ledger fails verification at entry {seq} ({reason}); the printout marks every entry from there as unverified";
+
+        // `medium label`.
+        SizeSkipNeedHtml:
+            "--size と --skip は印刷用シートの配置を指定します。--format html を付けてください",
+            "--size and --skip lay out printed sheets: add --format html";
+        NothingToLabel:
+            "ラベルを作る媒体がありません。台帳には破棄済又は交付済でない媒体がありません",
+            "no medium to label: the ledger has none that is not destroyed or transferred";
+
+        // `inventory check`.
+        CheckRecordedNotPrinted { seq, error }:
+            "在庫確認は記録 #{seq} として記録しましたが、出力を書き出せませんでした: {error}",
+            "the check is recorded as entry #{seq}, but its printout was not written: {error}";
+        NoSuchDirectory { path, dir }: "-o {path}: ディレクトリ {dir} がありません", "-o {path}: there is no directory {dir}";
+        NumbersFromStdin:
+            "ここでは媒体番号を標準入力から読みます。--present で指定するか、パスフレーズをファイルで指定してください",
+            "the medium numbers come from stdin here: give them with --present, or the passphrase in a file";
+        ScanPrompt:
+            "見つかった媒体の番号を 1 行に 1 件ずつ読み取るか入力してください。空行で終了します。",
+            "Scan or type the medium numbers found, one per line; an empty line ends.";
     }
 }
 

@@ -5,7 +5,9 @@ use std::io::Write;
 use serde_json::json;
 
 use super::args::{LedgerCmd, OutputArgs, ReportCmd};
+use super::msg::Msg;
 use super::{Ctx, Output};
+use baitai_core::text::Text;
 use crate::app::Session;
 use crate::error::{Error, Result};
 use crate::report::{Format, Scope};
@@ -17,15 +19,18 @@ pub(super) fn format(ctx: &Ctx, o: &OutputArgs) -> Result<Format> {
         .format
         .unwrap_or(if ctx.json { Format::Json } else { Format::Text });
     if ctx.json && f != Format::Json && o.output.is_none() {
-        return Err(Error::usage(
-            "--json prints one JSON document: use --format json, or -o FILE for other formats",
-        ));
+        return Err(Error::usage(Msg::JsonIsOneDocument));
     }
     Ok(f)
 }
 
 /// Print a document, or write it to `-o FILE` (whole or not at all).
-pub(super) fn deliver(o: &OutputArgs, doc: String, what: &str) -> Result<Option<Output>> {
+pub(super) fn deliver(
+    ctx: &Ctx,
+    o: &OutputArgs,
+    doc: String,
+    what: impl Into<Text>,
+) -> Result<Option<Output>> {
     match &o.output {
         None => {
             let mut out = std::io::stdout().lock();
@@ -38,7 +43,10 @@ pub(super) fn deliver(o: &OutputArgs, doc: String, what: &str) -> Result<Option<
         Some(path) => {
             crate::files::write_atomic(path, doc.as_bytes())?;
             Ok(Some(Output::new(
-                format!("Wrote {what} to {}\n", path.display()),
+                ctx.say(Msg::Wrote {
+                    what: what.into(),
+                    path: path.display().to_string().into(),
+                }) + "\n",
                 json!({"written": path.display().to_string(), "bytes": doc.len()}),
             )))
         }
@@ -54,7 +62,7 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
             incremental,
             accept_new_ledger,
         } => verify(ctx, head, incremental, accept_new_ledger),
-        LedgerCmd::Copy { from, to } => copy(&from, &to),
+        LedgerCmd::Copy { from, to } => copy(ctx, &from, &to),
         LedgerCmd::RequireToken { roles, none, auth } => {
             let mut session = ctx.session()?;
             let mut secrets = super::CliSecrets::new(auth.passphrase_file, None, None, None)?;
@@ -64,13 +72,12 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
             let mut j = serde_json::json!({"require_token": names});
             super::show_notices(ctx, session.notices(), &mut j);
             let human = if names.is_empty() {
-                "No role needs a token any more\n".to_string()
+                ctx.say(Msg::NoRoleNeedsToken)
             } else {
-                format!(
-                    "From now on the keys of {} must be on a token\n",
-                    names.join(", ")
-                )
-            };
+                ctx.say(Msg::KeysOnToken {
+                    roles: names.join(", ").into(),
+                })
+            } + "\n";
             Ok(Some(Output::new(human, j)))
         }
         LedgerCmd::Print { medium, out } => {
@@ -78,18 +85,28 @@ pub fn ledger(ctx: &Ctx, cmd: LedgerCmd) -> Result<Option<Output>> {
             let lang = ctx.printout(&s)?;
             let form = crate::report::form::form(&s, &medium, lang)?;
             let doc = crate::report::form::render(&form, format(ctx, &out)?, lang)?;
-            deliver(&out, doc, &format!("the form of {}", form.medium))
+            deliver(
+                ctx,
+                &out,
+                doc,
+                Msg::TheForm {
+                    medium: form.medium.to_string().into(),
+                },
+            )
         }
     }
 }
 
 /// `ledger copy`: no session (the copy is verified whole on both sides, not from a checkpoint).
-fn copy(from: &std::path::Path, to: &std::path::Path) -> Result<Option<Output>> {
+fn copy(ctx: &Ctx, from: &std::path::Path, to: &std::path::Path) -> Result<Option<Output>> {
     let c = crate::ledger::copy_ledger(from, to)?;
-    let human = format!(
-        "Copied {} entries and {} sealed keys from {} to {}\nBoth verify to head {}\n",
-        c.entries, c.keys, c.from, c.to, c.head
-    );
+    let human = ctx.say(Msg::LedgerCopied {
+        entries: c.entries.to_string().into(),
+        keys: c.keys.to_string().into(),
+        from: c.from.to_string().into(),
+        to: c.to.to_string().into(),
+        head: c.head.to_string().into(),
+    }) + "\n";
     let json = serde_json::to_value(&c)
         .map_err(|e| crate::error::Error::Other(format!("cannot encode JSON: {e}").into()))?;
     Ok(Some(Output::new(human, json)))
@@ -110,26 +127,38 @@ fn verify(
         },
     )?;
     let report = &check.report;
-    let mut human = format!(
-        "{} entries, {} signatures, {} people, {} media\nledger: {}\nhead: {}\n",
-        report.entries,
-        report.signatures,
-        report.people,
-        report.media,
-        check.ledger_id.as_deref().unwrap_or("(empty)"),
-        report.head.as_deref().unwrap_or("(empty)")
-    );
+    let or_empty = |v: Option<&str>| -> Text {
+        match v {
+            Some(v) => v.into(),
+            None => Msg::Empty.into(),
+        }
+    };
+    let mut human = ctx.say(Msg::VerifyCounts {
+        entries: report.entries.to_string().into(),
+        signatures: report.signatures.to_string().into(),
+        people: report.people.to_string().into(),
+        media: report.media.to_string().into(),
+        ledger: or_empty(check.ledger_id.as_deref()),
+        head: or_empty(report.head.as_deref()),
+    }) + "\n";
+    let mut line = |m: Msg| {
+        human += &ctx.say(m);
+        human.push('\n');
+    };
     if let Some(seq) = check.kept_head_entry {
-        human += &format!("the kept head hash is entry #{seq}; nothing up to it was lost\n");
+        line(Msg::KeptHead {
+            seq: seq.to_string().into(),
+        });
     }
     if report.checkpoint > 0 && report.failure.is_none() {
-        human += &format!(
-            "checked rules and signatures after the checkpoint at #{} (entries up to it passed an earlier verify and still chain to it)\n",
-            report.checkpoint
-        );
+        line(Msg::CheckedAfter {
+            seq: report.checkpoint.to_string().into(),
+        });
     }
     for note in &check.notes {
-        human += &format!("note: {note}\n");
+        line(Msg::Note {
+            note: note.clone().into(),
+        });
     }
     let json = json!({
         "ok": report.failure.is_none(),
@@ -146,12 +175,16 @@ fn verify(
     });
     match &report.failure {
         None => {
-            human += "ledger verified: chain, rules and signatures intact\n";
+            line(Msg::LedgerVerified);
             Ok(Some(Output::new(human, json)))
         }
         Some(f) => {
             let failure = Some(Error::Integrity(
-                format!("entry {}: {}", f.seq, f.reason).into(),
+                Msg::EntryFails {
+                    seq: f.seq.to_string().into(),
+                    reason: f.reason.clone().into(),
+                }
+                .into(),
             ));
             Ok(Some(Output {
                 human,
@@ -177,7 +210,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
             let lang = ctx.printout(&s)?;
             let doc = crate::report::lists::inventory(&s, &Scope::of(site), lang)?
                 .render(format(ctx, &out)?, lang)?;
-            deliver(&out, doc, "the inventory")
+            deliver(ctx, &out, doc, Msg::TheInventory)
         }
         ReportCmd::Overdue { at, site, out } => {
             let lang = ctx.printout(&s)?;
@@ -187,7 +220,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<Option<Output>> {
             };
             let doc = crate::report::lists::overdue(&s, &Scope::of(site), at, lang)?
                 .render(format(ctx, &out)?, lang)?;
-            deliver(&out, doc, "the overdue list")
+            deliver(ctx, &out, doc, Msg::TheOverdueList)
         }
         ReportCmd::Incidents { medium, site, out } => {
             incidents(ctx, &s, medium.as_deref(), &Scope::of(site), &out)
@@ -221,8 +254,10 @@ fn certificate(
     let format = format(ctx, out)?;
     let cert = crate::report::certificate::certificate(s, medium, kind, entry)?;
     let doc = cert.render(format, lang)?;
-    let what = format!("the certificate of {}", cert.medium.number);
-    deliver_failing(ctx, out, doc, &what, cert.ledger_failure())
+    let what = Msg::TheCertificate {
+        medium: cert.medium.number.to_string().into(),
+    };
+    deliver_failing(ctx, out, doc, what, cert.ledger_failure())
 }
 
 /// Deliver a printout, then fail with `failure` (a ledger that did not verify) if there is one.
@@ -230,10 +265,10 @@ fn deliver_failing(
     ctx: &Ctx,
     out: &OutputArgs,
     doc: String,
-    what: &str,
+    what: Msg,
     failure: Option<Error>,
 ) -> Result<Option<Output>> {
-    let delivered = deliver(out, doc, what)?;
+    let delivered = deliver(ctx, out, doc, what)?;
     let Some(failure) = failure else {
         return Ok(delivered);
     };
@@ -273,17 +308,20 @@ fn incidents(
         ctx,
         out,
         doc,
-        "the incident report",
+        Msg::TheIncidentReport,
         verify_failure(&verify),
     )
 }
 
 fn verify_failure(v: &crate::report::audit::VerifyStatus) -> Option<Error> {
     v.failure.as_ref().map(|f| {
-        Error::Integrity(format!(
-            "the ledger fails verification at entry {} ({}); the printout marks every entry from there as unverified",
-            f.seq, f.reason
-        ).into())
+        Error::Integrity(
+            Msg::PrintoutUnverified {
+                seq: f.seq.to_string().into(),
+                reason: f.reason.clone().into(),
+            }
+            .into(),
+        )
     })
 }
 
@@ -304,7 +342,7 @@ fn audit(
         ctx,
         out,
         doc,
-        "the audit report",
+        Msg::TheAuditReport,
         verify_failure(&report.verify),
     )
 }

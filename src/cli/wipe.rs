@@ -5,9 +5,11 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+use baitai_core::text::Text;
 use serde_json::json;
 
 use super::args::{DevicesArgs, WipeArgs};
+use super::msg::Msg;
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::{Session, WipePlan, WipeReport, WipeRequest, WipeTarget};
 use crate::device::usb;
@@ -23,7 +25,7 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
     let target = match (a.device, a.image) {
         (Some(d), None) => WipeTarget::Device(d),
         (None, Some(i)) => WipeTarget::Image(i),
-        _ => return Err(Error::usage("give exactly one of --device or --image")),
+        _ => return Err(Error::usage(Msg::OneTarget)),
     };
     let req = WipeRequest {
         target,
@@ -36,10 +38,10 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
         return Err(no_terminal_to_confirm());
     }
     if !ctx.quiet {
-        eprintln!("{}", describe_plan(&plan));
+        eprintln!("{}", ctx.say(describe_plan(&plan)));
     }
     if !a.yes {
-        confirm(&plan)?;
+        confirm(ctx, &plan)?;
     }
     let mut secrets = CliSecrets::new(a.auth.passphrase_file, None, None, None)?;
     let signed = s.wipe_authenticate(&plan, &mut secrets)?;
@@ -68,34 +70,45 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
     output(ctx, &s, report?)
 }
 
-fn describe_plan(p: &WipePlan) -> String {
+fn describe_plan(p: &WipePlan) -> Msg {
     let passes = p.method.passes().len();
-    format!(
-        "About to overwrite EVERY byte of {} ({}), method {} ({passes} pass{} + read-back){}",
-        p.number,
-        visible(&device_summary(&p.identity)),
-        p.method.as_str(),
-        if passes > 1 { "es" } else { "" },
-        if p.live_vault {
-            "; vault headers on it are destroyed first"
-        } else {
-            ""
+    Msg::AboutToWipe {
+        medium: p.number.to_string().into(),
+        device: visible(&device_summary(&p.identity)).to_string().into(),
+        method: p.method.as_str().into(),
+        passes: match passes {
+            1 => Msg::OnePass {
+                n: passes.to_string().into(),
+            },
+            _ => Msg::Passes {
+                n: passes.to_string().into(),
+            },
         }
-    )
+        .into(),
+        vault: match p.live_vault {
+            true => Msg::VaultHeadersFirst.into(),
+            false => Text::plain(""),
+        },
+    }
 }
 
 fn no_terminal_to_confirm() -> Error {
-    Error::usage("wipe asks you to type the medium number; pass --yes when running from a script")
+    Error::usage(Msg::WipeNeedsTyping)
 }
 
 /// The operator types the medium number, so a slip of the device name cannot destroy the
 /// wrong medium's data.
-fn confirm(plan: &WipePlan) -> Result<()> {
+fn confirm(ctx: &Ctx, plan: &WipePlan) -> Result<()> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         return Err(no_terminal_to_confirm());
     }
-    eprint!("Type the medium number ({}) to go on: ", plan.number);
+    eprint!(
+        "{}",
+        ctx.say(Msg::TypeNumber {
+            medium: plan.number.to_string().into()
+        })
+    );
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     stdin
@@ -103,11 +116,10 @@ fn confirm(plan: &WipePlan) -> Result<()> {
         .read_line(&mut line)
         .map_err(Error::io("cannot read the confirmation"))?;
     if line.trim().to_uppercase() != plan.number.0 {
-        return Err(Error::usage(format!(
-            "you typed {:?}, not {}: nothing was written",
-            line.trim(),
-            plan.number
-        )));
+        return Err(Error::usage(Msg::TypedWrong {
+            typed: format!("{:?}", line.trim()).into(),
+            medium: plan.number.to_string().into(),
+        }));
     }
     Ok(())
 }
