@@ -253,6 +253,62 @@ baitai_core::messages! {
             "台帳は記録 {seq} で検証に失敗しました（{reason}）。出力では、そこから後のすべての記録を未検証と表示しています",
             "the ledger fails verification at entry {seq} ({reason}); the printout marks every entry from there as unverified";
 
+        // Vaults: `put`, `ls`, `get`, `vault …`.
+        /// Whose passphrase a vault's recipient slot takes (a prompt says it).
+        TheRecipient: "受領者", "the recipient";
+        TheOutsideRecipient: "外部の受領者", "the outside recipient";
+        ProgressEncrypting: "暗号化中", "encrypting";
+        ProgressDecrypting: "復号中", "decrypting";
+        ProgressVerifying: "検証中", "verifying";
+        CreatedAndEncrypted { n, bytes, medium, cipher, marking }:
+            "保管庫を作成し、{n} 個のファイル（{bytes}）を暗号化して {medium} に書き込みました（{cipher}、{marking}）。管理者は預託スロットを保持しています",
+            "Created the vault and encrypted {n} file(s), {bytes} onto {medium} ({cipher}, {marking}); the custodians hold escrow slots";
+        Encrypted { n, bytes, medium, cipher, marking }:
+            "{n} 個のファイル（{bytes}）を暗号化して {medium} に書き込みました（{cipher}、{marking}）",
+            "Encrypted {n} file(s), {bytes} onto {medium} ({cipher}, {marking})";
+        VaultHolds { n, seq }:
+            "保管庫のファイルは {n} 個になりました。台帳の記録 #{seq}",
+            "The vault now holds {n} file(s); ledger entry #{seq}";
+        GiveAsOrPassphrase:
+            "--as PERSON 又は --vault-passphrase-file FILE を指定してください",
+            "give --as PERSON or --vault-passphrase-file FILE";
+        VaultFiles { n }: "{n} 個のファイル", "{n} file(s)";
+        ColSize: "サイズ", "Size";
+        ColAddedBy: "追加者", "Added by";
+        ColAddedAt: "追加日時", "Added at";
+        Decrypted { n, bytes, out }:
+            "{n} 個のファイル（{bytes}）を復号して {out} に書き出しました",
+            "Decrypted {n} file(s), {bytes} into {out}";
+        RecordedAs { seq }: "台帳の記録 #{seq} として記録しました", "Recorded as ledger entry #{seq}";
+        VaultInfo { vault, medium, org, marking, cipher, created, slots }:
+            "保管庫 {vault}\n媒体: {medium}\n組織: {org}\n格付: {marking}\n暗号方式: {cipher}\n作成: {created}\n鍵スロット: {slots}\n（ヘッダは未認証です。認証には鍵が必要です）",
+            "Vault {vault}\nMedium: {medium}\nOrganisation: {org}\nMarking: {marking}\nCipher: {cipher}\nCreated: {created}\nKey slots: {slots}\n(header not yet authenticated: that needs a key)";
+        PassphraseSlot: "パスフレーズ", "passphrase";
+        FileOk: "正常  ", "ok    ";
+        FileFailed: "失敗  ", "FAILED";
+        VerifySummary { n, failed }:
+            "{n} 個のファイルのうち {failed} 個が失敗。ヘッダと目録は認証済み",
+            "{n} file(s), {failed} failed; header and manifest authenticated";
+        CryptoErased { medium }:
+            "{medium} の保管庫を暗号消去しました。鍵スロットを破棄したため、ファイルはもう復号できません。\n再使用の前に、読戻し検証付きの全面消去がなお必要です。",
+            "Crypto-erased the vault of {medium}: its key slots are destroyed and the files can no longer be decrypted.\nA full wipe with read-back verification is still required before the medium is reused.";
+        RekeyRemoved { people, medium, seq }:
+            "{medium} の保管庫から失効者 {people} の鍵スロットを削除しました。記録 #{seq}",
+            "Removed the key slots of {people} (revoked) from the vault of {medium}; entry #{seq}";
+        RekeyReaddressed { people, medium, seq }:
+            "{medium} の保管庫で、{people} の鍵スロットをトークン上の鍵あてに作り直しました。記録 #{seq}",
+            "Made the key slots of {people} again for their key on a token, in the vault of {medium}; entry #{seq}";
+        RekeyFinished { seq }:
+            "記録 #{seq} の再鍵を完了しました。媒体上の保管庫は記録と一致しています。",
+            "Finished the re-key recorded as entry #{seq}: the vault on the medium now matches it.";
+        RekeyNothing:
+            "この保管庫に鍵スロットを持つ失効者はいません。処理は不要です。",
+            "No revoked person holds a key slot in this vault: nothing to do.";
+        UnreadableKey: "（読めない鍵）", "(unreadable key)";
+        SignedBy { writer, fingerprint }:
+            "{writer} が鍵フィンガープリント {fingerprint} で署名しています。内容を信頼する前に、送り主のフィンガープリントと照合してください",
+            "Signed by {writer} with key fingerprint {fingerprint}: compare it with the sender's before trusting the contents";
+
         // `medium label`.
         SizeSkipNeedHtml:
             "--size と --skip は印刷用シートの配置を指定します。--format html を付けてください",
@@ -273,6 +329,12 @@ baitai_core::messages! {
             "見つかった媒体の番号を 1 行に 1 件ずつ読み取るか入力してください。空行で終了します。",
             "Scan or type the medium numbers found, one per line; an empty line ends.";
     }
+}
+
+/// A message in the screen's language, where no [`Ctx`](super::Ctx) is at hand (prompts asked
+/// from inside the app layer).
+pub(crate) fn say(m: impl Into<baitai_core::text::Text>) -> String {
+    m.into().in_lang(super::screen())
 }
 
 /// The command line's messages, for the workspace's catalogue test.

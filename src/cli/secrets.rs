@@ -12,12 +12,7 @@ use crate::lifecycle::Person;
 use crate::model::SignRole;
 use baitai_core::text::Text;
 
-use super::msg::Msg;
-
-/// A message in the screen's language.
-fn say(m: impl Into<Text>) -> String {
-    m.into().in_lang(super::screen())
-}
+use super::msg::{say, Msg};
 
 /// Where each person's passphrase comes from for one command.
 #[derive(Default)]

@@ -6,7 +6,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use super::args::{GetArgs, PutArgs, VaultCmd, VaultOpener, VaultReadArgs};
+use super::msg::Msg;
 use super::{show_notices, CliSecrets, Ctx, Output};
+use baitai_core::text::Text;
 use crate::app::{select, GetRequest, PutRequest, Secrets, Session};
 use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
@@ -48,7 +50,7 @@ pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
 
 fn read_passphrase(path: &Path) -> Result<Passphrase> {
     let mut s = CliSecrets::new(None, None, None, Some(path.to_path_buf()))?;
-    crate::app::Secrets::new_passphrase(&mut s, "the recipient")
+    crate::app::Secrets::new_passphrase(&mut s, &super::msg::say(Msg::TheRecipient))
 }
 
 /// When a vault was made, in the ledger's zone if a ledger is at hand (`vault info` needs none).
@@ -93,7 +95,7 @@ pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
     let recipient_passphrase = match a.recipient_passphrase_file {
         Some(_) => Some(Secrets::new_passphrase(
             &mut secrets,
-            "the outside recipient",
+            &ctx.say(Msg::TheOutsideRecipient),
         )?),
         None => None,
     };
@@ -111,35 +113,40 @@ pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
         replace: a.replace,
         recipient_passphrase,
     };
-    let pb = progress(ctx, total, "encrypting");
+    let pb = progress(ctx, total, &ctx.say(Msg::ProgressEncrypting));
     let report = s.put(&a.auth.as_, req, &mut secrets, &mut |n| pb.inc(n));
     pb.finish_and_clear();
     let report = report?;
     let v = &report.vault;
     let bytes: u64 = report.added.iter().map(|f| f.size).sum();
-    let mut human = format!(
-        "{} {} file(s), {} onto {} ({}, {}){}\n",
-        if report.created {
-            "Created the vault and encrypted"
-        } else {
-            "Encrypted"
+    let (n, bytes, medium, cipher, marking) = (
+        report.added.len().to_string().into(),
+        human_bytes(bytes).into(),
+        visible(&v.header.body.medium).to_string().into(),
+        v.cipher().name().into(),
+        visible(&v.header.body.marking).to_string().into(),
+    );
+    let mut human = ctx.say(match report.created {
+        true => Msg::CreatedAndEncrypted {
+            n,
+            bytes,
+            medium,
+            cipher,
+            marking,
         },
-        report.added.len(),
-        human_bytes(bytes),
-        visible(&v.header.body.medium),
-        v.cipher().name(),
-        visible(&v.header.body.marking),
-        if report.created {
-            "; the custodians hold escrow slots"
-        } else {
-            ""
-        }
-    );
-    human += &format!(
-        "The vault now holds {} file(s); ledger entry #{}\n",
-        v.files().len(),
-        report.entry.seq
-    );
+        false => Msg::Encrypted {
+            n,
+            bytes,
+            medium,
+            cipher,
+            marking,
+        },
+    }) + "\n";
+    human += &ctx.say(Msg::VaultHolds {
+        n: v.files().len().to_string().into(),
+        seq: report.entry.seq.to_string().into(),
+    });
+    human.push('\n');
     let mut j = json!({
         "medium": v.header.body.medium,
         "vault_id": v.header.body.vault_id,
@@ -167,7 +174,7 @@ fn open(
     let who = o
         .as_
         .clone()
-        .ok_or_else(|| Error::usage("give --as PERSON or --vault-passphrase-file FILE"))?;
+        .ok_or_else(|| Error::usage(Msg::GiveAsOrPassphrase))?;
     let mut s = ctx.session()?;
     let mut secrets = CliSecrets::new(o.passphrase_file.clone(), None, None, None)?;
     let (v, _) = s.open_vault(mount, &who, &mut secrets, command)?;
@@ -178,20 +185,26 @@ pub fn ls(ctx: &Ctx, a: VaultReadArgs) -> Result<Option<Output>> {
     let (v, s) = open(ctx, &a.mount, &a.open, "ls")?;
     let b = &v.header.body;
     let mut human = format!(
-        "{} — {} — {} — {} file(s)\n",
+        "{} — {} — {} — {}\n",
         visible(&b.medium),
         visible(&b.marking),
         b.cipher.name(),
-        v.files().len()
+        ctx.say(Msg::VaultFiles {
+            n: v.files().len().to_string().into()
+        })
     );
-    human += &table(
-        &["Name", "Size", "Added by", "Added at"],
-        &file_rows(v.files(), s.as_ref()),
-    );
+    let heads = [
+        ctx.say(Msg::ColName),
+        ctx.say(Msg::ColSize),
+        ctx.say(Msg::ColAddedBy),
+        ctx.say(Msg::ColAddedAt),
+    ];
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    human += &table(&heads, &file_rows(v.files(), s.as_ref()));
     let mut j = json!({"medium": b.medium, "marking": b.marking, "cipher": b.cipher.name(), "files": v.files()});
     match &s {
         Some(s) => show_notices(ctx, s.notices(), &mut j),
-        None => with_writer(&v, &mut human, &mut j),
+        None => with_writer(ctx, &v, &mut human, &mut j),
     }
     Ok(Some(Output::new(human, j)))
 }
@@ -204,22 +217,26 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
         let v = Vault::open(&a.mount, Opener::Passphrase(&pass))?;
         let wanted = select(&v, &a.names)?;
         vault::create_private_dir(&a.out)?;
-        let pb = progress(ctx, wanted.iter().map(|f| f.size).sum(), "decrypting");
+        let pb = progress(
+            ctx,
+            wanted.iter().map(|f| f.size).sum(),
+            &ctx.say(Msg::ProgressDecrypting),
+        );
         let r = v.extract(&wanted, &a.out, a.overwrite, &mut |n| pb.inc(n));
         pb.finish_and_clear();
         r?;
-        let mut out = got(&a.out, &wanted, None);
-        with_writer(&v, &mut out.human, &mut out.json);
+        let mut out = got(ctx, &a.out, &wanted, None);
+        with_writer(ctx, &v, &mut out.human, &mut out.json);
         return Ok(Some(out));
     }
     let who = a
         .open
         .as_
         .clone()
-        .ok_or_else(|| Error::usage("give --as PERSON or --vault-passphrase-file FILE"))?;
+        .ok_or_else(|| Error::usage(Msg::GiveAsOrPassphrase))?;
     let mut s = ctx.session()?;
     let mut secrets = CliSecrets::new(a.open.passphrase_file.clone(), None, None, None)?;
-    let pb = progress(ctx, 0, "decrypting");
+    let pb = progress(ctx, 0, &ctx.say(Msg::ProgressDecrypting));
     let req = GetRequest {
         mount: a.mount.clone(),
         names: a.names.clone(),
@@ -232,21 +249,23 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
     });
     pb.finish_and_clear();
     let (entry, files) = r?;
-    let mut out = got(&a.out, &files, Some(entry.seq));
+    let mut out = got(ctx, &a.out, &files, Some(entry.seq));
     show_notices(ctx, s.notices(), &mut out.json);
     Ok(Some(out))
 }
 
-fn got(out: &Path, files: &[FileEntry], entry: Option<u64>) -> Output {
+fn got(ctx: &Ctx, out: &Path, files: &[FileEntry], entry: Option<u64>) -> Output {
     let bytes: u64 = files.iter().map(|f| f.size).sum();
-    let mut human = format!(
-        "Decrypted {} file(s), {} into {}\n",
-        files.len(),
-        human_bytes(bytes),
-        out.display()
-    );
+    let mut human = ctx.say(Msg::Decrypted {
+        n: files.len().to_string().into(),
+        bytes: human_bytes(bytes).into(),
+        out: out.display().to_string().into(),
+    }) + "\n";
     if let Some(seq) = entry {
-        human += &format!("Recorded as ledger entry #{seq}\n");
+        human += &ctx.say(Msg::RecordedAs {
+            seq: seq.to_string().into(),
+        });
+        human.push('\n');
     }
     Output::new(
         human,
@@ -266,13 +285,24 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                     vault::Slot::Recipient { person, role, .. } => {
                         format!("{person} ({})", format!("{role:?}").to_lowercase())
                     }
-                    vault::Slot::Passphrase { .. } => "passphrase".into(),
+                    vault::Slot::Passphrase { .. } => ctx.say(Msg::PassphraseSlot),
                 })
                 .collect();
-            let human = format!(
-                "Vault {}\nMedium: {}\nOrganisation: {}\nMarking: {}{} ({})\nCipher: {}\nCreated: {}\nKey slots: {}\n(header not yet authenticated: that needs a key)\n",
-                visible(&b.vault_id), visible(&b.medium), visible(&b.org), crate::report::Lang::Ja.protected_heading(b.classification.is_protected()), visible(&b.marking), b.classification.marking_ja(), b.cipher.name(), visible(&created(ctx, &b.created)), visible(&slots.join(", "))
+            let marking = format!(
+                "{}{} ({})",
+                crate::report::Lang::Ja.protected_heading(b.classification.is_protected()),
+                visible(&b.marking),
+                b.classification.marking_ja()
             );
+            let human = ctx.say(Msg::VaultInfo {
+                vault: visible(&b.vault_id).to_string().into(),
+                medium: visible(&b.medium).to_string().into(),
+                org: visible(&b.org).to_string().into(),
+                marking: marking.into(),
+                cipher: b.cipher.name().into(),
+                created: visible(&created(ctx, &b.created)).to_string().into(),
+                slots: visible(&slots.join(", ")).to_string().into(),
+            }) + "\n";
             Ok(Some(Output::new(
                 human,
                 json!({"header": b, "authenticated": false}),
@@ -281,31 +311,39 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
         VaultCmd::Verify(a) => {
             let (v, s) = open(ctx, &a.mount, &a.open, "vault verify")?;
             let total = v.files().iter().map(|f| f.size).sum();
-            let pb = progress(ctx, total, "verifying");
+            let pb = progress(ctx, total, &ctx.say(Msg::ProgressVerifying));
             let results = v.verify(&mut |n| pb.inc(n));
             pb.finish_and_clear();
-            let bad: Vec<String> = results
+            let bad: Vec<Text> = results
                 .iter()
                 .filter_map(|(n, r)| r.as_ref().err().map(|e| failed_file(n, e)))
                 .collect();
             let mut human = String::new();
             for (n, r) in &results {
-                human += &format!("{}  {n}\n", if r.is_ok() { "ok    " } else { "FAILED" });
+                let mark = match r {
+                    Ok(_) => ctx.say(Msg::FileOk),
+                    Err(_) => ctx.say(Msg::FileFailed),
+                };
+                human += &format!("{mark}  {n}\n");
             }
-            human += &format!(
-                "{} file(s), {} failed; header and manifest authenticated\n",
-                results.len(),
-                bad.len()
-            );
+            human += &ctx.say(Msg::VerifySummary {
+                n: results.len().to_string().into(),
+                failed: bad.len().to_string().into(),
+            });
+            human.push('\n');
             let mut j = json!({
                 "files": results.iter().map(|(n, r)| json!({"name": n, "ok": r.is_ok(), "error": r.as_ref().err().map(|e| e.to_string())})).collect::<Vec<_>>(),
                 "failed": bad.len(),
             });
             match &s {
                 Some(s) => show_notices(ctx, s.notices(), &mut j),
-                None => with_writer(&v, &mut human, &mut j),
+                None => with_writer(ctx, &v, &mut human, &mut j),
             }
-            let failure = (!bad.is_empty()).then(|| Error::Vault((bad.join("; ")).into()));
+            let failure = (!bad.is_empty()).then(|| {
+                let mut all = bad.into_iter();
+                let first = all.next().unwrap_or_else(|| Text::plain(""));
+                Error::Vault(all.fold(first, |t, next| t.then("; ", next)))
+            });
             Ok(Some(Output {
                 human,
                 json: j,
@@ -317,9 +355,9 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
             let mut secrets = CliSecrets::new(auth.passphrase_file, None, None, None)?;
             let e = s.vault_erase(&mount, &auth.as_, &mut secrets)?;
             let medium = e.medium.as_ref().map(|m| m.0.clone()).unwrap_or_default();
-            let human = format!(
-                "Crypto-erased the vault of {medium}: its key slots are destroyed and the files can no longer be decrypted.\nA full wipe with read-back verification is still required before the medium is reused.\n"
-            );
+            let human = ctx.say(Msg::CryptoErased {
+                medium: medium.as_str().into(),
+            }) + "\n";
             let mut j = json!({"medium": medium, "entry": e.seq, "wipe_required": true});
             show_notices(ctx, s.notices(), &mut j);
             Ok(Some(Output::new(human, j)))
@@ -350,17 +388,21 @@ fn rekey(
             let mut human = String::new();
             if !removed.is_empty() {
                 let who = crate::report::text::visible(&ids(&removed)).to_string();
-                human += &format!(
-                    "Removed the key slots of {who} (revoked) from the vault of {medium}; entry #{}\n",
-                    entry.seq
-                );
+                human += &ctx.say(Msg::RekeyRemoved {
+                    people: who.into(),
+                    medium: medium.as_str().into(),
+                    seq: entry.seq.to_string().into(),
+                });
+                human.push('\n');
             }
             if !readdressed.is_empty() {
                 let who = crate::report::text::visible(&ids(&readdressed)).to_string();
-                human += &format!(
-                    "Made the key slots of {who} again for their key on a token, in the vault of {medium}; entry #{}\n",
-                    entry.seq
-                );
+                human += &ctx.say(Msg::RekeyReaddressed {
+                    people: who.into(),
+                    medium: medium.as_str().into(),
+                    seq: entry.seq.to_string().into(),
+                });
+                human.push('\n');
             }
             (
                 human,
@@ -368,11 +410,13 @@ fn rekey(
             )
         }
         crate::app::Rekeyed::Finished { entry } => (
-            format!("Finished the re-key recorded as entry #{entry}: the vault on the medium now matches it.\n"),
+            ctx.say(Msg::RekeyFinished {
+                seq: entry.to_string().into(),
+            }) + "\n",
             json!({"entry": entry, "removed": [], "finished": true}),
         ),
         crate::app::Rekeyed::NothingToRemove => (
-            "No revoked person holds a key slot in this vault: nothing to do.\n".to_string(),
+            ctx.say(Msg::RekeyNothing) + "\n",
             json!({"entry": null, "removed": []}),
         ),
     };
@@ -391,23 +435,30 @@ pub(super) fn ids(people: &[crate::model::PersonId]) -> String {
 
 /// Who signed the manifest, for a reader without a ledger: the fingerprint to compare with
 /// the sender's out of band (format.md §5), since nothing else ties the vault to them.
-fn writer_note(v: &Vault) -> (String, serde_json::Value) {
+fn writer_note(ctx: &Ctx, v: &Vault) -> (String, serde_json::Value) {
     let m = &v.manifest.body;
-    let fingerprint = crate::crypto::PublicKey::from_hex(&m.writer_key)
+    let key = crate::crypto::PublicKey::from_hex(&m.writer_key)
         .map(|k| k.fingerprint().to_string())
-        .unwrap_or_else(|_| "(unreadable key)".into());
+        .ok();
+    // JSON keeps the English placeholder, as scripts read it.
+    let fingerprint = key
+        .clone()
+        .unwrap_or_else(|| Msg::UnreadableKey.to_string());
     (
-        format!(
-            "Signed by {} with key fingerprint {fingerprint}: compare it with the sender's before trusting the contents\n",
-            m.writer
-        ),
+        ctx.say(Msg::SignedBy {
+            writer: m.writer.to_string().into(),
+            fingerprint: match key {
+                Some(k) => k.into(),
+                None => Msg::UnreadableKey.into(),
+            },
+        }) + "\n",
         json!({"writer": m.writer, "writer_fingerprint": fingerprint}),
     )
 }
 
 /// Add the writer's fingerprint to an outside recipient's output.
-fn with_writer(v: &Vault, human: &mut String, j: &mut serde_json::Value) {
-    let (line, extra) = writer_note(v);
+fn with_writer(ctx: &Ctx, v: &Vault, human: &mut String, j: &mut serde_json::Value) {
+    let (line, extra) = writer_note(ctx, v);
     human.push_str(&line);
     if let (Some(obj), serde_json::Value::Object(e)) = (j.as_object_mut(), extra) {
         obj.extend(e);
@@ -416,10 +467,10 @@ fn with_writer(v: &Vault, human: &mut String, j: &mut serde_json::Value) {
 
 /// One file's failure for the one-line error: without a second "integrity failure:" (the line
 /// already says it) and without naming the file twice.
-fn failed_file(name: &str, e: &Error) -> String {
+fn failed_file(name: &str, e: &Error) -> Text {
     match e {
-        Error::Vault(m) if m.en().starts_with(&format!("{name}:")) => m.en(),
-        Error::Vault(m) => format!("{name}: {m}"),
-        e => format!("{name}: {e}"),
+        Error::Vault(m) if m.en().starts_with(&format!("{name}:")) => m.clone(),
+        Error::Vault(m) => Text::plain(name).then(": ", m.clone()),
+        e => Text::plain(name).then(": ", e),
     }
 }
