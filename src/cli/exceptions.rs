@@ -3,10 +3,12 @@
 use serde_json::json;
 
 use super::args::{ExceptionCmd, ExceptionGrantArgs};
+use super::msg::Msg;
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::ExceptionRequest;
 use crate::error::Result;
 use crate::report::text::visible;
+use baitai_core::words::{Lang, Word};
 
 pub fn run(ctx: &Ctx, cmd: ExceptionCmd) -> Result<Option<Output>> {
     match cmd {
@@ -17,7 +19,10 @@ pub fn run(ctx: &Ctx, cmd: ExceptionCmd) -> Result<Option<Output>> {
             let e = s.exception_end(&a.auth.as_, a.grant, &a.report, &mut secrets)?;
             let mut j = json!({"entry": e.seq, "grant": a.grant});
             show_notices(ctx, s.notices(), &mut j);
-            let human = format!("End of exception #{} reported; entry #{}\n", a.grant, e.seq);
+            let human = ctx.say(Msg::ExceptionEnded {
+                grant: a.grant.to_string().into(),
+                seq: e.seq.to_string().into(),
+            }) + "\n";
             Ok(Some(Output::new(human, j)))
         }
         ExceptionCmd::List => list(ctx),
@@ -45,41 +50,52 @@ fn grant(ctx: &Ctx, a: ExceptionGrantArgs) -> Result<Option<Output>> {
     let approver = s.person(&a.approver)?;
     let mut j = json!({"entry": e.seq});
     show_notices(ctx, s.notices(), &mut j);
-    let human = format!(
-        "Exception #{} recorded, approved by {}; it ends on its own at {} (report its end with `baitai exception end {}`)\n",
-        e.seq,
-        visible(&format!("{} ({})", approver.name, approver.id)),
-        visible(&req.until),
-        e.seq
-    );
+    let human = ctx.say(Msg::ExceptionGranted {
+        seq: e.seq.to_string().into(),
+        approver: visible(&format!("{} ({})", approver.name, approver.id))
+            .to_string()
+            .into(),
+        until: visible(&req.until).to_string().into(),
+    }) + "\n";
     Ok(Some(Output::new(human, j)))
 }
 
 fn list(ctx: &Ctx) -> Result<Option<Output>> {
     let s = ctx.reader()?;
     let all = s.exceptions()?;
+    let lang = ctx.screen();
+    let v = |s: &str| visible(s).to_string().into();
     let mut human = String::new();
     for x in &all {
-        human += &format!(
-            "#{} {} {}〜{} {} [{}] applicant {} approved by {}\n    measures: {}; reason: {}; end report: {}\n",
-            x.seq,
-            x.status,
-            x.from,
-            x.until,
-            visible(&x.clause),
-            visible(&x.scope),
-            x.applicant,
-            x.approver,
-            visible(&x.measures),
-            visible(&x.reason),
-            visible(&x.end_report)
-        );
+        // English keeps the status as the JSON names it (`in-force`).
+        let status = match (lang, x.status) {
+            (Lang::Ja, "ended") => lang.w(Word::ExEnded),
+            (Lang::Ja, "in-force") => lang.w(Word::ExInForce),
+            (Lang::Ja, "not-begun") => lang.w(Word::ExNotYet),
+            (Lang::Ja, "expired") => lang.w(Word::ExExpired),
+            (_, s) => s,
+        };
+        human += &ctx.say(Msg::ExceptionLine {
+            seq: x.seq.to_string().into(),
+            status: status.into(),
+            from: x.from.to_string().into(),
+            until: x.until.to_string().into(),
+            clause: v(&x.clause),
+            scope: v(&x.scope),
+            applicant: x.applicant.to_string().into(),
+            approver: x.approver.to_string().into(),
+            measures: v(&x.measures),
+            reason: v(&x.reason),
+            end_report: v(&x.end_report),
+        });
+        human.push('\n');
         if let Some(r) = &x.ended {
-            human += &format!("    ended: {}\n", visible(r));
+            human += &ctx.say(Msg::ExceptionEndedLine { report: v(r) });
+            human.push('\n');
         }
     }
     if all.is_empty() {
-        human = "No exception is recorded.\n".into();
+        human = lang.w(Word::NoExceptions).to_string() + "\n";
     }
     Ok(Some(Output::new(human, json!({"exceptions": all}))))
 }

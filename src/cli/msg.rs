@@ -309,6 +309,18 @@ baitai_core::messages! {
             "{writer} が鍵フィンガープリント {fingerprint} で署名しています。内容を信頼する前に、送り主のフィンガープリントと照合してください",
             "Signed by {writer} with key fingerprint {fingerprint}: compare it with the sender's before trusting the contents";
 
+        // `exception …`.
+        ExceptionEnded { grant, seq }:
+            "例外措置 #{grant} の終了を報告しました。記録 #{seq}",
+            "End of exception #{grant} reported; entry #{seq}";
+        ExceptionGranted { seq, approver, until }:
+            "例外措置 #{seq} を記録しました（許可権限者 {approver}）。{until} に自動的に終了します（終了の報告は `baitai exception end {seq}`）",
+            "Exception #{seq} recorded, approved by {approver}; it ends on its own at {until} (report its end with `baitai exception end {seq}`)";
+        ExceptionLine { seq, status, from, until, clause, scope, applicant, approver, measures, reason, end_report }:
+            "#{seq} {status} {from}〜{until} {clause} [{scope}] 申請者 {applicant} 許可権限者 {approver}\n    代替措置: {measures}、理由: {reason}、終了時の報告方法: {end_report}",
+            "#{seq} {status} {from}〜{until} {clause} [{scope}] applicant {applicant} approved by {approver}\n    measures: {measures}; reason: {reason}; end report: {end_report}";
+        ExceptionEndedLine { report }: "    終了報告: {report}", "    ended: {report}";
+
         // `medium label`.
         SizeSkipNeedHtml:
             "--size と --skip は印刷用シートの配置を指定します。--format html を付けてください",
