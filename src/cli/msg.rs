@@ -214,6 +214,63 @@ baitai_core::messages! {
             "入力は {typed} で、{medium} ではありません。何も書き込んでいません",
             "you typed {typed}, not {medium}: nothing was written";
 
+        PhaseSweep: "保管庫ヘッダを検索中", "finding vault headers";
+        PhaseWrite { pass, passes }: "{pass}/{passes} 回目 書込み中", "pass {pass}/{passes} writing";
+        PhaseVerify { pass, passes }: "{pass}/{passes} 回目 検証中", "pass {pass}/{passes} verifying";
+        WipeStoppedRecorded { medium }:
+            "{medium} の消去を中断し、未完了として記録しました",
+            "wipe of {medium} stopped and recorded as incomplete";
+        WipeDidNotFinish { medium, why }: "{medium} の消去は完了しませんでした: {why}", "wipe of {medium} did not finish: {why}";
+        Stopped: "中断", "stopped";
+        SectorsWrong { sectors }: "{sectors} セクタの読戻しが不一致", "{sectors} sectors read back wrong";
+        SectorsWrongAt { sectors, offset }:
+            "{sectors} セクタの読戻しが不一致（最初はバイト位置 {offset}）",
+            "{sectors} sectors read back wrong, the first at byte {offset}";
+        RecordTitle: "消去記録", "Sanitization record 消去記録";
+        RowMedium: "媒体番号", "medium";
+        RowDevice: "装置", "device";
+        RowMethod: "方式", "method";
+        RowOperator: "実施者", "operator";
+        RowStarted: "開始", "started";
+        RowFinished: "終了", "finished";
+        RowPass { n }: "{n} 回目", "pass {n}";
+        RowReadBack: "読戻し", "read-back";
+        RowVault: "保管庫", "vault";
+        RowResult: "結果", "result";
+        RowState: "状態", "state";
+        MediumEntry { medium, seq }: "{medium}（記録 #{seq}）", "{medium} (entry #{seq})";
+        VaultHeadersErased { n }:
+            "書込みの前に保管庫ヘッダ {n} 個を検出し、破壊しました",
+            "{n} vault header(s) found and destroyed before the passes";
+        WipePassed:
+            "合格: 全バイトが書込みどおりに読み戻されました。消去確認済です",
+            "PASSED: every byte read back as written; the medium is verified clean";
+        WipeFailedVerdict { why }: "不合格: {why}。この媒体は破棄してください", "FAILED: {why}; the medium must be destroyed";
+        WipeIncompleteVerdict { why }: "未完了: {why}。この媒体は消去されていません", "INCOMPLETE: {why}; the medium is not clean";
+        Seed { seed }: " シード {seed}", " seed {seed}";
+        PassWrote { pattern, seed, bytes, rate }: "{pattern}{seed}: 書込み {bytes}（{rate}）", "{pattern}{seed}: wrote {bytes} ({rate})";
+        PassNotReadBack { wrote }:
+            "{wrote}、読戻しなし: この回の書込みは検証されていません",
+            "{wrote}, not read back: nothing of this pass was verified";
+        PassReadBack { wrote, bytes, rate, mismatch, rest }:
+            "{wrote}、読戻し {bytes}（{rate}）、{mismatch}{rest}",
+            "{wrote}, read back {bytes} ({rate}), {mismatch}{rest}";
+        RestNotVerified: "、残りは未検証", ", the rest not verified";
+        NoMismatch: "不一致なし", "no mismatch";
+        SectorsDiffer { sectors, offset, len }:
+            "{sectors} セクタが不一致（最初はバイト位置 {offset}、{len} バイト）",
+            "{sectors} sectors differ, first at byte {offset} ({len} bytes)";
+
+        // `devices`.
+        NumbersNotShown { why }: "媒体番号は表示していません: {why}", "medium numbers not shown: {why}";
+        NoMedium: "（媒体なし）", "(no medium)";
+        NoUsbDevices: "USB 記憶装置は見つかりません。", "No USB storage devices found.";
+        NoDevices: "記憶装置は見つかりません。", "No storage devices found.";
+        ColCapacity: "容量", "capacity";
+        ColIdentity: "識別情報", "identity";
+        ColRemovable: "取外し可", "removable";
+        ColMountedAt: "マウント先", "mounted at";
+
         // `ledger verify`.
         VerifyCounts { entries, signatures, people, media, ledger, head }:
             "記録 {entries} 件、署名 {signatures} 件、利用者 {people} 名、媒体 {media} 件\n台帳: {ledger}\nヘッド: {head}",

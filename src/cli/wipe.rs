@@ -6,6 +6,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use baitai_core::text::Text;
+use baitai_core::words::{Lang, Word};
 use serde_json::json;
 
 use super::args::{DevicesArgs, WipeArgs};
@@ -55,7 +56,7 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
     let mut on_progress = |ph: Phase, done: u64| {
         if last_phase != Some((ph.step, ph.pass)) {
             last_phase = Some((ph.step, ph.pass));
-            pb.set_message(phase_text(ph));
+            pb.set_message(ctx.say(phase_text(ph)));
             pb.reset();
         }
         pb.set_position(done);
@@ -124,11 +125,12 @@ fn confirm(ctx: &Ctx, plan: &WipePlan) -> Result<()> {
     Ok(())
 }
 
-fn phase_text(ph: Phase) -> String {
+fn phase_text(ph: Phase) -> Msg {
+    let (pass, passes) = (ph.pass.to_string().into(), ph.passes.to_string().into());
     match ph.step {
-        Step::Sweep => "finding vault headers".into(),
-        Step::Write => format!("pass {}/{} writing", ph.pass, ph.passes),
-        Step::Verify => format!("pass {}/{} verifying", ph.pass, ph.passes),
+        Step::Sweep => Msg::PhaseSweep,
+        Step::Write => Msg::PhaseWrite { pass, passes },
+        Step::Verify => Msg::PhaseVerify { pass, passes },
     }
 }
 
@@ -150,28 +152,26 @@ fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
         "record": w,
     });
     show_notices(ctx, s.notices(), &mut j);
-    let human = record_text(s, &r, &state);
+    let human = record_text(s, &r, &state, ctx.screen());
     let mut out = Output::new(human, j);
     out.failure = match w.result {
         WipeResult::Passed => None,
         WipeResult::Failed => Some(Error::WipeFailed(first_mismatch(w).into())),
         WipeResult::Incomplete => Some(match &r.halt {
             Some(Halt::Interrupted) => Error::Interrupted(
-                format!(
-                    "wipe of {} stopped and recorded as incomplete",
-                    state.number
-                )
+                Msg::WipeStoppedRecorded {
+                    medium: state.number.to_string().into(),
+                }
                 .into(),
             ),
             other => Error::Device(
-                format!(
-                    "wipe of {} did not finish: {}",
-                    state.number,
-                    other
-                        .as_ref()
-                        .map(Halt::describe)
-                        .unwrap_or_else(|| "stopped".into())
-                )
+                Msg::WipeDidNotFinish {
+                    medium: state.number.to_string().into(),
+                    why: match other {
+                        Some(h) => h.describe().into(),
+                        None => Msg::Stopped.into(),
+                    },
+                }
                 .into(),
             ),
         }),
@@ -179,27 +179,34 @@ fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
     Ok(Some(out))
 }
 
-fn first_mismatch(w: &Wipe) -> String {
+fn first_mismatch(w: &Wipe) -> Text {
     let sectors: u64 = w.passes.iter().map(|p| p.mismatched_sectors).sum();
+    let sectors = sectors.to_string().into();
     match w.passes.iter().find_map(|p| p.mismatches.first()) {
-        Some(r) => format!(
-            "{sectors} sectors read back wrong, the first at byte {}",
-            r.offset
-        ),
-        None => format!("{sectors} sectors read back wrong"),
+        Some(r) => Msg::SectorsWrongAt {
+            sectors,
+            offset: r.offset.to_string().into(),
+        }
+        .into(),
+        None => Msg::SectorsWrong { sectors }.into(),
     }
 }
 
-fn record_text(s: &Session, r: &WipeReport, state: &MediumState) -> String {
+fn record_text(s: &Session, r: &WipeReport, state: &MediumState, lang: Lang) -> String {
     let w = &r.record;
+    let say = |m: Msg| Text::from(m).in_lang(lang);
+    let row = |k: Msg, v: String| vec![say(k), v];
     let mut rows = vec![
         row(
-            "medium",
-            format!("{} (entry #{})", state.number, r.entry.seq),
+            Msg::RowMedium,
+            say(Msg::MediumEntry {
+                medium: state.number.to_string().into(),
+                seq: r.entry.seq.to_string().into(),
+            }),
         ),
-        row("device", device_summary(&w.device)),
+        row(Msg::RowDevice, device_summary(&w.device)),
         row(
-            "method",
+            Msg::RowMethod,
             format!(
                 "{} / {} (NIST SP 800-88 {}), {}",
                 w.method.as_str(),
@@ -208,45 +215,62 @@ fn record_text(s: &Session, r: &WipeReport, state: &MediumState) -> String {
                 w.tool
             ),
         ),
-        row("operator", operator_text(s, r)),
-        row("started", show(s, &w.started)),
-        row("finished", show(s, &w.finished)),
+        row(Msg::RowOperator, operator_text(s, r)),
+        row(Msg::RowStarted, show(s, &w.started)),
+        row(Msg::RowFinished, show(s, &w.finished)),
     ];
     for (i, p) in w.passes.iter().enumerate() {
         let seed = p
             .seed
             .as_deref()
-            .map(|x| format!(" seed {x}"))
+            .map(|x| say(Msg::Seed { seed: x.into() }))
             .unwrap_or_default();
-        rows.push(row(&format!("pass {}", i + 1), pass_text(p, &seed)));
+        rows.push(row(
+            Msg::RowPass {
+                n: (i + 1).to_string().into(),
+            },
+            pass_text(p, &seed, lang),
+        ));
     }
-    rows.push(row("read-back", w.cache_bypass.describe().to_string()));
+    rows.push(row(
+        Msg::RowReadBack,
+        w.cache_bypass.describe().to_string(),
+    ));
     if let Some(n) = w.vault_headers_erased {
         rows.push(row(
-            "vault",
-            format!("{n} vault header(s) found and destroyed before the passes"),
+            Msg::RowVault,
+            say(Msg::VaultHeadersErased {
+                n: n.to_string().into(),
+            }),
         ));
     }
     let verdict = match w.result {
-        WipeResult::Passed => {
-            "PASSED: every byte read back as written; the medium is verified clean".to_string()
-        }
-        WipeResult::Failed => format!(
-            "FAILED: {}; the medium must be destroyed",
-            first_mismatch(w)
-        ),
-        WipeResult::Incomplete => format!(
-            "INCOMPLETE: {}; the medium is not clean",
-            w.reason.as_deref().unwrap_or("stopped")
-        ),
+        WipeResult::Passed => say(Msg::WipePassed),
+        WipeResult::Failed => say(Msg::WipeFailedVerdict {
+            why: first_mismatch(w),
+        }),
+        WipeResult::Incomplete => say(Msg::WipeIncompleteVerdict {
+            why: match w.reason.as_deref() {
+                Some(r) => r.into(),
+                None => Msg::Stopped.into(),
+            },
+        }),
     };
-    rows.push(row("result", verdict));
-    rows.push(row("state", state.clean.as_str().to_string()));
-    let mut text = String::from("Sanitization record 消去記録\n");
+    rows.push(row(Msg::RowResult, verdict));
+    rows.push(row(Msg::RowState, lang.state(state.clean.as_str()).to_string()));
+    let mut text = say(Msg::RecordTitle) + "\n";
+    // Pad the names to one width as the terminal shows them (a kanji takes two columns).
+    let width = rows.iter().map(|r| columns(&r[0])).max().unwrap_or(0).max(10);
     for r in rows {
-        text += &format!("  {:<10} {}\n", r[0], visible(&r[1]));
+        let pad = " ".repeat(width - columns(&r[0]));
+        text += &format!("  {}{pad} {}\n", r[0], visible(&r[1]));
     }
     text
+}
+
+/// How many terminal columns `s` takes: two for a wide (CJK) character.
+fn columns(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 fn operator_text(s: &Session, r: &WipeReport) -> String {
@@ -257,10 +281,6 @@ fn operator_text(s: &Session, r: &WipeReport) -> String {
         Ok(p) => format!("{} {}（{}）", p.id, p.name, p.affiliation),
         Err(_) => id.0.clone(),
     }
-}
-
-fn row(k: &str, v: String) -> Vec<String> {
-    vec![k.to_string(), v]
 }
 
 fn show(s: &Session, t: &str) -> String {
@@ -282,36 +302,42 @@ fn rate(bytes: u64, ms: u64) -> String {
 
 /// One pass of the record. A pass stopped before its read-back verified nothing, and says so
 /// rather than "read back 0 B, no mismatch", which reads like a clean result.
-fn pass_text(p: &crate::model::WipePass, seed: &str) -> String {
+fn pass_text(p: &crate::model::WipePass, seed: &str, lang: Lang) -> String {
     let pattern = format!("{:?}", p.pattern).to_lowercase();
-    let wrote = format!(
-        "{pattern}{seed}: wrote {} ({})",
-        human_bytes(p.bytes_written),
-        rate(p.bytes_written, p.write_ms)
-    );
+    let wrote: Text = Msg::PassWrote {
+        pattern: pattern.into(),
+        seed: seed.into(),
+        bytes: human_bytes(p.bytes_written).into(),
+        rate: rate(p.bytes_written, p.write_ms).into(),
+    }
+    .into();
     if p.bytes_verified == 0 {
-        return format!("{wrote}, not read back: nothing of this pass was verified");
+        return Text::from(Msg::PassNotReadBack { wrote }).in_lang(lang);
     }
     let rest = if p.bytes_verified < p.bytes_written {
-        ", the rest not verified"
+        Msg::RestNotVerified.into()
     } else {
-        ""
+        Text::plain("")
     };
-    format!(
-        "{wrote}, read back {} ({}), {}{rest}",
-        human_bytes(p.bytes_verified),
-        rate(p.bytes_verified, p.verify_ms),
-        mismatch_text(p)
-    )
+    Text::from(Msg::PassReadBack {
+        wrote,
+        bytes: human_bytes(p.bytes_verified).into(),
+        rate: rate(p.bytes_verified, p.verify_ms).into(),
+        mismatch: mismatch_text(p),
+        rest,
+    })
+    .in_lang(lang)
 }
 
-fn mismatch_text(p: &crate::model::WipePass) -> String {
+fn mismatch_text(p: &crate::model::WipePass) -> Text {
     match p.mismatches.first() {
-        None => "no mismatch".into(),
-        Some(r) => format!(
-            "{} sectors differ, first at byte {} ({} bytes)",
-            p.mismatched_sectors, r.offset, r.len
-        ),
+        None => Msg::NoMismatch.into(),
+        Some(r) => Msg::SectorsDiffer {
+            sectors: p.mismatched_sectors.to_string().into(),
+            offset: r.offset.to_string().into(),
+            len: r.len.to_string().into(),
+        }
+        .into(),
     }
 }
 
@@ -321,12 +347,13 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
     let (registered, unread) = registered_media(ctx);
     if let Some(why) = unread {
         // Say why the medium column is empty rather than leave it looking unregistered.
-        let why = format!("medium numbers not shown: {why}");
+        let why = ctx.say(Msg::NumbersNotShown { why: why.into() });
         note = Some(match note {
             Some(n) => format!("{n}; {why}"),
             None => why,
         });
     }
+    let lang = ctx.screen();
     let mut rows = Vec::new();
     let mut list = Vec::new();
     for d in &found {
@@ -336,10 +363,10 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
             .map(|(m, _)| m.clone());
         let node = d.node.as_ref().map(|n| n.display().to_string());
         rows.push(vec![
-            node.clone().unwrap_or_else(|| "(no medium)".into()),
+            node.clone().unwrap_or_else(|| ctx.say(Msg::NoMedium)),
             human_bytes(d.identity.capacity_bytes),
             device_labels(&d.identity).join(" "),
-            if d.removable { "yes" } else { "no" }.into(),
+            lang.w(if d.removable { Word::Yes } else { Word::No }).into(),
             d.mounts.join(" "),
             medium.clone().unwrap_or_else(|| "-".into()),
         ]);
@@ -353,25 +380,28 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
         }));
     }
     let mut human = if rows.is_empty() {
-        format!(
-            "No {}storage devices found.\n",
-            if a.all { "" } else { "USB " }
-        )
+        ctx.say(match a.all {
+            true => Msg::NoDevices,
+            false => Msg::NoUsbDevices,
+        }) + "\n"
     } else {
-        table(
-            &[
-                "device",
-                "capacity",
-                "identity",
-                "removable",
-                "mounted at",
-                "medium",
-            ],
-            &rows,
-        )
+        let heads = [
+            Msg::RowDevice,
+            Msg::ColCapacity,
+            Msg::ColIdentity,
+            Msg::ColRemovable,
+            Msg::ColMountedAt,
+            Msg::RowMedium,
+        ]
+        .map(|m| ctx.say(m));
+        let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+        table(&heads, &rows)
     };
     if let Some(n) = &note {
-        human += &format!("note: {}\n", visible(n));
+        human += &ctx.say(Msg::Note {
+            note: visible(n).to_string().into(),
+        });
+        human.push('\n');
     }
     Ok(Some(Output::new(
         human,
@@ -402,16 +432,17 @@ mod tests {
         let mut p = WipePass::new(PatternKind::Zero, None);
         p.bytes_written = 3 << 20;
         p.write_ms = 1000;
-        let text = pass_text(&p, "");
+        let text = pass_text(&p, "", Lang::En);
         assert!(text.contains("wrote 3.0 MiB"), "{text}");
         assert!(text.contains("nothing of this pass was verified"), "{text}");
         assert!(!text.contains("no mismatch"), "{text}");
         p.bytes_verified = 1 << 20;
         p.verify_ms = 500;
-        let text = pass_text(&p, "");
+        let text = pass_text(&p, "", Lang::En);
         assert!(text.contains("read back 1.0 MiB"), "{text}");
         assert!(text.contains("the rest not verified"), "{text}");
         p.bytes_verified = 3 << 20;
-        assert!(pass_text(&p, "").ends_with("no mismatch"));
+        assert!(pass_text(&p, "", Lang::En).ends_with("no mismatch"));
+        assert!(pass_text(&p, "", Lang::Ja).ends_with("不一致なし"));
     }
 }
