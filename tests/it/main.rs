@@ -15,6 +15,7 @@ mod crash;
 mod exceptions;
 mod fixtures;
 mod inventory;
+mod japanese;
 mod labels;
 mod lifecycle;
 mod names;
