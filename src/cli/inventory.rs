@@ -5,8 +5,8 @@ use std::io::{BufRead, IsTerminal};
 use serde_json::json;
 
 use super::args::{InventoryCheckArgs, InventoryCmd};
-use super::reports::{deliver, format};
 use super::msg::Msg;
+use super::reports::{deliver, format};
 use super::{show_notices, CliSecrets, Ctx, Output};
 use crate::app::Found;
 use crate::error::{Error, Result};

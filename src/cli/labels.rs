@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::args::LabelArgs;
-use super::reports::{deliver, format};
 use super::msg::Msg;
+use super::reports::{deliver, format};
 use super::{Ctx, Output};
 use crate::app::Session;
 use crate::error::{Error, Result};

@@ -68,11 +68,10 @@ fn recorded_text(ctx: &Ctx, s: &Session, e: &StoredEntry, what: Text) -> Result<
     show_notices(ctx, s.notices(), &mut j);
     let mut human = format!("{}\n", ctx.say(what));
     if let Some(st) = &state {
-        let lang = ctx.screen();
         human += &ctx.say(Msg::NowState {
             medium: st.number.to_string().into(),
-            state: lang.state(st.holding.as_str()).into(),
-            data: lang.state(st.clean.as_str()).into(),
+            state: super::msg::state(st.holding.as_str()),
+            data: super::msg::state(st.clean.as_str()),
             seq: e.seq.to_string().into(),
             time: s.show_time(e.time).into(),
         });
@@ -190,11 +189,11 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         human.push('\n');
     };
     line(Msg::ShowState {
-        state: lang.state(st.holding.as_str()).into(),
+        state: super::msg::state(st.holding.as_str()),
         holder: holder.into(),
     });
     line(Msg::ShowData {
-        data: lang.state(st.clean.as_str()).into(),
+        data: super::msg::state(st.clean.as_str()),
     });
     line(Msg::ShowRegistered {
         time: form.registered.as_str().into(),

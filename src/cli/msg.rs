@@ -188,13 +188,15 @@ baitai_core::messages! {
             "二つのパスフレーズが一致しません。もう一度入力してください（残り {left} 回）",
             "the two passphrases differ; try again ({left} left)";
         NoNewPassphrase: "新しいパスフレーズが入力されませんでした", "no new passphrase was given";
-        WrongSecret { what, name, id, left, tries }:
-            "{name}（{id}）の{what}が違います。この試行は記録されます。残り {left} 回。",
-            "Wrong {what} for {name} ({id}); the attempt is recorded. {left} {tries} left.";
+        WrongSecret { what, name, id, left }:
+            "{name}（{id}）の{what}が違います。この試行は記録されます。{left}。",
+            "Wrong {what} for {name} ({id}); the attempt is recorded. {left} left.";
+        /// How many tries are left: one.
+        OneTry { n }: "残り {n} 回", "{n} try";
+        /// How many tries are left: more than one.
+        Tries { n }: "残り {n} 回", "{n} tries";
         PinWord: "PIN", "PIN";
         PassphraseLower: "パスフレーズ", "passphrase";
-        Try: "回", "try";
-        Tries: "回", "tries";
 
         // `wipe`.
         OneTarget: "--device 又は --image のどちらか一つを指定してください", "give exactly one of --device or --image";
@@ -340,7 +342,6 @@ baitai_core::messages! {
         VaultInfo { vault, medium, org, marking, cipher, created, slots }:
             "保管庫 {vault}\n媒体: {medium}\n組織: {org}\n格付: {marking}\n暗号方式: {cipher}\n作成: {created}\n鍵スロット: {slots}\n（ヘッダは未認証です。認証には鍵が必要です）",
             "Vault {vault}\nMedium: {medium}\nOrganisation: {org}\nMarking: {marking}\nCipher: {cipher}\nCreated: {created}\nKey slots: {slots}\n(header not yet authenticated: that needs a key)";
-        PassphraseSlot: "パスフレーズ", "passphrase";
         FileOk: "正常  ", "ok    ";
         FileFailed: "失敗  ", "FAILED";
         VerifySummary { n, failed }:
@@ -400,6 +401,21 @@ baitai_core::messages! {
     }
 }
 
+/// A state name as the ledger spells it (`in-use`), shown in each language's words (`使用中`).
+#[derive(Debug)]
+struct StateName(String);
+
+impl baitai_core::text::Localized for StateName {
+    fn in_lang(&self, lang: baitai_core::words::Lang) -> String {
+        lang.state(&self.0).to_string()
+    }
+}
+
+/// A state name (`in-use`, `fresh`) as a value of a message.
+pub(crate) fn state(s: &str) -> baitai_core::text::Text {
+    baitai_core::text::Text::message(StateName(s.to_string()))
+}
+
 /// A message in the screen's language, where no [`Ctx`](super::Ctx) is at hand (prompts asked
 /// from inside the app layer).
 pub(crate) fn say(m: impl Into<baitai_core::text::Text>) -> String {
@@ -426,8 +442,8 @@ mod tests {
     fn messages_render_in_japanese_with_their_values() {
         let t = Text::from(Msg::NowState {
             medium: "USB-2026-0001".into(),
-            state: Lang::Ja.state("in-use").into(),
-            data: Lang::Ja.state("fresh").into(),
+            state: state("in-use"),
+            data: state("fresh"),
             seq: "3".into(),
             time: "2026-12-03 10:00".into(),
         });
@@ -439,7 +455,9 @@ mod tests {
             t.to_string(),
             "USB-2026-0001 is now in-use (fresh); entry #3 at 2026-12-03 10:00"
         );
-        let p = Text::from(Msg::NewPassphraseFor { who: "佐藤 一郎".into() });
+        let p = Text::from(Msg::NewPassphraseFor {
+            who: "佐藤 一郎".into(),
+        });
         assert_eq!(p.in_lang(Lang::Ja), "佐藤 一郎 の新しいパスフレーズ");
         assert_eq!(p.en(), "New passphrase for 佐藤 一郎");
     }

@@ -42,7 +42,9 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<Option<Output>> {
     let s = session.settings();
     ctx.learn_lang(&session);
     let mut human = ctx.say(Msg::LedgerCreated {
-        ledger: crate::ledger::shown_location(&ctx.ledger).to_string().into(),
+        ledger: crate::ledger::shown_location(&ctx.ledger)
+            .to_string()
+            .into(),
         org: s.org.as_str().into(),
         admin: s.admin.name.as_str().into(),
         affiliation: s.admin.affiliation.as_str().into(),
@@ -104,7 +106,11 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let at = a
                 .site
                 .as_ref()
-                .map(|s| ctx.say(Msg::PersonSite { site: s.to_string().into() }))
+                .map(|s| {
+                    ctx.say(Msg::PersonSite {
+                        site: s.to_string().into(),
+                    })
+                })
                 .unwrap_or_default();
             let line = ctx.say(Msg::PersonAdded {
                 name: a.name.trim().into(),

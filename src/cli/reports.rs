@@ -7,10 +7,10 @@ use serde_json::json;
 use super::args::{LedgerCmd, OutputArgs, ReportCmd};
 use super::msg::Msg;
 use super::{Ctx, Output};
-use baitai_core::text::Text;
 use crate::app::Session;
 use crate::error::{Error, Result};
 use crate::report::{Format, Scope};
+use baitai_core::text::Text;
 
 /// The printout's format; `--json` alone means JSON, and printing another format to stdout
 /// under `--json` is refused because stdout would not be one JSON document.

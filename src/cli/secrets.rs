@@ -236,11 +236,15 @@ impl Secrets for CliSecrets {
             },
             name: person.name.as_str().into(),
             id: person.id.to_string().into(),
-            left: left.to_string().into(),
-            tries: match left {
-                1 => Msg::Try.into(),
-                _ => Msg::Tries.into(),
-            },
+            left: match left {
+                1 => Msg::OneTry {
+                    n: left.to_string().into(),
+                },
+                _ => Msg::Tries {
+                    n: left.to_string().into(),
+                },
+            }
+            .into(),
         });
         eprintln!("{line}");
         true

@@ -8,13 +8,13 @@ use serde_json::json;
 use super::args::{GetArgs, PutArgs, VaultCmd, VaultOpener, VaultReadArgs};
 use super::msg::Msg;
 use super::{show_notices, CliSecrets, Ctx, Output};
-use baitai_core::text::Text;
 use crate::app::{select, GetRequest, PutRequest, Secrets, Session};
 use crate::crypto::Passphrase;
 use crate::error::{Error, Result};
 use crate::report::human_bytes;
 use crate::report::text::{table, visible};
 use crate::vault::{self, FileEntry, Opener, Vault};
+use baitai_core::text::Text;
 
 /// A byte progress bar on stderr: drawn only on a terminal, never with -q or --json.
 pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
@@ -285,7 +285,7 @@ pub fn vault(ctx: &Ctx, cmd: VaultCmd) -> Result<Option<Output>> {
                     vault::Slot::Recipient { person, role, .. } => {
                         format!("{person} ({})", format!("{role:?}").to_lowercase())
                     }
-                    vault::Slot::Passphrase { .. } => ctx.say(Msg::PassphraseSlot),
+                    vault::Slot::Passphrase { .. } => ctx.say(Msg::PassphraseLower),
                 })
                 .collect();
             let marking = format!(

@@ -156,7 +156,7 @@ fn output(ctx: &Ctx, s: &Session, r: WipeReport) -> Result<Option<Output>> {
     let mut out = Output::new(human, j);
     out.failure = match w.result {
         WipeResult::Passed => None,
-        WipeResult::Failed => Some(Error::WipeFailed(first_mismatch(w).into())),
+        WipeResult::Failed => Some(Error::WipeFailed(first_mismatch(w))),
         WipeResult::Incomplete => Some(match &r.halt {
             Some(Halt::Interrupted) => Error::Interrupted(
                 Msg::WipeStoppedRecorded {
@@ -232,10 +232,7 @@ fn record_text(s: &Session, r: &WipeReport, state: &MediumState, lang: Lang) -> 
             pass_text(p, &seed, lang),
         ));
     }
-    rows.push(row(
-        Msg::RowReadBack,
-        w.cache_bypass.describe().to_string(),
-    ));
+    rows.push(row(Msg::RowReadBack, w.cache_bypass.describe().to_string()));
     if let Some(n) = w.vault_headers_erased {
         rows.push(row(
             Msg::RowVault,
@@ -257,10 +254,18 @@ fn record_text(s: &Session, r: &WipeReport, state: &MediumState, lang: Lang) -> 
         }),
     };
     rows.push(row(Msg::RowResult, verdict));
-    rows.push(row(Msg::RowState, lang.state(state.clean.as_str()).to_string()));
+    rows.push(row(
+        Msg::RowState,
+        lang.state(state.clean.as_str()).to_string(),
+    ));
     let mut text = say(Msg::RecordTitle) + "\n";
     // Pad the names to one width as the terminal shows them (a kanji takes two columns).
-    let width = rows.iter().map(|r| columns(&r[0])).max().unwrap_or(0).max(10);
+    let width = rows
+        .iter()
+        .map(|r| columns(&r[0]))
+        .max()
+        .unwrap_or(0)
+        .max(10);
     for r in rows {
         let pad = " ".repeat(width - columns(&r[0]));
         text += &format!("  {}{pad} {}\n", r[0], visible(&r[1]));
@@ -366,7 +371,8 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
             node.clone().unwrap_or_else(|| ctx.say(Msg::NoMedium)),
             human_bytes(d.identity.capacity_bytes),
             device_labels(&d.identity).join(" "),
-            lang.w(if d.removable { Word::Yes } else { Word::No }).into(),
+            lang.w(if d.removable { Word::Yes } else { Word::No })
+                .into(),
             d.mounts.join(" "),
             medium.clone().unwrap_or_else(|| "-".into()),
         ]);

@@ -48,11 +48,21 @@ fn day(env: &Env, lang: Option<&str>) -> Vec<(&'static str, Said)> {
     let runs = vec![
         (
             "checkout",
-            say(env, lang, &["checkout", m, "--purpose", "設計"], Some(HANDLER)),
+            say(
+                env,
+                lang,
+                &["checkout", m, "--purpose", "設計"],
+                Some(HANDLER),
+            ),
         ),
         (
             "again",
-            say(env, lang, &["checkout", m, "--purpose", "設計"], Some(HANDLER)),
+            say(
+                env,
+                lang,
+                &["checkout", m, "--purpose", "設計"],
+                Some(HANDLER),
+            ),
         ),
         ("return", say(env, lang, &["return", m], Some(CUSTODIAN))),
         (
@@ -79,7 +89,8 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     let reg = get(&ja, "register");
     assert!(reg.out.contains("を登録しました"), "{}", reg.out);
     assert!(
-        reg.out.contains("は保管中（新規（未使用））になりました。記録 #"),
+        reg.out
+            .contains("は保管中（新規（未使用））になりました。記録 #"),
         "{}",
         reg.out
     );
@@ -112,7 +123,13 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
         unknown.err
     );
     let show = get(&ja, "show");
-    for want in ["状態: 保管中", "データ: ", "登録: ", "ラベル: test", "記録:"] {
+    for want in [
+        "状態: 保管中",
+        "データ: ",
+        "登録: ",
+        "ラベル: test",
+        "記録:",
+    ] {
         assert!(show.out.contains(want), "{want}: {}", show.out);
     }
     let list = get(&ja, "list");
@@ -127,16 +144,28 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     let en = day(&env, Some("en"));
     let reg = get(&en, "register");
     assert!(reg.out.contains("Registered medium USB-"), "{}", reg.out);
-    assert!(reg.out.contains(" is now in-storage (fresh); entry #"), "{}", reg.out);
+    assert!(
+        reg.out.contains(" is now in-storage (fresh); entry #"),
+        "{}",
+        reg.out
+    );
     let co = get(&en, "checkout");
     assert!(co.out.contains("Checked out USB-"), "{}", co.out);
     assert!(co.err.contains("last use "), "{}", co.err);
     let again = get(&en, "again");
-    assert!(again.err.starts_with("baitai: error: refused ("), "{}", again.err);
+    assert!(
+        again.err.starts_with("baitai: error: refused ("),
+        "{}",
+        again.err
+    );
     let ret = get(&en, "return");
     assert!(ret.out.contains(" back: "), "{}", ret.out);
     let unknown = get(&en, "unknown");
-    assert!(unknown.err.starts_with("baitai: error: "), "{}", unknown.err);
+    assert!(
+        unknown.err.starts_with("baitai: error: "),
+        "{}",
+        unknown.err
+    );
     let show = get(&en, "show");
     assert!(show.out.contains("State: in-storage"), "{}", show.out);
     assert!(show.out.contains("\nEntries:\n"), "{}", show.out);
