@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::args::DemoArgs;
+use super::msg::Msg;
 use super::{Ctx, Output};
 use crate::app::{
     self, AddPerson, CarryOutRequest, CopyRequest, CorrectionText, GetRequest, InitRequest,
@@ -20,6 +21,7 @@ use crate::lifecycle::Person;
 use crate::model::{Classification, DestroyMethod, Role, SignRole};
 use crate::report::form::render;
 use crate::report::{Format, Lang};
+use baitai_core::text::Text;
 
 /// Everyone's passphrase, held in memory for the demo only.
 struct DemoSecrets {
@@ -68,10 +70,9 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     let ws = match &a.keep {
         Some(dir) => {
             if dir.exists() {
-                return Err(Error::usage(format!(
-                    "{} exists: give --keep a new directory",
-                    dir.display()
-                )));
+                return Err(Error::usage(Msg::DemoKeepExists {
+                    dir: dir.display().to_string().into(),
+                }));
             }
             std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
             Workspace::Kept(dir.clone())
@@ -82,7 +83,8 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
     };
     let lang = ctx.lang.unwrap_or(Lang::Ja);
     let mut log = String::new();
-    let story = walk(ws.path(), &mut log)?;
+    let screen = ctx.screen();
+    let story = walk(ws.path(), &mut log, screen)?;
     let (s, media) = (&story.session, &story.media);
     let mut human = log;
     for m in media {
@@ -110,35 +112,37 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
         Workspace::Temp(_) => Vec::new(),
     };
     let report = s.verify()?;
-    let verdict = match &report.failure {
-        None => format!(
-            "ledger verify: OK — {} entries, {} signatures, head {}",
-            report.entries,
-            report.signatures,
-            report.head.as_deref().unwrap_or("")
-        ),
-        Some(f) => format!("ledger verify: FAILED at entry {}: {}", f.seq, f.reason),
-    };
+    let verdict = ctx.say(match &report.failure {
+        None => Msg::DemoVerifyOk {
+            entries: report.entries.to_string().into(),
+            signatures: report.signatures.to_string().into(),
+            head: report.head.as_deref().unwrap_or("").into(),
+        },
+        Some(f) => Msg::DemoVerifyFailed {
+            seq: f.seq.to_string().into(),
+            reason: f.reason.clone().into(),
+        },
+    });
     human += &format!("\n{}\n{verdict}\n", "=".repeat(72));
     match &ws {
         Workspace::Kept(dir) => {
-            human += "The demo wrote these printouts (open them in a browser and print on A4):\n";
+            human += &ctx.say(Msg::DemoWrote);
+            human.push('\n');
             for f in &written {
                 human += &format!("  {}\n", f.display());
             }
-            human += &format!(
-                "The demo ledger and forms are in {} (try: baitai --ledger {} ledger print {})\n",
-                dir.display(),
-                s.ledger_path().display(),
-                media[0]
-            )
+            human += &ctx.say(Msg::DemoKeptIn {
+                dir: dir.display().to_string().into(),
+                ledger: s.ledger_path().display().to_string().into(),
+                medium: media[0].as_str().into(),
+            });
+            human.push('\n');
         }
         Workspace::Temp(_) => {
-            human +=
-                "The demo's temporary ledger has been removed; your own ledger was not touched.\n"
+            human += &ctx.say(Msg::DemoRemoved);
+            human.push('\n');
         }
     }
-    let _ = ctx;
     let json = json!({
         "ledger": a.keep.as_ref().map(|_| s.ledger_path().display().to_string()),
         "media": media,
@@ -251,7 +255,7 @@ fn printouts(story: &Story, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
 }
 
 /// The lifecycle itself; returns the session and the media it touched.
-fn walk(dir: &Path, log: &mut String) -> Result<Story> {
+fn walk(dir: &Path, log: &mut String, lang: Lang) -> Result<Story> {
     let mut sec = DemoSecrets {
         by_name: [
             (ADMIN, "Admin-Pass-2026!"),
@@ -263,8 +267,8 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         .map(|(n, p)| (n.to_string(), Passphrase::new(p.to_string())))
         .collect(),
     };
-    let mut say = |line: String| {
-        let _ = writeln!(log, "▶ {line}");
+    let mut say = |m: Msg| {
+        let _ = writeln!(log, "▶ {}", Text::from(m).in_lang(lang));
     };
     // The demo keeps no checkpoint or pin in the user's state directory: it verifies whole.
     let path = dir.join("ledger.db");
@@ -284,7 +288,9 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         &mut sec,
         anchors,
     )?;
-    say(format!("{ADMIN} (admin) creates the ledger"));
+    say(Msg::DemoCreates {
+        admin: ADMIN.into(),
+    });
     for (name, aff, roles) in [
         (HANDLER, "設計部 第一設計課", vec![Role::Handler]),
         (CUSTODIAN, "情報保証室", vec![Role::Custodian]),
@@ -298,10 +304,13 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
             roles: roles.clone(),
         };
         let id = s.person_add(ADMIN, req, &mut sec)?;
-        say(format!(
-            "{ADMIN} adds {name} ({aff}) as {} → {id}",
-            roles[0]
-        ));
+        say(Msg::DemoAdds {
+            admin: ADMIN.into(),
+            name: name.into(),
+            affiliation: aff.into(),
+            role: role_text(roles[0], lang),
+            id: id.to_string().into(),
+        });
     }
     let image = dir.join("usb-stick.img");
     std::fs::write(&image, vec![0u8; 8 << 20]).map_err(Error::io("create the demo image"))?;
@@ -335,15 +344,25 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         None,
     )?;
     let m7 = register(&mut s, MediumSource::None, "出張用", None)?;
-    say(format!(
-        "{CUSTODIAN} registers {m1}, {m2}, {m3}, {m4}, {m6} (an image file standing in for a USB stick), {m7}, and receives {m5} from outside"
-    ));
+    say(Msg::DemoRegisters {
+        custodian: CUSTODIAN.into(),
+        m1: m1.as_str().into(),
+        m2: m2.as_str().into(),
+        m3: m3.as_str().into(),
+        m4: m4.as_str().into(),
+        m5: m5.as_str().into(),
+        m6: m6.as_str().into(),
+        m7: m7.as_str().into(),
+    });
     let mut sec = DemoSecrets {
         by_name: sec.by_name,
     };
 
     s.checkout(&m1, HANDLER, "設計図面の作成", &mut sec)?;
-    say(format!("{HANDLER} checks out {m1} to work on drawings"));
+    say(Msg::DemoChecksOut {
+        handler: HANDLER.into(),
+        medium: m1.as_str().into(),
+    });
     let mount = dir.join("mounted-m1");
     let work = dir.join("drawings");
     std::fs::create_dir_all(&mount).map_err(Error::io("create demo files"))?;
@@ -363,14 +382,17 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         recipient_passphrase: None,
     };
     let report = s.put(HANDLER, put, &mut sec, &mut |_| {})?;
-    say(format!(
-        "{HANDLER} encrypts {} drawings onto {m1} (AES-256-GCM; {CUSTODIAN} holds an escrow key slot)",
-        report.added.len()
-    ));
+    say(Msg::DemoEncrypts {
+        handler: HANDLER.into(),
+        n: report.added.len().to_string().into(),
+        medium: m1.as_str().into(),
+        custodian: CUSTODIAN.into(),
+    });
     s.return_medium(&m1, CUSTODIAN, ReturnSource::Path(mount.clone()), &mut sec)?;
-    say(format!(
-        "{CUSTODIAN} receives {m1} back and finds data on it"
-    ));
+    say(Msg::DemoReturnWithData {
+        custodian: CUSTODIAN.into(),
+        medium: m1.as_str().into(),
+    });
     let inspect = GetRequest {
         mount,
         names: Vec::new(),
@@ -378,15 +400,16 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         overwrite: false,
     };
     let (_, files) = s.get(CUSTODIAN, &inspect, &mut sec, &mut |_| {})?;
-    say(format!(
-        "{CUSTODIAN} opens the returned vault with the escrow key and checks its {} files",
-        files.len()
-    ));
+    say(Msg::DemoOpensVault {
+        custodian: CUSTODIAN.into(),
+        n: files.len().to_string().into(),
+    });
     match s.checkout(&m1, HANDLER, "再使用", &mut sec) {
-        Err(Error::Refused(r)) => say(format!(
-            "{HANDLER} tries to reuse {m1}: REFUSED — {}",
-            r.reason
-        )),
+        Err(Error::Refused(r)) => say(Msg::DemoReuseRefused {
+            handler: HANDLER.into(),
+            medium: m1.as_str().into(),
+            reason: r.reason.clone(),
+        }),
         Ok(_) => {
             return Err(Error::Other(
                 "demo: the reuse gate let a returned medium out".into(),
@@ -401,20 +424,26 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         purpose: "設計審査の説明".into(),
     };
     s.carry_out(&m2, HANDLER, CUSTODIAN, co, &mut sec)?;
-    say(format!(
-        "{HANDLER} carries {m2} out, approved by {CUSTODIAN}"
-    ));
+    say(Msg::DemoCarriesOut {
+        handler: HANDLER.into(),
+        medium: m2.as_str().into(),
+        custodian: CUSTODIAN.into(),
+    });
     let cp = CopyRequest {
         data: "審査用説明資料 (PDF 1点)".into(),
         counterpart: "装備庁 審査担当".into(),
         purpose: "審査記録として提出".into(),
     };
     s.copy(&m2, HANDLER, CUSTODIAN, cp, &mut sec)?;
-    say(format!(
-        "{HANDLER} copies review slides at the destination, approved by {CUSTODIAN}"
-    ));
+    say(Msg::DemoCopies {
+        handler: HANDLER.into(),
+        custodian: CUSTODIAN.into(),
+    });
     let back = s.return_medium(&m2, CUSTODIAN, ReturnSource::None, &mut sec)?;
-    say(format!("{CUSTODIAN} receives {m2} back"));
+    say(Msg::DemoReceivesBack {
+        custodian: CUSTODIAN.into(),
+        medium: m2.as_str().into(),
+    });
     let fix = CorrectionText {
         entry: back.entry.seq,
         wrong: "データ確認なし".into(),
@@ -423,9 +452,10 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         data_present: true,
     };
     s.correct(&m2, CUSTODIAN, &fix, &mut sec)?;
-    say(format!(
-        "{CUSTODIAN} corrects the return of {m2} (訂正): files were found on it after all; it now needs a verified wipe"
-    ));
+    say(Msg::DemoCorrects {
+        custodian: CUSTODIAN.into(),
+        medium: m2.as_str().into(),
+    });
 
     let ln = LoanRequest {
         borrower: "協力会社B 品質保証部".into(),
@@ -434,11 +464,16 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         purpose: "品質記録のレビュー".into(),
     };
     s.loan(&m3, HANDLER, CUSTODIAN, ln, &mut sec)?;
-    say(format!(
-        "{HANDLER} lends {m3} to a contractor, approved by {CUSTODIAN}"
-    ));
+    say(Msg::DemoLends {
+        handler: HANDLER.into(),
+        medium: m3.as_str().into(),
+        custodian: CUSTODIAN.into(),
+    });
     s.return_medium(&m3, CUSTODIAN, ReturnSource::None, &mut sec)?;
-    say(format!("{CUSTODIAN} receives {m3} back from the loan"));
+    say(Msg::DemoLoanBack {
+        custodian: CUSTODIAN.into(),
+        medium: m3.as_str().into(),
+    });
 
     s.transfer(
         &m4,
@@ -448,9 +483,11 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         "拠点間の媒体移管",
         &mut sec,
     )?;
-    say(format!(
-        "{HANDLER} transfers {m4} to another site, approved by {CUSTODIAN}"
-    ));
+    say(Msg::DemoTransfers {
+        handler: HANDLER.into(),
+        medium: m4.as_str().into(),
+        custodian: CUSTODIAN.into(),
+    });
 
     match s.destroy(
         &m5,
@@ -460,10 +497,11 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         None,
         &mut sec,
     ) {
-        Err(Error::Refused(r)) => say(format!(
-            "{CUSTODIAN} tries to destroy {m5} unchecked: REFUSED — {}",
-            r.reason
-        )),
+        Err(Error::Refused(r)) => say(Msg::DemoDestroyRefused {
+            custodian: CUSTODIAN.into(),
+            medium: m5.as_str().into(),
+            reason: r.reason.clone(),
+        }),
         Ok(_) => {
             return Err(Error::Other(
                 "demo: destruction without verification was allowed".into(),
@@ -479,9 +517,11 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         Some("受領時にコネクタ破損、読取り不能"),
         &mut sec,
     )?;
-    say(format!(
-        "{CUSTODIAN} destroys the unreadable {m5} by crushing, witnessed by {WITNESS}"
-    ));
+    say(Msg::DemoDestroys {
+        custodian: CUSTODIAN.into(),
+        medium: m5.as_str().into(),
+        witness: WITNESS.into(),
+    });
 
     wipe_story(&mut s, &m6, &image, &mut sec, &mut say)?;
 
@@ -492,7 +532,10 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         "出張帰りの電車内に置き忘れ、駅に届出済み",
         &mut sec,
     )?;
-    say(format!("{HANDLER} reports {m7} lost on the train home"));
+    say(Msg::DemoLost {
+        handler: HANDLER.into(),
+        medium: m7.as_str().into(),
+    });
 
     // The store holds m1 and m3; m6 is out with the handler, m7 is lost; 9999 is a stray.
     let found = app::Found {
@@ -500,9 +543,11 @@ fn walk(dir: &Path, log: &mut String) -> Result<Story> {
         location: Some("第1保管庫".into()),
     };
     let stocktake = s.inventory_check(&found, CUSTODIAN, &mut sec)?;
-    say(format!(
-        "{CUSTODIAN} scans the store: {m1} and {m3} read, one number the ledger never issued"
-    ));
+    say(Msg::DemoScans {
+        custodian: CUSTODIAN.into(),
+        m1: m1.as_str().into(),
+        m3: m3.as_str().into(),
+    });
     Ok(Story {
         session: s,
         media: vec![m1, m2, m3, m4, m5.clone(), m6.clone(), m7.clone()],
@@ -520,7 +565,7 @@ fn wipe_story(
     m: &str,
     image: &Path,
     sec: &mut DemoSecrets,
-    say: &mut dyn FnMut(String),
+    say: &mut dyn FnMut(Msg),
 ) -> Result<()> {
     s.checkout(m, HANDLER, "試験データの受渡し", sec)?;
     // What the handler's files leave on the stick's sectors.
@@ -530,14 +575,16 @@ fn wipe_story(
     }
     std::fs::write(image, data).map_err(Error::io("write the demo image"))?;
     s.return_medium(m, CUSTODIAN, ReturnSource::Image(image.to_path_buf()), sec)?;
-    say(format!(
-        "{CUSTODIAN} receives {m} back and reads every sector: data present"
-    ));
+    say(Msg::DemoReturnSectors {
+        custodian: CUSTODIAN.into(),
+        medium: m.into(),
+    });
     if let Err(Error::Refused(r)) = s.checkout(m, HANDLER, "再使用", sec) {
-        say(format!(
-            "{HANDLER} tries to reuse {m}: REFUSED — {}",
-            r.reason
-        ));
+        say(Msg::DemoReuseRefused {
+            handler: HANDLER.into(),
+            medium: m.into(),
+            reason: r.reason.clone(),
+        });
     }
     let req = app::WipeRequest {
         target: app::WipeTarget::Image(image.to_path_buf()),
@@ -553,13 +600,28 @@ fn wipe_story(
         after_write: None,
     };
     let report = s.wipe(&plan, &signed, &mut ctl)?;
-    say(format!(
-        "{CUSTODIAN} wipes {m} (random then zeros, each read back past the page cache): {}",
-        report.record.result.as_str()
-    ));
+    say(Msg::DemoWipes {
+        custodian: CUSTODIAN.into(),
+        medium: m.into(),
+        result: report.record.result.as_str().into(),
+    });
     s.checkout(m, HANDLER, "再使用（消去確認済）", sec)?;
-    say(format!("{HANDLER} checks out the verified-clean {m} again"));
+    say(Msg::DemoChecksOutAgain {
+        handler: HANDLER.into(),
+        medium: m.into(),
+    });
     Ok(())
+}
+
+/// A role as the demo's story names it: the printouts' term in Japanese.
+fn role_text(role: Role, lang: Lang) -> Text {
+    match (lang, role.as_str()) {
+        (Lang::Ja, "handler") => "取扱者".into(),
+        (Lang::Ja, "custodian") => "管理者".into(),
+        (Lang::Ja, "witness") => "確認者".into(),
+        (Lang::Ja, "admin") => "総括者".into(),
+        _ => role.to_string().into(),
+    }
 }
 
 fn tomorrow(s: &Session) -> String {

@@ -379,6 +379,86 @@ baitai_core::messages! {
             "#{seq} {status} {from}〜{until} {clause} [{scope}] applicant {applicant} approved by {approver}\n    measures: {measures}; reason: {reason}; end report: {end_report}";
         ExceptionEndedLine { report }: "    終了報告: {report}", "    ended: {report}";
 
+        // `demo`: the story, one line per act, then the verdict.
+        DemoCreates { admin }: "{admin}（総括者）が台帳を作成", "{admin} (admin) creates the ledger";
+        DemoAdds { admin, name, affiliation, role, id }:
+            "{admin} が {name}（{affiliation}）を{role}として追加 → {id}",
+            "{admin} adds {name} ({affiliation}) as {role} → {id}";
+        DemoRegisters { custodian, m1, m2, m3, m4, m5, m6, m7 }:
+            "{custodian} が {m1}、{m2}、{m3}、{m4}、{m6}（USB メモリに代わるイメージファイル）、{m7} を登録し、外部から {m5} を受領",
+            "{custodian} registers {m1}, {m2}, {m3}, {m4}, {m6} (an image file standing in for a USB stick), {m7}, and receives {m5} from outside";
+        DemoChecksOut { handler, medium }: "{handler} が図面作業のため {medium} を使用", "{handler} checks out {medium} to work on drawings";
+        DemoEncrypts { handler, n, medium, custodian }:
+            "{handler} が図面 {n} 件を {medium} に暗号化して書込み（AES-256-GCM。{custodian} が預託鍵スロットを保持）",
+            "{handler} encrypts {n} drawings onto {medium} (AES-256-GCM; {custodian} holds an escrow key slot)";
+        DemoReturnWithData { custodian, medium }:
+            "{custodian} が {medium} の返却を受け、データがあることを確認",
+            "{custodian} receives {medium} back and finds data on it";
+        DemoOpensVault { custodian, n }:
+            "{custodian} が返却された保管庫を預託鍵で開き、{n} 件のファイルを確認",
+            "{custodian} opens the returned vault with the escrow key and checks its {n} files";
+        DemoReuseRefused { handler, medium, reason }:
+            "{handler} が {medium} の再使用を試みる: 拒否 — {reason}",
+            "{handler} tries to reuse {medium}: REFUSED — {reason}";
+        DemoCarriesOut { handler, medium, custodian }:
+            "{handler} が {medium} を持出し（{custodian} が許可）",
+            "{handler} carries {medium} out, approved by {custodian}";
+        DemoCopies { handler, custodian }:
+            "{handler} が持出し先で審査用資料を複製（{custodian} が許可）",
+            "{handler} copies review slides at the destination, approved by {custodian}";
+        DemoReceivesBack { custodian, medium }: "{custodian} が {medium} の返却を受ける", "{custodian} receives {medium} back";
+        DemoCorrects { custodian, medium }:
+            "{custodian} が {medium} の返却記録を訂正: 媒体内にファイルが見つかったため、消去の検証が必要になった",
+            "{custodian} corrects the return of {medium} (訂正): files were found on it after all; it now needs a verified wipe";
+        DemoLends { handler, medium, custodian }:
+            "{handler} が {medium} を協力会社に貸出し（{custodian} が許可）",
+            "{handler} lends {medium} to a contractor, approved by {custodian}";
+        DemoLoanBack { custodian, medium }:
+            "{custodian} が貸出し先から {medium} の返却を受ける",
+            "{custodian} receives {medium} back from the loan";
+        DemoTransfers { handler, medium, custodian }:
+            "{handler} が {medium} を他拠点に交付（{custodian} が許可）",
+            "{handler} transfers {medium} to another site, approved by {custodian}";
+        DemoDestroyRefused { custodian, medium, reason }:
+            "{custodian} が未確認のまま {medium} の破棄を試みる: 拒否 — {reason}",
+            "{custodian} tries to destroy {medium} unchecked: REFUSED — {reason}";
+        DemoDestroys { custodian, medium, witness }:
+            "{custodian} が読取り不能の {medium} を粉砕により破棄（確認者 {witness}）",
+            "{custodian} destroys the unreadable {medium} by crushing, witnessed by {witness}";
+        DemoLost { handler, medium }:
+            "{handler} が帰りの電車で {medium} を紛失したと報告",
+            "{handler} reports {medium} lost on the train home";
+        DemoScans { custodian, m1, m3 }:
+            "{custodian} が保管庫を点検: {m1} と {m3} を読取り、台帳が払い出していない番号が一つ",
+            "{custodian} scans the store: {m1} and {m3} read, one number the ledger never issued";
+        DemoReturnSectors { custodian, medium }:
+            "{custodian} が {medium} の返却を受け、全セクタを読み取る: データあり",
+            "{custodian} receives {medium} back and reads every sector: data present";
+        DemoWipes { custodian, medium, result }:
+            "{custodian} が {medium} を消去（乱数の後にゼロ、各回ページキャッシュを経ずに読戻し）: {result}",
+            "{custodian} wipes {medium} (random then zeros, each read back past the page cache): {result}";
+        DemoChecksOutAgain { handler, medium }:
+            "{handler} が消去確認済の {medium} を再び使用",
+            "{handler} checks out the verified-clean {medium} again";
+        DemoVerifyOk { entries, signatures, head }:
+            "台帳検証: 正常 — 記録 {entries} 件、署名 {signatures} 件、ヘッド {head}",
+            "ledger verify: OK — {entries} entries, {signatures} signatures, head {head}";
+        DemoVerifyFailed { seq, reason }:
+            "台帳検証: 記録 {seq} で不合格: {reason}",
+            "ledger verify: FAILED at entry {seq}: {reason}";
+        DemoWrote:
+            "デモは次の出力を書き出しました（ブラウザで開き、A4 で印刷してください）:",
+            "The demo wrote these printouts (open them in a browser and print on A4):";
+        DemoKeptIn { dir, ledger, medium }:
+            "デモの台帳と様式は {dir} にあります（例: baitai --ledger {ledger} ledger print {medium}）",
+            "The demo ledger and forms are in {dir} (try: baitai --ledger {ledger} ledger print {medium})";
+        DemoRemoved:
+            "デモの一時台帳は削除しました。利用者自身の台帳には触れていません。",
+            "The demo's temporary ledger has been removed; your own ledger was not touched.";
+        DemoKeepExists { dir }:
+            "{dir} は既にあります。--keep には新しいディレクトリを指定してください",
+            "{dir} exists: give --keep a new directory";
+
         // `medium label`.
         SizeSkipNeedHtml:
             "--size と --skip は印刷用シートの配置を指定します。--format html を付けてください",
