@@ -33,7 +33,7 @@ impl DemoSecrets {
         self.by_name
             .get(name)
             .cloned()
-            .ok_or_else(|| Error::Other(format!("demo: no passphrase for {name}").into()))
+            .ok_or_else(|| Error::Other(Msg::DemoNoPassphrase { name: name.into() }.into()))
     }
 }
 
@@ -74,12 +74,12 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
                     dir: dir.display().to_string().into(),
                 }));
             }
-            std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(Error::io(Msg::IoCreateDir {
+                path: dir.display().to_string().into(),
+            }))?;
             Workspace::Kept(dir.clone())
         }
-        None => {
-            Workspace::Temp(tempfile::tempdir().map_err(Error::io("create a temporary directory"))?)
-        }
+        None => Workspace::Temp(tempfile::tempdir().map_err(Error::io(Msg::IoTempDir))?),
     };
     let lang = ctx.lang.unwrap_or(Lang::Ja);
     let mut log = String::new();
@@ -96,8 +96,11 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
         );
         if let Workspace::Kept(dir) = &ws {
             let file = dir.join(format!("{m}.html"));
-            std::fs::write(&file, render(&form, Format::Html, lang)?)
-                .map_err(Error::io(format!("write {}", file.display())))?;
+            std::fs::write(&file, render(&form, Format::Html, lang)?).map_err(Error::io(
+                Msg::IoWriteFile {
+                    path: file.display().to_string().into(),
+                },
+            ))?;
         }
     }
     let stocktake = stocktake_printout(&story, lang)?;
@@ -201,7 +204,9 @@ fn printouts(story: &Story, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
         .collect();
     let mut write = |name: String, doc: String| -> Result<()> {
         let file = dir.join(name);
-        std::fs::write(&file, doc).map_err(Error::io(format!("write {}", file.display())))?;
+        std::fs::write(&file, doc).map_err(Error::io(Msg::IoWriteFile {
+            path: file.display().to_string().into(),
+        }))?;
         written.push(file);
         Ok(())
     };
@@ -313,7 +318,7 @@ fn walk(dir: &Path, log: &mut String, lang: Lang) -> Result<Story> {
         });
     }
     let image = dir.join("usb-stick.img");
-    std::fs::write(&image, vec![0u8; 8 << 20]).map_err(Error::io("create the demo image"))?;
+    std::fs::write(&image, vec![0u8; 8 << 20]).map_err(Error::io(Msg::IoDemoImage))?;
     let class = |c| Classification::new(c, 2, 1, Some("社外秘・複製制限".into()));
     let mut register =
         |s: &mut Session, source, label: &str, from: Option<&str>| -> Result<String> {
@@ -365,13 +370,13 @@ fn walk(dir: &Path, log: &mut String, lang: Lang) -> Result<Story> {
     });
     let mount = dir.join("mounted-m1");
     let work = dir.join("drawings");
-    std::fs::create_dir_all(&mount).map_err(Error::io("create demo files"))?;
-    std::fs::create_dir_all(&work).map_err(Error::io("create demo files"))?;
+    std::fs::create_dir_all(&mount).map_err(Error::io(Msg::IoDemoFiles))?;
+    std::fs::create_dir_all(&work).map_err(Error::io(Msg::IoDemoFiles))?;
     for (name, body) in [
         ("part-001.dwg", "demo drawing 1"),
         ("part-002.dwg", "demo drawing 2"),
     ] {
-        std::fs::write(work.join(name), body).map_err(Error::io("create demo files"))?;
+        std::fs::write(work.join(name), body).map_err(Error::io(Msg::IoDemoFiles))?;
     }
     let put = PutRequest {
         mount: mount.clone(),
@@ -410,11 +415,7 @@ fn walk(dir: &Path, log: &mut String, lang: Lang) -> Result<Story> {
             medium: m1.as_str().into(),
             reason: r.reason.clone(),
         }),
-        Ok(_) => {
-            return Err(Error::Other(
-                "demo: the reuse gate let a returned medium out".into(),
-            ))
-        }
+        Ok(_) => return Err(Error::Other(Msg::DemoReuseGateOpen.into())),
         Err(e) => return Err(e),
     }
 
@@ -502,11 +503,7 @@ fn walk(dir: &Path, log: &mut String, lang: Lang) -> Result<Story> {
             medium: m5.as_str().into(),
             reason: r.reason.clone(),
         }),
-        Ok(_) => {
-            return Err(Error::Other(
-                "demo: destruction without verification was allowed".into(),
-            ))
-        }
+        Ok(_) => return Err(Error::Other(Msg::DemoUnverifiedDestroyed.into())),
         Err(e) => return Err(e),
     }
     s.destroy(
@@ -573,7 +570,7 @@ fn wipe_story(
     for (i, b) in data.iter_mut().enumerate().skip(1 << 20).take(300_000) {
         *b = (i % 253) as u8 | 1;
     }
-    std::fs::write(image, data).map_err(Error::io("write the demo image"))?;
+    std::fs::write(image, data).map_err(Error::io(Msg::IoDemoImageWrite))?;
     s.return_medium(m, CUSTODIAN, ReturnSource::Image(image.to_path_buf()), sec)?;
     say(Msg::DemoReturnSectors {
         custodian: CUSTODIAN.into(),

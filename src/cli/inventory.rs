@@ -95,7 +95,7 @@ fn scanned(ctx: &Ctx, a: &InventoryCheckArgs) -> Result<Vec<String>> {
     }
     let mut numbers = Vec::new();
     for line in stdin.lock().lines() {
-        let line = line.map_err(Error::io("read medium numbers from stdin"))?;
+        let line = line.map_err(Error::io(Msg::IoReadNumbersStdin))?;
         if interactive && line.trim().is_empty() {
             break;
         }

@@ -301,7 +301,8 @@ fn log_to_stderr(verbosity: u8) {
 pub(crate) fn run(ctx: &Ctx, cli: Cli) -> Result<()> {
     log_to_stderr(cli.verbose);
     if ctx.verbose {
-        eprintln!("ledger: {}", crate::ledger::shown_location(&ctx.ledger));
+        let path = crate::ledger::shown_location(&ctx.ledger).to_string();
+        eprintln!("{}", ctx.say(Msg::VerboseLedger { path: path.into() }));
     }
     let out = match cli.command {
         Command::Init(a) => people::init(ctx, a)?,
@@ -364,7 +365,7 @@ fn emit(ctx: &Ctx, out: Option<Output>) -> Result<()> {
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush())
         .or_else(ignore_broken_pipe)
-        .map_err(Error::io("write to stdout"))?;
+        .map_err(Error::io(Msg::IoWriteStdout))?;
     match out.failure {
         Some(e) => Err(e),
         None => Ok(()),

@@ -459,6 +459,29 @@ baitai_core::messages! {
             "{dir} は既にあります。--keep には新しいディレクトリを指定してください",
             "{dir} exists: give --keep a new directory";
 
+        // What the command line was doing when the system failed it (`{context}: {os error}`).
+        IoWriteStdout: "標準出力への書込み", "write to stdout";
+        IoReadPassphraseStdin: "標準入力からのパスフレーズの読込み", "read a passphrase from stdin";
+        IoReadNumbersStdin: "標準入力からの媒体番号の読込み", "read medium numbers from stdin";
+        IoReadConfirmation: "確認の入力を読めません", "cannot read the confirmation";
+        IoCreateDir { path }: "{path} の作成", "create {path}";
+        IoWriteFile { path }: "{path} への書込み", "write {path}";
+        IoTempDir: "一時ディレクトリの作成", "create a temporary directory";
+        IoDemoImage: "デモ用イメージの作成", "create the demo image";
+        IoDemoImageWrite: "デモ用イメージへの書込み", "write the demo image";
+        IoDemoFiles: "デモ用ファイルの作成", "create demo files";
+        IoRenderMan: "マニュアルページの生成", "render the manual page";
+        CannotCatchCtrlC { cause }: "Ctrl-C を捕捉できません: {cause}", "cannot catch Ctrl-C: {cause}";
+        CannotEncodeJson { cause }: "JSON に変換できません: {cause}", "cannot encode JSON: {cause}";
+        NotUtf8 { cause }: "生成したテキストが UTF-8 ではありません: {cause}", "generated text is not UTF-8: {cause}";
+        WroteManPages { n, dir }: "マニュアルページ {n} 件を {dir} に書き出しました", "Wrote {n} manual pages to {dir}";
+        VerboseLedger { path }: "台帳: {path}", "ledger: {path}";
+
+        /// The demo found a rule not holding: a bug, reported rather than hidden.
+        DemoReuseGateOpen: "demo: 返却された媒体が再使用の可否の確認を通過しました", "demo: the reuse gate let a returned medium out";
+        DemoUnverifiedDestroyed: "demo: 消去未確認のまま破棄できました", "demo: destruction without verification was allowed";
+        DemoNoPassphrase { name }: "demo: {name} のパスフレーズがありません", "demo: no passphrase for {name}";
+
         // `medium label`.
         SizeSkipNeedHtml:
             "--size と --skip は印刷用シートの配置を指定します。--format html を付けてください",

@@ -37,7 +37,7 @@ pub(super) fn deliver(
             out.write_all(doc.as_bytes())
                 .and_then(|_| out.flush())
                 .or_else(super::ignore_broken_pipe)
-                .map_err(Error::io("write to stdout"))?;
+                .map_err(Error::io(Msg::IoWriteStdout))?;
             Ok(None)
         }
         Some(path) => {
@@ -107,8 +107,14 @@ fn copy(ctx: &Ctx, from: &std::path::Path, to: &std::path::Path) -> Result<Optio
         to: c.to.to_string().into(),
         head: c.head.to_string().into(),
     }) + "\n";
-    let json = serde_json::to_value(&c)
-        .map_err(|e| crate::error::Error::Other(format!("cannot encode JSON: {e}").into()))?;
+    let json = serde_json::to_value(&c).map_err(|e| {
+        Error::Other(
+            Msg::CannotEncodeJson {
+                cause: e.to_string().into(),
+            }
+            .into(),
+        )
+    })?;
     Ok(Some(Output::new(human, json)))
 }
 

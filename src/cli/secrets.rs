@@ -90,7 +90,7 @@ impl CliSecrets {
             self.stdin_used = true;
             std::io::stdin()
                 .read_to_end(&mut bytes)
-                .map_err(Error::io("read a passphrase from stdin"))?;
+                .map_err(Error::io(Msg::IoReadPassphraseStdin))?;
             Text::from(Msg::PassphraseOnStdin)
         } else {
             bytes = std::fs::read(path).map_err(|e| {

@@ -7,6 +7,7 @@ use clap::CommandFactory;
 use serde_json::json;
 
 use super::args::{Cli, CompletionsArgs, ManArgs};
+use super::msg::Msg;
 use super::{Ctx, Output};
 use crate::error::{Error, Result};
 
@@ -34,11 +35,10 @@ pub fn man(ctx: &Ctx, a: ManArgs) -> Result<Option<Output>> {
         }
         Some(dir) => {
             let written = write_pages(&dir)?;
-            let mut human = format!(
-                "Wrote {} manual pages to {}\n",
-                written.len(),
-                dir.display()
-            );
+            let mut human = ctx.say(Msg::WroteManPages {
+                n: written.len().to_string().into(),
+                dir: dir.display().to_string().into(),
+            }) + "\n";
             for p in &written {
                 human += &format!("  {}\n", p.display());
             }
@@ -50,20 +50,27 @@ pub fn man(ctx: &Ctx, a: ManArgs) -> Result<Option<Output>> {
 
 fn render(page: clap_mangen::Man) -> Result<String> {
     let mut buf = Vec::new();
-    page.render(&mut buf)
-        .map_err(Error::io("render the manual page"))?;
+    page.render(&mut buf).map_err(Error::io(Msg::IoRenderMan))?;
     utf8(buf)
 }
 
 fn utf8(buf: Vec<u8>) -> Result<String> {
-    String::from_utf8(buf)
-        .map_err(|e| Error::Other(format!("generated text is not UTF-8: {e}").into()))
+    String::from_utf8(buf).map_err(|e| {
+        Error::Other(
+            Msg::NotUtf8 {
+                cause: e.to_string().into(),
+            }
+            .into(),
+        )
+    })
 }
 
 /// `baitai.1` and a page for every visible subcommand, nested ones included
 /// (`baitai-medium-register.1`): the names `man baitai-checkout` looks for.
 fn write_pages(dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(Error::io(Msg::IoCreateDir {
+        path: dir.display().to_string().into(),
+    }))?;
     // Built once so every subcommand knows its full name (`baitai-medium-register`).
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();

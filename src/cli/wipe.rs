@@ -48,8 +48,14 @@ pub fn wipe(ctx: &Ctx, a: WipeArgs) -> Result<Option<Output>> {
     let signed = s.wipe_authenticate(&plan, &mut secrets)?;
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&stop))
-            .map_err(|e| Error::Other(format!("cannot catch Ctrl-C: {e}").into()))?;
+        signal_hook::flag::register(sig, Arc::clone(&stop)).map_err(|e| {
+            Error::Other(
+                Msg::CannotCatchCtrlC {
+                    cause: e.to_string().into(),
+                }
+                .into(),
+            )
+        })?;
     }
     let pb = super::vault::progress(ctx, plan.identity.capacity_bytes, "");
     let mut last_phase = None;
@@ -115,7 +121,7 @@ fn confirm(ctx: &Ctx, plan: &WipePlan) -> Result<()> {
     stdin
         .lock()
         .read_line(&mut line)
-        .map_err(Error::io("cannot read the confirmation"))?;
+        .map_err(Error::io(Msg::IoReadConfirmation))?;
     if line.trim().to_uppercase() != plan.number.0 {
         return Err(Error::usage(Msg::TypedWrong {
             typed: format!("{:?}", line.trim()).into(),
