@@ -69,10 +69,7 @@ impl Checkpoints {
 }
 
 /// A JSON object of one value per key, or an empty one when the file does not exist yet.
-fn read_map<V: serde::de::DeserializeOwned>(
-    path: &Path,
-    what: Msg,
-) -> Result<BTreeMap<String, V>> {
+fn read_map<V: serde::de::DeserializeOwned>(path: &Path, what: Msg) -> Result<BTreeMap<String, V>> {
     match std::fs::read(path) {
         Ok(raw) => serde_json::from_slice(&raw).map_err(|e| {
             Error::usage(Msg::StateUnreadable {
@@ -93,16 +90,15 @@ fn read_map<V: serde::de::DeserializeOwned>(
 fn write_map<V: Serialize>(path: &Path, all: &BTreeMap<String, V>, what: Msg) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(Error::io(Msg::CreatePath { path: shown(dir) }))?;
-    let text = serde_json::to_vec_pretty(all)
-        .map_err(|e| {
-            Error::Other(
-                Msg::Encode {
-                    what: Text::from(what),
-                    cause: e.to_string().into(),
-                }
-                .into(),
-            )
-        })?;
+    let text = serde_json::to_vec_pretty(all).map_err(|e| {
+        Error::Other(
+            Msg::Encode {
+                what: Text::from(what),
+                cause: e.to_string().into(),
+            }
+            .into(),
+        )
+    })?;
     baitai_core::files::write_atomic(path, &text)
 }
 

@@ -52,14 +52,11 @@ pub fn copy_ledger(from: &Path, to: &Path) -> Result<Copied> {
             .into(),
         ));
     }
-    let head = checked
-        .head
-        .clone()
-        .ok_or_else(|| {
-            Error::usage(Msg::CopySourceEmpty {
-                from: shown_location(from).into(),
-            })
-        })?;
+    let head = checked.head.clone().ok_or_else(|| {
+        Error::usage(Msg::CopySourceEmpty {
+            from: shown_location(from).into(),
+        })
+    })?;
     let keys = if is_server_url(to) {
         let keys = Ledger::open(to)?.import_rows(&src)?;
         check_copy(to, &head)?;
@@ -114,8 +111,7 @@ fn into_new_file(src: &Ledger, to: &Path, head: &str) -> Result<u64> {
         remove_sqlite_files(&partial);
         return Err(Error::usage(Msg::CopyTargetAppeared { path: shown(to) }));
     }
-    std::fs::rename(&partial, to)
-        .map_err(Error::io(Msg::RenameCopy { path: shown(to) }))?;
+    std::fs::rename(&partial, to).map_err(Error::io(Msg::RenameCopy { path: shown(to) }))?;
     remove_sqlite_files(&partial);
     Ok(keys)
 }

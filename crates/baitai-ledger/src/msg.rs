@@ -428,6 +428,28 @@ baitai_core::messages! {
         NeedsCaCertificate { mode, path }:
             "sslmode={mode} には認証局の証明書が必要ですが、{path} がありません。sslrootcert=FILE（または PGSSLROOTCERT）で指定するか、sslrootcert=system を使用するか、より弱い sslmode を選んでください",
             "sslmode={mode} needs the CA's certificate: {path} does not exist; name it with sslrootcert=FILE (or PGSSLROOTCERT), use sslrootcert=system, or choose a weaker sslmode";
+        /// The server's certificate was refused.
+        TlsRefused { mode, why }:
+            "TLS 証明書を受け入れられません（sslmode={mode}）: {why}",
+            "its TLS certificate is refused (sslmode={mode}): {why}";
+        /// Why `TlsRefused`: an issuer not trusted.
+        CertNotSignedBy { roots }: "{roots}の署名がありません", "it is not signed by {roots}";
+        /// Who `CertNotSignedBy` wanted: the system's CAs.
+        SystemCas: "システムが信頼するいずれかの認証局", "any of the system's trusted CAs";
+        /// Who `CertNotSignedBy` wanted: a CA in a file.
+        CaInFile { path }: "{path} にある認証局", "a CA in {path}";
+        /// Who `CertNotSignedBy` wanted: any trusted CA.
+        TrustedCa: "信頼された認証局", "a trusted CA";
+        /// Why `TlsRefused`: another host's certificate.
+        CertNotForHost { host }: "ホスト名 {host} の証明書ではありません", "it is not for the host name {host}";
+        /// Why `TlsRefused`: another host's certificate (no host name given).
+        CertNotForGivenHost: "指定されたホスト名の証明書ではありません", "it is not for the host name given";
+        /// Why `TlsRefused`: expired.
+        CertExpired: "有効期限が切れています", "it has expired";
+        /// Why `TlsRefused`: not valid yet.
+        CertNotValidYet:
+            "まだ有効期間に入っていません（またはこの端末の時計が遅れています）",
+            "it is not valid yet (or this machine's clock is behind)";
         /// TLS could not be set up.
         TlsSetup { cause }: "TLS の設定: {cause}", "TLS set-up: {cause}";
     }

@@ -74,7 +74,12 @@ impl Anchors {
         match self.pinned()? {
             Some(pinned) if pinned != ledger_id => Err(Error::Integrity(
                 Msg::NotThePinnedLedger {
-                    path: self.path_keys.first().map(String::as_str).unwrap_or("").into(),
+                    path: self
+                        .path_keys
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or("")
+                        .into(),
                     id: ledger_id[..16.min(ledger_id.len())].into(),
                     pinned: pinned[..16.min(pinned.len())].into(),
                 }

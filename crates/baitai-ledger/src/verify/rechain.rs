@@ -62,10 +62,9 @@ pub(super) fn rechain(
     match b {
         None => Ok(Ok((a.last_hash, a.last_time))),
         Some(Err(f)) => Ok(Err(f)),
-        Some(Ok(b)) if b.first_prev != a.last_hash => Ok(Err(bad(
-            mid + 1,
-            Msg::DoesNotLinkBeforeCheckpoint,
-        ))),
+        Some(Ok(b)) if b.first_prev != a.last_hash => {
+            Ok(Err(bad(mid + 1, Msg::DoesNotLinkBeforeCheckpoint)))
+        }
         Some(Ok(b)) => Ok(Ok((b.last_hash, b.last_time))),
     }
 }
@@ -101,10 +100,7 @@ pub(super) fn rechain_range(conn: &Connection, from: u64, to: u64) -> Result<Cha
             ..input.fields
         });
         if input.prev_hash_bytes != prev || stored != hash {
-            return Ok(Err(bad(
-                expected,
-                Msg::ChangedBeforeCheckpoint,
-            )));
+            return Ok(Err(bad(expected, Msg::ChangedBeforeCheckpoint)));
         }
         let first_prev = end.as_ref().map_or(prev, |e| e.first_prev);
         end = Some(RangeEnd {
@@ -116,10 +112,7 @@ pub(super) fn rechain_range(conn: &Connection, from: u64, to: u64) -> Result<Cha
     }
     match end {
         Some(e) if expected == to + 1 => Ok(Ok(e)),
-        _ => Ok(Err(bad(
-            expected,
-            Msg::GoneSinceVerify,
-        ))),
+        _ => Ok(Err(bad(expected, Msg::GoneSinceVerify))),
     }
 }
 
