@@ -250,7 +250,7 @@ baitai_core::messages! {
             "the ledger fails verification at entry {seq} ({reason}); nothing was done";
         /// The verified copy and the ledger parted.
         CopyParted { seq }:
-            "台帳は、エントリ {seq} より後でこの利用者の検証済みの写しに続いていません",
+            "エントリ {seq} より後の台帳が、この利用者の検証済みの写しと一致しません",
             "the ledger no longer continues this user's verified copy after entry {seq}";
 
         // Findings of `ledger verify` (each about one entry, shown after `entry N:`).
@@ -491,6 +491,23 @@ mod tests {
     fn every_message_has_both_languages() {
         let problems = baitai_core::text::catalogue_problems(TEMPLATES);
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_verify_finding_is_english_in_json_and_either_language_on_screen() {
+        let f = crate::VerifyFailure {
+            seq: 3,
+            reason: Msg::TimeAhead.into(),
+        };
+        let json = serde_json::to_value(&f).unwrap();
+        assert_eq!(
+            json["reason"],
+            "its time is more than a day ahead of this machine's clock"
+        );
+        assert_eq!(
+            f.reason.in_lang(Lang::Ja),
+            "日時がこの端末の時計より 1 日以上先です"
+        );
     }
 
     #[test]
