@@ -87,7 +87,8 @@ fn not_pinned(pinned: Option<&str>) -> VerifyFailure {
         reason: format!(
             "this is not the ledger first used at this path (pinned identity {}): it was replaced or rebuilt; if that was intended, verify it with --accept-new-ledger",
             pinned.unwrap_or_default()
-        ),
+        )
+        .into(),
     }
 }
 
@@ -107,7 +108,8 @@ fn check_kept_head(
             reason: format!(
                 "the head hash {} kept earlier is not in this ledger: entries were removed from its end or it was rewritten",
                 hex::encode(h)
-            ),
+            )
+            .into(),
         });
     }
     Ok(seq)
