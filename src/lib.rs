@@ -29,6 +29,7 @@ mod catalogue_tests {
     fn every_message_has_both_languages_and_one_name() {
         let all: Vec<&[Template]> = [
             baitai_core::error::TEMPLATES,
+            baitai_app::msg::TEMPLATES,
             baitai_vault::msg::TEMPLATES,
         ]
         .concat();
