@@ -65,13 +65,11 @@ baitai_core::messages! {
         NotAMediumNumber { number }: "{number} は媒体番号ではありません", "{number} is not a medium number";
         NoNumbers: "媒体番号が指定されていません。保管庫内の媒体を読み取るか列挙してください（空の場合は --present none）", "no medium numbers were given: scan or list what is in the store (--present none for an empty store)";
         /// Vault files and mounts.
-        CannotRead { path, cause }: "{path} を読み取れません: {cause}", "cannot read {path}: {cause}";
         NoFileName { path }: "{path} にはファイル名がありません", "{path} has no file name";
         GiveLinkTarget { path }: "{path} はシンボリックリンクです。リンク先のファイルを指定してください", "{path} is a symbolic link; give the file it points to";
         NotFileOrDir { path }: "{path} は通常のファイルでもディレクトリでもありません", "{path} is not a regular file or directory";
         NoFilesToPut: "書き込むファイルがありません", "no files to put";
         CannotList { path, cause }: "{path} の一覧を取得できません: {cause}", "cannot list {path}: {cause}";
-        LookAt { path }: "{path} の確認", "look at {path}";
         NoLinks { path }: "{path} はシンボリックリンクです。baitai はリンクをたどりません", "{path} is a symbolic link; baitai does not follow links";
         VaultBelongsTo { path, vault, medium }: "{path} の保管庫は {vault} のものであり、{medium} のものではありません", "the vault in {path} belongs to {vault}, not {medium}";
         NoVaultYet { path }: "{path} にはまだ保管庫がありません。--medium で媒体を指定してください", "{path} holds no vault yet: name the medium with --medium";

@@ -179,7 +179,7 @@ pub(crate) fn sync_renamed_at(path: &Path) -> Result<()> {
         .read(true)
         .write(cfg!(windows))
         .open(path)
-        .map_err(Error::io(Msg::IoOpen { path: p_(&path) }))?;
+        .map_err(Error::io(Msg::IoOpen { path: p_(path) }))?;
     baitai_core::files::sync_renamed(&f, path)
 }
 

@@ -51,7 +51,7 @@ pub fn sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut out = Vec::new();
     for p in paths {
         let meta = std::fs::symlink_metadata(p).map_err(|e| {
-            Error::usage(Msg::CannotRead {
+            Error::usage(vault::msg::Msg::CannotRead {
                 path: p_(p),
                 cause: e.to_string().into(),
             })
@@ -94,7 +94,7 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<Source>) -> Result<()> {
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
-        let ft = e.file_type().map_err(Error::io(Msg::LookAt {
+        let ft = e.file_type().map_err(Error::io(vault::msg::Msg::IoLookAt {
             path: p_(&e.path()),
         }))?;
         if ft.is_symlink() {
