@@ -364,9 +364,9 @@ fn slots_at_return(o: &mut Output, slots: &crate::app::SlotsAtReturn) {
             o.human += &format!(
                 "Warning: the vault on it still holds key slots of revoked people ({}): {}\nRemove them with `baitai vault rekey MOUNT`.\n",
                 visible(&ids(revoked)),
-                visible(why)
+                visible(&why.to_string())
             );
-            o.json["key_slots_left"] = json!({"revoked": revoked, "why": why});
+            o.json["key_slots_left"] = json!({"revoked": revoked, "why": why.to_string()});
         }
     }
 }

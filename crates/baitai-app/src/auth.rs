@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 use crate::ledger::Draft;
 use crate::lifecycle::Person;
 use crate::model::{AuthFailure, Body, PersonId, SignRole};
+use crate::msg::Msg;
+use baitai_core::text::Text;
 
 /// Where passphrases come from: files and the terminal for the CLI, memory for the demo.
 pub trait Secrets {
@@ -20,9 +22,9 @@ pub trait Secrets {
     /// The PIN of the token a new key is made on (`person add --token`, `person token`),
     /// whose label is `label`.
     fn token_pin(&mut self, label: &str) -> Result<Passphrase> {
-        Err(Error::usage(format!(
-            "no PIN for the token {label:?}: give --token-pin-file FILE"
-        )))
+        Err(Error::usage(Msg::NoTokenPin {
+            label: format!("{label:?}").into(),
+        }))
     }
     /// A new passphrase for `who` (checked against the policy by the caller).
     fn new_passphrase(&mut self, who: &str) -> Result<Passphrase>;
@@ -159,32 +161,25 @@ impl Session {
                 break;
             }
         }
-        Err(Error::Auth(
-            format!(
-                "wrong {} for {} ({}); the failed attempt is recorded",
-                if person.token.is_some() {
-                    "PIN"
-                } else {
-                    "passphrase"
-                },
-                person.name,
-                person.id
-            )
-            .into(),
-        ))
+        let (name, id) = (Text::from(&person.name), Text::from(person.id.to_string()));
+        Err(Error::Auth(match person.token.is_some() {
+            true => Msg::WrongPinFor { name, id }.into(),
+            false => Msg::WrongPassphraseFor { name, id }.into(),
+        }))
     }
 
     /// Refuse, before any passphrase is asked, a person locked by repeated failures.
     fn refuse_locked(&self, person: &Person) -> Result<()> {
         match self.lock(person)? {
-            Some(l) => Err(Error::Auth(format!(
-                "{} ({}) is locked after {} failed passphrase attempts, until {}; an admin can lift it with `baitai person unlock {}`",
-                person.name,
-                person.id,
-                l.failures,
-                crate::time::show_full(l.until, &self.tz),
-                person.id
-            ).into())),
+            Some(l) => Err(Error::Auth(
+                Msg::Locked {
+                    name: (&person.name).into(),
+                    id: person.id.to_string().into(),
+                    failures: l.failures.to_string().into(),
+                    until: crate::time::show_full(l.until, &self.tz).into(),
+                }
+                .into(),
+            )),
             None => Ok(()),
         }
     }
@@ -239,10 +234,9 @@ impl Session {
                 }))
             }
             Ok(_) => Err(Error::Integrity(
-                format!(
-                    "the stored key of {} does not match their public key in the ledger",
-                    person.id
-                )
+                Msg::StoredKeyMismatch {
+                    id: person.id.to_string().into(),
+                }
                 .into(),
             )),
             Err(OpenError::WrongPassphrase) => {
