@@ -27,7 +27,7 @@ mod catalogue_tests {
     /// values in each, and no two names for one message anywhere in the workspace.
     #[test]
     fn every_message_has_both_languages_and_one_name() {
-        let all: Vec<&[Template]> = [baitai_core::error::TEMPLATES].concat();
+        let all: Vec<&[Template]> = [baitai_core::msg::TEMPLATES].concat();
         let problems = catalogue_problems(&all);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
