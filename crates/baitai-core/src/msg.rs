@@ -44,6 +44,11 @@ impl Localized for RolesText {
     }
 }
 
+/// A message, `: `, and what a library or the operating system said (the same in both).
+pub(crate) fn with_cause(m: Msg, cause: impl std::fmt::Display) -> Text {
+    Text::from(m).then(": ", Text::plain(cause.to_string()))
+}
+
 /// A word of the printouts as a value of a message.
 pub fn word(w: Word) -> Text {
     Text::message(WordText(w))
@@ -235,6 +240,86 @@ crate::messages! {
         NeedsARole: "利用者には役割が一つ以上必要です", "a person needs at least one role";
         /// A name used twice.
         NameUsed { name, other }: "名前 {name} は既に {other} が使用しています", "the name {name} is already used by {other}";
+
+        // The model, cryptography, times and files.
+        /// A site code that is not 1–12 letters or digits.
+        SiteCode { code, max }: "拠点コード {code} は 1～{max} 文字の英数字で指定してください（例: TKY）", "site {code} must be 1–{max} letters or digits, like TKY";
+        /// A classification level out of range.
+        ClassificationRange: "格付が範囲外です。機密性 C1～C3、完全性 I1～I2、可用性 A1～A2 で指定してください", "classification out of range: confidentiality C1–C3, integrity I1–I2, availability A1–A2";
+        /// A level that cannot be read.
+        NotALevel { value, letter, max }: "{value} は格付のレベルとして読めません。{letter}1～{letter}{max} で指定してください", "{value} is not a level: use {letter}1…{letter}{max}";
+        /// An entry that cannot be written as JSON.
+        EncodeEntry: "記録を符号化できません", "cannot encode entry";
+        /// An entry body of the wrong shape.
+        EncodeShape: "記録の本体が kind と data の形に符号化されませんでした", "entry body did not encode as kind + data";
+        /// A stored payload that is not JSON.
+        PayloadNotJson: "記録の内容が JSON ではありません", "entry payload is not JSON";
+        /// A stored payload that does not fit its kind.
+        PayloadMalformed { kind }: "種別 {kind} の記録の内容が不正です", "entry payload of kind {kind} is malformed";
+        /// The cipher refuses to seal.
+        CannotSeal: "暗号化できませんでした（入力が長すぎるか、メモリが不足しています）", "the cipher refused to seal (input too long or out of memory)";
+        /// Key derivation parameters past their bounds.
+        KdfRange { params }: "鍵導出のパラメータが範囲外です: {params}", "key derivation parameters out of range: {params}";
+        /// Key derivation parameters Argon2 refuses.
+        KdfBad: "鍵導出のパラメータが不正です", "bad key derivation parameters";
+        /// Key derivation that failed.
+        KdfFailed: "鍵導出に失敗しました", "key derivation failed";
+        /// A passphrase that is too short.
+        PassphraseShort { chars, min }: "パスフレーズが短すぎます（空白を除いて {chars} 文字です。{min} 文字以上必要です）", "passphrase too short: {chars} characters besides spaces, at least {min} required";
+        /// A passphrase that is too simple.
+        PassphraseSimple { classes, min }: "パスフレーズが単純すぎます（英大文字・英小文字・数字・記号のうち {classes} 種類しか使われていません。{min} 種類以上必要です）", "passphrase too simple: it uses {classes} of upper case, lower case, digits and symbols; at least {min} required";
+        /// A passphrase file with an odd number of UTF-16 bytes.
+        FileOddUtf16: "UTF-16 のように始まりますが、バイト数が奇数です", "it starts like UTF-16 but has an odd number of bytes";
+        /// A passphrase file with a broken UTF-16 character.
+        FileBrokenUtf16: "UTF-16 ですが、壊れた文字を含んでいます", "it is UTF-16 with a broken character";
+        /// A passphrase file with a UTF-8 mark that is not UTF-8.
+        FileBadUtf8Bom: "UTF-8 のバイト順マークで始まりますが、UTF-8 ではありません", "it starts with a UTF-8 byte-order mark but is not UTF-8";
+        /// A passphrase file in neither encoding.
+        FileEncoding: "UTF-8 でも、バイト順マーク付きの UTF-16 でもありません。UTF-8 で保存してください", "it is neither UTF-8 nor UTF-16 with a byte-order mark: save it as UTF-8";
+        /// A sealed key that is damaged.
+        SealedKey { what }: "封印された鍵: {what}", "sealed key: {what}";
+        /// A sealed key of an unknown version.
+        SealedVersion: "不明な版です", "unknown version";
+        /// A sealed key whose salt is not hex.
+        SealedSaltHex: "ソルトが16進数ではありません", "salt is not hex";
+        /// A sealed key whose salt is too short.
+        SealedSaltShort: "ソルトが短すぎます", "salt too short";
+        /// A sealed key whose nonce is not hex.
+        NonceHex: "ナンスが16進数ではありません", "nonce is not hex";
+        /// A sealed key whose nonce has the wrong length.
+        NonceLength: "ナンスの長さが不正です", "wrong nonce length";
+        /// A sealed key whose ciphertext is not hex.
+        CiphertextHex: "暗号文が16進数ではありません", "ciphertext is not hex";
+        /// Sealing a signing key that failed.
+        SealFailed: "署名鍵の封印に失敗しました", "sealing the signing key failed";
+        /// A stored signing key that cannot be read.
+        SigningKeyMalformed: "保存されている署名鍵が不正です", "stored signing key is malformed";
+        /// Signing that failed.
+        SigningFailed: "署名に失敗しました", "signing failed";
+        /// A public key that is not on the curve.
+        NotP256: "公開鍵が P-256 の点ではありません", "public key is not a P-256 point";
+        /// A public key that is not hex.
+        PublicKeyHex: "公開鍵が16進数ではありません", "public key is not hex";
+        /// A stored time that cannot be read.
+        StoredTime { time }: "保存されている日時 {time} が不正です", "stored time {time} is malformed";
+        /// An unknown time zone.
+        UnknownZone { zone }: "タイムゾーン {zone} は不明です", "unknown time zone {zone}";
+        /// A time a person typed that cannot be read.
+        BadTime { time }: "日時 {time} を読み取れません。YYYY-MM-DD、\"YYYY-MM-DD HH:MM\" または RFC 3339 の形式で指定してください", "cannot read the time {time}: use YYYY-MM-DD, \"YYYY-MM-DD HH:MM\" or RFC 3339";
+        /// A file that cannot be written.
+        WriteFile { path }: "{path} に書き込めません", "write {path}";
+        /// A temporary file that cannot be made in a directory.
+        WriteIn { path }: "{path} にファイルを作成できません", "write in {path}";
+        /// A file whose access cannot be restricted.
+        Restrict { path }: "{path} のアクセス権を制限できません", "restrict {path}";
+        /// A file that cannot be replaced.
+        Replace { path }: "{path} を置き換えられません", "replace {path}";
+        /// A file that cannot be flushed.
+        Flush { path }: "{path} をディスクに書き出せません", "flush {path}";
+        /// A directory that cannot be flushed.
+        SyncDir { path }: "ディレクトリ {path} をディスクに書き出せません", "sync {path}";
+        /// A language that is neither ja nor en.
+        Language { lang }: "言語 {lang} は ja または en で指定してください", "language {lang} must be ja or en";
 
         // Duties, as a refusal for a missing role names them.
         DutyAddPeople: "利用者の追加", "add people";
