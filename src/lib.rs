@@ -28,11 +28,8 @@ mod catalogue_tests {
     #[test]
     fn every_message_has_both_languages_and_one_name() {
         #[allow(unused_mut)]
-        let mut all: Vec<&[Template]> = [
-            baitai_core::msg::TEMPLATES,
-            baitai_report::msg::TEMPLATES,
-        ]
-        .concat();
+        let mut all: Vec<&[Template]> =
+            [baitai_core::msg::TEMPLATES, baitai_report::msg::TEMPLATES].concat();
         // The media crate is empty off Unix.
         #[cfg(unix)]
         all.extend(baitai_media::msg::TEMPLATES);
