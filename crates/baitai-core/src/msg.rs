@@ -340,7 +340,7 @@ crate::messages! {
         DutyRegister: "媒体の登録", "register media";
         DutyRevoke: "利用者の失効", "revoke people";
         DutyRequireToken: "トークン必須の役割の設定", "set which roles need a token";
-        DutyUse: "媒体の使用のための払出し", "take media out for use";
+        DutyUse: "媒体の使用", "take media out for use";
         DutyTransfer: "媒体の交付", "transfer media";
         DutyWipe: "媒体の消去", "wipe media";
         DutyWitness: "破棄の立会い", "witness destruction";
