@@ -158,7 +158,7 @@ crate::messages! {
         /// A wipe record whose result does not follow from its passes.
         WipeInconsistent { result }: "消去の記録の結果（{result}）が各パスの結果と合いません", "the wipe record's result ({result}) does not follow from its passes";
         /// A wipe that does not cover the registered capacity.
-        WipeCapacity { number, registered, seen }: "媒体 {number} は容量 {registered} で登録されています。{seen} の消去では全体を消去できません", "{number} was registered with {registered} bytes; a wipe of {seen} bytes does not cover it";
+        WipeCapacity { number, registered, seen }: "媒体 {number} は容量 {registered} バイトで登録されています。{seen} バイトの消去では全体を消去できません", "{number} was registered with {registered} bytes; a wipe of {seen} bytes does not cover it";
         /// A wipe of nothing.
         WipeEmpty: "容量 0 バイトの媒体は消去できません", "a medium of 0 bytes cannot be wiped";
         /// A medium's entry with no medium.
