@@ -183,8 +183,11 @@ impl Session {
             .map(|f| required_text("--from", f))
             .transpose()?;
         let custodian = self.active_person(custodian)?;
-        self.directory()?
-            .require(&custodian.id, Role::Custodian, "register media")?;
+        self.directory()?.require(
+            &custodian.id,
+            Role::Custodian,
+            baitai_core::msg::Msg::DutyRegister,
+        )?;
         let signed = self.authenticate(&custodian, SignRole::Actor, secrets, "medium register")?;
         let site = req.site.or_else(|| custodian.site.clone());
         let body = Body::Register(Register {

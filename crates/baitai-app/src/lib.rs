@@ -269,7 +269,7 @@ impl Session {
         let p = self.person(key)?;
         if !p.is_active() {
             return Err(Error::Auth(
-                Msg::Revoked {
+                baitai_core::msg::Msg::RevokedPerson {
                     name: (&p.name).into(),
                     id: p.id.to_string().into(),
                 }

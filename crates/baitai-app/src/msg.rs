@@ -12,7 +12,7 @@ baitai_core::messages! {
         PersonNamed { name, id }: "{name}（{id}）", "{name} ({id})";
         OrMore { list, item }: "{list}又は{item}", "{list} or {item}";
         NoMedium { medium }: "媒体番号 {medium} は台帳にありません（`baitai medium list` を参照）", "no medium {medium} in the ledger (see `baitai medium list`)";
-        Revoked { name, id }: "{name}（{id}）は失効しており、操作できません", "{name} ({id}) is revoked and can no longer act";
+
         MustNotBeEmpty { flag }: "{flag} を空にすることはできません", "{flag} must not be empty";
         OneLine { flag }: "{flag} は制御文字を含まない 1 行で指定してください", "{flag} must be one line without control characters";
         /// Passphrases, PINs and locks.

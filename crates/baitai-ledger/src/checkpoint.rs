@@ -89,7 +89,9 @@ fn read_map<V: serde::de::DeserializeOwned>(path: &Path, what: Msg) -> Result<BT
 /// Replace the file whole (its directory made first).
 fn write_map<V: Serialize>(path: &Path, all: &BTreeMap<String, V>, what: Msg) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(Error::io(Msg::CreatePath { path: shown(dir) }))?;
+    std::fs::create_dir_all(dir).map_err(Error::io(baitai_core::msg::Msg::IoCreate {
+        path: shown(dir),
+    }))?;
     let text = serde_json::to_vec_pretty(all).map_err(|e| {
         Error::Other(
             Msg::Encode {

@@ -22,10 +22,7 @@ baitai_core::messages! {
         Encode { what, cause }: "{what}を符号化できません: {cause}", "encode {what}: {cause}";
         /// Reading a file failed (what was being done).
         ReadPath { path }: "{path} の読み取り", "read {path}";
-        /// Creating a file or directory failed (what was being done).
-        CreatePath { path }: "{path} の作成", "create {path}";
-        /// Looking at a path failed (what was being done).
-        LookAt { path }: "{path} の確認", "look at {path}";
+
 
         // `ledger copy`.
         /// The source of a copy does not verify.
@@ -104,8 +101,7 @@ baitai_core::messages! {
             "the entries table was rebuilt without its sequence key: the ledger has been tampered with";
 
         // What was being done when the ledger's database failed.
-        /// Opening a database file.
-        OpenPath { path }: "{path} を開く処理", "open {path}";
+
         /// Setting SQLite's busy timeout.
         SetBusyTimeout: "待機時間の設定", "set busy timeout";
         /// Switching to WAL, which fails first on a file that is not a database.

@@ -29,14 +29,17 @@ impl Replica {
     pub fn open(path: &Path) -> Result<Replica> {
         if let Some(dir) = path.parent() {
             // The copy holds the ledger's contents: only this user may read it.
-            baitai_core::files::create_private_dir_all(dir)
-                .map_err(Error::io(Msg::CreatePath { path: shown(dir) }))?;
+            baitai_core::files::create_private_dir_all(dir).map_err(Error::io(
+                baitai_core::msg::Msg::IoCreate { path: shown(dir) },
+            ))?;
         }
         if !path.exists() {
             create_private(path)?;
         }
         let mut conn =
-            Connection::open(path).map_err(Error::db(Msg::OpenPath { path: shown(path) }))?;
+            Connection::open(path).map_err(Error::db(baitai_core::msg::Msg::IoOpen {
+                path: shown(path),
+            }))?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(Error::db(Msg::SetBusyTimeout))?;
         conn.pragma_update(None, "journal_mode", "WAL")
@@ -159,7 +162,7 @@ fn create_private(path: &Path) -> Result<()> {
         // Another command of this user made it first.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::Io {
-            context: Msg::CreatePath { path: shown(path) }.into(),
+            context: baitai_core::msg::Msg::IoCreate { path: shown(path) }.into(),
             source: e,
         }),
     }

@@ -67,7 +67,7 @@ pub use baitai_core::files::WINDOWS_LOCK_FILE;
 /// Take the write lock on the mounted medium's vault, waiting while another process holds it.
 #[cfg(unix)]
 pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
-    let dir = fs::File::open(mount).map_err(Error::io(Msg::IoOpen {
+    let dir = fs::File::open(mount).map_err(Error::io(baitai_core::msg::Msg::IoOpen {
         path: msg::path(mount),
     }))?;
     rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).map_err(|e| Error::Io {
@@ -92,7 +92,7 @@ pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
         .create(true)
         .truncate(false)
         .open(&p)
-        .map_err(Error::io(Msg::IoOpen {
+        .map_err(Error::io(baitai_core::msg::Msg::IoOpen {
             path: msg::path(&p),
         }))?;
     file.lock().map_err(Error::io(Msg::IoLock {

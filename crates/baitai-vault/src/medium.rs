@@ -69,7 +69,9 @@ pub(crate) fn open_regular(
         .map_err(unopenable)?;
     let meta = file
         .metadata()
-        .map_err(Error::io(Msg::IoLookAt { path: p_(path) }))?;
+        .map_err(Error::io(baitai_core::msg::Msg::IoLookAt {
+            path: p_(path),
+        }))?;
     if !meta.is_file() {
         return Err(Error::Vault(
             Msg::NotRegular {
@@ -179,7 +181,7 @@ pub(crate) fn sync_renamed_at(path: &Path) -> Result<()> {
         .read(true)
         .write(cfg!(windows))
         .open(path)
-        .map_err(Error::io(Msg::IoOpen { path: p_(path) }))?;
+        .map_err(Error::io(baitai_core::msg::Msg::IoOpen { path: p_(path) }))?;
     baitai_core::files::sync_renamed(&f, path)
 }
 
@@ -252,7 +254,7 @@ fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
 /// mode; the files themselves are written 0600 (`tempfile`'s default, kept by the rename).
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     baitai_core::files::create_private_dir_all(dir)
-        .map_err(Error::io(Msg::IoCreate { path: p_(dir) }))
+        .map_err(Error::io(baitai_core::msg::Msg::IoCreate { path: p_(dir) }))
 }
 
 /// Overwrite a regular file with random bytes and flush it, a megabyte at a time whatever its
@@ -274,7 +276,9 @@ fn open_no_follow_for_writing(p: &Path) -> Result<fs::File> {
     );
     #[cfg(windows)]
     std::os::windows::fs::OpenOptionsExt::custom_flags(&mut o, OPEN_REPARSE_POINT);
-    let f = o.open(p).map_err(Error::io(Msg::IoOpen { path: p_(p) }))?;
+    let f = o
+        .open(p)
+        .map_err(Error::io(baitai_core::msg::Msg::IoOpen { path: p_(p) }))?;
     #[cfg(windows)]
     if !f.metadata().is_ok_and(|m| m.is_file()) {
         return Err(Error::Vault(Msg::LinkNotWritten { path: p_(p) }.into()));

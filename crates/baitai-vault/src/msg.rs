@@ -96,16 +96,14 @@ baitai_core::messages! {
         HashingFailed: "ハッシュ計算のスレッドが失敗しました", "the hashing thread failed";
         HashingStopped: "ハッシュ計算のスレッドが停止しました", "the hashing thread stopped";
         WorkerFailed: "処理スレッドが失敗しました", "a worker thread failed";
-        /// What was being done when the operating system failed (the context of an I/O error).
-        IoOpen { path }: "{path} を開く処理", "open {path}";
+
         IoLock { path }: "{path} の書込み用ロック", "lock {path} for writing";
         IoRead { path }: "{path} の読取り", "read {path}";
         IoWrite { path }: "{path} への書込み", "write {path}";
         IoWriteIn { path }: "{path} 内への書込み", "write in {path}";
         IoRestrict { path }: "{path} のアクセス制限", "restrict {path}";
         IoFlush { path }: "{path} の書出し", "flush {path}";
-        IoLookAt { path }: "{path} の確認", "look at {path}";
-        IoCreate { path }: "{path} の作成", "create {path}";
+
         IoRemove { path }: "{path} の削除", "remove {path}";
         IoOverwrite { path }: "{path} の上書き", "overwrite {path}";
         IoReadObject { name }: "{name} のオブジェクトの読取り", "read the object of {name}";

@@ -30,8 +30,9 @@ impl Vault {
             ));
         }
         let dir = own_vault_dir(mount)?;
-        fs::create_dir_all(dir.join(OBJECTS))
-            .map_err(Error::io(Msg::IoCreate { path: p_(&dir) }))?;
+        fs::create_dir_all(dir.join(OBJECTS)).map_err(Error::io(
+            baitai_core::msg::Msg::IoCreate { path: p_(&dir) },
+        ))?;
         // The new directories must outlive a power cut as surely as the files put in them.
         sync_dir(&dir)?;
         sync_dir(mount)?;

@@ -94,9 +94,11 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<Source>) -> Result<()> {
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
-        let ft = e.file_type().map_err(Error::io(vault::msg::Msg::IoLookAt {
-            path: p_(&e.path()),
-        }))?;
+        let ft = e
+            .file_type()
+            .map_err(Error::io(baitai_core::msg::Msg::IoLookAt {
+                path: p_(&e.path()),
+            }))?;
         if ft.is_symlink() {
             return Err(Error::usage(Msg::NoLinks {
                 path: p_(&e.path()),

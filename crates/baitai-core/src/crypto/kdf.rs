@@ -47,16 +47,19 @@ impl KdfParams {
     pub fn derive(&self, pass: &Passphrase, salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
         if self.m_kib > Self::MAX_M_KIB || self.t > Self::MAX_T || self.p > Self::MAX_P {
             return Err(Error::Integrity(
-                format!("key derivation parameters out of range: {self:?}").into(),
+                crate::msg::Msg::KdfRange {
+                    params: format!("{self:?}").into(),
+                }
+                .into(),
             ));
         }
         let params = Params::new(self.m_kib, self.t, self.p, Some(32))
-            .map_err(|e| Error::Integrity(format!("bad key derivation parameters: {e}").into()))?;
+            .map_err(|e| Error::Integrity(crate::msg::with_cause(crate::msg::Msg::KdfBad, e)))?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut out = Zeroizing::new([0u8; 32]);
         argon
             .hash_password_into(pass.as_bytes(), salt, out.as_mut())
-            .map_err(|e| Error::Other(format!("key derivation failed: {e}").into()))?;
+            .map_err(|e| Error::Other(crate::msg::with_cause(crate::msg::Msg::KdfFailed, e)))?;
         Ok(out)
     }
 }

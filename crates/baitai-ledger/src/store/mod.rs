@@ -119,8 +119,9 @@ impl Ledger {
             return Ledger::open_server(path);
         }
         check_existing_file(path)?;
-        let conn =
-            Connection::open(path).map_err(Error::db(Msg::OpenPath { path: shown(path) }))?;
+        let conn = Connection::open(path).map_err(Error::db(baitai_core::msg::Msg::IoOpen {
+            path: shown(path),
+        }))?;
         refuse_foreign_database(&conn, path)?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(Error::db(Msg::SetBusyTimeout))?;
@@ -147,8 +148,9 @@ impl Ledger {
         check_existing_file(path)?;
         let flags =
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(Error::db(Msg::OpenPath { path: shown(path) }))?;
+        let conn = Connection::open_with_flags(path, flags).map_err(Error::db(
+            baitai_core::msg::Msg::IoOpen { path: shown(path) },
+        ))?;
         conn.busy_timeout(Duration::from_secs(60))
             .map_err(Error::db(Msg::SetBusyTimeout))?;
         refuse_foreign_database(&conn, path)?;

@@ -132,7 +132,9 @@ pub(super) fn check_entries_key(conn: &Connection) -> Result<()> {
 /// included, and another process could then checkpoint and remove the WAL under that
 /// connection (sqlite.org, "How To Corrupt", 2.2).
 pub(super) fn check_is_ledger_file(path: &Path) -> Result<()> {
-    let meta = std::fs::metadata(path).map_err(Error::io(Msg::LookAt { path: shown(path) }))?;
+    let meta = std::fs::metadata(path).map_err(Error::io(baitai_core::msg::Msg::IoLookAt {
+        path: shown(path),
+    }))?;
     if meta.is_dir() {
         return Err(not_a_ledger(path, Msg::IsADirectory));
     }
@@ -172,12 +174,15 @@ pub(super) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());
     }
-    baitai_core::files::create_private_dir_all(dir)
-        .map_err(Error::io(Msg::CreatePath { path: shown(dir) }))
+    baitai_core::files::create_private_dir_all(dir).map_err(Error::io(
+        baitai_core::msg::Msg::IoCreate { path: shown(dir) },
+    ))
 }
 
 pub(super) fn create_private_file(path: &Path) -> Result<()> {
     baitai_core::files::create_private_file(path)
         .map(|_| ())
-        .map_err(Error::io(Msg::CreatePath { path: shown(path) }))
+        .map_err(Error::io(baitai_core::msg::Msg::IoCreate {
+            path: shown(path),
+        }))
 }
