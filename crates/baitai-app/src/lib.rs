@@ -233,10 +233,16 @@ impl Session {
             None => None,
         };
         self.precheck(&draft)?;
-        let actor = self.authenticate(&actor, SignRole::Actor, secrets, command)?;
-        let second = match second {
-            Some((role, p)) => Some((role, self.authenticate(&p, role, secrets, command)?)),
-            None => None,
+        let (actor, second) = match second {
+            Some((role, p)) => {
+                let (a, s) =
+                    self.authenticate_two((&actor, SignRole::Actor), (&p, role), secrets, command)?;
+                (a, Some((role, s)))
+            }
+            None => (
+                self.authenticate(&actor, SignRole::Actor, secrets, command)?,
+                None,
+            ),
         };
         let mut signers: Vec<(SignRole, &dyn crate::crypto::KeyDevice)> =
             vec![(SignRole::Actor, &actor.key)];

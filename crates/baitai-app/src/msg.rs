@@ -6,6 +6,8 @@
 
 baitai_core::messages! {
     pub enum Msg {
+        /// The thread deriving a key from a passphrase stopped without an answer.
+        KeyDerivationStopped: "鍵の導出処理が途中で停止しました", "the key derivation stopped unexpectedly";
         /// Looking people and media up.
         NoPerson { name, hint }: "利用者「{name}」は台帳にありません{hint}（`baitai person list` を参照）", "no person \"{name}\" in the ledger{hint} (see `baitai person list`)";
         DidYouMean { names }: "。{names}のことですか", "; did you mean {names}?";

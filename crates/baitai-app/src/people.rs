@@ -337,10 +337,21 @@ impl Session {
             }),
         };
         self.precheck(&draft)?;
-        let signed = self.authenticate(&person, SignRole::Actor, secrets, "person passwd")?;
-        let approved = match &approver {
-            Some(a) => Some(self.authenticate(a, SignRole::Approver, secrets, "person passwd")?),
-            None => None,
+        let (signed, approved) = match &approver {
+            Some(a) => {
+                let actor = (&person, SignRole::Actor);
+                let (s, a) = self.authenticate_two(
+                    actor,
+                    (a, SignRole::Approver),
+                    secrets,
+                    "person passwd",
+                )?;
+                (s, Some(a))
+            }
+            None => (
+                self.authenticate(&person, SignRole::Actor, secrets, "person passwd")?,
+                None,
+            ),
         };
         let pass = new_passphrase(secrets, &person.name)?;
         let mut retired = signed.retired;
@@ -418,8 +429,12 @@ impl Session {
             body: Body::PersonPasswd(b.clone()),
         };
         self.precheck(&draft(&body))?;
-        let signed = self.authenticate(&person, SignRole::Actor, secrets, "person token")?;
-        let approved = self.authenticate(&approver, SignRole::Approver, secrets, "person token")?;
+        let (signed, approved) = self.authenticate_two(
+            (&person, SignRole::Actor),
+            (&approver, SignRole::Approver),
+            secrets,
+            "person token",
+        )?;
         let key = token.create(secrets, &person.name)?;
         body.new_key = Some(NewKeys {
             public_key: key.public(),
