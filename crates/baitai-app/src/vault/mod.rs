@@ -388,7 +388,7 @@ impl Session {
         }
         if let Some(p) = &req.recipient_passphrase {
             if let Some(why) = p.policy_violation() {
-                return Err(Error::usage(Msg::RecipientPassphrase { why: why.into() }));
+                return Err(Error::usage(Msg::RecipientPassphrase { why }));
             }
         }
         Vault::create(
