@@ -288,7 +288,7 @@ impl Certificate {
             Error::Integrity(
                 crate::msg::Msg::CertificateUnreliable {
                     seq: f.seq.to_string().into(),
-                    reason: f.reason.clone().into(),
+                    reason: f.reason.clone(),
                 }
                 .into(),
             )
