@@ -20,6 +20,9 @@ fi
 echo "== AEAD, hash and key derivation (per core)"
 cargo bench --quiet --bench cipher 2>/dev/null | grep -v '^$'
 
+echo; echo "== the passphrase wait: a 4 MiB put with the standard KDF"
+bench/unlock.sh 4 "$ROUNDS"
+
 echo; echo "== put / get against cp, age and gpg"
 bench/vault.sh "$SIZE" "$ROUNDS"
 

@@ -27,12 +27,20 @@ mod catalogue_tests {
     /// values in each, and no two names for one message anywhere in the workspace.
     #[test]
     fn every_message_has_both_languages_and_one_name() {
-        let all: Vec<&[Template]> = [
-            baitai_core::error::TEMPLATES,
-            #[cfg(feature = "cli")]
-            crate::cli::msg::TEMPLATES,
+        #[allow(unused_mut)]
+        let mut all: Vec<&[Template]> = [
+            baitai_core::msg::TEMPLATES,
+            baitai_app::msg::TEMPLATES,
+            baitai_ledger::msg::TEMPLATES,
+            baitai_report::msg::TEMPLATES,
+            baitai_vault::msg::TEMPLATES,
         ]
         .concat();
+        // The media crate is empty off Unix.
+        #[cfg(unix)]
+        all.extend(baitai_media::msg::TEMPLATES);
+        #[cfg(feature = "cli")]
+        all.extend(crate::cli::msg::TEMPLATES);
         let problems = catalogue_problems(&all);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }

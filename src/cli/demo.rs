@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
                     dir: dir.display().to_string().into(),
                 }));
             }
-            std::fs::create_dir_all(dir).map_err(Error::io(Msg::IoCreateDir {
+            std::fs::create_dir_all(dir).map_err(Error::io(baitai_core::msg::Msg::IoCreate {
                 path: dir.display().to_string().into(),
             }))?;
             Workspace::Kept(dir.clone())
@@ -97,7 +97,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
         if let Workspace::Kept(dir) = &ws {
             let file = dir.join(format!("{m}.html"));
             std::fs::write(&file, render(&form, Format::Html, lang)?).map_err(Error::io(
-                Msg::IoWriteFile {
+                crate::vault::msg::Msg::IoWrite {
                     path: file.display().to_string().into(),
                 },
             ))?;
@@ -204,7 +204,7 @@ fn printouts(story: &Story, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>> {
         .collect();
     let mut write = |name: String, doc: String| -> Result<()> {
         let file = dir.join(name);
-        std::fs::write(&file, doc).map_err(Error::io(Msg::IoWriteFile {
+        std::fs::write(&file, doc).map_err(Error::io(crate::vault::msg::Msg::IoWrite {
             path: file.display().to_string().into(),
         }))?;
         written.push(file);

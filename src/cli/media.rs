@@ -414,10 +414,10 @@ fn slots_at_return(ctx: &Ctx, o: &mut Output, slots: &crate::app::SlotsAtReturn)
         SlotsAtReturn::Left { revoked, why } => {
             o.human += &ctx.say(Msg::SlotsLeft {
                 people: visible(&ids(revoked)).to_string().into(),
-                why: visible(why).to_string().into(),
+                why: visible(&why.in_lang(ctx.screen())).to_string().into(),
             });
             o.human.push('\n');
-            o.json["key_slots_left"] = json!({"revoked": revoked, "why": why});
+            o.json["key_slots_left"] = json!({"revoked": revoked, "why": why.to_string()});
         }
     }
 }

@@ -268,7 +268,6 @@ baitai_core::messages! {
         NoMedium: "（媒体なし）", "(no medium)";
         NoUsbDevices: "USB 記憶装置は見つかりません。", "No USB storage devices found.";
         NoDevices: "記憶装置は見つかりません。", "No storage devices found.";
-        ColCapacity: "容量", "capacity";
         ColIdentity: "識別情報", "identity";
         ColRemovable: "取外し可", "removable";
         ColMountedAt: "マウント先", "mounted at";
@@ -464,15 +463,12 @@ baitai_core::messages! {
         IoReadPassphraseStdin: "標準入力からのパスフレーズの読込み", "read a passphrase from stdin";
         IoReadNumbersStdin: "標準入力からの媒体番号の読込み", "read medium numbers from stdin";
         IoReadConfirmation: "確認の入力を読めません", "cannot read the confirmation";
-        IoCreateDir { path }: "{path} の作成", "create {path}";
-        IoWriteFile { path }: "{path} への書込み", "write {path}";
         IoTempDir: "一時ディレクトリの作成", "create a temporary directory";
         IoDemoImage: "デモ用イメージの作成", "create the demo image";
         IoDemoImageWrite: "デモ用イメージへの書込み", "write the demo image";
         IoDemoFiles: "デモ用ファイルの作成", "create demo files";
         IoRenderMan: "マニュアルページの生成", "render the manual page";
         CannotCatchCtrlC { cause }: "Ctrl-C を捕捉できません: {cause}", "cannot catch Ctrl-C: {cause}";
-        CannotEncodeJson { cause }: "JSON に変換できません: {cause}", "cannot encode JSON: {cause}";
         NotUtf8 { cause }: "生成したテキストが UTF-8 ではありません: {cause}", "generated text is not UTF-8: {cause}";
         WroteManPages { n, dir }: "マニュアルページ {n} 件を {dir} に書き出しました", "Wrote {n} manual pages to {dir}";
         VerboseLedger { path }: "台帳: {path}", "ledger: {path}";

@@ -109,7 +109,7 @@ fn copy(ctx: &Ctx, from: &std::path::Path, to: &std::path::Path) -> Result<Optio
     }) + "\n";
     let json = serde_json::to_value(&c).map_err(|e| {
         Error::Other(
-            Msg::CannotEncodeJson {
+            crate::report::msg::Msg::EncodeJson {
                 cause: e.to_string().into(),
             }
             .into(),

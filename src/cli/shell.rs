@@ -68,7 +68,7 @@ fn utf8(buf: Vec<u8>) -> Result<String> {
 /// `baitai.1` and a page for every visible subcommand, nested ones included
 /// (`baitai-medium-register.1`): the names `man baitai-checkout` looks for.
 fn write_pages(dir: &Path) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(Error::io(Msg::IoCreateDir {
+    std::fs::create_dir_all(dir).map_err(Error::io(baitai_core::msg::Msg::IoCreate {
         path: dir.display().to_string().into(),
     }))?;
     // Built once so every subcommand knows its full name (`baitai-medium-register`).

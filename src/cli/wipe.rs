@@ -397,15 +397,16 @@ pub fn devices(ctx: &Ctx, a: DevicesArgs) -> Result<Option<Output>> {
             false => Msg::NoUsbDevices,
         }) + "\n"
     } else {
-        let heads = [
-            Msg::RowDevice,
-            Msg::ColCapacity,
-            Msg::ColIdentity,
-            Msg::ColRemovable,
-            Msg::ColMountedAt,
-            Msg::RowMedium,
-        ]
-        .map(|m| ctx.say(m));
+        let heads: [Text; 6] = [
+            Msg::RowDevice.into(),
+            // The media crate's word for a device's capacity.
+            baitai_media::msg::Msg::FieldCapacity.into(),
+            Msg::ColIdentity.into(),
+            Msg::ColRemovable.into(),
+            Msg::ColMountedAt.into(),
+            Msg::RowMedium.into(),
+        ];
+        let heads = heads.map(|t| ctx.say(t));
         let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
         table(&heads, &rows)
     };

@@ -29,7 +29,8 @@ fn at_terminal(env: &Env, args: &[&str], lines: &[&str]) -> (i32, String) {
     let mut stdin = child.stdin.take().unwrap();
     for line in lines {
         std::thread::sleep(std::time::Duration::from_millis(1500));
-        writeln!(stdin, "{line}").unwrap();
+        // A command that ended early shows why in its output, checked by the caller.
+        let _ = writeln!(stdin, "{line}");
     }
     std::thread::sleep(std::time::Duration::from_millis(1500));
     drop(stdin);
@@ -119,4 +120,68 @@ fn person_passwd_names_the_person_once() {
     args.extend(approver.iter().map(String::as_str));
     let v = env.ok_as(&args, HANDLER);
     assert_eq!(v["person"], HANDLER, "{v}");
+}
+
+/// A two-person act at the terminal (an exception, applied for and approved): the applicant's
+/// key is derived while the approver types (issue 20), and a wrong passphrase of either is
+/// still asked again and recorded against that person alone.
+#[test]
+fn two_people_at_the_terminal_each_get_their_tries() {
+    let env = Env::new();
+    let handler = std::fs::read_to_string(env.pass(HANDLER)).unwrap();
+    let admin = std::fs::read_to_string(env.pass(ADMIN)).unwrap();
+    let grant = [
+        "exception",
+        "grant",
+        "--clause",
+        "第4条3項",
+        "--scope",
+        "設計部",
+        "--from",
+        "2026-01-01",
+        "--until",
+        "2199-12-31",
+        "--measures",
+        "目視確認",
+        "--end-report",
+        "書面",
+        "--reason",
+        "装置の故障",
+        "--as",
+        HANDLER,
+        "--approver",
+        ADMIN,
+    ];
+    let failed = |p: &str| {
+        env.ok(&["person", "show", p])["person"]["failed_attempts_since_last_use"].as_u64()
+    };
+    // The applicant mistypes, the approver types theirs, then the applicant again.
+    let lines = ["Wrong-Pass-111!", admin.trim_end(), handler.trim_end()];
+    let (code, out) = at_terminal(&env, &grant, &lines);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 tries left"), "{out}");
+    assert_eq!(
+        failed(HANDLER),
+        Some(0),
+        "the handler signed after the failure"
+    );
+    // Now the approver mistypes once.
+    let lines = [handler.trim_end(), "Wrong-Pass-222!", admin.trim_end()];
+    let (code, out) = at_terminal(&env, &grant, &lines);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 tries left"), "{out}");
+    let list = env.ok(&["exception", "list"]);
+    assert_eq!(list["exceptions"].as_array().unwrap().len(), 2, "{list}");
+    // Three wrong ones of the approver end the command with nothing recorded but the failures.
+    let lines = [
+        handler.trim_end(),
+        "Wrong-1-Pass!",
+        "Wrong-2-Pass!",
+        "Wrong-3-Pass!",
+    ];
+    let (code, out) = at_terminal(&env, &grant, &lines);
+    assert_eq!(code, 4, "{out}");
+    assert_eq!(failed(ADMIN), Some(3));
+    let list = env.ok(&["exception", "list"]);
+    assert_eq!(list["exceptions"].as_array().unwrap().len(), 2, "{list}");
 }

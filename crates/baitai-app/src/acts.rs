@@ -9,7 +9,9 @@ use crate::error::{Error, Result, Rule};
 use crate::ledger::{Draft, StoredEntry};
 use crate::lifecycle::Person;
 use crate::model::*;
+use crate::msg::{path as p_, Msg};
 use crate::time::{self, DayEnd};
+use baitai_core::text::Text;
 
 /// A return recorded, and what became of revoked people's slots in the vault on the medium.
 #[derive(Debug)]
@@ -129,13 +131,17 @@ fn refuse_known_device(
         if device::indistinguishable(&old, d) {
             return Err(Error::refused(
                 Rule::AlreadyRegistered,
-                format!("this device has no serial number and the same USB IDs and capacity as {m}: the two cannot be told apart, so only one of them can be registered by identity"),
+                Msg::Indistinguishable {
+                    medium: m.to_string().into(),
+                },
             ));
         }
         if device::same_medium(&old, d) {
             return Err(Error::refused(
                 Rule::AlreadyRegistered,
-                format!("this device is already registered as {m}"),
+                Msg::DeviceRegistered {
+                    medium: m.to_string().into(),
+                },
             ));
         }
     }
@@ -177,8 +183,11 @@ impl Session {
             .map(|f| required_text("--from", f))
             .transpose()?;
         let custodian = self.active_person(custodian)?;
-        self.directory()?
-            .require(&custodian.id, Role::Custodian, "register media")?;
+        self.directory()?.require(
+            &custodian.id,
+            Role::Custodian,
+            baitai_core::msg::Msg::DutyRegister,
+        )?;
         let signed = self.authenticate(&custodian, SignRole::Actor, secrets, "medium register")?;
         let site = req.site.or_else(|| custodian.site.clone());
         let body = Body::Register(Register {
@@ -296,7 +305,7 @@ impl Session {
                     Ok((r, s)) => (p.clone(), r, s),
                     Err(e) => {
                         let entry = self.act(&number.0, &actor.id.0, body, secrets, "return")?;
-                        let why = format!("its header cannot be read: {e}");
+                        let why = Msg::HeaderUnreadable { cause: (&e).into() }.into();
                         let slots = SlotsAtReturn::Left {
                             revoked: Vec::new(),
                             why,
@@ -327,21 +336,30 @@ impl Session {
             return Ok(());
         }
         self.check_mount_device(number, path)?;
-        let shown = path.display();
+        let medium = || Text::from(number.to_string());
         if baitai_vault::exists(path) {
             let named = baitai_vault::read_header(path)?.body.medium;
             if named != number.0 {
-                return Err(Error::Device(format!(
-                    "the vault at {shown} is {named}'s, not {number}'s: give the mount point of {number}"
-                ).into()));
+                return Err(Error::Device(
+                    Msg::VaultAtIsOthers {
+                        path: p_(path),
+                        named: named.into(),
+                        medium: medium(),
+                    }
+                    .into(),
+                ));
             }
             return Ok(());
         }
         match self.recorded_vault(number)? {
-            Some(v) => Err(Error::Device(format!(
-                "the ledger records a vault on {number} (entry {}), but {shown} holds none: give the mount point of {number}, not another folder",
-                v.seq
-            ).into())),
+            Some(v) => Err(Error::Device(
+                Msg::VaultMissingAt {
+                    medium: medium(),
+                    entry: v.seq.to_string().into(),
+                    path: p_(path),
+                }
+                .into(),
+            )),
             None => Ok(()),
         }
     }
@@ -359,7 +377,7 @@ impl Session {
         Ok(match self.revoked_slots_on(number)? {
             Some(r) => SlotsAtReturn::Left {
                 revoked: r.revoked,
-                why: "the medium was not mounted (no --path), so its vault was not opened".into(),
+                why: Msg::NotMounted.into(),
             },
             None => SlotsAtReturn::NoneRevoked,
         })
@@ -401,7 +419,7 @@ impl Session {
             Ok(Rekeyed::NothingToRemove | Rekeyed::Finished { .. }) => SlotsAtReturn::NoneRevoked,
             Err(e) => SlotsAtReturn::Left {
                 revoked,
-                why: e.to_string(),
+                why: (&e).into(),
             },
         };
         Ok(Returned { entry, slots })
@@ -418,7 +436,14 @@ impl Session {
                 Body::Register(r) => Some(r),
                 _ => None,
             })
-            .ok_or_else(|| Error::Integrity(format!("{number} has no registration entry").into()))
+            .ok_or_else(|| {
+                Error::Integrity(
+                    Msg::NoRegistration {
+                        medium: number.to_string().into(),
+                    }
+                    .into(),
+                )
+            })
     }
 
     /// Read the whole medium after checking it is the one registered.
@@ -430,9 +455,12 @@ impl Session {
     ) -> Result<ReturnCheck> {
         // Without a recorded identity nothing shows the device read is this medium.
         let recorded = self.registration(number)?.device.ok_or_else(|| {
-            Error::Device(format!(
-                "{number} was registered without --device or --image, so a device read cannot be tied to it; use --path, or a verified wipe"
-            ).into())
+            Error::Device(
+                Msg::NoDeviceForRead {
+                    medium: number.to_string().into(),
+                }
+                .into(),
+            )
         })?;
         device::check_identity(&number.0, &recorded, &seen)?;
         // As a wipe does: a mounted file system may still hold writes the device has not had,
@@ -452,9 +480,9 @@ impl Session {
     fn until(&self, s: &str) -> Result<String> {
         let t = time::parse_user(s, &self.tz, DayEnd::End)?;
         if t <= time::now() {
-            return Err(Error::usage(format!(
-                "--until {s:?} is not in the future: the period would end before it starts"
-            )));
+            return Err(Error::usage(Msg::UntilNotFuture {
+                until: format!("{s:?}").into(),
+            }));
         }
         Ok(time::to_store(t))
     }

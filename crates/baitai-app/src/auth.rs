@@ -11,6 +11,8 @@ use crate::error::{Error, Result};
 use crate::ledger::Draft;
 use crate::lifecycle::Person;
 use crate::model::{AuthFailure, Body, PersonId, SignRole};
+use crate::msg::Msg;
+use baitai_core::text::Text;
 
 /// Where passphrases come from: files and the terminal for the CLI, memory for the demo.
 pub trait Secrets {
@@ -20,9 +22,9 @@ pub trait Secrets {
     /// The PIN of the token a new key is made on (`person add --token`, `person token`),
     /// whose label is `label`.
     fn token_pin(&mut self, label: &str) -> Result<Passphrase> {
-        Err(Error::usage(format!(
-            "no PIN for the token {label:?}: give --token-pin-file FILE"
-        )))
+        Err(Error::usage(Msg::NoTokenPin {
+            label: format!("{label:?}").into(),
+        }))
     }
     /// A new passphrase for `who` (checked against the policy by the caller).
     fn new_passphrase(&mut self, who: &str) -> Result<Passphrase>;
@@ -149,42 +151,89 @@ impl Session {
         secrets: &mut dyn Secrets,
         command: &str,
     ) -> Result<Signed> {
+        self.authenticate_after(person, capacity, secrets, command, None)
+    }
+
+    /// Authenticate two people for one act (an actor and their approver or witness), as
+    /// [`Session::authenticate`] does each; the first one's key is derived while the second
+    /// types their passphrase, so the two waits overlap instead of adding up (issue 20).
+    pub fn authenticate_two(
+        &mut self,
+        first: (&Person, SignRole),
+        second: (&Person, SignRole),
+        secrets: &mut dyn Secrets,
+        command: &str,
+    ) -> Result<(Signed, Signed)> {
+        let (a, b) = (first.0, second.0);
+        // A token does its own work behind its PIN; only sealed keys have a derivation to
+        // overlap.
+        if a.token.is_some() || b.token.is_some() {
+            let a = self.authenticate(a, first.1, secrets, command)?;
+            return Ok((a, self.authenticate(b, second.1, secrets, command)?));
+        }
+        self.refuse_locked(a)?;
+        self.refuse_locked(b)?;
+        let pass_a = secrets.passphrase(a, first.1)?;
+        let sealed_a = self.ledger.sealed_key(&a.id)?;
+        let binding_a = key_binding(&a.public_key);
+        let (opened_a, pass_b) = std::thread::scope(|scope| {
+            let deriving = scope.spawn(|| sealed_a.open_ring(&pass_a, &binding_a));
+            let pass_b = secrets.passphrase(b, second.1);
+            (deriving.join(), pass_b)
+        });
+        let opened_a = opened_a.map_err(|_| Error::Other(Msg::KeyDerivationStopped.into()))?;
+        let outcome_a = self.accept_ring(a, opened_a, command)?;
+        let signed_a = self.authenticate_after(a, first.1, secrets, command, Some(outcome_a))?;
+        let outcome_b = self.authenticate_with(b, &pass_b?, command)?;
+        let signed_b = self.authenticate_after(b, second.1, secrets, command, Some(outcome_b))?;
+        Ok((signed_a, signed_b))
+    }
+
+    /// The tries of [`Session::authenticate`]; `first` is the outcome of a passphrase already
+    /// tried (by [`Session::authenticate_two`]), which counts as the first try.
+    fn authenticate_after(
+        &mut self,
+        person: &Person,
+        capacity: SignRole,
+        secrets: &mut dyn Secrets,
+        command: &str,
+        mut first: Option<Option<Signed>>,
+    ) -> Result<Signed> {
         for left in (0..TRIES).rev() {
-            self.refuse_locked(person)?;
-            let pass = secrets.passphrase(person, capacity)?;
-            if let Some(signed) = self.authenticate_with(person, &pass, command)? {
+            let outcome = match first.take() {
+                Some(outcome) => outcome,
+                None => {
+                    self.refuse_locked(person)?;
+                    let pass = secrets.passphrase(person, capacity)?;
+                    self.authenticate_with(person, &pass, command)?
+                }
+            };
+            if let Some(signed) = outcome {
                 return Ok(signed);
             }
             if left == 0 || !secrets.again(person, capacity, left) {
                 break;
             }
         }
-        Err(Error::Auth(
-            format!(
-                "wrong {} for {} ({}); the failed attempt is recorded",
-                if person.token.is_some() {
-                    "PIN"
-                } else {
-                    "passphrase"
-                },
-                person.name,
-                person.id
-            )
-            .into(),
-        ))
+        let (name, id) = (Text::from(&person.name), Text::from(person.id.to_string()));
+        Err(Error::Auth(match person.token.is_some() {
+            true => Msg::WrongPinFor { name, id }.into(),
+            false => Msg::WrongPassphraseFor { name, id }.into(),
+        }))
     }
 
     /// Refuse, before any passphrase is asked, a person locked by repeated failures.
     fn refuse_locked(&self, person: &Person) -> Result<()> {
         match self.lock(person)? {
-            Some(l) => Err(Error::Auth(format!(
-                "{} ({}) is locked after {} failed passphrase attempts, until {}; an admin can lift it with `baitai person unlock {}`",
-                person.name,
-                person.id,
-                l.failures,
-                crate::time::show_full(l.until, &self.tz),
-                person.id
-            ).into())),
+            Some(l) => Err(Error::Auth(
+                Msg::Locked {
+                    name: (&person.name).into(),
+                    id: person.id.to_string().into(),
+                    failures: l.failures.to_string().into(),
+                    until: crate::time::show_full(l.until, &self.tz).into(),
+                }
+                .into(),
+            )),
             None => Ok(()),
         }
     }
@@ -229,7 +278,19 @@ impl Session {
             return self.authenticate_token(person, info, pass, command);
         }
         let sealed = self.ledger.sealed_key(&person.id)?;
-        match sealed.open_ring(pass, &key_binding(&person.public_key)) {
+        let opened = sealed.open_ring(pass, &key_binding(&person.public_key));
+        self.accept_ring(person, opened, command)
+    }
+
+    /// A sealed key ring as opened: the person's signing key if it is theirs, None for a wrong
+    /// passphrase (recorded as a failed attempt).
+    fn accept_ring(
+        &mut self,
+        person: &Person,
+        opened: std::result::Result<crate::crypto::sealed::KeyRing, OpenError>,
+        command: &str,
+    ) -> Result<Option<Signed>> {
+        match opened {
             Ok(ring) if ring.current.public() == person.public_key => {
                 self.notices.push(self.notice(person)?);
                 Ok(Some(Signed {
@@ -239,10 +300,9 @@ impl Session {
                 }))
             }
             Ok(_) => Err(Error::Integrity(
-                format!(
-                    "the stored key of {} does not match their public key in the ledger",
-                    person.id
-                )
+                Msg::StoredKeyMismatch {
+                    id: person.id.to_string().into(),
+                }
                 .into(),
             )),
             Err(OpenError::WrongPassphrase) => {

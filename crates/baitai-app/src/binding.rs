@@ -13,6 +13,8 @@ use super::Session;
 use crate::error::{Error, Result};
 use crate::lifecycle::Holding;
 use crate::model::{Body, MediumNumber, PersonId};
+use crate::msg::{path as p_, Msg};
+use baitai_core::text::Text;
 use baitai_vault::Vault;
 
 /// What the ledger last recorded of a medium's live vault (since its last erase or wipe).
@@ -130,17 +132,22 @@ impl Session {
         let seen = crate::device::mount_identities(mount)?;
         if !seen.is_empty() {
             if let Some(other) = self.other_medium_on(&seen, named)? {
-                let why = match baitai_vault::exists(mount) {
-                    true => format!("the vault on it names {named}: it was copied from {named}"),
-                    false => format!(
-                        "not {named}: give --medium {other} to write to it, or mount {named}"
-                    ),
+                let named_t = || Text::from(named.to_string());
+                let other = Text::from(other.to_string());
+                let why: Text = match baitai_vault::exists(mount) {
+                    true => Msg::VaultCopiedFrom { named: named_t() }.into(),
+                    false => Msg::NotThisMedium {
+                        named: named_t(),
+                        other: other.clone(),
+                    }
+                    .into(),
                 };
                 return Err(Error::Device(
-                    format!(
-                        "the medium mounted at {} is {other}; {why}",
-                        mount.display()
-                    )
+                    Msg::MountedIsOther {
+                        path: p_(mount),
+                        other,
+                        why,
+                    }
                     .into(),
                 ));
             }
@@ -179,10 +186,10 @@ impl Session {
         let body = &v.manifest.body;
         if body.medium != number.0 || v.header.body.medium != number.0 {
             return Err(Error::Vault(
-                format!(
-                    "the vault names medium {}, not {number}",
-                    v.header.body.medium
-                )
+                Msg::VaultNamesOther {
+                    vault: (&v.header.body.medium).into(),
+                    medium: number.to_string().into(),
+                }
                 .into(),
             ));
         }
@@ -190,10 +197,15 @@ impl Session {
         let recorded = self.recorded_vault(number)?;
         if let Some(r) = &recorded {
             if r.vault_id != v.header.body.vault_id {
-                return Err(Error::Vault(format!(
-                    "the vault on the medium (ID {}) is not the one the ledger records on {number} (ID {}, entry #{}): it was copied from elsewhere or replaced",
-                    v.header.body.vault_id, r.vault_id, r.seq
-                ).into()));
+                return Err(Error::Vault(
+                    Msg::VaultNotRecorded {
+                        found: (&v.header.body.vault_id).into(),
+                        medium: number.to_string().into(),
+                        recorded: (&r.vault_id).into(),
+                        entry: r.seq.to_string().into(),
+                    }
+                    .into(),
+                ));
             }
             if r.manifest_sha256 == sha {
                 return Ok(Binding::Recorded);
@@ -217,20 +229,34 @@ impl Session {
             .as_ref()
             .filter(|r| v.staged_matches(&r.manifest_sha256))
         {
-            return Err(Error::Vault(format!(
-                "the re-key of the vault on {number} is recorded (entry #{}) but was not finished on the medium: a custodian runs `baitai vault rekey` on it to finish it",
-                r.seq
-            ).into()));
+            return Err(Error::Vault(
+                Msg::RekeyUnfinished {
+                    medium: number.to_string().into(),
+                    entry: r.seq.to_string().into(),
+                }
+                .into(),
+            ));
         }
+        let (medium, version, writer) = (
+            Text::from(number.to_string()),
+            Text::from(body.seq.to_string()),
+            Text::from(body.writer.to_string()),
+        );
         Err(Error::Vault(match recorded {
-            Some(r) => format!(
-                "the vault's manifest (version {}, signed by {}) is not the one the ledger last recorded on {number} (entry #{} by {}): it was rolled back or re-signed",
-                body.seq, body.writer, r.seq, r.writer
-            ).into(),
-            None => format!(
-                "the ledger records no vault on {number}, but the medium holds one (version {}, signed by {})",
-                body.seq, body.writer
-            ).into(),
+            Some(r) => Msg::RolledBack {
+                version,
+                writer,
+                medium,
+                entry: r.seq.to_string().into(),
+                recorded_writer: r.writer.to_string().into(),
+            }
+            .into(),
+            None => Msg::UnrecordedVault {
+                medium,
+                version,
+                writer,
+            }
+            .into(),
         }))
     }
 

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Draft, StoredEntry};
 use crate::lifecycle::{Holding, MediumState};
 use crate::model::{Body, InventoryCheck, Unexpected};
+use crate::msg::Msg;
 
 /// What one custodian found, before it is compared with the ledger.
 pub struct Found {
@@ -107,15 +108,15 @@ fn normalise(numbers: &[String]) -> Result<Vec<String>> {
             continue;
         }
         if n.chars().any(|c| c.is_control()) || n.len() > 64 {
-            return Err(Error::usage(format!("{n:?} is not a medium number")));
+            return Err(Error::usage(Msg::NotAMediumNumber {
+                number: format!("{n:?}").into(),
+            }));
         }
         seen.insert(n.clone());
         out.push(n);
     }
     if out.is_empty() {
-        return Err(Error::usage(
-            "no medium numbers were given: scan or list what is in the store (--present none for an empty store)",
-        ));
+        return Err(Error::usage(Msg::NoNumbers));
     }
     if out == ["NONE"] {
         out.clear();

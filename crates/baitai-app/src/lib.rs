@@ -6,6 +6,7 @@ mod acts;
 mod auth;
 mod binding;
 mod inventory;
+pub mod msg;
 mod people;
 mod queries;
 mod rekey;
@@ -48,6 +49,8 @@ use crate::error::{Error, Result};
 use crate::ledger::{Draft, Ledger};
 use crate::lifecycle::{Act, Directory, MediumState, Person};
 use crate::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
+use crate::msg::Msg;
+use baitai_core::text::Text;
 
 /// An open ledger with its settings, plus the notices gathered from authentications.
 ///
@@ -161,19 +164,25 @@ impl Session {
         if let Some(p) = dir.find(key) {
             return Ok(p.clone());
         }
-        let near: Vec<String> = dir
+        let near = dir
             .near(key)
             .iter()
-            .map(|p| format!("{} ({})", p.name, p.id))
-            .collect();
-        let hint = match near.is_empty() {
-            true => String::new(),
-            false => format!("; did you mean {}?", near.join(" or ")),
+            .map(|p| -> Text {
+                Msg::PersonNamed {
+                    name: (&p.name).into(),
+                    id: p.id.to_string().into(),
+                }
+                .into()
+            })
+            .reduce(|list, item| Msg::OrMore { list, item }.into());
+        let hint = match near {
+            None => Text::plain(""),
+            Some(names) => Msg::DidYouMean { names }.into(),
         };
-        Err(Error::usage(format!(
-            "no person \"{}\" in the ledger{hint} (see `baitai person list`)",
-            shown_name(key.trim())
-        )))
+        Err(Error::usage(Msg::NoPerson {
+            name: shown_name(key.trim()).into(),
+            hint,
+        }))
     }
 
     /// A registered medium's state by its number (媒体番号), in any case; a number the ledger
@@ -181,9 +190,9 @@ impl Session {
     pub fn medium(&self, key: &str) -> Result<MediumState> {
         let n = MediumNumber(key.trim().to_uppercase());
         self.ledger.medium_state(&n)?.ok_or_else(|| {
-            Error::usage(format!(
-                "no medium {key:?} in the ledger (see `baitai medium list`)"
-            ))
+            Error::usage(Msg::NoMedium {
+                medium: format!("{key:?}").into(),
+            })
         })
     }
 
@@ -224,10 +233,16 @@ impl Session {
             None => None,
         };
         self.precheck(&draft)?;
-        let actor = self.authenticate(&actor, SignRole::Actor, secrets, command)?;
-        let second = match second {
-            Some((role, p)) => Some((role, self.authenticate(&p, role, secrets, command)?)),
-            None => None,
+        let (actor, second) = match second {
+            Some((role, p)) => {
+                let (a, s) =
+                    self.authenticate_two((&actor, SignRole::Actor), (&p, role), secrets, command)?;
+                (a, Some((role, s)))
+            }
+            None => (
+                self.authenticate(&actor, SignRole::Actor, secrets, command)?,
+                None,
+            ),
         };
         let mut signers: Vec<(SignRole, &dyn crate::crypto::KeyDevice)> =
             vec![(SignRole::Actor, &actor.key)];
@@ -260,7 +275,11 @@ impl Session {
         let p = self.person(key)?;
         if !p.is_active() {
             return Err(Error::Auth(
-                format!("{} ({}) is revoked and can no longer act", p.name, p.id).into(),
+                baitai_core::msg::Msg::RevokedPerson {
+                    name: (&p.name).into(),
+                    id: p.id.to_string().into(),
+                }
+                .into(),
             ));
         }
         Ok(p)
@@ -291,13 +310,11 @@ impl Session {
 pub fn required_text(flag: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Error::usage(format!("{flag} must not be empty")));
+        return Err(Error::usage(Msg::MustNotBeEmpty { flag: flag.into() }));
     }
     // One line each: a newline could forge a row on a printed form.
     if v.chars().any(char::is_control) {
-        return Err(Error::usage(format!(
-            "{flag} must be one line without control characters"
-        )));
+        return Err(Error::usage(Msg::OneLine { flag: flag.into() }));
     }
     Ok(v.to_string())
 }

@@ -8,15 +8,12 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::{CacheBypass, DeviceIdentity, MediaKind};
+use crate::msg::Msg;
+use baitai_core::text::Text;
 
 /// The one line every Linux-only device act gives on Windows (exit 6, a device error).
-pub fn unavailable(what: &str) -> Error {
-    Error::Device(
-        format!(
-        "{what} is not available on Windows yet: use a Linux machine for device checks and wipes"
-    )
-        .into(),
-    )
+pub fn unavailable(what: impl Into<Text>) -> Error {
+    Error::Device(Msg::Unavailable { what: what.into() }.into())
 }
 
 /// What a file-system look at a mounted medium finds (as baitai-media's `FileScan`).
@@ -43,24 +40,22 @@ pub struct BlankScan {
 
 /// Refuses: an image's identity is only ever checked against a Linux device read.
 pub fn identify_image(_path: &Path) -> Result<DeviceIdentity> {
-    Err(unavailable("a medium's image identity (--image)"))
+    Err(unavailable(Msg::UnImage))
 }
 
 /// Refuses: block devices are read through Linux's sysfs.
 pub fn identify_block(_path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
-    Err(unavailable("a medium's device identity (--device)"))
+    Err(unavailable(Msg::UnDevice))
 }
 
 /// Refuses: the return check by path lives with the device code, not yet built for Windows.
 pub fn scan_files(_root: &Path) -> Result<FileScan> {
-    Err(unavailable(
-        "the return check of a mounted medium (return --path)",
-    ))
+    Err(unavailable(Msg::UnReturnPath))
 }
 
 /// Refuses: a whole-medium read needs the Linux device I/O.
 pub fn blank_scan(_path: &Path) -> Result<BlankScan> {
-    Err(unavailable("a whole-medium read (return --device/--image)"))
+    Err(unavailable(Msg::UnWholeRead))
 }
 
 /// Refuses: no identity can be seen on Windows, so none can be checked.
@@ -69,7 +64,7 @@ pub fn check_identity(
     _recorded: &DeviceIdentity,
     _seen: &DeviceIdentity,
 ) -> Result<()> {
-    Err(unavailable("checking a medium's device identity"))
+    Err(unavailable(Msg::UnCheckIdentity))
 }
 
 /// No identity is seen on Windows: a vault's mount is never tied to a device here, and a
@@ -102,7 +97,7 @@ pub mod mounts {
 
     /// A whole-medium read needs the device, which Windows does not give baitai yet.
     pub fn refuse_in_use(_path: &Path) -> Result<()> {
-        Err(super::unavailable("a whole-medium check"))
+        Err(super::unavailable(crate::msg::Msg::UnWholeCheck))
     }
 
     /// Nothing to look at before a write: a write-protected drive fails on the first write,

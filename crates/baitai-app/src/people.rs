@@ -14,6 +14,7 @@ use crate::model::{
     Body, ExceptionEnd, ExceptionGrant, LedgerInit, NewKeys, PersonAdd, PersonId, PersonPasswd,
     PersonRef, PersonRoles, RequireToken, Role, SignRole, Site,
 };
+use crate::msg::{path as p_, Msg};
 use crate::token::{TokenChoice, TokenKey};
 
 /// The settings of a new ledger and its first admin (総括者). None of them can be changed
@@ -66,7 +67,7 @@ pub fn init_anchored(
     if path.exists() && Ledger::open(path)?.head()?.is_some() {
         return Err(Error::refused(
             Rule::Init,
-            format!("a ledger already exists at {}", path.display()),
+            Msg::LedgerExists { path: p_(path) },
         ));
     }
     let pass = new_passphrase(secrets, &name)?;
@@ -119,9 +120,9 @@ pub fn init_anchored(
 /// A name that looks like `P0003` would be shadowed by that ID in every lookup.
 fn refuse_id_like(name: &str) -> Result<()> {
     if name.starts_with('P') && name[1..].chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::usage(format!(
-            "{name:?} looks like a person ID; give the person's name"
-        )));
+        return Err(Error::usage(Msg::IdLikeName {
+            name: format!("{name:?}").into(),
+        }));
     }
     Ok(())
 }
@@ -132,9 +133,9 @@ fn check_prefix(p: &str) -> Result<()> {
         && p.chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
     if !ok {
-        return Err(Error::usage(format!(
-            "medium prefix {p:?} must be 1–12 upper-case letters or digits, like USB"
-        )));
+        return Err(Error::usage(Msg::BadPrefix {
+            prefix: format!("{p:?}").into(),
+        }));
     }
     Ok(())
 }
@@ -143,14 +144,18 @@ fn check_prefix(p: &str) -> Result<()> {
 fn check_lang(l: &str) -> Result<()> {
     match l {
         "ja" | "en" => Ok(()),
-        _ => Err(Error::usage(format!("language {l:?} must be ja or en"))),
+        _ => Err(Error::usage(Msg::BadLang {
+            lang: format!("{l:?}").into(),
+        })),
     }
 }
 
 fn check_day_end(s: &str) -> Result<()> {
-    s.parse::<jiff::civil::Time>()
-        .map(|_| ())
-        .map_err(|_| Error::usage(format!("end of day {s:?} must be HH:MM")))
+    s.parse::<jiff::civil::Time>().map(|_| ()).map_err(|_| {
+        Error::usage(Msg::BadDayEnd {
+            value: format!("{s:?}").into(),
+        })
+    })
 }
 
 /// Ask for a new passphrase and hold it to the policy.
@@ -287,12 +292,11 @@ impl Session {
         {
             Some(other) => Err(Error::refused(
                 Rule::UniqueName,
-                format!(
-                    "the name \"{}\" is {} ({}) typed another way; give the new person a name of their own",
-                    crate::shown_name(name),
-                    other.name,
-                    other.id
-                ),
+                Msg::NameLikeAnother {
+                    name: crate::shown_name(name).into(),
+                    other: (&other.name).into(),
+                    id: other.id.to_string().into(),
+                },
             )),
             None => Ok(()),
         }
@@ -312,10 +316,10 @@ impl Session {
         let person = self.active_person(actor)?;
         let target = self.person(target)?;
         if target.token.is_some() {
-            return Err(Error::usage(format!(
-                "the key of {} ({}) is on a token: there is no passphrase to change (the token's PIN is changed with the token's own tools)",
-                target.name, target.id
-            )));
+            return Err(Error::usage(Msg::KeyOnTokenNoPassphrase {
+                name: (&target.name).into(),
+                id: target.id.to_string().into(),
+            }));
         }
         let approver = approver.map(|a| self.active_person(a)).transpose()?;
         let key = PersonKey::generate();
@@ -333,10 +337,21 @@ impl Session {
             }),
         };
         self.precheck(&draft)?;
-        let signed = self.authenticate(&person, SignRole::Actor, secrets, "person passwd")?;
-        let approved = match &approver {
-            Some(a) => Some(self.authenticate(a, SignRole::Approver, secrets, "person passwd")?),
-            None => None,
+        let (signed, approved) = match &approver {
+            Some(a) => {
+                let actor = (&person, SignRole::Actor);
+                let (s, a) = self.authenticate_two(
+                    actor,
+                    (a, SignRole::Approver),
+                    secrets,
+                    "person passwd",
+                )?;
+                (s, Some(a))
+            }
+            None => (
+                self.authenticate(&person, SignRole::Actor, secrets, "person passwd")?,
+                None,
+            ),
         };
         let pass = new_passphrase(secrets, &person.name)?;
         let mut retired = signed.retired;
@@ -386,10 +401,10 @@ impl Session {
     ) -> Result<Person> {
         let person = self.active_person(actor)?;
         if person.token.is_some() {
-            return Err(Error::usage(format!(
-                "the key of {} ({}) is on a token already",
-                person.name, person.id
-            )));
+            return Err(Error::usage(Msg::KeyOnTokenAlready {
+                name: (&person.name).into(),
+                id: person.id.to_string().into(),
+            }));
         }
         let approver = self.active_person(approver)?;
         let placeholder = PersonKey::generate().public();
@@ -414,8 +429,12 @@ impl Session {
             body: Body::PersonPasswd(b.clone()),
         };
         self.precheck(&draft(&body))?;
-        let signed = self.authenticate(&person, SignRole::Actor, secrets, "person token")?;
-        let approved = self.authenticate(&approver, SignRole::Approver, secrets, "person token")?;
+        let (signed, approved) = self.authenticate_two(
+            (&person, SignRole::Actor),
+            (&approver, SignRole::Approver),
+            secrets,
+            "person token",
+        )?;
         let key = token.create(secrets, &person.name)?;
         body.new_key = Some(NewKeys {
             public_key: key.public(),

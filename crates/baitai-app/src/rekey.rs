@@ -59,7 +59,7 @@ pub enum SlotsAtReturn {
         revoked: Vec<PersonId>,
         /// Why they could not be removed: no `--path`, an unreadable header, or the error the
         /// re-key met.
-        why: String,
+        why: baitai_core::text::Text,
     },
 }
 

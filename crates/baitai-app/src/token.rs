@@ -22,6 +22,8 @@ use zeroize::Zeroizing;
 use crate::crypto::{KeyDevice, Passphrase, PublicKey, Signature};
 use crate::error::{Error, Result};
 use crate::model::TokenInfo;
+use crate::msg::{path as p_, Msg};
+use baitai_core::text::Text;
 
 /// The environment variable naming the PKCS#11 module to load.
 pub const MODULE_VAR: &str = "BAITAI_PKCS11_MODULE";
@@ -55,9 +57,12 @@ pub fn module_path() -> Result<PathBuf> {
         .map(PathBuf::from)
         .find(|p| p.exists())
         .ok_or_else(|| {
-            Error::Device(format!(
-                "no PKCS#11 module found: set {MODULE_VAR} to the token's module (OpenSC's opensc-pkcs11.so, Yubico's libykcs11.so)"
-            ).into())
+            Error::Device(
+                Msg::NoModule {
+                    var: MODULE_VAR.into(),
+                }
+                .into(),
+            )
         })
 }
 
@@ -70,18 +75,30 @@ fn module() -> Result<Pkcs11> {
     }
     let path = module_path()?;
     let m = Pkcs11::new(&path).map_err(|e| {
-        Error::Device(format!("cannot load the PKCS#11 module {}: {e}", path.display()).into())
+        Error::Device(
+            Msg::CannotLoadModule {
+                path: p_(&path),
+                cause: e.to_string().into(),
+            }
+            .into(),
+        )
     })?;
     match m.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
         Ok(()) | Err(P11Error::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
-        Err(e) => return Err(device("initialise the PKCS#11 module", e)),
+        Err(e) => return Err(device(Msg::OpInitialise, e)),
     }
     *held = Some(m.clone());
     Ok(m)
 }
 
-fn device(what: &str, e: P11Error) -> Error {
-    Error::Device(format!("token: cannot {what}: {e}").into())
+fn device(what: Msg, e: P11Error) -> Error {
+    Error::Device(
+        Msg::TokenCannot {
+            what: what.into(),
+            cause: e.to_string().into(),
+        }
+        .into(),
+    )
 }
 
 /// Which token to use: by serial number (as the ledger records it) or by label, or the only
@@ -103,11 +120,14 @@ impl TokenChoice {
         }
     }
 
-    fn describe(&self) -> String {
+    fn describe(&self) -> Text {
         match (&self.serial, &self.label) {
-            (Some(s), _) => format!("the token with serial number {s}"),
-            (None, Some(l)) => format!("the token labelled {l:?}"),
-            (None, None) => "a token".to_string(),
+            (Some(s), _) => Msg::TokenWithSerial { serial: s.into() }.into(),
+            (None, Some(l)) => Msg::TokenLabelled {
+                label: format!("{l:?}").into(),
+            }
+            .into(),
+            (None, None) => Msg::AToken.into(),
         }
     }
 }
@@ -117,11 +137,11 @@ fn find_token(m: &Pkcs11, choice: &TokenChoice) -> Result<(Slot, TokenInfo)> {
     let mut found = Vec::new();
     let slots = m
         .get_slots_with_token()
-        .map_err(|e| device("list the token slots", e))?;
+        .map_err(|e| device(Msg::OpListSlots, e))?;
     for slot in slots {
         let t = m
             .get_token_info(slot)
-            .map_err(|e| device("read a token's description", e))?;
+            .map_err(|e| device(Msg::OpReadDescription, e))?;
         let info = TokenInfo {
             manufacturer: t.manufacturer_id().trim().to_string(),
             model: t.model().trim().to_string(),
@@ -141,15 +161,17 @@ fn find_token(m: &Pkcs11, choice: &TokenChoice) -> Result<(Slot, TokenInfo)> {
     match found.len() {
         1 => Ok(found.remove(0)),
         0 => Err(Error::Device(
-            format!(
-                "{} is not present: insert it (module {})",
-                choice.describe(),
-                module_path()?.display()
-            )
+            Msg::TokenAbsent {
+                token: choice.describe(),
+                module: p_(&module_path()?),
+            }
             .into(),
         )),
         n => Err(Error::Usage(
-            format!("{n} tokens are present: choose one with --token-label").into(),
+            Msg::ManyTokens {
+                count: n.to_string().into(),
+            }
+            .into(),
         )),
     }
 }
@@ -175,9 +197,9 @@ fn login(session: &Session, pin: &Passphrase, who: &str) -> std::result::Result<
             _,
         )) => Err(LoginError::WrongPin),
         Err(P11Error::Pkcs11(RvError::PinLocked, _)) => Err(LoginError::Other(Error::Auth(
-            format!("the token of {who} is locked by its own retry counter after too many wrong PINs: its security officer must reset the PIN").into(),
+            Msg::TokenPinLocked { who: who.into() }.into(),
         ))),
-        Err(e) => Err(LoginError::Other(device("log in to the token", e))),
+        Err(e) => Err(LoginError::Other(device(Msg::OpLogIn, e))),
     }
 }
 
@@ -210,7 +232,11 @@ impl TokenKey {
         login(&session, pin, who)?;
         let id = hex::decode(&info.key_id).map_err(|_| {
             LoginError::Other(Error::Integrity(
-                format!("the key ID of {who}'s token is not hex: {:?}", info.key_id).into(),
+                Msg::TokenKeyIdNotHex {
+                    who: who.into(),
+                    id: format!("{:?}", info.key_id).into(),
+                }
+                .into(),
             ))
         })?;
         let key = private_key(&session, &id).map_err(LoginError::Other)?;
@@ -237,15 +263,23 @@ impl TokenKey {
     ) -> Result<TokenKey> {
         let (session, mut info) = open_session(choice)?;
         login(&session, pin, who).map_err(|e| match e {
-            LoginError::WrongPin => {
-                Error::Auth(format!("wrong PIN for the token {:?}", info.label).into())
-            }
+            LoginError::WrongPin => Error::Auth(
+                Msg::WrongTokenPin {
+                    label: format!("{:?}", info.label).into(),
+                }
+                .into(),
+            ),
             LoginError::Other(e) => e,
         })?;
         let (id, key, point) = match key_id {
             Some(hex_id) => {
                 let id = hex::decode(hex_id.trim()).map_err(|_| {
-                    Error::Usage(format!("--token-key-id {hex_id:?} must be hex").into())
+                    Error::Usage(
+                        Msg::KeyIdMustBeHex {
+                            id: format!("{hex_id:?}").into(),
+                        }
+                        .into(),
+                    )
                 })?;
                 let key = private_key(&session, &id)?;
                 let point = public_point(&session, &id)?;
@@ -271,8 +305,7 @@ impl TokenKey {
         let sig = self.sign_raw(msg)?;
         if !expected.verify_raw(msg, &sig) {
             return Err(Error::Auth(
-                format!("the key on the token of {who} is not the one the ledger names for them")
-                    .into(),
+                Msg::TokenKeyNotLedgers { who: who.into() }.into(),
             ));
         }
         Ok(())
@@ -284,7 +317,7 @@ fn open_session(choice: &TokenChoice) -> Result<(Session, TokenInfo)> {
     let (slot, info) = find_token(&m, choice)?;
     let session = m
         .open_rw_session(slot)
-        .map_err(|e| device("open a session", e))?;
+        .map_err(|e| device(Msg::OpOpenSession, e))?;
     Ok((session, info))
 }
 
@@ -295,13 +328,12 @@ fn private_key(session: &Session, id: &[u8]) -> Result<ObjectHandle> {
             Attribute::KeyType(KeyType::EC),
             Attribute::Id(id.to_vec()),
         ])
-        .map_err(|e| device("look for the private key", e))?;
+        .map_err(|e| device(Msg::OpFindPrivate, e))?;
     found.into_iter().next().ok_or_else(|| {
         Error::Device(
-            format!(
-                "the token holds no EC private key with ID {}",
-                hex::encode(id)
-            )
+            Msg::NoPrivateKey {
+                id: hex::encode(id).into(),
+            }
             .into(),
         )
     })
@@ -314,18 +346,21 @@ fn public_point(session: &Session, id: &[u8]) -> Result<Vec<u8>> {
             Attribute::Class(ObjectClass::PUBLIC_KEY),
             Attribute::Id(id.to_vec()),
         ])
-        .map_err(|e| device("look for the public key", e))?;
+        .map_err(|e| device(Msg::OpFindPublic, e))?;
     let handle = found.into_iter().next().ok_or_else(|| {
-        Error::Device(format!("the token holds no public key with ID {}", hex::encode(id)).into())
+        Error::Device(
+            Msg::NoPublicKey {
+                id: hex::encode(id).into(),
+            }
+            .into(),
+        )
     })?;
     let attrs = session
         .get_attributes(handle, &[AttributeType::EcPoint])
-        .map_err(|e| device("read the public key", e))?;
+        .map_err(|e| device(Msg::OpReadPublic, e))?;
     match attrs.into_iter().next() {
         Some(Attribute::EcPoint(p)) => Ok(unwrap_point(p)),
-        _ => Err(Error::Device(
-            "the token's public key has no EC point".into(),
-        )),
+        _ => Err(Error::Device(Msg::NoEcPoint.into())),
     }
 }
 
@@ -344,7 +379,7 @@ fn generate(session: &Session, who: &str) -> Result<(Vec<u8>, ObjectHandle, Vec<
     let mut id = vec![0u8; 8];
     session
         .generate_random_slice(&mut id)
-        .map_err(|e| device("draw a random key ID", e))?;
+        .map_err(|e| device(Msg::OpRandomId, e))?;
     let label = format!("baitai {who}").into_bytes();
     let public = [
         Attribute::Token(true),
@@ -366,13 +401,13 @@ fn generate(session: &Session, who: &str) -> Result<(Vec<u8>, ObjectHandle, Vec<
     ];
     let (pub_h, priv_h) = session
         .generate_key_pair(&Mechanism::EccKeyPairGen, &public, &private)
-        .map_err(|e| device("make a P-256 key pair", e))?;
+        .map_err(|e| device(Msg::OpKeyPair, e))?;
     let attrs = session
         .get_attributes(pub_h, &[AttributeType::EcPoint])
-        .map_err(|e| device("read the new public key", e))?;
+        .map_err(|e| device(Msg::OpReadNewPublic, e))?;
     let point = match attrs.into_iter().next() {
         Some(Attribute::EcPoint(p)) => unwrap_point(p),
-        _ => return Err(Error::Device("the new public key has no EC point".into())),
+        _ => return Err(Error::Device(Msg::NewKeyNoEcPoint.into())),
     };
     Ok((id, priv_h, point))
 }
@@ -391,10 +426,15 @@ impl KeyDevice for TokenKey {
         let sig = self
             .session
             .sign(&Mechanism::Ecdsa, self.key, digest)
-            .map_err(|e| device("sign", e))?;
+            .map_err(|e| device(Msg::OpSign, e))?;
         // CKM_ECDSA returns r ‖ s, each the curve's length: the form the ledger stores.
         Signature::from_slice(&sig).ok_or_else(|| {
-            Error::Device(format!("the token's signature is {} bytes, not 64", sig.len()).into())
+            Error::Device(
+                Msg::SignatureLength {
+                    len: sig.len().to_string().into(),
+                }
+                .into(),
+            )
         })
     }
 
@@ -414,10 +454,10 @@ impl KeyDevice for TokenKey {
         let shared = self
             .session
             .derive_key(&Mechanism::Ecdh1Derive(params), self.key, &template)
-            .map_err(|e| device("agree a key (ECDH)", e))?;
+            .map_err(|e| device(Msg::OpAgree, e))?;
         let value = self.session.get_attributes(shared, &[AttributeType::Value]);
         let _ = self.session.destroy_object(shared);
-        let value = value.map_err(|e| device("read the agreed key", e))?;
+        let value = value.map_err(|e| device(Msg::OpReadAgreed, e))?;
         let mut out = Zeroizing::new([0u8; 32]);
         match value.into_iter().next() {
             Some(Attribute::Value(mut v)) if v.len() == 32 => {
@@ -425,9 +465,7 @@ impl KeyDevice for TokenKey {
                 zeroize::Zeroize::zeroize(&mut v);
                 Ok(out)
             }
-            _ => Err(Error::Device(
-                "the token's agreed key is not 32 bytes".into(),
-            )),
+            _ => Err(Error::Device(Msg::AgreedKeyLength.into())),
         }
     }
 }

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::ledger::{Anchors, Checkpoint, Checkpoints, Ledger, VerifyFailure, VerifyReport};
+use crate::msg::Msg;
+use baitai_core::text::Text;
 
 /// What `ledger verify` was asked.
 pub struct VerifyRequest {
@@ -28,7 +30,7 @@ pub struct LedgerCheck {
     /// Where the checkpoint now is, when it was moved.
     pub checkpoint_recorded: Option<u64>,
     /// What could not be kept (a read-only home), for the person to know.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
 /// `ledger verify`: check the hash chain, every signature and every rule, from this user's
@@ -84,10 +86,10 @@ pub fn verify_ledger(path: &Path, req: VerifyRequest) -> Result<LedgerCheck> {
 fn not_pinned(pinned: Option<&str>) -> VerifyFailure {
     VerifyFailure {
         seq: 1,
-        reason: format!(
-            "this is not the ledger first used at this path (pinned identity {}): it was replaced or rebuilt; if that was intended, verify it with --accept-new-ledger",
-            pinned.unwrap_or_default()
-        ),
+        reason: Msg::NotPinnedLedger {
+            pinned: pinned.unwrap_or_default().into(),
+        }
+        .into(),
     }
 }
 
@@ -104,10 +106,10 @@ fn check_kept_head(
     if seq.is_none() {
         report.failure = Some(VerifyFailure {
             seq: report.entries + 1,
-            reason: format!(
-                "the head hash {} kept earlier is not in this ledger: entries were removed from its end or it was rewritten",
-                hex::encode(h)
-            ),
+            reason: Msg::HeadNotInLedger {
+                head: hex::encode(h).into(),
+            }
+            .into(),
         });
     }
     Ok(seq)
@@ -119,7 +121,7 @@ fn pin_first_use(anchors: Option<&Anchors>, check: &mut LedgerCheck) {
         if let Err(e) = a.repin(id) {
             check
                 .notes
-                .push(format!("could not pin this ledger's identity: {e}"));
+                .push(Msg::CannotPin { cause: (&e).into() }.into());
         }
     }
 }
@@ -141,7 +143,7 @@ fn keep_checkpoint(store: &Checkpoints, check: &mut LedgerCheck) {
         Ok(()) => check.checkpoint_recorded = Some(r.entries),
         Err(e) => check
             .notes
-            .push(format!("could not keep a verify checkpoint: {e}")),
+            .push(Msg::CannotCheckpoint { cause: (&e).into() }.into()),
     }
 }
 
@@ -151,5 +153,9 @@ fn parse_head(h: &str) -> Result<[u8; 32]> {
     hex::decode(&clean)
         .ok()
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .ok_or_else(|| Error::usage(format!("--head {h:?} is not a 64-digit hex hash")))
+        .ok_or_else(|| {
+            Error::usage(Msg::BadHead {
+                head: format!("{h:?}").into(),
+            })
+        })
 }

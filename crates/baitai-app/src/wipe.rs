@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Draft, StoredEntry};
 use crate::lifecycle::Person;
 use crate::model::*;
+use crate::msg::{path as p_, Msg};
 use baitai_media::wipe::{self, Control, Halt};
 
 /// What is to be wiped.
@@ -88,11 +89,14 @@ fn refuse_twins(number: &MediumNumber, recorded: &DeviceIdentity) -> Result<()> 
     let twins = device::usb::matching(recorded);
     if twins.len() > 1 {
         let nodes: Vec<String> = twins.iter().map(|p| p.display().to_string()).collect();
-        return Err(Error::Device(format!(
-            "{} attached disks ({}) match {number}, which has no serial number to tell them apart: unplug all but the one to wipe; nothing was written",
-            twins.len(),
-            nodes.join(", ")
-        ).into()));
+        return Err(Error::Device(
+            Msg::Twins {
+                count: twins.len().to_string().into(),
+                nodes: nodes.join(", ").into(),
+                medium: number.to_string().into(),
+            }
+            .into(),
+        ));
     }
     Ok(())
 }
@@ -104,9 +108,12 @@ impl Session {
         let operator = self.active_person(operator)?;
         let number = self.medium(medium)?.number;
         let recorded = self.registration(&number)?.device.ok_or_else(|| {
-            Error::Device(format!(
-                "{number} was registered without --device or --image, so no device can be tied to it; destroy it, or register the medium anew"
-            ).into())
+            Error::Device(
+                Msg::NoDeviceForWipe {
+                    medium: number.to_string().into(),
+                }
+                .into(),
+            )
         })?;
         let path = req.target.path();
         let seen = req.target.identify()?;
@@ -128,10 +135,7 @@ impl Session {
         if let WipeTarget::Device(p) = &req.target {
             mounts::refuse_read_only(p)?;
             if !req.allow_fixed && !mounts::is_external(p) {
-                return Err(Error::Device(format!(
-                    "{} is not a removable or USB device (an internal disk?): nothing was written; pass --allow-fixed if you are sure",
-                    p.display()
-                ).into()));
+                return Err(Error::Device(Msg::NotRemovable { path: p_(p) }.into()));
             }
         }
         Ok(WipePlan {
@@ -154,11 +158,14 @@ impl Session {
             .map(|(m, _)| m.0)
             .collect();
         if matches.len() > 1 {
-            return Err(Error::Device(format!(
-                "this device matches {} registered media ({}): it has no serial number to tell them apart, so {number} cannot be wiped by identity; nothing was written",
-                matches.len(),
-                matches.join(", ")
-            ).into()));
+            return Err(Error::Device(
+                Msg::AmbiguousDevice {
+                    count: matches.len().to_string().into(),
+                    media: matches.join(", ").into(),
+                    medium: number.to_string().into(),
+                }
+                .into(),
+            ));
         }
         Ok(())
     }
@@ -201,13 +208,7 @@ impl Session {
         mounts::refuse_in_use(path)?;
         let mut dev = DeviceFile::open_rw(path)?;
         if dev.len() != plan.identity.capacity_bytes {
-            return Err(Error::Device(
-                format!(
-                    "{} changed size since it was checked: nothing was written",
-                    path.display()
-                )
-                .into(),
-            ));
+            return Err(Error::Device(Msg::SizeChanged { path: p_(path) }.into()));
         }
         let start = WipeStart {
             method: plan.method,

@@ -439,6 +439,3 @@ crate::messages! {
             "the medium is not clean: run the wipe again to completion";
     }
 }
-
-/// The core crate's messages, for the workspace's catalogue test.
-pub const TEMPLATES: &[&[crate::text::Template]] = &[Msg::TEMPLATES];

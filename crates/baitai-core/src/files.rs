@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::msg::Msg;
 
 /// Write `bytes` to `path` through a temporary file in the same directory: write, fsync,
 /// rename over `path`, fsync the directory. A crash leaves the old file or the new one.
@@ -17,21 +18,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if !dir.is_dir() {
         // Said here, because tempfile's own error would name its temporary file instead.
         return Err(Error::Io {
-            context: format!("write {}", path.display()).into(),
+            context: Msg::WriteFile {
+                path: path.display().to_string().into(),
+            }
+            .into(),
             source: std::io::Error::new(
                 std::io::ErrorKind::NotFound,
                 format!("there is no directory {}", dir.display()),
             ),
         });
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(Error::io(format!("write in {}", dir.display())))?;
-    keep_private(tmp.path(), false).map_err(Error::io(format!("restrict {}", path.display())))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(Error::io(Msg::WriteIn {
+        path: dir.display().to_string().into(),
+    }))?;
+    keep_private(tmp.path(), false).map_err(Error::io(Msg::Restrict {
+        path: path.display().to_string().into(),
+    }))?;
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
-        .map_err(Error::io(format!("write {}", path.display())))?;
+        .map_err(Error::io(Msg::WriteFile {
+            path: path.display().to_string().into(),
+        }))?;
     let file = tmp.persist(path).map_err(|e| Error::Io {
-        context: format!("replace {}", path.display()).into(),
+        context: Msg::Replace {
+            path: path.display().to_string().into(),
+        }
+        .into(),
         source: e.error,
     })?;
     sync_renamed(&file, path)?;
@@ -43,8 +55,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// of the file itself stores: flushing the directory does not. Without this, a USB stick pulled
 /// out after a finished write comes back with the renamed file at 0 bytes (tests/usb_vm.rs).
 pub fn sync_renamed(file: &std::fs::File, path: &Path) -> Result<()> {
-    file.sync_all()
-        .map_err(Error::io(format!("flush {}", path.display())))
+    file.sync_all().map_err(Error::io(Msg::Flush {
+        path: path.display().to_string().into(),
+    }))
 }
 
 /// Make a rename or removal in `dir` durable.
@@ -52,7 +65,9 @@ pub fn sync_renamed(file: &std::fs::File, path: &Path) -> Result<()> {
 pub fn sync_dir(dir: &Path) -> Result<()> {
     std::fs::File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(Error::io(format!("sync {}", dir.display())))
+        .map_err(Error::io(Msg::SyncDir {
+            path: dir.display().to_string().into(),
+        }))
 }
 
 /// Nothing to do on Windows: a directory cannot be opened as a file there (it would need

@@ -9,6 +9,7 @@ pub mod error;
 pub mod files;
 pub mod lifecycle;
 pub mod model;
+pub mod msg;
 pub mod text;
 pub mod time;
 pub mod units;

@@ -67,9 +67,9 @@ impl Site {
 }
 
 impl TryFrom<String> for Site {
-    type Error = String;
+    type Error = crate::text::Text;
 
-    fn try_from(code: String) -> std::result::Result<Site, String> {
+    fn try_from(code: String) -> std::result::Result<Site, Self::Error> {
         let ok = !code.is_empty()
             && code.len() <= Site::MAX_LEN
             && code
@@ -78,11 +78,11 @@ impl TryFrom<String> for Site {
         if ok {
             Ok(Site(code))
         } else {
-            Err(format!(
-                "site {:?} must be 1–{} letters or digits, like TKY",
-                code.escape_debug().to_string(),
-                Site::MAX_LEN
-            ))
+            Err(crate::msg::Msg::SiteCode {
+                code: format!("{:?}", code.escape_debug().to_string()).into(),
+                max: Site::MAX_LEN.to_string().into(),
+            }
+            .into())
         }
     }
 }
@@ -152,9 +152,7 @@ impl Classification {
     /// error.
     pub fn new(c: u8, i: u8, a: u8, restriction: Option<String>) -> Result<Self> {
         if !(1..=3).contains(&c) || !(1..=2).contains(&i) || !(1..=2).contains(&a) {
-            return Err(Error::usage(
-                "classification out of range: confidentiality C1–C3, integrity I1–I2, availability A1–A2",
-            ));
+            return Err(Error::usage(crate::msg::Msg::ClassificationRange));
         }
         Ok(Classification {
             confidentiality: c,
@@ -173,9 +171,11 @@ impl Classification {
             .unwrap_or(t);
         match digits.parse::<u8>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(Error::usage(format!(
-                "{s:?} is not a level: use {letter}1…{letter}{max}"
-            ))),
+            _ => Err(Error::usage(crate::msg::Msg::NotALevel {
+                value: format!("{s:?}").into(),
+                letter: letter.to_string().into(),
+                max: max.to_string().into(),
+            })),
         }
     }
 

@@ -143,6 +143,8 @@ macro_rules! messages {
     ) => {
         /// The messages of this crate, each in Japanese and English (`Text::from(msg)`).
         #[derive(Debug, Clone)]
+        // A message's values are named by the message's templates, shown in its doc line.
+        #[allow(missing_docs)]
         $vis enum $Enum {
             $(
                 $(#[$doc])*

@@ -5,6 +5,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use crate::error::{Error, Result};
+use crate::msg::Msg;
 
 /// The storage form: fixed width, so text order is time order.
 const STORE_FMT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
@@ -24,14 +25,24 @@ pub fn to_store(t: Timestamp) -> String {
 
 /// A time as the ledger stores it; anything else is an integrity failure (the file was altered).
 pub fn from_store(s: &str) -> Result<Timestamp> {
-    s.parse::<Timestamp>()
-        .map_err(|e| Error::Integrity(format!("stored time {s:?} is malformed: {e}").into()))
+    s.parse::<Timestamp>().map_err(|e| {
+        Error::Integrity(crate::msg::with_cause(
+            Msg::StoredTime {
+                time: format!("{s:?}").into(),
+            },
+            e,
+        ))
+    })
 }
 
 /// The IANA time zone `name` (e.g. `Asia/Tokyo`), from the bundled database; an unknown name is a
 /// usage error.
 pub fn zone(name: &str) -> Result<TimeZone> {
-    TimeZone::get(name).map_err(|_| Error::usage(format!("unknown time zone {name:?}")))
+    TimeZone::get(name).map_err(|_| {
+        Error::usage(Msg::UnknownZone {
+            zone: format!("{name:?}").into(),
+        })
+    })
 }
 
 /// Which end of a day a bare date stands for.
@@ -50,9 +61,9 @@ pub fn parse_user(s: &str, tz: &TimeZone, bare_date: DayEnd) -> Result<Timestamp
         return Ok(t);
     }
     let bad = || {
-        Error::usage(format!(
-            "cannot read the time {s:?}: use YYYY-MM-DD, \"YYYY-MM-DD HH:MM\" or RFC 3339"
-        ))
+        Error::usage(Msg::BadTime {
+            time: format!("{s:?}").into(),
+        })
     };
     let date_only = s.len() == 10;
     let civil = if date_only {

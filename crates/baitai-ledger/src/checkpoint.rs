@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use baitai_core::error::{Error, Result};
+use baitai_core::text::Text;
+
+use crate::msg::{path as shown, Msg};
 
 /// The end of a verify that passed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +51,7 @@ impl Checkpoints {
     }
 
     fn read(&self) -> Result<BTreeMap<String, Checkpoint>> {
-        read_map(&self.path, "verify checkpoints")
+        read_map(&self.path, Msg::WhatVerifyCheckpoints)
     }
 
     /// The checkpoint kept for the ledger whose first entry has hash `ledger_id`, if a verify of it
@@ -61,36 +64,43 @@ impl Checkpoints {
     pub fn put(&self, ledger_id: &str, cp: Checkpoint) -> Result<()> {
         let mut all = self.read()?;
         all.insert(ledger_id.to_string(), cp);
-        write_map(&self.path, &all, "checkpoints")
+        write_map(&self.path, &all, Msg::WhatCheckpoints)
     }
 }
 
 /// A JSON object of one value per key, or an empty one when the file does not exist yet.
-fn read_map<V: serde::de::DeserializeOwned>(
-    path: &Path,
-    what: &str,
-) -> Result<BTreeMap<String, V>> {
+fn read_map<V: serde::de::DeserializeOwned>(path: &Path, what: Msg) -> Result<BTreeMap<String, V>> {
     match std::fs::read(path) {
         Ok(raw) => serde_json::from_slice(&raw).map_err(|e| {
-            Error::usage(format!(
-                "the {what} in {} are unreadable ({e}); move the file aside to start afresh",
-                path.display()
-            ))
+            Error::usage(Msg::StateUnreadable {
+                what: what.into(),
+                path: shown(path),
+                cause: e.to_string().into(),
+            })
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
         Err(e) => Err(Error::Io {
-            context: format!("read {}", path.display()).into(),
+            context: Msg::ReadPath { path: shown(path) }.into(),
             source: e,
         }),
     }
 }
 
 /// Replace the file whole (its directory made first).
-fn write_map<V: Serialize>(path: &Path, all: &BTreeMap<String, V>, what: &str) -> Result<()> {
+fn write_map<V: Serialize>(path: &Path, all: &BTreeMap<String, V>, what: Msg) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(Error::io(format!("create {}", dir.display())))?;
-    let text = serde_json::to_vec_pretty(all)
-        .map_err(|e| Error::Other(format!("encode {what}: {e}").into()))?;
+    std::fs::create_dir_all(dir).map_err(Error::io(baitai_core::msg::Msg::IoCreate {
+        path: shown(dir),
+    }))?;
+    let text = serde_json::to_vec_pretty(all).map_err(|e| {
+        Error::Other(
+            Msg::Encode {
+                what: Text::from(what),
+                cause: e.to_string().into(),
+            }
+            .into(),
+        )
+    })?;
     baitai_core::files::write_atomic(path, &text)
 }
 
@@ -116,7 +126,7 @@ impl Pins {
     }
 
     fn read(&self) -> Result<BTreeMap<String, String>> {
-        read_map(&self.path, "ledger pins")
+        read_map(&self.path, Msg::WhatLedgerPins)
     }
 
     /// The identity pinned for the ledger at `ledger_path`, if any.
@@ -131,7 +141,7 @@ impl Pins {
             return Ok(());
         }
         all.insert(ledger_path.to_string(), ledger_id.to_string());
-        write_map(&self.path, &all, "ledger pins")
+        write_map(&self.path, &all, Msg::WhatLedgerPins)
     }
 }
 

@@ -11,6 +11,8 @@ use crate::store::{is_server_url, remove_sqlite_files, shown_location};
 use crate::Ledger;
 use baitai_core::error::{Error, Result};
 
+use crate::msg::{num, path as shown, Msg};
+
 /// What a copy moved, and the head both ledgers verify to.
 #[derive(Debug, Clone, Serialize)]
 pub struct Copied {
@@ -42,19 +44,19 @@ pub fn copy_ledger(from: &Path, to: &Path) -> Result<Copied> {
     let checked = src.verify()?;
     if let Some(f) = &checked.failure {
         return Err(Error::Integrity(
-            format!(
-                "{} fails verification at entry {} ({}); nothing was copied",
-                shown_location(from),
-                f.seq,
-                f.reason
-            )
+            Msg::CopySourceFails {
+                from: shown_location(from).into(),
+                seq: num(f.seq),
+                reason: f.reason.clone(),
+            }
             .into(),
         ));
     }
-    let head = checked
-        .head
-        .clone()
-        .ok_or_else(|| Error::usage(format!("{} holds no entries", shown_location(from))))?;
+    let head = checked.head.clone().ok_or_else(|| {
+        Error::usage(Msg::CopySourceEmpty {
+            from: shown_location(from).into(),
+        })
+    })?;
     let keys = if is_server_url(to) {
         let keys = Ledger::open(to)?.import_rows(&src)?;
         check_copy(to, &head)?;
@@ -76,10 +78,10 @@ fn check_copy(at: &Path, head: &str) -> Result<()> {
     let copy = Ledger::open_read_only(at)?.verify()?;
     if copy.failure.is_some() || copy.head.as_deref() != Some(head) {
         return Err(Error::Integrity(
-            format!(
-                "the copy at {} does not verify to the source's head {head}",
-                shown_location(at)
-            )
+            Msg::CopyDoesNotVerify {
+                at: shown_location(at).into(),
+                head: head.into(),
+            }
             .into(),
         ));
     }
@@ -90,10 +92,7 @@ fn check_copy(at: &Path, head: &str) -> Result<()> {
 /// an interrupted or failed copy never leaves a ledger under the real name.
 fn into_new_file(src: &Ledger, to: &Path, head: &str) -> Result<u64> {
     if to.exists() {
-        return Err(Error::usage(format!(
-            "{} already exists: a copy goes into a new file",
-            to.display()
-        )));
+        return Err(Error::usage(Msg::CopyTargetExists { path: shown(to) }));
     }
     let partial = partial_path(to);
     // A partial copy left by an interrupted run is ours to replace.
@@ -110,13 +109,9 @@ fn into_new_file(src: &Ledger, to: &Path, head: &str) -> Result<u64> {
     };
     if to.exists() {
         remove_sqlite_files(&partial);
-        return Err(Error::usage(format!(
-            "{} appeared while copying: it was left alone",
-            to.display()
-        )));
+        return Err(Error::usage(Msg::CopyTargetAppeared { path: shown(to) }));
     }
-    std::fs::rename(&partial, to)
-        .map_err(Error::io(format!("rename the copy to {}", to.display())))?;
+    std::fs::rename(&partial, to).map_err(Error::io(Msg::RenameCopy { path: shown(to) }))?;
     remove_sqlite_files(&partial);
     Ok(keys)
 }

@@ -4,6 +4,7 @@
 pub mod chain;
 pub mod checkpoint;
 pub mod copy;
+pub mod msg;
 pub mod replica;
 pub mod store;
 pub mod trust;

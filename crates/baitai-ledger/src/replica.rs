@@ -16,6 +16,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use crate::store::Store;
 use baitai_core::error::{Error, Result};
 
+use crate::msg::{num, path as shown, Msg};
+
 /// The verified copy of one ledger.
 pub struct Replica {
     conn: Connection,
@@ -27,18 +29,21 @@ impl Replica {
     pub fn open(path: &Path) -> Result<Replica> {
         if let Some(dir) = path.parent() {
             // The copy holds the ledger's contents: only this user may read it.
-            baitai_core::files::create_private_dir_all(dir)
-                .map_err(Error::io(format!("create {}", dir.display())))?;
+            baitai_core::files::create_private_dir_all(dir).map_err(Error::io(
+                baitai_core::msg::Msg::IoCreate { path: shown(dir) },
+            ))?;
         }
         if !path.exists() {
             create_private(path)?;
         }
         let mut conn =
-            Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
+            Connection::open(path).map_err(Error::db(baitai_core::msg::Msg::IoOpen {
+                path: shown(path),
+            }))?;
         conn.busy_timeout(Duration::from_secs(60))
-            .map_err(Error::db("set busy timeout"))?;
+            .map_err(Error::db(Msg::SetBusyTimeout))?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(Error::db("enable WAL on the verified copy"))?;
+            .map_err(Error::db(Msg::EnableWalOnVerifiedCopy))?;
         create_tables(&mut conn)?;
         Ok(Replica {
             conn,
@@ -66,7 +71,7 @@ impl Replica {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-            .map_err(Error::db("read the verified copy"))?;
+            .map_err(Error::db(Msg::ReadVerifiedCopy))?;
         row.map(|(s, h)| Ok((s as u64, super::store::to_hash(&h, s)?)))
             .transpose()
     }
@@ -79,19 +84,19 @@ impl Replica {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Error::db("extend the verified copy"))?;
+            .map_err(Error::db(Msg::ExtendVerifiedCopy))?;
         // Another command of this user may have copied some of them already.
         let have: u64 = tx
             .query_row("SELECT COALESCE(MAX(seq), 0) FROM entries", [], |r| {
                 r.get::<_, i64>(0)
             })
-            .map_err(Error::db("read the verified copy"))? as u64;
+            .map_err(Error::db(Msg::ReadVerifiedCopy))? as u64;
         if have >= upto {
             return Ok(());
         }
         check_link(&tx, from, have)?;
         copy_rows(&tx, from, have, upto)?;
-        tx.commit().map_err(Error::db("extend the verified copy"))
+        tx.commit().map_err(Error::db(Msg::ExtendVerifiedCopy))
     }
 }
 
@@ -101,17 +106,17 @@ fn create_tables(conn: &mut Connection) -> Result<()> {
     // Immediate: two commands of this user may make it at once.
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(Error::db("create the verified copy"))?;
+        .map_err(Error::db(Msg::CreateVerifiedCopy))?;
     let version: i64 = tx
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(Error::db("read the verified copy"))?;
+        .map_err(Error::db(Msg::ReadVerifiedCopy))?;
     if version == 0 {
         tx.execute_batch(super::store::CHAIN_SCHEMA)
-            .map_err(Error::db("create the verified copy"))?;
+            .map_err(Error::db(Msg::CreateVerifiedCopy))?;
         tx.pragma_update(None, "user_version", 1)
-            .map_err(Error::db("create the verified copy"))?;
+            .map_err(Error::db(Msg::CreateVerifiedCopy))?;
     }
-    tx.commit().map_err(Error::db("create the verified copy"))
+    tx.commit().map_err(Error::db(Msg::CreateVerifiedCopy))
 }
 
 /// Extend `copy` to `upto` from `from`; a copy that cannot be extended (a full disk, a copy
@@ -136,14 +141,11 @@ fn check_link(copy: &Connection, from: &dyn Store, have: u64) -> Result<()> {
             |r| r.get(0),
         )
         .optional()
-        .map_err(Error::db("read the verified copy"))?;
+        .map_err(Error::db(Msg::ReadVerifiedCopy))?;
     match (mine, theirs) {
         (None, _) if have == 0 => Ok(()),
         (Some(a), Some(b)) if a == b => Ok(()),
-        _ => Err(Error::Integrity(
-            format!("the ledger no longer continues this user's verified copy after entry {have}")
-                .into(),
-        )),
+        _ => Err(Error::Integrity(Msg::CopyParted { seq: num(have) }.into())),
     }
 }
 
@@ -160,7 +162,7 @@ fn create_private(path: &Path) -> Result<()> {
         // Another command of this user made it first.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::Io {
-            context: format!("create {}", path.display()).into(),
+            context: baitai_core::msg::Msg::IoCreate { path: shown(path) }.into(),
             source: e,
         }),
     }

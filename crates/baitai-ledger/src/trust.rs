@@ -14,6 +14,8 @@ use super::checkpoint::{Checkpoint, Checkpoints, Pins};
 use super::verify::{verify_in, VerifyFailure, VerifyReport};
 use baitai_core::error::{Error, Result};
 
+use crate::msg::{num, Msg};
+
 /// Where this user keeps what they have verified: checkpoints per ledger and pins per path.
 pub struct Anchors {
     /// None where the user has no state directory: every session then verifies everything.
@@ -70,12 +72,19 @@ impl Anchors {
     /// Refuse a ledger whose identity is not the one first seen at this path.
     fn check_pin(&self, ledger_id: &str) -> Result<()> {
         match self.pinned()? {
-            Some(pinned) if pinned != ledger_id => Err(Error::Integrity(format!(
-                "the ledger at {} is not the one first used there (identity {}…, pinned {}…): it was replaced or rebuilt; if that was intended, run `baitai ledger verify --accept-new-ledger`",
-                self.path_keys.first().map(String::as_str).unwrap_or(""),
-                &ledger_id[..16.min(ledger_id.len())],
-                &pinned[..16.min(pinned.len())]
-            ).into())),
+            Some(pinned) if pinned != ledger_id => Err(Error::Integrity(
+                Msg::NotThePinnedLedger {
+                    path: self
+                        .path_keys
+                        .first()
+                        .map(String::as_str)
+                        .unwrap_or("")
+                        .into(),
+                    id: ledger_id[..16.min(ledger_id.len())].into(),
+                    pinned: pinned[..16.min(pinned.len())].into(),
+                }
+                .into(),
+            )),
             _ => Ok(()),
         }
     }
@@ -152,9 +161,7 @@ impl Anchors {
     /// The ledger `conn` sees is the one `kept` read, and the one pinned for this path.
     pub fn check_identity(&self, conn: &Connection, ledger_id: &str) -> Result<()> {
         if first_hash(conn)?.as_deref() != Some(ledger_id) {
-            return Err(Error::Integrity(
-                "the ledger's first entry changed while it was being opened".into(),
-            ));
+            return Err(Error::Integrity(Msg::FirstEntryChanged.into()));
         }
         self.check_pin(ledger_id)
     }
@@ -184,7 +191,7 @@ impl Anchors {
         }
         let head = report
             .head
-            .ok_or_else(|| Error::Integrity("the ledger verified with no head".into()))?;
+            .ok_or_else(|| Error::Integrity(Msg::VerifiedNoHead.into()))?;
         Ok(Some(Verified {
             ledger_id,
             seq: report.entries,
@@ -246,8 +253,7 @@ fn pin_failure(ledger: &super::Ledger) -> Result<Option<VerifyFailure>> {
     match (anchors.pinned()?, ledger.ledger_id()?) {
         (Some(p), Some(i)) if p != i => Ok(Some(VerifyFailure {
             seq: 1,
-            reason: "this is not the ledger first used at this path: it was replaced or rebuilt"
-                .into(),
+            reason: Msg::ReplacedOrRebuilt.into(),
         })),
         _ => Ok(None),
     }
@@ -279,10 +285,10 @@ pub fn still_holds(conn: &Connection, cp: &Checkpoint) -> Result<()> {
 /// The error a command stops with when the ledger does not verify.
 fn refusal(f: &VerifyFailure) -> Error {
     Error::Integrity(
-        format!(
-            "the ledger fails verification at entry {} ({}); nothing was done",
-            f.seq, f.reason
-        )
+        Msg::FailsVerification {
+            seq: num(f.seq),
+            reason: f.reason.clone(),
+        }
         .into(),
     )
 }
@@ -294,5 +300,5 @@ pub(crate) fn first_hash(conn: &Connection) -> Result<Option<String>> {
     })
     .optional()
     .map(|o| o.map(hex::encode))
-    .map_err(Error::db("read the first entry"))
+    .map_err(Error::db(Msg::ReadFirstEntry))
 }

@@ -7,6 +7,7 @@
 #![cfg(unix)]
 
 pub mod device;
+pub mod msg;
 pub mod wipe;
 
 // The fuzz runner every crate's unit tests share (docs/security.md, "Fuzzing hostile input").

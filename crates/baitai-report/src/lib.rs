@@ -12,6 +12,7 @@ pub mod incident;
 pub(crate) mod kit;
 pub mod label;
 pub mod lists;
+pub mod msg;
 pub mod scope;
 pub mod stocktake;
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::direct::{DirectReader, DirectWriter};
 use crate::medium::{create_private_dir, open_regular, safe_target};
+use crate::msg::{path as p_, Msg};
 use crate::{
     format, names, random_hex, stream, FileEntry, Manifest, Source, Staged, Vault, MANIFEST_FILE,
     OBJECTS,
@@ -16,6 +17,7 @@ use baitai_core::crypto::{Cipher, KeyDevice};
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::files::{sync_dir, write_atomic};
 use baitai_core::model::PersonId;
+use baitai_core::text::Text;
 
 impl Vault {
     /// The files the vault holds, as its current manifest lists them.
@@ -119,36 +121,36 @@ impl Vault {
             .collect();
         for s in sources {
             names::check(&s.name).map_err(|_| {
-                Error::usage(format!(
-                    "cannot store {:?}: not a plain relative name",
-                    s.name
-                ))
+                Error::usage(Msg::NotPlainName {
+                    name: format!("{:?}", s.name).into(),
+                })
             })?;
             if let Some(why) = names::not_portable(&s.name) {
-                return Err(Error::usage(format!(
-                    "cannot store {:?}: {why}; rename it so the vault opens the same everywhere",
-                    s.name
-                )));
+                return Err(Error::usage(Msg::NotPortable {
+                    name: format!("{:?}", s.name).into(),
+                    why,
+                }));
             }
             if !seen.insert(s.name.as_str()) {
-                return Err(Error::usage(format!("{} is given twice", s.name)));
+                return Err(Error::usage(Msg::GivenTwice {
+                    name: (&s.name).into(),
+                }));
             }
             match folds.insert(names::fold(&s.name), s.name.as_str()) {
                 Some(other) if other != s.name => {
-                    return Err(Error::usage(format!(
-                        "cannot store {:?}: it differs from {other:?} only in case or Unicode form, and on Windows and macOS the two would be one file",
-                        s.name
-                    )))
+                    return Err(Error::usage(Msg::CaseClash {
+                        name: format!("{:?}", s.name).into(),
+                        other: format!("{other:?}").into(),
+                    }))
                 }
                 Some(_) | None => {}
             }
             if !replace && self.files().iter().any(|f| f.name == s.name) {
                 return Err(Error::refused(
                     Rule::NoOverwrite,
-                    format!(
-                        "{} is already in the vault; use --replace to replace it",
-                        s.name
-                    ),
+                    Msg::AlreadyInVault {
+                        name: (&s.name).into(),
+                    },
                 ));
             }
         }
@@ -188,17 +190,14 @@ impl Vault {
         let (object, object_hex) = random_hex::<16>();
         let (nonce, nonce_hex) = random_hex::<16>();
         let key = self.dk.object_key(&self.header.vault_id, &object, &nonce);
-        let meta = fs::metadata(&s.path)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", s.path.display())))?;
-        let mut input = DirectReader::new(
-            fs::File::open(&s.path)
-                .map_err(|e| Error::usage(format!("cannot read {}: {e}", s.path.display())))?,
-        );
+        let meta = fs::metadata(&s.path).map_err(|e| cannot_read(&s.path, e))?;
+        let mut input =
+            DirectReader::new(fs::File::open(&s.path).map_err(|e| cannot_read(&s.path, e))?);
         let final_path = self.dir.join(OBJECTS).join(&object_hex);
         let tmp = tempfile::NamedTempFile::new_in(self.dir.join(OBJECTS))
-            .map_err(Error::io("create an object on the medium"))?;
-        let mut out = DirectWriter::new(tmp.as_file(), meta.len())
-            .map_err(Error::io("write to the medium"))?;
+            .map_err(Error::io(Msg::IoCreateObject))?;
+        let mut out =
+            DirectWriter::new(tmp.as_file(), meta.len()).map_err(Error::io(Msg::IoWriteMedium))?;
         let streamed = stream::encrypt(
             &mut input,
             &mut out,
@@ -208,13 +207,13 @@ impl Vault {
             progress,
             &s.path.display().to_string(),
         )?;
-        out.flush().map_err(Error::io("write to the medium"))?;
+        out.flush().map_err(Error::io(Msg::IoWriteMedium))?;
         drop(out);
         tmp.as_file()
             .sync_all()
-            .map_err(Error::io("flush the medium"))?;
+            .map_err(Error::io(Msg::IoFlushMedium))?;
         let stored = tmp.persist(&final_path).map_err(|e| Error::Io {
-            context: "store an object".into(),
+            context: Msg::IoStoreObject.into(),
             source: e.error,
         })?;
         baitai_core::files::sync_renamed(&stored, &final_path)?;
@@ -257,8 +256,9 @@ impl Vault {
     ) -> Result<()> {
         let (key, nonce) = self.object_key(f)?;
         let path = self.object_path(f)?;
-        let (input, _) = open_regular(&path, &format!("{}: its object", f.name), |_| {
-            Error::Vault(format!("{}: its object is missing from the medium", f.name).into())
+        let name = || Text::from(&f.name);
+        let (input, _) = open_regular(&path, Msg::PartObject { name: name() }.into(), |_| {
+            Error::Vault(Msg::ObjectMissing { name: name() }.into())
         })?;
         let mut input = DirectReader::new(input);
         let got = stream::decrypt(
@@ -272,9 +272,7 @@ impl Vault {
         )?;
         // As bytes: the manifest's hex may be in either case (docs/format.md, conventions).
         if got.size != f.size || hex::decode(&f.sha256).ok().as_deref() != Some(&got.sha256[..]) {
-            return Err(Error::Vault(
-                format!("{}: content does not match the manifest", f.name).into(),
-            ));
+            return Err(Error::Vault(Msg::ContentMismatch { name: name() }.into()));
         }
         Ok(())
     }
@@ -321,16 +319,19 @@ impl Vault {
                 .flatten()
                 .find(|n| **n != f.name)
             {
-                return Err(Error::Vault(format!(
-                    "vault file name {:?} refused: the vault also holds {other:?}, which differs only in case or Unicode form",
-                    f.name
-                ).into()));
+                return Err(Error::Vault(
+                    Msg::ExtractCaseClash {
+                        name: format!("{:?}", f.name).into(),
+                        other: format!("{other:?}").into(),
+                    }
+                    .into(),
+                ));
             }
             let target = safe_target(out, &f.name)?;
             if target.exists() && !overwrite {
                 return Err(Error::refused(
                     Rule::NoOverwrite,
-                    format!("{} exists; use --overwrite to replace it", target.display()),
+                    Msg::TargetExists { path: p_(&target) },
                 ));
             }
         }
@@ -343,24 +344,32 @@ impl Vault {
                 .prefix(".baitai-")
                 .suffix(".partial")
                 .tempfile_in(parent)
-                .map_err(Error::io(format!("write in {}", parent.display())))?;
+                .map_err(Error::io(Msg::IoWriteIn { path: p_(parent) }))?;
             baitai_core::files::keep_private(tmp.path(), false)
-                .map_err(Error::io(format!("restrict {}", target.display())))?;
+                .map_err(Error::io(Msg::IoRestrict { path: p_(&target) }))?;
             let mut w = DirectWriter::new(tmp.as_file(), f.size)
-                .map_err(Error::io(format!("write {}", target.display())))?;
+                .map_err(Error::io(Msg::IoWrite { path: p_(&target) }))?;
             self.read_file(f, &mut w, progress)?;
             w.flush()
-                .map_err(Error::io(format!("write {}", target.display())))?;
+                .map_err(Error::io(Msg::IoWrite { path: p_(&target) }))?;
             drop(w);
             tmp.as_file()
                 .sync_all()
-                .map_err(Error::io(format!("flush {}", target.display())))?;
+                .map_err(Error::io(Msg::IoFlush { path: p_(&target) }))?;
             let written = tmp.persist(&target).map_err(|e| Error::Io {
-                context: format!("write {}", target.display()).into(),
+                context: Msg::IoWrite { path: p_(&target) }.into(),
                 source: e.error,
             })?;
             baitai_core::files::sync_renamed(&written, &target)?;
         }
         Ok(())
     }
+}
+
+/// A source file `put` cannot read: the user's mistake, not the medium's.
+fn cannot_read(path: &Path, e: std::io::Error) -> Error {
+    Error::usage(Msg::CannotRead {
+        path: p_(path),
+        cause: e.to_string().into(),
+    })
 }

@@ -6,9 +6,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::keys::{DataKey, Slot};
+use super::msg::Msg;
 use baitai_core::crypto::{Cipher, KeyDevice, PublicKey, Signature};
 use baitai_core::error::{Error, Result};
 use baitai_core::model::{Classification, PersonId};
+use baitai_core::text::Text;
 
 /// The first 8 bytes of a vault header file (`vault.hdr`), and what the wipe's sweep looks for on a
 /// raw medium.
@@ -42,33 +44,37 @@ pub fn header_span(first: &[u8]) -> Option<u64> {
 
 const MANIFEST_SIG_DOMAIN: &[u8] = b"baitai-vault-v1 manifest-signature\0";
 
-fn bad(what: &str) -> Error {
-    Error::Vault(format!("vault {what}").into())
+fn bad(what: impl Into<Text>) -> Error {
+    Error::Vault(what.into())
 }
 
 /// Check magic and version; a newer version gets its own clear error.
-fn check_prefix(bytes: &[u8], magic: &[u8; 8], what: &str) -> Result<()> {
+fn check_prefix(bytes: &[u8], magic: &[u8; 8], what: Msg) -> Result<()> {
+    let part = || Text::from(what.clone());
     if bytes.len() < 10 || &bytes[..8] != magic {
-        return Err(bad(&format!(
-            "{what}: not a baitai vault {what} (wrong magic)"
-        )));
+        return Err(bad(Msg::WrongMagic { part: part() }));
     }
     let version = u16::from_be_bytes([bytes[8], bytes[9]]);
     if version > VERSION {
-        return Err(newer_format(what, version));
+        return Err(newer_format(part(), version));
     }
     if version != VERSION {
-        return Err(bad(&format!("{what}: unknown format version {version}")));
+        return Err(bad(Msg::UnknownVersion {
+            part: part(),
+            version: version.to_string().into(),
+        }));
     }
     Ok(())
 }
 
 /// The words docs/format.md asks for ("newer format") when a file is of a version above the
 /// one this baitai reads: a usage error, since upgrading baitai is the remedy.
-fn newer_format(what: &str, version: u16) -> Error {
-    Error::usage(format!(
-        "this vault {what} is in a newer format (format version {version}); this baitai reads up to {VERSION}: upgrade baitai"
-    ))
+fn newer_format(part: Text, version: u16) -> Error {
+    Error::usage(Msg::NewerFormat {
+        part,
+        version: version.to_string().into(),
+        max: VERSION.to_string().into(),
+    })
 }
 
 /// What a JSON value must be where the typed parse would not check it: serde's derived
@@ -231,8 +237,14 @@ impl Header {
     /// Build the header file for `body`, authenticated under `dk`.
     pub fn encode(body: HeaderBody, dk: &DataKey) -> Result<Header> {
         let vault_id = parse_id(&body.vault_id)?;
-        let json = serde_json::to_vec(&body)
-            .map_err(|e| Error::Other(format!("encode header: {e}").into()))?;
+        let json = serde_json::to_vec(&body).map_err(|e| {
+            Error::Other(
+                Msg::EncodeHeader {
+                    cause: e.to_string().into(),
+                }
+                .into(),
+            )
+        })?;
         let mut raw = Vec::with_capacity(14 + json.len() + 32);
         raw.extend_from_slice(HEADER_MAGIC);
         raw.extend_from_slice(&VERSION.to_be_bytes());
@@ -249,22 +261,23 @@ impl Header {
 
     /// Parse without a key: the MAC is checked by [`Header::check_mac`] once a slot opens.
     pub fn parse(raw: Vec<u8>) -> Result<Header> {
-        check_prefix(&raw, HEADER_MAGIC, "header")?;
+        check_prefix(&raw, HEADER_MAGIC, Msg::PartHeader)?;
         if raw.len() < 14 {
-            return Err(bad("header: truncated"));
+            return Err(bad(Msg::HeaderTruncated));
         }
         let len = u32::from_be_bytes([raw[10], raw[11], raw[12], raw[13]]) as usize;
         if len > MAX_HEADER_BODY || raw.len() != 14 + len + 32 {
-            return Err(bad(
-                "header: length does not match the file (truncated or extended)",
-            ));
+            return Err(bad(Msg::HeaderLength));
         }
-        let body: HeaderBody = parse_json(&raw[14..14 + len], &HEADER_SHAPE)
-            .map_err(|e| bad(&format!("header: malformed ({e})")))?;
+        let body: HeaderBody = parse_json(&raw[14..14 + len], &HEADER_SHAPE).map_err(|e| {
+            bad(Msg::HeaderMalformed {
+                cause: e.to_string().into(),
+            })
+        })?;
         // §2.1: at least one slot. Without one nobody can open the vault, and the reader would
         // blame the passphrase (exit 4) for what is a damaged header.
         if body.slots.is_empty() {
-            return Err(bad("header: malformed (no key slots)"));
+            return Err(bad(Msg::HeaderNoSlots));
         }
         let vault_id = parse_id(&body.vault_id)?;
         Ok(Header {
@@ -279,10 +292,10 @@ impl Header {
     pub fn check_mac(&self, dk: &DataKey) -> Result<()> {
         let split = self.raw.len() - 32;
         let mut mac = HmacSha256::new_from_slice(dk.header_key(&self.vault_id).as_ref())
-            .map_err(|_| bad("header: bad MAC key"))?;
+            .map_err(|_| bad(Msg::HeaderBadMacKey))?;
         mac.update(&self.raw[..split]);
         mac.verify_slice(&self.raw[split..])
-            .map_err(|_| bad("header was modified (its authentication code does not match)"))
+            .map_err(|_| bad(Msg::HeaderModified))
     }
 
     /// SHA-256 of the header file: the manifest's signature and encryption are bound to it.
@@ -318,8 +331,8 @@ impl Header {
 
 fn header_mac(dk: &DataKey, vault_id: &[u8; 16], bytes: &[u8]) -> Result<[u8; 32]> {
     let key = dk.header_key(vault_id);
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(key.as_ref())
-        .map_err(|_| bad("header: bad MAC key"))?;
+    let mut mac =
+        <HmacSha256 as Mac>::new_from_slice(key.as_ref()).map_err(|_| bad(Msg::HeaderBadMacKey))?;
     mac.update(bytes);
     Ok(mac.finalize().into_bytes().into())
 }
@@ -330,7 +343,7 @@ pub fn parse_id(hex_id: &str) -> Result<[u8; 16]> {
     hex::decode(hex_id)
         .ok()
         .and_then(|b| <[u8; 16]>::try_from(b).ok())
-        .ok_or_else(|| bad("ID is not 16 hex bytes"))
+        .ok_or_else(|| bad(Msg::BadId))
 }
 
 /// One file in the vault.
@@ -402,8 +415,14 @@ impl Manifest {
         dk: &DataKey,
         writer: &dyn KeyDevice,
     ) -> Result<(Vec<u8>, Manifest)> {
-        let json = serde_json::to_vec(body)
-            .map_err(|e| Error::Other(format!("encode manifest: {e}").into()))?;
+        let json = serde_json::to_vec(body).map_err(|e| {
+            Error::Other(
+                Msg::EncodeManifest {
+                    cause: e.to_string().into(),
+                }
+                .into(),
+            )
+        })?;
         let out = Self::seal_json(&json, body.seq, header, dk, writer)?;
         let file_hash = Sha256::digest(&out).into();
         Ok((
@@ -461,59 +480,61 @@ impl Manifest {
     /// header, the writer's signature over the content, and file names that cannot escape `--out`.
     /// The signer is checked against the ledger by the caller.
     pub fn decode(raw: &[u8], header: &Header, dk: &DataKey) -> Result<Manifest> {
-        check_prefix(raw, MANIFEST_MAGIC, "manifest")?;
+        check_prefix(raw, MANIFEST_MAGIC, Msg::PartManifest)?;
         if raw.len() < 30 + 16 || raw.len() > MAX_MANIFEST {
-            return Err(bad("manifest: truncated or oversized"));
+            return Err(bad(Msg::ManifestTruncatedOrOversized));
         }
         let seq = u64::from_be_bytes(
             raw[10..18]
                 .try_into()
-                .map_err(|_| bad("manifest: truncated"))?,
+                .map_err(|_| bad(Msg::ManifestTruncated))?,
         );
         let nonce: [u8; 12] = raw[18..30]
             .try_into()
-            .map_err(|_| bad("manifest: truncated"))?;
+            .map_err(|_| bad(Msg::ManifestTruncated))?;
         let header_hash = header.hash();
         let aad = [&raw[..30], &header_hash[..]].concat();
         let plain = zeroize::Zeroizing::new(
             header
                 .cipher()
                 .open(&dk.manifest_key(&header.vault_id), &nonce, &aad, &raw[30..])
-                .map_err(|_| bad("manifest was modified or does not belong to this header"))?,
+                .map_err(|_| bad(Msg::ManifestModified))?,
         );
         if plain.len() < 4 + 64 {
-            return Err(bad("manifest: too short"));
+            return Err(bad(Msg::ManifestTooShort));
         }
         let len = u32::from_be_bytes([plain[0], plain[1], plain[2], plain[3]]) as usize;
         // Subtracted from the known length, never added to the claimed one: `4 + len + 64`
         // overflows a 32-bit usize when the claim is near u32::MAX.
         if plain.len() - (4 + 64) != len {
-            return Err(bad("manifest: inner length does not match"));
+            return Err(bad(Msg::ManifestInnerLength));
         }
         let json = &plain[4..4 + len];
         let sig = Signature::from_slice(&plain[4 + len..])
-            .ok_or_else(|| bad("manifest: bad signature length"))?;
-        let body: ManifestBody = parse_json(json, &MANIFEST_SHAPE)
-            .map_err(|e| bad(&format!("manifest: malformed ({e})")))?;
+            .ok_or_else(|| bad(Msg::ManifestSignatureLength))?;
+        let body: ManifestBody = parse_json(json, &MANIFEST_SHAPE).map_err(|e| {
+            bad(Msg::ManifestMalformed {
+                cause: e.to_string().into(),
+            })
+        })?;
         if body.seq != seq
             || parse_id(&body.vault_id)? != header.vault_id
             || body.medium != header.body.medium
             || body.classification != header.body.classification
         {
-            return Err(bad(
-                "manifest: sequence, vault ID, medium or classification does not match its header",
-            ));
+            return Err(bad(Msg::ManifestMismatch));
         }
-        let key = PublicKey::from_hex(&body.writer_key)
-            .map_err(|_| bad("manifest: the writer's key is not a P-256 public key"))?;
+        let key = PublicKey::from_hex(&body.writer_key).map_err(|_| bad(Msg::ManifestWriterKey))?;
         if !key.verify_raw(&signed_message(&header_hash, seq, json), &sig) {
-            return Err(bad("manifest: the writer's signature does not verify"));
+            return Err(bad(Msg::ManifestBadSignature));
         }
         let mut seen = std::collections::HashSet::new();
         for f in &body.files {
             super::names::check(&f.name)?;
             if !seen.insert(f.name.as_str()) {
-                return Err(bad(&format!("manifest: {:?} appears twice", f.name)));
+                return Err(bad(Msg::ManifestDuplicate {
+                    name: format!("{:?}", f.name).into(),
+                }));
             }
         }
         // Readers add the sizes up (progress bars, the ledger's byte counts). No real vault
@@ -521,7 +542,7 @@ impl Manifest {
         body.files
             .iter()
             .try_fold(0u64, |total, f| total.checked_add(f.size))
-            .ok_or_else(|| bad("manifest: the file sizes add up to more than 2^64 bytes"))?;
+            .ok_or_else(|| bad(Msg::ManifestSizesOverflow))?;
         Ok(Manifest {
             body,
             file_hash: Sha256::digest(raw).into(),

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::msg::Msg;
 use baitai_core::crypto::{Cipher, KdfParams, KeyDevice, Passphrase, PublicKey};
 use baitai_core::error::{Error, Result};
 use baitai_core::model::PersonId;
@@ -237,14 +238,13 @@ impl Slot {
         else {
             return Ok(None);
         };
-        let salt = hex::decode(salt)
-            .map_err(|_| Error::Vault("vault header: slot salt is not hex".into()))?;
+        let salt = hex::decode(salt).map_err(|_| Error::Vault(Msg::SlotSaltNotHex.into()))?;
         if salt.len() < 8 {
-            return Err(Error::Vault("vault header: slot salt is too short".into()));
+            return Err(Error::Vault(Msg::SlotSaltShort.into()));
         }
         // The parameters come from the medium: out of range is the vault's fault, not the ledger's.
         let kek = kdf.derive(pass, &salt).map_err(|e| match e {
-            Error::Integrity(m) => Error::Vault(format!("passphrase slot: {m}").into()),
+            Error::Integrity(m) => Error::Vault(Msg::PassphraseSlot { what: m }.into()),
             other => other,
         })?;
         Ok(unwrap_key(cipher, &kek, vault_id, nonce, wrapped))

@@ -6,6 +6,7 @@ mod direct;
 pub mod format;
 pub mod keys;
 mod medium;
+pub mod msg;
 pub mod names;
 mod open;
 mod pipeline;
@@ -23,6 +24,7 @@ pub use medium::{apply_recorded_staged, create_private_dir, read_header};
 use baitai_core::crypto::{Cipher, KdfParams, KeyDevice, Passphrase, PublicKey};
 use baitai_core::error::{Error, Result};
 use baitai_core::model::{Classification, PersonId};
+use msg::Msg;
 
 const DIR: &str = "BAITAI";
 const HEADER_FILE: &str = "vault.hdr";
@@ -65,9 +67,14 @@ pub use baitai_core::files::WINDOWS_LOCK_FILE;
 /// Take the write lock on the mounted medium's vault, waiting while another process holds it.
 #[cfg(unix)]
 pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
-    let dir = fs::File::open(mount).map_err(Error::io(format!("open {}", mount.display())))?;
+    let dir = fs::File::open(mount).map_err(Error::io(baitai_core::msg::Msg::IoOpen {
+        path: msg::path(mount),
+    }))?;
     rustix::fs::flock(&dir, rustix::fs::FlockOperation::LockExclusive).map_err(|e| Error::Io {
-        context: format!("lock {} for writing", mount.display()).into(),
+        context: Msg::IoLock {
+            path: msg::path(mount),
+        }
+        .into(),
         source: e.into(),
     })?;
     Ok(WriteLock { _held: dir })
@@ -85,9 +92,12 @@ pub fn lock_for_writing(mount: &Path) -> Result<WriteLock> {
         .create(true)
         .truncate(false)
         .open(&p)
-        .map_err(Error::io(format!("open {}", p.display())))?;
-    file.lock()
-        .map_err(Error::io(format!("lock {} for writing", mount.display())))?;
+        .map_err(Error::io(baitai_core::msg::Msg::IoOpen {
+            path: msg::path(&p),
+        }))?;
+    file.lock().map_err(Error::io(Msg::IoLock {
+        path: msg::path(mount),
+    }))?;
     Ok(WriteLock { _held: file })
 }
 

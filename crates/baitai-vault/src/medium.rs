@@ -8,12 +8,14 @@ use std::path::{Path, PathBuf};
 
 use rand::RngCore;
 
+use crate::msg::{path as p_, Msg};
 use crate::{
     format, names, vault_dir, DataKey, Header, Manifest, HEADER_FILE, MANIFEST_FILE,
     NEXT_HEADER_FILE, NEXT_MANIFEST_FILE, OBJECTS, OLD_HEADER_FILE,
 };
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::files::sync_dir;
+use baitai_core::text::Text;
 
 /// The vault directory, refused when it is a symbolic link: a hostile medium could point it
 /// at a directory of the user's, which `put` would then write into.
@@ -21,13 +23,7 @@ pub(crate) fn own_vault_dir(mount: &Path) -> Result<PathBuf> {
     let dir = vault_dir(mount);
     for d in [dir.clone(), dir.join(OBJECTS)] {
         if fs::symlink_metadata(&d).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(Error::Vault(
-                format!(
-                    "{} on the medium is a symbolic link, not a directory of the vault",
-                    d.display()
-                )
-                .into(),
-            ));
+            return Err(Error::Vault(Msg::SymlinkVaultDir { path: p_(&d) }.into()));
         }
     }
     Ok(dir)
@@ -44,17 +40,18 @@ pub fn read_header(mount: &Path) -> Result<Header> {
     {
         path = dir.join(OLD_HEADER_FILE);
     }
-    let raw = read_small(&path, format::MAX_HEADER_FILE, "header", |e| {
-        match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                Error::usage(format!("no baitai vault in {}", mount.display()))
-            }
+    let raw = read_small(
+        &path,
+        format::MAX_HEADER_FILE,
+        Msg::PartHeader,
+        |e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::usage(Msg::NoVault { path: p_(mount) }),
             _ => Error::Io {
-                context: format!("read {}", path.display()).into(),
+                context: Msg::IoRead { path: p_(&path) }.into(),
                 source: e,
             },
-        }
-    })?;
+        },
+    )?;
     Header::parse(raw)
 }
 
@@ -64,7 +61,7 @@ pub fn read_header(mount: &Path) -> Result<Header> {
 /// changes nothing for reads of a regular file. Returns the file and its length.
 pub(crate) fn open_regular(
     path: &Path,
-    what: &str,
+    what: Text,
     unopenable: impl FnOnce(std::io::Error) -> Error,
 ) -> Result<(fs::File, u64)> {
     let file = no_block_no_follow(fs::OpenOptions::new().read(true))
@@ -72,10 +69,16 @@ pub(crate) fn open_regular(
         .map_err(unopenable)?;
     let meta = file
         .metadata()
-        .map_err(Error::io(format!("look at {}", path.display())))?;
+        .map_err(Error::io(baitai_core::msg::Msg::IoLookAt {
+            path: p_(path),
+        }))?;
     if !meta.is_file() {
         return Err(Error::Vault(
-            format!("{what} ({}) is not a regular file", path.display()).into(),
+            Msg::NotRegular {
+                what,
+                path: p_(path),
+            }
+            .into(),
         ));
     }
     Ok((file, meta.len()))
@@ -87,19 +90,26 @@ pub(crate) fn open_regular(
 pub(crate) fn read_small(
     path: &Path,
     max: usize,
-    what: &str,
+    what: Msg,
     unopenable: impl FnOnce(std::io::Error) -> Error,
 ) -> Result<Vec<u8>> {
-    let what = format!("vault {what}");
-    let too_long = || Error::Vault(format!("{what} is longer than {max} bytes").into());
-    let (file, len) = open_regular(path, &what, unopenable)?;
+    let too_long = || {
+        Error::Vault(
+            Msg::TooLong {
+                what: what.clone().into(),
+                max: max.to_string().into(),
+            }
+            .into(),
+        )
+    };
+    let (file, len) = open_regular(path, what.clone().into(), unopenable)?;
     if len > max as u64 {
         return Err(too_long());
     }
     let mut raw = Vec::with_capacity(len as usize);
     file.take(max as u64 + 1)
         .read_to_end(&mut raw)
-        .map_err(Error::io(format!("read {}", path.display())))?;
+        .map_err(Error::io(Msg::IoRead { path: p_(path) }))?;
     if raw.len() > max {
         return Err(too_long());
     }
@@ -115,9 +125,19 @@ pub(crate) fn read_manifest(
     dk: &DataKey,
 ) -> Result<(Vec<u8>, Manifest, bool)> {
     let read = |name: &str| {
-        read_small(&dir.join(name), format::MAX_MANIFEST, "manifest", |e| {
-            Error::Vault(format!("vault manifest is missing: {e}").into())
-        })
+        read_small(
+            &dir.join(name),
+            format::MAX_MANIFEST,
+            Msg::PartManifest,
+            |e| {
+                Error::Vault(
+                    Msg::ManifestMissing {
+                        cause: e.to_string().into(),
+                    }
+                    .into(),
+                )
+            },
+        )
     };
     let current = read(MANIFEST_FILE).and_then(|raw| {
         let m = Manifest::decode(&raw, header, dk)?;
@@ -143,13 +163,12 @@ pub(crate) fn read_manifest(
 fn apply_staged_pair(dir: &Path) -> Result<()> {
     let next_header = dir.join(NEXT_HEADER_FILE);
     if fs::symlink_metadata(&next_header).is_ok() {
-        fs::rename(&next_header, dir.join(HEADER_FILE))
-            .map_err(Error::io("put the vault's new header in place"))?;
+        fs::rename(&next_header, dir.join(HEADER_FILE)).map_err(Error::io(Msg::IoNewHeader))?;
         sync_renamed_at(&dir.join(HEADER_FILE))?;
         sync_dir(dir)?;
     }
     fs::rename(dir.join(NEXT_MANIFEST_FILE), dir.join(MANIFEST_FILE))
-        .map_err(Error::io("put the vault's new manifest in place"))?;
+        .map_err(Error::io(Msg::IoNewManifest))?;
     sync_renamed_at(&dir.join(MANIFEST_FILE))?;
     sync_dir(dir)
 }
@@ -162,7 +181,7 @@ pub(crate) fn sync_renamed_at(path: &Path) -> Result<()> {
         .read(true)
         .write(cfg!(windows))
         .open(path)
-        .map_err(Error::io(format!("open {}", path.display())))?;
+        .map_err(Error::io(baitai_core::msg::Msg::IoOpen { path: p_(path) }))?;
     baitai_core::files::sync_renamed(&f, path)
 }
 
@@ -177,7 +196,7 @@ pub(crate) fn apply_and_scrub(dir: &Path) -> Result<()> {
     let old = old_header_for_overwrite(dir)?;
     if old.is_some() && cfg!(windows) {
         fs::rename(dir.join(HEADER_FILE), dir.join(OLD_HEADER_FILE))
-            .map_err(Error::io("move the vault's old header aside"))?;
+            .map_err(Error::io(Msg::IoOldHeaderAside))?;
         sync_dir(dir)?;
     }
     apply_staged_pair(dir)?;
@@ -235,7 +254,7 @@ fn old_header_for_overwrite(dir: &Path) -> Result<Option<fs::File>> {
 /// mode; the files themselves are written 0600 (`tempfile`'s default, kept by the rename).
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     baitai_core::files::create_private_dir_all(dir)
-        .map_err(Error::io(format!("create {}", dir.display())))
+        .map_err(Error::io(baitai_core::msg::Msg::IoCreate { path: p_(dir) }))
 }
 
 /// Overwrite a regular file with random bytes and flush it, a megabyte at a time whatever its
@@ -259,16 +278,10 @@ fn open_no_follow_for_writing(p: &Path) -> Result<fs::File> {
     std::os::windows::fs::OpenOptionsExt::custom_flags(&mut o, OPEN_REPARSE_POINT);
     let f = o
         .open(p)
-        .map_err(Error::io(format!("open {}", p.display())))?;
+        .map_err(Error::io(baitai_core::msg::Msg::IoOpen { path: p_(p) }))?;
     #[cfg(windows)]
     if !f.metadata().is_ok_and(|m| m.is_file()) {
-        return Err(Error::Vault(
-            format!(
-                "{} is a link or not a regular file: not written through",
-                p.display()
-            )
-            .into(),
-        ));
+        return Err(Error::Vault(Msg::LinkNotWritten { path: p_(p) }.into()));
     }
     Ok(f)
 }
@@ -291,7 +304,7 @@ fn no_block_no_follow(o: &mut fs::OpenOptions) -> &mut fs::OpenOptions {
 /// Overwrite an open file with random bytes from its start and flush it; `p` names it in errors.
 fn overwrite_open_file(mut f: &fs::File, p: &Path) -> Result<()> {
     let overwrite = |source| Error::Io {
-        context: format!("overwrite {}", p.display()).into(),
+        context: Msg::IoOverwrite { path: p_(p) }.into(),
         source,
     };
     let mut left = f.metadata().map_err(overwrite)?.len();
@@ -316,10 +329,7 @@ pub(crate) fn safe_target(out: &Path, name: &str) -> Result<PathBuf> {
             if m.file_type().is_symlink() {
                 return Err(Error::refused(
                     Rule::Symlink,
-                    format!(
-                        "{} is a symbolic link; refusing to write through it",
-                        p.display()
-                    ),
+                    Msg::SymlinkRefused { path: p_(&p) },
                 ));
             }
         }

@@ -1,7 +1,9 @@
 //! File names inside a vault: relative, `/`-separated, unable to point outside `--out`, and
 //! (for what `put` stores and `get` writes) the same file on every platform a vault is opened on.
 
+use crate::msg::Msg;
 use baitai_core::error::{Error, Result};
+use baitai_core::text::Text;
 use unicode_normalization::UnicodeNormalization;
 
 /// The longest name a vault accepts, in bytes, whatever its components.
@@ -12,32 +14,39 @@ const MAX_COMPONENT: usize = 255;
 /// absolute paths, `..`, empty or `.` components, backslashes, drive letters, NUL and other
 /// control characters, over-long names.
 pub fn check(name: &str) -> Result<()> {
-    let bad = |why: &str| {
-        Err(Error::Vault(
-            format!("vault file name {name:?} refused: {why}").into(),
-        ))
-    };
+    let bad = |why: Msg| Err(refused(name, why.into()));
     if name.is_empty() || name.len() > MAX_NAME {
-        return bad("empty or too long");
+        return bad(Msg::NameEmptyOrLong);
     }
     if name.starts_with('/') {
-        return bad("absolute path");
+        return bad(Msg::NameAbsolute);
     }
     if name.chars().any(|c| c.is_control() || c == '\\') {
-        return bad("control character or backslash");
+        return bad(Msg::NameControl);
     }
     if name.len() >= 2 && name.as_bytes()[1] == b':' {
-        return bad("drive letter");
+        return bad(Msg::NameDrive);
     }
     for part in name.split('/') {
         if part.is_empty() || part == "." || part == ".." {
-            return bad("empty, . or .. component");
+            return bad(Msg::NameEmptyPart);
         }
         if part.len() > MAX_COMPONENT {
-            return bad("component longer than 255 bytes");
+            return bad(Msg::NameLongPart);
         }
     }
     Ok(())
+}
+
+/// A vault file name refused, and why.
+fn refused(name: &str, why: Text) -> Error {
+    Error::Vault(
+        Msg::NameRefused {
+            name: format!("{name:?}").into(),
+            why,
+        }
+        .into(),
+    )
 }
 
 /// Characters Windows refuses in a file name (besides control characters and `/`): `:` alone
@@ -54,24 +63,32 @@ const DEVICE_NAMES: &[&str] = &["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
 pub fn check_portable(name: &str) -> Result<()> {
     check(name)?;
     match not_portable(name) {
-        Some(why) => Err(Error::Vault(
-            format!("vault file name {name:?} refused: {why}").into(),
-        )),
+        Some(why) => Err(refused(name, why)),
         None => Ok(()),
     }
 }
 
 /// Why a name [`check`] accepts would be another file, or none, on Windows; None if it is the
 /// same everywhere.
-pub fn not_portable(name: &str) -> Option<String> {
+pub fn not_portable(name: &str) -> Option<Text> {
     name.split('/').find_map(|part| {
         if let Some(c) = part.chars().find(|c| WINDOWS_FORBIDDEN.contains(c)) {
-            return Some(format!("{c:?} is not allowed in a file name on Windows"));
+            return Some(
+                Msg::WindowsChar {
+                    c: format!("{c:?}").into(),
+                }
+                .into(),
+            );
         }
         if part.ends_with('.') || part.ends_with(' ') {
-            return Some("a name ending in a dot or a space is another name on Windows".into());
+            return Some(Msg::WindowsTrailing.into());
         }
-        is_device_name(part).then(|| format!("{part:?} is a device name on Windows"))
+        is_device_name(part).then(|| {
+            Msg::WindowsDevice {
+                part: format!("{part:?}").into(),
+            }
+            .into()
+        })
     })
 }
 

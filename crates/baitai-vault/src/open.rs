@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::medium::{
     apply_and_scrub, overwrite_with_noise, own_vault_dir, read_header, read_manifest, read_small,
 };
+use crate::msg::{path as p_, Msg};
 use crate::{
     exists, format, random_hex, vault_dir, DataKey, Header, HeaderBody, Manifest, ManifestBody,
     NewVault, Opener, Rekeyed, Slot, SlotRole, Vault, HEADER_FILE, MANIFEST_FILE, NEXT_HEADER_FILE,
@@ -15,6 +16,7 @@ use baitai_core::crypto::{KeyDevice, PublicKey};
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::files::{sync_dir, write_atomic};
 use baitai_core::model::PersonId;
+use baitai_core::text::Text;
 
 impl Vault {
     /// Create a vault on the mounted medium: a new data key wrapped in a slot for the writer, one
@@ -24,12 +26,13 @@ impl Vault {
         if exists(mount) {
             return Err(Error::refused(
                 Rule::VaultExists,
-                format!("{} already holds a vault", mount.display()),
+                Msg::AlreadyHoldsVault { path: p_(mount) },
             ));
         }
         let dir = own_vault_dir(mount)?;
-        fs::create_dir_all(dir.join(OBJECTS))
-            .map_err(Error::io(format!("create {}", dir.display())))?;
+        fs::create_dir_all(dir.join(OBJECTS)).map_err(Error::io(
+            baitai_core::msg::Msg::IoCreate { path: p_(&dir) },
+        ))?;
         // The new directories must outlive a power cut as surely as the files put in them.
         sync_dir(&dir)?;
         sync_dir(mount)?;
@@ -121,7 +124,7 @@ impl Vault {
                 found
             }
         }
-        .ok_or_else(|| Error::Auth((unopened(&header, &opener)).into()))?;
+        .ok_or_else(|| Error::Auth(unopened(&header, &opener)))?;
         header.check_mac(&dk)?;
         let dir = vault_dir(mount);
         let (raw, manifest, from_next) = read_manifest(&dir, &header, &dk)?;
@@ -145,9 +148,7 @@ impl Vault {
             self.dir.join(NEXT_MANIFEST_FILE),
             self.dir.join(MANIFEST_FILE),
         )
-        .map_err(Error::io(
-            "finish an interrupted change of the vault header",
-        ))?;
+        .map_err(Error::io(Msg::IoFinishInterrupted))?;
         crate::medium::sync_renamed_at(&self.dir.join(MANIFEST_FILE))?;
         crate::medium::remove_old_header(&self.dir);
         self.from_next = false;
@@ -169,15 +170,9 @@ impl Vault {
                 continue;
             };
             if meta.is_dir() {
-                return Err(Error::Vault(
-                    format!(
-                        "{} on the medium is a directory, not a file of the vault; remove it",
-                        p.display()
-                    )
-                    .into(),
-                ));
+                return Err(Error::Vault(Msg::StagedIsDir { path: p_(&p) }.into()));
             }
-            fs::remove_file(&p).map_err(Error::io(format!("remove {}", p.display())))?;
+            fs::remove_file(&p).map_err(Error::io(Msg::IoRemove { path: p_(&p) }))?;
             removed = true;
         }
         if removed {
@@ -225,9 +220,7 @@ impl Vault {
             }
         }
         if body.slots.is_empty() {
-            return Err(Error::Vault(
-                "removing those key slots would leave nobody able to open the vault".into(),
-            ));
+            return Err(Error::Vault(Msg::NobodyLeft.into()));
         }
         let header = Header::encode(body, &self.dk)?;
         let mut m = self.manifest.body.clone();
@@ -249,9 +242,9 @@ impl Vault {
             return false;
         }
         let path = self.dir.join(NEXT_MANIFEST_FILE);
-        read_small(&path, format::MAX_MANIFEST, "staged manifest", |e| {
+        read_small(&path, format::MAX_MANIFEST, Msg::PartStagedManifest, |e| {
             Error::Io {
-                context: format!("read {}", path.display()).into(),
+                context: Msg::IoRead { path: p_(&path) }.into(),
                 source: e,
             }
         })
@@ -302,7 +295,7 @@ impl Vault {
             if meta.is_file() {
                 overwrite_with_noise(&p)?;
             }
-            fs::remove_file(&p).map_err(Error::io(format!("remove {}", p.display())))?;
+            fs::remove_file(&p).map_err(Error::io(Msg::IoRemove { path: p_(&p) }))?;
         }
         sync_dir(&dir)?;
         Ok(header)
@@ -312,17 +305,28 @@ impl Vault {
 /// Why no slot opened, in words that say what to do: whose slots the vault has (read from the
 /// header, which anyone holding the medium can read anyway), rather than a bare "wrong
 /// passphrase" for a person whose passphrase was right but who holds no slot.
-fn unopened(header: &Header, opener: &Opener) -> String {
-    let holders: Vec<String> = header
+fn unopened(header: &Header, opener: &Opener) -> Text {
+    let holders = header
         .body
         .slots
         .iter()
-        .map(|s| match s {
-            Slot::Recipient { person, role, .. } => format!("{person} ({})", role.as_str()),
-            Slot::Passphrase { .. } => "a passphrase".to_string(),
+        .map(|s| -> Text {
+            match s {
+                Slot::Recipient { person, role, .. } => Msg::HolderSlot {
+                    person: person.to_string().into(),
+                    role: match role {
+                        SlotRole::Writer => Msg::RoleWriter,
+                        SlotRole::Escrow => Msg::RoleEscrow,
+                    }
+                    .into(),
+                }
+                .into(),
+                Slot::Passphrase { .. } => Msg::HolderPassphrase.into(),
+            }
         })
-        .collect();
-    let holders = holders.join(", ");
+        .reduce(|list, item| Msg::ListMore { list, item }.into())
+        .unwrap_or_else(|| Text::plain(""));
+    let id_of = |id: &PersonId| Text::from(id.to_string());
     match opener {
         Opener::Person { id, .. } => {
             let named = header
@@ -331,13 +335,21 @@ fn unopened(header: &Header, opener: &Opener) -> String {
                 .iter()
                 .any(|s| matches!(s, Slot::Recipient { person, .. } if person == *id));
             match named {
-                true => format!("the key slot of {id} in this vault was made for a key they no longer hold (slots: {holders})"),
-                false => format!("{id} holds no key slot in this vault: it opens for {holders}; one of them, or a custodian with the escrow slot, must open it"),
+                true => Msg::SlotStale {
+                    id: id_of(id),
+                    holders,
+                }
+                .into(),
+                false => Msg::NoSlot {
+                    id: id_of(id),
+                    holders,
+                }
+                .into(),
             }
         }
         Opener::Passphrase(_) => match header.has_passphrase_slot() {
-            true => "wrong passphrase for this vault".to_string(),
-            false => format!("this vault has no passphrase slot: it opens only for {holders}"),
+            true => Msg::WrongPassphrase.into(),
+            false => Msg::NoPassphraseSlot { holders }.into(),
         },
     }
 }

@@ -119,7 +119,7 @@ fn worker<T, U>(
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(t))).unwrap_or_else(
                 |_| {
                     Err(baitai_core::error::Error::Other(
-                        "a worker thread failed".into(),
+                        crate::msg::Msg::WorkerFailed.into(),
                     ))
                 },
             )

@@ -13,9 +13,11 @@ use zeroize::Zeroizing;
 
 use super::format::{OBJECT_MAGIC, VERSION};
 use super::pipeline::{self, Pool};
+use crate::msg::Msg;
 use baitai_core::crypto::aead::{Keyed, TAG_LEN};
 use baitai_core::crypto::Cipher;
 use baitai_core::error::{Error, Result};
+use baitai_core::text::Text;
 
 /// Plaintext bytes per STREAM chunk; each sealed chunk is this plus the tag.
 pub const CHUNK: usize = 64 * 1024;
@@ -98,7 +100,7 @@ fn hashed<R>(
         let joined = hasher.join();
         // The stream's own error says more than the hasher stopping because of it.
         let r = r?;
-        let streamed = joined.map_err(|_| Error::Other("the hashing thread failed".into()))?;
+        let streamed = joined.map_err(|_| Error::Other(Msg::HashingFailed.into()))?;
         Ok((r, streamed))
     })
 }
@@ -142,7 +144,7 @@ pub fn encrypt(
     source: &str,
 ) -> Result<Streamed> {
     let io_out = |e| Error::Io {
-        context: "write to the medium".into(),
+        context: Msg::IoWriteMedium.into(),
         source: e,
     };
     out.write_all(OBJECT_MAGIC).map_err(io_out)?;
@@ -178,7 +180,10 @@ fn plain_batches<'a>(
     source: &'a str,
 ) -> impl FnMut() -> Result<Option<Plain>> + Send + 'a {
     let io_in = move |e| Error::Io {
-        context: format!("read {source}").into(),
+        context: Msg::IoRead {
+            path: source.into(),
+        }
+        .into(),
         source: e,
     };
     let mut ahead: Option<Zeroizing<Vec<u8>>> = None;
@@ -210,7 +215,7 @@ fn plain_batches<'a>(
         let data = Arc::new(data);
         hasher
             .send(Arc::clone(&data))
-            .map_err(|_| Error::Other("the hashing thread stopped".into()))?;
+            .map_err(|_| Error::Other(Msg::HashingStopped.into()))?;
         Ok(Some(Plain { first, data, last }))
     }
 }
@@ -244,15 +249,16 @@ pub fn decrypt(
     progress: &mut dyn FnMut(u64),
     name: &str,
 ) -> Result<Streamed> {
-    let tampered = |why: &str| Error::Vault(format!("{name}: {why}").into());
+    let tampered = |why: Msg| Error::Vault(why.into());
+    let nm = || Text::from(name);
     let io_out = |e| Error::Io {
-        context: format!("write {name}").into(),
+        context: Msg::IoWrite { path: nm() }.into(),
         source: e,
     };
     let mut head = [0u8; OBJECT_HEADER];
     let got = fill(input, &mut head).map_err(|e| read_error(name, e))?;
     if got < 10 || &head[..8] != OBJECT_MAGIC {
-        return Err(tampered("object header is missing or damaged"));
+        return Err(tampered(Msg::ObjectHeaderDamaged { name: nm() }));
     }
     // The version first, before anything whose layout a newer version might change (§6).
     // "newer format" as docs/format.md asks, but as damage (exit 5), not as a usage error:
@@ -261,22 +267,23 @@ pub fn decrypt(
     // 1 writers would carry such objects forward), and these two bytes are not authenticated.
     let version = u16::from_be_bytes([head[8], head[9]]);
     if version > VERSION {
-        return Err(tampered(&format!(
-            "object is in a newer format (format version {version}) than its version {VERSION} manifest allows (damaged or replaced)"
-        )));
+        return Err(tampered(Msg::ObjectNewer {
+            name: nm(),
+            version: version.to_string().into(),
+            max: VERSION.to_string().into(),
+        }));
     }
     if version != VERSION {
-        return Err(tampered(&format!(
-            "object: unknown format version {version}"
-        )));
+        return Err(tampered(Msg::ObjectUnknownVersion {
+            name: nm(),
+            version: version.to_string().into(),
+        }));
     }
     if got != OBJECT_HEADER {
-        return Err(tampered("object header is missing or damaged"));
+        return Err(tampered(Msg::ObjectHeaderDamaged { name: nm() }));
     }
     if &head[10..26] != expected_nonce {
-        return Err(tampered(
-            "object header does not match the manifest (swapped or replaced)",
-        ));
+        return Err(tampered(Msg::ObjectSwapped { name: nm() }));
     }
     let keyed = Keyed::new(cipher, key)?;
     let (sealed_pool, plain_pool) = (Pool::default(), Pool::default());
@@ -292,7 +299,7 @@ pub fn decrypt(
                 let plain = Arc::new(plain);
                 hasher
                     .send(Arc::clone(&plain))
-                    .map_err(|_| Error::Other("the hashing thread stopped".into()))?;
+                    .map_err(|_| Error::Other(Msg::HashingStopped.into()))?;
                 out.write_all(&plain).map_err(io_out)?;
                 progress(plain.len() as u64);
                 plain_pool.give_shared(plain);
@@ -305,7 +312,7 @@ pub fn decrypt(
 
 fn read_error(name: &str, e: std::io::Error) -> Error {
     Error::Io {
-        context: format!("read the object of {name}").into(),
+        context: Msg::IoReadObject { name: name.into() }.into(),
         source: e,
     }
 }
@@ -361,15 +368,21 @@ fn open_batch(
         let part = &s.data[(j * SEALED).min(s.data.len())..((j + 1) * SEALED).min(s.data.len())];
         let counter = s.first + j as u64;
         if part.len() < TAG_LEN {
-            return Err(Error::Vault(format!("{name}: object is truncated").into()));
+            return Err(Error::Vault(
+                Msg::ObjectTruncated { name: name.into() }.into(),
+            ));
         }
         let last = s.last && j + 1 == n;
         keyed
             .open_into(&chunk_nonce(counter, last), &[], part, &mut plain)
             .map_err(|_| {
-                Error::Vault(format!(
-                    "{name}: chunk {counter} fails authentication (modified, reordered, truncated or swapped)"
-                ).into())
+                Error::Vault(
+                    Msg::ChunkAuth {
+                        name: name.into(),
+                        counter: counter.to_string().into(),
+                    }
+                    .into(),
+                )
             })?;
     }
     sealed.give(s.data);
@@ -542,7 +555,7 @@ mod tests {
                 "src",
             );
             match r {
-                Err(Error::Io { context, .. }) => assert_eq!(context, "read src".into()),
+                Err(Error::Io { context, .. }) => assert_eq!(context.to_string(), "read src"),
                 other => panic!("after {ok} bytes: {other:?}"),
             }
         }

@@ -11,6 +11,7 @@ use crate::crypto::{Cipher, Passphrase};
 use crate::error::{Error, Result, Rule};
 use crate::ledger::{Draft, StoredEntry};
 use crate::model::*;
+use crate::msg::{path as p_, Msg};
 use baitai_vault::{self as vault, FileEntry, NewVault, Opener, Source, Vault};
 
 /// What `put` was asked: files to encrypt into the vault on a mounted medium.
@@ -49,17 +50,18 @@ pub struct PutReport {
 pub fn sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut out = Vec::new();
     for p in paths {
-        let meta = std::fs::symlink_metadata(p)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", p.display())))?;
+        let meta = std::fs::symlink_metadata(p).map_err(|e| {
+            Error::usage(vault::msg::Msg::CannotRead {
+                path: p_(p),
+                cause: e.to_string().into(),
+            })
+        })?;
         let base = p
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
-            .ok_or_else(|| Error::usage(format!("{} has no file name", p.display())))?;
+            .ok_or_else(|| Error::usage(Msg::NoFileName { path: p_(p) }))?;
         if meta.file_type().is_symlink() {
-            return Err(Error::usage(format!(
-                "{} is a symbolic link; give the file it points to",
-                p.display()
-            )));
+            return Err(Error::usage(Msg::GiveLinkTarget { path: p_(p) }));
         }
         if meta.is_dir() {
             walk(p, &base, &mut out)?;
@@ -69,34 +71,38 @@ pub fn sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
                 path: p.clone(),
             });
         } else {
-            return Err(Error::usage(format!(
-                "{} is not a regular file or directory",
-                p.display()
-            )));
+            return Err(Error::usage(Msg::NotFileOrDir { path: p_(p) }));
         }
     }
     if out.is_empty() {
-        return Err(Error::usage("no files to put"));
+        return Err(Error::usage(Msg::NoFilesToPut));
     }
     Ok(out)
 }
 
 fn walk(dir: &Path, prefix: &str, out: &mut Vec<Source>) -> Result<()> {
+    let cannot_list = |e: std::io::Error| {
+        Error::usage(Msg::CannotList {
+            path: p_(dir),
+            cause: e.to_string().into(),
+        })
+    };
     let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::usage(format!("cannot list {}: {e}", dir.display())))?
+        .map_err(cannot_list)?
         .collect::<std::io::Result<_>>()
-        .map_err(|e| Error::usage(format!("cannot list {}: {e}", dir.display())))?;
+        .map_err(cannot_list)?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
         let ft = e
             .file_type()
-            .map_err(Error::io(format!("look at {}", e.path().display())))?;
+            .map_err(Error::io(baitai_core::msg::Msg::IoLookAt {
+                path: p_(&e.path()),
+            }))?;
         if ft.is_symlink() {
-            return Err(Error::usage(format!(
-                "{} is a symbolic link; baitai does not follow links",
-                e.path().display()
-            )));
+            return Err(Error::usage(Msg::NoLinks {
+                path: p_(&e.path()),
+            }));
         } else if ft.is_dir() {
             walk(&e.path(), &name, out)?;
         } else if ft.is_file() {
@@ -147,18 +153,18 @@ impl Session {
             .map(|s| s.number);
         match (from_vault, named) {
             (Some(v), Some(n)) if v != n.0 => Err(Error::Device(
-                format!(
-                    "the vault in {} belongs to {v}, not {n}",
-                    req.mount.display()
-                )
+                Msg::VaultBelongsTo {
+                    path: p_(&req.mount),
+                    vault: v.into(),
+                    medium: n.to_string().into(),
+                }
                 .into(),
             )),
             (Some(v), _) => Ok(self.medium(&v)?.number),
             (None, Some(n)) => Ok(n),
-            (None, None) => Err(Error::usage(format!(
-                "{} holds no vault yet: name the medium with --medium",
-                req.mount.display()
-            ))),
+            (None, None) => Err(Error::usage(Msg::NoVaultYet {
+                path: p_(&req.mount),
+            })),
         }
     }
 
@@ -184,14 +190,17 @@ impl Session {
         };
         let Some(first) = seen.first() else {
             #[cfg(windows)]
-            return Err(crate::device::unavailable(&format!(
-                "{number} is registered with its device, and checking the device under a mount"
-            )));
+            return Err(crate::device::unavailable(Msg::DeviceCheckUnderMount {
+                medium: number.to_string().into(),
+            }));
             #[cfg(unix)]
-            return Err(Error::Device(format!(
-                "{} is not on a block device, but {number} is registered as a device; mount the medium and give its mount point",
-                mount.display()
-            ).into()));
+            return Err(Error::Device(
+                Msg::NotBlockDevice {
+                    path: p_(mount),
+                    medium: number.to_string().into(),
+                }
+                .into(),
+            ));
         };
         if seen
             .iter()
@@ -202,12 +211,15 @@ impl Session {
         if first.capacity_bytes != recorded.capacity_bytes {
             // Most often the stick is not mounted, and the folder is on the system disk.
             let size = crate::units::human_bytes;
-            return Err(Error::Device(format!(
-                "{} is not on {number}: it is on a {} device, and {number} is {}; mount {number} and give its mount point",
-                mount.display(),
-                size(first.capacity_bytes),
-                size(recorded.capacity_bytes)
-            ).into()));
+            return Err(Error::Device(
+                Msg::OtherSize {
+                    path: p_(mount),
+                    medium: number.to_string().into(),
+                    size: size(first.capacity_bytes).into(),
+                    recorded: size(recorded.capacity_bytes).into(),
+                }
+                .into(),
+            ));
         }
         crate::device::check_identity(&number.0, &recorded, first)
     }
@@ -228,10 +240,9 @@ impl Session {
         progress: &mut dyn FnMut(u64),
     ) -> Result<PutReport> {
         if !req.mount.is_dir() {
-            return Err(Error::usage(format!(
-                "{} is not a directory (where is the medium mounted?)",
-                req.mount.display()
-            )));
+            return Err(Error::usage(Msg::NotADirectory {
+                path: p_(&req.mount),
+            }));
         }
         check_new_vault_options(&req.mount, req.cipher, req.recipient_passphrase.is_some())?;
         crate::device::mounts::refuse_read_only_mount(&req.mount)?;
@@ -373,14 +384,11 @@ impl Session {
             .map(|p| (p.id.clone(), p.encryption_key))
             .collect::<Vec<_>>();
         if escrow.is_empty() {
-            return Err(Error::refused(
-                Rule::Escrow,
-                "no active custodian to hold the escrow key (004 1.5.2.4)",
-            ));
+            return Err(Error::refused(Rule::Escrow, Msg::NoEscrow));
         }
         if let Some(p) = &req.recipient_passphrase {
             if let Some(why) = p.policy_violation() {
-                return Err(Error::usage(format!("recipient passphrase: {why}")));
+                return Err(Error::usage(Msg::RecipientPassphrase { why }));
             }
         }
         Vault::create(
@@ -496,17 +504,13 @@ pub fn check_new_vault_options(
     }
     let have = vault::read_header(mount)?.cipher();
     if cipher.is_some_and(|c| c != have) {
-        return Err(Error::usage(format!(
-            "the vault in {} uses {}; a vault keeps the cipher it was made with",
-            mount.display(),
-            have.name()
-        )));
+        return Err(Error::usage(Msg::KeepsCipher {
+            path: p_(mount),
+            cipher: have.name().into(),
+        }));
     }
     if recipient {
-        return Err(Error::usage(format!(
-            "the vault in {} exists already: an outside recipient's passphrase is set when a vault is made",
-            mount.display()
-        )));
+        return Err(Error::usage(Msg::RecipientOnCreate { path: p_(mount) }));
     }
     Ok(())
 }
@@ -528,5 +532,5 @@ pub(super) fn open_as(mount: &Path, signed: &Signed) -> Result<Vault> {
             other => return other,
         }
     }
-    Err(refused.unwrap_or_else(|| Error::Auth("not a recipient of this vault".into())))
+    Err(refused.unwrap_or_else(|| Error::Auth(Msg::NotRecipient.into())))
 }

@@ -6,6 +6,7 @@ use super::open_as;
 use crate::error::{Error, Result};
 use crate::ledger::{Draft, StoredEntry};
 use crate::model::{Body, SignRole, VaultFile, VaultGet};
+use crate::msg::{path as p_, Msg};
 use crate::{Secrets, Session, Signed};
 use baitai_vault::{self as vault, FileEntry, Vault};
 
@@ -61,10 +62,9 @@ impl Session {
             return Ok(());
         }
         Err(Error::Vault(
-            format!(
-                "the vault's manifest is signed by {} with a key this ledger does not know",
-                m.writer
-            )
+            Msg::UnknownWriter {
+                writer: m.writer.to_string().into(),
+            }
             .into(),
         ))
     }
@@ -128,9 +128,7 @@ pub fn select(v: &Vault, names: &[String]) -> Result<Vec<FileEntry>> {
                 .cloned()
                 .collect();
             if matching.is_empty() {
-                Err(Error::usage(format!(
-                    "{n} is not in the vault (see `baitai ls`)"
-                )))
+                Err(Error::usage(Msg::NotInVault { name: n.into() }))
             } else {
                 Ok(matching)
             }
@@ -142,10 +140,7 @@ pub fn select(v: &Vault, names: &[String]) -> Result<Vec<FileEntry>> {
 /// `--out` must be a directory or not exist yet: checked before any passphrase is asked for.
 pub fn check_out_dir(out: &Path) -> Result<()> {
     match std::fs::metadata(out) {
-        Ok(m) if !m.is_dir() => Err(Error::usage(format!(
-            "--out {} is not a directory",
-            out.display()
-        ))),
+        Ok(m) if !m.is_dir() => Err(Error::usage(Msg::OutNotDir { path: p_(out) })),
         _ => Ok(()),
     }
 }

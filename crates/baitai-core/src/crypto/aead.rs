@@ -42,9 +42,7 @@ impl From<AeadError> for crate::error::Error {
     /// For sealing and key setup only: a failed `open` means something specific to its caller
     /// (a wrong passphrase, a damaged vault) and is mapped there.
     fn from(_: AeadError) -> Self {
-        crate::error::Error::Other(
-            "the cipher refused to seal (input too long or out of memory)".into(),
-        )
+        crate::error::Error::Other(crate::msg::Msg::CannotSeal.into())
     }
 }
 

@@ -3,6 +3,9 @@
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::msg::Msg;
+use crate::text::Text;
+
 /// Minimum length and character-class count from 002 (L1016): ≥10 characters, ≥3 of
 /// upper / lower / digit / symbol.
 pub const MIN_CHARS: usize = 10;
@@ -25,7 +28,7 @@ impl Passphrase {
     /// byte-order mark Windows editors write, or UTF-16 with its byte-order mark (what
     /// PowerShell 5.1's `>` writes); one final line ending is not part of it. `bytes` is wiped
     /// whatever happens. The error says what the file holds instead.
-    pub fn from_file_bytes(mut bytes: Vec<u8>) -> Result<Self, String> {
+    pub fn from_file_bytes(mut bytes: Vec<u8>) -> Result<Self, Text> {
         let text = decode_text(&bytes);
         bytes.zeroize();
         let mut text = text?;
@@ -44,14 +47,18 @@ impl Passphrase {
     }
 
     /// Why this passphrase does not meet the policy, or `None` when it does.
-    pub fn policy_violation(&self) -> Option<String> {
+    pub fn policy_violation(&self) -> Option<Text> {
         // Spaces pad a passphrase without making it harder to guess: they count neither
         // towards the length nor as symbols.
         let chars = self.0.chars().filter(|c| !c.is_whitespace()).count();
         if chars < MIN_CHARS {
-            return Some(format!(
-                "passphrase too short: {chars} characters besides spaces, at least {MIN_CHARS} required"
-            ));
+            return Some(
+                Msg::PassphraseShort {
+                    chars: chars.to_string().into(),
+                    min: MIN_CHARS.to_string().into(),
+                }
+                .into(),
+            );
         }
         let classes = [
             self.0.chars().any(|c| c.is_uppercase()),
@@ -65,35 +72,38 @@ impl Passphrase {
         .filter(|x| **x)
         .count();
         if classes < MIN_CLASSES {
-            return Some(format!(
-                "passphrase too simple: it uses {classes} of upper case, lower case, digits and symbols; at least {MIN_CLASSES} required"
-            ));
+            return Some(
+                Msg::PassphraseSimple {
+                    classes: classes.to_string().into(),
+                    min: MIN_CLASSES.to_string().into(),
+                }
+                .into(),
+            );
         }
         None
     }
 }
 
 /// A passphrase file's text by its byte-order mark: UTF-8 without or with one, or UTF-16.
-fn decode_text(bytes: &[u8]) -> Result<String, String> {
+fn decode_text(bytes: &[u8]) -> Result<String, Text> {
     let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
         if rest.len() % 2 != 0 {
-            return Err("it starts like UTF-16 but has an odd number of bytes".to_string());
+            return Err(Msg::FileOddUtf16.into());
         }
         let mut units: Vec<u16> = rest.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
-        let text = String::from_utf16(&units)
-            .map_err(|_| "it is UTF-16 with a broken character".to_string());
+        let text = String::from_utf16(&units).map_err(|_| Text::from(Msg::FileBrokenUtf16));
         units.zeroize();
         text
     };
     match bytes {
         [0xEF, 0xBB, 0xBF, rest @ ..] => std::str::from_utf8(rest)
             .map(str::to_string)
-            .map_err(|_| "it starts with a UTF-8 byte-order mark but is not UTF-8".to_string()),
+            .map_err(|_| Msg::FileBadUtf8Bom.into()),
         [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        _ => std::str::from_utf8(bytes).map(str::to_string).map_err(|_| {
-            "it is neither UTF-8 nor UTF-16 with a byte-order mark: save it as UTF-8".to_string()
-        }),
+        _ => std::str::from_utf8(bytes)
+            .map(str::to_string)
+            .map_err(|_| Msg::FileEncoding.into()),
     }
 }
 
@@ -139,6 +149,7 @@ mod file_tests {
     fn read(bytes: &[u8]) -> Result<String, String> {
         Passphrase::from_file_bytes(bytes.to_vec())
             .map(|p| String::from_utf8(p.as_bytes().to_vec()).unwrap())
+            .map_err(|e| e.to_string())
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Cipher, KdfParams, Passphrase, PersonKey};
 use crate::error::{Error, Result};
+use crate::msg::Msg;
 
 /// What the ledger stores for each person's private key. The associated data binds the blob to
 /// the person's public key, so a blob cannot be moved to another person's record.
@@ -109,11 +110,11 @@ impl SealedKey {
         aad: &str,
     ) -> std::result::Result<KeyRing, OpenError> {
         if self.version != 1 {
-            return Err(bad("unknown version"));
+            return Err(bad(Msg::SealedVersion));
         }
-        let salt = hex::decode(&self.salt).map_err(|_| bad("salt is not hex"))?;
+        let salt = hex::decode(&self.salt).map_err(|_| bad(Msg::SealedSaltHex))?;
         if salt.len() < 8 {
-            return Err(bad("salt too short"));
+            return Err(bad(Msg::SealedSaltShort));
         }
         let kek = self.kdf.derive(pass, &salt).map_err(OpenError::Other)?;
         let current = open_one(&kek, &self.nonce, &self.ciphertext, aad)?;
@@ -126,8 +127,10 @@ impl SealedKey {
     }
 }
 
-fn bad(what: &str) -> OpenError {
-    OpenError::Other(Error::Integrity(format!("sealed key: {what}").into()))
+fn bad(what: Msg) -> OpenError {
+    OpenError::Other(Error::Integrity(
+        Msg::SealedKey { what: what.into() }.into(),
+    ))
 }
 
 /// (nonce, ciphertext) in hex.
@@ -137,7 +140,7 @@ fn seal_one(kek: &[u8; 32], key: &PersonKey, aad: &str) -> Result<(String, Strin
     let secret = key.to_bytes();
     let ct = Cipher::Aes256Gcm
         .seal(kek, &nonce, aad.as_bytes(), &secret)
-        .map_err(|_| Error::Other("sealing the signing key failed".into()))?;
+        .map_err(|_| Error::Other(Msg::SealFailed.into()))?;
     Ok((hex::encode(nonce), hex::encode(ct)))
 }
 
@@ -147,9 +150,9 @@ fn open_one(
     ciphertext: &str,
     aad: &str,
 ) -> std::result::Result<PersonKey, OpenError> {
-    let nonce = hex::decode(nonce).map_err(|_| bad("nonce is not hex"))?;
-    let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad("wrong nonce length"))?;
-    let ct = hex::decode(ciphertext).map_err(|_| bad("ciphertext is not hex"))?;
+    let nonce = hex::decode(nonce).map_err(|_| bad(Msg::NonceHex))?;
+    let nonce: [u8; 12] = nonce.try_into().map_err(|_| bad(Msg::NonceLength))?;
+    let ct = hex::decode(ciphertext).map_err(|_| bad(Msg::CiphertextHex))?;
     let secret = zeroize::Zeroizing::new(
         Cipher::Aes256Gcm
             .open(kek, &nonce, aad.as_bytes(), &ct)

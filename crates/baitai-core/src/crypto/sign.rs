@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::msg::Msg;
 
 /// Domain separation so a signature over an entry can never be replayed as anything else.
 const SIG_DOMAIN: &[u8] = b"baitai-entry-signature-v1\0";
@@ -26,7 +27,7 @@ impl PersonKey {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         SigningKey::from_slice(bytes)
             .map(PersonKey)
-            .map_err(|_| Error::Integrity("stored signing key is malformed".into()))
+            .map_err(|_| Error::Integrity(Msg::SigningKeyMalformed.into()))
     }
 
     /// The 32-byte scalar, in a buffer that zeroizes on drop.
@@ -78,7 +79,7 @@ impl PersonKey {
         let sig: p256::ecdsa::Signature = self
             .0
             .sign_prehash(digest)
-            .map_err(|e| Error::Other(format!("signing failed: {e}").into()))?;
+            .map_err(|e| Error::Other(crate::msg::with_cause(Msg::SigningFailed, e)))?;
         Ok(Signature(sig.to_bytes().into()))
     }
 
@@ -124,7 +125,7 @@ impl PublicKey {
     pub fn from_sec1(b: &[u8]) -> Result<Self> {
         VerifyingKey::from_sec1_bytes(b)
             .map(PublicKey)
-            .map_err(|_| Error::Integrity("public key is not a P-256 point".into()))
+            .map_err(|_| Error::Integrity(Msg::NotP256.into()))
     }
 
     /// The compressed SEC1 point in lowercase hex: how the ledger and the vault record a key.
@@ -134,10 +135,10 @@ impl PublicKey {
 
     /// A key from its hex SEC1 point, as the ledger and the vault record it.
     pub fn from_hex(s: &str) -> Result<Self> {
-        let bytes = hex::decode(s).map_err(|_| Error::Integrity("public key is not hex".into()))?;
+        let bytes = hex::decode(s).map_err(|_| Error::Integrity(Msg::PublicKeyHex.into()))?;
         VerifyingKey::from_sec1_bytes(&bytes)
             .map(PublicKey)
-            .map_err(|_| Error::Integrity("public key is not a P-256 point".into()))
+            .map_err(|_| Error::Integrity(Msg::NotP256.into()))
     }
 
     /// The first 8 bytes of the key's SHA-256, printed beside a signer's name so a reader can tell

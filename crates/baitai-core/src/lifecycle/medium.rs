@@ -9,8 +9,10 @@ pub use state::{apply, Cleanliness, EntryMark, Holding, IssueKind, Marked, Mediu
 use super::{Act, Directory};
 use crate::error::{Refusal, Rule};
 use crate::model::{Body, MediumNumber, PersonId, Role, Site};
+use crate::msg::{state as st, Msg};
+use crate::text::Text;
 
-fn refuse(rule: Rule, reason: String) -> Result<(), Refusal> {
+fn refuse(rule: Rule, reason: impl Into<Text>) -> Result<(), Refusal> {
     Err(Refusal::new(rule, reason))
 }
 
@@ -20,7 +22,10 @@ fn site_number(number: &MediumNumber, site: Option<&Site>) -> Result<(), Refusal
     match site {
         Some(site) if !number.0.starts_with(&format!("{site}-")) => refuse(
             Rule::SiteNumber,
-            format!("{number} is registered to site {site} but does not start with {site}-"),
+            Msg::SiteNumber {
+                number: number.to_string().into(),
+                site: site.to_string().into(),
+            },
         ),
         Some(_) | None => Ok(()),
     }
@@ -29,23 +34,32 @@ fn site_number(number: &MediumNumber, site: Option<&Site>) -> Result<(), Refusal
 /// The rules for one act on a medium.
 pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Result<(), Refusal> {
     let Some(number) = act.medium else {
-        return refuse(Rule::NoMedium, "this entry must name a medium".into());
+        return refuse(Rule::NoMedium, Msg::MustNameMedium);
     };
     let Some(actor) = act.actor else {
-        return refuse(Rule::NoActor, "every entry names who made it".into());
+        return refuse(Rule::NoActor, Msg::NoActor);
     };
     let state = match (state, act.body) {
         (None, Body::Register(r)) => {
-            people.require(actor, Role::Custodian, "register media")?;
+            people.require(actor, Role::Custodian, Msg::DutyRegister)?;
             return site_number(number, r.site.as_ref());
         }
         (Some(_), Body::Register(_)) => {
             return refuse(
                 Rule::UniqueNumber,
-                format!("{number} is already registered"),
+                Msg::AlreadyRegistered {
+                    number: number.to_string().into(),
+                },
             )
         }
-        (None, _) => return refuse(Rule::UnknownMedium, format!("no medium {number}")),
+        (None, _) => {
+            return refuse(
+                Rule::UnknownMedium,
+                Msg::NoMedium {
+                    number: number.to_string().into(),
+                },
+            )
+        }
         (Some(s), _) => s,
     };
     // A medium's record may still be corrected after it is closed, as a paper ledger is.
@@ -55,19 +69,19 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
     if state.holding.is_closed() {
         return refuse(
             Rule::Closed,
-            format!(
-                "{number} is {}: nothing more can be recorded for it",
-                state.holding.as_str()
-            ),
+            Msg::Closed {
+                number: number.to_string().into(),
+                state: st(state.holding.as_str()),
+            },
         );
     }
     match act.body {
         Body::Checkout(_) => {
-            people.require(actor, Role::Handler, "take media out for use")?;
+            people.require(actor, Role::Handler, Msg::DutyUse)?;
             issue_gate(state)
         }
         Body::CarryOut(b) => {
-            people.require(actor, Role::Handler, "carry media out")?;
+            people.require(actor, Role::Handler, Msg::DutyCarryOut)?;
             approval(people, actor, &b.approver)?;
             // A medium the handler has in use (with data they put on it) may become a
             // carry-out: the approver is shown what travels before they sign (003 第4-4(2)).
@@ -82,29 +96,36 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             period(act.time, &b.until)
         }
         Body::Loan(b) => {
-            people.require(actor, Role::Handler, "lend media")?;
+            people.require(actor, Role::Handler, Msg::DutyLend)?;
             approval(people, actor, &b.approver)?;
             issue_gate(state)?;
             period(act.time, &b.until)
         }
         Body::Return(_) => {
-            people.require(actor, Role::Custodian, "receive media back")?;
+            people.require(actor, Role::Custodian, Msg::DutyReturn)?;
             match state.holding {
                 Holding::Out(_) | Holding::Lost => Ok(()),
                 Holding::InStorage | Holding::Destroyed | Holding::Transferred => refuse(
                     Rule::NotOut,
-                    format!("{number} is {}, not out", state.holding.as_str()),
+                    Msg::NotOut {
+                        number: number.to_string().into(),
+                        state: st(state.holding.as_str()),
+                    },
                 ),
             }
         }
         Body::Copy(b) => {
-            people.require(actor, Role::Handler, "copy data at the destination")?;
+            people.require(actor, Role::Handler, Msg::DutyCopy)?;
             approval(people, actor, &b.approver)?;
             match &state.holding {
                 Holding::Out(o) if o.kind != IssueKind::Use && &o.holder == actor => Ok(()),
                 Holding::Out(o) if o.kind != IssueKind::Use => refuse(
                     Rule::Holder,
-                    format!("{number} is out with {}, not with {actor}", o.holder),
+                    Msg::OutWithOther {
+                        number: number.to_string().into(),
+                        holder: o.holder.to_string().into(),
+                        actor: actor.to_string().into(),
+                    },
                 ),
                 Holding::InStorage
                 | Holding::Out(_)
@@ -112,16 +133,16 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                 | Holding::Destroyed
                 | Holding::Transferred => refuse(
                     Rule::NotAtDestination,
-                    format!(
-                        "copies are recorded at a carry-out or loan destination; {number} is {}",
-                        state.holding.as_str()
-                    ),
+                    Msg::CopyNotAtDestination {
+                        number: number.to_string().into(),
+                        state: st(state.holding.as_str()),
+                    },
                 ),
             }
         }
         Body::Transfer(b) => {
             if !people.active(actor)?.has(Role::Handler) {
-                people.require(actor, Role::Custodian, "transfer media")?;
+                people.require(actor, Role::Custodian, Msg::DutyTransfer)?;
             }
             approval(people, actor, &b.approver)?;
             match &state.holding {
@@ -132,10 +153,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                 | Holding::Destroyed
                 | Holding::Transferred) => refuse(
                     Rule::NotInHand,
-                    format!(
-                        "{number} is {}; a transfer starts from storage or from its holder",
-                        other.as_str()
-                    ),
+                    Msg::TransferNotInHand {
+                        number: number.to_string().into(),
+                        state: st(other.as_str()),
+                    },
                 ),
             }
         }
@@ -146,28 +167,32 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         }
         Body::Wipe(w) => permit_wipe(people, state, actor, w),
         Body::VaultPut(_) => {
-            people.require(actor, Role::Handler, "write protected files to media")?;
+            people.require(actor, Role::Handler, Msg::DutyPut)?;
             match &state.holding {
                 Holding::Out(o) if &o.holder == actor => Ok(()),
                 Holding::Out(o) => refuse(
                     Rule::Holder,
-                    format!("{number} is out with {}, not with {actor}", o.holder),
+                    Msg::OutWithOther {
+                        number: number.to_string().into(),
+                        holder: o.holder.to_string().into(),
+                        actor: actor.to_string().into(),
+                    },
                 ),
                 other @ (Holding::InStorage
                 | Holding::Lost
                 | Holding::Destroyed
                 | Holding::Transferred) => refuse(
                     Rule::NotOut,
-                    format!(
-                        "{number} is {}: check it out (or carry it out) before writing to it",
-                        other.as_str()
-                    ),
+                    Msg::PutNotOut {
+                        number: number.to_string().into(),
+                        state: st(other.as_str()),
+                    },
                 ),
             }
         }
         Body::VaultGet(_) => people.active(actor).map(|_| ()),
         Body::VaultErase(_) => {
-            people.require(actor, Role::Custodian, "erase vaults")?;
+            people.require(actor, Role::Custodian, Msg::DutyErase)?;
             match &state.holding {
                 Holding::InStorage => Ok(()),
                 other @ (Holding::Out(_)
@@ -175,7 +200,10 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
                 | Holding::Destroyed
                 | Holding::Transferred) => refuse(
                     Rule::NotInStorage,
-                    format!("{number} is {}; erase it once it is back", other.as_str()),
+                    Msg::EraseNotBack {
+                        number: number.to_string().into(),
+                        state: st(other.as_str()),
+                    },
                 ),
             }
         }
@@ -185,11 +213,19 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
             if !p.has(Role::Handler) && !p.has(Role::Custodian) {
                 return refuse(
                     Rule::Role,
-                    format!("{} ({}) cannot report media lost: that needs the handler or custodian role", p.name, p.id),
+                    Msg::LostRole {
+                        name: (&p.name).into(),
+                        id: p.id.to_string().into(),
+                    },
                 );
             }
             match state.holding {
-                Holding::Lost => refuse(Rule::Lost, format!("{number} is already reported lost")),
+                Holding::Lost => refuse(
+                    Rule::Lost,
+                    Msg::AlreadyLost {
+                        number: number.to_string().into(),
+                    },
+                ),
                 Holding::InStorage
                 | Holding::Out(_)
                 | Holding::Destroyed
@@ -199,7 +235,9 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         // Handled before the match: registration is allowed only of a number not yet used.
         Body::Register(_) => refuse(
             Rule::UniqueNumber,
-            format!("{number} is already registered"),
+            Msg::AlreadyRegistered {
+                number: number.to_string().into(),
+            },
         ),
         // Handled before the match, closed or not.
         Body::Correct(c) => permit_correct(people, state, actor, act.seq, c),
@@ -213,10 +251,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
         | Body::ExceptionEnd(_)
         | Body::PersonUnlock(_)
         | Body::AuthFailure(_)
-        | Body::InventoryCheck(_) => refuse(
-            Rule::NoMedium,
-            "this kind of entry is about the ledger or the store, not one medium".into(),
-        ),
+        | Body::InventoryCheck(_) => refuse(Rule::NoMedium, Msg::NotAboutMedium),
     }
 }
 
@@ -231,21 +266,24 @@ fn permit_correct(
     seq: u64,
     c: &crate::model::Correct,
 ) -> Result<(), Refusal> {
-    people.require(actor, Role::Custodian, "correct entries")?;
+    people.require(actor, Role::Custodian, Msg::DutyCorrect)?;
     let n = &state.number;
     for (flag, text) in [
-        ("what was wrong", &c.wrong),
-        ("what is right", &c.right),
-        ("why", &c.reason),
+        (Msg::CorrectionWrong, &c.wrong),
+        (Msg::CorrectionRight, &c.right),
+        (Msg::CorrectionWhy, &c.reason),
     ] {
         if text.trim().is_empty() {
-            return refuse(Rule::Correction, format!("a correction says {flag}"));
+            return refuse(Rule::Correction, Msg::CorrectionSays { what: flag.into() });
         }
     }
     let Some(mark) = state.corrigible_entry(c.entry).filter(|m| m.seq < seq) else {
         return refuse(
             Rule::Correction,
-            format!("entry {} is not an earlier entry of {n} (a correction names an entry of the same medium, never a correction)", c.entry),
+            Msg::CorrectionEntry {
+                entry: c.entry.to_string().into(),
+                number: n.to_string().into(),
+            },
         );
     };
     if !c.data_present {
@@ -254,10 +292,10 @@ fn permit_correct(
     if state.holding.is_closed() {
         return refuse(
             Rule::Correction,
-            format!(
-                "{n} is {}: only the record can be corrected",
-                state.holding.as_str()
-            ),
+            Msg::CorrectionClosed {
+                number: n.to_string().into(),
+                state: st(state.holding.as_str()),
+            },
         );
     }
     match mark.what {
@@ -266,7 +304,10 @@ fn permit_correct(
         } => {
             return refuse(
                 Rule::Correction,
-                format!("entry {} already records data on {n}", c.entry),
+                Msg::CorrectionHasData {
+                    entry: c.entry.to_string().into(),
+                    number: n.to_string().into(),
+                },
             )
         }
         Marked::Return {
@@ -275,10 +316,10 @@ fn permit_correct(
         Marked::Other => {
             return refuse(
                 Rule::Correction,
-                format!(
-                "entry {} is not a return: data found on {n} corrects the return that missed it",
-                c.entry
-            ),
+                Msg::CorrectionNotReturn {
+                    entry: c.entry.to_string().into(),
+                    number: n.to_string().into(),
+                },
             )
         }
     }
@@ -286,20 +327,21 @@ fn permit_correct(
     if mark.seq < state.clean_since {
         return refuse(
             Rule::Correction,
-            format!(
-                "entry {} of {n} no longer decides what is known of its data: entry {} does; correct that one, or wipe the medium",
-                c.entry, state.clean_since
-            ),
+            Msg::CorrectionSuperseded {
+                entry: c.entry.to_string().into(),
+                number: n.to_string().into(),
+                later: state.clean_since.to_string().into(),
+            },
         );
     }
     match state.clean {
         Cleanliness::WipeFailed | Cleanliness::WipeIncomplete => {
             return refuse(
                 Rule::Correction,
-                format!(
-                    "{n} is {}: it already may not be issued",
-                    state.clean.as_str()
-                ),
+                Msg::CorrectionGated {
+                    number: n.to_string().into(),
+                    state: st(state.clean.as_str()),
+                },
             )
         }
         Cleanliness::Fresh | Cleanliness::VerifiedClean | Cleanliness::Unverified { .. } => {}
@@ -315,12 +357,9 @@ fn permit_rekey(
     actor: &PersonId,
     r: &crate::model::VaultRekey,
 ) -> Result<(), Refusal> {
-    people.require(actor, Role::Custodian, "re-key vaults")?;
+    people.require(actor, Role::Custodian, Msg::DutyRekey)?;
     if r.removed.is_empty() && r.readdressed.is_empty() {
-        return refuse(
-            Rule::Rekey,
-            "a re-key removes or re-addresses at least one slot".into(),
-        );
+        return refuse(Rule::Rekey, Msg::RekeyNothing);
     }
     if let Some(p) = r.readdressed.iter().find(|p| {
         people
@@ -329,7 +368,9 @@ fn permit_rekey(
     }) {
         return refuse(
             Rule::Rekey,
-            format!("{p} is not an active person whose key is on a token: only such a slot is re-addressed"),
+            Msg::RekeyNotOnToken {
+                person: p.to_string().into(),
+            },
         );
     }
     if let Some(p) = r
@@ -339,7 +380,9 @@ fn permit_rekey(
     {
         return refuse(
             Rule::Rekey,
-            format!("{p} is not a revoked person: only a revoked person's slot is removed"),
+            Msg::RekeyNotRevoked {
+                person: p.to_string().into(),
+            },
         );
     }
     match &state.holding {
@@ -347,11 +390,10 @@ fn permit_rekey(
         other @ (Holding::Out(_) | Holding::Lost | Holding::Destroyed | Holding::Transferred) => {
             refuse(
                 Rule::NotInStorage,
-                format!(
-                    "{} is {}; re-key its vault once it is back",
-                    state.number,
-                    other.as_str()
-                ),
+                Msg::RekeyNotBack {
+                    number: state.number.to_string().into(),
+                    state: st(other.as_str()),
+                },
             )
         }
     }
@@ -365,34 +407,52 @@ fn issue_gate(state: &MediumState) -> Result<(), Refusal> {
         Holding::Out(o) => {
             return refuse(
                 Rule::NotInStorage,
-                format!("{n} is already out ({}) with {}", o.kind.as_str(), o.holder),
+                Msg::AlreadyOut {
+                    number: n.to_string().into(),
+                    kind: st(o.kind.as_str()),
+                    holder: o.holder.to_string().into(),
+                },
             )
         }
         other @ (Holding::Lost | Holding::Destroyed | Holding::Transferred) => {
-            return refuse(Rule::NotInStorage, format!("{n} is {}", other.as_str()))
+            return refuse(
+                Rule::NotInStorage,
+                Msg::IsState {
+                    number: n.to_string().into(),
+                    state: st(other.as_str()),
+                },
+            )
         }
     }
     match state.clean {
         Cleanliness::Fresh | Cleanliness::VerifiedClean => Ok(()),
         Cleanliness::WipeFailed => refuse(
             Rule::ReuseGate,
-            format!("{n} failed wipe verification and must be destroyed"),
+            Msg::GateWipeFailed {
+                number: n.to_string().into(),
+            },
         ),
         Cleanliness::WipeIncomplete => refuse(
             Rule::ReuseGate,
-            format!("{n} has an unfinished wipe; wipe it again and verify before reuse (000 10(4)ウ)"),
+            Msg::GateWipeIncomplete {
+                number: n.to_string().into(),
+            },
         ),
         Cleanliness::Unverified {
             data_found: Some(true),
         } => refuse(
             Rule::ReuseGate,
-            format!("{n} was returned with data on it; wipe it and verify before reuse (000 10(4)ウ)"),
+            Msg::GateDataPresent {
+                number: n.to_string().into(),
+            },
         ),
         Cleanliness::Unverified {
             data_found: None | Some(false),
         } => refuse(
             Rule::ReuseGate,
-            format!("{n} has no verified clean state since it came back; wipe it and verify before reuse (000 10(4)ウ)"),
+            Msg::GateUnverified {
+                number: n.to_string().into(),
+            },
         ),
     }
 }
@@ -401,10 +461,12 @@ fn approval(people: &Directory, actor: &PersonId, approver: &PersonId) -> Result
     if approver == actor {
         return refuse(
             Rule::SeparationOfDuties,
-            format!("{actor} cannot approve their own request"),
+            Msg::OwnApproval {
+                person: actor.to_string().into(),
+            },
         );
     }
-    people.require(approver, Role::Custodian, "approve")?;
+    people.require(approver, Role::Custodian, Msg::DutyApprove)?;
     Ok(())
 }
 
@@ -413,11 +475,15 @@ fn period(start: Timestamp, until: &str) -> Result<(), Refusal> {
         Ok(u) if u > start => Ok(()),
         Ok(_) => refuse(
             Rule::Period,
-            format!("the period ends ({until}) before it starts"),
+            Msg::PeriodBackwards {
+                until: until.to_string().into(),
+            },
         ),
         Err(_) => refuse(
             Rule::Period,
-            format!("the period end {until:?} is not a time"),
+            Msg::PeriodNotTime {
+                until: format!("{until:?}").into(),
+            },
         ),
     }
 }
@@ -429,31 +495,33 @@ fn permit_destroy(
     b: &crate::model::Destroy,
 ) -> Result<(), Refusal> {
     let n = &state.number;
-    people.require(actor, Role::Custodian, "destroy media")?;
+    people.require(actor, Role::Custodian, Msg::DutyDestroy)?;
     if &b.witness == actor {
         return refuse(
             Rule::SeparationOfDuties,
-            format!("{actor} cannot witness their own destruction (two-person rule)"),
+            Msg::OwnWitness {
+                person: actor.to_string().into(),
+            },
         );
     }
-    people.require(&b.witness, Role::Witness, "witness destruction")?;
+    people.require(&b.witness, Role::Witness, Msg::DutyWitness)?;
     if state.holding != Holding::InStorage {
         return refuse(
             Rule::NotInStorage,
-            format!(
-                "{n} is {}; it must be back in storage to be destroyed",
-                state.holding.as_str()
-            ),
+            Msg::DestroyNotBack {
+                number: n.to_string().into(),
+                state: st(state.holding.as_str()),
+            },
         );
     }
     let unverifiable = b.unverifiable.as_deref().map(str::trim).unwrap_or("");
     if state.clean != Cleanliness::VerifiedClean && unverifiable.is_empty() {
         return refuse(
             Rule::VerifyBeforeDestroy,
-            format!(
-                "{n} is {}: check that its data cannot be restored (a verified wipe) before destroying it, or give --unverifiable REASON for a medium that cannot be read (000 10(4)ウ)",
-                state.clean.as_str()
-            ),
+            Msg::DestroyUnverified {
+                number: n.to_string().into(),
+                state: st(state.clean.as_str()),
+            },
         );
     }
     Ok(())
@@ -465,20 +533,22 @@ fn permit_wipe_start(
     actor: &PersonId,
 ) -> Result<(), Refusal> {
     let n = &state.number;
-    people.require(actor, Role::Custodian, "wipe media")?;
+    people.require(actor, Role::Custodian, Msg::DutyWipe)?;
     if state.holding != Holding::InStorage {
         return refuse(
             Rule::NotInStorage,
-            format!(
-                "{n} is {}; it must be back in storage to be wiped",
-                state.holding.as_str()
-            ),
+            Msg::WipeNotBack {
+                number: n.to_string().into(),
+                state: st(state.holding.as_str()),
+            },
         );
     }
     if state.clean == Cleanliness::WipeFailed {
         return refuse(
             Rule::WipeFailed,
-            format!("{n} failed wipe verification: it does not hold what is written to it, so no wipe can be trusted; destroy it"),
+            Msg::WipeOfFailed {
+                number: n.to_string().into(),
+            },
         );
     }
     Ok(())
@@ -495,22 +565,26 @@ fn permit_wipe(
     let Some((starter, start)) = &state.pending_wipe else {
         return refuse(
             Rule::NoWipeStarted,
-            format!("{n} has no wipe in progress to record the end of"),
+            Msg::NoWipeStarted {
+                number: n.to_string().into(),
+            },
         );
     };
     if starter != actor || start.method != w.method || start.device != w.device {
         return refuse(
             Rule::WipeMismatch,
-            format!("the wipe record does not match the wipe {starter} started on {n}"),
+            Msg::WipeMismatch {
+                person: starter.to_string().into(),
+                number: n.to_string().into(),
+            },
         );
     }
     if !w.consistent() {
         return refuse(
             Rule::InconsistentRecord,
-            format!(
-                "the wipe record's result ({}) does not follow from its passes",
-                w.result.as_str()
-            ),
+            Msg::WipeInconsistent {
+                result: w.result.as_str().into(),
+            },
         );
     }
     Ok(())
@@ -521,15 +595,13 @@ fn registered_capacity(state: &MediumState, seen: u64) -> Result<(), Refusal> {
     match state.capacity {
         Some(c) if c != seen => refuse(
             Rule::WipeMismatch,
-            format!(
-                "{} was registered with {c} bytes; a wipe of {seen} bytes does not cover it",
-                state.number
-            ),
+            Msg::WipeCapacity {
+                number: state.number.to_string().into(),
+                registered: c.to_string().into(),
+                seen: seen.to_string().into(),
+            },
         ),
-        _ if seen == 0 => refuse(
-            Rule::WipeMismatch,
-            "a medium of 0 bytes cannot be wiped".into(),
-        ),
+        _ if seen == 0 => refuse(Rule::WipeMismatch, Msg::WipeEmpty),
         _ => Ok(()),
     }
 }

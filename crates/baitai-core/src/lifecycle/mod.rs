@@ -84,7 +84,7 @@ pub fn permit(people: &Directory, state: Option<&MediumState>, act: &Act) -> Res
     } else if act.medium.is_some() {
         Err(Refusal::new(
             Rule::NoMedium,
-            "this kind of entry is about the ledger or the store, not one medium",
+            crate::msg::Msg::NotAboutMedium,
         ))
     } else {
         people.permit(act)

@@ -8,6 +8,8 @@ use super::Act;
 use crate::crypto::PublicKey;
 use crate::error::{Refusal, Rule};
 use crate::model::{Body, LedgerInit, PersonId, Role, Site};
+use crate::msg::{self, Msg};
+use crate::text::Text;
 
 /// A person the ledger has added, as their entries leave them: who they are, what they may do and
 /// which keys are theirs now.
@@ -158,25 +160,39 @@ impl Directory {
     }
 
     /// The active person with this ID who holds `role`, or why not.
-    pub fn require(&self, id: &PersonId, role: Role, duty: &str) -> Result<&Person, Refusal> {
-        let p = self
-            .get(id)
-            .ok_or_else(|| Refusal::new(Rule::UnknownPerson, format!("no person {id}")))?;
+    pub fn require(
+        &self,
+        id: &PersonId,
+        role: Role,
+        duty: impl Into<Text>,
+    ) -> Result<&Person, Refusal> {
+        let p = self.get(id).ok_or_else(|| {
+            Refusal::new(
+                Rule::UnknownPerson,
+                Msg::NoPerson {
+                    id: id.to_string().into(),
+                },
+            )
+        })?;
         if !p.is_active() {
             return Err(Refusal::new(
                 Rule::Revoked,
-                format!("{} ({}) is revoked and can no longer act", p.name, p.id),
+                Msg::RevokedPerson {
+                    name: (&p.name).into(),
+                    id: p.id.to_string().into(),
+                },
             ));
         }
         if !p.has(role) {
             return Err(Refusal::new(
                 Rule::Role,
-                format!(
-                    "{} ({}) cannot {duty}: that needs the {role} role (has: {})",
-                    p.name,
-                    p.id,
-                    p.roles_text()
-                ),
+                Msg::NeedsRole {
+                    name: (&p.name).into(),
+                    id: p.id.to_string().into(),
+                    duty: duty.into(),
+                    role: msg::role(role),
+                    has: msg::roles(p.roles.iter().copied()),
+                },
             ));
         }
         Ok(p)
@@ -193,48 +209,47 @@ impl Directory {
     /// unlock, failed attempt, stock-take), given the directory before it.
     pub fn permit(&self, act: &Act) -> Result<(), Refusal> {
         let Some(actor) = act.actor else {
-            return Err(Refusal::new(Rule::NoActor, "every entry names who made it"));
+            return Err(Refusal::new(Rule::NoActor, Msg::NoActor));
         };
         match act.body {
             Body::LedgerInit(i) => {
                 if self.settings.is_some() {
-                    return Err(Refusal::new(
-                        Rule::Init,
-                        "the ledger is already initialised",
-                    ));
+                    return Err(Refusal::new(Rule::Init, Msg::AlreadyInitialised));
                 }
                 if actor != &i.admin.id
                     || i.admin.id != PersonId::nth(1)
                     || !i.admin.roles.contains(&Role::Admin)
                 {
-                    return Err(Refusal::new(
-                        Rule::Init,
-                        "the ledger is created by its first admin, P0001",
-                    ));
+                    return Err(Refusal::new(Rule::Init, Msg::InitByFirstAdmin));
                 }
                 Ok(())
             }
             Body::LedgerRequireToken(_) => {
-                self.require(actor, Role::Admin, "set which roles need a token")?;
+                self.require(actor, Role::Admin, Msg::DutyRequireToken)?;
                 Ok(())
             }
             Body::PersonAdd(p) => self.permit_add(actor, p),
             Body::PersonRevoke(r) => {
-                self.require(actor, Role::Admin, "revoke people")?;
+                self.require(actor, Role::Admin, Msg::DutyRevoke)?;
                 let target = self.get(&r.id).ok_or_else(|| {
-                    Refusal::new(Rule::UnknownPerson, format!("no person {}", r.id))
+                    Refusal::new(
+                        Rule::UnknownPerson,
+                        Msg::NoPerson {
+                            id: r.id.to_string().into(),
+                        },
+                    )
                 })?;
                 if !target.is_active() {
                     return Err(Refusal::new(
                         Rule::Revoked,
-                        format!("{} ({}) is already revoked", target.name, target.id),
+                        Msg::AlreadyRevoked {
+                            name: (&target.name).into(),
+                            id: target.id.to_string().into(),
+                        },
                     ));
                 }
                 if target.has(Role::Admin) && self.active_admins() <= 1 {
-                    return Err(Refusal::new(
-                        Rule::LastAdmin,
-                        "cannot revoke the last active admin: add another admin first",
-                    ));
+                    return Err(Refusal::new(Rule::LastAdmin, Msg::LastAdmin));
                 }
                 Ok(())
             }
@@ -243,11 +258,11 @@ impl Directory {
             Body::ExceptionGrant(g) => self.permit_exception(actor, g),
             Body::ExceptionEnd(e) => self.permit_exception_end(actor, e),
             Body::PersonUnlock(r) => {
-                self.require(actor, Role::Admin, "lift a lock")?;
+                self.require(actor, Role::Admin, Msg::DutyUnlock)?;
                 self.active(&r.id).map(|_| ())
             }
             Body::InventoryCheck(_) => {
-                self.require(actor, Role::Custodian, "check the inventory")?;
+                self.require(actor, Role::Custodian, Msg::DutyInventory)?;
                 Ok(())
             }
             Body::AuthFailure(f) => self.permit_failure(actor, f),
@@ -266,10 +281,7 @@ impl Directory {
             | Body::VaultGet(_)
             | Body::VaultErase(_)
             | Body::Correct(_)
-            | Body::VaultRekey(_) => Err(Refusal::new(
-                Rule::NoMedium,
-                "this kind of entry is about one medium and must name it",
-            )),
+            | Body::VaultRekey(_) => Err(Refusal::new(Rule::NoMedium, Msg::NeedsMedium)),
         }
     }
 
@@ -281,40 +293,27 @@ impl Directory {
         r: &crate::model::PersonPasswd,
     ) -> Result<(), Refusal> {
         if &r.id != actor {
-            return Err(Refusal::new(
-                Rule::OwnPassphrase,
-                "a person changes only their own passphrase",
-            ));
+            return Err(Refusal::new(Rule::OwnPassphrase, Msg::OwnPassphrase));
         }
         let person = self.active(actor)?;
         match (&r.new_key, &r.token) {
             (Some(k), t) => Self::check_token_keys(t.as_ref(), &k.public_key, &k.encryption_key)?,
-            (None, Some(_)) => {
-                return Err(Refusal::new(
-                    Rule::TokenRequired,
-                    "a move to a token names the new key made on it",
-                ))
-            }
+            (None, Some(_)) => return Err(Refusal::new(Rule::TokenRequired, Msg::TokenNeedsKey)),
             (None, None) => {}
         }
         if r.token.is_some() && r.approver.is_none() {
-            return Err(Refusal::new(
-                Rule::Approval,
-                "a move to a token needs an admin's approval (--approver ADMIN)",
-            ));
+            return Err(Refusal::new(Rule::Approval, Msg::TokenNeedsApproval));
         }
         match (&r.new_key, &r.approver) {
-            (_, Some(a)) if a == actor => Err(Refusal::new(
-                Rule::SeparationOfDuties,
-                "a person cannot approve their own key change",
-            )),
+            (_, Some(a)) if a == actor => {
+                Err(Refusal::new(Rule::SeparationOfDuties, Msg::OwnKeyChange))
+            }
             (_, Some(a)) => self
-                .require(a, Role::Admin, "approve a key change")
+                .require(a, Role::Admin, Msg::DutyApproveKey)
                 .map(|_| ()),
-            (Some(_), None) if !person.has(Role::Admin) => Err(Refusal::new(
-                Rule::Approval,
-                "a new key needs an admin's approval (--approver ADMIN)",
-            )),
+            (Some(_), None) if !person.has(Role::Admin) => {
+                Err(Refusal::new(Rule::Approval, Msg::KeyNeedsApproval))
+            }
             (_, None) => Ok(()),
         }
     }
@@ -322,23 +321,17 @@ impl Directory {
     /// An admin changes another active person's roles, to at least one role, without leaving
     /// the ledger with no active admin.
     fn permit_roles(&self, actor: &PersonId, r: &crate::model::PersonRoles) -> Result<(), Refusal> {
-        self.require(actor, Role::Admin, "change roles")?;
+        self.require(actor, Role::Admin, Msg::DutyChangeRoles)?;
         if &r.id == actor {
-            return Err(Refusal::new(
-                Rule::SeparationOfDuties,
-                "an admin does not change their own roles: another admin does",
-            ));
+            return Err(Refusal::new(Rule::SeparationOfDuties, Msg::OwnRoles));
         }
         let target = self.active(&r.id)?;
         if r.roles.is_empty() {
-            return Err(Refusal::new(Rule::Role, "a person keeps at least one role"));
+            return Err(Refusal::new(Rule::Role, Msg::KeepsARole));
         }
         let loses_admin = target.has(Role::Admin) && !r.roles.contains(&Role::Admin);
         if loses_admin && self.active_admins() <= 1 {
-            return Err(Refusal::new(
-                Rule::LastAdmin,
-                "cannot take the admin role from the last active admin: add another admin first",
-            ));
+            return Err(Refusal::new(Rule::LastAdmin, Msg::LastAdminRole));
         }
         Ok(())
     }
@@ -352,35 +345,28 @@ impl Directory {
     ) -> Result<(), Refusal> {
         self.active(actor)?;
         if &g.approver == actor {
-            return Err(Refusal::new(
-                Rule::SeparationOfDuties,
-                "an exception is approved by someone other than its applicant",
-            ));
+            return Err(Refusal::new(Rule::SeparationOfDuties, Msg::OwnException));
         }
-        self.require(&g.approver, Role::Admin, "approve exceptions")?;
+        self.require(&g.approver, Role::Admin, Msg::DutyApproveExceptions)?;
         let fields = [
-            ("the clause", &g.clause),
-            ("the scope", &g.scope),
-            ("the measures taken instead", &g.measures),
-            ("how its end is reported", &g.end_report),
-            ("the reason", &g.reason),
+            (Msg::ExceptionClause, &g.clause),
+            (Msg::ExceptionScope, &g.scope),
+            (Msg::ExceptionMeasures, &g.measures),
+            (Msg::ExceptionEndReportHow, &g.end_report),
+            (Msg::ExceptionReason, &g.reason),
         ];
         if let Some((what, _)) = fields.iter().find(|(_, v)| v.trim().is_empty()) {
             return Err(Refusal::new(
                 Rule::Exception,
-                format!("an exception states {what}"),
+                Msg::ExceptionStates {
+                    what: what.clone().into(),
+                },
             ));
         }
         match (g.from.parse::<Timestamp>(), g.until.parse::<Timestamp>()) {
             (Ok(f), Ok(u)) if f < u => Ok(()),
-            (Ok(_), Ok(_)) => Err(Refusal::new(
-                Rule::Period,
-                "the exception's period ends before it starts",
-            )),
-            _ => Err(Refusal::new(
-                Rule::Period,
-                "the exception's period is not two times",
-            )),
+            (Ok(_), Ok(_)) => Err(Refusal::new(Rule::Period, Msg::ExceptionPeriodBackwards)),
+            _ => Err(Refusal::new(Rule::Period, Msg::ExceptionPeriodNotTimes)),
         }
     }
 
@@ -394,26 +380,24 @@ impl Directory {
         let Some(x) = self.exceptions.get(&e.grant) else {
             return Err(Refusal::new(
                 Rule::Exception,
-                format!("entry {} is not an exception", e.grant),
+                Msg::NotAnException {
+                    entry: e.grant.to_string().into(),
+                },
             ));
         };
         if x.ended.is_some() {
             return Err(Refusal::new(
                 Rule::Exception,
-                format!("exception {} has already ended", e.grant),
+                Msg::ExceptionEnded {
+                    entry: e.grant.to_string().into(),
+                },
             ));
         }
         if &x.applicant != actor && !person.has(Role::Admin) {
-            return Err(Refusal::new(
-                Rule::Exception,
-                "an exception's end is reported by its applicant or an admin",
-            ));
+            return Err(Refusal::new(Rule::Exception, Msg::ExceptionEndBy));
         }
         if e.report.trim().is_empty() {
-            return Err(Refusal::new(
-                Rule::Exception,
-                "an end report says what was done",
-            ));
+            return Err(Refusal::new(Rule::Exception, Msg::ExceptionEndReport));
         }
         Ok(())
     }
@@ -437,10 +421,11 @@ impl Directory {
             if p.token.is_none() {
                 return Err(Refusal::new(
                     Rule::TokenRequired,
-                    format!(
-                        "{} ({}) is a {role} and this ledger requires a {role}'s key to be on a token; move it there with `baitai person token {}`",
-                        p.name, p.id, p.id
-                    ),
+                    Msg::TokenRequired {
+                        name: (&p.name).into(),
+                        id: p.id.to_string().into(),
+                        role: msg::role(*role),
+                    },
                 ));
             }
         }
@@ -455,10 +440,7 @@ impl Directory {
         encryption: &PublicKey,
     ) -> Result<(), Refusal> {
         if token.is_some() && public != encryption {
-            return Err(Refusal::new(
-                Rule::TokenRequired,
-                "a key on a token signs and agrees keys with one key pair: its two public keys must be the same",
-            ));
+            return Err(Refusal::new(Rule::TokenRequired, Msg::TokenOneKey));
         }
         Ok(())
     }
@@ -470,15 +452,14 @@ impl Directory {
         f: &crate::model::AuthFailure,
     ) -> Result<(), Refusal> {
         if &f.id != actor {
-            return Err(Refusal::new(
-                Rule::AuthFailure,
-                "a failed attempt is recorded against the person who failed",
-            ));
+            return Err(Refusal::new(Rule::AuthFailure, Msg::AuthFailureOther));
         }
         if self.get(&f.id).is_none() {
             return Err(Refusal::new(
                 Rule::UnknownPerson,
-                format!("no person {}", f.id),
+                Msg::NoPerson {
+                    id: f.id.to_string().into(),
+                },
             ));
         }
         if let Some(why) = f.invalid() {
@@ -489,29 +470,28 @@ impl Directory {
 
     fn permit_add(&self, actor: &PersonId, p: &crate::model::PersonAdd) -> Result<(), Refusal> {
         if self.settings.is_none() {
-            return Err(Refusal::new(
-                Rule::Init,
-                "the ledger has not been initialised",
-            ));
+            return Err(Refusal::new(Rule::Init, Msg::NotInitialised));
         }
-        self.require(actor, Role::Admin, "add people")?;
+        self.require(actor, Role::Admin, Msg::DutyAddPeople)?;
         if p.id != self.next_id() {
             return Err(Refusal::new(
                 Rule::PersonId,
-                format!(
-                    "person IDs are assigned in order: expected {}",
-                    self.next_id()
-                ),
+                Msg::PersonIdOrder {
+                    expected: self.next_id().to_string().into(),
+                },
             ));
         }
         if p.roles.is_empty() {
-            return Err(Refusal::new(Rule::Role, "a person needs at least one role"));
+            return Err(Refusal::new(Rule::Role, Msg::NeedsARole));
         }
         Self::check_token_keys(p.token.as_ref(), &p.public_key, &p.encryption_key)?;
         if let Some(other) = self.people.values().find(|o| o.name == p.name) {
             return Err(Refusal::new(
                 Rule::UniqueName,
-                format!("the name {:?} is already used by {}", p.name, other.id),
+                Msg::NameUsed {
+                    name: format!("{:?}", p.name).into(),
+                    other: other.id.to_string().into(),
+                },
             ));
         }
         Ok(())
@@ -519,13 +499,21 @@ impl Directory {
 
     /// The active person with this ID, or why not.
     pub fn active(&self, id: &PersonId) -> Result<&Person, Refusal> {
-        let p = self
-            .get(id)
-            .ok_or_else(|| Refusal::new(Rule::UnknownPerson, format!("no person {id}")))?;
+        let p = self.get(id).ok_or_else(|| {
+            Refusal::new(
+                Rule::UnknownPerson,
+                Msg::NoPerson {
+                    id: id.to_string().into(),
+                },
+            )
+        })?;
         if !p.is_active() {
             return Err(Refusal::new(
                 Rule::Revoked,
-                format!("{} ({}) is revoked and can no longer act", p.name, p.id),
+                Msg::RevokedPerson {
+                    name: (&p.name).into(),
+                    id: p.id.to_string().into(),
+                },
             ));
         }
         Ok(p)

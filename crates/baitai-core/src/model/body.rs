@@ -11,6 +11,7 @@ use super::{
 };
 use crate::crypto::PublicKey;
 use crate::error::{Error, Result};
+use crate::msg::{with_cause, Msg};
 
 /// The typed body of a ledger entry. The tag is the entry's `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,16 +137,14 @@ impl Body {
     /// Split into the stored `kind` and canonical JSON payload.
     pub fn encode(&self) -> Result<(String, String)> {
         let v = serde_json::to_value(self)
-            .map_err(|e| Error::Other(format!("cannot encode entry: {e}").into()))?;
+            .map_err(|e| Error::Other(with_cause(Msg::EncodeEntry, e)))?;
         let (kind, data) = match v {
             serde_json::Value::Object(mut m) => (m.remove("kind"), m.remove("data")),
             _ => (None, None),
         };
         match (kind, data) {
             (Some(serde_json::Value::String(k)), Some(d)) => Ok((k, d.to_string())),
-            _ => Err(Error::Other(
-                "entry body did not encode as kind + data".into(),
-            )),
+            _ => Err(Error::Other(Msg::EncodeShape.into())),
         }
     }
 
@@ -153,10 +152,15 @@ impl Body {
     /// that does not fit it is an integrity failure.
     pub fn decode(kind: &str, payload: &str) -> Result<Self> {
         let data: serde_json::Value = serde_json::from_str(payload)
-            .map_err(|e| Error::Integrity(format!("entry payload is not JSON: {e}").into()))?;
+            .map_err(|e| Error::Integrity(with_cause(Msg::PayloadNotJson, e)))?;
         let v = serde_json::json!({ "kind": kind, "data": data });
         serde_json::from_value(v).map_err(|e| {
-            Error::Integrity(format!("entry payload of kind {kind:?} is malformed: {e}").into())
+            Error::Integrity(with_cause(
+                Msg::PayloadMalformed {
+                    kind: format!("{kind:?}").into(),
+                },
+                e,
+            ))
         })
     }
 

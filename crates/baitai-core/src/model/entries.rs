@@ -208,12 +208,14 @@ pub const AUTH_COMMANDS: &[&str] = &[
 
 impl AuthFailure {
     /// Why this row cannot have been written by baitai, if it cannot.
-    pub fn invalid(&self) -> Option<String> {
+    pub fn invalid(&self) -> Option<crate::text::Text> {
         if !AUTH_COMMANDS.contains(&self.command.as_str()) {
-            return Some(format!(
-                "names a command baitai does not record ({:?})",
-                self.command.escape_debug().to_string()
-            ));
+            return Some(
+                crate::msg::Msg::AuthFailureCommand {
+                    command: format!("{:?}", self.command.escape_debug().to_string()).into(),
+                }
+                .into(),
+            );
         }
         None
     }

@@ -28,7 +28,9 @@ impl Lang {
         match s {
             "ja" => Ok(Lang::Ja),
             "en" => Ok(Lang::En),
-            _ => Err(Error::usage(format!("language {s:?} must be ja or en"))),
+            _ => Err(Error::usage(crate::msg::Msg::Language {
+                lang: format!("{s:?}").into(),
+            })),
         }
     }
 

@@ -5,6 +5,8 @@
 use super::{Ledger, Store};
 use baitai_core::error::{Error, Result, Rule};
 
+use crate::msg::Msg;
+
 impl Ledger {
     /// Append every entry, signature and sealed key of `src` in one transaction (on a server,
     /// holding the chain head's lock): all of them land, or none. Refused unless this ledger is
@@ -13,10 +15,9 @@ impl Ledger {
         if self.store().head()?.is_some() {
             return Err(Error::refused(
                 Rule::Init,
-                format!(
-                    "{} already holds a ledger: a copy goes into an empty one",
-                    self.shown()
-                ),
+                Msg::CopyTargetNotEmpty {
+                    at: self.shown().into(),
+                },
             ));
         }
         match &self.server {
@@ -31,12 +32,9 @@ impl Ledger {
                 }
             }
             None => {
-                let tx = self
-                    .conn
-                    .transaction()
-                    .map_err(Error::db("begin the copy"))?;
+                let tx = self.conn.transaction().map_err(Error::db(Msg::BeginCopy))?;
                 let keys = copy_rows(src.store(), &*tx)?;
-                tx.commit().map_err(Error::db("commit the copy"))?;
+                tx.commit().map_err(Error::db(Msg::CommitCopy))?;
                 Ok(keys)
             }
         }

@@ -24,6 +24,8 @@ use super::{remove_sqlite_files, Store};
 use crate::Checkpoints;
 use baitai_core::error::{Error, Result};
 
+use crate::msg::{path as shown, Msg};
+
 /// The copy for `server`: the kept file when it still matches the server, else a new one, else
 /// one in memory.
 pub(super) fn open(server: &Server) -> Result<Connection> {
@@ -42,7 +44,7 @@ pub(super) fn open(server: &Server) -> Result<Connection> {
 
 /// A new, empty copy in memory.
 pub(super) fn in_memory() -> Result<Connection> {
-    let conn = Connection::open_in_memory().map_err(Error::db("open an in-memory copy"))?;
+    let conn = Connection::open_in_memory().map_err(Error::db(Msg::OpenInMemoryCopy))?;
     make_schema(&conn)?;
     Ok(conn)
 }
@@ -80,20 +82,19 @@ fn open_file(path: &Path, server: &Server) -> Result<Connection> {
 }
 
 fn connect(path: &Path) -> Result<Connection> {
-    let conn =
-        Connection::open(path).map_err(Error::db(format!("open the copy {}", path.display())))?;
+    let conn = Connection::open(path).map_err(Error::db(Msg::OpenCopy { path: shown(path) }))?;
     conn.busy_timeout(Duration::from_secs(60))
-        .map_err(Error::db("set busy timeout"))?;
+        .map_err(Error::db(Msg::SetBusyTimeout))?;
     conn.pragma_update(None, "journal_mode", "WAL")
-        .map_err(Error::db("enable WAL on the copy"))?;
+        .map_err(Error::db(Msg::EnableWalOnCopy))?;
     Ok(conn)
 }
 
 fn make_schema(conn: &Connection) -> Result<()> {
     conn.execute_batch(CHAIN_SCHEMA)
-        .map_err(Error::db("make the copy"))?;
+        .map_err(Error::db(Msg::MakeCopy))?;
     conn.pragma_update(None, "user_version", MIGRATIONS.len())
-        .map_err(Error::db("make the copy"))
+        .map_err(Error::db(Msg::MakeCopy))
 }
 
 /// The copy is of this baitai's schema and its last entry is the server's, hash for hash.

@@ -11,6 +11,8 @@ use crate::trust::{Anchors, Verified};
 use baitai_core::error::{Error, Result, Rule};
 use baitai_core::lifecycle::{Directory, MediumState};
 
+use crate::msg::{num, path as shown, Msg};
+
 mod import;
 mod local_copy;
 mod read;
@@ -72,7 +74,9 @@ impl Ledger {
             if existing.head()?.is_some() {
                 return Err(Error::refused(
                     Rule::Init,
-                    format!("a ledger already exists at {}", existing.shown()),
+                    Msg::LedgerExists {
+                        at: existing.shown().into(),
+                    },
                 ));
             }
             return Ok(existing);
@@ -82,7 +86,7 @@ impl Ledger {
             if existing.head()?.is_some() {
                 return Err(Error::refused(
                     Rule::Init,
-                    format!("a ledger already exists at {}", path.display()),
+                    Msg::LedgerExists { at: shown(path) },
                 ));
             }
             return Ok(existing);
@@ -115,16 +119,18 @@ impl Ledger {
             return Ledger::open_server(path);
         }
         check_existing_file(path)?;
-        let conn = Connection::open(path).map_err(Error::db(format!("open {}", path.display())))?;
+        let conn = Connection::open(path).map_err(Error::db(baitai_core::msg::Msg::IoOpen {
+            path: shown(path),
+        }))?;
         refuse_foreign_database(&conn, path)?;
         conn.busy_timeout(Duration::from_secs(60))
-            .map_err(Error::db("set busy timeout"))?;
+            .map_err(Error::db(Msg::SetBusyTimeout))?;
         conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(Error::db("enable WAL (is the file a baitai ledger?)"))?;
+            .map_err(Error::db(Msg::EnableWal))?;
         conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(Error::db("set synchronous"))?;
+            .map_err(Error::db(Msg::SetSynchronous))?;
         conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(Error::db("enable foreign keys"))?;
+            .map_err(Error::db(Msg::EnableForeignKeys))?;
         let mut ledger = Ledger::over(conn, path, None);
         ledger.migrate()?;
         check_entries_key(&ledger.conn)?;
@@ -142,25 +148,23 @@ impl Ledger {
         check_existing_file(path)?;
         let flags =
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .map_err(Error::db(format!("open {}", path.display())))?;
+        let conn = Connection::open_with_flags(path, flags).map_err(Error::db(
+            baitai_core::msg::Msg::IoOpen { path: shown(path) },
+        ))?;
         conn.busy_timeout(Duration::from_secs(60))
-            .map_err(Error::db("set busy timeout"))?;
+            .map_err(Error::db(Msg::SetBusyTimeout))?;
         refuse_foreign_database(&conn, path)?;
         let version = Store::schema_version(&conn)?;
         if version == 0 {
-            return Err(Error::usage(format!(
-                "{} is not an initialised baitai ledger",
-                path.display()
-            )));
+            return Err(Error::usage(Msg::NotInitialised { path: shown(path) }));
         }
         // Older schemas differ only in what entries they may hold, so they read as they are.
         if version > MIGRATIONS.len() {
-            return Err(Error::usage(format!(
-                "the ledger at {} has schema {version}; this baitai reads schema {}",
-                path.display(),
-                MIGRATIONS.len()
-            )));
+            return Err(Error::usage(Msg::SchemaTooNew {
+                path: shown(path),
+                version: num(version),
+                supported: num(MIGRATIONS.len()),
+            }));
         }
         check_entries_key(&conn)?;
         Ok(Ledger::over(conn, path, None))
@@ -169,17 +173,15 @@ impl Ledger {
     /// Open the ledger on the server at `url` (sql/postgres-init.sql made its tables) and
     /// copy its rows into memory, where they are verified and read.
     fn open_server(url: &Path) -> Result<Ledger> {
-        let text = url
-            .to_str()
-            .ok_or_else(|| Error::usage("the ledger URL is not UTF-8"))?;
+        let text = url.to_str().ok_or_else(|| Error::usage(Msg::UrlNotUtf8))?;
         let server = server::Server::connect(text)?;
         let version = server.schema_version()?;
         if version > MIGRATIONS.len() {
-            return Err(Error::usage(format!(
-                "{} has schema {version}; this baitai reads schema {}: upgrade baitai",
-                server.shown(),
-                MIGRATIONS.len()
-            )));
+            return Err(Error::usage(Msg::ServerSchemaTooNew {
+                server: server.shown().into(),
+                version: num(version),
+                supported: num(MIGRATIONS.len()),
+            }));
         }
         let conn = local_copy::open(&server)?;
         let ledger = Ledger::over(conn, url, Some(server));
@@ -322,7 +324,7 @@ impl Ledger {
         // A deferred transaction takes its snapshot at the first read, so read once now.
         self.conn
             .execute_batch("BEGIN DEFERRED; SELECT COUNT(*) FROM sqlite_master;")
-            .map_err(Error::db("begin a read"))?;
+            .map_err(Error::db(Msg::BeginRead))?;
         self.snapshot = true;
         Ok(())
     }
@@ -334,7 +336,7 @@ impl Ledger {
             self.snapshot = false;
             self.conn
                 .execute_batch("ROLLBACK")
-                .map_err(Error::db("end a read"))?;
+                .map_err(Error::db(Msg::EndRead))?;
         }
         Ok(())
     }
@@ -344,10 +346,7 @@ impl Ledger {
 /// database at a mistyped path).
 fn check_existing_file(path: &Path) -> Result<()> {
     if !path.exists() {
-        return Err(Error::usage(format!(
-            "no ledger at {}: create one with `baitai init` or point --ledger at it",
-            path.display()
-        )));
+        return Err(Error::usage(Msg::NoLedgerAt { path: shown(path) }));
     }
     check_is_ledger_file(path)
 }

@@ -13,6 +13,8 @@ use baitai_core::lifecycle::{Directory, MediumState};
 use baitai_core::model::{Body, LedgerInit, MediumNumber, PersonId, SignRole};
 use baitai_core::time;
 
+use crate::msg::{num, Msg};
+
 impl Ledger {
     /// The connection to the shared ledger file itself (not the verified copy): for checks that
     /// must see the file as it is, such as `ledger verify`. For a ledger on a server, the
@@ -44,10 +46,9 @@ impl Ledger {
     /// The ledger's settings from its first entry; a usage error for an empty ledger.
     pub fn settings(&self) -> Result<LedgerInit> {
         self.directory()?.settings.ok_or_else(|| {
-            Error::usage(format!(
-                "the ledger at {} is empty: run `baitai init`",
-                self.shown()
-            ))
+            Error::usage(Msg::LedgerEmpty {
+                at: self.shown().into(),
+            })
         })
     }
 
@@ -78,8 +79,8 @@ impl Ledger {
             .prepare(&format!(
                 "SELECT {ENTRY_COLUMNS} FROM entries WHERE medium IS NOT NULL ORDER BY medium, seq"
             ))
-            .map_err(Error::db("read entries"))?;
-        let mut rows = st.query([]).map_err(Error::db("read entries"))?;
+            .map_err(Error::db(Msg::ReadEntries))?;
+        let mut rows = st.query([]).map_err(Error::db(Msg::ReadEntries))?;
         let mut by_medium = std::collections::HashMap::new();
         let mut group: Vec<StoredEntry> = Vec::new();
         let mut fold_group = |group: &mut Vec<StoredEntry>| {
@@ -91,7 +92,7 @@ impl Ledger {
             }
             group.clear();
         };
-        while let Some(row) = rows.next().map_err(Error::db("read entries"))? {
+        while let Some(row) = rows.next().map_err(Error::db(Msg::ReadEntries))? {
             let e = entry_from_row(row)?;
             if group.first().is_some_and(|g| g.medium != e.medium) {
                 fold_group(&mut group);
@@ -115,11 +116,11 @@ impl Ledger {
         let mut st = self
             .reads()
             .prepare("SELECT medium FROM entries WHERE kind = 'medium.register' ORDER BY seq")
-            .map_err(Error::db("list media"))?;
+            .map_err(Error::db(Msg::ListMedia))?;
         let rows = st
             .query_map([], |r| r.get::<_, String>(0))
-            .map_err(Error::db("list media"))?;
-        rows.map(|r| r.map(MediumNumber).map_err(Error::db("list media")))
+            .map_err(Error::db(Msg::ListMedia))?;
+        rows.map(|r| r.map(MediumNumber).map_err(Error::db(Msg::ListMedia)))
             .collect()
     }
 
@@ -131,17 +132,23 @@ impl Ledger {
             .prepare_cached(
                 "SELECT role, person, signature FROM signatures WHERE seq = ?1 ORDER BY role",
             )
-            .map_err(Error::db("read signatures"))?;
+            .map_err(Error::db(Msg::ReadSignatures))?;
         let rows = st
             .query_map([seq as i64], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
             })
-            .map_err(Error::db("read signatures"))?;
+            .map_err(Error::db(Msg::ReadSignatures))?;
         let mut out = Vec::new();
         for row in rows {
-            let (role, person, signature) = row.map_err(Error::db("read signatures"))?;
+            let (role, person, signature) = row.map_err(Error::db(Msg::ReadSignatures))?;
             let role = SignRole::parse(&role).ok_or_else(|| {
-                Error::Integrity(format!("entry {seq}: unknown signature role {role:?}").into())
+                Error::Integrity(
+                    Msg::UnknownSignatureRole {
+                        seq: num(seq),
+                        role: format!("{role:?}").into(),
+                    }
+                    .into(),
+                )
             })?;
             out.push(StoredSignature {
                 role,
@@ -156,10 +163,18 @@ impl Ledger {
     /// malformed one is an integrity failure.
     pub fn sealed_key(&self, id: &PersonId) -> Result<SealedKey> {
         let text = self.store().sealed_key(&id.0)?;
+        let person = || baitai_core::text::Text::plain(id.0.clone());
         let text =
-            text.ok_or_else(|| Error::Integrity(format!("no stored key for {id}").into()))?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::Integrity(format!("stored key of {id} is malformed: {e}").into()))
+            text.ok_or_else(|| Error::Integrity(Msg::NoStoredKey { person: person() }.into()))?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::Integrity(
+                Msg::MalformedKey {
+                    person: person(),
+                    cause: e.to_string().into(),
+                }
+                .into(),
+            )
+        })
     }
 
     /// Entries of the given kinds, oldest first.
@@ -239,7 +254,7 @@ impl Ledger {
                 [&id.0],
                 |r| r.get(0),
             )
-            .map_err(Error::db("find last use"))?;
+            .map_err(Error::db(Msg::FindLastUse))?;
         match seq {
             None => Ok(None),
             Some(s) => Ok(query_entries(
@@ -296,7 +311,7 @@ impl Ledger {
                 [&id.0],
                 |r| r.get(0),
             )
-            .map_err(Error::db("find the last use"))?;
+            .map_err(Error::db(Msg::FindTheLastUse))?;
         Ok(seq.unwrap_or(0) as u64)
     }
 
@@ -320,6 +335,6 @@ impl Ledger {
             })
             .optional()
             .map(|o| o.map(|s| s as u64))
-            .map_err(Error::db("look up a hash"))
+            .map_err(Error::db(Msg::LookUpHash))
     }
 }

@@ -9,6 +9,8 @@ use baitai_core::lifecycle::{self, Act, Directory, MediumState};
 use baitai_core::model::{Body, MediumNumber, PersonId};
 use baitai_core::time;
 
+use crate::msg::{num, Msg};
+
 /// Kinds that make up the people directory and settings.
 pub(super) const DIRECTORY_KINDS: &str =
     "('ledger.init','ledger.require_token','person.add','person.revoke','person.passwd','person.roles','exception.grant','exception.end')";
@@ -23,7 +25,7 @@ pub(super) fn head(conn: &Connection) -> Result<Option<(u64, [u8; 32], jiff::Tim
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()
-        .map_err(Error::db("read the last entry"))?;
+        .map_err(Error::db(Msg::ReadLastEntry))?;
     match row {
         None => Ok(None),
         Some((seq, hash, t)) => Ok(Some((
@@ -51,13 +53,12 @@ pub(crate) fn last_signed_time_upto(
             |r| r.get(0),
         )
         .optional()
-        .map_err(Error::db("read the last signed entry"))?;
+        .map_err(Error::db(Msg::ReadLastSignedEntry))?;
     t.map(|t| time::from_store(&t)).transpose()
 }
 
 pub(crate) fn to_hash(b: &[u8], seq: i64) -> Result<[u8; 32]> {
-    <[u8; 32]>::try_from(b)
-        .map_err(|_| Error::Integrity(format!("entry {seq}: stored hash is not 32 bytes").into()))
+    <[u8; 32]>::try_from(b).map_err(|_| Error::Integrity(Msg::HashNot32 { seq: num(seq) }.into()))
 }
 
 pub(super) fn directory(conn: &Connection) -> Result<Directory> {
@@ -134,10 +135,10 @@ pub(crate) fn query_entries<P: rusqlite::Params>(
 ) -> Result<Vec<StoredEntry>> {
     let mut st = conn
         .prepare_cached(sql)
-        .map_err(Error::db("read entries"))?;
-    let mut rows = st.query(params).map_err(Error::db("read entries"))?;
+        .map_err(Error::db(Msg::ReadEntries))?;
+    let mut rows = st.query(params).map_err(Error::db(Msg::ReadEntries))?;
     let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(Error::db("read entries"))? {
+    while let Some(row) = rows.next().map_err(Error::db(Msg::ReadEntries))? {
         out.push(entry_from_row(row)?);
     }
     Ok(out)
@@ -145,7 +146,7 @@ pub(crate) fn query_entries<P: rusqlite::Params>(
 
 /// Decode one row selected with ENTRY_COLUMNS.
 pub(crate) fn entry_from_row(r: &Row) -> Result<StoredEntry> {
-    let raw = RawEntry::from_row(r).map_err(Error::db("read an entry"))?;
+    let raw = RawEntry::from_row(r).map_err(Error::db(Msg::ReadAnEntry))?;
     raw.decode()
 }
 
@@ -177,7 +178,13 @@ impl RawEntry {
 
     pub fn decode(self) -> Result<StoredEntry> {
         let at = |e: Error| match e {
-            Error::Integrity(m) => Error::Integrity(format!("entry {}: {m}", self.seq).into()),
+            Error::Integrity(m) => Error::Integrity(
+                Msg::AtEntry {
+                    seq: num(self.seq),
+                    what: m,
+                }
+                .into(),
+            ),
             other => other,
         };
         Ok(StoredEntry {

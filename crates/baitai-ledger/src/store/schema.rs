@@ -8,6 +8,8 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::{Ledger, Store};
 use baitai_core::error::{Error, Result};
 
+use crate::msg::{num, path as shown, Msg};
+
 /// Schema migrations, numbered by position (PRAGMA user_version = how many have run).
 pub(super) const MIGRATIONS: &[&str] = &[
     r#"
@@ -65,12 +67,11 @@ pub(crate) const CHAIN_SCHEMA: &str = MIGRATIONS[0];
 
 impl Ledger {
     pub(super) fn migrate(&mut self) -> Result<()> {
-        let version = Store::schema_version(&self.conn)
-            .map_err(|e| with_context(e, "(is the file a baitai ledger?)"))?;
+        let version = Store::schema_version(&self.conn).map_err(with_context)?;
         if version > MIGRATIONS.len() {
-            return Err(Error::usage(format!(
-                "the ledger was written by a newer baitai (schema {version}); upgrade baitai"
-            )));
+            return Err(Error::usage(Msg::WrittenByNewer {
+                version: num(version),
+            }));
         }
         if version == MIGRATIONS.len() {
             return Ok(());
@@ -78,24 +79,24 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Error::db("begin migration"))?;
+            .map_err(Error::db(Msg::BeginMigration))?;
         // Another process may have migrated while we waited for the lock.
         let now = Store::schema_version(&*tx)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(now) {
             tx.execute_batch(sql)
-                .map_err(Error::db(format!("apply migration {}", i + 1)))?;
+                .map_err(Error::db(Msg::ApplyMigration { n: num(i + 1) }))?;
         }
         tx.pragma_update(None, "user_version", MIGRATIONS.len())
-            .map_err(Error::db("record schema version"))?;
-        tx.commit().map_err(Error::db("commit migration"))
+            .map_err(Error::db(Msg::RecordSchemaVersion))?;
+        tx.commit().map_err(Error::db(Msg::CommitMigration))
     }
 }
 
-/// `e` with `more` added to its context, where it has one.
-fn with_context(e: Error, more: &str) -> Error {
+/// `e` with a doubt that the file is a ledger added to its context, where it has one.
+fn with_context(e: Error) -> Error {
     match e {
         Error::Db { context, source } => Error::Db {
-            context: format!("{context} {more}").into(),
+            context: context.then(" ", Msg::IsItALedger),
             source,
         },
         other => other,
@@ -107,7 +108,7 @@ fn with_context(e: Error, more: &str) -> Error {
 pub(super) fn check_entries_key(conn: &Connection) -> Result<()> {
     let mut st = conn
         .prepare("SELECT name, type, pk FROM pragma_table_info('entries')")
-        .map_err(Error::db("check the schema"))?;
+        .map_err(Error::db(Msg::CheckSchema))?;
     let ok = st
         .query_map([], |r| {
             Ok((
@@ -116,13 +117,11 @@ pub(super) fn check_entries_key(conn: &Connection) -> Result<()> {
                 r.get::<_, i64>(2)?,
             ))
         })
-        .map_err(Error::db("check the schema"))?
+        .map_err(Error::db(Msg::CheckSchema))?
         .filter_map(|r| r.ok())
         .any(|(name, ty, pk)| name == "seq" && ty.eq_ignore_ascii_case("INTEGER") && pk == 1);
     if !ok {
-        return Err(Error::Integrity(
-            "the entries table was rebuilt without its sequence key: the ledger has been tampered with".into(),
-        ));
+        return Err(Error::Integrity(Msg::RebuiltWithoutKey.into()));
     }
     Ok(())
 }
@@ -133,15 +132,20 @@ pub(super) fn check_entries_key(conn: &Connection) -> Result<()> {
 /// included, and another process could then checkpoint and remove the WAL under that
 /// connection (sqlite.org, "How To Corrupt", 2.2).
 pub(super) fn check_is_ledger_file(path: &Path) -> Result<()> {
-    let meta = std::fs::metadata(path).map_err(Error::io(format!("look at {}", path.display())))?;
+    let meta = std::fs::metadata(path).map_err(Error::io(baitai_core::msg::Msg::IoLookAt {
+        path: shown(path),
+    }))?;
     if meta.is_dir() {
-        return Err(not_a_ledger(path, "it is a directory"));
+        return Err(not_a_ledger(path, Msg::IsADirectory));
     }
     Ok(())
 }
 
-fn not_a_ledger(path: &Path, why: &str) -> Error {
-    Error::usage(format!("{} is not a baitai ledger: {why}", path.display()))
+fn not_a_ledger(path: &Path, why: Msg) -> Error {
+    Error::usage(Msg::NotALedger {
+        path: shown(path),
+        why: why.into(),
+    })
 }
 
 /// An SQLite database with tables but no baitai schema version belongs to something else:
@@ -150,10 +154,8 @@ pub(super) fn refuse_foreign_database(conn: &Connection, path: &Path) -> Result<
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::NotADatabase) => {
-                not_a_ledger(path, "it is not an SQLite database")
-            }
-            _ => Error::db("read schema version")(e),
+            Some(rusqlite::ErrorCode::NotADatabase) => not_a_ledger(path, Msg::NotSqlite),
+            _ => Error::db(Msg::ReadSchemaVersion)(e),
         })?;
     let tables: i64 = conn
         .query_row(
@@ -161,12 +163,9 @@ pub(super) fn refuse_foreign_database(conn: &Connection, path: &Path) -> Result<
             [],
             |r| r.get(0),
         )
-        .map_err(Error::db("list tables"))?;
+        .map_err(Error::db(Msg::ListTables))?;
     if version == 0 && tables > 0 {
-        return Err(Error::usage(format!(
-            "{} is an SQLite database of something else, not a baitai ledger",
-            path.display()
-        )));
+        return Err(Error::usage(Msg::ForeignDatabase { path: shown(path) }));
     }
     Ok(())
 }
@@ -175,12 +174,15 @@ pub(super) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());
     }
-    baitai_core::files::create_private_dir_all(dir)
-        .map_err(Error::io(format!("create {}", dir.display())))
+    baitai_core::files::create_private_dir_all(dir).map_err(Error::io(
+        baitai_core::msg::Msg::IoCreate { path: shown(dir) },
+    ))
 }
 
 pub(super) fn create_private_file(path: &Path) -> Result<()> {
     baitai_core::files::create_private_file(path)
         .map(|_| ())
-        .map_err(Error::io(format!("create {}", path.display())))
+        .map_err(Error::io(baitai_core::msg::Msg::IoCreate {
+            path: shown(path),
+        }))
 }

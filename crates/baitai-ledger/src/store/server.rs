@@ -21,7 +21,10 @@ use rusqlite::Connection;
 use super::rows::{to_hash, RawEntry};
 use super::storage::{SignatureRow, Store};
 use baitai_core::error::{Error, Result};
+use baitai_core::text::Text;
 use baitai_core::time;
+
+use crate::msg::{num, Msg};
 use connect::{one_line, Target};
 
 mod connect;
@@ -80,9 +83,8 @@ impl Server {
         &self.shown
     }
 
-    fn db(&self, what: &str) -> impl FnOnce(postgres::Error) -> Error + '_ {
-        let what = what.to_string();
-        move |e| server_error(&self.shown, &what, e)
+    fn db(&self, what: Msg) -> impl FnOnce(postgres::Error) -> Error + '_ {
+        move |e| server_error(&self.shown, what, e)
     }
 
     /// Begin an append: a transaction holding the chain head's lock until it ends. Read
@@ -91,9 +93,9 @@ impl Server {
         self.last_sent.replace(None);
         let mut c = self.client.borrow_mut();
         c.batch_execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-            .map_err(self.db("begin an append"))?;
+            .map_err(self.db(Msg::BeginAppend))?;
         c.execute("SELECT pg_advisory_xact_lock($1)", &[&CHAIN_HEAD_LOCK])
-            .map_err(self.db("wait for the chain head"))?;
+            .map_err(self.db(Msg::WaitChainHead))?;
         Ok(())
     }
 
@@ -106,20 +108,23 @@ impl Server {
         };
         // The server answered: it refused, so nothing was committed.
         let answered = e.as_db_error().is_some();
-        let failed = server_error(&self.shown, "commit an append", e);
+        let failed = server_error(&self.shown, Msg::CommitAppend, e);
         let Some((seq, hash)) = self.last_sent.take().filter(|_| !answered) else {
             return Err(failed);
         };
         let unknown = |e: Error| {
-            Error::OutcomeUnknown(format!(
-                "the connection to the ledger server at {} was lost as an append was committed: the server may or may not have recorded it; run `baitai ledger verify` ({e})",
-                self.shown
-            ).into())
+            Error::OutcomeUnknown(
+                Msg::OutcomeUnknown {
+                    server: self.shown.as_str().into(),
+                    cause: (&e).into(),
+                }
+                .into(),
+            )
         };
         let mut again = self.target.connect().map_err(unknown)?;
         let found = again
             .query_opt("SELECT hash FROM baitai.entries WHERE seq = $1", &[&seq])
-            .map_err(|e| unknown(server_error(&self.shown, "look for the append", e)))?;
+            .map_err(|e| unknown(server_error(&self.shown, Msg::LookForAppend, e)))?;
         if found.is_some_and(|r| r.get::<_, Vec<u8>>(0) == hash) {
             log::warn!("the reply to an append's commit was lost; the server has it (entry {seq})");
             self.client.replace(again);
@@ -139,11 +144,10 @@ impl Server {
         // One transaction: a kept copy takes the rows in one write, and two commands of one
         // user pulling at once take turns rather than both appending the same rows.
         copy.execute_batch("BEGIN IMMEDIATE")
-            .map_err(Error::db("begin a pull into the copy"))?;
+            .map_err(Error::db(Msg::BeginPull))?;
         let pulled = self.pull_rows(copy);
         let end = if pulled.is_ok() { "COMMIT" } else { "ROLLBACK" };
-        copy.execute_batch(end)
-            .map_err(Error::db("end a pull into the copy"))?;
+        copy.execute_batch(end).map_err(Error::db(Msg::EndPull))?;
         pulled
     }
 
@@ -154,7 +158,7 @@ impl Server {
         self.client
             .borrow_mut()
             .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .map_err(self.db("begin reading the whole ledger"))?;
+            .map_err(self.db(Msg::BeginReadWhole))?;
         let read = self.copy_rows(copy, 0).and_then(|_| {
             self.each_signature_in(0, u64::MAX, &mut |s| copy.append_signature(&s))?;
             self.each_sealed_key(&mut |person, sealed| copy.put_sealed_key(&person, &sealed))
@@ -165,7 +169,7 @@ impl Server {
         };
         let ended = self.client.borrow_mut().batch_execute(end);
         read?;
-        ended.map_err(self.db("end reading the whole ledger"))
+        ended.map_err(self.db(Msg::EndReadWhole))
     }
 
     /// The server's entries after `have` into `copy`; the last one copied (`have` if none).
@@ -175,10 +179,13 @@ impl Server {
             // The server's primary key and the copy's order both rule this out: only rows
             // rewritten behind the triggers (and the key dropped) can repeat or go back.
             if e.seq as u64 <= last {
-                return Err(Error::Integrity(format!(
-                    "entry {} is held twice on the ledger server at {}, or out of order: its rows were changed behind its triggers",
-                    e.seq, self.shown
-                ).into()));
+                return Err(Error::Integrity(
+                    Msg::HeldTwice {
+                        seq: num(e.seq),
+                        server: self.shown.as_str().into(),
+                    }
+                    .into(),
+                ));
             }
             last = e.seq as u64;
             copy.append_entry(&e)
@@ -208,15 +215,15 @@ impl Store for Server {
             .borrow_mut()
             .query_one("SELECT schema_version FROM baitai.meta", &[])
             .map_err(|e| match e.code() {
-                Some(c) if *c == postgres::error::SqlState::UNDEFINED_TABLE
-                    || *c == postgres::error::SqlState::INVALID_SCHEMA_NAME =>
+                Some(c)
+                    if *c == postgres::error::SqlState::UNDEFINED_TABLE
+                        || *c == postgres::error::SqlState::INVALID_SCHEMA_NAME =>
                 {
-                    Error::usage(format!(
-                        "the database at {} holds no baitai ledger: run crates/baitai-ledger/sql/postgres-init.sql in it first (docs/operations.md 2.6)",
-                        self.shown
-                    ))
+                    Error::usage(Msg::NoLedgerOnServer {
+                        server: self.shown.as_str().into(),
+                    })
                 }
-                _ => server_error(&self.shown, "read the schema version", e),
+                _ => server_error(&self.shown, Msg::ReadTheSchemaVersion, e),
             })?;
         Ok(row.get::<_, i32>(0).max(0) as usize)
     }
@@ -229,7 +236,7 @@ impl Store for Server {
                 "SELECT seq, hash, time FROM baitai.entries ORDER BY seq DESC LIMIT 1",
                 &[],
             )
-            .map_err(self.db("read the last entry"))?;
+            .map_err(self.db(Msg::ReadLastEntry))?;
         match row {
             None => Ok(None),
             Some(r) => {
@@ -260,8 +267,8 @@ impl Store for Server {
                   WHERE seq > $1 AND seq <= $2 ORDER BY seq",
                 [&after as &(dyn postgres::types::ToSql + Sync), &upto],
             )
-            .map_err(self.db("read the ledger"))?;
-        while let Some(r) = rows.next().map_err(self.db("read the ledger"))? {
+            .map_err(self.db(Msg::ReadTheLedger))?;
+        while let Some(r) = rows.next().map_err(self.db(Msg::ReadTheLedger))? {
             f(RawEntry {
                 seq: r.get(0),
                 time: r.get(1),
@@ -290,8 +297,8 @@ impl Store for Server {
                   WHERE seq > $1 AND seq <= $2 ORDER BY seq, role",
                 [&after as &(dyn postgres::types::ToSql + Sync), &upto],
             )
-            .map_err(self.db("read the ledger"))?;
-        while let Some(r) = rows.next().map_err(self.db("read the ledger"))? {
+            .map_err(self.db(Msg::ReadTheLedger))?;
+        while let Some(r) = rows.next().map_err(self.db(Msg::ReadTheLedger))? {
             f((r.get(0), r.get(1), r.get(2), r.get(3)))?;
         }
         Ok(())
@@ -316,7 +323,7 @@ impl Store for Server {
                 ],
             )
             .map(|_| ())
-            .map_err(self.db("append an entry"))
+            .map_err(self.db(Msg::AppendEntry))
     }
 
     fn append_signature(&self, (seq, role, person, sig): &SignatureRow) -> Result<()> {
@@ -327,7 +334,7 @@ impl Store for Server {
                 &[seq, role, person, sig],
             )
             .map(|_| ())
-            .map_err(self.db("append a signature"))
+            .map_err(self.db(Msg::AppendSignature))
     }
 
     fn sealed_key(&self, person: &str) -> Result<Option<String>> {
@@ -338,7 +345,7 @@ impl Store for Server {
                 &[&person],
             )
             .map(|r| r.map(|r| r.get(0)))
-            .map_err(self.db("read a sealed key"))
+            .map_err(self.db(Msg::ReadSealedKey))
     }
 
     fn put_sealed_key(&self, person: &str, sealed: &str) -> Result<()> {
@@ -350,7 +357,7 @@ impl Store for Server {
                 &[&person, &sealed],
             )
             .map(|_| ())
-            .map_err(self.db("store a sealed key"))
+            .map_err(self.db(Msg::StoreSealedKey))
     }
 
     fn each_sealed_key(&self, f: &mut dyn FnMut(String, String) -> Result<()>) -> Result<()> {
@@ -361,7 +368,7 @@ impl Store for Server {
                 "SELECT person, sealed FROM baitai.person_keys ORDER BY person",
                 &[],
             )
-            .map_err(self.db("read the sealed keys"))?;
+            .map_err(self.db(Msg::ReadSealedKeys))?;
         for r in rows {
             f(r.get(0), r.get(1))?;
         }
@@ -371,32 +378,34 @@ impl Store for Server {
 
 /// An error from the server while working: a refusal of the server's own rules (append-only,
 /// the chain's links) is an integrity failure; anything else (a dropped connection) is I/O.
-fn server_error(shown: &str, what: &str, e: postgres::Error) -> Error {
+fn server_error(shown: &str, what: Msg, e: postgres::Error) -> Error {
     use postgres::error::SqlState;
+    // What the server said is its own text, the same in every language.
+    let refused = || -> Text {
+        Msg::ServerRefused {
+            server: shown.into(),
+            what: what.clone().into(),
+            cause: e
+                .as_db_error()
+                .map_or_else(|| one_line(&e), |d| d.message().to_string())
+                .into(),
+        }
+        .into()
+    };
     match e.code() {
-        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Auth(
-            format!(
-                "the ledger server at {shown} refused to {what}: {}",
-                e.as_db_error()
-                    .map_or_else(|| one_line(&e), |d| d.message().to_string())
-            )
-            .into(),
-        ),
+        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => Error::Auth(refused()),
         Some(c)
             if *c == SqlState::INTEGRITY_CONSTRAINT_VIOLATION
                 || *c == SqlState::UNIQUE_VIOLATION =>
         {
-            Error::Integrity(
-                format!(
-                    "the ledger server at {shown} refused to {what}: {}",
-                    e.as_db_error()
-                        .map_or_else(|| one_line(&e), |d| d.message().to_string())
-                )
-                .into(),
-            )
+            Error::Integrity(refused())
         }
         _ => Error::Io {
-            context: format!("the ledger server at {shown}: {what}").into(),
+            context: Msg::ServerDoing {
+                server: shown.into(),
+                what: what.into(),
+            }
+            .into(),
             source: std::io::Error::other(one_line(&e)),
         },
     }

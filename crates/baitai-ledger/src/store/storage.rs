@@ -13,6 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::rows::{head, RawEntry};
 use baitai_core::error::{Error, Result};
 
+use crate::msg::Msg;
+
 /// A signature row as stored: (seq, role, person, signature bytes).
 pub type SignatureRow = (i64, String, String, Vec<u8>);
 
@@ -61,7 +63,7 @@ pub(crate) trait Store {
 impl Store for Connection {
     fn schema_version(&self) -> Result<usize> {
         self.pragma_query_value(None, "user_version", |r| r.get(0))
-            .map_err(Error::db("read schema version"))
+            .map_err(Error::db(Msg::ReadSchemaVersion))
     }
 
     fn head(&self) -> Result<Option<(u64, [u8; 32], jiff::Timestamp)>> {
@@ -79,12 +81,12 @@ impl Store for Connection {
                 "SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries
                   WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
             )
-            .map_err(Error::db("read the ledger"))?;
+            .map_err(Error::db(Msg::ReadTheLedger))?;
         let mut rows = st
             .query([after as i64, upto.min(i64::MAX as u64) as i64])
-            .map_err(Error::db("read the ledger"))?;
-        while let Some(r) = rows.next().map_err(Error::db("read the ledger"))? {
-            f(RawEntry::from_row(r).map_err(Error::db("read the ledger"))?)?;
+            .map_err(Error::db(Msg::ReadTheLedger))?;
+        while let Some(r) = rows.next().map_err(Error::db(Msg::ReadTheLedger))? {
+            f(RawEntry::from_row(r).map_err(Error::db(Msg::ReadTheLedger))?)?;
         }
         Ok(())
     }
@@ -99,13 +101,13 @@ impl Store for Connection {
             .prepare_cached(
                 "SELECT seq, role, person, signature FROM signatures WHERE seq > ?1 AND seq <= ?2",
             )
-            .map_err(Error::db("read the ledger"))?;
+            .map_err(Error::db(Msg::ReadTheLedger))?;
         let mut rows = st
             .query([after as i64, upto.min(i64::MAX as u64) as i64])
-            .map_err(Error::db("read the ledger"))?;
-        while let Some(r) = rows.next().map_err(Error::db("read the ledger"))? {
+            .map_err(Error::db(Msg::ReadTheLedger))?;
+        while let Some(r) = rows.next().map_err(Error::db(Msg::ReadTheLedger))? {
             let row = (|| Ok::<_, rusqlite::Error>((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))()
-                .map_err(Error::db("read a signature"))?;
+                .map_err(Error::db(Msg::ReadASignature))?;
             f(row)?;
         }
         Ok(())
@@ -129,7 +131,7 @@ impl Store for Connection {
             ])
         })
         .map(|_| ())
-        .map_err(Error::db("append an entry"))
+        .map_err(Error::db(Msg::AppendEntry))
     }
 
     fn append_signature(&self, (seq, role, person, sig): &SignatureRow) -> Result<()> {
@@ -138,7 +140,7 @@ impl Store for Connection {
         )
         .and_then(|mut st| st.execute(params![seq, role, person, sig]))
         .map(|_| ())
-        .map_err(Error::db("append a signature"))
+        .map_err(Error::db(Msg::AppendSignature))
     }
 
     fn sealed_key(&self, person: &str) -> Result<Option<String>> {
@@ -148,7 +150,7 @@ impl Store for Connection {
             |r| r.get(0),
         )
         .optional()
-        .map_err(Error::db("read a sealed key"))
+        .map_err(Error::db(Msg::ReadSealedKey))
     }
 
     fn put_sealed_key(&self, person: &str, sealed: &str) -> Result<()> {
@@ -158,18 +160,18 @@ impl Store for Connection {
             params![person, sealed],
         )
         .map(|_| ())
-        .map_err(Error::db("store a sealed key"))
+        .map_err(Error::db(Msg::StoreSealedKey))
     }
 
     fn each_sealed_key(&self, f: &mut dyn FnMut(String, String) -> Result<()>) -> Result<()> {
         let mut st = self
             .prepare("SELECT person, sealed FROM person_keys ORDER BY person")
-            .map_err(Error::db("read the sealed keys"))?;
-        let mut rows = st.query([]).map_err(Error::db("read the sealed keys"))?;
-        while let Some(r) = rows.next().map_err(Error::db("read the sealed keys"))? {
+            .map_err(Error::db(Msg::ReadSealedKeys))?;
+        let mut rows = st.query([]).map_err(Error::db(Msg::ReadSealedKeys))?;
+        while let Some(r) = rows.next().map_err(Error::db(Msg::ReadSealedKeys))? {
             f(
-                r.get(0).map_err(Error::db("read the sealed keys"))?,
-                r.get(1).map_err(Error::db("read the sealed keys"))?,
+                r.get(0).map_err(Error::db(Msg::ReadSealedKeys))?,
+                r.get(1).map_err(Error::db(Msg::ReadSealedKeys))?,
             )?;
         }
         Ok(())

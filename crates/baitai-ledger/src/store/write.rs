@@ -14,6 +14,8 @@ use baitai_core::lifecycle::{self, Act, Directory, MediumState};
 use baitai_core::model::{MediumNumber, PersonId, SignRole};
 use baitai_core::time;
 
+use crate::msg::{sign_role, Msg};
+
 impl Ledger {
     /// Run `f` in one write transaction (BEGIN IMMEDIATE): all its entries land, or none. On a
     /// trusted ledger the entries up to the head are verified again inside the transaction
@@ -74,7 +76,7 @@ impl Ledger {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(Error::db("begin a write"))?;
+                .map_err(Error::db(Msg::BeginWrite))?;
             let waited = asked.elapsed();
             if waited > std::time::Duration::from_millis(100) {
                 log::info!(
@@ -110,7 +112,7 @@ impl Ledger {
             let out = f(&mut w)?;
             let head = Store::head(&*w.tx)?;
             match &self.server {
-                None => w.tx.commit().map_err(Error::db("commit"))?,
+                None => w.tx.commit().map_err(Error::db(Msg::CommitWrite))?,
                 Some(s) => {
                     // The server gets exactly the rows the rules passed here, then commits:
                     // that commit is the append. The copy only follows it (were its commit to
@@ -243,8 +245,14 @@ impl Writer<'_> {
 
     /// Store (or replace) the sealed signing key of person `id`, in this transaction.
     pub fn put_sealed_key(&self, id: &PersonId, sealed: &SealedKey) -> Result<()> {
-        let text = serde_json::to_string(sealed)
-            .map_err(|e| Error::Other(format!("cannot encode a sealed key: {e}").into()))?;
+        let text = serde_json::to_string(sealed).map_err(|e| {
+            Error::Other(
+                Msg::EncodeSealedKey {
+                    cause: e.to_string().into(),
+                }
+                .into(),
+            )
+        })?;
         Store::put_sealed_key(&*self.tx, &id.0, &text)?;
         self.keys.borrow_mut().push((id.0.clone(), text));
         Ok(())
@@ -264,11 +272,10 @@ impl Writer<'_> {
             if now < last {
                 return Err(Error::refused(
                     Rule::Clock,
-                    format!(
-                        "the system clock ({}) is earlier than the last signed ledger entry ({}); fix the clock before recording",
-                        time::to_store(now),
-                        time::to_store(last)
-                    ),
+                    Msg::ClockBehind {
+                        now: time::to_store(now).into(),
+                        last: time::to_store(last).into(),
+                    },
                 ));
             }
         }
@@ -385,17 +392,30 @@ fn collect_signatures(
             .find(|(r, _)| *r == role)
             .map(|(_, k)| *k)
             .ok_or_else(|| {
-                Error::Other(format!("internal: no {} key to sign with", role.as_str()).into())
+                Error::Other(
+                    Msg::NoKeyToSign {
+                        role: sign_role(role),
+                    }
+                    .into(),
+                )
             })?;
         let expected = match dir.get(&person) {
             Some(p) => p.public_key,
             None => draft.body.introduced_key(&person).ok_or_else(|| {
-                Error::Other(format!("internal: {person} has no public key").into())
+                Error::Other(
+                    Msg::NoPublicKey {
+                        person: person.0.as_str().into(),
+                    }
+                    .into(),
+                )
             })?,
         };
         if key.public() != expected {
             return Err(Error::Auth(
-                format!("the key offered for {person} does not match the ledger").into(),
+                Msg::KeyMismatch {
+                    person: person.0.as_str().into(),
+                }
+                .into(),
             ));
         }
         out.push((role, person, key.sign_entry(role.as_str(), hash)?));

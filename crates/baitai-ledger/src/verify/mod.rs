@@ -14,16 +14,26 @@ use super::store::{
 };
 use baitai_core::error::{Error, Result};
 use baitai_core::model::MediumNumber;
+use baitai_core::text::Text;
 use rechain::{rechain, rechain_range};
 use walk::{SigRow, Walk};
+
+use crate::msg::Msg;
 
 /// The first entry that fails, and why.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct VerifyFailure {
     /// The entry that fails (for a missing entry, the number it should have had).
     pub seq: u64,
-    /// Why, in words for the auditor.
-    pub reason: String,
+    /// Why, in words for the auditor: `reason.in_lang(lang)` in the screen's language
+    /// (`Display` and JSON give the English).
+    #[serde(serialize_with = "english")]
+    pub reason: Text,
+}
+
+/// A text in JSON: its English, the stable form.
+fn english<S: serde::Serializer>(t: &Text, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&t.en())
 }
 
 /// What a `ledger verify` checked and found.
@@ -96,7 +106,7 @@ impl Ledger {
         let snapshot = self
             .conn()
             .unchecked_transaction()
-            .map_err(Error::db("begin a read"))?;
+            .map_err(Error::db(Msg::BeginRead))?;
         verify_in(&snapshot, self.path(), kept, incremental)
     }
 }
@@ -130,20 +140,16 @@ pub(crate) fn still_there(conn: &Connection, cp: &Checkpoint) -> Result<Option<V
             |r| r.get(0),
         )
         .optional()
-        .map_err(Error::db("read the checkpoint entry"))?;
-    let why = match stored {
-        None => "is gone: entries were removed from the end of the ledger",
-        Some(h) if hex::encode(&h) != cp.hash => {
-            "has changed: the ledger was rewritten from there or before"
-        }
+        .map_err(Error::db(Msg::ReadCheckpointEntry))?;
+    let at = Text::plain(cp.verified_at.clone());
+    let reason = match stored {
+        None => Msg::CheckpointGone { at },
+        Some(h) if hex::encode(&h) != cp.hash => Msg::CheckpointChanged { at },
         Some(_) => return Ok(None),
     };
     Ok(Some(VerifyFailure {
         seq: cp.seq,
-        reason: format!(
-            "a verify passed up to this entry at {}, and it {why}",
-            cp.verified_at
-        ),
+        reason: reason.into(),
     }))
 }
 
@@ -210,7 +216,7 @@ fn nothing_after(
             [cp.seq as i64],
             |r| r.get(0),
         )
-        .map_err(Error::db("read the ledger"))?;
+        .map_err(Error::db(Msg::ReadTheLedger))?;
     if beyond {
         return Ok(None);
     }
@@ -249,10 +255,7 @@ fn resume_from(
         }
     };
     if hex::encode(end) != cp.hash {
-        walk.fail(
-            seq,
-            "the chain up to the checkpoint no longer ends at its hash",
-        );
+        walk.fail(seq, Msg::ChainNoLongerEnds);
         return Ok(walk);
     }
     walk.prev_hash = Some(end);
@@ -263,12 +266,12 @@ fn resume_from(
     walk.state.people = directory_upto(prefix, seq)?;
     let mut st = conn
         .prepare("SELECT DISTINCT medium FROM entries WHERE seq > ?1 AND medium IS NOT NULL")
-        .map_err(Error::db("read the ledger"))?;
+        .map_err(Error::db(Msg::ReadTheLedger))?;
     let touched: Vec<String> = st
         .query_map([seq as i64], |r| r.get(0))
-        .map_err(Error::db("read the ledger"))?
+        .map_err(Error::db(Msg::ReadTheLedger))?
         .collect::<rusqlite::Result<_>>()
-        .map_err(Error::db("read the ledger"))?;
+        .map_err(Error::db(Msg::ReadTheLedger))?;
     for m in touched {
         if let Some(state) = fold_medium(&medium_entries_upto(prefix, &m, seq)?) {
             walk.state.media.insert(MediumNumber(m), state);
@@ -281,10 +284,7 @@ fn verify(conn: &Connection, mut walk: Walk, kept: Option<&Checkpoint>) -> Resul
     let after = walk.checkpoint;
     if let Some(seq) = duplicate_seq(conn, after)? {
         // Two rows with one sequence number: the table was rebuilt without its key.
-        walk.fail(
-            seq,
-            "appears twice (the entries table was rebuilt and an entry forged)",
-        );
+        walk.fail(seq, Msg::AppearsTwice);
         return Ok(walk.report(conn));
     }
     let mut stmt = conn
@@ -295,18 +295,18 @@ fn verify(conn: &Connection, mut walk: Walk, kept: Option<&Checkpoint>) -> Resul
              WHERE e.seq > ?1
              ORDER BY e.seq, s.role",
         )
-        .map_err(Error::db("read the ledger"))?;
+        .map_err(Error::db(Msg::ReadTheLedger))?;
     let mut rows = stmt
         .query([after as i64])
-        .map_err(Error::db("read the ledger"))?;
+        .map_err(Error::db(Msg::ReadTheLedger))?;
     let mut current: Option<(RawEntry, Vec<SigRow>)> = None;
-    while let Some(row) = rows.next().map_err(Error::db("read the ledger"))? {
-        let raw = RawEntry::from_row(row).map_err(Error::db("read the ledger"))?;
+    while let Some(row) = rows.next().map_err(Error::db(Msg::ReadTheLedger))? {
+        let raw = RawEntry::from_row(row).map_err(Error::db(Msg::ReadTheLedger))?;
         let sig: Option<SigRow> = match row.get::<_, Option<String>>(8) {
             Ok(Some(role)) => Some((
                 role,
-                row.get(9).map_err(Error::db("read a signature"))?,
-                row.get(10).map_err(Error::db("read a signature"))?,
+                row.get(9).map_err(Error::db(Msg::ReadASignature))?,
+                row.get(10).map_err(Error::db(Msg::ReadASignature))?,
             )),
             _ => None,
         };
@@ -334,10 +334,7 @@ fn verify(conn: &Connection, mut walk: Walk, kept: Option<&Checkpoint>) -> Resul
         walk.fail(f.seq, f.reason);
     }
     if walk.failure.is_none() && walk.entries == 0 {
-        walk.fail(
-            1,
-            "the ledger has no entries: it was never initialised or was emptied",
-        );
+        walk.fail(1, Msg::NoEntries);
     }
     Ok(walk.report(conn))
 }
@@ -349,5 +346,5 @@ fn duplicate_seq(conn: &Connection, after: u64) -> Result<Option<u64>> {
         |r| r.get::<_, Option<i64>>(0),
     )
     .map(|o| o.map(|s| s as u64))
-    .map_err(Error::db("check sequence numbers"))
+    .map_err(Error::db(Msg::CheckSequenceNumbers))
 }

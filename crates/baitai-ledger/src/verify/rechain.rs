@@ -10,6 +10,8 @@ use crate::chain::{entry_hash, HashInput, GENESIS};
 use crate::store::Ledger;
 use baitai_core::error::{Error, Result};
 
+use crate::msg::Msg;
+
 /// Where a re-chained range of entries ends, or why it does not hold.
 pub(super) type Chained = std::result::Result<RangeEnd, VerifyFailure>;
 
@@ -46,7 +48,7 @@ pub(super) fn rechain(
             let first = rechain_range(conn, 1, mid);
             let second = second
                 .join()
-                .map_err(|_| Error::Other("a verify thread failed".into()));
+                .map_err(|_| Error::Other(Msg::VerifyThreadFailed.into()));
             Ok::<_, Error>((first?, Some(second??)))
         })?
     };
@@ -55,23 +57,22 @@ pub(super) fn rechain(
         Err(f) => return Ok(Err(f)),
     };
     if a.first_prev != GENESIS {
-        return Ok(Err(bad(1, "does not start the chain")));
+        return Ok(Err(bad(1, Msg::DoesNotStartChain)));
     }
     match b {
         None => Ok(Ok((a.last_hash, a.last_time))),
         Some(Err(f)) => Ok(Err(f)),
-        Some(Ok(b)) if b.first_prev != a.last_hash => Ok(Err(bad(
-            mid + 1,
-            "does not link to the entry before it (before the checkpoint)",
-        ))),
+        Some(Ok(b)) if b.first_prev != a.last_hash => {
+            Ok(Err(bad(mid + 1, Msg::DoesNotLinkBeforeCheckpoint)))
+        }
         Some(Ok(b)) => Ok(Ok((b.last_hash, b.last_time))),
     }
 }
 
-fn bad(seq: u64, why: &str) -> VerifyFailure {
+fn bad(seq: u64, why: Msg) -> VerifyFailure {
     VerifyFailure {
         seq,
-        reason: why.to_string(),
+        reason: why.into(),
     }
 }
 
@@ -80,15 +81,15 @@ fn bad(seq: u64, why: &str) -> VerifyFailure {
 pub(super) fn rechain_range(conn: &Connection, from: u64, to: u64) -> Result<Chained> {
     let mut st = conn
         .prepare("SELECT seq, time, kind, medium, actor, payload, prev_hash, hash FROM entries WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq")
-        .map_err(Error::db("read the ledger"))?;
+        .map_err(Error::db(Msg::ReadTheLedger))?;
     let mut rows = st
         .query([from as i64, to as i64])
-        .map_err(Error::db("read the ledger"))?;
+        .map_err(Error::db(Msg::ReadTheLedger))?;
     let mut end: Option<RangeEnd> = None;
     let mut expected = from;
-    while let Some(row) = rows.next().map_err(Error::db("read the ledger"))? {
+    while let Some(row) = rows.next().map_err(Error::db(Msg::ReadTheLedger))? {
         let Some((input, stored)) = borrowed(row, expected)? else {
-            return Ok(Err(bad(expected, "is missing (before the checkpoint)")));
+            return Ok(Err(bad(expected, Msg::MissingBeforeCheckpoint)));
         };
         let prev = match &end {
             Some(e) => e.last_hash,
@@ -99,10 +100,7 @@ pub(super) fn rechain_range(conn: &Connection, from: u64, to: u64) -> Result<Cha
             ..input.fields
         });
         if input.prev_hash_bytes != prev || stored != hash {
-            return Ok(Err(bad(
-                expected,
-                "was changed after it verified (before the checkpoint)",
-            )));
+            return Ok(Err(bad(expected, Msg::ChangedBeforeCheckpoint)));
         }
         let first_prev = end.as_ref().map_or(prev, |e| e.first_prev);
         end = Some(RangeEnd {
@@ -114,10 +112,7 @@ pub(super) fn rechain_range(conn: &Connection, from: u64, to: u64) -> Result<Cha
     }
     match end {
         Some(e) if expected == to + 1 => Ok(Ok(e)),
-        _ => Ok(Err(bad(
-            expected,
-            "is gone: entries were removed from the end of the ledger since a verify passed",
-        ))),
+        _ => Ok(Err(bad(expected, Msg::GoneSinceVerify))),
     }
 }
 
@@ -133,7 +128,7 @@ fn borrowed<'r>(row: &'r rusqlite::Row, expected: u64) -> Result<Option<(Borrowe
     let text = |i| row.get_ref(i).ok().and_then(|v| v.as_str().ok());
     let opt = |i| row.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok());
     let blob = |i| row.get_ref(i).ok().and_then(|v| v.as_blob().ok());
-    let seq: i64 = row.get(0).map_err(Error::db("read the ledger"))?;
+    let seq: i64 = row.get(0).map_err(Error::db(Msg::ReadTheLedger))?;
     if seq as u64 != expected {
         return Ok(None);
     }

@@ -12,6 +12,9 @@ use baitai_core::crypto::{PublicKey, Signature};
 use baitai_core::error::{Error, Result};
 use baitai_core::lifecycle::{Act, Lifecycle};
 use baitai_core::model::{Body, PersonId, SignRole};
+use baitai_core::text::Text;
+
+use crate::msg::{num, sign_role, Msg};
 
 /// One signature to check; checked in parallel batches.
 pub(super) struct SigJob {
@@ -45,7 +48,7 @@ pub(super) struct Walk {
 }
 
 impl Walk {
-    pub(super) fn fail(&mut self, seq: u64, reason: impl Into<String>) -> bool {
+    pub(super) fn fail(&mut self, seq: u64, reason: impl Into<Text>) -> bool {
         let f = VerifyFailure {
             seq,
             reason: reason.into(),
@@ -63,13 +66,16 @@ impl Walk {
         if seq != expected {
             return self.fail(
                 expected,
-                format!("entry {expected} is missing (next is {seq})"),
+                Msg::EntryMissing {
+                    expected: num(expected),
+                    next: num(seq),
+                },
             );
         }
         self.expected_seq = seq;
         let prev = self.prev_hash.unwrap_or(GENESIS);
         if raw.prev_hash != prev {
-            return self.fail(seq, "does not link to the entry before it (an entry was removed, replaced or reordered)");
+            return self.fail(seq, Msg::DoesNotLink);
         }
         let hash = entry_hash(&HashInput {
             seq,
@@ -81,25 +87,19 @@ impl Walk {
             prev_hash: &prev,
         });
         if raw.hash != hash {
-            return self.fail(
-                seq,
-                "its contents do not match its hash (the entry was edited)",
-            );
+            return self.fail(seq, Msg::ContentsMismatch);
         }
         if self.last_time.as_ref().is_some_and(|t| raw.time < *t) {
-            return self.fail(seq, "its time is earlier than the entry before it");
+            return self.fail(seq, Msg::TimeBackwards);
         }
         let horizon =
             baitai_core::time::now() + jiff::SignedDuration::from_hours(FUTURE_TOLERANCE_HOURS);
         if raw.time > baitai_core::time::to_store(horizon) {
-            return self.fail(
-                seq,
-                "its time is more than a day ahead of this machine's clock",
-            );
+            return self.fail(seq, Msg::TimeAhead);
         }
         let entry = match raw.decode() {
             Ok(e) => e,
-            Err(e) => return self.fail(seq, e.to_string()),
+            Err(e) => return self.fail(seq, &e),
         };
         if !self.queue_signatures(seq, &entry.body, entry.actor.as_ref(), &hash, sigs) {
             return false;
@@ -112,7 +112,12 @@ impl Walk {
             body: &entry.body,
         };
         if let Err(r) = self.state.step(&act) {
-            return self.fail(seq, format!("breaks a rule: {r}"));
+            return self.fail(
+                seq,
+                Msg::BreaksRule {
+                    refusal: Error::from(r).into(),
+                },
+            );
         }
         self.prev_hash = Some(hash);
         // Unsigned rows (failed attempts) take no part in the order of time: anyone with the
@@ -140,7 +145,7 @@ impl Walk {
         if !body.is_unsigned() {
             match actor {
                 Some(a) => needed.push((SignRole::Actor, a.clone())),
-                None => return self.fail(seq, "names no actor"),
+                None => return self.fail(seq, Msg::NamesNoActor),
             }
         }
         if let Some((role, p)) = body.second_signer() {
@@ -149,25 +154,30 @@ impl Walk {
         if sigs.len() != needed.len() {
             return self.fail(
                 seq,
-                format!(
-                    "has {} signatures where {} are required",
-                    sigs.len(),
-                    needed.len()
-                ),
+                Msg::SignatureCount {
+                    have: num(sigs.len()),
+                    need: num(needed.len()),
+                },
             );
         }
         let by_role: HashMap<&str, &SigRow> = sigs.iter().map(|s| (s.0.as_str(), s)).collect();
         for (role, person) in needed {
             let Some((_, signer, sig)) = by_role.get(role.as_str()).copied() else {
-                return self.fail(seq, format!("the {} signature is missing", role.as_str()));
+                return self.fail(
+                    seq,
+                    Msg::SignatureMissing {
+                        role: sign_role(role),
+                    },
+                );
             };
             if signer != &person.0 {
                 return self.fail(
                     seq,
-                    format!(
-                        "the {} signature is by {signer}, not {person}",
-                        role.as_str()
-                    ),
+                    Msg::SignatureBy {
+                        role: sign_role(role),
+                        signer: signer.into(),
+                        person: person.0.as_str().into(),
+                    },
                 );
             }
             let key = match self.state.people.get(&person) {
@@ -177,7 +187,9 @@ impl Walk {
                     None => {
                         return self.fail(
                             seq,
-                            format!("is signed by {person}, who is not in the ledger"),
+                            Msg::SignerUnknown {
+                                person: person.0.as_str().into(),
+                            },
                         )
                     }
                 },
@@ -214,7 +226,7 @@ impl Walk {
         });
         // A checker thread that died proves nothing: fail closed.
         if let Some(first) = jobs.first().filter(|_| bad.iter().any(|r| r.is_err())) {
-            self.fail(first.seq, "signature checking did not complete");
+            self.fail(first.seq, Msg::SignatureCheckIncomplete);
             return;
         }
         let bad = bad
@@ -222,8 +234,8 @@ impl Walk {
             .filter_map(|r| r.ok().flatten())
             .min_by_key(|j| j.seq);
         if let Some(j) = bad {
-            let (seq, role) = (j.seq, j.role.as_str());
-            self.fail(seq, format!("the {role} signature does not verify"));
+            let (seq, role) = (j.seq, sign_role(j.role));
+            self.fail(seq, Msg::SignatureBad { role });
         }
     }
 
@@ -234,9 +246,9 @@ impl Walk {
                 [after as i64],
                 |r| r.get(0),
             )
-            .map_err(Error::db("check signatures"))?;
+            .map_err(Error::db(Msg::CheckSignatures))?;
         if let Some(seq) = orphan {
-            self.fail(seq as u64, "a signature exists for an entry that does not");
+            self.fail(seq as u64, Msg::OrphanSignature);
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use std::io;
 use std::os::unix::fs::{FileExt, FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+use crate::msg::{with_cause, Msg};
 use baitai_core::error::{Error, Result};
 pub use baitai_core::model::CacheBypass;
 use rustix::fs::{fadvise, Advice, OFlags};
@@ -61,8 +62,14 @@ impl DeviceFile {
     }
 
     fn open(path: &Path, write: bool) -> Result<DeviceFile> {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display()).into()))?;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Error::Device(with_cause(
+                Msg::Open {
+                    path: path.display().to_string().into(),
+                },
+                e,
+            ))
+        })?;
         let block = meta.file_type().is_block_device();
         // One exclusive open is enough to keep mounts and other exclusive openers out; a second
         // exclusive open of our own would be refused.
@@ -110,9 +117,13 @@ impl DeviceFile {
             Err(e) if e.raw_os_error() == Some(rustix::io::Errno::INVAL.raw_os_error()) => {
                 Ok(false)
             }
-            Err(e) => Err(Error::Device(
-                format!("read error on {} at byte 0: {e}", self.path.display()).into(),
-            )),
+            Err(e) => Err(Error::Device(with_cause(
+                Msg::ReadError {
+                    path: self.path.display().to_string().into(),
+                    at: "0".into(),
+                },
+                e,
+            ))),
         }
     }
 
@@ -139,14 +150,18 @@ impl DeviceFile {
 fn open_error(path: &Path, e: io::Error) -> Error {
     if e.raw_os_error() == Some(rustix::io::Errno::BUSY.raw_os_error()) {
         return Error::Device(
-            format!(
-                "{} is in use (mounted, or held by another program): unmount it first",
-                path.display()
-            )
+            Msg::DeviceInUse {
+                path: path.display().to_string().into(),
+            }
             .into(),
         );
     }
-    Error::Device(format!("cannot open {}: {e}", path.display()).into())
+    Error::Device(with_cause(
+        Msg::Open {
+            path: path.display().to_string().into(),
+        },
+        e,
+    ))
 }
 
 /// The size of an image file, or of a block device (its end, as `lseek` reports it).
@@ -154,7 +169,12 @@ fn device_len(f: &File, path: &Path) -> Result<u64> {
     use std::io::{Seek, SeekFrom};
     let mut f = f;
     f.seek(SeekFrom::End(0)).map_err(|e| {
-        Error::Device(format!("cannot find the size of {}: {e}", path.display()).into())
+        Error::Device(with_cause(
+            Msg::SizeUnknown {
+                path: path.display().to_string().into(),
+            },
+            e,
+        ))
     })
 }
 

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use baitai_core::error::{Error, Result};
 use baitai_core::model::{DeviceIdentity, MediaKind};
+use baitai_core::text::Text;
+
+use crate::msg::{with_cause, Msg};
 
 pub mod io;
 pub mod mounts;
@@ -13,15 +16,30 @@ pub mod usb;
 
 /// The identity of a disk image file standing in for a medium.
 pub fn identify_image(path: &Path) -> Result<DeviceIdentity> {
-    let meta = fs::metadata(path)
-        .map_err(|e| Error::Device(format!("cannot open image {}: {e}", path.display()).into()))?;
+    let meta = fs::metadata(path).map_err(|e| {
+        Error::Device(with_cause(
+            Msg::OpenImage {
+                path: path.display().to_string().into(),
+            },
+            e,
+        ))
+    })?;
     if !meta.is_file() {
         return Err(Error::Device(
-            format!("{} is not an image file", path.display()).into(),
+            Msg::NotImageFile {
+                path: path.display().to_string().into(),
+            }
+            .into(),
         ));
     }
-    let canonical = fs::canonicalize(path)
-        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display()).into()))?;
+    let canonical = fs::canonicalize(path).map_err(|e| {
+        Error::Device(with_cause(
+            Msg::CannotResolve {
+                path: path.display().to_string().into(),
+            },
+            e,
+        ))
+    })?;
     Ok(DeviceIdentity {
         path: Some(canonical.display().to_string()),
         capacity_bytes: meta.len(),
@@ -32,19 +50,41 @@ pub fn identify_image(path: &Path) -> Result<DeviceIdentity> {
 /// The identity of a block device from sysfs: capacity, vendor and model, and the USB
 /// vendor/product IDs and serial when it sits on a USB bus.
 pub fn identify_block(path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
-    let meta = fs::metadata(path)
-        .map_err(|e| Error::Device(format!("cannot open device {}: {e}", path.display()).into()))?;
+    let meta = fs::metadata(path).map_err(|e| {
+        Error::Device(with_cause(
+            Msg::OpenDevice {
+                path: path.display().to_string().into(),
+            },
+            e,
+        ))
+    })?;
     if !meta.file_type().is_block_device() {
         return Err(Error::Device(
-            format!("{} is not a block device", path.display()).into(),
+            Msg::NotBlockDevice {
+                path: path.display().to_string().into(),
+            }
+            .into(),
         ));
     }
-    let real = fs::canonicalize(path)
-        .map_err(|e| Error::Device(format!("cannot resolve {}: {e}", path.display()).into()))?;
+    let real = fs::canonicalize(path).map_err(|e| {
+        Error::Device(with_cause(
+            Msg::CannotResolve {
+                path: path.display().to_string().into(),
+            },
+            e,
+        ))
+    })?;
     let name = real
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
-        .ok_or_else(|| Error::Device(format!("{} has no device name", path.display()).into()))?;
+        .ok_or_else(|| {
+            Error::Device(
+                Msg::NoDeviceName {
+                    path: path.display().to_string().into(),
+                }
+                .into(),
+            )
+        })?;
     identity_from_sysfs(&PathBuf::from("/sys/class/block").join(&name), &name, &real)
 }
 
@@ -53,12 +93,14 @@ pub fn identify_block(path: &Path) -> Result<(MediaKind, DeviceIdentity)> {
 fn identity_from_sysfs(sys: &Path, name: &str, real: &Path) -> Result<(MediaKind, DeviceIdentity)> {
     let sectors: u64 = read_trim(&sys.join("size"))
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| {
-            Error::Device(format!("cannot read the size of {name} from sysfs").into())
-        })?;
+        .ok_or_else(|| Error::Device(Msg::SysfsSize { name: name.into() }.into()))?;
     let capacity_bytes = sectors.checked_mul(512).ok_or_else(|| {
         Error::Device(
-            format!("{name} reports {sectors} sectors, more bytes than can be counted").into(),
+            Msg::TooManySectors {
+                name: name.into(),
+                sectors: sectors.to_string().into(),
+            }
+            .into(),
         )
     })?;
     let dev = sys.join("device");
@@ -113,28 +155,35 @@ pub struct FileScan {
 /// by path; `root` must be a directory. The empty lock file a Windows writer leaves at the root
 /// ([`baitai_core::files::WINDOWS_LOCK_FILE`]) is not counted: it holds nothing.
 pub fn scan_files(root: &Path) -> Result<FileScan> {
-    let meta = fs::symlink_metadata(root)
-        .map_err(|e| Error::Device(format!("cannot look at {}: {e}", root.display()).into()))?;
+    let meta = fs::symlink_metadata(root).map_err(|e| {
+        Error::Device(with_cause(
+            Msg::LookAt {
+                path: root.display().to_string().into(),
+            },
+            e,
+        ))
+    })?;
     if !meta.is_dir() {
         return Err(Error::Device(
-            format!(
-                "{} is not a directory (is the medium mounted there?)",
-                root.display()
-            )
+            Msg::NotDirectory {
+                path: root.display().to_string().into(),
+            }
             .into(),
         ));
     }
     let mut scan = FileScan::default();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let entries =
-            fs::read_dir(&dir).map_err(Error::io(format!("cannot list {}", dir.display())))?;
+        let entries = fs::read_dir(&dir).map_err(Error::io(Msg::CannotList {
+            path: dir.display().to_string().into(),
+        }))?;
         for entry in entries {
-            let entry = entry.map_err(Error::io(format!("cannot list {}", dir.display())))?;
-            let ft = entry.file_type().map_err(Error::io(format!(
-                "cannot look at {}",
-                entry.path().display()
-            )))?;
+            let entry = entry.map_err(Error::io(Msg::CannotList {
+                path: dir.display().to_string().into(),
+            }))?;
+            let ft = entry.file_type().map_err(Error::io(Msg::LookAt {
+                path: entry.path().display().to_string().into(),
+            }))?;
             if ft.is_dir() {
                 stack.push(entry.path());
             } else if dir == root && is_empty_lock_file(&entry) {
@@ -163,28 +212,40 @@ pub fn check_identity(
     recorded: &DeviceIdentity,
     seen: &DeviceIdentity,
 ) -> Result<()> {
-    let mismatch = |what: &str, a: &str, b: &str| {
+    let mismatch = |what: Msg, a: Text, b: Text| {
         Err(Error::Device(
-            format!("this is not {medium}: its {what} is {b}, the ledger has {a}").into(),
+            Msg::NotTheMedium {
+                medium: medium.into(),
+                what: what.into(),
+                seen: b,
+                recorded: a,
+            }
+            .into(),
         ))
     };
+    let value = |v: Option<&str>| v.map_or_else(|| Msg::NoValue.into(), Text::plain);
     if recorded.capacity_bytes != seen.capacity_bytes {
-        let size = |n: u64| format!("{} ({n} bytes)", baitai_core::units::human_bytes(n));
+        let size = |n: u64| {
+            Text::from(Msg::Size {
+                human: baitai_core::units::human_bytes(n).into(),
+                bytes: n.to_string().into(),
+            })
+        };
         return mismatch(
-            "capacity",
-            &size(recorded.capacity_bytes),
-            &size(seen.capacity_bytes),
+            Msg::FieldCapacity,
+            size(recorded.capacity_bytes),
+            size(seen.capacity_bytes),
         );
     }
     let fields = [
-        ("USB vendor ID", &recorded.vendor_id, &seen.vendor_id),
-        ("USB product ID", &recorded.product_id, &seen.product_id),
-        ("serial number", &recorded.serial, &seen.serial),
+        (Msg::FieldVendorId, &recorded.vendor_id, &seen.vendor_id),
+        (Msg::FieldProductId, &recorded.product_id, &seen.product_id),
+        (Msg::FieldSerial, &recorded.serial, &seen.serial),
     ];
     for (what, a, b) in fields {
         if let Some(a) = a {
             if Some(a) != b.as_ref() {
-                return mismatch(what, a, b.as_deref().unwrap_or("(none)"));
+                return mismatch(what, Text::plain(a), value(b.as_deref()));
             }
         }
     }
@@ -192,15 +253,15 @@ pub fn check_identity(
     // not gain a serial, and without this any stick of the same model and size would pass.
     if recorded.vendor_id.is_some() && recorded.serial.is_none() {
         if let Some(b) = &seen.serial {
-            return mismatch("serial number", "(none)", b);
+            return mismatch(Msg::FieldSerial, value(None), Text::plain(b));
         }
     }
     let is_image = recorded.vendor_id.is_none() && recorded.serial.is_none();
     if is_image && recorded.path.is_some() && recorded.path != seen.path {
         return mismatch(
-            "path",
-            recorded.path.as_deref().unwrap_or(""),
-            seen.path.as_deref().unwrap_or(""),
+            Msg::FieldPath,
+            Text::plain(recorded.path.as_deref().unwrap_or("")),
+            Text::plain(seen.path.as_deref().unwrap_or("")),
         );
     }
     Ok(())
@@ -312,9 +373,13 @@ pub fn blank_scan(path: &Path) -> Result<BlankScan> {
         let chunk = &mut buf.as_mut_slice()[..n];
         if let Err(e) = dev.read_at(scan.bytes_read, chunk) {
             let at = crate::wipe::pinpoint_read(&dev, scan.bytes_read, n);
-            return Err(Error::Device(
-                format!("read error on {} at byte {at}: {e}", path.display()).into(),
-            ));
+            return Err(Error::Device(with_cause(
+                Msg::ReadError {
+                    path: path.display().to_string().into(),
+                    at: at.to_string().into(),
+                },
+                e,
+            )));
         }
         for (i, sector) in chunk.chunks(SECTOR).enumerate() {
             let blank = sector.iter().all(|&b| b == 0) || sector.iter().all(|&b| b == 0xFF);

@@ -6,6 +6,9 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
 
 use baitai_core::error::{Error, Result};
+use baitai_core::text::Text;
+
+use crate::msg::{with_cause, Msg};
 
 /// A block device number, `major:minor`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +45,7 @@ impl DevNum {
 pub struct Busy {
     /// What holds it, in words: `mounted at /media/x`, `held by dm-0`, or `in use (block device
     /// 8:16)`.
-    pub what: String,
+    pub what: Text,
 }
 
 /// Mount points of the block device at `path` or any of its partitions, and anything holding
@@ -50,8 +53,14 @@ pub struct Busy {
 /// loop device, the same for every other loop device over the same file, since a write through
 /// one lands under a file system mounted through another.
 pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
-    let meta = fs::metadata(path)
-        .map_err(|e| Error::Device(format!("cannot open {}: {e}", path.display()).into()))?;
+    let meta = fs::metadata(path).map_err(|e| {
+        Error::Device(with_cause(
+            Msg::Open {
+                path: path.display().to_string().into(),
+            },
+            e,
+        ))
+    })?;
     let devices = if meta.file_type().is_block_device() {
         let d = DevNum::from_raw(meta.rdev());
         let mut all = vec![d];
@@ -74,13 +83,16 @@ pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
             for (num, point) in &mounts {
                 if *num == part {
                     busy.push(Busy {
-                        what: format!("mounted at {point}"),
+                        what: Msg::MountedAt {
+                            point: point.into(),
+                        }
+                        .into(),
                     });
                 }
             }
             for h in holders(part) {
                 busy.push(Busy {
-                    what: format!("held by {h}"),
+                    what: Msg::HeldBy { holder: h.into() }.into(),
                 });
             }
         }
@@ -88,7 +100,11 @@ pub fn in_use(path: &Path) -> Result<Vec<Busy>> {
         // kernel directly whether anyone holds the device.
         if busy.len() == before && exclusively_held(d) {
             busy.push(Busy {
-                what: format!("in use (block device {}:{})", d.major, d.minor),
+                what: Msg::InUseBlock {
+                    major: d.major.to_string().into(),
+                    minor: d.minor.to_string().into(),
+                }
+                .into(),
             });
         }
     }
@@ -117,11 +133,10 @@ pub fn refuse_in_use(path: &Path) -> Result<()> {
     let busy = in_use(path)?;
     if let Some(b) = busy.first() {
         return Err(Error::Device(
-            format!(
-                "{} is {}: unmount it first (nothing was written)",
-                path.display(),
-                b.what
-            )
+            Msg::Busy {
+                path: path.display().to_string().into(),
+                what: b.what.clone(),
+            }
             .into(),
         ));
     }
@@ -130,9 +145,8 @@ pub fn refuse_in_use(path: &Path) -> Result<()> {
 
 /// The mount points listed for each device number. Unreadable means unknown, never "free".
 fn mountinfo() -> Result<Vec<(DevNum, String)>> {
-    let text = fs::read_to_string("/proc/self/mountinfo").map_err(|e| {
-        Error::Device(format!("cannot read /proc/self/mountinfo to check for mounts: {e}").into())
-    })?;
+    let text = fs::read_to_string("/proc/self/mountinfo")
+        .map_err(|e| Error::Device(with_cause(Msg::Mountinfo, e)))?;
     Ok(parse_mountinfo(&text))
 }
 
@@ -256,10 +270,9 @@ pub fn is_external(dev: &Path) -> bool {
 pub fn refuse_read_only(dev: &Path) -> Result<()> {
     if sysfs_of(dev).is_some_and(|sys| read_only_in(&sys)) {
         return Err(Error::Device(
-            format!(
-                "{} is read-only (write-protected): nothing was written",
-                dev.display()
-            )
+            Msg::ReadOnly {
+                path: dev.display().to_string().into(),
+            }
             .into(),
         ));
     }
@@ -272,10 +285,9 @@ pub fn refuse_read_only_mount(dir: &Path) -> Result<()> {
         .is_ok_and(|s| s.f_flag.contains(rustix::fs::StatVfsMountFlags::RDONLY));
     if ro {
         return Err(Error::Device(
-            format!(
-                "{} is on a read-only file system (a write-protected stick?): nothing was written",
-                dir.display()
-            )
+            Msg::ReadOnlyFs {
+                path: dir.display().to_string().into(),
+            }
             .into(),
         ));
     }

@@ -121,7 +121,10 @@ impl Period {
         let start = parse_user(from, tz, DayEnd::Start)?;
         let end = end_of(to, tz)?;
         if end < start {
-            return Err(Error::usage(format!("--to {to} is before --from {from}")));
+            return Err(Error::usage(crate::msg::Msg::PeriodBackwards {
+                from: from.into(),
+                to: to.into(),
+            }));
         }
         Ok(Period {
             from: start,

@@ -16,6 +16,7 @@ use crate::lifecycle::{Cleanliness, Directory, Holding, MediumState};
 use crate::model::{
     Body, Destroy, MediumNumber, PersonId, ReturnCheck, SignRole, Wipe, WipeResult,
 };
+use crate::msg::Msg;
 
 /// The certificate of `medium`'s latest record of `kind` (or of entry `seq`). Without a
 /// kind, `seq` decides it; without either, a destroyed medium gets its destruction.
@@ -55,7 +56,10 @@ impl Build<'_> {
             Body::Wipe(w) => Details::Wipe(Box::new(self.wipe(at, w))),
             _ => {
                 return Err(Error::Other(
-                    format!("entry #{} is not a record", e.seq).into(),
+                    Msg::NotARecord {
+                        seq: e.seq.to_string().into(),
+                    }
+                    .into(),
                 ))
             }
         };
@@ -264,7 +268,12 @@ fn medium_info(state: &MediumState, entries: &[StoredEntry]) -> Result<MediumInf
             _ => None,
         })
         .ok_or_else(|| {
-            Error::Integrity(format!("{} has no registration entry", state.number).into())
+            Error::Integrity(
+                Msg::NoRegistration {
+                    number: state.number.to_string().into(),
+                }
+                .into(),
+            )
         })?;
     Ok(MediumInfo {
         number: state.number.0.clone(),
@@ -291,10 +300,11 @@ fn choose_kind(
     if let Some(seq) = seq {
         let e = &entries[position(&state.number, entries, seq)?];
         return CertificateKind::of(&e.body).ok_or_else(|| {
-            Error::usage(format!(
-                "entry #{seq} of {} is a {}: certificates are made from medium.wipe and medium.destroy entries",
-                state.number, e.kind
-            ))
+            Error::usage(Msg::NotCertifiable {
+                seq: seq.to_string().into(),
+                number: state.number.to_string().into(),
+                kind: e.kind.to_string().into(),
+            })
         });
     }
     Ok(if state.holding == Holding::Destroyed {
@@ -305,10 +315,12 @@ fn choose_kind(
 }
 
 fn position(number: &MediumNumber, entries: &[StoredEntry], seq: u64) -> Result<usize> {
-    entries
-        .iter()
-        .position(|e| e.seq == seq)
-        .ok_or_else(|| Error::usage(format!("entry #{seq} is not an entry of {number}")))
+    entries.iter().position(|e| e.seq == seq).ok_or_else(|| {
+        Error::usage(Msg::NotOfMedium {
+            seq: seq.to_string().into(),
+            number: number.to_string().into(),
+        })
+    })
 }
 
 fn pick(
@@ -325,11 +337,12 @@ fn pick(
     };
     let at = position(number, entries, seq)?;
     if CertificateKind::of(&entries[at].body) != Some(kind) {
-        return Err(Error::usage(format!(
-            "entry #{seq} of {number} is a {}, not a {} record",
-            entries[at].kind,
-            kind.entry_kind()
-        )));
+        return Err(Error::usage(Msg::WrongKind {
+            seq: seq.to_string().into(),
+            number: number.to_string().into(),
+            kind: entries[at].kind.to_string().into(),
+            wanted: kind.entry_kind().into(),
+        }));
     }
     Ok(at)
 }
@@ -339,14 +352,13 @@ fn no_record(number: &MediumNumber, entries: &[StoredEntry], kind: CertificateKi
         .iter()
         .rev()
         .find(|e| matches!(e.body, Body::WipeStart(_)));
+    let number: baitai_core::text::Text = number.to_string().into();
     Error::usage(match (kind, started) {
-        (CertificateKind::Wipe, Some(s)) => format!(
-            "{number} has no wipe record: the wipe started at entry #{} never recorded its end",
-            s.seq
-        ),
-        (CertificateKind::Wipe, None) => format!("{number} has no wipe record"),
-        (CertificateKind::Destruction, _) => {
-            format!("{number} has no destruction record: it has not been destroyed")
-        }
+        (CertificateKind::Wipe, Some(s)) => Msg::WipeNeverEnded {
+            number,
+            seq: s.seq.to_string().into(),
+        },
+        (CertificateKind::Wipe, None) => Msg::NoWipe { number },
+        (CertificateKind::Destruction, _) => Msg::NoDestruction { number },
     })
 }

@@ -286,10 +286,10 @@ impl Certificate {
     pub fn ledger_failure(&self) -> Option<Error> {
         self.ledger.failure.as_ref().map(|f| {
             Error::Integrity(
-                format!(
-                    "entry {}: {} (the certificate was printed marked as not reliable)",
-                    f.seq, f.reason
-                )
+                crate::msg::Msg::CertificateUnreliable {
+                    seq: f.seq.to_string().into(),
+                    reason: f.reason.clone(),
+                }
                 .into(),
             )
         })
@@ -308,9 +308,7 @@ impl Certificate {
                 verdict: self.verdict(lang).lines(),
                 certificate: self,
             }),
-            Format::Csv => Err(Error::usage(
-                "a certificate prints as text, html or json, not csv",
-            )),
+            Format::Csv => Err(Error::usage(crate::msg::Msg::CertificateNotCsv)),
         }
     }
 }

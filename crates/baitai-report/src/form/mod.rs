@@ -276,7 +276,12 @@ pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
         _ => None,
     });
     let (registered, reg) = reg.ok_or_else(|| {
-        crate::error::Error::Integrity(format!("{} has no registration entry", state.number).into())
+        crate::error::Error::Integrity(
+            crate::msg::Msg::NoRegistration {
+                number: state.number.to_string().into(),
+            }
+            .into(),
+        )
     })?;
     Ok(Form {
         org: session.settings().org.clone(),

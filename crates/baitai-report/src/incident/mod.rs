@@ -183,10 +183,14 @@ pub fn incident(
         .map(|e| entry_line(session, &dir, e, lang))
         .collect();
     mark_unverified(&mut timeline, verify, lang);
-    let since = timeline
-        .first()
-        .cloned()
-        .ok_or_else(|| Error::Integrity(format!("{} has no entries", state.number).into()))?;
+    let since = timeline.first().cloned().ok_or_else(|| {
+        Error::Integrity(
+            crate::msg::Msg::NoEntries {
+                number: state.number.to_string().into(),
+            }
+            .into(),
+        )
+    })?;
     let form = crate::form::form(session, medium, lang)?;
     let loss = loss(session, &dir, &entries);
     let encryption = encryption(session, &dir, window);

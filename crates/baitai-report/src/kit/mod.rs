@@ -145,5 +145,12 @@ pub(crate) fn device_summary_in(d: &DeviceIdentity, lang: Lang) -> String {
 pub fn json_doc<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
-        .map_err(|e| Error::Other(format!("cannot encode JSON: {e}").into()))
+        .map_err(|e| {
+            Error::Other(
+                crate::msg::Msg::EncodeJson {
+                    cause: e.to_string().into(),
+                }
+                .into(),
+            )
+        })
 }

@@ -105,11 +105,11 @@ fn label(l: &Label, lang: Lang) -> Result<Markup> {
 pub fn labels_html(labels: &[Label], lang: Lang, sheet: Sheet) -> Result<String> {
     let per_sheet = sheet.size.per_sheet();
     if sheet.skip >= per_sheet {
-        return Err(Error::usage(format!(
-            "--skip {} is a whole sheet or more: a sheet of {} labels has {per_sheet} places",
-            sheet.skip,
-            sheet.size.as_str()
-        )));
+        return Err(Error::usage(crate::msg::Msg::SkipSheet {
+            skip: sheet.skip.to_string().into(),
+            size: sheet.size.as_str().into(),
+            places: per_sheet.to_string().into(),
+        }));
     }
     let mut places = vec![html! { div.label.used {} "\n" }; sheet.skip];
     for l in labels {

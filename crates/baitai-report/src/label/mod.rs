@@ -126,8 +126,15 @@ fn label_of(session: &Session, state: &MediumState, lang: Lang) -> Result<Label>
 }
 
 fn qr_code(data: &str) -> Result<QrCode> {
-    QrCode::new(data.as_bytes())
-        .map_err(|e| Error::Other(format!("cannot make a QR code of {data:?}: {e}").into()))
+    QrCode::new(data.as_bytes()).map_err(|e| {
+        Error::Other(
+            crate::msg::Msg::QrCode {
+                data: format!("{data:?}").into(),
+                cause: e.to_string().into(),
+            }
+            .into(),
+        )
+    })
 }
 
 /// What the label tests share: a label, and the modules of a QR code to check drawings against.

@@ -23,6 +23,9 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use baitai_core::error::{Error, Result};
+use baitai_core::text::Text;
+
+use crate::msg::{num, path as shown, Msg};
 
 /// Connection settings by libpq keyword, as given so far.
 type Settings = BTreeMap<String, String>;
@@ -83,9 +86,11 @@ impl Target {
         add_defaults(&mut s, env, cfg!(windows));
         let tls = Tls::take(&mut s, user_files.as_ref())?;
         let passfile = s.remove("passfile").map(PathBuf::from);
-        let config: Config = conninfo(&s)
-            .parse()
-            .map_err(|e| Error::usage(format!("the ledger server's settings: {e}")))?;
+        let config: Config = conninfo(&s).parse().map_err(|e: postgres::Error| {
+            Error::usage(Msg::ServerSettings {
+                cause: e.to_string().into(),
+            })
+        })?;
         Ok(Target {
             shown: describe(&config),
             config,
@@ -158,43 +163,51 @@ impl Target {
     fn refused(&self, e: postgres::Error, failure: &Mutex<Option<rustls::Error>>) -> Error {
         let why = failure.lock().ok().and_then(|mut f| f.take());
         match why {
-            Some(why) => Error::Io {
-                context: format!("cannot reach the ledger server at {}", self.shown).into(),
-                source: std::io::Error::other(format!(
-                    "its TLS certificate is refused (sslmode={}): {}",
-                    self.tls.mode.name(),
-                    self.why_refused(&why)
-                )),
-            },
+            // Said in words rather than as an I/O error, so the reason reads in the screen's
+            // language too (the exit code is the same).
+            Some(why) => Error::Other(
+                Text::from(Msg::CannotReach {
+                    server: self.shown.as_str().into(),
+                })
+                .then(
+                    ": ",
+                    Msg::TlsRefused {
+                        mode: self.tls.mode.name().into(),
+                        why: self.why_refused(&why),
+                    },
+                ),
+            ),
             None => unreachable(&self.shown, e),
         }
     }
 
-    fn why_refused(&self, e: &rustls::Error) -> String {
+    fn why_refused(&self, e: &rustls::Error) -> Text {
         let rustls::Error::InvalidCertificate(c) = e else {
-            return e.to_string();
+            return e.to_string().into();
         };
         match c {
             CertificateError::UnknownIssuer | CertificateError::BadSignature => {
-                format!("it is not signed by {}", self.tls.roots_shown())
+                Msg::CertNotSignedBy {
+                    roots: self.tls.roots_shown(),
+                }
+                .into()
             }
             CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                format!("it is not for the host name {}", self.host_name())
+                match self.config.get_hosts().first() {
+                    Some(Host::Tcp(h)) => Msg::CertNotForHost {
+                        host: format!("\"{h}\"").into(),
+                    }
+                    .into(),
+                    _ => Msg::CertNotForGivenHost.into(),
+                }
             }
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                "it has expired".into()
+                Msg::CertExpired.into()
             }
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                "it is not valid yet (or this machine's clock is behind)".into()
+                Msg::CertNotValidYet.into()
             }
-            _ => e.to_string(),
-        }
-    }
-
-    fn host_name(&self) -> String {
-        match self.config.get_hosts().first() {
-            Some(Host::Tcp(h)) => format!("\"{h}\""),
-            _ => "given".into(),
+            _ => e.to_string().into(),
         }
     }
 
@@ -280,13 +293,11 @@ fn split_pgpass(line: &str) -> Vec<String> {
 /// The settings a URL gives: user, password, hosts, ports and database from its body, every
 /// keyword from its query.
 fn from_url(url: &str) -> Result<Settings> {
-    let bad = |e: &dyn std::fmt::Display| {
-        Error::usage(format!("the ledger URL is not a PostgreSQL URL: {e}"))
-    };
+    let bad = |e: Text| Error::usage(Msg::NotPostgresUrl { cause: e });
     let rest = ["postgres://", "postgresql://"]
         .iter()
         .find_map(|p| url.strip_prefix(p))
-        .ok_or_else(|| bad(&"it starts neither postgres:// nor postgresql://"))?;
+        .ok_or_else(|| bad(Msg::UrlBadScheme.into()))?;
     // As the `postgres` crate reads it: credentials up to the first `@`, the query after the
     // first `?` that follows them.
     let creds_end = rest.find('@').map_or(0, |i| i + 1);
@@ -294,16 +305,18 @@ fn from_url(url: &str) -> Result<Settings> {
         Some(i) => (&rest[..creds_end + i], &rest[creds_end + i + 1..]),
         None => (rest, ""),
     };
-    let config: Config = format!("postgres://{body}").parse().map_err(|e| bad(&e))?;
+    let config: Config = format!("postgres://{body}")
+        .parse()
+        .map_err(|e: postgres::Error| bad(e.to_string().into()))?;
     let mut s = Settings::new();
     body_settings(&config, &body[creds_end..], &mut s)?;
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair
             .split_once('=')
-            .ok_or_else(|| bad(&"a query without `=`"))?;
+            .ok_or_else(|| bad(Msg::QueryWithoutEquals.into()))?;
         s.insert(
-            decode(k).map_err(|e| bad(&e))?,
-            decode(v).map_err(|e| bad(&e))?,
+            decode(k).map_err(|e| bad(e.to_string().into()))?,
+            decode(v).map_err(|e| bad(e.to_string().into()))?,
         );
     }
     Ok(s)
@@ -314,8 +327,7 @@ fn body_settings(config: &Config, hosts_and_db: &str, s: &mut Settings) -> Resul
         s.insert("user".into(), u.into());
     }
     if let Some(p) = config.get_password() {
-        let p = String::from_utf8(p.to_vec())
-            .map_err(|_| Error::usage("the password in the ledger URL is not UTF-8"))?;
+        let p = String::from_utf8(p.to_vec()).map_err(|_| Error::usage(Msg::PasswordNotUtf8))?;
         s.insert("password".into(), p);
     }
     if let Some(d) = config.get_dbname() {
@@ -383,10 +395,10 @@ fn add_service(s: &mut Settings, env: Vars, user_files: Option<&UserFiles>) -> R
         .chain([&sys_file])
         .map(|f| f.display().to_string())
         .collect();
-    Err(Error::usage(format!(
-        "the PostgreSQL service \"{name}\" is defined in none of {}",
-        looked.join(", ")
-    )))
+    Err(Error::usage(Msg::ServiceUndefined {
+        name: name.into(),
+        files: looked.join(", ").into(),
+    }))
 }
 
 /// The `key=value` lines of section `[name]` of a service file, if it has that section.
@@ -408,11 +420,17 @@ fn service_in(text: &str, name: &str, file: &Path) -> Result<Option<Vec<(String,
         if !inside {
             continue;
         }
-        let bad = |why: &str| Error::usage(format!("{}, line {}: {why}", file.display(), n + 1));
-        let (k, v) = line.split_once('=').ok_or_else(|| bad("not key=value"))?;
+        let bad = |why: Msg| {
+            Error::usage(Msg::ServiceFileLine {
+                file: shown(file),
+                line: num(n + 1),
+                why: why.into(),
+            })
+        };
+        let (k, v) = line.split_once('=').ok_or_else(|| bad(Msg::NotKeyValue))?;
         let k = k.trim();
         if k == "service" {
-            return Err(bad("a service cannot name another service"));
+            return Err(bad(Msg::ServiceNamesService));
         }
         if let Some(f) = found.as_mut() {
             f.push((k.to_string(), v.trim().to_string()));
@@ -537,29 +555,36 @@ impl Tls {
         };
         let mode = match s.remove("sslmode") {
             None => None,
-            Some(m) => Some(MODES.iter().find(|(n, _)| *n == m).map(|(_, m)| *m).ok_or_else(
-                || Error::usage(format!("sslmode={m} is none of disable, allow, prefer, require, verify-ca, verify-full")),
-            )?),
+            Some(m) => Some(
+                MODES
+                    .iter()
+                    .find(|(n, _)| *n == m)
+                    .map(|(_, m)| *m)
+                    .ok_or_else(|| {
+                        Error::usage(Msg::BadSslMode {
+                            mode: m.as_str().into(),
+                        })
+                    })?,
+            ),
         };
         let mode = match (mode, &roots) {
             // libpq: the system's roots only make sense with the host name checked too.
             (None, Roots::System) => Mode::VerifyFull,
             (Some(m), Roots::System) if m != Mode::VerifyFull => {
-                return Err(Error::usage(format!(
-                    "sslrootcert=system needs sslmode=verify-full, not {}",
-                    m.name()
-                )))
+                return Err(Error::usage(Msg::SystemRootsNeedVerifyFull {
+                    mode: m.name().into(),
+                }))
             }
             (m, _) => m.unwrap_or(Mode::Prefer),
         };
         Ok(Tls { mode, roots })
     }
 
-    fn roots_shown(&self) -> String {
+    fn roots_shown(&self) -> Text {
         match &self.roots {
-            Roots::System => "any of the system's trusted CAs".into(),
-            Roots::File(p) => format!("a CA in {}", p.display()),
-            Roots::None => "a trusted CA".into(),
+            Roots::System => Msg::SystemCas.into(),
+            Roots::File(p) => Msg::CaInFile { path: shown(p) }.into(),
+            Roots::None => Msg::TrustedCa.into(),
         }
     }
 
@@ -572,34 +597,31 @@ impl Tls {
                 let found = rustls_native_certs::load_native_certs();
                 store.add_parsable_certificates(found.certs);
                 if store.is_empty() {
-                    return Err(Error::usage(
-                        "sslrootcert=system: this machine has no trusted root certificates (install Debian's ca-certificates)",
-                    ));
+                    return Err(Error::usage(Msg::NoSystemRoots));
                 }
             }
             Roots::File(p) if p.exists() => {
                 let certs = CertificateDer::pem_file_iter(p)
                     .and_then(|i| i.collect::<std::result::Result<Vec<_>, _>>())
                     .map_err(|e| {
-                        Error::usage(format!("the root certificate file {}: {e}", p.display()))
+                        Error::usage(Msg::RootCertFile {
+                            path: shown(p),
+                            cause: e.to_string().into(),
+                        })
                     })?;
                 store.add_parsable_certificates(certs);
                 if store.is_empty() {
-                    return Err(Error::usage(format!(
-                        "the root certificate file {} holds no certificate",
-                        p.display()
-                    )));
+                    return Err(Error::usage(Msg::RootCertEmpty { path: shown(p) }));
                 }
             }
             _ if self.mode >= Mode::VerifyCa => {
-                return Err(Error::usage(format!(
-                    "sslmode={} needs the CA's certificate: {} does not exist; name it with sslrootcert=FILE (or PGSSLROOTCERT), use sslrootcert=system, or choose a weaker sslmode",
-                    self.mode.name(),
-                    match &self.roots {
-                        Roots::File(p) => p.display().to_string(),
+                return Err(Error::usage(Msg::NeedsCaCertificate {
+                    mode: self.mode.name().into(),
+                    path: match &self.roots {
+                        Roots::File(p) => shown(p),
                         _ => "~/.postgresql/root.crt".into(),
-                    }
-                )));
+                    },
+                }));
             }
             _ => return Ok(None),
         }
@@ -613,7 +635,7 @@ impl Tls {
             Some(store) => Some(
                 WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
                     .build()
-                    .map_err(|e| Error::Other(format!("TLS set-up: {e}").into()))?,
+                    .map_err(tls_setup)?,
             ),
             None => None,
         };
@@ -625,7 +647,7 @@ impl Tls {
         };
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| Error::Other(format!("TLS set-up: {e}").into()))?
+            .map_err(tls_setup)?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier))
             .with_no_client_auth();
@@ -733,17 +755,30 @@ pub(crate) fn describe(config: &Config) -> String {
 pub(crate) fn unreachable(shown: &str, e: postgres::Error) -> Error {
     if let Some(db) = e.as_db_error() {
         return Error::Auth(
-            format!(
-                "the ledger server at {shown} refused the connection: {}",
-                db.message()
-            )
+            Msg::ServerRefusedConnection {
+                server: shown.into(),
+                cause: db.message().into(),
+            }
             .into(),
         );
     }
     Error::Io {
-        context: format!("cannot reach the ledger server at {shown}").into(),
+        context: Msg::CannotReach {
+            server: shown.into(),
+        }
+        .into(),
         source: std::io::Error::other(one_line(&e)),
     }
+}
+
+/// TLS could not be set up (what rustls said is its own English).
+fn tls_setup(e: impl std::fmt::Display) -> Error {
+    Error::Other(
+        Msg::TlsSetup {
+            cause: e.to_string().into(),
+        }
+        .into(),
+    )
 }
 
 /// The error and its causes on one line.
