@@ -123,7 +123,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
         },
         Some(f) => Msg::DemoVerifyFailed {
             seq: f.seq.to_string().into(),
-            reason: f.reason.clone().into(),
+            reason: f.reason.clone(),
         },
     });
     human += &format!("\n{}\n{verdict}\n", "=".repeat(72));

@@ -162,9 +162,7 @@ fn verify(
         });
     }
     for note in &check.notes {
-        line(Msg::Note {
-            note: note.clone().into(),
-        });
+        line(Msg::Note { note: note.clone() });
     }
     let json = json!({
         "ok": report.failure.is_none(),
@@ -188,7 +186,7 @@ fn verify(
             let failure = Some(Error::Integrity(
                 Msg::EntryFails {
                     seq: f.seq.to_string().into(),
-                    reason: f.reason.clone().into(),
+                    reason: f.reason.clone(),
                 }
                 .into(),
             ));
@@ -324,7 +322,7 @@ fn verify_failure(v: &crate::report::audit::VerifyStatus) -> Option<Error> {
         Error::Integrity(
             Msg::PrintoutUnverified {
                 seq: f.seq.to_string().into(),
-                reason: f.reason.clone().into(),
+                reason: f.reason.clone(),
             }
             .into(),
         )

@@ -104,12 +104,8 @@ impl CliSecrets {
             }
             .into()
         };
-        Passphrase::from_file_bytes(bytes).map_err(|why| {
-            Error::usage(Msg::CannotRead {
-                what,
-                why: why.into(),
-            })
-        })
+        Passphrase::from_file_bytes(bytes)
+            .map_err(|why| Error::usage(Msg::CannotRead { what, why }))
     }
 
     fn prompt(what: impl Into<Text>, flag: &str) -> Result<Passphrase> {
@@ -199,7 +195,7 @@ impl Secrets for CliSecrets {
                     return Err(Error::usage(why));
                 }
                 let why = say(Msg::TryAgain {
-                    why: why.into(),
+                    why,
                     left: left.to_string().into(),
                 });
                 eprintln!("{why}");
