@@ -107,7 +107,9 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     let again = get(&ja, "again");
     assert_eq!(again.code, 3, "{}", again.err);
     assert!(
-        again.err.starts_with("baitai: エラー: 拒否 ("),
+        again
+            .err
+            .starts_with("baitai: エラー: 拒否 (not-in-storage): "),
         "{}",
         again.err
     );
@@ -119,6 +121,11 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     assert_ne!(unknown.code, 0);
     assert!(
         unknown.err.starts_with("baitai: エラー: "),
+        "{}",
+        unknown.err
+    );
+    assert!(
+        unknown.err.contains("は台帳にありません"),
         "{}",
         unknown.err
     );
