@@ -313,7 +313,7 @@ fn walk(dir: &Path, log: &mut String, lang: Lang) -> Result<Story> {
             admin: ADMIN.into(),
             name: name.into(),
             affiliation: aff.into(),
-            role: role_text(roles[0], lang),
+            role: lang.w(baitai_core::words::Word::role(roles[0])).into(),
             id: id.to_string().into(),
         });
     }
@@ -608,17 +608,6 @@ fn wipe_story(
         medium: m.into(),
     });
     Ok(())
-}
-
-/// A role as the demo's story names it: the printouts' term in Japanese.
-fn role_text(role: Role, lang: Lang) -> Text {
-    match (lang, role.as_str()) {
-        (Lang::Ja, "handler") => "取扱者".into(),
-        (Lang::Ja, "custodian") => "管理者".into(),
-        (Lang::Ja, "witness") => "確認者".into(),
-        (Lang::Ja, "admin") => "総括者".into(),
-        _ => role.to_string().into(),
-    }
 }
 
 fn tomorrow(s: &Session) -> String {

@@ -116,7 +116,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 name: a.name.trim().into(),
                 affiliation: a.affiliation.trim().into(),
                 site: at.into(),
-                roles: roles.join(", ").into(),
+                roles: role_words(ctx, &a.roles, ", ").into(),
                 id: id.to_string().into(),
             });
             Ok(Some(Output::new(format!("{line}\n"), j)))
@@ -202,11 +202,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                         v.name.clone(),
                         v.affiliation.clone(),
                         v.site.as_ref().map(|s| s.to_string()).unwrap_or_default(),
-                        v.roles
-                            .iter()
-                            .map(|r| r.as_str())
-                            .collect::<Vec<_>>()
-                            .join(","),
+                        role_words(ctx, &v.roles, ","),
                         if v.revoked.is_some() {
                             ctx.say(Msg::PersonRevokedWord)
                         } else {
@@ -233,7 +229,6 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
         PersonCmd::Show { person } => {
             let p = session.person(&person)?;
             let v = session.person_view(&p)?;
-            let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
             let mut human = format!("{}  {}\n", v.id, v.name);
             let mut line = |m: Msg| {
                 human += &ctx.say(m);
@@ -243,7 +238,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
                 v: v.affiliation.as_str().into(),
             });
             line(Msg::ShowRoles {
-                v: roles.join(", ").into(),
+                v: role_words(ctx, &v.roles, ", ").into(),
             });
             line(Msg::ShowFingerprint {
                 v: v.fingerprint.as_str().into(),
@@ -298,7 +293,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             let human = ctx.say(Msg::NowHolds {
                 name: p.name.as_str().into(),
                 id: p.id.to_string().into(),
-                roles: p.roles_text().into(),
+                roles: role_words(ctx, &p.roles, ",").into(),
             }) + "\n";
             Ok(Some(Output::new(human, j)))
         }
@@ -330,6 +325,21 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<Option<Output>> {
             Ok(Some(Output::new(human, j)))
         }
     }
+}
+
+/// Roles in the screen's words (取扱者, 管理者…; `handler`, `custodian`… in English, as the
+/// ledger names them).
+fn role_words<'a>(
+    ctx: &Ctx,
+    roles: impl IntoIterator<Item = &'a crate::model::Role>,
+    sep: &str,
+) -> String {
+    let lang = ctx.screen();
+    roles
+        .into_iter()
+        .map(|r| lang.w(Word::role(*r)))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 /// The token a new key is made on, from `--token-label` and `--token-key-id`.

@@ -144,7 +144,7 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
         assert!(list.out.contains(want), "{want}: {}", list.out);
     }
     let people = get(&ja, "people");
-    for want in ["氏名", "所属", "役割", "有効", "佐藤 一郎"] {
+    for want in ["氏名", "所属", "役割", "有効", "佐藤 一郎", "取扱者", "管理者"] {
         assert!(people.out.contains(want), "{want}: {}", people.out);
     }
 
@@ -181,6 +181,7 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     let people = get(&en, "people");
     assert!(people.out.contains("Name"), "{}", people.out);
     assert!(people.out.contains("active"), "{}", people.out);
+    assert!(people.out.contains("handler"), "{}", people.out);
     // Nothing Japanese but what the ledger holds (names, the organisation).
     for (name, s) in &en {
         for text in [&s.out, &s.err] {
