@@ -156,9 +156,7 @@ pub fn run(ctx: &Ctx, a: DemoArgs) -> Result<Option<Output>> {
         return Ok(Some(Output {
             human,
             json,
-            failure: Some(Error::Integrity(
-                "the demo ledger failed verification".into(),
-            )),
+            failure: Some(Error::Integrity(Msg::DemoLedgerFailed.into())),
         }));
     }
     Ok(Some(Output::new(human, json)))

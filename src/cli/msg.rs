@@ -478,6 +478,12 @@ baitai_core::messages! {
         DemoUnverifiedDestroyed: "demo: 消去未確認のまま破棄できました", "demo: destruction without verification was allowed";
         DemoNoPassphrase { name }: "demo: {name} のパスフレーズがありません", "demo: no passphrase for {name}";
 
+        DemoLedgerFailed: "デモの台帳が検証で不合格になりました", "the demo ledger failed verification";
+        /// The progress bar's layout (indicatif's template: the names in braces are its keys).
+        ProgressBar:
+            "{{msg}} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{rate}} 残り {{eta}}",
+            "{{msg}} [{{bar:30}}] {{bytes}}/{{total_bytes}} {{rate}} eta {{eta}}";
+
         // `medium label`.
         SizeSkipNeedHtml:
             "--size と --skip は印刷用シートの配置を指定します。--format html を付けてください",
@@ -559,5 +565,10 @@ mod tests {
         });
         assert_eq!(p.in_lang(Lang::Ja), "佐藤 一郎 の新しいパスフレーズ");
         assert_eq!(p.en(), "New passphrase for 佐藤 一郎");
+        // Braces doubled in the catalogue reach indicatif as its keys.
+        assert_eq!(
+            Msg::ProgressBar.to_string(),
+            "{msg} [{bar:30}] {bytes}/{total_bytes} {rate} eta {eta}"
+        );
     }
 }

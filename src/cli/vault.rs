@@ -24,9 +24,7 @@ pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
         ProgressDrawTarget::stderr()
     };
     let pb = ProgressBar::with_draw_target(Some(total), target);
-    if let Ok(style) =
-        ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {rate} eta {eta}")
-    {
+    if let Ok(style) = ProgressStyle::with_template(&ctx.say(Msg::ProgressBar)) {
         // The average since the bar (or the wipe's phase) started, not indicatif's estimate
         // over its last steps: a wipe steps 8 MiB at a time, and two steps made that estimate
         // read 0 B/s or GiB/s on a stick doing 4 MB/s (tests/usb_vm.rs, scenario 8).

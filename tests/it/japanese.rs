@@ -144,7 +144,15 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
         assert!(list.out.contains(want), "{want}: {}", list.out);
     }
     let people = get(&ja, "people");
-    for want in ["氏名", "所属", "役割", "有効", "佐藤 一郎", "取扱者", "管理者"] {
+    for want in [
+        "氏名",
+        "所属",
+        "役割",
+        "有効",
+        "佐藤 一郎",
+        "取扱者",
+        "管理者",
+    ] {
         assert!(people.out.contains(want), "{want}: {}", people.out);
     }
 
