@@ -93,7 +93,13 @@ impl Ctx {
 
     /// Note the language of a ledger a command opened, for the messages that follow.
     pub fn learn_lang(&self, s: &Session) {
-        if let Ok(l) = Lang::parse(&s.settings().lang) {
+        self.learn_lang_code(&s.settings().lang);
+    }
+
+    /// Note a ledger's language by its code (`ja`, `en`), for commands that read a ledger
+    /// without a session (`ledger verify`).
+    pub fn learn_lang_code(&self, code: &str) {
+        if let Ok(l) = Lang::parse(code) {
             let _ = self.ledger_lang.set(l);
         }
         SCREEN.store(self.screen() as u8, Ordering::SeqCst);
@@ -380,6 +386,17 @@ fn ignore_broken_pipe(e: std::io::Error) -> std::io::Result<()> {
     }
 }
 
+/// A time of the ledger's zone (`2026-12-03T21:58:53+09:00`, as JSON keeps it) to the minute,
+/// as every other time on the screen is shown (`2026-12-03 21:58`).
+fn minutes(t: &str) -> String {
+    match t.get(..16) {
+        Some(day_and_minute) if t.as_bytes().get(10) == Some(&b'T') => {
+            day_and_minute.replacen('T', " ", 1)
+        }
+        _ => t.to_string(),
+    }
+}
+
 /// Tell each person who authenticated when they last acted and about failed attempts since
 /// (004 2.1.1.1(j)(k)); in JSON mode the notices go into the document instead.
 pub(crate) fn show_notices(ctx: &Ctx, notices: &[LoginNotice], json: &mut Value) {
@@ -403,7 +420,7 @@ pub(crate) fn show_notices(ctx: &Ctx, notices: &[LoginNotice], json: &mut Value)
                     _ => k.as_str(),
                 };
                 ctx.say(Msg::LastUse {
-                    time: t.into(),
+                    time: minutes(t).into(),
                     kind: kind.into(),
                 })
             }
@@ -417,7 +434,13 @@ pub(crate) fn show_notices(ctx: &Ctx, notices: &[LoginNotice], json: &mut Value)
                 ctx.say(Msg::FailedAttempts {
                     n: n.failed_attempts.len().to_string().into(),
                     person: n.person.to_string().into(),
-                    times: n.failed_attempts.join(", ").into(),
+                    times: n
+                        .failed_attempts
+                        .iter()
+                        .map(|t| minutes(t))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        .into(),
                 })
             );
         }

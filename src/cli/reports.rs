@@ -132,6 +132,9 @@ fn verify(
             accept_new,
         },
     )?;
+    if let Some(code) = &check.lang {
+        ctx.learn_lang_code(code);
+    }
     let report = &check.report;
     let or_empty = |v: Option<&str>| -> Text {
         match v {

@@ -72,6 +72,8 @@ fn day(env: &Env, lang: Option<&str>) -> Vec<(&'static str, Said)> {
         ("show", say(env, lang, &["medium", "show", m], None)),
         ("list", say(env, lang, &["medium", "list"], None)),
         ("people", say(env, lang, &["person", "list"], None)),
+        // Read without a session: the language comes from the ledger's first entry.
+        ("verify", say(env, lang, &["ledger", "verify"], None)),
     ];
     let mut all = vec![("register", reg)];
     all.extend(runs);
@@ -156,6 +158,13 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
         assert!(people.out.contains(want), "{want}: {}", people.out);
     }
 
+    let verify = get(&ja, "verify");
+    assert!(verify.out.contains("台帳を検証しました"), "{}", verify.out);
+    // The login notice gives its time to the minute, as the rest of the screen does.
+    let back = get(&ja, "return");
+    assert!(back.err.contains("前回の使用 20"), "{}", back.err);
+    assert!(!back.err.contains('T'), "{}", back.err);
+
     let en = day(&env, Some("en"));
     let reg = get(&en, "register");
     assert!(reg.out.contains("Registered medium USB-"), "{}", reg.out);
@@ -186,6 +195,8 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     assert!(show.out.contains("\nEntries:\n"), "{}", show.out);
     let list = get(&en, "list");
     assert!(list.out.contains("Medium"), "{}", list.out);
+    let verify = get(&en, "verify");
+    assert!(verify.out.contains("ledger verified"), "{}", verify.out);
     let people = get(&en, "people");
     assert!(people.out.contains("Name"), "{}", people.out);
     assert!(people.out.contains("active"), "{}", people.out);

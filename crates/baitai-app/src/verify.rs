@@ -31,6 +31,9 @@ pub struct LedgerCheck {
     pub checkpoint_recorded: Option<u64>,
     /// What could not be kept (a read-only home), for the person to know.
     pub notes: Vec<Text>,
+    /// The ledger's language as its first entry says (`ja`, `en`), for the screen: read even
+    /// from a ledger that fails, since it only chooses the words of the report.
+    pub lang: Option<String>,
 }
 
 /// `ledger verify`: check the hash chain, every signature and every rule, from this user's
@@ -73,6 +76,7 @@ pub fn verify_ledger(path: &Path, req: VerifyRequest) -> Result<LedgerCheck> {
         kept_head_entry,
         checkpoint_recorded: None,
         notes: Vec::new(),
+        lang: ledger.settings().ok().map(|s| s.lang),
     };
     if pinned.is_none() {
         pin_first_use(anchors.as_ref(), &mut check);

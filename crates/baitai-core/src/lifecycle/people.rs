@@ -147,7 +147,10 @@ impl Directory {
                 let theirs: Vec<char> = name_key(&p.name).chars().collect();
                 let d = edit_distance(&typed, &theirs);
                 // One slip in a name of two characters is another name, not a typo.
-                (d <= 1 + theirs.len() / 8 && theirs.len() > 2 * d).then_some((d, p))
+                let slip = d <= 1 + theirs.len() / 8 && theirs.len() > 2 * d;
+                // A family name alone (山田 for 山田 太郎) names whoever bears it.
+                let family = typed.len() >= 2 && theirs.starts_with(&typed);
+                (slip || family).then_some((d, p))
             })
             .collect();
         near.sort_by_key(|(d, p)| (*d, p.id.clone()));
@@ -699,6 +702,10 @@ mod tests {
             .collect();
         assert_eq!(near, ["山田 太郎"]);
         assert!(d.near("全く別の人").is_empty());
+        // The family name alone suggests whoever bears it; one character is too little.
+        let near: Vec<&str> = d.near("山田").iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(near, ["山田 太郎"]);
+        assert!(d.near("山").is_empty());
     }
 
     #[test]
