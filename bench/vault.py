@@ -26,7 +26,9 @@ import time
 SIZE_MIB = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BAITAI = os.path.join(ROOT, "target", "release", "baitai")
+# Where cargo puts the build: CARGO_TARGET_DIR when it is set, as cargo itself does.
+BAITAI = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
+                      "release", "baitai")
 
 
 def run(cmd, **kw):

@@ -164,6 +164,9 @@ pub struct Form {
     /// What was registered: `usb`, `block`, `image` or `other` (no device), in English whatever
     /// the language.
     pub media_kind: String,
+    /// The same in the form's language (USB メモリ, イメージファイル…), for the printed header.
+    #[serde(skip)]
+    pub media_kind_shown: &'static str,
     /// The device as registered, in one line (USB IDs, vendor, product, serial, path, size);
     /// absent for a medium registered without one.
     pub device: Option<String>,
@@ -294,6 +297,7 @@ pub fn form(session: &Session, medium: &str, lang: Lang) -> Result<Form> {
         restriction: state.classification.restriction.clone(),
         label: reg.label.clone(),
         media_kind: format!("{:?}", reg.kind).to_lowercase(),
+        media_kind_shown: lang.w(Word::media_kind(reg.kind)),
         device: reg
             .device
             .as_ref()

@@ -38,7 +38,7 @@ pub(super) fn render(f: &Form, lang: Lang) -> String {
         lang.w(Word::Registered),
         f.registered,
         lang.w(Word::Kind),
-        f.media_kind,
+        f.media_kind_shown,
         lang.w(Word::State),
         f.state,
         f.clean
