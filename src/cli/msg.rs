@@ -405,7 +405,7 @@ baitai_core::messages! {
         DemoCopies { handler, custodian }:
             "{handler} が持出し先で審査用資料を複製（{custodian} が許可）",
             "{handler} copies review slides at the destination, approved by {custodian}";
-        DemoReceivesBack { custodian, medium }: "{custodian} が {medium} の返却を受ける", "{custodian} receives {medium} back";
+        DemoReceivesBack { custodian, medium }: "{custodian} が {medium} の返却を受領", "{custodian} receives {medium} back";
         DemoCorrects { custodian, medium }:
             "{custodian} が {medium} の返却記録を訂正: 媒体内にファイルが見つかったため、消去の検証が必要になった",
             "{custodian} corrects the return of {medium} (訂正): files were found on it after all; it now needs a verified wipe";
