@@ -115,11 +115,11 @@ crate::messages! {
         /// Data found on a closed medium.
         CorrectionClosed { number, state }: "媒体 {number} は{state}のため、記録の訂正のみできます", "{number} is {state}: only the record can be corrected";
         /// Data found twice.
-        CorrectionHasData { entry, number }: "記録 {entry} は既に媒体 {number} にデータありと記録しています", "entry {entry} already records data on {number}";
+        CorrectionHasData { entry, number }: "記録 {entry} には、既に媒体 {number} のデータありが記録されています", "entry {entry} already records data on {number}";
         /// Data found corrects only a return.
         CorrectionNotReturn { entry, number }: "記録 {entry} は返却の記録ではありません。媒体 {number} でのデータ発見は、それを見落とした返却の記録を訂正するものです", "entry {entry} is not a return: data found on {number} corrects the return that missed it";
         /// A later entry decides what is known of the data.
-        CorrectionSuperseded { entry, number, later }: "媒体 {number} の記録 {entry} は、もはやデータの有無を決めていません（決めているのは記録 {later} です）。そちらを訂正するか、媒体を消去してください", "entry {entry} of {number} no longer decides what is known of its data: entry {later} does; correct that one, or wipe the medium";
+        CorrectionSuperseded { entry, number, later }: "媒体 {number} のデータの有無は、記録 {entry} ではなく後の記録 {later} で定まっています。記録 {later} を訂正するか、媒体を消去してください", "entry {entry} of {number} no longer decides what is known of its data: entry {later} does; correct that one, or wipe the medium";
         /// Data found on a medium that may not be issued already.
         CorrectionGated { number, state }: "媒体 {number} は{state}のため、既に払出しができない状態です", "{number} is {state}: it already may not be issued";
         /// A re-key that re-addresses a slot it may not.
@@ -171,7 +171,7 @@ crate::messages! {
         /// A re-key that changes nothing.
         RekeyNothing: "再鍵では、少なくとも一つの鍵スロットを削除するか、宛先を変更してください", "a re-key removes or re-addresses at least one slot";
         /// A ledger entry that names a medium.
-        NotAboutMedium: "この種類の記録は台帳又は保管場所に関するもので、個々の媒体に関するものではありません", "this kind of entry is about the ledger or the store, not one medium";
+        NotAboutMedium: "この種類の記録は台帳又は保管庫に関するもので、個々の媒体に関するものではありません", "this kind of entry is about the ledger or the store, not one medium";
 
         // People.
         /// No person has this ID.
