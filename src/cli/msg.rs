@@ -50,7 +50,7 @@ baitai_core::messages! {
             "Transfer of {medium} to {to} recorded; the medium leaves the ledger";
         /// `destroy`.
         DestroyRecorded { medium, method }:
-            "媒体 {medium} の破棄（{method}）を確認者の署名とともに記録しました",
+            "媒体 {medium} の破棄（{method}）を破棄立会者の署名とともに記録しました",
             "Destruction of {medium} ({method}) recorded with the witness's signature";
         /// `medium correct`.
         CorrectionRecorded { entry, medium }:
@@ -149,7 +149,7 @@ baitai_core::messages! {
             "{name}（{id}）を失効させました。これまでの記録は台帳に残ります",
             "Revoked {name} ({id}); their history stays in the ledger";
         SlotsStillIn { n, media }:
-            "この者の鍵スロットが {n} 件の媒体の保管庫に残っています: {media}\n保管中の媒体ごとに `baitai vault rekey MOUNT` で削除してください。その他の媒体は `baitai return MEDIUM --path MOUNT` で返却を受けるときに削除されます。",
+            "この利用者の鍵スロットが {n} 件の媒体の保管庫に残っています: {media}\n保管中の媒体ごとに `baitai vault rekey MOUNT` で削除してください。その他の媒体は `baitai return MEDIUM --path MOUNT` で返却を受けるときに削除されます。",
             "Their key slot is still in the vaults of {n} media: {media}\nRemove it with `baitai vault rekey MOUNT` for each medium in storage; the others lose it when received back with `baitai return MEDIUM --path MOUNT`.";
 
         // Passphrases and PINs (secrets.rs).
@@ -163,7 +163,7 @@ baitai_core::messages! {
         PassphraseOnStdin: "標準入力のパスフレーズ", "the passphrase on stdin";
         PassphraseFile { path }: "パスフレーズファイル {path}", "passphrase file {path}";
         CannotReadPassphraseFile { path, cause }:
-            "パスフレーズファイル {path} を読めません: {cause}",
+            "パスフレーズファイル {path} を読み取れません: {cause}",
             "cannot read passphrase file {path}: {cause}";
         CannotRead { what, why }: "{what} を読み取れません: {why}", "cannot read {what}: {why}";
         NoTerminalToAsk { what, flag }:
@@ -391,7 +391,7 @@ baitai_core::messages! {
             "{handler} が図面 {n} 件を {medium} に暗号化して書込み（AES-256-GCM。{custodian} が預託鍵スロットを保持）",
             "{handler} encrypts {n} drawings onto {medium} (AES-256-GCM; {custodian} holds an escrow key slot)";
         DemoReturnWithData { custodian, medium }:
-            "{custodian} が {medium} の返却を受け、データがあることを確認",
+            "{custodian} が {medium} の返却を受領し、データがあることを確認",
             "{custodian} receives {medium} back and finds data on it";
         DemoOpensVault { custodian, n }:
             "{custodian} が返却された保管庫を預託鍵で開き、{n} 件のファイルを確認",
@@ -407,13 +407,13 @@ baitai_core::messages! {
             "{handler} copies review slides at the destination, approved by {custodian}";
         DemoReceivesBack { custodian, medium }: "{custodian} が {medium} の返却を受領", "{custodian} receives {medium} back";
         DemoCorrects { custodian, medium }:
-            "{custodian} が {medium} の返却記録を訂正: 媒体内にファイルが見つかったため、消去の検証が必要になった",
+            "{custodian} が {medium} の返却の記録を訂正: 媒体内にファイルが見つかったため、検証付きの消去が必要になった",
             "{custodian} corrects the return of {medium} (訂正): files were found on it after all; it now needs a verified wipe";
         DemoLends { handler, medium, custodian }:
             "{handler} が {medium} を協力会社に貸出し（{custodian} が許可）",
             "{handler} lends {medium} to a contractor, approved by {custodian}";
         DemoLoanBack { custodian, medium }:
-            "{custodian} が貸出し先から {medium} の返却を受ける",
+            "{custodian} が貸出し先から {medium} の返却を受領",
             "{custodian} receives {medium} back from the loan";
         DemoTransfers { handler, medium, custodian }:
             "{handler} が {medium} を他拠点に交付（{custodian} が許可）",
@@ -422,7 +422,7 @@ baitai_core::messages! {
             "{custodian} が未確認のまま {medium} の破棄を試みる: 拒否 — {reason}",
             "{custodian} tries to destroy {medium} unchecked: REFUSED — {reason}";
         DemoDestroys { custodian, medium, witness }:
-            "{custodian} が読取り不能の {medium} を粉砕により破棄（確認者 {witness}）",
+            "{custodian} が読取り不能の {medium} を粉砕により破棄（破棄立会者 {witness}）",
             "{custodian} destroys the unreadable {medium} by crushing, witnessed by {witness}";
         DemoLost { handler, medium }:
             "{handler} が帰りの電車で {medium} を紛失したと報告",
