@@ -29,7 +29,7 @@ baitai_core::messages! {
         BadPrefix { prefix }: "媒体番号の接頭辞 {prefix} は、USB のように 1～12 文字の英大文字又は数字で指定してください", "medium prefix {prefix} must be 1–12 upper-case letters or digits, like USB";
         BadLang { lang }: "言語 {lang} は ja（日本語）又は en（英語）で指定してください", "language {lang} must be ja or en";
         BadDayEnd { value }: "終業時刻 {value} は HH:MM で指定してください", "end of day {value} must be HH:MM";
-        NameLikeAnother { name, other, id }: "氏名「{name}」は {other}（{id}）を別の表記で入力したものです。新しい利用者には別の氏名を付けてください", "the name \"{name}\" is {other} ({id}) typed another way; give the new person a name of their own";
+        NameLikeAnother { name, other, id }: "氏名「{name}」は {other}（{id}）の氏名を別の表記で入力したものです。新しい利用者には別の氏名を付けてください", "the name \"{name}\" is {other} ({id}) typed another way; give the new person a name of their own";
         KeyOnTokenNoPassphrase { name, id }: "{name}（{id}）の鍵はトークン上にあるため、変更するパスフレーズはありません（トークンの PIN はトークン付属のツールで変更します）", "the key of {name} ({id}) is on a token: there is no passphrase to change (the token's PIN is changed with the token's own tools)";
         KeyOnTokenAlready { name, id }: "{name}（{id}）の鍵は既にトークン上にあります", "the key of {name} ({id}) is on a token already";
         /// Registering a device.
@@ -48,7 +48,7 @@ baitai_core::messages! {
         VaultAtIsOthers { path, named, medium }: "{path} の保管庫は {named} のものであり、{medium} のものではありません。{medium} のマウントポイントを指定してください", "the vault at {path} is {named}'s, not {medium}'s: give the mount point of {medium}";
         VaultMissingAt { medium, entry, path }: "台帳には {medium} の保管庫が記録されています（記録 {entry}）が、{path} には保管庫がありません。他のフォルダではなく、{medium} のマウントポイントを指定してください", "the ledger records a vault on {medium} (entry {entry}), but {path} holds none: give the mount point of {medium}, not another folder";
         NoDeviceForRead { medium }: "{medium} は --device 又は --image なしで登録されたため、装置の読取りを {medium} と結び付けられません。--path を使用するか、検証付きの消去を行ってください", "{medium} was registered without --device or --image, so a device read cannot be tied to it; use --path, or a verified wipe";
-        UntilNotFuture { until }: "--until {until} が未来の日時ではありません。期間が始まる前に終わってしまいます", "--until {until} is not in the future: the period would end before it starts";
+        UntilNotFuture { until }: "--until {until} が未来の日時ではありません。期間の終了が開始より前になります", "--until {until} is not in the future: the period would end before it starts";
         HeaderUnreadable { cause }: "保管庫のヘッダを読み取れません: {cause}", "its header cannot be read: {cause}";
         NotMounted: "媒体がマウントされていない（--path なし）ため、保管庫を開いていません", "the medium was not mounted (no --path), so its vault was not opened";
         /// Wipes.
@@ -95,7 +95,7 @@ baitai_core::messages! {
         TokenLabelled { label }: "ラベル {label} のトークン", "the token labelled {label}";
         AToken: "トークン", "a token";
         TokenAbsent { token, module }: "{token}が接続されていません。接続してください（モジュール {module}）", "{token} is not present: insert it (module {module})";
-        ManyTokens { count }: "トークンが {count} 個接続されています。--token-label で 1 つを選んでください", "{count} tokens are present: choose one with --token-label";
+        ManyTokens { count }: "トークンが {count} 個接続されています。--token-label で 1 つを指定してください", "{count} tokens are present: choose one with --token-label";
         TokenPinLocked { who }: "{who} のトークンは PIN の誤りが多すぎたため、トークン自体の再試行カウンタによりロックされています。トークンのセキュリティ管理者が PIN をリセットしてください", "the token of {who} is locked by its own retry counter after too many wrong PINs: its security officer must reset the PIN";
         TokenKeyIdNotHex { who, id }: "{who} のトークンの鍵 ID {id} が16進数ではありません", "the key ID of {who}'s token is not hex: {id}";
         WrongTokenPin { label }: "トークン {label} の PIN が違います", "wrong PIN for the token {label}";
