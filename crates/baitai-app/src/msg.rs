@@ -10,7 +10,7 @@ baitai_core::messages! {
         KeyDerivationStopped: "鍵導出の処理が途中で停止しました", "the key derivation stopped unexpectedly";
         /// Looking people and media up.
         NoPerson { name, hint }: "利用者「{name}」は台帳にありません{hint}（`baitai person list` を参照）", "no person \"{name}\" in the ledger{hint} (see `baitai person list`)";
-        DidYouMean { names }: "。{names} のことですか", "; did you mean {names}?";
+        DidYouMean { names }: "。{names}のことですか", "; did you mean {names}?";
         PersonNamed { name, id }: "{name}（{id}）", "{name} ({id})";
         OrMore { list, item }: "{list}又は{item}", "{list} or {item}";
         NoMedium { medium }: "媒体番号 {medium} は台帳にありません（`baitai medium list` を参照）", "no medium {medium} in the ledger (see `baitai medium list`)";
