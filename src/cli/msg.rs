@@ -16,7 +16,7 @@ baitai_core::messages! {
         Returned { medium, check }: "媒体 {medium} の返却を受けました: {check}", "Received {medium} back: {check}";
         /// `return` of a medium not proven clean.
         NotIssuedUntilClean:
-            "消去の検証、又は媒体全体の確認でデータなしとなるまで、再び交付しません（000 10(4)ウ）。",
+            "消去の検証又は媒体全体の確認でデータなしとなるまで、再び払い出しません（000 10(4)ウ）。",
             "It will be issued again only after a verified wipe or a whole-medium check that finds nothing (000 10(4)ウ).";
         /// `return`: revoked people's key slots removed from the vault.
         SlotsRemoved { people, seq }:
@@ -24,7 +24,7 @@ baitai_core::messages! {
             "Removed the key slots of {people} (revoked) from the vault on it; entry #{seq}";
         /// `return`: key slots re-addressed to a key on a token.
         SlotsReaddressed { people, seq }:
-            "{people} の鍵スロットをトークン上の鍵あてに作り直しました。記録 #{seq}",
+            "{people} の鍵スロットをトークン上の鍵宛てに作り直しました。記録 #{seq}",
             "Made the key slots of {people} again for their key on a token; entry #{seq}";
         /// `return`: revoked people's key slots could not be removed.
         SlotsLeft { people, why }:
@@ -50,7 +50,7 @@ baitai_core::messages! {
             "Transfer of {medium} to {to} recorded; the medium leaves the ledger";
         /// `destroy`.
         DestroyRecorded { medium, method }:
-            "媒体 {medium} の破棄（{method}）を確認者の署名とともに記録しました",
+            "媒体 {medium} の破棄（{method}）を破棄立会者の署名とともに記録しました",
             "Destruction of {medium} ({method}) recorded with the witness's signature";
         /// `medium correct`.
         CorrectionRecorded { entry, medium }:
@@ -84,7 +84,7 @@ baitai_core::messages! {
         ShowAttachedNow { v }: "現在の接続先: {v}", "Attached now: {v}";
         ShowNotAttached: "接続されていません（この識別情報のディスクなし）", "not attached (no disk with its identity)";
         ShowReuseGate:
-            "再使用の可否: 消去の検証、又は媒体全体のデータなし確認が記録されるまで不可",
+            "再使用の可否: 消去の検証又は媒体全体のデータなし確認が記録されるまで不可",
             "Reuse gate: closed until a verified wipe or a whole-medium blank check is recorded";
         ShowRevokedSlots { people }:
             "保管庫: 失効者 {people} の鍵スロットが残っています（`baitai vault rekey MOUNT` 又は `return --path` でスロットを削除するか、保管庫を暗号消去又は消去するまで、オフラインで開けます）",
@@ -107,20 +107,20 @@ baitai_core::messages! {
             "警告: 試験専用の高速な鍵導出です。パスフレーズが推測されやすくなります",
             "warning: fast key derivation for tests only; passphrases are easier to guess";
         TokenArgsNeedToken:
-            "--token-label と --token-key-id は --token で鍵を作る場所を指定します。--token を付けてください",
+            "--token-label と --token-key-id は、--token で鍵を作成するトークンを指定するものです。--token を付けてください",
             "--token-label and --token-key-id choose where a key is made with --token: add --token";
         PersonAdded { name, affiliation, site, roles, id }:
             "{name}（{affiliation}{site}）を {roles} として追加しました: {id}",
             "Added {name} ({affiliation}{site}) as {roles}: {id}";
         PersonSite { site }: "、拠点 {site}", ", site {site}";
         PassphraseChanged { name, id, fingerprint }:
-            "{name}（{id}）のパスフレーズと鍵を変更しました。新しい鍵のフィンガープリント {fingerprint}",
+            "{name}（{id}）のパスフレーズと鍵を変更しました。新しい鍵の指紋 {fingerprint}",
             "Changed the passphrase and key of {name} ({id}); new key fingerprint {fingerprint}";
         OwnKeyOnly:
             "トークンに移せるのは本人の鍵だけです。本人として --as を付けて実行してください",
             "a person moves only their own key to a token: run it --as them";
         KeyMoved { name, id, label, fingerprint }:
-            "{name}（{id}）の鍵をトークン {label} に移しました。新しい鍵のフィンガープリント {fingerprint}\n旧鍵あての保管庫は、各媒体の返却後（return --path 又は vault rekey でスロットを作り直します）にトークンで開けます。それまでは他の管理者の預託スロットで開けます。",
+            "{name}（{id}）の鍵をトークン {label} に移しました。新しい鍵の指紋 {fingerprint}\n旧鍵宛ての保管庫は、各媒体の返却後（return --path 又は vault rekey でスロットを作り直します）にトークンで開けるようになります。それまでは他の管理者の預託スロットで開けます。",
             "Moved the key of {name} ({id}) to the token {label}; new key fingerprint {fingerprint}\nVaults made for the old key open with the token once each medium is back (return --path or vault rekey re-addresses the slot); other custodians' escrow slots open them meanwhile.";
         LockLifted { name, id }: "{name}（{id}）のロックを解除しました", "Lifted the lock on {name} ({id})";
         PersonRevokedWord: "失効", "revoked";
@@ -132,7 +132,7 @@ baitai_core::messages! {
         ColKey: "鍵", "Key";
         ShowAffiliation { v }: "所属: {v}", "Affiliation: {v}";
         ShowRoles { v }: "役割: {v}", "Roles: {v}";
-        ShowFingerprint { v }: "鍵のフィンガープリント: {v}", "Key fingerprint: {v}";
+        ShowFingerprint { v }: "鍵の指紋: {v}", "Key fingerprint: {v}";
         ShowAdded { v }: "追加: {v}", "Added: {v}";
         ShowRevoked { v }: "失効: {v}", "Revoked: {v}";
         ShowKeyOnToken { label, manufacturer, model, serial, key_id }:
@@ -149,7 +149,7 @@ baitai_core::messages! {
             "{name}（{id}）を失効させました。これまでの記録は台帳に残ります",
             "Revoked {name} ({id}); their history stays in the ledger";
         SlotsStillIn { n, media }:
-            "この者の鍵スロットが {n} 件の媒体の保管庫に残っています: {media}\n保管中の媒体ごとに `baitai vault rekey MOUNT` で削除してください。その他の媒体は `baitai return MEDIUM --path MOUNT` で返却を受けるときに削除されます。",
+            "この利用者の鍵スロットが {n} 件の媒体の保管庫に残っています: {media}\n保管中の媒体ごとに `baitai vault rekey MOUNT` で削除してください。その他の媒体は `baitai return MEDIUM --path MOUNT` で返却を受けるときに削除されます。",
             "Their key slot is still in the vaults of {n} media: {media}\nRemove it with `baitai vault rekey MOUNT` for each medium in storage; the others lose it when received back with `baitai return MEDIUM --path MOUNT`.";
 
         // Passphrases and PINs (secrets.rs).
@@ -163,14 +163,14 @@ baitai_core::messages! {
         PassphraseOnStdin: "標準入力のパスフレーズ", "the passphrase on stdin";
         PassphraseFile { path }: "パスフレーズファイル {path}", "passphrase file {path}";
         CannotReadPassphraseFile { path, cause }:
-            "パスフレーズファイル {path} を読めません: {cause}",
+            "パスフレーズファイル {path} を読み取れません: {cause}",
             "cannot read passphrase file {path}: {cause}";
-        CannotRead { what, why }: "{what} を読めません: {why}", "cannot read {what}: {why}";
+        CannotRead { what, why }: "{what} を読み取れません: {why}", "cannot read {what}: {why}";
         NoTerminalToAsk { what, flag }:
-            "{what} を尋ねる端末がありません。{flag} FILE を指定してください",
+            "{what} を入力する端末がありません。{flag} FILE を指定してください",
             "no terminal to ask for {what}: give {flag} FILE";
         CannotAsk { what, cause, flag }:
-            "{what} を尋ねられません（{cause}）。{flag} FILE を指定してください",
+            "{what} の入力を求められません（{cause}）。{flag} FILE を指定してください",
             "cannot ask for {what} ({cause}): give {flag} FILE";
         TokenPin { label }: "トークン {label} の PIN", "PIN of the token {label}";
         PassphraseWord: "パスフレーズ", "Passphrase";
@@ -189,7 +189,7 @@ baitai_core::messages! {
             "the two passphrases differ; try again ({left} left)";
         NoNewPassphrase: "新しいパスフレーズが入力されませんでした", "no new passphrase was given";
         WrongSecret { what, name, id, left }:
-            "{name}（{id}）の{what}が違います。この試行は記録されます。{left}。",
+            "{name}（{id}）の{what}が違います。この失敗は台帳に記録します。{left}。",
             "Wrong {what} for {name} ({id}); the attempt is recorded. {left} left.";
         /// How many tries are left: one.
         OneTry { n }: "残り {n} 回", "{n} try";
@@ -305,7 +305,7 @@ baitai_core::messages! {
         NoRoleNeedsToken: "トークンを必須とする役割はなくなりました", "No role needs a token any more";
         KeysOnToken { roles }: "今後、{roles} の鍵はトークン上に置く必要があります", "From now on the keys of {roles} must be on a token";
         LedgerCopied { entries, keys, from, to, head }:
-            "記録 {entries} 件と封印済みの鍵 {keys} 件を {from} から {to} に複写しました\n両方ともヘッド {head} まで検証できます",
+            "記録 {entries} 件と封印された鍵 {keys} 件を {from} から {to} に複製しました\n両方ともヘッドハッシュ {head} まで検証できます",
             "Copied {entries} entries and {keys} sealed keys from {from} to {to}\nBoth verify to head {head}";
         PrintoutUnverified { seq, reason }:
             "台帳は記録 {seq} で検証に失敗しました（{reason}）。出力では、そこから後のすべての記録を未検証と表示しています",
@@ -344,7 +344,7 @@ baitai_core::messages! {
         FileOk: "正常  ", "ok    ";
         FileFailed: "失敗  ", "FAILED";
         VerifySummary { n, failed }:
-            "{n} 個のファイルのうち {failed} 個が失敗。ヘッダと目録は認証済み",
+            "{n} 個のファイルのうち {failed} 個が失敗しました。ヘッダとマニフェストは認証済みです",
             "{n} file(s), {failed} failed; header and manifest authenticated";
         CryptoErased { medium }:
             "{medium} の保管庫を暗号消去しました。鍵スロットを破棄したため、ファイルはもう復号できません。\n再使用の前に、読戻し検証付きの全面消去がなお必要です。",
@@ -353,7 +353,7 @@ baitai_core::messages! {
             "{medium} の保管庫から失効者 {people} の鍵スロットを削除しました。記録 #{seq}",
             "Removed the key slots of {people} (revoked) from the vault of {medium}; entry #{seq}";
         RekeyReaddressed { people, medium, seq }:
-            "{medium} の保管庫で、{people} の鍵スロットをトークン上の鍵あてに作り直しました。記録 #{seq}",
+            "{medium} の保管庫で、{people} の鍵スロットをトークン上の鍵宛てに作り直しました。記録 #{seq}",
             "Made the key slots of {people} again for their key on a token, in the vault of {medium}; entry #{seq}";
         RekeyFinished { seq }:
             "記録 #{seq} の再鍵を完了しました。媒体上の保管庫は記録と一致しています。",
@@ -363,7 +363,7 @@ baitai_core::messages! {
             "No revoked person holds a key slot in this vault: nothing to do.";
         UnreadableKey: "（読めない鍵）", "(unreadable key)";
         SignedBy { writer, fingerprint }:
-            "{writer} が鍵フィンガープリント {fingerprint} で署名しています。内容を信頼する前に、送り主のフィンガープリントと照合してください",
+            "{writer} が鍵指紋 {fingerprint} で署名しています。内容を信頼する前に、送り主の指紋と照合してください",
             "Signed by {writer} with key fingerprint {fingerprint}: compare it with the sender's before trusting the contents";
 
         // `exception …`.
@@ -391,7 +391,7 @@ baitai_core::messages! {
             "{handler} が図面 {n} 件を {medium} に暗号化して書込み（AES-256-GCM。{custodian} が預託鍵スロットを保持）",
             "{handler} encrypts {n} drawings onto {medium} (AES-256-GCM; {custodian} holds an escrow key slot)";
         DemoReturnWithData { custodian, medium }:
-            "{custodian} が {medium} の返却を受け、データがあることを確認",
+            "{custodian} が {medium} の返却を受領し、データがあることを確認",
             "{custodian} receives {medium} back and finds data on it";
         DemoOpensVault { custodian, n }:
             "{custodian} が返却された保管庫を預託鍵で開き、{n} 件のファイルを確認",
@@ -405,15 +405,15 @@ baitai_core::messages! {
         DemoCopies { handler, custodian }:
             "{handler} が持出し先で審査用資料を複製（{custodian} が許可）",
             "{handler} copies review slides at the destination, approved by {custodian}";
-        DemoReceivesBack { custodian, medium }: "{custodian} が {medium} の返却を受ける", "{custodian} receives {medium} back";
+        DemoReceivesBack { custodian, medium }: "{custodian} が {medium} の返却を受領", "{custodian} receives {medium} back";
         DemoCorrects { custodian, medium }:
-            "{custodian} が {medium} の返却記録を訂正: 媒体内にファイルが見つかったため、消去の検証が必要になった",
+            "{custodian} が {medium} の返却の記録を訂正: 媒体内にファイルが見つかったため、検証付きの消去が必要になった",
             "{custodian} corrects the return of {medium} (訂正): files were found on it after all; it now needs a verified wipe";
         DemoLends { handler, medium, custodian }:
             "{handler} が {medium} を協力会社に貸出し（{custodian} が許可）",
             "{handler} lends {medium} to a contractor, approved by {custodian}";
         DemoLoanBack { custodian, medium }:
-            "{custodian} が貸出し先から {medium} の返却を受ける",
+            "{custodian} が貸出し先から {medium} の返却を受領",
             "{custodian} receives {medium} back from the loan";
         DemoTransfers { handler, medium, custodian }:
             "{handler} が {medium} を他拠点に交付（{custodian} が許可）",
@@ -422,7 +422,7 @@ baitai_core::messages! {
             "{custodian} が未確認のまま {medium} の破棄を試みる: 拒否 — {reason}",
             "{custodian} tries to destroy {medium} unchecked: REFUSED — {reason}";
         DemoDestroys { custodian, medium, witness }:
-            "{custodian} が読取り不能の {medium} を粉砕により破棄（確認者 {witness}）",
+            "{custodian} が読取り不能の {medium} を粉砕により破棄（破棄立会者 {witness}）",
             "{custodian} destroys the unreadable {medium} by crushing, witnessed by {witness}";
         DemoLost { handler, medium }:
             "{handler} が帰りの電車で {medium} を紛失したと報告",

@@ -7,7 +7,7 @@
 baitai_core::messages! {
     pub enum Msg {
         /// The thread deriving a key from a passphrase stopped without an answer.
-        KeyDerivationStopped: "鍵の導出処理が途中で停止しました", "the key derivation stopped unexpectedly";
+        KeyDerivationStopped: "鍵導出の処理が途中で停止しました", "the key derivation stopped unexpectedly";
         /// Looking people and media up.
         NoPerson { name, hint }: "利用者「{name}」は台帳にありません{hint}（`baitai person list` を参照）", "no person \"{name}\" in the ledger{hint} (see `baitai person list`)";
         DidYouMean { names }: "。{names}のことですか", "; did you mean {names}?";
@@ -19,17 +19,17 @@ baitai_core::messages! {
         OneLine { flag }: "{flag} は制御文字を含まない 1 行で指定してください", "{flag} must be one line without control characters";
         /// Passphrases, PINs and locks.
         NoTokenPin { label }: "トークン {label} の PIN がありません。--token-pin-file FILE を指定してください", "no PIN for the token {label}: give --token-pin-file FILE";
-        WrongPassphraseFor { name, id }: "{name}（{id}）のパスフレーズが違います。失敗した試行は記録されました", "wrong passphrase for {name} ({id}); the failed attempt is recorded";
-        WrongPinFor { name, id }: "{name}（{id}）の PIN が違います。失敗した試行は記録されました", "wrong PIN for {name} ({id}); the failed attempt is recorded";
+        WrongPassphraseFor { name, id }: "{name}（{id}）のパスフレーズが違います。この失敗は台帳に記録しました", "wrong passphrase for {name} ({id}); the failed attempt is recorded";
+        WrongPinFor { name, id }: "{name}（{id}）の PIN が違います。この失敗は台帳に記録しました", "wrong PIN for {name} ({id}); the failed attempt is recorded";
         Locked { name, id, failures, until }: "{name}（{id}）はパスフレーズの誤りが {failures} 回続いたため、{until} までロックされています。総括者が `baitai person unlock {id}` で解除できます", "{name} ({id}) is locked after {failures} failed passphrase attempts, until {until}; an admin can lift it with `baitai person unlock {id}`";
         StoredKeyMismatch { id }: "保存されている {id} の鍵が、台帳にある本人の公開鍵と一致しません", "the stored key of {id} does not match their public key in the ledger";
         /// Setting the ledger and people up.
         LedgerExists { path }: "{path} には既に台帳があります", "a ledger already exists at {path}";
         IdLikeName { name }: "{name} は利用者 ID のように見えます。氏名を指定してください", "{name} looks like a person ID; give the person's name";
         BadPrefix { prefix }: "媒体番号の接頭辞 {prefix} は、USB のように 1～12 文字の英大文字又は数字で指定してください", "medium prefix {prefix} must be 1–12 upper-case letters or digits, like USB";
-        BadLang { lang }: "言語 {lang} は ja 又は en で指定してください", "language {lang} must be ja or en";
+        BadLang { lang }: "言語 {lang} は ja（日本語）又は en（英語）で指定してください", "language {lang} must be ja or en";
         BadDayEnd { value }: "終業時刻 {value} は HH:MM で指定してください", "end of day {value} must be HH:MM";
-        NameLikeAnother { name, other, id }: "氏名「{name}」は {other}（{id}）を別の表記で入力したものです。新しい利用者には別の氏名を付けてください", "the name \"{name}\" is {other} ({id}) typed another way; give the new person a name of their own";
+        NameLikeAnother { name, other, id }: "氏名「{name}」は {other}（{id}）の氏名を別の表記で入力したものです。新しい利用者には別の氏名を付けてください", "the name \"{name}\" is {other} ({id}) typed another way; give the new person a name of their own";
         KeyOnTokenNoPassphrase { name, id }: "{name}（{id}）の鍵はトークン上にあるため、変更するパスフレーズはありません（トークンの PIN はトークン付属のツールで変更します）", "the key of {name} ({id}) is on a token: there is no passphrase to change (the token's PIN is changed with the token's own tools)";
         KeyOnTokenAlready { name, id }: "{name}（{id}）の鍵は既にトークン上にあります", "the key of {name} ({id}) is on a token already";
         /// Registering a device.
@@ -37,18 +37,18 @@ baitai_core::messages! {
         DeviceRegistered { medium }: "この装置は既に {medium} として登録されています", "this device is already registered as {medium}";
         NoRegistration { medium }: "{medium} に登録の記録がありません", "{medium} has no registration entry";
         /// Which stick is in hand.
-        VaultCopiedFrom { named }: "その保管庫は {named} のものです。{named} から複製されたものです", "the vault on it names {named}: it was copied from {named}";
+        VaultCopiedFrom { named }: "その保管庫には {named} と記されています。{named} から複製されたものです", "the vault on it names {named}: it was copied from {named}";
         NotThisMedium { named, other }: "{named} ではありません。この媒体に書き込むには --medium {other} を指定するか、{named} をマウントしてください", "not {named}: give --medium {other} to write to it, or mount {named}";
         MountedIsOther { path, other, why }: "{path} にマウントされている媒体は {other} です。{why}", "the medium mounted at {path} is {other}; {why}";
         VaultNamesOther { vault, medium }: "保管庫には媒体 {vault} と記されており、{medium} ではありません", "the vault names medium {vault}, not {medium}";
-        VaultNotRecorded { found, medium, recorded, entry }: "媒体上の保管庫（ID {found}）は、台帳が {medium} に記録している保管庫（ID {recorded}、エントリ #{entry}）ではありません。他から複製されたか、差し替えられています", "the vault on the medium (ID {found}) is not the one the ledger records on {medium} (ID {recorded}, entry #{entry}): it was copied from elsewhere or replaced";
-        RekeyUnfinished { medium, entry }: "{medium} の保管庫の再鍵は記録されています（エントリ #{entry}）が、媒体上では完了していません。管理者が `baitai vault rekey` を実行して完了させてください", "the re-key of the vault on {medium} is recorded (entry #{entry}) but was not finished on the medium: a custodian runs `baitai vault rekey` on it to finish it";
-        RolledBack { version, writer, medium, entry, recorded_writer }: "保管庫のマニフェスト（版 {version}、署名者 {writer}）は、台帳が {medium} に最後に記録したもの（エントリ #{entry}、{recorded_writer}）ではありません。巻き戻されたか、署名し直されています", "the vault's manifest (version {version}, signed by {writer}) is not the one the ledger last recorded on {medium} (entry #{entry} by {recorded_writer}): it was rolled back or re-signed";
+        VaultNotRecorded { found, medium, recorded, entry }: "媒体上の保管庫（ID {found}）は、台帳が {medium} に記録している保管庫（ID {recorded}、記録 #{entry}）ではありません。他から複製されたか、差し替えられています", "the vault on the medium (ID {found}) is not the one the ledger records on {medium} (ID {recorded}, entry #{entry}): it was copied from elsewhere or replaced";
+        RekeyUnfinished { medium, entry }: "{medium} の保管庫の再鍵は記録されています（記録 #{entry}）が、媒体上では完了していません。管理者が `baitai vault rekey` を実行して完了させてください", "the re-key of the vault on {medium} is recorded (entry #{entry}) but was not finished on the medium: a custodian runs `baitai vault rekey` on it to finish it";
+        RolledBack { version, writer, medium, entry, recorded_writer }: "保管庫のマニフェスト（版 {version}、署名者 {writer}）は、台帳が {medium} に最後に記録したもの（記録 #{entry}、{recorded_writer}）ではありません。巻き戻されたか、署名し直されています", "the vault's manifest (version {version}, signed by {writer}) is not the one the ledger last recorded on {medium} (entry #{entry} by {recorded_writer}): it was rolled back or re-signed";
         UnrecordedVault { medium, version, writer }: "台帳には {medium} の保管庫の記録がありませんが、媒体には保管庫があります（版 {version}、署名者 {writer}）", "the ledger records no vault on {medium}, but the medium holds one (version {version}, signed by {writer})";
         VaultAtIsOthers { path, named, medium }: "{path} の保管庫は {named} のものであり、{medium} のものではありません。{medium} のマウントポイントを指定してください", "the vault at {path} is {named}'s, not {medium}'s: give the mount point of {medium}";
-        VaultMissingAt { medium, entry, path }: "台帳には {medium} の保管庫が記録されています（エントリ {entry}）が、{path} には保管庫がありません。他のフォルダではなく、{medium} のマウントポイントを指定してください", "the ledger records a vault on {medium} (entry {entry}), but {path} holds none: give the mount point of {medium}, not another folder";
-        NoDeviceForRead { medium }: "{medium} は --device 又は --image なしで登録されたため、装置の読取りを {medium} と結び付けられません。--path を使うか、検証付きの消去を行ってください", "{medium} was registered without --device or --image, so a device read cannot be tied to it; use --path, or a verified wipe";
-        UntilNotFuture { until }: "--until {until} が未来の日時ではありません。期間が始まる前に終わってしまいます", "--until {until} is not in the future: the period would end before it starts";
+        VaultMissingAt { medium, entry, path }: "台帳には {medium} の保管庫が記録されています（記録 {entry}）が、{path} には保管庫がありません。他のフォルダではなく、{medium} のマウントポイントを指定してください", "the ledger records a vault on {medium} (entry {entry}), but {path} holds none: give the mount point of {medium}, not another folder";
+        NoDeviceForRead { medium }: "{medium} は --device 又は --image なしで登録されたため、装置の読取りを {medium} と結び付けられません。--path を使用するか、検証付きの消去を行ってください", "{medium} was registered without --device or --image, so a device read cannot be tied to it; use --path, or a verified wipe";
+        UntilNotFuture { until }: "--until {until} が未来の日時ではありません。期間の終了が開始より前になります", "--until {until} is not in the future: the period would end before it starts";
         HeaderUnreadable { cause }: "保管庫のヘッダを読み取れません: {cause}", "its header cannot be read: {cause}";
         NotMounted: "媒体がマウントされていない（--path なし）ため、保管庫を開いていません", "the medium was not mounted (no --path), so its vault was not opened";
         /// Wipes.
@@ -59,7 +59,7 @@ baitai_core::messages! {
         SizeChanged { path }: "{path} の容量が確認後に変わりました。何も書き込んでいません", "{path} changed size since it was checked: nothing was written";
         /// Ledger checks.
         NotPinnedLedger { pinned }: "これはこのパスで最初に使われた台帳（識別子 {pinned}）ではありません。差し替えられたか作り直されています。意図したものであれば --accept-new-ledger を付けて検証してください", "this is not the ledger first used at this path (pinned identity {pinned}): it was replaced or rebuilt; if that was intended, verify it with --accept-new-ledger";
-        HeadNotInLedger { head }: "以前に控えたヘッドハッシュ {head} がこの台帳にありません。末尾のエントリが削除されたか、書き換えられています", "the head hash {head} kept earlier is not in this ledger: entries were removed from its end or it was rewritten";
+        HeadNotInLedger { head }: "以前に控えたヘッドハッシュ {head} がこの台帳にありません。末尾の記録が削除されたか、書き換えられています", "the head hash {head} kept earlier is not in this ledger: entries were removed from its end or it was rewritten";
         CannotPin { cause }: "この台帳の識別子を固定できませんでした: {cause}", "could not pin this ledger's identity: {cause}";
         CannotCheckpoint { cause }: "検証のチェックポイントを保存できませんでした: {cause}", "could not keep a verify checkpoint: {cause}";
         BadHead { head }: "--head {head} が 64 桁の16進数のハッシュではありません", "--head {head} is not a 64-digit hex hash";
@@ -76,7 +76,7 @@ baitai_core::messages! {
         VaultBelongsTo { path, vault, medium }: "{path} の保管庫は {vault} のものであり、{medium} のものではありません", "the vault in {path} belongs to {vault}, not {medium}";
         NoVaultYet { path }: "{path} にはまだ保管庫がありません。--medium で媒体を指定してください", "{path} holds no vault yet: name the medium with --medium";
         DeviceCheckUnderMount { medium }: "{medium} は装置とともに登録されており、マウント先の装置の確認", "{medium} is registered with its device, and checking the device under a mount";
-        NotBlockDevice { path, medium }: "{path} はブロック装置上にありませんが、{medium} は装置として登録されています。媒体をマウントし、そのマウントポイントを指定してください", "{path} is not on a block device, but {medium} is registered as a device; mount the medium and give its mount point";
+        NotBlockDevice { path, medium }: "{path} はブロックデバイス上にありませんが、{medium} は装置として登録されています。媒体をマウントし、そのマウントポイントを指定してください", "{path} is not on a block device, but {medium} is registered as a device; mount the medium and give its mount point";
         OtherSize { path, medium, size, recorded }: "{path} は {medium} 上にありません。{size} の装置上にありますが、{medium} は {recorded} です。{medium} をマウントし、そのマウントポイントを指定してください", "{path} is not on {medium}: it is on a {size} device, and {medium} is {recorded}; mount {medium} and give its mount point";
         NotADirectory { path }: "{path} はディレクトリではありません（媒体はどこにマウントされていますか）", "{path} is not a directory (where is the medium mounted?)";
         NoEscrow: "鍵預託の鍵を保持する有効な管理者がいません（004 1.5.2.4）", "no active custodian to hold the escrow key (004 1.5.2.4)";
@@ -95,7 +95,7 @@ baitai_core::messages! {
         TokenLabelled { label }: "ラベル {label} のトークン", "the token labelled {label}";
         AToken: "トークン", "a token";
         TokenAbsent { token, module }: "{token}が接続されていません。接続してください（モジュール {module}）", "{token} is not present: insert it (module {module})";
-        ManyTokens { count }: "トークンが {count} 個接続されています。--token-label で 1 つを選んでください", "{count} tokens are present: choose one with --token-label";
+        ManyTokens { count }: "トークンが {count} 個接続されています。--token-label で 1 つを指定してください", "{count} tokens are present: choose one with --token-label";
         TokenPinLocked { who }: "{who} のトークンは PIN の誤りが多すぎたため、トークン自体の再試行カウンタによりロックされています。トークンのセキュリティ管理者が PIN をリセットしてください", "the token of {who} is locked by its own retry counter after too many wrong PINs: its security officer must reset the PIN";
         TokenKeyIdNotHex { who, id }: "{who} のトークンの鍵 ID {id} が16進数ではありません", "the key ID of {who}'s token is not hex: {id}";
         WrongTokenPin { label }: "トークン {label} の PIN が違います", "wrong PIN for the token {label}";

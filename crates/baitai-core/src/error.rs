@@ -423,19 +423,19 @@ crate::messages! {
     pub(crate) enum Msg {
         Refused { rule, reason }: "拒否 ({rule}): {reason}", "refused ({rule}): {reason}";
         Integrity { what }: "完全性の検査で不合格: {what}", "integrity failure: {what}";
-        Device { what }: "デバイス: {what}", "device: {what}";
+        Device { what }: "装置: {what}", "device: {what}";
         WipeFailed { what }: "消去の検証で不合格: {what}", "wipe verification failed: {what}";
         Interrupted { what }: "中断しました: {what}", "interrupted: {what}";
-        Db { context, source }: "台帳データベース {context}: {source}", "ledger database {context}: {source}";
-        HintBusy: "別の baitai コマンドが台帳を長く使用していました。もう一度実行してください",
+        Db { context, source }: "台帳データベースの{context}: {source}", "ledger database {context}: {source}";
+        HintBusy: "別の baitai コマンドが台帳を長時間使用していました。もう一度実行してください",
             "another baitai command held the ledger for too long; try again";
         HintIntegrity: "詳しくは `baitai ledger verify` を実行してください。この台帳に新しい記録をしないでください。写しを保存し、監査担当者に知らせてください",
             "run `baitai ledger verify` for the full report; do not use this ledger for new entries; keep a copy and tell your auditor";
         HintVault: "媒体上の保管庫が破損しているか改ざんされています。媒体をそのまま保管し、管理者に知らせてください（台帳には影響ありません）",
             "the vault on the medium is damaged or was altered; keep the medium as it is and tell the custodian (the ledger is not affected)";
-        HintWipeFailed: "媒体は書き込んだ内容を保持していません（故障または偽装品）。`baitai destroy` で破棄してください",
+        HintWipeFailed: "媒体は書き込んだ内容を保持していません（故障又は偽装品）。`baitai destroy` で破棄してください",
             "the medium does not hold what is written to it (failing or counterfeit): destroy it with `baitai destroy`";
-        HintInterrupted: "媒体は消去されていません。消去を最後までやり直してください",
+        HintInterrupted: "媒体は消去されていません。消去を最初からやり直し、最後まで完了させてください",
             "the medium is not clean: run the wipe again to completion";
     }
 }

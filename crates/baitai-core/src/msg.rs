@@ -89,17 +89,17 @@ crate::messages! {
         /// A return of a medium that is not out.
         NotOut { number, state }: "媒体 {number} は{state}であり、持ち出されていません", "{number} is {state}, not out";
         /// The medium is out with someone else.
-        OutWithOther { number, holder, actor }: "媒体 {number} は {holder} が保持しており、{actor} ではありません", "{number} is out with {holder}, not with {actor}";
+        OutWithOther { number, holder, actor }: "媒体 {number} の保持者は {holder} であり、{actor} ではありません", "{number} is out with {holder}, not with {actor}";
         /// A copy recorded where the medium is not at a destination.
-        CopyNotAtDestination { number, state }: "複製は持出し先または貸出し先で記録します。媒体 {number} は{state}です", "copies are recorded at a carry-out or loan destination; {number} is {state}";
+        CopyNotAtDestination { number, state }: "複製は持出し先又は貸出し先で記録します。媒体 {number} は{state}です", "copies are recorded at a carry-out or loan destination; {number} is {state}";
         /// A transfer from neither storage nor the holder.
-        TransferNotInHand { number, state }: "媒体 {number} は{state}です。交付は保管中または保持者の手元から行います", "{number} is {state}; a transfer starts from storage or from its holder";
+        TransferNotInHand { number, state }: "媒体 {number} は{state}です。交付は保管中又は保持者の手元から行います", "{number} is {state}; a transfer starts from storage or from its holder";
         /// A write to a medium that is not out.
-        PutNotOut { number, state }: "媒体 {number} は{state}です。書き込む前に使用（または持出し）の手続をしてください", "{number} is {state}: check it out (or carry it out) before writing to it";
+        PutNotOut { number, state }: "媒体 {number} は{state}です。書き込む前に使用（又は持出し）の手続をしてください", "{number} is {state}: check it out (or carry it out) before writing to it";
         /// An erase of a medium that is not back.
         EraseNotBack { number, state }: "媒体 {number} は{state}です。返却後に暗号消去してください", "{number} is {state}; erase it once it is back";
         /// A loss report by someone without the role.
-        LostRole { name, id }: "{name}（{id}）は紛失を報告できません。取扱者または管理者の役割が必要です", "{name} ({id}) cannot report media lost: that needs the handler or custodian role";
+        LostRole { name, id }: "{name}（{id}）は紛失を報告できません。取扱者又は管理者の役割が必要です", "{name} ({id}) cannot report media lost: that needs the handler or custodian role";
         /// A loss reported twice.
         AlreadyLost { number }: "媒体 {number} は既に紛失として報告されています", "{number} is already reported lost";
         /// A correction leaves a field empty.
@@ -115,13 +115,13 @@ crate::messages! {
         /// Data found on a closed medium.
         CorrectionClosed { number, state }: "媒体 {number} は{state}のため、記録の訂正のみできます", "{number} is {state}: only the record can be corrected";
         /// Data found twice.
-        CorrectionHasData { entry, number }: "記録 {entry} は既に媒体 {number} にデータありと記録しています", "entry {entry} already records data on {number}";
+        CorrectionHasData { entry, number }: "記録 {entry} には、既に媒体 {number} のデータありが記録されています", "entry {entry} already records data on {number}";
         /// Data found corrects only a return.
         CorrectionNotReturn { entry, number }: "記録 {entry} は返却の記録ではありません。媒体 {number} でのデータ発見は、それを見落とした返却の記録を訂正するものです", "entry {entry} is not a return: data found on {number} corrects the return that missed it";
         /// A later entry decides what is known of the data.
-        CorrectionSuperseded { entry, number, later }: "媒体 {number} の記録 {entry} は、もはやデータの有無を決めていません（決めているのは記録 {later} です）。そちらを訂正するか、媒体を消去してください", "entry {entry} of {number} no longer decides what is known of its data: entry {later} does; correct that one, or wipe the medium";
+        CorrectionSuperseded { entry, number, later }: "媒体 {number} のデータの有無は、記録 {entry} ではなく後の記録 {later} で定まっています。記録 {later} を訂正するか、媒体を消去してください", "entry {entry} of {number} no longer decides what is known of its data: entry {later} does; correct that one, or wipe the medium";
         /// Data found on a medium that may not be issued already.
-        CorrectionGated { number, state }: "媒体 {number} は{state}のため、既に払い出せない状態です", "{number} is {state}: it already may not be issued";
+        CorrectionGated { number, state }: "媒体 {number} は{state}のため、既に払出しができない状態です", "{number} is {state}: it already may not be issued";
         /// A re-key that re-addresses a slot it may not.
         RekeyNotOnToken { person }: "{person} は鍵をトークンに置く有効な利用者ではありません。宛先を変更できるのはそのような利用者のスロットのみです", "{person} is not an active person whose key is on a token: only such a slot is re-addressed";
         /// A re-key that removes a slot of someone not revoked.
@@ -149,15 +149,15 @@ crate::messages! {
         /// Witnessing one's own destruction.
         OwnWitness { person }: "{person} は自身の破棄に立ち会えません（二者確認）", "{person} cannot witness their own destruction (two-person rule)";
         /// A destruction of a medium that is not back.
-        DestroyNotBack { number, state }: "媒体 {number} は{state}です。破棄するには保管庫に戻してください", "{number} is {state}; it must be back in storage to be destroyed";
+        DestroyNotBack { number, state }: "媒体 {number} は{state}です。破棄は、返却を受けて保管中とした後に行ってください", "{number} is {state}; it must be back in storage to be destroyed";
         /// A destruction before a verified wipe.
         DestroyUnverified { number, state }: "媒体 {number} は{state}です。破棄の前にデータが復元できないこと（消去の確認）を確かめるか、読み取れない媒体であれば --unverifiable REASON で理由を記載してください（000 10(4)ウ）", "{number} is {state}: check that its data cannot be restored (a verified wipe) before destroying it, or give --unverifiable REASON for a medium that cannot be read (000 10(4)ウ)";
         /// A wipe of a medium that is not back.
-        WipeNotBack { number, state }: "媒体 {number} は{state}です。消去するには保管庫に戻してください", "{number} is {state}; it must be back in storage to be wiped";
+        WipeNotBack { number, state }: "媒体 {number} は{state}です。消去は、返却を受けて保管中とした後に行ってください", "{number} is {state}; it must be back in storage to be wiped";
         /// A wipe of a medium that failed verification.
         WipeOfFailed { number }: "媒体 {number} は消去の検証に不合格となっています。書き込んだ内容を保持しないため、どの消去も信頼できません。破棄してください", "{number} failed wipe verification: it does not hold what is written to it, so no wipe can be trusted; destroy it";
         /// A wipe's end with no start.
-        NoWipeStarted { number }: "媒体 {number} には終了を記録すべき消去がありません", "{number} has no wipe in progress to record the end of";
+        NoWipeStarted { number }: "媒体 {number} には、終了を記録すべき実施中の消去がありません", "{number} has no wipe in progress to record the end of";
         /// A wipe record that does not match its start.
         WipeMismatch { person, number }: "消去の記録が、{person} が媒体 {number} で開始した消去と一致しません", "the wipe record does not match the wipe {person} started on {number}";
         /// A wipe record whose result does not follow from its passes.
@@ -167,11 +167,11 @@ crate::messages! {
         /// A wipe of nothing.
         WipeEmpty: "容量 0 バイトの媒体は消去できません", "a medium of 0 bytes cannot be wiped";
         /// A medium's entry with no medium.
-        MustNameMedium: "この記録には媒体番号を記載します", "this entry must name a medium";
+        MustNameMedium: "この記録には媒体番号を記載してください", "this entry must name a medium";
         /// A re-key that changes nothing.
-        RekeyNothing: "再鍵では、少なくとも一つの鍵スロットを削除するか宛先を変更します", "a re-key removes or re-addresses at least one slot";
+        RekeyNothing: "再鍵では、少なくとも一つの鍵スロットを削除するか、宛先を変更してください", "a re-key removes or re-addresses at least one slot";
         /// A ledger entry that names a medium.
-        NotAboutMedium: "この種類の記録は台帳または保管場所に関するもので、個々の媒体に関するものではありません", "this kind of entry is about the ledger or the store, not one medium";
+        NotAboutMedium: "この種類の記録は台帳又は保管庫に関するもので、個々の媒体に関するものではありません", "this kind of entry is about the ledger or the store, not one medium";
 
         // People.
         /// No person has this ID.
@@ -181,7 +181,7 @@ crate::messages! {
         /// A person lacks the role for a duty.
         NeedsRole { name, id, duty, role, has }: "{name}（{id}）は{duty}を行えません。{role}の役割が必要です（保有する役割: {has}）", "{name} ({id}) cannot {duty}: that needs the {role} role (has: {has})";
         /// An entry with no actor.
-        NoActor: "記録には作成者を記載します", "every entry names who made it";
+        NoActor: "記録には実施者を記載してください", "every entry names who made it";
         /// The ledger is initialised twice.
         AlreadyInitialised: "台帳は既に初期化されています", "the ledger is already initialised";
         /// The ledger is created by someone else.
@@ -191,11 +191,11 @@ crate::messages! {
         /// Revoking the last admin.
         LastAdmin: "最後の有効な総括者は失効させられません。先に別の総括者を追加してください", "cannot revoke the last active admin: add another admin first";
         /// A medium's entry that names no medium.
-        NeedsMedium: "この種類の記録は個々の媒体に関するもので、媒体番号を記載します", "this kind of entry is about one medium and must name it";
+        NeedsMedium: "この種類の記録は個々の媒体に関するものです。媒体番号を記載してください", "this kind of entry is about one medium and must name it";
         /// Changing someone else's passphrase.
         OwnPassphrase: "パスフレーズを変更できるのは本人のみです", "a person changes only their own passphrase";
         /// A move to a token with no key.
-        TokenNeedsKey: "トークンへの移行には、トークン上で作成した新しい鍵を記載します", "a move to a token names the new key made on it";
+        TokenNeedsKey: "トークンへの移行には、トークン上で作成した新しい鍵を記載してください", "a move to a token names the new key made on it";
         /// A move to a token without approval.
         TokenNeedsApproval: "トークンへの移行には総括者の承認が必要です（--approver ADMIN）", "a move to a token needs an admin's approval (--approver ADMIN)";
         /// Approving one's own key change.
@@ -226,7 +226,7 @@ crate::messages! {
         /// An exception ended twice.
         ExceptionEnded { entry }: "例外措置 {entry} は既に終了しています", "exception {entry} has already ended";
         /// An end reported by someone else.
-        ExceptionEndBy: "例外措置の終了は申請者または総括者が報告します", "an exception's end is reported by its applicant or an admin";
+        ExceptionEndBy: "例外措置の終了は申請者又は総括者が報告します", "an exception's end is reported by its applicant or an admin";
         /// An end report that says nothing.
         ExceptionEndReport: "終了報告には実施した内容を記載してください", "an end report says what was done";
         /// A role whose keys must be on a token.
@@ -244,7 +244,7 @@ crate::messages! {
         /// A person added without a role.
         NeedsARole: "利用者には役割が一つ以上必要です", "a person needs at least one role";
         /// A name used twice.
-        NameUsed { name, other }: "名前 {name} は既に {other} が使用しています", "the name {name} is already used by {other}";
+        NameUsed { name, other }: "氏名 {name} は既に {other} が使用しています", "the name {name} is already used by {other}";
 
         // The model, cryptography, times and files.
         /// A site code that is not 1–12 letters or digits.
@@ -310,7 +310,7 @@ crate::messages! {
         /// An unknown time zone.
         UnknownZone { zone }: "タイムゾーン {zone} は不明です", "unknown time zone {zone}";
         /// A time a person typed that cannot be read.
-        BadTime { time }: "日時 {time} を読み取れません。YYYY-MM-DD、\"YYYY-MM-DD HH:MM\" または RFC 3339 の形式で指定してください", "cannot read the time {time}: use YYYY-MM-DD, \"YYYY-MM-DD HH:MM\" or RFC 3339";
+        BadTime { time }: "日時 {time} を読み取れません。YYYY-MM-DD、\"YYYY-MM-DD HH:MM\" 又は RFC 3339 の形式で指定してください", "cannot read the time {time}: use YYYY-MM-DD, \"YYYY-MM-DD HH:MM\" or RFC 3339";
         /// A file that cannot be written.
         WriteFile { path }: "{path} に書き込めません", "write {path}";
         /// A temporary file that cannot be made in a directory.
@@ -324,7 +324,7 @@ crate::messages! {
         /// A directory that cannot be flushed.
         SyncDir { path }: "ディレクトリ {path} をディスクに書き出せません", "sync {path}";
         /// A language that is neither ja nor en.
-        Language { lang }: "言語 {lang} は ja または en で指定してください", "language {lang} must be ja or en";
+        Language { lang }: "言語 {lang} は ja 又は en で指定してください", "language {lang} must be ja or en";
 
         // Duties, as a refusal for a missing role names them.
         DutyAddPeople: "利用者の追加", "add people";

@@ -21,19 +21,19 @@ baitai_core::messages! {
         /// A file of this user's state could not be encoded as JSON.
         Encode { what, cause }: "{what}を符号化できません: {cause}", "encode {what}: {cause}";
         /// Reading a file failed (what was being done).
-        ReadPath { path }: "{path} の読み取り", "read {path}";
+        ReadPath { path }: "{path} からの読取り", "read {path}";
 
 
         // `ledger copy`.
         /// The source of a copy does not verify.
         CopySourceFails { from, seq, reason }:
-            "{from} はエントリ {seq} で検証に合格しません（{reason}）。何も複製していません",
+            "{from} は記録 {seq} で検証に合格しません（{reason}）。何も複製していません",
             "{from} fails verification at entry {seq} ({reason}); nothing was copied";
         /// The source of a copy is empty.
-        CopySourceEmpty { from }: "{from} にはエントリがありません", "{from} holds no entries";
+        CopySourceEmpty { from }: "{from} には記録がありません", "{from} holds no entries";
         /// The copy, once written, does not verify to the source's head.
         CopyDoesNotVerify { at, head }:
-            "{at} の複製は、複製元の最終エントリのハッシュ {head} まで検証に合格しません",
+            "{at} の複製は、複製元のヘッドハッシュ {head} まで検証に合格しません",
             "the copy at {at} does not verify to the source's head {head}";
         /// The file a copy would go into exists.
         CopyTargetExists { path }:
@@ -111,45 +111,45 @@ baitai_core::messages! {
         /// Enabling foreign keys.
         EnableForeignKeys: "外部キーの有効化", "enable foreign keys";
         /// Beginning a read snapshot.
-        BeginRead: "読み取りの開始", "begin a read";
+        BeginRead: "読取りの開始", "begin a read";
         /// Ending a read snapshot.
-        EndRead: "読み取りの終了", "end a read";
+        EndRead: "読取りの終了", "end a read";
         /// Reading entries.
-        ReadEntries: "エントリの読み取り", "read entries";
+        ReadEntries: "記録の読取り", "read entries";
         /// Reading one entry.
-        ReadAnEntry: "エントリ 1 件の読み取り", "read an entry";
+        ReadAnEntry: "記録 1 件の読取り", "read an entry";
         /// Reading the ledger.
-        ReadTheLedger: "台帳の読み取り", "read the ledger";
+        ReadTheLedger: "台帳の読取り", "read the ledger";
         /// Listing the media.
-        ListMedia: "媒体一覧の読み取り", "list media";
+        ListMedia: "媒体一覧の読取り", "list media";
         /// Reading signatures.
-        ReadSignatures: "署名の読み取り", "read signatures";
+        ReadSignatures: "署名の読取り", "read signatures";
         /// Reading one signature.
-        ReadASignature: "署名 1 件の読み取り", "read a signature";
+        ReadASignature: "署名 1 件の読取り", "read a signature";
         /// Looking for a person's last use.
         FindLastUse: "最終使用の検索", "find last use";
         /// Looking for a person's last use or unlock.
-        FindTheLastUse: "最終使用または解除の検索", "find the last use";
+        FindTheLastUse: "最終使用又は解除の検索", "find the last use";
         /// Looking an entry up by its hash.
-        LookUpHash: "ハッシュによるエントリの検索", "look up a hash";
+        LookUpHash: "ハッシュによる記録の検索", "look up a hash";
         /// Reading the last entry.
-        ReadLastEntry: "最終エントリの読み取り", "read the last entry";
+        ReadLastEntry: "最後の記録の読取り", "read the last entry";
         /// Reading the last signed entry.
-        ReadLastSignedEntry: "最後の署名付きエントリの読み取り", "read the last signed entry";
+        ReadLastSignedEntry: "最後の署名付き記録の読取り", "read the last signed entry";
         /// Reading the first entry.
-        ReadFirstEntry: "最初のエントリの読み取り", "read the first entry";
+        ReadFirstEntry: "最初の記録の読取り", "read the first entry";
         /// Reading the entry a checkpoint names.
-        ReadCheckpointEntry: "チェックポイントのエントリの読み取り", "read the checkpoint entry";
+        ReadCheckpointEntry: "チェックポイントの記録の読取り", "read the checkpoint entry";
         /// Checking sequence numbers.
         CheckSequenceNumbers: "連番の検査", "check sequence numbers";
         /// Checking signatures.
         CheckSignatures: "署名の検査", "check signatures";
         /// Reading the schema version.
-        ReadSchemaVersion: "スキーマ版数の読み取り", "read schema version";
+        ReadSchemaVersion: "スキーマ版数の読取り", "read schema version";
         /// Reading the schema version (on a server).
-        ReadTheSchemaVersion: "スキーマ版数の読み取り", "read the schema version";
+        ReadTheSchemaVersion: "スキーマ版数の読取り", "read the schema version";
         /// Listing tables.
-        ListTables: "表一覧の読み取り", "list tables";
+        ListTables: "表一覧の読取り", "list tables";
         /// Checking the schema.
         CheckSchema: "スキーマの検査", "check the schema";
         /// Beginning a schema migration.
@@ -165,15 +165,15 @@ baitai_core::messages! {
         /// Committing a write.
         CommitWrite: "書込みの確定", "commit";
         /// Appending an entry.
-        AppendEntry: "エントリの追記", "append an entry";
+        AppendEntry: "記録の追記", "append an entry";
         /// Appending a signature.
         AppendSignature: "署名の追記", "append a signature";
         /// Reading a sealed key.
-        ReadSealedKey: "封印された鍵の読み取り", "read a sealed key";
+        ReadSealedKey: "封印された鍵の読取り", "read a sealed key";
         /// Storing a sealed key.
         StoreSealedKey: "封印された鍵の保存", "store a sealed key";
         /// Reading all sealed keys.
-        ReadSealedKeys: "封印された鍵の一覧の読み取り", "read the sealed keys";
+        ReadSealedKeys: "封印された鍵の一覧の読取り", "read the sealed keys";
         /// Opening an in-memory copy of a server ledger.
         OpenInMemoryCopy: "メモリ上の写しを開く処理", "open an in-memory copy";
         /// Opening the kept copy of a server ledger.
@@ -189,7 +189,7 @@ baitai_core::messages! {
         /// Switching the verified copy to WAL.
         EnableWalOnVerifiedCopy: "検証済みの写しでの WAL の有効化", "enable WAL on the verified copy";
         /// Reading the verified copy.
-        ReadVerifiedCopy: "検証済みの写しの読み取り", "read the verified copy";
+        ReadVerifiedCopy: "検証済みの写しの読取り", "read the verified copy";
         /// Extending the verified copy.
         ExtendVerifiedCopy: "検証済みの写しへの追加", "extend the verified copy";
         /// Creating the verified copy.
@@ -198,7 +198,7 @@ baitai_core::messages! {
         // Stored data that is malformed.
         /// A signature row with an unknown role.
         UnknownSignatureRole { seq, role }:
-            "エントリ {seq}: 署名の区分 {role} は不明です",
+            "記録 {seq}: 署名の区分 {role} は不明です",
             "entry {seq}: unknown signature role {role}";
         /// A person without a stored key.
         NoStoredKey { person }: "{person} の鍵が保存されていません", "no stored key for {person}";
@@ -208,15 +208,15 @@ baitai_core::messages! {
             "stored key of {person} is malformed: {cause}";
         /// A stored hash of the wrong length.
         HashNot32 { seq }:
-            "エントリ {seq}: 保存されたハッシュが 32 バイトではありません",
+            "記録 {seq}: 保存されたハッシュが 32 バイトではありません",
             "entry {seq}: stored hash is not 32 bytes";
         /// A finding about one entry.
-        AtEntry { seq, what }: "エントリ {seq}: {what}", "entry {seq}: {what}";
+        AtEntry { seq, what }: "記録 {seq}: {what}", "entry {seq}: {what}";
 
         // Writing.
         /// The clock is behind the last signed entry.
         ClockBehind { now, last }:
-            "システム時計（{now}）が台帳の最後の署名付きエントリ（{last}）より前を示しています。時計を合わせてから記録してください",
+            "システム時計（{now}）が台帳の最後の署名付き記録（{last}）より前を示しています。時計を合わせてから記録してください",
             "the system clock ({now}) is earlier than the last signed ledger entry ({last}); fix the clock before recording";
         /// A sealed key that cannot be encoded.
         EncodeSealedKey { cause }: "封印された鍵を符号化できません: {cause}", "cannot encode a sealed key: {cause}";
@@ -236,17 +236,17 @@ baitai_core::messages! {
             "the ledger at {path} is not the one first used there (identity {id}…, pinned {pinned}…): it was replaced or rebuilt; if that was intended, run `baitai ledger verify --accept-new-ledger`";
         /// The first entry changed between two reads.
         FirstEntryChanged:
-            "台帳を開いている間に最初のエントリが変わりました",
+            "台帳を開いている間に最初の記録が変わりました",
             "the ledger's first entry changed while it was being opened";
         /// A verify that passed without a last entry (a bug).
-        VerifiedNoHead: "台帳は検証に合格しましたが、最終エントリがありません", "the ledger verified with no head";
+        VerifiedNoHead: "台帳は検証に合格しましたが、最後の記録がありません", "the ledger verified with no head";
         /// A command stops because the ledger does not verify.
         FailsVerification { seq, reason }:
-            "台帳はエントリ {seq} で検証に合格しません（{reason}）。何も実行していません",
+            "台帳は記録 {seq} で検証に合格しません（{reason}）。何も実行していません",
             "the ledger fails verification at entry {seq} ({reason}); nothing was done";
         /// The verified copy and the ledger parted.
         CopyParted { seq }:
-            "エントリ {seq} より後の台帳が、この利用者の検証済みの写しと一致しません",
+            "記録 {seq} より後の台帳が、この利用者の検証済みの写しと一致しません",
             "the ledger no longer continues this user's verified copy after entry {seq}";
 
         // Findings of `ledger verify` (each about one entry, shown after `entry N:`).
@@ -256,11 +256,11 @@ baitai_core::messages! {
             "this is not the ledger first used at this path: it was replaced or rebuilt";
         /// The checkpoint's entry is gone.
         CheckpointGone { at }:
-            "{at} の検証はこのエントリまで合格していましたが、このエントリがなくなっています。台帳の末尾からエントリが削除されています",
+            "{at} の検証はこの記録まで合格していましたが、この記録がなくなっています。台帳の末尾から記録が削除されています",
             "a verify passed up to this entry at {at}, and it is gone: entries were removed from the end of the ledger";
         /// The checkpoint's entry changed.
         CheckpointChanged { at }:
-            "{at} の検証はこのエントリまで合格していましたが、このエントリが変わっています。台帳はここ以前から書き換えられています",
+            "{at} の検証はこの記録まで合格していましたが、この記録が変わっています。台帳はここ以前から書き換えられています",
             "a verify passed up to this entry at {at}, and it has changed: the ledger was rewritten from there or before";
         /// The chain re-made up to the checkpoint ends elsewhere.
         ChainNoLongerEnds:
@@ -268,26 +268,26 @@ baitai_core::messages! {
             "the chain up to the checkpoint no longer ends at its hash";
         /// Two rows with one number.
         AppearsTwice:
-            "このエントリが重複しています（entries 表が再構築され、エントリが偽造されています）",
+            "この記録が重複しています（entries 表が再構築され、記録が偽造されています）",
             "appears twice (the entries table was rebuilt and an entry forged)";
         /// No entries at all.
         NoEntries:
-            "台帳にエントリがありません。初期化されていないか、空にされています",
+            "台帳に記録がありません。初期化されていないか、空にされています",
             "the ledger has no entries: it was never initialised or was emptied";
         /// A gap in the numbers.
         EntryMissing { expected, next }:
-            "エントリ {expected} がありません（次は {next}）",
+            "記録 {expected} がありません（次は {next}）",
             "entry {expected} is missing (next is {next})";
         /// A broken link.
         DoesNotLink:
-            "直前のエントリにつながっていません（エントリが削除、置換または並べ替えられています）",
+            "直前の記録につながっていません（記録が削除、置換又は並べ替えられています）",
             "does not link to the entry before it (an entry was removed, replaced or reordered)";
         /// An edited entry.
         ContentsMismatch:
-            "内容がハッシュと一致しません（エントリが編集されています）",
+            "内容がハッシュと一致しません（記録が編集されています）",
             "its contents do not match its hash (the entry was edited)";
         /// Time going backwards.
-        TimeBackwards: "日時が直前のエントリより前です", "its time is earlier than the entry before it";
+        TimeBackwards: "日時が直前の記録より前です", "its time is earlier than the entry before it";
         /// Time far ahead.
         TimeAhead:
             "日時がこの端末の時計より 1 日以上先です",
@@ -316,19 +316,19 @@ baitai_core::messages! {
         SignatureBad { role }: "{role}の署名が正しくありません", "the {role} signature does not verify";
         /// A signature without its entry.
         OrphanSignature:
-            "存在しないエントリに対する署名があります",
+            "存在しない記録に対する署名があります",
             "a signature exists for an entry that does not";
         /// A re-chaining thread died.
-        VerifyThreadFailed: "検証のスレッドが異常終了しました", "a verify thread failed";
+        VerifyThreadFailed: "検証処理のスレッドが異常終了しました", "a verify thread failed";
         /// The first entry does not link to nothing.
         DoesNotStartChain: "チェーンの始点になっていません", "does not start the chain";
         /// A broken link before the checkpoint.
         DoesNotLinkBeforeCheckpoint:
-            "直前のエントリにつながっていません（チェックポイント以前）",
+            "直前の記録につながっていません（チェックポイント以前）",
             "does not link to the entry before it (before the checkpoint)";
         /// A gap before the checkpoint.
         MissingBeforeCheckpoint:
-            "このエントリがありません（チェックポイント以前）",
+            "この記録がありません（チェックポイント以前）",
             "is missing (before the checkpoint)";
         /// An entry changed before the checkpoint.
         ChangedBeforeCheckpoint:
@@ -336,7 +336,7 @@ baitai_core::messages! {
             "was changed after it verified (before the checkpoint)";
         /// The end removed since the checkpoint.
         GoneSinceVerify:
-            "このエントリがありません。検証に合格した後で台帳の末尾からエントリが削除されています",
+            "この記録がありません。検証に合格した後で台帳の末尾から記録が削除されています",
             "is gone: entries were removed from the end of the ledger since a verify passed";
 
         // The ledger on a server.
@@ -353,12 +353,12 @@ baitai_core::messages! {
             "追記の確定中に台帳サーバ {server} との接続が切れました。サーバが記録したかどうかは不明です。`baitai ledger verify` を実行してください（{cause}）",
             "the connection to the ledger server at {server} was lost as an append was committed: the server may or may not have recorded it; run `baitai ledger verify` ({cause})";
         /// Beginning a whole read.
-        BeginReadWhole: "台帳全体の読み取りの開始", "begin reading the whole ledger";
+        BeginReadWhole: "台帳全体の読取りの開始", "begin reading the whole ledger";
         /// Ending a whole read.
-        EndReadWhole: "台帳全体の読み取りの終了", "end reading the whole ledger";
+        EndReadWhole: "台帳全体の読取りの終了", "end reading the whole ledger";
         /// Rows repeated or out of order on the server.
         HeldTwice { seq, server }:
-            "台帳サーバ {server} のエントリ {seq} が重複しているか、順序が乱れています。トリガーを迂回して行が変更されています",
+            "台帳サーバ {server} の記録 {seq} が重複しているか、順序が乱れています。トリガーを迂回して行が変更されています",
             "entry {seq} is held twice on the ledger server at {server}, or out of order: its rows were changed behind its triggers";
         /// A database without the ledger's tables.
         NoLedgerOnServer { server }:
@@ -422,7 +422,7 @@ baitai_core::messages! {
             "the root certificate file {path} holds no certificate";
         /// A mode that checks the chain without a CA file.
         NeedsCaCertificate { mode, path }:
-            "sslmode={mode} には認証局の証明書が必要ですが、{path} がありません。sslrootcert=FILE（または PGSSLROOTCERT）で指定するか、sslrootcert=system を使用するか、より弱い sslmode を選んでください",
+            "sslmode={mode} には認証局の証明書が必要ですが、{path} がありません。sslrootcert=FILE（又は PGSSLROOTCERT）で指定するか、sslrootcert=system を使用するか、より弱い sslmode を選んでください",
             "sslmode={mode} needs the CA's certificate: {path} does not exist; name it with sslrootcert=FILE (or PGSSLROOTCERT), use sslrootcert=system, or choose a weaker sslmode";
         /// The server's certificate was refused.
         TlsRefused { mode, why }:
@@ -444,7 +444,7 @@ baitai_core::messages! {
         CertExpired: "有効期限が切れています", "it has expired";
         /// Why `TlsRefused`: not valid yet.
         CertNotValidYet:
-            "まだ有効期間に入っていません（またはこの端末の時計が遅れています）",
+            "まだ有効期間に入っていません（又はこの端末の時計が遅れています）",
             "it is not valid yet (or this machine's clock is behind)";
         /// TLS could not be set up.
         TlsSetup { cause }: "TLS の設定: {cause}", "TLS set-up: {cause}";
@@ -530,7 +530,7 @@ mod tests {
         });
         assert_eq!(
             failed.in_lang(Lang::Ja),
-            "台帳はエントリ 7 で検証に合格しません（内容がハッシュと一致しません（エントリが編集されています））。何も実行していません"
+            "台帳は記録 7 で検証に合格しません（内容がハッシュと一致しません（記録が編集されています））。何も実行していません"
         );
     }
 }

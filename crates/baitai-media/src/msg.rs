@@ -10,7 +10,7 @@ baitai_core::messages! {
         /// A path that is not an image file.
         NotImageFile { path }: "{path} はイメージファイルではありません", "{path} is not an image file";
         /// A path whose real location cannot be found.
-        CannotResolve { path }: "{path} の実体を確認できません", "cannot resolve {path}";
+        CannotResolve { path }: "{path} の実際の所在を確認できません", "cannot resolve {path}";
         /// A device that cannot be opened.
         OpenDevice { path }: "装置 {path} を開けません", "cannot open device {path}";
         /// A path that is not a block device.
@@ -20,7 +20,7 @@ baitai_core::messages! {
         /// sysfs does not give a device's size.
         SysfsSize { name }: "sysfs から {name} の容量を読み取れません", "cannot read the size of {name} from sysfs";
         /// A device that reports an impossible size.
-        TooManySectors { name, sectors }: "{name} のセクタ数 {sectors} が大きすぎ、バイト数を数えられません", "{name} reports {sectors} sectors, more bytes than can be counted";
+        TooManySectors { name, sectors }: "{name} のセクタ数 {sectors} が大きすぎるため、バイト数を計算できません", "{name} reports {sectors} sectors, more bytes than can be counted";
         /// A path that cannot be looked at.
         LookAt { path }: "{path} を確認できません", "cannot look at {path}";
         /// A mount point that is not a directory.
@@ -48,7 +48,7 @@ baitai_core::messages! {
         /// A device that cannot be opened.
         Open { path }: "{path} を開けません", "cannot open {path}";
         /// A device that is mounted or held.
-        DeviceInUse { path }: "{path} は使用中です（マウント中、または他のプログラムが使用中）。先にアンマウントしてください", "{path} is in use (mounted, or held by another program): unmount it first";
+        DeviceInUse { path }: "{path} は使用中です（マウント中又は他のプログラムが使用中）。先にアンマウントしてください", "{path} is in use (mounted, or held by another program): unmount it first";
         /// A device whose size cannot be found.
         SizeUnknown { path }: "{path} の容量を確認できません", "cannot find the size of {path}";
         /// What holds a device: a mount point.

@@ -12,7 +12,7 @@ baitai_core::messages! {
         /// A medium with no entries.
         NoEntries { number }: "媒体 {number} には記録がありません", "{number} has no entries";
         /// A certificate asked of an entry of another kind.
-        NotCertifiable { seq, number, kind }: "媒体 {number} の記録 #{seq} は {kind} です。証明書は medium.wipe または medium.destroy の記録から作成します", "entry #{seq} of {number} is a {kind}: certificates are made from medium.wipe and medium.destroy entries";
+        NotCertifiable { seq, number, kind }: "媒体 {number} の記録 #{seq} は {kind} です。証明書は medium.wipe 又は medium.destroy の記録から作成します", "entry #{seq} of {number} is a {kind}: certificates are made from medium.wipe and medium.destroy entries";
         /// An entry number that is not the medium's.
         NotOfMedium { seq, number }: "記録 #{seq} は媒体 {number} の記録ではありません", "entry #{seq} is not an entry of {number}";
         /// An entry of the wrong kind for the certificate asked.
@@ -26,7 +26,7 @@ baitai_core::messages! {
         /// A certificate of a ledger that fails its checks.
         CertificateUnreliable { seq, reason }: "記録 {seq}: {reason}（証明書には信頼できない旨を表示して出力しました）", "entry {seq}: {reason} (the certificate was printed marked as not reliable)";
         /// A certificate asked for as CSV.
-        CertificateNotCsv: "証明書は text、html または json で出力します。csv では出力できません", "a certificate prints as text, html or json, not csv";
+        CertificateNotCsv: "証明書は text、html 又は json で出力します。csv では出力できません", "a certificate prints as text, html or json, not csv";
         /// JSON that cannot be written.
         EncodeJson { cause }: "JSON に変換できません: {cause}", "cannot encode JSON: {cause}";
         /// A `--skip` past a whole sheet.

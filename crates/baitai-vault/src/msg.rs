@@ -23,11 +23,11 @@ baitai_core::messages! {
         HeaderLength: "保管庫のヘッダの長さがファイルと一致しません（切詰め又は追記）", "vault header: length does not match the file (truncated or extended)";
         HeaderMalformed { cause }: "保管庫のヘッダの形式が不正です（{cause}）", "vault header: malformed ({cause})";
         HeaderNoSlots: "保管庫のヘッダの形式が不正です（鍵スロットがありません）", "vault header: malformed (no key slots)";
-        HeaderBadMacKey: "保管庫のヘッダ: MAC 鍵が不正です", "vault header: bad MAC key";
+        HeaderBadMacKey: "保管庫のヘッダの MAC 鍵が不正です", "vault header: bad MAC key";
         HeaderModified: "保管庫のヘッダが改変されています（認証コードが一致しません）", "vault header was modified (its authentication code does not match)";
         BadId: "保管庫の ID が 16 バイトの16進数ではありません", "vault ID is not 16 hex bytes";
-        SlotSaltNotHex: "保管庫のヘッダ: 鍵スロットのソルトが16進数ではありません", "vault header: slot salt is not hex";
-        SlotSaltShort: "保管庫のヘッダ: 鍵スロットのソルトが短すぎます", "vault header: slot salt is too short";
+        SlotSaltNotHex: "保管庫のヘッダの鍵スロットのソルトが16進数ではありません", "vault header: slot salt is not hex";
+        SlotSaltShort: "保管庫のヘッダの鍵スロットのソルトが短すぎます", "vault header: slot salt is too short";
         PassphraseSlot { what }: "パスフレーズの鍵スロット: {what}", "passphrase slot: {what}";
         /// Damage to the manifest.
         ManifestTruncatedOrOversized: "保管庫のマニフェストが途中で切れているか、大きすぎます", "vault manifest: truncated or oversized";
@@ -48,7 +48,7 @@ baitai_core::messages! {
         NotRegular { what, path }: "{what}（{path}）が通常のファイルではありません", "{what} ({path}) is not a regular file";
         TooLong { what, max }: "{what}が {max} バイトを超えています", "{what} is longer than {max} bytes";
         StagedIsDir { path }: "媒体上の {path} はディレクトリであり、保管庫のファイルではありません。削除してください", "{path} on the medium is a directory, not a file of the vault; remove it";
-        LinkNotWritten { path }: "{path} はリンク又は通常のファイル以外のものです。書込みを行いません", "{path} is a link or not a regular file: not written through";
+        LinkNotWritten { path }: "{path} はリンク又は通常のファイル以外のものであるため、書込みを行いません", "{path} is a link or not a regular file: not written through";
         SymlinkRefused { path }: "{path} はシンボリックリンクです。リンク先への書込みは行いません", "{path} is a symbolic link; refusing to write through it";
         NoVault { path }: "{path} に baitai の保管庫がありません", "no baitai vault in {path}";
         AlreadyHoldsVault { path }: "{path} には既に保管庫があります", "{path} already holds a vault";
@@ -89,7 +89,7 @@ baitai_core::messages! {
         HolderPassphrase: "パスフレーズ", "a passphrase";
         ListMore { list, item }: "{list}、{item}", "{list}, {item}";
         SlotStale { id, holders }: "この保管庫にある {id} の鍵スロットは、本人が現在は保持していない鍵に対して作成されたものです（スロット: {holders}）", "the key slot of {id} in this vault was made for a key they no longer hold (slots: {holders})";
-        NoSlot { id, holders }: "{id} はこの保管庫の鍵スロットを持っていません。この保管庫を開けるのは {holders} です。これらの者又は鍵預託スロットを持つ管理者が開いてください", "{id} holds no key slot in this vault: it opens for {holders}; one of them, or a custodian with the escrow slot, must open it";
+        NoSlot { id, holders }: "{id} はこの保管庫の鍵スロットを持っていません。この保管庫を開けるのは {holders} です。これらのいずれかの利用者又は鍵預託スロットを持つ管理者が開いてください", "{id} holds no key slot in this vault: it opens for {holders}; one of them, or a custodian with the escrow slot, must open it";
         WrongPassphrase: "この保管庫のパスフレーズが違います", "wrong passphrase for this vault";
         NoPassphraseSlot { holders }: "この保管庫にはパスフレーズの鍵スロットがありません。開けるのは {holders} のみです", "this vault has no passphrase slot: it opens only for {holders}";
         /// Threads of the encryption pipeline.
