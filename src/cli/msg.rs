@@ -93,8 +93,8 @@ baitai_core::messages! {
         ShowCorrectedBy { entries }: " [訂正 {entries}]", " [corrected by {entries}]";
 
         // Notices after a person authenticates (004 2.1.1.1(j)(k)).
-        LastUse { time, kind }: "前回の使用 {time}（{kind}）", "last use {time} ({kind})";
-        FirstUse: "初回の使用", "first use";
+        LastUse { time, kind }: "前回の利用 {time}（{kind}）", "last use {time} ({kind})";
+        FirstUse: "初回の利用", "first use";
         FailedAttempts { n, person, times }:
             "警告: {person} について、前回以降にパスフレーズの誤りが {n} 回あります: {times}",
             "warning: {n} failed passphrase attempt(s) for {person} since then: {times}";
@@ -138,9 +138,9 @@ baitai_core::messages! {
         ShowKeyOnToken { label, manufacturer, model, serial, key_id }:
             "トークン上の鍵: {label}（{manufacturer} {model}、シリアル {serial}）、鍵 ID {key_id}",
             "Key on token: {label} ({manufacturer} {model}, serial {serial}), key ID {key_id}";
-        ShowLastUse { v }: "前回の使用: {v}", "Last use: {v}";
+        ShowLastUse { v }: "前回の利用: {v}", "Last use: {v}";
         Never: "なし", "never";
-        ShowFailedSince { n }: "前回の使用以降のパスフレーズ誤り: {n} 回", "Failed passphrase attempts since last use: {n}";
+        ShowFailedSince { n }: "前回の利用以降のパスフレーズ誤り: {n} 回", "Failed passphrase attempts since last use: {n}";
         ShowLockedUntil { until, id }:
             "パスフレーズの誤りが続いたため {until} までロック中（総括者が解除できます: `baitai person unlock {id}`）",
             "Locked until {until} after repeated failed passphrases (an admin can lift it: `baitai person unlock {id}`)";

@@ -102,7 +102,7 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     assert!(co.out.contains("は使用中（"), "{}", co.out);
     // The notice of the handler's last use, on stderr.
     assert!(
-        co.err.contains("前回の使用") || co.err.contains("初回の使用"),
+        co.err.contains("前回の利用") || co.err.contains("初回の利用"),
         "{}",
         co.err
     );
@@ -162,7 +162,7 @@ fn a_japanese_ledger_speaks_japanese_and_lang_en_english() {
     assert!(verify.out.contains("台帳を検証しました"), "{}", verify.out);
     // The login notice gives its time to the minute, as the rest of the screen does.
     let back = get(&ja, "return");
-    assert!(back.err.contains("前回の使用 20"), "{}", back.err);
+    assert!(back.err.contains("前回の利用 20"), "{}", back.err);
     assert!(!back.err.contains('T'), "{}", back.err);
 
     let en = day(&env, Some("en"));
