@@ -20,7 +20,7 @@ baitai_core::messages! {
             "It will be issued again only after a verified wipe or a whole-medium check that finds nothing (000 10(4)ウ).";
         /// `return`: revoked people's key slots removed from the vault.
         SlotsRemoved { people, seq }:
-            "失効者 {people} の鍵スロットを保管庫から削除しました。記録 #{seq}",
+            "失効者 {people} の鍵スロットを暗号化領域から削除しました。記録 #{seq}",
             "Removed the key slots of {people} (revoked) from the vault on it; entry #{seq}";
         /// `return`: key slots re-addressed to a key on a token.
         SlotsReaddressed { people, seq }:
@@ -28,7 +28,7 @@ baitai_core::messages! {
             "Made the key slots of {people} again for their key on a token; entry #{seq}";
         /// `return`: revoked people's key slots could not be removed.
         SlotsLeft { people, why }:
-            "警告: この媒体の保管庫には失効者（{people}）の鍵スロットが残っています: {why}\n`baitai vault rekey MOUNT` で削除してください。",
+            "警告: この媒体の暗号化領域には失効者（{people}）の鍵スロットが残っています: {why}\n`baitai vault rekey MOUNT` で削除してください。",
             "Warning: the vault on it still holds key slots of revoked people ({people}): {why}\nRemove them with `baitai vault rekey MOUNT`.";
         /// Shown to the approver of a carry-out or loan: nothing recorded on the medium.
         NoFilesRecorded { medium }:
@@ -87,7 +87,7 @@ baitai_core::messages! {
             "再使用の可否: 消去の検証又は媒体全体のデータなし確認が記録されるまで不可",
             "Reuse gate: closed until a verified wipe or a whole-medium blank check is recorded";
         ShowRevokedSlots { people }:
-            "保管庫: 失効者 {people} の鍵スロットが残っています（`baitai vault rekey MOUNT` 又は `return --path` でスロットを削除するか、保管庫を暗号消去又は消去するまで、オフラインで開けます）",
+            "暗号化領域: 失効者 {people} の鍵スロットが残っています（`baitai vault rekey MOUNT` 又は `return --path` でスロットを削除するか、暗号化領域を暗号消去又は消去するまで、オフラインで開けます）",
             "Vault: still holds a key slot for revoked {people} (they can open it offline until the slot is removed with `baitai vault rekey MOUNT` or at `return --path`, or the vault is erased or wiped)";
         ShowEntries: "記録:", "Entries:";
         ShowCorrectedBy { entries }: " [訂正 {entries}]", " [corrected by {entries}]";
@@ -120,7 +120,7 @@ baitai_core::messages! {
             "トークンに移せるのは本人の鍵だけです。本人として --as を付けて実行してください",
             "a person moves only their own key to a token: run it --as them";
         KeyMoved { name, id, label, fingerprint }:
-            "{name}（{id}）の鍵をトークン {label} に移しました。新しい鍵の指紋 {fingerprint}\n旧鍵宛ての保管庫は、各媒体の返却後（return --path 又は vault rekey でスロットを作り直します）にトークンで開けるようになります。それまでは他の管理者の預託スロットで開けます。",
+            "{name}（{id}）の鍵をトークン {label} に移しました。新しい鍵の指紋 {fingerprint}\n旧鍵宛ての暗号化領域は、各媒体の返却後（return --path 又は vault rekey でスロットを作り直します）にトークンで開けるようになります。それまでは他の管理者の預託スロットで開けます。",
             "Moved the key of {name} ({id}) to the token {label}; new key fingerprint {fingerprint}\nVaults made for the old key open with the token once each medium is back (return --path or vault rekey re-addresses the slot); other custodians' escrow slots open them meanwhile.";
         LockLifted { name, id }: "{name}（{id}）のロックを解除しました", "Lifted the lock on {name} ({id})";
         PersonRevokedWord: "失効", "revoked";
@@ -149,7 +149,7 @@ baitai_core::messages! {
             "{name}（{id}）を失効させました。これまでの記録は台帳に残ります",
             "Revoked {name} ({id}); their history stays in the ledger";
         SlotsStillIn { n, media }:
-            "この利用者の鍵スロットが {n} 件の媒体の保管庫に残っています: {media}\n保管中の媒体ごとに `baitai vault rekey MOUNT` で削除してください。その他の媒体は `baitai return MEDIUM --path MOUNT` で返却を受けるときに削除されます。",
+            "この利用者の鍵スロットが {n} 件の媒体の暗号化領域に残っています: {media}\n保管中の媒体ごとに `baitai vault rekey MOUNT` で削除してください。その他の媒体は `baitai return MEDIUM --path MOUNT` で返却を受けるときに削除されます。",
             "Their key slot is still in the vaults of {n} media: {media}\nRemove it with `baitai vault rekey MOUNT` for each medium in storage; the others lose it when received back with `baitai return MEDIUM --path MOUNT`.";
 
         // Passphrases and PINs (secrets.rs).
@@ -207,7 +207,7 @@ baitai_core::messages! {
         OnePass { n }: "{n} 回の書込み", "{n} pass";
         /// How many passes a wipe writes: more than one.
         Passes { n }: "{n} 回の書込み", "{n} passes";
-        VaultHeadersFirst: "。先に媒体上の保管庫ヘッダを破壊します", "; vault headers on it are destroyed first";
+        VaultHeadersFirst: "。先に媒体上の暗号化領域ヘッダを破壊します", "; vault headers on it are destroyed first";
         WipeNeedsTyping:
             "wipe は媒体番号の入力を求めます。スクリプトから実行するときは --yes を付けてください",
             "wipe asks you to type the medium number; pass --yes when running from a script";
@@ -216,7 +216,7 @@ baitai_core::messages! {
             "入力は {typed} で、{medium} ではありません。何も書き込んでいません",
             "you typed {typed}, not {medium}: nothing was written";
 
-        PhaseSweep: "保管庫ヘッダを検索中", "finding vault headers";
+        PhaseSweep: "暗号化領域ヘッダを検索中", "finding vault headers";
         PhaseWrite { pass, passes }: "{pass}/{passes} 回目 書込み中", "pass {pass}/{passes} writing";
         PhaseVerify { pass, passes }: "{pass}/{passes} 回目 検証中", "pass {pass}/{passes} verifying";
         WipeStoppedRecorded { medium }:
@@ -237,12 +237,12 @@ baitai_core::messages! {
         RowFinished: "終了", "finished";
         RowPass { n }: "{n} 回目", "pass {n}";
         RowReadBack: "読戻し", "read-back";
-        RowVault: "保管庫", "vault";
+        RowVault: "暗号化領域", "vault";
         RowResult: "結果", "result";
         RowState: "状態", "state";
         MediumEntry { medium, seq }: "{medium}（記録 #{seq}）", "{medium} (entry #{seq})";
         VaultHeadersErased { n }:
-            "書込みの前に保管庫ヘッダ {n} 個を検出し、破壊しました",
+            "書込みの前に暗号化領域ヘッダ {n} 個を検出し、破壊しました",
             "{n} vault header(s) found and destroyed before the passes";
         WipePassed:
             "合格: 全バイトが書込みどおりに読み戻されました。消去確認済です",
@@ -319,13 +319,13 @@ baitai_core::messages! {
         ProgressDecrypting: "復号中", "decrypting";
         ProgressVerifying: "検証中", "verifying";
         CreatedAndEncrypted { n, bytes, medium, cipher, marking }:
-            "保管庫を作成し、{n} 個のファイル（{bytes}）を暗号化して {medium} に書き込みました（{cipher}、{marking}）。管理者は預託スロットを保持しています",
+            "暗号化領域を作成し、{n} 個のファイル（{bytes}）を暗号化して {medium} に書き込みました（{cipher}、{marking}）。管理者は預託スロットを保持しています",
             "Created the vault and encrypted {n} file(s), {bytes} onto {medium} ({cipher}, {marking}); the custodians hold escrow slots";
         Encrypted { n, bytes, medium, cipher, marking }:
             "{n} 個のファイル（{bytes}）を暗号化して {medium} に書き込みました（{cipher}、{marking}）",
             "Encrypted {n} file(s), {bytes} onto {medium} ({cipher}, {marking})";
         VaultHolds { n, seq }:
-            "保管庫のファイルは {n} 個になりました。台帳の記録 #{seq}",
+            "暗号化領域のファイルは {n} 個になりました。台帳の記録 #{seq}",
             "The vault now holds {n} file(s); ledger entry #{seq}";
         GiveAsOrPassphrase:
             "--as PERSON 又は --vault-passphrase-file FILE を指定してください",
@@ -339,7 +339,7 @@ baitai_core::messages! {
             "Decrypted {n} file(s), {bytes} into {out}";
         RecordedAs { seq }: "台帳の記録 #{seq} として記録しました", "Recorded as ledger entry #{seq}";
         VaultInfo { vault, medium, org, marking, cipher, created, slots }:
-            "保管庫 {vault}\n媒体: {medium}\n組織: {org}\n格付: {marking}\n暗号方式: {cipher}\n作成: {created}\n鍵スロット: {slots}\n（ヘッダは未認証です。認証には鍵が必要です）",
+            "暗号化領域 {vault}\n媒体: {medium}\n組織: {org}\n格付: {marking}\n暗号方式: {cipher}\n作成: {created}\n鍵スロット: {slots}\n（ヘッダは未認証です。認証には鍵が必要です）",
             "Vault {vault}\nMedium: {medium}\nOrganisation: {org}\nMarking: {marking}\nCipher: {cipher}\nCreated: {created}\nKey slots: {slots}\n(header not yet authenticated: that needs a key)";
         FileOk: "正常  ", "ok    ";
         FileFailed: "失敗  ", "FAILED";
@@ -347,19 +347,19 @@ baitai_core::messages! {
             "{n} 個のファイルのうち {failed} 個が失敗しました。ヘッダとマニフェストは認証済みです",
             "{n} file(s), {failed} failed; header and manifest authenticated";
         CryptoErased { medium }:
-            "{medium} の保管庫を暗号消去しました。鍵スロットを破棄したため、ファイルはもう復号できません。\n再使用の前に、読戻し検証付きの全面消去がなお必要です。",
+            "{medium} の暗号化領域を暗号消去しました。鍵スロットを破棄したため、ファイルはもう復号できません。\n再使用の前に、読戻し検証付きの全面消去がなお必要です。",
             "Crypto-erased the vault of {medium}: its key slots are destroyed and the files can no longer be decrypted.\nA full wipe with read-back verification is still required before the medium is reused.";
         RekeyRemoved { people, medium, seq }:
-            "{medium} の保管庫から失効者 {people} の鍵スロットを削除しました。記録 #{seq}",
+            "{medium} の暗号化領域から失効者 {people} の鍵スロットを削除しました。記録 #{seq}",
             "Removed the key slots of {people} (revoked) from the vault of {medium}; entry #{seq}";
         RekeyReaddressed { people, medium, seq }:
-            "{medium} の保管庫で、{people} の鍵スロットをトークン上の鍵宛てに作り直しました。記録 #{seq}",
+            "{medium} の暗号化領域で、{people} の鍵スロットをトークン上の鍵宛てに作り直しました。記録 #{seq}",
             "Made the key slots of {people} again for their key on a token, in the vault of {medium}; entry #{seq}";
         RekeyFinished { seq }:
-            "記録 #{seq} の再鍵を完了しました。媒体上の保管庫は記録と一致しています。",
+            "記録 #{seq} の再鍵を完了しました。媒体上の暗号化領域は記録と一致しています。",
             "Finished the re-key recorded as entry #{seq}: the vault on the medium now matches it.";
         RekeyNothing:
-            "この保管庫に鍵スロットを持つ失効者はいません。処理は不要です。",
+            "この暗号化領域に鍵スロットを持つ失効者はいません。処理は不要です。",
             "No revoked person holds a key slot in this vault: nothing to do.";
         UnreadableKey: "（読めない鍵）", "(unreadable key)";
         SignedBy { writer, fingerprint }:
@@ -394,7 +394,7 @@ baitai_core::messages! {
             "{custodian} が {medium} の返却を受領し、データがあることを確認",
             "{custodian} receives {medium} back and finds data on it";
         DemoOpensVault { custodian, n }:
-            "{custodian} が返却された保管庫を預託鍵で開き、{n} 件のファイルを確認",
+            "{custodian} が返却された暗号化領域を預託鍵で開き、{n} 件のファイルを確認",
             "{custodian} opens the returned vault with the escrow key and checks its {n} files";
         DemoReuseRefused { handler, medium, reason }:
             "{handler} が {medium} の再使用を試みる: 拒否 — {reason}",

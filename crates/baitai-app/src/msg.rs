@@ -37,20 +37,20 @@ baitai_core::messages! {
         DeviceRegistered { medium }: "この装置は既に {medium} として登録されています", "this device is already registered as {medium}";
         NoRegistration { medium }: "{medium} に登録の記録がありません", "{medium} has no registration entry";
         /// Which stick is in hand.
-        VaultCopiedFrom { named }: "その保管庫には {named} と記されています。{named} から複製されたものです", "the vault on it names {named}: it was copied from {named}";
+        VaultCopiedFrom { named }: "その暗号化領域には {named} と記されています。{named} から複製されたものです", "the vault on it names {named}: it was copied from {named}";
         NotThisMedium { named, other }: "{named} ではありません。この媒体に書き込むには --medium {other} を指定するか、{named} をマウントしてください", "not {named}: give --medium {other} to write to it, or mount {named}";
         MountedIsOther { path, other, why }: "{path} にマウントされている媒体は {other} です。{why}", "the medium mounted at {path} is {other}; {why}";
-        VaultNamesOther { vault, medium }: "保管庫には媒体 {vault} と記されており、{medium} ではありません", "the vault names medium {vault}, not {medium}";
-        VaultNotRecorded { found, medium, recorded, entry }: "媒体上の保管庫（ID {found}）は、台帳が {medium} に記録している保管庫（ID {recorded}、記録 #{entry}）ではありません。他から複製されたか、差し替えられています", "the vault on the medium (ID {found}) is not the one the ledger records on {medium} (ID {recorded}, entry #{entry}): it was copied from elsewhere or replaced";
-        RekeyUnfinished { medium, entry }: "{medium} の保管庫の再鍵は記録されています（記録 #{entry}）が、媒体上では完了していません。管理者が `baitai vault rekey` を実行して完了させてください", "the re-key of the vault on {medium} is recorded (entry #{entry}) but was not finished on the medium: a custodian runs `baitai vault rekey` on it to finish it";
-        RolledBack { version, writer, medium, entry, recorded_writer }: "保管庫のマニフェスト（版 {version}、署名者 {writer}）は、台帳が {medium} に最後に記録したもの（記録 #{entry}、{recorded_writer}）ではありません。巻き戻されたか、署名し直されています", "the vault's manifest (version {version}, signed by {writer}) is not the one the ledger last recorded on {medium} (entry #{entry} by {recorded_writer}): it was rolled back or re-signed";
-        UnrecordedVault { medium, version, writer }: "台帳には {medium} の保管庫の記録がありませんが、媒体には保管庫があります（版 {version}、署名者 {writer}）", "the ledger records no vault on {medium}, but the medium holds one (version {version}, signed by {writer})";
-        VaultAtIsOthers { path, named, medium }: "{path} の保管庫は {named} のものであり、{medium} のものではありません。{medium} のマウントポイントを指定してください", "the vault at {path} is {named}'s, not {medium}'s: give the mount point of {medium}";
-        VaultMissingAt { medium, entry, path }: "台帳には {medium} の保管庫が記録されています（記録 {entry}）が、{path} には保管庫がありません。他のフォルダではなく、{medium} のマウントポイントを指定してください", "the ledger records a vault on {medium} (entry {entry}), but {path} holds none: give the mount point of {medium}, not another folder";
+        VaultNamesOther { vault, medium }: "暗号化領域には媒体 {vault} と記されており、{medium} ではありません", "the vault names medium {vault}, not {medium}";
+        VaultNotRecorded { found, medium, recorded, entry }: "媒体上の暗号化領域（ID {found}）は、台帳が {medium} に記録している暗号化領域（ID {recorded}、記録 #{entry}）ではありません。他から複製されたか、差し替えられています", "the vault on the medium (ID {found}) is not the one the ledger records on {medium} (ID {recorded}, entry #{entry}): it was copied from elsewhere or replaced";
+        RekeyUnfinished { medium, entry }: "{medium} の暗号化領域の再鍵は記録されています（記録 #{entry}）が、媒体上では完了していません。管理者が `baitai vault rekey` を実行して完了させてください", "the re-key of the vault on {medium} is recorded (entry #{entry}) but was not finished on the medium: a custodian runs `baitai vault rekey` on it to finish it";
+        RolledBack { version, writer, medium, entry, recorded_writer }: "暗号化領域のマニフェスト（版 {version}、署名者 {writer}）は、台帳が {medium} に最後に記録したもの（記録 #{entry}、{recorded_writer}）ではありません。巻き戻されたか、署名し直されています", "the vault's manifest (version {version}, signed by {writer}) is not the one the ledger last recorded on {medium} (entry #{entry} by {recorded_writer}): it was rolled back or re-signed";
+        UnrecordedVault { medium, version, writer }: "台帳には {medium} の暗号化領域の記録がありませんが、媒体には暗号化領域があります（版 {version}、署名者 {writer}）", "the ledger records no vault on {medium}, but the medium holds one (version {version}, signed by {writer})";
+        VaultAtIsOthers { path, named, medium }: "{path} の暗号化領域は {named} のものであり、{medium} のものではありません。{medium} のマウントポイントを指定してください", "the vault at {path} is {named}'s, not {medium}'s: give the mount point of {medium}";
+        VaultMissingAt { medium, entry, path }: "台帳には {medium} の暗号化領域が記録されています（記録 {entry}）が、{path} には暗号化領域がありません。他のフォルダではなく、{medium} のマウントポイントを指定してください", "the ledger records a vault on {medium} (entry {entry}), but {path} holds none: give the mount point of {medium}, not another folder";
         NoDeviceForRead { medium }: "{medium} は --device 又は --image なしで登録されたため、装置の読取りを {medium} と結び付けられません。--path を使用するか、検証付きの消去を行ってください", "{medium} was registered without --device or --image, so a device read cannot be tied to it; use --path, or a verified wipe";
         UntilNotFuture { until }: "--until {until} が未来の日時ではありません。期間の終了が開始より前になります", "--until {until} is not in the future: the period would end before it starts";
-        HeaderUnreadable { cause }: "保管庫のヘッダを読み取れません: {cause}", "its header cannot be read: {cause}";
-        NotMounted: "媒体がマウントされていない（--path なし）ため、保管庫を開いていません", "the medium was not mounted (no --path), so its vault was not opened";
+        HeaderUnreadable { cause }: "暗号化領域のヘッダを読み取れません: {cause}", "its header cannot be read: {cause}";
+        NotMounted: "媒体がマウントされていない（--path なし）ため、暗号化領域を開いていません", "the medium was not mounted (no --path), so its vault was not opened";
         /// Wipes.
         Twins { count, nodes, medium }: "接続されている {count} 台のディスク（{nodes}）が {medium} に該当し、シリアル番号がないため区別できません。消去する 1 台以外を取り外してください。何も書き込んでいません", "{count} attached disks ({nodes}) match {medium}, which has no serial number to tell them apart: unplug all but the one to wipe; nothing was written";
         NoDeviceForWipe { medium }: "{medium} は --device 又は --image なしで登録されたため、装置を結び付けられません。破棄するか、媒体を新たに登録してください", "{medium} was registered without --device or --image, so no device can be tied to it; destroy it, or register the medium anew";
@@ -73,19 +73,19 @@ baitai_core::messages! {
         NoFilesToPut: "書き込むファイルがありません", "no files to put";
         CannotList { path, cause }: "{path} の一覧を取得できません: {cause}", "cannot list {path}: {cause}";
         NoLinks { path }: "{path} はシンボリックリンクです。baitai はリンクをたどりません", "{path} is a symbolic link; baitai does not follow links";
-        VaultBelongsTo { path, vault, medium }: "{path} の保管庫は {vault} のものであり、{medium} のものではありません", "the vault in {path} belongs to {vault}, not {medium}";
-        NoVaultYet { path }: "{path} にはまだ保管庫がありません。--medium で媒体を指定してください", "{path} holds no vault yet: name the medium with --medium";
+        VaultBelongsTo { path, vault, medium }: "{path} の暗号化領域は {vault} のものであり、{medium} のものではありません", "the vault in {path} belongs to {vault}, not {medium}";
+        NoVaultYet { path }: "{path} にはまだ暗号化領域がありません。--medium で媒体を指定してください", "{path} holds no vault yet: name the medium with --medium";
         DeviceCheckUnderMount { medium }: "{medium} は装置とともに登録されており、マウント先の装置の確認", "{medium} is registered with its device, and checking the device under a mount";
         NotBlockDevice { path, medium }: "{path} はブロックデバイス上にありませんが、{medium} は装置として登録されています。媒体をマウントし、そのマウントポイントを指定してください", "{path} is not on a block device, but {medium} is registered as a device; mount the medium and give its mount point";
         OtherSize { path, medium, size, recorded }: "{path} は {medium} 上にありません。{size} の装置上にありますが、{medium} は {recorded} です。{medium} をマウントし、そのマウントポイントを指定してください", "{path} is not on {medium}: it is on a {size} device, and {medium} is {recorded}; mount {medium} and give its mount point";
         NotADirectory { path }: "{path} はディレクトリではありません（媒体はどこにマウントされていますか）", "{path} is not a directory (where is the medium mounted?)";
         NoEscrow: "鍵預託の鍵を保持する有効な管理者がいません（004 1.5.2.4）", "no active custodian to hold the escrow key (004 1.5.2.4)";
         RecipientPassphrase { why }: "受領者用のパスフレーズ: {why}", "recipient passphrase: {why}";
-        KeepsCipher { path, cipher }: "{path} の保管庫は {cipher} を使用しています。保管庫の暗号方式は作成時のまま変わりません", "the vault in {path} uses {cipher}; a vault keeps the cipher it was made with";
-        RecipientOnCreate { path }: "{path} の保管庫は既にあります。外部の受領者のパスフレーズは保管庫の作成時に設定します", "the vault in {path} exists already: an outside recipient's passphrase is set when a vault is made";
-        NotRecipient: "この保管庫の受領者ではありません", "not a recipient of this vault";
-        UnknownWriter { writer }: "保管庫のマニフェストは {writer} が、この台帳にない鍵で署名しています", "the vault's manifest is signed by {writer} with a key this ledger does not know";
-        NotInVault { name }: "{name} は保管庫にありません（`baitai ls` を参照）", "{name} is not in the vault (see `baitai ls`)";
+        KeepsCipher { path, cipher }: "{path} の暗号化領域は {cipher} を使用しています。暗号化領域の暗号方式は作成時のまま変わりません", "the vault in {path} uses {cipher}; a vault keeps the cipher it was made with";
+        RecipientOnCreate { path }: "{path} の暗号化領域は既にあります。外部の受領者のパスフレーズは暗号化領域の作成時に設定します", "the vault in {path} exists already: an outside recipient's passphrase is set when a vault is made";
+        NotRecipient: "この暗号化領域の受領者ではありません", "not a recipient of this vault";
+        UnknownWriter { writer }: "暗号化領域のマニフェストは {writer} が、この台帳にない鍵で署名しています", "the vault's manifest is signed by {writer} with a key this ledger does not know";
+        NotInVault { name }: "{name} は暗号化領域にありません（`baitai ls` を参照）", "{name} is not in the vault (see `baitai ls`)";
         OutNotDir { path }: "--out {path} はディレクトリではありません", "--out {path} is not a directory";
         /// Tokens (PKCS#11).
         NoModule { var }: "PKCS#11 モジュールが見つかりません。{var} にトークンのモジュール（OpenSC の opensc-pkcs11.so、Yubico の libykcs11.so）を設定してください", "no PKCS#11 module found: set {var} to the token's module (OpenSC's opensc-pkcs11.so, Yubico's libykcs11.so)";

@@ -431,7 +431,7 @@ crate::messages! {
             "another baitai command held the ledger for too long; try again";
         HintIntegrity: "詳しくは `baitai ledger verify` を実行してください。この台帳に新しい記録をしないでください。写しを保存し、監査担当者に知らせてください",
             "run `baitai ledger verify` for the full report; do not use this ledger for new entries; keep a copy and tell your auditor";
-        HintVault: "媒体上の保管庫が破損しているか改ざんされています。媒体をそのまま保管し、管理者に知らせてください（台帳には影響ありません）",
+        HintVault: "媒体上の暗号化領域が破損しているか改ざんされています。媒体をそのまま保管し、管理者に知らせてください（台帳には影響ありません）",
             "the vault on the medium is damaged or was altered; keep the medium as it is and tell the custodian (the ledger is not affected)";
         HintWipeFailed: "媒体は書き込んだ内容を保持していません（故障又は偽装品）。`baitai destroy` で破棄してください",
             "the medium does not hold what is written to it (failing or counterfeit): destroy it with `baitai destroy`";

@@ -127,7 +127,7 @@ crate::messages! {
         /// A re-key that removes a slot of someone not revoked.
         RekeyNotRevoked { person }: "{person} は失効した利用者ではありません。削除できるのは失効者の鍵スロットのみです", "{person} is not a revoked person: only a revoked person's slot is removed";
         /// A re-key of a medium that is not back.
-        RekeyNotBack { number, state }: "媒体 {number} は{state}です。返却後に保管庫の再鍵を行ってください", "{number} is {state}; re-key its vault once it is back";
+        RekeyNotBack { number, state }: "媒体 {number} は{state}です。返却後に暗号化領域の再鍵を行ってください", "{number} is {state}; re-key its vault once it is back";
         /// An issue of a medium that is out already.
         AlreadyOut { number, kind, holder }: "媒体 {number} は既に{kind}中です（保持者 {holder}）", "{number} is already out ({kind}) with {holder}";
         /// An issue of a medium that is lost or gone.
@@ -337,10 +337,10 @@ crate::messages! {
         DutyCopy: "持出し先・貸出し先での複製", "copy data at the destination";
         DutyCorrect: "記録の訂正", "correct entries";
         DutyDestroy: "媒体の破棄", "destroy media";
-        DutyErase: "保管庫の暗号消去", "erase vaults";
+        DutyErase: "暗号化領域の暗号消去", "erase vaults";
         DutyLend: "媒体の貸出し", "lend media";
         DutyUnlock: "ロック解除", "lift a lock";
-        DutyRekey: "保管庫の再鍵", "re-key vaults";
+        DutyRekey: "暗号化領域の再鍵", "re-key vaults";
         DutyReturn: "媒体の返却の受領", "receive media back";
         DutyRegister: "媒体の登録", "register media";
         DutyRevoke: "利用者の失効", "revoke people";
