@@ -238,7 +238,11 @@ fn record_text(s: &Session, r: &WipeReport, state: &MediumState, lang: Lang) -> 
             pass_text(p, &seed, lang),
         ));
     }
-    rows.push(row(Msg::RowReadBack, w.cache_bypass.describe().to_string()));
+    let bypass = match lang {
+        Lang::Ja => w.cache_bypass.describe_ja(),
+        Lang::En => w.cache_bypass.describe(),
+    };
+    rows.push(row(Msg::RowReadBack, bypass.to_string()));
     if let Some(n) = w.vault_headers_erased {
         rows.push(row(
             Msg::RowVault,
