@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from vault import BAITAI, ROOT, ensure, fresh, run
+from vault import BAITAI, ROOT, ensure, fresh, run, setup_baitai
 
 SIZE_MIB = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -33,25 +33,6 @@ def timed(cmd, env, out_dir, stdin=None):
     subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, input=stdin)
     subprocess.run(["sync", "-f", out_dir], check=True)
     return time.perf_counter() - t0
-
-
-def setup(work):
-    """A ledger with the standard KDF: an admin and a handler, one medium checked out."""
-    env = dict(os.environ, BAITAI_LEDGER=os.path.join(work, "ledger.db"), BAITAI_LANG="en")
-    p1, p2 = os.path.join(work, "p1"), os.path.join(work, "p2")
-    open(p1, "w").write("Bench-Admin-pass1!\n")
-    open(p2, "w").write("Bench-Handler-pass2!\n")
-    b = [BAITAI, "-q"]
-    run(b + ["init", "--org", "Bench", "--admin", "Admin", "--affiliation", "Bench",
-             "--passphrase-file", p1], env=env)
-    run(b + ["person", "add", "Handler", "--affiliation", "Bench", "--role", "handler",
-             "--role", "custodian", "--new-passphrase-file", p2, "--as", "P0001",
-             "--passphrase-file", p1], env=env)
-    medium = run(b + ["medium", "register", "--class", "C3", "--as", "P0002",
-                      "--passphrase-file", p2], env=env).split()[0]
-    run(b + ["checkout", medium, "--purpose", "bench", "--as", "P0002",
-             "--passphrase-file", p2], env=env)
-    return env, medium, p2
 
 
 def main():
@@ -71,7 +52,7 @@ def bench(work):
     with open(src, "wb") as f:
         for _ in range(SIZE_MIB):
             f.write(os.urandom(1 << 20))
-    env, medium, p2 = setup(work)
+    env, medium, p2 = setup_baitai(work, fast_kdf=False)
     one = dict(env, RAYON_NUM_THREADS="1")
     mnt = os.path.join(work, "medium")
     put = [BAITAI, "-q", "put", mnt, src, "--medium", medium, "--replace",

@@ -94,14 +94,16 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-def setup_baitai(work):
-    env = dict(os.environ, BAITAI_LEDGER=os.path.join(work, "ledger.db"))
+def setup_baitai(work, fast_kdf=True):
+    """A ledger with an admin and a handler (also custodian) and one medium checked out; the
+    fast test KDF unless `fast_kdf` is false (bench/unlock.py times the standard one)."""
+    env = dict(os.environ, BAITAI_LEDGER=os.path.join(work, "ledger.db"), BAITAI_LANG="en")
     p1, p2 = os.path.join(work, "p1"), os.path.join(work, "p2")
     open(p1, "w").write("Bench-Admin-pass1!\n")
     open(p2, "w").write("Bench-Handler-pass2!\n")
     b = [BAITAI, "-q"]
     run(b + ["init", "--org", "Bench", "--admin", "Admin", "--affiliation", "Bench",
-             "--passphrase-file", p1, "--insecure-fast-kdf"], env=env)
+             "--passphrase-file", p1] + (["--insecure-fast-kdf"] if fast_kdf else []), env=env)
     run(b + ["person", "add", "Handler", "--affiliation", "Bench", "--role", "handler",
              "--role", "custodian", "--new-passphrase-file", p2, "--as", "P0001",
              "--passphrase-file", p1], env=env)

@@ -135,10 +135,8 @@ baitai_core::messages! {
 /// This crate's messages, for the workspace's catalogue test.
 pub const TEMPLATES: &[&[baitai_core::text::Template]] = &[Msg::TEMPLATES];
 
-/// A path as a value of a message (the same in every language).
-pub(crate) fn path(p: &std::path::Path) -> baitai_core::text::Text {
-    p.display().to_string().into()
-}
+/// A path as a value of a message (core's, shared by every crate).
+pub(crate) use baitai_core::text::path;
 
 #[cfg(test)]
 mod tests {

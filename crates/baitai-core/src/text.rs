@@ -109,6 +109,11 @@ impl Localized for Text {
     }
 }
 
+/// A path as a value of a message: shown as it is in every language.
+pub fn path(p: &std::path::Path) -> Text {
+    Text::plain(p.display().to_string())
+}
+
 /// One catalogued message's two templates, for the catalogue's tests.
 #[derive(Debug, Clone, Copy)]
 pub struct Template {

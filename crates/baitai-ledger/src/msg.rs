@@ -474,10 +474,8 @@ pub(crate) fn num(n: impl std::fmt::Display) -> Text {
     Text::plain(n.to_string())
 }
 
-/// A path as a message value.
-pub(crate) fn path(p: &std::path::Path) -> Text {
-    Text::plain(p.display().to_string())
-}
+/// A path as a message value (core's, shared by every crate).
+pub(crate) use baitai_core::text::path;
 
 #[cfg(test)]
 mod tests {
