@@ -2,18 +2,24 @@
 """put/get throughput of baitai against cp, age and gpg on the same file, in alternation.
 
     bench/vault.sh [SIZE_MIB] [ROUNDS]     (defaults: 1024 MiB, 5 rounds)
+    BENCH_CONDITIONS="warm cold warm+busy cold+busy"  (the default: all four)
 
-Every round runs every tool twice over: timed until the command exits (its output may still sit
-in the page cache), and timed until `sync -f` has put its output on disk, which is what a medium
-about to be unplugged needs (baitai fsyncs before it records the put). Everything (the source
-file, the "medium" directory and the output directory) is on one file system (BENCH_DIR,
-default the repository's target/), and as root every command starts with the page cache
-dropped, so the source is read from disk as a large package would be. Each round runs every tool once, in
-turn; the table shows the median seconds, MiB/s and the ratio of baitai's throughput to each
-peer's (above 1.00: baitai is faster). baitai's ledger uses the fast test KDF so the figure is
-the data path; the cost of the standard KDF is printed by `cargo bench --bench cipher` and is
-paid once per command. Peers that are missing are installed with apt-get when running as
-root, otherwise skipped with a message.
+Every command is timed until its output is on disk (it is followed by `sync -f` on the output's
+file system), which is what a medium about to be unplugged needs. Everything (the source file,
+the "medium" directory and the output directory) is on one file system (BENCH_DIR, default the
+repository's target/). Each condition runs every tool once per round, in turn:
+
+- warm: each command's input was just read, so it sits in the page cache, as a file a handler
+  has just saved does;
+- cold: the page cache is dropped before each command (root only), so the input comes from the
+  disk, as a large package does;
+- +busy: another process keeps one core busy all the while (a build, a virus scan).
+
+The tables show the median seconds, MiB/s and the ratio of baitai's throughput to each peer's
+(above 1.00: baitai is faster). baitai's ledger uses the fast test KDF so the figure is the
+data path; the standard KDF's cost is printed by bench/unlock.sh and paid once per command.
+Peers that are missing are installed with apt-get when running as root, otherwise skipped with
+a message.
 """
 import os
 import shutil
@@ -25,6 +31,7 @@ import time
 
 SIZE_MIB = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+CONDITIONS = os.environ.get("BENCH_CONDITIONS", "warm cold warm+busy cold+busy").split()
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Where cargo puts the build: CARGO_TARGET_DIR when it is set, as cargo itself does.
 BAITAI = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
@@ -49,17 +56,24 @@ def ensure(tool, package):
     return False
 
 
-def timed(cmd, env, durable, out_dir):
-    """Seconds and peak RSS (KiB) of one command; with `durable`, until its output is on disk."""
+def timed(cmd, env, out_dir, warm_inputs):
+    """Seconds and peak RSS (KiB) of one command until its output is on disk. With
+    `warm_inputs` (a list of files) those are read into the page cache first; with None the
+    cache is dropped."""
     rss_file = tempfile.NamedTemporaryFile(delete=False)
     rss_file.close()
     subprocess.run(["sync"], check=True)
-    drop_caches()
+    if warm_inputs is None:
+        drop_caches()
+    else:
+        for path in warm_inputs:
+            with open(path, "rb") as f:
+                while f.read(8 << 20):
+                    pass
     t0 = time.perf_counter()
     subprocess.run(["/usr/bin/time", "-o", rss_file.name, "-f", "%M"] + cmd, check=True,
                    env=env, stdout=subprocess.DEVNULL)
-    if durable:
-        subprocess.run(["sync", "-f", out_dir], check=True)
+    subprocess.run(["sync", "-f", out_dir], check=True)
     seconds = time.perf_counter() - t0
     with open(rss_file.name) as f:
         rss = int(f.read().split()[-1])
@@ -68,13 +82,9 @@ def timed(cmd, env, durable, out_dir):
 
 
 def drop_caches():
-    """Start every command cold, the source read from disk as a 20 GB package would be (root
-    only; otherwise the page cache keeps what the previous command left)."""
-    try:
-        with open("/proc/sys/vm/drop_caches", "w") as f:
-            f.write("3\n")
-    except OSError:
-        pass
+    """Start a command cold, its input read from disk as a 20 GB package would be (root only)."""
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
 
 
 def fresh(path):
@@ -152,28 +162,45 @@ def bench(work):
     writes = ["baitai put"] + [t for t in tools
                                if not t.startswith("baitai") and not t.endswith(("-d", "back"))]
     reads = ["baitai get"] + [t for t in tools if t.endswith(("-d", "back"))]
-    for durable in (False, True):
-        times = {t: [] for t in tools}
-        rss = {t: 0 for t in tools}
-        for _ in range(ROUNDS):
-            fresh(out)
-            for t in writes:
-                s, m = timed(tools[t](), env, durable, mnt)
-                times[t].append(s)
-                rss[t] = max(rss[t], m)
-            for t in reads:
-                fresh(out)
-                s, m = timed(tools[t](), env, durable, out)
-                times[t].append(s)
-                rss[t] = max(rss[t], m)
-        report(times, rss, durable)
+    vault_files = lambda: [os.path.join(d, f) for d, _, fs in os.walk(mnt) for f in fs
+                           if f not in ("copy.bin", "d.age", "d.gpg")]
+    inputs = {t: (lambda: [src]) for t in writes}
+    inputs.update({"baitai get": vault_files, "cp back": lambda: [os.path.join(mnt, "copy.bin")],
+                   "age -d": lambda: [os.path.join(mnt, "d.age")],
+                   "gpg -d": lambda: [os.path.join(mnt, "d.gpg")]})
+    for condition in CONDITIONS:
+        cold = condition.startswith("cold")
+        if cold and os.geteuid() != 0:
+            print(f"SKIPPED: the {condition} condition drops the page cache, which needs root",
+                  file=sys.stderr)
+            continue
+        busy = busy_core() if condition.endswith("+busy") else None
+        try:
+            times = {t: [] for t in tools}
+            rss = {t: 0 for t in tools}
+            for _ in range(ROUNDS):
+                for group, out_dir in ((writes, mnt), (reads, out)):
+                    for t in group:
+                        fresh(out)
+                        s, m = timed(tools[t](), env, out_dir, None if cold else inputs[t]())
+                        times[t].append(s)
+                        rss[t] = max(rss[t], m)
+        finally:
+            if busy:
+                busy.kill()
+                busy.wait()
+        report(times, rss, condition)
 
 
-def report(times, rss, durable):
+def busy_core():
+    """A process that keeps one core busy until it is killed."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def report(times, rss, condition):
     med = {t: statistics.median(v) for t, v in times.items()}
-    until = "on disk (each command followed by sync -f)" if durable else "in the page cache"
-    print(f"\nvault benchmark: {SIZE_MIB} MiB file, median of {ROUNDS} rounds, "
-          f"{os.cpu_count()} cores, timed until the output is {until}")
+    print(f"\nvault benchmark, {condition}: {SIZE_MIB} MiB file, median of {ROUNDS} rounds, "
+          f"{os.cpu_count()} cores, each command timed until its output is on disk")
     print(f"{'':18}{'seconds':>9}{'MiB/s':>9}{'peak RSS':>10}{'baitai ÷ it':>13}")
     for group, ours in (("put", "baitai put"), ("get", "baitai get")):
         for t in med:

@@ -1,6 +1,7 @@
 //! Per-core throughput of the vault's AEADs (AES-256-GCM, Camellia-256-GCM) and of SHA-256, in
-//! the 64 KiB chunks the vault uses, next to `openssl speed -evp aes-256-gcm` (the practical
-//! limit on this CPU) and the RustCrypto `aes-gcm` crate's AES-256-GCM; then the cost of one key derivation at the default
+//! the 64 KiB chunks the vault uses, each next to `openssl speed` on the same CPU (OpenSSL's
+//! assembly: the practical limit) and, for AES, the RustCrypto `aes-gcm` crate; Camellia also on
+//! every core at once, as `put` seals; then the cost of one key derivation at the default
 //! parameters. Run: `cargo bench --bench cipher`. Prints figures only.
 
 use std::time::{Duration, Instant};
@@ -52,38 +53,63 @@ fn main() {
         "{:<18} seal {rustcrypto:>7.0} MiB/s   (the RustCrypto aes-gcm crate, for comparison)",
         "aes-256-gcm/rc"
     );
-    match openssl_speed() {
-        Some(v) => println!(
-            "{:<18} seal {v:>7.0} MiB/s   (openssl speed -evp aes-256-gcm, 64 KiB)",
-            "aes-256-gcm/openssl"
-        ),
-        None => println!("openssl: SKIPPED (the openssl command is not installed)"),
-    }
+    peer("aes-256-gcm", "AES-256-GCM");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let camellia_all = all_cores(cores, || {
+        rate(|| {
+            let sealed = Cipher::Camellia256Gcm.seal(&key, &[1u8; 12], &[], &data);
+            std::hint::black_box(sealed.ok());
+        })
+    });
+    println!(
+        "{:<18} seal {camellia_all:>7.0} MiB/s   (on all {cores} cores at once, as put seals)",
+        "camellia-256-gcm"
+    );
+    peer("camellia-256-ctr", "CAMELLIA-256-CTR");
     let sha = rate(|| {
+        let mut h = baitai::crypto::digest::ContentHash::new();
+        h.update(&buf);
+        std::hint::black_box(h.finish());
+        buf[0] ^= 1;
+    });
+    println!("{:<18} hash {sha:>7.0} MiB/s   (AWS-LC, as put and get hash)", "sha-256");
+    let sha2 = rate(|| {
         std::hint::black_box(Sha256::digest(&buf));
         buf[0] ^= 1;
     });
-    println!("{:<18} hash {sha:>7.0} MiB/s", "sha-256");
+    println!("{:<18} hash {sha2:>7.0} MiB/s   (the sha2 crate, for comparison)", "sha-256/sha2");
+    peer("sha256", "sha256");
     kdf();
 }
 
-/// `openssl speed -evp aes-256-gcm` on 64 KiB blocks, in MiB/s (it prints thousands of bytes
-/// per second).
-fn openssl_speed() -> Option<f64> {
+/// The sum of `f`'s rates on `n` threads running at once.
+fn all_cores(n: usize, f: impl Fn() -> f64 + Sync) -> f64 {
+    std::thread::scope(|s| {
+        let runs: Vec<_> = (0..n).map(|_| s.spawn(&f)).collect();
+        runs.into_iter().filter_map(|r| r.join().ok()).sum()
+    })
+}
+
+/// Print `openssl speed -evp ALG` on 64 KiB blocks beside ours.
+fn peer(alg: &str, label: &str) {
+    match openssl_speed(alg, label) {
+        Some(v) => println!(
+            "{:<18}      {v:>7.0} MiB/s   (openssl speed -evp {alg}, 64 KiB, one core)",
+            format!("{alg}/openssl")
+        ),
+        None => println!("{alg}/openssl: SKIPPED (the openssl command is not installed)"),
+    }
+}
+
+/// `openssl speed -evp ALG` on 64 KiB blocks, in MiB/s (it prints thousands of bytes per
+/// second on a line that starts with `label`).
+fn openssl_speed(alg: &str, label: &str) -> Option<f64> {
     let out = std::process::Command::new("openssl")
-        .args([
-            "speed",
-            "-evp",
-            "aes-256-gcm",
-            "-seconds",
-            "2",
-            "-bytes",
-            "65536",
-        ])
+        .args(["speed", "-evp", alg, "-seconds", "2", "-bytes", "65536"])
         .output()
         .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().rev().find(|l| l.starts_with("AES-256-GCM"))?;
+    let line = text.lines().rev().find(|l| l.starts_with(label))?;
     let k: f64 = line
         .split_whitespace()
         .last()?

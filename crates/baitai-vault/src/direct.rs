@@ -5,9 +5,12 @@
 //! progress bar races to 100 % and the final `fsync` then stalls for minutes; and copying every
 //! byte through fresh page-cache pages costs more CPU than the AEAD does. Direct I/O moves the
 //! bytes between the device and our buffers, so progress is the device's and the page cache
-//! (and whatever else it holds) is left alone. Files here are read or written once, start to
-//! end, so the cache would gain nothing. Helper threads keep the next block's read, or the
-//! last two blocks' writes, in flight while the caller works.
+//! (and whatever else it holds) is left alone. Files here are written once, start to end, so
+//! the cache would gain nothing. A file being read is another matter when it is already in the
+//! page cache (a document just saved, an object just written): reading it from the device
+//! again would double the disk's work, so each block of it that is cached is read from the
+//! cache, and only the rest directly. Helper threads keep the next block's read, or the last
+//! two blocks' writes, in flight while the caller works.
 //!
 //! On Windows every block goes through the system cache (direct I/O would need the file opened
 //! with FILE_FLAG_NO_BUFFERING and sector-aligned sizes): the threads and blocks are the same.
@@ -242,8 +245,9 @@ fn write_block(file: &File, mut at: u64, mut data: &[u8]) -> io::Result<()> {
 }
 
 /// A reader for a regular file, from offset 0 to its end, in whole blocks read ahead on a
-/// helper thread. Anything that is not a regular file (a pipe would switch to packet mode) is
-/// read without direct I/O. Buffers zeroize on drop.
+/// helper thread: each block from the page cache when it is there, otherwise directly from the
+/// device. Anything that is not a regular file (a pipe would switch to packet mode) is read as
+/// a stream, without direct I/O. Buffers zeroize on drop.
 pub struct DirectReader {
     cur: Option<(AlignedBuf, usize)>,
     pos: usize,
@@ -256,16 +260,14 @@ pub struct DirectReader {
 impl DirectReader {
     pub fn new(file: File) -> DirectReader {
         let regular = file.metadata().ok().filter(|m| m.is_file());
-        if regular.is_some() {
-            let _ = set_direct(&file, true);
-        }
-        let size = regular.map_or(BLOCK as u64, |m| m.len());
+        let size = regular.as_ref().map_or(BLOCK as u64, |m| m.len());
+        let source = Source::new(file, regular.is_some());
         let (free, free_rx) = sync_channel::<AlignedBuf>(READS_AHEAD + 1);
         let (full_tx, full) = sync_channel(READS_AHEAD + 1);
         for _ in 0..=READS_AHEAD {
             let _ = free.send(block_buf(size));
         }
-        let thread = std::thread::spawn(move || read_blocks(&file, &free_rx, &full_tx));
+        let thread = std::thread::spawn(move || read_blocks(source, &free_rx, &full_tx));
         DirectReader {
             cur: None,
             pos: 0,
@@ -300,6 +302,60 @@ impl DirectReader {
     }
 }
 
+/// The file a reader thread takes its blocks from.
+struct Source {
+    file: File,
+    /// A regular file, read block by block at known offsets; otherwise a stream.
+    regular: bool,
+    /// Where the next block starts.
+    at: u64,
+    /// Whether direct reads may be tried: false off Unix, and once the file system refused one.
+    direct_ok: bool,
+}
+
+impl Source {
+    fn new(file: File, regular: bool) -> Source {
+        if regular {
+            no_read_ahead(&file);
+        }
+        Source {
+            file,
+            regular,
+            at: 0,
+            direct_ok: regular && cfg!(unix),
+        }
+    }
+
+    /// The next block: from the page cache if its first page is there (a file just written or
+    /// read is cached whole), otherwise directly. EINVAL from a direct read means nothing was
+    /// read and the page cache is wanted, for this block and every later one.
+    fn read_block(&mut self, buf: &mut AlignedBuf) -> io::Result<usize> {
+        if !self.regular {
+            return read_stream(&self.file, buf);
+        }
+        let mut direct = self.direct_ok && !in_page_cache(&self.file, self.at);
+        loop {
+            if set_direct(&self.file, direct).is_err() && direct {
+                self.direct_ok = false;
+                direct = false;
+                continue;
+            }
+            match read_at(&self.file, buf.as_mut_slice(), self.at) {
+                Ok(n) => {
+                    self.at += n as u64;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if refused_direct(&e) && direct => {
+                    self.direct_ok = false;
+                    direct = false;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
 impl Read for DirectReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
@@ -330,12 +386,12 @@ impl Drop for DirectReader {
 }
 
 fn read_blocks(
-    file: &File,
+    mut source: Source,
     free: &Receiver<AlignedBuf>,
     full: &SyncSender<io::Result<(AlignedBuf, usize)>>,
 ) {
     while let Ok(mut buf) = free.recv() {
-        let r = read_block(file, &mut buf);
+        let r = source.read_block(&mut buf);
         let last = !matches!(r, Ok(n) if n > 0);
         if full.send(r.map(|n| (buf, n))).is_err() || last {
             return;
@@ -343,18 +399,61 @@ fn read_blocks(
     }
 }
 
-/// The next block from the file's offset. As with writes, EINVAL means nothing was read and
-/// the page cache is wanted.
-fn read_block(mut file: &File, buf: &mut AlignedBuf) -> io::Result<usize> {
+/// The next block of a pipe or another stream, from its current position.
+fn read_stream(mut file: &File, buf: &mut AlignedBuf) -> io::Result<usize> {
     loop {
-        let direct = is_direct(file);
         match file.read(buf.as_mut_slice()) {
-            Ok(n) => return Ok(n),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) if refused_direct(&e) && direct => set_direct(file, false)?,
-            Err(e) => return Err(e),
+            r => return r,
         }
     }
+}
+
+/// Whether the page at `at` is in the page cache, asked without waiting for the device.
+///
+/// The file is marked for random access (see `no_read_ahead`), so a miss here starts a read of
+/// that one page, not of a read-ahead window that the direct read would then fetch again.
+#[cfg(target_os = "linux")]
+fn in_page_cache(file: &File, at: u64) -> bool {
+    use rustix::io::ReadWriteFlags;
+    // A direct read with RWF_NOWAIT asks something else, so the flag is off for the probe.
+    if set_direct(file, false).is_err() {
+        return false;
+    }
+    let mut probe = [0u8; 1];
+    let r = rustix::io::preadv2(
+        file,
+        &mut [io::IoSliceMut::new(&mut probe)],
+        at,
+        ReadWriteFlags::NOWAIT,
+    );
+    zeroize::Zeroize::zeroize(&mut probe);
+    matches!(r, Ok(1))
+}
+
+/// Elsewhere the cache cannot be asked without reading: every block is read directly.
+#[cfg(not(target_os = "linux"))]
+fn in_page_cache(_: &File, _: u64) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn no_read_ahead(file: &File) {
+    let _ = rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::Random);
+}
+
+#[cfg(windows)]
+fn no_read_ahead(_: &File) {}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, at)
+}
+
+/// A positioned read; it also moves the handle's file pointer, which no one here reads.
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, at)
 }
 
 #[cfg(unix)]
@@ -529,21 +628,69 @@ mod tests {
     /// the page cache.
     #[test]
     fn a_refused_direct_read_is_retried_through_the_page_cache() {
-        use std::io::{Seek, SeekFrom};
         let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
         let path = dir.path().join("f");
         let data = pattern(3 * 4096);
         std::fs::write(&path, &data).unwrap();
-        let mut file = File::open(&path).unwrap();
+        let file = File::open(&path).unwrap();
         if set_direct(&file, true).is_err() {
             eprintln!("SKIPPED: {} does not take O_DIRECT", dir.path().display());
             return;
         }
-        file.seek(SeekFrom::Start(100)).unwrap();
+        drop_from_page_cache(&file);
+        let mut source = Source::new(file, true);
+        source.at = 100;
         let mut buf = AlignedBuf::new(BLOCK);
-        let n = read_block(&file, &mut buf).unwrap();
-        assert!(!is_direct(&file), "fell back");
+        let n = source.read_block(&mut buf).unwrap();
+        assert!(!source.direct_ok, "fell back");
         assert_eq!(&buf.as_slice()[..n], &data[100..]);
+    }
+
+    /// Asks the kernel to forget the file's clean pages (a hint: a test that needs the pages
+    /// gone checks that they are).
+    fn drop_from_page_cache(file: &File) {
+        file.sync_all().unwrap();
+        rustix::fs::fadvise(file, 0, None, rustix::fs::Advice::DontNeed).unwrap();
+    }
+
+    /// A block in the page cache is read from it; one that is not is read directly, and the
+    /// bytes are the file's either way, block by block in any mix.
+    #[test]
+    fn cached_blocks_come_from_the_cache_and_the_rest_directly() {
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let path = dir.path().join("f");
+        let data = pattern(3 * BLOCK + 5000);
+        std::fs::write(&path, &data).unwrap();
+        let file = File::open(&path).unwrap();
+        if set_direct(&file, true).is_err() {
+            eprintln!("SKIPPED: {} does not take O_DIRECT", dir.path().display());
+            return;
+        }
+        set_direct(&file, false).unwrap();
+        drop_from_page_cache(&file);
+        // Asked of the last page, which the assertions below leave alone: a miss starts a read
+        // of the page it asked about.
+        if in_page_cache(&file, data.len() as u64 - 1) {
+            eprintln!("SKIPPED: the page cache kept the file (tmpfs, or not Linux)");
+            return;
+        }
+        // Block 1 is read through the cache beforehand; the others are not.
+        let mut warm = vec![0u8; BLOCK];
+        read_at(&file, &mut warm, BLOCK as u64).unwrap();
+        let mut source = Source::new(file.try_clone().unwrap(), true);
+        let mut buf = AlignedBuf::new(BLOCK);
+        let mut back = Vec::new();
+        let mut direct = Vec::new();
+        loop {
+            let n = source.read_block(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            direct.push(is_direct(&source.file));
+            back.extend_from_slice(&buf.as_slice()[..n]);
+        }
+        assert!(back == data, "the bytes came back different");
+        assert_eq!(direct[..3], [true, false, true], "block 1 from the cache, 0 and 2 direct");
     }
 
     /// A file smaller than a block gets a buffer its size and no write threads, so a put of

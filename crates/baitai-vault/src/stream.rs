@@ -8,13 +8,13 @@ use std::io::{Read, Write};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::format::{OBJECT_MAGIC, VERSION};
 use super::pipeline::{self, Pool};
 use crate::msg::Msg;
 use baitai_core::crypto::aead::{Keyed, TAG_LEN};
+use baitai_core::crypto::digest::ContentHash;
 use baitai_core::crypto::Cipher;
 use baitai_core::error::{Error, Result};
 use baitai_core::text::Text;
@@ -83,7 +83,7 @@ fn hashed<R>(
     let (tx, rx) = sync_channel::<Shared>(bound);
     std::thread::scope(|s| {
         let hasher = s.spawn(move || {
-            let mut hash = Sha256::new();
+            let mut hash = ContentHash::new();
             let mut size = 0u64;
             for buf in rx {
                 hash.update(&buf[..]);
@@ -92,7 +92,7 @@ fn hashed<R>(
             }
             Streamed {
                 size,
-                sha256: hash.finalize().into(),
+                sha256: hash.finish(),
             }
         });
         let r = f(&tx);
@@ -118,8 +118,7 @@ fn read_batch(
     len: usize,
     pool: &Pool,
 ) -> std::io::Result<Zeroizing<Vec<u8>>> {
-    let mut buf = pool.take(len);
-    buf.resize(len, 0);
+    let mut buf = pool.take_len(len);
     let n = fill(input, &mut buf)?;
     buf.truncate(n);
     Ok(buf)
@@ -333,8 +332,7 @@ fn sealed_batches<'a>(
         if done {
             return Ok(None);
         }
-        let mut data = pool.take(BATCH * SEALED + 1);
-        data.resize(BATCH * SEALED + 1, 0);
+        let mut data = pool.take_len(BATCH * SEALED + 1);
         let from = match carry.take() {
             Some(b) => {
                 data[0] = b;
