@@ -6,7 +6,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::direct::{DirectReader, DirectWriter};
+use crate::direct::{DirectReader, DirectWriter, SourceReader};
 use crate::medium::{create_private_dir, open_regular, safe_target};
 use crate::msg::{path as p_, Msg};
 use crate::{
@@ -192,7 +192,7 @@ impl Vault {
         let key = self.dk.object_key(&self.header.vault_id, &object, &nonce);
         let meta = fs::metadata(&s.path).map_err(|e| cannot_read(&s.path, e))?;
         let mut input =
-            DirectReader::new(fs::File::open(&s.path).map_err(|e| cannot_read(&s.path, e))?);
+            SourceReader::new(fs::File::open(&s.path).map_err(|e| cannot_read(&s.path, e))?);
         let final_path = self.dir.join(OBJECTS).join(&object_hex);
         let tmp = tempfile::NamedTempFile::new_in(self.dir.join(OBJECTS))
             .map_err(Error::io(Msg::IoCreateObject))?;

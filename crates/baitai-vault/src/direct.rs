@@ -26,7 +26,7 @@ use rustix::fs::{fcntl_getfl, fcntl_setfl, OFlags};
 #[cfg(unix)]
 use rustix::io::Errno;
 
-use baitai_core::files::AlignedBuf;
+use baitai_core::files::{AlignedBuf, ALIGN};
 
 /// Bytes per direct request: few, long requests keep a disk or a stick busy. A smaller file
 /// gets a block its own size, so that many small files cost no more than they did buffered.
@@ -326,21 +326,32 @@ impl Source {
         }
     }
 
-    /// The next block: from the page cache if its first page is there (a file just written or
-    /// read is cached whole), otherwise directly. EINVAL from a direct read means nothing was
-    /// read and the page cache is wanted, for this block and every later one.
+    /// Whether the next read should go past the page cache: direct I/O works here, the
+    /// offset is aligned, and the page at it is not cached (a file just written or read is
+    /// cached whole, so its first page stands for the block).
+    fn next_direct(&self) -> bool {
+        self.direct_ok && self.at % ALIGN as u64 == 0 && !in_page_cache(&self.file, self.at)
+    }
+
+    /// The next block, from the page cache or directly (see `next_direct`).
     fn read_block(&mut self, buf: &mut AlignedBuf) -> io::Result<usize> {
         if !self.regular {
-            return read_stream(&self.file, buf);
+            return read_stream(&self.file, buf.as_mut_slice());
         }
-        let mut direct = self.direct_ok && !in_page_cache(&self.file, self.at);
+        let direct = self.next_direct();
+        self.read_next(buf.as_mut_slice(), direct)
+    }
+
+    /// Read at the current offset, directly or not. EINVAL from a direct read means nothing
+    /// was read and the page cache is wanted, for this read and every later one.
+    fn read_next(&mut self, buf: &mut [u8], mut direct: bool) -> io::Result<usize> {
         loop {
             if set_direct(&self.file, direct).is_err() && direct {
                 self.direct_ok = false;
                 direct = false;
                 continue;
             }
-            match read_at(&self.file, buf.as_mut_slice(), self.at) {
+            match read_at(&self.file, buf, self.at) {
                 Ok(n) => {
                     self.at += n as u64;
                     return Ok(n);
@@ -353,6 +364,61 @@ impl Source {
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+/// A reader for a file being put, for a caller that reads ahead on a thread of its own (the
+/// encryption pipeline's reader stage): what is in the page cache is read straight into the
+/// caller's buffer, with no copy of ours and no thread between; the rest directly, 4 MiB at a
+/// time, through an aligned buffer. Anything that is not a regular file is read as a stream.
+/// Buffers zeroize on drop.
+pub struct SourceReader {
+    source: Source,
+    /// The last direct read, `pending` bytes of it not yet handed out.
+    bounce: Option<AlignedBuf>,
+    pending: std::ops::Range<usize>,
+    size: u64,
+}
+
+impl SourceReader {
+    pub fn new(file: File) -> SourceReader {
+        let regular = file.metadata().ok().filter(|m| m.is_file());
+        let size = regular.as_ref().map_or(BLOCK as u64, |m| m.len());
+        SourceReader {
+            source: Source::new(file, regular.is_some()),
+            bounce: None,
+            pending: 0..0,
+            size,
+        }
+    }
+
+    /// Whether the last read went past the page cache.
+    #[cfg(all(test, unix))]
+    fn was_direct(&self) -> bool {
+        is_direct(&self.source.file)
+    }
+}
+
+impl Read for SourceReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.pending.is_empty() {
+            if !self.source.regular {
+                return read_stream(&self.source.file, out);
+            }
+            if out.is_empty() || !self.source.next_direct() {
+                return self.source.read_next(out, false);
+            }
+            let size = self.size;
+            let bounce = self.bounce.get_or_insert_with(|| block_buf(size));
+            let n = self.source.read_next(bounce.as_mut_slice(), true)?;
+            self.pending = 0..n;
+        }
+        let bounce = self.bounce.as_ref().ok_or_else(stopped)?;
+        let n = self.pending.len().min(out.len());
+        let from = self.pending.start;
+        out[..n].copy_from_slice(&bounce.as_slice()[from..from + n]);
+        self.pending.start += n;
+        Ok(n)
     }
 }
 
@@ -399,10 +465,10 @@ fn read_blocks(
     }
 }
 
-/// The next block of a pipe or another stream, from its current position.
-fn read_stream(mut file: &File, buf: &mut AlignedBuf) -> io::Result<usize> {
+/// The next bytes of a pipe or another stream, from its current position.
+fn read_stream(mut file: &File, buf: &mut [u8]) -> io::Result<usize> {
     loop {
-        match file.read(buf.as_mut_slice()) {
+        match file.read(buf) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             r => return r,
         }
@@ -588,6 +654,62 @@ mod tests {
         }
     }
 
+    /// The same for the reader of a file being put, in pieces the size of the pipeline's
+    /// batches and in odd ones, cold and warm.
+    #[test]
+    fn the_source_reader_reads_every_byte_in_order() {
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        for len in [0, 1, 4095, 4096, BLOCK - 1, BLOCK + 1, 2 * BLOCK + 12345] {
+            let path = dir.path().join(format!("f{len}"));
+            let data = pattern(len);
+            std::fs::write(&path, &data).unwrap();
+            for (piece, cold) in [(1 << 20, true), (1 << 20, false), (65_536 + 17, true)] {
+                let file = File::open(&path).unwrap();
+                if cold {
+                    drop_from_page_cache(&file);
+                }
+                let mut r = SourceReader::new(file);
+                let mut back = Vec::new();
+                let mut buf = vec![0u8; piece];
+                loop {
+                    let n = r.read(&mut buf).unwrap();
+                    if n == 0 {
+                        break;
+                    }
+                    back.extend_from_slice(&buf[..n]);
+                }
+                assert!(back == data, "{len} bytes in pieces of {piece} came back different");
+            }
+        }
+    }
+
+    /// A cached file is read past no bounce buffer; a cold one directly.
+    #[test]
+    fn the_source_reader_reads_a_cached_file_from_the_cache() {
+        let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, pattern(2 * BLOCK)).unwrap();
+        let file = File::open(&path).unwrap();
+        if set_direct(&file, true).is_err() {
+            eprintln!("SKIPPED: {} does not take O_DIRECT", dir.path().display());
+            return;
+        }
+        set_direct(&file, false).unwrap();
+        std::fs::read(&path).unwrap();
+        let mut warm = SourceReader::new(file.try_clone().unwrap());
+        let mut buf = vec![0u8; 1 << 20];
+        assert_eq!(warm.read(&mut buf).unwrap(), 1 << 20);
+        assert!(!warm.was_direct() && warm.bounce.is_none(), "cached: no direct read");
+        drop_from_page_cache(&file);
+        if in_page_cache(&file, 2 * BLOCK as u64 - 1) {
+            eprintln!("SKIPPED: the page cache kept the file (tmpfs, or not Linux)");
+            return;
+        }
+        let mut cold = SourceReader::new(file);
+        assert_eq!(cold.read(&mut buf).unwrap(), 1 << 20);
+        assert!(cold.was_direct(), "not cached: read directly");
+    }
+
     #[test]
     fn a_pipe_is_read_as_it_is() {
         let (rx, mut tx) = std::io::pipe().unwrap();
@@ -640,8 +762,9 @@ mod tests {
         drop_from_page_cache(&file);
         let mut source = Source::new(file, true);
         source.at = 100;
+        assert!(!source.next_direct(), "an unaligned offset is not even tried directly");
         let mut buf = AlignedBuf::new(BLOCK);
-        let n = source.read_block(&mut buf).unwrap();
+        let n = source.read_next(buf.as_mut_slice(), true).unwrap();
         assert!(!source.direct_ok, "fell back");
         assert_eq!(&buf.as_slice()[..n], &data[100..]);
     }

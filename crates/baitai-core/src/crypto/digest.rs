@@ -11,14 +11,17 @@ use aws_lc_rs::digest::{Context, SHA256};
 pub struct ContentHash(Context);
 
 impl ContentHash {
+    /// The hash of nothing yet.
     pub fn new() -> ContentHash {
         ContentHash(Context::new(&SHA256))
     }
 
+    /// Take in the next bytes.
     pub fn update(&mut self, data: &[u8]) {
         self.0.update(data);
     }
 
+    /// The SHA-256 of everything taken in.
     pub fn finish(self) -> [u8; 32] {
         let mut out = [0u8; 32];
         out.copy_from_slice(self.0.finish().as_ref());
