@@ -226,11 +226,14 @@ fn seal_batch(
     sealed: &Pool,
 ) -> Result<(Zeroizing<Vec<u8>>, u64)> {
     let n = chunks_in(p.data.len(), CHUNK);
-    let mut out = sealed.take(p.data.len() + n * TAG_LEN);
+    // Each chunk is sealed straight into its place in the batch's buffer.
+    let mut out = sealed.take_len(p.data.len() + n * TAG_LEN);
     for j in 0..n {
         let part = &p.data[(j * CHUNK).min(p.data.len())..((j + 1) * CHUNK).min(p.data.len())];
         let last = p.last && j + 1 == n;
-        keyed.seal_append(&chunk_nonce(p.first + j as u64, last), &[], part, &mut out)?;
+        let at = j * SEALED;
+        let place = &mut out[at..at + part.len() + TAG_LEN];
+        keyed.seal_to(&chunk_nonce(p.first + j as u64, last), &[], part, place)?;
     }
     let len = p.data.len() as u64;
     plain.give_shared(p.data);
@@ -361,18 +364,26 @@ fn open_batch(
     name: &str,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let n = chunks_in(s.data.len(), SEALED);
-    let mut plain = plains.take(n * CHUNK);
+    // Only the last chunk may be short, and no chunk shorter than its tag.
+    let tail = s.data.len() - (n - 1) * SEALED;
+    if tail < TAG_LEN {
+        return Err(Error::Vault(
+            Msg::ObjectTruncated { name: name.into() }.into(),
+        ));
+    }
+    let mut plain = plains.take_len(s.data.len() - n * TAG_LEN);
     for j in 0..n {
-        let part = &s.data[(j * SEALED).min(s.data.len())..((j + 1) * SEALED).min(s.data.len())];
+        let part = &s.data[j * SEALED..((j + 1) * SEALED).min(s.data.len())];
         let counter = s.first + j as u64;
-        if part.len() < TAG_LEN {
-            return Err(Error::Vault(
-                Msg::ObjectTruncated { name: name.into() }.into(),
-            ));
-        }
         let last = s.last && j + 1 == n;
+        let at = j * CHUNK;
         keyed
-            .open_into(&chunk_nonce(counter, last), &[], part, &mut plain)
+            .open_to(
+                &chunk_nonce(counter, last),
+                &[],
+                part,
+                &mut plain[at..at + part.len() - TAG_LEN],
+            )
             .map_err(|_| {
                 Error::Vault(
                     Msg::ChunkAuth {

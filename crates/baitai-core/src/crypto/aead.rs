@@ -117,25 +117,44 @@ impl Keyed {
         out: &mut Vec<u8>,
     ) -> Result<(), AeadError> {
         let start = out.len();
+        out.resize(start + plain.len() + TAG_LEN, 0);
+        let sealed = self.seal_to(nonce, aad, plain, &mut out[start..]);
+        if sealed.is_err() {
+            out.truncate(start);
+        }
+        sealed
+    }
+
+    /// Write the ciphertext of `plain` and its tag into `out`, which must be exactly that long
+    /// (`plain.len() + TAG_LEN`): a batch of chunks is sealed into one buffer, each at its
+    /// place, without growing or zeroing it first. On failure `out` is zeroized.
+    pub fn seal_to(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        plain: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), AeadError> {
+        if out.len() != plain.len() + TAG_LEN {
+            return Err(AeadError);
+        }
+        let (ct, tag) = out.split_at_mut(plain.len());
         let sealed = match self {
             Keyed::Aes(k) => {
-                out.resize(start + plain.len() + TAG_LEN, 0);
-                let (ct, tag) = out[start..].split_at_mut(plain.len());
                 let n = lc::Nonce::assume_unique_for_key(*nonce);
                 k.seal_out_of_place_scatter(n, Aad::from(aad), plain, ct, &[], tag)
                     .map_err(|_| AeadError)
             }
             Keyed::Camellia(c) => {
-                out.extend_from_slice(plain);
-                c.encrypt_in_place_detached(&Nonce::from(*nonce), aad, &mut out[start..])
-                    .map(|tag| out.extend_from_slice(&tag))
+                ct.copy_from_slice(plain);
+                c.encrypt_in_place_detached(&Nonce::from(*nonce), aad, ct)
+                    .map(|t| tag.copy_from_slice(&t))
                     .map_err(|_| AeadError)
             }
         };
         if sealed.is_err() {
             // The Camellia branch copied the plaintext in before it failed.
-            out[start..].zeroize();
-            out.truncate(start);
+            out.zeroize();
         }
         sealed
     }
@@ -149,31 +168,50 @@ impl Keyed {
         sealed: &[u8],
         out: &mut Vec<u8>,
     ) -> Result<(), AeadError> {
-        let split = sealed.len().checked_sub(TAG_LEN).ok_or(AeadError)?;
-        let (ct, tag) = sealed.split_at(split);
+        let len = sealed.len().checked_sub(TAG_LEN).ok_or(AeadError)?;
         // Growing `out` here would move earlier plaintext without wiping the old allocation.
-        if out.capacity() - out.len() < ct.len() {
+        if out.capacity() - out.len() < len {
             return Err(AeadError);
         }
         let start = out.len();
+        out.resize(start + len, 0);
+        let opened = self.open_to(nonce, aad, sealed, &mut out[start..]);
+        if opened.is_err() {
+            out.truncate(start);
+        }
+        opened
+    }
+
+    /// Decrypt `sealed` (ciphertext ‖ tag) into `out`, which must be exactly as long as the
+    /// ciphertext. On failure `out` is zeroized: nothing unauthenticated is left in it.
+    pub fn open_to(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        sealed: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), AeadError> {
+        let split = sealed.len().checked_sub(TAG_LEN).ok_or(AeadError)?;
+        if out.len() != split {
+            return Err(AeadError);
+        }
+        let (ct, tag) = sealed.split_at(split);
         let opened = match self {
             Keyed::Aes(k) => {
-                out.resize(start + ct.len(), 0);
                 let n = lc::Nonce::assume_unique_for_key(*nonce);
-                k.open_separate_gather(n, Aad::from(aad), ct, tag, &mut out[start..])
+                k.open_separate_gather(n, Aad::from(aad), ct, tag, out)
                     .map_err(|_| AeadError)
             }
             Keyed::Camellia(c) => {
                 let tag: [u8; TAG_LEN] = tag.try_into().map_err(|_| AeadError)?;
-                out.extend_from_slice(ct);
+                out.copy_from_slice(ct);
                 let n = Nonce::from(*nonce);
-                c.decrypt_in_place_detached(&n, aad, &mut out[start..], &tag.into())
+                c.decrypt_in_place_detached(&n, aad, out, &tag.into())
                     .map_err(|_| AeadError)
             }
         };
         if opened.is_err() {
-            out[start..].zeroize();
-            out.truncate(start);
+            out.zeroize();
         }
         opened
     }
