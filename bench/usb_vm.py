@@ -154,6 +154,11 @@ def boot(work, kernel, initrd, stick_mib, image):
             bench.append({"what": w[1], "mib": float(w[2]), "s": float(w[4]),
                           "round": int(w[6].split("=")[1]), "rc": w[7]})
             print(f"  {stamp} {line[6:]}", flush=True)
+        elif line.startswith("BENCH-CPU "):
+            # BENCH-CPU WHAT round=N ELAPSED USER SYS MAXRSS_KIB
+            w = line.split()
+            if len(w) == 7:
+                records.append(line)
         elif line.startswith("BENCH-RECORD "):
             records.append(line)
             print(f"  {stamp} {line[13:]}", flush=True)
@@ -212,7 +217,14 @@ def main():
 
     # Each wipe's record line: `wrote 320.0 MiB (11.2 s, 28.5 MiB/s), read back 320.0 MiB (11.3 s, …)`.
     rec_w, rec_v = [], []
+    cpu = {}
     for r in records:
+        w = r.split()
+        if w[0] == "BENCH-CPU":
+            cpu.setdefault(w[1], []).append(tuple(float(x) for x in w[3:7]))
+            continue
+        if w[1] != "wipe":
+            continue
         m = re.search(r"wrote [\d.]+ \w+ \(([\d.]+) s.*read back [\d.]+ \w+ \(([\d.]+) s", r)
         if m:
             rec_w.append(float(m.group(1)))
@@ -248,6 +260,7 @@ def main():
         row("  its write pass", ssize, w, dd_w)
         row("  its read-back", ssize, v, dd_r)
         row("  the rest: header sweep (reads it all), etc.", ssize, wipe - w - v)
+    row("baitai wipe zero again, no vault: no sweep", 2 * ssize, med(times("wipe-clean")), dd_w + dd_r)
 
     print()
     print(f"medians of {ROUNDS} rounds; ratio = dd's seconds / baitai's (above 1.00: baitai faster)")
@@ -257,6 +270,23 @@ def main():
         mbs = f"{rate:8.1f}" if rate == rate else " " * 8
         print(f"{name:46}{s}{mbs}{ratio:>8}")
     print(f"a put of one byte into RAM (process start, ledger, fast test KDF, signing): {one:.2f} s")
+    sha = med([b["s"] for b in bench if b["what"] == "sha256sum-ram"])
+    print(f"for scale, busybox sha256sum (plain C) of the {fsize} MiB file in RAM: {sha:.2f} s, "
+          f"{fsize * MIB / sha / MB:.1f} MB/s")
+
+    if cpu:
+        print()
+        print("guest CPU time (busybox time): median busy vCPUs = (user + system) / elapsed, of 2")
+        print(f"{'':24}{'elapsed s':>10}{'user s':>8}{'sys s':>8}{'vCPUs':>7}{'peak RSS':>10}")
+        for what in ("put-bar", "put-q", "put-ram-q", "put-ram-bar", "wipe", "wipe-clean",
+                     "sha256sum"):
+            xs = cpu.get(what)
+            if not xs:
+                continue
+            e, u, sy = med([x[0] for x in xs]), med([x[1] for x in xs]), med([x[2] for x in xs])
+            busy = med([(x[1] + x[2]) / x[0] for x in xs if x[0] > 0])
+            rss = max(x[3] for x in xs) / 1024
+            print(f"{what:24}{e:10.2f}{u:8.2f}{sy:8.2f}{busy:7.2f}{rss:8.0f} MiB")
 
     # The bars: the median rate shown part-way (0 < done < total) for each phase, beside the
     # rate measured for the same phase.
