@@ -285,7 +285,9 @@ def main():
                 continue
             e, u, sy = med([x[0] for x in xs]), med([x[1] for x in xs]), med([x[2] for x in xs])
             busy = med([(x[1] + x[2]) / x[0] for x in xs if x[0] > 0])
-            rss = max(x[3] for x in xs) / 1024
+            # busybox 1.35's time multiplies ru_maxrss (already KiB on Linux) by the page size
+            # in KiB: its %M is 4 times the real peak (checked against GNU time on the host).
+            rss = max(x[3] for x in xs) / 4 / 1024
             print(f"{what:24}{e:10.2f}{u:8.2f}{sy:8.2f}{busy:7.2f}{rss:8.0f} MiB")
 
     # The bars: the median rate shown part-way (0 < done < total) for each phase, beside the
