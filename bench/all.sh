@@ -2,7 +2,7 @@
 # Every benchmark in one go, each comparing baitai with its peers on the same data in the same
 # run, printing medians and ratios (docs/performance.md explains each figure):
 #
-#   bench/all.sh            # about 10 minutes on a 2-core machine
+#   bench/all.sh            # about 10 minutes on a 2-core machine (as root, 8 more: the USB VM)
 #   BENCH_SIZE_MIB=1024 BENCH_ROUNDS=5 BAITAI_BENCH_ENTRIES=1000000 bench/all.sh
 #
 # Missing peers (age, gpg, openssl) are installed with apt-get when running as root, otherwise
@@ -30,6 +30,9 @@ echo; echo "== wipe against dd with direct I/O"
 bench/wipe.sh "$SIZE" "$ROUNDS"
 if [ "$(id -u)" = 0 ]; then
     echo; BENCH_TARGET=image bench/wipe.sh "$SIZE" "$ROUNDS"
+    # One qemu guest (TCG) with a stick throttled to 30 MB/s: about 8 minutes on 2 cores.
+    echo; echo "== put and wipe on a USB stick in a VM, against dd with direct I/O"
+    bench/usb_vm.sh 256 3
 fi
 
 echo; echo "== ledger at scale (${BAITAI_BENCH_ENTRIES:-100000} entries)"
