@@ -21,13 +21,6 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// An empty buffer with room for `cap` bytes.
-    pub fn take(&self, cap: usize) -> Zeroizing<Vec<u8>> {
-        let mut buf = self.reuse(cap);
-        buf.clear();
-        buf
-    }
-
     /// A buffer of exactly `len` bytes, to read into. A reused buffer keeps what it held (bytes
     /// of the same stream, about to be overwritten) instead of being zeroed again: zeroing
     /// every batch cost as much CPU as the AEAD.
