@@ -292,11 +292,7 @@ fn attached_now(
     s: &crate::app::Session,
     number: &crate::model::MediumNumber,
 ) -> Result<Option<Option<String>>> {
-    let Some((_, id)) = s
-        .devices_in_service()?
-        .into_iter()
-        .find(|(m, _)| m == number)
-    else {
+    let Some(id) = s.device_in_service(number)? else {
         return Ok(None);
     };
     if id.serial.is_none() || id.vendor_id.is_none() {
