@@ -678,7 +678,10 @@ mod tests {
                     }
                     back.extend_from_slice(&buf[..n]);
                 }
-                assert!(back == data, "{len} bytes in pieces of {piece} came back different");
+                assert!(
+                    back == data,
+                    "{len} bytes in pieces of {piece} came back different"
+                );
             }
         }
     }
@@ -699,7 +702,10 @@ mod tests {
         let mut warm = SourceReader::new(file.try_clone().unwrap());
         let mut buf = vec![0u8; 1 << 20];
         assert_eq!(warm.read(&mut buf).unwrap(), 1 << 20);
-        assert!(!warm.was_direct() && warm.bounce.is_none(), "cached: no direct read");
+        assert!(
+            !warm.was_direct() && warm.bounce.is_none(),
+            "cached: no direct read"
+        );
         drop_from_page_cache(&file);
         if in_page_cache(&file, 2 * BLOCK as u64 - 1) {
             eprintln!("SKIPPED: the page cache kept the file (tmpfs, or not Linux)");
@@ -762,7 +768,10 @@ mod tests {
         drop_from_page_cache(&file);
         let mut source = Source::new(file, true);
         source.at = 100;
-        assert!(!source.next_direct(), "an unaligned offset is not even tried directly");
+        assert!(
+            !source.next_direct(),
+            "an unaligned offset is not even tried directly"
+        );
         let mut buf = AlignedBuf::new(BLOCK);
         let n = source.read_next(buf.as_mut_slice(), true).unwrap();
         assert!(!source.direct_ok, "fell back");
@@ -813,7 +822,11 @@ mod tests {
             back.extend_from_slice(&buf.as_slice()[..n]);
         }
         assert!(back == data, "the bytes came back different");
-        assert_eq!(direct[..3], [true, false, true], "block 1 from the cache, 0 and 2 direct");
+        assert_eq!(
+            direct[..3],
+            [true, false, true],
+            "block 1 from the cache, 0 and 2 direct"
+        );
     }
 
     /// A file smaller than a block gets a buffer its size and no write threads, so a put of

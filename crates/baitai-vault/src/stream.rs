@@ -8,13 +8,14 @@ use std::io::{Read, Write};
 use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
+
 use zeroize::Zeroizing;
 
 use super::format::{OBJECT_MAGIC, VERSION};
 use super::pipeline::{self, Pool};
 use crate::msg::Msg;
 use baitai_core::crypto::aead::{Keyed, TAG_LEN};
-use baitai_core::crypto::digest::ContentHash;
 use baitai_core::crypto::Cipher;
 use baitai_core::error::{Error, Result};
 use baitai_core::text::Text;
@@ -83,7 +84,7 @@ fn hashed<R>(
     let (tx, rx) = sync_channel::<Shared>(bound);
     std::thread::scope(|s| {
         let hasher = s.spawn(move || {
-            let mut hash = ContentHash::new();
+            let mut hash = Sha256::new();
             let mut size = 0u64;
             for buf in rx {
                 hash.update(&buf[..]);
@@ -92,7 +93,7 @@ fn hashed<R>(
             }
             Streamed {
                 size,
-                sha256: hash.finish(),
+                sha256: hash.finalize().into(),
             }
         });
         let r = f(&tx);

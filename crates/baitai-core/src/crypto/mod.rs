@@ -2,7 +2,6 @@
 
 pub mod aead;
 pub mod device;
-pub mod digest;
 pub mod kdf;
 pub mod passphrase;
 pub mod sealed;
