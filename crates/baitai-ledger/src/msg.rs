@@ -118,6 +118,8 @@ baitai_core::messages! {
         ReadEntries: "記録の読取り", "read entries";
         /// Reading one entry.
         ReadAnEntry: "記録 1 件の読取り", "read an entry";
+        /// A thread decoding the people directory's entries stopped.
+        DecodeFailed: "記録を解読するスレッドが異常終了しました", "a thread decoding entries failed";
         /// Reading the ledger.
         ReadTheLedger: "台帳の読取り", "read the ledger";
         /// Listing the media.
