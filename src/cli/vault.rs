@@ -46,20 +46,6 @@ pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
     pb
 }
 
-/// A counter for `pb` whose clock starts at the first bytes, not when the bar was made: the
-/// key unlock and the ledger's checks come first, and a rate averaged over them read low (0.92
-/// of the stick's speed at 30 MB/s, docs/performance.md).
-pub(super) fn counting(pb: &ProgressBar) -> impl FnMut(u64) + '_ {
-    let mut started = false;
-    move |n| {
-        if !started {
-            started = true;
-            pb.reset_elapsed();
-        }
-        pb.inc(n)
-    }
-}
-
 fn read_passphrase(path: &Path) -> Result<Passphrase> {
     let mut s = CliSecrets::new(None, None, None, Some(path.to_path_buf()))?;
     crate::app::Secrets::new_passphrase(&mut s, &super::msg::say(Msg::TheRecipient))
@@ -126,7 +112,7 @@ pub fn put(ctx: &Ctx, a: PutArgs) -> Result<Option<Output>> {
         recipient_passphrase,
     };
     let pb = progress(ctx, total, &ctx.say(Msg::ProgressEncrypting));
-    let report = s.put(&a.auth.as_, req, &mut secrets, &mut counting(&pb));
+    let report = s.put(&a.auth.as_, req, &mut secrets, &mut |n| pb.inc(n));
     pb.finish_and_clear();
     let report = report?;
     let v = &report.vault;
@@ -234,7 +220,7 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
             wanted.iter().map(|f| f.size).sum(),
             &ctx.say(Msg::ProgressDecrypting),
         );
-        let r = v.extract(&wanted, &a.out, a.overwrite, &mut counting(&pb));
+        let r = v.extract(&wanted, &a.out, a.overwrite, &mut |n| pb.inc(n));
         pb.finish_and_clear();
         r?;
         let mut out = got(ctx, &a.out, &wanted, None);
@@ -255,10 +241,9 @@ pub fn get(ctx: &Ctx, a: GetArgs) -> Result<Option<Output>> {
         out: a.out.clone(),
         overwrite: a.overwrite,
     };
-    let mut count = counting(&pb);
     let r = s.get(&who, &req, &mut secrets, &mut |n| {
         pb.inc_length(n);
-        count(n)
+        pb.inc(n)
     });
     pb.finish_and_clear();
     let (entry, files) = r?;
