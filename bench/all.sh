@@ -2,7 +2,7 @@
 # Every benchmark in one go, each comparing baitai with its peers on the same data in the same
 # run, printing medians and ratios (docs/performance.md explains each figure):
 #
-#   bench/all.sh            # about 10 minutes on a 2-core machine (as root, 8 more: the USB VM)
+#   bench/all.sh            # about 20 minutes on a 2-core machine (as root, 9 more: the USB VM)
 #   BENCH_SIZE_MIB=1024 BENCH_ROUNDS=5 BAITAI_BENCH_ENTRIES=1000000 bench/all.sh
 #
 # Missing peers (age, gpg, openssl) are installed with apt-get when running as root, otherwise
