@@ -217,7 +217,7 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
         line(Msg::ShowReceivedFrom { v });
     }
     // The node at registration is where the stick was then: say where it is now.
-    let attached_now = attached_now(&s, &st.number)?;
+    let attached_now = attached_now(&s, &st)?;
     if let Some(now) = &attached_now {
         line(Msg::ShowAttachedNow {
             v: match now {
@@ -288,11 +288,8 @@ fn show(ctx: &Ctx, medium: &str) -> Result<Option<Output>> {
 /// Where a medium registered as a USB device with a serial is attached now, found by its
 /// identity: `Some(None)` when it is not attached, `None` when nothing but its recorded node
 /// would name it (an image, a device without a serial) or it is no longer in service.
-fn attached_now(
-    s: &crate::app::Session,
-    number: &crate::model::MediumNumber,
-) -> Result<Option<Option<String>>> {
-    let Some(id) = s.device_in_service(number)? else {
+fn attached_now(s: &crate::app::Session, st: &MediumState) -> Result<Option<Option<String>>> {
+    let Some(id) = s.device_in_service(st)? else {
         return Ok(None);
     };
     if id.serial.is_none() || id.vendor_id.is_none() {

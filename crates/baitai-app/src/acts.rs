@@ -234,18 +234,22 @@ impl Session {
         devices_in_service(registered, |m| self.ledger.medium_state(m))
     }
 
-    /// The device identity `medium` was registered with, if it is still in service: the
-    /// same answer as finding it in [`Session::devices_in_service`], from that medium's own
-    /// entries (`medium show` asked for every registration in the ledger: 60 ms of its 110 at a
-    /// million entries).
-    pub fn device_in_service(&self, medium: &MediumNumber) -> Result<Option<DeviceIdentity>> {
-        let own = self.ledger.medium_entries(medium)?;
-        let registered = own
+    /// The device identity the medium in `state` was registered with, if it is still in
+    /// service: the same answer as finding it in [`Session::devices_in_service`], from that
+    /// medium's own entries and the state the caller already folded (`medium show` asked for
+    /// every registration in the ledger: 60 ms of its 110 at a million entries).
+    pub fn device_in_service(
+        &self,
+        state: &crate::lifecycle::MediumState,
+    ) -> Result<Option<DeviceIdentity>> {
+        let registered = self
+            .ledger
+            .medium_entries(&state.number)?
             .into_iter()
             .filter(|e| matches!(e.body, Body::Register(_)))
             .collect();
-        let found = devices_in_service(registered, |m| self.ledger.medium_state(m))?;
-        Ok(found.into_iter().find(|(m, _)| m == medium).map(|(_, d)| d))
+        let found = devices_in_service(registered, |_| Ok(Some(state.clone())))?;
+        Ok(found.into_iter().next().map(|(_, d)| d))
     }
 
     /// Record `body` for `medium`, made by `actor` (ID or name).

@@ -9,7 +9,6 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
-
 use zeroize::Zeroizing;
 
 use super::format::{OBJECT_MAGIC, VERSION};

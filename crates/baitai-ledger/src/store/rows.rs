@@ -1,7 +1,7 @@
 //! Reading rows of the entries table into entries, and the folds over them (the people
 //! directory, a medium's state) that both reads and writes rely on.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Row};
 
 use crate::chain::StoredEntry;
 use baitai_core::error::{Error, Result};
@@ -133,15 +133,19 @@ pub(crate) fn query_entries<P: rusqlite::Params>(
     sql: &str,
     params: P,
 ) -> Result<Vec<StoredEntry>> {
-    let mut st = conn
-        .prepare_cached(sql)
-        .map_err(Error::db(Msg::ReadEntries))?;
+    let mut st = entries_statement(conn, sql)?;
     let mut rows = st.query(params).map_err(Error::db(Msg::ReadEntries))?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(Error::db(Msg::ReadEntries))? {
         out.push(entry_from_row(row)?);
     }
     Ok(out)
+}
+
+/// `sql`, which selects ENTRY_COLUMNS, prepared (once per connection).
+fn entries_statement<'c>(conn: &'c Connection, sql: &str) -> Result<CachedStatement<'c>> {
+    conn.prepare_cached(sql)
+        .map_err(Error::db(Msg::ReadEntries))
 }
 
 /// As [`query_entries`], decoding the rows on every core: for the people directory, which
@@ -152,10 +156,7 @@ fn query_entries_on_every_core<P: rusqlite::Params>(
     sql: &str,
     params: P,
 ) -> Result<Vec<StoredEntry>> {
-    let mut st = conn
-        .prepare_cached(sql)
-        .map_err(Error::db(Msg::ReadEntries))?;
-    let raws: Vec<RawEntry> = st
+    let raws: Vec<RawEntry> = entries_statement(conn, sql)?
         .query_map(params, RawEntry::from_row)
         .and_then(|rows| rows.collect())
         .map_err(Error::db(Msg::ReadEntries))?;
