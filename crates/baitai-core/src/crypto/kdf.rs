@@ -22,8 +22,9 @@ pub struct KdfParams {
 impl KdfParams {
     /// The default: RFC 9106's second recommended option (64 MiB, 3 passes, 4 lanes) raised
     /// to 256 MiB. The four lanes are computed on as many cores as there are (argon2's
-    /// `parallel` feature), which halves the wait on two cores (docs/performance.md). Stored with every key it seals, so
-    /// raising it later leaves older keys and vaults readable.
+    /// `parallel` feature) in huge pages where Linux gives them (kdf_memory.rs), which together
+    /// take the wait on two cores to under half of one thread's (docs/performance.md). Stored
+    /// with every key it seals, so raising it later leaves older keys and vaults readable.
     pub const STANDARD: KdfParams = KdfParams {
         m_kib: 256 * 1024,
         t: 3,
@@ -57,11 +58,25 @@ impl KdfParams {
             .map_err(|e| Error::Integrity(crate::msg::with_cause(crate::msg::Msg::KdfBad, e)))?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut out = Zeroizing::new([0u8; 32]);
-        argon
-            .hash_password_into(pass.as_bytes(), salt, out.as_mut())
+        hash_into(&argon, pass.as_bytes(), salt, out.as_mut())
             .map_err(|e| Error::Other(crate::msg::with_cause(crate::msg::Msg::KdfFailed, e)))?;
         Ok(out)
     }
+}
+
+/// Argon2id into `out`, in memory the kernel may back with huge pages where it can.
+#[cfg(target_os = "linux")]
+fn hash_into(argon: &Argon2, pass: &[u8], salt: &[u8], out: &mut [u8]) -> argon2::Result<()> {
+    match super::kdf_memory::Memory::new(argon.params().block_count()) {
+        Some(mut memory) => argon.hash_password_into_with_memory(pass, salt, out, memory.blocks()),
+        None => argon.hash_password_into(pass, salt, out),
+    }
+}
+
+/// Argon2id into `out`, in memory argon2 allocates.
+#[cfg(not(target_os = "linux"))]
+fn hash_into(argon: &Argon2, pass: &[u8], salt: &[u8], out: &mut [u8]) -> argon2::Result<()> {
+    argon.hash_password_into(pass, salt, out)
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 pub mod aead;
 pub mod device;
 pub mod kdf;
+#[cfg(target_os = "linux")]
+mod kdf_memory;
 pub mod passphrase;
 pub mod sealed;
 pub mod sign;
