@@ -1,6 +1,8 @@
 //! Handlers for `put`, `ls`, `get` and `vault …`.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -25,18 +27,16 @@ pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
     };
     let pb = ProgressBar::with_draw_target(Some(total), target);
     if let Ok(style) = ProgressStyle::with_template(&ctx.say(Msg::ProgressBar)) {
-        // The average since the bar (or the wipe's phase) started, not indicatif's estimate
-        // over its last steps: a wipe steps 8 MiB at a time, and two steps made that estimate
-        // read 0 B/s or GiB/s on a stick doing 4 MB/s (tests/usb_vm.rs, scenario 8).
+        // Measured from the first bytes shown, not from when the bar was drawn (a put draws it
+        // before the passphrase wait) and not indicatif's estimate over its last steps (a wipe
+        // steps 8 MiB at a time, and two steps made that read 0 B/s or GiB/s on a stick doing
+        // 4 MB/s: tests/usb_vm.rs, scenario 8).
+        let clock = Arc::new(Mutex::new(RateClock::default()));
         let style = style.with_key(
             "rate",
-            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let secs = state.elapsed().as_secs_f64();
-                let rate = if secs > 0.0 {
-                    (state.pos() as f64 / secs) as u64
-                } else {
-                    0
-                };
+            move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let mut clock = clock.lock().unwrap_or_else(|e| e.into_inner());
+                let rate = clock.rate(state.elapsed(), state.pos());
                 let _ = write!(w, "{}/s", indicatif::HumanBytes(rate));
             },
         );
@@ -44,6 +44,39 @@ pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
     }
     pb.set_message(what.to_string());
     pb
+}
+
+/// The clock behind a bar's rate: when it first showed bytes, and how many (they arrived
+/// before the clock could see them, so they are left out), and what it last saw, to notice a
+/// reset.
+#[derive(Default)]
+struct RateClock {
+    first: Option<(Duration, u64)>,
+    last: (Duration, u64),
+}
+
+impl RateClock {
+    /// Bytes per second since the first step; until a second step, the average since the bar
+    /// (or the wipe's phase, which resets it) began. A reset starts the measurement again.
+    fn rate(&mut self, now: Duration, pos: u64) -> u64 {
+        if now < self.last.0 || pos < self.last.1 {
+            self.first = None;
+        }
+        self.last = (now, pos);
+        match self.first {
+            Some((at, from)) if pos > from && now > at => {
+                return ((pos - from) as f64 / (now - at).as_secs_f64()) as u64;
+            }
+            None if pos > 0 => self.first = Some((now, pos)),
+            _ => {}
+        }
+        let secs = now.as_secs_f64();
+        if secs > 0.0 {
+            (pos as f64 / secs) as u64
+        } else {
+            0
+        }
+    }
 }
 
 fn read_passphrase(path: &Path) -> Result<Passphrase> {
@@ -470,5 +503,36 @@ fn failed_file(name: &str, e: &Error) -> Text {
         Error::Vault(m) if m.en().starts_with(&format!("{name}:")) => m.clone(),
         Error::Vault(m) => Text::plain(name).then(": ", m.clone()),
         e => Text::plain(name).then(": ", e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(ms: u64) -> Duration {
+        Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn the_rate_leaves_out_the_wait_before_the_first_step_and_its_bytes() {
+        let mut c = RateClock::default();
+        // Nothing yet: a passphrase wait, say.
+        assert_eq!(c.rate(at(900), 0), 0);
+        // The first 4 MB land at once after a second; until more come, the plain average.
+        assert_eq!(c.rate(at(1000), 4_000_000), 4_000_000);
+        // 30 MB/s from then on, though the bar was drawn a second earlier.
+        assert_eq!(c.rate(at(2000), 34_000_000), 30_000_000);
+        assert_eq!(c.rate(at(3000), 64_000_000), 30_000_000);
+    }
+
+    #[test]
+    fn a_reset_starts_the_measurement_again() {
+        let mut c = RateClock::default();
+        c.rate(at(100), 8_000_000);
+        assert_eq!(c.rate(at(1100), 48_000_000), 40_000_000);
+        // A wipe's next phase: the bar is reset and its first step is 8 MB again.
+        assert_eq!(c.rate(at(200), 8_000_000), 40_000_000);
+        assert_eq!(c.rate(at(2200), 28_000_000), 10_000_000);
     }
 }

@@ -17,6 +17,7 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -71,6 +72,24 @@ pub struct DirectWriter {
     done: Receiver<io::Result<AlignedBuf>>,
     /// Started with the first whole block: a file smaller than one needs none.
     workers: Vec<JoinHandle<()>>,
+    landed: Landed,
+}
+
+/// How many bytes a [`DirectWriter`]'s completed writes have put in the file so far: what a
+/// progress bar shows, since bytes merely handed to the writer may still be on their way to a
+/// slow stick (up to three blocks).
+#[derive(Clone, Default)]
+pub struct Landed(Arc<AtomicU64>);
+
+impl Landed {
+    /// The bytes written so far, counted from the start of the file.
+    pub fn bytes(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn add(&self, n: usize) {
+        self.0.fetch_add(n as u64, Ordering::Relaxed);
+    }
 }
 
 impl DirectWriter {
@@ -96,15 +115,22 @@ impl DirectWriter {
             done_tx,
             done,
             workers: Vec::with_capacity(WRITES),
+            landed: Landed::default(),
         })
+    }
+
+    /// A counter of the bytes this writer's completed writes have put in the file.
+    pub fn landed(&self) -> Landed {
+        self.landed.clone()
     }
 
     fn start_workers(&mut self) -> io::Result<()> {
         for _ in 0..WRITES {
             let file = self.file.try_clone()?;
             let (job_rx, done_tx) = (Arc::clone(&self.job_rx), self.done_tx.clone());
+            let landed = self.landed.clone();
             self.workers.push(std::thread::spawn(move || {
-                write_jobs(&file, &job_rx, &done_tx)
+                write_jobs(&file, &job_rx, &done_tx, &landed)
             }));
         }
         Ok(())
@@ -181,6 +207,7 @@ impl Write for DirectWriter {
         set_direct(&self.file, false)?;
         let cur = self.cur.as_ref().ok_or_else(stopped)?;
         write_block(&self.file, self.at, &cur.as_slice()[..self.filled])?;
+        self.landed.add(self.filled);
         self.at += self.filled as u64;
         self.filled = 0;
         Ok(())
@@ -198,7 +225,12 @@ impl Drop for DirectWriter {
     }
 }
 
-fn write_jobs(file: &File, jobs: &Mutex<Receiver<Job>>, done: &Sender<io::Result<AlignedBuf>>) {
+fn write_jobs(
+    file: &File,
+    jobs: &Mutex<Receiver<Job>>,
+    done: &Sender<io::Result<AlignedBuf>>,
+    landed: &Landed,
+) {
     loop {
         let job = match jobs.lock() {
             Ok(rx) => rx.recv(),
@@ -210,7 +242,10 @@ fn write_jobs(file: &File, jobs: &Mutex<Receiver<Job>>, done: &Sender<io::Result
             write_block(file, job.at, &job.buf.as_slice()[..job.len])
         }))
         .unwrap_or_else(|_| Err(stopped()))
-        .map(|()| job.buf);
+        .map(|()| {
+            landed.add(job.len);
+            job.buf
+        });
         if done.send(r).is_err() {
             return;
         }
@@ -610,11 +645,17 @@ mod tests {
             let file = File::create(&path).unwrap();
             let data = pattern(len);
             let mut w = DirectWriter::new(&file, told).unwrap();
+            let landed = w.landed();
+            let mut handed = 0;
             for piece in data.chunks(65_536 + 16) {
                 w.write_all(piece).unwrap();
+                handed += piece.len() as u64;
+                let (bytes, size) = (landed.bytes(), file.metadata().unwrap().len());
+                assert!(bytes <= handed && bytes <= size, "{bytes} landed of {size}");
             }
             w.flush().unwrap();
             drop(w);
+            assert_eq!(landed.bytes(), len as u64);
             file.sync_all().unwrap();
             let mut back = Vec::new();
             File::open(&path).unwrap().read_to_end(&mut back).unwrap();

@@ -124,6 +124,14 @@ fn read_batch(
     Ok(buf)
 }
 
+/// How many plaintext bytes the first `sealed` bytes of an object hold (a chunk's bytes
+/// count as they arrive, its tag adds none): what a bar shows for what is on the medium.
+pub fn plain_in(sealed: u64) -> u64 {
+    let body = sealed.saturating_sub(OBJECT_HEADER as u64);
+    let (whole, part) = (body / SEALED as u64, body % SEALED as u64);
+    whole * CHUNK as u64 + part.min(CHUNK as u64)
+}
+
 /// How many chunks `len` bytes make; an empty object is one empty chunk.
 fn chunks_in(len: usize, chunk: usize) -> usize {
     len.div_ceil(chunk).max(1)
@@ -401,6 +409,18 @@ fn open_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plaintext_in_a_sealed_prefix() {
+        let h = OBJECT_HEADER as u64;
+        let (chunk, sealed) = (CHUNK as u64, SEALED as u64);
+        assert_eq!(plain_in(0), 0);
+        assert_eq!(plain_in(h), 0);
+        assert_eq!(plain_in(h + 10), 10);
+        assert_eq!(plain_in(h + chunk + 5), chunk, "a tag carries no plaintext");
+        assert_eq!(plain_in(h + sealed), chunk);
+        assert_eq!(plain_in(h + 3 * sealed + 7), 3 * chunk + 7);
+    }
 
     /// The format's definition, chunk by chunk, without threads or batches.
     fn one_at_a_time(cipher: Cipher, key: &[u8; 32], nonce: &[u8; 16], data: &[u8]) -> Vec<u8> {

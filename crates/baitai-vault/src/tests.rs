@@ -1426,3 +1426,57 @@ fn a_readdressed_slot_opens_with_the_new_key_only() {
     assert!(open_as_writer(&mount, &c).is_ok());
     assert!(Vault::open(&mount, Opener::Passphrase(&c.pass)).is_ok());
 }
+
+/// The bytes of every file in the vault's object directory, the one being written included.
+fn object_bytes(mount: &Path) -> u64 {
+    fn walk(dir: &Path, inside: bool) -> u64 {
+        fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                let (path, meta) = (e.path(), e.metadata().unwrap());
+                if meta.is_dir() {
+                    walk(&path, inside || e.file_name() == OBJECTS)
+                } else if inside {
+                    meta.len()
+                } else {
+                    0
+                }
+            })
+            .sum()
+    }
+    walk(mount, false)
+}
+
+/// A put's bar counts what the medium holds: never more plaintext than the object's written
+/// bytes carry, and every byte by the end. Six blocks and the writer's three buffers mean it
+/// has waited for a block to land before the last is handed over, so the bar moved before the
+/// end, too.
+#[test]
+fn put_progress_is_what_the_medium_holds() {
+    let (_d, mount, c) = fresh();
+    let mut v = Vault::create(&mount, new_vault(&c, Cipher::Aes256Gcm)).unwrap();
+    let src = mount.parent().unwrap().join("big");
+    let len = (24 << 20) + 12_345;
+    fs::write(&src, vec![0x42u8; len]).unwrap();
+    let source = Source {
+        name: "big".into(),
+        path: src,
+    };
+    let (mut shown, mut steps) = (0u64, 0);
+    v.add(
+        &[source],
+        false,
+        (&c.writer.0, &c.writer.1),
+        "2026-11-23T00:00:00Z",
+        &mut |n| {
+            shown += n;
+            steps += 1;
+            let on_medium = stream::plain_in(object_bytes(&mount));
+            assert!(shown <= on_medium, "{shown} shown, {on_medium} written");
+        },
+    )
+    .unwrap();
+    assert_eq!(shown, len as u64);
+    assert!(steps >= 2, "the bar moved only at the end");
+}
