@@ -326,7 +326,7 @@ fn verify(conn: &Connection, mut walk: Walk, kept: Option<&Checkpoint>) -> Resul
     if let Some((prev, sigs)) = current.take() {
         walk.entry(prev, sigs);
     }
-    walk.flush();
+    walk.finish();
     if walk.failure.is_none() {
         walk.check_orphans(conn, after)?;
     }

@@ -1,7 +1,8 @@
 //! The walk over the entries after a checkpoint: each entry's link, hash, time and rules in
-//! order, its signatures queued and checked in parallel batches.
+//! order, its signatures queued and checked in parallel batches while the walk goes on.
 
 use std::collections::HashMap;
+use std::thread::JoinHandle;
 
 use rusqlite::Connection;
 
@@ -42,6 +43,10 @@ pub(super) struct Walk {
     pub(super) entries: u64,
     pub(super) signatures: u64,
     pub(super) jobs: Vec<SigJob>,
+    /// The batch before `jobs`, being checked on every core while the walk reads on.
+    pub(super) checking: Option<Checking>,
+    /// How late an entry may be dated: the clock plus the tolerance, read once per batch.
+    pub(super) horizon: Option<String>,
     pub(super) failure: Option<VerifyFailure>,
     /// Entries up to here were verified by an earlier run.
     pub(super) checkpoint: u64,
@@ -92,9 +97,12 @@ impl Walk {
         if self.last_time.as_ref().is_some_and(|t| raw.time < *t) {
             return self.fail(seq, Msg::TimeBackwards);
         }
-        let horizon =
-            baitai_core::time::now() + jiff::SignedDuration::from_hours(FUTURE_TOLERANCE_HOURS);
-        if raw.time > baitai_core::time::to_store(horizon) {
+        let horizon = self.horizon.get_or_insert_with(|| {
+            let at =
+                baitai_core::time::now() + jiff::SignedDuration::from_hours(FUTURE_TOLERANCE_HOURS);
+            baitai_core::time::to_store(at)
+        });
+        if raw.time > *horizon {
             return self.fail(seq, Msg::TimeAhead);
         }
         let entry = match raw.decode() {
@@ -205,37 +213,44 @@ impl Walk {
         true
     }
 
-    /// Check queued signatures on all cores; keep the earliest failure.
+    /// Hand the queued signatures to checker threads, one per core, and take the previous
+    /// batch's result: the walk reads the next entries while they run. A bad signature so
+    /// stops the walk one batch later; the failure reported is still the earliest.
     pub(super) fn flush(&mut self) {
+        self.collect();
+        self.horizon = None;
         let jobs = std::mem::take(&mut self.jobs);
-        self.signatures += jobs.len() as u64;
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .max(1);
-        let chunk = jobs.len().div_ceil(threads).max(1);
-        let bad: Vec<std::result::Result<Option<&SigJob>, ()>> = std::thread::scope(|s| {
-            let handles: Vec<_> = jobs
-                .chunks(chunk)
-                .map(|part| s.spawn(move || part.iter().find(|j| !check(j))))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().map_err(|_| ()))
-                .collect::<Vec<_>>()
-        });
-        // A checker thread that died proves nothing: fail closed.
-        if let Some(first) = jobs.first().filter(|_| bad.iter().any(|r| r.is_err())) {
-            self.fail(first.seq, Msg::SignatureCheckIncomplete);
+        if jobs.is_empty() {
             return;
         }
-        let bad = bad
-            .into_iter()
-            .filter_map(|r| r.ok().flatten())
-            .min_by_key(|j| j.seq);
-        if let Some(j) = bad {
-            let (seq, role) = (j.seq, sign_role(j.role));
-            self.fail(seq, Msg::SignatureBad { role });
+        self.signatures += jobs.len() as u64;
+        self.checking = Some(Checking::start(jobs));
+    }
+
+    /// The last batch handed over and its result taken: call once the walk has ended.
+    pub(super) fn finish(&mut self) {
+        self.flush();
+        self.collect();
+    }
+
+    fn collect(&mut self) {
+        let Some(checking) = self.checking.take() else {
+            return;
+        };
+        match checking.wait() {
+            Checked::Good => {}
+            Checked::Bad(seq, role) => {
+                self.fail(
+                    seq,
+                    Msg::SignatureBad {
+                        role: sign_role(role),
+                    },
+                );
+            }
+            // A checker thread that died proves nothing: fail closed.
+            Checked::Incomplete(first) => {
+                self.fail(first, Msg::SignatureCheckIncomplete);
+            }
         }
     }
 
@@ -290,9 +305,118 @@ impl Walk {
     }
 }
 
+/// A batch of signatures being checked, in parts, one thread each.
+pub(super) struct Checking {
+    first: u64,
+    parts: Vec<JoinHandle<Option<(u64, SignRole)>>>,
+}
+
+/// What a batch's check found.
+enum Checked {
+    Good,
+    /// The earliest bad signature: its entry and role.
+    Bad(u64, SignRole),
+    /// A part's thread died; the batch's first entry.
+    Incomplete(u64),
+}
+
+impl Checking {
+    fn start(mut jobs: Vec<SigJob>) -> Checking {
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .max(1);
+        let per = jobs.len().div_ceil(threads).max(1);
+        let first = jobs.first().map_or(0, |j| j.seq);
+        let mut parts = Vec::with_capacity(threads);
+        while !jobs.is_empty() {
+            let rest = jobs.split_off(per.min(jobs.len()));
+            let part = std::mem::replace(&mut jobs, rest);
+            parts.push(std::thread::spawn(move || {
+                part.iter().find(|j| !check(j)).map(|j| (j.seq, j.role))
+            }));
+        }
+        Checking { first, parts }
+    }
+
+    fn wait(self) -> Checked {
+        let mut bad: Option<(u64, SignRole)> = None;
+        for part in self.parts {
+            match part.join() {
+                Err(_) => return Checked::Incomplete(self.first),
+                Ok(Some(b)) if bad.is_none_or(|old| b.0 < old.0) => bad = Some(b),
+                Ok(_) => {}
+            }
+        }
+        bad.map_or(Checked::Good, |(seq, role)| Checked::Bad(seq, role))
+    }
+}
+
 fn check(j: &SigJob) -> bool {
     match Signature::from_slice(&j.sig) {
         Some(sig) => j.key.verify_entry(j.role.as_str(), &j.hash, &sig),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baitai_core::crypto::PersonKey;
+
+    /// Jobs for entries `seqs`, every signature good except those of `bad`.
+    fn jobs(key: &PersonKey, seqs: std::ops::Range<u64>, bad: &[u64]) -> Vec<SigJob> {
+        seqs.map(|seq| {
+            let hash = [seq as u8; 32];
+            let mut sig = key.sign_entry("actor", &hash).0.to_vec();
+            if bad.contains(&seq) {
+                sig[10] ^= 1;
+            }
+            SigJob {
+                seq,
+                role: SignRole::Actor,
+                key: key.public(),
+                hash,
+                sig,
+            }
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_batch_reports_its_earliest_bad_signature_whichever_thread_found_it() {
+        let key = PersonKey::generate();
+        assert!(matches!(
+            Checking::start(jobs(&key, 1..40, &[])).wait(),
+            Checked::Good
+        ));
+        assert!(matches!(
+            Checking::start(jobs(&key, 1..40, &[33, 7, 21])).wait(),
+            Checked::Bad(7, SignRole::Actor)
+        ));
+    }
+
+    /// A bad signature in one batch is found while the next batch is queued, and the
+    /// failure kept is the earliest of everything found.
+    #[test]
+    fn the_walk_keeps_the_earliest_failure_across_batches_checked_behind_it() {
+        let key = PersonKey::generate();
+        let mut walk = Walk {
+            jobs: jobs(&key, 1..20, &[12]),
+            ..Walk::default()
+        };
+        walk.flush();
+        assert!(
+            walk.failure.is_none(),
+            "checked behind the walk, not yet taken"
+        );
+        walk.jobs = jobs(&key, 20..40, &[25]);
+        walk.flush();
+        assert_eq!(walk.failure.as_ref().map(|f| f.seq), Some(12));
+        walk.fail(30, Msg::TimeAhead);
+        walk.finish();
+        assert_eq!(walk.failure.as_ref().map(|f| f.seq), Some(12));
+        assert_eq!(walk.signatures, 39);
+        assert!(walk.checking.is_none());
     }
 }
