@@ -1,5 +1,6 @@
 //! `ledger verify`: recompute the hash chain, replay the rules, check every signature.
 
+mod checkers;
 mod rechain;
 mod walk;
 

@@ -1,32 +1,20 @@
 //! The walk over the entries after a checkpoint: each entry's link, hash, time and rules in
-//! order, its signatures queued and checked in parallel batches while the walk goes on.
+//! order, its signatures handed in chunks to checkers on every core while the walk goes on.
 
 use std::collections::HashMap;
-use std::thread::JoinHandle;
 
 use rusqlite::Connection;
 
+use super::checkers::{Checkers, Finding, SigJob, CHUNK};
 use super::{VerifyFailure, VerifyReport};
 use crate::chain::{entry_hash, HashInput, GENESIS};
 use crate::store::RawEntry;
-use baitai_core::crypto::{PublicKey, Signature};
 use baitai_core::error::{Error, Result};
 use baitai_core::lifecycle::{Act, Lifecycle};
 use baitai_core::model::{Body, PersonId, SignRole};
 use baitai_core::text::Text;
 
 use crate::msg::{num, sign_role, Msg};
-
-/// One signature to check; checked in parallel batches.
-pub(super) struct SigJob {
-    seq: u64,
-    role: SignRole,
-    key: PublicKey,
-    hash: [u8; 32],
-    sig: Vec<u8>,
-}
-
-const BATCH: usize = 8192;
 
 /// A signature row as read: (role, person, signature bytes).
 pub(super) type SigRow = (String, String, Vec<u8>);
@@ -42,10 +30,11 @@ pub(super) struct Walk {
     pub(super) last_time: Option<String>,
     pub(super) entries: u64,
     pub(super) signatures: u64,
+    /// Signatures not yet handed to the checkers.
     pub(super) jobs: Vec<SigJob>,
-    /// The batch before `jobs`, being checked on every core while the walk reads on.
-    pub(super) checking: Option<Checking>,
-    /// How late an entry may be dated: the clock plus the tolerance, read once per batch.
+    /// Started with the first chunk.
+    pub(super) checkers: Option<Checkers>,
+    /// How late an entry may be dated: the clock plus the tolerance, read once per chunk.
     pub(super) horizon: Option<String>,
     pub(super) failure: Option<VerifyFailure>,
     /// Entries up to here were verified by an earlier run.
@@ -134,11 +123,11 @@ impl Walk {
             self.last_time = Some(baitai_core::time::to_store(entry.time));
         }
         self.entries += 1;
-        if self.jobs.len() >= BATCH {
-            self.flush();
-            return self.failure.is_none();
+        if self.jobs.len() >= CHUNK {
+            self.hand_over();
         }
-        true
+        // A bad signature found behind the walk stops it; `finish` says which.
+        self.failure.is_none() && !self.checkers.as_ref().is_some_and(Checkers::found_any)
     }
 
     fn queue_signatures(
@@ -213,45 +202,41 @@ impl Walk {
         true
     }
 
-    /// Hand the queued signatures to checker threads, one per core, and take the previous
-    /// batch's result: the walk reads the next entries while they run. A bad signature so
-    /// stops the walk one batch later; the failure reported is still the earliest.
-    pub(super) fn flush(&mut self) {
-        self.collect();
+    /// Hand the signatures queued so far to the checkers (started with the first chunk).
+    fn hand_over(&mut self) {
         self.horizon = None;
         let jobs = std::mem::take(&mut self.jobs);
-        if jobs.is_empty() {
-            return;
-        }
-        self.signatures += jobs.len() as u64;
-        self.checking = Some(Checking::start(jobs));
-    }
-
-    /// The last batch handed over and its result taken: call once the walk has ended.
-    pub(super) fn finish(&mut self) {
-        self.flush();
-        self.collect();
-    }
-
-    fn collect(&mut self) {
-        let Some(checking) = self.checking.take() else {
+        let Some(first) = jobs.first().map(|j| j.seq) else {
             return;
         };
-        match checking.wait() {
-            Checked::Good => {}
-            Checked::Bad(seq, role) => {
-                self.fail(
-                    seq,
-                    Msg::SignatureBad {
-                        role: sign_role(role),
-                    },
-                );
-            }
-            // A checker thread that died proves nothing: fail closed.
-            Checked::Incomplete(first) => {
-                self.fail(first, Msg::SignatureCheckIncomplete);
-            }
+        self.signatures += jobs.len() as u64;
+        if self
+            .checkers
+            .get_or_insert_with(Checkers::start)
+            .hand_over(jobs)
+            .is_err()
+        {
+            self.fail(first, Msg::SignatureCheckIncomplete);
         }
+    }
+
+    /// Once the walk has ended: every signature checked, and the earliest bad one, if any,
+    /// among the failures.
+    pub(super) fn finish(&mut self) {
+        self.hand_over();
+        let Some(found) = self.checkers.take().and_then(Checkers::finish) else {
+            return;
+        };
+        match found.what {
+            Finding::Bad(role) => self.fail(
+                found.seq,
+                Msg::SignatureBad {
+                    role: sign_role(role),
+                },
+            ),
+            // A check that died proves nothing: fail closed.
+            Finding::Incomplete => self.fail(found.seq, Msg::SignatureCheckIncomplete),
+        };
     }
 
     pub(super) fn check_orphans(&mut self, conn: &Connection, after: u64) -> Result<()> {
@@ -305,118 +290,27 @@ impl Walk {
     }
 }
 
-/// A batch of signatures being checked, in parts, one thread each.
-pub(super) struct Checking {
-    first: u64,
-    parts: Vec<JoinHandle<Option<(u64, SignRole)>>>,
-}
-
-/// What a batch's check found.
-enum Checked {
-    Good,
-    /// The earliest bad signature: its entry and role.
-    Bad(u64, SignRole),
-    /// A part's thread died; the batch's first entry.
-    Incomplete(u64),
-}
-
-impl Checking {
-    fn start(mut jobs: Vec<SigJob>) -> Checking {
-        let threads = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-            .max(1);
-        let per = jobs.len().div_ceil(threads).max(1);
-        let first = jobs.first().map_or(0, |j| j.seq);
-        let mut parts = Vec::with_capacity(threads);
-        while !jobs.is_empty() {
-            let rest = jobs.split_off(per.min(jobs.len()));
-            let part = std::mem::replace(&mut jobs, rest);
-            parts.push(std::thread::spawn(move || {
-                part.iter().find(|j| !check(j)).map(|j| (j.seq, j.role))
-            }));
-        }
-        Checking { first, parts }
-    }
-
-    fn wait(self) -> Checked {
-        let mut bad: Option<(u64, SignRole)> = None;
-        for part in self.parts {
-            match part.join() {
-                Err(_) => return Checked::Incomplete(self.first),
-                Ok(Some(b)) if bad.is_none_or(|old| b.0 < old.0) => bad = Some(b),
-                Ok(_) => {}
-            }
-        }
-        bad.map_or(Checked::Good, |(seq, role)| Checked::Bad(seq, role))
-    }
-}
-
-fn check(j: &SigJob) -> bool {
-    match Signature::from_slice(&j.sig) {
-        Some(sig) => j.key.verify_entry(j.role.as_str(), &j.hash, &sig),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::checkers::tests::jobs;
     use baitai_core::crypto::PersonKey;
 
-    /// Jobs for entries `seqs`, every signature good except those of `bad`.
-    fn jobs(key: &PersonKey, seqs: std::ops::Range<u64>, bad: &[u64]) -> Vec<SigJob> {
-        seqs.map(|seq| {
-            let hash = [seq as u8; 32];
-            let mut sig = key.sign_entry("actor", &hash).0.to_vec();
-            if bad.contains(&seq) {
-                sig[10] ^= 1;
-            }
-            SigJob {
-                seq,
-                role: SignRole::Actor,
-                key: key.public(),
-                hash,
-                sig,
-            }
-        })
-        .collect()
-    }
-
+    /// The failure kept is the earliest, whether the walk or a checker found it.
     #[test]
-    fn a_batch_reports_its_earliest_bad_signature_whichever_thread_found_it() {
+    fn the_walk_keeps_the_earliest_failure_its_own_or_a_checkers() {
         let key = PersonKey::generate();
-        assert!(matches!(
-            Checking::start(jobs(&key, 1..40, &[])).wait(),
-            Checked::Good
-        ));
-        assert!(matches!(
-            Checking::start(jobs(&key, 1..40, &[33, 7, 21])).wait(),
-            Checked::Bad(7, SignRole::Actor)
-        ));
-    }
-
-    /// A bad signature in one batch is found while the next batch is queued, and the
-    /// failure kept is the earliest of everything found.
-    #[test]
-    fn the_walk_keeps_the_earliest_failure_across_batches_checked_behind_it() {
-        let key = PersonKey::generate();
-        let mut walk = Walk {
-            jobs: jobs(&key, 1..20, &[12]),
-            ..Walk::default()
-        };
-        walk.flush();
-        assert!(
-            walk.failure.is_none(),
-            "checked behind the walk, not yet taken"
-        );
-        walk.jobs = jobs(&key, 20..40, &[25]);
-        walk.flush();
-        assert_eq!(walk.failure.as_ref().map(|f| f.seq), Some(12));
-        walk.fail(30, Msg::TimeAhead);
-        walk.finish();
-        assert_eq!(walk.failure.as_ref().map(|f| f.seq), Some(12));
-        assert_eq!(walk.signatures, 39);
-        assert!(walk.checking.is_none());
+        for (bad_sig, walk_fails, earliest) in [(12, 30, 12), (50, 30, 30)] {
+            let mut walk = Walk::default();
+            for part in [1..CHUNK as u64 + 1, CHUNK as u64 + 1..2 * CHUNK as u64] {
+                walk.jobs = jobs(&key, part, &[bad_sig]);
+                walk.hand_over();
+            }
+            walk.fail(walk_fails, Msg::TimeAhead);
+            walk.finish();
+            assert_eq!(walk.failure.as_ref().map(|f| f.seq), Some(earliest));
+            assert_eq!(walk.signatures, 2 * CHUNK as u64 - 1);
+            assert!(walk.checkers.is_none());
+        }
     }
 }
