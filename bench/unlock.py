@@ -7,15 +7,17 @@
 baitai runs as it is (the four Argon2id lanes on every core, in huge pages), with
 RAYON_NUM_THREADS=1 (the lanes on one thread), and, as root, as issue 20 found it: one thread
 and transparent huge pages switched off for that command (the kernel's setting is put back right
-after it, also when it fails or is interrupted), so the table shows what each change saves in the same run. Each command is followed by `sync -f` on its output, the
-source is warm (just written), and everything is on one file system (BENCH_DIR, default the
-repository's target/). `age -p` derives its key from a passphrase with scrypt and `gpg
+after it, also when it fails or is interrupted), so the table shows what each change saves in
+the same run. Each command is followed by `sync -f` on its output, the source is warm (just
+written), and everything is on one file system (BENCH_DIR, default the repository's target/).
+`age -p` derives its key from a passphrase with scrypt and `gpg
 --symmetric` with its iterated S2K: their passphrase waits are their own choice of cost, shown
 for scale, not as equals. Peers that are missing are installed with apt-get as root, otherwise
 skipped with a message.
 """
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -45,6 +47,11 @@ def thp_setting():
 def set_thp(mode):
     with open(THP, "w") as f:
         f.write(mode)
+
+
+def exit_on(signum, _frame):
+    """SIGTERM and SIGHUP end the script through `finally`, so the THP mode is put back."""
+    raise SystemExit(128 + signum)
 
 
 def timed(cmd, env, out_dir, stdin=None, small_pages=None):
@@ -91,6 +98,10 @@ def bench(work):
     }
     thp = thp_setting()
     if thp:
+        signal.signal(signal.SIGTERM, exit_on)
+        signal.signal(signal.SIGHUP, exit_on)
+        print(f"(the 'as found' row switches {THP} from '{thp}' to 'never' for each of its "
+              f"commands; if this script is killed, put back '{thp}' by hand)")
         tools["baitai put, as found"] = (put, one, None)
     else:
         print("(not root or no THP setting: the row as issue 20 found it is left out)")

@@ -1,10 +1,10 @@
 //! Handlers for `put`, `ls`, `get` and `vault …`.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::style::ProgressTracker;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use serde_json::json;
 
 use super::args::{GetArgs, PutArgs, VaultCmd, VaultOpener, VaultReadArgs};
@@ -31,51 +31,64 @@ pub(super) fn progress(ctx: &Ctx, total: u64, what: &str) -> ProgressBar {
         // before the passphrase wait) and not indicatif's estimate over its last steps (a wipe
         // steps 8 MiB at a time, and two steps made that read 0 B/s or GiB/s on a stick doing
         // 4 MB/s: tests/usb_vm.rs, scenario 8).
-        let clock = Arc::new(Mutex::new(RateClock::default()));
-        let style = style.with_key(
-            "rate",
-            move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let mut clock = clock.lock().unwrap_or_else(|e| e.into_inner());
-                let rate = clock.rate(state.elapsed(), state.pos());
-                let _ = write!(w, "{}/s", indicatif::HumanBytes(rate));
-            },
-        );
+        let style = style.with_key("rate", RateClock::default());
         pb.set_style(style.progress_chars("=> "));
     }
     pb.set_message(what.to_string());
     pb
 }
 
-/// The clock behind a bar's rate: when it first showed bytes, and how many (they arrived
-/// before the clock could see them, so they are left out), and what it last saw, to notice a
-/// reset.
-#[derive(Default)]
+/// The clock behind a bar's rate: when it first saw bytes, and how many (they arrived before
+/// the clock could see them, so they are left out), and when it last saw them. indicatif
+/// tells it of every update it draws and of every reset (a wipe's next phase).
+#[derive(Clone, Default)]
 struct RateClock {
-    first: Option<(Duration, u64)>,
-    last: (Duration, u64),
+    first: Option<(Instant, u64)>,
+    last: Option<(Instant, u64)>,
 }
 
 impl RateClock {
-    /// Bytes per second since the first step; until a second step, the average since the bar
-    /// (or the wipe's phase, which resets it) began. A reset starts the measurement again.
-    fn rate(&mut self, now: Duration, pos: u64) -> u64 {
-        if now < self.last.0 || pos < self.last.1 {
-            self.first = None;
+    fn see(&mut self, now: Instant, pos: u64) {
+        if self.first.is_none() && pos > 0 {
+            self.first = Some((now, pos));
         }
-        self.last = (now, pos);
-        match self.first {
-            Some((at, from)) if pos > from && now > at => {
-                return ((pos - from) as f64 / (now - at).as_secs_f64()) as u64;
+        self.last = Some((now, pos));
+    }
+
+    /// Bytes per second from the first step to the last; until a second step, the average
+    /// since the bar (or the wipe's phase) began, `elapsed` ago.
+    fn rate(&self, elapsed: Duration, pos: u64) -> u64 {
+        if let (Some((t0, p0)), Some((t1, p1))) = (self.first, self.last) {
+            let secs = t1.saturating_duration_since(t0).as_secs_f64();
+            if p1 > p0 && secs > 0.0 {
+                return ((p1 - p0) as f64 / secs) as u64;
             }
-            None if pos > 0 => self.first = Some((now, pos)),
-            _ => {}
         }
-        let secs = now.as_secs_f64();
+        let secs = elapsed.as_secs_f64();
         if secs > 0.0 {
             (pos as f64 / secs) as u64
         } else {
             0
         }
+    }
+}
+
+impl ProgressTracker for RateClock {
+    fn clone_box(&self) -> Box<dyn ProgressTracker> {
+        Box::new(self.clone())
+    }
+
+    fn tick(&mut self, state: &ProgressState, now: Instant) {
+        self.see(now, state.pos());
+    }
+
+    fn reset(&mut self, _: &ProgressState, _: Instant) {
+        *self = RateClock::default();
+    }
+
+    fn write(&self, state: &ProgressState, w: &mut dyn std::fmt::Write) {
+        let rate = self.rate(state.elapsed(), state.pos());
+        let _ = write!(w, "{}/s", indicatif::HumanBytes(rate));
     }
 }
 
@@ -510,29 +523,21 @@ fn failed_file(name: &str, e: &Error) -> Text {
 mod tests {
     use super::*;
 
-    fn at(ms: u64) -> Duration {
-        Duration::from_millis(ms)
-    }
-
     #[test]
     fn the_rate_leaves_out_the_wait_before_the_first_step_and_its_bytes() {
+        let t = Instant::now();
+        let at = |ms| t + Duration::from_millis(ms);
         let mut c = RateClock::default();
         // Nothing yet: a passphrase wait, say.
-        assert_eq!(c.rate(at(900), 0), 0);
+        c.see(at(900), 0);
+        assert_eq!(c.rate(Duration::from_millis(900), 0), 0);
         // The first 4 MB land at once after a second; until more come, the plain average.
-        assert_eq!(c.rate(at(1000), 4_000_000), 4_000_000);
+        c.see(at(1000), 4_000_000);
+        assert_eq!(c.rate(Duration::from_millis(1000), 4_000_000), 4_000_000);
         // 30 MB/s from then on, though the bar was drawn a second earlier.
-        assert_eq!(c.rate(at(2000), 34_000_000), 30_000_000);
-        assert_eq!(c.rate(at(3000), 64_000_000), 30_000_000);
-    }
-
-    #[test]
-    fn a_reset_starts_the_measurement_again() {
-        let mut c = RateClock::default();
-        c.rate(at(100), 8_000_000);
-        assert_eq!(c.rate(at(1100), 48_000_000), 40_000_000);
-        // A wipe's next phase: the bar is reset and its first step is 8 MB again.
-        assert_eq!(c.rate(at(200), 8_000_000), 40_000_000);
-        assert_eq!(c.rate(at(2200), 28_000_000), 10_000_000);
+        c.see(at(2000), 34_000_000);
+        assert_eq!(c.rate(Duration::from_millis(2000), 34_000_000), 30_000_000);
+        c.see(at(3000), 64_000_000);
+        assert_eq!(c.rate(Duration::from_millis(3000), 64_000_000), 30_000_000);
     }
 }

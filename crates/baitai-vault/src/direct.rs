@@ -77,12 +77,14 @@ pub struct DirectWriter {
 
 /// How many bytes a [`DirectWriter`]'s completed writes have put in the file so far: what a
 /// progress bar shows, since bytes merely handed to the writer may still be on their way to a
-/// slow stick (up to three blocks).
+/// slow stick (up to three blocks). Where direct I/O is refused (and on Windows) a completed
+/// write is one the page cache took, so there it counts what the system has, not the device.
 #[derive(Clone, Default)]
 pub struct Landed(Arc<AtomicU64>);
 
 impl Landed {
-    /// The bytes written so far, counted from the start of the file.
+    /// The bytes of the writes completed so far (the two write threads may complete blocks
+    /// out of order, so this is a sum, not the end of a prefix).
     pub fn bytes(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }

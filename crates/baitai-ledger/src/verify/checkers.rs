@@ -3,6 +3,8 @@
 //! One checker thread per core takes chunks from a short queue, so all of them stay busy until
 //! the last chunk and finish together; the walk adds a chunk whenever it has one. Each checker
 //! keeps the earliest bad signature it found, and the earliest of those is the one reported.
+//! Each also counts what it checked: unless the counts add up to every signature handed over,
+//! the check is incomplete and the ledger is not called verified.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,17 +46,22 @@ pub(super) enum Finding {
     Incomplete,
 }
 
+/// What one checker thread did: how many signatures it checked, and its earliest finding.
+type Report = (u64, Option<Found>);
+
 /// The checker threads and their queue.
 pub(super) struct Checkers {
     queue: SyncSender<Vec<SigJob>>,
-    threads: Vec<JoinHandle<Option<Found>>>,
+    threads: Vec<JoinHandle<Report>>,
     found_any: Arc<AtomicBool>,
-    /// The first entry handed over: where to fail if a checker thread itself is lost.
+    /// The first entry handed over: where to fail if a check went missing.
     first: Option<u64>,
+    handed: u64,
 }
 
 impl Checkers {
-    /// One checker per core.
+    /// One checker per core (fewer if the system refuses threads; with none, every hand-over
+    /// fails and the walk fails closed).
     pub(super) fn start() -> Checkers {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -64,9 +71,12 @@ impl Checkers {
         let rx = Arc::new(Mutex::new(rx));
         let found_any = Arc::new(AtomicBool::new(false));
         let threads = (0..threads)
-            .map(|_| {
+            .filter_map(|_| {
                 let (rx, found_any) = (Arc::clone(&rx), Arc::clone(&found_any));
-                std::thread::spawn(move || check_chunks(&rx, &found_any))
+                std::thread::Builder::new()
+                    .name("verify-signatures".into())
+                    .spawn(move || check_chunks(&rx, &found_any))
+                    .ok()
             })
             .collect();
         Checkers {
@@ -74,6 +84,7 @@ impl Checkers {
             threads,
             found_any,
             first: None,
+            handed: 0,
         }
     }
 
@@ -82,7 +93,10 @@ impl Checkers {
         if let Some(j) = chunk.first() {
             self.first.get_or_insert(j.seq);
         }
-        self.queue.send(chunk).map_err(|_| ())
+        let n = chunk.len() as u64;
+        self.queue.send(chunk).map_err(|_| ())?;
+        self.handed += n;
+        Ok(())
     }
 
     /// Whether any check has failed so far, so the walk can stop reading.
@@ -90,29 +104,41 @@ impl Checkers {
         self.found_any.load(Ordering::Relaxed)
     }
 
-    /// Wait for every queued check; the earliest finding, if any.
+    /// Wait for every queued check; the earliest finding, if any. A checker lost, or fewer
+    /// signatures checked than handed over, proves nothing about any entry: incomplete.
     pub(super) fn finish(self) -> Option<Found> {
         drop(self.queue);
+        let incomplete = Found {
+            seq: self.first.unwrap_or(0),
+            what: Finding::Incomplete,
+        };
         let mut earliest: Option<Found> = None;
+        let mut checked = 0;
         for t in self.threads {
-            let found = t.join().unwrap_or_else(|_| {
-                // A lost checker proves nothing about any entry handed over: fail closed.
-                Some(Found {
-                    seq: self.first.unwrap_or(0),
-                    what: Finding::Incomplete,
-                })
-            });
+            let found = match t.join() {
+                Ok((n, found)) => {
+                    checked += n;
+                    found
+                }
+                Err(_) => Some(incomplete),
+            };
             if let Some(f) = found.filter(|f| earliest.is_none_or(|e| f.seq < e.seq)) {
                 earliest = Some(f);
             }
+        }
+        if checked != self.handed && earliest.is_none_or(|e| incomplete.seq < e.seq) {
+            earliest = Some(incomplete);
         }
         earliest
     }
 }
 
-fn check_chunks(queue: &Mutex<Receiver<Vec<SigJob>>>, found_any: &AtomicBool) -> Option<Found> {
+fn check_chunks(queue: &Mutex<Receiver<Vec<SigJob>>>, found_any: &AtomicBool) -> Report {
     let mut earliest: Option<Found> = None;
+    let mut checked = 0;
     loop {
+        // Only `recv` runs under the lock, so it cannot be poisoned; if it were, the chunks
+        // left behind would show in the count.
         let chunk = match queue.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => break,
@@ -129,6 +155,7 @@ fn check_chunks(queue: &Mutex<Receiver<Vec<SigJob>>>, found_any: &AtomicBool) ->
             seq: first,
             what: Finding::Incomplete,
         }));
+        checked += chunk.len() as u64;
         if let Some(f) = found {
             found_any.store(true, Ordering::Relaxed);
             if earliest.is_none_or(|e| f.seq < e.seq) {
@@ -136,7 +163,7 @@ fn check_chunks(queue: &Mutex<Receiver<Vec<SigJob>>>, found_any: &AtomicBool) ->
             }
         }
     }
-    earliest
+    (checked, earliest)
 }
 
 fn check(j: &SigJob) -> bool {

@@ -209,14 +209,13 @@ impl Walk {
         let Some(first) = jobs.first().map(|j| j.seq) else {
             return;
         };
-        self.signatures += jobs.len() as u64;
-        if self
-            .checkers
-            .get_or_insert_with(Checkers::start)
-            .hand_over(jobs)
-            .is_err()
-        {
-            self.fail(first, Msg::SignatureCheckIncomplete);
+        let n = jobs.len() as u64;
+        let checkers = self.checkers.get_or_insert_with(Checkers::start);
+        match checkers.hand_over(jobs) {
+            Ok(()) => self.signatures += n,
+            Err(()) => {
+                self.fail(first, Msg::SignatureCheckIncomplete);
+            }
         }
     }
 
@@ -254,7 +253,7 @@ impl Walk {
     }
 
     /// On failure at entry N, only entries before N count as verified, and the head is the
-    /// hash of entry N−1 (signatures are checked in batches, after the walk has moved on).
+    /// hash of entry N−1 (signatures are checked behind the walk, after it has moved on).
     pub(super) fn report(self, conn: &Connection) -> VerifyReport {
         let (entries, head) = match &self.failure {
             None => (self.entries, self.prev_hash.map(hex::encode)),
