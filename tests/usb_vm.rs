@@ -420,9 +420,9 @@ fn strip_escapes(s: &str) -> String {
 /// Scenario 8: a command (`put`, `wipe`) on a throttled stick. Its bar must show the device's
 /// rate, not the page cache's (hundreds of MB/s), and the command must end as the bar fills:
 /// a bar that counted what the page cache took would fill early and then wait for the final
-/// flush. (The bar may lead the device by the writes in flight, two 4 MiB blocks for `put`:
-/// at 4 MB/s a two-second wait before it fills, at USB 2 speed a quarter of one.) `end` is the
-/// guest's `COMMAND rc=N`.
+/// flush. (`put`'s bar counts the stick's completed writes, 4 MiB blocks at a time, also while
+/// the last blocks are flushed, so an 8 MiB file shows a step part-way.) `end` is the guest's
+/// `COMMAND rc=N`.
 fn progress_checks(end: &str, frames: &[(Instant, String)], ended: Instant) -> Vec<(bool, String)> {
     let (what, rc) = end.trim().split_once(' ').unwrap_or((end.trim(), ""));
     let mut checks = vec![(
@@ -443,8 +443,9 @@ fn progress_checks(end: &str, frames: &[(Instant, String)], ended: Instant) -> V
         checks.push((
             false,
             format!(
-                "throttled stick: {what} drew a progress bar ({} frames, none part-way)",
-                frames.len()
+                "throttled stick: {what} drew a progress bar ({} frames, none part-way: {:?})",
+                frames.len(),
+                frames.iter().map(|(_, f)| f.trim()).collect::<Vec<_>>()
             ),
         ));
         return checks;

@@ -208,7 +208,8 @@ impl Vault {
             &mut |n| shown.handed(n),
             &s.path.display().to_string(),
         )?;
-        out.flush().map_err(Error::io(Msg::IoWriteMedium))?;
+        out.flush_telling(&mut || shown.update())
+            .map_err(Error::io(Msg::IoWriteMedium))?;
         drop(out);
         tmp.as_file()
             .sync_all()
@@ -399,6 +400,11 @@ impl<'a> OnTheMedium<'a> {
     /// `n` more plaintext bytes were handed to the writer.
     fn handed(&mut self, n: u64) {
         self.handed += n;
+        self.update();
+    }
+
+    /// Show what the completed writes hold now (a block has landed, say).
+    fn update(&mut self) {
         self.show(stream::plain_in(self.landed.bytes()).min(self.handed));
     }
 

@@ -185,6 +185,24 @@ impl DirectWriter {
         self.in_flight -= 1;
         got
     }
+
+    /// [`Write::flush`], calling `landed` as each block in flight completes, so that a
+    /// progress bar moves while the last blocks reach a slow stick. The tail is rarely a whole
+    /// block, so it goes through the page cache; from here on the file is an ordinary one.
+    pub fn flush_telling(&mut self, landed: &mut dyn FnMut()) -> io::Result<()> {
+        while self.in_flight > 0 {
+            let b = self.wait_one()?;
+            self.free.push(b);
+            landed();
+        }
+        set_direct(&self.file, false)?;
+        let cur = self.cur.as_ref().ok_or_else(stopped)?;
+        write_block(&self.file, self.at, &cur.as_slice()[..self.filled])?;
+        self.landed.add(self.filled);
+        self.at += self.filled as u64;
+        self.filled = 0;
+        Ok(())
+    }
 }
 
 impl Write for DirectWriter {
@@ -199,20 +217,9 @@ impl Write for DirectWriter {
         Ok(n)
     }
 
-    /// The tail is rarely a whole block, so it goes through the page cache; from here on the
-    /// file is an ordinary one.
+    /// See [`DirectWriter::flush_telling`].
     fn flush(&mut self) -> io::Result<()> {
-        while self.in_flight > 0 {
-            let b = self.wait_one()?;
-            self.free.push(b);
-        }
-        set_direct(&self.file, false)?;
-        let cur = self.cur.as_ref().ok_or_else(stopped)?;
-        write_block(&self.file, self.at, &cur.as_slice()[..self.filled])?;
-        self.landed.add(self.filled);
-        self.at += self.filled as u64;
-        self.filled = 0;
-        Ok(())
+        self.flush_telling(&mut || {})
     }
 }
 

@@ -66,10 +66,12 @@ MS=$(field medium)
 bt $HANDLER checkout "$MS" --purpose slow
 mkfs.vfat "$ns" >/dev/null
 mount -t vfat "$ns" /mnt/s8
-random_file /tmp/eight.bin 8192
+# 12 MiB: three 4 MiB blocks, so put's bar (which counts blocks the stick has taken) steps
+# part-way at least twice.
+random_file /tmp/slow.bin 12288
 echo "PROGRESS BEGIN put"
 rc=0
-baitai put /mnt/s8 /tmp/eight.bin --medium "$MS" --as $HANDLER --passphrase-file /root/pass-$HANDLER \
+baitai put /mnt/s8 /tmp/slow.bin --medium "$MS" --as $HANDLER --passphrase-file /root/pass-$HANDLER \
     >/dev/null 2>/dev/console || rc=$?
 echo "PROGRESS END put rc=$rc"
 umount /mnt/s8
