@@ -122,12 +122,12 @@ impl Checkers {
                 }
                 Err(_) => Some(incomplete),
             };
-            if let Some(f) = found.filter(|f| earliest.is_none_or(|e| f.seq < e.seq)) {
-                earliest = Some(f);
+            if let Some(f) = found {
+                keep_earliest(&mut earliest, f);
             }
         }
-        if checked != self.handed && earliest.is_none_or(|e| incomplete.seq < e.seq) {
-            earliest = Some(incomplete);
+        if checked != self.handed {
+            keep_earliest(&mut earliest, incomplete);
         }
         earliest
     }
@@ -158,12 +158,17 @@ fn check_chunks(queue: &Mutex<Receiver<Vec<SigJob>>>, found_any: &AtomicBool) ->
         checked += chunk.len() as u64;
         if let Some(f) = found {
             found_any.store(true, Ordering::Relaxed);
-            if earliest.is_none_or(|e| f.seq < e.seq) {
-                earliest = Some(f);
-            }
+            keep_earliest(&mut earliest, f);
         }
     }
     (checked, earliest)
+}
+
+/// `f` in `slot` unless what is there is at an earlier entry.
+fn keep_earliest(slot: &mut Option<Found>, f: Found) {
+    if slot.is_none_or(|e| f.seq < e.seq) {
+        *slot = Some(f);
+    }
 }
 
 fn check(j: &SigJob) -> bool {
