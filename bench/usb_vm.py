@@ -270,6 +270,10 @@ def main():
         mbs = f"{rate:8.1f}" if rate == rate else " " * 8
         print(f"{name:46}{s}{mbs}{ratio:>8}")
     print(f"a put of one byte into RAM (process start, ledger, fast test KDF, signing): {one:.2f} s")
+    start = med([b["s"] for b in bench if b["what"] == "fixed-start"])
+    show = med([b["s"] for b in bench if b["what"] == "fixed-show"])
+    print(f"  of which starting the process (baitai --version) {start:.2f} s, opening and checking "
+          f"the ledger (medium show, start included) {show:.2f} s")
     sha = med([b["s"] for b in bench if b["what"] == "sha256sum-ram"])
     print(f"for scale, busybox sha256sum (plain C) of the {fsize} MiB file in RAM: {sha:.2f} s, "
           f"{fsize * MIB / sha / MB:.1f} MB/s")
@@ -279,7 +283,7 @@ def main():
         print("guest CPU time (busybox time): median busy vCPUs = (user + system) / elapsed, of 2")
         print(f"{'':24}{'elapsed s':>10}{'user s':>8}{'sys s':>8}{'vCPUs':>7}{'peak RSS':>10}")
         for what in ("put-bar", "put-q", "put-ram-q", "put-ram-bar", "wipe", "wipe-clean",
-                     "sha256sum"):
+                     "sha256sum", "fixed-start", "fixed-show", "fixed-put"):
             xs = cpu.get(what)
             if not xs:
                 continue

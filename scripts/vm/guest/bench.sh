@@ -143,6 +143,24 @@ cpu sha256sum
 # A one-byte put into RAM: the fixed cost of a put (process start, ledger, fast test KDF,
 # signing) under this CPU.
 for i in 1 2 3; do put_ram q /tmp/one.bin 0; done
+# What that fixed cost is made of: starting the process alone, and starting it, opening the
+# ledger and checking it at the point of use (medium show); each once to warm up, then timed.
+fixed() {
+    what=$1
+    shift
+    "$@" >/dev/null 2>&1 || true
+    for i in 1 2 3; do
+        t0=$(now)
+        rc=0
+        $TIME "$@" >/dev/null 2>&1 || rc=$?
+        report "$what" 0 "$(since "$t0")" $rc
+        cpu "$what"
+    done
+}
+fixed fixed-start baitai --version
+fixed fixed-show baitai medium show "$R"
+$TIME baitai -q put /tmp/ram /tmp/one.bin --medium "$R" --replace $AS_H >/dev/null 2>&1 || true
+cpu fixed-put
 bt $HANDLER checkout "$M" --purpose "bench round 1"
 expect "bench stick: checkout" 0
 r=1
