@@ -2,7 +2,7 @@
 # Every benchmark in one go, each comparing baitai with its peers on the same data in the same
 # run, printing medians and ratios (docs/performance.md explains each figure):
 #
-#   bench/all.sh            # about 20 minutes on a 2-core machine (as root, 9 more: the USB VM)
+#   bench/all.sh            # about 20 minutes on a 2-core machine (as root, 15 more: the USB VM and a throttled device)
 #   BENCH_SIZE_MIB=1024 BENCH_ROUNDS=5 BAITAI_BENCH_ENTRIES=1000000 bench/all.sh
 #
 # Missing peers (age, gpg, openssl) are installed with apt-get when running as root, otherwise
@@ -33,6 +33,9 @@ if [ "$(id -u)" = 0 ]; then
     # One qemu guest (TCG) with a stick throttled to 30 MB/s: about 8 minutes on 2 cores.
     echo; echo "== put and wipe on a USB stick in a VM, against dd with direct I/O"
     bench/usb_vm.sh 256 3
+    # The same on a loop device throttled to 30 MB/s with this machine's CPU: about 6 minutes.
+    echo; echo "== put and wipe on a throttled block device (host CPU), against dd with direct I/O"
+    bench/throttled.sh 256 3
 fi
 
 echo; echo "== ledger at scale (${BAITAI_BENCH_ENTRIES:-100000} entries)"
