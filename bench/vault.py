@@ -3,6 +3,7 @@
 
     bench/vault.sh [SIZE_MIB] [ROUNDS]     (defaults: 1024 MiB, 5 rounds)
     BENCH_CONDITIONS="warm cold warm+busy cold+busy"  (the default: all four)
+    BENCH_CIPHER=camellia-256-gcm                     (baitai's cipher; default aes-256-gcm)
 
 Every command is timed until its output is on disk (it is followed by `sync -f` on the output's
 file system), which is what a medium about to be unplugged needs. Everything (the source file,
@@ -32,6 +33,7 @@ import time
 SIZE_MIB = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 CONDITIONS = os.environ.get("BENCH_CONDITIONS", "warm cold warm+busy cold+busy").split()
+CIPHER = os.environ.get("BENCH_CIPHER", "aes-256-gcm")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Where cargo puts the build: CARGO_TARGET_DIR when it is set, as cargo itself does.
 BAITAI = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
@@ -134,7 +136,8 @@ def bench(work):
     os.makedirs(mnt)
     who = ["--as", "P0002", "--passphrase-file", p2]
     tools = {
-        "baitai put": (lambda: [BAITAI, "-q", "put", mnt, src, "--medium", medium, "--replace"] + who),
+        "baitai put": (lambda: [BAITAI, "-q", "put", mnt, src, "--medium", medium, "--replace",
+                                "--cipher", CIPHER] + who),
         "baitai get": (lambda: [BAITAI, "-q", "get", mnt, "--out", out, "--overwrite"] + who),
         "cp": (lambda: ["cp", src, os.path.join(mnt, "copy.bin")]),
         "cp back": (lambda: ["cp", os.path.join(mnt, "copy.bin"), os.path.join(out, "copy.bin")]),
@@ -200,7 +203,8 @@ def busy_core():
 def report(times, rss, condition):
     med = {t: statistics.median(v) for t, v in times.items()}
     print(f"\nvault benchmark, {condition}: {SIZE_MIB} MiB file, median of {ROUNDS} rounds, "
-          f"{os.cpu_count()} cores, each command timed until its output is on disk")
+          f"{os.cpu_count()} cores, baitai with {CIPHER}, each command timed until its output "
+          f"is on disk")
     print(f"{'':18}{'seconds':>9}{'MiB/s':>9}{'peak RSS':>10}{'baitai ÷ it':>13}")
     for group, ours in (("put", "baitai put"), ("get", "baitai get")):
         for t in med:

@@ -1,11 +1,13 @@
 //! Per-core throughput of the vault's AEADs (AES-256-GCM, Camellia-256-GCM) and of SHA-256, in
 //! the 64 KiB chunks the vault uses, each next to `openssl speed` on the same CPU (OpenSSL's
-//! assembly: the practical limit) and, for AES, the RustCrypto `aes-gcm` crate; Camellia also on
-//! every core at once, as `put` seals; then the cost of one key derivation at the default
-//! parameters. Run: `cargo bench --bench cipher`. Prints figures only.
+//! assembly: the practical limit) and, for AES, the RustCrypto `aes-gcm` crate; Camellia beside
+//! the `camellia` crate (where it runs when the system has no libgcrypt) and on every core at
+//! once, as `put` seals; then the cost of one key derivation at the default parameters.
+//! Run: `cargo bench --bench cipher`. Prints figures only.
 
 use std::time::{Duration, Instant};
 
+use baitai::crypto::aead::{camellia_implementation, portable_camellia_seal};
 use baitai::crypto::Cipher;
 use sha2::{Digest, Sha256};
 
@@ -54,6 +56,7 @@ fn main() {
         "aes-256-gcm/rc"
     );
     peer("aes-256-gcm", "AES-256-GCM");
+    camellia_beside_the_crate(&key, &data);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let camellia_all = all_cores(cores, || {
         rate(|| {
@@ -76,6 +79,22 @@ fn main() {
     );
     peer("sha256", "sha256");
     kdf();
+}
+
+/// Camellia-256-GCM where it runs in this process beside the `camellia` crate, in one run.
+fn camellia_beside_the_crate(key: &[u8; 32], data: &[u8]) {
+    let ours = rate(|| {
+        std::hint::black_box(Cipher::Camellia256Gcm.seal(key, &[1u8; 12], &[], data).ok());
+    });
+    let portable = rate(|| {
+        std::hint::black_box(portable_camellia_seal(key, &[1u8; 12], &[], data).ok());
+    });
+    println!(
+        "{:<18} seal {ours:>7.0} MiB/s   ({}) = {:.1}x the camellia crate's {portable:.0} MiB/s",
+        "camellia-256-gcm",
+        camellia_implementation(),
+        ours / portable
+    );
 }
 
 /// The sum of `f`'s rates on `n` threads running at once.

@@ -4,9 +4,11 @@
 //! AES-256-GCM runs on AWS-LC (through `aws-lc-rs`), whose interleaved AES-NI/CLMUL code is four
 //! to five times faster per core than the RustCrypto `aes-gcm` crate's, and whose key schedules
 //! live in memory that AWS-LC allocates itself and cleanses when it frees it. Camellia-256-GCM
-//! uses `aes-gcm`'s generic GCM over the `camellia` crate; its schedules zeroize on drop.
-//! The bytes are the same whichever implementation seals them (a test checks AWS-LC against
-//! `aes-gcm` on random inputs).
+//! runs on the system's libgcrypt where there is one that passes its self-test (ten times
+//! faster here, `gcrypt.rs`), otherwise on `aes-gcm`'s generic GCM over the `camellia` crate,
+//! whose schedules zeroize on drop. The bytes are the same whichever implementation seals them
+//! (tests check AWS-LC against `aes-gcm`, and libgcrypt against the `camellia` crate, on random
+//! inputs).
 
 use aes_gcm::aead::consts::U12;
 use aes_gcm::aead::{AeadInPlace, KeyInit};
@@ -94,6 +96,34 @@ pub enum Keyed {
     Aes(LessSafeKey),
     /// Camellia-256-GCM with its RustCrypto key schedule (boxed: it is large).
     Camellia(Box<Camellia256Gcm>),
+    /// Camellia-256-GCM on libgcrypt's keyed handles.
+    #[cfg(target_os = "linux")]
+    CamelliaGcrypt(super::gcrypt::Key),
+}
+
+/// Where Camellia-256-GCM runs in this process: "libgcrypt 1.10.1", or "the camellia crate"
+/// where the system has no libgcrypt that passes the self-test.
+pub fn camellia_implementation() -> &'static str {
+    #[cfg(target_os = "linux")]
+    if let Some(v) = super::gcrypt::version() {
+        return v;
+    }
+    "the camellia crate"
+}
+
+/// Ciphertext ‖ tag of `msg` from the `camellia` crate whatever the system has: the reference
+/// libgcrypt's output is checked against, and the figure the benchmark compares with.
+#[doc(hidden)]
+pub fn portable_camellia_seal(
+    key: &[u8; 32],
+    nonce: &[u8; 12],
+    aad: &[u8],
+    msg: &[u8],
+) -> Result<Vec<u8>, AeadError> {
+    let mut out = Vec::with_capacity(msg.len() + TAG_LEN);
+    Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into())))
+        .seal_append(nonce, aad, msg, &mut out)?;
+    Ok(out)
 }
 
 impl Keyed {
@@ -103,8 +133,21 @@ impl Keyed {
             Cipher::Aes256Gcm => Keyed::Aes(LessSafeKey::new(
                 UnboundKey::new(&lc::AES_256_GCM, key).map_err(|_| AeadError)?,
             )),
-            Cipher::Camellia256Gcm => Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into()))),
+            Cipher::Camellia256Gcm => Self::camellia(key),
         })
+    }
+
+    #[cfg(target_os = "linux")]
+    fn camellia(key: &[u8; 32]) -> Keyed {
+        match super::gcrypt::loaded() {
+            Some(lib) => Keyed::CamelliaGcrypt(super::gcrypt::Key::new(lib, key)),
+            None => Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into()))),
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn camellia(key: &[u8; 32]) -> Keyed {
+        Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into())))
     }
 
     /// Append the ciphertext of `plain` and its tag to `out`. On failure `out` is left as it
@@ -151,6 +194,8 @@ impl Keyed {
                     .map(|t| tag.copy_from_slice(&t))
                     .map_err(|_| AeadError)
             }
+            #[cfg(target_os = "linux")]
+            Keyed::CamelliaGcrypt(k) => k.seal_to(nonce, aad, plain, ct, tag),
         };
         if sealed.is_err() {
             // The Camellia branch copied the plaintext in before it failed.
@@ -209,6 +254,8 @@ impl Keyed {
                 c.decrypt_in_place_detached(&n, aad, out, &tag.into())
                     .map_err(|_| AeadError)
             }
+            #[cfg(target_os = "linux")]
+            Keyed::CamelliaGcrypt(k) => k.open_to(nonce, aad, ct, tag, out),
         };
         if opened.is_err() {
             out.zeroize();
@@ -290,6 +337,28 @@ mod tests {
         );
     }
 
+    #[cfg(target_os = "linux")]
+    proptest! {
+        /// libgcrypt's Camellia-256-GCM gives the `camellia` crate's bytes and opens them:
+        /// vaults sealed by either open with the other.
+        #[test]
+        fn libgcrypt_agrees_with_the_camellia_crate(
+            key in any::<[u8; 32]>(),
+            nonce in any::<[u8; 12]>(),
+            aad in proptest::collection::vec(any::<u8>(), 0..40),
+            msg in proptest::collection::vec(any::<u8>(), 0..1200),
+        ) {
+            let Some(k) = gcrypt_keyed(&key) else { return Ok(()) };
+            let theirs = portable_camellia_seal(&key, &nonce, &aad, &msg).unwrap();
+            let mut ours = Vec::new();
+            k.seal_append(&nonce, &aad, &msg, &mut ours).unwrap();
+            prop_assert_eq!(&ours, &theirs);
+            let mut out = Vec::with_capacity(msg.len());
+            k.open_into(&nonce, &aad, &theirs, &mut out).unwrap();
+            prop_assert_eq!(out, msg);
+        }
+    }
+
     proptest! {
         /// AWS-LC and the RustCrypto `aes-gcm` crate give the same bytes, and each opens the
         /// other's: vaults sealed before the switch to AWS-LC open as before.
@@ -308,6 +377,71 @@ mod tests {
             let ours = Cipher::Aes256Gcm.seal(&key, &nonce, &aad, &msg).unwrap();
             prop_assert_eq!(&ours, &theirs);
             prop_assert_eq!(Cipher::Aes256Gcm.open(&key, &nonce, &aad, &theirs).unwrap(), msg);
+        }
+    }
+
+    /// Keyed for Camellia on libgcrypt, or `None` (and why) where the system has none; under
+    /// CI=true that is a failure: .ci/run installs libgcrypt20 (scripts/install-test-deps).
+    #[cfg(target_os = "linux")]
+    fn gcrypt_keyed(key: &[u8; 32]) -> Option<Keyed> {
+        match Keyed::new(Cipher::Camellia256Gcm, key) {
+            Ok(k @ Keyed::CamelliaGcrypt(_)) => Some(k),
+            _ => {
+                let why = "no libgcrypt.so.20 that passes the self-test: Camellia runs on the \
+                           camellia crate here (Debian package libgcrypt20)";
+                assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+                eprintln!("SKIPPED: {why}");
+                None
+            }
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn camellia_runs_on_libgcrypt_where_there_is_one() {
+        if gcrypt_keyed(&[1; 32]).is_some() {
+            assert!(camellia_implementation().starts_with("libgcrypt "));
+        }
+    }
+
+    /// Chunks as the vault seals them (64 KiB, and a short last one) and odd sizes around
+    /// libgcrypt's many-block paths: the same bytes as the `camellia` crate, each opening the
+    /// other's, a changed byte refused and the output wiped.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn libgcrypt_agrees_with_the_camellia_crate_on_vault_chunks() {
+        let key = [0x3c; 32];
+        let Some(k) = gcrypt_keyed(&key) else { return };
+        for len in [
+            0usize,
+            1,
+            15,
+            16,
+            17,
+            511,
+            512,
+            513,
+            4095,
+            65_536,
+            65_536 + 3,
+        ] {
+            let nonce = [len as u8; 12];
+            let msg: Vec<u8> = (0..len).map(|i| (i * 7 % 256) as u8).collect();
+            let theirs = portable_camellia_seal(&key, &nonce, b"hdr", &msg).unwrap();
+            let mut ours = vec![0; len + TAG_LEN];
+            k.seal_to(&nonce, b"hdr", &msg, &mut ours).unwrap();
+            assert!(ours == theirs, "libgcrypt differs at {len} bytes");
+            let mut out = vec![0; len];
+            k.open_to(&nonce, b"hdr", &theirs, &mut out).unwrap();
+            assert!(out == msg);
+            let mut bad = theirs.clone();
+            bad[len / 2] ^= 0x10;
+            out.fill(0xee);
+            assert!(k.open_to(&nonce, b"hdr", &bad, &mut out).is_err());
+            assert!(
+                out.iter().all(|&b| b == 0),
+                "nothing unauthenticated is left"
+            );
         }
     }
 

@@ -2,6 +2,8 @@
 
 pub mod aead;
 pub mod device;
+#[cfg(target_os = "linux")]
+pub mod gcrypt;
 pub mod kdf;
 #[cfg(target_os = "linux")]
 mod kdf_memory;
