@@ -396,14 +396,6 @@ mod tests {
         }
     }
 
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn camellia_runs_on_libgcrypt_where_there_is_one() {
-        if gcrypt_keyed(&[1; 32]).is_some() {
-            assert!(camellia_implementation().starts_with("libgcrypt "));
-        }
-    }
-
     /// Chunks as the vault seals them (64 KiB, and a short last one) and odd sizes around
     /// libgcrypt's many-block paths: the same bytes as the `camellia` crate, each opening the
     /// other's, a changed byte refused and the output wiped.

@@ -6,8 +6,11 @@
 //! carry-less multiplication: about ten times that here (docs/performance.md §Ciphers). It is
 //! loaded at run time, not linked, so that a machine without it still builds and runs baitai
 //! with the crate; it is used only after it has passed a known-answer test (RFC 3713) and
-//! sealed and opened a message exactly as the crate does (see `self_test`). Its handles keep
-//! the key schedule in memory libgcrypt allocates, and `gcry_cipher_close` wipes it.
+//! sealed and opened messages of the vault's sizes exactly as the crate does (see
+//! `self_test`): a check that the library computes Camellia-GCM right, not that it is honest,
+//! which is the dynamic linker's business as for libc. `BAITAI_LIBGCRYPT=off` keeps it
+//! unloaded; so does the kernel's FIPS mode, where libgcrypt refuses Camellia anyway. Its
+//! handles keep the key schedule in memory libgcrypt allocates; `gcry_cipher_close` wipes it.
 
 // A C library has no safe form; each unsafe block says what it relies on.
 #![allow(unsafe_code)]
@@ -22,14 +25,14 @@ use super::aead::{AeadError, TAG_LEN};
 
 /// The shared object's name: its ABI has been version 20 since libgcrypt 1.6 (2013).
 const SONAME: &str = "libgcrypt.so.20";
-/// GCM with any 128-bit block cipher arrived in 1.6.0.
-const MIN_VERSION: &CStr = c"1.6.0";
+/// GCM with any 128-bit block cipher arrived in 1.6.0; 1.8 (2017) is the oldest still shipped.
+const MIN_VERSION: &CStr = c"1.8.0";
+/// Set to `off` to keep Camellia on the `camellia` crate.
+pub const SWITCH: &str = "BAITAI_LIBGCRYPT";
 const CAMELLIA256: c_int = 312;
 const MODE_ECB: c_int = 1;
 const MODE_GCM: c_int = 9;
 const CTL_RESET: c_int = 4;
-const CTL_INITIALIZATION_FINISHED: c_int = 38;
-const CTL_INITIALIZATION_FINISHED_P: c_int = 39;
 
 type Handle = *mut c_void;
 type Err = c_uint;
@@ -65,6 +68,12 @@ pub(super) fn version() -> Option<&'static str> {
 }
 
 fn load() -> Option<Gcrypt> {
+    let off = std::env::var(SWITCH).is_ok_and(|v| v == "off");
+    let fips =
+        std::fs::read_to_string("/proc/sys/crypto/fips_enabled").is_ok_and(|v| v.trim() == "1");
+    if off || fips {
+        return None;
+    }
     // SAFETY: loading runs the library's initialisers; libgcrypt's only set up its own state.
     let lib = unsafe { Library::new(SONAME) }.ok()?;
     // SAFETY: each symbol is declared with the signature gcrypt.h gives it, unchanged across
@@ -73,18 +82,14 @@ fn load() -> Option<Gcrypt> {
         let check_version = *lib
             .get::<unsafe extern "C" fn(*const c_char) -> *const c_char>(b"gcry_check_version\0")
             .ok()?;
-        let control = *lib
-            .get::<unsafe extern "C" fn(c_int, ...) -> Err>(b"gcry_control\0")
-            .ok()?;
-        // The library must be told its version is acceptable before any other call.
+        // The one call libgcrypt needs before any other. Initialisation is otherwise left
+        // open (no GCRYCTL_INITIALIZATION_FINISHED), so a token's PKCS#11 module that uses
+        // libgcrypt in this process can still set up its secure memory as it expects.
         let found = check_version(MIN_VERSION.as_ptr());
         if found.is_null() {
             return None;
         }
         let version = format!("libgcrypt {}", CStr::from_ptr(found).to_string_lossy());
-        if control(CTL_INITIALIZATION_FINISHED_P, 0 as c_int) == 0 {
-            control(CTL_INITIALIZATION_FINISHED, 0 as c_int);
-        }
         Gcrypt {
             open: *lib.get(b"gcry_cipher_open\0").ok()?,
             close: *lib.get(b"gcry_cipher_close\0").ok()?,
@@ -124,11 +129,15 @@ impl Gcrypt {
         Ok(owned)
     }
 
-    /// RFC 3713's Camellia-256 known answer, then a message sealed and opened here exactly as
-    /// the `camellia` crate seals it (multi-block, not a whole number of blocks, with AAD), and
-    /// a changed tag refused. A library that differs in any byte is not used.
+    /// RFC 3713's Camellia-256 known answer, then messages sealed and opened here exactly as
+    /// the `camellia` crate seals them, and a changed tag refused: empty, one block, and a
+    /// whole vault chunk and a bit (libgcrypt's widest many-block paths and its GCM's large
+    /// steps run only on long inputs). A library that differs in any byte is not used.
     fn self_test(&'static self) -> bool {
-        self.known_answer() && self.agrees_with_portable()
+        self.known_answer()
+            && [0, 16, 1000, 65_536 + 3]
+                .into_iter()
+                .all(|len| self.agrees_with(len, super::aead::portable_camellia_seal))
     }
 
     fn known_answer(&'static self) -> bool {
@@ -154,19 +163,17 @@ impl Gcrypt {
         done == 0 && block == expected
     }
 
-    fn agrees_with_portable(&'static self) -> bool {
-        let key = Zeroizing::new([0x5c; 32]);
+    /// Whether a `len`-byte message seals here to `reference`'s bytes, opens, and refuses a
+    /// changed tag.
+    fn agrees_with(&'static self, len: usize, reference: Reference) -> bool {
+        let key = [0x5c; 32];
         let nonce = [0xa7; 12];
         let aad = b"baitai self-test";
-        let msg: Vec<u8> = (0..1000u32).map(|i| (i * 31 % 251) as u8).collect();
-        let Ok(expected) = super::aead::portable_camellia_seal(&key, &nonce, aad, &msg) else {
+        let msg: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+        let Ok(expected) = reference(&key, &nonce, aad, &msg) else {
             return false;
         };
-        let ours = Key {
-            lib: self,
-            key: key.clone(),
-            idle: Mutex::new(Vec::new()),
-        };
+        let ours = Key::new(self, &key);
         let (mut ct, mut tag) = (vec![0; msg.len()], [0; TAG_LEN]);
         let mut opened = vec![0; msg.len()];
         let (their_ct, their_tag) = expected.split_at(msg.len());
@@ -185,6 +192,9 @@ impl Gcrypt {
                 .is_err()
     }
 }
+
+/// A Camellia-256-GCM seal to compare with: ciphertext ‖ tag from key, nonce, AAD, message.
+type Reference = fn(&[u8; 32], &[u8; 12], &[u8], &[u8]) -> Result<Vec<u8>, AeadError>;
 
 /// One open libgcrypt handle, closed (and so wiped) on drop.
 struct Owned {
@@ -223,7 +233,8 @@ impl Owned {
 /// that seals at once, and wiped when the key is dropped.
 pub struct Key {
     lib: &'static Gcrypt,
-    key: Zeroizing<[u8; 32]>,
+    // Boxed so that moving the key moves a pointer, not another copy of the key.
+    key: Box<Zeroizing<[u8; 32]>>,
     idle: Mutex<Vec<Owned>>,
 }
 
@@ -231,7 +242,7 @@ impl Key {
     pub(super) fn new(lib: &'static Gcrypt, key: &[u8; 32]) -> Key {
         Key {
             lib,
-            key: Zeroizing::new(*key),
+            key: Box::new(Zeroizing::new(*key)),
             idle: Mutex::new(Vec::new()),
         }
     }
@@ -316,5 +327,57 @@ impl Key {
                 ok((lib.checktag)(h.raw, tag.as_ptr().cast(), TAG_LEN))
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A libgcrypt that the dynamic linker finds must pass the self-test and be used: a
+    /// regression that failed the self-test would otherwise move Camellia back to the crate
+    /// with every other test still green.
+    #[test]
+    fn a_libgcrypt_that_loads_passes_the_self_test() {
+        // SAFETY: as in `load`.
+        if unsafe { Library::new(SONAME) }.is_err() {
+            let why = "no libgcrypt.so.20 here (Debian package libgcrypt20)";
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+            return eprintln!("SKIPPED: {why}");
+        }
+        if std::env::var(SWITCH).is_ok_and(|v| v == "off") {
+            return eprintln!("SKIPPED: {SWITCH}=off");
+        }
+        let lib = loaded().expect("libgcrypt loads but fails the self-test");
+        assert!(lib.version.starts_with("libgcrypt 1."));
+    }
+
+    /// The self-test's comparison refuses a library whose answer differs in one byte, of the
+    /// ciphertext or of the tag, at every size it tests.
+    #[test]
+    fn the_self_test_refuses_one_changed_byte() {
+        let Some(lib) = loaded() else { return };
+        fn ciphertext_off(
+            k: &[u8; 32],
+            n: &[u8; 12],
+            a: &[u8],
+            m: &[u8],
+        ) -> Result<Vec<u8>, AeadError> {
+            let mut v = crate::crypto::aead::portable_camellia_seal(k, n, a, m)?;
+            v[m.len() / 2] ^= 1;
+            Ok(v)
+        }
+        fn tag_off(k: &[u8; 32], n: &[u8; 12], a: &[u8], m: &[u8]) -> Result<Vec<u8>, AeadError> {
+            let mut v = crate::crypto::aead::portable_camellia_seal(k, n, a, m)?;
+            v[m.len() + TAG_LEN - 1] ^= 0x80;
+            Ok(v)
+        }
+        for len in [0, 16, 1000, 65_536 + 3] {
+            assert!(lib.agrees_with(len, crate::crypto::aead::portable_camellia_seal));
+            assert!(!lib.agrees_with(len, tag_off), "{len}");
+            if len > 0 {
+                assert!(!lib.agrees_with(len, ciphertext_off), "{len}");
+            }
+        }
     }
 }
