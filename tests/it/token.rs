@@ -352,29 +352,14 @@ fn people_on_tokens_do_a_whole_lifecycle_and_keep_no_sealed_key(env: Env) {
 /// The vault's independent reader (fixtures/vault-v1/reference_decrypt.py, written from
 /// docs/format.md) opens the outside recipient's slot and checks the manifest's signature,
 /// made on the handler's token, against the handler's key from the ledger.
-/// The first Python 3 that has argon2 and cryptography: the one on PATH, or the system's,
-/// which Debian's python3-argon2 and python3-cryptography install into (a pyenv or venv
-/// python3 earlier on PATH does not see them).
-fn python_with_reference_deps() -> Option<&'static str> {
-    ["python3", "/usr/bin/python3"].into_iter().find(|py| {
-        Command::new(py)
-            .args(["-c", "import argon2, cryptography"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 fn reference_reader(env: &Env, mount: &std::path::Path, rp: &std::path::Path, writer: &str) {
-    let Some(python) = python_with_reference_deps() else {
+    let Some(python) = reference_python() else {
         skip_outside_ci(
             "python3 with argon2 and cryptography is missing (scripts/install-test-deps)",
         );
         return;
     };
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/fixtures/vault-v1/reference_decrypt.py"
-    );
+    let script = REFERENCE_READER;
     let out = env.path("reference-out");
     let pass = fs::read_to_string(rp).unwrap();
     let res = Command::new(python)

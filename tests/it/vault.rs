@@ -74,6 +74,56 @@ fn round_trip_sizes_for_both_ciphers() {
     }
 }
 
+/// A Camellia vault sealed here (on libgcrypt where the system has it) opens in the
+/// independent reader, which builds Camellia-GCM from OpenSSL's Camellia and a GHASH of its
+/// own: a third implementation agrees, on a file of several chunks and a short last one.
+#[test]
+fn the_reference_reader_opens_a_camellia_vault_sealed_here() {
+    let Some(python) = reference_python() else {
+        return skip_outside_ci(
+            "python3 with argon2 and cryptography is missing (scripts/install-test-deps)",
+        );
+    };
+    let s = setup();
+    let mount = s.mount.to_str().unwrap();
+    let data = pattern(3 * 65_536 + 12_345);
+    let f = write(&s.env, "chunks.bin", &data);
+    let rp = write(&s.env, "recipient-pass", b"Partner-Pass-2026!\n");
+    let v = s.env.ok_as(
+        &[
+            "put",
+            mount,
+            &f,
+            "--medium",
+            &s.medium,
+            "--cipher",
+            "camellia-256-gcm",
+            "--recipient-passphrase-file",
+            &rp,
+        ],
+        HANDLER,
+    );
+    assert_eq!(v["cipher"], "camellia-256-gcm");
+    let out = s.env.path("reference-out");
+    let res = std::process::Command::new(python)
+        .args([
+            REFERENCE_READER,
+            mount,
+            "--passphrase",
+            "Partner-Pass-2026!",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "reference reader: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    assert!(fs::read(out.join("chunks.bin")).unwrap() == data);
+}
+
 #[test]
 fn directories_keep_relative_paths_and_names_stay_hidden() {
     let s = setup();

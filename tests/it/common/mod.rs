@@ -83,6 +83,24 @@ pub fn skip_outside_ci(why: &str) {
     eprintln!("SKIPPED: {why}");
 }
 
+/// The vault's independent reader, written from docs/format.md alone.
+pub const REFERENCE_READER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fixtures/vault-v1/reference_decrypt.py"
+);
+
+/// The first Python 3 that has argon2 and cryptography for [`REFERENCE_READER`]: the one on
+/// PATH, or the system's, which Debian's python3-argon2 and python3-cryptography install into
+/// (a pyenv or venv python3 earlier on PATH does not see them).
+pub fn reference_python() -> Option<&'static str> {
+    ["python3", "/usr/bin/python3"].into_iter().find(|py| {
+        std::process::Command::new(py)
+            .args(["-c", "import argon2, cryptography"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
 /// A ledger and its user's anchors, saved by [`Env::save_ledger`].
 pub struct Saved {
     db: PathBuf,
