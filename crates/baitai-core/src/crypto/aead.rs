@@ -121,8 +121,7 @@ pub fn portable_camellia_seal(
     msg: &[u8],
 ) -> Result<Vec<u8>, AeadError> {
     let mut out = Vec::with_capacity(msg.len() + TAG_LEN);
-    Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into())))
-        .seal_append(nonce, aad, msg, &mut out)?;
+    Keyed::portable_camellia(key).seal_append(nonce, aad, msg, &mut out)?;
     Ok(out)
 }
 
@@ -141,12 +140,17 @@ impl Keyed {
     fn camellia(key: &[u8; 32]) -> Keyed {
         match super::gcrypt::loaded() {
             Some(lib) => Keyed::CamelliaGcrypt(super::gcrypt::Key::new(lib, key)),
-            None => Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into()))),
+            None => Self::portable_camellia(key),
         }
     }
 
     #[cfg(not(target_os = "linux"))]
     fn camellia(key: &[u8; 32]) -> Keyed {
+        Self::portable_camellia(key)
+    }
+
+    /// Camellia-256-GCM on the `camellia` crate, whatever the system has.
+    fn portable_camellia(key: &[u8; 32]) -> Keyed {
         Keyed::Camellia(Box::new(Camellia256Gcm::new(key.into())))
     }
 

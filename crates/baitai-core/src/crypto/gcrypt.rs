@@ -36,6 +36,8 @@ const CTL_RESET: c_int = 4;
 
 type Handle = *mut c_void;
 type Err = c_uint;
+/// `gcry_cipher_encrypt` and `gcry_cipher_decrypt`: handle, output and its size, input and its.
+type Crypt = unsafe extern "C" fn(Handle, *mut c_void, usize, *const c_void, usize) -> Err;
 
 /// The entry points, copied out of the library, which stays loaded for the process's life.
 pub(super) struct Gcrypt {
@@ -45,8 +47,8 @@ pub(super) struct Gcrypt {
     setkey: unsafe extern "C" fn(Handle, *const c_void, usize) -> Err,
     setiv: unsafe extern "C" fn(Handle, *const c_void, usize) -> Err,
     authenticate: unsafe extern "C" fn(Handle, *const c_void, usize) -> Err,
-    encrypt: unsafe extern "C" fn(Handle, *mut c_void, usize, *const c_void, usize) -> Err,
-    decrypt: unsafe extern "C" fn(Handle, *mut c_void, usize, *const c_void, usize) -> Err,
+    encrypt: Crypt,
+    decrypt: Crypt,
     gettag: unsafe extern "C" fn(Handle, *mut c_void, usize) -> Err,
     checktag: unsafe extern "C" fn(Handle, *const c_void, usize) -> Err,
     version: String,
@@ -264,6 +266,39 @@ impl Key {
         Ok(())
     }
 
+    /// One GCM message on a handle of ours: `crypt` (encrypt or decrypt) from `input` into
+    /// `out`, which must be as long, then `finish` (take or check the tag) on the handle.
+    fn message(
+        &self,
+        nonce: &[u8; 12],
+        aad: &[u8],
+        crypt: Crypt,
+        input: &[u8],
+        out: &mut [u8],
+        finish: impl FnOnce(Handle) -> Err,
+    ) -> Result<(), AeadError> {
+        if out.len() != input.len() {
+            return Err(AeadError);
+        }
+        self.with_handle(|h| {
+            h.start(nonce, aad)?;
+            if !input.is_empty() {
+                // SAFETY: a live handle; `out` and `input` have the same length and do not
+                // overlap (one is borrowed mutably).
+                ok(unsafe {
+                    crypt(
+                        h.raw,
+                        out.as_mut_ptr().cast(),
+                        out.len(),
+                        input.as_ptr().cast(),
+                        input.len(),
+                    )
+                })?;
+            }
+            ok(finish(h.raw))
+        })
+    }
+
     /// The ciphertext of `plain` into `ct` (as long as `plain`), its tag into `tag`.
     pub(super) fn seal_to(
         &self,
@@ -273,26 +308,13 @@ impl Key {
         ct: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), AeadError> {
-        if ct.len() != plain.len() || tag.len() != TAG_LEN {
+        if tag.len() != TAG_LEN {
             return Err(AeadError);
         }
-        self.with_handle(|h| {
-            h.start(nonce, aad)?;
-            let lib = h.lib;
-            // SAFETY: `ct` and `plain` have the same length and do not overlap; the tag
-            // buffer is TAG_LEN bytes.
-            unsafe {
-                if !plain.is_empty() {
-                    ok((lib.encrypt)(
-                        h.raw,
-                        ct.as_mut_ptr().cast(),
-                        ct.len(),
-                        plain.as_ptr().cast(),
-                        plain.len(),
-                    ))?;
-                }
-                ok((lib.gettag)(h.raw, tag.as_mut_ptr().cast(), TAG_LEN))
-            }
+        let gettag = self.lib.gettag;
+        self.message(nonce, aad, self.lib.encrypt, plain, ct, |raw| {
+            // SAFETY: a live handle after its message; `tag` is TAG_LEN bytes.
+            unsafe { gettag(raw, tag.as_mut_ptr().cast(), TAG_LEN) }
         })
     }
 
@@ -306,26 +328,13 @@ impl Key {
         tag: &[u8],
         out: &mut [u8],
     ) -> Result<(), AeadError> {
-        if out.len() != ct.len() || tag.len() != TAG_LEN {
+        if tag.len() != TAG_LEN {
             return Err(AeadError);
         }
-        self.with_handle(|h| {
-            h.start(nonce, aad)?;
-            let lib = h.lib;
-            // SAFETY: `out` and `ct` have the same length and do not overlap; the tag is
-            // TAG_LEN bytes.
-            unsafe {
-                if !ct.is_empty() {
-                    ok((lib.decrypt)(
-                        h.raw,
-                        out.as_mut_ptr().cast(),
-                        out.len(),
-                        ct.as_ptr().cast(),
-                        ct.len(),
-                    ))?;
-                }
-                ok((lib.checktag)(h.raw, tag.as_ptr().cast(), TAG_LEN))
-            }
+        let checktag = self.lib.checktag;
+        self.message(nonce, aad, self.lib.decrypt, ct, out, |raw| {
+            // SAFETY: a live handle after its message; `tag` is TAG_LEN bytes.
+            unsafe { checktag(raw, tag.as_ptr().cast(), TAG_LEN) }
         })
     }
 }
