@@ -84,15 +84,41 @@ pub fn skip_outside_ci(why: &str) {
 }
 
 /// The vault's independent reader, written from docs/format.md alone.
-pub const REFERENCE_READER: &str = concat!(
+const REFERENCE_READER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/fixtures/vault-v1/reference_decrypt.py"
 );
 
+/// Run the independent reader on the vault at `mount` with `args` (the slot to open, what to
+/// check), writing its files to `out`, and require it to succeed. False, after
+/// [`skip_outside_ci`], where no Python here has its libraries.
+pub fn reference_read(mount: &std::path::Path, args: &[&str], out: &std::path::Path) -> bool {
+    let Some(python) = reference_python() else {
+        skip_outside_ci(
+            "python3 with argon2 and cryptography is missing (scripts/install-test-deps)",
+        );
+        return false;
+    };
+    let res = std::process::Command::new(python)
+        .arg(REFERENCE_READER)
+        .arg(mount)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "reference reader: {}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    true
+}
+
 /// The first Python 3 that has argon2 and cryptography for [`REFERENCE_READER`]: the one on
 /// PATH, or the system's, which Debian's python3-argon2 and python3-cryptography install into
 /// (a pyenv or venv python3 earlier on PATH does not see them).
-pub fn reference_python() -> Option<&'static str> {
+fn reference_python() -> Option<&'static str> {
     ["python3", "/usr/bin/python3"].into_iter().find(|py| {
         std::process::Command::new(py)
             .args(["-c", "import argon2, cryptography"])
