@@ -8,8 +8,8 @@
 //! with the crate; it is used only after it has passed a known-answer test (RFC 3713) and
 //! sealed and opened messages of the vault's sizes exactly as the crate does (see
 //! `self_test`): a check that the library computes Camellia-GCM right, not that it is honest,
-//! which is the dynamic linker's business as for libc. `BAITAI_LIBGCRYPT=off` keeps it
-//! unloaded; so does the kernel's FIPS mode, where libgcrypt refuses Camellia anyway. Its
+//! which is the dynamic linker's business as for libc. `BAITAI_LIBGCRYPT=off` (any value but
+//! `on`) keeps it unloaded; so does the kernel's FIPS mode, where libgcrypt refuses Camellia anyway. Its
 //! handles keep the key schedule in memory libgcrypt allocates; `gcry_cipher_close` wipes it.
 
 // A C library has no safe form; each unsafe block says what it relies on.
@@ -27,8 +27,14 @@ use super::aead::{AeadError, TAG_LEN};
 const SONAME: &str = "libgcrypt.so.20";
 /// GCM with any 128-bit block cipher arrived in 1.6.0; 1.8 (2017) is the oldest still shipped.
 const MIN_VERSION: &CStr = c"1.8.0";
-/// Set to `off` to keep Camellia on the `camellia` crate.
+/// Set to `off` to keep Camellia on the `camellia` crate. Any value but `on` (or empty) does
+/// the same: a policy that excludes libgcrypt must not be undone by a typo.
 pub const SWITCH: &str = "BAITAI_LIBGCRYPT";
+
+/// Whether the environment allows loading libgcrypt: unset, empty or `on`.
+fn allowed() -> bool {
+    std::env::var_os(SWITCH).is_none_or(|v| v.is_empty() || v == "on")
+}
 const CAMELLIA256: c_int = 312;
 const MODE_ECB: c_int = 1;
 const MODE_GCM: c_int = 9;
@@ -70,10 +76,9 @@ pub(super) fn version() -> Option<&'static str> {
 }
 
 fn load() -> Option<Gcrypt> {
-    let off = std::env::var(SWITCH).is_ok_and(|v| v == "off");
     let fips =
         std::fs::read_to_string("/proc/sys/crypto/fips_enabled").is_ok_and(|v| v.trim() == "1");
-    if off || fips {
+    if !allowed() || fips {
         return None;
     }
     // SAFETY: loading runs the library's initialisers; libgcrypt's only set up its own state.
@@ -354,8 +359,8 @@ mod tests {
             assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
             return eprintln!("SKIPPED: {why}");
         }
-        if std::env::var(SWITCH).is_ok_and(|v| v == "off") {
-            return eprintln!("SKIPPED: {SWITCH}=off");
+        if !allowed() {
+            return eprintln!("SKIPPED: {SWITCH} keeps libgcrypt out");
         }
         let lib = loaded().expect("libgcrypt loads but fails the self-test");
         assert!(lib.version.starts_with("libgcrypt 1."));
